@@ -1,0 +1,339 @@
+package io.pointsplatform.events;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * One member's points, folded from {@value Topics#POINTS_LEDGER}. Mutable and not thread-safe: a
+ * rebuild folds millions of events, so {@link #apply(PointsEvent)} only does arithmetic on lots it
+ * finds by id, applying each debit's allocations exactly as written.
+ *
+ * <p>Invariants: no lot's remaining goes below zero or above what it was credited; every open hold
+ * names lots of this account; and {@code lifetimeEarned + adjustedIn == sum(remaining) + reserved +
+ * spent + expired + reversed + adjustedOut}. An event that would break one is refused with an
+ * {@link InvariantViolation} before anything changes.
+ */
+public final class Account {
+
+    /** Every member starts here; only {@code tier.changed} moves it. */
+    public static final String INITIAL_TIER = "MEMBER";
+
+    /** A lot's mutable part lives here so that a debit touches no allocator. */
+    private static final class LotState {
+        final String lotId;
+        final long points;
+        final Instant availableAt;
+        final Instant expiresAt;
+        final OriginKind origin;
+        long remaining;
+
+        LotState(String lotId, long points, long remaining, Instant availableAt, Instant expiresAt, OriginKind origin) {
+            this.lotId = lotId;
+            this.points = points;
+            this.remaining = remaining;
+            this.availableAt = availableAt;
+            this.expiresAt = expiresAt;
+            this.origin = origin;
+        }
+
+        Lot toLot() {
+            return new Lot(lotId, points, remaining, availableAt, expiresAt, origin);
+        }
+    }
+
+    private final String memberId;
+    private String tier = INITIAL_TIER;
+    private long lifetimeEarned;
+    private long spent;
+    private long expired;
+    private long reversed;
+    private long debt;
+    private long adjustedIn;
+    private long adjustedOut;
+    private long reserved;
+    private final Map<String, LotState> lots = new HashMap<>();
+    private final Map<String, List<Allocation>> holds = new HashMap<>();
+
+    public Account(String memberId) {
+        this.memberId = Checks.text("account", "memberId", memberId);
+    }
+
+    /** The account a snapshot describes (its invariants were checked when it was made). */
+    public static Account restore(AccountState state) {
+        Account account = new Account(state.memberId());
+        account.tier = state.tier();
+        account.lifetimeEarned = state.lifetimeEarned();
+        account.spent = state.spent();
+        account.expired = state.expired();
+        account.reversed = state.reversed();
+        account.debt = state.debt();
+        account.adjustedIn = state.adjustedIn();
+        account.adjustedOut = state.adjustedOut();
+        account.reserved = state.reserved();
+        for (Lot lot : state.lots()) {
+            account.lots.put(lot.lotId(), new LotState(lot.lotId(), lot.points(), lot.remaining(), lot.availableAt(),
+                    lot.expiresAt(), lot.origin()));
+        }
+        account.holds.putAll(state.holds());
+        return account;
+    }
+
+    public void apply(PointsEvent event) {
+        if (event == null) {
+            throw new InvariantViolation("account " + memberId + ": no event (null)");
+        }
+        if (!memberId.equals(event.memberId())) {
+            throw violation(event, "belongs to member " + event.memberId());
+        }
+        switch (event) {
+            case PointsEarned e -> {
+                long newEarned = add(e, lifetimeEarned, e.points());
+                credit(e, e.lotId(), e.points(), e.availableAt(), e.expiresAt(), e.origin().kind());
+                lifetimeEarned = newEarned;
+            }
+            case PointsReserved e -> {
+                if (holds.containsKey(e.holdId())) {
+                    throw violation(e, "hold " + e.holdId() + " is already open");
+                }
+                long newReserved = add(e, reserved, e.points());
+                take(e, e.allocations());
+                holds.put(e.holdId(), e.allocations());
+                reserved = newReserved;
+            }
+            case PointsReleased e -> {
+                closeHold(e, e.holdId(), e.allocations());
+                for (Allocation allocation : e.allocations()) {
+                    lots.get(allocation.lotId()).remaining += allocation.points();
+                }
+                reserved -= e.points();
+            }
+            case PointsSpent e when e.holdId() != null -> {
+                long newSpent = add(e, spent, e.points());
+                closeHold(e, e.holdId(), e.allocations());
+                reserved -= e.points();
+                spent = newSpent;
+            }
+            case PointsSpent e -> {
+                long newSpent = add(e, spent, e.points());
+                take(e, e.allocations());
+                spent = newSpent;
+            }
+            case PointsExpired e -> {
+                long newExpired = add(e, expired, e.points());
+                take(e, e.allocations());
+                expired = newExpired;
+            }
+            case PointsReversed e -> {
+                if (e.debtSettled() > debt) {
+                    throw violation(e, "settles " + e.debtSettled() + " of debt but the debt is " + debt);
+                }
+                long newReversed = add(e, reversed, e.points());
+                long newDebt = add(e, debt - e.debtSettled(), e.debt());
+                take(e, e.allocations());
+                reversed = newReversed;
+                debt = newDebt;
+            }
+            case PointsAdjusted e when e.points() > 0 -> {
+                long newAdjustedIn = add(e, adjustedIn, e.points());
+                credit(e, e.lotId(), e.points(), null, e.expiresAt(), null);
+                adjustedIn = newAdjustedIn;
+            }
+            case PointsAdjusted e -> {
+                long newAdjustedOut = add(e, adjustedOut, -e.points());
+                take(e, e.allocations());
+                adjustedOut = newAdjustedOut;
+            }
+            case TierChanged e -> tier = e.to();
+        }
+    }
+
+    private void credit(PointsEvent e, String lotId, long points, Instant availableAt, Instant expiresAt,
+            OriginKind origin) {
+        if (lots.containsKey(lotId)) {
+            throw violation(e, "credits lot " + lotId + " which already exists");
+        }
+        lots.put(lotId, new LotState(lotId, points, points, availableAt, expiresAt, origin));
+    }
+
+    /** Checks every allocation before changing any lot, so a refused event leaves the account whole. */
+    private void take(PointsEvent e, List<Allocation> allocations) {
+        for (int i = 0, n = allocations.size(); i < n; i++) {
+            Allocation allocation = allocations.get(i);
+            LotState lot = lots.get(allocation.lotId());
+            if (lot == null) {
+                throw violation(e, "takes from unknown lot " + allocation.lotId());
+            }
+            if (lot.remaining < allocation.points()) {
+                throw violation(e, "takes " + allocation.points() + " from lot " + lot.lotId + " which has "
+                        + lot.remaining + " left");
+            }
+        }
+        // Records name each lot once (checked when the event was made), so the checks above still hold.
+        for (int i = 0, n = allocations.size(); i < n; i++) {
+            Allocation allocation = allocations.get(i);
+            lots.get(allocation.lotId()).remaining -= allocation.points();
+        }
+    }
+
+    /** A capture or release must move exactly what the hold took, in any order. */
+    private void closeHold(PointsEvent e, String holdId, List<Allocation> allocations) {
+        List<Allocation> held = holds.get(holdId);
+        if (held == null) {
+            throw violation(e, "names hold " + holdId + " which is not open");
+        }
+        if (held.size() != allocations.size() || !held.containsAll(allocations)) {
+            throw violation(e, "moves " + allocations + " but hold " + holdId + " holds " + held);
+        }
+        holds.remove(holdId);
+    }
+
+    private long add(PointsEvent e, long a, long b) {
+        long sum = a + b;
+        if (((a ^ sum) & (b ^ sum)) < 0) {
+            throw violation(e, "overflows a long");
+        }
+        return sum;
+    }
+
+    private InvariantViolation violation(PointsEvent e, String what) {
+        return new InvariantViolation("account " + memberId + ": " + e.type() + " " + what);
+    }
+
+    public String memberId() {
+        return memberId;
+    }
+
+    public String tier() {
+        return tier;
+    }
+
+    public long lifetimeEarned() {
+        return lifetimeEarned;
+    }
+
+    public long spent() {
+        return spent;
+    }
+
+    public long expired() {
+        return expired;
+    }
+
+    public long reversed() {
+        return reversed;
+    }
+
+    public long debt() {
+        return debt;
+    }
+
+    public long adjustedIn() {
+        return adjustedIn;
+    }
+
+    public long adjustedOut() {
+        return adjustedOut;
+    }
+
+    public long reserved() {
+        return reserved;
+    }
+
+    /** Lots with points left, in spending order (a copy). */
+    public List<Lot> lots() {
+        List<Lot> result = new ArrayList<>();
+        for (LotState lot : lots.values()) {
+            if (lot.remaining > 0) {
+                result.add(lot.toLot());
+            }
+        }
+        result.sort(Lot.SPENDING_ORDER);
+        return result;
+    }
+
+    /** The lot, emptied or not, or null if this account never had it. */
+    public Lot lot(String lotId) {
+        LotState lot = lots.get(lotId);
+        return lot == null ? null : lot.toLot();
+    }
+
+    /** Open holds by holdId, each with the allocations it took (an unmodifiable view). */
+    public Map<String, List<Allocation>> holds() {
+        return Collections.unmodifiableMap(holds);
+    }
+
+    public Balance balance(Instant now) {
+        long available = 0;
+        long pending = 0;
+        long expiredNotYetRecorded = 0;
+        for (LotState lot : lots.values()) {
+            if (lot.remaining == 0) {
+                continue;
+            }
+            if (!now.isBefore(lot.expiresAt)) {
+                expiredNotYetRecorded += lot.remaining;
+            } else if (lot.availableAt != null && now.isBefore(lot.availableAt)) {
+                pending += lot.remaining;
+            } else {
+                available += lot.remaining;
+            }
+        }
+        return new Balance(available, pending, reserved, expiredNotYetRecorded, debt);
+    }
+
+    /** Lots past their expiresAt with points left, oldest first: what a points.expired should take. */
+    public List<Lot> lotsDueForExpiry(Instant now) {
+        List<Lot> due = new ArrayList<>();
+        for (LotState lot : lots.values()) {
+            if (lot.remaining > 0 && !now.isBefore(lot.expiresAt)) {
+                due.add(lot.toLot());
+            }
+        }
+        due.sort(Lot.SPENDING_ORDER);
+        return due;
+    }
+
+    /**
+     * Points that will expire, by the date (in {@code zone}) of their lot's expiresAt: the soonest
+     * {@code maxDates} dates. Pending lots are included, since their points expire all the same.
+     */
+    public SortedMap<LocalDate, Long> expiringByDate(Instant now, ZoneId zone, int maxDates) {
+        if (maxDates <= 0) {
+            throw new IllegalArgumentException("maxDates must be > 0 (was " + maxDates + ")");
+        }
+        TreeMap<LocalDate, Long> byDate = new TreeMap<>();
+        for (LotState lot : lots.values()) {
+            if (lot.remaining > 0 && now.isBefore(lot.expiresAt)) {
+                byDate.merge(LocalDate.ofInstant(lot.expiresAt, zone), lot.remaining, Long::sum);
+            }
+        }
+        while (byDate.size() > maxDates) {
+            byDate.pollLastEntry();
+        }
+        return Collections.unmodifiableSortedMap(byDate);
+    }
+
+    /** The account as a value, for equality, snapshots and tests. */
+    public AccountState snapshot() {
+        List<Lot> all = new ArrayList<>(lots.size());
+        for (LotState lot : lots.values()) {
+            all.add(lot.toLot());
+        }
+        return new AccountState(memberId, tier, lifetimeEarned, spent, expired, reversed, debt, adjustedIn, adjustedOut,
+                reserved, all, holds);
+    }
+
+    @Override
+    public String toString() {
+        return "Account[" + memberId + ", tier " + tier + ", " + lots.size() + " lots, " + holds.size()
+                + " holds, reserved " + reserved + ", debt " + debt + "]";
+    }
+}

@@ -1,0 +1,102 @@
+package io.pointsplatform.events;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * Which lots a debit takes, for the ledger's deciders. Pure: the same lots, points and instant give
+ * the same plan. Lots are spent in {@link Lot#SPENDING_ORDER} (soonest to expire, then lotId), each
+ * emptied before the next is touched, so members lose as little as possible to expiry.
+ */
+public final class Allocator {
+
+    private Allocator() {
+    }
+
+    /** Takes {@code points} from the lots available at {@code now}; short when they hold too little. */
+    public static AllocationPlan forDebit(Collection<Lot> lots, long points, Instant now) {
+        Checks.positive("debit", "points", points);
+        Checks.present("debit", "now", now);
+        List<Lot> usable = new ArrayList<>();
+        for (Lot lot : lots) {
+            if (lot.remaining() > 0 && lot.isAvailable(now)) {
+                usable.add(lot);
+            }
+        }
+        usable.sort(Lot.SPENDING_ORDER);
+        List<Allocation> allocations = new ArrayList<>();
+        long left = takeInOrder(usable, points, null, allocations);
+        return new AllocationPlan(allocations, left);
+    }
+
+    /**
+     * Takes a refund's points back: first from the order's own lot (still pending counts, expired
+     * does not), since those are the points the refund undoes; then from other available lots; what
+     * is still missing was already spent and becomes debt.
+     */
+    public static ReversalPlan forReversal(Account account, String orderLotId, long points, Instant now) {
+        Checks.positive("reversal", "points", points);
+        Checks.present("reversal", "now", now);
+        List<Allocation> allocations = new ArrayList<>();
+        long left = points;
+        Lot own = orderLotId == null ? null : account.lot(orderLotId);
+        if (own != null && own.remaining() > 0 && !own.isExpired(now)) {
+            long take = Math.min(left, own.remaining());
+            allocations.add(new Allocation(own.lotId(), take));
+            left -= take;
+        }
+        if (left > 0) {
+            List<Lot> usable = new ArrayList<>();
+            for (Lot lot : account.lots()) {
+                if (lot.isAvailable(now)) {
+                    usable.add(lot);
+                }
+            }
+            left = takeInOrder(usable, left, own == null ? null : own.lotId(), allocations);
+        }
+        return new ReversalPlan(allocations, points - left, left);
+    }
+
+    /**
+     * Pays existing debt from a newly credited lot, as much as it holds. Not covered when the lot is
+     * smaller than the debt: the rest waits for the next credit.
+     */
+    public static AllocationPlan forDebtSettlement(Account account, String newLotId) {
+        Lot lot = account.lot(newLotId);
+        if (lot == null) {
+            throw new IllegalArgumentException("debt settlement: account " + account.memberId() + " has no lot " + newLotId);
+        }
+        long take = Math.min(account.debt(), lot.remaining());
+        List<Allocation> allocations = take == 0 ? List.of() : List.of(new Allocation(newLotId, take));
+        return new AllocationPlan(allocations, account.debt() - take);
+    }
+
+    /** Everything left in lots whose expiresAt has passed, oldest first. */
+    public static List<Allocation> forExpiry(Account account, Instant now) {
+        Checks.present("expiry", "now", now);
+        List<Allocation> allocations = new ArrayList<>();
+        for (Lot lot : account.lotsDueForExpiry(now)) {
+            allocations.add(new Allocation(lot.lotId(), lot.remaining()));
+        }
+        return List.copyOf(allocations);
+    }
+
+    /** Lots must already be in spending order; returns what is still missing. */
+    private static long takeInOrder(List<Lot> ordered, long points, String skipLotId, List<Allocation> into) {
+        long left = points;
+        for (Lot lot : ordered) {
+            if (left == 0) {
+                break;
+            }
+            if (lot.lotId().equals(skipLotId)) {
+                continue;
+            }
+            long take = Math.min(left, lot.remaining());
+            into.add(new Allocation(lot.lotId(), take));
+            left -= take;
+        }
+        return left;
+    }
+}

@@ -1,0 +1,332 @@
+package io.pointsplatform.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.RandomDistribution;
+import net.jqwik.api.statistics.Statistics;
+
+/**
+ * Random histories of valid commands, turned into events by a small decider that uses
+ * {@link Allocator} against the live account, as ledger-service does.
+ */
+class AccountProperties {
+
+    private static final String MEMBER = "m-1";
+    private static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
+
+    // ---- commands ----
+
+    sealed interface Command {
+    }
+
+    /** A credit whose availableAt is {@code availableInHours} from now (negative: already available). */
+    record Earn(long points, int availableInHours, int lifeHours) implements Command {
+    }
+
+    record Hold(long points) implements Command {
+    }
+
+    record Capture(int pick) implements Command {
+    }
+
+    record Release(int pick, ReleaseReason reason) implements Command {
+    }
+
+    record Spend(long points) implements Command {
+    }
+
+    record Wait(int hours) implements Command {
+    }
+
+    record Expire() implements Command {
+    }
+
+    record Refund(int pick, long points) implements Command {
+    }
+
+    record SettleDebt(int pick) implements Command {
+    }
+
+    record AdjustIn(long points, int lifeHours) implements Command {
+    }
+
+    record AdjustOut(long points) implements Command {
+    }
+
+    record ChangeTier(String to) implements Command {
+    }
+
+    @Provide
+    Arbitrary<List<Command>> histories() {
+        Arbitrary<Long> points = Arbitraries.oneOf(Arbitraries.longs().between(1, 50), Arbitraries.longs().between(1, 1_000));
+        Arbitrary<Integer> pick = Arbitraries.integers().between(0, 1_000);
+        Arbitrary<Integer> life = Arbitraries.integers().between(1, 24 * 60);
+        Arbitrary<Command> command = Arbitraries.frequencyOf(
+                freq(8, Combinators.combine(points, Arbitraries.integers().between(-24 * 10, 24 * 10), life).as(Earn::new)),
+                freq(4, points.map(Hold::new)),
+                freq(3, pick.map(Capture::new)),
+                freq(2, Combinators.combine(pick, Arbitraries.of(ReleaseReason.class)).as(Release::new)),
+                freq(4, points.map(Spend::new)),
+                freq(4, Arbitraries.integers().between(1, 24 * 20).map(Wait::new)),
+                freq(2, Arbitraries.just(new Expire())),
+                freq(3, Combinators.combine(pick, points).as(Refund::new)),
+                freq(2, pick.map(SettleDebt::new)),
+                freq(1, Combinators.combine(points, life).as(AdjustIn::new)),
+                freq(1, points.map(AdjustOut::new)),
+                freq(1, Arbitraries.of("MEMBER", "SILVER", "GOLD", "PLATINUM").map(ChangeTier::new)));
+        // Uniform sizes: the interesting states (debt, expired lots, several holds) need long histories.
+        return command.list().ofMinSize(1).ofMaxSize(120).withSizeDistribution(RandomDistribution.uniform());
+    }
+
+    private static net.jqwik.api.Tuple.Tuple2<Integer, Arbitrary<? extends Command>> freq(int weight,
+            Arbitrary<? extends Command> arbitrary) {
+        return net.jqwik.api.Tuple.of(weight, arbitrary);
+    }
+
+    // ---- the decider: commands to events, against the live account ----
+
+    /** A history run live: the account, the events it was built from, and the clock when each was decided. */
+    static final class Run {
+        final Account account = new Account(MEMBER);
+        final List<PointsEvent> events = new ArrayList<>();
+        final List<String> earnedLots = new ArrayList<>();
+        Instant now = START;
+        int sequence;
+
+        void decide(Command command) {
+            String n = String.valueOf(++sequence);
+            switch (command) {
+                case Earn e -> {
+                    Instant availableAt = now.plus(Duration.ofHours(e.availableInHours()));
+                    String lotId = "lot-" + n;
+                    emit(new PointsEarned(MEMBER, lotId, e.points(), new Origin(OriginKind.ORDER, "o-" + n), List.of(),
+                            availableAt, availableAt.plus(Duration.ofHours(e.lifeHours()))));
+                    earnedLots.add(lotId);
+                }
+                case Hold h -> {
+                    AllocationPlan plan = Allocator.forDebit(account.lots(), h.points(), now);
+                    if (plan.covered()) {
+                        emit(new PointsReserved(MEMBER, "h-" + n, h.points(), plan.allocations(), now.plusSeconds(900),
+                                "rd-" + n));
+                    }
+                }
+                case Capture c -> {
+                    String holdId = pickHold(c.pick());
+                    if (holdId != null) {
+                        List<Allocation> held = account.holds().get(holdId);
+                        emit(new PointsSpent(MEMBER, holdId, sum(held), held, "rd-" + holdId));
+                    }
+                }
+                case Release r -> {
+                    String holdId = pickHold(r.pick());
+                    if (holdId != null) {
+                        List<Allocation> held = account.holds().get(holdId);
+                        emit(new PointsReleased(MEMBER, holdId, sum(held), held, r.reason()));
+                    }
+                }
+                case Spend s -> {
+                    AllocationPlan plan = Allocator.forDebit(account.lots(), s.points(), now);
+                    if (plan.covered()) {
+                        emit(new PointsSpent(MEMBER, null, s.points(), plan.allocations(), "pay-" + n));
+                    }
+                }
+                case Wait w -> now = now.plus(Duration.ofHours(w.hours()));
+                case Expire x -> {
+                    List<Allocation> due = Allocator.forExpiry(account, now);
+                    if (!due.isEmpty()) {
+                        emit(new PointsExpired(MEMBER, sum(due), due));
+                    }
+                }
+                case Refund r -> {
+                    if (!earnedLots.isEmpty()) {
+                        String orderLot = earnedLots.get(r.pick() % earnedLots.size());
+                        long debtBefore = account.debt();
+                        ReversalPlan plan = Allocator.forReversal(account, orderLot, r.points(), now);
+                        assertThat(plan.taken() + plan.debt()).isEqualTo(r.points());
+                        emit(new PointsReversed(MEMBER, "o-" + orderLot, "rf-" + n, plan.taken(), plan.allocations(),
+                                plan.debt()));
+                        assertThat(account.debt()).as("what cannot be taken back is owed").isEqualTo(debtBefore + plan.debt());
+                    }
+                }
+                case SettleDebt s -> {
+                    List<Lot> lots = account.lots();
+                    if (account.debt() > 0 && !lots.isEmpty()) {
+                        AllocationPlan plan = Allocator.forDebtSettlement(account, lots.get(s.pick() % lots.size()).lotId());
+                        emit(new PointsReversed(MEMBER, null, null, plan.taken(), plan.allocations(), 0, plan.taken()));
+                    }
+                }
+                case AdjustIn a -> emit(new PointsAdjusted(MEMBER, "adj-" + n, a.points(), "lot-adj-" + n,
+                        now.plus(Duration.ofHours(a.lifeHours())), null, "goodwill", "admin-a", "admin-b"));
+                case AdjustOut a -> {
+                    AllocationPlan plan = Allocator.forDebit(account.lots(), a.points(), now);
+                    if (plan.covered()) {
+                        emit(new PointsAdjusted(MEMBER, "adj-" + n, -a.points(), null, null, plan.allocations(),
+                                "correction", "admin-a", "admin-b"));
+                    }
+                }
+                case ChangeTier t -> {
+                    if (!t.to().equals(account.tier())) {
+                        emit(new TierChanged(MEMBER, account.tier(), t.to(), 0));
+                    }
+                }
+            }
+        }
+
+        private String pickHold(int pick) {
+            List<String> open = account.holds().keySet().stream().sorted().toList();
+            return open.isEmpty() ? null : open.get(pick % open.size());
+        }
+
+        private void emit(PointsEvent event) {
+            account.apply(event);
+            events.add(event);
+        }
+    }
+
+    static long sum(List<Allocation> allocations) {
+        return allocations.stream().mapToLong(Allocation::points).sum();
+    }
+
+    static Run run(List<Command> history, java.util.function.Consumer<Run> afterEachStep) {
+        Run run = new Run();
+        for (Command command : history) {
+            run.decide(command);
+            afterEachStep.accept(run);
+        }
+        return run;
+    }
+
+    // ---- properties ----
+
+    @Property(tries = 400)
+    void nothingEverGoesBelowZero(@ForAll("histories") List<Command> history) {
+        run(history, r -> {
+            for (Lot lot : r.account.snapshot().lots()) {
+                assertThat(lot.remaining()).isBetween(0L, lot.points());
+            }
+            for (Instant at : List.of(r.now, START, r.now.plus(Duration.ofDays(400)))) {
+                Balance balance = r.account.balance(at);
+                assertThat(balance.available()).isNotNegative();
+                assertThat(balance.pending()).isNotNegative();
+                assertThat(balance.reserved()).isNotNegative();
+                assertThat(balance.expiredNotYetRecorded()).isNotNegative();
+                assertThat(balance.debt()).isNotNegative();
+                assertThat(balance.available() + balance.pending() + balance.expiredNotYetRecorded())
+                        .isEqualTo(r.account.lots().stream().mapToLong(Lot::remaining).sum());
+            }
+            for (long figure : new long[] {r.account.spent(), r.account.expired(), r.account.reversed(),
+                    r.account.adjustedIn(), r.account.adjustedOut(), r.account.reserved(), r.account.debt()}) {
+                assertThat(figure).isNotNegative();
+            }
+        });
+    }
+
+    @Property(tries = 400)
+    void everyPointCreditedIsAccountedFor(@ForAll("histories") List<Command> history) {
+        Run finished = run(history, r -> {
+            Account a = r.account;
+            long remaining = a.lots().stream().mapToLong(Lot::remaining).sum();
+            assertThat(a.lifetimeEarned() + a.adjustedIn()).isEqualTo(
+                    remaining + a.reserved() + a.spent() + a.expired() + a.reversed() + a.adjustedOut());
+            assertThat(a.reserved()).isEqualTo(a.holds().values().stream().mapToLong(AccountProperties::sum).sum());
+        });
+        Statistics.label("events").collect(bucket(finished.events.size()));
+        Statistics.label("debt").collect(finished.account.debt() > 0 ? "owed" : "none");
+        for (String type : List.of(PointsReserved.TYPE, PointsReleased.TYPE, PointsSpent.TYPE, PointsExpired.TYPE,
+                PointsReversed.TYPE, PointsAdjusted.TYPE, TierChanged.TYPE)) {
+            Statistics.label(type).collect(finished.events.stream().anyMatch(e -> e.type().equals(type)));
+        }
+        Statistics.label("debt settled").collect(finished.events.stream()
+                .anyMatch(e -> e instanceof PointsReversed r && r.debtSettled() > 0));
+        Statistics.label("debt").coverage(c -> c.check("owed").percentage(p -> p > 15));
+        Statistics.label("debt settled").coverage(c -> c.check(true).percentage(p -> p > 15));
+        Statistics.label(PointsExpired.TYPE).coverage(c -> c.check(true).percentage(p -> p > 15));
+        Statistics.label(PointsReleased.TYPE).coverage(c -> c.check(true).percentage(p -> p > 15));
+        Statistics.label("events").coverage(c -> c.check("30+").percentage(p -> p > 25));
+    }
+
+    @Property(tries = 400)
+    void replayEqualsLive(@ForAll("histories") List<Command> history) {
+        Run live = run(history, r -> {
+        });
+        Account replayed = new Account(MEMBER);
+        live.events.forEach(replayed::apply);
+        assertThat(replayed.snapshot()).isEqualTo(live.account.snapshot());
+        assertThat(replayed.balance(live.now)).isEqualTo(live.account.balance(live.now));
+        assertThat(AccountSnapshots.fromJson(AccountSnapshots.toJson(live.account)).snapshot())
+                .isEqualTo(live.account.snapshot());
+    }
+
+    @Property(tries = 400)
+    void creditsMovedEarlierGiveTheSameState(@ForAll("histories") List<Command> history, @ForAll Random random) {
+        Run live = run(history, r -> {
+        });
+        List<PointsEvent> reordered = moveCreditsEarlier(live.events, random);
+        Account replayed = new Account(MEMBER);
+        reordered.forEach(replayed::apply);
+        assertThat(replayed.snapshot()).isEqualTo(live.account.snapshot());
+    }
+
+    /**
+     * Every credit goes to a random place no later than where it was; debits keep their order. A
+     * credit thus stays before every debit that names its lot, which all came after it.
+     */
+    static List<PointsEvent> moveCreditsEarlier(List<PointsEvent> events, Random random) {
+        record Placed(double position, int original, PointsEvent event) {
+        }
+        List<Placed> placed = new ArrayList<>();
+        for (int i = 0; i < events.size(); i++) {
+            PointsEvent event = events.get(i);
+            boolean credit = event instanceof PointsEarned || event instanceof PointsAdjusted a && a.points() > 0;
+            double position = credit ? random.nextInt(i + 1) - 0.5 + random.nextDouble() * 0.25 : i;
+            placed.add(new Placed(position, i, event));
+        }
+        placed.sort(Comparator.comparingDouble(Placed::position).thenComparingInt(Placed::original));
+        List<PointsEvent> reordered = placed.stream().map(Placed::event).toList();
+        assertThat(reordered).containsExactlyInAnyOrderElementsOf(events);
+        assertFirstDebitOfEachLotFollowsItsCredit(reordered);
+        return reordered;
+    }
+
+    private static void assertFirstDebitOfEachLotFollowsItsCredit(List<PointsEvent> events) {
+        Set<String> credited = new HashSet<>();
+        for (PointsEvent event : events) {
+            switch (event) {
+                case PointsEarned e -> credited.add(e.lotId());
+                case PointsAdjusted a when a.points() > 0 -> credited.add(a.lotId());
+                default -> allocationsOf(event).forEach(a -> assertThat(credited).contains(a.lotId()));
+            }
+        }
+    }
+
+    private static List<Allocation> allocationsOf(PointsEvent event) {
+        return switch (event) {
+            case PointsReserved e -> e.allocations();
+            case PointsReleased e -> e.allocations();
+            case PointsSpent e -> e.allocations();
+            case PointsExpired e -> e.allocations();
+            case PointsReversed e -> e.allocations();
+            case PointsAdjusted e -> e.allocations();
+            case PointsEarned e -> List.of();
+            case TierChanged e -> List.of();
+        };
+    }
+
+    private static String bucket(int size) {
+        return size == 0 ? "0" : size < 10 ? "1-9" : size < 30 ? "10-29" : "30+";
+    }
+}

@@ -1,0 +1,95 @@
+package io.pointsplatform.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.LongRange;
+
+class AllocatorProperties {
+
+    private static final Instant NOW = Instant.parse("2026-06-01T00:00:00Z");
+
+    /** Lots around NOW: some pending, some expired, some emptied, expiry ties broken by lotId. */
+    @Provide
+    Arbitrary<List<Lot>> lots() {
+        Arbitrary<Long> hours = Arbitraries.longs().between(-48, 48);
+        Arbitrary<Lot> lot = Combinators.combine(Arbitraries.strings().withCharRange('a', 'f').ofMinLength(1).ofMaxLength(3),
+                        Arbitraries.longs().between(1, 500), Arbitraries.integers().between(0, 100),
+                        hours.injectNull(0.3), Arbitraries.longs().between(1, 72))
+                .as((id, points, percentLeft, availableIn, life) -> {
+                    Instant availableAt = availableIn == null ? null : NOW.plusSeconds(availableIn * 3600);
+                    Instant expiresAt = (availableAt == null ? NOW.minusSeconds(24 * 3600) : availableAt)
+                            .plusSeconds(life * 3600);
+                    return new Lot("lot-" + id, points, points * percentLeft / 100, availableAt, expiresAt,
+                            OriginKind.ORDER);
+                });
+        return lot.list().ofMaxSize(12).uniqueElements(Lot::lotId);
+    }
+
+    @Property(tries = 1000)
+    void debitsTakeAvailablePointsInSpendingOrder(@ForAll("lots") List<Lot> lots,
+            @ForAll @LongRange(min = 1, max = 3000) long points) {
+        AllocationPlan plan = Allocator.forDebit(lots, points, NOW);
+        Map<String, Lot> byId = new HashMap<>();
+        lots.forEach(l -> byId.put(l.lotId(), l));
+        long available = lots.stream().filter(l -> l.isAvailable(NOW)).mapToLong(Lot::remaining).sum();
+
+        assertThat(plan.covered()).isEqualTo(available >= points);
+        assertThat(plan.taken()).isEqualTo(Math.min(points, available));
+        assertThat(plan.taken() + plan.shortfall()).isEqualTo(points);
+        List<Lot> used = new ArrayList<>();
+        for (Allocation allocation : plan.allocations()) {
+            Lot lot = byId.get(allocation.lotId());
+            assertThat(lot.isAvailable(NOW)).isTrue();
+            assertThat(allocation.points()).isBetween(1L, lot.remaining());
+            used.add(lot);
+        }
+        assertThat(used).isSortedAccordingTo(Lot.SPENDING_ORDER).doesNotHaveDuplicates();
+        // Each lot is emptied before the next is touched, and no usable lot is skipped.
+        for (int i = 0; i < plan.allocations().size() - 1; i++) {
+            assertThat(plan.allocations().get(i).points()).isEqualTo(used.get(i).remaining());
+        }
+        if (!used.isEmpty()) {
+            Lot last = used.get(used.size() - 1);
+            lots.stream().filter(l -> l.isAvailable(NOW) && l.remaining() > 0)
+                    .filter(l -> Lot.SPENDING_ORDER.compare(l, last) < 0)
+                    .forEach(l -> assertThat(used).contains(l));
+        }
+    }
+
+    @Property(tries = 500)
+    void reversalsTakeWhatTheyCanAndOweTheRest(@ForAll("lots") List<Lot> lots,
+            @ForAll @LongRange(min = 1, max = 3000) long points, @ForAll @LongRange(min = 0, max = 20) long pick) {
+        Account account = new Account("m-1");
+        for (Lot lot : lots) {
+            Instant availableAt = lot.availableAt() == null ? lot.expiresAt().minusSeconds(3600 * 100) : lot.availableAt();
+            account.apply(new PointsEarned("m-1", lot.lotId(), lot.points(), new Origin(OriginKind.ORDER, null), null,
+                    availableAt, lot.expiresAt()));
+        }
+        String orderLot = lots.isEmpty() ? "lot-none" : lots.get((int) (pick % lots.size())).lotId();
+        ReversalPlan plan = Allocator.forReversal(account, orderLot, points, NOW);
+
+        Lot own = account.lot(orderLot);
+        long ownTakeable = own != null && !own.isExpired(NOW) ? own.remaining() : 0;
+        long othersAvailable = account.lots().stream().filter(l -> l.isAvailable(NOW) && !l.lotId().equals(orderLot))
+                .mapToLong(Lot::remaining).sum();
+        assertThat(plan.taken() + plan.debt()).isEqualTo(points);
+        assertThat(plan.debt()).isEqualTo(Math.max(0, points - ownTakeable - othersAvailable));
+        if (ownTakeable > 0) {
+            assertThat(plan.allocations().get(0)).isEqualTo(new Allocation(orderLot, Math.min(points, ownTakeable)));
+        }
+        // The plan is one the fold accepts.
+        account.apply(new PointsReversed("m-1", "o-1", "rf-1", plan.taken(), plan.allocations(), plan.debt()));
+        assertThat(account.debt()).isEqualTo(plan.debt());
+    }
+}

@@ -1,0 +1,109 @@
+package io.pointsplatform.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class AllocatorTest {
+
+    private static final Instant T0 = Samples.T0;
+    private static final Instant MONTH = T0.plus(Duration.ofDays(30));
+    private static final Instant YEAR = T0.plus(Duration.ofDays(365));
+
+    private final Account account = new Account("m-1");
+
+    private void earn(String lotId, long points, Instant availableAt, Instant expiresAt) {
+        account.apply(AccountTest.earned(lotId, points, availableAt, expiresAt));
+    }
+
+    @Test
+    void debitsTakeTheSoonestToExpireFirstThenByLotId() {
+        earn("lot-c", 100, T0, YEAR);
+        earn("lot-b", 40, T0, MONTH);
+        earn("lot-a", 40, T0, MONTH);
+        AllocationPlan plan = Allocator.forDebit(account.lots(), 100, T0);
+        assertThat(plan.allocations()).containsExactly(new Allocation("lot-a", 40), new Allocation("lot-b", 40),
+                new Allocation("lot-c", 20));
+        assertThat(plan.covered()).isTrue();
+        assertThat(plan.shortfall()).isZero();
+        assertThat(plan.taken()).isEqualTo(100);
+    }
+
+    @Test
+    void debitsUseOnlyAvailableLots() {
+        earn("pending", 100, MONTH, YEAR);
+        earn("expired", 100, T0.minus(Duration.ofDays(400)), T0);
+        earn("ok", 30, T0, YEAR);
+        AllocationPlan plan = Allocator.forDebit(account.lots(), 50, T0);
+        assertThat(plan.allocations()).containsExactly(new Allocation("ok", 30));
+        assertThat(plan.covered()).isFalse();
+        assertThat(plan.shortfall()).isEqualTo(20);
+        assertThat(Allocator.forDebit(List.of(), 5, T0)).isEqualTo(new AllocationPlan(List.of(), 5));
+        assertThatThrownBy(() -> Allocator.forDebit(account.lots(), 0, T0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void reversalsTakeTheOrdersOwnLotFirstEvenWhilePending() {
+        earn("lot-old", 100, T0, MONTH);
+        earn("lot-order", 50, MONTH, YEAR);
+        ReversalPlan plan = Allocator.forReversal(account, "lot-order", 80, T0);
+        assertThat(plan.allocations()).containsExactly(new Allocation("lot-order", 50), new Allocation("lot-old", 30));
+        assertThat(plan.taken()).isEqualTo(80);
+        assertThat(plan.debt()).isZero();
+    }
+
+    @Test
+    void reversalsRecordWhatIsGoneAsDebt() {
+        earn("lot-order", 50, T0, YEAR);
+        account.apply(new PointsSpent("m-1", null, 45, List.of(new Allocation("lot-order", 45)), null));
+        earn("lot-pending", 100, MONTH, YEAR);
+        ReversalPlan plan = Allocator.forReversal(account, "lot-order", 50, T0);
+        assertThat(plan.allocations()).containsExactly(new Allocation("lot-order", 5));
+        assertThat(plan.taken()).isEqualTo(5);
+        assertThat(plan.debt()).isEqualTo(45);
+
+        ReversalPlan expiredOrder = Allocator.forReversal(account, "lot-order", 50, YEAR);
+        assertThat(expiredOrder.allocations()).isEmpty();
+        assertThat(expiredOrder.debt()).isEqualTo(50);
+
+        ReversalPlan unknownOrder = Allocator.forReversal(account, "lot-gone", 10, T0);
+        assertThat(unknownOrder.allocations()).containsExactly(new Allocation("lot-order", 5));
+        assertThat(unknownOrder.debt()).isEqualTo(5);
+    }
+
+    @Test
+    void debtIsSettledFromANewLotAsFarAsItGoes() {
+        earn("lot-1", 50, T0, YEAR);
+        account.apply(new PointsSpent("m-1", null, 50, List.of(new Allocation("lot-1", 50)), null));
+        account.apply(new PointsReversed("m-1", "o-1", "rf-1", 0, List.of(), 50));
+        earn("lot-2", 30, T0, YEAR);
+        AllocationPlan partly = Allocator.forDebtSettlement(account, "lot-2");
+        assertThat(partly.allocations()).containsExactly(new Allocation("lot-2", 30));
+        assertThat(partly.shortfall()).isEqualTo(20);
+        account.apply(new PointsReversed("m-1", null, null, 30, partly.allocations(), 0, 30));
+        earn("lot-3", 100, T0, YEAR);
+        AllocationPlan fully = Allocator.forDebtSettlement(account, "lot-3");
+        assertThat(fully.allocations()).containsExactly(new Allocation("lot-3", 20));
+        assertThat(fully.covered()).isTrue();
+        account.apply(new PointsReversed("m-1", null, null, 20, fully.allocations(), 0, 20));
+        assertThat(account.debt()).isZero();
+        assertThat(Allocator.forDebtSettlement(account, "lot-3")).isEqualTo(new AllocationPlan(List.of(), 0));
+        assertThatThrownBy(() -> Allocator.forDebtSettlement(account, "lot-9")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void expiryTakesWholeLotsPastTheirExpiresAt() {
+        earn("lot-b", 10, T0, MONTH);
+        earn("lot-a", 20, T0, MONTH);
+        earn("lot-0", 5, T0.minus(Duration.ofDays(10)), T0);
+        earn("lot-c", 30, T0, YEAR);
+        account.apply(new PointsSpent("m-1", null, 4, List.of(new Allocation("lot-a", 4)), null));
+        assertThat(Allocator.forExpiry(account, T0.minusSeconds(1))).isEmpty();
+        assertThat(Allocator.forExpiry(account, MONTH)).containsExactly(new Allocation("lot-0", 5),
+                new Allocation("lot-a", 16), new Allocation("lot-b", 10));
+    }
+}

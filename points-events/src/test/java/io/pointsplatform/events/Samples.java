@@ -1,0 +1,175 @@
+package io.pointsplatform.events;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+
+/** Example events of every type, fixed and generated. */
+final class Samples {
+
+    static final Instant T0 = Instant.parse("2026-11-22T10:15:30.123Z");
+
+    private Samples() {
+    }
+
+    static List<EventData> examples() {
+        Instant year = T0.plus(365, ChronoUnit.DAYS);
+        List<Allocation> fifty = List.of(new Allocation("lot-1", 30), new Allocation("lot-2", 20));
+        return List.of(
+                new PointsEarned("m-1", "lot-1", 120, new Origin(OriginKind.ORDER, "o-1"),
+                        List.of(new BreakdownLine("base", 100), new BreakdownLine("member-day", 20)), T0, year),
+                new PointsEarned("m-1", "lot-9", 100, new Origin(OriginKind.SIGNUP, null), List.of(), T0, year),
+                new PointsReserved("m-1", "h-1", 50, fifty, T0.plusSeconds(900), "rd-1"),
+                new PointsReleased("m-1", "h-1", 50, fifty, ReleaseReason.CANCELLED),
+                new PointsSpent("m-1", "h-1", 50, fifty, "rd-1"),
+                new PointsSpent("m-1", null, 30, List.of(new Allocation("lot-1", 30)), null),
+                new PointsExpired("m-1", 70, List.of(new Allocation("lot-1", 70))),
+                new PointsReversed("m-1", "o-1", "rf-1", 40, List.of(new Allocation("lot-1", 40)), 10),
+                new PointsReversed("m-1", "o-2", "rf-2", 0, List.of(), 25),
+                new PointsReversed("m-1", null, null, 10, List.of(new Allocation("lot-3", 10)), 0, 10),
+                new PointsAdjusted("m-1", "adj-1", 200, "lot-adj-1", year, null, "goodwill", "admin-a", "admin-b"),
+                new PointsAdjusted("m-1", "adj-2", -30, null, null, List.of(new Allocation("lot-1", 30)), "double credit",
+                        "admin-a", "admin-b"),
+                new TierChanged("m-1", "MEMBER", "SILVER", 2000),
+                new MemberEnrolled("m-1", "李雷", LocalDate.of(1990, 5, 17), "m-0"),
+                new MemberEnrolled("m-2", null, null, null),
+                new MemberUpdated("m-1", "Li Lei \"LL\"", LocalDate.of(1990, 5, 17)),
+                new RewardUpserted("rw-1", "10 元代金券", "VOUCHER", 1000, 50, 2, "SILVER", T0, T0.plus(30, ChronoUnit.DAYS)),
+                new RewardUpserted("rw-2", "Mug", "GIFT", 500, 0, null, null, null, null),
+                new RewardRetired("rw-1"),
+                new StockChanged("rw-1", 49),
+                new RedemptionRequested("rd-1", "m-1", "rw-1", 1, 1000),
+                new RedemptionCompleted("rd-1", "m-1", "rw-1", 1000, "V-ABC-123"),
+                new RedemptionCompleted("rd-3", "m-1", "rw-2", 500, null),
+                new RedemptionFailed("rd-2", "m-1", "rw-1", "OUT_OF_STOCK", "no stock left"),
+                new RedemptionCancelled("rd-1", "m-1", "rw-1", 1000));
+    }
+
+    static CloudEvent envelope(EventData data) {
+        return CloudEvent.of("ev-" + data.type() + "-" + data.key(), "/test", data.key(), T0, data);
+    }
+
+    // ---- generated ----
+
+    static Arbitrary<String> ids() {
+        return Arbitraries.strings().withCharRange('a', 'z').withCharRange('0', '9').withChars('-', '_', ':')
+                .ofMinLength(1).ofMaxLength(12).filter(s -> !s.isBlank());
+    }
+
+    /** Free text with what JSON must escape and what is not ASCII. */
+    static Arbitrary<String> text() {
+        return Arbitraries.strings().withCharRange('a', 'z').withCharRange('一', '龥')
+                .withChars(' ', '"', '\\', '\n', '\t', '/', 'é', '€').ofMinLength(1).ofMaxLength(20)
+                .filter(s -> !s.isBlank());
+    }
+
+    static Arbitrary<Instant> instants() {
+        return Combinators.combine(
+                Arbitraries.longs().between(Instant.parse("2000-01-01T00:00:00Z").getEpochSecond(),
+                        Instant.parse("2100-01-01T00:00:00Z").getEpochSecond()),
+                Arbitraries.oneOf(Arbitraries.just(0), Arbitraries.integers().between(0, 999).map(ms -> ms * 1_000_000),
+                        Arbitraries.integers().between(0, 999_999_999)))
+                .as(Instant::ofEpochSecond);
+    }
+
+    static Arbitrary<Long> points() {
+        return Arbitraries.oneOf(Arbitraries.longs().between(1, 10_000), Arbitraries.longs().between(1, 1_000_000_000_000L));
+    }
+
+    static Arbitrary<List<Allocation>> allocations() {
+        return Combinators.combine(ids(), points()).as(Allocation::new).list().ofMinSize(1).ofMaxSize(6)
+                .uniqueElements(Allocation::lotId);
+    }
+
+    private static long sum(List<Allocation> allocations) {
+        return allocations.stream().mapToLong(Allocation::points).sum();
+    }
+
+    static Arbitrary<EventData> anyEventData() {
+        return Arbitraries.oneOf(pointsEvents(), memberEvents(), catalogEvents(), redemptionEvents());
+    }
+
+    static Arbitrary<EventData> pointsEvents() {
+        Arbitrary<String> member = ids();
+        Arbitrary<EventData> earned = Combinators.combine(member, ids(), points(),
+                        Combinators.combine(Arbitraries.of(OriginKind.class), ids().injectNull(0.3)).as(Origin::new),
+                        Combinators.combine(ids(), Arbitraries.longs().between(-100, 10_000)).as(BreakdownLine::new)
+                                .list().ofMaxSize(4),
+                        instants(), Arbitraries.longs().between(1, 400L * 86_400))
+                .as((m, lot, p, origin, lines, at, life) -> new PointsEarned(m, lot, p, origin, lines, at,
+                        at.plusSeconds(life)));
+        Arbitrary<EventData> reserved = Combinators.combine(member, ids(), allocations(), instants(), ids().injectNull(0.3))
+                .as((m, hold, a, exp, ref) -> new PointsReserved(m, hold, sum(a), a, exp, ref));
+        Arbitrary<EventData> released = Combinators.combine(member, ids(), allocations(), Arbitraries.of(ReleaseReason.class))
+                .as((m, hold, a, reason) -> new PointsReleased(m, hold, sum(a), a, reason));
+        Arbitrary<EventData> spent = Combinators.combine(member, ids().injectNull(0.5), allocations(), ids().injectNull(0.3))
+                .as((m, hold, a, ref) -> new PointsSpent(m, hold, sum(a), a, ref));
+        Arbitrary<EventData> expired = Combinators.combine(member, allocations())
+                .as((m, a) -> new PointsExpired(m, sum(a), a));
+        Arbitrary<EventData> refund = Combinators.combine(member, ids(), ids(),
+                        allocations().injectNull(0.2), Arbitraries.longs().between(0, 5_000))
+                .as((m, order, refund1, a, debt) -> a == null
+                        ? new PointsReversed(m, order, refund1, 0, List.of(), debt + 1)
+                        : new PointsReversed(m, order, refund1, sum(a), a, debt));
+        Arbitrary<EventData> settlement = Combinators.combine(member, ids().injectNull(0.5), ids(), points())
+                .as((m, ref, lot, p) -> new PointsReversed(m, ref, null, p, List.of(new Allocation(lot, p)), 0, p));
+        Arbitrary<EventData> adjustIn = Combinators.combine(member, ids(), points(), ids(), instants(), text(), ids(), ids())
+                .as((m, adj, p, lot, exp, reason, by, approver) -> new PointsAdjusted(m, adj, p, lot, exp, null, reason, by,
+                        approver));
+        Arbitrary<EventData> adjustOut = Combinators.combine(member, ids(), allocations(), text(), ids(), ids())
+                .as((m, adj, a, reason, by, approver) -> new PointsAdjusted(m, adj, -sum(a), null, null, a, reason, by,
+                        approver));
+        Arbitrary<EventData> tier = Combinators.combine(member, Arbitraries.of("MEMBER", "SILVER", "GOLD", "PLATINUM"),
+                        Arbitraries.of("MEMBER", "SILVER", "GOLD", "PLATINUM"), Arbitraries.longs().between(0, 1_000_000))
+                .as(TierChanged::new);
+        return Arbitraries.oneOf(earned, reserved, released, spent, expired, refund, settlement, adjustIn, adjustOut, tier);
+    }
+
+    static Arbitrary<EventData> memberEvents() {
+        Arbitrary<LocalDate> birthdays = Arbitraries.integers().between(0, 40_000).map(d -> LocalDate.of(1920, 1, 1).plusDays(d));
+        Arbitrary<EventData> enrolled = Combinators.combine(ids().map(s -> "m" + s), text().injectNull(0.3),
+                        birthdays.injectNull(0.3), ids().map(s -> "r" + s).injectNull(0.5))
+                .as(MemberEnrolled::new);
+        Arbitrary<EventData> updated = Combinators.combine(ids(), text().injectNull(0.3), birthdays.injectNull(0.3))
+                .as(MemberUpdated::new);
+        return Arbitraries.oneOf(enrolled, updated);
+    }
+
+    static Arbitrary<EventData> catalogEvents() {
+        Arbitrary<Instant[]> window = Combinators.combine(instants().injectNull(0.5),
+                        Arbitraries.longs().between(1, 86_400L * 90).injectNull(0.5))
+                .as((from, length) -> new Instant[] {from, from == null || length == null ? null : from.plusSeconds(length)});
+        Arbitrary<EventData> upserted = Combinators.combine(ids(), text(),
+                        Arbitraries.of("GIFT", "VOUCHER", "COUPON", "LOTTERY", "DONATION"), points(),
+                        Arbitraries.longs().between(0, 1_000_000), Arbitraries.integers().between(1, 10).injectNull(0.5),
+                        Arbitraries.of("SILVER", "GOLD").injectNull(0.5), window)
+                .as((id, name, kind, cost, stock, limit, tier, validity) -> new RewardUpserted(id, name, kind, cost,
+                        stock, limit, tier, validity[0], validity[1]));
+        Arbitrary<EventData> retired = ids().map(RewardRetired::new);
+        Arbitrary<EventData> stock = Combinators.combine(ids(), Arbitraries.longs().between(0, 1_000_000))
+                .as(StockChanged::new);
+        return Arbitraries.oneOf(upserted, retired, stock);
+    }
+
+    static Arbitrary<EventData> redemptionEvents() {
+        Arbitrary<EventData> requested = Combinators.combine(ids(), ids(), ids(), Arbitraries.integers().between(1, 99),
+                points()).as(RedemptionRequested::new);
+        Arbitrary<EventData> completed = Combinators.combine(ids(), ids(), ids(), points(), ids().injectNull(0.3))
+                .as(RedemptionCompleted::new);
+        Arbitrary<EventData> failed = Combinators.combine(ids(), ids(), ids(),
+                        Arbitraries.of("OUT_OF_STOCK", "INSUFFICIENT_POINTS", "NOT_ELIGIBLE"), text().injectNull(0.3))
+                .as(RedemptionFailed::new);
+        Arbitrary<EventData> cancelled = Combinators.combine(ids(), ids(), ids(), Arbitraries.longs().between(0, 100_000))
+                .as(RedemptionCancelled::new);
+        return Arbitraries.oneOf(requested, completed, failed, cancelled);
+    }
+
+    static Arbitrary<CloudEvent> anyEvent() {
+        return Combinators.combine(ids(), Arbitraries.of("/earning-service", "/ledger-service", "/catalog-service"),
+                instants(), anyEventData()).as((id, source, time, data) -> CloudEvent.of(id, source, time, data));
+    }
+}
