@@ -1,0 +1,65 @@
+package io.pointsplatform.kit.outbox;
+
+import io.pointsplatform.events.CloudEvent;
+import io.pointsplatform.events.EventCodec;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+
+/**
+ * Writes an event to the service's {@code outbox} table inside the caller's transaction, so the
+ * event exists exactly when the change that caused it was committed. {@link OutboxRelay} publishes
+ * it afterwards. The table is created by each service's own migrations (see V1 in each service).
+ */
+@ApplicationScoped
+public class Outbox {
+
+    static final String INSERT =
+            "insert into outbox (topic, message_key, event_id, payload) values ($1, $2, $3, $4)";
+    private static final String INSERT_NATIVE =
+            "insert into outbox (topic, message_key, event_id, payload) values (?1, ?2, ?3, ?4)";
+
+    private final EventCodec codec;
+
+    public Outbox(EventCodec codec) {
+        this.codec = codec;
+    }
+
+    /** Enqueues within the current Hibernate Reactive transaction (call inside {@code @WithTransaction}). */
+    public Uni<Void> enqueue(String topic, CloudEvent event) {
+        String payload = codec.write(event);
+        return Panache.getSession().chain(session -> session.createNativeQuery(INSERT_NATIVE)
+                        .setParameter(1, topic)
+                        .setParameter(2, event.subject())
+                        .setParameter(3, event.id())
+                        .setParameter(4, payload)
+                        .executeUpdate())
+                .replaceWithVoid();
+    }
+
+    /**
+     * Enqueues several events in order within the current transaction. One after the other: a
+     * reactive session runs one statement at a time.
+     */
+    public Uni<Void> enqueueAll(List<OutgoingEvent> events) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (OutgoingEvent event : events) {
+            chain = chain.chain(() -> enqueue(event.topic(), event.event()));
+        }
+        return chain;
+    }
+
+    /** An event and the topic it goes to. */
+    public record OutgoingEvent(String topic, CloudEvent event) {
+    }
+
+    /** Enqueues on a reactive SQL connection that is inside a transaction the caller owns. */
+    public Uni<Void> enqueue(SqlConnection connection, String topic, CloudEvent event) {
+        return connection.preparedQuery(INSERT)
+                .execute(Tuple.of(topic, event.subject(), event.id(), codec.write(event)))
+                .replaceWithVoid();
+    }
+}

@@ -1,0 +1,177 @@
+package io.pointsplatform.kit.outbox;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Publishes the outbox to Kafka, oldest first, and deletes what the broker acknowledged.
+ *
+ * <p>At least once: a crash after the send and before the delete publishes the batch again, and
+ * consumers drop the repeat by event id. Rows are taken with {@code FOR UPDATE SKIP LOCKED}, so
+ * several instances share the table without sending the same row at the same time. Per-member order
+ * holds because rows go to the producer in id order and the idempotent producer never reorders a
+ * partition.
+ */
+@ApplicationScoped
+public class OutboxRelay {
+
+    private static final String SELECT_BATCH =
+            "select id, topic, message_key, payload from outbox order by id limit $1 for update skip locked";
+    private static final String DELETE_BATCH = "delete from outbox where id = any($1)";
+    private static final byte[] CONTENT_TYPE =
+            "application/cloudevents+json; charset=UTF-8".getBytes(StandardCharsets.UTF_8);
+
+    private static final Duration ROUND_TIMEOUT = Duration.ofMinutes(3);
+
+    private final Pool pool;
+    private final boolean enabled;
+    private final String bootstrapServers;
+    private final int batchSize;
+    private final long pollIntervalMs;
+    private final Counter published;
+    private final Counter failures;
+    private final AtomicBoolean wakeRequested = new AtomicBoolean();
+
+    private KafkaProducer<String, byte[]> producer;
+    private ScheduledExecutorService worker;
+
+    public OutboxRelay(Pool pool, MeterRegistry registry,
+                       @ConfigProperty(name = "points.outbox.enabled", defaultValue = "true") boolean enabled,
+                       @ConfigProperty(name = "kafka.bootstrap.servers", defaultValue = "localhost:9092") String bootstrapServers,
+                       @ConfigProperty(name = "points.outbox.batch-size", defaultValue = "500") int batchSize,
+                       @ConfigProperty(name = "points.outbox.poll-interval-ms", defaultValue = "100") long pollIntervalMs) {
+        if (batchSize < 1 || batchSize > 10_000) {
+            throw new IllegalArgumentException("points.outbox.batch-size must be within 1..10000, was " + batchSize);
+        }
+        this.pool = pool;
+        this.enabled = enabled;
+        this.bootstrapServers = bootstrapServers;
+        this.batchSize = batchSize;
+        this.pollIntervalMs = Math.max(10, pollIntervalMs);
+        this.published = registry.counter("points.outbox.published");
+        this.failures = registry.counter("points.outbox.failures");
+    }
+
+    void start(@Observes StartupEvent event) {
+        if (!enabled) {
+            return;
+        }
+        producer = new KafkaProducer<>(producerConfig(), new StringSerializer(), new ByteArraySerializer());
+        // A thread of its own: the producer may block (metadata, flush), which the event loop must never do.
+        worker = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "outbox-relay");
+            thread.setDaemon(true);
+            return thread;
+        });
+        worker.scheduleWithFixedDelay(this::drainAll, pollIntervalMs, pollIntervalMs, TimeUnit.MILLISECONDS);
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (worker != null) {
+            worker.shutdownNow();
+        }
+        if (producer != null) {
+            producer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    /** Asks for a drain now, e.g. right after a commit; coalesces with one already asked for. */
+    public void wake() {
+        if (worker != null && wakeRequested.compareAndSet(false, true)) {
+            try {
+                worker.execute(this::drainAll);
+            } catch (RejectedExecutionException stopping) {
+                wakeRequested.set(false);
+            }
+        }
+    }
+
+    private void drainAll() {
+        wakeRequested.set(false);
+        try {
+            int sent;
+            do {
+                sent = drainOnce().await().atMost(ROUND_TIMEOUT);
+            } while (sent == batchSize);
+        } catch (RuntimeException e) {
+            failures.increment();
+            Log.warnf(e, "Outbox relay failed; the batch stays and is retried");
+        }
+    }
+
+    /** Publishes one batch; completes with the number of events published. Visible for tests. */
+    public Uni<Integer> drainOnce() {
+        return pool.withTransaction(connection -> connection.preparedQuery(SELECT_BATCH)
+                .execute(Tuple.of(batchSize))
+                .chain(rows -> publishAndDelete(connection, rows)));
+    }
+
+    private Uni<Integer> publishAndDelete(SqlConnection connection, RowSet<Row> rows) {
+        if (rows.size() == 0) {
+            return Uni.createFrom().item(0);
+        }
+        List<Uni<Void>> acks = new ArrayList<>(rows.size());
+        List<Long> ids = new ArrayList<>(rows.size());
+        for (Row row : rows) {
+            ids.add(row.getLong("id"));
+            acks.add(send(row.getString("topic"), row.getString("message_key"), row.getString("payload")));
+        }
+        return Uni.join().all(acks).andFailFast()
+                .chain(() -> connection.preparedQuery(DELETE_BATCH).execute(Tuple.of(ids.toArray(Long[]::new))))
+                .invoke(() -> published.increment(ids.size()))
+                .replaceWith(ids.size());
+    }
+
+    private Uni<Void> send(String topic, String key, String payload) {
+        ProducerRecord<String, byte[]> record =
+                new ProducerRecord<>(topic, key, payload.getBytes(StandardCharsets.UTF_8));
+        record.headers().add("content-type", CONTENT_TYPE);
+        return Uni.createFrom().emitter(emitter -> producer.send(record, (metadata, error) -> {
+            if (error != null) {
+                emitter.fail(error);
+            } else {
+                emitter.complete(null);
+            }
+        }));
+    }
+
+    private Properties producerConfig() {
+        Properties config = new Properties();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5");
+        config.put(ProducerConfig.LINGER_MS_CONFIG, "2");
+        config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "120000");
+        config.put(ProducerConfig.CLIENT_ID_CONFIG, "outbox-relay");
+        return config;
+    }
+}

@@ -1,0 +1,56 @@
+package io.pointsplatform.kit.problem;
+
+import java.util.List;
+
+/**
+ * A refusal a client can act on: an HTTP status, a machine code to switch on and a sentence a
+ * person can read. Thrown by services, turned into problem+json at the edge.
+ */
+public class ApiException extends RuntimeException {
+
+    private final int status;
+    private final String code;
+    private final String title;
+    private final List<Problem.FieldError> errors;
+
+    public ApiException(int status, String code, String title, String detail) {
+        this(status, code, title, detail, List.of());
+    }
+
+    public ApiException(int status, String code, String title, String detail, List<Problem.FieldError> errors) {
+        super(detail, null, false, false);
+        this.status = status;
+        this.code = code;
+        this.title = title;
+        this.errors = List.copyOf(errors);
+    }
+
+    public static ApiException notFound(String what, String id) {
+        return new ApiException(404, "NOT_FOUND", what + " not found", what + " '" + id + "' does not exist");
+    }
+
+    public static ApiException validation(String detail) {
+        return new ApiException(400, "VALIDATION_FAILED", "The request is not valid", detail);
+    }
+
+    public static ApiException validation(String field, String message) {
+        return new ApiException(400, "VALIDATION_FAILED", "The request is not valid", field + ": " + message,
+                List.of(new Problem.FieldError(field, message)));
+    }
+
+    public static ApiException conflict(String code, String detail) {
+        return new ApiException(409, code, "The request conflicts with the current state", detail);
+    }
+
+    public Problem toProblem() {
+        return new Problem(Problem.typeUri(code), title, status, getMessage(), code, errors);
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String code() {
+        return code;
+    }
+}

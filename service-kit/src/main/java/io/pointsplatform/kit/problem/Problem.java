@@ -1,0 +1,26 @@
+package io.pointsplatform.kit.problem;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+
+/**
+ * An RFC 9457 problem document with the platform's machine {@code code}. {@code errors} lists the
+ * fields that failed validation, so a client can point at them.
+ */
+@JsonInclude(JsonInclude.Include.NON_EMPTY)
+public record Problem(String type, String title, int status, String detail, String code,
+                      List<FieldError> errors) {
+
+    public static final String MEDIA_TYPE = "application/problem+json";
+
+    public record FieldError(String field, String message) {
+    }
+
+    public static Problem of(int status, String code, String title, String detail) {
+        return new Problem(typeUri(code), title, status, detail, code, List.of());
+    }
+
+    static String typeUri(String code) {
+        return "urn:points:problem:" + code.toLowerCase().replace('_', '-');
+    }
+}

@@ -1,0 +1,43 @@
+package io.pointsplatform.testing;
+
+import io.pointsplatform.events.BreakdownLine;
+import io.pointsplatform.events.CloudEvent;
+import io.pointsplatform.events.EventCodec;
+import io.pointsplatform.events.Origin;
+import io.pointsplatform.events.OriginKind;
+import io.pointsplatform.events.PointsEarned;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.UUID;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/** Events as earning-service would write them, and a way to put them on the test broker. */
+public final class TestEvents {
+
+    private static final EventCodec CODEC = new EventCodec();
+
+    private TestEvents() {
+    }
+
+    /** A credit available now that expires in a year, on a fresh lot. */
+    public static CloudEvent earned(String memberId, long points) {
+        Instant now = Instant.now();
+        String lotId = "lot-" + UUID.randomUUID();
+        return CloudEvent.of("points.earned:" + lotId, "/earning-service", memberId, now,
+                new PointsEarned(memberId, lotId, points, new Origin(OriginKind.ORDER, "order-" + lotId),
+                        List.of(new BreakdownLine("base", points)), now.minusSeconds(1),
+                        now.plus(365, ChronoUnit.DAYS)));
+    }
+
+    public static void publish(String topic, CloudEvent event) {
+        publishRaw(topic, event.subject(), CODEC.write(event));
+    }
+
+    /** Any text as a record value, e.g. to show what a consumer does with something unreadable. */
+    public static void publishRaw(String topic, String key, String value) {
+        PlatformTestResource.kafka().produceStrings()
+                .fromRecords(new ProducerRecord<>(topic, key, value))
+                .awaitCompletion();
+    }
+}
