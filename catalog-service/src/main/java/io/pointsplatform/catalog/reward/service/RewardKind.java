@@ -1,0 +1,5 @@
+package io.pointsplatform.catalog.reward.service;
+
+public enum RewardKind {
+    GIFT, VOUCHER, COUPON, LOTTERY, DONATION
+}

@@ -1,0 +1,105 @@
+package io.pointsplatform.earning;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+
+import io.pointsplatform.events.CloudEvent;
+import io.pointsplatform.events.EventCodec;
+import io.pointsplatform.events.MemberEnrolled;
+import io.pointsplatform.events.OriginKind;
+import io.pointsplatform.events.PointsEarned;
+import io.pointsplatform.events.Topics;
+import io.pointsplatform.testing.PlatformTestResource;
+import io.pointsplatform.testing.TopicReader;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** Enrolment through HTTP, PostgreSQL, the outbox and a real broker. */
+@QuarkusTest
+@WithTestResource(value = PlatformTestResource.class, initArgs = @ResourceArg(name = "service", value = "earning"))
+class EnrolmentTest {
+
+    private final EventCodec codec = new EventCodec();
+
+    @Test
+    void enrolmentPublishesTheMemberAndCreditsTheSignupBonusOnce() {
+        String memberId = "m-" + UUID.randomUUID();
+        Map<String, Object> body = Map.of("memberId", memberId, "name", "Li Lei", "birthday", "1990-05-17");
+
+        String first = given().contentType(ContentType.JSON).body(body).post("/api/v1/members")
+                .then().statusCode(201)
+                .body("memberId", equalTo(memberId))
+                .body("bonuses.rule", hasItem("signup"))
+                .body("bonuses.points", hasItem(100))
+                .extract().asString();
+        String again = given().contentType(ContentType.JSON).body(body).post("/api/v1/members")
+                .then().statusCode(200).extract().asString();
+        assertThat(again).isEqualTo(first);
+
+        CloudEvent enrolled = codec.read(TopicReader.awaitKey(Topics.MEMBERS, memberId, 1).get(0).value());
+        assertThat(enrolled.data()).isEqualTo(new MemberEnrolled(memberId, "Li Lei",
+                java.time.LocalDate.parse("1990-05-17"), null));
+        CloudEvent earned = codec.read(TopicReader.awaitKey(Topics.POINTS_LEDGER, memberId, 1).get(0).value());
+        PointsEarned credit = (PointsEarned) earned.data();
+        assertThat(credit.points()).isEqualTo(100);
+        assertThat(credit.origin().kind()).isEqualTo(OriginKind.SIGNUP);
+        assertThat(credit.expiresAt()).isAfter(credit.availableAt());
+    }
+
+    @Test
+    void theSameMemberWithOtherDetailsIsAConflict() {
+        String memberId = "m-" + UUID.randomUUID();
+        given().contentType(ContentType.JSON).body(Map.of("memberId", memberId, "name", "A"))
+                .post("/api/v1/members").then().statusCode(201);
+        given().contentType(ContentType.JSON).body(Map.of("memberId", memberId, "name", "B"))
+                .post("/api/v1/members").then().statusCode(409)
+                .contentType("application/problem+json").body("code", equalTo("MEMBER_CONFLICT"));
+    }
+
+    @Test
+    void aReferralCreditsBothSides() {
+        String referrer = "m-" + UUID.randomUUID();
+        String friend = "m-" + UUID.randomUUID();
+        given().contentType(ContentType.JSON).body(Map.of("memberId", referrer)).post("/api/v1/members")
+                .then().statusCode(201);
+        given().contentType(ContentType.JSON).body(Map.of("memberId", friend, "referredBy", referrer))
+                .post("/api/v1/members").then().statusCode(201)
+                .body("bonuses.rule", equalTo(List.of("signup", "referral")));
+
+        List<PointsEarned> referrerCredits = TopicReader.awaitKey(Topics.POINTS_LEDGER, referrer, 2).stream()
+                .map(r -> (PointsEarned) codec.read(r.value()).data()).toList();
+        assertThat(referrerCredits).extracting(c -> c.origin().kind())
+                .containsExactlyInAnyOrder(OriginKind.SIGNUP, OriginKind.REFERRAL);
+        assertThat(TopicReader.awaitKey(Topics.POINTS_LEDGER, friend, 2)).hasSize(2);
+    }
+
+    @Test
+    void badInputIsRefusedClearlyAndRecordsNothing() {
+        String memberId = "m-" + UUID.randomUUID();
+        given().contentType(ContentType.JSON).body(Map.of("memberId", memberId, "referredBy", "ghost-" + memberId))
+                .post("/api/v1/members").then().statusCode(422)
+                .contentType("application/problem+json").body("code", equalTo("UNKNOWN_REFERRER"));
+        given().contentType(ContentType.JSON).body(Map.of("memberId", "has spaces"))
+                .post("/api/v1/members").then().statusCode(400)
+                .body("code", equalTo("VALIDATION_FAILED")).body("errors[0].field", equalTo("memberId"));
+        given().contentType(ContentType.JSON).body(Map.of("memberId", memberId, "birthday", "2999-01-01"))
+                .post("/api/v1/members").then().statusCode(400).body("code", equalTo("VALIDATION_FAILED"));
+        given().contentType(ContentType.JSON).body("{\"memberId\": ").post("/api/v1/members")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("code", equalTo("VALIDATION_FAILED"));
+        given().contentType(ContentType.JSON).body(Map.of("memberId", memberId, "birthday", "17 May"))
+                .post("/api/v1/members").then().statusCode(400).body("code", equalTo("VALIDATION_FAILED"));
+
+        // None of the refusals left anything behind: the id is still free.
+        given().contentType(ContentType.JSON).body(Map.of("memberId", memberId)).post("/api/v1/members")
+                .then().statusCode(201);
+    }
+}

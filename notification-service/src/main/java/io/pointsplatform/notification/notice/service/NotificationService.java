@@ -1,0 +1,85 @@
+package io.pointsplatform.notification.notice.service;
+
+import io.pointsplatform.events.CloudEvent;
+import io.pointsplatform.kit.problem.ApiException;
+import io.pointsplatform.notification.notice.repository.Notification;
+import io.pointsplatform.notification.notice.repository.NotificationRepository;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.Base64;
+import java.util.List;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+@ApplicationScoped
+public class NotificationService {
+
+    public static final int MAX_PAGE = 100;
+
+    private final NotificationRepository notifications;
+    private final ZoneId zone;
+
+    public NotificationService(NotificationRepository notifications,
+                               @ConfigProperty(name = "points.zone") ZoneId zone) {
+        this.notifications = notifications;
+        this.zone = zone;
+    }
+
+    /** Stores what the member should hear about this event, once; call inside a transaction. */
+    public Uni<Void> onEvent(CloudEvent event) {
+        return Messages.forEvent(event, zone)
+                .map(n -> notifications.insertOnce(n).invoke(stored -> {
+                    if (!stored) {
+                        Log.debugf("Notification for event %s exists already", event.id());
+                    }
+                }).replaceWithVoid())
+                .orElse(Uni.createFrom().voidItem());
+    }
+
+    @WithSession
+    public Uni<Page> page(String memberId, String cursor, int limit) {
+        Cursor after = Cursor.parse(cursor);
+        int size = Math.min(limit, MAX_PAGE);
+        return notifications.page(memberId, after == null ? null : after.occurredAt(),
+                        after == null ? null : after.id(), size + 1)
+                .map(rows -> {
+                    List<Notification> items = rows.size() > size ? rows.subList(0, size) : rows;
+                    String next = rows.size() > size ? Cursor.of(items.get(items.size() - 1)) : null;
+                    return new Page(items.stream().map(Item::of).toList(), next);
+                });
+    }
+
+    public record Page(List<Item> items, String nextCursor) {
+    }
+
+    public record Item(String notificationId, String kind, String title, String body, Instant occurredAt) {
+        static Item of(Notification n) {
+            return new Item(n.notificationId, n.kind, n.title, n.body, n.occurredAt);
+        }
+    }
+
+    /** An opaque position in a member's list: the last item's time and id. */
+    record Cursor(Instant occurredAt, String id) {
+        static String of(Notification last) {
+            String raw = last.occurredAt.toString() + "|" + last.notificationId;
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+        }
+
+        static Cursor parse(String cursor) {
+            if (cursor == null || cursor.isBlank()) {
+                return null;
+            }
+            try {
+                String raw = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+                int bar = raw.indexOf('|');
+                return new Cursor(Instant.parse(raw.substring(0, bar)), raw.substring(bar + 1));
+            } catch (RuntimeException e) {
+                throw ApiException.validation("cursor", "is not a cursor this service gave out");
+            }
+        }
+    }
+}

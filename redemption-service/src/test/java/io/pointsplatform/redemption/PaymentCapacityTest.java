@@ -1,0 +1,44 @@
+package io.pointsplatform.redemption;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.pointsplatform.events.Topics;
+import io.pointsplatform.testing.PlatformTestResource;
+import io.pointsplatform.testing.TestEvents;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** What a member can pay with points, from redemption's own fold of the real log. */
+@QuarkusTest
+@WithTestResource(value = PlatformTestResource.class, initArgs = @ResourceArg(name = "service", value = "redemption"))
+class PaymentCapacityTest {
+
+    @Test
+    void creditsOnTheLogBecomePayingPowerAtAHundredPointsAYuan() {
+        String memberId = "m-" + UUID.randomUUID();
+        given().get("/api/v1/members/{id}/payment-capacity", memberId).then().statusCode(200)
+                .body("availablePoints", equalTo(0)).body("maxAmount", equalTo(0.0f));
+
+        TestEvents.publish(Topics.POINTS_LEDGER, TestEvents.earned(memberId, 1_234));
+        TestEvents.publish(Topics.POINTS_LEDGER, TestEvents.earned(memberId, 1));
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                given().get("/api/v1/members/{id}/payment-capacity", memberId).then().statusCode(200)
+                        .body("availablePoints", equalTo(1_235))
+                        .body("pointsPerYuan", equalTo(100))
+                        .body("maxAmount", equalTo(12.35f))
+                        .body("currency", equalTo("CNY")));
+    }
+
+    @Test
+    void aMalformedMemberIdIsAClientError() {
+        given().get("/api/v1/members/{id}/payment-capacity", "no spaces allowed").then().statusCode(400)
+                .contentType("application/problem+json").body("code", equalTo("VALIDATION_FAILED"));
+    }
+}
