@@ -6,6 +6,7 @@ import io.pointsplatform.events.EventCodec;
 import io.pointsplatform.events.Origin;
 import io.pointsplatform.events.OriginKind;
 import io.pointsplatform.events.PointsEarned;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -30,8 +31,12 @@ public final class TestEvents {
                         now.plus(365, ChronoUnit.DAYS)));
     }
 
+    /** As the outbox relay does: structured mode, with the CloudEvents content-type header. */
     public static void publish(String topic, CloudEvent event) {
-        publishRaw(topic, event.subject(), CODEC.write(event));
+        ProducerRecord<String, String> record = new ProducerRecord<>(topic, event.subject(), CODEC.write(event));
+        record.headers().add("content-type",
+                (CloudEvent.CONTENT_TYPE + "; charset=UTF-8").getBytes(StandardCharsets.UTF_8));
+        PlatformTestResource.kafka().produceStrings().fromRecords(record).awaitCompletion();
     }
 
     /** Any text as a record value, e.g. to show what a consumer does with something unreadable. */

@@ -2,6 +2,7 @@ package io.pointsplatform.kit.outbox;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.pointsplatform.events.CloudEvent;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -46,7 +47,7 @@ public class OutboxRelay {
             "select id, topic, message_key, payload from outbox order by id limit $1 for update skip locked";
     private static final String DELETE_BATCH = "delete from outbox where id = any($1)";
     private static final byte[] CONTENT_TYPE =
-            "application/cloudevents+json; charset=UTF-8".getBytes(StandardCharsets.UTF_8);
+            (CloudEvent.CONTENT_TYPE + "; charset=UTF-8").getBytes(StandardCharsets.UTF_8);
 
     private static final Duration ROUND_TIMEOUT = Duration.ofMinutes(3);
 
