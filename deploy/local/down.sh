@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Stops what up.sh started, by pid file: the five services first, then Kafka. Each gets SIGTERM
+# (a clean shutdown), then SIGKILL after a timeout. A pid file whose process is gone, or is no
+# longer ours (the pid was reused), is only removed. Safe when nothing runs.
+#
+#   deploy/local/down.sh [--with-postgres] [--purge]
+#
+#   --with-postgres  also stop the PostgreSQL cluster(s) that postgres.sh itself started (listed in
+#                    <run dir>/postgres.started); a cluster that was running before is never stopped.
+#                    Without it, PostgreSQL is left running.
+#   --purge          also delete Kafka's data (topics, offsets) and the logs; the JWT keys and
+#                    Kafka's jars stay
+#
+# Env: POINTS_STOP_TIMEOUT (30 seconds per service), KAFKA_STOP_TIMEOUT (60), POINTS_RUN_DIR.
+set -euo pipefail
+POINTS_SCRIPT=down.sh
+# shellcheck source=lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+with_postgres=false
+purge=false
+for arg in "$@"; do
+  case "$arg" in
+    --with-postgres) with_postgres=true ;;
+    --purge) purge=true ;;
+    -h|--help) points_usage "$0"; exit 0 ;;
+    *) points_die "unknown argument: $arg (try --help)" ;;
+  esac
+done
+SERVICE_TIMEOUT="${POINTS_STOP_TIMEOUT:-30}"
+KAFKA_TIMEOUT="${KAFKA_STOP_TIMEOUT:-60}"
+
+# Stops the named processes together: SIGTERM to all, wait up to timeout, SIGKILL what is left.
+stop_all() {
+  local timeout="$1" name pid deadline left
+  shift
+  declare -A pids=()
+  for name in "$@"; do
+    if pid="$(points_running_pid "$name")"; then
+      echo "stopping $name (pid $pid)"
+      STOPPED=$((STOPPED + 1))
+      kill -TERM "$pid" 2>/dev/null || true
+      pids[$name]="$pid"
+    fi
+  done
+  deadline=$((SECONDS + timeout))
+  while :; do
+    left=()
+    for name in "${!pids[@]}"; do
+      if kill -0 "${pids[$name]}" 2>/dev/null; then left+=("$name"); fi
+    done
+    [ "${#left[@]}" -gt 0 ] || break
+    if [ "$SECONDS" -ge "$deadline" ]; then
+      for name in "${left[@]}"; do
+        echo "$name did not stop within ${timeout}s: SIGKILL (pid ${pids[$name]})"
+        kill -KILL "${pids[$name]}" 2>/dev/null || true
+      done
+      sleep 0.5
+      break
+    fi
+    sleep 0.3
+  done
+  for name in "$@"; do rm -f "$POINTS_RUN/pids/$name.pid"; done
+}
+
+STOPPED=0
+if [ -d "$POINTS_RUN/pids" ]; then
+  stop_all "$SERVICE_TIMEOUT" "${POINTS_SERVICES[@]}"
+  stop_all "$KAFKA_TIMEOUT" kafka
+  # Anything else someone left there (an older layout, a renamed service): ours only.
+  for file in "$POINTS_RUN/pids"/*.pid; do
+    [ -e "$file" ] || continue
+    name="$(basename "$file" .pid)"
+    stop_all "$SERVICE_TIMEOUT" "$name"
+  done
+fi
+
+[ "$STOPPED" -gt 0 ] || echo "nothing of the local stack was running"
+
+if [ "$with_postgres" = true ] && [ -s "$POINTS_RUN/postgres.started" ]; then
+  while read -r version name; do
+    if [ -z "${version:-}" ] || [ -z "${name:-}" ]; then continue; fi
+    echo "stopping PostgreSQL cluster $version/$name (started by postgres.sh)"
+    if [ "$(id -u)" -eq 0 ]; then
+      pg_ctlcluster "$version" "$name" stop || points_err "could not stop cluster $version/$name"
+    else
+      sudo -n pg_ctlcluster "$version" "$name" stop || points_err "could not stop cluster $version/$name"
+    fi
+  done <"$POINTS_RUN/postgres.started"
+  rm -f "$POINTS_RUN/postgres.started"
+fi
+
+if [ "$purge" = true ]; then
+  echo "deleting Kafka's data and the logs under $POINTS_RUN"
+  rm -rf "$POINTS_RUN/kafka-data" "$POINTS_RUN/kafka" "$POINTS_RUN/logs"
+fi

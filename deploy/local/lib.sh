@@ -1,0 +1,170 @@
+# shellcheck shell=bash disable=SC2034
+# Shared by the deploy/local scripts: paths, the run directory, pid files, ports, the JWT key pair.
+# Sourced, never run. Sets POINTS_ROOT (the checkout), POINTS_LOCAL (deploy/local) and
+# POINTS_RUN (the one run directory, deploy/local/.run unless POINTS_RUN_DIR says otherwise).
+
+POINTS_LOCAL="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+POINTS_ROOT="$(cd "$POINTS_LOCAL/../.." && pwd)"
+POINTS_RUN="${POINTS_RUN_DIR:-$POINTS_LOCAL/.run}"
+
+# The five services and their ports (shared/CONTRACT.md).
+POINTS_SERVICES=(earning-service ledger-service catalog-service redemption-service notification-service)
+declare -A POINTS_PORT=(
+  [earning-service]=8081
+  [ledger-service]=8082
+  [catalog-service]=8083
+  [redemption-service]=8084
+  [notification-service]=8085
+)
+KAFKA_PORT=9092
+KAFKA_CONTROLLER_PORT=9093
+
+points_log() { printf '%s\n' "$*"; }
+points_err() { printf '%s: %s\n' "${POINTS_SCRIPT:-points}" "$*" >&2; }
+points_die() { points_err "$*"; exit 1; }
+
+# --- processes -----------------------------------------------------------------------------
+
+# The command line of a live process, NULs turned into spaces; fails when there is none.
+points_cmdline() {
+  local pid="$1"
+  [ -r "/proc/$pid/cmdline" ] || return 1
+  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null
+}
+
+# Whether pid is alive and its command line contains marker (so it is ours, not a reused pid).
+points_pid_is_ours() {
+  local pid="$1" marker="$2" cmd
+  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
+  kill -0 "$pid" 2>/dev/null || return 1
+  cmd="$(points_cmdline "$pid")" || return 1
+  [[ "$cmd" == *"$marker"* ]]
+}
+
+# The pid of NAME's process when its pid file names a live process of ours; else removes a stale
+# pid file and fails. The marker that proves it ours is kept beside the pid (line 2).
+points_running_pid() {
+  local name="$1" file="$POINTS_RUN/pids/$1.pid" pid marker
+  [ -f "$file" ] || return 1
+  { read -r pid || true; read -r marker || true; } <"$file"
+  if [ -n "${pid:-}" ] && [ -n "${marker:-}" ] && points_pid_is_ours "$pid" "$marker"; then
+    echo "$pid"
+    return 0
+  fi
+  rm -f "$file"
+  return 1
+}
+
+points_write_pid() {
+  local name="$1" pid="$2" marker="$3"
+  mkdir -p "$POINTS_RUN/pids"
+  printf '%s\n%s\n' "$pid" "$marker" >"$POINTS_RUN/pids/$name.pid"
+}
+
+# Whether something accepts TCP connections on 127.0.0.1:port.
+points_port_open() {
+  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+# The HTTP status of a GET (000 when nothing answers). curl when there is one, else plain bash.
+points_http_status() {
+  local port="$1" path="$2" line
+  if command -v curl >/dev/null 2>&1; then
+    curl -s -o /dev/null -m 5 -w '%{http_code}' "http://localhost:$port$path" 2>/dev/null || true
+    return 0
+  fi
+  if ! exec 3<>"/dev/tcp/127.0.0.1/$port" 2>/dev/null; then echo 000; return 0; fi
+  printf 'GET %s HTTP/1.0\r\nHost: localhost:%s\r\nConnection: close\r\n\r\n' "$path" "$port" >&3
+  if IFS=' ' read -r -t 5 _ line _ <&3; then echo "${line:-000}"; else echo 000; fi
+  exec 3<&- 3>&-
+}
+
+# The last lines of a log, indented, for failure messages.
+points_tail() {
+  local file="$1" n="${2:-40}"
+  if [ -s "$file" ]; then
+    echo "----- last $n lines of $file -----" >&2
+    tail -n "$n" "$file" | sed 's/^/  /' >&2
+    echo "-----" >&2
+  else
+    echo "(no output in $file)" >&2
+  fi
+}
+
+# --- JWT key pair ------------------------------------------------------------------------------
+
+POINTS_KEYS="$POINTS_RUN/keys"
+POINTS_JWT_PRIVATE_KEY_FILE="$POINTS_KEYS/jwt-private.pem"   # PKCS#8
+POINTS_JWT_PUBLIC_KEY_FILE="$POINTS_KEYS/jwt-public.pem"     # X.509 SubjectPublicKeyInfo PEM
+
+# Makes the RSA 2048 key pair once (under a lock, so parallel callers agree on one pair).
+points_ensure_keys() {
+  if [ -s "$POINTS_JWT_PRIVATE_KEY_FILE" ] && [ -s "$POINTS_JWT_PUBLIC_KEY_FILE" ]; then return 0; fi
+  command -v openssl >/dev/null 2>&1 || points_die "openssl is needed for the JWT keys (apt-get install -y openssl)"
+  mkdir -p "$POINTS_KEYS"
+  chmod 700 "$POINTS_KEYS"
+  (
+    flock 9
+    if [ -s "$POINTS_JWT_PRIVATE_KEY_FILE" ] && [ -s "$POINTS_JWT_PUBLIC_KEY_FILE" ]; then exit 0; fi
+    umask 077
+    tmp_priv="$POINTS_KEYS/.jwt-private.pem.$$"
+    tmp_pub="$POINTS_KEYS/.jwt-public.pem.$$"
+    openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$tmp_priv" 2>/dev/null \
+      || { rm -f "$tmp_priv"; echo "could not generate the JWT private key" >&2; exit 1; }
+    openssl pkey -in "$tmp_priv" -pubout -out "$tmp_pub" 2>/dev/null \
+      || { rm -f "$tmp_priv" "$tmp_pub"; echo "could not derive the JWT public key" >&2; exit 1; }
+    chmod 644 "$tmp_pub"
+    mv -f "$tmp_pub" "$POINTS_JWT_PUBLIC_KEY_FILE"
+    mv -f "$tmp_priv" "$POINTS_JWT_PRIVATE_KEY_FILE"
+  ) 9>"$POINTS_KEYS/.lock"
+}
+
+# Prints a script's leading comment block (its usage).
+points_usage() {
+  awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$1"
+}
+
+# --- Kafka ------------------------------------------------------------------------------------
+
+POINTS_KAFKA_POM="$POINTS_LOCAL/kafka/pom.xml"
+POINTS_KAFKA_LOG4J="$POINTS_LOCAL/kafka/log4j2.properties"
+POINTS_KAFKA_LIBS="$POINTS_RUN/kafka-libs"
+
+# Copies Kafka's jars (deploy/local/kafka/pom.xml) into the run dir, once, and again when the pom
+# changed. Needs a JDK >= 21 on PATH (jdk.sh) for the Maven wrapper.
+points_ensure_kafka_libs() {
+  local stamp="$POINTS_KAFKA_LIBS/.complete"
+  if [ -f "$stamp" ] && [ ! "$POINTS_KAFKA_POM" -nt "$stamp" ]; then return 0; fi
+  mkdir -p "$POINTS_RUN"
+  (
+    flock 9
+    if [ -f "$stamp" ] && [ ! "$POINTS_KAFKA_POM" -nt "$stamp" ]; then exit 0; fi
+    echo "fetching Kafka's jars (deploy/local/kafka/pom.xml) into $POINTS_KAFKA_LIBS" >&2
+    tmp="$POINTS_KAFKA_LIBS.tmp"
+    rm -rf "$tmp"
+    log="$POINTS_RUN/logs/kafka-libs-fetch.log"
+    mkdir -p "$POINTS_RUN/logs"
+    if ! (cd "$POINTS_ROOT" && ./mvnw -B -q -f "$POINTS_KAFKA_POM" dependency:copy-dependencies \
+        -DoutputDirectory="$tmp" </dev/null >"$log" 2>&1); then
+      points_tail "$log" 40
+      echo "could not fetch Kafka's jars with ./mvnw -f deploy/local/kafka/pom.xml (log: $log)" >&2
+      exit 1
+    fi
+    rm -rf "$POINTS_KAFKA_LIBS"
+    mv "$tmp" "$POINTS_KAFKA_LIBS"
+    touch "$POINTS_KAFKA_LIBS/.complete"
+  ) 9>"$POINTS_RUN/.kafka-libs.lock" || points_die "no Kafka jars"
+}
+
+# Runs a Kafka tool main class (or kafka-tool.sh's short name) on that classpath; tools log to
+# <run dir>/logs/kafka-tools.log. Env: KAFKA_TOOL_HEAP (256m), KAFKA_TOOL_OPTS (more JVM options,
+# split on spaces, as Kafka's KAFKA_OPTS).
+points_kafka_tool() {
+  local main="$1" opts=()
+  shift
+  read -r -a opts <<<"${KAFKA_TOOL_OPTS:-}"
+  mkdir -p "$POINTS_RUN/logs"
+  java "-Xmx${KAFKA_TOOL_HEAP:-256m}" "${opts[@]}" -Djava.awt.headless=true \
+    "-Dlog4j2.configurationFile=$POINTS_KAFKA_LOG4J" "-Dkafka.logs.dir=$POINTS_RUN/logs" \
+    -Dkafka.log.file=kafka-tools.log -cp "$POINTS_KAFKA_LIBS/*" "$main" "$@"
+}
