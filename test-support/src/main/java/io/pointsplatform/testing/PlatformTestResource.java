@@ -3,14 +3,9 @@ package io.pointsplatform.testing;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import io.smallrye.reactive.messaging.kafka.companion.test.EmbeddedKafkaBroker;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Real servers for a service's tests, without containers: a KRaft Kafka broker inside the test JVM
@@ -37,16 +32,14 @@ public class PlatformTestResource implements QuarkusTestResourceLifecycleManager
     @Override
     public Map<String, String> start() {
         String bootstrap = kafkaBootstrapServers();
-        database = "test_" + service + "_" + Long.toString(System.currentTimeMillis(), 36)
-                + "_" + Integer.toString(ThreadLocalRandom.current().nextInt(1 << 20), 36);
-        execute("create database " + database);
+        database = LocalPostgres.createDatabase(service);
 
         Map<String, String> config = new HashMap<>();
         config.put("kafka.bootstrap.servers", bootstrap);
-        config.put("quarkus.datasource.username", Postgres.USER);
-        config.put("quarkus.datasource.password", Postgres.PASSWORD);
-        config.put("quarkus.datasource.reactive.url", Postgres.reactiveUrl(database));
-        config.put("quarkus.datasource.jdbc.url", Postgres.jdbcUrl(database));
+        config.put("quarkus.datasource.username", LocalPostgres.USER);
+        config.put("quarkus.datasource.password", LocalPostgres.PASSWORD);
+        config.put("quarkus.datasource.reactive.url", LocalPostgres.reactiveUrl(database));
+        config.put("quarkus.datasource.jdbc.url", LocalPostgres.jdbcUrl(database));
         config.put("points.test.database", database);
         return config;
     }
@@ -54,7 +47,7 @@ public class PlatformTestResource implements QuarkusTestResourceLifecycleManager
     @Override
     public void stop() {
         if (database != null) {
-            execute("drop database if exists " + database + " with (force)");
+            LocalPostgres.dropDatabase(database);
         }
     }
 
@@ -83,36 +76,5 @@ public class PlatformTestResource implements QuarkusTestResourceLifecycleManager
             companion = new KafkaCompanion(kafkaBootstrapServers());
         }
         return companion;
-    }
-
-    private static void execute(String sql) {
-        try (Connection c = DriverManager.getConnection(Postgres.jdbcUrl("postgres"), Postgres.USER, Postgres.PASSWORD);
-             Statement s = c.createStatement()) {
-            s.execute(sql);
-        } catch (SQLException e) {
-            throw new IllegalStateException("PostgreSQL at " + Postgres.HOST + ":" + Postgres.PORT
-                    + " refused '" + sql + "' (run deploy/local/postgres.sh first): " + e.getMessage(), e);
-        }
-    }
-
-    /** Where the local server is; the same environment variables as the services and scripts. */
-    static final class Postgres {
-        static final String HOST = env("POINTS_DB_HOST", "127.0.0.1");
-        static final String PORT = env("POINTS_DB_PORT", "5432");
-        static final String USER = env("POINTS_DB_USER", "points");
-        static final String PASSWORD = env("POINTS_DB_PASSWORD", "points");
-
-        static String jdbcUrl(String db) {
-            return "jdbc:postgresql://" + HOST + ":" + PORT + "/" + db;
-        }
-
-        static String reactiveUrl(String db) {
-            return "postgresql://" + HOST + ":" + PORT + "/" + db;
-        }
-
-        private static String env(String name, String fallback) {
-            String value = System.getenv(name);
-            return value == null || value.isBlank() ? fallback : value;
-        }
     }
 }

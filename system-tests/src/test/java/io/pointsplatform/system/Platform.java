@@ -1,0 +1,96 @@
+package io.pointsplatform.system;
+
+import io.pointsplatform.testing.LocalPostgres;
+import io.pointsplatform.testing.PlatformTestResource;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The platform assembled for a test class: the named services as real processes, each with a
+ * fresh database on the local PostgreSQL, all on the shared in-JVM Kafka broker, and each told
+ * where the others are ({@code quarkus.rest-client.<short name>.url}, e.g. {@code ledger}).
+ */
+final class Platform implements AutoCloseable {
+
+    private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
+    private final List<String> databases = new ArrayList<>();
+
+    /** Starts {@code names} (e.g. "earning-service") and waits until every one is ready. */
+    static Platform start(String... names) throws IOException, InterruptedException {
+        Platform platform = new Platform();
+        try {
+            platform.launch(names);
+            return platform;
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            platform.close();
+            throw e;
+        }
+    }
+
+    private void launch(String... names) throws IOException, InterruptedException {
+        Path root = Path.of(System.getProperty("points.root", "..")).toAbsolutePath().normalize();
+        Path logs = Path.of(System.getProperty("points.logs", "target/service-logs"));
+        String bootstrap = PlatformTestResource.kafkaBootstrapServers();
+        for (String name : names) {
+            services.put(name, new ServiceProcess(name, freePort(), logs.resolve(name + "-" + System.nanoTime() + ".log")));
+        }
+        Map<String, String> common = new HashMap<>();
+        common.put("kafka.bootstrap.servers", bootstrap);
+        common.put("%prod.kafka.bootstrap.servers", bootstrap);
+        common.put("quarkus.datasource.username", LocalPostgres.USER);
+        common.put("quarkus.datasource.password", LocalPostgres.PASSWORD);
+        for (ServiceProcess service : services.values()) {
+            common.put("quarkus.rest-client." + shortName(service.name) + ".url", service.url());
+        }
+        for (ServiceProcess service : services.values()) {
+            String database = LocalPostgres.createDatabase("system_" + shortName(service.name));
+            databases.add(database);
+            Map<String, String> config = new HashMap<>(common);
+            config.put("%prod.quarkus.datasource.reactive.url", LocalPostgres.reactiveUrl(database));
+            config.put("%prod.quarkus.datasource.jdbc.url", LocalPostgres.jdbcUrl(database));
+            service.start(root, config);
+        }
+        for (ServiceProcess service : services.values()) {
+            service.awaitReady();
+        }
+    }
+
+    ServiceProcess service(String name) {
+        ServiceProcess service = services.get(name);
+        if (service == null) {
+            throw new IllegalArgumentException(name + " was not started; started: " + services.keySet());
+        }
+        return service;
+    }
+
+    String url(String name) {
+        return service(name).url();
+    }
+
+    private static String shortName(String service) {
+        return service.replace("-service", "");
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        for (ServiceProcess service : services.values()) {
+            service.close();
+        }
+        for (String database : databases) {
+            LocalPostgres.dropDatabase(database);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package io.pointsplatform.testing;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The local PostgreSQL server that {@code deploy/local/postgres.sh} runs, found through the same
+ * environment variables as the services and scripts, and throw-away databases on it.
+ */
+public final class LocalPostgres {
+
+    public static final String HOST = env("POINTS_DB_HOST", "127.0.0.1");
+    public static final String PORT = env("POINTS_DB_PORT", "5432");
+    public static final String USER = env("POINTS_DB_USER", "points");
+    public static final String PASSWORD = env("POINTS_DB_PASSWORD", "points");
+
+    private LocalPostgres() {
+    }
+
+    /** Creates a database no other run uses, named after {@code purpose}; returns its name. */
+    public static String createDatabase(String purpose) {
+        String database = "test_" + purpose.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "_") + "_"
+                + Long.toString(System.currentTimeMillis(), 36) + "_"
+                + Integer.toString(ThreadLocalRandom.current().nextInt(1 << 20), 36);
+        execute("create database " + database);
+        return database;
+    }
+
+    public static void dropDatabase(String database) {
+        execute("drop database if exists " + database + " with (force)");
+    }
+
+    public static String jdbcUrl(String database) {
+        return "jdbc:postgresql://" + HOST + ":" + PORT + "/" + database;
+    }
+
+    public static String reactiveUrl(String database) {
+        return "postgresql://" + HOST + ":" + PORT + "/" + database;
+    }
+
+    private static void execute(String sql) {
+        try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"), USER, PASSWORD);
+             Statement s = c.createStatement()) {
+            s.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException("PostgreSQL at " + HOST + ":" + PORT + " refused '" + sql
+                    + "' (run deploy/local/postgres.sh first): " + e.getMessage(), e);
+        }
+    }
+
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+}
