@@ -23,9 +23,14 @@ final class Platform implements AutoCloseable {
 
     /** Starts {@code names} (e.g. "earning-service") and waits until every one is ready. */
     static Platform start(String... names) throws IOException, InterruptedException {
+        return start(Map.of(), names);
+    }
+
+    /** The same, with {@code overrides} as "service-name/property" → value, e.g. to hold a relay back. */
+    static Platform start(Map<String, String> overrides, String... names) throws IOException, InterruptedException {
         Platform platform = new Platform();
         try {
-            platform.launch(names);
+            platform.launch(overrides, names);
             return platform;
         } catch (IOException | InterruptedException | RuntimeException e) {
             platform.close();
@@ -33,7 +38,7 @@ final class Platform implements AutoCloseable {
         }
     }
 
-    private void launch(String... names) throws IOException, InterruptedException {
+    private void launch(Map<String, String> overrides, String... names) throws IOException, InterruptedException {
         Path root = Path.of(System.getProperty("points.root", "..")).toAbsolutePath().normalize();
         Path logs = Path.of(System.getProperty("points.logs", "target/service-logs"));
         String bootstrap = PlatformTestResource.kafkaBootstrapServers();
@@ -54,6 +59,11 @@ final class Platform implements AutoCloseable {
             Map<String, String> config = new HashMap<>(common);
             config.put("%prod.quarkus.datasource.reactive.url", LocalPostgres.reactiveUrl(database));
             config.put("%prod.quarkus.datasource.jdbc.url", LocalPostgres.jdbcUrl(database));
+            overrides.forEach((key, value) -> {
+                if (key.startsWith(service.name + "/")) {
+                    config.put(key.substring(service.name.length() + 1), value);
+                }
+            });
             service.start(root, config);
         }
         for (ServiceProcess service : services.values()) {

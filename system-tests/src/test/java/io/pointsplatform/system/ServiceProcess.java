@@ -27,6 +27,8 @@ final class ServiceProcess implements AutoCloseable {
     final int port;
     final Path log;
     private Process process;
+    private Path root;
+    private Map<String, String> config = Map.of();
 
     ServiceProcess(String name, int port, Path log) {
         this.name = name;
@@ -39,6 +41,8 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     void start(Path root, Map<String, String> config) throws IOException {
+        this.root = root;
+        this.config = Map.copyOf(config);
         Path jar = root.resolve(name).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: package the services first (./mvnw package)");
@@ -83,6 +87,15 @@ final class ServiceProcess implements AutoCloseable {
             process.destroyForcibly();
             process.waitFor(30, TimeUnit.SECONDS);
         }
+    }
+
+    /** Starts it again on the same port and database, with {@code overrides} on top of its configuration. */
+    void restart(Map<String, String> overrides) throws IOException, InterruptedException {
+        close();
+        Map<String, String> changed = new java.util.HashMap<>(config);
+        changed.putAll(overrides);
+        start(root, changed);
+        awaitReady();
     }
 
     @Override
