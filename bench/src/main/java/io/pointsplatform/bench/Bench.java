@@ -1,0 +1,142 @@
+package io.pointsplatform.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The load generator behind deploy/bench/run.sh. Each command prints markdown rows for
+ * docs/benchmarks.md. Commands:
+ *
+ * <pre>
+ *   http-baseline --url U                 GET U in a loop: this client's HTTP ceiling on this machine
+ *   holds --ledger U --kafka B --members N  hold 1 point, then capture it; N=1 is one hot member
+ *   earnings --earning U --members N       POST /api/v1/earnings, each a new order
+ *   ledger-log --kafka B --events N --members M   write a history to points.ledger, read it back
+ *   options: --seconds S (30) --warmup S (5) --concurrency C (32)
+ * </pre>
+ */
+public final class Bench {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private Bench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0) {
+            System.err.println("usage: Bench http-baseline|holds|earnings|ledger-log [--option value]...");
+            System.exit(2);
+        }
+        Map<String, String> options = new HashMap<>();
+        for (int i = 1; i + 1 < args.length; i += 2) {
+            options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        }
+        Duration seconds = Duration.ofSeconds(Long.parseLong(options.getOrDefault("seconds", "30")));
+        Duration warmUp = Duration.ofSeconds(Long.parseLong(options.getOrDefault("warmup", "5")));
+        int concurrency = Integer.parseInt(options.getOrDefault("concurrency", "32"));
+        switch (args[0]) {
+            case "http-baseline" -> print(Load.run("HTTP GET " + options.get("url") + " (baseline)", concurrency, warmUp,
+                    seconds, n -> Http.get(options.get("url")).status() == 200));
+            case "holds" -> holds(options, concurrency, warmUp, seconds);
+            case "earnings" -> earnings(options, concurrency, warmUp, seconds);
+            case "ledger-log" -> ledgerLog(options);
+            default -> {
+                System.err.println("unknown command " + args[0]);
+                System.exit(2);
+            }
+        }
+    }
+
+    /** Hold 1 point and capture it, as a redemption does; one pair is one operation. */
+    private static void holds(Map<String, String> options, int concurrency, Duration warmUp, Duration seconds)
+            throws Exception {
+        String ledger = options.get("ledger");
+        int members = Integer.parseInt(options.getOrDefault("members", "1"));
+        String runId = UUID.randomUUID().toString().substring(0, 8);
+        String[] memberIds = new String[members];
+        long perMember = Math.max(10_000, 4_000_000L / members);
+        try (LedgerLog log = new LedgerLog(options.get("kafka"))) {
+            Instant now = Instant.now();
+            for (int i = 0; i < members; i++) {
+                memberIds[i] = "bench-" + runId + "-m" + i;
+                log.send(LedgerLog.earned(memberIds[i], "bench-" + runId + "-lot" + i, perMember, now));
+            }
+            log.flush();
+        }
+        // Every credit folded in before the clock starts.
+        awaitAvailable(ledger, memberIds[members - 1], perMember);
+        awaitAvailable(ledger, memberIds[0], perMember);
+        String scenario = members == 1 ? "hold+capture, one hot member" : "hold+capture, " + members + " members";
+        print(Load.run(scenario, concurrency, warmUp, seconds, n -> {
+            String memberId = memberIds[members == 1 ? 0 : ThreadLocalRandom.current().nextInt(members)];
+            String holdId = "h-" + runId + "-" + n;
+            String base = ledger + "/api/v1/accounts/" + memberId + "/holds";
+            Http.Response hold = Http.post(base, "{\"holdId\":\"" + holdId + "\",\"points\":1,\"ttlSeconds\":600,"
+                    + "\"reference\":\"bench\"}");
+            if (hold.status() != 201) {
+                return false;
+            }
+            return Http.post(base + "/" + holdId + "/capture", "{}").status() / 100 == 2;
+        }));
+    }
+
+    private static void earnings(Map<String, String> options, int concurrency, Duration warmUp, Duration seconds)
+            throws Exception {
+        String earning = options.get("earning");
+        int members = Integer.parseInt(options.getOrDefault("members", "1000"));
+        String runId = UUID.randomUUID().toString().substring(0, 8);
+        String[] memberIds = new String[members];
+        for (int i = 0; i < members; i++) {
+            memberIds[i] = "bench-" + runId + "-m" + i;
+            Http.post(earning + "/api/v1/members", "{\"memberId\":\"" + memberIds[i] + "\"}");
+        }
+        print(Load.run("earning per order, " + members + " members", concurrency, warmUp, seconds, n -> {
+            String memberId = memberIds[ThreadLocalRandom.current().nextInt(members)];
+            String body = "{\"orderId\":\"o-" + runId + "-" + n + "\",\"memberId\":\"" + memberId + "\","
+                    + "\"paidAt\":\"" + Instant.now() + "\",\"currency\":\"CNY\",\"lines\":["
+                    + "{\"sku\":\"sku-1\",\"category\":\"grocery\",\"quantity\":2,\"unitPrice\":\"39.90\",\"promotional\":false},"
+                    + "{\"sku\":\"sku-2\",\"category\":\"drinks\",\"quantity\":1,\"unitPrice\":\"25.50\",\"promotional\":false}]}";
+            return Http.post(earning + "/api/v1/earnings", body).status() == 201;
+        }));
+    }
+
+    private static void ledgerLog(Map<String, String> options) {
+        long events = Long.parseLong(options.getOrDefault("events", "1000000"));
+        int members = Integer.parseInt(options.getOrDefault("members", "10000"));
+        try (LedgerLog log = new LedgerLog(options.get("kafka"))) {
+            double produced = log.writeHistory(UUID.randomUUID().toString().substring(0, 8), events, members);
+            long[] count = new long[1];
+            double consumed = log.readAll(count);
+            System.out.printf(Locale.ROOT, "| raw Kafka producer, points.ledger events (acks=all, lz4) | %,.0f events/s | %,d events |%n",
+                    produced, events);
+            System.out.printf(Locale.ROOT, "| raw Kafka consumer, whole points.ledger from offset 0 | %,.0f events/s | %,d events |%n",
+                    consumed, count[0]);
+        }
+    }
+
+    private static void awaitAvailable(String ledger, String memberId, long points) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        while (System.nanoTime() < deadline) {
+            Http.Response account = Http.get(ledger + "/api/v1/accounts/" + memberId);
+            if (account.status() == 200) {
+                JsonNode body = JSON.readTree(account.body());
+                if (body.path("available").asLong() >= points) {
+                    return;
+                }
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException(memberId + " was not credited " + points + " at the ledger within 5 minutes");
+    }
+
+    private static void print(Load.Result result) {
+        System.out.println(result.row());
+    }
+}

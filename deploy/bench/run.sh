@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# The benchmarks of docs/benchmarks.md, each beside raw baselines measured in the same run:
+#
+#   deploy/bench/run.sh [baseline] [holds] [earnings] [rebuild]     (no argument: all of them)
+#
+#   baseline  raw Kafka producer/consumer (kafka-producer-perf-test, kafka-consumer-perf-test),
+#             raw PostgreSQL (pgbench: simple updates over many rows, and updates of one hot row),
+#             this client's HTTP ceiling (GET /q/health/live)
+#   holds     hold+capture pairs per second at ledger-service: one hot member, then 10 000 members
+#   earnings  earnings per second and latency percentiles through earning-service's HTTP API
+#   rebuild   1 000 000 events written to points.ledger and read back raw, then the ledger's rebuild
+#
+# Starts the local stack first (deploy/local/up.sh; harmless when it runs). Markdown rows go to
+# stdout and to deploy/bench/.results/<UTC time>.md. Env: BENCH_SECONDS (30), BENCH_CONCURRENCY (32),
+# BENCH_EVENTS (1000000). The machine is shared and noisy: read ratios to the baselines, not absolutes.
+set -euo pipefail
+POINTS_SCRIPT=bench/run.sh
+# shellcheck source=../local/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../local/lib.sh"
+# shellcheck source=../local/jdk.sh
+. "$POINTS_LOCAL/jdk.sh"
+
+SECONDS_PER_RUN="${BENCH_SECONDS:-30}"
+CONCURRENCY="${BENCH_CONCURRENCY:-32}"
+EVENTS="${BENCH_EVENTS:-1000000}"
+BOOTSTRAP="localhost:$KAFKA_PORT"
+export PGPASSWORD="${POINTS_DB_PASSWORD:-points}"
+PG=(-h "${POINTS_DB_HOST:-127.0.0.1}" -p "${POINTS_DB_PORT:-5432}" -U "${POINTS_DB_USER:-points}")
+
+what=("$@")
+[ "${#what[@]}" -gt 0 ] || what=(baseline holds earnings rebuild)
+wants() { local w; for w in "${what[@]}"; do [ "$w" = "$1" ] && return 0; done; return 1; }
+
+results_dir="$POINTS_ROOT/deploy/bench/.results"
+mkdir -p "$results_dir"
+results="$results_dir/$(date -u +%Y%m%dT%H%M%SZ).md"
+out() { printf '%s\n' "$*" | tee -a "$results"; }
+
+"$POINTS_LOCAL/up.sh" >/dev/null
+jar="$POINTS_ROOT/bench/target/bench-0.1.0-SNAPSHOT.jar"
+if [ ! -f "$jar" ] || [ -n "$(find "$POINTS_ROOT/bench/src" -newer "$jar" -print -quit)" ]; then
+  (cd "$POINTS_ROOT" && ./mvnw -B -q package -DskipTests -pl bench -am)
+fi
+bench() { java -Xmx1g -cp "$jar:$POINTS_ROOT/bench/target/lib/*" io.pointsplatform.bench.Bench "$@" \
+  --seconds "$SECONDS_PER_RUN" --concurrency "$CONCURRENCY" 2>>"$results_dir/bench.log"; }
+
+out "# Benchmark run $(date -u +%FT%TZ)"
+out ""
+out "$(uname -srm), $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(java -version 2>&1 | head -n 1)"
+out "git $(cd "$POINTS_ROOT" && git rev-parse --short HEAD), ${SECONDS_PER_RUN}s per run, concurrency $CONCURRENCY"
+out ""
+
+if wants baseline; then
+  out "## Baselines (raw servers, same machine, same run)"
+  out ""
+  "$POINTS_LOCAL/kafka-tool.sh" topics --bootstrap-server "$BOOTSTRAP" --create --if-not-exists \
+    --topic bench.raw --partitions 6 >/dev/null
+  produced="$("$POINTS_LOCAL/kafka-tool.sh" producer-perf-test --topic bench.raw --num-records 500000 \
+    --record-size 400 --throughput -1 --producer-props "bootstrap.servers=$BOOTSTRAP" acks=all \
+    compression.type=lz4 linger.ms=5 | tail -n 1)"
+  out "| kafka-producer-perf-test, 500 000 × 400 B, acks=all, lz4 | $(sed -E 's/.* ([0-9.]+) records\/sec.*/\1/' <<<"$produced") records/s | $(sed -E 's/.*, ([0-9.]+) ms avg latency.*/\1/' <<<"$produced") ms avg |"
+  consumed="$("$POINTS_LOCAL/kafka-tool.sh" consumer-perf-test --bootstrap-server "$BOOTSTRAP" --topic bench.raw \
+    --messages 500000 --timeout 60000 | tail -n 1)"
+  out "| kafka-consumer-perf-test, the same records | $(cut -d, -f6 <<<"$consumed" | tr -d ' ') records/s | |"
+  psql "${PG[@]}" -d postgres -qAtc "select 1 from pg_database where datname = 'bench'" | grep -q 1 \
+    || psql "${PG[@]}" -d postgres -qc "create database bench"
+  pgbench "${PG[@]}" -q -i -s 10 bench >/dev/null 2>&1
+  tps="$(pgbench "${PG[@]}" -N -c 8 -j 2 -T "$SECONDS_PER_RUN" bench 2>/dev/null | sed -nE 's/^tps = ([0-9.]+).*/\1/p')"
+  out "| pgbench simple-update (-N), 8 clients, scale 10 | $tps tx/s | |"
+  hot="$(mktemp)"
+  echo 'UPDATE pgbench_accounts SET abalance = abalance + 1 WHERE aid = 1;' >"$hot"
+  tps="$(pgbench "${PG[@]}" -f "$hot" -c 8 -j 2 -T "$SECONDS_PER_RUN" bench 2>/dev/null | sed -nE 's/^tps = ([0-9.]+).*/\1/p')"
+  rm -f "$hot"
+  out "| pgbench, one hot row updated by 8 clients | $tps tx/s | |"
+  out ""
+  out "| scenario | ops/s | p50 ms | p90 ms | p99 ms | p99.9 ms | errors |"
+  out "|---|---:|---:|---:|---:|---:|---:|"
+  out "$(bench http-baseline --url "http://localhost:${POINTS_PORT[ledger-service]}/q/health/live")"
+  out ""
+fi
+
+if wants holds; then
+  out "## Ledger: hold + capture pairs"
+  out ""
+  out "| scenario | pairs/s | p50 ms | p90 ms | p99 ms | p99.9 ms | errors |"
+  out "|---|---:|---:|---:|---:|---:|---:|"
+  ledger="http://localhost:${POINTS_PORT[ledger-service]}"
+  out "$(bench holds --ledger "$ledger" --kafka "$BOOTSTRAP" --members 1)"
+  out "$(bench holds --ledger "$ledger" --kafka "$BOOTSTRAP" --members 10000)"
+  out ""
+fi
+
+if wants earnings; then
+  out "## Earning: earnings per order through HTTP"
+  out ""
+  out "| scenario | earnings/s | p50 ms | p90 ms | p99 ms | p99.9 ms | errors |"
+  out "|---|---:|---:|---:|---:|---:|---:|"
+  out "$(bench earnings --earning "http://localhost:${POINTS_PORT[earning-service]}" --members 1000)"
+  out ""
+fi
+
+if wants rebuild; then
+  out "## Ledger: rebuild from offset 0"
+  out ""
+  out "| what | rate | size |"
+  out "|---|---:|---:|"
+  bench ledger-log --kafka "$BOOTSTRAP" --events "$EVENTS" --members 10000 | while IFS= read -r row; do out "$row"; done
+  ledger="http://localhost:${POINTS_PORT[ledger-service]}"
+  rebuild="$(curl -s -X POST "$ledger/api/v1/admin/rebuild" -H 'Content-Type: application/json' --max-time 1800 || true)"
+  out "| ledger rebuild (POST /api/v1/admin/rebuild) | $rebuild | |"
+  out ""
+fi
+
+points_log "results: $results"
