@@ -105,6 +105,7 @@ if wants rebuild; then
   out "| what | rate | size |"
   out "|---|---:|---:|"
   bench ledger-log --kafka "$BOOTSTRAP" --events "$EVENTS" --members 10000 | while IFS= read -r row; do out "$row"; done
+  out "$(bench fold --events 300000 --members 3000)"
   ledger="http://localhost:${POINTS_PORT[ledger-service]}"
   rebuild="$(curl -s -X POST "$ledger/api/v1/admin/rebuild" -H 'Content-Type: application/json' --max-time 1800 || true)"
   out "| ledger rebuild (POST /api/v1/admin/rebuild) | $rebuild | |"

@@ -19,6 +19,7 @@ import java.util.concurrent.ThreadLocalRandom;
  *   holds --ledger U --kafka B --members N  hold 1 point, then capture it; N=1 is one hot member
  *   earnings --earning U --members N       POST /api/v1/earnings, each a new order
  *   ledger-log --kafka B --events N --members M   write a history to points.ledger, read it back
+ *   fold --events N --members M           decode and fold that history in process: a rebuild's ceiling
  *   options: --seconds S (30) --warmup S (5) --concurrency C (32)
  * </pre>
  */
@@ -31,7 +32,7 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: Bench http-baseline|holds|earnings|ledger-log [--option value]...");
+            System.err.println("usage: Bench http-baseline|holds|earnings|ledger-log|fold [--option value]...");
             System.exit(2);
         }
         Map<String, String> options = new HashMap<>();
@@ -47,6 +48,11 @@ public final class Bench {
             case "holds" -> holds(options, concurrency, warmUp, seconds);
             case "earnings" -> earnings(options, concurrency, warmUp, seconds);
             case "ledger-log" -> ledgerLog(options);
+            case "fold" -> System.out.printf(Locale.ROOT,
+                    "| decode + fold in process, one thread (no Kafka, no database) | %,.0f events/s | %,d events |%n",
+                    LedgerLog.decodeAndFold(Long.parseLong(options.getOrDefault("events", "300000")),
+                            Integer.parseInt(options.getOrDefault("members", "3000"))),
+                    Long.parseLong(options.getOrDefault("events", "300000")));
             default -> {
                 System.err.println("unknown command " + args[0]);
                 System.exit(2);

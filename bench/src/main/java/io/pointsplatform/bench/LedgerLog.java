@@ -89,13 +89,20 @@ final class LedgerLog implements AutoCloseable {
      * fold accepts. Returns the events per second the producer sustained (acks=all, flushed).
      */
     double writeHistory(String runId, long events, int members) {
+        long start = System.nanoTime();
+        history(runId, events, members, this::send);
+        producer.flush();
+        return events / ((System.nanoTime() - start) / 1e9);
+    }
+
+    /** The history {@link #writeHistory} writes, handed to {@code sink} one event at a time. */
+    static void history(String runId, long events, int members, java.util.function.Consumer<CloudEvent> sink) {
         SplittableRandom random = new SplittableRandom(42);
         List<Account> accounts = new ArrayList<>(members);
         for (int i = 0; i < members; i++) {
             accounts.add(new Account("bench-" + runId + "-m" + i));
         }
         Instant now = Instant.now();
-        long start = System.nanoTime();
         for (long n = 0; n < events; n++) {
             Account account = accounts.get((int) (n % members));
             String memberId = account.memberId();
@@ -114,10 +121,30 @@ final class LedgerLog implements AutoCloseable {
                 id = credit.id();
             }
             account.apply(data);
-            send(CloudEvent.of(id, "/bench", memberId, now, data));
+            sink.accept(CloudEvent.of(id, "/bench", memberId, now, data));
         }
-        producer.flush();
-        return events / ((System.nanoTime() - start) / 1e9);
+    }
+
+    /**
+     * The in-process ceiling of a rebuild on one thread: decode every document and fold it, no
+     * Kafka, no database. Returns events per second (best of three rounds, after a warm-up round).
+     */
+    static double decodeAndFold(long events, int members) {
+        EventCodec codec = new EventCodec();
+        List<byte[]> documents = new ArrayList<>();
+        history("fold", events, members, event -> documents.add(codec.writeBytes(event)));
+        double best = 0;
+        for (int round = 0; round < 4; round++) {
+            java.util.Map<String, Account> accounts = new java.util.HashMap<>();
+            long start = System.nanoTime();
+            for (byte[] document : documents) {
+                CloudEvent event = codec.read(document);
+                accounts.computeIfAbsent(event.subject(), Account::new).apply((PointsEvent) event.data());
+            }
+            double rate = documents.size() / ((System.nanoTime() - start) / 1e9);
+            best = round == 0 ? 0 : Math.max(best, rate);
+        }
+        return best;
     }
 
     /** Reads the whole topic from offset 0 with a plain consumer; returns records per second. */
