@@ -53,6 +53,8 @@ out ""
 if wants baseline; then
   out "## Baselines (raw servers, same machine, same run)"
   out ""
+  out "| baseline | rate | note |"
+  out "|---|---:|---:|"
   "$POINTS_LOCAL/kafka-tool.sh" topics --bootstrap-server "$BOOTSTRAP" --create --if-not-exists \
     --topic bench.raw --partitions 6 >/dev/null
   produced="$("$POINTS_LOCAL/kafka-tool.sh" producer-perf-test --topic bench.raw --num-records 500000 \
