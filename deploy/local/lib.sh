@@ -164,7 +164,7 @@ points_kafka_tool() {
   shift
   read -r -a opts <<<"${KAFKA_TOOL_OPTS:-}"
   mkdir -p "$POINTS_RUN/logs"
-  java "-Xmx${KAFKA_TOOL_HEAP:-256m}" "${opts[@]}" -Djava.awt.headless=true \
+  java "-Xmx${KAFKA_TOOL_HEAP:-256m}" --enable-native-access=ALL-UNNAMED "${opts[@]}" -Djava.awt.headless=true \
     "-Dlog4j2.configurationFile=$POINTS_KAFKA_LOG4J" "-Dkafka.logs.dir=$POINTS_RUN/logs" \
     -Dkafka.log.file=kafka-tools.log -cp "$POINTS_KAFKA_LIBS/*" "$main" "$@"
 }

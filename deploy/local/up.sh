@@ -192,7 +192,7 @@ start_kafka() {
   KAFKA_LOG_START="$(stat -c %s "$KAFKA_LOG" 2>/dev/null || echo 0)"
   (
     cd "$POINTS_RUN"
-    exec nohup java "-Xms$KAFKA_HEAP" "-Xmx$KAFKA_HEAP" -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
+    exec nohup java --enable-native-access=ALL-UNNAMED "-Xms$KAFKA_HEAP" "-Xmx$KAFKA_HEAP" -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
       -XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent -Djava.awt.headless=true \
       "-Dlog4j2.configurationFile=$POINTS_KAFKA_LOG4J" "-Dkafka.logs.dir=$POINTS_RUN/logs" \
       -Dkafka.log.file=kafka.log -cp "$POINTS_KAFKA_LIBS/*" kafka.Kafka "$KAFKA_CONFIG"
