@@ -1,31 +1,28 @@
 package io.pointsplatform.ledger.account.service;
 
 import io.pointsplatform.events.EventCodec;
-import io.pointsplatform.kit.view.MemberPointsProjector;
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
- * Folds {@code points.ledger} into the accounts. The offset is committed only after the
- * transaction commits; a record that cannot be read or applied goes to the dead-letter topic with
- * the reason in its headers, and consumption goes on.
+ * Folds {@code points.ledger} into the accounts. The record's offset is committed only after the
+ * transaction that applied it commits; a record that cannot be read or applied fails, and the
+ * channel's dead-letter strategy sends it to {@code points.ledger.dlq.ledger-service} with the reason.
  */
 @ApplicationScoped
 public class LedgerConsumer {
 
     private final EventCodec codec;
-    private final MemberPointsProjector projector;
+    private final LedgerBook book;
 
-    public LedgerConsumer(EventCodec codec, MemberPointsProjector projector) {
+    public LedgerConsumer(EventCodec codec, LedgerBook book) {
         this.codec = codec;
-        this.projector = projector;
+        this.book = book;
     }
 
     @Incoming("points-ledger")
-    @WithTransaction
     public Uni<Void> consume(String payload) {
-        return projector.apply(codec.read(payload)).replaceWithVoid();
+        return Uni.createFrom().item(() -> codec.read(payload)).chain(book::consume).replaceWithVoid();
     }
 }

@@ -1,0 +1,165 @@
+package io.pointsplatform.ledger.account.repository;
+
+import io.pointsplatform.events.Account;
+import io.pointsplatform.events.AccountSnapshots;
+import io.pointsplatform.events.CloudEvent;
+import io.pointsplatform.events.EventCodec;
+import io.pointsplatform.events.Lot;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The ledger's tables, on a connection inside the caller's transaction. Only queries: what to
+ * decide and in which order is {@code LedgerBook}'s.
+ */
+@ApplicationScoped
+public class AccountStore {
+
+    /** An applied event as the entries list shows it. */
+    public record Entry(long seq, String type, long points, String reference, CloudEvent event) {
+    }
+
+    private final EventCodec codec;
+
+    public AccountStore(EventCodec codec) {
+        this.codec = codec;
+    }
+
+    /** The account, row-locked until the transaction ends; empty when the member has none yet. */
+    public Uni<Optional<Account>> lock(SqlConnection connection, String memberId) {
+        return connection.preparedQuery("select snapshot from member_points where member_id = $1 for update")
+                .execute(Tuple.of(memberId))
+                .map(rows -> {
+                    var it = rows.iterator();
+                    return it.hasNext() ? Optional.of(fromRow(it.next())) : Optional.empty();
+                });
+    }
+
+    /** Creates an empty account unless one exists (a credit's first arrival). */
+    public Uni<Void> createIfAbsent(SqlConnection connection, String memberId, Instant now) {
+        Account account = new Account(memberId);
+        return connection.preparedQuery("insert into member_points (member_id, snapshot, updated_at) values ($1, $2::text::jsonb, $3)"
+                        + " on conflict (member_id) do nothing")
+                .execute(Tuple.of(memberId, AccountSnapshots.toJson(account), utc(now)))
+                .replaceWithVoid();
+    }
+
+    public Uni<Void> save(SqlConnection connection, Account account, Instant now) {
+        Instant nextExpiry = null;
+        for (Lot lot : account.lots()) {
+            if (nextExpiry == null || lot.expiresAt().isBefore(nextExpiry)) {
+                nextExpiry = lot.expiresAt();
+            }
+        }
+        return connection.preparedQuery("update member_points set snapshot = $2::text::jsonb, updated_at = $3, next_expiry_at = $4"
+                        + " where member_id = $1")
+                .execute(Tuple.of(account.memberId(), AccountSnapshots.toJson(account), utc(now), utc(nextExpiry)))
+                .replaceWithVoid();
+    }
+
+    /** Records the event in the account's history; false when its id was recorded before. */
+    public Uni<Boolean> recordEntry(SqlConnection connection, CloudEvent event, long points, String reference) {
+        return connection.preparedQuery("insert into entry (member_id, event_id, type, points, reference, event, occurred_at)"
+                        + " values ($1, $2, $3, $4, $5, $6::text::jsonb, $7) on conflict (event_id) do nothing")
+                .execute(Tuple.from(List.of(event.subject(), event.id(), event.type(), points,
+                        reference == null ? "" : reference, codec.write(event), utc(event.time()))))
+                .map(result -> result.rowCount() == 1);
+    }
+
+    /** The event recorded under this id, if any. */
+    public Uni<Optional<CloudEvent>> findEvent(SqlConnection connection, String eventId) {
+        return connection.preparedQuery("select event from entry where event_id = $1")
+                .execute(Tuple.of(eventId))
+                .map(rows -> {
+                    var it = rows.iterator();
+                    return it.hasNext() ? Optional.of(codec.read(it.next().getJsonObject("event").encode()))
+                            : Optional.empty();
+                });
+    }
+
+    /** Newest first, before {@code beforeSeq} (exclusive; Long.MAX_VALUE for the first page). */
+    public Uni<List<Entry>> entries(SqlConnection connection, String memberId, long beforeSeq, int limit) {
+        return connection.preparedQuery("select seq, type, points, reference, event from entry"
+                        + " where member_id = $1 and seq < $2 order by seq desc limit $3")
+                .execute(Tuple.of(memberId, beforeSeq, limit))
+                .map(rows -> {
+                    List<Entry> entries = new ArrayList<>();
+                    for (Row row : rows) {
+                        String reference = row.getString("reference");
+                        entries.add(new Entry(row.getLong("seq"), row.getString("type"), row.getLong("points"),
+                                reference == null || reference.isEmpty() ? null : reference,
+                                codec.read(row.getJsonObject("event").encode())));
+                    }
+                    return entries;
+                });
+    }
+
+    public Uni<Void> openHold(SqlConnection connection, String memberId, String holdId, Instant expiresAt) {
+        return connection.preparedQuery("insert into hold (member_id, hold_id, expires_at) values ($1, $2, $3)")
+                .execute(Tuple.of(memberId, holdId, utc(expiresAt)))
+                .replaceWithVoid();
+    }
+
+    public Uni<Void> closeHold(SqlConnection connection, String memberId, String holdId) {
+        return connection.preparedQuery("delete from hold where member_id = $1 and hold_id = $2")
+                .execute(Tuple.of(memberId, holdId))
+                .replaceWithVoid();
+    }
+
+    public Uni<Optional<Instant>> holdExpiry(SqlConnection connection, String memberId, String holdId) {
+        return connection.preparedQuery("select expires_at from hold where member_id = $1 and hold_id = $2")
+                .execute(Tuple.of(memberId, holdId))
+                .map(rows -> {
+                    var it = rows.iterator();
+                    return it.hasNext() ? Optional.of(it.next().getOffsetDateTime("expires_at").toInstant())
+                            : Optional.empty();
+                });
+    }
+
+    /** Holds past their TTL, oldest first: {memberId, holdId} pairs. */
+    public Uni<List<String[]>> expiredHolds(SqlConnection connection, Instant now, int limit) {
+        return connection.preparedQuery("select member_id, hold_id from hold where expires_at <= $1 order by expires_at limit $2")
+                .execute(Tuple.of(utc(now), limit))
+                .map(rows -> {
+                    List<String[]> due = new ArrayList<>();
+                    for (Row row : rows) {
+                        due.add(new String[] {row.getString("member_id"), row.getString("hold_id")});
+                    }
+                    return due;
+                });
+    }
+
+    /** Members with a lot whose expiresAt has passed, soonest first. */
+    public Uni<List<String>> membersWithExpiredLots(SqlConnection connection, Instant now, int limit) {
+        return connection.preparedQuery("select member_id from member_points where next_expiry_at <= $1"
+                        + " order by next_expiry_at limit $2")
+                .execute(Tuple.of(utc(now), limit))
+                .map(rows -> {
+                    List<String> due = new ArrayList<>();
+                    for (Row row : rows) {
+                        due.add(row.getString("member_id"));
+                    }
+                    return due;
+                });
+    }
+
+    private static Account fromRow(Row row) {
+        Object snapshot = row.getValue("snapshot");
+        String json = snapshot instanceof JsonObject object ? object.encode() : String.valueOf(snapshot);
+        return AccountSnapshots.fromJson(json);
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+    }
+}

@@ -1,0 +1,46 @@
+package io.pointsplatform.ledger.account.rest;
+
+import io.pointsplatform.events.Allocation;
+import io.pointsplatform.events.PointsAdjusted;
+import io.pointsplatform.events.PointsEarned;
+import io.pointsplatform.events.PointsEvent;
+import io.pointsplatform.events.PointsExpired;
+import io.pointsplatform.events.PointsReleased;
+import io.pointsplatform.events.PointsReserved;
+import io.pointsplatform.events.PointsReversed;
+import io.pointsplatform.events.PointsSpent;
+import io.pointsplatform.events.TierChanged;
+import io.pointsplatform.ledger.account.repository.AccountStore;
+import java.time.Instant;
+import java.util.List;
+
+/** {@code GET /api/v1/accounts/{memberId}/entries}: newest first; {@code nextCursor} null on the last page. */
+public record EntriesPage(List<EntryView> items, String nextCursor) {
+
+    /** One applied event: its type, magnitude, the lots it touched, its reference and time. */
+    public record EntryView(String eventId, String type, long points, List<Allocation> lots, String reference,
+                            Instant occurredAt) {
+    }
+
+    static EntriesPage of(List<AccountStore.Entry> entries, int limit) {
+        List<EntryView> items = entries.stream()
+                .map(e -> new EntryView(e.event().id(), e.type(), e.points(), lotsOf((PointsEvent) e.event().data()),
+                        e.reference(), e.event().time()))
+                .toList();
+        String next = entries.size() == limit ? Long.toString(entries.get(entries.size() - 1).seq()) : null;
+        return new EntriesPage(items, next);
+    }
+
+    private static List<Allocation> lotsOf(PointsEvent data) {
+        return switch (data) {
+            case PointsEarned e -> List.of(new Allocation(e.lotId(), e.points()));
+            case PointsReserved e -> e.allocations();
+            case PointsReleased e -> e.allocations();
+            case PointsSpent e -> e.allocations();
+            case PointsExpired e -> e.allocations();
+            case PointsReversed e -> e.allocations();
+            case PointsAdjusted e -> e.points() > 0 ? List.of(new Allocation(e.lotId(), e.points())) : e.allocations();
+            case TierChanged e -> List.of();
+        };
+    }
+}

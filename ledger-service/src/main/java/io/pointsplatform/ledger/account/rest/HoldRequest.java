@@ -1,0 +1,26 @@
+package io.pointsplatform.ledger.account.rest;
+
+import io.pointsplatform.kit.Identifiers;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+/**
+ * {@code POST /api/v1/accounts/{memberId}/holds}. {@code holdId} makes the call idempotent (the
+ * same hold again answers with the first result); {@code ttlSeconds} defaults to 900 and is at
+ * most a day: a hold nobody captures or releases is released by the ledger then.
+ */
+public record HoldRequest(
+        @NotNull @Pattern(regexp = Identifiers.ID_PATTERN, message = "must be 1-64 letters, digits or ._:-") String holdId,
+        @NotNull @Min(1) @Max(1_000_000_000L) Long points,
+        @Min(1) @Max(86_400) Long ttlSeconds,
+        @Size(max = 200) String reference) {
+
+    static final long DEFAULT_TTL_SECONDS = 900;
+
+    long ttlOrDefault() {
+        return ttlSeconds == null ? DEFAULT_TTL_SECONDS : ttlSeconds;
+    }
+}

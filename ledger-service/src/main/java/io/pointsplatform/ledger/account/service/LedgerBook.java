@@ -1,0 +1,297 @@
+package io.pointsplatform.ledger.account.service;
+
+import io.pointsplatform.events.Account;
+import io.pointsplatform.events.Allocation;
+import io.pointsplatform.events.AllocationPlan;
+import io.pointsplatform.events.Allocator;
+import io.pointsplatform.events.CloudEvent;
+import io.pointsplatform.events.InvariantViolation;
+import io.pointsplatform.events.PointsAdjusted;
+import io.pointsplatform.events.PointsEarned;
+import io.pointsplatform.events.PointsEvent;
+import io.pointsplatform.events.PointsExpired;
+import io.pointsplatform.events.PointsReleased;
+import io.pointsplatform.events.PointsReserved;
+import io.pointsplatform.events.PointsReversed;
+import io.pointsplatform.events.PointsSpent;
+import io.pointsplatform.events.ReleaseReason;
+import io.pointsplatform.events.ReversalPlan;
+import io.pointsplatform.events.TierChanged;
+import io.pointsplatform.events.Topics;
+import io.pointsplatform.kit.outbox.Outbox;
+import io.pointsplatform.kit.outbox.OutboxRelay;
+import io.pointsplatform.kit.problem.ApiException;
+import io.pointsplatform.ledger.account.repository.AccountStore;
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The single decider for every debit (ARCHITECTURE.md, "The one hard rule"). Each decision runs in
+ * one transaction under the row lock of the member's account: restore the account, decide with the
+ * shared {@link Allocator}, apply the event with the shared fold, record it in the account's
+ * entries, save, and put it in the outbox. When the event comes back from Kafka its id is already in
+ * the entries, so the consumer skips it: the live state is what a replay of the log gives.
+ */
+@ApplicationScoped
+public class LedgerBook {
+
+    static final String SOURCE = "/ledger-service";
+
+    /** What a decision answers: its event, and whether this call made it (false: a repeat). */
+    public record Decision<T extends PointsEvent>(CloudEvent event, T data, boolean created) {
+    }
+
+    private final Pool pool;
+    private final AccountStore store;
+    private final Outbox outbox;
+    private final OutboxRelay relay;
+    private final Clock clock;
+
+    public LedgerBook(Pool pool, AccountStore store, Outbox outbox, OutboxRelay relay, Clock clock) {
+        this.pool = pool;
+        this.store = store;
+        this.outbox = outbox;
+        this.relay = relay;
+        this.clock = clock;
+    }
+
+    // ---- events from the log ---------------------------------------------------------------
+
+    /**
+     * Applies an event read from {@code points.ledger}, once per id. A credit to an account with
+     * debt makes the ledger decide a settlement from the new lot, in the same transaction.
+     */
+    public Uni<Boolean> consume(CloudEvent event) {
+        if (!(event.data() instanceof PointsEvent data)) {
+            throw new InvariantViolation("event " + event.id() + " of type " + event.type() + " does not belong on "
+                    + Topics.POINTS_LEDGER);
+        }
+        Instant now = clock.instant();
+        boolean credit = data instanceof PointsEarned || data instanceof PointsAdjusted a && a.points() > 0
+                || data instanceof TierChanged;
+        return pool.withTransaction(connection -> (credit ? store.createIfAbsent(connection, data.memberId(), now)
+                        : Uni.createFrom().voidItem())
+                .chain(() -> store.lock(connection, data.memberId()))
+                .chain(found -> {
+                    Account account = found.orElseThrow(() -> new InvariantViolation("event " + event.id()
+                            + " debits member " + data.memberId() + " who has no account"));
+                    // Checked before anything is written: an event the fold refuses fails whole.
+                    account.apply(data);
+                    return store.recordEntry(connection, event, pointsOf(data), referenceOf(data))
+                            .chain(first -> {
+                                if (!first) {
+                                    Log.debugf("Skipping event %s already applied", event.id());
+                                    return Uni.createFrom().item(false);
+                                }
+                                return settleDebt(connection, account, data, now)
+                                        .chain(() -> store.save(connection, account, now))
+                                        .replaceWith(true);
+                            });
+                }))
+                .invoke(applied -> relay.wake());
+    }
+
+    private Uni<Void> settleDebt(SqlConnection connection, Account account, PointsEvent credit, Instant now) {
+        if (!(credit instanceof PointsEarned earned) || account.debt() == 0) {
+            return Uni.createFrom().voidItem();
+        }
+        AllocationPlan plan = Allocator.forDebtSettlement(account, earned.lotId());
+        if (plan.allocations().isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        long taken = plan.taken();
+        PointsReversed settlement = new PointsReversed(account.memberId(), null, null, taken, plan.allocations(), 0, taken);
+        return decide(connection, account, "points.reversed:" + account.memberId() + ":settle:" + earned.lotId(), now,
+                settlement);
+    }
+
+    // ---- holds -----------------------------------------------------------------------------
+
+    public Uni<Decision<PointsReserved>> hold(String memberId, String holdId, long points, long ttlSeconds,
+            String reference) {
+        Instant now = clock.instant();
+        String eventId = reservedId(memberId, holdId);
+        return decision(memberId, (connection, account) -> store.findEvent(connection, eventId).chain(previous -> {
+            if (previous.isPresent()) {
+                PointsReserved first = (PointsReserved) previous.get().data();
+                if (first.points() != points || !Objects.equals(first.reference(), reference)) {
+                    throw ApiException.conflict("HOLD_CONFLICT", "Hold " + holdId + " was made before for "
+                            + first.points() + " points with reference " + first.reference());
+                }
+                return Uni.createFrom().item(new Decision<>(previous.get(), first, false));
+            }
+            AllocationPlan plan = Allocator.forDebit(account.lots(), points, now);
+            if (!plan.covered()) {
+                throw new ApiException(409, "INSUFFICIENT_POINTS", "Not enough points", "Member " + memberId
+                        + " has " + account.balance(now).available() + " points available, " + points + " asked");
+            }
+            PointsReserved data = new PointsReserved(memberId, holdId, points, plan.allocations(),
+                    now.plusSeconds(ttlSeconds), reference);
+            return decide(connection, account, eventId, now, data)
+                    .chain(() -> store.openHold(connection, memberId, holdId, data.holdExpiresAt()))
+                    .chain(() -> store.save(connection, account, now))
+                    .replaceWith(new Decision<>(CloudEvent.of(eventId, SOURCE, memberId, now, data), data, true));
+        }));
+    }
+
+    public Uni<Decision<PointsSpent>> capture(String memberId, String holdId) {
+        Instant now = clock.instant();
+        String eventId = "points.spent:" + memberId + ":" + holdId;
+        return decision(memberId, (connection, account) -> store.findEvent(connection, eventId).chain(previous -> {
+            if (previous.isPresent()) {
+                return Uni.createFrom().item(new Decision<>(previous.get(), (PointsSpent) previous.get().data(), false));
+            }
+            List<Allocation> held = openHold(account, holdId, "captured");
+            return store.findEvent(connection, reservedId(memberId, holdId)).chain(reserved -> {
+                String reference = reserved.map(e -> ((PointsReserved) e.data()).reference()).orElse(null);
+                PointsSpent data = new PointsSpent(memberId, holdId, sum(held), held, reference);
+                return decide(connection, account, eventId, now, data)
+                        .chain(() -> store.closeHold(connection, memberId, holdId))
+                        .chain(() -> store.save(connection, account, now))
+                        .replaceWith(new Decision<>(CloudEvent.of(eventId, SOURCE, memberId, now, data), data, true));
+            });
+        }));
+    }
+
+    public Uni<Decision<PointsReleased>> release(String memberId, String holdId, ReleaseReason reason) {
+        Instant now = clock.instant();
+        String eventId = "points.released:" + memberId + ":" + holdId;
+        return decision(memberId, (connection, account) -> store.findEvent(connection, eventId).chain(previous -> {
+            if (previous.isPresent()) {
+                return Uni.createFrom().item(new Decision<>(previous.get(), (PointsReleased) previous.get().data(), false));
+            }
+            List<Allocation> held = openHold(account, holdId, "released");
+            PointsReleased data = new PointsReleased(memberId, holdId, sum(held), held, reason);
+            return decide(connection, account, eventId, now, data)
+                    .chain(() -> store.closeHold(connection, memberId, holdId))
+                    .chain(() -> store.save(connection, account, now))
+                    .replaceWith(new Decision<>(CloudEvent.of(eventId, SOURCE, memberId, now, data), data, true));
+        }));
+    }
+
+    private static List<Allocation> openHold(Account account, String holdId, String verb) {
+        List<Allocation> held = account.holds().get(holdId);
+        if (held == null) {
+            throw new ApiException(409, "HOLD_NOT_OPEN", "Hold not open", "Hold " + holdId + " of member "
+                    + account.memberId() + " is not open, so it cannot be " + verb
+                    + " (unknown, or already captured, released or expired)");
+        }
+        return held;
+    }
+
+    // ---- reversals -------------------------------------------------------------------------
+
+    public Uni<Decision<PointsReversed>> reverse(String memberId, String refundId, String orderId, String lotId,
+            long points) {
+        Instant now = clock.instant();
+        String eventId = "points.reversed:" + memberId + ":" + refundId;
+        return decision(memberId, (connection, account) -> store.findEvent(connection, eventId).chain(previous -> {
+            if (previous.isPresent()) {
+                PointsReversed first = (PointsReversed) previous.get().data();
+                if (!first.orderId().equals(orderId) || first.points() + first.debt() != points) {
+                    throw ApiException.conflict("REVERSAL_CONFLICT", "Refund " + refundId + " reversed "
+                            + (first.points() + first.debt()) + " points of order " + first.orderId() + " before");
+                }
+                return Uni.createFrom().item(new Decision<>(previous.get(), first, false));
+            }
+            ReversalPlan plan = Allocator.forReversal(account, lotId, points, now);
+            PointsReversed data = new PointsReversed(memberId, orderId, refundId, plan.taken(), plan.allocations(),
+                    plan.debt(), 0);
+            return decide(connection, account, eventId, now, data)
+                    .chain(() -> store.save(connection, account, now))
+                    .replaceWith(new Decision<>(CloudEvent.of(eventId, SOURCE, memberId, now, data), data, true));
+        }));
+    }
+
+    // ---- expiry ----------------------------------------------------------------------------
+
+    /** Expires what is due on one account now; empty when nothing was (or is no longer) due. */
+    public Uni<Optional<PointsExpired>> expire(String memberId) {
+        Instant now = clock.instant();
+        return decision(memberId, (connection, account) -> {
+            List<Allocation> due = Allocator.forExpiry(account, now);
+            if (due.isEmpty()) {
+                return store.save(connection, account, now).replaceWith(Optional.<PointsExpired>empty());
+            }
+            PointsExpired data = new PointsExpired(memberId, sum(due), due);
+            return decide(connection, account, "points.expired:" + memberId + ":" + now.toEpochMilli(), now, data)
+                    .chain(() -> store.save(connection, account, now))
+                    .replaceWith(Optional.of(data));
+        });
+    }
+
+    // ---- the shared steps ------------------------------------------------------------------
+
+    @FunctionalInterface
+    private interface Step<R> {
+        Uni<R> on(SqlConnection connection, Account account);
+    }
+
+    /** Runs {@code step} on the locked account in one transaction, then wakes the relay. */
+    private <R> Uni<R> decision(String memberId, Step<R> step) {
+        return pool.withTransaction(connection -> store.lock(connection, memberId).chain(found -> {
+                    Account account = found.orElseThrow(() -> ApiException.notFound("Account", memberId));
+                    return step.on(connection, account);
+                }))
+                .invoke(result -> relay.wake());
+    }
+
+    /** Applies a decided event, records it and puts it in the outbox, all in the caller's transaction. */
+    private Uni<Void> decide(SqlConnection connection, Account account, String eventId, Instant now, PointsEvent data) {
+        account.apply(data);
+        CloudEvent event = CloudEvent.of(eventId, SOURCE, data.memberId(), now, data);
+        return store.recordEntry(connection, event, pointsOf(data), referenceOf(data)).chain(first -> {
+            if (!first) {
+                throw new IllegalStateException("event " + eventId + " was decided twice");
+            }
+            return outbox.enqueue(connection, Topics.POINTS_LEDGER, event);
+        });
+    }
+
+    private static String reservedId(String memberId, String holdId) {
+        return "points.reserved:" + memberId + ":" + holdId;
+    }
+
+    private static long sum(List<Allocation> allocations) {
+        long sum = 0;
+        for (Allocation allocation : allocations) {
+            sum += allocation.points();
+        }
+        return sum;
+    }
+
+    /** The magnitude an entry shows. */
+    static long pointsOf(PointsEvent data) {
+        return switch (data) {
+            case PointsEarned e -> e.points();
+            case PointsReserved e -> e.points();
+            case PointsReleased e -> e.points();
+            case PointsSpent e -> e.points();
+            case PointsExpired e -> e.points();
+            case PointsReversed e -> e.points();
+            case PointsAdjusted e -> Math.abs(e.points());
+            case TierChanged e -> 0;
+        };
+    }
+
+    static String referenceOf(PointsEvent data) {
+        return switch (data) {
+            case PointsEarned e -> e.origin().kind() + ":" + e.origin().ref();
+            case PointsReserved e -> e.reference();
+            case PointsReleased e -> e.reason().name();
+            case PointsSpent e -> e.reference();
+            case PointsExpired e -> null;
+            case PointsReversed e -> e.debtSettled() > 0 ? "debt settlement" : e.orderId() + "/" + e.refundId();
+            case PointsAdjusted e -> e.adjustmentId();
+            case TierChanged e -> e.from() + "→" + e.to();
+        };
+    }
+}

@@ -1,0 +1,125 @@
+package io.pointsplatform.ledger;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.pointsplatform.events.Topics;
+import io.pointsplatform.testing.PlatformTestResource;
+import io.pointsplatform.testing.TestEvents;
+import io.pointsplatform.testing.TopicReader;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+/** Holds are decided by the ledger alone, under the account's row lock. */
+@QuarkusTest
+@WithTestResource(value = PlatformTestResource.class, initArgs = @ResourceArg(name = "service", value = "ledger"))
+class HoldTest {
+
+    @Test
+    void twoHundredConcurrentHoldsOnABalanceForThirtySevenGiveExactlyThirtySeven() throws Exception {
+        String memberId = credited(37 * 10);
+        ExecutorService pool = Executors.newFixedThreadPool(50);
+        List<Future<Integer>> answers = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            String holdId = "h-" + i;
+            answers.add(pool.submit(() -> given().contentType(ContentType.JSON)
+                    .body(Map.of("holdId", holdId, "points", 10, "reference", "r-" + holdId))
+                    .post("/api/v1/accounts/{m}/holds", memberId).statusCode()));
+        }
+        int created = 0;
+        int refused = 0;
+        for (Future<Integer> answer : answers) {
+            int status = answer.get();
+            if (status == 201) {
+                created++;
+            } else if (status == 409) {
+                refused++;
+            }
+        }
+        pool.shutdown();
+        assertThat(created).isEqualTo(37);
+        assertThat(refused).isEqualTo(163);
+        given().get("/api/v1/accounts/{m}", memberId).then().statusCode(200)
+                .body("available", equalTo(0)).body("reserved", equalTo(370)).body("debt", equalTo(0));
+        // The 37 holds reach the log, and coming back from it they change nothing.
+        assertThat(TopicReader.await(Topics.POINTS_LEDGER,
+                r -> r.key().equals(memberId) && r.value().contains("\"points.reserved\""), 37,
+                Duration.ofSeconds(60))).hasSize(37);
+        given().get("/api/v1/accounts/{m}/entries?limit=200", memberId).then().statusCode(200)
+                .body("items.size()", equalTo(38));
+        given().get("/api/v1/accounts/{m}", memberId).then().body("available", equalTo(0)).body("reserved", equalTo(370));
+    }
+
+    @Test
+    void aHoldIsCapturedOrReleasedOnceAndRepeatsAnswerTheFirstResult() {
+        String memberId = credited(100);
+        Map<String, Object> hold = Map.of("holdId", "h-1", "points", 30, "reference", "redemption-1");
+        given().contentType(ContentType.JSON).body(hold).post("/api/v1/accounts/{m}/holds", memberId)
+                .then().statusCode(201).body("status", equalTo("OPEN")).body("allocations[0].points", equalTo(30));
+        given().contentType(ContentType.JSON).body(hold).post("/api/v1/accounts/{m}/holds", memberId)
+                .then().statusCode(200).body("points", equalTo(30));
+        given().contentType(ContentType.JSON).body(Map.of("holdId", "h-1", "points", 31))
+                .post("/api/v1/accounts/{m}/holds", memberId)
+                .then().statusCode(409).contentType("application/problem+json").body("code", equalTo("HOLD_CONFLICT"));
+
+        given().post("/api/v1/accounts/{m}/holds/h-1/capture", memberId).then().statusCode(201)
+                .body("status", equalTo("CAPTURED")).body("reference", equalTo("redemption-1"));
+        given().post("/api/v1/accounts/{m}/holds/h-1/capture", memberId).then().statusCode(200);
+        given().post("/api/v1/accounts/{m}/holds/h-1/release", memberId).then().statusCode(409)
+                .body("code", equalTo("HOLD_NOT_OPEN"));
+
+        given().contentType(ContentType.JSON).body(Map.of("holdId", "h-2", "points", 50))
+                .post("/api/v1/accounts/{m}/holds", memberId).then().statusCode(201);
+        given().post("/api/v1/accounts/{m}/holds/h-2/release", memberId).then().statusCode(201)
+                .body("status", equalTo("RELEASED_CANCELLED"));
+        given().post("/api/v1/accounts/{m}/holds/h-2/capture", memberId).then().statusCode(409);
+
+        given().contentType(ContentType.JSON).body(Map.of("holdId", "h-3", "points", 71))
+                .post("/api/v1/accounts/{m}/holds", memberId).then().statusCode(409)
+                .body("code", equalTo("INSUFFICIENT_POINTS"));
+        given().get("/api/v1/accounts/{m}", memberId).then()
+                .body("available", equalTo(70)).body("spent", equalTo(30)).body("reserved", equalTo(0));
+        given().get("/api/v1/accounts/{m}/entries", memberId).then().statusCode(200)
+                .body("items[0].type", equalTo("points.released"))
+                .body("items.type", org.hamcrest.Matchers.contains("points.released", "points.reserved",
+                        "points.spent", "points.reserved", "points.earned"));
+    }
+
+    @Test
+    void badHoldsAreRefusedClearly() {
+        String memberId = credited(10);
+        given().contentType(ContentType.JSON).body(Map.of("holdId", "h-x", "points", 0))
+                .post("/api/v1/accounts/{m}/holds", memberId).then().statusCode(400)
+                .body("code", equalTo("VALIDATION_FAILED"));
+        given().contentType(ContentType.JSON).body(Map.of("holdId", "h-x", "points", 1, "ttlSeconds", 999_999))
+                .post("/api/v1/accounts/{m}/holds", memberId).then().statusCode(400)
+                .body("code", equalTo("VALIDATION_FAILED"));
+        given().contentType(ContentType.JSON).body(Map.of("holdId", "h-x", "points", 1))
+                .post("/api/v1/accounts/{m}/holds", "nobody-" + UUID.randomUUID()).then().statusCode(404)
+                .body("code", equalTo("NOT_FOUND"));
+        given().post("/api/v1/accounts/{m}/holds/never/capture", memberId).then().statusCode(409)
+                .body("code", equalTo("HOLD_NOT_OPEN"));
+    }
+
+    /** A member with {@code points} available, credited through the log as earning-service does. */
+    static String credited(long points) {
+        String memberId = "m-" + UUID.randomUUID();
+        TestEvents.publish(Topics.POINTS_LEDGER, TestEvents.earned(memberId, points));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/accounts/{m}", memberId)
+                .then().statusCode(200).body("available", equalTo((int) points)));
+        return memberId;
+    }
+}
