@@ -25,3 +25,18 @@ create table hold (
     primary key (member_id, hold_id)
 );
 create index hold_expires on hold (expires_at);
+
+-- Manual adjustments (maker-checker): requested by one admin, applied only when another approves.
+create table adjustment (
+    adjustment_id text        primary key,
+    member_id     text        not null,
+    points        bigint      not null check (points <> 0),
+    reason        text        not null,
+    requested_by  text        not null,
+    requested_at  timestamptz not null,
+    status        text        not null check (status in ('PENDING', 'APPROVED', 'REJECTED')),
+    decided_by    text,
+    decided_at    timestamptz,
+    decision_note text
+);
+create index adjustment_pending on adjustment (requested_at) where status = 'PENDING';

@@ -211,6 +211,45 @@ public class LedgerBook {
         }));
     }
 
+    // ---- adjustments ---------------------------------------------------------------------
+
+    /**
+     * Applies an approved adjustment on {@code connection}, inside the caller's transaction (which
+     * also records the approval): a credit makes a new lot {@code adj-<id>} that lives
+     * {@code lifetime}; a debit takes lots in spending order, or fails with 409 INSUFFICIENT_POINTS.
+     * The caller wakes the relay after its commit ({@link #publishSoon()}).
+     */
+    public Uni<PointsAdjusted> adjustOn(SqlConnection connection, String memberId, String adjustmentId, long points,
+            String reason, String requestedBy, String approvedBy, java.time.Duration lifetime) {
+        Instant now = clock.instant();
+        Uni<Void> ready = points > 0 ? store.createIfAbsent(connection, memberId, now) : Uni.createFrom().voidItem();
+        return ready.chain(() -> store.lock(connection, memberId)).chain(found -> {
+            Account account = found.orElseThrow(() -> ApiException.notFound("Account", memberId));
+            PointsAdjusted data;
+            if (points > 0) {
+                data = new PointsAdjusted(memberId, adjustmentId, points, "adj-" + adjustmentId, now.plus(lifetime),
+                        null, reason, requestedBy, approvedBy);
+            } else {
+                AllocationPlan plan = Allocator.forDebit(account.lots(), -points, now);
+                if (!plan.covered()) {
+                    throw new ApiException(409, "INSUFFICIENT_POINTS", "Not enough points", "Member " + memberId
+                            + " has " + account.balance(now).available() + " points available; the adjustment takes "
+                            + -points);
+                }
+                data = new PointsAdjusted(memberId, adjustmentId, points, null, null, plan.allocations(), reason,
+                        requestedBy, approvedBy);
+            }
+            return decide(connection, account, "points.adjusted:" + adjustmentId, now, data)
+                    .chain(() -> store.save(connection, account, now))
+                    .replaceWith(data);
+        });
+    }
+
+    /** Asks the relay to publish what was just committed. */
+    public void publishSoon() {
+        relay.wake();
+    }
+
     // ---- expiry ----------------------------------------------------------------------------
 
     /** Expires what is due on one account now; empty when nothing was (or is no longer) due. */

@@ -1,0 +1,12 @@
+package io.pointsplatform.ledger.adjustment.rest;
+
+import io.pointsplatform.kit.Identifiers;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+/** The body of {@code /approve} and {@code /reject}: who decides (until the security issue, named here). */
+public record AdjustmentDecision(
+        @NotNull @Pattern(regexp = Identifiers.ID_PATTERN, message = "must be 1-64 letters, digits or ._:-") String by,
+        @Size(max = 500) String note) {
+}

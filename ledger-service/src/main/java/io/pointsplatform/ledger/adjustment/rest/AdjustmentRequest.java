@@ -1,0 +1,18 @@
+package io.pointsplatform.ledger.adjustment.rest;
+
+import io.pointsplatform.kit.Identifiers;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+/** {@code POST /api/v1/adjustments}: points signed (a credit or a debit), never 0. */
+public record AdjustmentRequest(
+        @NotNull @Pattern(regexp = Identifiers.ID_PATTERN, message = "must be 1-64 letters, digits or ._:-") String adjustmentId,
+        @NotNull @Pattern(regexp = Identifiers.ID_PATTERN, message = "must be 1-64 letters, digits or ._:-") String memberId,
+        @NotNull @Min(-1_000_000_000L) @Max(1_000_000_000L) Long points,
+        @NotBlank @Size(max = 500) String reason,
+        @NotNull @Pattern(regexp = Identifiers.ID_PATTERN, message = "must be 1-64 letters, digits or ._:-") String requestedBy) {
+}
