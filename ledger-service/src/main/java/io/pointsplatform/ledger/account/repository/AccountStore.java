@@ -104,6 +104,14 @@ public class AccountStore {
                 });
     }
 
+    /** Points credited by points.earned since {@code since}, tier bonuses left out: what tiers are measured by. */
+    public Uni<Long> qualifyingPoints(SqlConnection connection, String memberId, Instant since) {
+        return connection.preparedQuery("select coalesce(sum(points), 0) as total from entry where member_id = $1"
+                        + " and type = 'points.earned' and occurred_at >= $2 and reference not like 'TIER_BONUS:%'")
+                .execute(Tuple.of(memberId, utc(since)))
+                .map(rows -> rows.iterator().next().getLong("total"));
+    }
+
     public Uni<Void> openHold(SqlConnection connection, String memberId, String holdId, Instant expiresAt) {
         return connection.preparedQuery("insert into hold (member_id, hold_id, expires_at) values ($1, $2, $3)")
                 .execute(Tuple.of(memberId, holdId, utc(expiresAt)))

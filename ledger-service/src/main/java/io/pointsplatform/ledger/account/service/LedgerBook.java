@@ -16,6 +16,10 @@ import io.pointsplatform.events.PointsReversed;
 import io.pointsplatform.events.PointsSpent;
 import io.pointsplatform.events.ReleaseReason;
 import io.pointsplatform.events.ReversalPlan;
+import io.pointsplatform.events.BreakdownLine;
+import io.pointsplatform.events.Origin;
+import io.pointsplatform.events.OriginKind;
+import io.pointsplatform.events.Tier;
 import io.pointsplatform.events.TierChanged;
 import io.pointsplatform.events.Topics;
 import io.pointsplatform.kit.outbox.Outbox;
@@ -29,6 +33,7 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -54,13 +59,15 @@ public class LedgerBook {
     private final Outbox outbox;
     private final OutboxRelay relay;
     private final Clock clock;
+    private final TierPolicy tiers;
 
-    public LedgerBook(Pool pool, AccountStore store, Outbox outbox, OutboxRelay relay, Clock clock) {
+    public LedgerBook(Pool pool, AccountStore store, Outbox outbox, OutboxRelay relay, Clock clock, TierPolicy tiers) {
         this.pool = pool;
         this.store = store;
         this.outbox = outbox;
         this.relay = relay;
         this.clock = clock;
+        this.tiers = tiers;
     }
 
     // ---- events from the log ---------------------------------------------------------------
@@ -92,6 +99,7 @@ public class LedgerBook {
                                     return Uni.createFrom().item(false);
                                 }
                                 return settleDebt(connection, account, data, now)
+                                        .chain(() -> reviewTier(connection, account, event, now))
                                         .chain(() -> store.save(connection, account, now))
                                         .replaceWith(true);
                             });
@@ -111,6 +119,36 @@ public class LedgerBook {
         PointsReversed settlement = new PointsReversed(account.memberId(), null, null, taken, plan.allocations(), 0, taken);
         return decide(connection, account, "points.reversed:" + account.memberId() + ":settle:" + earned.lotId(), now,
                 settlement);
+    }
+
+    /**
+     * After a credit: the tier that the points earned in the qualifying window reach. On a change
+     * the ledger writes {@code tier.changed}, and on an upgrade the upgrade bonus as a credit (once
+     * per tier and member, lot {@code tier-bonus-<memberId>-<TIER>}). Bonuses do not qualify.
+     */
+    private Uni<Void> reviewTier(SqlConnection connection, Account account, CloudEvent credit, Instant now) {
+        if (!(credit.data() instanceof PointsEarned earned) || earned.origin().kind() == OriginKind.TIER_BONUS) {
+            return Uni.createFrom().voidItem();
+        }
+        Instant since = now.atZone(ZoneOffset.UTC).minusMonths(tiers.windowMonths()).toInstant();
+        return store.qualifyingPoints(connection, account.memberId(), since).chain(qualifying -> {
+            Tier from = Tier.valueOf(account.tier());
+            Tier to = tiers.thresholds().tierFor(qualifying);
+            if (to == from) {
+                return Uni.createFrom().voidItem();
+            }
+            String memberId = account.memberId();
+            Uni<Void> changed = decide(connection, account, "tier.changed:" + memberId + ":" + credit.id(), now,
+                    new TierChanged(memberId, from.name(), to.name(), qualifying));
+            String bonusLot = "tier-bonus-" + memberId + "-" + to.name();
+            if (!to.atLeast(from) || tiers.upgradeBonus() == 0 || account.lot(bonusLot) != null) {
+                return changed;
+            }
+            PointsEarned bonus = new PointsEarned(memberId, bonusLot, tiers.upgradeBonus(),
+                    new Origin(OriginKind.TIER_BONUS, to.name()), List.of(new BreakdownLine("tier-upgrade", tiers.upgradeBonus())),
+                    now, now.atZone(ZoneOffset.UTC).plusMonths(tiers.bonusLifetimeMonths()).toInstant());
+            return changed.chain(() -> decide(connection, account, "points.earned:" + bonusLot, now, bonus));
+        });
     }
 
     // ---- holds -----------------------------------------------------------------------------
