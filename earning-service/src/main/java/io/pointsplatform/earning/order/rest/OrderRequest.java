@@ -1,0 +1,35 @@
+package io.pointsplatform.earning.order.rest;
+
+import com.fasterxml.jackson.annotation.JsonAlias;
+import io.pointsplatform.kit.Identifiers;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Digits;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+
+/** {@code POST /api/v1/earnings}: a paid order from checkout. {@code purchasedAt} is read as {@code paidAt}. */
+public record OrderRequest(
+        @NotNull @Pattern(regexp = Identifiers.ID_PATTERN, message = "must be 1-64 letters, digits or ._:-") String orderId,
+        @NotNull @Pattern(regexp = Identifiers.ID_PATTERN, message = "must be 1-64 letters, digits or ._:-") String memberId,
+        @Pattern(regexp = Identifiers.ID_PATTERN, message = "must be 1-64 letters, digits or ._:-") String shopId,
+        @NotNull @JsonAlias("purchasedAt") Instant paidAt,
+        @Pattern(regexp = "CNY", message = "must be CNY") String currency,
+        @NotEmpty @Size(max = 500) List<@Valid @NotNull Line> lines) {
+
+    /** One line of the order; promotional ("特价") lines earn nothing. */
+    public record Line(
+            @NotNull @Size(min = 1, max = 64) String sku,
+            @Size(max = 64) String category,
+            @Min(1) @Max(100_000) long quantity,
+            @NotNull @DecimalMin("0.00") @Digits(integer = 10, fraction = 2) BigDecimal unitPrice,
+            boolean promotional) {
+    }
+}

@@ -1,0 +1,34 @@
+package io.pointsplatform.earning.order.service;
+
+import io.pointsplatform.earning.order.rest.OrderRequest;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/** A fingerprint of what an order says, so a repeat can be told from a different order with the same id. */
+final class OrderContent {
+
+    private OrderContent() {
+    }
+
+    static String hash(OrderRequest order) {
+        StringBuilder text = new StringBuilder()
+                .append(order.memberId()).append('\u0001')
+                .append(order.shopId()).append('\u0001')
+                .append(order.paidAt()).append('\u0001')
+                .append(order.currency() == null ? "CNY" : order.currency());
+        for (OrderRequest.Line line : order.lines()) {
+            text.append('\u0002').append(line.sku()).append('\u0001').append(line.category()).append('\u0001')
+                    .append(line.quantity()).append('\u0001')
+                    .append(line.unitPrice().stripTrailingZeros().toPlainString()).append('\u0001')
+                    .append(line.promotional());
+        }
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.toString().getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package io.pointsplatform.earning;
+
+import static io.restassured.RestAssured.given;
+
+import io.restassured.http.ContentType;
+import io.restassured.response.ValidatableResponse;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** Orders as checkout sends them, for tests. */
+public final class Orders {
+
+    /** A mid-month instant (not member day in Asia/Shanghai). */
+    public static final String MID_MONTH = "2026-11-15T04:00:00Z";
+
+    private Orders() {
+    }
+
+    public static String id(String prefix) {
+        return prefix + "-" + UUID.randomUUID();
+    }
+
+    public static Map<String, Object> line(String sku, String category, int quantity, String unitPrice, boolean promotional) {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("sku", sku);
+        line.put("category", category);
+        line.put("quantity", quantity);
+        line.put("unitPrice", unitPrice);
+        line.put("promotional", promotional);
+        return line;
+    }
+
+    public static Map<String, Object> line(String unitPrice) {
+        return line("sku-1", "grocery", 1, unitPrice, false);
+    }
+
+    public static Map<String, Object> order(String orderId, String memberId, String paidAt, List<Map<String, Object>> lines) {
+        Map<String, Object> order = new LinkedHashMap<>();
+        order.put("orderId", orderId);
+        order.put("memberId", memberId);
+        order.put("paidAt", paidAt);
+        order.put("currency", "CNY");
+        order.put("lines", lines);
+        return order;
+    }
+
+    public static ValidatableResponse earn(Map<String, Object> order) {
+        return given().contentType(ContentType.JSON).body(order).post("/api/v1/earnings").then();
+    }
+
+    public static ValidatableResponse preview(Map<String, Object> order) {
+        return given().contentType(ContentType.JSON).body(order).post("/api/v1/earnings/preview").then();
+    }
+}

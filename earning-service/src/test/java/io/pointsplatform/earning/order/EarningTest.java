@@ -1,0 +1,173 @@
+package io.pointsplatform.earning.order;
+
+import static io.pointsplatform.earning.Orders.MID_MONTH;
+import static io.pointsplatform.earning.Orders.earn;
+import static io.pointsplatform.earning.Orders.id;
+import static io.pointsplatform.earning.Orders.line;
+import static io.pointsplatform.earning.Orders.order;
+import static io.pointsplatform.earning.Orders.preview;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+
+import io.pointsplatform.events.CloudEvent;
+import io.pointsplatform.events.EventCodec;
+import io.pointsplatform.events.OriginKind;
+import io.pointsplatform.events.PointsEarned;
+import io.pointsplatform.events.Topics;
+import io.pointsplatform.testing.PlatformTestResource;
+import io.pointsplatform.testing.TopicReader;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+/** Orders through HTTP with the default rules: base 1 point per yuan, +200 from 100 yuan, member day +50. */
+@QuarkusTest
+@WithTestResource(value = PlatformTestResource.class, initArgs = @ResourceArg(name = "service", value = "earning"))
+class EarningTest {
+
+    private final EventCodec codec = new EventCodec();
+
+    @Test
+    void anOrderEarnsFloorOfEligibleYuanAndCreditsItOnceThroughTheOutbox() {
+        String memberId = id("m");
+        String orderId = id("o");
+        Map<String, Object> order = order(orderId, memberId, MID_MONTH, List.of(
+                line("a", "grocery", 3, "33.33", false), line("b", "grocery", 1, "50.00", true)));
+
+        String first = earn(order).statusCode(201)
+                .body("earningId", equalTo("order-" + orderId))
+                .body("points", equalTo(99))
+                .body("breakdown.rule", equalTo(List.of("base")))
+                .body("availableAt", equalTo("2026-11-22T04:00:00Z"))
+                .body("expiresAt", equalTo("2027-11-15T04:00:00Z"))
+                .extract().asString();
+        assertThat(earn(order).statusCode(200).extract().asString()).isEqualTo(first);
+
+        CloudEvent event = codec.read(TopicReader.awaitKey(Topics.POINTS_LEDGER, memberId, 1).get(0).value());
+        assertThat(event.id()).isEqualTo("points.earned:order-" + orderId);
+        PointsEarned credit = (PointsEarned) event.data();
+        assertThat(credit.lotId()).isEqualTo("order-" + orderId);
+        assertThat(credit.points()).isEqualTo(99);
+        assertThat(credit.origin().kind()).isEqualTo(OriginKind.ORDER);
+        assertThat(credit.origin().ref()).isEqualTo(orderId);
+        assertThat(credit.availableAt()).isEqualTo(Instant.parse("2026-11-22T04:00:00Z"));
+    }
+
+    @Test
+    void fractionsOfAYuanAndPromotionalLinesEarnNothing() {
+        earn(order(id("o"), id("m"), MID_MONTH, List.of(line("0.99")))).statusCode(201).body("points", equalTo(0));
+        earn(order(id("o"), id("m"), MID_MONTH, List.of(line("x", "food", 2, "500.00", true))))
+                .statusCode(201).body("points", equalTo(0)).body("eligibleAmount", equalTo(0));
+        earn(order(id("o"), id("m"), MID_MONTH, List.of(line("1.99"), line("2.99")))).statusCode(201)
+                .body("points", equalTo(4));
+    }
+
+    @Test
+    void theThresholdBonusStartsAtExactlyOneHundredYuanOfEligibleSpend() {
+        earn(order(id("o"), id("m"), MID_MONTH, List.of(line("100.00")))).statusCode(201)
+                .body("points", equalTo(300))
+                .body("breakdown.rule", equalTo(List.of("base", "threshold-100")))
+                .body("breakdown.points", equalTo(List.of(100, 200)));
+        earn(order(id("o"), id("m"), MID_MONTH, List.of(line("99.99"), line("p", "x", 1, "10.00", true))))
+                .statusCode(201).body("points", equalTo(99));
+        preview(order(id("o"), id("m"), MID_MONTH, List.of(line("99.99")))).statusCode(200)
+                .body("skipped.rule", hasItem("threshold-100"))
+                .body("skipped.find { it.rule == 'threshold-100' }.reason",
+                        equalTo("eligible spend 99.99 is below 100.00"));
+    }
+
+    @Test
+    void memberDayIsTheFirstOfTheMonthInTheProgrammesTimeZone() {
+        // 2026-12-01 00:00 in Shanghai is 2026-11-30 16:00 UTC.
+        earn(order(id("o"), id("m"), "2026-11-30T16:00:00Z", List.of(line("10.00")))).statusCode(201)
+                .body("points", equalTo(60)).body("breakdown.rule", equalTo(List.of("base", "member-day")));
+        earn(order(id("o"), id("m"), "2026-11-30T15:59:59.999Z", List.of(line("10.00")))).statusCode(201)
+                .body("points", equalTo(10));
+        earn(order(id("o"), id("m"), "2026-12-01T15:59:59Z", List.of(line("10.00")))).statusCode(201)
+                .body("points", equalTo(60));
+        earn(order(id("o"), id("m"), "2026-12-01T16:00:00Z", List.of(line("10.00")))).statusCode(201)
+                .body("points", equalTo(10));
+        // Only promotional lines: member day is for a purchase that earns.
+        earn(order(id("o"), id("m"), "2026-11-30T16:00:00Z", List.of(line("x", "y", 1, "10.00", true))))
+                .statusCode(201).body("points", equalTo(0));
+    }
+
+    @Test
+    void theSameOrderWithOtherContentIsAConflict() {
+        String orderId = id("o");
+        String memberId = id("m");
+        earn(order(orderId, memberId, MID_MONTH, List.of(line("10.00")))).statusCode(201);
+        earn(order(orderId, memberId, MID_MONTH, List.of(line("10.01")))).statusCode(409)
+                .contentType("application/problem+json").body("code", equalTo("ORDER_CONFLICT"));
+        earn(order(orderId, id("m"), MID_MONTH, List.of(line("10.00")))).statusCode(409)
+                .body("code", equalTo("ORDER_CONFLICT"));
+        // The same price written differently is the same order.
+        earn(order(orderId, memberId, MID_MONTH, List.of(line("10.0")))).statusCode(200);
+    }
+
+    @Test
+    void concurrentDuplicatesRecordOneEarningAndOneCredit() throws Exception {
+        String orderId = id("o");
+        String memberId = id("m");
+        Map<String, Object> order = order(orderId, memberId, MID_MONTH, List.of(line("120.00")));
+        ExecutorService pool = Executors.newFixedThreadPool(20);
+        try {
+            List<Callable<String>> calls = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                calls.add(() -> {
+                    var response = earn(order).extract();
+                    return response.statusCode() + " " + response.asString();
+                });
+            }
+            List<String> answers = new ArrayList<>();
+            for (Future<String> future : pool.invokeAll(calls)) {
+                answers.add(future.get());
+            }
+            assertThat(answers).filteredOn(a -> a.startsWith("201 ")).hasSize(1);
+            assertThat(answers).filteredOn(a -> a.startsWith("200 ")).hasSize(19);
+            assertThat(answers.stream().map(a -> a.substring(4)).distinct()).hasSize(1);
+        } finally {
+            pool.shutdownNow();
+        }
+        TopicReader.awaitKey(Topics.POINTS_LEDGER, memberId, 1);
+        // Another member's credit published after ours proves ours had its chance to be duplicated.
+        String later = id("m");
+        earn(order(id("o"), later, MID_MONTH, List.of(line("1.00")))).statusCode(201);
+        TopicReader.awaitKey(Topics.POINTS_LEDGER, later, 1);
+        assertThat(TopicReader.await(Topics.POINTS_LEDGER, r -> memberId.equals(r.key()), 1, Duration.ofSeconds(2)))
+                .hasSize(1);
+    }
+
+    @Test
+    void aPreviewRecordsNothing() {
+        Map<String, Object> order = order(id("o"), id("m"), MID_MONTH, List.of(line("150.00")));
+        preview(order).statusCode(200).body("points", equalTo(350)).body("ruleSetVersion", not(equalTo(0)));
+        preview(order).statusCode(200).body("points", equalTo(350));
+        earn(order).statusCode(201).body("points", equalTo(350)).body("$", not(org.hamcrest.Matchers.hasKey("skipped")));
+    }
+
+    @Test
+    void badOrdersAreRefusedWithTheFieldsAtFault() {
+        earn(order(id("o"), id("m"), MID_MONTH, List.of(line("1.005")))).statusCode(400)
+                .body("code", equalTo("VALIDATION_FAILED")).body("errors[0].field", equalTo("lines[0].unitPrice"));
+        Map<String, Object> usd = order(id("o"), id("m"), MID_MONTH, List.of(line("1.00")));
+        usd.put("currency", "USD");
+        earn(usd).statusCode(400).body("errors[0].field", equalTo("currency"));
+        earn(order(id("o"), id("m"), MID_MONTH, List.of())).statusCode(400).body("errors[0].field", equalTo("lines"));
+        earn(order("has space", id("m"), MID_MONTH, List.of(line("1.00")))).statusCode(400)
+                .body("errors[0].field", equalTo("orderId"));
+        earn(order(id("o"), id("m"), MID_MONTH, List.of(line("-1.00")))).statusCode(400);
+    }
+}
