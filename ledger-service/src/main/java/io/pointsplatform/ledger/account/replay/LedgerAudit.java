@@ -85,7 +85,7 @@ public class LedgerAudit {
         }));
     }
 
-    private Report report(LogReplay.Result result, Map<String, AccountState> live, Map<String, AccountState> replayed,
+    private Report report(LogReplay.State result, Map<String, AccountState> live, Map<String, AccountState> replayed,
                           List<String> differing) {
         Instant now = clock.instant();
         List<Mismatch> listed = differing.stream().limit(MAX_LISTED)
@@ -121,7 +121,7 @@ public class LedgerAudit {
         return states;
     }
 
-    private Uni<LogReplay.Result> replayOnWorker() {
+    private Uni<LogReplay.State> replayOnWorker() {
         return Uni.createFrom().item(replay::replay).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 

@@ -55,12 +55,7 @@ public class AccountStore {
     }
 
     public Uni<Void> save(SqlConnection connection, Account account, Instant now) {
-        Instant nextExpiry = null;
-        for (Lot lot : account.lots()) {
-            if (nextExpiry == null || lot.expiresAt().isBefore(nextExpiry)) {
-                nextExpiry = lot.expiresAt();
-            }
-        }
+        Instant nextExpiry = nextExpiry(account);
         return connection.preparedQuery("update member_points set snapshot = $2::text::jsonb, updated_at = $3, next_expiry_at = $4"
                         + " where member_id = $1")
                 .execute(Tuple.of(account.memberId(), AccountSnapshots.toJson(account), utc(now), utc(nextExpiry)))
@@ -161,13 +156,24 @@ public class AccountStore {
                 });
     }
 
+    /** When the account's next lot expires (among lots with points left), or null. */
+    public static Instant nextExpiry(Account account) {
+        Instant next = null;
+        for (Lot lot : account.lots()) {
+            if (next == null || lot.expiresAt().isBefore(next)) {
+                next = lot.expiresAt();
+            }
+        }
+        return next;
+    }
+
     private static Account fromRow(Row row) {
         Object snapshot = row.getValue("snapshot");
         String json = snapshot instanceof JsonObject object ? object.encode() : String.valueOf(snapshot);
         return AccountSnapshots.fromJson(json);
     }
 
-    private static OffsetDateTime utc(Instant instant) {
+    public static OffsetDateTime utc(Instant instant) {
         return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
     }
 }

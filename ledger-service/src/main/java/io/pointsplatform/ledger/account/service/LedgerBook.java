@@ -90,14 +90,15 @@ public class LedgerBook {
                 .chain(found -> {
                     Account account = found.orElseThrow(() -> new InvariantViolation("event " + event.id()
                             + " debits member " + data.memberId() + " who has no account"));
-                    // Checked before anything is written: an event the fold refuses fails whole.
-                    account.apply(data);
                     return store.recordEntry(connection, event, pointsOf(data), referenceOf(data))
                             .chain(first -> {
                                 if (!first) {
+                                    // Decided here, or delivered before: already in the account.
                                     Log.debugf("Skipping event %s already applied", event.id());
                                     return Uni.createFrom().item(false);
                                 }
+                                // An event the fold refuses fails the transaction whole, entry included.
+                                account.apply(data);
                                 return settleDebt(connection, account, data, now)
                                         .chain(() -> reviewTier(connection, account, event, now))
                                         .chain(() -> store.save(connection, account, now))

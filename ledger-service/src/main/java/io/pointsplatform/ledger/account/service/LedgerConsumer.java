@@ -1,6 +1,7 @@
 package io.pointsplatform.ledger.account.service;
 
 import io.pointsplatform.events.EventCodec;
+import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -23,6 +24,7 @@ public class LedgerConsumer {
 
     @Incoming("points-ledger")
     public Uni<Void> consume(String payload) {
-        return Uni.createFrom().item(() -> codec.read(payload)).chain(book::consume).replaceWithVoid();
+        return Uni.createFrom().item(() -> codec.read(payload)).chain(book::consume).replaceWithVoid()
+                .onFailure().invoke(e -> Log.warnf("Record refused, to the dead-letter topic: %s", e.toString()));
     }
 }

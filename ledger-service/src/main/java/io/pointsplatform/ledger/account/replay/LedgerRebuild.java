@@ -1,0 +1,162 @@
+package io.pointsplatform.ledger.account.replay;
+
+import io.pointsplatform.events.Account;
+import io.pointsplatform.events.AccountSnapshots;
+import io.pointsplatform.events.EventCodec;
+import io.pointsplatform.kit.outbox.OutboxRelay;
+import io.pointsplatform.kit.problem.ApiException;
+import io.pointsplatform.ledger.account.repository.AccountStore;
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Rebuilds every account from offset 0 into fresh tables and swaps them in. Reads go on all along
+ * against the current tables; only the swap itself holds an exclusive lock, during which the few
+ * events written since the replay started (the outbox drained first) are folded in too, so no
+ * decision made meanwhile is lost. Entries are the append-only history (and the memory of applied
+ * event ids), so they are kept, not rebuilt.
+ */
+@ApplicationScoped
+public class LedgerRebuild {
+
+    public record Report(long eventsReplayed, long duplicateEvents, int accounts, long catchUpEvents,
+                         List<String> refusedRecords, double replaySeconds, double totalSeconds,
+                         long eventsPerSecond) {
+    }
+
+    private static final int BATCH = 500;
+
+    private final Pool pool;
+    private final LogReplay replay;
+    private final OutboxRelay relay;
+    private final Clock clock;
+    private final AtomicBoolean running = new AtomicBoolean();
+
+    public LedgerRebuild(Pool pool, EventCodec codec, OutboxRelay relay, Clock clock,
+                         @ConfigProperty(name = "kafka.bootstrap.servers", defaultValue = "localhost:9092") String bootstrap) {
+        this.pool = pool;
+        this.replay = new LogReplay(bootstrap, codec);
+        this.relay = relay;
+        this.clock = clock;
+    }
+
+    public Uni<Report> rebuild() {
+        if (!running.compareAndSet(false, true)) {
+            throw ApiException.conflict("REBUILD_RUNNING", "A rebuild is running already; try again when it is done");
+        }
+        long start = System.nanoTime();
+        return onWorker(replay::replay)
+                .chain(state -> prepare()
+                        .chain(() -> insert(state.accounts().values(), "member_points_rebuild"))
+                        .chain(() -> swap(state))
+                        .map(catchUp -> {
+                            double total = (System.nanoTime() - start) / 1e9;
+                            Report report = new Report(state.events(), state.duplicates(), state.accounts().size(), catchUp,
+                                    state.refused(), state.seconds(), total, Math.round(state.events() / total));
+                            Log.infof("Rebuilt %d accounts from %d events in %.2fs (%d events/s)", report.accounts(),
+                                    report.eventsReplayed(), total, report.eventsPerSecond());
+                            return report;
+                        }))
+                .eventually(() -> running.set(false));
+    }
+
+    private Uni<Void> prepare() {
+        return pool.withTransaction(c -> c.query("drop table if exists member_points_rebuild").execute()
+                .chain(() -> c.query("drop table if exists hold_rebuild").execute())
+                .chain(() -> c.query("create table member_points_rebuild (like member_points including all)").execute())
+                .chain(() -> c.query("create table hold_rebuild (like hold including all)").execute())
+                .replaceWithVoid());
+    }
+
+    private Uni<Void> insert(Collection<Account> accounts, String table) {
+        Instant now = clock.instant();
+        List<Tuple> rows = new ArrayList<>(accounts.size());
+        for (Account account : accounts) {
+            rows.add(Tuple.of(account.memberId(), AccountSnapshots.toJson(account), AccountStore.utc(now),
+                    AccountStore.utc(AccountStore.nextExpiry(account))));
+        }
+        return writeBatches(rows, "insert into " + table + " (member_id, snapshot, updated_at, next_expiry_at)"
+                + " values ($1, $2::text::jsonb, $3, $4) on conflict (member_id) do update set snapshot = excluded.snapshot,"
+                + " updated_at = excluded.updated_at, next_expiry_at = excluded.next_expiry_at", null);
+    }
+
+    private Uni<Void> writeBatches(List<Tuple> rows, String sql, SqlConnection within) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (int from = 0; from < rows.size(); from += BATCH) {
+            List<Tuple> batch = rows.subList(from, Math.min(rows.size(), from + BATCH));
+            chain = chain.chain(() -> within != null
+                    ? within.preparedQuery(sql).executeBatch(batch).replaceWithVoid()
+                    : pool.preparedQuery(sql).executeBatch(batch).replaceWithVoid());
+        }
+        return chain;
+    }
+
+    /** Locks the live tables, folds in what came since, writes the holds and swaps. Returns catch-up events. */
+    private Uni<Long> swap(LogReplay.State state) {
+        return pool.withTransaction(c -> c.query("lock table member_points, hold in access exclusive mode").execute()
+                        .chain(this::outboxDrained)
+                        .chain(() -> onWorker(() -> {
+                            long before = state.events();
+                            java.util.Set<String> touched = replay.catchUp(state);
+                            return Map.entry(touched, state.events() - before);
+                        }))
+                        .chain(caught -> {
+                            List<Account> changed = caught.getKey().stream().map(state.accounts()::get).toList();
+                            List<Tuple> changedRows = new ArrayList<>();
+                            Instant now = clock.instant();
+                            for (Account account : changed) {
+                                changedRows.add(Tuple.of(account.memberId(), AccountSnapshots.toJson(account),
+                                        AccountStore.utc(now), AccountStore.utc(AccountStore.nextExpiry(account))));
+                            }
+                            List<Tuple> holds = new ArrayList<>();
+                            for (Account account : state.accounts().values()) {
+                                for (String holdId : account.holds().keySet()) {
+                                    Instant expires = state.holdExpiries().get(account.memberId() + "/" + holdId);
+                                    holds.add(Tuple.of(account.memberId(), holdId,
+                                            AccountStore.utc(expires == null ? now : expires)));
+                                }
+                            }
+                            return writeBatches(changedRows, "insert into member_points_rebuild (member_id, snapshot,"
+                                    + " updated_at, next_expiry_at) values ($1, $2::text::jsonb, $3, $4) on conflict (member_id)"
+                                    + " do update set snapshot = excluded.snapshot, updated_at = excluded.updated_at,"
+                                    + " next_expiry_at = excluded.next_expiry_at", c)
+                                    .chain(() -> writeBatches(holds, "insert into hold_rebuild (member_id, hold_id, expires_at)"
+                                            + " values ($1, $2, $3)", c))
+                                    .chain(() -> c.query("alter table member_points rename to member_points_old").execute())
+                                    .chain(() -> c.query("alter table member_points_rebuild rename to member_points").execute())
+                                    .chain(() -> c.query("drop table member_points_old").execute())
+                                    .chain(() -> c.query("alter table hold rename to hold_old").execute())
+                                    .chain(() -> c.query("alter table hold_rebuild rename to hold").execute())
+                                    .chain(() -> c.query("drop table hold_old").execute())
+                                    .replaceWith(caught.getValue());
+                        }))
+                .invoke(relay::wake);
+    }
+
+    /** Waits (up to 30 s) until every decided event has left the outbox for Kafka. */
+    private Uni<Void> outboxDrained(Object ignored) {
+        return pool.query("select count(*) as n from outbox").execute()
+                .map(rows -> rows.iterator().next().getLong("n"))
+                .chain(n -> n == 0 ? Uni.createFrom().voidItem()
+                        : Uni.createFrom().<Void>failure(new IllegalStateException("outbox not empty")))
+                .onFailure().retry().withBackOff(Duration.ofMillis(50), Duration.ofMillis(500)).expireIn(30_000);
+    }
+
+    private static <T> Uni<T> onWorker(java.util.function.Supplier<T> work) {
+        return Uni.createFrom().item(work).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+}
