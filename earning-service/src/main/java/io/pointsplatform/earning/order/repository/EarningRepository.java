@@ -25,7 +25,8 @@ public class EarningRepository {
     private static final String LOOKUP = """
             select e.content_hash, e.response,
                    (select tier from member_tier where member_id = $2) as tier,
-                   exists (select 1 from first_purchase where member_id = $2) as purchased
+                   (exists (select 1 from first_purchase where member_id = $2)
+                    or exists (select 1 from earning where member_id = $2)) as purchased
             from (select 1) one left join earning e on e.order_id = $1""";
 
     private static final String INSERT = """

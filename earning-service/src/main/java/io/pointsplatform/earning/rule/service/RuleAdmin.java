@@ -6,16 +6,25 @@ import io.pointsplatform.kit.problem.ApiException;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
-/** Changes to rules and campaigns: each one a transaction that also bumps the rule-set version. */
+/**
+ * Changes to rules and campaigns: each one a transaction that also bumps the rule-set version, so
+ * every earning records exactly which rules it was computed with.
+ */
 @ApplicationScoped
 public class RuleAdmin {
 
-    /** What a change did: whether it created, and the rule-set version it produced. */
-    public record Change<T>(T value, boolean created, long version) {
+    /** What a change did: the rule or campaign as saved, and the rule-set version it produced. */
+    public record Change<T>(T value, long ruleSetVersion) {
     }
+
+    /** Create refuses an existing id (409), change and deactivate refuse an unknown one (404). */
+    public enum Mode { CREATE, CHANGE, DEACTIVATE }
 
     private final Pool pool;
     private final RuleRepository repository;
@@ -27,41 +36,52 @@ public class RuleAdmin {
         this.book = book;
     }
 
-    public Uni<Change<Rule>> save(Rule rule) {
-        return pool.withTransaction(c -> repository.upsert(c, rule).chain(created -> repository.bump(c)
-                        .chain(version -> repository.rule(c, rule.ruleId())
-                                .map(saved -> new Change<>(saved, created, version)))))
-                .call(book::reload)
-                .invoke(change -> Log.infof("Rule %s saved, rule set version %d", rule.ruleId(), change.version()));
+    public Uni<Change<Rule>> save(Rule rule, Mode mode) {
+        return change("Rule", rule.ruleId(), mode, c -> repository.rule(c, rule.ruleId()),
+                (c, existing) -> mode == Mode.DEACTIVATE
+                        ? repository.deactivateRule(c, rule.ruleId()).replaceWithVoid()
+                        : repository.upsert(c, rule).replaceWithVoid());
     }
 
-    public Uni<Change<Campaign>> save(Campaign campaign) {
-        return pool.withTransaction(c -> repository.upsert(c, campaign).chain(created -> repository.bump(c)
-                        .chain(version -> repository.campaign(c, campaign.campaignId())
-                                .map(saved -> new Change<>(saved, created, version)))))
-                .call(book::reload)
-                .invoke(change -> Log.infof("Campaign %s saved, rule set version %d", campaign.campaignId(),
-                        change.version()));
+    public Uni<Change<Campaign>> save(Campaign campaign, Mode mode) {
+        return change("Campaign", campaign.campaignId(), mode, c -> repository.campaign(c, campaign.campaignId()),
+                (c, existing) -> {
+                    if (mode == Mode.DEACTIVATE) {
+                        return repository.deactivateCampaign(c, campaign.campaignId()).replaceWithVoid();
+                    }
+                    if (existing != null && campaign.budget() != null && campaign.budget() < existing.spent()) {
+                        throw ApiException.validation("budget", "must not be below the " + existing.spent()
+                                + " points the campaign has already awarded");
+                    }
+                    return repository.upsert(c, campaign).replaceWithVoid();
+                });
     }
 
     public Uni<Change<Rule>> deactivateRule(String ruleId) {
-        return pool.withTransaction(c -> repository.deactivateRule(c, ruleId).chain(found -> {
-            if (!found) {
-                throw ApiException.notFound("Rule", ruleId);
-            }
-            return repository.bump(c).chain(version -> repository.rule(c, ruleId)
-                    .map(rule -> new Change<>(rule, false, version)));
-        })).call(book::reload);
+        return save(new Rule(ruleId, RuleKind.FIRST_PURCHASE, null, null, null, null, null, null, false, null),
+                Mode.DEACTIVATE);
     }
 
     public Uni<Change<Campaign>> deactivateCampaign(String campaignId) {
-        return pool.withTransaction(c -> repository.deactivateCampaign(c, campaignId).chain(found -> {
-            if (!found) {
-                throw ApiException.notFound("Campaign", campaignId);
-            }
-            return repository.bump(c).chain(version -> repository.campaign(c, campaignId)
-                    .map(campaign -> new Change<>(campaign, false, version)));
-        })).call(book::reload);
+        return save(new Campaign(campaignId, null, null, null, null, null, null, null, null, 0, false, null),
+                Mode.DEACTIVATE);
+    }
+
+    private <T> Uni<Change<T>> change(String what, String id, Mode mode, Function<SqlConnection, Uni<T>> find,
+                                      BiFunction<SqlConnection, T, Uni<Void>> write) {
+        return pool.withTransaction(c -> find.apply(c).chain(existing -> {
+                    if (mode == Mode.CREATE && existing != null) {
+                        throw ApiException.conflict(what.toUpperCase() + "_EXISTS", what + " '" + id
+                                + "' exists already; change it with PUT");
+                    }
+                    if (mode != Mode.CREATE && existing == null) {
+                        throw ApiException.notFound(what, id);
+                    }
+                    return write.apply(c, existing);
+                }).chain(() -> repository.bump(c))
+                .chain(version -> find.apply(c).map(saved -> new Change<>(saved, version))))
+                .call(book::reload)
+                .invoke(change -> Log.infof("%s %s: %s, rule set version %d", what, id, mode, change.ruleSetVersion()));
     }
 
     public Uni<List<Rule>> rules() {
@@ -69,11 +89,7 @@ public class RuleAdmin {
     }
 
     public Uni<Rule> rule(String ruleId) {
-        return repository.rule(pool, ruleId).invoke(rule -> {
-            if (rule == null) {
-                throw ApiException.notFound("Rule", ruleId);
-            }
-        });
+        return found("Rule", ruleId, repository.rule(pool, ruleId));
     }
 
     public Uni<List<Campaign>> campaigns() {
@@ -81,14 +97,14 @@ public class RuleAdmin {
     }
 
     public Uni<Campaign> campaign(String campaignId) {
-        return repository.campaign(pool, campaignId).invoke(campaign -> {
-            if (campaign == null) {
-                throw ApiException.notFound("Campaign", campaignId);
-            }
-        });
+        return found("Campaign", campaignId, repository.campaign(pool, campaignId));
     }
 
-    public Uni<Long> version() {
-        return repository.version(pool);
+    private static <T> Uni<T> found(String what, String id, Uni<T> lookup) {
+        return lookup.invoke(value -> {
+            if (value == null) {
+                throw ApiException.notFound(what, id);
+            }
+        });
     }
 }

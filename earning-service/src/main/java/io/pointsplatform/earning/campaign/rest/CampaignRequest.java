@@ -1,0 +1,37 @@
+package io.pointsplatform.earning.campaign.rest;
+
+import io.pointsplatform.earning.campaign.service.Campaign;
+import io.pointsplatform.earning.rule.service.Validation;
+import io.pointsplatform.events.Tier;
+import io.pointsplatform.kit.Identifiers;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import java.math.BigDecimal;
+import java.time.Instant;
+
+/** A campaign as an admin sends it: a multiplier in a window [startsAt, endsAt), optional filters and budget. */
+public record CampaignRequest(
+        @Pattern(regexp = Identifiers.ID_PATTERN, message = "must be 1-64 letters, digits or ._:-") String campaignId,
+        @Size(max = 200) String name,
+        BigDecimal multiplier,
+        Instant startsAt,
+        Instant endsAt,
+        @Size(min = 1, max = 64) String category,
+        @Size(min = 1, max = 64) String sku,
+        Tier minTier,
+        Long budget,
+        Boolean active) {
+
+    public Campaign toCampaign(String id) {
+        new Validation().present(id, "campaignId")
+                .multiplier(multiplier, "multiplier")
+                .present(startsAt, "startsAt")
+                .present(endsAt, "endsAt")
+                .require(startsAt == null || endsAt == null || endsAt.isAfter(startsAt), "endsAt",
+                        "must be after startsAt (the window is empty)")
+                .require(budget == null || budget > 0, "budget", "must be a positive number of points (was " + budget + ")")
+                .orRefuse();
+        return new Campaign(id, name, multiplier, startsAt, endsAt, category, sku, minTier, budget, 0,
+                active == null || active, null);
+    }
+}

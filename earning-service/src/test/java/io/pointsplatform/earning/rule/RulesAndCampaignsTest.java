@@ -1,0 +1,166 @@
+package io.pointsplatform.earning.rule;
+
+import static io.pointsplatform.earning.Orders.MID_MONTH;
+import static io.pointsplatform.earning.Orders.earn;
+import static io.pointsplatform.earning.Orders.id;
+import static io.pointsplatform.earning.Orders.line;
+import static io.pointsplatform.earning.Orders.order;
+import static io.pointsplatform.earning.Orders.preview;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.startsWith;
+
+import io.pointsplatform.testing.PlatformTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.ValidatableResponse;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+/** Rules and campaigns through the admin API, and what they do to orders. Each test uses its own category or SKU. */
+@QuarkusTest
+@WithTestResource(value = PlatformTestResource.class, initArgs = @ResourceArg(name = "service", value = "earning"))
+class RulesAndCampaignsTest {
+
+    @Test
+    void aCategoryMultiplierIsVersionedChangedAndDeactivated() {
+        String category = id("cat");
+        String ruleId = id("double");
+        int before = given().get("/api/v1/rules/threshold-100").then().statusCode(200).extract().path("points");
+        assertThat(before).isEqualTo(200);
+        int v1 = post("/api/v1/rules", Map.of("ruleId", ruleId, "kind", "CATEGORY_MULTIPLIER", "category", category,
+                "multiplier", "2")).statusCode(201).body("value.ruleId", equalTo(ruleId))
+                .extract().path("ruleSetVersion");
+        List<Map<String, Object>> lines = List.of(line("a", category, 1, "30.00", false), line("20.00"));
+        earn(order(id("o"), id("m"), MID_MONTH, lines)).statusCode(201)
+                .body("points", equalTo(80)).body("ruleSetVersion", equalTo(v1))
+                .body("breakdown.rule", equalTo(List.of("base", ruleId)));
+
+        int v2 = given().contentType(ContentType.JSON).body(Map.of("kind", "CATEGORY_MULTIPLIER", "category", category,
+                "multiplier", "3")).put("/api/v1/rules/" + ruleId).then().statusCode(200)
+                .body("ruleSetVersion", greaterThan(v1)).extract().path("ruleSetVersion");
+        earn(order(id("o"), id("m"), MID_MONTH, lines)).statusCode(201).body("points", equalTo(110))
+                .body("ruleSetVersion", equalTo(v2));
+
+        given().delete("/api/v1/rules/" + ruleId).then().statusCode(200).body("value.active", equalTo(false));
+        earn(order(id("o"), id("m"), MID_MONTH, lines)).statusCode(201).body("points", equalTo(50));
+        given().get("/api/v1/rules").then().statusCode(200).body("ruleId", hasItem(ruleId));
+
+        post("/api/v1/rules", Map.of("ruleId", ruleId, "kind", "FIRST_PURCHASE", "points", 5)).statusCode(409)
+                .body("code", equalTo("RULE_EXISTS"));
+        given().contentType(ContentType.JSON).body(Map.of("kind", "FIRST_PURCHASE", "points", 5))
+                .put("/api/v1/rules/" + id("ghost")).then().statusCode(404).body("code", equalTo("NOT_FOUND"));
+    }
+
+    @Test
+    void aCampaignFiresOnlyWithinItsHalfOpenWindowAndForItsFilters() {
+        String sku = id("sku");
+        String campaignId = id("c");
+        post("/api/v1/campaigns", campaign(campaignId, sku, "2026-11-11T00:00:00Z", "2026-11-12T00:00:00Z", null))
+                .statusCode(201);
+        List<Map<String, Object>> lines = List.of(line(sku, "x", 2, "10.00", false), line("5.00"));
+        earn(order(id("o"), id("m"), "2026-11-11T00:00:00Z", lines)).statusCode(201).body("points", equalTo(45))
+                .body("breakdown.rule", equalTo(List.of("base", "campaign:" + campaignId)));
+        earn(order(id("o"), id("m"), "2026-11-11T23:59:59.999Z", lines)).statusCode(201).body("points", equalTo(45));
+        earn(order(id("o"), id("m"), "2026-11-12T00:00:00Z", lines)).statusCode(201).body("points", equalTo(25));
+        earn(order(id("o"), id("m"), "2026-11-10T23:59:59.999Z", lines)).statusCode(201).body("points", equalTo(25));
+        // A promotional line of the SKU is not covered.
+        earn(order(id("o"), id("m"), "2026-11-11T10:00:00Z", List.of(line(sku, "x", 2, "10.00", true))))
+                .statusCode(201).body("points", equalTo(0));
+
+        Map<String, Object> gold = campaign(id("c"), sku, "2026-11-11T00:00:00Z", "2026-11-12T00:00:00Z", null);
+        gold.put("minTier", "GOLD");
+        post("/api/v1/campaigns", gold).statusCode(201);
+        preview(order(id("o"), id("m"), "2026-11-11T10:00:00Z", lines)).statusCode(200)
+                .body("points", equalTo(45))
+                .body("skipped.find { it.rule == 'campaign:" + gold.get("campaignId") + "' }.reason",
+                        equalTo("member tier MEMBER is below GOLD"));
+    }
+
+    @Test
+    void fiftyConcurrentOrdersNeverSpendMoreThanTheBudget() throws Exception {
+        String sku = id("sku");
+        String campaignId = id("c");
+        post("/api/v1/campaigns", campaign(campaignId, sku, "2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z", 1000L))
+                .statusCode(201);
+        ExecutorService pool = Executors.newFixedThreadPool(50);
+        List<Callable<List<String>>> calls = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            calls.add(() -> earn(order(id("o"), id("m"), MID_MONTH, List.of(line(sku, "x", 1, "30.00", false))))
+                    .statusCode(201).extract().path("breakdown.rule"));
+        }
+        int fired = 0;
+        try {
+            for (Future<List<String>> future : pool.invokeAll(calls)) {
+                fired += future.get().contains("campaign:" + campaignId) ? 1 : 0;
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(fired).isEqualTo(33);
+        given().get("/api/v1/campaigns/" + campaignId).then().statusCode(200).body("spent", equalTo(990));
+        preview(order(id("o"), id("m"), MID_MONTH, List.of(line(sku, "x", 1, "30.00", false)))).statusCode(200)
+                .body("points", equalTo(30))
+                .body("skipped.find { it.rule == 'campaign:" + campaignId + "' }.reason", startsWith("budget spent"));
+        // Ten points still fit: a smaller order takes them, then the campaign has nothing left.
+        earn(order(id("o"), id("m"), MID_MONTH, List.of(line(sku, "x", 1, "10.00", false)))).statusCode(201)
+                .body("points", equalTo(20));
+        given().get("/api/v1/campaigns/" + campaignId).then().body("spent", equalTo(1000));
+    }
+
+    @Test
+    void theFirstPurchaseBonusIsOncePerMember() {
+        String ruleId = id("first");
+        post("/api/v1/rules", Map.of("ruleId", ruleId, "kind", "FIRST_PURCHASE", "points", 88)).statusCode(201);
+        try {
+            String member = id("m");
+            earn(order(id("o"), member, MID_MONTH, List.of(line("10.00")))).statusCode(201).body("points", equalTo(98));
+            earn(order(id("o"), member, MID_MONTH, List.of(line("10.00")))).statusCode(201).body("points", equalTo(10));
+        } finally {
+            given().delete("/api/v1/rules/" + ruleId).then().statusCode(200);
+        }
+    }
+
+    @Test
+    void invalidRulesAndCampaignsAreRefusedWithEveryFieldAtFault() {
+        Map<String, Object> bad = campaign(id("c"), "s", "2026-11-11T00:00:00Z", "2026-11-11T00:00:00Z", -5L);
+        bad.put("multiplier", "0");
+        post("/api/v1/campaigns", bad).statusCode(400).body("code", equalTo("VALIDATION_FAILED"))
+                .body("errors.field", containsInAnyOrder("multiplier", "endsAt", "budget"));
+        post("/api/v1/rules", Map.of("ruleId", id("r"), "kind", "CATEGORY_MULTIPLIER", "multiplier", "0"))
+                .statusCode(400).body("errors.field", containsInAnyOrder("category", "multiplier"));
+        post("/api/v1/rules", Map.of("ruleId", id("r"), "kind", "THRESHOLD_BONUS", "thresholdYuan", "-1",
+                "points", 0)).statusCode(400).body("errors.field", containsInAnyOrder("thresholdYuan", "points"));
+        post("/api/v1/rules", Map.of("ruleId", id("r"), "kind", "NO_SUCH_KIND")).statusCode(400)
+                .body("code", equalTo("VALIDATION_FAILED"));
+    }
+
+    private static Map<String, Object> campaign(String campaignId, String sku, String startsAt, String endsAt, Long budget) {
+        Map<String, Object> campaign = new LinkedHashMap<>();
+        campaign.put("campaignId", campaignId);
+        campaign.put("name", "Double points on " + sku);
+        campaign.put("multiplier", "2");
+        campaign.put("startsAt", startsAt);
+        campaign.put("endsAt", endsAt);
+        campaign.put("sku", sku);
+        campaign.put("budget", budget);
+        return campaign;
+    }
+
+    private static ValidatableResponse post(String path, Map<String, ?> body) {
+        return given().contentType(ContentType.JSON).body(body).post(path).then();
+    }
+}
