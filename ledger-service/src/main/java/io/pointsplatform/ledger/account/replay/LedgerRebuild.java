@@ -3,6 +3,7 @@ package io.pointsplatform.ledger.account.replay;
 import io.pointsplatform.events.Account;
 import io.pointsplatform.events.AccountSnapshots;
 import io.pointsplatform.events.EventCodec;
+import io.pointsplatform.events.PointsReserved;
 import io.pointsplatform.kit.outbox.OutboxRelay;
 import io.pointsplatform.kit.problem.ApiException;
 import io.pointsplatform.ledger.account.repository.AccountStore;
@@ -125,17 +126,18 @@ public class LedgerRebuild {
                             List<Tuple> holds = new ArrayList<>();
                             for (Account account : state.accounts().values()) {
                                 for (String holdId : account.holds().keySet()) {
-                                    Instant expires = state.holdExpiries().get(account.memberId() + "/" + holdId);
+                                    PointsReserved made = state.holds().get(account.memberId() + "/" + holdId);
                                     holds.add(Tuple.of(account.memberId(), holdId,
-                                            AccountStore.utc(expires == null ? now : expires)));
+                                            AccountStore.utc(made == null ? now : made.holdExpiresAt()),
+                                            made == null ? null : made.reference()));
                                 }
                             }
                             return writeBatches(changedRows, "insert into member_points_rebuild (member_id, snapshot,"
                                     + " updated_at, next_expiry_at) values ($1, $2::text::jsonb, $3, $4) on conflict (member_id)"
                                     + " do update set snapshot = excluded.snapshot, updated_at = excluded.updated_at,"
                                     + " next_expiry_at = excluded.next_expiry_at", c)
-                                    .chain(() -> writeBatches(holds, "insert into hold_rebuild (member_id, hold_id, expires_at)"
-                                            + " values ($1, $2, $3)", c))
+                                    .chain(() -> writeBatches(holds, "insert into hold_rebuild (member_id, hold_id, expires_at,"
+                                            + " reference) values ($1, $2, $3, $4)", c))
                                     .chain(() -> c.query("alter table member_points rename to member_points_old").execute())
                                     .chain(() -> c.query("alter table member_points_rebuild rename to member_points").execute())
                                     .chain(() -> c.query("drop table member_points_old").execute())

@@ -7,7 +7,6 @@ import io.pointsplatform.events.PointsEvent;
 import io.pointsplatform.events.PointsReserved;
 import io.pointsplatform.events.Topics;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -36,7 +35,7 @@ public final class LogReplay {
     /** The state a replay reached: accounts, the ids it applied, and where it stopped. */
     public static final class State {
         final Map<String, Account> accounts = new HashMap<>();
-        final Map<String, Instant> holdExpiries = new HashMap<>();
+        final Map<String, PointsReserved> holds = new HashMap<>();
         final LongHashSet seen = new LongHashSet();
         final List<String> refused = new ArrayList<>();
         Map<TopicPartition, Long> position = new HashMap<>();
@@ -49,9 +48,9 @@ public final class LogReplay {
             return accounts;
         }
 
-        /** When each open hold lapses ("memberId/holdId" → holdExpiresAt). */
-        public Map<String, Instant> holdExpiries() {
-            return holdExpiries;
+        /** The event that made each hold ("memberId/holdId"), for its TTL and reference. */
+        public Map<String, PointsReserved> holds() {
+            return holds;
         }
 
         public List<String> refused() {
@@ -72,7 +71,7 @@ public final class LogReplay {
 
         void absorb(State part) {
             accounts.putAll(part.accounts);
-            holdExpiries.putAll(part.holdExpiries);
+            holds.putAll(part.holds);
             seen.addAll(part.seen);
             if (refused.size() < MAX_REFUSED_LISTED) {
                 refused.addAll(part.refused.subList(0, Math.min(part.refused.size(), MAX_REFUSED_LISTED - refused.size())));
@@ -202,7 +201,7 @@ public final class LogReplay {
                     state.touched.add(data.memberId());
                 }
                 if (data instanceof PointsReserved hold) {
-                    state.holdExpiries.put(hold.memberId() + "/" + hold.holdId(), hold.holdExpiresAt());
+                    state.holds.put(hold.memberId() + "/" + hold.holdId(), hold);
                 }
             }
         } catch (RuntimeException e) {

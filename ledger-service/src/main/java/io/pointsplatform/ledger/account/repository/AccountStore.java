@@ -62,6 +62,29 @@ public class AccountStore {
                 .replaceWithVoid();
     }
 
+    /**
+     * Records an event the ledger decided in the account's history and, only if it is new there, in
+     * the outbox: one statement. False when its id was recorded before (nothing is written then).
+     */
+    public Uni<Boolean> recordDecision(SqlConnection connection, CloudEvent event, long points, String reference,
+            String topic) {
+        String payload = codec.write(event);
+        return connection.preparedQuery("with e as (insert into entry (member_id, event_id, type, points, reference, event,"
+                        + " occurred_at) values ($1, $2, $3, $4, $5, $6::text::jsonb, $7) on conflict (event_id) do nothing"
+                        + " returning event_id)"
+                        + " insert into outbox (topic, message_key, event_id, payload) select $8, $1, event_id, $6 from e")
+                .execute(Tuple.from(List.of(event.subject(), event.id(), event.type(), points,
+                        reference == null ? "" : reference, payload, utc(event.time()), topic)))
+                .map(result -> result.rowCount() == 1);
+    }
+
+    /** True when an event with this id was applied before (no lock taken). */
+    public Uni<Boolean> applied(SqlConnection connection, String eventId) {
+        return connection.preparedQuery("select 1 from entry where event_id = $1")
+                .execute(Tuple.of(eventId))
+                .map(rows -> rows.size() > 0);
+    }
+
     /** Records the event in the account's history; false when its id was recorded before. */
     public Uni<Boolean> recordEntry(SqlConnection connection, CloudEvent event, long points, String reference) {
         return connection.preparedQuery("insert into entry (member_id, event_id, type, points, reference, event, occurred_at)"
@@ -107,25 +130,20 @@ public class AccountStore {
                 .map(rows -> rows.iterator().next().getLong("total"));
     }
 
-    public Uni<Void> openHold(SqlConnection connection, String memberId, String holdId, Instant expiresAt) {
-        return connection.preparedQuery("insert into hold (member_id, hold_id, expires_at) values ($1, $2, $3)")
-                .execute(Tuple.of(memberId, holdId, utc(expiresAt)))
+    public Uni<Void> openHold(SqlConnection connection, String memberId, String holdId, Instant expiresAt,
+            String reference) {
+        return connection.preparedQuery("insert into hold (member_id, hold_id, expires_at, reference) values ($1, $2, $3, $4)")
+                .execute(Tuple.of(memberId, holdId, utc(expiresAt), reference))
                 .replaceWithVoid();
     }
 
-    public Uni<Void> closeHold(SqlConnection connection, String memberId, String holdId) {
-        return connection.preparedQuery("delete from hold where member_id = $1 and hold_id = $2")
-                .execute(Tuple.of(memberId, holdId))
-                .replaceWithVoid();
-    }
-
-    public Uni<Optional<Instant>> holdExpiry(SqlConnection connection, String memberId, String holdId) {
-        return connection.preparedQuery("select expires_at from hold where member_id = $1 and hold_id = $2")
+    /** Closes an open hold; returns the reference it was made with. */
+    public Uni<Optional<String>> closeHold(SqlConnection connection, String memberId, String holdId) {
+        return connection.preparedQuery("delete from hold where member_id = $1 and hold_id = $2 returning reference")
                 .execute(Tuple.of(memberId, holdId))
                 .map(rows -> {
                     var it = rows.iterator();
-                    return it.hasNext() ? Optional.of(it.next().getOffsetDateTime("expires_at").toInstant())
-                            : Optional.empty();
+                    return it.hasNext() ? Optional.ofNullable(it.next().getString("reference")) : Optional.empty();
                 });
     }
 

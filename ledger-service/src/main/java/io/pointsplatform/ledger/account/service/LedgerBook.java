@@ -22,7 +22,6 @@ import io.pointsplatform.events.OriginKind;
 import io.pointsplatform.events.Tier;
 import io.pointsplatform.events.TierChanged;
 import io.pointsplatform.events.Topics;
-import io.pointsplatform.kit.outbox.Outbox;
 import io.pointsplatform.kit.outbox.OutboxRelay;
 import io.pointsplatform.kit.problem.ApiException;
 import io.pointsplatform.ledger.account.repository.AccountStore;
@@ -56,15 +55,13 @@ public class LedgerBook {
 
     private final Pool pool;
     private final AccountStore store;
-    private final Outbox outbox;
     private final OutboxRelay relay;
     private final Clock clock;
     private final TierPolicy tiers;
 
-    public LedgerBook(Pool pool, AccountStore store, Outbox outbox, OutboxRelay relay, Clock clock, TierPolicy tiers) {
+    public LedgerBook(Pool pool, AccountStore store, OutboxRelay relay, Clock clock, TierPolicy tiers) {
         this.pool = pool;
         this.store = store;
-        this.outbox = outbox;
         this.relay = relay;
         this.clock = clock;
         this.tiers = tiers;
@@ -84,7 +81,10 @@ public class LedgerBook {
         Instant now = clock.instant();
         boolean credit = data instanceof PointsEarned || data instanceof PointsAdjusted a && a.points() > 0
                 || data instanceof TierChanged;
-        return pool.withTransaction(connection -> (credit ? store.createIfAbsent(connection, data.memberId(), now)
+        // The ledger's own decisions come back from Kafka already applied: skip them without a lock.
+        return pool.withConnection(c -> store.applied(c, event.id())).chain(applied -> applied
+                ? Uni.createFrom().item(false)
+                : pool.withTransaction(connection -> (credit ? store.createIfAbsent(connection, data.memberId(), now)
                         : Uni.createFrom().voidItem())
                 .chain(() -> store.lock(connection, data.memberId()))
                 .chain(found -> {
@@ -105,7 +105,7 @@ public class LedgerBook {
                                         .replaceWith(true);
                             });
                 }))
-                .invoke(applied -> relay.wake());
+                .invoke(changed -> relay.wake()));
     }
 
     private Uni<Void> settleDebt(SqlConnection connection, Account account, PointsEvent credit, Instant now) {
@@ -158,72 +158,90 @@ public class LedgerBook {
             String reference) {
         Instant now = clock.instant();
         String eventId = reservedId(memberId, holdId);
-        return decision(memberId, (connection, account) -> store.findEvent(connection, eventId).chain(previous -> {
-            if (previous.isPresent()) {
-                PointsReserved first = (PointsReserved) previous.get().data();
-                if (first.points() != points || !Objects.equals(first.reference(), reference)) {
-                    throw ApiException.conflict("HOLD_CONFLICT", "Hold " + holdId + " was made before for "
-                            + first.points() + " points with reference " + first.reference());
-                }
-                return Uni.createFrom().item(new Decision<>(previous.get(), first, false));
+        return decision(memberId, (connection, account) -> {
+            if (account.holds().containsKey(holdId)) {
+                return Uni.createFrom().failure(new AlreadyDecided());
             }
             AllocationPlan plan = Allocator.forDebit(account.lots(), points, now);
             if (!plan.covered()) {
-                throw new ApiException(409, "INSUFFICIENT_POINTS", "Not enough points", "Member " + memberId
-                        + " has " + account.balance(now).available() + " points available, " + points + " asked");
+                // Unless this repeats a hold made before, when the points were there.
+                return store.findEvent(connection, eventId).map(previous -> {
+                    if (previous.isPresent()) {
+                        throw new AlreadyDecided();
+                    }
+                    throw new ApiException(409, "INSUFFICIENT_POINTS", "Not enough points", "Member " + memberId
+                            + " has " + account.balance(now).available() + " points available, " + points + " asked");
+                });
             }
             PointsReserved data = new PointsReserved(memberId, holdId, points, plan.allocations(),
                     now.plusSeconds(ttlSeconds), reference);
-            return decide(connection, account, eventId, now, data)
-                    .chain(() -> store.openHold(connection, memberId, holdId, data.holdExpiresAt()))
-                    .chain(() -> store.save(connection, account, now))
-                    .replaceWith(new Decision<>(CloudEvent.of(eventId, SOURCE, memberId, now, data), data, true));
-        }));
+            // One round trip: history and outbox (only if new), the open hold, the account.
+            return Uni.combine().all().unis(
+                            record(connection, account, eventId, now, data),
+                            store.openHold(connection, memberId, holdId, data.holdExpiresAt(), reference),
+                            store.save(connection, account, now))
+                    .with((event, opened, saved) -> new Decision<>(event, data, true));
+        }).onFailure(AlreadyDecided.class).recoverWithUni(() -> pool.withConnection(c -> store.findEvent(c, eventId))
+                .map(previous -> {
+                    PointsReserved first = (PointsReserved) previous.orElseThrow().data();
+                    if (first.points() != points || !Objects.equals(first.reference(), reference)) {
+                        throw ApiException.conflict("HOLD_CONFLICT", "Hold " + holdId + " was made before for "
+                                + first.points() + " points with reference " + first.reference());
+                    }
+                    return new Decision<>(previous.get(), first, false);
+                }));
     }
 
     public Uni<Decision<PointsSpent>> capture(String memberId, String holdId) {
         Instant now = clock.instant();
         String eventId = "points.spent:" + memberId + ":" + holdId;
-        return decision(memberId, (connection, account) -> store.findEvent(connection, eventId).chain(previous -> {
-            if (previous.isPresent()) {
-                return Uni.createFrom().item(new Decision<>(previous.get(), (PointsSpent) previous.get().data(), false));
+        return decision(memberId, (connection, account) -> {
+            List<Allocation> held = account.holds().get(holdId);
+            if (held == null) {
+                return repeated(connection, eventId, holdId, account, "captured", PointsSpent.class);
             }
-            List<Allocation> held = openHold(account, holdId, "captured");
-            return store.findEvent(connection, reservedId(memberId, holdId)).chain(reserved -> {
-                String reference = reserved.map(e -> ((PointsReserved) e.data()).reference()).orElse(null);
-                PointsSpent data = new PointsSpent(memberId, holdId, sum(held), held, reference);
-                return decide(connection, account, eventId, now, data)
-                        .chain(() -> store.closeHold(connection, memberId, holdId))
-                        .chain(() -> store.save(connection, account, now))
-                        .replaceWith(new Decision<>(CloudEvent.of(eventId, SOURCE, memberId, now, data), data, true));
+            return store.closeHold(connection, memberId, holdId).chain(reference -> {
+                PointsSpent data = new PointsSpent(memberId, holdId, sum(held), held, reference.orElse(null));
+                return Uni.combine().all().unis(record(connection, account, eventId, now, data),
+                                store.save(connection, account, now))
+                        .with((event, saved) -> new Decision<>(event, data, true));
             });
-        }));
+        });
     }
 
     public Uni<Decision<PointsReleased>> release(String memberId, String holdId, ReleaseReason reason) {
         Instant now = clock.instant();
         String eventId = "points.released:" + memberId + ":" + holdId;
-        return decision(memberId, (connection, account) -> store.findEvent(connection, eventId).chain(previous -> {
-            if (previous.isPresent()) {
-                return Uni.createFrom().item(new Decision<>(previous.get(), (PointsReleased) previous.get().data(), false));
+        return decision(memberId, (connection, account) -> {
+            List<Allocation> held = account.holds().get(holdId);
+            if (held == null) {
+                return repeated(connection, eventId, holdId, account, "released", PointsReleased.class);
             }
-            List<Allocation> held = openHold(account, holdId, "released");
             PointsReleased data = new PointsReleased(memberId, holdId, sum(held), held, reason);
-            return decide(connection, account, eventId, now, data)
-                    .chain(() -> store.closeHold(connection, memberId, holdId))
-                    .chain(() -> store.save(connection, account, now))
-                    .replaceWith(new Decision<>(CloudEvent.of(eventId, SOURCE, memberId, now, data), data, true));
-        }));
+            return Uni.combine().all().unis(record(connection, account, eventId, now, data),
+                            store.closeHold(connection, memberId, holdId), store.save(connection, account, now))
+                    .with((event, closed, saved) -> new Decision<>(event, data, true));
+        });
     }
 
-    private static List<Allocation> openHold(Account account, String holdId, String verb) {
-        List<Allocation> held = account.holds().get(holdId);
-        if (held == null) {
-            throw new ApiException(409, "HOLD_NOT_OPEN", "Hold not open", "Hold " + holdId + " of member "
-                    + account.memberId() + " is not open, so it cannot be " + verb
-                    + " (unknown, or already captured, released or expired)");
+    /** A hold that is not open: the answer to a repeat of what closed it, or 409 HOLD_NOT_OPEN. */
+    private <T extends PointsEvent> Uni<Decision<T>> repeated(SqlConnection connection, String eventId, String holdId,
+            Account account, String verb, Class<T> type) {
+        return store.findEvent(connection, eventId).map(previous -> {
+            if (previous.isEmpty()) {
+                throw new ApiException(409, "HOLD_NOT_OPEN", "Hold not open", "Hold " + holdId + " of member "
+                        + account.memberId() + " is not open, so it cannot be " + verb
+                        + " (unknown, or already captured, released or expired)");
+            }
+            return new Decision<>(previous.get(), type.cast(previous.get().data()), false);
+        });
+    }
+
+    /** Thrown inside a decision's transaction to roll it back when the event was decided before. */
+    private static final class AlreadyDecided extends RuntimeException {
+        AlreadyDecided() {
+            super("decided before", null, false, false);
         }
-        return held;
     }
 
     // ---- reversals -------------------------------------------------------------------------
@@ -322,16 +340,25 @@ public class LedgerBook {
                 .invoke(result -> relay.wake());
     }
 
-    /** Applies a decided event, records it and puts it in the outbox, all in the caller's transaction. */
-    private Uni<Void> decide(SqlConnection connection, Account account, String eventId, Instant now, PointsEvent data) {
+    /**
+     * Applies a decided event to the locked account and writes it to the history and the outbox,
+     * in the caller's transaction. An id decided before fails the transaction ({@link AlreadyDecided}).
+     */
+    private Uni<CloudEvent> record(SqlConnection connection, Account account, String eventId, Instant now,
+            PointsEvent data) {
         account.apply(data);
         CloudEvent event = CloudEvent.of(eventId, SOURCE, data.memberId(), now, data);
-        return store.recordEntry(connection, event, pointsOf(data), referenceOf(data)).chain(first -> {
-            if (!first) {
-                throw new IllegalStateException("event " + eventId + " was decided twice");
-            }
-            return outbox.enqueue(connection, Topics.POINTS_LEDGER, event);
-        });
+        return store.recordDecision(connection, event, pointsOf(data), referenceOf(data), Topics.POINTS_LEDGER)
+                .map(inserted -> {
+                    if (!inserted) {
+                        throw new AlreadyDecided();
+                    }
+                    return event;
+                });
+    }
+
+    private Uni<Void> decide(SqlConnection connection, Account account, String eventId, Instant now, PointsEvent data) {
+        return record(connection, account, eventId, now, data).replaceWithVoid();
     }
 
     private static String reservedId(String memberId, String holdId) {
