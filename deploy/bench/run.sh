@@ -110,7 +110,12 @@ if wants rebuild; then
   out "$(bench fold --events 300000 --members 3000)"
   ledger="http://localhost:${POINTS_PORT[ledger-service]}"
   rebuild="$(curl -s -X POST "$ledger/api/v1/admin/rebuild" -H 'Content-Type: application/json' --max-time 1800 || true)"
-  out "| ledger rebuild (POST /api/v1/admin/rebuild) | $rebuild | |"
+  field() { grep -oE "\"$1\":[0-9.]+" <<<"$rebuild" | cut -d: -f2; }
+  if [ -n "$(field eventsPerSecond)" ]; then
+    out "| ledger rebuild (POST /api/v1/admin/rebuild): replay, write $(field accounts) accounts, swap | $(field eventsPerSecond) events/s | $(field eventsReplayed) events in $(field totalSeconds) s |"
+  else
+    out "| ledger rebuild (POST /api/v1/admin/rebuild) | failed: $rebuild | |"
+  fi
   out ""
 fi
 

@@ -77,8 +77,9 @@ public final class Bench {
             log.flush();
         }
         // Every credit folded in before the clock starts.
-        awaitAvailable(ledger, memberIds[members - 1], perMember);
-        awaitAvailable(ledger, memberIds[0], perMember);
+        for (String memberId : memberIds) {
+            awaitAvailable(ledger, memberId, perMember);
+        }
         String scenario = members == 1 ? "hold+capture, one hot member" : "hold+capture, " + members + " members";
         print(Load.run(scenario, concurrency, warmUp, seconds, n -> {
             String memberId = memberIds[members == 1 ? 0 : ThreadLocalRandom.current().nextInt(members)];
