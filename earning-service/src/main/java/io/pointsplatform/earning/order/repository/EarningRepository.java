@@ -19,7 +19,8 @@ public class EarningRepository {
 
     /** An earning as stored. */
     public record StoredEarning(String orderId, String memberId, String contentHash, long points,
-                                BigDecimal eligibleYuan, long proportionalPoints, String response) {
+                                BigDecimal eligibleYuan, long proportionalPoints, String response, String linesJson,
+                                String bonusesJson) {
     }
 
     private static final String LOOKUP = """
@@ -31,8 +32,8 @@ public class EarningRepository {
 
     private static final String INSERT = """
             insert into earning (order_id, member_id, content_hash, points, eligible_yuan, proportional,
-                                 rule_set_version, response)
-            values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict (order_id) do nothing""";
+                                 rule_set_version, response, lines, bonuses)
+            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) on conflict (order_id) do nothing""";
 
     public Uni<Lookup> lookup(SqlClient client, String orderId, String memberId) {
         return client.preparedQuery(LOOKUP).execute(Tuple.of(orderId, memberId)).map(rows -> {
@@ -55,7 +56,7 @@ public class EarningRepository {
         return connection.preparedQuery(INSERT)
                 .execute(Tuple.from(new Object[] {earning.orderId(), earning.memberId(), earning.contentHash(),
                         earning.points(), earning.eligibleYuan(), earning.proportionalPoints(), ruleSetVersion,
-                        earning.response()}))
+                        earning.response(), earning.linesJson(), earning.bonusesJson()}))
                 .map(rows -> rows.rowCount() == 1);
     }
 

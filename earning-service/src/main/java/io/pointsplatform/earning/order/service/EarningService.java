@@ -132,7 +132,8 @@ public class EarningService {
                     Earning earning = earning(order, calculation, lookup.tier(), ruleSet.version(), null);
                     String body = write(earning);
                     StoredEarning stored = new StoredEarning(order.orderId(), order.memberId(), hash,
-                            calculation.points(), calculation.eligibleYuan(), calculation.proportionalPoints(), body);
+                            calculation.points(), calculation.eligibleYuan(), calculation.proportionalPoints(), body,
+                            write(order.lines()), write(calculation.fixedBonuses()));
                     return earnings.insert(c, stored, ruleSet.version()).chain(inserted -> {
                         if (!inserted) {
                             throw new DuplicateOrder();
@@ -169,11 +170,11 @@ public class EarningService {
                 policy.expiresAt(order.paidAt(), tier), version, skipped);
     }
 
-    private String write(Earning earning) {
+    private String write(Object value) {
         try {
-            return json.writeValueAsString(earning);
+            return json.writeValueAsString(value);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write earning " + earning.orderId(), e);
+            throw new IllegalStateException("cannot write " + value, e);
         }
     }
 }

@@ -7,7 +7,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /** A fingerprint of what an order says, so a repeat can be told from a different order with the same id. */
-final class OrderContent {
+public final class OrderContent {
 
     private OrderContent() {
     }
@@ -24,9 +24,14 @@ final class OrderContent {
                     .append(line.unitPrice().stripTrailingZeros().toPlainString()).append('\u0001')
                     .append(line.promotional());
         }
+        return sha256(text.toString());
+    }
+
+    /** The hex SHA-256 of a text: a fingerprint of a request's content. */
+    public static String sha256(String text) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.toString().getBytes(StandardCharsets.UTF_8)));
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -1,0 +1,98 @@
+package io.pointsplatform.earning.refund.repository;
+
+import io.pointsplatform.earning.refund.service.Refund;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Refunds and their pending reversals at the ledger. */
+@ApplicationScoped
+public class RefundRepository {
+
+    /** An order as a refund sees it, locked against concurrent refunds, with what was refunded before. */
+    public record RefundableOrder(String memberId, long points, BigDecimal eligibleYuan, long proportionalPoints,
+                                  String linesJson, String bonusesJson, BigDecimal refundedYuan, long takenPoints) {
+    }
+
+    /** A refund as stored, with the hash of the request that made it. */
+    public record StoredRefund(Refund refund, String contentHash) {
+    }
+
+    private static final String COLUMNS = "refund_id, order_id, member_id, amount_yuan, points, status, taken, debt";
+
+    public Uni<RefundableOrder> lockOrder(SqlConnection connection, String orderId) {
+        return connection.preparedQuery("""
+                        select member_id, points, eligible_yuan, proportional, lines, bonuses,
+                               (select coalesce(sum(amount_yuan), 0) from refund where order_id = $1) as refunded,
+                               (select coalesce(sum(points), 0) from refund where order_id = $1) as taken
+                        from earning where order_id = $1 for update""")
+                .execute(Tuple.of(orderId)).map(rows -> {
+                    if (rows.size() == 0) {
+                        return null;
+                    }
+                    Row r = rows.iterator().next();
+                    return new RefundableOrder(r.getString("member_id"), r.getLong("points"),
+                            r.getBigDecimal("eligible_yuan"), r.getLong("proportional"), r.getString("lines"),
+                            r.getString("bonuses"), r.getBigDecimal("refunded"), r.getLong("taken"));
+                });
+    }
+
+    /** The refund with that id and the hash of its content, or null. */
+    public Uni<StoredRefund> find(SqlClient client, String refundId) {
+        return client.preparedQuery("select " + COLUMNS + ", content_hash from refund where refund_id = $1")
+                .execute(Tuple.of(refundId))
+                .map(rows -> rows.size() == 0 ? null : new StoredRefund(refund(rows.iterator().next(), false),
+                        rows.iterator().next().getString("content_hash")));
+    }
+
+    public Uni<Void> insert(SqlConnection connection, Refund refund, String contentHash) {
+        return connection.preparedQuery("insert into refund (refund_id, order_id, member_id, content_hash, amount_yuan,"
+                        + " points, status) values ($1, $2, $3, $4, $5, $6, $7)")
+                .execute(Tuple.from(new Object[] {refund.refundId(), refund.orderId(), refund.memberId(), contentHash,
+                        refund.amount(), refund.points(), refund.status()}))
+                .replaceWithVoid();
+    }
+
+    /** Pending reversals whose next attempt is due, oldest first, at most {@code limit}. */
+    public Uni<List<Refund>> due(SqlClient client, int limit) {
+        return client.preparedQuery("select " + COLUMNS + " from refund where status = 'PENDING'"
+                        + " and next_attempt_at <= now() order by next_attempt_at limit $1")
+                .execute(Tuple.of(limit)).map(rows -> {
+                    List<Refund> due = new ArrayList<>();
+                    rows.forEach(row -> due.add(refund(row, false)));
+                    return due;
+                });
+    }
+
+    public Uni<Void> confirm(SqlClient client, String refundId, long taken, long debt) {
+        return client.preparedQuery("update refund set status = 'CONFIRMED', taken = $2, debt = $3, last_error = null"
+                        + " where refund_id = $1 and status = 'PENDING'")
+                .execute(Tuple.of(refundId, taken, debt)).replaceWithVoid();
+    }
+
+    public Uni<Void> refuse(SqlClient client, String refundId, String error) {
+        return client.preparedQuery("update refund set status = 'REFUSED', last_error = $2"
+                        + " where refund_id = $1 and status = 'PENDING'")
+                .execute(Tuple.of(refundId, error)).replaceWithVoid();
+    }
+
+    /** Another attempt later: backoff doubles from one second up to {@code maxBackoffSeconds}. */
+    public Uni<Void> retryLater(SqlClient client, String refundId, String error, int maxBackoffSeconds) {
+        return client.preparedQuery("update refund set attempts = attempts + 1, last_error = $2,"
+                        + " next_attempt_at = now() + make_interval(secs => least($3, power(2, least(attempts, 20))))"
+                        + " where refund_id = $1 and status = 'PENDING'")
+                .execute(Tuple.of(refundId, error, maxBackoffSeconds)).replaceWithVoid();
+    }
+
+    private static Refund refund(Row row, boolean created) {
+        return new Refund(row.getString("refund_id"), row.getString("order_id"), row.getString("member_id"),
+                row.getBigDecimal("amount_yuan"), row.getLong("points"), row.getString("status"), row.getLong("taken"),
+                row.getLong("debt"), created);
+    }
+}

@@ -1,0 +1,34 @@
+package io.pointsplatform.earning.refund.rest;
+
+import io.pointsplatform.earning.refund.service.Refund;
+import io.pointsplatform.earning.refund.service.RefundService;
+import io.smallrye.mutiny.Uni;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestResponse;
+
+@Path("/api/v1/earnings/{orderId}/refunds")
+@Consumes(MediaType.APPLICATION_JSON)
+@Produces(MediaType.APPLICATION_JSON)
+public class RefundResource {
+
+    private final RefundService refunds;
+
+    public RefundResource(RefundService refunds) {
+        this.refunds = refunds;
+    }
+
+    /** 201 for a new refund, 200 for a repeat; {@code status} says whether the ledger has confirmed yet. */
+    @POST
+    public Uni<RestResponse<Refund>> refund(@RestPath String orderId, @Valid @NotNull RefundRequest request) {
+        return refunds.refund(orderId, request).map(refund -> refund.created()
+                ? RestResponse.status(RestResponse.Status.CREATED, refund)
+                : RestResponse.ok(refund));
+    }
+}

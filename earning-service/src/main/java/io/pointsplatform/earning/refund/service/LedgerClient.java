@@ -1,0 +1,34 @@
+package io.pointsplatform.earning.refund.service;
+
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.util.List;
+import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
+import org.jboss.resteasy.reactive.RestPath;
+
+/** ledger-service's reversal endpoint, as agreed with the ledger: idempotent per refundId. */
+@RegisterRestClient(configKey = "ledger")
+@Path("/api/v1/accounts")
+@Consumes(MediaType.APPLICATION_JSON)
+@Produces(MediaType.APPLICATION_JSON)
+public interface LedgerClient {
+
+    record ReversalRequest(String refundId, String orderId, String lotId, long points) {
+    }
+
+    record Allocation(String lotId, long points) {
+    }
+
+    record ReversalResult(String refundId, String orderId, long points, long taken, long debt,
+                          List<Allocation> allocations) {
+    }
+
+    /** 201 (or 200 for a repeat) with what was taken; 409 REVERSAL_CONFLICT for the same refundId with other content. */
+    @POST
+    @Path("/{memberId}/reversals")
+    Uni<ReversalResult> reverse(@RestPath String memberId, ReversalRequest request);
+}
