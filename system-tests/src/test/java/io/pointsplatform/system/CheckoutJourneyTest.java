@@ -1,0 +1,73 @@
+package io.pointsplatform.system;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.restassured.http.ContentType;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The checkout's journey: an order at earning-service becomes a points.earned on Kafka and a
+ * pending balance at ledger-service, once, however often the checkout repeats it; then the member
+ * holds and spends points the ledger decides on.
+ */
+class CheckoutJourneyTest {
+
+    private static Platform platform;
+
+    @BeforeAll
+    static void start() throws Exception {
+        platform = Platform.start("earning-service", "ledger-service");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (platform != null) {
+            platform.close();
+        }
+    }
+
+    @Test
+    void anOrderEarnsOnceAndTheLedgerKeepsItPendingThroughTheReturnsWindow() {
+        String memberId = "m-" + UUID.randomUUID();
+        String earning = platform.url("earning-service");
+        String ledger = platform.url("ledger-service");
+        given().baseUri(earning).contentType(ContentType.JSON).body(Map.of("memberId", memberId))
+                .post("/api/v1/members").then().statusCode(201);
+        Map<String, Object> order = Map.of("orderId", "o-" + memberId, "memberId", memberId,
+                "paidAt", Instant.now().toString(), "currency", "CNY",
+                "lines", List.of(Map.of("sku", "rice-5kg", "category", "grocery", "quantity", 2, "unitPrice", "39.90",
+                                "promotional", false),
+                        Map.of("sku", "tea", "category", "drinks", "quantity", 1, "unitPrice", "25.50",
+                                "promotional", true)));
+        int points = given().baseUri(earning).contentType(ContentType.JSON).body(order).post("/api/v1/earnings")
+                .then().statusCode(201).extract().path("points");
+        assertThat(points).isPositive();
+        given().baseUri(earning).contentType(ContentType.JSON).body(order).post("/api/v1/earnings")
+                .then().statusCode(200).body("points", equalTo(points));
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().baseUri(ledger)
+                .get("/api/v1/accounts/{m}", memberId).then().statusCode(200)
+                .body("available", equalTo(100)).body("pending", equalTo(points))
+                .body("lifetimeEarned", equalTo(100 + points)));
+
+        // Only available points can be held: the sign-up bonus, not the pending order.
+        given().baseUri(ledger).contentType(ContentType.JSON).body(Map.of("holdId", "h-1", "points", 101))
+                .post("/api/v1/accounts/{m}/holds", memberId).then().statusCode(409)
+                .body("code", equalTo("INSUFFICIENT_POINTS"));
+        given().baseUri(ledger).contentType(ContentType.JSON).body(Map.of("holdId", "h-2", "points", 100))
+                .post("/api/v1/accounts/{m}/holds", memberId).then().statusCode(201);
+        given().baseUri(ledger).post("/api/v1/accounts/{m}/holds/h-2/capture", memberId).then().statusCode(201);
+        given().baseUri(ledger).get("/api/v1/accounts/{m}", memberId).then()
+                .body("available", equalTo(0)).body("spent", equalTo(100)).body("pending", equalTo(points));
+    }
+}
