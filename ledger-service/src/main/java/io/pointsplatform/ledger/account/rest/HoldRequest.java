@@ -8,12 +8,14 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
 /**
- * {@code POST /api/v1/accounts/{memberId}/holds}. {@code holdId} makes the call idempotent (the
- * same hold again answers with the first result); {@code ttlSeconds} defaults to 900 and is at
- * most a day: a hold nobody captures or releases is released by the ledger then.
+ * {@code POST /api/v1/accounts/{memberId}/holds}. {@code holdId} (or else the
+ * {@code Idempotency-Key} header) makes the call idempotent: the same hold again answers with the
+ * first result. Without either the ledger names the hold, and a repeat makes a second hold.
+ * {@code ttlSeconds} defaults to 900 and is at most a day: a hold nobody captures or releases is
+ * released by the ledger then.
  */
 public record HoldRequest(
-        @NotNull @Pattern(regexp = Identifiers.ID_PATTERN, message = "must be 1-64 letters, digits or ._:-") String holdId,
+        @Pattern(regexp = Identifiers.ID_PATTERN, message = "must be 1-64 letters, digits or ._:-") String holdId,
         @NotNull @Min(1) @Max(1_000_000_000L) Long points,
         @Min(1) @Max(86_400) Long ttlSeconds,
         @Size(max = 200) String reference) {

@@ -1,12 +1,16 @@
 package io.pointsplatform.ledger.adjustment.rest;
 
+import com.fasterxml.jackson.annotation.JsonAlias;
 import io.pointsplatform.kit.Identifiers;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
-/** The body of {@code /approve} and {@code /reject}: who decides (until the security issue, named here). */
+/**
+ * The body of {@code /approve} and {@code /reject}: who decides (until the security issue, named
+ * here), as {@code by} or, in the event's own words, {@code approvedBy} / {@code rejectedBy}.
+ */
 public record AdjustmentDecision(
-        @NotNull @Pattern(regexp = Identifiers.ID_PATTERN, message = "must be 1-64 letters, digits or ._:-") String by,
+        @JsonAlias({"approvedBy", "rejectedBy"}) @NotNull @Pattern(regexp = Identifiers.ID_PATTERN, message = "must be 1-64 letters, digits or ._:-") String by,
         @Size(max = 500) String note) {
 }
