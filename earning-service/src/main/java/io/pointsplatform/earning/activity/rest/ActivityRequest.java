@@ -1,0 +1,19 @@
+package io.pointsplatform.earning.activity.rest;
+
+import com.fasterxml.jackson.annotation.JsonAlias;
+import io.pointsplatform.kit.Identifiers;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import java.time.Instant;
+import java.time.LocalDate;
+
+/**
+ * {@code POST /api/v1/activities}: {@code kind} (or {@code type}) CHECKIN, BIRTHDAY or a configured
+ * kind; the day is {@code date}, else {@code occurredAt} in the programme's zone, else today.
+ */
+public record ActivityRequest(
+        @NotNull @Pattern(regexp = Identifiers.ID_PATTERN, message = "must be 1-64 letters, digits or ._:-") String memberId,
+        @NotNull @JsonAlias("type") @Pattern(regexp = "[A-Z][A-Z_]{0,31}", message = "must be an activity kind such as CHECKIN or BIRTHDAY") String kind,
+        LocalDate date,
+        Instant occurredAt) {
+}
