@@ -91,6 +91,28 @@ class LedgerContractTest {
     }
 
     @Test
+    void aReversalAsAgreedWithEarningRefusesUnknownMembersAndBadBodiesWithACode() {
+        given().contentType(ContentType.JSON)
+                .body(Map.of("refundId", "r-1", "orderId", "o-1", "lotId", "order-o-1", "points", 10))
+                .post("/api/v1/accounts/{m}/reversals", "nobody-" + UUID.randomUUID()).then().statusCode(404)
+                .contentType("application/problem+json").body("code", equalTo("NOT_FOUND"));
+        String memberId = HoldTest.credited(10);
+        given().contentType(ContentType.JSON).body(Map.of("refundId", "r-1", "orderId", "o-1", "points", 0))
+                .post("/api/v1/accounts/{m}/reversals", memberId).then().statusCode(400)
+                .body("code", equalTo("VALIDATION_FAILED"));
+        given().contentType(ContentType.JSON).body(Map.of("orderId", "o-1", "points", 5))
+                .post("/api/v1/accounts/{m}/reversals", memberId).then().statusCode(400)
+                .body("code", equalTo("VALIDATION_FAILED"));
+        // lotId null: no lot of the order's own; the points come from the member's other lots.
+        java.util.HashMap<String, Object> body = new java.util.HashMap<>(Map.of("refundId", "r-2", "orderId", "o-2", "points", 4));
+        body.put("lotId", null);
+        given().contentType(ContentType.JSON).body(body).post("/api/v1/accounts/{m}/reversals", memberId).then()
+                .statusCode(201).body("refundId", equalTo("r-2")).body("orderId", equalTo("o-2")).body("points", equalTo(4))
+                .body("taken", equalTo(4)).body("debt", equalTo(0)).body("allocations[0].points", equalTo(4));
+        given().get("/api/v1/accounts/{m}", memberId).then().body("available", equalTo(6)).body("reversed", equalTo(4));
+    }
+
+    @Test
     void consumerLagIsAMetric() {
         HoldTest.credited(1);
         given().get("/q/metrics").then().statusCode(200)
