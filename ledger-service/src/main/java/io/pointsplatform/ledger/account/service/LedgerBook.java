@@ -58,13 +58,16 @@ public class LedgerBook {
     private final OutboxRelay relay;
     private final Clock clock;
     private final TierPolicy tiers;
+    private final DecisionLanes lanes;
 
-    public LedgerBook(Pool pool, AccountStore store, OutboxRelay relay, Clock clock, TierPolicy tiers) {
+    public LedgerBook(Pool pool, AccountStore store, OutboxRelay relay, Clock clock, TierPolicy tiers,
+                      DecisionLanes lanes) {
         this.pool = pool;
         this.store = store;
         this.relay = relay;
         this.clock = clock;
         this.tiers = tiers;
+        this.lanes = lanes;
     }
 
     // ---- events from the log ---------------------------------------------------------------
@@ -175,12 +178,11 @@ public class LedgerBook {
             }
             PointsReserved data = new PointsReserved(memberId, holdId, points, plan.allocations(),
                     now.plusSeconds(ttlSeconds), reference);
-            // One round trip: history and outbox (only if new), the open hold, the account.
+            // One round trip: history and outbox (only if new) and the open hold; the lane saves the account.
             return Uni.combine().all().unis(
                             record(connection, account, eventId, now, data),
-                            store.openHold(connection, memberId, holdId, data.holdExpiresAt(), reference),
-                            store.save(connection, account, now))
-                    .with((event, opened, saved) -> new Decision<>(event, data, true));
+                            store.openHold(connection, memberId, holdId, data.holdExpiresAt(), reference))
+                    .with((event, opened) -> new Decision<>(event, data, true));
         }).onFailure(AlreadyDecided.class).recoverWithUni(() -> pool.withConnection(c -> store.findEvent(c, eventId))
                 .map(previous -> {
                     PointsReserved first = (PointsReserved) previous.orElseThrow().data();
@@ -202,9 +204,7 @@ public class LedgerBook {
             }
             return store.closeHold(connection, memberId, holdId).chain(reference -> {
                 PointsSpent data = new PointsSpent(memberId, holdId, sum(held), held, reference.orElse(null));
-                return Uni.combine().all().unis(record(connection, account, eventId, now, data),
-                                store.save(connection, account, now))
-                        .with((event, saved) -> new Decision<>(event, data, true));
+                return record(connection, account, eventId, now, data).map(event -> new Decision<>(event, data, true));
             });
         });
     }
@@ -219,8 +219,8 @@ public class LedgerBook {
             }
             PointsReleased data = new PointsReleased(memberId, holdId, sum(held), held, reason);
             return Uni.combine().all().unis(record(connection, account, eventId, now, data),
-                            store.closeHold(connection, memberId, holdId), store.save(connection, account, now))
-                    .with((event, closed, saved) -> new Decision<>(event, data, true));
+                            store.closeHold(connection, memberId, holdId))
+                    .with((event, closed) -> new Decision<>(event, data, true));
         });
     }
 
@@ -262,9 +262,7 @@ public class LedgerBook {
             ReversalPlan plan = Allocator.forReversal(account, lotId, points, now);
             PointsReversed data = new PointsReversed(memberId, orderId, refundId, plan.taken(), plan.allocations(),
                     plan.debt(), 0);
-            return decide(connection, account, eventId, now, data)
-                    .chain(() -> store.save(connection, account, now))
-                    .replaceWith(new Decision<>(CloudEvent.of(eventId, SOURCE, memberId, now, data), data, true));
+            return record(connection, account, eventId, now, data).map(event -> new Decision<>(event, data, true));
         }));
     }
 
@@ -315,29 +313,20 @@ public class LedgerBook {
         return decision(memberId, (connection, account) -> {
             List<Allocation> due = Allocator.forExpiry(account, now);
             if (due.isEmpty()) {
-                return store.save(connection, account, now).replaceWith(Optional.<PointsExpired>empty());
+                // Saving (by the lane) moves next_expiry_at on, so the job stops finding this account.
+                return Uni.createFrom().item(Optional.<PointsExpired>empty());
             }
             PointsExpired data = new PointsExpired(memberId, sum(due), due);
             return decide(connection, account, "points.expired:" + memberId + ":" + now.toEpochMilli(), now, data)
-                    .chain(() -> store.save(connection, account, now))
                     .replaceWith(Optional.of(data));
         });
     }
 
     // ---- the shared steps ------------------------------------------------------------------
 
-    @FunctionalInterface
-    private interface Step<R> {
-        Uni<R> on(SqlConnection connection, Account account);
-    }
-
-    /** Runs {@code step} on the locked account in one transaction, then wakes the relay. */
-    private <R> Uni<R> decision(String memberId, Step<R> step) {
-        return pool.withTransaction(connection -> store.lock(connection, memberId).chain(found -> {
-                    Account account = found.orElseThrow(() -> ApiException.notFound("Account", memberId));
-                    return step.on(connection, account);
-                }))
-                .invoke(result -> relay.wake());
+    /** Runs {@code step} on the locked account in its member's lane (see {@link DecisionLanes}), then wakes the relay. */
+    private <R> Uni<R> decision(String memberId, DecisionLanes.Step<R> step) {
+        return lanes.submit(memberId, step).invoke(result -> relay.wake());
     }
 
     /**
