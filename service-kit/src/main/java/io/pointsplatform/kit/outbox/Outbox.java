@@ -62,4 +62,18 @@ public class Outbox {
                 .execute(Tuple.of(topic, event.subject(), event.id(), codec.write(event)))
                 .replaceWithVoid();
     }
+
+    /**
+     * Enqueues many events to one topic on a connection inside the caller's transaction, as one
+     * batch (the driver pipelines it): a bulk grant's thousands of credits in a few round trips.
+     */
+    public Uni<Void> enqueueBatch(SqlConnection connection, String topic, List<CloudEvent> events) {
+        if (events.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<Tuple> rows = events.stream()
+                .map(event -> Tuple.of(topic, event.subject(), event.id(), codec.write(event)))
+                .toList();
+        return connection.preparedQuery(INSERT).executeBatch(rows).replaceWithVoid();
+    }
 }
