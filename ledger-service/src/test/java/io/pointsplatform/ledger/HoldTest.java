@@ -64,6 +64,41 @@ class HoldTest {
     }
 
     @Test
+    void concurrentHoldsCapturesAndRepeatsOnOneMemberAreEachDecidedOnce() throws Exception {
+        // Concurrent decisions on one member are made in batches: repeats among them and captures
+        // of holds made in the same batch must come out as if made one at a time.
+        String memberId = credited(1_000);
+        ExecutorService pool = Executors.newFixedThreadPool(40);
+        List<Future<List<Integer>>> answers = new ArrayList<>();
+        for (int i = 0; i < 120; i++) {
+            String holdId = "h-" + (i % 40);
+            answers.add(pool.submit(() -> {
+                int held = given().contentType(ContentType.JSON)
+                        .body(Map.of("holdId", holdId, "points", 10, "reference", "r-" + holdId))
+                        .post("/api/v1/accounts/{m}/holds", memberId).statusCode();
+                int captured = given().post("/api/v1/accounts/{m}/holds/{h}/capture", memberId, holdId).statusCode();
+                return List.of(held, captured);
+            }));
+        }
+        int holdsCreated = 0;
+        int capturesCreated = 0;
+        for (Future<List<Integer>> answer : answers) {
+            List<Integer> statuses = answer.get();
+            assertThat(statuses.get(0)).isIn(200, 201);
+            assertThat(statuses.get(1)).isIn(200, 201);
+            holdsCreated += statuses.get(0) == 201 ? 1 : 0;
+            capturesCreated += statuses.get(1) == 201 ? 1 : 0;
+        }
+        pool.shutdown();
+        assertThat(holdsCreated).isEqualTo(40);
+        assertThat(capturesCreated).isEqualTo(40);
+        given().get("/api/v1/accounts/{m}", memberId).then().statusCode(200)
+                .body("available", equalTo(600)).body("reserved", equalTo(0)).body("spent", equalTo(400));
+        given().get("/api/v1/accounts/{m}/entries?limit=200", memberId).then().statusCode(200)
+                .body("items.size()", equalTo(81));
+    }
+
+    @Test
     void aHoldIsCapturedOrReleasedOnceAndRepeatsAnswerTheFirstResult() {
         String memberId = credited(100);
         Map<String, Object> hold = Map.of("holdId", "h-1", "points", 30, "reference", "redemption-1");

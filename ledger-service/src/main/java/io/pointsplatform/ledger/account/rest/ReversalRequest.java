@@ -13,6 +13,6 @@ import jakarta.validation.constraints.Pattern;
 public record ReversalRequest(
         @NotNull @Pattern(regexp = Identifiers.ID_PATTERN, message = "must be 1-64 letters, digits or ._:-") String refundId,
         @NotNull @Pattern(regexp = Identifiers.ID_PATTERN, message = "must be 1-64 letters, digits or ._:-") String orderId,
-        @Pattern(regexp = Identifiers.ID_PATTERN, message = "must be 1-64 letters, digits or ._:-") String lotId,
+        @Pattern(regexp = Identifiers.LOT_ID_PATTERN, message = "must be 1-160 letters, digits or ._:/-") String lotId,
         @NotNull @Min(1) @Max(1_000_000_000L) Long points) {
 }

@@ -48,6 +48,13 @@ public class DecisionLanes {
         }
     }
 
+    /** A decision failed on the fast path: the batch is made again, each decision in its savepoint. */
+    private static final class FastPathFailed extends RuntimeException {
+        FastPathFailed(Throwable cause) {
+            super(cause.toString(), cause, false, false);
+        }
+    }
+
     private final Pool pool;
     private final AccountStore store;
     private final Clock clock;
@@ -114,7 +121,21 @@ public class DecisionLanes {
             });
         }
 
+        /**
+         * First the fast way: every decision of the batch in a row, no savepoints, one commit. If
+         * any of them fails (a 409, a repeat found by the history's unique key) the whole
+         * transaction is rolled back, nobody has been answered yet, and the batch is made again
+         * with a savepoint around each decision, so only the failing ones fail.
+         */
         private Uni<Void> run(List<Op<?>> batch) {
+            if (batch.size() == 1) {
+                return attempt(batch, false, true);
+            }
+            return attempt(batch, false, false)
+                    .onFailure(FastPathFailed.class).recoverWithUni(() -> attempt(batch, true, true));
+        }
+
+        private Uni<Void> attempt(List<Op<?>> batch, boolean isolate, boolean last) {
             List<Runnable> answers = new ArrayList<>(batch.size());
             return pool.withTransaction(c -> store.lock(c, memberId).chain(found -> {
                         if (found.isEmpty()) {
@@ -125,22 +146,27 @@ public class DecisionLanes {
                         Held held = new Held(found.get());
                         Uni<Void> chain = Uni.createFrom().voidItem();
                         for (Op<?> op : batch) {
-                            chain = chain.chain(() -> decide(c, held, op, answers, batch.size() > 1));
+                            chain = chain.chain(() -> isolate ? isolated(c, held, op, answers)
+                                    : direct(c, held, op, answers, last));
                         }
                         return chain.chain(() -> store.save(c, held.account, clock.instant()));
                     }))
                     .invoke(() -> answers.forEach(Runnable::run))
-                    .onFailure().invoke(e -> batch.forEach(op -> op.emitter().fail(e)))
-                    .onFailure().recoverWithNull();
+                    .onFailure(e -> last || !(e instanceof FastPathFailed))
+                    .invoke(e -> batch.forEach(op -> op.emitter().fail(e)))
+                    .onFailure(e -> last || !(e instanceof FastPathFailed)).recoverWithNull();
         }
 
-        private <R> Uni<Void> decide(SqlConnection c, Held held, Op<R> op, List<Runnable> answers, boolean isolate) {
-            if (!isolate) {
-                // Alone in its transaction: its failure is the transaction's.
-                return Uni.createFrom().deferred(() -> op.step().on(c, held.account))
-                        .invoke(result -> answers.add(() -> op.emitter().complete(result)))
-                        .replaceWithVoid();
-            }
+        /** Without a savepoint: a failure fails the transaction (a batch of one: the caller's answer). */
+        private <R> Uni<Void> direct(SqlConnection c, Held held, Op<R> op, List<Runnable> answers, boolean alone) {
+            return Uni.createFrom().deferred(() -> op.step().on(c, held.account))
+                    .onFailure(e -> !alone).transform(e -> new FastPathFailed(e))
+                    .invoke(result -> answers.add(() -> op.emitter().complete(result)))
+                    .replaceWithVoid();
+        }
+
+        /** In a savepoint on a copy of the account: a failure undoes only this decision. */
+        private <R> Uni<Void> isolated(SqlConnection c, Held held, Op<R> op, List<Runnable> answers) {
             AccountState before = held.account.snapshot();
             return c.query("savepoint decision").execute()
                     .chain(() -> Uni.createFrom().deferred(() -> op.step().on(c, held.account)))
