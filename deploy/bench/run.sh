@@ -12,7 +12,9 @@
 #
 # Starts the local stack first (deploy/local/up.sh; harmless when it runs). Markdown rows go to
 # stdout and to deploy/bench/.results/<UTC time>.md. Env: BENCH_SECONDS (30), BENCH_CONCURRENCY (32),
-# BENCH_EVENTS (1000000). The machine is shared and noisy: read ratios to the baselines, not absolutes.
+# BENCH_EVENTS (1000000), BENCH_STOP (services to stop after the stack is up, e.g. "catalog-service
+# redemption-service notification-service" to measure the ledger without the other consumers of
+# points.ledger on the same 2 cores). The machine is shared and noisy: read ratios to the baselines.
 set -euo pipefail
 POINTS_SCRIPT=bench/run.sh
 # shellcheck source=../local/lib.sh
@@ -37,6 +39,12 @@ results="$results_dir/$(date -u +%Y%m%dT%H%M%SZ).md"
 out() { printf '%s\n' "$*" | tee -a "$results"; }
 
 "$POINTS_LOCAL/up.sh" >/dev/null
+for svc in ${BENCH_STOP:-}; do
+  if pid="$(points_running_pid "$svc")"; then
+    kill -TERM "$pid"
+    while kill -0 "$pid" 2>/dev/null; do sleep 0.5; done
+  fi
+done
 jar="$POINTS_ROOT/bench/target/bench-0.1.0-SNAPSHOT.jar"
 if [ ! -f "$jar" ] || [ -n "$(find "$POINTS_ROOT/bench/src" -newer "$jar" -print -quit)" ]; then
   (cd "$POINTS_ROOT" && ./mvnw -B -q package -DskipTests -pl bench -am)
@@ -47,7 +55,7 @@ bench() { java -Xmx1g -cp "$jar:$POINTS_ROOT/bench/target/lib/*" io.pointsplatfo
 out "# Benchmark run $(date -u +%FT%TZ)"
 out ""
 out "$(uname -srm), $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(java -version 2>&1 | head -n 1)"
-out "git $(cd "$POINTS_ROOT" && git rev-parse --short HEAD), ${SECONDS_PER_RUN}s per run, concurrency $CONCURRENCY"
+out "git $(cd "$POINTS_ROOT" && git rev-parse --short HEAD), ${SECONDS_PER_RUN}s per run, concurrency $CONCURRENCY${BENCH_STOP:+, stopped: $BENCH_STOP}"
 out ""
 
 if wants baseline; then

@@ -56,7 +56,7 @@ class GrantTest {
         for (String member : members) {
             PointsEarned credit = (PointsEarned) codec.read(TopicReader.awaitKey(Topics.POINTS_LEDGER, member, 2).stream()
                     .filter(r -> r.value().contains("grant-")).findFirst().orElseThrow().value()).data();
-            assertThat(credit.lotId()).isEqualTo("grant-" + grantId + "-" + member);
+            assertThat(credit.lotId()).isEqualTo("grant-" + grantId + "/" + member);
             assertThat(credit.points()).isEqualTo(120);
             assertThat(credit.origin().kind()).isEqualTo(OriginKind.CAMPAIGN);
             assertThat(credit.origin().ref()).isEqualTo(campaign + ":" + grantId);

@@ -91,6 +91,9 @@ class RefundTest {
         FakeLedger.CONFLICTS.add(refundId);
         refund(orderId, Map.of("refundId", refundId, "amount", "10.00")).statusCode(201)
                 .body("status", equalTo("REFUSED"));
+        // Nothing was taken by the refused one: the whole order can still be refunded.
+        refund(orderId, Map.of("refundId", id("r"), "amount", "40.00")).statusCode(201)
+                .body("points", equalTo(40)).body("status", equalTo("CONFIRMED"));
     }
 
     @Test

@@ -35,7 +35,7 @@ import java.util.TreeSet;
  * Bulk grants: a campaign's points to many members in one call, all or nothing. One transaction
  * records the grant (its id is the primary key: a repeat or a concurrent duplicate cannot grant
  * twice), takes the total from the campaign's budget if it has one, and writes one credit per
- * member to the outbox. Each credit's lot and event id are {@code grant-<grantId>-<memberId>}, so
+ * member to the outbox. Each credit's lot and event id are {@code grant-<grantId>/<memberId>}, so
  * even a credit published twice is counted once by the ledger.
  */
 @ApplicationScoped
@@ -77,7 +77,8 @@ public class GrantService {
     }
 
     public static String lotId(String grantId, String memberId) {
-        return "grant-" + grantId + "-" + memberId;
+        // "/" is in no id, so two grants' lots can never share a name.
+        return "grant-" + grantId + "/" + memberId;
     }
 
     public Uni<Granted> grant(String campaignId, GrantRequest request) {
@@ -146,7 +147,7 @@ public class GrantService {
         List<String> lots = new ArrayList<>(request.memberIds().size());
         List<CloudEvent> credits = new ArrayList<>(request.memberIds().size());
         Origin origin = new Origin(OriginKind.CAMPAIGN, campaignId + ":" + request.grantId());
-        List<BreakdownLine> breakdown = List.of(new BreakdownLine(campaignId, request.points()));
+        List<BreakdownLine> breakdown = List.of(new BreakdownLine("campaign:" + campaignId, request.points()));
         for (String memberId : request.memberIds()) {
             String lotId = lotId(request.grantId(), memberId);
             lots.add(lotId);

@@ -29,8 +29,8 @@ public class RefundRepository {
     public Uni<RefundableOrder> lockOrder(SqlConnection connection, String orderId) {
         return connection.preparedQuery("""
                         select member_id, points, eligible_yuan, proportional, lines, bonuses,
-                               (select coalesce(sum(amount_yuan), 0) from refund where order_id = $1) as refunded,
-                               (select coalesce(sum(points), 0) from refund where order_id = $1) as taken
+                               (select coalesce(sum(amount_yuan), 0) from refund where order_id = $1 and status <> 'REFUSED') as refunded,
+                               (select coalesce(sum(points), 0) from refund where order_id = $1 and status <> 'REFUSED') as taken
                         from earning where order_id = $1 for update""")
                 .execute(Tuple.of(orderId)).map(rows -> {
                     if (rows.size() == 0) {
