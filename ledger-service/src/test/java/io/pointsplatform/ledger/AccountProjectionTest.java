@@ -14,9 +14,17 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
+import io.pointsplatform.events.Allocation;
+import io.pointsplatform.events.PointsEarned;
+import io.pointsplatform.events.PointsSpent;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -65,6 +73,57 @@ class AccountProjectionTest {
             assertThat(new String(r.headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8))
                     .isNotBlank();
         });
+    }
+
+    @Test
+    void aBatchWithRecordsItCannotApplyAppliesTheRestOnceAndSendsTheBadOnesAside() {
+        String run = UUID.randomUUID().toString();
+        String dlq = Topics.dlq(Topics.POINTS_LEDGER, "ledger-service");
+        ConsumerTask<String, String> dead = PlatformTestResource.kafka().consumeStrings()
+                .fromTopics(dlq, Duration.ofSeconds(60));
+        List<String> members = new ArrayList<>();
+        List<ProducerRecord<String, String>> records = new ArrayList<>();
+        Map<String, Long> expected = new HashMap<>();
+        for (int i = 0; i < 40; i++) {
+            members.add("m-" + run + "-" + i);
+        }
+        String stranger = "nobody-" + run;
+        for (int n = 0; n < 600; n++) {
+            String memberId = members.get(n % members.size());
+            CloudEvent credit = TestEvents.earned(memberId, 1 + n % 7);
+            expected.merge(memberId, 1L + n % 7, Long::sum);
+            records.add(new ProducerRecord<>(Topics.POINTS_LEDGER, memberId, codec.write(credit)));
+            if (n % 50 == 0) {
+                // Delivered twice in the same batch: counts once.
+                records.add(new ProducerRecord<>(Topics.POINTS_LEDGER, memberId, codec.write(credit)));
+            }
+            if (n == 100) {
+                records.add(new ProducerRecord<>(Topics.POINTS_LEDGER, stranger, "{\"specversion\":\"1.0\""));
+            }
+            if (n == 300) {
+                // A debit of a member who has no account: the fold refuses it, alone.
+                CloudEvent credit0 = TestEvents.earned(stranger, 5);
+                PointsEarned lot = (PointsEarned) credit0.data();
+                records.add(new ProducerRecord<>(Topics.POINTS_LEDGER, stranger, codec.write(CloudEvent.of(
+                        "points.spent:" + run, "/ledger-service", stranger, Instant.now(), new PointsSpent(stranger,
+                                null, 5, List.of(new Allocation(lot.lotId(), 5)), "test")))));
+            }
+        }
+        PlatformTestResource.kafka().produceStrings().fromRecords(records).awaitCompletion();
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            for (String memberId : members) {
+                given().get("/api/v1/accounts/{id}", memberId).then().statusCode(200)
+                        .body("available", equalTo(expected.get(memberId).intValue()))
+                        .body("lifetimeEarned", equalTo(expected.get(memberId).intValue()));
+            }
+        });
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(dead.getRecords())
+                .filteredOn(r -> stranger.equals(r.key())).hasSize(2)
+                .allSatisfy(r -> assertThat(new String(r.headers().lastHeader("dead-letter-reason").value(),
+                        StandardCharsets.UTF_8)).isNotBlank()));
+        dead.stop();
+        given().get("/api/v1/accounts/{id}", stranger).then().statusCode(404);
     }
 
     @Test

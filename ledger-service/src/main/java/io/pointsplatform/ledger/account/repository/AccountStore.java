@@ -15,8 +15,13 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The ledger's tables, on a connection inside the caller's transaction. Only queries: what to
@@ -28,6 +33,9 @@ public class AccountStore {
     /** An applied event as the entries list shows it. */
     public record Entry(long seq, String type, long points, String reference, CloudEvent event) {
     }
+
+    private static final String SAVE = "update member_points set snapshot = $2::text::jsonb, updated_at = $3,"
+            + " next_expiry_at = $4 where member_id = $1";
 
     private final EventCodec codec;
 
@@ -45,6 +53,60 @@ public class AccountStore {
                 });
     }
 
+    /** The accounts of these members, row-locked in member id order; members without one are left out. */
+    public Uni<Map<String, Account>> lockAll(SqlConnection connection, Collection<String> memberIds) {
+        return connection.preparedQuery("select snapshot from member_points where member_id = any($1)"
+                        + " order by member_id for update")
+                .execute(Tuple.of(memberIds.toArray(String[]::new)))
+                .map(rows -> {
+                    Map<String, Account> accounts = new HashMap<>();
+                    for (Row row : rows) {
+                        Account account = fromRow(row);
+                        accounts.put(account.memberId(), account);
+                    }
+                    return accounts;
+                });
+    }
+
+    /** {@link #createIfAbsent} for several members in one statement. */
+    public Uni<Void> createAllIfAbsent(SqlConnection connection, Collection<String> memberIds, Instant now) {
+        if (memberIds.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        String[] ids = memberIds.toArray(String[]::new);
+        String[] snapshots = memberIds.stream().map(id -> AccountSnapshots.toJson(new Account(id))).toArray(String[]::new);
+        return connection.preparedQuery("insert into member_points (member_id, snapshot, updated_at)"
+                        + " select id, snapshot::jsonb, $3 from unnest($1::text[], $2::text[]) as t(id, snapshot)"
+                        + " order by id on conflict (member_id) do nothing")
+                .execute(Tuple.of(ids, snapshots, utc(now)))
+                .replaceWithVoid();
+    }
+
+    /** Which of these event ids were applied before (no lock taken). */
+    public Uni<Set<String>> appliedAmong(SqlConnection connection, Collection<String> eventIds) {
+        return connection.preparedQuery("select event_id from entry where event_id = any($1)")
+                .execute(Tuple.of(eventIds.toArray(String[]::new)))
+                .map(rows -> {
+                    Set<String> applied = new HashSet<>();
+                    for (Row row : rows) {
+                        applied.add(row.getString("event_id"));
+                    }
+                    return applied;
+                });
+    }
+
+    /** {@link #save} for several accounts, as one batch. */
+    public Uni<Void> saveAll(SqlConnection connection, List<Account> accounts, Instant now) {
+        if (accounts.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<Tuple> rows = new ArrayList<>(accounts.size());
+        for (Account account : accounts) {
+            rows.add(Tuple.of(account.memberId(), AccountSnapshots.toJson(account), utc(now), utc(nextExpiry(account))));
+        }
+        return connection.preparedQuery(SAVE).executeBatch(rows).replaceWithVoid();
+    }
+
     /** Creates an empty account unless one exists (a credit's first arrival). */
     public Uni<Void> createIfAbsent(SqlConnection connection, String memberId, Instant now) {
         Account account = new Account(memberId);
@@ -56,8 +118,7 @@ public class AccountStore {
 
     public Uni<Void> save(SqlConnection connection, Account account, Instant now) {
         Instant nextExpiry = nextExpiry(account);
-        return connection.preparedQuery("update member_points set snapshot = $2::text::jsonb, updated_at = $3, next_expiry_at = $4"
-                        + " where member_id = $1")
+        return connection.preparedQuery(SAVE)
                 .execute(Tuple.of(account.memberId(), AccountSnapshots.toJson(account), utc(now), utc(nextExpiry)))
                 .replaceWithVoid();
     }

@@ -33,9 +33,15 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The single decider for every debit (ARCHITECTURE.md, "The one hard rule"). Each decision runs in
@@ -77,38 +83,140 @@ public class LedgerBook {
      * debt makes the ledger decide a settlement from the new lot, in the same transaction.
      */
     public Uni<Boolean> consume(CloudEvent event) {
+        PointsEvent data = pointsEvent(event);
+        Instant now = clock.instant();
+        // The ledger's own decisions come back from Kafka already applied: skip them without a lock.
+        return pool.withConnection(c -> store.applied(c, event.id())).chain(applied -> applied
+                ? Uni.createFrom().item(false)
+                : pool.withTransaction(connection -> (isCredit(data)
+                        ? store.createIfAbsent(connection, data.memberId(), now) : Uni.createFrom().voidItem())
+                .chain(() -> store.lock(connection, data.memberId()))
+                .chain(found -> {
+                    Account account = found.orElseThrow(() -> noAccount(event, data));
+                    return applyNew(connection, account, event, now).call(first -> first
+                            ? store.save(connection, account, now) : Uni.createFrom().voidItem());
+                }))
+                .invoke(changed -> relay.wake()));
+    }
+
+    /**
+     * Applies a polled batch of events in one transaction: one query finds those applied before
+     * (the ledger's own decisions come back that way), one statement makes the accounts that
+     * credits need, one locks every account touched (in member id order, so two batches never wait
+     * on each other in a cycle), then each new event is recorded and folded in log order with its
+     * debt settlement and tier review, and each changed account is saved once. Returns one outcome
+     * per event, in order: null when it was applied or skipped, else why it was refused. If the
+     * batch fails as a whole (one event the fold refuses rolls back everything), every event is
+     * applied again on its own with {@link #consume(CloudEvent)}, so only the bad ones are refused.
+     */
+    public Uni<List<Throwable>> consumeAll(List<CloudEvent> events) {
+        if (events.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        List<String> ids = events.stream().map(CloudEvent::id).toList();
+        return pool.withConnection(c -> store.appliedAmong(c, ids))
+                .chain(applied -> {
+                    Map<String, CloudEvent> fresh = new LinkedHashMap<>();
+                    for (CloudEvent event : events) {
+                        if (!applied.contains(event.id())) {
+                            fresh.putIfAbsent(event.id(), event);
+                        }
+                    }
+                    if (fresh.isEmpty()) {
+                        return Uni.createFrom().item(Collections.<Throwable>nCopies(events.size(), null));
+                    }
+                    List<CloudEvent> toApply = List.copyOf(fresh.values());
+                    return Uni.createFrom().deferred(() -> applyTogether(toApply))
+                            .replaceWith(Collections.<Throwable>nCopies(events.size(), null))
+                            .onFailure().recoverWithUni(failure -> {
+                                Log.debugf("Batch of %d events failed together (%s); applying them one by one",
+                                        events.size(), failure.toString());
+                                return oneByOne(events);
+                            });
+                })
+                .invoke(outcomes -> relay.wake());
+    }
+
+    private Uni<Void> applyTogether(List<CloudEvent> events) {
+        Instant now = clock.instant();
+        Set<String> creditedMembers = new TreeSet<>();
+        Set<String> members = new TreeSet<>();
+        for (CloudEvent event : events) {
+            PointsEvent data = pointsEvent(event);
+            members.add(data.memberId());
+            if (isCredit(data)) {
+                creditedMembers.add(data.memberId());
+            }
+        }
+        return pool.withTransaction(connection -> store.createAllIfAbsent(connection, creditedMembers, now)
+                .chain(() -> store.lockAll(connection, members))
+                .chain(accounts -> {
+                    Set<String> changed = new TreeSet<>();
+                    Uni<Void> chain = Uni.createFrom().voidItem();
+                    for (CloudEvent event : events) {
+                        chain = chain.chain(() -> {
+                            PointsEvent data = (PointsEvent) event.data();
+                            Account account = accounts.get(data.memberId());
+                            if (account == null) {
+                                throw noAccount(event, data);
+                            }
+                            return applyNew(connection, account, event, now).invoke(applied -> {
+                                if (applied) {
+                                    changed.add(data.memberId());
+                                }
+                            }).replaceWithVoid();
+                        });
+                    }
+                    return chain.chain(() -> store.saveAll(connection,
+                            changed.stream().map(accounts::get).toList(), now));
+                }));
+    }
+
+    private Uni<List<Throwable>> oneByOne(List<CloudEvent> events) {
+        List<Throwable> outcomes = new ArrayList<>(events.size());
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (CloudEvent event : events) {
+            chain = chain.chain(() -> Uni.createFrom().deferred(() -> consume(event))
+                    .onItemOrFailure().invoke((applied, failure) -> outcomes.add(failure))
+                    .onFailure().recoverWithNull()
+                    .replaceWithVoid());
+        }
+        return chain.replaceWith(outcomes);
+    }
+
+    /** Records a new event in its account's history and folds it in; false when it was recorded before. */
+    private Uni<Boolean> applyNew(SqlConnection connection, Account account, CloudEvent event, Instant now) {
+        PointsEvent data = (PointsEvent) event.data();
+        return store.recordEntry(connection, event, pointsOf(data), referenceOf(data)).chain(first -> {
+            if (!first) {
+                // Decided here, or delivered before: already in the account.
+                Log.debugf("Skipping event %s already applied", event.id());
+                return Uni.createFrom().item(false);
+            }
+            // An event the fold refuses fails the transaction whole, entry included.
+            account.apply(data);
+            return settleDebt(connection, account, data, now)
+                    .chain(() -> reviewTier(connection, account, event, now))
+                    .replaceWith(true);
+        });
+    }
+
+    private static PointsEvent pointsEvent(CloudEvent event) {
         if (!(event.data() instanceof PointsEvent data)) {
             throw new InvariantViolation("event " + event.id() + " of type " + event.type() + " does not belong on "
                     + Topics.POINTS_LEDGER);
         }
-        Instant now = clock.instant();
-        boolean credit = data instanceof PointsEarned || data instanceof PointsAdjusted a && a.points() > 0
+        return data;
+    }
+
+    private static boolean isCredit(PointsEvent data) {
+        return data instanceof PointsEarned || data instanceof PointsAdjusted a && a.points() > 0
                 || data instanceof TierChanged;
-        // The ledger's own decisions come back from Kafka already applied: skip them without a lock.
-        return pool.withConnection(c -> store.applied(c, event.id())).chain(applied -> applied
-                ? Uni.createFrom().item(false)
-                : pool.withTransaction(connection -> (credit ? store.createIfAbsent(connection, data.memberId(), now)
-                        : Uni.createFrom().voidItem())
-                .chain(() -> store.lock(connection, data.memberId()))
-                .chain(found -> {
-                    Account account = found.orElseThrow(() -> new InvariantViolation("event " + event.id()
-                            + " debits member " + data.memberId() + " who has no account"));
-                    return store.recordEntry(connection, event, pointsOf(data), referenceOf(data))
-                            .chain(first -> {
-                                if (!first) {
-                                    // Decided here, or delivered before: already in the account.
-                                    Log.debugf("Skipping event %s already applied", event.id());
-                                    return Uni.createFrom().item(false);
-                                }
-                                // An event the fold refuses fails the transaction whole, entry included.
-                                account.apply(data);
-                                return settleDebt(connection, account, data, now)
-                                        .chain(() -> reviewTier(connection, account, event, now))
-                                        .chain(() -> store.save(connection, account, now))
-                                        .replaceWith(true);
-                            });
-                }))
-                .invoke(changed -> relay.wake()));
+    }
+
+    private static InvariantViolation noAccount(CloudEvent event, PointsEvent data) {
+        return new InvariantViolation("event " + event.id() + " debits member " + data.memberId()
+                + " who has no account");
     }
 
     private Uni<Void> settleDebt(SqlConnection connection, Account account, PointsEvent credit, Instant now) {
