@@ -134,6 +134,77 @@ class RulesAndCampaignsTest {
         }
     }
 
+    /**
+     * Many concurrent orders are recorded in batches (group commit): each order once, repeats answered
+     * with the first body, conflicts refused, and a member's first purchase rewarded once however
+     * the member's orders fall into batches.
+     */
+    @Test
+    void concurrentOrdersInBatchesEarnOnceEachAndTheFirstPurchaseOncePerMember() throws Exception {
+        String ruleId = id("first");
+        post("/api/v1/rules", Map.of("ruleId", ruleId, "kind", "FIRST_PURCHASE", "points", 88)).statusCode(201);
+        ExecutorService pool = Executors.newFixedThreadPool(40);
+        try {
+            List<String> members = new ArrayList<>();
+            for (int m = 0; m < 20; m++) {
+                members.add(id("m"));
+            }
+            List<Map<String, Object>> orders = new ArrayList<>();
+            Map<String, Map<String, Object>> twins = new java.util.HashMap<>();
+            List<Callable<String>> calls = new ArrayList<>();
+            for (int n = 0; n < 100; n++) {
+                Map<String, Object> order = order(id("o"), members.get(n % 20), MID_MONTH, List.of(line("10.00")));
+                String orderId = (String) order.get("orderId");
+                orders.add(order);
+                calls.add(() -> earn(order).extract().statusCode() + " " + orderId);
+                calls.add(() -> earn(order).extract().statusCode() + " " + orderId);
+                if (n % 10 == 0) {
+                    Map<String, Object> twin = order(orderId, members.get(n % 20), MID_MONTH, List.of(line("11.00")));
+                    twins.put(orderId, twin);
+                    calls.add(() -> earn(twin).extract().statusCode() + " twin " + orderId);
+                }
+            }
+            java.util.Collections.shuffle(calls, new java.util.Random(7));
+            List<String> answers = new ArrayList<>();
+            for (Future<String> future : pool.invokeAll(calls)) {
+                answers.add(future.get());
+            }
+            // They were recorded in batches, not one transaction each.
+            String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+            assertThat(metrics.lines().filter(l -> l.startsWith("points_earning_batch_size_max"))
+                    .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).max().orElse(0))
+                    .isGreaterThan(1);
+            // Each order id is recorded once, with whichever content came first; the other content is a 409.
+            assertThat(answers).allMatch(a -> a.startsWith("201 ") || a.startsWith("200 ") || a.startsWith("409 "));
+            List<String> created = answers.stream().filter(a -> a.startsWith("201 "))
+                    .map(a -> a.substring(a.lastIndexOf(' ') + 1)).toList();
+            assertThat(created).hasSize(100).doesNotHaveDuplicates();
+            java.util.Set<String> twinWon = new java.util.HashSet<>();
+            answers.stream().filter(a -> a.startsWith("201 twin ")).forEach(a -> twinWon.add(a.substring(9)));
+            for (String orderId : twins.keySet()) {
+                long refused = answers.stream().filter(a -> a.startsWith("409 ") && a.endsWith(" " + orderId)).count();
+                assertThat(refused).as("409s for order %s", orderId).isEqualTo(twinWon.contains(orderId) ? 2 : 1);
+            }
+            // Every order again: 200 with what was recorded; first purchases exactly once per member.
+            Map<String, Integer> pointsByMember = new java.util.HashMap<>();
+            Map<String, Integer> expected = new java.util.HashMap<>();
+            for (Map<String, Object> order : orders) {
+                String orderId = (String) order.get("orderId");
+                Map<String, Object> recorded = twinWon.contains(orderId) ? twins.get(orderId) : order;
+                int points = earn(recorded).statusCode(200).extract().path("points");
+                String member = (String) order.get("memberId");
+                pointsByMember.merge(member, points, Integer::sum);
+                expected.merge(member, twinWon.contains(orderId) ? 11 : 10, Integer::sum);
+            }
+            assertThat(pointsByMember).hasSize(20).allSatisfy((member, points) -> assertThat(points)
+                    .as("member %s: its orders and one first-purchase bonus", member)
+                    .isEqualTo(expected.get(member) + 88));
+        } finally {
+            pool.shutdownNow();
+            given().delete("/api/v1/rules/" + ruleId).then().statusCode(200);
+        }
+    }
+
     @Test
     void invalidRulesAndCampaignsAreRefusedWithEveryFieldAtFault() {
         Map<String, Object> bad = campaign(id("c"), "s", "2026-11-11T00:00:00Z", "2026-11-11T00:00:00Z", -5L);

@@ -1,5 +1,7 @@
 package io.pointsplatform.earning.order.repository;
 
+import io.pointsplatform.events.CloudEvent;
+import io.pointsplatform.events.EventCodec;
 import io.pointsplatform.events.Tier;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
@@ -8,6 +10,11 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /** Earnings per order, first purchases and members' tiers: the earning path's tables. */
 @ApplicationScoped
@@ -35,13 +42,130 @@ public class EarningRepository {
                                  rule_set_version, response, lines, bonuses)
             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) on conflict (order_id) do nothing""";
 
+    /** An earning to record with the credit it sends (null when it earned nothing). */
+    public record NewEarning(StoredEarning earning, CloudEvent credit) {
+    }
+
+    private static final String LOOKUP_ALL = """
+            select o.n, e.content_hash, e.response, t.tier,
+                   (exists (select 1 from first_purchase f where f.member_id = o.member_id)
+                    or exists (select 1 from earning p where p.member_id = o.member_id)) as purchased
+            from unnest($1::text[], $2::text[]) with ordinality as o(order_id, member_id, n)
+            left join earning e on e.order_id = o.order_id
+            left join member_tier t on t.member_id = o.member_id
+            order by o.n""";
+
+    /**
+     * Records the earnings and their credits in one statement, in order id order (so two batches
+     * never wait on each other's rows in a cycle); returns the order ids recorded, leaving out those
+     * a concurrent duplicate recorded first (their credits are not written either).
+     */
+    private static final String INSERT_ALL = """
+            with e as (
+                insert into earning (order_id, member_id, content_hash, points, eligible_yuan, proportional,
+                                     rule_set_version, response, lines, bonuses)
+                select * from unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[]::numeric[], $6::bigint[],
+                                     $7::bigint[], $8::text[], $9::text[], $10::text[])
+                order by 1
+                on conflict (order_id) do nothing
+                returning order_id),
+            o as (
+                insert into outbox (topic, message_key, event_id, payload)
+                select $11, c.message_key, c.event_id, c.payload
+                from unnest($12::text[], $13::text[], $14::text[], $15::text[]) with ordinality
+                     as c(order_id, message_key, event_id, payload, n)
+                join e on e.order_id = c.order_id
+                order by c.n)
+            select order_id from e""";
+
+    /** {@link #lookup} for several orders in one round trip, in the same order. */
+    public Uni<List<Lookup>> lookupAll(SqlClient client, List<String> orderIds, List<String> memberIds) {
+        return client.preparedQuery(LOOKUP_ALL)
+                .execute(Tuple.of(orderIds.toArray(String[]::new), memberIds.toArray(String[]::new)))
+                .map(rows -> {
+                    List<Lookup> lookups = new ArrayList<>(orderIds.size());
+                    for (Row row : rows) {
+                        lookups.add(lookupOf(row));
+                    }
+                    return lookups;
+                });
+    }
+
+    /** Claims first purchases (member id to order id), in member id order; returns the members won. */
+    public Uni<Set<String>> claimFirstPurchases(SqlConnection connection, Map<String, String> orderByMember) {
+        if (orderByMember.isEmpty()) {
+            return Uni.createFrom().item(Set.of());
+        }
+        return connection.preparedQuery("insert into first_purchase (member_id, order_id)"
+                        + " select * from unnest($1::text[], $2::text[]) order by 1 on conflict (member_id) do nothing"
+                        + " returning member_id")
+                .execute(Tuple.of(orderByMember.keySet().toArray(String[]::new),
+                        orderByMember.values().toArray(String[]::new)))
+                .map(rows -> {
+                    Set<String> won = new HashSet<>();
+                    rows.forEach(row -> won.add(row.getString(0)));
+                    return won;
+                });
+    }
+
+    /** Records earnings and their credits' outbox rows in one statement; returns the order ids recorded. */
+    public Uni<Set<String>> insertAll(SqlConnection connection, List<NewEarning> earnings, long ruleSetVersion,
+                                      String topic, EventCodec codec) {
+        int n = earnings.size();
+        String[] orderIds = new String[n];
+        String[] memberIds = new String[n];
+        String[] hashes = new String[n];
+        Long[] points = new Long[n];
+        String[] eligible = new String[n];
+        Long[] proportional = new Long[n];
+        Long[] versions = new Long[n];
+        String[] responses = new String[n];
+        String[] lines = new String[n];
+        String[] bonuses = new String[n];
+        List<String> creditOrders = new ArrayList<>();
+        List<String> keys = new ArrayList<>();
+        List<String> eventIds = new ArrayList<>();
+        List<String> payloads = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            StoredEarning earning = earnings.get(i).earning();
+            orderIds[i] = earning.orderId();
+            memberIds[i] = earning.memberId();
+            hashes[i] = earning.contentHash();
+            points[i] = earning.points();
+            eligible[i] = earning.eligibleYuan().toPlainString();
+            proportional[i] = earning.proportionalPoints();
+            versions[i] = ruleSetVersion;
+            responses[i] = earning.response();
+            lines[i] = earning.linesJson();
+            bonuses[i] = earning.bonusesJson();
+            CloudEvent credit = earnings.get(i).credit();
+            if (credit != null) {
+                creditOrders.add(earning.orderId());
+                keys.add(credit.subject());
+                eventIds.add(credit.id());
+                payloads.add(codec.write(credit));
+            }
+        }
+        return connection.preparedQuery(INSERT_ALL)
+                .execute(Tuple.from(new Object[] {orderIds, memberIds, hashes, points, eligible, proportional, versions,
+                        responses, lines, bonuses, topic, creditOrders.toArray(String[]::new),
+                        keys.toArray(String[]::new), eventIds.toArray(String[]::new), payloads.toArray(String[]::new)}))
+                .map(rows -> {
+                    Set<String> recorded = new HashSet<>();
+                    rows.forEach(row -> recorded.add(row.getString(0)));
+                    return recorded;
+                });
+    }
+
     public Uni<Lookup> lookup(SqlClient client, String orderId, String memberId) {
-        return client.preparedQuery(LOOKUP).execute(Tuple.of(orderId, memberId)).map(rows -> {
-            Row row = rows.iterator().next();
-            String tier = row.getString("tier");
-            return new Lookup(row.getString("content_hash"), row.getString("response"),
-                    tier == null ? Tier.MEMBER : Tier.valueOf(tier), row.getBoolean("purchased"));
-        });
+        return client.preparedQuery(LOOKUP).execute(Tuple.of(orderId, memberId))
+                .map(rows -> lookupOf(rows.iterator().next()));
+    }
+
+    private static Lookup lookupOf(Row row) {
+        String tier = row.getString("tier");
+        return new Lookup(row.getString("content_hash"), row.getString("response"),
+                tier == null ? Tier.MEMBER : Tier.valueOf(tier), row.getBoolean("purchased"));
     }
 
     /** Claims the member's first purchase for this order; false if another order has it. */

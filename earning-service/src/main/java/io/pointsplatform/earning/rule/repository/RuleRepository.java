@@ -118,6 +118,19 @@ public class RuleRepository {
      * campaign has no budget row to take from). The row lock serialises concurrent orders, and the
      * condition is checked again after the lock, so the budget is never exceeded.
      */
+    /**
+     * Locks the budget rows of these campaigns in campaign id order, before a batch of orders
+     * spends from them one by one, so that two batches never wait on each other in a cycle.
+     */
+    public Uni<Void> lockBudgets(SqlConnection connection, java.util.Collection<String> campaignIds) {
+        if (campaignIds.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return connection.preparedQuery("select campaign_id from campaign where campaign_id = any($1)"
+                        + " order by campaign_id for update")
+                .execute(Tuple.of(campaignIds.toArray(String[]::new))).replaceWithVoid();
+    }
+
     public Uni<Boolean> spend(SqlConnection connection, String campaignId, long points) {
         return connection.preparedQuery("update campaign set spent = spent + $2"
                         + " where campaign_id = $1 and spent + $2 <= budget")
