@@ -1,0 +1,82 @@
+package io.pointsplatform.events;
+
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDate;
+
+/**
+ * Reads the timestamps events carry. Every event has several ({@code time}, {@code availableAt},
+ * {@code expiresAt}, …) and {@link Instant#parse} takes microseconds each, most of a replay's
+ * decoding time. The form producers write, {@code yyyy-MM-ddTHH:mm:ss[.f…]Z} in UTC with 0 to 9
+ * fraction digits, is read here directly; anything else (an offset, a leap second, a malformed
+ * text) goes to {@link Instant#parse}, which accepts or refuses it exactly as before.
+ */
+public final class Timestamps {
+
+    private Timestamps() {
+    }
+
+    /** As {@link Instant#parse}: the same instant for every text it accepts, the same exception otherwise. */
+    public static Instant parse(CharSequence text) {
+        Instant fast = parseCanonical(text);
+        return fast != null ? fast : Instant.parse(text);
+    }
+
+    /** The instant of a canonical UTC text, or null when the text is not in that exact form. */
+    static Instant parseCanonical(CharSequence text) {
+        int length = text.length();
+        if (length < 20 || length > 30 || text.charAt(length - 1) != 'Z' || text.charAt(4) != '-'
+                || text.charAt(7) != '-' || text.charAt(10) != 'T' || text.charAt(13) != ':'
+                || text.charAt(16) != ':') {
+            return null;
+        }
+        int year = digits(text, 0, 4);
+        int month = digits(text, 5, 2);
+        int day = digits(text, 8, 2);
+        int hour = digits(text, 11, 2);
+        int minute = digits(text, 14, 2);
+        int second = digits(text, 17, 2);
+        if (year < 0 || month < 0 || day < 0 || hour < 0 || hour > 23 || minute < 0 || minute > 59
+                || second < 0 || second > 59) {
+            return null;
+        }
+        int nanos = 0;
+        if (length > 20) {
+            // A fraction: '.' and 1 to 9 digits before the 'Z'.
+            int fractionDigits = length - 21;
+            if (text.charAt(19) != '.' || fractionDigits < 1) {
+                return null;
+            }
+            int fraction = digits(text, 20, fractionDigits);
+            if (fraction < 0) {
+                return null;
+            }
+            nanos = fraction * POWERS_OF_TEN[9 - fractionDigits];
+        } else if (text.charAt(19) != 'Z') {
+            return null;
+        }
+        long epochDay;
+        try {
+            epochDay = LocalDate.of(year, month, day).toEpochDay();
+        } catch (DateTimeException invalid) {
+            return null;
+        }
+        return Instant.ofEpochSecond(epochDay * 86_400L + hour * 3_600L + minute * 60L + second, nanos);
+    }
+
+    private static final int[] POWERS_OF_TEN = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000,
+            100_000_000};
+
+    /** The non-negative number written by {@code count} ASCII digits from {@code from}, or -1. */
+    private static int digits(CharSequence text, int from, int count) {
+        int value = 0;
+        for (int i = from; i < from + count; i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value;
+    }
+}
