@@ -43,4 +43,25 @@ class TierTest {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/accounts/{m}", memberId)
                 .then().body("tier", equalTo("GOLD")).body("available", equalTo(12_000)));
     }
+
+    @Test
+    void creditsFoldedInOneBatchChangeTheTierAtTheSameCreditsAsOneByOne() {
+        String memberId = "m-" + java.util.UUID.randomUUID();
+        io.pointsplatform.events.EventCodec codec = new io.pointsplatform.events.EventCodec();
+        java.util.List<org.apache.kafka.clients.producer.ProducerRecord<String, String>> records = new java.util.ArrayList<>();
+        for (long points : new long[] {1_500, 500, 7_999, 1}) {
+            records.add(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.POINTS_LEDGER, memberId,
+                    codec.write(TestEvents.earned(memberId, points))));
+        }
+        PlatformTestResource.kafka().produceStrings().fromRecords(records).awaitCompletion();
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/accounts/{m}", memberId)
+                .then().body("tier", equalTo("GOLD")).body("available", equalTo(12_000)));
+        java.util.List<String> changes = TopicReader.await(Topics.POINTS_LEDGER,
+                r -> r.key().equals(memberId) && r.value().contains("\"tier.changed\""), 2, Duration.ofSeconds(30))
+                .stream().map(r -> r.value()).toList();
+        assertThat(changes).hasSize(2);
+        assertThat(changes.get(0)).contains("\"to\":\"SILVER\"").contains("\"qualifyingPoints\":2000");
+        assertThat(changes.get(1)).contains("\"to\":\"GOLD\"").contains("\"qualifyingPoints\":10000");
+    }
 }

@@ -5,6 +5,7 @@ import io.pointsplatform.events.AccountSnapshots;
 import io.pointsplatform.events.CloudEvent;
 import io.pointsplatform.events.EventCodec;
 import io.pointsplatform.events.Lot;
+import io.pointsplatform.events.PointsEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Row;
@@ -22,6 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.ToLongFunction;
 
 /**
  * The ledger's tables, on a connection inside the caller's transaction. Only queries: what to
@@ -92,6 +95,61 @@ public class AccountStore {
                         applied.add(row.getString("event_id"));
                     }
                     return applied;
+                });
+    }
+
+    /**
+     * Records events in their accounts' histories in one statement, in the order given; returns the
+     * ids recorded now, leaving out those recorded before.
+     */
+    public Uni<Set<String>> recordEntries(SqlConnection connection, List<CloudEvent> events,
+            ToLongFunction<PointsEvent> pointsOf, Function<PointsEvent, String> referenceOf) {
+        int n = events.size();
+        String[] members = new String[n];
+        String[] ids = new String[n];
+        String[] types = new String[n];
+        Long[] points = new Long[n];
+        String[] references = new String[n];
+        String[] documents = new String[n];
+        OffsetDateTime[] times = new OffsetDateTime[n];
+        for (int i = 0; i < n; i++) {
+            CloudEvent event = events.get(i);
+            PointsEvent data = (PointsEvent) event.data();
+            members[i] = event.subject();
+            ids[i] = event.id();
+            types[i] = event.type();
+            points[i] = pointsOf.applyAsLong(data);
+            String reference = referenceOf.apply(data);
+            references[i] = reference == null ? "" : reference;
+            documents[i] = codec.write(event);
+            times[i] = utc(event.time());
+        }
+        return connection.preparedQuery("insert into entry (member_id, event_id, type, points, reference, event, occurred_at)"
+                        + " select m, i, t, p, r, d::jsonb, o from unnest($1::text[], $2::text[], $3::text[], $4::bigint[],"
+                        + " $5::text[], $6::text[], $7::timestamptz[]) with ordinality as e(m, i, t, p, r, d, o, n)"
+                        + " order by n on conflict (event_id) do nothing returning event_id")
+                .execute(Tuple.from(new Object[] {members, ids, types, points, references, documents, times}))
+                .map(rows -> {
+                    Set<String> recorded = new HashSet<>();
+                    rows.forEach(row -> recorded.add(row.getString(0)));
+                    return recorded;
+                });
+    }
+
+    /** {@link #qualifyingPoints} of several members in one query; members without any are left out. */
+    public Uni<Map<String, Long>> qualifyingPointsOf(SqlConnection connection, Collection<String> memberIds,
+            Instant since) {
+        if (memberIds.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        return connection.preparedQuery("select member_id, sum(points) as total from entry where member_id = any($1)"
+                        + " and type = 'points.earned' and occurred_at >= $2 and reference not like 'TIER_BONUS:%'"
+                        + " group by member_id")
+                .execute(Tuple.of(memberIds.toArray(String[]::new), utc(since)))
+                .map(rows -> {
+                    Map<String, Long> totals = new HashMap<>();
+                    rows.forEach(row -> totals.put(row.getString("member_id"), row.getLong("total")));
+                    return totals;
                 });
     }
 

@@ -35,6 +35,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -139,37 +140,71 @@ public class LedgerBook {
 
     private Uni<Void> applyTogether(List<CloudEvent> events) {
         Instant now = clock.instant();
+        Instant since = qualifyingSince(now);
         Set<String> creditedMembers = new TreeSet<>();
         Set<String> members = new TreeSet<>();
+        Set<String> qualifyingMembers = new TreeSet<>();
         for (CloudEvent event : events) {
             PointsEvent data = pointsEvent(event);
             members.add(data.memberId());
             if (isCredit(data)) {
                 creditedMembers.add(data.memberId());
             }
+            if (qualifies(data)) {
+                qualifyingMembers.add(data.memberId());
+            }
         }
         return pool.withTransaction(connection -> store.createAllIfAbsent(connection, creditedMembers, now)
                 .chain(() -> store.lockAll(connection, members))
-                .chain(accounts -> {
-                    Set<String> changed = new TreeSet<>();
-                    Uni<Void> chain = Uni.createFrom().voidItem();
-                    for (CloudEvent event : events) {
-                        chain = chain.chain(() -> {
-                            PointsEvent data = (PointsEvent) event.data();
-                            Account account = accounts.get(data.memberId());
-                            if (account == null) {
-                                throw noAccount(event, data);
-                            }
-                            return applyNew(connection, account, event, now).invoke(applied -> {
-                                if (applied) {
-                                    changed.add(data.memberId());
-                                }
-                            }).replaceWithVoid();
-                        });
-                    }
-                    return chain.chain(() -> store.saveAll(connection,
-                            changed.stream().map(accounts::get).toList(), now));
-                }));
+                .chain(accounts -> store.qualifyingPointsOf(connection, qualifyingMembers, since)
+                        .chain(qualifying -> store.recordEntries(connection, events, LedgerBook::pointsOf,
+                                        LedgerBook::referenceOf)
+                                .chain(recorded -> foldRecorded(connection, events, recorded, accounts, qualifying,
+                                        since, now)))));
+    }
+
+    /**
+     * Folds the events whose entries were just recorded, in log order, with what the ledger decides
+     * because of each, then saves each changed account once. Qualifying points are counted on in
+     * memory from the sums read before the batch's entries were written.
+     */
+    private Uni<Void> foldRecorded(SqlConnection connection, List<CloudEvent> events, Set<String> recorded,
+            Map<String, Account> accounts, Map<String, Long> qualifying, Instant since, Instant now) {
+        Set<String> changed = new TreeSet<>();
+        Map<String, Long> running = new HashMap<>(qualifying);
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (CloudEvent event : events) {
+            if (!recorded.contains(event.id())) {
+                // Decided here, or delivered before: already in the account.
+                continue;
+            }
+            chain = chain.chain(() -> {
+                PointsEvent data = (PointsEvent) event.data();
+                Account account = accounts.get(data.memberId());
+                if (account == null) {
+                    throw noAccount(event, data);
+                }
+                if (qualifies(data) && !event.time().isBefore(since)) {
+                    running.merge(data.memberId(), ((PointsEarned) data).points(), Long::sum);
+                }
+                changed.add(data.memberId());
+                // An event the fold refuses fails the transaction whole, entries included.
+                account.apply(data);
+                long points = running.getOrDefault(data.memberId(), 0L);
+                return settleDebt(connection, account, data, now)
+                        .chain(() -> reviewTier(connection, account, event, now, Uni.createFrom().item(points)));
+            });
+        }
+        return chain.chain(() -> store.saveAll(connection, changed.stream().map(accounts::get).toList(), now));
+    }
+
+    /** Credits that count towards a tier: points earned, tier bonuses left out. */
+    private static boolean qualifies(PointsEvent data) {
+        return data instanceof PointsEarned earned && earned.origin().kind() != OriginKind.TIER_BONUS;
+    }
+
+    private Instant qualifyingSince(Instant now) {
+        return now.atZone(ZoneOffset.UTC).minusMonths(tiers.windowMonths()).toInstant();
     }
 
     private Uni<List<Throwable>> oneByOne(List<CloudEvent> events) {
@@ -196,7 +231,8 @@ public class LedgerBook {
             // An event the fold refuses fails the transaction whole, entry included.
             account.apply(data);
             return settleDebt(connection, account, data, now)
-                    .chain(() -> reviewTier(connection, account, event, now))
+                    .chain(() -> reviewTier(connection, account, event, now,
+                            store.qualifyingPoints(connection, account.memberId(), qualifyingSince(now))))
                     .replaceWith(true);
         });
     }
@@ -238,12 +274,12 @@ public class LedgerBook {
      * the ledger writes {@code tier.changed}, and on an upgrade the upgrade bonus as a credit (once
      * per tier and member, lot {@code tier-bonus-<memberId>-<TIER>}). Bonuses do not qualify.
      */
-    private Uni<Void> reviewTier(SqlConnection connection, Account account, CloudEvent credit, Instant now) {
-        if (!(credit.data() instanceof PointsEarned earned) || earned.origin().kind() == OriginKind.TIER_BONUS) {
+    private Uni<Void> reviewTier(SqlConnection connection, Account account, CloudEvent credit, Instant now,
+            Uni<Long> qualifyingPoints) {
+        if (!qualifies((PointsEvent) credit.data())) {
             return Uni.createFrom().voidItem();
         }
-        Instant since = now.atZone(ZoneOffset.UTC).minusMonths(tiers.windowMonths()).toInstant();
-        return store.qualifyingPoints(connection, account.memberId(), since).chain(qualifying -> {
+        return qualifyingPoints.chain(qualifying -> {
             Tier from = Tier.valueOf(account.tier());
             Tier to = tiers.thresholds().tierFor(qualifying);
             if (to == from) {
