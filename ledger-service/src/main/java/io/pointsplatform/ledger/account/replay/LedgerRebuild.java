@@ -17,8 +17,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -39,7 +39,12 @@ public class LedgerRebuild {
                          long eventsPerSecond) {
     }
 
-    private static final int BATCH = 500;
+    private static final int BATCH = 5_000;
+
+    private static final String UPSERT_ACCOUNTS = "insert into member_points_rebuild (member_id, snapshot, updated_at,"
+            + " next_expiry_at) select m, s::jsonb, $3, e from unnest($1::text[], $2::text[], $4::timestamptz[]) as a(m, s, e)"
+            + " on conflict (member_id) do update set snapshot = excluded.snapshot, updated_at = excluded.updated_at,"
+            + " next_expiry_at = excluded.next_expiry_at";
 
     private final Pool pool;
     private final LogReplay replay;
@@ -62,7 +67,7 @@ public class LedgerRebuild {
         long start = System.nanoTime();
         return onWorker(replay::replay)
                 .chain(state -> prepare()
-                        .chain(() -> insert(state.accounts().values(), "member_points_rebuild"))
+                        .chain(() -> writeAccounts(List.copyOf(state.accounts().values()), null))
                         .chain(() -> swap(state))
                         .map(catchUp -> {
                             double total = (System.nanoTime() - start) / 1e9;
@@ -83,25 +88,39 @@ public class LedgerRebuild {
                 .replaceWithVoid());
     }
 
-    private Uni<Void> insert(Collection<Account> accounts, String table) {
+    /**
+     * Writes accounts to {@code member_points_rebuild}, {@value #BATCH} rows per statement (arrays
+     * through {@code unnest}), on {@code within} or on the pool.
+     */
+    private Uni<Void> writeAccounts(List<Account> accounts, SqlConnection within) {
         Instant now = clock.instant();
-        List<Tuple> rows = new ArrayList<>(accounts.size());
-        for (Account account : accounts) {
-            rows.add(Tuple.of(account.memberId(), AccountSnapshots.toJson(account), AccountStore.utc(now),
-                    AccountStore.utc(AccountStore.nextExpiry(account))));
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (int from = 0; from < accounts.size(); from += BATCH) {
+            List<Account> part = accounts.subList(from, Math.min(accounts.size(), from + BATCH));
+            chain = chain.chain(() -> {
+                int n = part.size();
+                String[] members = new String[n];
+                String[] snapshots = new String[n];
+                OffsetDateTime[] expiries = new OffsetDateTime[n];
+                for (int i = 0; i < n; i++) {
+                    Account account = part.get(i);
+                    members[i] = account.memberId();
+                    snapshots[i] = AccountSnapshots.toJson(account);
+                    expiries[i] = AccountStore.utc(AccountStore.nextExpiry(account));
+                }
+                Tuple values = Tuple.of(members, snapshots, AccountStore.utc(now), expiries);
+                return (within != null ? within.preparedQuery(UPSERT_ACCOUNTS) : pool.preparedQuery(UPSERT_ACCOUNTS))
+                        .execute(values).replaceWithVoid();
+            });
         }
-        return writeBatches(rows, "insert into " + table + " (member_id, snapshot, updated_at, next_expiry_at)"
-                + " values ($1, $2::text::jsonb, $3, $4) on conflict (member_id) do update set snapshot = excluded.snapshot,"
-                + " updated_at = excluded.updated_at, next_expiry_at = excluded.next_expiry_at", null);
+        return chain;
     }
 
     private Uni<Void> writeBatches(List<Tuple> rows, String sql, SqlConnection within) {
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (int from = 0; from < rows.size(); from += BATCH) {
             List<Tuple> batch = rows.subList(from, Math.min(rows.size(), from + BATCH));
-            chain = chain.chain(() -> within != null
-                    ? within.preparedQuery(sql).executeBatch(batch).replaceWithVoid()
-                    : pool.preparedQuery(sql).executeBatch(batch).replaceWithVoid());
+            chain = chain.chain(() -> within.preparedQuery(sql).executeBatch(batch).replaceWithVoid());
         }
         return chain;
     }
@@ -117,12 +136,7 @@ public class LedgerRebuild {
                         }))
                         .chain(caught -> {
                             List<Account> changed = caught.getKey().stream().map(state.accounts()::get).toList();
-                            List<Tuple> changedRows = new ArrayList<>();
                             Instant now = clock.instant();
-                            for (Account account : changed) {
-                                changedRows.add(Tuple.of(account.memberId(), AccountSnapshots.toJson(account),
-                                        AccountStore.utc(now), AccountStore.utc(AccountStore.nextExpiry(account))));
-                            }
                             List<Tuple> holds = new ArrayList<>();
                             for (Account account : state.accounts().values()) {
                                 for (String holdId : account.holds().keySet()) {
@@ -132,10 +146,7 @@ public class LedgerRebuild {
                                             made == null ? null : made.reference()));
                                 }
                             }
-                            return writeBatches(changedRows, "insert into member_points_rebuild (member_id, snapshot,"
-                                    + " updated_at, next_expiry_at) values ($1, $2::text::jsonb, $3, $4) on conflict (member_id)"
-                                    + " do update set snapshot = excluded.snapshot, updated_at = excluded.updated_at,"
-                                    + " next_expiry_at = excluded.next_expiry_at", c)
+                            return writeAccounts(changed, c)
                                     .chain(() -> writeBatches(holds, "insert into hold_rebuild (member_id, hold_id, expires_at,"
                                             + " reference) values ($1, $2, $3, $4)", c))
                                     .chain(() -> c.query("alter table member_points rename to member_points_old").execute())
