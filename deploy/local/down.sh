@@ -8,8 +8,10 @@
 #   --with-postgres  also stop the PostgreSQL cluster(s) that postgres.sh itself started (listed in
 #                    <run dir>/postgres.started); a cluster that was running before is never stopped.
 #                    Without it, PostgreSQL is left running.
-#   --purge          also delete Kafka's data (topics, offsets) and the logs; the JWT keys and
-#                    Kafka's jars stay
+#   --purge          also delete Kafka's data (topics, offsets), the logs and the five services'
+#                    databases (the log and the databases are one state: a new broker beside old
+#                    databases would make verify report every old account); the JWT keys and
+#                    Kafka's jars stay, and up.sh makes empty databases again
 #
 # Env: POINTS_STOP_TIMEOUT (30 seconds per service), KAFKA_STOP_TIMEOUT (60), POINTS_RUN_DIR.
 set -euo pipefail
@@ -77,6 +79,20 @@ fi
 
 [ "$STOPPED" -gt 0 ] || echo "nothing of the local stack was running"
 
+if [ "$purge" = true ]; then
+  echo "deleting Kafka's data and the logs under $POINTS_RUN"
+  rm -rf "$POINTS_RUN/kafka-data" "$POINTS_RUN/kafka" "$POINTS_RUN/logs"
+  for db in earning ledger catalog redemption notification; do
+    if PGPASSWORD="${POINTS_DB_PASSWORD:-points}" PGCONNECT_TIMEOUT=5 psql -X -q -At -w \
+        -h "${POINTS_DB_HOST:-127.0.0.1}" -p "${POINTS_DB_PORT:-5432}" -U "${POINTS_DB_USER:-points}" -d postgres \
+        -c "drop database if exists $db with (force)" >/dev/null 2>&1; then
+      echo "dropped database $db"
+    else
+      points_err "could not drop database $db (is PostgreSQL running?)"
+    fi
+  done
+fi
+
 if [ "$with_postgres" = true ] && [ -s "$POINTS_RUN/postgres.started" ]; then
   while read -r version name; do
     if [ -z "${version:-}" ] || [ -z "${name:-}" ]; then continue; fi
@@ -90,7 +106,3 @@ if [ "$with_postgres" = true ] && [ -s "$POINTS_RUN/postgres.started" ]; then
   rm -f "$POINTS_RUN/postgres.started"
 fi
 
-if [ "$purge" = true ]; then
-  echo "deleting Kafka's data and the logs under $POINTS_RUN"
-  rm -rf "$POINTS_RUN/kafka-data" "$POINTS_RUN/kafka" "$POINTS_RUN/logs"
-fi
