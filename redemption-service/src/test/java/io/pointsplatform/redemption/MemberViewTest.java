@@ -273,8 +273,7 @@ class MemberViewTest {
         for (int i = 0; records.size() < perMember.stream().mapToInt(List::size).sum(); i++) {
             for (List<CloudEvent> events : perMember) {
                 if (i < events.size()) {
-                    records.add(structured(new ProducerRecord<>(Topics.POINTS_LEDGER, events.get(i).subject(),
-                            CODEC.write(events.get(i)))));
+                    records.add(TestEvents.record(Topics.POINTS_LEDGER, events.get(i)));
                 }
             }
         }
@@ -298,13 +297,7 @@ class MemberViewTest {
     }
 
     private static ProducerRecord<String, String> onPartitionZero(String key, String value) {
-        return structured(new ProducerRecord<>(Topics.POINTS_LEDGER, 0, key, value));
-    }
-
-    private static ProducerRecord<String, String> structured(ProducerRecord<String, String> record) {
-        record.headers().add("content-type",
-                (CloudEvent.CONTENT_TYPE + "; charset=UTF-8").getBytes(StandardCharsets.UTF_8));
-        return record;
+        return TestEvents.record(Topics.POINTS_LEDGER, 0, key, value);
     }
 
     private static String header(ConsumerRecord<String, String> record, String name) {
