@@ -23,9 +23,13 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
  * Keeps a service's own read-only view of each member's points ({@code member_points}) from
- * {@code points.ledger}, a polled batch at a time (channel {@code points-ledger} in batch mode,
+ * {@code points.ledger}, a polled batch at a time (channel {@value #CHANNEL} in batch mode,
  * {@code max.poll.records} bounding the batch), one transaction per batch. Opt-in at build time with
  * {@code points.member-view.enabled=true}; the ledger keeps its own, richer projection instead.
+ *
+ * <p>The channel is not called {@code points-ledger} like the other services' consumers of the
+ * topic: Quarkus derives a channel's defaults from every {@code @Incoming} method in the index,
+ * enabled bean or not, and would switch earning's and ledger's {@code points-ledger} to batch mode.
  *
  * <p>A record that cannot be read, or whose event the fold refuses, is sent to the dead-letter topic
  * (channel {@value #DEAD_LETTERS}) with the reason, and the rest of the batch is applied (see
@@ -36,8 +40,10 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 @IfBuildProperty(name = "points.member-view.enabled", stringValue = "true")
 public class MemberPointsConsumer {
 
+    /** The incoming channel, on {@code points.ledger}. */
+    public static final String CHANNEL = "member-view";
     /** The outgoing channel to {@code points.ledger.dlq.<service>}. */
-    public static final String DEAD_LETTERS = "points-ledger-dlq";
+    public static final String DEAD_LETTERS = "member-view-dlq";
 
     private final EventCodec codec;
     private final MemberPointsProjector projector;
@@ -60,7 +66,7 @@ public class MemberPointsConsumer {
         this.deadLettered = registry.counter("points.member-view.dead-lettered");
     }
 
-    @Incoming("points-ledger")
+    @Incoming(CHANNEL)
     @Acknowledgment(Acknowledgment.Strategy.POST_PROCESSING)
     public Uni<Void> consume(ConsumerRecords<String, String> records) {
         batchRecords.record(records.count());
