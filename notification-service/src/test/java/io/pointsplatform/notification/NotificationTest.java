@@ -8,22 +8,31 @@ import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.nullValue;
 
 import io.pointsplatform.events.CloudEvent;
+import io.pointsplatform.events.EventCodec;
 import io.pointsplatform.events.MemberEnrolled;
 import io.pointsplatform.events.Topics;
 import io.pointsplatform.testing.PlatformTestResource;
 import io.pointsplatform.testing.TestEvents;
+import io.pointsplatform.testing.TopicReader;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 
 /** Events on the real log become a member's notifications, once each, newest first, in pages. */
 @QuarkusTest
 @WithTestResource(value = PlatformTestResource.class, initArgs = @ResourceArg(name = "service", value = "notification"))
 class NotificationTest {
+
+    private static final EventCodec CODEC = new EventCodec();
 
     @Test
     void enrolmentAndCreditsNotifyTheMemberOnceEach() {
@@ -64,5 +73,51 @@ class NotificationTest {
         given().queryParam("cursor", "not-a-cursor").get("/api/v1/members/{id}/notifications", "m-1")
                 .then().statusCode(400).contentType("application/problem+json")
                 .body("code", equalTo("VALIDATION_FAILED"));
+    }
+
+    @Test
+    void manyEventsRepeatedInBatchesNotifyEachMemberOncePerEvent() {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        List<ProducerRecord<String, String>> records = new ArrayList<>();
+        for (int round = 0; round < 5; round++) {
+            for (int m = 0; m < 100; m++) {
+                CloudEvent earned = TestEvents.earned("m-note-" + run + "-" + m, 10 + round);
+                // Every event twice, the repeat often in the same polled batch as the first.
+                records.add(TestEvents.record(Topics.POINTS_LEDGER, earned));
+                records.add(TestEvents.record(Topics.POINTS_LEDGER, earned));
+            }
+        }
+        PlatformTestResource.kafka().produceStrings().fromRecords(records).awaitCompletion(Duration.ofSeconds(60));
+
+        for (int m = 0; m < 100; m++) {
+            String memberId = "m-note-" + run + "-" + m;
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                    given().queryParam("limit", 100).get("/api/v1/members/{id}/notifications", memberId)
+                            .then().statusCode(200).body("items", hasSize(5)));
+        }
+    }
+
+    @Test
+    void anUnreadableRecordGoesToTheDeadLetterTopicAndTheEventsAroundItAreNotified() {
+        String memberId = "m-" + UUID.randomUUID();
+        CloudEvent before = TestEvents.earned(memberId, 3);
+        CloudEvent after = TestEvents.earned(memberId, 4);
+        String unreadable = "{\"id\":\"half-" + UUID.randomUUID() + "\"";
+        PlatformTestResource.kafka().produceStrings().fromRecords(List.of(
+                TestEvents.record(Topics.POINTS_LEDGER, 0, memberId, CODEC.write(before)),
+                TestEvents.record(Topics.POINTS_LEDGER, 0, memberId, unreadable),
+                TestEvents.record(Topics.POINTS_LEDGER, 0, memberId, CODEC.write(after))))
+                .awaitCompletion(Duration.ofSeconds(30));
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                given().get("/api/v1/members/{id}/notifications", memberId).then().statusCode(200)
+                        .body("items", hasSize(2)));
+        String dlq = Topics.dlq(Topics.POINTS_LEDGER, "notification-service");
+        ConsumerRecord<String, String> dead = TopicReader.await(dlq, r -> memberId.equals(r.key()), 1,
+                Duration.ofSeconds(60)).get(0);
+        assertThat(dead.value()).isEqualTo(unreadable);
+        assertThat(new String(dead.headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8))
+                .startsWith("malformed JSON");
+        assertThat(TopicReader.all(dlq, r -> memberId.equals(r.key()))).hasSize(1);
     }
 }

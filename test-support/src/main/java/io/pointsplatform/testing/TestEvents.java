@@ -33,10 +33,23 @@ public final class TestEvents {
 
     /** As the outbox relay does: structured mode, with the CloudEvents content-type header. */
     public static void publish(String topic, CloudEvent event) {
-        ProducerRecord<String, String> record = new ProducerRecord<>(topic, event.subject(), CODEC.write(event));
+        PlatformTestResource.kafka().produceStrings().fromRecords(record(topic, event)).awaitCompletion();
+    }
+
+    /** The record the outbox relay writes for an event: keyed by its subject, structured mode. */
+    public static ProducerRecord<String, String> record(String topic, CloudEvent event) {
+        return record(topic, null, event.subject(), CODEC.write(event));
+    }
+
+    /**
+     * Any value as a structured-mode record, on the given partition (null: by key). Records sent
+     * together to one partition reach a batch consumer in one poll, as a rule.
+     */
+    public static ProducerRecord<String, String> record(String topic, Integer partition, String key, String value) {
+        ProducerRecord<String, String> record = new ProducerRecord<>(topic, partition, key, value);
         record.headers().add("content-type",
                 (CloudEvent.CONTENT_TYPE + "; charset=UTF-8").getBytes(StandardCharsets.UTF_8));
-        PlatformTestResource.kafka().produceStrings().fromRecords(record).awaitCompletion();
+        return record;
     }
 
     /** Any text as a record value, e.g. to show what a consumer does with something unreadable. */

@@ -1,34 +1,96 @@
 package io.pointsplatform.kit.view;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.pointsplatform.events.CloudEvent;
 import io.pointsplatform.events.EventCodec;
+import io.pointsplatform.events.EventFormatException;
+import io.pointsplatform.events.PointsEvent;
+import io.pointsplatform.kit.inbox.Batches;
+import io.pointsplatform.kit.inbox.DeadLetter;
 import io.quarkus.arc.properties.IfBuildProperty;
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.Record;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.eclipse.microprofile.reactive.messaging.Acknowledgment;
+import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
  * Keeps a service's own read-only view of each member's points ({@code member_points}) from
- * {@code points.ledger}. Opt-in at build time with {@code points.member-view.enabled=true}, with the
- * channel {@code points-ledger} configured; the ledger keeps its own, richer projection instead.
- * The record is acknowledged (offset committed) only after the transaction commits; a record that
- * cannot be read fails the message, which the channel's dead-letter strategy sends aside.
+ * {@code points.ledger}, a polled batch at a time (channel {@value #CHANNEL} in batch mode,
+ * {@code max.poll.records} bounding the batch), one transaction per batch. Opt-in at build time with
+ * {@code points.member-view.enabled=true}; the ledger keeps its own, richer projection instead.
+ *
+ * <p>The channel is not called {@code points-ledger} like the other services' consumers of the
+ * topic: Quarkus derives a channel's defaults from every {@code @Incoming} method in the index,
+ * enabled bean or not, and would switch earning's and ledger's {@code points-ledger} to batch mode.
+ *
+ * <p>A record that cannot be read, or whose event the fold refuses, is sent to the dead-letter topic
+ * (channel {@value #DEAD_LETTERS}) with the reason, and the rest of the batch is applied (see
+ * {@link Batches}). The batch is acknowledged (its offsets committed) only after its transaction
+ * committed and its dead letters were written.
  */
 @ApplicationScoped
 @IfBuildProperty(name = "points.member-view.enabled", stringValue = "true")
 public class MemberPointsConsumer {
 
+    /** The incoming channel, on {@code points.ledger}. */
+    public static final String CHANNEL = "member-view";
+    /** The outgoing channel to {@code points.ledger.dlq.<service>}. */
+    public static final String DEAD_LETTERS = "member-view-dlq";
+
     private final EventCodec codec;
     private final MemberPointsProjector projector;
+    private final MutinyEmitter<Record<String, String>> deadLetters;
+    private final DistributionSummary batchRecords;
+    private final Counter applied;
+    private final Counter repeats;
+    private final Counter deadLettered;
 
-    public MemberPointsConsumer(EventCodec codec, MemberPointsProjector projector) {
+    public MemberPointsConsumer(EventCodec codec, MemberPointsProjector projector,
+                                @Channel(DEAD_LETTERS) MutinyEmitter<Record<String, String>> deadLetters,
+                                MeterRegistry registry) {
         this.codec = codec;
         this.projector = projector;
+        this.deadLetters = deadLetters;
+        this.batchRecords = DistributionSummary.builder("points.member-view.batch.records")
+                .description("Records per batch polled from points.ledger").register(registry);
+        this.applied = registry.counter("points.member-view.applied");
+        this.repeats = registry.counter("points.member-view.repeats");
+        this.deadLettered = registry.counter("points.member-view.dead-lettered");
     }
 
-    @Incoming("points-ledger")
-    @WithTransaction
-    public Uni<Void> consume(String payload) {
-        return projector.apply(codec.read(payload)).replaceWithVoid();
+    @Incoming(CHANNEL)
+    @Acknowledgment(Acknowledgment.Strategy.POST_PROCESSING)
+    public Uni<Void> consume(ConsumerRecords<String, String> records) {
+        batchRecords.record(records.count());
+        Log.debugf("Member view: a batch of %d records", records.count());
+        return Batches.consume(records, this::decode, MemberPointsProjector.MAX_BATCH, this::apply)
+                .call(letters -> DeadLetter.sendAll(deadLetters, letters))
+                .invoke(letters -> deadLettered.increment(letters.size()))
+                .replaceWithVoid();
+    }
+
+    private CloudEvent decode(String payload) {
+        CloudEvent event = codec.read(payload);
+        if (!(event.data() instanceof PointsEvent)) {
+            throw new EventFormatException("event " + event.id() + " of type " + event.type()
+                    + " does not belong on points.ledger");
+        }
+        return event;
+    }
+
+    private Uni<List<Batches.Refusal>> apply(List<CloudEvent> events) {
+        return projector.apply(events).map(outcome -> {
+            applied.increment(outcome.applied());
+            repeats.increment(outcome.repeats());
+            return outcome.refused();
+        });
     }
 }

@@ -1,6 +1,7 @@
 package io.pointsplatform.notification.notice.service;
 
 import io.pointsplatform.events.CloudEvent;
+import io.pointsplatform.kit.inbox.Batches;
 import io.pointsplatform.kit.problem.ApiException;
 import io.pointsplatform.notification.notice.repository.Notification;
 import io.pointsplatform.notification.notice.repository.NotificationRepository;
@@ -11,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -19,6 +21,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class NotificationService {
 
     public static final int MAX_PAGE = 100;
+    /** The most events one statement stores; a larger polled batch is stored in several. */
+    public static final int MAX_BATCH = 1_000;
 
     private final NotificationRepository notifications;
     private final ZoneId zone;
@@ -29,15 +33,22 @@ public class NotificationService {
         this.zone = zone;
     }
 
-    /** Stores what the member should hear about this event, once; call inside a transaction. */
-    public Uni<Void> onEvent(CloudEvent event) {
-        return Messages.forEvent(event, zone)
-                .map(n -> notifications.insertOnce(n).invoke(stored -> {
-                    if (!stored) {
-                        Log.debugf("Notification for event %s exists already", event.id());
-                    }
-                }).replaceWithVoid())
-                .orElse(Uni.createFrom().voidItem());
+    /**
+     * Stores what members should hear about these events, once each, in one statement (so all or
+     * nothing). Nothing is refused: an event that tells a member nothing is simply not stored.
+     */
+    public Uni<List<Batches.Refusal>> onEvents(List<CloudEvent> events) {
+        if (events.size() > MAX_BATCH) {
+            throw new IllegalArgumentException("at most " + MAX_BATCH + " events a batch, got " + events.size());
+        }
+        List<Notification> notices = new ArrayList<>(events.size());
+        for (CloudEvent event : events) {
+            Messages.forEvent(event, zone).ifPresent(notices::add);
+        }
+        return notifications.insertOnce(notices)
+                .invoke(stored -> Log.debugf("%d events: %d notifications, %d of them new", events.size(),
+                        notices.size(), stored.intValue()))
+                .replaceWith(List.of());
     }
 
     @WithSession
