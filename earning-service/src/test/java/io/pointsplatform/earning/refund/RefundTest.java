@@ -8,6 +8,8 @@ import static io.pointsplatform.earning.Orders.order;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.not;
 
 import io.pointsplatform.testing.PlatformTestResource;
 import io.quarkus.test.common.ResourceArg;
@@ -84,16 +86,92 @@ class RefundTest {
     }
 
     @Test
-    void aReversalTheLedgerRefusesIsRecordedAsRefused() {
+    void aReversalTheLedgerRefusesIsRefusedAtOnceWithTheLedgersProblem() {
+        Map<Integer, String> codes = Map.of(409, "REVERSAL_CONFLICT", 400, "VALIDATION_FAILED", 422, "NOT_REVERSIBLE");
+        for (int status : List.of(409, 400, 422)) {
+            String orderId = id("o");
+            earn(order(orderId, id("m"), MID_MONTH, List.of(line("40.00")))).statusCode(201);
+            String refundId = id("r");
+            FakeLedger.ALWAYS.put(refundId, status);
+            String first = refund(orderId, Map.of("refundId", refundId, "amount", "10.00")).statusCode(201)
+                    .body("status", equalTo("REFUSED")).body("points", equalTo(10))
+                    .body("failure.status", equalTo(status))
+                    .body("failure.code", equalTo(codes.get(status)))
+                    .body("failure.detail", equalTo("fake ledger says " + status + " for " + refundId))
+                    .extract().asString();
+            // Never tried again, by the dispatcher or by a repeat, which answers the same refusal.
+            long sent = sentCount(refundId);
+            assertThat(sent).isBetween(1L, 2L); // 2 when the dispatcher's round raced the immediate attempt
+            Awaitility.await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                    assertThat(refund(orderId, Map.of("refundId", refundId, "amount", "10.00")).statusCode(200)
+                            .extract().asString()).isEqualTo(first));
+            assertThat(sentCount(refundId)).isEqualTo(sent);
+            read(orderId, refundId).statusCode(200).body("status", equalTo("REFUSED"))
+                    .body("failure.status", equalTo(status));
+            // Nothing was taken by the refused one: the whole order can still be refunded.
+            refund(orderId, Map.of("refundId", id("r"), "amount", "40.00")).statusCode(201)
+                    .body("points", equalTo(40)).body("status", equalTo("CONFIRMED"));
+        }
+    }
+
+    @Test
+    void aReversalOfACreditTheLedgerHasNotFoldedYetIsRetriedUntilItIs() {
         String orderId = id("o");
         earn(order(orderId, id("m"), MID_MONTH, List.of(line("40.00")))).statusCode(201);
         String refundId = id("r");
-        FakeLedger.CONFLICTS.add(refundId);
-        refund(orderId, Map.of("refundId", refundId, "amount", "10.00")).statusCode(201)
-                .body("status", equalTo("REFUSED"));
-        // Nothing was taken by the refused one: the whole order can still be refunded.
+        FakeLedger.answer(refundId, 404, 404);
+        refund(orderId, Map.of("refundId", refundId, "amount", "40.00")).statusCode(201)
+                .body("status", equalTo("PENDING")).body("$", not(hasKey("failure")));
+        Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                read(orderId, refundId).statusCode(200).body("status", equalTo("CONFIRMED")).body("taken", equalTo(40)));
+        assertThat(sentCount(refundId)).isGreaterThanOrEqualTo(3);
+    }
+
+    @Test
+    void aReversalIsGivenUpAfterTheLimitStillCountsAndARepeatTriesAgain() {
+        String orderId = id("o");
+        earn(order(orderId, id("m"), MID_MONTH, List.of(line("40.00")))).statusCode(201);
+        String refundId = id("r");
+        FakeLedger.ALWAYS.put(refundId, 503);
+        refund(orderId, Map.of("refundId", refundId, "amount", "30.00")).statusCode(201)
+                .body("status", equalTo("PENDING"));
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                read(orderId, refundId).statusCode(200).body("status", equalTo("FAILED"))
+                        .body("failure.status", equalTo(503)).body("failure.code", equalTo("RETRIES_EXHAUSTED"))
+                        .body("failure.detail", equalTo("not confirmed after " + FakeLedger.MAX_ATTEMPTS
+                                + " attempts; the last: 503: ledger is restarting")));
+        long sent = sentCount(refundId);
+        assertThat(sent).isBetween((long) FakeLedger.MAX_ATTEMPTS, FakeLedger.MAX_ATTEMPTS + 1L);
+        Awaitility.await().pollDelay(Duration.ofSeconds(3)).until(() -> true);
+        assertThat(sentCount(refundId)).as("no attempt after giving up").isEqualTo(sent);
+        // A failed reversal may have been taken (answers lost), so it still counts: 10 yuan are left.
         refund(orderId, Map.of("refundId", id("r"), "amount", "40.00")).statusCode(201)
-                .body("points", equalTo(40)).body("status", equalTo("CONFIRMED"));
+                .body("amount", equalTo(10.0f)).body("points", equalTo(10));
+
+        // The ledger is back: repeating the refund reopens it and tries at once.
+        FakeLedger.ALWAYS.remove(refundId);
+        refund(orderId, Map.of("refundId", refundId, "amount", "30.00")).statusCode(200)
+                .body("status", equalTo("CONFIRMED")).body("taken", equalTo(30)).body("$", not(hasKey("failure")));
+    }
+
+    @Test
+    void aRefundIsReadByItsOrderAndId() {
+        String orderId = id("o");
+        earn(order(orderId, id("m"), MID_MONTH, List.of(line("40.00")))).statusCode(201);
+        String refundId = id("r");
+        String created = refund(orderId, Map.of("refundId", refundId, "amount", "10.00")).statusCode(201)
+                .extract().asString();
+        assertThat(read(orderId, refundId).statusCode(200).extract().asString()).isEqualTo(created);
+        read(id("o"), refundId).statusCode(404).body("code", equalTo("NOT_FOUND"));
+        read(orderId, id("r")).statusCode(404).body("code", equalTo("NOT_FOUND"));
+    }
+
+    private static long sentCount(String refundId) {
+        return FakeLedger.RECEIVED.stream().filter(r -> refundId.equals(r.body().getString("refundId"))).count();
+    }
+
+    private static ValidatableResponse read(String orderId, String refundId) {
+        return given().get("/api/v1/earnings/" + orderId + "/refunds/" + refundId).then();
     }
 
     @Test

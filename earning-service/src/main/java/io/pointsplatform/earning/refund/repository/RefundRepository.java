@@ -24,7 +24,8 @@ public class RefundRepository {
     public record StoredRefund(Refund refund, String contentHash) {
     }
 
-    private static final String COLUMNS = "refund_id, order_id, member_id, amount_yuan, points, status, taken, debt";
+    private static final String COLUMNS = "refund_id, order_id, member_id, amount_yuan, points, status, taken, debt,"
+            + " failure_status, failure_code, failure_detail";
 
     public Uni<RefundableOrder> lockOrder(SqlConnection connection, String orderId) {
         return connection.preparedQuery("""
@@ -76,23 +77,49 @@ public class RefundRepository {
                 .execute(Tuple.of(refundId, taken, debt)).replaceWithVoid();
     }
 
-    public Uni<Void> refuse(SqlClient client, String refundId, String error) {
-        return client.preparedQuery("update refund set status = 'REFUSED', last_error = $2"
-                        + " where refund_id = $1 and status = 'PENDING'")
-                .execute(Tuple.of(refundId, error)).replaceWithVoid();
+    /** The ledger will never take this reversal: what it answered is kept as the refund's failure. */
+    public Uni<Void> refuse(SqlClient client, String refundId, Refund.Failure failure) {
+        return client.preparedQuery("update refund set status = 'REFUSED', last_error = null, failure_status = $2,"
+                        + " failure_code = $3, failure_detail = $4 where refund_id = $1 and status = 'PENDING'")
+                .execute(Tuple.of(refundId, failure.status(), failure.code(), failure.detail())).replaceWithVoid();
     }
 
-    /** Another attempt later: backoff doubles from one second up to {@code maxBackoffSeconds}. */
-    public Uni<Void> retryLater(SqlClient client, String refundId, String error, int maxBackoffSeconds) {
-        return client.preparedQuery("update refund set attempts = attempts + 1, last_error = $2,"
-                        + " next_attempt_at = now() + make_interval(secs => least($3, power(2, least(attempts, 20))))"
-                        + " where refund_id = $1 and status = 'PENDING'")
-                .execute(Tuple.of(refundId, error, maxBackoffSeconds)).replaceWithVoid();
+    /**
+     * Another attempt later: backoff doubles from one second up to {@code maxBackoffSeconds}. The
+     * attempt that makes {@code maxAttempts} gives up instead: the refund is FAILED, with
+     * {@code lastStatus} (null when the ledger did not answer) and {@code error} as its failure.
+     * Returns the refund's status after the update (null if it was no longer pending).
+     */
+    public Uni<String> retryLater(SqlClient client, String refundId, String error, Integer lastStatus,
+                                  int maxBackoffSeconds, int maxAttempts) {
+        return client.preparedQuery("""
+                        update refund set attempts = attempts + 1, last_error = $2,
+                            status = case when attempts + 1 >= $5 then 'FAILED' else status end,
+                            failure_status = case when attempts + 1 >= $5 then $3::int end,
+                            failure_code = case when attempts + 1 >= $5 then 'RETRIES_EXHAUSTED' end,
+                            failure_detail = case when attempts + 1 >= $5
+                                then 'not confirmed after ' || (attempts + 1) || ' attempts; the last: ' || $2 end,
+                            next_attempt_at = now() + make_interval(secs => least($4, power(2, least(attempts, 20))))
+                        where refund_id = $1 and status = 'PENDING'
+                        returning status""")
+                .execute(Tuple.from(new Object[] {refundId, error, lastStatus, maxBackoffSeconds, maxAttempts}))
+                .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString("status"));
+    }
+
+    /** A FAILED refund repeated by its client: pending again, with a fresh count of attempts, due now. */
+    public Uni<Void> reopen(SqlConnection connection, String refundId) {
+        return connection.preparedQuery("update refund set status = 'PENDING', attempts = 0, next_attempt_at = now(),"
+                        + " failure_status = null, failure_code = null, failure_detail = null"
+                        + " where refund_id = $1 and status = 'FAILED'")
+                .execute(Tuple.of(refundId)).replaceWithVoid();
     }
 
     private static Refund refund(Row row, boolean created) {
+        String failureCode = row.getString("failure_code");
+        Refund.Failure failure = failureCode == null ? null
+                : new Refund.Failure(row.getInteger("failure_status"), failureCode, row.getString("failure_detail"));
         return new Refund(row.getString("refund_id"), row.getString("order_id"), row.getString("member_id"),
                 row.getBigDecimal("amount_yuan"), row.getLong("points"), row.getString("status"), row.getLong("taken"),
-                row.getLong("debt"), created);
+                row.getLong("debt"), failure, created);
     }
 }

@@ -58,18 +58,29 @@ public class RefundService {
                                 throw ApiException.conflict("REFUND_CONFLICT", "refund '" + request.refundId()
                                         + "' was already recorded with other content");
                             }
+                            if (Refund.FAILED.equals(existing.refund().status())) {
+                                return refunds.reopen(c, request.refundId()).replaceWith(existing.refund().reopened());
+                            }
                             return Uni.createFrom().item(existing.refund());
                         }
                         Refund refund = decide(orderId, request, order);
                         return refunds.insert(c, refund, hash).replaceWith(refund);
                     });
                 }))
-                .call(refund -> "PENDING".equals(refund.status()) ? dispatcher.dispatch(refund)
+                .call(refund -> Refund.PENDING.equals(refund.status()) ? dispatcher.dispatch(refund)
                         : Uni.createFrom().voidItem())
-                .chain(refund -> refunds.find(pool, refund.refundId()).map(stored -> new Refund(
-                        stored.refund().refundId(), stored.refund().orderId(), stored.refund().memberId(),
-                        stored.refund().amount(), stored.refund().points(), stored.refund().status(),
-                        stored.refund().taken(), stored.refund().debt(), refund.created())));
+                .chain(refund -> refunds.find(pool, refund.refundId())
+                        .map(stored -> stored.refund().created(refund.created())));
+    }
+
+    /** The refund of that order, as stored; 404 for another order's refund id too. */
+    public Uni<Refund> get(String orderId, String refundId) {
+        return refunds.find(pool, refundId).map(stored -> {
+            if (stored == null || !stored.refund().orderId().equals(orderId)) {
+                throw ApiException.notFound("Refund", refundId);
+            }
+            return stored.refund();
+        });
     }
 
     private Refund decide(String orderId, RefundRequest request, RefundableOrder order) {
@@ -88,7 +99,7 @@ public class RefundService {
         }
         points = Math.min(points, order.points() - order.takenPoints());
         return new Refund(request.refundId(), orderId, order.memberId(), now, Math.max(points, 0),
-                points > 0 ? "PENDING" : "CONFIRMED", null, null, true);
+                points > 0 ? Refund.PENDING : Refund.CONFIRMED, null, null, null, true);
     }
 
     /** The eligible amount the request refunds: the amount given, or the refunded lines priced as ordered. */
