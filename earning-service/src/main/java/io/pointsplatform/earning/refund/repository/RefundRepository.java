@@ -9,7 +9,9 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Refunds and their pending reversals at the ledger. */
 @ApplicationScoped
@@ -27,21 +29,53 @@ public class RefundRepository {
     private static final String COLUMNS = "refund_id, order_id, member_id, amount_yuan, points, status, taken, debt,"
             + " failure_status, failure_code, failure_detail";
 
+    /**
+     * Locks the order's earning against concurrent refunds, then reads what was refunded of it. The
+     * sums are a statement of their own, run once the lock is granted: a subquery of the locking
+     * statement would read the snapshot taken before it waited, without the refund it waited for.
+     */
     public Uni<RefundableOrder> lockOrder(SqlConnection connection, String orderId) {
-        return connection.preparedQuery("""
-                        select member_id, points, eligible_yuan, proportional, lines, bonuses,
-                               (select coalesce(sum(amount_yuan), 0) from refund where order_id = $1 and status <> 'REFUSED') as refunded,
-                               (select coalesce(sum(points), 0) from refund where order_id = $1 and status <> 'REFUSED') as taken
-                        from earning where order_id = $1 for update""")
-                .execute(Tuple.of(orderId)).map(rows -> {
+        return connection.preparedQuery("select member_id, points, eligible_yuan, proportional, lines, bonuses"
+                        + " from earning where order_id = $1 for update")
+                .execute(Tuple.of(orderId)).chain(rows -> {
                     if (rows.size() == 0) {
-                        return null;
+                        return Uni.createFrom().nullItem();
                     }
                     Row r = rows.iterator().next();
-                    return new RefundableOrder(r.getString("member_id"), r.getLong("points"),
-                            r.getBigDecimal("eligible_yuan"), r.getLong("proportional"), r.getString("lines"),
-                            r.getString("bonuses"), r.getBigDecimal("refunded"), r.getLong("taken"));
+                    return connection.preparedQuery("select coalesce(sum(amount_yuan), 0) as refunded,"
+                                    + " coalesce(sum(points), 0) as taken from refund"
+                                    + " where order_id = $1 and status <> 'REFUSED'")
+                            .execute(Tuple.of(orderId)).map(sums -> {
+                                Row sum = sums.iterator().next();
+                                return new RefundableOrder(r.getString("member_id"), r.getLong("points"),
+                                        r.getBigDecimal("eligible_yuan"), r.getLong("proportional"),
+                                        r.getString("lines"), r.getString("bonuses"), sum.getBigDecimal("refunded"),
+                                        sum.getLong("taken"));
+                            });
                 });
+    }
+
+    /** Quantities refunded so far of each line of the order (by index), by refunds not refused; call under the lock. */
+    public Uni<Map<Integer, Long>> refundedQuantities(SqlConnection connection, String orderId) {
+        return connection.preparedQuery("select l.line_index, sum(l.quantity) as quantity from refund_line l"
+                        + " join refund r on r.refund_id = l.refund_id"
+                        + " where r.order_id = $1 and r.status <> 'REFUSED' group by l.line_index")
+                .execute(Tuple.of(orderId)).map(rows -> {
+                    Map<Integer, Long> refunded = new HashMap<>();
+                    rows.forEach(row -> refunded.put(row.getInteger("line_index"), row.getLong("quantity")));
+                    return refunded;
+                });
+    }
+
+    /** The quantities a refund takes back of each order line (by index); after the refund's row. */
+    public Uni<Void> insertLines(SqlConnection connection, String refundId, Map<Integer, Long> quantities) {
+        if (quantities.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<Tuple> rows = new ArrayList<>();
+        quantities.forEach((index, quantity) -> rows.add(Tuple.of(refundId, index, quantity)));
+        return connection.preparedQuery("insert into refund_line (refund_id, line_index, quantity) values ($1, $2, $3)")
+                .executeBatch(rows).replaceWithVoid();
     }
 
     /** The refund with that id and the hash of its content, or null. */
