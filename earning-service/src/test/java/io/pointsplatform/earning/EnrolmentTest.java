@@ -17,8 +17,10 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -79,6 +81,39 @@ class EnrolmentTest {
         assertThat(referrerCredits).extracting(c -> c.origin().kind())
                 .containsExactlyInAnyOrder(OriginKind.SIGNUP, OriginKind.REFERRAL);
         assertThat(TopicReader.awaitKey(Topics.POINTS_LEDGER, friend, 2)).hasSize(2);
+    }
+
+    @Test
+    void membersWhoseIdsExtendAnothersGetEveryCredit() {
+        // With lot ids joined by "-", a's referrer credit was a-referrer's own referral credit: one was dropped.
+        String x = "m-" + UUID.randomUUID();
+        String y = "m-" + UUID.randomUUID();
+        String a = "m-" + UUID.randomUUID();
+        String aReferrer = a + "-referrer";
+        for (String member : List.of(x, y)) {
+            given().contentType(ContentType.JSON).body(Map.of("memberId", member)).post("/api/v1/members")
+                    .then().statusCode(201);
+        }
+        given().contentType(ContentType.JSON).body(Map.of("memberId", a, "referredBy", x)).post("/api/v1/members")
+                .then().statusCode(201);
+        given().contentType(ContentType.JSON).body(Map.of("memberId", aReferrer, "referredBy", y))
+                .post("/api/v1/members").then().statusCode(201);
+
+        Set<String> members = Set.of(a, aReferrer, x, y);
+        TopicReader.await(Topics.POINTS_LEDGER, r -> members.contains(r.key()) && r.value().contains("\"REFERRAL\""), 4,
+                Duration.ofSeconds(30));
+        List<CloudEvent> credits = TopicReader.all(Topics.POINTS_LEDGER, r -> members.contains(r.key())).stream()
+                .map(r -> codec.read(r.value())).toList();
+        assertThat(credits).extracting(e -> e.subject() + " " + ((PointsEarned) e.data()).lotId() + " " + e.id())
+                .containsExactlyInAnyOrder(
+                        x + " signup/" + x + " points.earned:signup/" + x,
+                        y + " signup/" + y + " points.earned:signup/" + y,
+                        a + " signup/" + a + " points.earned:signup/" + a,
+                        a + " referral/" + a + " points.earned:referral/" + a,
+                        x + " referral/" + a + "/referrer points.earned:referral/" + a + "/referrer",
+                        aReferrer + " signup/" + aReferrer + " points.earned:signup/" + aReferrer,
+                        aReferrer + " referral/" + aReferrer + " points.earned:referral/" + aReferrer,
+                        y + " referral/" + aReferrer + "/referrer points.earned:referral/" + aReferrer + "/referrer");
     }
 
     @Test

@@ -7,8 +7,10 @@ public final class Identifiers {
     public static final String ID_PATTERN = "[A-Za-z0-9._:-]{1,64}";
 
     /**
-     * Lot ids are made from those ids with a prefix ({@code order-<orderId>}) or two of them joined
-     * by "/", which no id contains ({@code grant-<grantId>/<memberId>}): up to 160 characters.
+     * Lot ids are made from those ids with a prefix ({@code order-<orderId>}) or from parts joined
+     * by "/", which no id contains ({@code grant-<grantId>/<memberId>},
+     * {@code referral/<memberId>/referrer}, {@code checkin/<memberId>/<date>}), so that two credits
+     * can never be named alike: up to 160 characters.
      */
     public static final String LOT_ID_PATTERN = "[A-Za-z0-9._:/-]{1,160}";
 

@@ -17,6 +17,8 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -35,6 +37,9 @@ class ActivityTest {
     @Inject
     ActivityService activities;
 
+    @Inject
+    Pool pool;
+
     private final EventCodec codec = new EventCodec();
 
     @Test
@@ -42,7 +47,7 @@ class ActivityTest {
         String member = enrol(null);
         LocalDate today = LocalDate.now(ZONE);
         activity(member, "CHECKIN", null).statusCode(201).body("points", equalTo(5))
-                .body("lotId", equalTo("checkin-" + member + "-" + today));
+                .body("lotId", equalTo("checkin/" + member + "/" + today));
         activity(member, "CHECKIN", today.toString()).statusCode(200);
         activity(member, "CHECKIN", today.minusDays(1).toString()).statusCode(201);
         activity(member, "CHECKIN", today.plusDays(1).toString()).statusCode(400).body("code", equalTo("VALIDATION_FAILED"));
@@ -50,7 +55,7 @@ class ActivityTest {
         activity(id("ghost"), "CHECKIN", null).statusCode(404);
 
         PointsEarned credit = (PointsEarned) codec.read(TopicReader.await(Topics.POINTS_LEDGER,
-                r -> member.equals(r.key()) && r.value().contains("checkin-"), 2, Duration.ofSeconds(30)).get(0).value()).data();
+                r -> member.equals(r.key()) && r.value().contains("checkin/"), 2, Duration.ofSeconds(30)).get(0).value()).data();
         assertThat(credit.origin().kind()).isEqualTo(OriginKind.CHECKIN);
     }
 
@@ -62,17 +67,17 @@ class ActivityTest {
         String notToday = enrol(today.plusDays(2).withYear(1992).toString());
 
         activity(byCall, "BIRTHDAY", null).statusCode(201).body("points", equalTo(500))
-                .body("lotId", equalTo("birthday-" + byCall + "-" + today.getYear()));
+                .body("lotId", equalTo("birthday/" + byCall + "/" + today.getYear()));
         activity(byCall, "BIRTHDAY", null).statusCode(200);
         activity(notToday, "BIRTHDAY", null).statusCode(422).body("code", equalTo("NOT_ELIGIBLE"));
 
         int credited = activities.awardBirthdays(today).await().atMost(Duration.ofSeconds(30));
         assertThat(credited).isGreaterThanOrEqualTo(1);
         assertThat(activities.awardBirthdays(today).await().atMost(Duration.ofSeconds(30))).isZero();
-        TopicReader.await(Topics.POINTS_LEDGER, r -> byJob.equals(r.key()) && r.value().contains("birthday-"), 1,
+        TopicReader.await(Topics.POINTS_LEDGER, r -> byJob.equals(r.key()) && r.value().contains("birthday/"), 1,
                 Duration.ofSeconds(30));
         // The call already credited this year's birthday: the job did not credit it again.
-        assertThat(TopicReader.await(Topics.POINTS_LEDGER, r -> byCall.equals(r.key()) && r.value().contains("birthday-"),
+        assertThat(TopicReader.await(Topics.POINTS_LEDGER, r -> byCall.equals(r.key()) && r.value().contains("birthday/"),
                 1, Duration.ofSeconds(30))).hasSize(1);
     }
 
@@ -81,8 +86,24 @@ class ActivityTest {
         String leap = enrol("2000-02-29");
         int credited = activities.awardBirthdays(LocalDate.of(2027, 2, 28)).await().atMost(Duration.ofSeconds(30));
         assertThat(credited).isGreaterThanOrEqualTo(1);
-        TopicReader.await(Topics.POINTS_LEDGER, r -> leap.equals(r.key()) && r.value().contains("birthday-" + leap + "-2027"),
+        TopicReader.await(Topics.POINTS_LEDGER, r -> leap.equals(r.key()) && r.value().contains("birthday/" + leap + "/2027"),
                 1, Duration.ofSeconds(30));
+    }
+
+    @Test
+    void aDayCreditedUnderTheFormerLotIdIsNotCreditedAgain() {
+        String member = enrol(null);
+        LocalDate today = LocalDate.now(ZONE);
+        String former = "checkin-" + member + "-" + today;
+        pool.preparedQuery("insert into activity (lot_id, member_id, kind, points, day) values ($1, $2, 'CHECKIN', 5, $3)")
+                .execute(Tuple.of(former, member, today)).await().atMost(Duration.ofSeconds(10));
+        activity(member, "CHECKIN", null).statusCode(200).body("lotId", equalTo(former));
+        activity(member, "CHECKIN", today.minusDays(1).toString()).statusCode(201)
+                .body("lotId", equalTo("checkin/" + member + "/" + today.minusDays(1)));
+        TopicReader.await(Topics.POINTS_LEDGER, r -> member.equals(r.key()) && r.value().contains("checkin/"), 1,
+                Duration.ofSeconds(30));
+        assertThat(TopicReader.all(Topics.POINTS_LEDGER, r -> member.equals(r.key()) && r.value().contains("checkin")))
+                .hasSize(1);
     }
 
     private static String enrol(String birthday) {

@@ -5,9 +5,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import java.util.Map;
 import java.util.Queue;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -16,16 +16,29 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A small HTTP server standing in for ledger-service's reversal endpoint, so earning's tests see
  * exactly what earning sends. It takes back everything asked, can fail the next requests with 503,
- * and answers 409 REVERSAL_CONFLICT for refund ids it is told to.
+ * and answers the statuses it is told to for a refund id: some times first ({@link #answer}), or
+ * every time ({@link #ALWAYS}), with a problem document like the ledger's (503 with plain text, as
+ * a proxy would).
  */
 public class FakeLedger implements QuarkusTestResourceLifecycleManager {
 
     public record Received(String memberId, JsonObject body) {
     }
 
+    /** points.refunds.max-attempts in these tests, with a backoff of at most a second. */
+    public static final int MAX_ATTEMPTS = 4;
+
     public static final Queue<Received> RECEIVED = new ConcurrentLinkedQueue<>();
     public static final AtomicInteger FAIL_NEXT = new AtomicInteger();
-    public static final Set<String> CONFLICTS = ConcurrentHashMap.newKeySet();
+    public static final Map<String, Integer> ALWAYS = new ConcurrentHashMap<>();
+    private static final Map<String, Queue<Integer>> NEXT = new ConcurrentHashMap<>();
+    private static final Map<Integer, String> CODES = Map.of(400, "VALIDATION_FAILED", 404, "NOT_FOUND",
+            409, "REVERSAL_CONFLICT", 422, "NOT_REVERSIBLE");
+
+    /** The next requests for this refund id are answered with these statuses, in order; then as usual. */
+    public static void answer(String refundId, Integer... statuses) {
+        NEXT.computeIfAbsent(refundId, id -> new ConcurrentLinkedQueue<>()).addAll(List.of(statuses));
+    }
 
     private Vertx vertx;
 
@@ -45,9 +58,19 @@ public class FakeLedger implements QuarkusTestResourceLifecycleManager {
                 request.response().setStatusCode(503).end();
                 return;
             }
-            if (CONFLICTS.contains(body.getString("refundId"))) {
-                request.response().setStatusCode(409).putHeader("content-type", "application/problem+json")
-                        .end(new JsonObject().put("status", 409).put("code", "REVERSAL_CONFLICT").encode());
+            String refundId = body.getString("refundId");
+            Queue<Integer> next = NEXT.get(refundId);
+            Integer status = next != null && !next.isEmpty() ? next.poll() : ALWAYS.get(refundId);
+            if (status != null && status == 503) {
+                request.response().setStatusCode(503).putHeader("content-type", "text/plain")
+                        .end("ledger is restarting");
+                return;
+            }
+            if (status != null) {
+                request.response().setStatusCode(status).putHeader("content-type", "application/problem+json")
+                        .end(new JsonObject().put("type", "urn:points:problem:test").put("status", status)
+                                .put("code", CODES.get(status)).put("detail", "fake ledger says " + status + " for "
+                                        + refundId).encode());
                 return;
             }
             long points = body.getLong("points");
@@ -63,7 +86,8 @@ public class FakeLedger implements QuarkusTestResourceLifecycleManager {
             throw new IllegalStateException("fake ledger did not start", e);
         }
         return Map.of("quarkus.rest-client.ledger.url", "http://localhost:" + server.actualPort(),
-                "points.refunds.dispatch-every", "1s");
+                "points.refunds.dispatch-every", "1s", "points.refunds.max-backoff-seconds", "1",
+                "points.refunds.max-attempts", String.valueOf(MAX_ATTEMPTS));
     }
 
     @Override

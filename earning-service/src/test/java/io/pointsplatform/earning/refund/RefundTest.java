@@ -8,6 +8,8 @@ import static io.pointsplatform.earning.Orders.order;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.not;
 
 import io.pointsplatform.testing.PlatformTestResource;
 import io.quarkus.test.common.ResourceArg;
@@ -17,8 +19,13 @@ import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
@@ -56,15 +63,110 @@ class RefundTest {
     }
 
     @Test
-    void refundedLinesArePricedAsOrderedAndPromotionalOnesTakeNothing() {
+    void linesArePricedAsOrderedPromotionalOnesAtZeroAndEachIsRefundedAtMostAsOftenAsBought() {
         String orderId = id("o");
-        earn(order(orderId, id("m"), MID_MONTH, List.of(line("a", "x", 2, "30.33", false),
-                line("b", "x", 1, "50.00", true)))).statusCode(201).body("points", equalTo(60));
-        refund(orderId, Map.of("refundId", id("r"), "lines", List.of(Map.of("sku", "a", "quantity", 1),
-                Map.of("sku", "b", "quantity", 1)))).statusCode(201).body("amount", equalTo(30.33f))
-                .body("points", equalTo(30));
-        refund(orderId, Map.of("refundId", id("r"), "lines", List.of(Map.of("sku", "a", "quantity", 3))))
-                .statusCode(400).body("code", equalTo("VALIDATION_FAILED"));
+        earn(order(orderId, id("m"), MID_MONTH, List.of(line("a", "x", 2, "30.00", false),
+                line("b", "x", 1, "50.00", true), line("c", "x", 1, "20.00", false)))).statusCode(201)
+                .body("points", equalTo(80));
+        String first = id("r");
+        Map<String, Object> twoOfA = Map.of("refundId", first, "lines", List.of(Map.of("sku", "a", "quantity", 2)));
+        String body = refund(orderId, twoOfA).statusCode(201).body("amount", equalTo(60.0f))
+                .body("points", equalTo(60)).extract().asString();
+        refundLines(orderId, "a", 2)
+                .statusCode(422).contentType("application/problem+json").body("code", equalTo("REFUND_EXCEEDS_LINE"))
+                .body("errors[0].field", equalTo("lines[0]"))
+                .body("detail", equalTo("lines[0]: order '" + orderId + "' has 2 of SKU 'a', of which 0 are left to"
+                        + " refund, fewer than the 2 asked"));
+        refusedAsExceeding(orderId, "a", 1);
+        // A repeat of the first is still the first.
+        assertThat(refund(orderId, twoOfA).statusCode(200).extract().asString()).isEqualTo(body);
+
+        refundLines(orderId, "z", 1).statusCode(422).contentType("application/problem+json")
+                .body("code", equalTo("UNKNOWN_SKU")).body("errors[0].field", equalTo("lines[0]"));
+        // Lines of one refund add up; a refusal records nothing, so c can still be refunded after it;
+        // promotional b counts 0.
+        refundLines(orderId, "c", 1, "c", 1).statusCode(422).body("errors[0].field", equalTo("lines[1]"));
+        takesBack(refundLines(orderId, "b", 1, "c", 1), 20.0f, 20);
+        refusedAsExceeding(orderId, "b", 1);
+    }
+
+    @Test
+    void aSkuOnSeveralLinesIsTakenLineByLineAtEachLinesPrice() {
+        String orderId = id("o");
+        earn(order(orderId, id("m"), MID_MONTH, List.of(line("a", "x", 1, "10.00", false),
+                line("a", "x", 2, "30.00", false)))).statusCode(201).body("points", equalTo(70));
+        takesBack(refundLines(orderId, "a", 2), 40.0f, 40);
+        refundLines(orderId, "a", 2)
+                .statusCode(422).body("detail", equalTo("lines[0]: order '" + orderId + "' has 3 of SKU 'a', of"
+                        + " which 1 are left to refund, fewer than the 2 asked"));
+        takesBack(refundLines(orderId, "a", 1), 30.0f, 30);
+    }
+
+    @Test
+    void linesOfARefusedRefundCanBeRefundedAgain() {
+        String orderId = id("o");
+        earn(order(orderId, id("m"), MID_MONTH, List.of(line("a", "x", 1, "40.00", false)))).statusCode(201);
+        String refused = id("r");
+        FakeLedger.ALWAYS.put(refused, 409);
+        refund(orderId, Map.of("refundId", refused, "lines", List.of(Map.of("sku", "a", "quantity", 1))))
+                .statusCode(201).body("status", equalTo("REFUSED"));
+        refundLines(orderId, "a", 1)
+                .statusCode(201).body("status", equalTo("CONFIRMED")).body("points", equalTo(40));
+    }
+
+    @Test
+    void refundsByAmountAndByLinesShareTheEligibleAmountButOnlyLinesUseUpLines() {
+        String orderId = id("o");
+        earn(order(orderId, id("m"), MID_MONTH, List.of(line("a", "x", 2, "40.00", false)))).statusCode(201)
+                .body("points", equalTo(80));
+        refund(orderId, Map.of("refundId", id("r"), "amount", "30.00")).statusCode(201).body("points", equalTo(30));
+        // Both items come back: 80 yuan asked, 50 left of the order, so 50 (and the order is done).
+        refundLines(orderId, "a", 2)
+                .statusCode(201).body("amount", equalTo(50.0f)).body("points", equalTo(50));
+        refusedAsExceeding(orderId, "a", 1);
+        refund(orderId, Map.of("refundId", id("r"), "amount", "10.00")).statusCode(201)
+                .body("amount", equalTo(0.0f)).body("points", equalTo(0));
+    }
+
+    @Test
+    void concurrentRefundsOfOneOrderNeverTakeTheSameLinesOrPointsTwice() throws Exception {
+        String orderId = id("o");
+        earn(order(orderId, id("m"), MID_MONTH, List.of(line("a", "x", 2, "20.00", false)))).statusCode(201)
+                .body("points", equalTo(40));
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Integer>> byLines = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                Map<String, Object> body = Map.of("refundId", id("r"),
+                        "lines", List.of(Map.of("sku", "a", "quantity", 2)));
+                byLines.add(pool.submit(() -> refund(orderId, body).extract().statusCode()));
+            }
+            List<Integer> statuses = new ArrayList<>();
+            for (Future<Integer> status : byLines) {
+                statuses.add(status.get(60, TimeUnit.SECONDS));
+            }
+            assertThat(statuses).containsOnly(201, 422).filteredOn(s -> s == 201).hasSize(1);
+        } finally {
+            pool.shutdownNow();
+        }
+
+        String other = id("o");
+        earn(order(other, id("m"), MID_MONTH, List.of(line("40.00")))).statusCode(201).body("points", equalTo(40));
+        ExecutorService amounts = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Integer>> points = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                Map<String, Object> body = Map.of("refundId", id("r"), "amount", "25.00");
+                points.add(amounts.submit(() -> refund(other, body).statusCode(201).extract().path("points")));
+            }
+            int total = 0;
+            for (Future<Integer> taken : points) {
+                total += taken.get(60, TimeUnit.SECONDS);
+            }
+            assertThat(total).isEqualTo(40);
+        } finally {
+            amounts.shutdownNow();
+        }
     }
 
     @Test
@@ -84,16 +186,110 @@ class RefundTest {
     }
 
     @Test
-    void aReversalTheLedgerRefusesIsRecordedAsRefused() {
+    void aReversalTheLedgerRefusesIsRefusedAtOnceWithTheLedgersProblem() {
+        Map<Integer, String> codes = Map.of(409, "REVERSAL_CONFLICT", 400, "VALIDATION_FAILED", 422, "NOT_REVERSIBLE");
+        for (int status : List.of(409, 400, 422)) {
+            String orderId = id("o");
+            earn(order(orderId, id("m"), MID_MONTH, List.of(line("40.00")))).statusCode(201);
+            String refundId = id("r");
+            FakeLedger.ALWAYS.put(refundId, status);
+            String first = refund(orderId, Map.of("refundId", refundId, "amount", "10.00")).statusCode(201)
+                    .body("status", equalTo("REFUSED")).body("points", equalTo(10))
+                    .body("failure.status", equalTo(status))
+                    .body("failure.code", equalTo(codes.get(status)))
+                    .body("failure.detail", equalTo("fake ledger says " + status + " for " + refundId))
+                    .extract().asString();
+            // Never tried again, by the dispatcher or by a repeat, which answers the same refusal.
+            long sent = sentCount(refundId);
+            assertThat(sent).isBetween(1L, 2L); // 2 when the dispatcher's round raced the immediate attempt
+            Awaitility.await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                    assertThat(refund(orderId, Map.of("refundId", refundId, "amount", "10.00")).statusCode(200)
+                            .extract().asString()).isEqualTo(first));
+            assertThat(sentCount(refundId)).isEqualTo(sent);
+            read(orderId, refundId).statusCode(200).body("status", equalTo("REFUSED"))
+                    .body("failure.status", equalTo(status));
+            // Nothing was taken by the refused one: the whole order can still be refunded.
+            refund(orderId, Map.of("refundId", id("r"), "amount", "40.00")).statusCode(201)
+                    .body("points", equalTo(40)).body("status", equalTo("CONFIRMED"));
+        }
+    }
+
+    @Test
+    void aReversalOfACreditTheLedgerHasNotFoldedYetIsRetriedUntilItIs() {
         String orderId = id("o");
         earn(order(orderId, id("m"), MID_MONTH, List.of(line("40.00")))).statusCode(201);
         String refundId = id("r");
-        FakeLedger.CONFLICTS.add(refundId);
-        refund(orderId, Map.of("refundId", refundId, "amount", "10.00")).statusCode(201)
-                .body("status", equalTo("REFUSED"));
-        // Nothing was taken by the refused one: the whole order can still be refunded.
+        FakeLedger.answer(refundId, 404, 404);
+        refund(orderId, Map.of("refundId", refundId, "amount", "40.00")).statusCode(201)
+                .body("status", equalTo("PENDING")).body("$", not(hasKey("failure")));
+        Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                read(orderId, refundId).statusCode(200).body("status", equalTo("CONFIRMED")).body("taken", equalTo(40)));
+        assertThat(sentCount(refundId)).isGreaterThanOrEqualTo(3);
+    }
+
+    @Test
+    void aReversalIsGivenUpAfterTheLimitStillCountsAndARepeatTriesAgain() {
+        String orderId = id("o");
+        earn(order(orderId, id("m"), MID_MONTH, List.of(line("40.00")))).statusCode(201);
+        String refundId = id("r");
+        FakeLedger.ALWAYS.put(refundId, 503);
+        refund(orderId, Map.of("refundId", refundId, "amount", "30.00")).statusCode(201)
+                .body("status", equalTo("PENDING"));
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                read(orderId, refundId).statusCode(200).body("status", equalTo("FAILED"))
+                        .body("failure.status", equalTo(503)).body("failure.code", equalTo("RETRIES_EXHAUSTED"))
+                        .body("failure.detail", equalTo("not confirmed after " + FakeLedger.MAX_ATTEMPTS
+                                + " attempts; the last: 503: ledger is restarting")));
+        long sent = sentCount(refundId);
+        assertThat(sent).isBetween((long) FakeLedger.MAX_ATTEMPTS, FakeLedger.MAX_ATTEMPTS + 1L);
+        Awaitility.await().pollDelay(Duration.ofSeconds(3)).until(() -> true);
+        assertThat(sentCount(refundId)).as("no attempt after giving up").isEqualTo(sent);
+        // A failed reversal may have been taken (answers lost), so it still counts: 10 yuan are left.
         refund(orderId, Map.of("refundId", id("r"), "amount", "40.00")).statusCode(201)
-                .body("points", equalTo(40)).body("status", equalTo("CONFIRMED"));
+                .body("amount", equalTo(10.0f)).body("points", equalTo(10));
+
+        // The ledger is back: repeating the refund reopens it and tries at once.
+        FakeLedger.ALWAYS.remove(refundId);
+        refund(orderId, Map.of("refundId", refundId, "amount", "30.00")).statusCode(200)
+                .body("status", equalTo("CONFIRMED")).body("taken", equalTo(30)).body("$", not(hasKey("failure")));
+    }
+
+    @Test
+    void aRefundIsReadByItsOrderAndId() {
+        String orderId = id("o");
+        earn(order(orderId, id("m"), MID_MONTH, List.of(line("40.00")))).statusCode(201);
+        String refundId = id("r");
+        String created = refund(orderId, Map.of("refundId", refundId, "amount", "10.00")).statusCode(201)
+                .extract().asString();
+        assertThat(read(orderId, refundId).statusCode(200).extract().asString()).isEqualTo(created);
+        read(id("o"), refundId).statusCode(404).body("code", equalTo("NOT_FOUND"));
+        read(orderId, id("r")).statusCode(404).body("code", equalTo("NOT_FOUND"));
+    }
+
+    /** A new refund of these lines: a SKU, its quantity, the next SKU, its quantity… */
+    private static ValidatableResponse refundLines(String orderId, Object... skusAndQuantities) {
+        List<Map<String, Object>> lines = new ArrayList<>();
+        for (int i = 0; i < skusAndQuantities.length; i += 2) {
+            lines.add(Map.of("sku", skusAndQuantities[i], "quantity", skusAndQuantities[i + 1]));
+        }
+        return refund(orderId, Map.of("refundId", id("r"), "lines", lines));
+    }
+
+    private static void takesBack(ValidatableResponse refund, float amount, int points) {
+        refund.statusCode(201).body("amount", equalTo(amount)).body("points", equalTo(points));
+    }
+
+    private static void refusedAsExceeding(String orderId, String sku, int quantity) {
+        refundLines(orderId, sku, quantity).statusCode(422).contentType("application/problem+json")
+                .body("code", equalTo("REFUND_EXCEEDS_LINE")).body("errors[0].field", equalTo("lines[0]"));
+    }
+
+    private static long sentCount(String refundId) {
+        return FakeLedger.RECEIVED.stream().filter(r -> refundId.equals(r.body().getString("refundId"))).count();
+    }
+
+    private static ValidatableResponse read(String orderId, String refundId) {
+        return given().get("/api/v1/earnings/" + orderId + "/refunds/" + refundId).then();
     }
 
     @Test

@@ -41,12 +41,20 @@ public class ActivityRepository {
                 });
     }
 
-    /** Records the activity's lot; false if it was recorded before. */
-    public Uni<Boolean> insert(SqlConnection connection, String lotId, String memberId, String kind, long points,
-                               LocalDate day) {
+    /**
+     * Records the activity's lot. Null if this call recorded it; else the lot id the member's
+     * activity of that kind and day was recorded with before (maybe in the former form).
+     */
+    public Uni<String> insert(SqlConnection connection, String lotId, String memberId, String kind, long points,
+                              LocalDate day) {
         return connection.preparedQuery("insert into activity (lot_id, member_id, kind, points, day)"
-                        + " values ($1, $2, $3, $4, $5) on conflict (lot_id) do nothing")
-                .execute(Tuple.of(lotId, memberId, kind, points, day)).map(rows -> rows.rowCount() == 1);
+                        + " values ($1, $2, $3, $4, $5) on conflict do nothing")
+                .execute(Tuple.of(lotId, memberId, kind, points, day))
+                .chain(rows -> rows.rowCount() == 1 ? Uni.createFrom().<String>nullItem()
+                        : connection.preparedQuery("select lot_id from activity where member_id = $1 and kind = $2"
+                                        + " and day = $3")
+                                .execute(Tuple.of(memberId, kind, day))
+                                .map(found -> found.iterator().next().getString("lot_id")));
     }
 
     private static MemberFacts facts(Row row) {

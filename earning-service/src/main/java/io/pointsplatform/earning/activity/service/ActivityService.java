@@ -30,9 +30,11 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Activity credits. Each is once per period, and the period is in the lot id (check-in
- * {@code checkin-<member>-<date>}, birthday {@code birthday-<member>-<year>}, another kind
- * {@code <kind>-<member>-<date>}), so a repeat, or the daily job and a call on the same day,
- * cannot credit twice: the activity row and the outbox credit are one transaction.
+ * {@code checkin/<member>/<date>}, birthday {@code birthday/<member>/<year>}, another kind
+ * {@code <kind>/<member>/<date>}), so a repeat, or the daily job and a call on the same day,
+ * cannot credit twice: the activity row (one per member, kind and day) and the outbox credit are
+ * one transaction. The parts are joined by "/", which no id contains, so no member and day of one
+ * kind can make the lot id of another credit (see {@link io.pointsplatform.kit.Identifiers}).
  */
 @ApplicationScoped
 public class ActivityService {
@@ -128,23 +130,22 @@ public class ActivityService {
         PointsEarned earned = new PointsEarned(member.memberId(), lotId, points, new Origin(origin, kind + ":" + day),
                 List.of(new BreakdownLine(kind.toLowerCase(Locale.ROOT), points)), availableAt, credit.expiresAt());
         return pool.withTransaction(c -> activities.insert(c, lotId, member.memberId(), kind, points, day)
-                        .chain(inserted -> !inserted ? Uni.createFrom().item(false)
+                        .call(before -> before != null ? Uni.createFrom().voidItem()
                                 : outbox.enqueue(c, Topics.POINTS_LEDGER, CloudEvent.of("points.earned:" + lotId, SOURCE,
-                                        member.memberId(), clock.instant().truncatedTo(ChronoUnit.MICROS), earned))
-                                        .replaceWith(true)))
-                .invoke(created -> {
-                    if (created) {
+                                        member.memberId(), clock.instant().truncatedTo(ChronoUnit.MICROS), earned))))
+                .invoke(before -> {
+                    if (before == null) {
                         relay.wake();
                     }
                 })
-                .map(created -> new ActivityCredit(lotId, member.memberId(), kind, day, points, availableAt,
-                        credit.expiresAt(), created));
+                .map(before -> new ActivityCredit(before == null ? lotId : before, member.memberId(), kind, day, points,
+                        availableAt, credit.expiresAt(), before == null));
     }
 
     static String lotId(String kind, String memberId, LocalDate day) {
         return switch (kind) {
-            case "BIRTHDAY" -> "birthday-" + memberId + "-" + day.getYear();
-            default -> kind.toLowerCase(Locale.ROOT) + "-" + memberId + "-" + day;
+            case "BIRTHDAY" -> "birthday/" + memberId + "/" + day.getYear();
+            default -> kind.toLowerCase(Locale.ROOT) + "/" + memberId + "/" + day;
         };
     }
 

@@ -119,15 +119,20 @@ public class MemberService {
         return new Enrolment(memberId, name, birthday, referredBy, enrolledAt, own, created);
     }
 
+    /**
+     * The enrolment's credits. Lot ids join their parts with "/", which no member id contains, so
+     * no two enrolments can name the same lot (with "-", member {@code a}'s referrer credit
+     * {@code referral-a-referrer} was member {@code a-referrer}'s own referral credit).
+     */
     private List<Bonus> bonuses(String memberId, String referredBy) {
         List<Bonus> bonuses = new ArrayList<>();
         if (signupBonus > 0) {
-            bonuses.add(new Bonus(memberId, "signup-" + memberId, "signup", signupBonus, OriginKind.SIGNUP, memberId));
+            bonuses.add(new Bonus(memberId, "signup/" + memberId, "signup", signupBonus, OriginKind.SIGNUP, memberId));
         }
         if (referredBy != null && referralBonus > 0) {
-            bonuses.add(new Bonus(memberId, "referral-" + memberId, "referral", referralBonus,
+            bonuses.add(new Bonus(memberId, "referral/" + memberId, "referral", referralBonus,
                     OriginKind.REFERRAL, referredBy));
-            bonuses.add(new Bonus(referredBy, "referral-" + memberId + "-referrer", "referral", referralBonus,
+            bonuses.add(new Bonus(referredBy, "referral/" + memberId + "/referrer", "referral", referralBonus,
                     OriginKind.REFERRAL, memberId));
         }
         return bonuses;

@@ -9,7 +9,9 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Refunds and their pending reversals at the ledger. */
 @ApplicationScoped
@@ -24,23 +26,56 @@ public class RefundRepository {
     public record StoredRefund(Refund refund, String contentHash) {
     }
 
-    private static final String COLUMNS = "refund_id, order_id, member_id, amount_yuan, points, status, taken, debt";
+    private static final String COLUMNS = "refund_id, order_id, member_id, amount_yuan, points, status, taken, debt,"
+            + " failure_status, failure_code, failure_detail";
 
+    /**
+     * Locks the order's earning against concurrent refunds, then reads what was refunded of it. The
+     * sums are a statement of their own, run once the lock is granted: a subquery of the locking
+     * statement would read the snapshot taken before it waited, without the refund it waited for.
+     */
     public Uni<RefundableOrder> lockOrder(SqlConnection connection, String orderId) {
-        return connection.preparedQuery("""
-                        select member_id, points, eligible_yuan, proportional, lines, bonuses,
-                               (select coalesce(sum(amount_yuan), 0) from refund where order_id = $1 and status <> 'REFUSED') as refunded,
-                               (select coalesce(sum(points), 0) from refund where order_id = $1 and status <> 'REFUSED') as taken
-                        from earning where order_id = $1 for update""")
-                .execute(Tuple.of(orderId)).map(rows -> {
+        return connection.preparedQuery("select member_id, points, eligible_yuan, proportional, lines, bonuses"
+                        + " from earning where order_id = $1 for update")
+                .execute(Tuple.of(orderId)).chain(rows -> {
                     if (rows.size() == 0) {
-                        return null;
+                        return Uni.createFrom().nullItem();
                     }
                     Row r = rows.iterator().next();
-                    return new RefundableOrder(r.getString("member_id"), r.getLong("points"),
-                            r.getBigDecimal("eligible_yuan"), r.getLong("proportional"), r.getString("lines"),
-                            r.getString("bonuses"), r.getBigDecimal("refunded"), r.getLong("taken"));
+                    return connection.preparedQuery("select coalesce(sum(amount_yuan), 0) as refunded,"
+                                    + " coalesce(sum(points), 0) as taken from refund"
+                                    + " where order_id = $1 and status <> 'REFUSED'")
+                            .execute(Tuple.of(orderId)).map(sums -> {
+                                Row sum = sums.iterator().next();
+                                return new RefundableOrder(r.getString("member_id"), r.getLong("points"),
+                                        r.getBigDecimal("eligible_yuan"), r.getLong("proportional"),
+                                        r.getString("lines"), r.getString("bonuses"), sum.getBigDecimal("refunded"),
+                                        sum.getLong("taken"));
+                            });
                 });
+    }
+
+    /** Quantities refunded so far of each line of the order (by index), by refunds not refused; call under the lock. */
+    public Uni<Map<Integer, Long>> refundedQuantities(SqlConnection connection, String orderId) {
+        return connection.preparedQuery("select l.line_index, sum(l.quantity) as quantity from refund_line l"
+                        + " join refund r on r.refund_id = l.refund_id"
+                        + " where r.order_id = $1 and r.status <> 'REFUSED' group by l.line_index")
+                .execute(Tuple.of(orderId)).map(rows -> {
+                    Map<Integer, Long> refunded = new HashMap<>();
+                    rows.forEach(row -> refunded.put(row.getInteger("line_index"), row.getLong("quantity")));
+                    return refunded;
+                });
+    }
+
+    /** The quantities a refund takes back of each order line (by index); after the refund's row. */
+    public Uni<Void> insertLines(SqlConnection connection, String refundId, Map<Integer, Long> quantities) {
+        if (quantities.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<Tuple> rows = new ArrayList<>();
+        quantities.forEach((index, quantity) -> rows.add(Tuple.of(refundId, index, quantity)));
+        return connection.preparedQuery("insert into refund_line (refund_id, line_index, quantity) values ($1, $2, $3)")
+                .executeBatch(rows).replaceWithVoid();
     }
 
     /** The refund with that id and the hash of its content, or null. */
@@ -76,23 +111,49 @@ public class RefundRepository {
                 .execute(Tuple.of(refundId, taken, debt)).replaceWithVoid();
     }
 
-    public Uni<Void> refuse(SqlClient client, String refundId, String error) {
-        return client.preparedQuery("update refund set status = 'REFUSED', last_error = $2"
-                        + " where refund_id = $1 and status = 'PENDING'")
-                .execute(Tuple.of(refundId, error)).replaceWithVoid();
+    /** The ledger will never take this reversal: what it answered is kept as the refund's failure. */
+    public Uni<Void> refuse(SqlClient client, String refundId, Refund.Failure failure) {
+        return client.preparedQuery("update refund set status = 'REFUSED', last_error = null, failure_status = $2,"
+                        + " failure_code = $3, failure_detail = $4 where refund_id = $1 and status = 'PENDING'")
+                .execute(Tuple.of(refundId, failure.status(), failure.code(), failure.detail())).replaceWithVoid();
     }
 
-    /** Another attempt later: backoff doubles from one second up to {@code maxBackoffSeconds}. */
-    public Uni<Void> retryLater(SqlClient client, String refundId, String error, int maxBackoffSeconds) {
-        return client.preparedQuery("update refund set attempts = attempts + 1, last_error = $2,"
-                        + " next_attempt_at = now() + make_interval(secs => least($3, power(2, least(attempts, 20))))"
-                        + " where refund_id = $1 and status = 'PENDING'")
-                .execute(Tuple.of(refundId, error, maxBackoffSeconds)).replaceWithVoid();
+    /**
+     * Another attempt later: backoff doubles from one second up to {@code maxBackoffSeconds}. The
+     * attempt that makes {@code maxAttempts} gives up instead: the refund is FAILED, with
+     * {@code lastStatus} (null when the ledger did not answer) and {@code error} as its failure.
+     * Returns the refund's status after the update (null if it was no longer pending).
+     */
+    public Uni<String> retryLater(SqlClient client, String refundId, String error, Integer lastStatus,
+                                  int maxBackoffSeconds, int maxAttempts) {
+        return client.preparedQuery("""
+                        update refund set attempts = attempts + 1, last_error = $2,
+                            status = case when attempts + 1 >= $5 then 'FAILED' else status end,
+                            failure_status = case when attempts + 1 >= $5 then $3::int end,
+                            failure_code = case when attempts + 1 >= $5 then 'RETRIES_EXHAUSTED' end,
+                            failure_detail = case when attempts + 1 >= $5
+                                then 'not confirmed after ' || (attempts + 1) || ' attempts; the last: ' || $2 end,
+                            next_attempt_at = now() + make_interval(secs => least($4, power(2, least(attempts, 20))))
+                        where refund_id = $1 and status = 'PENDING'
+                        returning status""")
+                .execute(Tuple.from(new Object[] {refundId, error, lastStatus, maxBackoffSeconds, maxAttempts}))
+                .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString("status"));
+    }
+
+    /** A FAILED refund repeated by its client: pending again, with a fresh count of attempts, due now. */
+    public Uni<Void> reopen(SqlConnection connection, String refundId) {
+        return connection.preparedQuery("update refund set status = 'PENDING', attempts = 0, next_attempt_at = now(),"
+                        + " failure_status = null, failure_code = null, failure_detail = null"
+                        + " where refund_id = $1 and status = 'FAILED'")
+                .execute(Tuple.of(refundId)).replaceWithVoid();
     }
 
     private static Refund refund(Row row, boolean created) {
+        String failureCode = row.getString("failure_code");
+        Refund.Failure failure = failureCode == null ? null
+                : new Refund.Failure(row.getInteger("failure_status"), failureCode, row.getString("failure_detail"));
         return new Refund(row.getString("refund_id"), row.getString("order_id"), row.getString("member_id"),
                 row.getBigDecimal("amount_yuan"), row.getLong("points"), row.getString("status"), row.getLong("taken"),
-                row.getLong("debt"), created);
+                row.getLong("debt"), failure, created);
     }
 }

@@ -6,6 +6,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -30,5 +31,12 @@ public class RefundResource {
         return refunds.refund(orderId, request).map(refund -> refund.created()
                 ? RestResponse.status(RestResponse.Status.CREATED, refund)
                 : RestResponse.ok(refund));
+    }
+
+    /** The refund as it is now, without trying its reversal again (a repeated POST would). */
+    @GET
+    @Path("/{refundId}")
+    public Uni<Refund> get(@RestPath String orderId, @RestPath String refundId) {
+        return refunds.get(orderId, refundId);
     }
 }

@@ -1,11 +1,13 @@
 package io.pointsplatform.earning.refund.service;
 
+import io.quarkus.rest.client.reactive.ClientExceptionMapper;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import java.util.List;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 import org.jboss.resteasy.reactive.RestPath;
@@ -27,8 +29,16 @@ public interface LedgerClient {
                           List<Allocation> allocations) {
     }
 
-    /** 201 (or 200 for a repeat) with what was taken; 409 REVERSAL_CONFLICT for the same refundId with other content. */
+    /**
+     * 201 (or 200 for a repeat) with what was taken; 409 REVERSAL_CONFLICT for the same refundId
+     * with other content; any error status fails with a {@link LedgerProblem}.
+     */
     @POST
     @Path("/{memberId}/reversals")
     Uni<ReversalResult> reverse(@RestPath String memberId, ReversalRequest request);
+
+    @ClientExceptionMapper
+    static RuntimeException problem(Response response) {
+        return LedgerProblem.of(response);
+    }
 }

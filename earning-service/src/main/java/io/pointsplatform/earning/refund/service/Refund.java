@@ -6,10 +6,30 @@ import java.math.BigDecimal;
 
 /**
  * A refund of an order and the points it takes back. {@code status}: PENDING until the ledger has
- * confirmed the reversal (CONFIRMED, with what it {@code taken} and the {@code debt} it left), or
- * REFUSED when the ledger answered 409 REVERSAL_CONFLICT.
+ * confirmed the reversal (CONFIRMED, with what it {@code taken} and the {@code debt} it left);
+ * REFUSED when the ledger answered that it never will (409, 400 or 422; its answer is the
+ * {@code failure}); FAILED when earning gave up after {@code points.refunds.max-attempts}
+ * attempts ({@code failure} says why; a repeat of the refund reopens it).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Refund(String refundId, String orderId, String memberId, BigDecimal amount, long points, String status,
-                     Long taken, Long debt, @JsonIgnore boolean created) {
+                     Long taken, Long debt, Failure failure, @JsonIgnore boolean created) {
+
+    public static final String PENDING = "PENDING";
+    public static final String CONFIRMED = "CONFIRMED";
+    public static final String REFUSED = "REFUSED";
+    public static final String FAILED = "FAILED";
+
+    /** Why a reversal was not taken: the ledger's last HTTP status (if it answered), a machine code, a sentence. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Failure(Integer status, String code, String detail) {
+    }
+
+    public Refund created(boolean isNew) {
+        return new Refund(refundId, orderId, memberId, amount, points, status, taken, debt, failure, isNew);
+    }
+
+    public Refund reopened() {
+        return new Refund(refundId, orderId, memberId, amount, points, PENDING, null, null, null, created);
+    }
 }

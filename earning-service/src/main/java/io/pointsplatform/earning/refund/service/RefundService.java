@@ -11,11 +11,15 @@ import io.pointsplatform.earning.refund.repository.RefundRepository.RefundableOr
 import io.pointsplatform.earning.refund.rest.RefundRequest;
 import io.pointsplatform.events.EarningMath;
 import io.pointsplatform.kit.problem.ApiException;
+import io.pointsplatform.kit.problem.Problem;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigDecimal;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Refunds: the points to take back are decided here, recorded with the refund in one transaction
@@ -23,7 +27,9 @@ import java.util.List;
  * sent to the ledger by {@link ReversalDispatcher}. A refund takes back the order's proportional
  * points in proportion to the refunded eligible amount, a threshold bonus when the order drops
  * below its threshold, and the other bonuses when nothing of the order is left; never, in total,
- * more than the order earned.
+ * more than the order earned. Refunds by lines take back at most what is left of each order line
+ * (refunds by amount cannot be traced to lines and do not use them up); every refund is cut to
+ * what is left of the order's eligible amount.
  */
 @ApplicationScoped
 public class RefundService {
@@ -58,24 +64,51 @@ public class RefundService {
                                 throw ApiException.conflict("REFUND_CONFLICT", "refund '" + request.refundId()
                                         + "' was already recorded with other content");
                             }
+                            if (Refund.FAILED.equals(existing.refund().status())) {
+                                return refunds.reopen(c, request.refundId()).replaceWith(existing.refund().reopened());
+                            }
                             return Uni.createFrom().item(existing.refund());
                         }
-                        Refund refund = decide(orderId, request, order);
-                        return refunds.insert(c, refund, hash).replaceWith(refund);
+                        return recordNew(c, orderId, request, order, hash);
                     });
                 }))
-                .call(refund -> "PENDING".equals(refund.status()) ? dispatcher.dispatch(refund)
+                .call(refund -> Refund.PENDING.equals(refund.status()) ? dispatcher.dispatch(refund)
                         : Uni.createFrom().voidItem())
-                .chain(refund -> refunds.find(pool, refund.refundId()).map(stored -> new Refund(
-                        stored.refund().refundId(), stored.refund().orderId(), stored.refund().memberId(),
-                        stored.refund().amount(), stored.refund().points(), stored.refund().status(),
-                        stored.refund().taken(), stored.refund().debt(), refund.created())));
+                .chain(refund -> refunds.find(pool, refund.refundId())
+                        .map(stored -> stored.refund().created(refund.created())));
     }
 
-    private Refund decide(String orderId, RefundRequest request, RefundableOrder order) {
+    /** The refund of that order, as stored; 404 for another order's refund id too. */
+    public Uni<Refund> get(String orderId, String refundId) {
+        return refunds.find(pool, refundId).map(stored -> {
+            if (stored == null || !stored.refund().orderId().equals(orderId)) {
+                throw ApiException.notFound("Refund", refundId);
+            }
+            return stored.refund();
+        });
+    }
+
+    /** A new refund, under the order's lock: by amount, or by lines bounded by what is left of each. */
+    private Uni<Refund> recordNew(SqlConnection c, String orderId, RefundRequest request, RefundableOrder order,
+                                  String hash) {
+        if (request.amount() != null) {
+            Refund refund = decide(orderId, request, order, request.amount());
+            return refunds.insert(c, refund, hash).replaceWith(refund);
+        }
+        return refunds.refundedQuantities(c, orderId).chain(before -> {
+            LineRefund lines = lines(orderId, request.lines(), read(order.linesJson(), LINES), before);
+            Refund refund = decide(orderId, request, order, lines.amount());
+            return refunds.insert(c, refund, hash)
+                    .chain(() -> refunds.insertLines(c, refund.refundId(), lines.quantities()))
+                    .replaceWith(refund);
+        });
+    }
+
+    /** {@code requested}: the eligible amount the request refunds, the amount given or the lines priced as ordered. */
+    private Refund decide(String orderId, RefundRequest request, RefundableOrder order, BigDecimal requested) {
         BigDecimal eligible = order.eligibleYuan();
         BigDecimal before = eligible.subtract(order.refundedYuan()).max(BigDecimal.ZERO);
-        BigDecimal now = requested(request, order).min(before);
+        BigDecimal now = requested.min(before);
         BigDecimal after = before.subtract(now);
         long points = EarningMath.proportionalTakeBack(order.proportionalPoints(), eligible, order.refundedYuan(), now);
         for (FixedBonus bonus : read(order.bonusesJson(), BONUSES)) {
@@ -88,30 +121,60 @@ public class RefundService {
         }
         points = Math.min(points, order.points() - order.takenPoints());
         return new Refund(request.refundId(), orderId, order.memberId(), now, Math.max(points, 0),
-                points > 0 ? "PENDING" : "CONFIRMED", null, null, true);
+                points > 0 ? Refund.PENDING : Refund.CONFIRMED, null, null, null, true);
     }
 
-    /** The eligible amount the request refunds: the amount given, or the refunded lines priced as ordered. */
-    private BigDecimal requested(RefundRequest request, RefundableOrder order) {
-        if (request.amount() != null) {
-            return request.amount();
-        }
-        List<OrderRequest.Line> ordered = read(order.linesJson(), LINES);
-        BigDecimal sum = BigDecimal.ZERO;
-        for (int i = 0; i < request.lines().size(); i++) {
-            RefundRequest.Line refunded = request.lines().get(i);
-            List<OrderRequest.Line> matching = ordered.stream().filter(l -> l.sku().equals(refunded.sku())).toList();
-            long quantity = matching.stream().mapToLong(OrderRequest.Line::quantity).sum();
-            if (quantity < refunded.quantity()) {
-                throw ApiException.validation("lines[" + i + "]", "the order has " + quantity + " of SKU '"
-                        + refunded.sku() + "', fewer than the " + refunded.quantity() + " refunded");
+    /** What a refund by lines takes back of each order line (by index), and the eligible amount that comes to. */
+    private record LineRefund(BigDecimal amount, Map<Integer, Long> quantities) {
+    }
+
+    /**
+     * Takes each refunded line's quantity from the order's lines with that SKU, in order, as far as
+     * each has quantity left after {@code refundedBefore} (and the lines before it in this refund),
+     * priced at that line's unit price (a promotional line counts 0). Refuses with 422 a SKU the
+     * order does not have, or more of one than is left of it.
+     */
+    private static LineRefund lines(String orderId, List<RefundRequest.Line> refunded, List<OrderRequest.Line> ordered,
+                                    Map<Integer, Long> refundedBefore) {
+        Map<Integer, Long> taken = new TreeMap<>();
+        BigDecimal amount = BigDecimal.ZERO;
+        for (int i = 0; i < refunded.size(); i++) {
+            RefundRequest.Line line = refunded.get(i);
+            long wanted = line.quantity();
+            long orderedOfSku = 0;
+            long leftOfSku = 0;
+            for (int j = 0; j < ordered.size(); j++) {
+                OrderRequest.Line orderLine = ordered.get(j);
+                if (!orderLine.sku().equals(line.sku())) {
+                    continue;
+                }
+                long left = orderLine.quantity() - refundedBefore.getOrDefault(j, 0L) - taken.getOrDefault(j, 0L);
+                long take = Math.min(left, wanted);
+                orderedOfSku += orderLine.quantity();
+                leftOfSku += left;
+                if (take > 0) {
+                    taken.merge(j, take, Long::sum);
+                    wanted -= take;
+                    if (!orderLine.promotional()) {
+                        amount = amount.add(orderLine.unitPrice().multiply(BigDecimal.valueOf(take)));
+                    }
+                }
             }
-            OrderRequest.Line line = matching.get(0);
-            if (!line.promotional()) {
-                sum = sum.add(line.unitPrice().multiply(BigDecimal.valueOf(refunded.quantity())));
+            String field = "lines[" + i + "]";
+            if (orderedOfSku == 0) {
+                String message = "order '" + orderId + "' has no line with SKU '" + line.sku() + "'";
+                throw new ApiException(422, "UNKNOWN_SKU", "Unknown SKU", field + ": " + message,
+                        List.of(new Problem.FieldError(field, message)));
+            }
+            if (wanted > 0) {
+                String message = "order '" + orderId + "' has " + orderedOfSku + " of SKU '" + line.sku()
+                        + "', of which " + leftOfSku + " are left to refund, fewer than the " + line.quantity()
+                        + " asked";
+                throw new ApiException(422, "REFUND_EXCEEDS_LINE", "More refunded than is left of the order line",
+                        field + ": " + message, List.of(new Problem.FieldError(field, message)));
             }
         }
-        return sum;
+        return new LineRefund(amount, taken);
     }
 
     private static String hash(String orderId, RefundRequest request) {
