@@ -109,7 +109,7 @@ public final class Batches {
      * (class 22, data exception, e.g. a NUL character), a constraint (23) or a size limit (54).
      * Anything else (connections, timeouts, deadlocks, a server shutting down) is worth waiting out.
      */
-    static boolean blamesTheData(Throwable failure) {
+    public static boolean blamesTheData(Throwable failure) {
         if (failure instanceof PgException pg) {
             String state = pg.getSqlState();
             return state != null && (state.startsWith("22") || state.startsWith("23") || state.startsWith("54"));

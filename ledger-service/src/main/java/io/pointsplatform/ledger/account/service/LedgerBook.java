@@ -22,6 +22,7 @@ import io.pointsplatform.events.OriginKind;
 import io.pointsplatform.events.Tier;
 import io.pointsplatform.events.TierChanged;
 import io.pointsplatform.events.Topics;
+import io.pointsplatform.kit.inbox.Batches;
 import io.pointsplatform.kit.outbox.OutboxRelay;
 import io.pointsplatform.kit.problem.ApiException;
 import io.pointsplatform.ledger.account.repository.AccountStore;
@@ -108,7 +109,8 @@ public class LedgerBook {
      * debt settlement and tier review, and each changed account is saved once. Returns one outcome
      * per event, in order: null when it was applied or skipped, else why it was refused. If the
      * batch fails as a whole (one event the fold refuses rolls back everything), every event is
-     * applied again on its own with {@link #consume(CloudEvent)}, so only the bad ones are refused.
+     * applied again on its own with {@link #consume(CloudEvent)}, so only the bad ones are refused;
+     * a failure no event is to blame for ({@link Batches#blamesTheData}) fails the whole Uni instead.
      */
     public Uni<List<Throwable>> consumeAll(List<CloudEvent> events) {
         if (events.isEmpty()) {
@@ -211,9 +213,10 @@ public class LedgerBook {
         List<Throwable> outcomes = new ArrayList<>(events.size());
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (CloudEvent event : events) {
+            // A failure the event is to blame for refuses it alone; any other (the database away) fails the batch.
             chain = chain.chain(() -> Uni.createFrom().deferred(() -> consume(event))
                     .onItemOrFailure().invoke((applied, failure) -> outcomes.add(failure))
-                    .onFailure().recoverWithNull()
+                    .onFailure(Batches::blamesTheData).recoverWithNull()
                     .replaceWithVoid());
         }
         return chain.replaceWith(outcomes);

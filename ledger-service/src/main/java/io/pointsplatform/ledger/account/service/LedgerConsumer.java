@@ -1,63 +1,62 @@
 package io.pointsplatform.ledger.account.service;
 
-import io.pointsplatform.events.CloudEvent;
 import io.pointsplatform.events.EventCodec;
-import io.quarkus.logging.Log;
+import io.pointsplatform.kit.inbox.Batches;
+import io.pointsplatform.kit.inbox.DeadLetter;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.reactive.messaging.kafka.KafkaRecord;
-import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.Record;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.eclipse.microprofile.reactive.messaging.Acknowledgment;
+import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
  * Folds {@code points.ledger} into the accounts, a polled batch at a time (at most
- * {@code max.poll.records} records, see application.properties) in one transaction
- * ({@link LedgerBook#consumeAll}). Each record is acknowledged on its own, and only after the
- * transaction that applied it commits, so offsets never run ahead of the database. A record that
- * cannot be read or applied is nacked alone: the channel's dead-letter strategy sends it to
- * {@code points.ledger.dlq.ledger-service} with the reason, and the rest of its batch is applied.
+ * {@code max.poll.records}, see application.properties) in one transaction
+ * ({@link LedgerBook#consumeAll}). A record that cannot be read, or whose event the fold refuses, is
+ * set aside to {@code points.ledger.dlq.ledger-service} (channel {@value #DEAD_LETTERS}) with the
+ * reason, and the rest of its batch is applied. The batch is acknowledged (its offsets committed)
+ * only after its transaction committed and its dead letters were written. A failure no record is to
+ * blame for (the database away) is retried with backoff and finally stops the channel, so a good
+ * record is never set aside for it ({@link Batches}).
  */
 @ApplicationScoped
 public class LedgerConsumer {
 
+    /** The outgoing channel to the dead-letter topic. */
+    public static final String DEAD_LETTERS = "points-ledger-dlq";
+    /** As {@code max.poll.records}: a polled batch is one transaction. */
+    private static final int MAX_PER_TRANSACTION = 256;
+
     private final EventCodec codec;
     private final LedgerBook book;
+    private final MutinyEmitter<Record<String, String>> deadLetters;
 
-    public LedgerConsumer(EventCodec codec, LedgerBook book) {
+    public LedgerConsumer(EventCodec codec, LedgerBook book,
+                          @Channel(DEAD_LETTERS) MutinyEmitter<Record<String, String>> deadLetters) {
         this.codec = codec;
         this.book = book;
+        this.deadLetters = deadLetters;
     }
 
     @Incoming("points-ledger")
-    public Uni<Void> consume(KafkaRecordBatch<String, String> batch) {
-        List<KafkaRecord<String, String>> records = batch.getRecords();
-        List<KafkaRecord<String, String>> readable = new ArrayList<>(records.size());
-        List<CloudEvent> events = new ArrayList<>(records.size());
-        List<Uni<Void>> refused = new ArrayList<>();
-        for (KafkaRecord<String, String> record : records) {
-            try {
-                events.add(codec.read(record.getPayload()));
-                readable.add(record);
-            } catch (RuntimeException unreadable) {
-                refused.add(nack(record, unreadable));
-            }
-        }
-        return book.consumeAll(events).chain(outcomes -> {
-            List<Uni<Void>> answers = new ArrayList<>(refused);
-            for (int i = 0; i < readable.size(); i++) {
-                KafkaRecord<String, String> record = readable.get(i);
-                Throwable failure = outcomes.get(i);
-                answers.add(failure == null ? Uni.createFrom().completionStage(record.ack()) : nack(record, failure));
-            }
-            return answers.isEmpty() ? Uni.createFrom().voidItem() : Uni.join().all(answers).andFailFast().replaceWithVoid();
-        });
-    }
-
-    private static Uni<Void> nack(KafkaRecord<String, String> record, Throwable reason) {
-        Log.warnf("Record of %s-%d with key %s refused, to the dead-letter topic: %s", record.getTopic(),
-                record.getPartition(), record.getKey(), reason.toString());
-        return Uni.createFrom().completionStage(record.nack(reason));
+    @Acknowledgment(Acknowledgment.Strategy.POST_PROCESSING)
+    public Uni<Void> consume(ConsumerRecords<String, String> records) {
+        return Batches.consume(records, codec::read, MAX_PER_TRANSACTION, events -> book.consumeAll(events)
+                        .map(outcomes -> {
+                            List<Batches.Refusal> refused = new ArrayList<>();
+                            for (int i = 0; i < outcomes.size(); i++) {
+                                if (outcomes.get(i) != null) {
+                                    refused.add(new Batches.Refusal(i, outcomes.get(i)));
+                                }
+                            }
+                            return refused;
+                        }))
+                .call(letters -> DeadLetter.sendAll(deadLetters, letters))
+                .replaceWithVoid();
     }
 }
