@@ -4,6 +4,7 @@ import io.pointsplatform.earning.rule.service.Rule;
 import io.pointsplatform.earning.rule.service.RuleAdmin;
 import io.pointsplatform.earning.rule.service.RuleAdmin.Change;
 import io.pointsplatform.earning.rule.service.RuleAdmin.Mode;
+import io.pointsplatform.kit.idempotency.IdempotencyKeys;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -14,8 +15,11 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.UriInfo;
 import java.util.List;
+import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestResponse;
 
@@ -26,9 +30,11 @@ import org.jboss.resteasy.reactive.RestResponse;
 public class RuleResource {
 
     private final RuleAdmin admin;
+    private final IdempotencyKeys keys;
 
-    public RuleResource(RuleAdmin admin) {
+    public RuleResource(RuleAdmin admin, IdempotencyKeys keys) {
         this.admin = admin;
+        this.keys = keys;
     }
 
     @GET
@@ -43,9 +49,11 @@ public class RuleResource {
     }
 
     @POST
-    public Uni<RestResponse<Change<Rule>>> create(@Valid @NotNull RuleRequest request) {
-        return admin.save(request.toRule(request.ruleId()), Mode.CREATE)
-                .map(change -> RestResponse.status(RestResponse.Status.CREATED, change));
+    public Uni<RestResponse<Change<Rule>>> create(@Valid @NotNull RuleRequest request,
+                                                  @RestHeader(IdempotencyKeys.HEADER) String idempotencyKey,
+                                                  @Context UriInfo uri) {
+        return keys.once(idempotencyKey, uri, request, () -> admin.save(request.toRule(request.ruleId()), Mode.CREATE)
+                .map(change -> RestResponse.status(RestResponse.Status.CREATED, change)));
     }
 
     @PUT

@@ -1,0 +1,219 @@
+package io.pointsplatform.earning.idempotency;
+
+import static io.pointsplatform.earning.Orders.MID_MONTH;
+import static io.pointsplatform.earning.Orders.earn;
+import static io.pointsplatform.earning.Orders.id;
+import static io.pointsplatform.earning.Orders.line;
+import static io.pointsplatform.earning.Orders.order;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
+
+import io.pointsplatform.earning.refund.FakeLedger;
+import io.pointsplatform.kit.idempotency.IdempotencyKeys;
+import io.pointsplatform.testing.PlatformTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.ExtractableResponse;
+import io.restassured.response.Response;
+import io.restassured.response.ValidatableResponse;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** CONTRACT.md's Idempotency-Key on earning's creating POSTs, through HTTP and PostgreSQL. */
+@QuarkusTest
+@WithTestResource(value = PlatformTestResource.class, initArgs = @ResourceArg(name = "service", value = "earning"))
+@WithTestResource(FakeLedger.class)
+class IdempotencyTest {
+
+    @Inject
+    Pool pool;
+
+    @Inject
+    IdempotencyKeys keys;
+
+    @Test
+    void aRepeatedKeyAnswersTheFirstResponseAndAnotherBodyIsAConflict() {
+        String key = UUID.randomUUID().toString();
+        String memberId = id("m");
+        ExtractableResponse<Response> first = post(key, "/api/v1/members", Map.of("memberId", memberId, "name", "A"))
+                .statusCode(201).header(IdempotencyKeys.REPLAYED_HEADER, nullValue()).extract();
+        ExtractableResponse<Response> again = post(key, "/api/v1/members", Map.of("name", "A", "memberId", memberId))
+                .statusCode(201).contentType(ContentType.JSON).header(IdempotencyKeys.REPLAYED_HEADER, "true").extract();
+        assertThat(again.asString()).isEqualTo(first.asString());
+
+        String other = id("m");
+        post(key, "/api/v1/members", Map.of("memberId", other)).statusCode(409)
+                .contentType("application/problem+json").body("code", equalTo("IDEMPOTENCY_KEY_REUSED"));
+        // The refused request did nothing: its member id is still free.
+        post(null, "/api/v1/members", Map.of("memberId", other)).statusCode(201);
+        // Without the key, the ids in the body answer as before.
+        post(null, "/api/v1/members", Map.of("memberId", memberId, "name", "A")).statusCode(200);
+    }
+
+    @Test
+    void everyCreatingPostTakesTheKey() {
+        String memberId = enrol();
+        String orderId = id("o");
+        earn(order(orderId, memberId, MID_MONTH, List.of(line("40.00")))).statusCode(201);
+        String campaignId = id("c");
+        // Rules and campaigns are global: these cover only a SKU and a category no other test orders.
+        Map<String, Object> campaign = Map.of("campaignId", campaignId, "multiplier", "2", "sku", id("sku"),
+                "startsAt", "2026-11-11T00:00:00Z", "endsAt", "2026-11-12T00:00:00Z");
+        Map<String, Map<String, Object>> creations = new LinkedHashMap<>();
+        creations.put("/api/v1/members", Map.of("memberId", id("m")));
+        creations.put("/api/v1/earnings", order(id("o"), memberId, MID_MONTH, List.of(line("12.00"))));
+        creations.put("/api/v1/earnings/" + orderId + "/refunds", Map.of("refundId", id("r"), "amount", "10.00"));
+        creations.put("/api/v1/activities", Map.of("memberId", memberId, "kind", "CHECKIN"));
+        creations.put("/api/v1/rules", unusedRule());
+        creations.put("/api/v1/campaigns", campaign);
+        for (Map.Entry<String, Map<String, Object>> creation : creations.entrySet()) {
+            assertRepeatAnswersTheFirst(creation.getKey(), creation.getValue());
+        }
+        assertRepeatAnswersTheFirst("/api/v1/campaigns/" + campaignId + "/grants",
+                Map.of("grantId", id("g"), "points", 5, "memberIds", List.of(memberId)));
+    }
+
+    @Test
+    void aRuleCreatedWithAKeyIsAnsweredAgainInsteadOfRuleExists() {
+        String key = UUID.randomUUID().toString();
+        Map<String, Object> rule = unusedRule();
+        String first = post(key, "/api/v1/rules", rule).statusCode(201).extract().asString();
+        assertThat(post(key, "/api/v1/rules", rule).statusCode(201).extract().asString()).isEqualTo(first);
+        post(null, "/api/v1/rules", rule).statusCode(409).body("code", equalTo("RULE_EXISTS"));
+    }
+
+    @Test
+    void bodiesThatMeanTheSameAreTheSameRequest() {
+        String key = UUID.randomUUID().toString();
+        String orderId = id("o");
+        String memberId = id("m");
+        Map<String, Object> order = order(orderId, memberId, MID_MONTH,
+                List.of(line("sku-1", "grocery", 1, "150.00", false)));
+        String first = post(key, "/api/v1/earnings", order).statusCode(201).extract().asString();
+        // purchasedAt for paidAt, 150.0 for 150.00, other key order and spacing.
+        String same = "{\"lines\":[{\"unitPrice\":150.0,\"sku\":\"sku-1\",\"quantity\":1,\"category\":\"grocery\"}],"
+                + " \"currency\":\"CNY\", \"purchasedAt\":\"" + MID_MONTH + "\", \"memberId\":\"" + memberId + "\","
+                + " \"orderId\":\"" + orderId + "\"}";
+        assertThat(given().contentType(ContentType.JSON).header(IdempotencyKeys.HEADER, key).body(same)
+                .post("/api/v1/earnings").then().statusCode(201).extract().asString()).isEqualTo(first);
+        Map<String, Object> more = order(orderId, memberId, MID_MONTH, List.of(line("sku-1", "grocery", 2, "150.00",
+                false)));
+        post(key, "/api/v1/earnings", more).statusCode(409).body("code", equalTo("IDEMPOTENCY_KEY_REUSED"));
+    }
+
+    @Test
+    void keysArePerPathAndARefusalIsNotKept() {
+        String key = UUID.randomUUID().toString();
+        String memberId = id("m");
+        Map<String, Object> checkin = Map.of("memberId", memberId, "kind", "CHECKIN");
+        post(key, "/api/v1/activities", checkin).statusCode(404).body("code", equalTo("NOT_FOUND"));
+        // The same key on another path is another key.
+        post(key, "/api/v1/members", Map.of("memberId", memberId)).statusCode(201);
+        // The 404 changed nothing and was not kept: the same key now credits the check-in.
+        post(key, "/api/v1/activities", checkin).statusCode(201).body("points", equalTo(5));
+        post(key, "/api/v1/activities", checkin).statusCode(201).header(IdempotencyKeys.REPLAYED_HEADER, "true");
+    }
+
+    @Test
+    void badKeysAreRefused() {
+        Map<String, Object> member = Map.of("memberId", id("m"));
+        post("x".repeat(256), "/api/v1/members", member).statusCode(400).contentType("application/problem+json")
+                .body("code", equalTo("VALIDATION_FAILED")).body("errors[0].field", equalTo("Idempotency-Key"));
+        post("a key", "/api/v1/members", member).statusCode(400).body("code", equalTo("VALIDATION_FAILED"));
+        post("x".repeat(255), "/api/v1/members", member).statusCode(201);
+    }
+
+    @Test
+    void concurrentRequestsWithOneKeyAllGetTheSameAnswer() throws Exception {
+        String key = UUID.randomUUID().toString();
+        Map<String, Object> member = Map.of("memberId", id("m"), "name", "Han Meimei");
+        ExecutorService threads = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<String>> answers = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                answers.add(threads.submit(() -> {
+                    ExtractableResponse<Response> answer = post(key, "/api/v1/members", member).extract();
+                    return answer.statusCode() + " " + answer.asString();
+                }));
+            }
+            List<String> seen = new ArrayList<>();
+            for (Future<String> answer : answers) {
+                seen.add(answer.get(60, TimeUnit.SECONDS));
+            }
+            assertThat(seen).hasSize(8).containsOnly(seen.get(0));
+            assertThat(seen.get(0)).matches("20[01] .*");
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    @Test
+    void keysAreKeptForTheRetentionThenForgottenAndPurged() {
+        String key = UUID.randomUUID().toString();
+        String stale = "{\"memberId\":\"someone-else\"}";
+        pool.preparedQuery("insert into idempotency_key (scope, key, request_hash, status, response_body, content_type,"
+                        + " created_at) values ('POST /api/v1/members', $1, 'other', 201, $2, 'application/json',"
+                        + " now() - interval '25 hours')")
+                .execute(Tuple.of(key, stale)).await().atMost(Duration.ofSeconds(10));
+        // Past the retention (24 h), the key is free again; the expired row is replaced.
+        String memberId = id("m");
+        post(key, "/api/v1/members", Map.of("memberId", memberId)).statusCode(201).body("memberId", equalTo(memberId));
+        post(key, "/api/v1/members", Map.of("memberId", memberId)).statusCode(201)
+                .header(IdempotencyKeys.REPLAYED_HEADER, "true");
+
+        String old = UUID.randomUUID().toString();
+        pool.preparedQuery("insert into idempotency_key (scope, key, request_hash, status, response_body, content_type,"
+                        + " created_at) values ('POST /api/v1/members', $1, 'h', 201, '{}', 'application/json',"
+                        + " now() - interval '25 hours')")
+                .execute(Tuple.of(old)).await().atMost(Duration.ofSeconds(10));
+        assertThat(keys.purgeExpired(1000).await().atMost(Duration.ofSeconds(10))).isGreaterThanOrEqualTo(1);
+        assertThat(pool.preparedQuery("select count(*) as n from idempotency_key where key in ($1, $2)")
+                .execute(Tuple.of(key, old)).await().atMost(Duration.ofSeconds(10)).iterator().next().getLong("n"))
+                .isEqualTo(1);
+    }
+
+    private static void assertRepeatAnswersTheFirst(String path, Map<String, Object> body) {
+        String key = UUID.randomUUID().toString();
+        ExtractableResponse<Response> first = post(key, path, body).extract();
+        assertThat(first.statusCode()).as(path).isBetween(200, 201);
+        ExtractableResponse<Response> again = post(key, path, body).extract();
+        assertThat(again.statusCode()).as(path).isEqualTo(first.statusCode());
+        assertThat(again.asString()).as(path).isEqualTo(first.asString());
+        assertThat(again.header(IdempotencyKeys.REPLAYED_HEADER)).as(path).isEqualTo("true");
+    }
+
+    /** A rule that changes no other test's orders: a multiplier for a category nobody orders. */
+    private static Map<String, Object> unusedRule() {
+        return Map.of("ruleId", id("rule"), "kind", "CATEGORY_MULTIPLIER", "category", id("cat"), "multiplier", "2");
+    }
+
+    private static String enrol() {
+        String member = id("m");
+        post(null, "/api/v1/members", Map.of("memberId", member)).statusCode(201);
+        return member;
+    }
+
+    private static ValidatableResponse post(String key, String path, Object body) {
+        var request = given().contentType(ContentType.JSON).body(body);
+        if (key != null) {
+            request = request.header(IdempotencyKeys.HEADER, key);
+        }
+        return request.post(path).then();
+    }
+}
