@@ -197,22 +197,6 @@ public class AccountStore {
                 .map(result -> result.rowCount() == 1);
     }
 
-    /** True when an event with this id was applied before (no lock taken). */
-    public Uni<Boolean> applied(SqlConnection connection, String eventId) {
-        return connection.preparedQuery("select 1 from entry where event_id = $1")
-                .execute(Tuple.of(eventId))
-                .map(rows -> rows.size() > 0);
-    }
-
-    /** Records the event in the account's history; false when its id was recorded before. */
-    public Uni<Boolean> recordEntry(SqlConnection connection, CloudEvent event, long points, String reference) {
-        return connection.preparedQuery("insert into entry (member_id, event_id, type, points, reference, event, occurred_at)"
-                        + " values ($1, $2, $3, $4, $5, $6::text::jsonb, $7) on conflict (event_id) do nothing")
-                .execute(Tuple.from(List.of(event.subject(), event.id(), event.type(), points,
-                        reference == null ? "" : reference, codec.write(event), utc(event.time()))))
-                .map(result -> result.rowCount() == 1);
-    }
-
     /** The event recorded under this id, if any. */
     public Uni<Optional<CloudEvent>> findEvent(SqlConnection connection, String eventId) {
         return connection.preparedQuery("select event from entry where event_id = $1")

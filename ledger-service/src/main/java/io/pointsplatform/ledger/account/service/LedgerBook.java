@@ -22,11 +22,9 @@ import io.pointsplatform.events.OriginKind;
 import io.pointsplatform.events.Tier;
 import io.pointsplatform.events.TierChanged;
 import io.pointsplatform.events.Topics;
-import io.pointsplatform.kit.inbox.Batches;
 import io.pointsplatform.kit.outbox.OutboxRelay;
 import io.pointsplatform.kit.problem.ApiException;
 import io.pointsplatform.ledger.account.repository.AccountStore;
-import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -34,8 +32,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -81,40 +77,17 @@ public class LedgerBook {
     // ---- events from the log ---------------------------------------------------------------
 
     /**
-     * Applies an event read from {@code points.ledger}, once per id. A credit to an account with
-     * debt makes the ledger decide a settlement from the new lot, in the same transaction.
+     * Applies a polled batch of events in one transaction, once per event id: one query finds those
+     * applied before (the ledger's own decisions come back that way), one statement makes the
+     * accounts that credits need, one locks every account touched (in member id order, so two
+     * batches never wait on each other in a cycle), then each new event is recorded and folded in
+     * log order with its debt settlement and tier review, and each changed account is saved once.
+     * All or nothing: an event the fold refuses fails the whole batch, and the caller (service-kit
+     * {@code Batches}) applies the events again one at a time to set aside only the bad one.
      */
-    public Uni<Boolean> consume(CloudEvent event) {
-        PointsEvent data = pointsEvent(event);
-        Instant now = clock.instant();
-        // The ledger's own decisions come back from Kafka already applied: skip them without a lock.
-        return pool.withConnection(c -> store.applied(c, event.id())).chain(applied -> applied
-                ? Uni.createFrom().item(false)
-                : pool.withTransaction(connection -> (isCredit(data)
-                        ? store.createIfAbsent(connection, data.memberId(), now) : Uni.createFrom().voidItem())
-                .chain(() -> store.lock(connection, data.memberId()))
-                .chain(found -> {
-                    Account account = found.orElseThrow(() -> noAccount(event, data));
-                    return applyNew(connection, account, event, now).call(first -> first
-                            ? store.save(connection, account, now) : Uni.createFrom().voidItem());
-                }))
-                .invoke(changed -> relay.wake()));
-    }
-
-    /**
-     * Applies a polled batch of events in one transaction: one query finds those applied before
-     * (the ledger's own decisions come back that way), one statement makes the accounts that
-     * credits need, one locks every account touched (in member id order, so two batches never wait
-     * on each other in a cycle), then each new event is recorded and folded in log order with its
-     * debt settlement and tier review, and each changed account is saved once. Returns one outcome
-     * per event, in order: null when it was applied or skipped, else why it was refused. If the
-     * batch fails as a whole (one event the fold refuses rolls back everything), every event is
-     * applied again on its own with {@link #consume(CloudEvent)}, so only the bad ones are refused;
-     * a failure no event is to blame for ({@link Batches#blamesTheData}) fails the whole Uni instead.
-     */
-    public Uni<List<Throwable>> consumeAll(List<CloudEvent> events) {
+    public Uni<Void> consumeAll(List<CloudEvent> events) {
         if (events.isEmpty()) {
-            return Uni.createFrom().item(List.of());
+            return Uni.createFrom().voidItem();
         }
         List<String> ids = events.stream().map(CloudEvent::id).toList();
         return pool.withConnection(c -> store.appliedAmong(c, ids))
@@ -125,19 +98,11 @@ public class LedgerBook {
                             fresh.putIfAbsent(event.id(), event);
                         }
                     }
-                    if (fresh.isEmpty()) {
-                        return Uni.createFrom().item(Collections.<Throwable>nCopies(events.size(), null));
-                    }
                     List<CloudEvent> toApply = List.copyOf(fresh.values());
-                    return Uni.createFrom().deferred(() -> applyTogether(toApply))
-                            .replaceWith(Collections.<Throwable>nCopies(events.size(), null))
-                            .onFailure().recoverWithUni(failure -> {
-                                Log.debugf("Batch of %d events failed together (%s); applying them one by one",
-                                        events.size(), failure.toString());
-                                return oneByOne(events);
-                            });
+                    return toApply.isEmpty() ? Uni.createFrom().voidItem()
+                            : Uni.createFrom().deferred(() -> applyTogether(toApply));
                 })
-                .invoke(outcomes -> relay.wake());
+                .invoke(relay::wake);
     }
 
     private Uni<Void> applyTogether(List<CloudEvent> events) {
@@ -207,37 +172,6 @@ public class LedgerBook {
 
     private Instant qualifyingSince(Instant now) {
         return now.atZone(ZoneOffset.UTC).minusMonths(tiers.windowMonths()).toInstant();
-    }
-
-    private Uni<List<Throwable>> oneByOne(List<CloudEvent> events) {
-        List<Throwable> outcomes = new ArrayList<>(events.size());
-        Uni<Void> chain = Uni.createFrom().voidItem();
-        for (CloudEvent event : events) {
-            // A failure the event is to blame for refuses it alone; any other (the database away) fails the batch.
-            chain = chain.chain(() -> Uni.createFrom().deferred(() -> consume(event))
-                    .onItemOrFailure().invoke((applied, failure) -> outcomes.add(failure))
-                    .onFailure(Batches::blamesTheData).recoverWithNull()
-                    .replaceWithVoid());
-        }
-        return chain.replaceWith(outcomes);
-    }
-
-    /** Records a new event in its account's history and folds it in; false when it was recorded before. */
-    private Uni<Boolean> applyNew(SqlConnection connection, Account account, CloudEvent event, Instant now) {
-        PointsEvent data = (PointsEvent) event.data();
-        return store.recordEntry(connection, event, pointsOf(data), referenceOf(data)).chain(first -> {
-            if (!first) {
-                // Decided here, or delivered before: already in the account.
-                Log.debugf("Skipping event %s already applied", event.id());
-                return Uni.createFrom().item(false);
-            }
-            // An event the fold refuses fails the transaction whole, entry included.
-            account.apply(data);
-            return settleDebt(connection, account, data, now)
-                    .chain(() -> reviewTier(connection, account, event, now,
-                            store.qualifyingPoints(connection, account.memberId(), qualifyingSince(now))))
-                    .replaceWith(true);
-        });
     }
 
     private static PointsEvent pointsEvent(CloudEvent event) {

@@ -7,7 +7,6 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.Record;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Acknowledgment;
@@ -46,16 +45,8 @@ public class LedgerConsumer {
     @Incoming("points-ledger")
     @Acknowledgment(Acknowledgment.Strategy.POST_PROCESSING)
     public Uni<Void> consume(ConsumerRecords<String, String> records) {
-        return Batches.consume(records, codec::read, MAX_PER_TRANSACTION, events -> book.consumeAll(events)
-                        .map(outcomes -> {
-                            List<Batches.Refusal> refused = new ArrayList<>();
-                            for (int i = 0; i < outcomes.size(); i++) {
-                                if (outcomes.get(i) != null) {
-                                    refused.add(new Batches.Refusal(i, outcomes.get(i)));
-                                }
-                            }
-                            return refused;
-                        }))
+        return Batches.consume(records, codec::read, MAX_PER_TRANSACTION,
+                        events -> book.consumeAll(events).replaceWith(List.<Batches.Refusal>of()))
                 .call(letters -> DeadLetter.sendAll(deadLetters, letters))
                 .replaceWithVoid();
     }
