@@ -49,8 +49,33 @@ jar="$POINTS_ROOT/bench/target/bench-0.1.0-SNAPSHOT.jar"
 if [ ! -f "$jar" ] || [ -n "$(find "$POINTS_ROOT/bench/src" -newer "$jar" -print -quit)" ]; then
   (cd "$POINTS_ROOT" && ./mvnw -B -q package -DskipTests -pl bench -am)
 fi
+# CPU per operation of each process (the services still running, Kafka, PostgreSQL, the load
+# generator) over each measured window, printed as a table after each section's results.
+watch=""
+for svc in "${POINTS_SERVICES[@]}" kafka; do
+  if pid="$(points_running_pid "$svc")"; then watch="$watch${watch:+,}${svc%-service}=$pid"; fi
+done
+cpu_rows="$(mktemp)"
+trap 'rm -f "$cpu_rows"' EXIT
 bench() { java -Xmx1g -cp "$jar:$POINTS_ROOT/bench/target/lib/*" io.pointsplatform.bench.Bench "$@" \
-  --seconds "$SECONDS_PER_RUN" --concurrency "$CONCURRENCY" 2>>"$results_dir/bench.log"; }
+  --seconds "$SECONDS_PER_RUN" --concurrency "$CONCURRENCY" --watch "$watch" --cpu-out "$cpu_rows" \
+  2>>"$results_dir/bench.log"; }
+# The CPU table of the scenarios run since the last call.
+cpu_table() {
+  [ -s "$cpu_rows" ] || return 0
+  out "CPU milliseconds per operation, by process, over the same windows:"
+  out ""
+  local header="| scenario |" rule="|---|" name
+  for name in $(tr ',' '\n' <<<"$watch" | cut -d= -f1) postgres "load generator"; do
+    header="$header $name |"
+    rule="$rule---:|"
+  done
+  out "$header postgres by database | machine busy |"
+  out "$rule---|---:|"
+  while IFS= read -r row; do out "$row"; done <"$cpu_rows"
+  : >"$cpu_rows"
+  out ""
+}
 
 out "# Benchmark run $(date -u +%FT%TZ)"
 out ""
@@ -87,6 +112,7 @@ if wants baseline; then
   out "|---|---:|---:|---:|---:|---:|---:|"
   out "$(bench http-baseline --url "http://localhost:${POINTS_PORT[ledger-service]}/q/health/live")"
   out ""
+  cpu_table
 fi
 
 if wants holds; then
@@ -98,6 +124,7 @@ if wants holds; then
   out "$(bench holds --ledger "$ledger" --kafka "$BOOTSTRAP" --members 1)"
   out "$(bench holds --ledger "$ledger" --kafka "$BOOTSTRAP" --members 10000)"
   out ""
+  cpu_table
 fi
 
 if wants earnings; then
@@ -107,6 +134,7 @@ if wants earnings; then
   out "|---|---:|---:|---:|---:|---:|---:|"
   out "$(bench earnings --earning "http://localhost:${POINTS_PORT[earning-service]}" --members 1000)"
   out ""
+  cpu_table
 fi
 
 if wants rebuild; then

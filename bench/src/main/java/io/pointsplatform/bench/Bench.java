@@ -2,6 +2,10 @@ package io.pointsplatform.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -21,6 +25,7 @@ import java.util.concurrent.ThreadLocalRandom;
  *   ledger-log --kafka B --events N --members M   write a history to points.ledger, read it back
  *   fold --events N --members M           decode and fold that history in process: a rebuild's ceiling
  *   options: --seconds S (30) --warmup S (5) --concurrency C (32)
+ *            --watch name=pid,... --cpu-out F   CPU ms per operation per process, appended to F
  * </pre>
  */
 public final class Bench {
@@ -44,7 +49,7 @@ public final class Bench {
         int concurrency = Integer.parseInt(options.getOrDefault("concurrency", "32"));
         switch (args[0]) {
             case "http-baseline" -> print(Load.run("HTTP GET " + options.get("url") + " (baseline)", concurrency, warmUp,
-                    seconds, n -> Http.get(options.get("url")).status() == 200));
+                    seconds, cpu(options), n -> Http.get(options.get("url")).status() == 200), options);
             case "holds" -> holds(options, concurrency, warmUp, seconds);
             case "earnings" -> earnings(options, concurrency, warmUp, seconds);
             case "ledger-log" -> ledgerLog(options);
@@ -81,7 +86,7 @@ public final class Bench {
             awaitAvailable(ledger, memberId, perMember);
         }
         String scenario = members == 1 ? "hold+capture, one hot member" : "hold+capture, " + members + " members";
-        print(Load.run(scenario, concurrency, warmUp, seconds, n -> {
+        print(Load.run(scenario, concurrency, warmUp, seconds, cpu(options), n -> {
             String memberId = memberIds[members == 1 ? 0 : ThreadLocalRandom.current().nextInt(members)];
             String holdId = "h-" + runId + "-" + n;
             String base = ledger + "/api/v1/accounts/" + memberId + "/holds";
@@ -91,7 +96,7 @@ public final class Bench {
                 return false;
             }
             return Http.post(base + "/" + holdId + "/capture", "{}").status() / 100 == 2;
-        }));
+        }), options);
     }
 
     private static void earnings(Map<String, String> options, int concurrency, Duration warmUp, Duration seconds)
@@ -104,14 +109,14 @@ public final class Bench {
             memberIds[i] = "bench-" + runId + "-m" + i;
             Http.post(earning + "/api/v1/members", "{\"memberId\":\"" + memberIds[i] + "\"}");
         }
-        print(Load.run("earning per order, " + members + " members", concurrency, warmUp, seconds, n -> {
+        print(Load.run("earning per order, " + members + " members", concurrency, warmUp, seconds, cpu(options), n -> {
             String memberId = memberIds[ThreadLocalRandom.current().nextInt(members)];
             String body = "{\"orderId\":\"o-" + runId + "-" + n + "\",\"memberId\":\"" + memberId + "\","
                     + "\"paidAt\":\"" + Instant.now() + "\",\"currency\":\"CNY\",\"lines\":["
                     + "{\"sku\":\"sku-1\",\"category\":\"grocery\",\"quantity\":2,\"unitPrice\":\"39.90\",\"promotional\":false},"
                     + "{\"sku\":\"sku-2\",\"category\":\"drinks\",\"quantity\":1,\"unitPrice\":\"25.50\",\"promotional\":false}]}";
             return Http.post(earning + "/api/v1/earnings", body).status() == 201;
-        }));
+        }), options);
     }
 
     private static void ledgerLog(Map<String, String> options) {
@@ -143,7 +148,17 @@ public final class Bench {
         throw new IllegalStateException(memberId + " was not credited " + points + " at the ledger within 5 minutes");
     }
 
-    private static void print(Load.Result result) {
+    /** Prints the result's row; with {@code --cpu-out F}, appends its CPU row to F. */
+    private static void print(Load.Result result, Map<String, String> options) throws IOException {
         System.out.println(result.row());
+        String cpuOut = options.get("cpu-out");
+        if (cpuOut != null) {
+            Files.writeString(Path.of(cpuOut), result.cpuRow() + System.lineSeparator(), StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+        }
+    }
+
+    private static Cpu cpu(Map<String, String> options) {
+        return new Cpu(options.get("watch"));
     }
 }

@@ -21,7 +21,8 @@ final class Load {
         boolean run(long sequence) throws Exception;
     }
 
-    record Result(String scenario, long operations, long errors, double seconds, Histogram latencyMicros) {
+    record Result(String scenario, long operations, long errors, double seconds, Histogram latencyMicros,
+                  Cpu.Sample cpuBefore, Cpu.Sample cpuAfter) {
 
         double perSecond() {
             return operations / seconds;
@@ -35,13 +36,18 @@ final class Load {
             return String.format(Locale.ROOT, "| %s | %,.0f | %.2f | %.2f | %.2f | %.2f | %d |", scenario, perSecond(),
                     millis(50), millis(90), millis(99), millis(99.9), errors);
         }
+
+        /** CPU milliseconds per operation per watched process over the recorded window. */
+        String cpuRow() {
+            return Cpu.row(scenario, cpuBefore, cpuAfter, operations);
+        }
     }
 
     private Load() {
     }
 
-    static Result run(String scenario, int concurrency, Duration warmUp, Duration duration, Operation operation)
-            throws InterruptedException {
+    static Result run(String scenario, int concurrency, Duration warmUp, Duration duration, Cpu cpu,
+                      Operation operation) throws InterruptedException {
         if (concurrency < 1 || concurrency > 4096) {
             throw new IllegalArgumentException("concurrency must be within 1..4096, was " + concurrency);
         }
@@ -78,10 +84,21 @@ final class Load {
                 }
             }));
         }
+        sleepUntil(recordFrom);
+        Cpu.Sample cpuBefore = cpu.sample();
+        sleepUntil(end);
+        Cpu.Sample cpuAfter = cpu.sample();
         for (Thread thread : threads) {
             thread.join();
         }
         return new Result(scenario, operations.get(), errors.get(), duration.toNanos() / 1e9,
-                recorder.getIntervalHistogram());
+                recorder.getIntervalHistogram(), cpuBefore, cpuAfter);
+    }
+
+    private static void sleepUntil(long nanoTime) throws InterruptedException {
+        long left = nanoTime - System.nanoTime();
+        if (left > 0) {
+            Thread.sleep(Duration.ofNanos(left));
+        }
     }
 }
