@@ -99,6 +99,61 @@ class HoldTest {
     }
 
     @Test
+    void decisionsOnManyMembersAreMadeTogetherYetEachIsAnsweredOnItsOwn() throws Exception {
+        // Decisions on different members share transactions (DecisionBatches): a refusal, an
+        // unknown member or a repeat among them must not change what the others are answered.
+        List<String> members = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            members.add(credited(100));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(48);
+        List<Future<List<Integer>>> answers = new ArrayList<>();
+        for (int round = 0; round < 3; round++) {
+            for (String memberId : members) {
+                String holdId = "h-" + round;
+                answers.add(pool.submit(() -> {
+                    int held = given().contentType(ContentType.JSON)
+                            .body(Map.of("holdId", holdId, "points", 30, "reference", "r-" + holdId))
+                            .post("/api/v1/accounts/{m}/holds", memberId).statusCode();
+                    int captured = given().post("/api/v1/accounts/{m}/holds/{h}/capture", memberId, holdId).statusCode();
+                    int again = given().post("/api/v1/accounts/{m}/holds/{h}/capture", memberId, holdId).statusCode();
+                    return List.of(held, captured, again);
+                }));
+            }
+        }
+        List<Future<Integer>> strays = new ArrayList<>();
+        for (String memberId : members) {
+            // More than the 100 points a member has: refused whatever else is decided beside it.
+            strays.add(pool.submit(() -> given().contentType(ContentType.JSON)
+                    .body(Map.of("holdId", "too-much", "points", 101, "reference", "r"))
+                    .post("/api/v1/accounts/{m}/holds", memberId).statusCode()));
+            strays.add(pool.submit(() -> given().contentType(ContentType.JSON)
+                    .body(Map.of("holdId", "h-x", "points", 1, "reference", "r"))
+                    .post("/api/v1/accounts/{m}/holds", "nobody-" + memberId).statusCode()));
+        }
+        for (Future<List<Integer>> answer : answers) {
+            List<Integer> statuses = answer.get();
+            assertThat(statuses.get(0)).isEqualTo(201);
+            assertThat(statuses.get(1)).isEqualTo(201);
+            assertThat(statuses.get(2)).isEqualTo(200);
+        }
+        for (int i = 0; i < strays.size(); i++) {
+            assertThat(strays.get(i).get()).isEqualTo(i % 2 == 0 ? 409 : 404);
+        }
+        pool.shutdown();
+        for (String memberId : members) {
+            given().get("/api/v1/accounts/{m}", memberId).then().statusCode(200)
+                    .body("available", equalTo(10)).body("reserved", equalTo(0)).body("spent", equalTo(90));
+            given().get("/api/v1/accounts/{m}/entries?limit=20", memberId).then().statusCode(200)
+                    .body("items.size()", equalTo(7));
+        }
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        double largest = metrics.lines().filter(l -> l.startsWith("points_ledger_decision_batch_size_max"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).max().orElse(0);
+        assertThat(largest).as("decisions were made in batches larger than one").isGreaterThan(1);
+    }
+
+    @Test
     void aHoldIsCapturedOrReleasedOnceAndRepeatsAnswerTheFirstResult() {
         String memberId = credited(100);
         Map<String, Object> hold = Map.of("holdId", "h-1", "points", 30, "reference", "redemption-1");

@@ -7,7 +7,6 @@ import io.pointsplatform.events.EventCodec;
 import io.pointsplatform.events.Lot;
 import io.pointsplatform.events.PointsEvent;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -16,6 +15,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -48,7 +48,7 @@ public class AccountStore {
 
     /** The account, row-locked until the transaction ends; empty when the member has none yet. */
     public Uni<Optional<Account>> lock(SqlConnection connection, String memberId) {
-        return connection.preparedQuery("select snapshot from member_points where member_id = $1 for update")
+        return connection.preparedQuery("select snapshot::text as snapshot from member_points where member_id = $1 for update")
                 .execute(Tuple.of(memberId))
                 .map(rows -> {
                     var it = rows.iterator();
@@ -58,7 +58,7 @@ public class AccountStore {
 
     /** The accounts of these members, row-locked in member id order; members without one are left out. */
     public Uni<Map<String, Account>> lockAll(SqlConnection connection, Collection<String> memberIds) {
-        return connection.preparedQuery("select snapshot from member_points where member_id = any($1)"
+        return connection.preparedQuery("select snapshot::text as snapshot from member_points where member_id = any($1)"
                         + " order by member_id for update")
                 .execute(Tuple.of(memberIds.toArray(String[]::new)))
                 .map(rows -> {
@@ -104,6 +104,21 @@ public class AccountStore {
      */
     public Uni<Set<String>> recordEntries(SqlConnection connection, List<CloudEvent> events,
             ToLongFunction<PointsEvent> pointsOf, Function<PointsEvent, String> referenceOf) {
+        return connection.preparedQuery("insert into entry (member_id, event_id, type, points, reference, event, occurred_at)"
+                        + " select m, i, t, p, r, d::jsonb, o from unnest($1::text[], $2::text[], $3::text[], $4::bigint[],"
+                        + " $5::text[], $6::text[], $7::timestamptz[]) with ordinality as e(m, i, t, p, r, d, o, n)"
+                        + " order by n on conflict (event_id) do nothing returning event_id")
+                .execute(Tuple.from(entryColumns(events, pointsOf, referenceOf)))
+                .map(rows -> {
+                    Set<String> recorded = new HashSet<>();
+                    rows.forEach(row -> recorded.add(row.getString(0)));
+                    return recorded;
+                });
+    }
+
+    /** The columns of {@code entry} for these events, as arrays for {@code unnest}: $1 … $7 of the statements above. */
+    private Object[] entryColumns(List<CloudEvent> events, ToLongFunction<PointsEvent> pointsOf,
+            Function<PointsEvent, String> referenceOf) {
         int n = events.size();
         String[] members = new String[n];
         String[] ids = new String[n];
@@ -124,16 +139,7 @@ public class AccountStore {
             documents[i] = codec.write(event);
             times[i] = utc(event.time());
         }
-        return connection.preparedQuery("insert into entry (member_id, event_id, type, points, reference, event, occurred_at)"
-                        + " select m, i, t, p, r, d::jsonb, o from unnest($1::text[], $2::text[], $3::text[], $4::bigint[],"
-                        + " $5::text[], $6::text[], $7::timestamptz[]) with ordinality as e(m, i, t, p, r, d, o, n)"
-                        + " order by n on conflict (event_id) do nothing returning event_id")
-                .execute(Tuple.from(new Object[] {members, ids, types, points, references, documents, times}))
-                .map(rows -> {
-                    Set<String> recorded = new HashSet<>();
-                    rows.forEach(row -> recorded.add(row.getString(0)));
-                    return recorded;
-                });
+        return new Object[] {members, ids, types, points, references, documents, times};
     }
 
     /** {@link #qualifyingPoints} of several members in one query; members without any are left out. */
@@ -182,35 +188,38 @@ public class AccountStore {
     }
 
     /**
-     * Records an event the ledger decided in the account's history and, only if it is new there, in
-     * the outbox: one statement. False when its id was recorded before (nothing is written then).
+     * Records events the ledger decided in their accounts' histories and, those new there, in the
+     * outbox, in the order given: one statement. Returns how many were new (an id recorded before
+     * writes nothing).
      */
-    public Uni<Boolean> recordDecision(SqlConnection connection, CloudEvent event, long points, String reference,
-            String topic) {
-        String payload = codec.write(event);
-        return connection.preparedQuery("with e as (insert into entry (member_id, event_id, type, points, reference, event,"
-                        + " occurred_at) values ($1, $2, $3, $4, $5, $6::text::jsonb, $7) on conflict (event_id) do nothing"
+    public Uni<Integer> recordDecisions(SqlConnection connection, List<CloudEvent> events,
+            ToLongFunction<PointsEvent> pointsOf, Function<PointsEvent, String> referenceOf, String topic) {
+        Object[] columns = Arrays.copyOf(entryColumns(events, pointsOf, referenceOf), 8);
+        columns[7] = topic;
+        return connection.preparedQuery("with d as (select * from unnest($1::text[], $2::text[], $3::text[], $4::bigint[],"
+                        + " $5::text[], $6::text[], $7::timestamptz[]) with ordinality as d(m, i, t, p, r, payload, o, n)),"
+                        + " e as (insert into entry (member_id, event_id, type, points, reference, event, occurred_at)"
+                        + " select m, i, t, p, r, payload::jsonb, o from d order by n on conflict (event_id) do nothing"
                         + " returning event_id)"
-                        + " insert into outbox (topic, message_key, event_id, payload) select $8, $1, event_id, $6 from e")
-                .execute(Tuple.from(List.of(event.subject(), event.id(), event.type(), points,
-                        reference == null ? "" : reference, payload, utc(event.time()), topic)))
-                .map(result -> result.rowCount() == 1);
+                        + " insert into outbox (topic, message_key, event_id, payload)"
+                        + " select $8, d.m, d.i, d.payload from d join e on e.event_id = d.i order by d.n")
+                .execute(Tuple.from(columns))
+                .map(result -> result.rowCount());
     }
 
     /** The event recorded under this id, if any. */
     public Uni<Optional<CloudEvent>> findEvent(SqlConnection connection, String eventId) {
-        return connection.preparedQuery("select event from entry where event_id = $1")
+        return connection.preparedQuery("select event::text as event from entry where event_id = $1")
                 .execute(Tuple.of(eventId))
                 .map(rows -> {
                     var it = rows.iterator();
-                    return it.hasNext() ? Optional.of(codec.read(it.next().getJsonObject("event").encode()))
-                            : Optional.empty();
+                    return it.hasNext() ? Optional.of(codec.read(it.next().getString("event"))) : Optional.empty();
                 });
     }
 
     /** Newest first, before {@code beforeSeq} (exclusive; Long.MAX_VALUE for the first page). */
     public Uni<List<Entry>> entries(SqlConnection connection, String memberId, long beforeSeq, int limit) {
-        return connection.preparedQuery("select seq, type, points, reference, event from entry"
+        return connection.preparedQuery("select seq, type, points, reference, event::text as event from entry"
                         + " where member_id = $1 and seq < $2 order by seq desc limit $3")
                 .execute(Tuple.of(memberId, beforeSeq, limit))
                 .map(rows -> {
@@ -219,7 +228,7 @@ public class AccountStore {
                         String reference = row.getString("reference");
                         entries.add(new Entry(row.getLong("seq"), row.getString("type"), row.getLong("points"),
                                 reference == null || reference.isEmpty() ? null : reference,
-                                codec.read(row.getJsonObject("event").encode())));
+                                codec.read(row.getString("event"))));
                     }
                     return entries;
                 });
@@ -233,21 +242,51 @@ public class AccountStore {
                 .map(rows -> rows.iterator().next().getLong("total"));
     }
 
-    public Uni<Void> openHold(SqlConnection connection, String memberId, String holdId, Instant expiresAt,
-            String reference) {
-        return connection.preparedQuery("insert into hold (member_id, hold_id, expires_at, reference) values ($1, $2, $3, $4)")
-                .execute(Tuple.of(memberId, holdId, utc(expiresAt), reference))
+    /** Opens holds: {memberId, holdId, reference} with their expiry times, one statement. */
+    public Uni<Void> openHolds(SqlConnection connection, List<String[]> holds, List<Instant> expiresAt) {
+        int n = holds.size();
+        String[] members = new String[n];
+        String[] ids = new String[n];
+        String[] references = new String[n];
+        OffsetDateTime[] expiries = new OffsetDateTime[n];
+        for (int i = 0; i < n; i++) {
+            members[i] = holds.get(i)[0];
+            ids[i] = holds.get(i)[1];
+            references[i] = holds.get(i)[2];
+            expiries[i] = utc(expiresAt.get(i));
+        }
+        return connection.preparedQuery("insert into hold (member_id, hold_id, expires_at, reference)"
+                        + " select * from unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[])")
+                .execute(Tuple.of(members, ids, expiries, references))
                 .replaceWithVoid();
+    }
+
+    /**
+     * Closes open holds ({memberId, holdId} pairs), one statement; returns the holds that were
+     * open, keyed by {@link #holdKey}, with the reference each was made with (which may be null).
+     */
+    public Uni<Map<String, String>> closeHolds(SqlConnection connection, List<String[]> holds) {
+        String[] members = holds.stream().map(h -> h[0]).toArray(String[]::new);
+        String[] ids = holds.stream().map(h -> h[1]).toArray(String[]::new);
+        return connection.preparedQuery("delete from hold h using unnest($1::text[], $2::text[]) as x(m, i)"
+                        + " where h.member_id = x.m and h.hold_id = x.i returning h.member_id, h.hold_id, h.reference")
+                .execute(Tuple.of(members, ids))
+                .map(rows -> {
+                    Map<String, String> closed = new HashMap<>();
+                    rows.forEach(row -> closed.put(holdKey(row.getString("member_id"), row.getString("hold_id")),
+                            row.getString("reference")));
+                    return closed;
+                });
+    }
+
+    public static String holdKey(String memberId, String holdId) {
+        return memberId + '\u0000' + holdId;
     }
 
     /** Closes an open hold; returns the reference it was made with. */
     public Uni<Optional<String>> closeHold(SqlConnection connection, String memberId, String holdId) {
-        return connection.preparedQuery("delete from hold where member_id = $1 and hold_id = $2 returning reference")
-                .execute(Tuple.of(memberId, holdId))
-                .map(rows -> {
-                    var it = rows.iterator();
-                    return it.hasNext() ? Optional.ofNullable(it.next().getString("reference")) : Optional.empty();
-                });
+        return closeHolds(connection, List.<String[]>of(new String[] {memberId, holdId}))
+                .map(closed -> Optional.ofNullable(closed.get(holdKey(memberId, holdId))));
     }
 
     /** Holds past their TTL, oldest first: {memberId, holdId} pairs. */
@@ -289,9 +328,8 @@ public class AccountStore {
     }
 
     private static Account fromRow(Row row) {
-        Object snapshot = row.getValue("snapshot");
-        String json = snapshot instanceof JsonObject object ? object.encode() : String.valueOf(snapshot);
-        return AccountSnapshots.fromJson(json);
+        // Read as text (snapshot::text): the driver would otherwise build a JsonObject only to encode it again.
+        return AccountSnapshots.fromJson(row.getString("snapshot"));
     }
 
     public static OffsetDateTime utc(Instant instant) {

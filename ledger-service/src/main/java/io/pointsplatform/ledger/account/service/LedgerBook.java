@@ -25,6 +25,7 @@ import io.pointsplatform.events.Topics;
 import io.pointsplatform.kit.outbox.OutboxRelay;
 import io.pointsplatform.kit.problem.ApiException;
 import io.pointsplatform.ledger.account.repository.AccountStore;
+import io.pointsplatform.ledger.account.service.DecisionBatches.AlreadyDecided;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -62,16 +63,16 @@ public class LedgerBook {
     private final OutboxRelay relay;
     private final Clock clock;
     private final TierPolicy tiers;
-    private final DecisionLanes lanes;
+    private final DecisionBatches decisions;
 
     public LedgerBook(Pool pool, AccountStore store, OutboxRelay relay, Clock clock, TierPolicy tiers,
-                      DecisionLanes lanes) {
+                      DecisionBatches decisions) {
         this.pool = pool;
         this.store = store;
         this.relay = relay;
         this.clock = clock;
         this.tiers = tiers;
-        this.lanes = lanes;
+        this.decisions = decisions;
     }
 
     // ---- events from the log ---------------------------------------------------------------
@@ -126,8 +127,8 @@ public class LedgerBook {
                 .chain(accounts -> store.qualifyingPointsOf(connection, qualifyingMembers, since)
                         .chain(qualifying -> store.recordEntries(connection, events, LedgerBook::pointsOf,
                                         LedgerBook::referenceOf)
-                                .chain(recorded -> foldRecorded(connection, events, recorded, accounts, qualifying,
-                                        since, now)))));
+                                .chain(recorded -> Uni.createFrom().deferred(() -> foldRecorded(connection, events,
+                                        recorded, accounts, qualifying, since, now))))));
     }
 
     /**
@@ -139,30 +140,28 @@ public class LedgerBook {
             Map<String, Account> accounts, Map<String, Long> qualifying, Instant since, Instant now) {
         Set<String> changed = new TreeSet<>();
         Map<String, Long> running = new HashMap<>(qualifying);
-        Uni<Void> chain = Uni.createFrom().voidItem();
+        DecisionWrites writes = new DecisionWrites();
         for (CloudEvent event : events) {
             if (!recorded.contains(event.id())) {
                 // Decided here, or delivered before: already in the account.
                 continue;
             }
-            chain = chain.chain(() -> {
-                PointsEvent data = (PointsEvent) event.data();
-                Account account = accounts.get(data.memberId());
-                if (account == null) {
-                    throw noAccount(event, data);
-                }
-                if (qualifies(data) && !event.time().isBefore(since)) {
-                    running.merge(data.memberId(), ((PointsEarned) data).points(), Long::sum);
-                }
-                changed.add(data.memberId());
-                // An event the fold refuses fails the transaction whole, entries included.
-                account.apply(data);
-                long points = running.getOrDefault(data.memberId(), 0L);
-                return settleDebt(connection, account, data, now)
-                        .chain(() -> reviewTier(connection, account, event, now, Uni.createFrom().item(points)));
-            });
+            PointsEvent data = (PointsEvent) event.data();
+            Account account = accounts.get(data.memberId());
+            if (account == null) {
+                throw noAccount(event, data);
+            }
+            if (qualifies(data) && !event.time().isBefore(since)) {
+                running.merge(data.memberId(), ((PointsEarned) data).points(), Long::sum);
+            }
+            changed.add(data.memberId());
+            // An event the fold refuses fails the transaction whole, entries included.
+            account.apply(data);
+            settleDebt(writes, account, data, now);
+            reviewTier(writes, account, event, now, running.getOrDefault(data.memberId(), 0L));
         }
-        return chain.chain(() -> store.saveAll(connection, changed.stream().map(accounts::get).toList(), now));
+        return Uni.combine().all().unis(writes.flush(connection, store),
+                store.saveAll(connection, changed.stream().map(accounts::get).toList(), now)).discardItems();
     }
 
     /** Credits that count towards a tier: points earned, tier bonuses left out. */
@@ -192,18 +191,17 @@ public class LedgerBook {
                 + " who has no account");
     }
 
-    private Uni<Void> settleDebt(SqlConnection connection, Account account, PointsEvent credit, Instant now) {
+    private void settleDebt(DecisionWrites writes, Account account, PointsEvent credit, Instant now) {
         if (!(credit instanceof PointsEarned earned) || account.debt() == 0) {
-            return Uni.createFrom().voidItem();
+            return;
         }
         AllocationPlan plan = Allocator.forDebtSettlement(account, earned.lotId());
         if (plan.allocations().isEmpty()) {
-            return Uni.createFrom().voidItem();
+            return;
         }
         long taken = plan.taken();
         PointsReversed settlement = new PointsReversed(account.memberId(), null, null, taken, plan.allocations(), 0, taken);
-        return decide(connection, account, "points.reversed:" + account.memberId() + ":settle:" + earned.lotId(), now,
-                settlement);
+        record(writes, account, "points.reversed:" + account.memberId() + ":settle:" + earned.lotId(), now, settlement);
     }
 
     /**
@@ -211,29 +209,26 @@ public class LedgerBook {
      * the ledger writes {@code tier.changed}, and on an upgrade the upgrade bonus as a credit (once
      * per tier and member, lot {@code tier-bonus-<memberId>-<TIER>}). Bonuses do not qualify.
      */
-    private Uni<Void> reviewTier(SqlConnection connection, Account account, CloudEvent credit, Instant now,
-            Uni<Long> qualifyingPoints) {
+    private void reviewTier(DecisionWrites writes, Account account, CloudEvent credit, Instant now, long qualifying) {
         if (!qualifies((PointsEvent) credit.data())) {
-            return Uni.createFrom().voidItem();
+            return;
         }
-        return qualifyingPoints.chain(qualifying -> {
-            Tier from = Tier.valueOf(account.tier());
-            Tier to = tiers.thresholds().tierFor(qualifying);
-            if (to == from) {
-                return Uni.createFrom().voidItem();
-            }
-            String memberId = account.memberId();
-            Uni<Void> changed = decide(connection, account, "tier.changed:" + memberId + ":" + credit.id(), now,
-                    new TierChanged(memberId, from.name(), to.name(), qualifying));
-            String bonusLot = "tier-bonus-" + memberId + "-" + to.name();
-            if (!to.atLeast(from) || tiers.upgradeBonus() == 0 || account.lot(bonusLot) != null) {
-                return changed;
-            }
-            PointsEarned bonus = new PointsEarned(memberId, bonusLot, tiers.upgradeBonus(),
-                    new Origin(OriginKind.TIER_BONUS, to.name()), List.of(new BreakdownLine("tier-upgrade", tiers.upgradeBonus())),
-                    now, now.atZone(ZoneOffset.UTC).plusMonths(tiers.bonusLifetimeMonths()).toInstant());
-            return changed.chain(() -> decide(connection, account, "points.earned:" + bonusLot, now, bonus));
-        });
+        Tier from = Tier.valueOf(account.tier());
+        Tier to = tiers.thresholds().tierFor(qualifying);
+        if (to == from) {
+            return;
+        }
+        String memberId = account.memberId();
+        record(writes, account, "tier.changed:" + memberId + ":" + credit.id(), now,
+                new TierChanged(memberId, from.name(), to.name(), qualifying));
+        String bonusLot = "tier-bonus-" + memberId + "-" + to.name();
+        if (!to.atLeast(from) || tiers.upgradeBonus() == 0 || account.lot(bonusLot) != null) {
+            return;
+        }
+        PointsEarned bonus = new PointsEarned(memberId, bonusLot, tiers.upgradeBonus(),
+                new Origin(OriginKind.TIER_BONUS, to.name()), List.of(new BreakdownLine("tier-upgrade", tiers.upgradeBonus())),
+                now, now.atZone(ZoneOffset.UTC).plusMonths(tiers.bonusLifetimeMonths()).toInstant());
+        record(writes, account, "points.earned:" + bonusLot, now, bonus);
     }
 
     // ---- holds -----------------------------------------------------------------------------
@@ -242,14 +237,14 @@ public class LedgerBook {
             String reference) {
         Instant now = clock.instant();
         String eventId = reservedId(memberId, holdId);
-        return decision(memberId, (connection, account) -> {
+        return decision(memberId, null, (decide, account) -> {
             if (account.holds().containsKey(holdId)) {
                 return Uni.createFrom().failure(new AlreadyDecided());
             }
             AllocationPlan plan = Allocator.forDebit(account.lots(), points, now);
             if (!plan.covered()) {
                 // Unless this repeats a hold made before, when the points were there.
-                return store.findEvent(connection, eventId).map(previous -> {
+                return store.findEvent(decide.connection(), eventId).map(previous -> {
                     if (previous.isPresent()) {
                         throw new AlreadyDecided();
                     }
@@ -259,11 +254,10 @@ public class LedgerBook {
             }
             PointsReserved data = new PointsReserved(memberId, holdId, points, plan.allocations(),
                     now.plusSeconds(ttlSeconds), reference);
-            // One round trip: history and outbox (only if new) and the open hold; the lane saves the account.
-            return Uni.combine().all().unis(
-                            record(connection, account, eventId, now, data),
-                            store.openHold(connection, memberId, holdId, data.holdExpiresAt(), reference))
-                    .with((event, opened) -> new Decision<>(event, data, true));
+            // Written with the batch: history and outbox, the open hold; the batch saves the account.
+            CloudEvent event = record(decide.writes(), account, eventId, now, data);
+            decide.writes().openHold(memberId, holdId, data.holdExpiresAt(), reference);
+            return Uni.createFrom().item(new Decision<>(event, data, true));
         }).onFailure(AlreadyDecided.class).recoverWithUni(() -> pool.withConnection(c -> store.findEvent(c, eventId))
                 .map(previous -> {
                     PointsReserved first = (PointsReserved) previous.orElseThrow().data();
@@ -278,14 +272,14 @@ public class LedgerBook {
     public Uni<Decision<PointsSpent>> capture(String memberId, String holdId) {
         Instant now = clock.instant();
         String eventId = "points.spent:" + memberId + ":" + holdId;
-        return decision(memberId, (connection, account) -> {
+        return decision(memberId, holdId, (decide, account) -> {
             List<Allocation> held = account.holds().get(holdId);
             if (held == null) {
-                return repeated(connection, eventId, holdId, account, "captured", PointsSpent.class);
+                return repeated(decide.connection(), eventId, holdId, account, "captured", PointsSpent.class);
             }
-            return store.closeHold(connection, memberId, holdId).chain(reference -> {
+            return decide.closeHold(store, memberId, holdId).map(reference -> {
                 PointsSpent data = new PointsSpent(memberId, holdId, sum(held), held, reference.orElse(null));
-                return record(connection, account, eventId, now, data).map(event -> new Decision<>(event, data, true));
+                return new Decision<>(record(decide.writes(), account, eventId, now, data), data, true);
             });
         });
     }
@@ -293,15 +287,14 @@ public class LedgerBook {
     public Uni<Decision<PointsReleased>> release(String memberId, String holdId, ReleaseReason reason) {
         Instant now = clock.instant();
         String eventId = "points.released:" + memberId + ":" + holdId;
-        return decision(memberId, (connection, account) -> {
+        return decision(memberId, holdId, (decide, account) -> {
             List<Allocation> held = account.holds().get(holdId);
             if (held == null) {
-                return repeated(connection, eventId, holdId, account, "released", PointsReleased.class);
+                return repeated(decide.connection(), eventId, holdId, account, "released", PointsReleased.class);
             }
             PointsReleased data = new PointsReleased(memberId, holdId, sum(held), held, reason);
-            return Uni.combine().all().unis(record(connection, account, eventId, now, data),
-                            store.closeHold(connection, memberId, holdId))
-                    .with((event, closed) -> new Decision<>(event, data, true));
+            return decide.closeHold(store, memberId, holdId)
+                    .map(closed -> new Decision<>(record(decide.writes(), account, eventId, now, data), data, true));
         });
     }
 
@@ -318,32 +311,25 @@ public class LedgerBook {
         });
     }
 
-    /** Thrown inside a decision's transaction to roll it back when the event was decided before. */
-    private static final class AlreadyDecided extends RuntimeException {
-        AlreadyDecided() {
-            super("decided before", null, false, false);
-        }
-    }
-
     // ---- reversals -------------------------------------------------------------------------
 
     public Uni<Decision<PointsReversed>> reverse(String memberId, String refundId, String orderId, String lotId,
             long points) {
         Instant now = clock.instant();
         String eventId = "points.reversed:" + memberId + ":" + refundId;
-        return decision(memberId, (connection, account) -> store.findEvent(connection, eventId).chain(previous -> {
+        return decision(memberId, null, (decide, account) -> store.findEvent(decide.connection(), eventId).map(previous -> {
             if (previous.isPresent()) {
                 PointsReversed first = (PointsReversed) previous.get().data();
                 if (!first.orderId().equals(orderId) || first.points() + first.debt() != points) {
                     throw ApiException.conflict("REVERSAL_CONFLICT", "Refund " + refundId + " reversed "
                             + (first.points() + first.debt()) + " points of order " + first.orderId() + " before");
                 }
-                return Uni.createFrom().item(new Decision<>(previous.get(), first, false));
+                return new Decision<>(previous.get(), first, false);
             }
             ReversalPlan plan = Allocator.forReversal(account, lotId, points, now);
             PointsReversed data = new PointsReversed(memberId, orderId, refundId, plan.taken(), plan.allocations(),
                     plan.debt(), 0);
-            return record(connection, account, eventId, now, data).map(event -> new Decision<>(event, data, true));
+            return new Decision<>(record(decide.writes(), account, eventId, now, data), data, true);
         }));
     }
 
@@ -375,7 +361,9 @@ public class LedgerBook {
                 data = new PointsAdjusted(memberId, adjustmentId, points, null, null, plan.allocations(), reason,
                         requestedBy, approvedBy);
             }
-            return decide(connection, account, "points.adjusted:" + adjustmentId, now, data)
+            DecisionWrites writes = new DecisionWrites();
+            record(writes, account, "points.adjusted:" + adjustmentId, now, data);
+            return writes.flush(connection, store)
                     .chain(() -> store.save(connection, account, now))
                     .replaceWith(data);
         });
@@ -391,44 +379,39 @@ public class LedgerBook {
     /** Expires what is due on one account now; empty when nothing was (or is no longer) due. */
     public Uni<Optional<PointsExpired>> expire(String memberId) {
         Instant now = clock.instant();
-        return decision(memberId, (connection, account) -> {
+        return decision(memberId, null, (decide, account) -> {
             List<Allocation> due = Allocator.forExpiry(account, now);
             if (due.isEmpty()) {
-                // Saving (by the lane) moves next_expiry_at on, so the job stops finding this account.
+                // Saving (by the batch) moves next_expiry_at on, so the job stops finding this account.
                 return Uni.createFrom().item(Optional.<PointsExpired>empty());
             }
             PointsExpired data = new PointsExpired(memberId, sum(due), due);
-            return decide(connection, account, "points.expired:" + memberId + ":" + now.toEpochMilli(), now, data)
-                    .replaceWith(Optional.of(data));
+            record(decide.writes(), account, "points.expired:" + memberId + ":" + now.toEpochMilli(), now, data);
+            return Uni.createFrom().item(Optional.of(data));
         });
     }
 
     // ---- the shared steps ------------------------------------------------------------------
 
-    /** Runs {@code step} on the locked account in its member's lane (see {@link DecisionLanes}), then wakes the relay. */
-    private <R> Uni<R> decision(String memberId, DecisionLanes.Step<R> step) {
-        return lanes.submit(memberId, step).invoke(result -> relay.wake());
+    /**
+     * Runs {@code step} on the locked account in the next batch of decisions (see
+     * {@link DecisionBatches}; {@code closesHold}: the hold it closes, or null), then wakes the relay.
+     */
+    private <R> Uni<R> decision(String memberId, String closesHold, DecisionBatches.Step<R> step) {
+        return decisions.submit(memberId, closesHold, step).invoke(result -> relay.wake());
     }
 
     /**
-     * Applies a decided event to the locked account and writes it to the history and the outbox,
-     * in the caller's transaction. An id decided before fails the transaction ({@link AlreadyDecided}).
+     * Applies a decided event to the locked account and adds it to {@code writes}, for the history
+     * and the outbox; an id decided before fails the transaction when they are written
+     * ({@link AlreadyDecided}).
      */
-    private Uni<CloudEvent> record(SqlConnection connection, Account account, String eventId, Instant now,
+    private static CloudEvent record(DecisionWrites writes, Account account, String eventId, Instant now,
             PointsEvent data) {
         account.apply(data);
         CloudEvent event = CloudEvent.of(eventId, SOURCE, data.memberId(), now, data);
-        return store.recordDecision(connection, event, pointsOf(data), referenceOf(data), Topics.POINTS_LEDGER)
-                .map(inserted -> {
-                    if (!inserted) {
-                        throw new AlreadyDecided();
-                    }
-                    return event;
-                });
-    }
-
-    private Uni<Void> decide(SqlConnection connection, Account account, String eventId, Instant now, PointsEvent data) {
-        return record(connection, account, eventId, now, data).replaceWithVoid();
+        writes.record(event);
+        return event;
     }
 
     private static String reservedId(String memberId, String holdId) {

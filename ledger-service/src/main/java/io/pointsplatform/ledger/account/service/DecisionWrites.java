@@ -1,0 +1,83 @@
+package io.pointsplatform.ledger.account.service;
+
+import io.pointsplatform.events.CloudEvent;
+import io.pointsplatform.events.Topics;
+import io.pointsplatform.ledger.account.repository.AccountStore;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What decisions made in one transaction write, gathered in memory and written together by
+ * {@link #flush}: the decided events (history and outbox, in decision order) and the holds they
+ * open. A hold opened and closed within the same writes never reaches the table.
+ */
+public final class DecisionWrites {
+
+    private record Opened(String memberId, String holdId, Instant expiresAt, String reference) {
+    }
+
+    private final List<CloudEvent> events = new ArrayList<>();
+    private final Set<String> ids = new HashSet<>();
+    private final Map<String, Opened> opened = new LinkedHashMap<>();
+
+    /** A decided event, to be written to the history and the outbox; a repeated id fails at once. */
+    public void record(CloudEvent event) {
+        if (!ids.add(event.id())) {
+            throw new DecisionBatches.AlreadyDecided();
+        }
+        events.add(event);
+    }
+
+    public void openHold(String memberId, String holdId, Instant expiresAt, String reference) {
+        opened.put(AccountStore.holdKey(memberId, holdId), new Opened(memberId, holdId, expiresAt, reference));
+    }
+
+    /** A hold opened in these writes, now closed before it was written: its reference; null when there is none. */
+    Optional<String> cancelOpen(String memberId, String holdId) {
+        Opened hold = opened.remove(AccountStore.holdKey(memberId, holdId));
+        return hold == null ? null : Optional.ofNullable(hold.reference());
+    }
+
+    /**
+     * Writes everything gathered so far (at most two statements, sent together) and forgets it.
+     * Fails with {@link DecisionBatches.AlreadyDecided} when an event's id was recorded before.
+     */
+    public Uni<Void> flush(SqlConnection connection, AccountStore store) {
+        List<Uni<Void>> writes = new ArrayList<>(2);
+        if (!events.isEmpty()) {
+            List<CloudEvent> decided = List.copyOf(events);
+            writes.add(store.recordDecisions(connection, decided, LedgerBook::pointsOf, LedgerBook::referenceOf,
+                            Topics.POINTS_LEDGER)
+                    .map(inserted -> {
+                        if (inserted != decided.size()) {
+                            throw new DecisionBatches.AlreadyDecided();
+                        }
+                        return null;
+                    }));
+        }
+        if (!opened.isEmpty()) {
+            List<String[]> holds = new ArrayList<>(opened.size());
+            List<Instant> expiries = new ArrayList<>(opened.size());
+            for (Opened hold : opened.values()) {
+                holds.add(new String[] {hold.memberId(), hold.holdId(), hold.reference()});
+                expiries.add(hold.expiresAt());
+            }
+            writes.add(store.openHolds(connection, holds, expiries));
+        }
+        events.clear();
+        ids.clear();
+        opened.clear();
+        if (writes.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return writes.size() == 1 ? writes.get(0) : Uni.combine().all().unis(writes).discardItems();
+    }
+}
