@@ -11,7 +11,8 @@
 #   rebuild   1 000 000 events written to points.ledger and read back raw, then the ledger's rebuild
 #
 # Starts the local stack first (deploy/local/up.sh; harmless when it runs). Markdown rows go to
-# stdout and to deploy/bench/.results/<UTC time>.md. Env: BENCH_SECONDS (30), BENCH_CONCURRENCY (32),
+# stdout and to deploy/bench/.results/<UTC time>.md. Env: BENCH_SECONDS (30), BENCH_WARMUP (15: seconds
+# of load before each measured window, not recorded, so that the services' JIT has settled), BENCH_CONCURRENCY (32),
 # BENCH_EVENTS (1000000), BENCH_STOP (services to stop after the stack is up, e.g. "catalog-service
 # redemption-service notification-service" to measure the ledger without the other consumers of
 # points.ledger on the same 2 cores). The machine is shared and noisy: read ratios to the baselines.
@@ -23,6 +24,7 @@ POINTS_SCRIPT=bench/run.sh
 . "$POINTS_LOCAL/jdk.sh"
 
 SECONDS_PER_RUN="${BENCH_SECONDS:-30}"
+WARMUP="${BENCH_WARMUP:-15}"
 CONCURRENCY="${BENCH_CONCURRENCY:-32}"
 EVENTS="${BENCH_EVENTS:-1000000}"
 BOOTSTRAP="localhost:$KAFKA_PORT"
@@ -58,7 +60,7 @@ done
 cpu_rows="$(mktemp)"
 trap 'rm -f "$cpu_rows"' EXIT
 bench() { java -Xmx1g -cp "$jar:$POINTS_ROOT/bench/target/lib/*" io.pointsplatform.bench.Bench "$@" \
-  --seconds "$SECONDS_PER_RUN" --concurrency "$CONCURRENCY" --watch "$watch" --cpu-out "$cpu_rows" \
+  --seconds "$SECONDS_PER_RUN" --warmup "$WARMUP" --concurrency "$CONCURRENCY" --watch "$watch" --cpu-out "$cpu_rows" \
   2>>"$results_dir/bench.log"; }
 # The CPU table of the scenarios run since the last call.
 cpu_table() {
@@ -80,7 +82,7 @@ cpu_table() {
 out "# Benchmark run $(date -u +%FT%TZ)"
 out ""
 out "$(uname -srm), $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(java -version 2>&1 | head -n 1)"
-out "git $(cd "$POINTS_ROOT" && git rev-parse --short HEAD), ${SECONDS_PER_RUN}s per run, concurrency $CONCURRENCY${BENCH_STOP:+, stopped: $BENCH_STOP}"
+out "git $(cd "$POINTS_ROOT" && git rev-parse --short HEAD), ${SECONDS_PER_RUN}s per run after ${WARMUP}s of warm-up, concurrency $CONCURRENCY${BENCH_STOP:+, stopped: $BENCH_STOP}"
 out ""
 
 if wants baseline; then

@@ -115,7 +115,7 @@ public class DecisionBatches {
 
     public DecisionBatches(Pool pool, AccountStore store, Clock clock, MeterRegistry registry,
                            @ConfigProperty(name = "points.ledger.max-batch", defaultValue = "128") int maxBatch,
-                           @ConfigProperty(name = "points.ledger.batches-in-flight", defaultValue = "4") int inFlight,
+                           @ConfigProperty(name = "points.ledger.batches-in-flight", defaultValue = "1") int inFlight,
                            @ConfigProperty(name = "points.ledger.max-queued", defaultValue = "10000") int maxQueued) {
         if (maxBatch < 1 || maxBatch > 1_000) {
             throw new IllegalArgumentException("points.ledger.max-batch must be within 1..1000, was " + maxBatch);
