@@ -1,9 +1,11 @@
 package io.pointsplatform.ledger.account.service;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pointsplatform.events.Account;
 import io.pointsplatform.events.AccountState;
+import io.pointsplatform.events.CloudEvent;
 import io.pointsplatform.kit.batch.GroupCommit;
 import io.pointsplatform.kit.batch.GroupCommit.Outcome;
 import io.pointsplatform.kit.problem.ApiException;
@@ -37,10 +39,13 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  *       holds, one saves each changed account; then one commit, and only then the answers.
  * </ol>
  *
- * <p>If any decision of a batch fails (a 409, a repeat found by the history's unique key), the
- * transaction is rolled back, nobody has been answered yet, and the batch is made again with each
- * decision in its own savepoint, on a copy of its account, so that only the failing ones fail. A
- * batch of one is made directly: its failure is its answer. The row lock alone keeps decisions on
+ * <p>A decision refused before it changed anything (409 INSUFFICIENT_POINTS, a hold that is not
+ * open, a repeat; lookups see the events decided earlier in the same batch) is answered so, and
+ * the batch goes on. If a decision fails after it changed something, or the batch's writes fail
+ * (a repeat found by the history's unique key), the transaction is rolled back, nobody has been
+ * answered yet, and the batch is made again with each decision in its own savepoint, on a copy of
+ * its account, so that only the failing ones fail. A batch of one is made directly: its failure is
+ * its answer. The row lock alone keeps decisions on
  * one account serial, also across instances; batching only amortises.
  */
 @ApplicationScoped
@@ -91,7 +96,14 @@ public class DecisionBatches {
             if (closed == null) {
                 return store.closeHold(connection, memberId, holdId);
             }
+            writes.changed();
             return Uni.createFrom().item(Optional.ofNullable(closed.remove(AccountStore.holdKey(memberId, holdId))));
+        }
+
+        /** The event decided under this id: earlier in this batch, or in the history. */
+        public Uni<Optional<CloudEvent>> decided(AccountStore store, String eventId) {
+            Optional<CloudEvent> here = writes.find(eventId);
+            return here.isPresent() ? Uni.createFrom().item(here) : store.findEvent(connection, eventId);
         }
     }
 
@@ -112,6 +124,7 @@ public class DecisionBatches {
     private final Clock clock;
     private final GroupCommit<Request, Object> batches;
     private final DistributionSummary batchSizes;
+    private final Counter retried;
 
     public DecisionBatches(Pool pool, AccountStore store, Clock clock, MeterRegistry registry,
                            @ConfigProperty(name = "points.ledger.max-batch", defaultValue = "128") int maxBatch,
@@ -126,6 +139,8 @@ public class DecisionBatches {
         this.batches = new GroupCommit<>(this::process, maxBatch, inFlight, maxQueued);
         this.batchSizes = DistributionSummary.builder("points.ledger.decision.batch.size")
                 .description("Decisions made per transaction").register(registry);
+        this.retried = Counter.builder("points.ledger.decision.batch.retried")
+                .description("Batches made again with a savepoint per decision").register(registry);
     }
 
     /**
@@ -142,7 +157,10 @@ public class DecisionBatches {
         if (batch.size() == 1) {
             return attempt(batch, Mode.ALONE).onFailure().recoverWithItem(e -> List.of(Outcome.failed(e)));
         }
-        return attempt(batch, Mode.FAST).onFailure(FastPathFailed.class).recoverWithUni(() -> attempt(batch, Mode.ISOLATED));
+        return attempt(batch, Mode.FAST).onFailure(FastPathFailed.class).recoverWithUni(() -> {
+            retried.increment();
+            return attempt(batch, Mode.ISOLATED);
+        });
     }
 
     private Uni<List<Outcome<Object>>> attempt(List<Request> batch, Mode mode) {
@@ -177,10 +195,8 @@ public class DecisionBatches {
                                     .call(() -> writes.flush(c, store))
                                     .invoke(result -> outcomes[index] = Outcome.of(result))
                                     .invoke(() -> changed.add(request.memberId())).replaceWithVoid();
-                            case FAST -> run(new Decide(c, writes, closedHolds), account, request)
-                                    .onFailure().transform(FastPathFailed::new)
-                                    .invoke(result -> outcomes[index] = Outcome.of(result))
-                                    .invoke(() -> changed.add(request.memberId())).replaceWithVoid();
+                            case FAST -> fast(new Decide(c, writes, closedHolds), account, request, outcomes, index,
+                                    changed);
                             case ISOLATED -> isolated(c, accounts, request, outcomes, index, changed);
                         };
                     });
@@ -195,6 +211,28 @@ public class DecisionBatches {
                         .transform(FastPathFailed::new) : written;
             });
         })).map(ignored -> Arrays.asList(outcomes));
+    }
+
+    /**
+     * On the fast path: a decision refused before it changed anything (a 409, a repeat) is simply
+     * answered so, and the batch goes on; one that failed after changing something sends the
+     * whole batch to the savepoint path.
+     */
+    private static Uni<Void> fast(Decide decide, Account account, Request request, Outcome<Object>[] outcomes,
+            int index, Set<String> changed) {
+        int before = decide.writes.changes();
+        return run(decide, account, request).onItemOrFailure().transformToUni((result, failure) -> {
+            if (failure == null) {
+                outcomes[index] = Outcome.of(result);
+                changed.add(request.memberId());
+                return Uni.createFrom().voidItem();
+            }
+            if (decide.writes.changes() != before) {
+                return Uni.createFrom().failure(new FastPathFailed(failure));
+            }
+            outcomes[index] = Outcome.failed(failure);
+            return Uni.createFrom().voidItem();
+        });
     }
 
     private static Uni<Object> run(Decide decide, Account account, Request request) {

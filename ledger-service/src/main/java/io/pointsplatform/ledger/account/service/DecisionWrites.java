@@ -7,12 +7,11 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * What decisions made in one transaction write, gathered in memory and written together by
@@ -25,25 +24,47 @@ public final class DecisionWrites {
     }
 
     private final List<CloudEvent> events = new ArrayList<>();
-    private final Set<String> ids = new HashSet<>();
+    private final Map<String, CloudEvent> byId = new HashMap<>();
+    private int changes;
     private final Map<String, Opened> opened = new LinkedHashMap<>();
 
     /** A decided event, to be written to the history and the outbox; a repeated id fails at once. */
     public void record(CloudEvent event) {
-        if (!ids.add(event.id())) {
+        if (byId.putIfAbsent(event.id(), event) != null) {
             throw new DecisionBatches.AlreadyDecided();
         }
         events.add(event);
+        changes++;
+    }
+
+    /** The event decided under this id in these writes and not yet written, if any. */
+    public Optional<CloudEvent> find(String eventId) {
+        return Optional.ofNullable(byId.get(eventId));
+    }
+
+    /** How many changes were gathered so far: a decision that failed without adding one changed nothing. */
+    int changes() {
+        return changes;
+    }
+
+    /** Counts a change made beside these writes (a hold closed for the batch) as one of theirs. */
+    void changed() {
+        changes++;
     }
 
     public void openHold(String memberId, String holdId, Instant expiresAt, String reference) {
         opened.put(AccountStore.holdKey(memberId, holdId), new Opened(memberId, holdId, expiresAt, reference));
+        changes++;
     }
 
     /** A hold opened in these writes, now closed before it was written: its reference; null when there is none. */
     Optional<String> cancelOpen(String memberId, String holdId) {
         Opened hold = opened.remove(AccountStore.holdKey(memberId, holdId));
-        return hold == null ? null : Optional.ofNullable(hold.reference());
+        if (hold == null) {
+            return null;
+        }
+        changes++;
+        return Optional.ofNullable(hold.reference());
     }
 
     /**
@@ -73,7 +94,7 @@ public final class DecisionWrites {
             writes.add(store.openHolds(connection, holds, expiries));
         }
         events.clear();
-        ids.clear();
+        byId.clear();
         opened.clear();
         if (writes.isEmpty()) {
             return Uni.createFrom().voidItem();

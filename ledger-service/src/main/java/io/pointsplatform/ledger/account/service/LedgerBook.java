@@ -244,7 +244,7 @@ public class LedgerBook {
             AllocationPlan plan = Allocator.forDebit(account.lots(), points, now);
             if (!plan.covered()) {
                 // Unless this repeats a hold made before, when the points were there.
-                return store.findEvent(decide.connection(), eventId).map(previous -> {
+                return decide.decided(store, eventId).map(previous -> {
                     if (previous.isPresent()) {
                         throw new AlreadyDecided();
                     }
@@ -275,7 +275,7 @@ public class LedgerBook {
         return decision(memberId, holdId, (decide, account) -> {
             List<Allocation> held = account.holds().get(holdId);
             if (held == null) {
-                return repeated(decide.connection(), eventId, holdId, account, "captured", PointsSpent.class);
+                return repeated(decide, eventId, holdId, account, "captured", PointsSpent.class);
             }
             return decide.closeHold(store, memberId, holdId).map(reference -> {
                 PointsSpent data = new PointsSpent(memberId, holdId, sum(held), held, reference.orElse(null));
@@ -290,7 +290,7 @@ public class LedgerBook {
         return decision(memberId, holdId, (decide, account) -> {
             List<Allocation> held = account.holds().get(holdId);
             if (held == null) {
-                return repeated(decide.connection(), eventId, holdId, account, "released", PointsReleased.class);
+                return repeated(decide, eventId, holdId, account, "released", PointsReleased.class);
             }
             PointsReleased data = new PointsReleased(memberId, holdId, sum(held), held, reason);
             return decide.closeHold(store, memberId, holdId)
@@ -299,9 +299,9 @@ public class LedgerBook {
     }
 
     /** A hold that is not open: the answer to a repeat of what closed it, or 409 HOLD_NOT_OPEN. */
-    private <T extends PointsEvent> Uni<Decision<T>> repeated(SqlConnection connection, String eventId, String holdId,
-            Account account, String verb, Class<T> type) {
-        return store.findEvent(connection, eventId).map(previous -> {
+    private <T extends PointsEvent> Uni<Decision<T>> repeated(DecisionBatches.Decide decide, String eventId,
+            String holdId, Account account, String verb, Class<T> type) {
+        return decide.decided(store, eventId).map(previous -> {
             if (previous.isEmpty()) {
                 throw new ApiException(409, "HOLD_NOT_OPEN", "Hold not open", "Hold " + holdId + " of member "
                         + account.memberId() + " is not open, so it cannot be " + verb
@@ -317,7 +317,7 @@ public class LedgerBook {
             long points) {
         Instant now = clock.instant();
         String eventId = "points.reversed:" + memberId + ":" + refundId;
-        return decision(memberId, null, (decide, account) -> store.findEvent(decide.connection(), eventId).map(previous -> {
+        return decision(memberId, null, (decide, account) -> decide.decided(store, eventId).map(previous -> {
             if (previous.isPresent()) {
                 PointsReversed first = (PointsReversed) previous.get().data();
                 if (!first.orderId().equals(orderId) || first.points() + first.debt() != points) {
@@ -408,9 +408,11 @@ public class LedgerBook {
      */
     private static CloudEvent record(DecisionWrites writes, Account account, String eventId, Instant now,
             PointsEvent data) {
-        account.apply(data);
         CloudEvent event = CloudEvent.of(eventId, SOURCE, data.memberId(), now, data);
+        // Gathered first: a decision whose event the fold then refuses has changed something, and
+        // its batch is made again with savepoints (DecisionBatches).
         writes.record(event);
+        account.apply(data);
         return event;
     }
 
