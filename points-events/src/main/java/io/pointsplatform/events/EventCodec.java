@@ -7,36 +7,37 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.TokenBuffer;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.fasterxml.jackson.datatype.jsr310.deser.InstantDeserializer;
 import java.io.IOException;
-import java.lang.reflect.RecordComponent;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * CloudEvents in structured JSON mode, to and from text. Thread-safe and stateless: one instance (or
  * many) may serve every thread.
  *
  * <p>Reading is strict about what the contract fixes (every required field present, numbers that are
- * whole numbers, every record invariant) and lenient about what it does not: unknown properties and
- * CloudEvents extension attributes are ignored, so that producers may add fields first and consumers
- * catch up later. Everything wrong surfaces as one {@link EventFormatException}, which a consumer
- * sends to its dead-letter topic.
+ * whole numbers, every record invariant, no key given twice) and lenient about what it does not:
+ * unknown properties and CloudEvents extension attributes are ignored, so that producers may add
+ * fields first and consumers catch up later. An absent {@code debtSettled} in {@code points.reversed}
+ * means 0. Everything wrong surfaces as one {@link EventFormatException} whose message names the
+ * field, which a consumer sends to its dead-letter topic.
+ *
+ * <p>A document is read in one streaming pass, without a tree (a rebuild reads millions): the
+ * envelope here, the data by {@link RecordReader}, which reads what Jackson's record binding with this
+ * codec's mapper would.
  */
 public final class EventCodec {
 
@@ -47,10 +48,10 @@ public final class EventCodec {
             Map.of(PointsReversed.class, Map.of("debtSettled", 0L));
 
     /**
-     * Primitive fields per data class. Jackson would read an absent primitive as 0, which for a field
-     * like {@code debt} is a plausible value: a missing field must be refused, not guessed.
+     * The data's reader per type. Its primitive fields must be there (or have a default above): a
+     * missing number such as {@code debt} is refused with its name, never guessed as 0.
      */
-    private static final Map<Class<?>, List<String>> REQUIRED_NUMBERS = requiredNumbers();
+    private static final Map<Class<?>, RecordReader> DATA_READERS = dataReaders();
 
     public String write(CloudEvent event) {
         try {
@@ -72,25 +73,50 @@ public final class EventCodec {
         if (json == null) {
             throw new EventFormatException("no document (null)");
         }
-        try {
-            return decode(MAPPER.readTree(json));
-        } catch (JsonProcessingException e) {
-            throw new EventFormatException("malformed JSON: " + e.getOriginalMessage(), e);
-        }
+        return read(() -> MAPPER.getFactory().createParser(json));
     }
 
     public CloudEvent read(byte[] json) {
         if (json == null) {
             throw new EventFormatException("no document (null)");
         }
+        return read(() -> MAPPER.getFactory().createParser(json));
+    }
+
+    private interface Document {
+        JsonParser open() throws IOException;
+    }
+
+    /**
+     * One pass over the document, no tree, for an event that is read. A document whose data is
+     * refused is read twice more, as it will be set aside anyway: once whole, so that malformed JSON
+     * (a duplicate key included) anywhere in it is reported first, as such; then once more with the
+     * data kept aside and read last, so that the envelope's own problems come before the data's.
+     */
+    private static CloudEvent read(Document document) {
         try {
-            return decode(MAPPER.readTree(json));
+            try (JsonParser parser = open(document)) {
+                return decode(parser, false);
+            } catch (RecordReader.Problem refused) {
+                try (JsonParser parser = open(document)) {
+                    parser.nextToken();
+                    RecordReader.skip(parser);
+                }
+                try (JsonParser parser = open(document)) {
+                    return decode(parser, true);
+                }
+            }
         } catch (JsonProcessingException e) {
             throw new EventFormatException("malformed JSON: " + e.getOriginalMessage(), e);
         } catch (IOException e) {
-            // Reading from a byte array does no I/O; this only satisfies the signature.
+            // Reading from a string or a byte array does no I/O; this only satisfies the signature.
             throw new EventFormatException("unreadable document: " + e.getMessage(), e);
         }
+    }
+
+    /** The readers find duplicate keys themselves, more cheaply than the parser (see {@link RecordReader}). */
+    private static JsonParser open(Document document) throws IOException {
+        return document.open().disable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     }
 
     private static CloudEvent requireEvent(CloudEvent event) {
@@ -100,116 +126,169 @@ public final class EventCodec {
         return event;
     }
 
-    private static CloudEvent decode(JsonNode root) {
-        if (root == null || !root.isObject()) {
+    /**
+     * The envelope's attributes are collected as they come and checked once the document has been
+     * read to its end, in a fixed order (type, specversion, id, source, subject, time, data), so that
+     * malformed JSON is found first and the problem reported does not depend on the order of the
+     * keys. The data is read where it stands when its type came first (as the codec writes it), else
+     * (or when {@code dataLast}) kept as tokens and read at the end. Unless {@code dataLast}, a
+     * refused data leaves as a {@link RecordReader.Problem}, for {@link #read(Document)} to report.
+     */
+    private static CloudEvent decode(JsonParser parser, boolean dataLast) throws IOException {
+        if (parser.nextToken() != JsonToken.START_OBJECT) {
+            RecordReader.skip(parser);
             throw new EventFormatException("an event must be a JSON object");
         }
-        String id = string(root, "id", null);
-        String where = id == null ? "event" : "event " + id;
-        String type = required(root, "type", where);
-        EventTypes.Entry entry = EventTypes.find(type)
-                .orElseThrow(() -> new EventFormatException(where + ": unknown event type '" + type + "'"));
-        String specversion = required(root, "specversion", where);
-        required(root, "id", where);
-        String source = required(root, "source", where);
-        String subject = required(root, "subject", where);
-        Instant time = time(root, where);
-        JsonNode data = root.get("data");
-        if (data == null || data.isNull()) {
-            throw new EventFormatException(where + ": missing field 'data'");
-        }
-        if (!data.isObject()) {
-            throw new EventFormatException(where + ": field 'data' must be a JSON object");
-        }
-        EventData value = data((ObjectNode) data, entry.dataClass(), where + " (" + type + ")");
-        try {
-            return new CloudEvent(specversion, id, source, type, subject, time, string(root, "datacontenttype", where),
-                    string(root, "dataschema", where), value);
-        } catch (IllegalArgumentException e) {
-            throw new EventFormatException(where + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static EventData data(ObjectNode data, Class<? extends EventData> dataClass, String where) {
-        Map<String, Long> defaults = NUMBER_DEFAULTS.getOrDefault(dataClass, Map.of());
-        for (String field : REQUIRED_NUMBERS.get(dataClass)) {
-            if (!data.hasNonNull(field)) {
-                Long absentMeans = defaults.get(field);
-                if (absentMeans == null) {
-                    throw new EventFormatException(where + ": missing field 'data." + field + "'");
+        Envelope envelope = new Envelope();
+        int named = 0;
+        Set<String> unknown = null;
+        for (String name = parser.nextFieldName(); name != null; name = parser.nextFieldName()) {
+            JsonToken token = parser.nextToken();
+            int attribute = Envelope.attribute(name);
+            if (attribute < 0) {
+                if (unknown == null) {
+                    unknown = new HashSet<>();
                 }
-                data.put(field, absentMeans);
+                if (!unknown.add(name)) {
+                    throw RecordReader.duplicate(parser, name);
+                }
+                RecordReader.skip(parser);
+                continue;
+            }
+            if ((named & (1 << attribute)) != 0) {
+                throw RecordReader.duplicate(parser, name);
+            }
+            named |= 1 << attribute;
+            if (attribute == Envelope.DATA) {
+                envelope.data(parser, token, dataLast);
+            } else {
+                envelope.values[attribute] = token == JsonToken.VALUE_STRING ? parser.getText()
+                        : token == JsonToken.VALUE_NULL ? null : NOT_A_STRING;
+                RecordReader.skip(parser);
             }
         }
-        try {
-            return MAPPER.treeToValue(data, dataClass);
-        } catch (ValueInstantiationException e) {
-            // The record's compact constructor refused the values: its message says why.
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            throw new EventFormatException(where + ": " + cause.getMessage(), e);
-        } catch (MismatchedInputException e) {
-            throw new EventFormatException(where + ": field 'data" + path(e) + "': " + e.getOriginalMessage(), e);
-        } catch (JsonProcessingException | IllegalArgumentException e) {
-            throw new EventFormatException(where + ": invalid data: " + e.getMessage(), e);
-        }
+        return envelope.event(dataLast);
     }
 
-    private static String path(MismatchedInputException e) {
-        StringBuilder path = new StringBuilder();
-        for (var reference : e.getPath()) {
-            if (reference.getFieldName() != null) {
-                path.append('.').append(reference.getFieldName());
-            } else if (reference.getIndex() >= 0) {
-                path.append('[').append(reference.getIndex()).append(']');
+    /** An envelope attribute that was there but not a string. */
+    private static final Object NOT_A_STRING = new Object();
+
+    /** What one document said, until it has been read whole. */
+    private static final class Envelope {
+
+        private static final String[] ATTRIBUTES = {"specversion", "id", "source", "type", "subject", "time",
+                "datacontenttype", "dataschema"};
+
+        static final int DATA = ATTRIBUTES.length;
+
+        final Object[] values = new Object[ATTRIBUTES.length];
+        private boolean dataSeen;
+        private boolean dataIsObject;
+        private EventData data;
+        private TokenBuffer buffered;
+
+        static int attribute(String name) {
+            return switch (name) {
+                case "specversion" -> 0;
+                case "id" -> 1;
+                case "source" -> 2;
+                case "type" -> 3;
+                case "subject" -> 4;
+                case "time" -> 5;
+                case "datacontenttype" -> 6;
+                case "dataschema" -> 7;
+                case "data" -> DATA;
+                default -> -1;
+            };
+        }
+
+        void data(JsonParser parser, JsonToken token, boolean dataLast) throws IOException {
+            dataSeen = token != JsonToken.VALUE_NULL;
+            dataIsObject = token == JsonToken.START_OBJECT;
+            if (!dataIsObject) {
+                RecordReader.skip(parser);
+                return;
+            }
+            EventTypes.Entry entry = values[3] instanceof String type ? EventTypes.find(type).orElse(null) : null;
+            if (entry == null || dataLast) {
+                // The type comes later (or is wrong, which is reported at the end): keep the tokens.
+                buffered = new TokenBuffer(parser);
+                buffered.copyCurrentStructure(parser);
+                return;
+            }
+            data = (EventData) DATA_READERS.get(entry.dataClass()).read(parser);
+        }
+
+        CloudEvent event(boolean dataLast) throws IOException {
+            String id = values[1] instanceof String text ? text : null;
+            String where = id == null ? "event" : "event " + id;
+            String type = required(3, where);
+            EventTypes.Entry entry = EventTypes.find(type)
+                    .orElseThrow(() -> new EventFormatException(where + ": unknown event type '" + type + "'"));
+            String specversion = required(0, where);
+            required(1, where);
+            String source = required(2, where);
+            String subject = required(4, where);
+            Instant time = time(required(5, where), where);
+            if (!dataSeen) {
+                throw new EventFormatException(where + ": missing field 'data'");
+            }
+            if (!dataIsObject) {
+                throw new EventFormatException(where + ": field 'data' must be a JSON object");
+            }
+            if (buffered != null) {
+                try (JsonParser tokens = buffered.asParser()) {
+                    tokens.nextToken();
+                    data = (EventData) DATA_READERS.get(entry.dataClass()).read(tokens);
+                } catch (RecordReader.Problem refused) {
+                    if (!dataLast) {
+                        throw refused;
+                    }
+                    throw new EventFormatException(where + " (" + type + "): " + refused.describe("data"),
+                            refused.getCause());
+                }
+            }
+            try {
+                return new CloudEvent(specversion, id, source, type, subject, time, optional(6, where),
+                        optional(7, where), data);
+            } catch (IllegalArgumentException e) {
+                throw new EventFormatException(where + ": " + e.getMessage(), e);
             }
         }
-        return path.toString();
-    }
 
-    private static String required(JsonNode root, String field, String where) {
-        String value = string(root, field, where);
-        if (value == null) {
-            throw new EventFormatException(where + ": missing field '" + field + "'");
-        }
-        return value;
-    }
-
-    private static String string(JsonNode root, String field, String where) {
-        JsonNode node = root.get(field);
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        if (!node.isTextual()) {
-            // Only reachable with a where: the id is read leniently first to name the event in errors.
-            if (where == null) {
-                return null;
+        private String required(int attribute, String where) {
+            String value = optional(attribute, where);
+            if (value == null) {
+                throw new EventFormatException(where + ": missing field '" + ATTRIBUTES[attribute] + "'");
             }
-            throw new EventFormatException(where + ": field '" + field + "' must be a string");
+            return value;
         }
-        return node.textValue();
+
+        private String optional(int attribute, String where) {
+            Object value = values[attribute];
+            if (value == NOT_A_STRING) {
+                throw new EventFormatException(where + ": field '" + ATTRIBUTES[attribute] + "' must be a string");
+            }
+            return (String) value;
+        }
+
+        private static Instant time(String text, String where) {
+            try {
+                return Timestamps.parse(text);
+            } catch (DateTimeParseException e) {
+                throw new EventFormatException(where + ": field 'time' is not an RFC 3339 timestamp: " + text, e);
+            }
+        }
     }
 
-    private static Instant time(JsonNode root, String where) {
-        String text = required(root, "time", where);
-        try {
-            return Timestamps.parse(text);
-        } catch (DateTimeParseException e) {
-            throw new EventFormatException(where + ": field 'time' is not an RFC 3339 timestamp: " + text, e);
-        }
-    }
-
-    private static Map<Class<?>, List<String>> requiredNumbers() {
-        Map<Class<?>, List<String>> byClass = new HashMap<>();
+    /** The data's reader per type; its required numbers are its primitive components. */
+    private static Map<Class<?>, RecordReader> dataReaders() {
+        Map<Class<?>, RecordReader> readers = new HashMap<>();
         for (EventTypes.Entry entry : EventTypes.all()) {
-            List<String> fields = new ArrayList<>();
-            for (RecordComponent component : entry.dataClass().getRecordComponents()) {
-                if (component.getType().isPrimitive()) {
-                    fields.add(component.getName());
-                }
-            }
-            byClass.put(entry.dataClass(), List.copyOf(fields));
+            readers.put(entry.dataClass(), RecordReader.forData(entry.dataClass(),
+                    NUMBER_DEFAULTS.getOrDefault(entry.dataClass(), Map.of())));
         }
-        return Map.copyOf(byClass);
+        return Map.copyOf(readers);
     }
 
     /**

@@ -18,11 +18,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Folds {@code points.ledger} with plain consumers of its own (no group, nothing committed) and
@@ -97,7 +97,7 @@ public final class LogReplay {
         long start = System.nanoTime();
         State state = new State();
         Map<TopicPartition, Long> end;
-        try (KafkaConsumer<String, byte[]> consumer = consumer()) {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
             List<TopicPartition> partitions = partitions(consumer);
             end = consumer.endOffsets(partitions);
             state.position = new HashMap<>(consumer.beginningOffsets(partitions));
@@ -144,7 +144,7 @@ public final class LogReplay {
      * members whose accounts that changed.
      */
     public java.util.Set<String> catchUp(State state) {
-        try (KafkaConsumer<String, byte[]> consumer = consumer()) {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions(consumer));
             state.touched = new java.util.HashSet<>();
             fold(state, state.position, end);
@@ -157,7 +157,7 @@ public final class LogReplay {
 
     private void fold(State state, Map<TopicPartition, Long> from, Map<TopicPartition, Long> until) {
         long start = System.nanoTime();
-        try (KafkaConsumer<String, byte[]> consumer = consumer()) {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
             Map<TopicPartition, Long> remaining = new HashMap<>();
             until.forEach((partition, stop) -> {
                 long first = from.getOrDefault(partition, 0L);
@@ -171,23 +171,28 @@ public final class LogReplay {
                 if (System.nanoTime() - start > MAX_DURATION.toNanos()) {
                     throw new IllegalStateException("replay took longer than " + MAX_DURATION);
                 }
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofSeconds(2))) {
-                    TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofSeconds(2));
+                for (TopicPartition partition : records.partitions()) {
                     Long stop = remaining.get(partition);
-                    if (stop == null || record.offset() >= stop) {
+                    if (stop == null) {
                         continue;
                     }
-                    apply(state, partition, record);
-                    if (record.offset() + 1 >= stop) {
-                        remaining.remove(partition);
-                        consumer.pause(List.of(partition));
+                    for (ConsumerRecord<byte[], byte[]> record : records.records(partition)) {
+                        if (record.offset() >= stop) {
+                            break;
+                        }
+                        apply(state, partition, record);
+                        if (record.offset() + 1 >= stop) {
+                            remaining.remove(partition);
+                            consumer.pause(List.of(partition));
+                        }
                     }
                 }
             }
         }
     }
 
-    private void apply(State state, TopicPartition partition, ConsumerRecord<String, byte[]> record) {
+    private void apply(State state, TopicPartition partition, ConsumerRecord<byte[], byte[]> record) {
         state.events++;
         try {
             CloudEvent event = codec.read(record.value());
@@ -211,7 +216,7 @@ public final class LogReplay {
         }
     }
 
-    private KafkaConsumer<String, byte[]> consumer() {
+    private KafkaConsumer<byte[], byte[]> consumer() {
         Properties config = new Properties();
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -219,7 +224,8 @@ public final class LogReplay {
         config.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, String.valueOf(64 * 1024 * 1024));
         config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(16 * 1024 * 1024));
         config.put(ConsumerConfig.CLIENT_ID_CONFIG, "ledger-replay");
-        return new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+        // The key (the member id) is in the event too: left as bytes, never decoded.
+        return new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     private static List<TopicPartition> partitions(KafkaConsumer<?, ?> consumer) {
