@@ -7,17 +7,18 @@ import io.pointsplatform.events.Balance;
 import io.pointsplatform.events.EventCodec;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
-import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -54,6 +55,7 @@ public class LedgerAudit {
     }
 
     private static final int MAX_LISTED = 100;
+    private static final int PAGE = 1_000;
 
     private final Pool pool;
     private final LogReplay replay;
@@ -67,74 +69,95 @@ public class LedgerAudit {
     }
 
     public Uni<Report> verify() {
-        return outboxDrained().chain(this::replayOnWorker).chain(first -> liveStates().chain(live -> {
-            Map<String, AccountState> replayed = states(first.accounts());
-            List<String> differing = differing(live, replayed);
-            if (differing.isEmpty()) {
-                return Uni.createFrom().item(report(first, live, replayed, differing));
+        return outboxDrained().chain(this::replayOnWorker).chain(first -> compare(first, null).chain(found -> {
+            if (found.differing.isEmpty()) {
+                return Uni.createFrom().item(found.report(first));
             }
             // Again, once: what differed may only have been in flight.
             return Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofSeconds(2))
                     .chain(this::outboxDrained).chain(this::replayOnWorker)
-                    .chain(second -> liveStates().map(liveAgain -> {
-                        Map<String, AccountState> replayedAgain = states(second.accounts());
-                        List<String> still = differing(liveAgain, replayedAgain).stream()
-                                .filter(differing::contains).toList();
-                        return report(second, liveAgain, replayedAgain, still);
-                    }));
+                    .chain(second -> compare(second, new HashSet<>(found.differing)).map(again -> again.report(second)));
         }));
     }
 
-    private Report report(LogReplay.State result, Map<String, AccountState> live, Map<String, AccountState> replayed,
-                          List<String> differing) {
-        Instant now = clock.instant();
-        List<Mismatch> listed = differing.stream().limit(MAX_LISTED)
-                .map(m -> new Mismatch(m, Summary.of(live.get(m), now), Summary.of(replayed.get(m), now)))
-                .toList();
-        TreeSet<String> members = new TreeSet<>(live.keySet());
-        members.addAll(replayed.keySet());
-        return new Report(members.size(), result.events(), result.duplicates(), result.refused(), differing.size(),
-                listed, result.seconds());
+    /**
+     * Compares the live accounts, read {@value #PAGE} at a time in member order (the whole table at
+     * once would not fit in memory for a large ledger), with the replayed ones; {@code only}: the
+     * members to check, or null for all.
+     */
+    private Uni<Comparison> compare(LogReplay.State replayed, Set<String> only) {
+        Comparison comparison = new Comparison(replayed.accounts(), only, clock.instant());
+        return page(comparison, "").invoke(comparison::finish).replaceWith(comparison);
     }
 
-    private static List<String> differing(Map<String, AccountState> live, Map<String, AccountState> replayed) {
-        TreeSet<String> members = new TreeSet<>(live.keySet());
-        members.addAll(replayed.keySet());
-        List<String> differing = new ArrayList<>();
-        for (String memberId : members) {
-            AccountState a = live.getOrDefault(memberId, empty(memberId));
-            AccountState b = replayed.getOrDefault(memberId, empty(memberId));
-            if (!a.equals(b)) {
+    private Uni<Void> page(Comparison comparison, String after) {
+        return pool.preparedQuery("select member_id, snapshot::text as snapshot from member_points where member_id > $1"
+                        + " order by member_id limit " + PAGE)
+                .execute(Tuple.of(after))
+                .emitOn(Infrastructure.getDefaultWorkerPool())
+                .chain(rows -> {
+                    String last = null;
+                    for (Row row : rows) {
+                        last = row.getString("member_id");
+                        comparison.check(last, AccountSnapshots.fromJson(row.getString("snapshot")).snapshot());
+                    }
+                    return rows.size() < PAGE ? Uni.createFrom().voidItem() : page(comparison, last);
+                });
+    }
+
+    /** Members found to differ, in member order, and the first {@value #MAX_LISTED} of them in full. */
+    private static final class Comparison {
+        private final Map<String, Account> replayed;
+        private final Set<String> only;
+        private final Instant now;
+        private final Set<String> seen = new HashSet<>();
+        private final List<String> differing = new ArrayList<>();
+        private final List<Mismatch> listed = new ArrayList<>();
+
+        Comparison(Map<String, Account> replayed, Set<String> only, Instant now) {
+            this.replayed = replayed;
+            this.only = only;
+            this.now = now;
+        }
+
+        void check(String memberId, AccountState live) {
+            seen.add(memberId);
+            if (only != null && !only.contains(memberId)) {
+                return;
+            }
+            Account account = replayed.get(memberId);
+            AccountState fromLog = account == null ? empty(memberId) : account.snapshot();
+            if (!live.equals(fromLog)) {
                 differing.add(memberId);
+                if (listed.size() < MAX_LISTED) {
+                    listed.add(new Mismatch(memberId, Summary.of(live, now), Summary.of(fromLog, now)));
+                }
             }
         }
-        return differing;
+
+        /** Members the log has and the live table does not. */
+        void finish() {
+            for (String memberId : new TreeSet<>(replayed.keySet())) {
+                if (!seen.contains(memberId)) {
+                    check(memberId, empty(memberId));
+                }
+            }
+        }
+
+        Report report(LogReplay.State result) {
+            Set<String> members = new HashSet<>(seen);
+            members.addAll(replayed.keySet());
+            return new Report(members.size(), result.events(), result.duplicates(), result.refused(), differing.size(),
+                    List.copyOf(listed), result.seconds());
+        }
     }
 
     private static AccountState empty(String memberId) {
         return new Account(memberId).snapshot();
     }
 
-    private static Map<String, AccountState> states(Map<String, Account> accounts) {
-        Map<String, AccountState> states = new HashMap<>(accounts.size() * 2);
-        accounts.forEach((memberId, account) -> states.put(memberId, account.snapshot()));
-        return states;
-    }
-
     private Uni<LogReplay.State> replayOnWorker() {
         return Uni.createFrom().item(replay::replay).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
-    }
-
-    private Uni<Map<String, AccountState>> liveStates() {
-        return pool.query("select member_id, snapshot from member_points").execute().map(rows -> {
-            Map<String, AccountState> states = new HashMap<>();
-            for (Row row : rows) {
-                Object snapshot = row.getValue("snapshot");
-                String json = snapshot instanceof JsonObject object ? object.encode() : String.valueOf(snapshot);
-                states.put(row.getString("member_id"), AccountSnapshots.fromJson(json).snapshot());
-            }
-            return states;
-        });
     }
 
     /** Waits (up to 30 s) until every decided event has left the outbox for Kafka. */
