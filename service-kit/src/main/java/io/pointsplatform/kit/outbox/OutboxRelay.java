@@ -103,6 +103,23 @@ public class OutboxRelay {
         }
     }
 
+    /**
+     * Completes once the outbox is empty (every committed event has left for Kafka), waking the
+     * relay and asking again with backoff; fails if it is not empty within {@code within}.
+     */
+    public Uni<Void> drained(Duration within) {
+        return pool.query("select count(*) as n from outbox").execute()
+                .map(rows -> rows.iterator().next().getLong("n"))
+                .chain(n -> {
+                    if (n == 0) {
+                        return Uni.createFrom().voidItem();
+                    }
+                    wake();
+                    return Uni.createFrom().<Void>failure(new IllegalStateException(n + " events still in the outbox"));
+                })
+                .onFailure().retry().withBackOff(Duration.ofMillis(50), Duration.ofMillis(500)).expireIn(within.toMillis());
+    }
+
     /** Asks for a drain now, e.g. right after a commit; coalesces with one already asked for. */
     public void wake() {
         if (worker != null && wakeRequested.compareAndSet(false, true)) {

@@ -46,6 +46,8 @@ public class LedgerRebuild {
     private static final int STATEMENTS_IN_FLIGHT = 4;
     /** Rows per statement when writing on the swap's connection (the accounts the catch-up changed, the holds). */
     private static final int BATCH = 5_000;
+    /** How long the swap waits for every decided event to leave the outbox for Kafka. */
+    private static final Duration DRAIN_WAIT = Duration.ofSeconds(30);
 
     private static final String UPSERT_ACCOUNTS = "insert into member_points_rebuild (member_id, snapshot, updated_at,"
             + " next_expiry_at) select m, s::jsonb, $3, e from unnest($1::text[], $2::text[], $4::timestamptz[]) as a(m, s, e)"
@@ -163,7 +165,7 @@ public class LedgerRebuild {
     /** Locks the live tables, folds in what came since, writes the holds and swaps. Returns catch-up events. */
     private Uni<Long> swap(LogReplay.State state) {
         return pool.withTransaction(c -> c.query("lock table member_points, hold in access exclusive mode").execute()
-                        .chain(this::outboxDrained)
+                        .chain(() -> relay.drained(DRAIN_WAIT))
                         .chain(() -> onWorker(() -> {
                             long before = state.events();
                             java.util.Set<String> touched = replay.catchUp(state);
@@ -193,15 +195,6 @@ public class LedgerRebuild {
                                     .replaceWith(caught.getValue());
                         }))
                 .invoke(relay::wake);
-    }
-
-    /** Waits (up to 30 s) until every decided event has left the outbox for Kafka. */
-    private Uni<Void> outboxDrained(Object ignored) {
-        return pool.query("select count(*) as n from outbox").execute()
-                .map(rows -> rows.iterator().next().getLong("n"))
-                .chain(n -> n == 0 ? Uni.createFrom().voidItem()
-                        : Uni.createFrom().<Void>failure(new IllegalStateException("outbox not empty")))
-                .onFailure().retry().withBackOff(Duration.ofMillis(50), Duration.ofMillis(500)).expireIn(30_000);
     }
 
     private static <T> Uni<T> onWorker(java.util.function.Supplier<T> work) {
