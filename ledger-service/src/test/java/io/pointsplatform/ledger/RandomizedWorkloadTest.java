@@ -114,7 +114,7 @@ class RandomizedWorkloadTest {
 
         // And verify can fail: an account changed behind the ledger's back is reported.
         try (var c = DriverManager.getConnection(LocalPostgres.jdbcUrl(database), LocalPostgres.USER, LocalPostgres.PASSWORD);
-             var s = c.prepareStatement("update member_points set snapshot = jsonb_set(snapshot, '{tier}', '\"PLATINUM\"')"
+             var s = c.prepareStatement("update member_points set snapshot = jsonb_set(snapshot::jsonb, '{tier}', '\"PLATINUM\"')::text"
                      + " where member_id = ?")) {
             s.setString(1, members.get(0));
             assertThat(s.executeUpdate()).isEqualTo(1);

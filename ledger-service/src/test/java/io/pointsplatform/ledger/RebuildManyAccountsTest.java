@@ -52,12 +52,12 @@ class RebuildManyAccountsTest {
         PlatformTestResource.kafka().produceStrings().fromRecords(credits).awaitCompletion();
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(count(
                 "select count(*) from member_points where member_id like 'many-" + run + "-%'"
-                        + " and (snapshot->>'lifetimeEarned')::bigint = 101 + split_part(member_id, '-', 3)::int"))
+                        + " and (snapshot::jsonb->>'lifetimeEarned')::bigint = 101 + split_part(member_id, '-', 3)::int"))
                 .isEqualTo(MEMBERS));
 
         List<String> tampered = List.of(members.get(0), members.get(MEMBERS / 2), members.get(MEMBERS - 1));
         try (Connection c = connection(); var s = c.prepareStatement(
-                "update member_points set snapshot = jsonb_set(snapshot, '{tier}', '\"GOLD\"') where member_id = ?")) {
+                "update member_points set snapshot = jsonb_set(snapshot::jsonb, '{tier}', '\"GOLD\"')::text where member_id = ?")) {
             for (String memberId : tampered) {
                 s.setString(1, memberId);
                 assertThat(s.executeUpdate()).isEqualTo(1);

@@ -6,8 +6,6 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
-import org.hibernate.annotations.JdbcTypeCode;
-import org.hibernate.type.SqlTypes;
 
 /**
  * A service's own copy of one member's points, folded from {@code points.ledger} with the shared
@@ -22,8 +20,8 @@ public class MemberPoints extends PanacheEntityBase {
     @Column(name = "member_id")
     public String memberId;
 
-    @JdbcTypeCode(SqlTypes.JSON)
-    @Column(name = "snapshot", columnDefinition = "jsonb", nullable = false)
+    /** The snapshot's JSON, as text: written and read whole, never searched inside. */
+    @Column(name = "snapshot", columnDefinition = "text", nullable = false)
     public String snapshot;
 
     @Column(name = "updated_at", nullable = false)

@@ -46,13 +46,13 @@ public class MemberPointsProjector {
     /** The most events one transaction applies: the arrays bound to each statement have this many. */
     public static final int MAX_BATCH = 1_000;
 
-    private static final String LOCK = "select member_id, snapshot::text as snapshot from member_points"
+    private static final String LOCK = "select member_id, snapshot from member_points"
             + " where member_id = any($1::text[]) order by member_id for update";
-    private static final String UPDATE = "update member_points m set snapshot = u.snapshot::jsonb, updated_at = $3"
+    private static final String UPDATE = "update member_points m set snapshot = u.snapshot, updated_at = $3"
             + " from unnest($1::text[], $2::text[]) as u(member_id, snapshot) where m.member_id = u.member_id";
     /** No "on conflict": a row that appeared since LOCK found none fails the batch, which is then retried. */
     private static final String INSERT = "insert into member_points (member_id, snapshot, updated_at)"
-            + " select member_id, snapshot::jsonb, $3 from unnest($1::text[], $2::text[]) as u(member_id, snapshot)";
+            + " select member_id, snapshot, $3 from unnest($1::text[], $2::text[]) as u(member_id, snapshot)";
 
     private final Pool pool;
     private final ProcessedEvents processed;

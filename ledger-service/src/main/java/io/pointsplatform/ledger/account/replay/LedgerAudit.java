@@ -94,7 +94,7 @@ public class LedgerAudit {
     }
 
     private Uni<Void> page(Comparison comparison, String after) {
-        return pool.preparedQuery("select member_id, snapshot::text as snapshot from member_points where member_id > $1"
+        return pool.preparedQuery("select member_id, snapshot from member_points where member_id > $1"
                         + " order by member_id limit " + PAGE)
                 .execute(Tuple.of(after))
                 .emitOn(Infrastructure.getDefaultWorkerPool())

@@ -50,17 +50,9 @@ public class LedgerRebuild {
     private static final Duration DRAIN_WAIT = Duration.ofSeconds(30);
 
     private static final String UPSERT_ACCOUNTS = "insert into member_points_rebuild (member_id, snapshot, updated_at,"
-            + " next_expiry_at) select m, s::jsonb, $3, e from unnest($1::text[], $2::text[], $4::timestamptz[]) as a(m, s, e)"
+            + " next_expiry_at) select m, s, $3, e from unnest($1::text[], $2::text[], $4::timestamptz[]) as a(m, s, e)"
             + " on conflict (member_id) do update set snapshot = excluded.snapshot, updated_at = excluded.updated_at,"
             + " next_expiry_at = excluded.next_expiry_at";
-
-    /**
-     * Snapshots are large and written all at once: lz4 compresses them in about half the time of
-     * PostgreSQL's default (pglz). Only this write's own transactions use it, where the server has it.
-     */
-    private static final String LZ4_AVAILABLE = "select count(*) as n from pg_settings"
-            + " where name = 'default_toast_compression' and 'lz4' = any(enumvals)";
-    private static final String USE_LZ4 = "set local default_toast_compression = lz4";
 
     private final Pool pool;
     private final LogReplay replay;
@@ -108,7 +100,7 @@ public class LedgerRebuild {
      * Writes every account to {@code member_points_rebuild}: {@value #ROWS_PER_STATEMENT} rows per
      * statement (arrays through {@code unnest}), made on worker threads, {@value #STATEMENTS_IN_FLIGHT}
      * statements at once in transactions of their own, so that the JVM's and PostgreSQL's share of
-     * the work (JSON out, jsonb in) run side by side. The table is not read before the swap, so a
+     * the work (JSON out, rows and TOAST in) run side by side. The table is not read before the swap, so a
      * statement needs nothing from another.
      */
     private Uni<Void> writeAll(List<Account> accounts) {
@@ -117,14 +109,11 @@ public class LedgerRebuild {
         for (int from = 0; from < accounts.size(); from += ROWS_PER_STATEMENT) {
             parts.add(accounts.subList(from, Math.min(accounts.size(), from + ROWS_PER_STATEMENT)));
         }
-        return pool.query(LZ4_AVAILABLE).execute().map(rows -> rows.iterator().next().getLong("n") > 0)
-                .chain(lz4 -> Multi.createFrom().iterable(parts)
-                        .onItem().transformToUni(part -> onWorker(() -> rows(part, now))
-                                .chain(rows -> pool.withTransaction(c -> (lz4 ? c.query(USE_LZ4).execute().replaceWithVoid()
-                                        : Uni.createFrom().voidItem())
-                                        .chain(() -> c.preparedQuery(UPSERT_ACCOUNTS).execute(rows)))))
-                        .merge(STATEMENTS_IN_FLIGHT)
-                        .collect().last().replaceWithVoid());
+        return Multi.createFrom().iterable(parts)
+                .onItem().transformToUni(part -> onWorker(() -> rows(part, now))
+                        .chain(rows -> pool.preparedQuery(UPSERT_ACCOUNTS).execute(rows)))
+                .merge(STATEMENTS_IN_FLIGHT)
+                .collect().last().replaceWithVoid();
     }
 
     /** Writes accounts to {@code member_points_rebuild} on {@code within}, {@value #BATCH} rows per statement. */

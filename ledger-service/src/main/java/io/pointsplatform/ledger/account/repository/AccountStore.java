@@ -6,6 +6,7 @@ import io.pointsplatform.events.CloudEvent;
 import io.pointsplatform.events.EventCodec;
 import io.pointsplatform.events.Lot;
 import io.pointsplatform.events.PointsEvent;
+import io.pointsplatform.events.PointsReserved;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -37,7 +38,7 @@ public class AccountStore {
     public record Entry(long seq, String type, long points, String reference, CloudEvent event) {
     }
 
-    private static final String SAVE = "update member_points set snapshot = $2::text::jsonb, updated_at = $3,"
+    private static final String SAVE = "update member_points set snapshot = $2, updated_at = $3,"
             + " next_expiry_at = $4 where member_id = $1";
 
     private final EventCodec codec;
@@ -48,7 +49,7 @@ public class AccountStore {
 
     /** The account, row-locked until the transaction ends; empty when the member has none yet. */
     public Uni<Optional<Account>> lock(SqlConnection connection, String memberId) {
-        return connection.preparedQuery("select snapshot::text as snapshot from member_points where member_id = $1 for update")
+        return connection.preparedQuery("select snapshot from member_points where member_id = $1 for update")
                 .execute(Tuple.of(memberId))
                 .map(rows -> {
                     var it = rows.iterator();
@@ -58,7 +59,7 @@ public class AccountStore {
 
     /** The accounts of these members, row-locked in member id order; members without one are left out. */
     public Uni<Map<String, Account>> lockAll(SqlConnection connection, Collection<String> memberIds) {
-        return connection.preparedQuery("select snapshot::text as snapshot from member_points where member_id = any($1)"
+        return connection.preparedQuery("select snapshot from member_points where member_id = any($1)"
                         + " order by member_id for update")
                 .execute(Tuple.of(memberIds.toArray(String[]::new)))
                 .map(rows -> {
@@ -79,7 +80,7 @@ public class AccountStore {
         String[] ids = memberIds.toArray(String[]::new);
         String[] snapshots = memberIds.stream().map(id -> AccountSnapshots.toJson(new Account(id))).toArray(String[]::new);
         return connection.preparedQuery("insert into member_points (member_id, snapshot, updated_at)"
-                        + " select id, snapshot::jsonb, $3 from unnest($1::text[], $2::text[]) as t(id, snapshot)"
+                        + " select id, snapshot, $3 from unnest($1::text[], $2::text[]) as t(id, snapshot)"
                         + " order by id on conflict (member_id) do nothing")
                 .execute(Tuple.of(ids, snapshots, utc(now)))
                 .replaceWithVoid();
@@ -104,9 +105,9 @@ public class AccountStore {
      */
     public Uni<Set<String>> recordEntries(SqlConnection connection, List<CloudEvent> events,
             ToLongFunction<PointsEvent> pointsOf, Function<PointsEvent, String> referenceOf) {
-        return connection.preparedQuery("insert into entry (member_id, event_id, type, points, reference, event, occurred_at)"
-                        + " select m, i, t, p, r, d::jsonb, o from unnest($1::text[], $2::text[], $3::text[], $4::bigint[],"
-                        + " $5::text[], $6::text[], $7::timestamptz[]) with ordinality as e(m, i, t, p, r, d, o, n)"
+        return connection.preparedQuery("insert into entry (member_id, event_id, type, points, reference, event, occurred_at, hold_id)"
+                        + " select m, i, t, p, r, d, o, h from unnest($1::text[], $2::text[], $3::text[], $4::bigint[],"
+                        + " $5::text[], $6::text[], $7::timestamptz[], $8::text[]) with ordinality as e(m, i, t, p, r, d, o, h, n)"
                         + " order by n on conflict (event_id) do nothing returning event_id")
                 .execute(Tuple.from(entryColumns(events, pointsOf, referenceOf)))
                 .map(rows -> {
@@ -116,7 +117,7 @@ public class AccountStore {
                 });
     }
 
-    /** The columns of {@code entry} for these events, as arrays for {@code unnest}: $1 … $7 of the statements above. */
+    /** The columns of {@code entry} for these events, as arrays for {@code unnest}: $1 … $8 of the statements above. */
     private Object[] entryColumns(List<CloudEvent> events, ToLongFunction<PointsEvent> pointsOf,
             Function<PointsEvent, String> referenceOf) {
         int n = events.size();
@@ -127,6 +128,7 @@ public class AccountStore {
         String[] references = new String[n];
         String[] documents = new String[n];
         OffsetDateTime[] times = new OffsetDateTime[n];
+        String[] holds = new String[n];
         for (int i = 0; i < n; i++) {
             CloudEvent event = events.get(i);
             PointsEvent data = (PointsEvent) event.data();
@@ -138,8 +140,9 @@ public class AccountStore {
             references[i] = reference == null ? "" : reference;
             documents[i] = codec.write(event);
             times[i] = utc(event.time());
+            holds[i] = data instanceof PointsReserved hold ? hold.holdId() : null;
         }
-        return new Object[] {members, ids, types, points, references, documents, times};
+        return new Object[] {members, ids, types, points, references, documents, times, holds};
     }
 
     /** {@link #qualifyingPoints} of several members in one query; members without any are left out. */
@@ -174,7 +177,7 @@ public class AccountStore {
     /** Creates an empty account unless one exists (a credit's first arrival). */
     public Uni<Void> createIfAbsent(SqlConnection connection, String memberId, Instant now) {
         Account account = new Account(memberId);
-        return connection.preparedQuery("insert into member_points (member_id, snapshot, updated_at) values ($1, $2::text::jsonb, $3)"
+        return connection.preparedQuery("insert into member_points (member_id, snapshot, updated_at) values ($1, $2, $3)"
                         + " on conflict (member_id) do nothing")
                 .execute(Tuple.of(memberId, AccountSnapshots.toJson(account), utc(now)))
                 .replaceWithVoid();
@@ -194,22 +197,23 @@ public class AccountStore {
      */
     public Uni<Integer> recordDecisions(SqlConnection connection, List<CloudEvent> events,
             ToLongFunction<PointsEvent> pointsOf, Function<PointsEvent, String> referenceOf, String topic) {
-        Object[] columns = Arrays.copyOf(entryColumns(events, pointsOf, referenceOf), 8);
-        columns[7] = topic;
+        Object[] columns = Arrays.copyOf(entryColumns(events, pointsOf, referenceOf), 9);
+        columns[8] = topic;
         return connection.preparedQuery("with d as (select * from unnest($1::text[], $2::text[], $3::text[], $4::bigint[],"
-                        + " $5::text[], $6::text[], $7::timestamptz[]) with ordinality as d(m, i, t, p, r, payload, o, n)),"
-                        + " e as (insert into entry (member_id, event_id, type, points, reference, event, occurred_at)"
-                        + " select m, i, t, p, r, payload::jsonb, o from d order by n on conflict (event_id) do nothing"
+                        + " $5::text[], $6::text[], $7::timestamptz[], $8::text[])"
+                        + " with ordinality as d(m, i, t, p, r, payload, o, h, n)),"
+                        + " e as (insert into entry (member_id, event_id, type, points, reference, event, occurred_at, hold_id)"
+                        + " select m, i, t, p, r, payload, o, h from d order by n on conflict (event_id) do nothing"
                         + " returning event_id)"
                         + " insert into outbox (topic, message_key, event_id, payload)"
-                        + " select $8, d.m, d.i, d.payload from d join e on e.event_id = d.i order by d.n")
+                        + " select $9, d.m, d.i, d.payload from d join e on e.event_id = d.i order by d.n")
                 .execute(Tuple.from(columns))
                 .map(result -> result.rowCount());
     }
 
     /** The event recorded under this id, if any. */
     public Uni<Optional<CloudEvent>> findEvent(SqlConnection connection, String eventId) {
-        return connection.preparedQuery("select event::text as event from entry where event_id = $1")
+        return connection.preparedQuery("select event from entry where event_id = $1")
                 .execute(Tuple.of(eventId))
                 .map(rows -> {
                     var it = rows.iterator();
@@ -219,7 +223,7 @@ public class AccountStore {
 
     /** Newest first, before {@code beforeSeq} (exclusive; Long.MAX_VALUE for the first page). */
     public Uni<List<Entry>> entries(SqlConnection connection, String memberId, long beforeSeq, int limit) {
-        return connection.preparedQuery("select seq, type, points, reference, event::text as event from entry"
+        return connection.preparedQuery("select seq, type, points, reference, event from entry"
                         + " where member_id = $1 and seq < $2 order by seq desc limit $3")
                 .execute(Tuple.of(memberId, beforeSeq, limit))
                 .map(rows -> {

@@ -20,8 +20,7 @@ public class HoldOwners {
 
     /** The members that made a hold with this id (at most two: more than one is already ambiguous). */
     public Uni<List<String>> of(String holdId) {
-        return pool.preparedQuery("select distinct member_id from entry where type = 'points.reserved'"
-                        + " and event -> 'data' ->> 'holdId' = $1 limit 2")
+        return pool.preparedQuery("select distinct member_id from entry where hold_id = $1 limit 2")
                 .execute(Tuple.of(holdId))
                 .map(rows -> {
                     List<String> members = new ArrayList<>(2);
