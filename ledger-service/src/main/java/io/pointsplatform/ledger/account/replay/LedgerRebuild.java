@@ -3,6 +3,7 @@ package io.pointsplatform.ledger.account.replay;
 import io.pointsplatform.events.Account;
 import io.pointsplatform.events.AccountSnapshots;
 import io.pointsplatform.events.EventCodec;
+import io.pointsplatform.events.PointsEvent;
 import io.pointsplatform.events.PointsReserved;
 import io.pointsplatform.kit.outbox.OutboxRelay;
 import io.pointsplatform.kit.problem.ApiException;
@@ -20,17 +21,25 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Rebuilds every account from offset 0 into fresh tables and swaps them in. Reads go on all along
- * against the current tables; only the swap itself holds an exclusive lock, during which the few
- * events written since the replay started (the outbox drained first) are folded in too, so no
- * decision made meanwhile is lost. Entries are the append-only history (and the memory of applied
- * event ids), so they are kept, not rebuilt.
+ * against the current tables. Each partition's accounts are written as soon as that partition is
+ * folded, while the next one is, so the write mostly overlaps the replay and memory holds about
+ * a partition's accounts, not the ledger's. Only the swap itself holds an exclusive lock, during
+ * which the few events written since the replay started (the outbox drained first) are folded
+ * into the accounts they concern, read back from the fresh table, so no decision made meanwhile
+ * is lost. Entries are the append-only history (and the memory of applied event ids), so they are
+ * kept, not rebuilt.
  */
 @ApplicationScoped
 public class LedgerRebuild {
@@ -42,7 +51,7 @@ public class LedgerRebuild {
 
     /** Rows per statement of the bulk write: a statement of a few megabytes, not tens. */
     private static final int ROWS_PER_STATEMENT = 250;
-    /** Statements of the bulk write in flight at once, each on its own connection of the pool. */
+    /** Statements of one partition's write in flight at once, each on its own connection of the pool. */
     private static final int STATEMENTS_IN_FLIGHT = 4;
     /** Rows per statement when writing on the swap's connection (the accounts the catch-up changed, the holds). */
     private static final int BATCH = 5_000;
@@ -53,12 +62,19 @@ public class LedgerRebuild {
             + " next_expiry_at) select m, s, $3, e from unnest($1::text[], $2::text[], $4::timestamptz[]) as a(m, s, e)"
             + " on conflict (member_id) do update set snapshot = excluded.snapshot, updated_at = excluded.updated_at,"
             + " next_expiry_at = excluded.next_expiry_at";
+    private static final String INSERT_HOLDS = "insert into hold_rebuild (member_id, hold_id, expires_at, reference)"
+            + " select * from unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[])";
+
+    /** An open hold's row: its TTL and reference. */
+    private record HoldRow(OffsetDateTime expiresAt, String reference) {
+    }
 
     private final Pool pool;
     private final LogReplay replay;
     private final OutboxRelay relay;
     private final Clock clock;
     private final AtomicBoolean running = new AtomicBoolean();
+    private volatile Supplier<Uni<Void>> beforeSwap = () -> Uni.createFrom().voidItem();
 
     public LedgerRebuild(Pool pool, EventCodec codec, OutboxRelay relay, Clock clock,
                          @ConfigProperty(name = "kafka.bootstrap.servers", defaultValue = "localhost:9092") String bootstrap) {
@@ -73,19 +89,27 @@ public class LedgerRebuild {
             throw ApiException.conflict("REBUILD_RUNNING", "A rebuild is running already; try again when it is done");
         }
         long start = System.nanoTime();
-        return onWorker(replay::replay)
-                .chain(state -> prepare()
-                        .chain(() -> writeAll(List.copyOf(state.accounts().values())))
-                        .chain(() -> swap(state))
+        return prepare()
+                .chain(this::replayAndWrite)
+                .call(state -> beforeSwap.get())
+                .chain(state -> swap(state)
                         .map(catchUp -> {
                             double total = (System.nanoTime() - start) / 1e9;
-                            Report report = new Report(state.events(), state.duplicates(), state.accounts().size(), catchUp,
+                            Report report = new Report(state.events(), state.duplicates(), state.members(), catchUp,
                                     state.refused(), state.seconds(), total, Math.round(state.events() / total));
                             Log.infof("Rebuilt %d accounts from %d events in %.2fs (%d events/s)", report.accounts(),
                                     report.eventsReplayed(), total, report.eventsPerSecond());
                             return report;
                         }))
                 .eventually(() -> running.set(false));
+    }
+
+    /**
+     * Something to wait for between the write and the swap, each rebuild; none by default. Tests
+     * hold a rebuild there to make decisions that only the swap's catch-up can bring in.
+     */
+    public void beforeSwap(Supplier<Uni<Void>> wait) {
+        this.beforeSwap = wait;
     }
 
     private Uni<Void> prepare() {
@@ -96,24 +120,37 @@ public class LedgerRebuild {
                 .replaceWithVoid());
     }
 
-    /**
-     * Writes every account to {@code member_points_rebuild}: {@value #ROWS_PER_STATEMENT} rows per
-     * statement (arrays through {@code unnest}), made on worker threads, {@value #STATEMENTS_IN_FLIGHT}
-     * statements at once in transactions of their own, so that the JVM's and PostgreSQL's share of
-     * the work (JSON out, rows and TOAST in) run side by side. The table is not read before the swap, so a
-     * statement needs nothing from another.
-     */
-    private Uni<Void> writeAll(List<Account> accounts) {
+    /** Replays the log, writing each partition's accounts and open holds as soon as it is folded; ends when all are written. */
+    private Uni<LogReplay.State> replayAndWrite() {
         Instant now = clock.instant();
-        List<List<Account>> parts = new ArrayList<>();
+        List<CompletableFuture<Void>> writes = Collections.synchronizedList(new ArrayList<>());
+        return onWorker(() -> replay.replay(part -> writes.add(write(part, now).subscribeAsCompletionStage())))
+                .chain(state -> Uni.createFrom().completionStage(CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)))
+                        .replaceWith(state));
+    }
+
+    /**
+     * Writes one partition's accounts to {@code member_points_rebuild}, {@value #ROWS_PER_STATEMENT}
+     * rows per statement (arrays through {@code unnest}) made on worker threads,
+     * {@value #STATEMENTS_IN_FLIGHT} statements at once in transactions of their own, then its open
+     * holds. The tables are not read before the swap, so a statement needs nothing from another.
+     */
+    private Uni<Void> write(LogReplay.Part part, Instant now) {
+        List<Account> accounts = List.copyOf(part.accounts().values());
+        List<List<Account>> chunks = new ArrayList<>();
         for (int from = 0; from < accounts.size(); from += ROWS_PER_STATEMENT) {
-            parts.add(accounts.subList(from, Math.min(accounts.size(), from + ROWS_PER_STATEMENT)));
+            chunks.add(accounts.subList(from, Math.min(accounts.size(), from + ROWS_PER_STATEMENT)));
         }
-        return Multi.createFrom().iterable(parts)
-                .onItem().transformToUni(part -> onWorker(() -> rows(part, now))
+        Map<String, HoldRow> holds = new HashMap<>();
+        part.openHolds().forEach((key, made) -> holds.put(key, new HoldRow(AccountStore.utc(made.holdExpiresAt()),
+                made.reference())));
+        return Multi.createFrom().iterable(chunks)
+                .onItem().transformToUni(chunk -> onWorker(() -> accountRows(chunk, now))
                         .chain(rows -> pool.preparedQuery(UPSERT_ACCOUNTS).execute(rows)))
                 .merge(STATEMENTS_IN_FLIGHT)
-                .collect().last().replaceWithVoid();
+                .collect().last()
+                .chain(() -> pool.preparedQuery(INSERT_HOLDS).execute(holdRows(accounts, holds, now)))
+                .replaceWithVoid();
     }
 
     /** Writes accounts to {@code member_points_rebuild} on {@code within}, {@value #BATCH} rows per statement. */
@@ -122,13 +159,13 @@ public class LedgerRebuild {
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (int from = 0; from < accounts.size(); from += BATCH) {
             List<Account> part = accounts.subList(from, Math.min(accounts.size(), from + BATCH));
-            chain = chain.chain(() -> within.preparedQuery(UPSERT_ACCOUNTS).execute(rows(part, now)).replaceWithVoid());
+            chain = chain.chain(() -> within.preparedQuery(UPSERT_ACCOUNTS).execute(accountRows(part, now)).replaceWithVoid());
         }
         return chain;
     }
 
     /** The parameters of one {@link #UPSERT_ACCOUNTS}: member ids, snapshots, now, next expiries. */
-    private static Tuple rows(List<Account> part, Instant now) {
+    private static Tuple accountRows(List<Account> part, Instant now) {
         int n = part.size();
         String[] members = new String[n];
         String[] snapshots = new String[n];
@@ -142,51 +179,91 @@ public class LedgerRebuild {
         return Tuple.of(members, snapshots, AccountStore.utc(now), expiries);
     }
 
-    private Uni<Void> writeBatches(List<Tuple> rows, String sql, SqlConnection within) {
-        Uni<Void> chain = Uni.createFrom().voidItem();
-        for (int from = 0; from < rows.size(); from += BATCH) {
-            List<Tuple> batch = rows.subList(from, Math.min(rows.size(), from + BATCH));
-            chain = chain.chain(() -> within.preparedQuery(sql).executeBatch(batch).replaceWithVoid());
+    /**
+     * The parameters of one {@link #INSERT_HOLDS}: a row for every open hold of these accounts, its
+     * TTL and reference from {@code made} ("memberId/holdId"); a hold found nowhere (not expected)
+     * gets {@code now}, so the TTL job releases it.
+     */
+    private static Tuple holdRows(Collection<Account> accounts, Map<String, HoldRow> made, Instant now) {
+        List<String> members = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        List<OffsetDateTime> expiries = new ArrayList<>();
+        List<String> references = new ArrayList<>();
+        for (Account account : accounts) {
+            for (String holdId : account.holds().keySet()) {
+                HoldRow row = made.get(account.memberId() + "/" + holdId);
+                members.add(account.memberId());
+                ids.add(holdId);
+                expiries.add(row == null ? AccountStore.utc(now) : row.expiresAt());
+                references.add(row == null ? null : row.reference());
+            }
         }
-        return chain;
+        return Tuple.of(members.toArray(String[]::new), ids.toArray(String[]::new),
+                expiries.toArray(OffsetDateTime[]::new), references.toArray(String[]::new));
     }
 
-    /** Locks the live tables, folds in what came since, writes the holds and swaps. Returns catch-up events. */
+    /** Locks the live tables, folds in what came since, and swaps. Returns the catch-up's events. */
     private Uni<Long> swap(LogReplay.State state) {
         return pool.withTransaction(c -> c.query("lock table member_points, hold in access exclusive mode").execute()
                         .chain(() -> relay.drained(DRAIN_WAIT))
-                        .chain(() -> onWorker(() -> {
+                        .chain(() -> {
                             long before = state.events();
-                            java.util.Set<String> touched = replay.catchUp(state);
-                            return Map.entry(touched, state.events() - before);
-                        }))
-                        .chain(caught -> {
-                            List<Account> changed = caught.getKey().stream().map(state.accounts()::get).toList();
-                            Instant now = clock.instant();
-                            List<Tuple> holds = new ArrayList<>();
-                            for (Account account : state.accounts().values()) {
-                                for (String holdId : account.holds().keySet()) {
-                                    PointsReserved made = state.holds().get(account.memberId() + "/" + holdId);
-                                    holds.add(Tuple.of(account.memberId(), holdId,
-                                            AccountStore.utc(made == null ? now : made.holdExpiresAt()),
-                                            made == null ? null : made.reference()));
-                                }
-                            }
-                            return writeAccounts(changed, c)
-                                    .chain(() -> writeBatches(holds, "insert into hold_rebuild (member_id, hold_id, expires_at,"
-                                            + " reference) values ($1, $2, $3, $4)", c))
-                                    .chain(() -> c.query("alter table member_points rename to member_points_old").execute())
-                                    .chain(() -> c.query("alter table member_points_rebuild rename to member_points").execute())
-                                    .chain(() -> c.query("drop table member_points_old").execute())
-                                    .chain(() -> c.query("alter table hold rename to hold_old").execute())
-                                    .chain(() -> c.query("alter table hold_rebuild rename to hold").execute())
-                                    .chain(() -> c.query("drop table hold_old").execute())
-                                    .replaceWith(caught.getValue());
-                        }))
+                            return onWorker(() -> replay.since(state))
+                                    .chain(events -> catchUp(state, events, c))
+                                    .map(nothing -> state.events() - before);
+                        })
+                        .call(() -> c.query("alter table member_points rename to member_points_old").execute())
+                        .call(() -> c.query("alter table member_points_rebuild rename to member_points").execute())
+                        .call(() -> c.query("drop table member_points_old").execute())
+                        .call(() -> c.query("alter table hold rename to hold_old").execute())
+                        .call(() -> c.query("alter table hold_rebuild rename to hold").execute())
+                        .call(() -> c.query("drop table hold_old").execute()))
                 .invoke(relay::wake);
     }
 
-    private static <T> Uni<T> onWorker(java.util.function.Supplier<T> work) {
+    /**
+     * Folds the events written during the replay into the accounts they concern, read back from
+     * {@code member_points_rebuild} with their open holds, and writes those accounts and holds again.
+     */
+    private Uni<Void> catchUp(LogReplay.State state, List<PointsEvent> events, SqlConnection c) {
+        if (events.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        String[] members = events.stream().map(PointsEvent::memberId).distinct().toArray(String[]::new);
+        Map<String, Account> accounts = new HashMap<>();
+        Map<String, HoldRow> holds = new HashMap<>();
+        return c.preparedQuery("select member_id, snapshot from member_points_rebuild where member_id = any($1)")
+                .execute(Tuple.of((Object) members))
+                .invoke(rows -> rows.forEach(row -> accounts.put(row.getString("member_id"),
+                        AccountSnapshots.fromJson(row.getString("snapshot")))))
+                .chain(() -> c.preparedQuery("select member_id, hold_id, expires_at, reference from hold_rebuild"
+                        + " where member_id = any($1)").execute(Tuple.of((Object) members)))
+                .invoke(rows -> rows.forEach(row -> holds.put(row.getString("member_id") + "/" + row.getString("hold_id"),
+                        new HoldRow(row.getOffsetDateTime("expires_at"), row.getString("reference")))))
+                .chain(() -> {
+                    Instant now = clock.instant();
+                    Map<String, PointsReserved> opened = new HashMap<>();
+                    int before = accounts.size();
+                    for (PointsEvent event : events) {
+                        try {
+                            LogReplay.apply(accounts, opened, event);
+                        } catch (RuntimeException e) {
+                            state.refuse("catch-up " + event.getClass().getSimpleName() + " of " + event.memberId()
+                                    + ": " + e.getMessage());
+                        }
+                    }
+                    state.addMembers(accounts.size() - before);
+                    opened.forEach((key, made) -> holds.put(key, new HoldRow(AccountStore.utc(made.holdExpiresAt()),
+                            made.reference())));
+                    return writeAccounts(List.copyOf(accounts.values()), c)
+                            .chain(() -> c.preparedQuery("delete from hold_rebuild where member_id = any($1)")
+                                    .execute(Tuple.of((Object) members)))
+                            .chain(() -> c.preparedQuery(INSERT_HOLDS).execute(holdRows(accounts.values(), holds, now)))
+                            .replaceWithVoid();
+                });
+    }
+
+    private static <T> Uni<T> onWorker(Supplier<T> work) {
         return Uni.createFrom().item(work).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 }

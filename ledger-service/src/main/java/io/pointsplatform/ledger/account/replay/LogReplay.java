@@ -4,10 +4,13 @@ import io.pointsplatform.events.Account;
 import io.pointsplatform.events.CloudEvent;
 import io.pointsplatform.events.EventCodec;
 import io.pointsplatform.events.PointsEvent;
+import io.pointsplatform.events.PointsReleased;
 import io.pointsplatform.events.PointsReserved;
+import io.pointsplatform.events.PointsSpent;
 import io.pointsplatform.events.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +19,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -28,29 +33,31 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * Folds {@code points.ledger} with plain consumers of its own (no group, nothing committed) and
  * the shared fold, independently of the live projection. Each event id counts once, as live
  * consumption does. A member's events all live in one partition (the key is the member id), so
- * partitions are folded on parallel threads into disjoint accounts. Blocking: run it on a worker.
+ * each partition is folded on its own, into accounts no other partition touches: as many at once
+ * as there are cores, the largest first, and each handed on as soon as it is done, so that a
+ * caller can write one partition's accounts while the next is folded and need never hold them all.
+ * Blocking: run it on a worker.
  */
 public final class LogReplay {
 
-    /** The state a replay reached: accounts, the ids it applied, and where it stopped. */
+    /** What one partition folded to: its members' accounts, and the event that opened each of their open holds ("memberId/holdId"). */
+    public record Part(TopicPartition partition, Map<String, Account> accounts, Map<String, PointsReserved> openHolds) {
+    }
+
+    /** Where a replay stopped and what it counted; the accounts only when it was asked to keep them. */
     public static final class State {
         final Map<String, Account> accounts = new HashMap<>();
-        final Map<String, PointsReserved> holds = new HashMap<>();
-        final LongHashSet seen = new LongHashSet();
+        final Map<TopicPartition, LongHashSet> seen = new HashMap<>();
         final List<String> refused = new ArrayList<>();
         Map<TopicPartition, Long> position = new HashMap<>();
-        java.util.Set<String> touched;
         long events;
         long duplicates;
+        int members;
         double seconds;
 
+        /** The accounts, when kept ({@link #replay()}); empty after {@link #replay(Consumer)}. */
         public Map<String, Account> accounts() {
             return accounts;
-        }
-
-        /** The event that made each hold ("memberId/holdId"), for its TTL and reference. */
-        public Map<String, PointsReserved> holds() {
-            return holds;
         }
 
         public List<String> refused() {
@@ -65,19 +72,49 @@ public final class LogReplay {
             return duplicates;
         }
 
+        /** Members with an account, over every partition. */
+        public int members() {
+            return members;
+        }
+
         public double seconds() {
             return seconds;
         }
 
-        void absorb(State part) {
-            accounts.putAll(part.accounts);
-            holds.putAll(part.holds);
-            seen.addAll(part.seen);
+        synchronized void absorb(TopicPartition partition, Folding part) {
+            seen.put(partition, part.seen);
             if (refused.size() < MAX_REFUSED_LISTED) {
                 refused.addAll(part.refused.subList(0, Math.min(part.refused.size(), MAX_REFUSED_LISTED - refused.size())));
             }
             events += part.events;
             duplicates += part.duplicates;
+            members += part.accounts.size();
+        }
+
+        /** Counts members that first appeared after the replay (in a rebuild's catch-up). */
+        public synchronized void addMembers(int count) {
+            members += count;
+        }
+
+        /** Lists a record or event that could not be folded (the first {@value LogReplay#MAX_REFUSED_LISTED}). */
+        public synchronized void refuse(String why) {
+            if (refused.size() < MAX_REFUSED_LISTED) {
+                refused.add(why);
+            }
+        }
+    }
+
+    /** One partition being folded. */
+    private static final class Folding {
+        final Map<String, Account> accounts = new HashMap<>();
+        final Map<String, PointsReserved> openHolds = new HashMap<>();
+        final LongHashSet seen;
+        final List<String> refused = new ArrayList<>();
+        long events;
+        long duplicates;
+
+        Folding(LongHashSet seen) {
+            this.seen = seen;
         }
     }
 
@@ -92,39 +129,50 @@ public final class LogReplay {
         this.codec = codec;
     }
 
-    /** The whole topic, from offset 0 to the end offsets found at the start. */
+    /** The whole topic, from offset 0 to the end offsets found at the start, every account kept in the state. */
     public State replay() {
-        long start = System.nanoTime();
         State state = new State();
+        return replay(state, part -> {
+            synchronized (state) {
+                state.accounts.putAll(part.accounts());
+            }
+        });
+    }
+
+    /**
+     * The whole topic, from offset 0 to the end offsets found at the start; each partition's
+     * accounts go to {@code done} when it is folded (on a replay thread, possibly two at once), and
+     * are not kept.
+     */
+    public State replay(Consumer<Part> done) {
+        return replay(new State(), done);
+    }
+
+    private State replay(State state, Consumer<Part> done) {
+        long start = System.nanoTime();
+        Map<TopicPartition, Long> begin;
         Map<TopicPartition, Long> end;
         try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
             List<TopicPartition> partitions = partitions(consumer);
             end = consumer.endOffsets(partitions);
-            state.position = new HashMap<>(consumer.beginningOffsets(partitions));
+            begin = consumer.beginningOffsets(partitions);
         }
+        List<TopicPartition> largestFirst = new ArrayList<>(end.keySet());
+        largestFirst.sort(Comparator.comparingLong((TopicPartition p) -> end.get(p) - begin.getOrDefault(p, 0L)).reversed());
         int threads = Math.max(1, Math.min(end.size(), Runtime.getRuntime().availableProcessors()));
-        List<Map<TopicPartition, Long>> groups = new ArrayList<>();
-        for (int i = 0; i < threads; i++) {
-            groups.add(new HashMap<>());
-        }
-        int i = 0;
-        for (Map.Entry<TopicPartition, Long> partition : end.entrySet()) {
-            groups.get(i++ % threads).put(partition.getKey(), partition.getValue());
-        }
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> new Thread(r, "ledger-replay"));
         try {
-            List<Future<State>> parts = new ArrayList<>();
-            for (Map<TopicPartition, Long> group : groups) {
-                Map<TopicPartition, Long> from = new HashMap<>();
-                group.keySet().forEach(p -> from.put(p, state.position.get(p)));
+            List<Future<?>> parts = new ArrayList<>();
+            for (TopicPartition partition : largestFirst) {
                 parts.add(pool.submit(() -> {
-                    State part = new State();
-                    fold(part, from, group);
-                    return part;
+                    Folding part = new Folding(new LongHashSet());
+                    fold(part, partition, begin.getOrDefault(partition, 0L), end.get(partition));
+                    state.absorb(partition, part);
+                    done.accept(new Part(partition, part.accounts, part.openHolds));
                 }));
             }
-            for (Future<State> part : parts) {
-                state.absorb(part.get());
+            for (Future<?> part : parts) {
+                part.get();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -140,78 +188,83 @@ public final class LogReplay {
     }
 
     /**
-     * Carries {@code state} on from where it stopped to the end offsets found now; returns the
-     * members whose accounts that changed.
+     * The ledger events written since {@code state} stopped, up to the end offsets found now, in
+     * each partition's order, those applied before left out; moves its position on and counts them.
+     * For the caller to fold into the accounts they concern ({@link #apply}).
      */
-    public java.util.Set<String> catchUp(State state) {
+    public List<PointsEvent> since(State state) {
+        List<PointsEvent> events = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions(consumer));
-            state.touched = new java.util.HashSet<>();
-            fold(state, state.position, end);
+            for (Map.Entry<TopicPartition, Long> partition : end.entrySet()) {
+                long from = state.position.getOrDefault(partition.getKey(), 0L);
+                if (partition.getValue() <= from) {
+                    continue;
+                }
+                Folding part = new Folding(state.seen.computeIfAbsent(partition.getKey(), p -> new LongHashSet()));
+                read(consumer, partition.getKey(), from, partition.getValue(), part, (p, data) -> events.add(data));
+                state.events += part.events;
+                state.duplicates += part.duplicates;
+                part.refused.forEach(state::refuse);
+            }
             state.position = new HashMap<>(end);
-            java.util.Set<String> touched = state.touched;
-            state.touched = null;
-            return touched;
+        }
+        return events;
+    }
+
+    /**
+     * Folds one event into {@code accounts}, keeping {@code openHolds} (the event that opened each
+     * open hold) in step. The one fold step of a replay and of a rebuild's catch-up.
+     */
+    public static void apply(Map<String, Account> accounts, Map<String, PointsReserved> openHolds, PointsEvent data) {
+        accounts.computeIfAbsent(data.memberId(), Account::new).apply(data);
+        switch (data) {
+            case PointsReserved hold -> openHolds.put(hold.memberId() + "/" + hold.holdId(), hold);
+            case PointsReleased released -> openHolds.remove(released.memberId() + "/" + released.holdId());
+            case PointsSpent spent when spent.holdId() != null -> openHolds.remove(spent.memberId() + "/" + spent.holdId());
+            default -> {
+            }
         }
     }
 
-    private void fold(State state, Map<TopicPartition, Long> from, Map<TopicPartition, Long> until) {
-        long start = System.nanoTime();
+    private void fold(Folding part, TopicPartition partition, long from, long until) {
+        if (until <= from) {
+            return;
+        }
         try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
-            Map<TopicPartition, Long> remaining = new HashMap<>();
-            until.forEach((partition, stop) -> {
-                long first = from.getOrDefault(partition, 0L);
-                if (stop > first) {
-                    remaining.put(partition, stop);
-                }
-            });
-            consumer.assign(remaining.keySet());
-            remaining.keySet().forEach(p -> consumer.seek(p, from.getOrDefault(p, 0L)));
-            while (!remaining.isEmpty()) {
-                if (System.nanoTime() - start > MAX_DURATION.toNanos()) {
-                    throw new IllegalStateException("replay took longer than " + MAX_DURATION);
-                }
-                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofSeconds(2));
-                for (TopicPartition partition : records.partitions()) {
-                    Long stop = remaining.get(partition);
-                    if (stop == null) {
-                        continue;
-                    }
-                    for (ConsumerRecord<byte[], byte[]> record : records.records(partition)) {
-                        if (record.offset() >= stop) {
-                            break;
-                        }
-                        apply(state, partition, record);
-                        if (record.offset() + 1 >= stop) {
-                            remaining.remove(partition);
-                            consumer.pause(List.of(partition));
-                        }
-                    }
-                }
-            }
+            read(consumer, partition, from, until, part, (p, data) -> apply(p.accounts, p.openHolds, data));
         }
     }
 
-    private void apply(State state, TopicPartition partition, ConsumerRecord<byte[], byte[]> record) {
-        state.events++;
-        try {
-            CloudEvent event = codec.read(record.value());
-            if (!state.seen.add(LongHashSet.hash(event.id()))) {
-                state.duplicates++;
-                return;
+    /** Reads {@code partition} from {@code from} to {@code until} (exclusive), each new, readable ledger event to {@code sink}. */
+    private void read(KafkaConsumer<byte[], byte[]> consumer, TopicPartition partition, long from, long until,
+                      Folding part, BiConsumer<Folding, PointsEvent> sink) {
+        long start = System.nanoTime();
+        consumer.assign(List.of(partition));
+        consumer.seek(partition, from);
+        // The position, not the last record seen: it also moves past offsets that hold no record.
+        while (consumer.position(partition) < until) {
+            if (System.nanoTime() - start > MAX_DURATION.toNanos()) {
+                throw new IllegalStateException("replay took longer than " + MAX_DURATION);
             }
-            if (event.data() instanceof PointsEvent data) {
-                state.accounts.computeIfAbsent(data.memberId(), Account::new).apply(data);
-                if (state.touched != null) {
-                    state.touched.add(data.memberId());
+            ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofSeconds(2));
+            for (ConsumerRecord<byte[], byte[]> record : records.records(partition)) {
+                if (record.offset() >= until) {
+                    break;
                 }
-                if (data instanceof PointsReserved hold) {
-                    state.holds.put(hold.memberId() + "/" + hold.holdId(), hold);
+                part.events++;
+                try {
+                    CloudEvent event = codec.read(record.value());
+                    if (!part.seen.add(LongHashSet.hash(event.id()))) {
+                        part.duplicates++;
+                    } else if (event.data() instanceof PointsEvent data) {
+                        sink.accept(part, data);
+                    }
+                } catch (RuntimeException e) {
+                    if (part.refused.size() < MAX_REFUSED_LISTED) {
+                        part.refused.add(partition + "@" + record.offset() + ": " + e.getMessage());
+                    }
                 }
-            }
-        } catch (RuntimeException e) {
-            if (state.refused.size() < MAX_REFUSED_LISTED) {
-                state.refused.add(partition + "@" + record.offset() + ": " + e.getMessage());
             }
         }
     }

@@ -1,0 +1,120 @@
+package io.pointsplatform.ledger;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+
+import io.pointsplatform.events.Topics;
+import io.pointsplatform.ledger.account.replay.LedgerRebuild;
+import io.pointsplatform.testing.LocalPostgres;
+import io.pointsplatform.testing.PlatformTestResource;
+import io.pointsplatform.testing.TestEvents;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A rebuild writes the accounts it replayed before it takes the lock and swaps. What the ledger
+ * decides and the log brings in meanwhile (a capture of a hold made before, a new hold, a new
+ * member's credit and hold) is folded in by the swap's catch-up, from the accounts read back from
+ * the fresh table: nothing decided during a rebuild is lost, and the open holds are the live ones.
+ */
+@QuarkusTest
+@WithTestResource(value = PlatformTestResource.class, initArgs = @ResourceArg(name = "service", value = "ledger"))
+class RebuildCatchUpTest {
+
+    @Inject
+    LedgerRebuild rebuild;
+
+    @ConfigProperty(name = "points.test.database")
+    String database;
+
+    @AfterEach
+    void noMoreWaiting() {
+        rebuild.beforeSwap(() -> Uni.createFrom().voidItem());
+    }
+
+    @Test
+    void decisionsMadeDuringARebuildAreInTheAccountsSwappedIn() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String before = "catch-" + run + "-a";
+        String newcomer = "catch-" + run + "-b";
+        TestEvents.publish(Topics.POINTS_LEDGER, TestEvents.earned(before, 100));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                given().get("/api/v1/accounts/{m}", before).then().statusCode(200).body("available", equalTo(100)));
+        hold(before, "kept-open", 7).then().statusCode(201);
+        hold(before, "captured-meanwhile", 10).then().statusCode(201);
+
+        CompletableFuture<Void> reached = new CompletableFuture<>();
+        CompletableFuture<Void> release = new CompletableFuture<>();
+        rebuild.beforeSwap(() -> {
+            reached.complete(null);
+            return Uni.createFrom().completionStage(release);
+        });
+        CompletableFuture<Response> rebuilt = CompletableFuture.supplyAsync(() -> given().post("/api/v1/admin/rebuild"));
+        reached.get(120, TimeUnit.SECONDS);
+
+        // Replayed and written, not yet swapped in: the ledger decides on as ever.
+        given().post("/api/v1/accounts/{m}/holds/{h}/capture", before, "captured-meanwhile").then().statusCode(201);
+        hold(before, "opened-meanwhile", 5).then().statusCode(201);
+        TestEvents.publish(Topics.POINTS_LEDGER, TestEvents.earned(newcomer, 50));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                given().get("/api/v1/accounts/{m}", newcomer).then().statusCode(200).body("available", equalTo(50)));
+        hold(newcomer, "newcomer-hold", 20).then().statusCode(201);
+        List<String> live = List.of(given().get("/api/v1/accounts/{m}", before).asString(),
+                given().get("/api/v1/accounts/{m}", newcomer).asString());
+        release.complete(null);
+
+        rebuilt.get(120, TimeUnit.SECONDS).then().statusCode(200)
+                // capture, hold, credit and hold; other tests' events may come in too
+                .body("catchUpEvents", greaterThanOrEqualTo(4));
+        given().get("/api/v1/admin/verify").then().statusCode(200).body("mismatchCount", equalTo(0));
+        assertThat(List.of(given().get("/api/v1/accounts/{m}", before).asString(),
+                given().get("/api/v1/accounts/{m}", newcomer).asString())).isEqualTo(live);
+        given().get("/api/v1/accounts/{m}", before).then().body("available", equalTo(78)).body("reserved", equalTo(12));
+        assertThat(openHoldRows(before, newcomer))
+                .containsExactlyInAnyOrder("kept-open", "opened-meanwhile", "newcomer-hold");
+
+        // The swapped-in holds are the ledger's to close, whenever they were made.
+        given().post("/api/v1/accounts/{m}/holds/{h}/release", before, "kept-open").then().statusCode(201);
+        given().post("/api/v1/accounts/{m}/holds/{h}/capture", newcomer, "newcomer-hold").then().statusCode(201);
+        assertThat(openHoldRows(before, newcomer)).containsExactly("opened-meanwhile");
+    }
+
+    private static Response hold(String memberId, String holdId, int points) {
+        return given().contentType(ContentType.JSON).body(Map.of("holdId", holdId, "points", points))
+                .post("/api/v1/accounts/{m}/holds", memberId);
+    }
+
+    /** The hold ids in the hold table (the TTL job's list) of these members. */
+    private List<String> openHoldRows(String... members) throws Exception {
+        try (var c = DriverManager.getConnection(LocalPostgres.jdbcUrl(database), LocalPostgres.USER, LocalPostgres.PASSWORD);
+             var s = c.prepareStatement("select hold_id from hold where member_id = any(?)")) {
+            s.setArray(1, c.createArrayOf("text", members));
+            List<String> ids = new ArrayList<>();
+            try (var rows = s.executeQuery()) {
+                while (rows.next()) {
+                    ids.add(rows.getString(1));
+                }
+            }
+            return ids;
+        }
+    }
+}
