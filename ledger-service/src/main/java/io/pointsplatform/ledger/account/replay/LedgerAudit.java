@@ -9,18 +9,18 @@ import io.pointsplatform.kit.outbox.OutboxRelay;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
+import java.util.TreeMap;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -57,6 +57,7 @@ public class LedgerAudit {
 
     private static final int MAX_LISTED = 100;
     private static final int PAGE = 1_000;
+    private static final Duration PAGE_WAIT = Duration.ofMinutes(2);
 
     private final Pool pool;
     private final LogReplay replay;
@@ -72,95 +73,124 @@ public class LedgerAudit {
     }
 
     public Uni<Report> verify() {
-        return outboxDrained().chain(this::replayOnWorker).chain(first -> compare(first, null).chain(found -> {
-            if (found.differing.isEmpty()) {
-                return Uni.createFrom().item(found.report(first));
+        return outboxDrained().chain(() -> check(null)).chain(first -> {
+            if (first.differing.isEmpty()) {
+                return Uni.createFrom().item(first.report());
             }
             // Again, once: what differed may only have been in flight.
             return Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofSeconds(2))
-                    .chain(this::outboxDrained).chain(this::replayOnWorker)
-                    .chain(second -> compare(second, new HashSet<>(found.differing)).map(again -> again.report(second)));
-        }));
+                    .chain(this::outboxDrained)
+                    .chain(() -> check(new HashSet<>(first.differing)))
+                    .map(Comparison::report);
+        });
     }
 
     /**
-     * Compares the live accounts, read {@value #PAGE} at a time in member order (the whole table at
-     * once would not fit in memory for a large ledger), with the replayed ones; {@code only}: the
-     * members to check, or null for all.
+     * Replays the log and compares each partition's accounts with the live ones as soon as that
+     * partition is folded, reading those {@value #PAGE} at a time, so that memory holds a partition's
+     * accounts rather than the ledger's; then looks for live accounts the log has no event for.
+     * {@code only}: the members to check, or null for all.
      */
-    private Uni<Comparison> compare(LogReplay.State replayed, Set<String> only) {
-        Comparison comparison = new Comparison(replayed.accounts(), only, clock.instant());
-        return page(comparison, "").invoke(comparison::finish).replaceWith(comparison);
+    private Uni<Comparison> check(Set<String> only) {
+        Comparison comparison = new Comparison(only, clock.instant());
+        return Uni.createFrom().item(() -> replay.replay(part -> compareWithLive(comparison, part.accounts())))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .invoke(comparison::done)
+                .chain(() -> liveOnly(comparison, ""))
+                .replaceWith(comparison);
     }
 
-    private Uni<Void> page(Comparison comparison, String after) {
-        return pool.preparedQuery("select member_id, snapshot from member_points where member_id > $1"
-                        + " order by member_id limit " + PAGE)
+    /** On a replay thread: reads the live accounts of these members and compares. */
+    private void compareWithLive(Comparison comparison, Map<String, Account> replayed) {
+        List<String> members = comparison.replayed(replayed.keySet());
+        for (int from = 0; from < members.size(); from += PAGE) {
+            List<String> page = members.subList(from, Math.min(members.size(), from + PAGE));
+            Map<String, AccountState> live = new HashMap<>();
+            pool.preparedQuery("select member_id, snapshot from member_points where member_id = any($1)")
+                    .execute(Tuple.of((Object) page.toArray(String[]::new)))
+                    .await().atMost(PAGE_WAIT)
+                    .forEach(row -> live.put(row.getString("member_id"),
+                            AccountSnapshots.fromJson(row.getString("snapshot")).snapshot()));
+            for (String memberId : page) {
+                comparison.check(memberId, live.getOrDefault(memberId, empty(memberId)), replayed.get(memberId).snapshot());
+            }
+        }
+    }
+
+    /** Live accounts of members the log has no event for, {@value #PAGE} ids at a time in member order: each should be empty. */
+    private Uni<Void> liveOnly(Comparison comparison, String after) {
+        return pool.preparedQuery("select member_id from member_points where member_id > $1 order by member_id limit " + PAGE)
                 .execute(Tuple.of(after))
-                .emitOn(Infrastructure.getDefaultWorkerPool())
                 .chain(rows -> {
-                    String last = null;
-                    for (Row row : rows) {
-                        last = row.getString("member_id");
-                        comparison.check(last, AccountSnapshots.fromJson(row.getString("snapshot")).snapshot());
-                    }
-                    return rows.size() < PAGE ? Uni.createFrom().voidItem() : page(comparison, last);
+                    List<String> ids = new ArrayList<>();
+                    rows.forEach(row -> ids.add(row.getString("member_id")));
+                    List<String> unknown = comparison.liveOnly(ids);
+                    Uni<Void> checked = unknown.isEmpty() ? Uni.createFrom().voidItem()
+                            : pool.preparedQuery("select member_id, snapshot from member_points where member_id = any($1)")
+                                    .execute(Tuple.of((Object) unknown.toArray(String[]::new)))
+                                    .invoke(live -> live.forEach(row -> comparison.check(row.getString("member_id"),
+                                            AccountSnapshots.fromJson(row.getString("snapshot")).snapshot(),
+                                            empty(row.getString("member_id")))))
+                                    .replaceWithVoid();
+                    return ids.size() < PAGE ? checked : checked.chain(() -> liveOnly(comparison, ids.get(ids.size() - 1)));
                 });
     }
 
-    /** Members found to differ, in member order, and the first {@value #MAX_LISTED} of them in full. */
+    /** Members checked and found to differ, the first {@value #MAX_LISTED} of them (in member order) in full. */
     private static final class Comparison {
-        private final Map<String, Account> replayed;
         private final Set<String> only;
         private final Instant now;
-        private final Set<String> seen = new HashSet<>();
+        private final Set<String> replayedMembers = new HashSet<>();
         private final List<String> differing = new ArrayList<>();
-        private final List<Mismatch> listed = new ArrayList<>();
+        private final TreeMap<String, Mismatch> listed = new TreeMap<>();
+        private int checked;
+        private LogReplay.State replay;
 
-        Comparison(Map<String, Account> replayed, Set<String> only, Instant now) {
-            this.replayed = replayed;
+        Comparison(Set<String> only, Instant now) {
             this.only = only;
             this.now = now;
         }
 
-        void check(String memberId, AccountState live) {
-            seen.add(memberId);
-            if (only != null && !only.contains(memberId)) {
-                return;
-            }
-            Account account = replayed.get(memberId);
-            AccountState fromLog = account == null ? empty(memberId) : account.snapshot();
+        /** Counts a partition's members as checked; returns those to compare. */
+        synchronized List<String> replayed(Set<String> members) {
+            replayedMembers.addAll(members);
+            checked += members.size();
+            return members.stream().filter(this::wanted).toList();
+        }
+
+        /** Of these live members, counts those the log has no event for as checked; returns those to compare. */
+        synchronized List<String> liveOnly(List<String> live) {
+            List<String> unknown = live.stream().filter(m -> !replayedMembers.contains(m)).toList();
+            checked += unknown.size();
+            return unknown.stream().filter(this::wanted).toList();
+        }
+
+        private boolean wanted(String memberId) {
+            return only == null || only.contains(memberId);
+        }
+
+        synchronized void check(String memberId, AccountState live, AccountState fromLog) {
             if (!live.equals(fromLog)) {
                 differing.add(memberId);
-                if (listed.size() < MAX_LISTED) {
-                    listed.add(new Mismatch(memberId, Summary.of(live, now), Summary.of(fromLog, now)));
+                listed.put(memberId, new Mismatch(memberId, Summary.of(live, now), Summary.of(fromLog, now)));
+                if (listed.size() > MAX_LISTED) {
+                    listed.pollLastEntry();
                 }
             }
         }
 
-        /** Members the log has and the live table does not. */
-        void finish() {
-            for (String memberId : new TreeSet<>(replayed.keySet())) {
-                if (!seen.contains(memberId)) {
-                    check(memberId, empty(memberId));
-                }
-            }
+        synchronized void done(LogReplay.State state) {
+            this.replay = state;
         }
 
-        Report report(LogReplay.State result) {
-            Set<String> members = new HashSet<>(seen);
-            members.addAll(replayed.keySet());
-            return new Report(members.size(), result.events(), result.duplicates(), result.refused(), differing.size(),
-                    List.copyOf(listed), result.seconds());
+        synchronized Report report() {
+            return new Report(checked, replay.events(), replay.duplicates(), replay.refused(), differing.size(),
+                    List.copyOf(listed.values()), replay.seconds());
         }
     }
 
     private static AccountState empty(String memberId) {
         return new Account(memberId).snapshot();
-    }
-
-    private Uni<LogReplay.State> replayOnWorker() {
-        return Uni.createFrom().item(replay::replay).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 
     /** Waits (up to 30 s) for the outbox to drain; checks anyway after that (mismatches are checked twice). */

@@ -44,9 +44,8 @@ public final class LogReplay {
     public record Part(TopicPartition partition, Map<String, Account> accounts, Map<String, PointsReserved> openHolds) {
     }
 
-    /** Where a replay stopped and what it counted; the accounts only when it was asked to keep them. */
+    /** Where a replay stopped and what it counted (the accounts went to the caller, partition by partition). */
     public static final class State {
-        final Map<String, Account> accounts = new HashMap<>();
         final Map<TopicPartition, LongHashSet> seen = new HashMap<>();
         final List<String> refused = new ArrayList<>();
         Map<TopicPartition, Long> position = new HashMap<>();
@@ -54,11 +53,6 @@ public final class LogReplay {
         long duplicates;
         int members;
         double seconds;
-
-        /** The accounts, when kept ({@link #replay()}); empty after {@link #replay(Consumer)}. */
-        public Map<String, Account> accounts() {
-            return accounts;
-        }
 
         public List<String> refused() {
             return refused;
@@ -129,26 +123,13 @@ public final class LogReplay {
         this.codec = codec;
     }
 
-    /** The whole topic, from offset 0 to the end offsets found at the start, every account kept in the state. */
-    public State replay() {
-        State state = new State();
-        return replay(state, part -> {
-            synchronized (state) {
-                state.accounts.putAll(part.accounts());
-            }
-        });
-    }
-
     /**
      * The whole topic, from offset 0 to the end offsets found at the start; each partition's
      * accounts go to {@code done} when it is folded (on a replay thread, possibly two at once), and
      * are not kept.
      */
     public State replay(Consumer<Part> done) {
-        return replay(new State(), done);
-    }
-
-    private State replay(State state, Consumer<Part> done) {
+        State state = new State();
         long start = System.nanoTime();
         Map<TopicPartition, Long> begin;
         Map<TopicPartition, Long> end;
@@ -165,8 +146,9 @@ public final class LogReplay {
             List<Future<?>> parts = new ArrayList<>();
             for (TopicPartition partition : largestFirst) {
                 parts.add(pool.submit(() -> {
-                    Folding part = new Folding(new LongHashSet());
-                    fold(part, partition, begin.getOrDefault(partition, 0L), end.get(partition));
+                    long from = begin.getOrDefault(partition, 0L);
+                    Folding part = new Folding(new LongHashSet(end.get(partition) - from));
+                    fold(part, partition, from, end.get(partition));
                     state.absorb(partition, part);
                     done.accept(new Part(partition, part.accounts, part.openHolds));
                 }));

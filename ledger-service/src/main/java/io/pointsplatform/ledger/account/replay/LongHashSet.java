@@ -8,9 +8,23 @@ package io.pointsplatform.ledger.account.replay;
 final class LongHashSet {
 
     private static final long EMPTY = 0;
-    private long[] slots = new long[1 << 16];
+    private static final int MAX_PRESIZED = 1 << 27;
+    private long[] slots;
     private int size;
     private boolean hasZero;
+
+    LongHashSet() {
+        this(1 << 15);
+    }
+
+    /** A set sized for {@code expected} values up front, so a replay does not copy it as it grows. */
+    LongHashSet(long expected) {
+        int capacity = 1 << 16;
+        while (capacity < MAX_PRESIZED && capacity < expected * 2) {
+            capacity <<= 1;
+        }
+        slots = new long[capacity];
+    }
 
     /** Adds {@code value}; false when it was there already. */
     boolean add(long value) {
