@@ -49,17 +49,6 @@ final class LongHashSet {
         return true;
     }
 
-    void addAll(LongHashSet other) {
-        if (other.hasZero) {
-            add(EMPTY);
-        }
-        for (long value : other.slots) {
-            if (value != EMPTY) {
-                add(value);
-            }
-        }
-    }
-
     private void grow() {
         long[] old = slots;
         slots = new long[old.length * 2];
