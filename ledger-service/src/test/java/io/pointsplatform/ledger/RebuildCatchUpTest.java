@@ -98,6 +98,38 @@ class RebuildCatchUpTest {
         assertThat(openHoldRows(before, newcomer)).containsExactly("opened-meanwhile");
     }
 
+    @Test
+    void aLogThatLacksPartOfTheHistoryIsNotRebuiltFrom() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String memberId = "catch-" + run + "-c";
+        TestEvents.publish(Topics.POINTS_LEDGER, TestEvents.earned(memberId, 40));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                given().get("/api/v1/accounts/{m}", memberId).then().statusCode(200).body("available", equalTo(40)));
+        // The history holds an event the log does not (as after pointing the ledger at a new Kafka cluster).
+        String missing = "points.earned:never-published-" + run;
+        try (var c = DriverManager.getConnection(LocalPostgres.jdbcUrl(database), LocalPostgres.USER, LocalPostgres.PASSWORD)) {
+            try (var s = c.prepareStatement("insert into entry (member_id, event_id, type, points, reference, event,"
+                    + " occurred_at) values (?, ?, 'points.earned', 1, '', '{}', now())")) {
+                s.setString(1, memberId);
+                s.setString(2, missing);
+                assertThat(s.executeUpdate()).isEqualTo(1);
+            }
+            given().post("/api/v1/admin/rebuild").then().statusCode(409)
+                    .contentType("application/problem+json").body("code", equalTo("LOG_INCOMPLETE"));
+            // Nothing was swapped: the live accounts answer as before, and holds are still decided.
+            given().get("/api/v1/accounts/{m}", memberId).then().statusCode(200).body("available", equalTo(40));
+            hold(memberId, "after-refusal", 3).then().statusCode(201);
+
+            try (var s = c.prepareStatement("delete from entry where event_id = ?")) {
+                s.setString(1, missing);
+                assertThat(s.executeUpdate()).isEqualTo(1);
+            }
+        }
+        given().post("/api/v1/admin/rebuild").then().statusCode(200);
+        given().get("/api/v1/accounts/{m}", memberId).then().statusCode(200).body("available", equalTo(37))
+                .body("reserved", equalTo(3));
+    }
+
     private static Response hold(String memberId, String holdId, int points) {
         return given().contentType(ContentType.JSON).body(Map.of("holdId", holdId, "points", points))
                 .post("/api/v1/accounts/{m}/holds", memberId);

@@ -2,6 +2,7 @@ package io.pointsplatform.ledger.account.replay;
 
 import io.pointsplatform.events.Account;
 import io.pointsplatform.events.AccountSnapshots;
+import io.pointsplatform.events.CloudEvent;
 import io.pointsplatform.events.EventCodec;
 import io.pointsplatform.events.PointsEvent;
 import io.pointsplatform.events.PointsReserved;
@@ -24,22 +25,34 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Rebuilds every account from offset 0 into fresh tables and swaps them in. Reads go on all along
  * against the current tables. Each partition's accounts are written as soon as that partition is
  * folded, while the next one is, so the write mostly overlaps the replay and memory holds about
- * a partition's accounts, not the ledger's. Only the swap itself holds an exclusive lock, during
- * which the few events written since the replay started (the outbox drained first) are folded
- * into the accounts they concern, read back from the fresh table, so no decision made meanwhile
- * is lost. Entries are the append-only history (and the memory of applied event ids), so they are
- * kept, not rebuilt.
+ * a partition's accounts, not the ledger's. Before the swap it waits for the live consumer to have
+ * applied the log as far as the replay read it. Only the swap itself holds an exclusive lock,
+ * during which the few events written since the replay started (the outbox drained first) that
+ * the history records are folded into the accounts they concern, read back from the fresh table,
+ * so no decision made meanwhile is lost and nothing the live consumer has yet to apply is applied
+ * twice; and a log that lacks part of the history is refused. Entries are the append-only
+ * history (and the memory of applied event ids), so they are kept, not rebuilt.
  */
 @ApplicationScoped
 public class LedgerRebuild {
@@ -69,17 +82,25 @@ public class LedgerRebuild {
     private record HoldRow(OffsetDateTime expiresAt, String reference) {
     }
 
+    /** How long a rebuild waits for the live consumer to reach the end of its replay. */
+    private static final Duration LIVE_WAIT = Duration.ofSeconds(60);
+
     private final Pool pool;
     private final LogReplay replay;
+    private final String bootstrap;
+    private final String liveGroup;
     private final OutboxRelay relay;
     private final Clock clock;
     private final AtomicBoolean running = new AtomicBoolean();
     private volatile Supplier<Uni<Void>> beforeSwap = () -> Uni.createFrom().voidItem();
 
     public LedgerRebuild(Pool pool, EventCodec codec, OutboxRelay relay, Clock clock,
-                         @ConfigProperty(name = "kafka.bootstrap.servers", defaultValue = "localhost:9092") String bootstrap) {
+                         @ConfigProperty(name = "kafka.bootstrap.servers", defaultValue = "localhost:9092") String bootstrap,
+                         @ConfigProperty(name = "mp.messaging.incoming.points-ledger.group.id") String liveGroup) {
         this.pool = pool;
         this.replay = new LogReplay(bootstrap, codec);
+        this.bootstrap = bootstrap;
+        this.liveGroup = liveGroup;
         this.relay = relay;
         this.clock = clock;
     }
@@ -91,6 +112,7 @@ public class LedgerRebuild {
         long start = System.nanoTime();
         return prepare()
                 .chain(this::replayAndWrite)
+                .call(state -> onWorker(() -> liveConsumerReached(state.position())))
                 .call(state -> beforeSwap.get())
                 .chain(state -> swap(state)
                         .map(catchUp -> {
@@ -209,7 +231,9 @@ public class LedgerRebuild {
                         .chain(() -> {
                             long before = state.events();
                             return onWorker(() -> replay.since(state))
+                                    .chain(events -> recordedOnly(events, c))
                                     .chain(events -> catchUp(state, events, c))
+                                    .chain(() -> logHoldsTheHistory(state, c))
                                     .map(nothing -> state.events() - before);
                         })
                         .call(() -> c.query("alter table member_points rename to member_points_old").execute())
@@ -219,6 +243,79 @@ public class LedgerRebuild {
                         .call(() -> c.query("alter table hold_rebuild rename to hold").execute())
                         .call(() -> c.query("drop table hold_old").execute()))
                 .invoke(relay::wake);
+    }
+
+    /**
+     * Waits until the live consumer has applied the log up to where the replay stopped (its
+     * committed offsets, which follow its database commits), so that every event the rebuilt
+     * accounts hold up to there is in the history too: one the live ledger had yet to apply would
+     * otherwise be applied again, after the swap, to an account that already has it.
+     */
+    private Void liveConsumerReached(Map<TopicPartition, Long> position) {
+        long deadline = System.nanoTime() + LIVE_WAIT.toNanos();
+        Properties config = new Properties();
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (Admin admin = Admin.create(config)) {
+            while (true) {
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(liveGroup)
+                        .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+                long behind = 0;
+                for (Map.Entry<TopicPartition, Long> end : position.entrySet()) {
+                    OffsetAndMetadata at = committed.get(end.getKey());
+                    behind += Math.max(0, end.getValue() - (at == null ? 0 : at.offset()));
+                }
+                if (behind == 0) {
+                    return null;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new ApiException(503, "LEDGER_BEHIND", "The ledger is behind the log", "ledger-service's consumer"
+                            + " is " + behind + " events behind the log the rebuild replayed; nothing was changed, try again"
+                            + " when it has caught up");
+                }
+                Thread.sleep(200);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted waiting for the live consumer", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot read the live consumer's offsets: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Of the events written since the replay, those the live ledger has recorded, in log order. The
+     * others (credits its consumer has yet to apply) are left to it: it applies them to the swapped-in
+     * accounts, with the decisions they call for, as it would have to the old ones.
+     */
+    private static Uni<List<PointsEvent>> recordedOnly(List<CloudEvent> events, SqlConnection c) {
+        if (events.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return c.preparedQuery("select event_id from entry where event_id = any($1)")
+                .execute(Tuple.of((Object) events.stream().map(CloudEvent::id).toArray(String[]::new)))
+                .map(rows -> {
+                    Set<String> recorded = new HashSet<>();
+                    rows.forEach(row -> recorded.add(row.getString("event_id")));
+                    return events.stream().filter(event -> recorded.contains(event.id()))
+                            .map(event -> (PointsEvent) event.data()).toList();
+                });
+    }
+
+    /**
+     * Under the swap's lock, with the outbox drained, every event in the ledger's history is on the
+     * log: a log with fewer events than the history (another Kafka cluster, a topic made anew) would
+     * rebuild accounts that lost points, so the rebuild is refused and nothing is swapped.
+     */
+    private Uni<Void> logHoldsTheHistory(LogReplay.State state, SqlConnection c) {
+        return c.query("select count(*) as n from entry").execute().map(rows -> rows.iterator().next().getLong("n"))
+                .invoke(history -> {
+                    if (history > state.applied()) {
+                        throw ApiException.conflict("LOG_INCOMPLETE", "points.ledger holds " + state.applied()
+                                + " distinct ledger events but the ledger's history holds " + history
+                                + "; a rebuild from this log would lose points, so nothing was changed");
+                    }
+                })
+                .replaceWithVoid();
     }
 
     /**
@@ -247,6 +344,7 @@ public class LedgerRebuild {
                     for (PointsEvent event : events) {
                         try {
                             LogReplay.apply(accounts, opened, event);
+                            state.countApplied(1);
                         } catch (RuntimeException e) {
                             state.refuse("catch-up " + event.getClass().getSimpleName() + " of " + event.memberId()
                                     + ": " + e.getMessage());

@@ -51,6 +51,7 @@ public final class LogReplay {
         Map<TopicPartition, Long> position = new HashMap<>();
         long events;
         long duplicates;
+        long applied;
         int members;
         double seconds;
 
@@ -66,6 +67,11 @@ public final class LogReplay {
             return duplicates;
         }
 
+        /** Distinct ledger events folded (read, and accepted by the fold): as many as the ledger's history holds, when both are whole. */
+        public long applied() {
+            return applied;
+        }
+
         /** Members with an account, over every partition. */
         public int members() {
             return members;
@@ -75,6 +81,11 @@ public final class LogReplay {
             return seconds;
         }
 
+        /** Where the replay stopped: the next offset of each partition. */
+        public synchronized Map<TopicPartition, Long> position() {
+            return Map.copyOf(position);
+        }
+
         synchronized void absorb(TopicPartition partition, Folding part) {
             seen.put(partition, part.seen);
             if (refused.size() < MAX_REFUSED_LISTED) {
@@ -82,7 +93,13 @@ public final class LogReplay {
             }
             events += part.events;
             duplicates += part.duplicates;
+            applied += part.applied;
             members += part.accounts.size();
+        }
+
+        /** Counts events folded by the caller after the replay (a rebuild's catch-up). */
+        public synchronized void countApplied(long count) {
+            applied += count;
         }
 
         /** Counts members that first appeared after the replay (in a rebuild's catch-up). */
@@ -106,6 +123,7 @@ public final class LogReplay {
         final List<String> refused = new ArrayList<>();
         long events;
         long duplicates;
+        long applied;
 
         Folding(LongHashSet seen) {
             this.seen = seen;
@@ -124,7 +142,7 @@ public final class LogReplay {
     }
 
     /**
-     * The whole topic, from offset 0 to the end offsets found at the start; each partition's
+     * The whole topic, from offset 0 to the end offsets found at the start ({@link State#position()}); each partition's
      * accounts go to {@code done} when it is folded (on a replay thread, possibly two at once), and
      * are not kept.
      */
@@ -171,11 +189,12 @@ public final class LogReplay {
 
     /**
      * The ledger events written since {@code state} stopped, up to the end offsets found now, in
-     * each partition's order, those applied before left out; moves its position on and counts them.
-     * For the caller to fold into the accounts they concern ({@link #apply}).
+     * each partition's order, those read before left out; moves its position on and counts them.
+     * For the caller to fold into the accounts they concern ({@link #apply}) and count as applied
+     * ({@link State#countApplied}).
      */
-    public List<PointsEvent> since(State state) {
-        List<PointsEvent> events = new ArrayList<>();
+    public List<CloudEvent> since(State state) {
+        List<CloudEvent> events = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions(consumer));
             for (Map.Entry<TopicPartition, Long> partition : end.entrySet()) {
@@ -184,7 +203,7 @@ public final class LogReplay {
                     continue;
                 }
                 Folding part = new Folding(state.seen.computeIfAbsent(partition.getKey(), p -> new LongHashSet()));
-                read(consumer, partition.getKey(), from, partition.getValue(), part, (p, data) -> events.add(data));
+                read(consumer, partition.getKey(), from, partition.getValue(), part, (p, event) -> events.add(event));
                 state.events += part.events;
                 state.duplicates += part.duplicates;
                 part.refused.forEach(state::refuse);
@@ -214,13 +233,14 @@ public final class LogReplay {
             return;
         }
         try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
-            read(consumer, partition, from, until, part, (p, data) -> apply(p.accounts, p.openHolds, data));
+            read(consumer, partition, from, until, part,
+                    (p, event) -> apply(p.accounts, p.openHolds, (PointsEvent) event.data()));
         }
     }
 
     /** Reads {@code partition} from {@code from} to {@code until} (exclusive), each new, readable ledger event to {@code sink}. */
     private void read(KafkaConsumer<byte[], byte[]> consumer, TopicPartition partition, long from, long until,
-                      Folding part, BiConsumer<Folding, PointsEvent> sink) {
+                      Folding part, BiConsumer<Folding, CloudEvent> sink) {
         long start = System.nanoTime();
         consumer.assign(List.of(partition));
         consumer.seek(partition, from);
@@ -239,8 +259,9 @@ public final class LogReplay {
                     CloudEvent event = codec.read(record.value());
                     if (!part.seen.add(LongHashSet.hash(event.id()))) {
                         part.duplicates++;
-                    } else if (event.data() instanceof PointsEvent data) {
-                        sink.accept(part, data);
+                    } else if (event.data() instanceof PointsEvent) {
+                        sink.accept(part, event);
+                        part.applied++;
                     }
                 } catch (RuntimeException e) {
                     if (part.refused.size() < MAX_REFUSED_LISTED) {
