@@ -253,12 +253,31 @@ create_topics() {
   fi
 }
 
+# The ledger's history (table entry) holds every event of points.ledger it applied. A log with
+# fewer events than that is not the log these databases were built from: another clone's Kafka
+# data beside the same databases, or Kafka data purged alone. Verify then reports mismatches and
+# a rebuild is refused (409 LOG_INCOMPLETE); say so now.
+check_log_against_history() {
+  local history logged
+  history="$(PGPASSWORD="$POINTS_DB_PASSWORD" PGCONNECT_TIMEOUT=5 psql -X -q -At -w -h "$POINTS_DB_HOST" \
+    -p "$POINTS_DB_PORT" -U "$POINTS_DB_USER" -d ledger -c "select count(*) from entry" 2>/dev/null)" || return 0
+  [[ "$history" =~ ^[0-9]+$ ]] && [ "$history" -gt 0 ] || return 0
+  logged="$(kafka_admin org.apache.kafka.tools.GetOffsetShell --bootstrap-server "$BOOTSTRAP" \
+    --topic points.ledger 2>/dev/null | awk -F: '$3 ~ /^[0-9]+$/ {s += $3} END {print s + 0}')"
+  if [ "$logged" -lt "$history" ]; then
+    phase "WARNING: the ledger database's history holds $history events but points.ledger only $logged:"
+    phase "  this Kafka log is not the one the databases were built from (another clone's, or purged alone)."
+    phase "  Verify will report mismatches and a rebuild is refused; deploy/local/down.sh --purge starts both anew."
+  fi
+}
+
 points_ensure_kafka_libs
 write_kafka_config
 format_kafka_storage
 start_kafka
 wait_for_kafka
 create_topics
+check_log_against_history
 
 # --- JWT keys ---------------------------------------------------------------------------------
 
