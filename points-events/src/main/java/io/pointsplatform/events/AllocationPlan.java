@@ -16,10 +16,6 @@ public record AllocationPlan(List<Allocation> allocations, long shortfall) {
     }
 
     public long taken() {
-        long taken = 0;
-        for (Allocation allocation : allocations) {
-            taken += allocation.points();
-        }
-        return taken;
+        return Allocation.total(allocations);
     }
 }

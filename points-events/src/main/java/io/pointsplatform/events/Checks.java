@@ -69,13 +69,11 @@ final class Checks {
         if (copy.isEmpty() && points != 0) {
             throw new IllegalArgumentException(owner + ": allocations must not be empty");
         }
-        long sum = 0;
-        for (Allocation allocation : copy) {
-            try {
-                sum = Math.addExact(sum, allocation.points());
-            } catch (ArithmeticException overflow) {
-                throw new IllegalArgumentException(owner + ": allocations overflow a long");
-            }
+        long sum;
+        try {
+            sum = Allocation.total(copy);
+        } catch (ArithmeticException overflow) {
+            throw new IllegalArgumentException(owner + ": allocations overflow a long");
         }
         if (sum != points) {
             throw new IllegalArgumentException(

@@ -1,7 +1,9 @@
 package io.pointsplatform.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.math.BigInteger;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,6 +36,28 @@ class AllocatorProperties {
                             OriginKind.ORDER);
                 });
         return lot.list().ofMaxSize(12).uniqueElements(Lot::lotId);
+    }
+
+    /** Small amounts, and amounts near the top of a long, so that sums overflow now and then. */
+    @Provide
+    Arbitrary<List<Long>> amounts() {
+        return Arbitraries.oneOf(Arbitraries.longs().between(1, 1_000),
+                Arbitraries.longs().between(Long.MAX_VALUE / 4, Long.MAX_VALUE)).list().ofMaxSize(6);
+    }
+
+    @Property(tries = 500)
+    void allocationsTotalExactlyWhatTheyTakeOrRefuseToWrap(@ForAll("amounts") List<Long> amounts) {
+        List<Allocation> allocations = new ArrayList<>();
+        BigInteger exact = BigInteger.ZERO;
+        for (int i = 0; i < amounts.size(); i++) {
+            allocations.add(new Allocation("lot-" + i, amounts.get(i)));
+            exact = exact.add(BigInteger.valueOf(amounts.get(i)));
+        }
+        if (exact.bitLength() < Long.SIZE) {
+            assertThat(Allocation.total(allocations)).isEqualTo(exact.longValueExact());
+        } else {
+            assertThatThrownBy(() -> Allocation.total(allocations)).isInstanceOf(ArithmeticException.class);
+        }
     }
 
     @Property(tries = 1000)

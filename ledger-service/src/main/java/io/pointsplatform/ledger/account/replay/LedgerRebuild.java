@@ -70,6 +70,8 @@ public class LedgerRebuild {
     private static final int BATCH = 5_000;
     /** How long the swap waits for every decided event to leave the outbox for Kafka. */
     private static final Duration DRAIN_WAIT = Duration.ofSeconds(30);
+    /** How long a rebuild waits for the live consumer to reach the end of its replay. */
+    private static final Duration LIVE_WAIT = Duration.ofSeconds(60);
 
     private static final String UPSERT_ACCOUNTS = "insert into member_points_rebuild (member_id, snapshot, updated_at,"
             + " next_expiry_at) select m, s, $3, e from unnest($1::text[], $2::text[], $4::timestamptz[]) as a(m, s, e)"
@@ -80,10 +82,11 @@ public class LedgerRebuild {
 
     /** An open hold's row: its TTL and reference. */
     private record HoldRow(OffsetDateTime expiresAt, String reference) {
-    }
 
-    /** How long a rebuild waits for the live consumer to reach the end of its replay. */
-    private static final Duration LIVE_WAIT = Duration.ofSeconds(60);
+        static HoldRow of(PointsReserved made) {
+            return new HoldRow(AccountStore.utc(made.holdExpiresAt()), made.reference());
+        }
+    }
 
     private final Pool pool;
     private final LogReplay replay;
@@ -164,8 +167,7 @@ public class LedgerRebuild {
             chunks.add(accounts.subList(from, Math.min(accounts.size(), from + ROWS_PER_STATEMENT)));
         }
         Map<String, HoldRow> holds = new HashMap<>();
-        part.openHolds().forEach((key, made) -> holds.put(key, new HoldRow(AccountStore.utc(made.holdExpiresAt()),
-                made.reference())));
+        part.openHolds().forEach((key, made) -> holds.put(key, HoldRow.of(made)));
         return Multi.createFrom().iterable(chunks)
                 .onItem().transformToUni(chunk -> onWorker(() -> accountRows(chunk, now))
                         .chain(rows -> pool.preparedQuery(UPSERT_ACCOUNTS).execute(rows)))
@@ -203,7 +205,7 @@ public class LedgerRebuild {
 
     /**
      * The parameters of one {@link #INSERT_HOLDS}: a row for every open hold of these accounts, its
-     * TTL and reference from {@code made} ("memberId/holdId"); a hold found nowhere (not expected)
+     * TTL and reference from {@code made} (by {@link AccountStore#holdKey}); a hold found nowhere (not expected)
      * gets {@code now}, so the TTL job releases it.
      */
     private static Tuple holdRows(Collection<Account> accounts, Map<String, HoldRow> made, Instant now) {
@@ -213,7 +215,7 @@ public class LedgerRebuild {
         List<String> references = new ArrayList<>();
         for (Account account : accounts) {
             for (String holdId : account.holds().keySet()) {
-                HoldRow row = made.get(account.memberId() + "/" + holdId);
+                HoldRow row = made.get(AccountStore.holdKey(account.memberId(), holdId));
                 members.add(account.memberId());
                 ids.add(holdId);
                 expiries.add(row == null ? AccountStore.utc(now) : row.expiresAt());
@@ -335,7 +337,7 @@ public class LedgerRebuild {
                         AccountSnapshots.fromJson(row.getString("snapshot")))))
                 .chain(() -> c.preparedQuery("select member_id, hold_id, expires_at, reference from hold_rebuild"
                         + " where member_id = any($1)").execute(Tuple.of((Object) members)))
-                .invoke(rows -> rows.forEach(row -> holds.put(row.getString("member_id") + "/" + row.getString("hold_id"),
+                .invoke(rows -> rows.forEach(row -> holds.put(AccountStore.holdKey(row.getString("member_id"), row.getString("hold_id")),
                         new HoldRow(row.getOffsetDateTime("expires_at"), row.getString("reference")))))
                 .chain(() -> {
                     Instant now = clock.instant();
@@ -351,8 +353,7 @@ public class LedgerRebuild {
                         }
                     }
                     state.addMembers(accounts.size() - before);
-                    opened.forEach((key, made) -> holds.put(key, new HoldRow(AccountStore.utc(made.holdExpiresAt()),
-                            made.reference())));
+                    opened.forEach((key, made) -> holds.put(key, HoldRow.of(made)));
                     return writeAccounts(List.copyOf(accounts.values()), c)
                             .chain(() -> c.preparedQuery("delete from hold_rebuild where member_id = any($1)")
                                     .execute(Tuple.of((Object) members)))

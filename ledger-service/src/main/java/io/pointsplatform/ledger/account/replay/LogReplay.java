@@ -8,6 +8,7 @@ import io.pointsplatform.events.PointsReleased;
 import io.pointsplatform.events.PointsReserved;
 import io.pointsplatform.events.PointsSpent;
 import io.pointsplatform.events.Topics;
+import io.pointsplatform.ledger.account.repository.AccountStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -40,7 +41,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  */
 public final class LogReplay {
 
-    /** What one partition folded to: its members' accounts, and the event that opened each of their open holds ("memberId/holdId"). */
+    /** What one partition folded to: its members' accounts, and the event that opened each of their open holds (by {@link AccountStore#holdKey}). */
     public record Part(TopicPartition partition, Map<String, Account> accounts, Map<String, PointsReserved> openHolds) {
     }
 
@@ -220,9 +221,10 @@ public final class LogReplay {
     public static void apply(Map<String, Account> accounts, Map<String, PointsReserved> openHolds, PointsEvent data) {
         accounts.computeIfAbsent(data.memberId(), Account::new).apply(data);
         switch (data) {
-            case PointsReserved hold -> openHolds.put(hold.memberId() + "/" + hold.holdId(), hold);
-            case PointsReleased released -> openHolds.remove(released.memberId() + "/" + released.holdId());
-            case PointsSpent spent when spent.holdId() != null -> openHolds.remove(spent.memberId() + "/" + spent.holdId());
+            case PointsReserved hold -> openHolds.put(AccountStore.holdKey(hold.memberId(), hold.holdId()), hold);
+            case PointsReleased released -> openHolds.remove(AccountStore.holdKey(released.memberId(), released.holdId()));
+            case PointsSpent spent when spent.holdId() != null ->
+                    openHolds.remove(AccountStore.holdKey(spent.memberId(), spent.holdId()));
             default -> {
             }
         }

@@ -283,6 +283,7 @@ public class AccountStore {
                 });
     }
 
+    /** One key for a member's hold, in every map of holds the ledger keeps. */
     public static String holdKey(String memberId, String holdId) {
         return memberId + '\u0000' + holdId;
     }
@@ -332,7 +333,6 @@ public class AccountStore {
     }
 
     private static Account fromRow(Row row) {
-        // Read as text (snapshot::text): the driver would otherwise build a JsonObject only to encode it again.
         return AccountSnapshots.fromJson(row.getString("snapshot"));
     }
 

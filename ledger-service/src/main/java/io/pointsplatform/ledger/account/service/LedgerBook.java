@@ -278,7 +278,7 @@ public class LedgerBook {
                 return repeated(decide, eventId, holdId, account, "captured", PointsSpent.class);
             }
             return decide.closeHold(store, memberId, holdId).map(reference -> {
-                PointsSpent data = new PointsSpent(memberId, holdId, sum(held), held, reference.orElse(null));
+                PointsSpent data = new PointsSpent(memberId, holdId, Allocation.total(held), held, reference.orElse(null));
                 return new Decision<>(record(decide.writes(), account, eventId, now, data), data, true);
             });
         });
@@ -292,7 +292,7 @@ public class LedgerBook {
             if (held == null) {
                 return repeated(decide, eventId, holdId, account, "released", PointsReleased.class);
             }
-            PointsReleased data = new PointsReleased(memberId, holdId, sum(held), held, reason);
+            PointsReleased data = new PointsReleased(memberId, holdId, Allocation.total(held), held, reason);
             return decide.closeHold(store, memberId, holdId)
                     .map(closed -> new Decision<>(record(decide.writes(), account, eventId, now, data), data, true));
         });
@@ -385,7 +385,7 @@ public class LedgerBook {
                 // Saving (by the batch) moves next_expiry_at on, so the job stops finding this account.
                 return Uni.createFrom().item(Optional.<PointsExpired>empty());
             }
-            PointsExpired data = new PointsExpired(memberId, sum(due), due);
+            PointsExpired data = new PointsExpired(memberId, Allocation.total(due), due);
             record(decide.writes(), account, "points.expired:" + memberId + ":" + now.toEpochMilli(), now, data);
             return Uni.createFrom().item(Optional.of(data));
         });
@@ -418,14 +418,6 @@ public class LedgerBook {
 
     private static String reservedId(String memberId, String holdId) {
         return "points.reserved:" + memberId + ":" + holdId;
-    }
-
-    private static long sum(List<Allocation> allocations) {
-        long sum = 0;
-        for (Allocation allocation : allocations) {
-            sum += allocation.points();
-        }
-        return sum;
     }
 
     /** The magnitude an entry shows. */
