@@ -1,6 +1,7 @@
 package io.pointsplatform.events;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -17,6 +18,7 @@ import com.fasterxml.jackson.databind.util.TokenBuffer;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.fasterxml.jackson.datatype.jsr310.deser.InstantDeserializer;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
@@ -35,13 +37,22 @@ import java.util.Set;
  * means 0. Everything wrong surfaces as one {@link EventFormatException} whose message names the
  * field, which a consumer sends to its dead-letter topic.
  *
- * <p>A document is read in one streaming pass, without a tree (a rebuild reads millions): the
- * envelope here, the data by {@link RecordReader}, which reads what Jackson's record binding with this
- * codec's mapper would.
+ * <p>A document in the plain form this codec writes is read straight from its bytes by
+ * {@link CanonicalReader} (a rebuild reads millions). Any other is read in one streaming pass, without a
+ * tree: the envelope here, the data by {@link RecordReader}, which reads what Jackson's record binding
+ * with this codec's mapper would. Both read the same event from the same document.
  */
 public final class EventCodec {
 
     private static final ObjectMapper MAPPER = newObjectMapper();
+
+    /**
+     * The parsers of events: the readers find duplicate keys themselves, more cheaply than the parser
+     * (see {@link RecordReader}). Turned off here, in the factory, since a parser keeps the root
+     * context's detector it was made with when the feature is turned off on it afterwards.
+     */
+    private static final JsonFactory READING = MAPPER.getFactory().copy()
+            .disable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     /** Fields added after version 1 of a type, and the value an older document means by leaving them out. */
     private static final Map<Class<?>, Map<String, Long>> NUMBER_DEFAULTS =
@@ -73,14 +84,21 @@ public final class EventCodec {
         if (json == null) {
             throw new EventFormatException("no document (null)");
         }
-        return read(() -> MAPPER.getFactory().createParser(json));
+        CloudEvent plain = CanonicalReader.read(json.getBytes(StandardCharsets.UTF_8));
+        return plain != null ? plain : read(() -> READING.createParser(json));
     }
 
     public CloudEvent read(byte[] json) {
         if (json == null) {
             throw new EventFormatException("no document (null)");
         }
-        return read(() -> MAPPER.getFactory().createParser(json));
+        CloudEvent plain = CanonicalReader.read(json);
+        return plain != null ? plain : read(() -> READING.createParser(json));
+    }
+
+    /** What the general reader (Jackson's streaming parser) makes of a document: for tests of {@link CanonicalReader}. */
+    static CloudEvent readGenerally(String json) {
+        return read(() -> READING.createParser(json));
     }
 
     private interface Document {
@@ -95,14 +113,14 @@ public final class EventCodec {
      */
     private static CloudEvent read(Document document) {
         try {
-            try (JsonParser parser = open(document)) {
+            try (JsonParser parser = document.open()) {
                 return decode(parser, false);
             } catch (RecordReader.Problem refused) {
-                try (JsonParser parser = open(document)) {
+                try (JsonParser parser = document.open()) {
                     parser.nextToken();
                     RecordReader.skip(parser);
                 }
-                try (JsonParser parser = open(document)) {
+                try (JsonParser parser = document.open()) {
                     return decode(parser, true);
                 }
             }
@@ -112,11 +130,6 @@ public final class EventCodec {
             // Reading from a string or a byte array does no I/O; this only satisfies the signature.
             throw new EventFormatException("unreadable document: " + e.getMessage(), e);
         }
-    }
-
-    /** The readers find duplicate keys themselves, more cheaply than the parser (see {@link RecordReader}). */
-    private static JsonParser open(Document document) throws IOException {
-        return document.open().disable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     }
 
     private static CloudEvent requireEvent(CloudEvent event) {
@@ -281,12 +294,16 @@ public final class EventCodec {
         }
     }
 
+    /** The numbers {@code dataClass} added after its first version, and what their absence means. */
+    static Map<String, Long> numberDefaults(Class<?> dataClass) {
+        return NUMBER_DEFAULTS.getOrDefault(dataClass, Map.of());
+    }
+
     /** The data's reader per type; its required numbers are its primitive components. */
     private static Map<Class<?>, RecordReader> dataReaders() {
         Map<Class<?>, RecordReader> readers = new HashMap<>();
         for (EventTypes.Entry entry : EventTypes.all()) {
-            readers.put(entry.dataClass(), RecordReader.forData(entry.dataClass(),
-                    NUMBER_DEFAULTS.getOrDefault(entry.dataClass(), Map.of())));
+            readers.put(entry.dataClass(), RecordReader.forData(entry.dataClass(), numberDefaults(entry.dataClass())));
         }
         return Map.copyOf(readers);
     }

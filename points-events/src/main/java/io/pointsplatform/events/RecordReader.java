@@ -109,18 +109,26 @@ final class RecordReader {
         components = new Component[declared.length];
         byName = new HashMap<>();
         absent = new Object[declared.length];
-        Class<?>[] types = new Class<?>[declared.length];
         for (int i = 0; i < declared.length; i++) {
             RecordComponent component = declared[i];
-            types[i] = component.getType();
             components[i] = new Component(component.getName(), i, component.getType(),
                     valueReader(component.getType(), component.getGenericType()));
             byName.put(component.getName(), components[i]);
             Long absentMeans = defaults.get(component.getName());
             absent[i] = absentMeans != null ? absentMeans : component.getType().isPrimitive() ? null : NULL;
         }
+        constructor = canonicalConstructor(recordClass);
+    }
+
+    /** The record's canonical constructor, taking its components' values as one {@code Object[]}. */
+    static MethodHandle canonicalConstructor(Class<?> recordClass) {
+        RecordComponent[] components = recordClass.getRecordComponents();
+        Class<?>[] types = new Class<?>[components.length];
+        for (int i = 0; i < components.length; i++) {
+            types[i] = components[i].getType();
+        }
         try {
-            constructor = MethodHandles.publicLookup()
+            return MethodHandles.publicLookup()
                     .findConstructor(recordClass, MethodType.methodType(void.class, types))
                     .asSpreader(Object[].class, types.length)
                     .asType(MethodType.methodType(Object.class, Object[].class));

@@ -79,6 +79,52 @@ class EventCodecOracleProperties {
         }
     }
 
+    /**
+     * The plain-form reader ({@link CanonicalReader}) against both general readers: on any document,
+     * valid or broken in one place, in the codec's key order or another, compact or indented, it
+     * either leaves the document to the general reader (null) or reads exactly the event they read.
+     */
+    @Property(tries = 4000)
+    void thePlainReaderOnlyEverAnswersWhatTheOthersRead(@ForAll("events") CloudEvent event, @ForAll Random random)
+            throws Exception {
+        String json = codec.write(event);
+        String document = switch (random.nextInt(10)) {
+            case 0 -> json;
+            case 1 -> EventCodec.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(event);
+            case 2 -> reshape(EventCodec.mapper().readTree(json), random).toString();
+            case 3 -> duplicateAKey(json, random);
+            case 4 -> json.substring(0, random.nextInt(json.length()));
+            case 5, 6 -> mutate(json, random, true);
+            default -> mutate(json, random, false);
+        };
+        CloudEvent plain = CanonicalReader.read(document.getBytes(StandardCharsets.UTF_8));
+        Statistics.label("plain reader").collect(plain != null ? "answered" : "left it");
+        if (plain != null) {
+            assertThat(outcome(oracle::read, document).event()).as(document).isEqualTo(plain);
+            assertThat(outcome(EventCodec::readGenerally, document).event()).as(document).isEqualTo(plain);
+        }
+    }
+
+    /**
+     * What the codec writes, compact or indented, the plain reader reads itself, unless a text in it
+     * needs an escape or is not ASCII, or the type has a field of a kind it leaves to the general
+     * reader (a member's birthday): the rebuild's speed depends on it.
+     */
+    @Property(tries = 1000)
+    void thePlainReaderReadsWhatTheCodecWrites(@ForAll("events") CloudEvent event, @ForAll boolean indented)
+            throws Exception {
+        String json = indented ? EventCodec.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(event)
+                : codec.write(event);
+        boolean plainText = codec.write(event).chars().allMatch(c -> c < 0x7f && c != '\\');
+        CloudEvent plain = CanonicalReader.read(json.getBytes(StandardCharsets.UTF_8));
+        Statistics.label("plain").collect(plainText && CanonicalReader.reads(event.type()));
+        if (plainText && CanonicalReader.reads(event.type())) {
+            assertThat(plain).as(json).isEqualTo(event);
+        } else {
+            assertThat(plain).as(json).isNull();
+        }
+    }
+
     /** The event, or the EventFormatException; anything else thrown is a failure of the property. */
     record Outcome(CloudEvent event, EventFormatException refusal) {
         boolean accepted() {
