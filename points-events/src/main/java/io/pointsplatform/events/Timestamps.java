@@ -64,6 +64,57 @@ public final class Timestamps {
         return Instant.ofEpochSecond(epochDay * 86_400L + hour * 3_600L + minute * 60L + second, nanos);
     }
 
+    /**
+     * Appends the instant as {@link Instant#toString} writes it (ISO-8601 in UTC, with 0, 3, 6 or 9
+     * fraction digits), without a formatter: snapshots carry two per lot. Years outside 0000-9999
+     * are left to {@link Instant#toString}.
+     */
+    static void append(StringBuilder out, Instant instant) {
+        long seconds = instant.getEpochSecond();
+        long epochDay = Math.floorDiv(seconds, 86_400L);
+        int secondOfDay = (int) Math.floorMod(seconds, 86_400L);
+        // Days to a civil date (proleptic Gregorian), after H. Hinnant's "days_from_civil" inverse.
+        long z = epochDay + 719_468L;
+        long era = Math.floorDiv(z, 146_097L);
+        long dayOfEra = z - era * 146_097L;
+        long yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365;
+        long dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
+        long shiftedMonth = (5 * dayOfYear + 2) / 153;
+        int day = (int) (dayOfYear - (153 * shiftedMonth + 2) / 5 + 1);
+        int month = (int) (shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9);
+        long year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+        if (year < 0 || year > 9_999) {
+            out.append(instant);
+            return;
+        }
+        pad(out, (int) year, 4).append('-');
+        pad(out, month, 2).append('-');
+        pad(out, day, 2).append('T');
+        pad(out, secondOfDay / 3_600, 2).append(':');
+        pad(out, secondOfDay / 60 % 60, 2).append(':');
+        pad(out, secondOfDay % 60, 2);
+        int nanos = instant.getNano();
+        if (nanos != 0) {
+            out.append('.');
+            if (nanos % 1_000_000 == 0) {
+                pad(out, nanos / 1_000_000, 3);
+            } else if (nanos % 1_000 == 0) {
+                pad(out, nanos / 1_000, 6);
+            } else {
+                pad(out, nanos, 9);
+            }
+        }
+        out.append('Z');
+    }
+
+    /** Appends {@code value} (non-negative) with leading zeros to {@code width} digits. */
+    private static StringBuilder pad(StringBuilder out, int value, int width) {
+        for (int power = POWERS_OF_TEN[width - 1]; power > 1 && value < power; power /= 10) {
+            out.append('0');
+        }
+        return out.append(value);
+    }
+
     private static final int[] POWERS_OF_TEN = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000,
             100_000_000};
 
