@@ -2,6 +2,7 @@ package io.pointsplatform.events;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
@@ -102,9 +103,14 @@ public final class AccountSnapshots {
         out.append(text, plain, text.length()).append('"');
     }
 
+    /** The account a snapshot describes: read directly when in the plain form, else by the codec's mapper. */
     public static Account fromJson(String json) {
         if (json == null) {
             throw new EventFormatException("no account snapshot (null)");
+        }
+        AccountState plain = CanonicalReader.accountState(json.getBytes(StandardCharsets.UTF_8));
+        if (plain != null) {
+            return Account.restore(plain);
         }
         try {
             return Account.restore(EventCodec.mapper().readValue(json, AccountState.class));

@@ -202,7 +202,7 @@ class EventCodecOracleProperties {
     }
 
     /** One field somewhere removed, set to another value, or (with {@code add}) an unknown one added. */
-    private static String mutate(String json, Random random, boolean add) throws Exception {
+    static String mutate(String json, Random random, boolean add) throws Exception {
         ObjectNode root = (ObjectNode) EventCodec.mapper().readTree(json);
         List<JsonNode> containers = new ArrayList<>();
         collect(root, containers);
@@ -242,7 +242,7 @@ class EventCodecOracleProperties {
     private static final Pattern KEY = Pattern.compile("\"([A-Za-z]+)\":");
 
     /** A key of some object given twice (the copy first, with null): readers must refuse, not pick one. */
-    private static String duplicateAKey(String json, Random random) {
+    static String duplicateAKey(String json, Random random) {
         List<Integer> starts = new ArrayList<>();
         List<String> names = new ArrayList<>();
         Matcher key = KEY.matcher(json);
