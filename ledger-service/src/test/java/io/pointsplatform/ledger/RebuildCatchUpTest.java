@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 
+import io.pointsplatform.events.CloudEvent;
 import io.pointsplatform.events.Topics;
 import io.pointsplatform.ledger.account.replay.LedgerRebuild;
 import io.pointsplatform.testing.LocalPostgres;
@@ -17,6 +18,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.ChannelRegistry;
+import io.smallrye.reactive.messaging.PausableChannel;
 import jakarta.inject.Inject;
 import java.sql.DriverManager;
 import java.time.Duration;
@@ -42,6 +45,9 @@ class RebuildCatchUpTest {
 
     @Inject
     LedgerRebuild rebuild;
+
+    @Inject
+    ChannelRegistry channels;
 
     @ConfigProperty(name = "points.test.database")
     String database;
@@ -98,6 +104,53 @@ class RebuildCatchUpTest {
         assertThat(openHoldRows(before, newcomer)).containsExactly("opened-meanwhile");
     }
 
+    /**
+     * A credit in the log that the live ledger has not applied yet when the rebuild swaps is left to
+     * the live consumer: the catch-up folds only what the history records, so the credit counts once,
+     * when the live consumer applies it, not also in the swapped-in account.
+     */
+    @Test
+    void aCreditTheLiveLedgerHasYetToApplyIsLeftToIt() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String memberId = "catch-" + run + "-d";
+        TestEvents.publish(Topics.POINTS_LEDGER, TestEvents.earned(memberId, 30));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                given().get("/api/v1/accounts/{m}", memberId).then().statusCode(200).body("available", equalTo(30)));
+
+        CompletableFuture<Void> reached = new CompletableFuture<>();
+        CompletableFuture<Void> release = new CompletableFuture<>();
+        rebuild.beforeSwap(() -> {
+            reached.complete(null);
+            return Uni.createFrom().completionStage(release);
+        });
+        CompletableFuture<Response> rebuilt = CompletableFuture.supplyAsync(() -> given().post("/api/v1/admin/rebuild"));
+        reached.get(120, TimeUnit.SECONDS);
+
+        PausableChannel live = channels.getPausable("points-ledger");
+        live.pause();
+        // A batch already handed to the consumer finishes; after that it is given nothing more.
+        Thread.sleep(1_000);
+        CloudEvent late = TestEvents.earned(memberId, 25);
+        TestEvents.publish(Topics.POINTS_LEDGER, late);
+        String credit = late.id();
+        Thread.sleep(2_000);
+        try {
+            assertThat(entries(credit)).as("held, the live ledger has not applied the credit").isZero();
+            release.complete(null);
+            rebuilt.get(120, TimeUnit.SECONDS).then().statusCode(200);
+            // The swapped-in account is the history's: without the credit the live ledger has yet to apply.
+            given().get("/api/v1/accounts/{m}", memberId).then().statusCode(200).body("available", equalTo(30));
+        } finally {
+            release.complete(null);
+            live.resume();
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                given().get("/api/v1/accounts/{m}", memberId).then().statusCode(200).body("available", equalTo(55)));
+        assertThat(entries(credit)).isEqualTo(1);
+        given().get("/api/v1/admin/verify").then().statusCode(200).body("mismatchCount", equalTo(0));
+        given().get("/api/v1/accounts/{m}", memberId).then().statusCode(200).body("available", equalTo(55));
+    }
+
     @Test
     void aLogThatLacksPartOfTheHistoryIsNotRebuiltFrom() throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);
@@ -133,6 +186,18 @@ class RebuildCatchUpTest {
     private static Response hold(String memberId, String holdId, int points) {
         return given().contentType(ContentType.JSON).body(Map.of("holdId", holdId, "points", points))
                 .post("/api/v1/accounts/{m}/holds", memberId);
+    }
+
+    /** How many history entries the event has (0 before the live ledger applies it, 1 after). */
+    private long entries(String eventId) throws Exception {
+        try (var c = DriverManager.getConnection(LocalPostgres.jdbcUrl(database), LocalPostgres.USER, LocalPostgres.PASSWORD);
+             var s = c.prepareStatement("select count(*) from entry where event_id = ?")) {
+            s.setString(1, eventId);
+            try (var rows = s.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        }
     }
 
     /** The hold ids in the hold table (the TTL job's list) of these members. */
