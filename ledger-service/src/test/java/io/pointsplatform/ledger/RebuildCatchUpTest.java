@@ -68,14 +68,8 @@ class RebuildCatchUpTest {
         hold(before, "kept-open", 7).then().statusCode(201);
         hold(before, "captured-meanwhile", 10).then().statusCode(201);
 
-        CompletableFuture<Void> reached = new CompletableFuture<>();
         CompletableFuture<Void> release = new CompletableFuture<>();
-        rebuild.beforeSwap(() -> {
-            reached.complete(null);
-            return Uni.createFrom().completionStage(release);
-        });
-        CompletableFuture<Response> rebuilt = CompletableFuture.supplyAsync(() -> given().post("/api/v1/admin/rebuild"));
-        reached.get(120, TimeUnit.SECONDS);
+        CompletableFuture<Response> rebuilt = rebuildHeldBeforeSwap(release);
 
         // Replayed and written, not yet swapped in: the ledger decides on as ever.
         given().post("/api/v1/accounts/{m}/holds/{h}/capture", before, "captured-meanwhile").then().statusCode(201);
@@ -117,14 +111,8 @@ class RebuildCatchUpTest {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 given().get("/api/v1/accounts/{m}", memberId).then().statusCode(200).body("available", equalTo(30)));
 
-        CompletableFuture<Void> reached = new CompletableFuture<>();
         CompletableFuture<Void> release = new CompletableFuture<>();
-        rebuild.beforeSwap(() -> {
-            reached.complete(null);
-            return Uni.createFrom().completionStage(release);
-        });
-        CompletableFuture<Response> rebuilt = CompletableFuture.supplyAsync(() -> given().post("/api/v1/admin/rebuild"));
-        reached.get(120, TimeUnit.SECONDS);
+        CompletableFuture<Response> rebuilt = rebuildHeldBeforeSwap(release);
 
         PausableChannel live = channels.getPausable("points-ledger");
         live.pause();
@@ -186,6 +174,18 @@ class RebuildCatchUpTest {
     private static Response hold(String memberId, String holdId, int points) {
         return given().contentType(ContentType.JSON).body(Map.of("holdId", holdId, "points", points))
                 .post("/api/v1/accounts/{m}/holds", memberId);
+    }
+
+    /** Starts a rebuild and returns once it has replayed and written, held before its swap until {@code release}. */
+    private CompletableFuture<Response> rebuildHeldBeforeSwap(CompletableFuture<Void> release) throws Exception {
+        CompletableFuture<Void> reached = new CompletableFuture<>();
+        rebuild.beforeSwap(() -> {
+            reached.complete(null);
+            return Uni.createFrom().completionStage(release);
+        });
+        CompletableFuture<Response> rebuilt = CompletableFuture.supplyAsync(() -> given().post("/api/v1/admin/rebuild"));
+        reached.get(120, TimeUnit.SECONDS);
+        return rebuilt;
     }
 
     /** How many history entries the event has (0 before the live ledger applies it, 1 after). */
