@@ -272,7 +272,6 @@ final class CanonicalReader {
             return kinds[i] < RECORD || nested[i] != null;
         }
 
-
         Object construct(Object[] values) {
             try {
                 return constructor.invokeExact(values);
@@ -289,6 +288,9 @@ final class CanonicalReader {
 
         private final byte[] b;
         private int pos;
+        /** The subject, once read, and where its text starts: the data's member id is usually the same text. */
+        private String subject;
+        private int subjectFrom = -1;
 
         Cursor(byte[] b) {
             this.b = b;
@@ -346,10 +348,6 @@ final class CanonicalReader {
             return new CloudEvent(envelope[0], envelope[1], envelope[2], envelope[3], envelope[4], time,
                     envelope[6], envelope[7], (EventData) data);
         }
-
-        /** The subject, once read, and where its text starts: the data's member id is usually the same text. */
-        private String subject;
-        private int subjectFrom = -1;
 
         /** The event type named here, when its data is read here. */
         private Form form() {
