@@ -71,25 +71,15 @@ public final class Timestamps {
      */
     static void append(StringBuilder out, Instant instant) {
         long seconds = instant.getEpochSecond();
-        long epochDay = Math.floorDiv(seconds, 86_400L);
-        int secondOfDay = (int) Math.floorMod(seconds, 86_400L);
-        // Days to a civil date (proleptic Gregorian), after H. Hinnant's "days_from_civil" inverse.
-        long z = epochDay + 719_468L;
-        long era = Math.floorDiv(z, 146_097L);
-        long dayOfEra = z - era * 146_097L;
-        long yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365;
-        long dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
-        long shiftedMonth = (5 * dayOfYear + 2) / 153;
-        int day = (int) (dayOfYear - (153 * shiftedMonth + 2) / 5 + 1);
-        int month = (int) (shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9);
-        long year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
-        if (year < 0 || year > 9_999) {
+        if (seconds < YEAR_0 || seconds >= YEAR_10000) {
             out.append(instant);
             return;
         }
-        pad(out, (int) year, 4).append('-');
-        pad(out, month, 2).append('-');
-        pad(out, day, 2).append('T');
+        int secondOfDay = (int) Math.floorMod(seconds, 86_400L);
+        LocalDate date = LocalDate.ofEpochDay(Math.floorDiv(seconds, 86_400L));
+        pad(out, date.getYear(), 4).append('-');
+        pad(out, date.getMonthValue(), 2).append('-');
+        pad(out, date.getDayOfMonth(), 2).append('T');
         pad(out, secondOfDay / 3_600, 2).append(':');
         pad(out, secondOfDay / 60 % 60, 2).append(':');
         pad(out, secondOfDay % 60, 2);
@@ -106,6 +96,10 @@ public final class Timestamps {
         }
         out.append('Z');
     }
+
+    /** The first second of year 0000 and of year 10000: between them Instant writes four-digit years. */
+    private static final long YEAR_0 = LocalDate.of(0, 1, 1).toEpochDay() * 86_400L;
+    private static final long YEAR_10000 = LocalDate.of(10_000, 1, 1).toEpochDay() * 86_400L;
 
     /** Appends {@code value} (non-negative) with leading zeros to {@code width} digits. */
     private static StringBuilder pad(StringBuilder out, int value, int width) {

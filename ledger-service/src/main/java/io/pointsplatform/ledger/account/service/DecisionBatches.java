@@ -44,9 +44,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * the batch goes on. If a decision fails after it changed something, or the batch's writes fail
  * (a repeat found by the history's unique key), the transaction is rolled back, nobody has been
  * answered yet, and the batch is made again with each decision in its own savepoint (its account
- * restored from a snapshot if it fails), so that only the failing ones fail. A batch of one is made directly: its failure is
- * its answer. The row lock alone keeps decisions on
- * one account serial, also across instances; batching only amortises.
+ * restored from a snapshot if it fails), so that only the failing ones fail. A batch of one is
+ * made directly: its failure is its answer. The row lock alone keeps decisions on one account
+ * serial, also across instances; batching only amortises.
  */
 @ApplicationScoped
 public class DecisionBatches {
