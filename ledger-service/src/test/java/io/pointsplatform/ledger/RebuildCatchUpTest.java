@@ -62,9 +62,7 @@ class RebuildCatchUpTest {
         String run = UUID.randomUUID().toString().substring(0, 8);
         String before = "catch-" + run + "-a";
         String newcomer = "catch-" + run + "-b";
-        TestEvents.publish(Topics.POINTS_LEDGER, TestEvents.earned(before, 100));
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                given().get("/api/v1/accounts/{m}", before).then().statusCode(200).body("available", equalTo(100)));
+        credit(before, 100);
         hold(before, "kept-open", 7).then().statusCode(201);
         hold(before, "captured-meanwhile", 10).then().statusCode(201);
 
@@ -74,9 +72,7 @@ class RebuildCatchUpTest {
         // Replayed and written, not yet swapped in: the ledger decides on as ever.
         given().post("/api/v1/accounts/{m}/holds/{h}/capture", before, "captured-meanwhile").then().statusCode(201);
         hold(before, "opened-meanwhile", 5).then().statusCode(201);
-        TestEvents.publish(Topics.POINTS_LEDGER, TestEvents.earned(newcomer, 50));
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                given().get("/api/v1/accounts/{m}", newcomer).then().statusCode(200).body("available", equalTo(50)));
+        credit(newcomer, 50);
         hold(newcomer, "newcomer-hold", 20).then().statusCode(201);
         List<String> live = List.of(given().get("/api/v1/accounts/{m}", before).asString(),
                 given().get("/api/v1/accounts/{m}", newcomer).asString());
@@ -107,9 +103,7 @@ class RebuildCatchUpTest {
     void aCreditTheLiveLedgerHasYetToApplyIsLeftToIt() throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);
         String memberId = "catch-" + run + "-d";
-        TestEvents.publish(Topics.POINTS_LEDGER, TestEvents.earned(memberId, 30));
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                given().get("/api/v1/accounts/{m}", memberId).then().statusCode(200).body("available", equalTo(30)));
+        credit(memberId, 30);
 
         CompletableFuture<Void> release = new CompletableFuture<>();
         CompletableFuture<Response> rebuilt = rebuildHeldBeforeSwap(release);
@@ -132,8 +126,7 @@ class RebuildCatchUpTest {
             release.complete(null);
             live.resume();
         }
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                given().get("/api/v1/accounts/{m}", memberId).then().statusCode(200).body("available", equalTo(55)));
+        awaitAvailable(memberId, 55);
         assertThat(entries(credit)).isEqualTo(1);
         given().get("/api/v1/admin/verify").then().statusCode(200).body("mismatchCount", equalTo(0));
         given().get("/api/v1/accounts/{m}", memberId).then().statusCode(200).body("available", equalTo(55));
@@ -143,9 +136,7 @@ class RebuildCatchUpTest {
     void aLogThatLacksPartOfTheHistoryIsNotRebuiltFrom() throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);
         String memberId = "catch-" + run + "-c";
-        TestEvents.publish(Topics.POINTS_LEDGER, TestEvents.earned(memberId, 40));
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                given().get("/api/v1/accounts/{m}", memberId).then().statusCode(200).body("available", equalTo(40)));
+        credit(memberId, 40);
         // The history holds an event the log does not (as after pointing the ledger at a new Kafka cluster).
         String missing = "points.earned:never-published-" + run;
         try (var c = DriverManager.getConnection(LocalPostgres.jdbcUrl(database), LocalPostgres.USER, LocalPostgres.PASSWORD)) {
@@ -174,6 +165,17 @@ class RebuildCatchUpTest {
     private static Response hold(String memberId, String holdId, int points) {
         return given().contentType(ContentType.JSON).body(Map.of("holdId", holdId, "points", points))
                 .post("/api/v1/accounts/{m}/holds", memberId);
+    }
+
+    /** Publishes a credit of {@code points} to a member with no other points and waits until the live ledger applied it. */
+    private static void credit(String memberId, int points) {
+        TestEvents.publish(Topics.POINTS_LEDGER, TestEvents.earned(memberId, points));
+        awaitAvailable(memberId, points);
+    }
+
+    private static void awaitAvailable(String memberId, int points) {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                given().get("/api/v1/accounts/{m}", memberId).then().statusCode(200).body("available", equalTo(points)));
     }
 
     /** Starts a rebuild and returns once it has replayed and written, held before its swap until {@code release}. */
