@@ -16,6 +16,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -160,20 +162,28 @@ public final class LogReplay {
         List<TopicPartition> largestFirst = new ArrayList<>(end.keySet());
         largestFirst.sort(Comparator.comparingLong((TopicPartition p) -> end.get(p) - begin.getOrDefault(p, 0L)).reversed());
         int threads = Math.max(1, Math.min(end.size(), Runtime.getRuntime().availableProcessors()));
+        Queue<TopicPartition> waiting = new ConcurrentLinkedQueue<>(largestFirst);
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> new Thread(r, "ledger-replay"));
         try {
-            List<Future<?>> parts = new ArrayList<>();
-            for (TopicPartition partition : largestFirst) {
-                parts.add(pool.submit(() -> {
-                    long from = begin.getOrDefault(partition, 0L);
-                    Folding part = new Folding(new LongHashSet(end.get(partition) - from));
-                    fold(part, partition, from, end.get(partition));
-                    state.absorb(partition, part);
-                    done.accept(new Part(partition, part.accounts, part.openHolds));
+            // One consumer per thread, for every partition it takes: a consumer's making and closing
+            // (its metrics, its JMX names, its connection) is not paid again for each partition.
+            List<Future<?>> workers = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                workers.add(pool.submit(() -> {
+                    try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+                        for (TopicPartition partition; (partition = waiting.poll()) != null; ) {
+                            long from = begin.getOrDefault(partition, 0L);
+                            Folding part = new Folding(new LongHashSet(end.get(partition) - from));
+                            read(consumer, partition, from, end.get(partition), part,
+                                    (p, event) -> apply(p.accounts, p.openHolds, (PointsEvent) event.data()));
+                            state.absorb(partition, part);
+                            done.accept(new Part(partition, part.accounts, part.openHolds));
+                        }
+                    }
                 }));
             }
-            for (Future<?> part : parts) {
-                part.get();
+            for (Future<?> worker : workers) {
+                worker.get();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -227,16 +237,6 @@ public final class LogReplay {
                     openHolds.remove(AccountStore.holdKey(spent.memberId(), spent.holdId()));
             default -> {
             }
-        }
-    }
-
-    private void fold(Folding part, TopicPartition partition, long from, long until) {
-        if (until <= from) {
-            return;
-        }
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
-            read(consumer, partition, from, until, part,
-                    (p, event) -> apply(p.accounts, p.openHolds, (PointsEvent) event.data()));
         }
     }
 
