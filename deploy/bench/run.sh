@@ -127,7 +127,16 @@ if wants baseline; then
   out ""
   out "| scenario | ops/s | p50 ms | p90 ms | p99 ms | p99.9 ms | errors |"
   out "|---|---:|---:|---:|---:|---:|---:|"
-  out "$(bench http-baseline --url "http://localhost:${POINTS_PORT[ledger-service]}/q/health/live")"
+  # The ledger's endpoint, or the first service still running when BENCH_STOP stopped the ledger.
+  probe=""
+  for svc in ledger-service "${POINTS_SERVICES[@]}"; do
+    if points_running_pid "$svc" >/dev/null; then probe="$svc"; break; fi
+  done
+  if [ -n "$probe" ]; then
+    out "$(bench http-baseline --url "http://localhost:${POINTS_PORT[$probe]}/q/health/live")"
+  else
+    out "| HTTP GET /q/health/live (baseline) | not measured: every service is stopped | | | | | |"
+  fi
   out ""
   cpu_table
 fi
