@@ -132,6 +132,13 @@ class EnrolmentTest {
                 .body("code", equalTo("VALIDATION_FAILED"));
         given().contentType(ContentType.JSON).body(Map.of("memberId", memberId, "birthday", "17 May"))
                 .post("/api/v1/members").then().statusCode(400).body("code", equalTo("VALIDATION_FAILED"));
+        // PostgreSQL cannot store U+0000 in text: refused at the edge, not a 500 from the database.
+        given().contentType(ContentType.JSON).body(Map.of("memberId", memberId, "name", "Li\u0000Lei"))
+                .post("/api/v1/members").then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("name"))
+                .body("errors[0].message", equalTo("must not contain U+0000 or a lone surrogate"));
+        given().contentType(ContentType.JSON).body(Map.of("memberId", memberId, "name", " "))
+                .post("/api/v1/members").then().statusCode(400).body("errors[0].field", equalTo("name"));
 
         // None of the refusals left anything behind: the id is still free.
         given().contentType(ContentType.JSON).body(Map.of("memberId", memberId)).post("/api/v1/members")

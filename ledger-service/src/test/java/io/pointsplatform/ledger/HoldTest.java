@@ -212,6 +212,35 @@ class HoldTest {
                 .body("code", equalTo("HOLD_NOT_OPEN"));
     }
 
+    @Test
+    void aValueOfTheWrongKindIsRefusedNotConvertedAndNothingIsHeld() {
+        // Each of these was once taken: 1.5 points held as 1, "2" as 2, 5 as the text "5", a blank
+        // reference or one holding U+0000 failed with a 500, a misspelt property was dropped.
+        String memberId = credited(10);
+        Map<String, String> refused = Map.of(
+                "{\"points\":1.5}", "points",
+                "{\"points\":\"2\"}", "points",
+                "{\"points\":1,\"ttlSeconds\":1.9}", "ttlSeconds",
+                "{\"points\":1,\"reference\":5}", "reference",
+                "{\"points\":1,\"reference\":\"\"}", "reference",
+                "{\"points\":1,\"reference\":\" \"}", "reference",
+                "{\"points\":1,\"reference\":\"a\\u0000b\"}", "reference",
+                "{\"points\":1,\"reference\":\"a\\ud800b\"}", "reference",
+                "{\"points\":1,\"ttlSecond\":60}", "ttlSecond");
+        refused.forEach((body, field) -> given().contentType(ContentType.JSON).body(body)
+                .post("/api/v1/accounts/{m}/holds", memberId).then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("code", equalTo("VALIDATION_FAILED"))
+                .body("errors[0].field", equalTo(field)));
+        given().contentType(ContentType.JSON).body("{\"points\":1.5}").post("/api/v1/accounts/{m}/holds", memberId)
+                .then().body("errors[0].message", equalTo("got 1.5, must be a whole number (a JSON number without a fraction)"));
+        given().get("/api/v1/accounts/{m}", memberId).then().statusCode(200)
+                .body("available", equalTo(10)).body("reserved", equalTo(0));
+        // The same hold written properly is taken.
+        given().contentType(ContentType.JSON).body("{\"points\":2,\"reference\":\"r 😀\"}")
+                .post("/api/v1/accounts/{m}/holds", memberId).then().statusCode(201).body("points", equalTo(2));
+    }
+
     /** A member with {@code points} available, credited through the log as earning-service does. */
     static String credited(long points) {
         String memberId = "m-" + UUID.randomUUID();

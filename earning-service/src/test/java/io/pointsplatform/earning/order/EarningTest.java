@@ -169,4 +169,29 @@ class EarningTest {
                 .body("errors[0].field", equalTo("orderId"));
         earn(order(id("o"), id("m"), MID_MONTH, List.of(line("-1.00")))).statusCode(400);
     }
+
+    @Test
+    void aValueOfTheWrongJsonTypeIsRefusedNotConverted() {
+        // A quantity of 1.7 was once counted as 1, "3" as 3, and a sku of true as the text "true".
+        String orderId = id("o");
+        earn(orderWithLine(orderId, "quantity", 1.7)).statusCode(400).body("code", equalTo("VALIDATION_FAILED"))
+                .body("errors[0].field", equalTo("lines[0].quantity"))
+                .body("errors[0].message", equalTo("got 1.7, must be a whole number (a JSON number without a fraction)"));
+        earn(orderWithLine(orderId, "quantity", "3")).statusCode(400).body("errors[0].field", equalTo("lines[0].quantity"));
+        earn(orderWithLine(orderId, "sku", true)).statusCode(400).body("errors[0].field", equalTo("lines[0].sku"))
+                .body("errors[0].message", equalTo("must be a string"));
+        Map<String, Object> misspelt = orderWithLine(orderId, "quantity", 1);
+        misspelt.put("paidAtt", MID_MONTH);
+        earn(misspelt).statusCode(400).body("errors[0].field", equalTo("paidAtt"))
+                .body("errors[0].message", equalTo("is not a property of this request"));
+        // None of them was recorded: the order id is still free for the order written properly.
+        earn(orderWithLine(orderId, "quantity", 2)).statusCode(201).body("points", equalTo(20));
+    }
+
+    /** An order of one 10-yuan line, that line's {@code field} set to {@code value}. */
+    private static Map<String, Object> orderWithLine(String orderId, String field, Object value) {
+        Map<String, Object> line = line("10.00");
+        line.put(field, value);
+        return order(orderId, "m-wrong-types", MID_MONTH, List.of(line));
+    }
 }

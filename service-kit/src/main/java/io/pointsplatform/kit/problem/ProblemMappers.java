@@ -3,11 +3,18 @@ package io.pointsplatform.kit.problem;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.pointsplatform.kit.json.StrictJson;
 import io.quarkus.logging.Log;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -45,9 +52,7 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response json(JsonProcessingException e) {
         String field = e instanceof MismatchedInputException m ? pathOf(m) : "";
-        String why = e instanceof InvalidFormatException f
-                ? "value " + f.getValue() + " is not a valid " + f.getTargetType().getSimpleName()
-                : e.getOriginalMessage();
+        String why = why(e);
         String detail = "The body is not valid JSON for this request" + (field.isEmpty() ? "" : " at '" + field + "'")
                 + ": " + why;
         List<Problem.FieldError> errors = field.isEmpty() ? List.of() : List.of(new Problem.FieldError(field, why));
@@ -90,6 +95,54 @@ public class ProblemMappers {
         String path = v.getPropertyPath().toString();
         String[] parts = path.split("\\.", 3);
         return parts.length == 3 ? parts[2] : path;
+    }
+
+    /** What is wrong with the value, in the request's terms (JSON types), not Jackson's or Java's. */
+    private static String why(JsonProcessingException e) {
+        if (e instanceof StrictJson.TextRefused || !(e instanceof MismatchedInputException m)) {
+            return e.getOriginalMessage();
+        }
+        if (m instanceof UnrecognizedPropertyException) {
+            return "is not a property of this request";
+        }
+        String expected = expected(m.getTargetType());
+        if (expected == null) {
+            return e.getOriginalMessage();
+        }
+        if (m instanceof InvalidFormatException f && f.getValue() != null) {
+            String value = String.valueOf(f.getValue());
+            return "got " + (value.length() > 40 ? value.substring(0, 40) + "…" : value) + ", " + expected;
+        }
+        return expected;
+    }
+
+    private static String expected(Class<?> type) {
+        if (type == null) {
+            return null;
+        }
+        if (type == Long.class || type == long.class || type == Integer.class || type == int.class
+                || type == Short.class || type == short.class) {
+            return "must be a whole number (a JSON number without a fraction)";
+        }
+        if (type == BigDecimal.class || type == Double.class || type == double.class) {
+            return "must be a number, or a string holding one";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "must be true or false";
+        }
+        if (type == String.class) {
+            return "must be a string";
+        }
+        if (type.isEnum()) {
+            return "must be one of " + Arrays.toString(type.getEnumConstants());
+        }
+        if (type == Instant.class || type == OffsetDateTime.class) {
+            return "must be a date and time with an offset, e.g. 2026-11-20T10:00:00Z";
+        }
+        if (type == LocalDate.class) {
+            return "must be a date, e.g. 1990-05-17";
+        }
+        return null;
     }
 
     private static String pathOf(MismatchedInputException e) {

@@ -4,6 +4,7 @@ import io.pointsplatform.earning.campaign.service.Campaign;
 import io.pointsplatform.earning.rule.service.Validation;
 import io.pointsplatform.events.Tier;
 import io.pointsplatform.kit.Identifiers;
+import io.pointsplatform.kit.validation.Texts;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.math.BigDecimal;
@@ -12,7 +13,7 @@ import java.time.Instant;
 /** A campaign as an admin sends it: a multiplier in a window [startsAt, endsAt), optional filters and budget. */
 public record CampaignRequest(
         @Pattern(regexp = Identifiers.ID_PATTERN, message = "must be 1-64 letters, digits or ._:-") String campaignId,
-        @Size(max = 200) String name,
+        @Pattern(regexp = Texts.NOT_BLANK, message = Texts.NOT_BLANK_MESSAGE) @Size(max = 200) String name,
         BigDecimal multiplier,
         Instant startsAt,
         Instant endsAt,

@@ -1,6 +1,7 @@
 package io.pointsplatform.earning.grant.rest;
 
 import io.pointsplatform.kit.Identifiers;
+import io.pointsplatform.kit.validation.Texts;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
@@ -17,6 +18,6 @@ public record GrantRequest(
         @NotNull @Min(1) @Max(1_000_000) Long points,
         @NotNull @Size(min = 1, max = 10_000, message = "must name 1 to 10000 members") List<
                 @NotNull @Pattern(regexp = Identifiers.ID_PATTERN, message = "must be 1-64 letters, digits or ._:-") String> memberIds,
-        @Size(max = 64) String requestedBy,
-        @Size(max = 500) String reason) {
+        @Pattern(regexp = Texts.NOT_BLANK, message = Texts.NOT_BLANK_MESSAGE) @Size(max = 64) String requestedBy,
+        @Pattern(regexp = Texts.NOT_BLANK, message = Texts.NOT_BLANK_MESSAGE) @Size(max = 500) String reason) {
 }

@@ -1,5 +1,6 @@
 package io.pointsplatform.earning.refund.service;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.quarkus.rest.client.reactive.ClientExceptionMapper;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
@@ -22,9 +23,12 @@ public interface LedgerClient {
     record ReversalRequest(String refundId, String orderId, String lotId, long points) {
     }
 
+    /** Answers are read tolerantly: the ledger may say more than this client needs. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
     record Allocation(String lotId, long points) {
     }
 
+    @JsonIgnoreProperties(ignoreUnknown = true)
     record ReversalResult(String refundId, String orderId, long points, long taken, long debt,
                           List<Allocation> allocations) {
     }

@@ -1,6 +1,7 @@
 package io.pointsplatform.ledger.account.rest;
 
 import io.pointsplatform.kit.Identifiers;
+import io.pointsplatform.kit.validation.Texts;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
@@ -18,7 +19,7 @@ public record HoldRequest(
         @Pattern(regexp = Identifiers.ID_PATTERN, message = "must be 1-64 letters, digits or ._:-") String holdId,
         @NotNull @Min(1) @Max(1_000_000_000L) Long points,
         @Min(1) @Max(86_400) Long ttlSeconds,
-        @Size(max = 200) String reference) {
+        @Pattern(regexp = Texts.NOT_BLANK, message = Texts.NOT_BLANK_MESSAGE) @Size(max = 200) String reference) {
 
     static final long DEFAULT_TTL_SECONDS = 900;
 

@@ -2,6 +2,7 @@ package io.pointsplatform.ledger.adjustment.rest;
 
 import com.fasterxml.jackson.annotation.JsonAlias;
 import io.pointsplatform.kit.Identifiers;
+import io.pointsplatform.kit.validation.Texts;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
@@ -12,5 +13,5 @@ import jakarta.validation.constraints.Size;
  */
 public record AdjustmentDecision(
         @JsonAlias({"approvedBy", "rejectedBy"}) @NotNull @Pattern(regexp = Identifiers.ID_PATTERN, message = "must be 1-64 letters, digits or ._:-") String by,
-        @Size(max = 500) String note) {
+        @Pattern(regexp = Texts.NOT_BLANK, message = Texts.NOT_BLANK_MESSAGE) @Size(max = 500) String note) {
 }

@@ -1,0 +1,116 @@
+package io.pointsplatform.kit.json;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.type.LogicalType;
+import io.quarkus.jackson.ObjectMapperCustomizer;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+
+/**
+ * Every service reads JSON strictly: a value of the wrong JSON type is refused, never converted.
+ * Jackson's defaults would hold {@code 1} point for {@code "points": 1.5}, count a line of
+ * {@code "quantity": 1.7} once, read {@code "2"} as a number, {@code true} as the text "true", an
+ * enum's position as the enum, and drop a misspelt property ({@code "ttlSecond"}) without a word.
+ * Each of those is now a 400 that names the field (see {@code ProblemMappers}).
+ *
+ * <p>Text must also be storable: PostgreSQL's {@code text} cannot hold U+0000, and a lone
+ * surrogate is not Unicode (the driver would write "?" in its place). Such a string is refused at
+ * the edge instead of failing, or changing, in the database.
+ *
+ * <p>Applied after Quarkus's own customizer (which sets {@code quarkus.jackson.*}), to the one
+ * mapper that reads request bodies, REST client answers and documents a service stored itself.
+ */
+@Singleton
+public class StrictJson implements ObjectMapperCustomizer {
+
+    @Override
+    public void customize(ObjectMapper mapper) {
+        configure(mapper);
+    }
+
+    /** Makes {@code mapper} strict, as {@link #customize} does; returns it. */
+    public static ObjectMapper configure(ObjectMapper mapper) {
+        mapper.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+        // An absent or null primitive (an optional "promotional": false) keeps its default, as before;
+        // but "" is not an absent number, date or enum.
+        mapper.coercionConfigDefaults().setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
+        refuse(mapper, LogicalType.Integer, CoercionInputShape.String, CoercionInputShape.Float, CoercionInputShape.Boolean);
+        // Amounts of money stay readable as strings ("150.00") as well as numbers.
+        refuse(mapper, LogicalType.Float, CoercionInputShape.Boolean);
+        refuse(mapper, LogicalType.Boolean, CoercionInputShape.Integer, CoercionInputShape.Float, CoercionInputShape.String);
+        refuse(mapper, LogicalType.Enum, CoercionInputShape.Integer);
+        mapper.registerModule(new SimpleModule("strict-text").addDeserializer(String.class, new TextDeserializer()));
+        return mapper;
+    }
+
+    /** Values of {@code type} are not read from JSON of these {@code shapes}. */
+    private static void refuse(ObjectMapper mapper, LogicalType type, CoercionInputShape... shapes) {
+        for (CoercionInputShape shape : shapes) {
+            mapper.coercionConfigFor(type).setCoercion(shape, CoercionAction.Fail);
+        }
+    }
+
+    /**
+     * Whether PostgreSQL can store {@code text} as it is: no U+0000, and every surrogate in a pair.
+     */
+    public static boolean storable(String text) {
+        for (int i = 0, n = text.length(); i < n; i++) {
+            char c = text.charAt(i);
+            if (c == 0) {
+                return false;
+            }
+            if (Character.isSurrogate(c)) {
+                if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(text.charAt(i + 1))) {
+                    i++;
+                } else {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** A string that is not storable text: its message is the reason, for the client. */
+    public static final class TextRefused extends MismatchedInputException {
+
+        TextRefused(JsonParser parser, String message) {
+            super(parser, message, String.class);
+        }
+    }
+
+    /** Strings from JSON strings only, and only storable ones. */
+    static final class TextDeserializer extends StdScalarDeserializer<String> {
+
+        TextDeserializer() {
+            super(String.class);
+        }
+
+        @Override
+        public LogicalType logicalType() {
+            return LogicalType.Textual;
+        }
+
+        @Override
+        public String deserialize(JsonParser parser, DeserializationContext context) throws IOException {
+            if (!parser.hasToken(JsonToken.VALUE_STRING)) {
+                return (String) context.handleUnexpectedToken(String.class, parser);
+            }
+            String text = parser.getText();
+            if (!storable(text)) {
+                throw new TextRefused(parser, "must not contain U+0000 or a lone surrogate");
+            }
+            return text;
+        }
+    }
+}
