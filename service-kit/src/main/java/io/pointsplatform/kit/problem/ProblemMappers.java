@@ -111,7 +111,8 @@ public class ProblemMappers {
         }
         if (m instanceof InvalidFormatException f && f.getValue() != null) {
             String value = String.valueOf(f.getValue());
-            return "got " + (value.length() > 40 ? value.substring(0, 40) + "…" : value) + ", " + expected;
+            value = value.length() > 40 ? value.substring(0, 40) + "…" : value;
+            return "got " + (f.getValue() instanceof String ? "\"" + value + "\"" : value) + ", " + expected;
         }
         return expected;
     }
