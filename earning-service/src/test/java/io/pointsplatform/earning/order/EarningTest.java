@@ -188,6 +188,22 @@ class EarningTest {
         earn(orderWithLine(orderId, "quantity", 2)).statusCode(201).body("points", equalTo(20));
     }
 
+    @Test
+    void anOrderOfMoreThanAHundredMillionYuanIsRefusedAndOneOfExactlyThatIsTaken() {
+        // 1 000 lines' worth in one: once a 500 from the database (numeric overflow) or, previewed
+        // under a campaign, from a long overflowing; and it failed every order sharing its batch.
+        Map<String, Object> huge = line("x", "home", 100_000, "9999999999.99", false);
+        earn(order(id("o"), id("m"), MID_MONTH, List.of(huge))).statusCode(400)
+                .body("code", equalTo("VALIDATION_FAILED")).body("errors[0].field", equalTo("lines"))
+                .body("errors[0].message", equalTo("must add up to at most 100000000.00 yuan (was 999999999999000.00)"));
+        preview(order(id("o"), id("m"), MID_MONTH, List.of(huge))).statusCode(400).body("errors[0].field", equalTo("lines"));
+        // Promotional lines count towards the total too: it is the order's size, not its points.
+        earn(order(id("o"), id("m"), MID_MONTH, List.of(line("60000000.00"),
+                line("p", "home", 1, "40000000.01", true)))).statusCode(400).body("errors[0].field", equalTo("lines"));
+        earn(order(id("o"), id("m"), MID_MONTH, List.of(line("60000000.00"),
+                line("p", "home", 1, "40000000.00", true)))).statusCode(201).body("points", equalTo(60_000_200));
+    }
+
     /** An order of one 10-yuan line, that line's {@code field} set to {@code value}. */
     private static Map<String, Object> orderWithLine(String orderId, String field, Object value) {
         Map<String, Object> line = line("10.00");

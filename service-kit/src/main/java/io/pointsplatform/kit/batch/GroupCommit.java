@@ -1,6 +1,7 @@
 package io.pointsplatform.kit.batch;
 
 import io.pointsplatform.kit.problem.ApiException;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
 import java.util.ArrayList;
@@ -16,6 +17,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * items; at most {@code maxQueued} items wait, beyond which a request is refused with
  * {@code 503 BUSY} rather than queued without limit. A request alone starts at once: batching never
  * adds a wait when there is nothing to share it with.
+ *
+ * <p>When a batch fails as a whole, its items are processed again one at a time, so that one bad
+ * request fails alone rather than every request that shared its batch. The processor must therefore
+ * leave nothing behind when it fails (one transaction), or be idempotent per item.
  *
  * @param <I> what a request asks
  * @param <R> what it is answered
@@ -109,19 +114,49 @@ public final class GroupCommit<I, R> {
         Uni.createFrom().deferred(() -> processor.process(items)).subscribe().with(outcomes -> {
             inFlight.decrementAndGet();
             for (int i = 0; i < batch.size(); i++) {
-                Outcome<R> outcome = i < outcomes.size() ? outcomes.get(i)
-                        : Outcome.failed(new IllegalStateException("no outcome for item " + i));
-                if (outcome.failure() != null) {
-                    batch.get(i).emitter().fail(outcome.failure());
-                } else {
-                    batch.get(i).emitter().complete(outcome.result());
-                }
+                settle(batch.get(i), outcomes, i);
             }
             drain();
         }, failure -> {
-            inFlight.decrementAndGet();
-            batch.forEach(pending -> pending.emitter().fail(failure));
-            drain();
+            if (batch.size() == 1) {
+                inFlight.decrementAndGet();
+                batch.get(0).emitter().fail(failure);
+                drain();
+            } else {
+                // One request may have failed the batch for all (the processor's transaction is then
+                // rolled back whole): each is tried again on its own, so that only a culprit fails.
+                oneByOne(batch);
+            }
         });
+    }
+
+    /** Runs the batch's items one at a time, in order, still in the batch's slot. */
+    private void oneByOne(List<Pending<I, R>> batch) {
+        Multi.createFrom().iterable(batch)
+                .onItem().transformToUniAndConcatenate(pending -> Uni.createFrom()
+                        .deferred(() -> processor.process(List.of(pending.item())))
+                        .onItemOrFailure().invoke((outcomes, failure) -> {
+                            if (failure != null) {
+                                pending.emitter().fail(failure);
+                            } else {
+                                settle(pending, outcomes, 0);
+                            }
+                        })
+                        .onFailure().recoverWithNull())
+                .collect().last()
+                .subscribe().with(done -> {
+                    inFlight.decrementAndGet();
+                    drain();
+                });
+    }
+
+    private void settle(Pending<I, R> pending, List<Outcome<R>> outcomes, int index) {
+        Outcome<R> outcome = index < outcomes.size() ? outcomes.get(index)
+                : Outcome.failed(new IllegalStateException("no outcome for item " + index));
+        if (outcome.failure() != null) {
+            pending.emitter().fail(outcome.failure());
+        } else {
+            pending.emitter().complete(outcome.result());
+        }
     }
 }

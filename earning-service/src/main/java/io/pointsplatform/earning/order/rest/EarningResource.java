@@ -34,6 +34,7 @@ public class EarningResource {
     public Uni<RestResponse<String>> earn(@Valid @NotNull OrderRequest order,
                                           @RestHeader(IdempotencyKeys.HEADER) String idempotencyKey,
                                           @Context UriInfo uri) {
+        order.requireWithinLimits();
         return keys.once(idempotencyKey, uri, order, () -> earnings.record(order).map(recorded -> recorded.created()
                 ? RestResponse.status(RestResponse.Status.CREATED, recorded.body())
                 : RestResponse.ok(recorded.body())));
@@ -43,6 +44,6 @@ public class EarningResource {
     @POST
     @Path("/preview")
     public Uni<Earning> preview(@Valid @NotNull OrderRequest order) {
-        return earnings.preview(order);
+        return earnings.preview(order.requireWithinLimits());
     }
 }

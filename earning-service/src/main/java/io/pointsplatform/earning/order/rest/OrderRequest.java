@@ -1,6 +1,7 @@
 package io.pointsplatform.earning.order.rest;
 
 import com.fasterxml.jackson.annotation.JsonAlias;
+import io.pointsplatform.earning.rule.service.Validation;
 import io.pointsplatform.kit.Identifiers;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMin;
@@ -23,6 +24,25 @@ public record OrderRequest(
         @NotNull @JsonAlias("purchasedAt") Instant paidAt,
         @Pattern(regexp = "CNY", message = "must be CNY") String currency,
         @NotEmpty @Size(max = 500) List<@Valid @NotNull Line> lines) {
+
+    /**
+     * The most an order's lines may add up to, promotional ones included: 100 000 000.00 yuan. Past
+     * it an order is no checkout's; its amounts would leave the {@code numeric(14, 2)} columns they
+     * are kept in and its points, multiplied by campaigns, a {@code long}.
+     */
+    public static final BigDecimal MAX_TOTAL_YUAN = new BigDecimal("100000000.00");
+
+    /** Refuses an order whose lines add up to more than {@link #MAX_TOTAL_YUAN} (400, field {@code lines}). */
+    public OrderRequest requireWithinLimits() {
+        BigDecimal total = BigDecimal.ZERO;
+        for (Line line : lines) {
+            total = total.add(line.unitPrice().multiply(BigDecimal.valueOf(line.quantity())));
+        }
+        new Validation().require(total.compareTo(MAX_TOTAL_YUAN) <= 0, "lines",
+                "must add up to at most " + MAX_TOTAL_YUAN.toPlainString() + " yuan (was " + total.toPlainString() + ")")
+                .orRefuse();
+        return this;
+    }
 
     /** One line of the order; promotional ("特价") lines earn nothing. */
     public record Line(
