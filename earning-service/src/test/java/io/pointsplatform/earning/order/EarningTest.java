@@ -184,6 +184,12 @@ class EarningTest {
         misspelt.put("paidAtt", MID_MONTH);
         earn(misspelt).statusCode(400).body("errors[0].field", equalTo("paidAtt"))
                 .body("errors[0].message", equalTo("is not a property of this request"));
+        // A year Java reads but PostgreSQL cannot store (a preview of it once overflowed: a 500).
+        Map<String, Object> farFuture = orderWithLine(orderId, "quantity", 1);
+        farFuture.put("paidAt", "+999999999-12-31T23:59:59Z");
+        earn(farFuture).statusCode(400).body("errors[0].field", equalTo("paidAt"))
+                .body("errors[0].message", equalTo("must be within the years 0001 to 9999"));
+        preview(farFuture).statusCode(400).body("errors[0].field", equalTo("paidAt"));
         // None of them was recorded: the order id is still free for the order written properly.
         earn(orderWithLine(orderId, "quantity", 2)).statusCode(201).body("points", equalTo(20));
     }

@@ -2,11 +2,16 @@ package io.pointsplatform.kit.json;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.BeanDescription;
+import com.fasterxml.jackson.databind.DeserializationConfig;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.deser.BeanDeserializerModifier;
+import com.fasterxml.jackson.databind.deser.std.DelegatingDeserializer;
 import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.module.SimpleModule;
@@ -14,6 +19,9 @@ import com.fasterxml.jackson.databind.type.LogicalType;
 import io.quarkus.jackson.ObjectMapperCustomizer;
 import jakarta.inject.Singleton;
 import java.io.IOException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
 
 /**
  * Every service reads JSON strictly: a value of the wrong JSON type is refused, never converted.
@@ -22,7 +30,7 @@ import java.io.IOException;
  * enum's position as the enum, and drop a misspelt property ({@code "ttlSecond"}) without a word.
  * Each of those is now a 400 that names the field (see {@code ProblemMappers}).
  *
- * <p>Text must also be storable: PostgreSQL's {@code text} cannot hold U+0000, and a lone
+ * <p>Dates and times must lie within the years 0001 to 9999 ({@link BoundedTime}). Text must also be storable: PostgreSQL's {@code text} cannot hold U+0000, and a lone
  * surrogate is not Unicode (the driver would write "?" in its place). Such a string is refused at
  * the edge instead of failing, or changing, in the database.
  *
@@ -50,7 +58,18 @@ public class StrictJson implements ObjectMapperCustomizer {
         refuse(mapper, LogicalType.Float, CoercionInputShape.Boolean);
         refuse(mapper, LogicalType.Boolean, CoercionInputShape.Integer, CoercionInputShape.Float, CoercionInputShape.String);
         refuse(mapper, LogicalType.Enum, CoercionInputShape.Integer);
-        mapper.registerModule(new SimpleModule("strict-text").addDeserializer(String.class, new TextDeserializer()));
+        SimpleModule strict = new SimpleModule("strict");
+        strict.addDeserializer(String.class, new TextDeserializer());
+        strict.setDeserializerModifier(new BeanDeserializerModifier() {
+            @Override
+            public JsonDeserializer<?> modifyDeserializer(DeserializationConfig config, BeanDescription description,
+                                                          JsonDeserializer<?> deserializer) {
+                Class<?> type = description.getBeanClass();
+                return type == Instant.class || type == OffsetDateTime.class || type == LocalDate.class
+                        ? new BoundedTime(deserializer, type) : deserializer;
+            }
+        });
+        mapper.registerModule(strict);
         return mapper;
     }
 
@@ -81,11 +100,53 @@ public class StrictJson implements ObjectMapperCustomizer {
         return true;
     }
 
-    /** A string that is not storable text: its message is the reason, for the client. */
-    public static final class TextRefused extends MismatchedInputException {
+    /** A value refused here (text that cannot be stored, a time out of range): its message is the reason, for the client. */
+    public static final class Refused extends MismatchedInputException {
 
-        TextRefused(JsonParser parser, String message) {
-            super(parser, message, String.class);
+        Refused(JsonParser parser, String message, Class<?> type) {
+            super(parser, message, type);
+        }
+    }
+
+    /** The earliest and latest instants a request may name: four-digit years, as ISO-8601 writes them. */
+    public static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    public static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999999Z");
+
+    /** Whether a time read from a request lies within {@link #EARLIEST}..{@link #LATEST}. */
+    static boolean inRange(Object time) {
+        return switch (time) {
+            case Instant instant -> !instant.isBefore(EARLIEST) && !instant.isAfter(LATEST);
+            case OffsetDateTime dateTime -> inRange(dateTime.toInstant());
+            case LocalDate date -> date.getYear() >= 1 && date.getYear() <= 9999;
+            case null, default -> true;
+        };
+    }
+
+    /**
+     * Dates and times within the years 0001 to 9999. Java reads years up to ±999 999 999, which
+     * PostgreSQL cannot store and arithmetic on them (a returns window added) overflows.
+     */
+    static final class BoundedTime extends DelegatingDeserializer {
+
+        private final Class<?> type;
+
+        BoundedTime(JsonDeserializer<?> delegate, Class<?> type) {
+            super(delegate);
+            this.type = type;
+        }
+
+        @Override
+        protected JsonDeserializer<?> newDelegatingInstance(JsonDeserializer<?> delegate) {
+            return new BoundedTime(delegate, type);
+        }
+
+        @Override
+        public Object deserialize(JsonParser parser, DeserializationContext context) throws IOException {
+            Object time = super.deserialize(parser, context);
+            if (!inRange(time)) {
+                throw new Refused(parser, "must be within the years 0001 to 9999", type);
+            }
+            return time;
         }
     }
 
@@ -108,7 +169,7 @@ public class StrictJson implements ObjectMapperCustomizer {
             }
             String text = parser.getText();
             if (!storable(text)) {
-                throw new TextRefused(parser, "must not contain U+0000 or a lone surrogate");
+                throw new Refused(parser, "must not contain U+0000 or a lone surrogate", String.class);
             }
             return text;
         }

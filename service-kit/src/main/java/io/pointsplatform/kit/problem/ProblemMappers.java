@@ -99,7 +99,7 @@ public class ProblemMappers {
 
     /** What is wrong with the value, in the request's terms (JSON types), not Jackson's or Java's. */
     private static String why(JsonProcessingException e) {
-        if (e instanceof StrictJson.TextRefused || !(e instanceof MismatchedInputException m)) {
+        if (e instanceof StrictJson.Refused || !(e instanceof MismatchedInputException m)) {
             return e.getOriginalMessage();
         }
         if (m instanceof UnrecognizedPropertyException) {

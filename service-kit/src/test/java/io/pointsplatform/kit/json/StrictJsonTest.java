@@ -10,6 +10,8 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Collectors;
@@ -20,7 +22,7 @@ class StrictJsonTest {
     enum Kind { GIFT, VOUCHER }
 
     record Request(String text, Long points, long count, BigDecimal amount, Boolean flag, Kind kind, Instant at,
-                   List<String> tags) {
+                   List<String> tags, LocalDate day, OffsetDateTime when) {
     }
 
     private final ObjectMapper mapper = StrictJson.configure(new ObjectMapper().registerModule(new JavaTimeModule()));
@@ -33,10 +35,10 @@ class StrictJsonTest {
     void aBodyOfTheRightTypesIsReadAsItIs() throws Exception {
         Request request = mapper.readValue(VALID, Request.class);
         assertThat(request).isEqualTo(new Request("a 😀 b", 3L, 2, new BigDecimal("150.00"), true, Kind.GIFT,
-                Instant.parse("2026-11-20T10:00:00Z"), List.of("x", "y")));
+                Instant.parse("2026-11-20T10:00:00Z"), List.of("x", "y"), null, null));
         // Money may come as a JSON number too, and an absent optional value stays absent.
         assertThat(mapper.readValue("{\"amount\":150.5,\"count\":1}", Request.class))
-                .isEqualTo(new Request(null, null, 1, new BigDecimal("150.5"), null, null, null, null));
+                .isEqualTo(new Request(null, null, 1, new BigDecimal("150.5"), null, null, null, null, null, null));
         // An absent primitive keeps its default (an optional "promotional" is false), as before.
         assertThat(mapper.readValue("{}", Request.class).count()).isZero();
     }
@@ -54,6 +56,27 @@ class StrictJsonTest {
             assertThatThrownBy(() -> mapper.readValue(body, Request.class)).as(body)
                     .isInstanceOf(MismatchedInputException.class)
                     .satisfies(e -> assertThat(path((MismatchedInputException) e)).startsWith(c[0]));
+        }
+    }
+
+    @Test
+    void datesAndTimesAreTakenWithinTheYears1To9999Only() throws Exception {
+        for (String at : List.of("0001-01-01T00:00:00Z", "9999-12-31T23:59:59.999999999Z", "2026-11-20T10:00:00+08:00")) {
+            assertThat(mapper.readValue("{\"at\":\"" + at + "\",\"when\":\"" + at + "\"}", Request.class).at())
+                    .isEqualTo(OffsetDateTime.parse(at).toInstant());
+        }
+        assertThat(mapper.readValue("{\"day\":\"0001-01-01\"}", Request.class).day()).isEqualTo(LocalDate.of(1, 1, 1));
+        assertThat(mapper.readValue("{\"day\":\"9999-12-31\"}", Request.class).day()).isEqualTo(LocalDate.of(9999, 12, 31));
+        List<String[]> cases = List.of(new String[] {"at", "\"+999999999-12-31T23:59:59Z\""},
+                new String[] {"at", "\"-999999999-01-01T00:00:00Z\""}, new String[] {"at", "\"+10000-01-01T00:00:00Z\""},
+                new String[] {"at", "\"0000-12-31T23:59:59Z\""}, new String[] {"at", "\"0001-01-01T00:00:00+01:00\""},
+                new String[] {"when", "\"+10000-01-01T00:00:00Z\""}, new String[] {"day", "\"-999999-01-01\""},
+                new String[] {"day", "\"+10000-01-01\""}, new String[] {"day", "\"0000-01-01\""});
+        for (String[] c : cases) {
+            String body = "{\"" + c[0] + "\":" + c[1] + "}";
+            assertThatThrownBy(() -> mapper.readValue(body, Request.class)).as(body)
+                    .isInstanceOf(StrictJson.Refused.class).hasMessageContaining("must be within the years 0001 to 9999")
+                    .satisfies(e -> assertThat(path((MismatchedInputException) e)).isEqualTo(c[0]));
         }
     }
 
@@ -88,7 +111,7 @@ class StrictJsonTest {
             } else {
                 refused++;
                 assertThatThrownBy(() -> mapper.readValue(body, Request.class)).as("%s", codes(value))
-                        .isInstanceOf(StrictJson.TextRefused.class)
+                        .isInstanceOf(StrictJson.Refused.class)
                         .satisfies(e -> assertThat(path((MismatchedInputException) e)).isEqualTo("text"));
             }
         }
