@@ -45,6 +45,15 @@ public final class EarningMath {
         return sum;
     }
 
+    /** The sum of every line, promotional ones included, in yuan (exact): the order's size. */
+    public static BigDecimal orderTotal(List<SpendLine> lines) {
+        BigDecimal sum = BigDecimal.ZERO;
+        for (SpendLine line : lines) {
+            sum = sum.add(line.amountYuan());
+        }
+        return sum;
+    }
+
     /** Whole points for an amount at a rate of points per yuan: the floor, fractions earn nothing. */
     public static long pointsFor(BigDecimal amountYuan, BigDecimal pointsPerYuan) {
         requireNonNegative("amountYuan", amountYuan);

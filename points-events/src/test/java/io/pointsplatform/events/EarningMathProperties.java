@@ -43,6 +43,28 @@ class EarningMathProperties {
     }
 
     @Property
+    void anOrdersTotalIsItsEligibleSpendAndItsPromotionalLines(
+            @ForAll @Size(max = 20) List<@LongRange(max = 1_000_000_000_000L) Long> fens,
+            @ForAll @Size(max = 20) List<@IntRange(min = 1, max = 100_000) Integer> quantities,
+            @ForAll @Size(max = 20) List<Boolean> promo) {
+        List<SpendLine> lines = new java.util.ArrayList<>();
+        BigDecimal promotional = BigDecimal.ZERO;
+        BigDecimal everything = BigDecimal.ZERO;
+        for (int i = 0; i < fens.size(); i++) {
+            int quantity = i < quantities.size() ? quantities.get(i) : 1;
+            BigDecimal amount = BigDecimal.valueOf(fens.get(i), 2).multiply(BigDecimal.valueOf(quantity));
+            boolean isPromotional = i < promo.size() && promo.get(i);
+            lines.add(new SpendLine(quantity, BigDecimal.valueOf(fens.get(i), 2), isPromotional));
+            everything = everything.add(amount);
+            if (isPromotional) {
+                promotional = promotional.add(amount);
+            }
+        }
+        assertThat(EarningMath.orderTotal(lines)).isEqualByComparingTo(everything);
+        assertThat(EarningMath.orderTotal(lines)).isEqualByComparingTo(EarningMath.eligibleSpend(lines).add(promotional));
+    }
+
+    @Property
     void aMultiplierAddsNoMoreThanItsExactShare(@ForAll @LongRange(max = 1_000_000_000L) long points,
                                                 @ForAll @IntRange(min = 100, max = 1_000) int multiplierHundredths) {
         BigDecimal multiplier = BigDecimal.valueOf(multiplierHundredths, 2);

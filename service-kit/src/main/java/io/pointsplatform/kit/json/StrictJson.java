@@ -30,12 +30,15 @@ import java.time.OffsetDateTime;
  * enum's position as the enum, and drop a misspelt property ({@code "ttlSecond"}) without a word.
  * Each of those is now a 400 that names the field (see {@code ProblemMappers}).
  *
- * <p>Dates and times must lie within the years 0001 to 9999 ({@link BoundedTime}). Text must also be storable: PostgreSQL's {@code text} cannot hold U+0000, and a lone
- * surrogate is not Unicode (the driver would write "?" in its place). Such a string is refused at
- * the edge instead of failing, or changing, in the database.
+ * <p>Dates and times must lie within the years 0001 to 9999 ({@link BoundedTime}). Text must be
+ * storable: PostgreSQL's {@code text} cannot hold U+0000, and a lone surrogate is not Unicode (the
+ * driver would write "?" in its place). Such a string is refused at the edge instead of failing, or
+ * changing, in the database.
  *
  * <p>Applied after Quarkus's own customizer (which sets {@code quarkus.jackson.*}), to the one
- * mapper that reads request bodies, REST client answers and documents a service stored itself.
+ * mapper that reads request bodies, REST client answers and documents a service stored itself. A
+ * REST client's answer types are read from another service, which may add properties: they say
+ * {@code @JsonIgnoreProperties(ignoreUnknown = true)} (earning's {@code LedgerClient}).
  */
 @Singleton
 public class StrictJson implements ObjectMapperCustomizer {

@@ -2,6 +2,8 @@ package io.pointsplatform.earning.order.rest;
 
 import com.fasterxml.jackson.annotation.JsonAlias;
 import io.pointsplatform.earning.rule.service.Validation;
+import io.pointsplatform.events.EarningMath;
+import io.pointsplatform.events.EarningMath.SpendLine;
 import io.pointsplatform.kit.Identifiers;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMin;
@@ -34,10 +36,7 @@ public record OrderRequest(
 
     /** Refuses an order whose lines add up to more than {@link #MAX_TOTAL_YUAN} (400, field {@code lines}). */
     public OrderRequest requireWithinLimits() {
-        BigDecimal total = BigDecimal.ZERO;
-        for (Line line : lines) {
-            total = total.add(line.unitPrice().multiply(BigDecimal.valueOf(line.quantity())));
-        }
+        BigDecimal total = EarningMath.orderTotal(lines.stream().map(Line::spend).toList());
         new Validation().require(total.compareTo(MAX_TOTAL_YUAN) <= 0, "lines",
                 "must add up to at most " + MAX_TOTAL_YUAN.toPlainString() + " yuan (was " + total.toPlainString() + ")")
                 .orRefuse();
@@ -51,5 +50,10 @@ public record OrderRequest(
             @Min(1) @Max(100_000) long quantity,
             @NotNull @DecimalMin("0.00") @Digits(integer = 10, fraction = 2) BigDecimal unitPrice,
             boolean promotional) {
+
+        /** The line as the earning arithmetic reads it. */
+        public SpendLine spend() {
+            return new SpendLine(quantity, unitPrice, promotional);
+        }
     }
 }

@@ -10,7 +10,6 @@ import io.pointsplatform.earning.rule.service.RuleKind;
 import io.pointsplatform.earning.rule.service.RuleSet;
 import io.pointsplatform.events.BreakdownLine;
 import io.pointsplatform.events.EarningMath;
-import io.pointsplatform.events.EarningMath.SpendLine;
 import io.pointsplatform.events.Tier;
 import java.math.BigDecimal;
 import java.time.ZoneId;
@@ -163,8 +162,7 @@ public final class EarningRules {
     }
 
     private static BigDecimal eligible(OrderRequest order, Predicate<OrderRequest.Line> covered) {
-        return EarningMath.eligibleSpend(order.lines().stream().filter(covered)
-                .map(l -> new SpendLine(l.quantity(), l.unitPrice(), l.promotional())).toList());
+        return EarningMath.eligibleSpend(order.lines().stream().filter(covered).map(OrderRequest.Line::spend).toList());
     }
 
     private static void add(List<BreakdownLine> breakdown, String rule, long points) {
