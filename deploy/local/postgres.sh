@@ -15,6 +15,8 @@
 #      POINTS_DB_PASSWORD (points), POINTS_DB_WAIT_SECONDS (60), POINTS_RUN_DIR.
 # With a POINTS_DB_HOST that is not this machine, only the last two steps are done (as the role).
 set -euo pipefail
+# runuser and the cluster tools may live in sbin, which a non-login PATH can lack.
+export PATH="$PATH:/usr/sbin:/sbin"
 POINTS_SCRIPT=postgres.sh
 # shellcheck source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
