@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -68,22 +69,94 @@ public final class Account {
 
     /** The account a snapshot describes (its invariants were checked when it was made). */
     public static Account restore(AccountState state) {
-        Account account = new Account(state.memberId());
-        account.tier = state.tier();
-        account.lifetimeEarned = state.lifetimeEarned();
-        account.spent = state.spent();
-        account.expired = state.expired();
-        account.reversed = state.reversed();
-        account.debt = state.debt();
-        account.adjustedIn = state.adjustedIn();
-        account.adjustedOut = state.adjustedOut();
-        account.reserved = state.reserved();
-        for (Lot lot : state.lots()) {
-            account.lots.put(lot.lotId(), new LotState(lot.lotId(), lot.points(), lot.remaining(), lot.availableAt(),
-                    lot.expiresAt(), lot.origin()));
-        }
+        Account account = figures(new AccountFigures(state.memberId(), state.tier(), state.lifetimeEarned(),
+                state.spent(), state.expired(), state.reversed(), state.debt(), state.adjustedIn(),
+                state.adjustedOut(), state.reserved()));
+        account.putLots(state.lots());
         account.holds.putAll(state.holds());
         return account;
+    }
+
+    /**
+     * A part of an account, for a store that keeps lots and holds as rows: its figures, and only
+     * the lots and open holds that the events to be applied name ({@link #lotsNamedBy},
+     * {@link #holdNamedBy}), whatever their state. {@link #apply} then does exactly what it does on
+     * the whole account, refusals included, since it touches nothing else: a lot or hold left out is
+     * taken as never credited or not open. What the part says of lots it was not given
+     * ({@link #balance}, {@link #lots}, ...) covers only the lots it was given; with every lot that
+     * has points left it says what the whole account says.
+     */
+    public static Account restorePart(AccountFigures figures, Collection<Lot> someLots,
+            Map<String, List<Allocation>> someHolds) {
+        Account account = figures(figures);
+        account.putLots(someLots);
+        for (Map.Entry<String, List<Allocation>> hold : someHolds.entrySet()) {
+            if (hold.getValue() == null || hold.getValue().isEmpty()) {
+                throw new IllegalArgumentException("account " + figures.memberId() + ": hold " + hold.getKey()
+                        + " holds nothing");
+            }
+            account.holds.put(Checks.text("account", "holdId", hold.getKey()), List.copyOf(hold.getValue()));
+        }
+        return account;
+    }
+
+    private static Account figures(AccountFigures figures) {
+        Account account = new Account(figures.memberId());
+        account.tier = figures.tier();
+        account.lifetimeEarned = figures.lifetimeEarned();
+        account.spent = figures.spent();
+        account.expired = figures.expired();
+        account.reversed = figures.reversed();
+        account.debt = figures.debt();
+        account.adjustedIn = figures.adjustedIn();
+        account.adjustedOut = figures.adjustedOut();
+        account.reserved = figures.reserved();
+        return account;
+    }
+
+    private void putLots(Collection<Lot> some) {
+        for (Lot lot : some) {
+            if (lots.put(lot.lotId(), new LotState(lot.lotId(), lot.points(), lot.remaining(), lot.availableAt(),
+                    lot.expiresAt(), lot.origin())) != null) {
+                throw new IllegalArgumentException("account " + memberId + ": lot " + lot.lotId() + " appears twice");
+            }
+        }
+    }
+
+    /**
+     * The lots an event reads or writes: the lot it credits, or the lots its allocations name. With
+     * {@link #holdNamedBy}, all of an account that {@link #apply} touches besides the figures.
+     */
+    public static List<String> lotsNamedBy(PointsEvent event) {
+        return switch (event) {
+            case PointsEarned e -> List.of(e.lotId());
+            case PointsAdjusted e when e.points() > 0 -> List.of(e.lotId());
+            case PointsAdjusted e -> lotIds(e.allocations());
+            case PointsReserved e -> lotIds(e.allocations());
+            case PointsReleased e -> lotIds(e.allocations());
+            case PointsSpent e -> lotIds(e.allocations());
+            case PointsExpired e -> lotIds(e.allocations());
+            case PointsReversed e -> lotIds(e.allocations());
+            case TierChanged e -> List.of();
+        };
+    }
+
+    /** The hold an event opens or closes, or null. */
+    public static String holdNamedBy(PointsEvent event) {
+        return switch (event) {
+            case PointsReserved e -> e.holdId();
+            case PointsReleased e -> e.holdId();
+            case PointsSpent e -> e.holdId();
+            default -> null;
+        };
+    }
+
+    private static List<String> lotIds(List<Allocation> allocations) {
+        List<String> ids = new ArrayList<>(allocations.size());
+        for (Allocation allocation : allocations) {
+            ids.add(allocation.lotId());
+        }
+        return ids;
     }
 
     public void apply(PointsEvent event) {
@@ -109,6 +182,12 @@ public final class Account {
                 reserved = newReserved;
             }
             case PointsReleased e -> {
+                for (Allocation allocation : e.allocations()) {
+                    if (!lots.containsKey(allocation.lotId())) {
+                        // Only a part of an account can lack a lot its hold names (restorePart).
+                        throw violation(e, "returns points to unknown lot " + allocation.lotId());
+                    }
+                }
                 closeHold(e, e.holdId(), e.allocations());
                 for (Allocation allocation : e.allocations()) {
                     lots.get(allocation.lotId()).remaining += allocation.points();
@@ -319,6 +398,12 @@ public final class Account {
             byDate.pollLastEntry();
         }
         return Collections.unmodifiableSortedMap(byDate);
+    }
+
+    /** The account's figures, without its lots and holds. */
+    public AccountFigures figures() {
+        return new AccountFigures(memberId, tier, lifetimeEarned, spent, expired, reversed, debt, adjustedIn,
+                adjustedOut, reserved);
     }
 
     /** The account as a value, for equality, snapshots and tests. */

@@ -22,16 +22,9 @@ public record AccountState(String memberId, String tier, long lifetimeEarned, lo
 
     public AccountState {
         String owner = "account state";
-        Checks.text(owner, "memberId", memberId);
-        Checks.text(owner, "tier", tier);
-        Checks.nonNegative(owner, "lifetimeEarned", lifetimeEarned);
-        Checks.nonNegative(owner, "spent", spent);
-        Checks.nonNegative(owner, "expired", expired);
-        Checks.nonNegative(owner, "reversed", reversed);
-        Checks.nonNegative(owner, "debt", debt);
-        Checks.nonNegative(owner, "adjustedIn", adjustedIn);
-        Checks.nonNegative(owner, "adjustedOut", adjustedOut);
-        Checks.nonNegative(owner, "reserved", reserved);
+        // Each figure on its own, as AccountFigures checks them; then how they add up with the lots.
+        new AccountFigures(memberId, tier, lifetimeEarned, spent, expired, reversed, debt, adjustedIn, adjustedOut,
+                reserved);
 
         List<Lot> sorted = new ArrayList<>(Checks.elements(owner, "lots", lots));
         sorted.sort(Comparator.comparing(Lot::lotId));

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.pointsplatform.events.Account;
-import io.pointsplatform.events.AccountSnapshots;
 import io.pointsplatform.events.AccountState;
 import io.pointsplatform.events.Allocation;
 import io.pointsplatform.events.AllocationPlan;
@@ -307,18 +306,7 @@ class MemberViewTest {
     }
 
     private Map<String, AccountState> storedAccounts(Set<String> memberIds) throws SQLException {
-        Map<String, AccountState> stored = new HashMap<>();
-        try (Connection c = DriverManager.getConnection(jdbcUrl, LocalPostgres.USER, LocalPostgres.PASSWORD);
-             PreparedStatement s = c.prepareStatement(
-                     "select member_id, snapshot::text from member_points where member_id = any(?)")) {
-            s.setArray(1, c.createArrayOf("text", memberIds.toArray()));
-            try (ResultSet rows = s.executeQuery()) {
-                while (rows.next()) {
-                    stored.put(rows.getString(1), AccountSnapshots.fromJson(rows.getString(2)).snapshot());
-                }
-            }
-        }
-        return stored;
+        return ViewRows.read(jdbcUrl, memberIds);
     }
 
     private long count(String sql, Set<String> ids) throws SQLException {

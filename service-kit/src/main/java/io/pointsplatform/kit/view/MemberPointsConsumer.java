@@ -22,8 +22,9 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
- * Keeps a service's own read-only view of each member's points ({@code member_points}) from
- * {@code points.ledger}, a polled batch at a time (channel {@value #CHANNEL} in batch mode,
+ * Keeps a service's own read-only view of each member's points ({@code member_account},
+ * {@code member_lot}, {@code member_hold}) from {@code points.ledger}, a polled batch at a time
+ * (channel {@value #CHANNEL} in batch mode,
  * {@code max.poll.records} bounding the batch), one transaction per batch. Opt-in at build time with
  * {@code points.member-view.enabled=true}; the ledger keeps its own, richer projection instead.
  *

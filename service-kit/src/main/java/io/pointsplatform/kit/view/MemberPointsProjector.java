@@ -1,17 +1,18 @@
 package io.pointsplatform.kit.view;
 
 import io.pointsplatform.events.Account;
-import io.pointsplatform.events.AccountSnapshots;
+import io.pointsplatform.events.AccountFigures;
+import io.pointsplatform.events.Allocation;
 import io.pointsplatform.events.CloudEvent;
 import io.pointsplatform.events.InvariantViolation;
+import io.pointsplatform.events.Lot;
 import io.pointsplatform.events.PointsEvent;
 import io.pointsplatform.kit.inbox.Batches.Refusal;
 import io.pointsplatform.kit.inbox.ProcessedEvents;
+import io.pointsplatform.kit.view.MemberPointsStore.Key;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.OffsetDateTime;
@@ -19,6 +20,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -27,14 +29,17 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Applies events of {@code points.ledger} to the {@link MemberPoints} view, once per event id, a
- * batch at a time: one transaction and a fixed handful of statements whatever the batch's size.
+ * Applies events of {@code points.ledger} to the view ({@link MemberPointsStore}'s tables), once per
+ * event id, a batch at a time: one transaction and a fixed handful of statements whatever the
+ * batch's size, each reading or writing only the rows the batch's events name.
  *
  * <p>In that transaction: every event id is marked processed (one statement, which tells the new
- * ones from the repeats), every touched member's row is locked (one statement, in member order),
- * the new events are folded in record order with the shared {@link Account#apply}, and the changed
- * rows are written (one update, one insert). The marks and the rows commit together, so an event
- * is applied exactly once however often Kafka delivers it.
+ * ones from the repeats); the touched members' figures are locked (one statement, in member order)
+ * and the lots and holds the new events name are read; the events are folded in record order with
+ * the shared {@link Account#apply}, on {@link Account#restorePart parts} of the accounts; and what
+ * changed is written: figures, new lots, lots whose remaining moved, holds opened and closed. The
+ * marks and the rows commit together, so an event is applied exactly once however often Kafka
+ * delivers it.
  *
  * <p>An event the fold refuses leaves its account as it was and is not marked (its mark is taken
  * back in the same transaction): it is returned to the caller as a {@link Refusal}, and the rest of
@@ -45,14 +50,6 @@ public class MemberPointsProjector {
 
     /** The most events one transaction applies: the arrays bound to each statement have this many. */
     public static final int MAX_BATCH = 1_000;
-
-    private static final String LOCK = "select member_id, snapshot from member_points"
-            + " where member_id = any($1::text[]) order by member_id for update";
-    private static final String UPDATE = "update member_points m set snapshot = u.snapshot, updated_at = $3"
-            + " from unnest($1::text[], $2::text[]) as u(member_id, snapshot) where m.member_id = u.member_id";
-    /** No "on conflict": a row that appeared since LOCK found none fails the batch, which is then retried. */
-    private static final String INSERT = "insert into member_points (member_id, snapshot, updated_at)"
-            + " select member_id, snapshot, $3 from unnest($1::text[], $2::text[]) as u(member_id, snapshot)";
 
     private final Pool pool;
     private final ProcessedEvents processed;
@@ -71,7 +68,7 @@ public class MemberPointsProjector {
     /**
      * Applies the events, in their order, in one transaction of its own. Every event must carry a
      * {@link PointsEvent}; at most {@link #MAX_BATCH} of them. Fails (and changes nothing) only for
-     * something no single event is to blame for, e.g. the database, or a stored snapshot it cannot read.
+     * something no single event is to blame for, e.g. the database, or a stored row it cannot read.
      */
     public Uni<Outcome> apply(List<CloudEvent> events) {
         if (events.size() > MAX_BATCH) {
@@ -90,79 +87,46 @@ public class MemberPointsProjector {
                         : foldAndSave(connection, events, fresh)));
     }
 
+    /**
+     * The member's account as the view has it, with every lot that has points left and every open
+     * hold (what balances, eligibility and expiry dates are computed from), or empty if the log has
+     * not mentioned the member yet.
+     */
     public Uni<Optional<Account>> find(String memberId) {
-        return MemberPoints.<MemberPoints>findById(memberId)
-                .map(row -> Optional.ofNullable(row).map(r -> AccountSnapshots.fromJson(r.snapshot)));
+        return MemberPointsStore.member(pool, memberId).map(member -> member.figures() == null ? Optional.empty()
+                : Optional.of(Account.restorePart(member.figures(), member.liveLots(), member.holds())));
     }
 
     private Uni<Outcome> foldAndSave(SqlConnection connection, List<CloudEvent> events, Set<String> fresh) {
-        Set<String> members = new TreeSet<>();
+        Names names = new Names();
         for (CloudEvent event : events) {
             if (fresh.contains(event.id())) {
-                members.add(points(event).memberId());
+                names.add(points(event));
             }
         }
-        return lock(connection, members).chain(stored -> {
-            Fold fold = new Fold(stored);
-            for (int position = 0; position < events.size(); position++) {
-                fold.apply(position, events.get(position), fresh);
-            }
-            Set<String> refusedIds = new HashSet<>();
-            for (Refusal refusal : fold.refused) {
-                String id = events.get(refusal.position()).id();
-                if (!fold.appliedIds.contains(id)) {
-                    refusedIds.add(id);
-                }
-            }
-            Outcome outcome = new Outcome(fold.appliedIds.size(), events.size() - fold.appliedIds.size()
-                    - fold.refused.size(), List.copyOf(fold.refused));
-            return processed.forget(connection, refusedIds)
-                    .chain(() -> save(connection, fold, stored.keySet()))
-                    .replaceWith(outcome);
-        });
+        return MemberPointsStore.lockFigures(connection, List.copyOf(names.members))
+                .chain(figures -> MemberPointsStore.lots(connection, List.copyOf(names.lots))
+                        .chain(lots -> MemberPointsStore.holds(connection, List.copyOf(names.holds))
+                                .chain(holds -> {
+                                    Fold fold = new Fold(figures, lots, holds);
+                                    for (int position = 0; position < events.size(); position++) {
+                                        fold.apply(position, events.get(position), fresh);
+                                    }
+                                    return processed.forget(connection, fold.refusedIds(events))
+                                            .chain(() -> save(connection, fold))
+                                            .replaceWith(fold.outcome(events.size()));
+                                })));
     }
 
-    /** The stored accounts of these members, row-locked until the transaction ends. */
-    private Uni<Map<String, Account>> lock(SqlConnection connection, Set<String> memberIds) {
-        return connection.preparedQuery(LOCK)
-                .execute(Tuple.of(memberIds.toArray(String[]::new)))
-                .map(rows -> {
-                    Map<String, Account> accounts = new HashMap<>(rows.size() * 2);
-                    for (Row row : rows) {
-                        accounts.put(row.getString("member_id"), AccountSnapshots.fromJson(row.getString("snapshot")));
-                    }
-                    return accounts;
-                });
-    }
-
-    private Uni<Void> save(SqlConnection connection, Fold fold, Set<String> existing) {
-        List<String> updatedIds = new ArrayList<>();
-        List<String> updatedSnapshots = new ArrayList<>();
-        List<String> createdIds = new ArrayList<>();
-        List<String> createdSnapshots = new ArrayList<>();
-        for (String memberId : fold.changed) {
-            String snapshot = AccountSnapshots.toJson(fold.accounts.get(memberId));
-            if (existing.contains(memberId)) {
-                updatedIds.add(memberId);
-                updatedSnapshots.add(snapshot);
-            } else {
-                createdIds.add(memberId);
-                createdSnapshots.add(snapshot);
-            }
-        }
+    private Uni<Void> save(SqlConnection connection, Fold fold) {
+        Changes changes = fold.changes();
         OffsetDateTime now = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
-        return write(connection, UPDATE, updatedIds, updatedSnapshots, now)
-                .chain(() -> write(connection, INSERT, createdIds, createdSnapshots, now));
-    }
-
-    private static Uni<Void> write(SqlConnection connection, String sql, List<String> memberIds, List<String> snapshots,
-            OffsetDateTime now) {
-        if (memberIds.isEmpty()) {
-            return Uni.createFrom().voidItem();
-        }
-        return connection.preparedQuery(sql)
-                .execute(Tuple.of(memberIds.toArray(String[]::new), snapshots.toArray(String[]::new), now))
-                .replaceWithVoid();
+        return MemberPointsStore.updateFigures(connection, changes.updatedFigures, now)
+                .chain(() -> MemberPointsStore.insertFigures(connection, changes.createdFigures, now))
+                .chain(() -> MemberPointsStore.insertLots(connection, changes.createdLotOwners, changes.createdLots))
+                .chain(() -> MemberPointsStore.updateRemaining(connection, changes.movedLotOwners, changes.movedLots))
+                .chain(() -> MemberPointsStore.putHolds(connection, changes.openedHolds))
+                .chain(() -> MemberPointsStore.deleteHolds(connection, changes.closedHolds));
     }
 
     private static PointsEvent points(CloudEvent event) {
@@ -173,19 +137,61 @@ public class MemberPointsProjector {
                 + " is not a points event");
     }
 
+    /** The members, lots and holds a batch's new events name: all the rows the batch reads. */
+    private static final class Names {
+        final Set<String> members = new TreeSet<>();
+        final Set<Key> lots = new LinkedHashSet<>();
+        final Set<Key> holds = new LinkedHashSet<>();
+
+        void add(PointsEvent event) {
+            members.add(event.memberId());
+            for (String lotId : Account.lotsNamedBy(event)) {
+                lots.add(new Key(event.memberId(), lotId));
+            }
+            String holdId = Account.holdNamedBy(event);
+            if (holdId != null) {
+                holds.add(new Key(event.memberId(), holdId));
+            }
+        }
+    }
+
+    /** The rows a batch writes, as statement arguments. */
+    private static final class Changes {
+        final List<AccountFigures> updatedFigures = new ArrayList<>();
+        final List<AccountFigures> createdFigures = new ArrayList<>();
+        final List<String> createdLotOwners = new ArrayList<>();
+        final List<Lot> createdLots = new ArrayList<>();
+        final List<String> movedLotOwners = new ArrayList<>();
+        final List<Lot> movedLots = new ArrayList<>();
+        final Map<Key, List<Allocation>> openedHolds = new LinkedHashMap<>();
+        final List<Key> closedHolds = new ArrayList<>();
+    }
+
     /**
-     * The batch's accounts as the fold leaves them. Pure arithmetic on what {@link #lock} read: an
-     * event applies if its id is new to the table and not applied earlier in this batch; a refused
-     * one leaves its account whole ({@link Account#apply} checks before it changes anything).
+     * The batch's accounts as the fold leaves them. Pure arithmetic on what was read: an event
+     * applies if its id is new to the table and not applied earlier in this batch; a refused one
+     * leaves its account whole ({@link Account#apply} checks before it changes anything).
      */
     private static final class Fold {
-        final Map<String, Account> accounts;
+        final Map<String, AccountFigures> storedFigures;
+        final Map<Key, Lot> storedLots;
+        final Map<Key, List<Allocation>> storedHolds;
+        final Map<String, List<Lot>> lotsByMember = new HashMap<>();
+        final Map<String, Map<String, List<Allocation>>> holdsByMember = new HashMap<>();
+        final Map<String, Account> accounts = new HashMap<>();
         final Set<String> changed = new LinkedHashSet<>();
+        final Set<Key> touchedLots = new LinkedHashSet<>();
+        final Set<Key> touchedHolds = new LinkedHashSet<>();
         final Set<String> appliedIds = new HashSet<>();
         final List<Refusal> refused = new ArrayList<>();
 
-        Fold(Map<String, Account> stored) {
-            this.accounts = new HashMap<>(stored);
+        Fold(Map<String, AccountFigures> figures, Map<Key, Lot> lots, Map<Key, List<Allocation>> holds) {
+            this.storedFigures = figures;
+            this.storedLots = lots;
+            this.storedHolds = holds;
+            lots.forEach((key, lot) -> lotsByMember.computeIfAbsent(key.memberId(), m -> new ArrayList<>()).add(lot));
+            holds.forEach((key, allocations) -> holdsByMember.computeIfAbsent(key.memberId(), m -> new HashMap<>())
+                    .put(key.id(), allocations));
         }
 
         void apply(int position, CloudEvent event, Set<String> fresh) {
@@ -193,7 +199,7 @@ public class MemberPointsProjector {
                 return;
             }
             PointsEvent data = points(event);
-            Account account = accounts.computeIfAbsent(data.memberId(), Account::new);
+            Account account = accounts.computeIfAbsent(data.memberId(), this::restore);
             try {
                 account.apply(data);
             } catch (InvariantViolation refusal) {
@@ -202,6 +208,64 @@ public class MemberPointsProjector {
             }
             appliedIds.add(event.id());
             changed.add(data.memberId());
+            for (String lotId : Account.lotsNamedBy(data)) {
+                touchedLots.add(new Key(data.memberId(), lotId));
+            }
+            String holdId = Account.holdNamedBy(data);
+            if (holdId != null) {
+                touchedHolds.add(new Key(data.memberId(), holdId));
+            }
+        }
+
+        /** The part of the member's account this batch's events name. */
+        private Account restore(String memberId) {
+            AccountFigures figures = storedFigures.get(memberId);
+            return Account.restorePart(figures == null ? new Account(memberId).figures() : figures,
+                    lotsByMember.getOrDefault(memberId, List.of()), holdsByMember.getOrDefault(memberId, Map.of()));
+        }
+
+        Set<String> refusedIds(List<CloudEvent> events) {
+            Set<String> ids = new HashSet<>();
+            for (Refusal refusal : refused) {
+                String id = events.get(refusal.position()).id();
+                if (!appliedIds.contains(id)) {
+                    ids.add(id);
+                }
+            }
+            return ids;
+        }
+
+        Outcome outcome(int events) {
+            return new Outcome(appliedIds.size(), events - appliedIds.size() - refused.size(), List.copyOf(refused));
+        }
+
+        Changes changes() {
+            Changes changes = new Changes();
+            for (String memberId : changed) {
+                AccountFigures figures = accounts.get(memberId).figures();
+                (storedFigures.containsKey(memberId) ? changes.updatedFigures : changes.createdFigures).add(figures);
+            }
+            for (Key key : touchedLots) {
+                Lot now = accounts.get(key.memberId()).lot(key.id());
+                Lot before = storedLots.get(key);
+                if (before == null) {
+                    changes.createdLotOwners.add(key.memberId());
+                    changes.createdLots.add(now);
+                } else if (before.remaining() != now.remaining()) {
+                    changes.movedLotOwners.add(key.memberId());
+                    changes.movedLots.add(now);
+                }
+            }
+            for (Key key : touchedHolds) {
+                List<Allocation> now = accounts.get(key.memberId()).holds().get(key.id());
+                List<Allocation> before = storedHolds.get(key);
+                if (now == null && before != null) {
+                    changes.closedHolds.add(key);
+                } else if (now != null && !now.equals(before)) {
+                    changes.openedHolds.put(key, now);
+                }
+            }
+            return changes;
         }
     }
 }

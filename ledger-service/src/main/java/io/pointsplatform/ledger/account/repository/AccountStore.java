@@ -9,6 +9,7 @@ import io.pointsplatform.events.PointsEvent;
 import io.pointsplatform.events.PointsReserved;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -47,14 +48,21 @@ public class AccountStore {
         this.codec = codec;
     }
 
+    /** The account as last committed, no lock taken; empty when the member has none yet. */
+    public Uni<Optional<Account>> read(SqlClient client, String memberId) {
+        return one(client, "select snapshot from member_points where member_id = $1", memberId);
+    }
+
     /** The account, row-locked until the transaction ends; empty when the member has none yet. */
     public Uni<Optional<Account>> lock(SqlConnection connection, String memberId) {
-        return connection.preparedQuery("select snapshot from member_points where member_id = $1 for update")
-                .execute(Tuple.of(memberId))
-                .map(rows -> {
-                    var it = rows.iterator();
-                    return it.hasNext() ? Optional.of(fromRow(it.next())) : Optional.empty();
-                });
+        return one(connection, "select snapshot from member_points where member_id = $1 for update", memberId);
+    }
+
+    private Uni<Optional<Account>> one(SqlClient client, String sql, String memberId) {
+        return client.preparedQuery(sql).execute(Tuple.of(memberId)).map(rows -> {
+            var it = rows.iterator();
+            return it.hasNext() ? Optional.of(fromRow(it.next())) : Optional.empty();
+        });
     }
 
     /** The accounts of these members, row-locked in member id order; members without one are left out. */

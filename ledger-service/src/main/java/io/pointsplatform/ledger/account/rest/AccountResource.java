@@ -2,8 +2,6 @@ package io.pointsplatform.ledger.account.rest;
 
 import io.pointsplatform.kit.Identifiers;
 import io.pointsplatform.kit.problem.ApiException;
-import io.pointsplatform.kit.view.MemberPointsProjector;
-import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.constraints.Pattern;
 import jakarta.ws.rs.GET;
@@ -24,15 +22,13 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @Produces(MediaType.APPLICATION_JSON)
 public class AccountResource {
 
-    private final MemberPointsProjector accounts;
     private final AccountStore store;
     private final Pool pool;
     private final Clock clock;
     private final ZoneId zone;
 
-    public AccountResource(MemberPointsProjector accounts, AccountStore store, Pool pool, Clock clock,
+    public AccountResource(AccountStore store, Pool pool, Clock clock,
                            @ConfigProperty(name = "points.zone", defaultValue = "Asia/Shanghai") ZoneId zone) {
-        this.accounts = accounts;
         this.store = store;
         this.pool = pool;
         this.clock = clock;
@@ -41,9 +37,8 @@ public class AccountResource {
 
     @GET
     @Path("/{memberId}")
-    @WithSession
     public Uni<AccountView> get(@PathParam("memberId") @Pattern(regexp = Identifiers.ID_PATTERN) String memberId) {
-        return accounts.find(memberId).map(found -> found
+        return store.read(pool, memberId).map(found -> found
                 .map(account -> AccountView.of(account, clock.instant(), zone, 6))
                 .orElseThrow(() -> ApiException.notFound("Account", memberId)));
     }

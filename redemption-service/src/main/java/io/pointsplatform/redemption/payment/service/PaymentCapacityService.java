@@ -2,7 +2,6 @@ package io.pointsplatform.redemption.payment.service;
 
 import io.pointsplatform.events.PointsValue;
 import io.pointsplatform.kit.view.MemberPointsProjector;
-import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
@@ -26,7 +25,6 @@ public class PaymentCapacityService {
     }
 
     /** A member the log has never mentioned simply has nothing to pay with. */
-    @WithSession
     public Uni<PaymentCapacity> capacity(String memberId) {
         return members.find(memberId).map(account -> {
             long available = account.map(a -> a.balance(clock.instant()).available()).orElse(0L);

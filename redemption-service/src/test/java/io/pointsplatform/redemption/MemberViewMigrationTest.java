@@ -1,0 +1,100 @@
+package io.pointsplatform.redemption;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pointsplatform.events.Account;
+import io.pointsplatform.events.AccountSnapshots;
+import io.pointsplatform.events.Allocation;
+import io.pointsplatform.events.Origin;
+import io.pointsplatform.events.OriginKind;
+import io.pointsplatform.events.PointsAdjusted;
+import io.pointsplatform.events.PointsEarned;
+import io.pointsplatform.events.PointsReserved;
+import io.pointsplatform.events.PointsSpent;
+import io.pointsplatform.events.TierChanged;
+import io.pointsplatform.testing.LocalPostgres;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Migration V3 moves the member view from one snapshot per member to rows: a database with
+ * snapshots in it comes out with the same accounts, to the nanosecond (catalog-service's V3 is the
+ * same text).
+ */
+class MemberViewMigrationTest {
+
+    private String database;
+    private String url;
+
+    @BeforeEach
+    void database() {
+        database = LocalPostgres.createDatabase("redemption_migration");
+        url = LocalPostgres.jdbcUrl(database);
+    }
+
+    @AfterEach
+    void drop() {
+        LocalPostgres.dropDatabase(database);
+    }
+
+    /** The service's own migration scripts, run as Flyway runs them (each a script of statements). */
+    private static void migrate(Connection c, String... scripts) throws Exception {
+        for (String script : scripts) {
+            try (InputStream in = MemberViewMigrationTest.class.getResourceAsStream("/db/migration/" + script);
+                 Statement statement = c.createStatement()) {
+                assertThat(in).as(script).isNotNull();
+                statement.execute(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            }
+        }
+    }
+
+    @Test
+    void snapshotsBecomeRowsWithTheSameAccounts() throws Exception {
+        Instant t = Instant.parse("2026-03-01T08:00:00.123456789Z");
+        Account busy = new Account("m-busy");
+        busy.apply(new PointsEarned("m-busy", "lot-a", 300, new Origin(OriginKind.ORDER, "o-1"), List.of(),
+                t, t.plusSeconds(86_400 * 365)));
+        busy.apply(new PointsEarned("m-busy", "lot-b", 50, new Origin(OriginKind.SIGNUP, "m-busy"), List.of(),
+                t.minusSeconds(60), t.plusSeconds(86_400 * 30)));
+        busy.apply(new PointsAdjusted("m-busy", "adj-1", 20, "lot-c", t.plusSeconds(3_600), null, "goodwill", "a", "b"));
+        busy.apply(new PointsSpent("m-busy", null, 50, List.of(new Allocation("lot-b", 50)), "pay-1"));
+        busy.apply(new PointsReserved("m-busy", "h-1", 120, List.of(new Allocation("lot-c", 20),
+                new Allocation("lot-a", 100)), t.plusSeconds(900), "rd-1"));
+        busy.apply(new TierChanged("m-busy", "MEMBER", "SILVER", 0));
+        Account quiet = new Account("m-quiet \"quoted\"");
+
+        try (Connection c = DriverManager.getConnection(url, LocalPostgres.USER, LocalPostgres.PASSWORD)) {
+            migrate(c, "V1__foundation.sql", "V2__text_snapshot.sql");
+            try (PreparedStatement insert = c.prepareStatement(
+                     "insert into member_points (member_id, snapshot, updated_at) values (?, ?, ?)")) {
+                for (Account account : List.of(busy, quiet)) {
+                    insert.setString(1, account.memberId());
+                    insert.setString(2, AccountSnapshots.toJson(account));
+                    insert.setObject(3, OffsetDateTime.of(2026, 3, 2, 0, 0, 0, 0, ZoneOffset.UTC));
+                    insert.executeUpdate();
+                }
+            }
+            migrate(c, "V3__member_view_rows.sql");
+        }
+
+        var stored = ViewRows.read(url, Set.of(busy.memberId(), quiet.memberId()));
+        assertThat(stored).hasSize(2);
+        assertThat(stored.get(busy.memberId())).isEqualTo(busy.snapshot());
+        assertThat(stored.get(quiet.memberId())).isEqualTo(quiet.snapshot());
+        assertThat(stored.get(busy.memberId()).holds().get("h-1"))
+                .as("a hold's allocations keep their order")
+                .containsExactly(new Allocation("lot-c", 20), new Allocation("lot-a", 100));
+    }
+}
