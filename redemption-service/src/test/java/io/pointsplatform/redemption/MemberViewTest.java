@@ -19,6 +19,7 @@ import io.pointsplatform.events.PointsReserved;
 import io.pointsplatform.events.PointsSpent;
 import io.pointsplatform.events.ReleaseReason;
 import io.pointsplatform.events.Topics;
+import io.pointsplatform.kit.view.MemberPointsProjector;
 import io.pointsplatform.testing.LocalPostgres;
 import io.pointsplatform.testing.PlatformTestResource;
 import io.pointsplatform.testing.TestEvents;
@@ -26,6 +27,7 @@ import io.pointsplatform.testing.TopicReader;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -67,6 +69,9 @@ class MemberViewTest {
     private static final int MEMBERS = 200;
     private static final int EVENTS_PER_MEMBER = 15;
     private static final Pattern METRIC = Pattern.compile("(points_member_view_[a-z_]+)(?:\\{[^}]*})? ([0-9.eE+-]+)");
+
+    @Inject
+    MemberPointsProjector projector;
 
     @ConfigProperty(name = "quarkus.datasource.jdbc.url")
     String jdbcUrl;
@@ -142,6 +147,16 @@ class MemberViewTest {
             given().get("/api/v1/members/{id}/payment-capacity", memberId).then().statusCode(200)
                     .body("availablePoints", equalTo((int) expected.get(memberId).balance(Instant.now()).available()));
         }
+        // And what find() gives (figures, the lots with points left, open holds) says all the whole fold says.
+        Instant at = Instant.now();
+        for (Account account : expected.values()) {
+            Account found = projector.find(account.memberId()).await().atMost(Duration.ofSeconds(10)).orElseThrow();
+            assertThat(found.figures()).as(account.memberId()).isEqualTo(account.figures());
+            assertThat(found.lots()).as(account.memberId()).isEqualTo(account.lots());
+            assertThat(found.holds()).as(account.memberId()).isEqualTo(account.holds());
+            assertThat(found.balance(at)).as(account.memberId()).isEqualTo(account.balance(at));
+        }
+        assertThat(projector.find("m-view-never-seen-" + run).await().atMost(Duration.ofSeconds(10))).isEmpty();
     }
 
     @Test

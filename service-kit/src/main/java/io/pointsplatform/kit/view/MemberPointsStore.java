@@ -6,9 +6,9 @@ import io.pointsplatform.events.Lot;
 import io.pointsplatform.events.OriginKind;
 import io.pointsplatform.events.Timestamps;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
-import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import java.time.OffsetDateTime;
@@ -37,6 +37,7 @@ final class MemberPointsStore {
             + " adjusted_in, adjusted_out, reserved";
     private static final String LOCK = "select " + FIGURES + " from member_account where member_id = any($1::text[])"
             + " order by member_id for update";
+    private static final String SNAPSHOT_READ = "set transaction isolation level repeatable read, read only";
     private static final String READ_ONE = "select " + FIGURES + " from member_account where member_id = $1";
     private static final String LOT = "member_id, lot_id, points, remaining, available_at, expires_at, origin";
     private static final String LOTS = "select " + LOT + " from member_lot where (member_id, lot_id) in"
@@ -114,16 +115,24 @@ final class MemberPointsStore {
     record Member(AccountFigures figures, List<Lot> liveLots, Map<String, List<Allocation>> holds) {
     }
 
-    static Uni<Member> member(SqlClient client, String memberId) {
+    /**
+     * Reads the three tables in one read-only transaction at repeatable read, so that figures, lots
+     * and holds come from the same commit of the view (a hold that a batch opened between two
+     * reads must not show its points both in a lot and in reserved).
+     */
+    static Uni<Member> member(Pool pool, String memberId) {
         Tuple id = Tuple.of(memberId);
-        return client.preparedQuery(READ_ONE).execute(id).chain(figureRows -> {
-            if (figureRows.size() == 0) {
-                return Uni.createFrom().item(new Member(null, List.of(), Map.of()));
-            }
-            AccountFigures figures = figures(figureRows.iterator().next());
-            return client.preparedQuery(LIVE_LOTS).execute(id).chain(lotRows -> client.preparedQuery(MEMBER_HOLDS)
-                    .execute(id).map(holdRows -> new Member(figures, lots(lotRows), holdsById(holdRows))));
-        });
+        return pool.withTransaction(connection -> connection.query(SNAPSHOT_READ).execute()
+                .chain(() -> connection.preparedQuery(READ_ONE).execute(id))
+                .chain(figureRows -> {
+                    if (figureRows.size() == 0) {
+                        return Uni.createFrom().item(new Member(null, List.of(), Map.of()));
+                    }
+                    AccountFigures figures = figures(figureRows.iterator().next());
+                    return connection.preparedQuery(LIVE_LOTS).execute(id)
+                            .chain(lotRows -> connection.preparedQuery(MEMBER_HOLDS).execute(id)
+                                    .map(holdRows -> new Member(figures, lots(lotRows), holdsById(holdRows))));
+                }));
     }
 
     static Uni<Void> updateFigures(SqlConnection connection, List<AccountFigures> figures, OffsetDateTime now) {
