@@ -69,9 +69,7 @@ public final class Account {
 
     /** The account a snapshot describes (its invariants were checked when it was made). */
     public static Account restore(AccountState state) {
-        Account account = figures(new AccountFigures(state.memberId(), state.tier(), state.lifetimeEarned(),
-                state.spent(), state.expired(), state.reversed(), state.debt(), state.adjustedIn(),
-                state.adjustedOut(), state.reserved()));
+        Account account = figures(state.figures());
         account.putLots(state.lots());
         account.holds.putAll(state.holds());
         return account;

@@ -1,5 +1,8 @@
 package io.pointsplatform.events;
 
+import java.util.List;
+import java.util.Map;
+
 /**
  * An {@link Account}'s figures without its lots and holds: what a store that keeps lots and holds
  * as rows of their own keeps in the account's row. Each figure is checked on its own; how they add
@@ -23,7 +26,7 @@ public record AccountFigures(String memberId, String tier, long lifetimeEarned, 
     }
 
     /** The whole account's state: these figures with every lot (emptied ones too) and every open hold. */
-    public AccountState with(java.util.List<Lot> lots, java.util.Map<String, java.util.List<Allocation>> holds) {
+    public AccountState with(List<Lot> lots, Map<String, List<Allocation>> holds) {
         return new AccountState(memberId, tier, lifetimeEarned, spent, expired, reversed, debt, adjustedIn,
                 adjustedOut, reserved, lots, holds);
     }

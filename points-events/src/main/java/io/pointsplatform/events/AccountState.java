@@ -78,4 +78,10 @@ public record AccountState(String memberId, String tier, long lifetimeEarned, lo
                     + " accounted for (remaining + reserved + spent + expired + reversed + adjustedOut)");
         }
     }
+
+    /** The state's figures, without its lots and holds. */
+    public AccountFigures figures() {
+        return new AccountFigures(memberId, tier, lifetimeEarned, spent, expired, reversed, debt, adjustedIn,
+                adjustedOut, reserved);
+    }
 }

@@ -137,7 +137,7 @@ public class MemberPointsProjector {
                 + " is not a points event");
     }
 
-    /** The members, lots and holds a batch's new events name: all the rows the batch reads. */
+    /** The members, lots and holds some events name: the rows a batch reads, and those it may change. */
     private static final class Names {
         final Set<String> members = new TreeSet<>();
         final Set<Key> lots = new LinkedHashSet<>();
@@ -179,9 +179,8 @@ public class MemberPointsProjector {
         final Map<String, List<Lot>> lotsByMember = new HashMap<>();
         final Map<String, Map<String, List<Allocation>>> holdsByMember = new HashMap<>();
         final Map<String, Account> accounts = new HashMap<>();
-        final Set<String> changed = new LinkedHashSet<>();
-        final Set<Key> touchedLots = new LinkedHashSet<>();
-        final Set<Key> touchedHolds = new LinkedHashSet<>();
+        /** What the applied events name: the rows that may have changed. */
+        final Names touched = new Names();
         final Set<String> appliedIds = new HashSet<>();
         final List<Refusal> refused = new ArrayList<>();
 
@@ -207,14 +206,7 @@ public class MemberPointsProjector {
                 return;
             }
             appliedIds.add(event.id());
-            changed.add(data.memberId());
-            for (String lotId : Account.lotsNamedBy(data)) {
-                touchedLots.add(new Key(data.memberId(), lotId));
-            }
-            String holdId = Account.holdNamedBy(data);
-            if (holdId != null) {
-                touchedHolds.add(new Key(data.memberId(), holdId));
-            }
+            touched.add(data);
         }
 
         /** The part of the member's account this batch's events name. */
@@ -241,11 +233,11 @@ public class MemberPointsProjector {
 
         Changes changes() {
             Changes changes = new Changes();
-            for (String memberId : changed) {
+            for (String memberId : touched.members) {
                 AccountFigures figures = accounts.get(memberId).figures();
                 (storedFigures.containsKey(memberId) ? changes.updatedFigures : changes.createdFigures).add(figures);
             }
-            for (Key key : touchedLots) {
+            for (Key key : touched.lots) {
                 Lot now = accounts.get(key.memberId()).lot(key.id());
                 Lot before = storedLots.get(key);
                 if (before == null) {
@@ -256,7 +248,7 @@ public class MemberPointsProjector {
                     changes.movedLots.add(now);
                 }
             }
-            for (Key key : touchedHolds) {
+            for (Key key : touched.holds) {
                 List<Allocation> now = accounts.get(key.memberId()).holds().get(key.id());
                 List<Allocation> before = storedHolds.get(key);
                 if (now == null && before != null) {
