@@ -24,12 +24,19 @@ final class ViewRows {
     private ViewRows() {
     }
 
-    /** The whole state of each member the view has, from its three tables, checked as a snapshot is. */
+    /**
+     * The whole state of each member the view has, from its three tables, checked as a snapshot is.
+     * Read in one repeatable-read transaction, as the view's own find() reads: the view may be
+     * applying a batch meanwhile, and three reads at read committed could see a hold without its lot.
+     */
     static Map<String, AccountState> read(String jdbcUrl, Set<String> memberIds) throws SQLException {
         Map<String, AccountFigures> figures = new HashMap<>();
         Map<String, List<Lot>> lots = new HashMap<>();
         Map<String, Map<String, List<Allocation>>> holds = new HashMap<>();
         try (Connection c = DriverManager.getConnection(jdbcUrl, LocalPostgres.USER, LocalPostgres.PASSWORD)) {
+            c.setAutoCommit(false);
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            c.setReadOnly(true);
             java.sql.Array members = c.createArrayOf("text", memberIds.toArray());
             eachRow(c, "select member_id, tier, lifetime_earned, spent, expired, reversed, debt, adjusted_in,"
                     + " adjusted_out, reserved from member_account where member_id = any(?)", members, row ->
@@ -53,6 +60,7 @@ final class ViewRows {
                         }
                         holds.computeIfAbsent(row.getString(1), m -> new HashMap<>()).put(row.getString(2), allocations);
                     });
+            c.commit();
         }
         Map<String, AccountState> stored = new HashMap<>();
         figures.forEach((memberId, f) -> stored.put(memberId,
