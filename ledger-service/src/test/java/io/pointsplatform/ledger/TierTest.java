@@ -13,6 +13,10 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /** Tiers follow the points earned in the last 12 months; an upgrade pays its bonus once. */
@@ -63,5 +67,43 @@ class TierTest {
         assertThat(changes).hasSize(2);
         assertThat(changes.get(0)).contains("\"to\":\"SILVER\"").contains("\"qualifyingPoints\":2000");
         assertThat(changes.get(1)).contains("\"to\":\"GOLD\"").contains("\"qualifyingPoints\":10000");
+    }
+
+    /**
+     * The window is the last 12 months to the instant: credits just before its start count for
+     * nothing, in the month it starts in as in whole months before; those just after it, in that
+     * month, in later months and now, all count (read from the month sums and the entries of the
+     * window's first month, V7).
+     */
+    @Test
+    void onlyCreditsWithinTheLastTwelveMonthsQualify() {
+        String memberId = "m-" + UUID.randomUUID();
+        ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
+        ZonedDateTime since = now.minusMonths(12);
+        long available = 0;
+        // Outside: 13 months ago, and an hour before the window opens. Inside: an hour after it
+        // opens, six months ago. Each is folded before the next is sent, so the sum is read back.
+        Object[][] credits = {{since.minusMonths(1), 1_000L}, {since.minusHours(1), 700L},
+                {since.plusHours(1), 600L}, {now.minusMonths(6), 900L}};
+        for (Object[] credit : credits) {
+            long points = (Long) credit[1];
+            TestEvents.publish(Topics.POINTS_LEDGER,
+                    TestEvents.earnedAt(memberId, points, ((ZonedDateTime) credit[0]).toInstant()));
+            available += points;
+            int expected = (int) available;
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/accounts/{m}", memberId)
+                    .then().statusCode(200).body("available", equalTo(expected)));
+        }
+        // 1 500 qualify so far: had the 1 700 outside counted, SILVER (2 000) would have come already.
+        given().get("/api/v1/accounts/{m}", memberId).then().body("tier", equalTo("MEMBER"));
+
+        TestEvents.publish(Topics.POINTS_LEDGER, TestEvents.earned(memberId, 500));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/accounts/{m}", memberId)
+                .then().body("tier", equalTo("SILVER")));
+        List<String> changes = TopicReader.await(Topics.POINTS_LEDGER,
+                r -> r.key().equals(memberId) && r.value().contains("\"tier.changed\""), 1, Duration.ofSeconds(30))
+                .stream().map(r -> r.value()).toList();
+        assertThat(changes).hasSize(1);
+        assertThat(changes.get(0)).contains("\"to\":\"SILVER\"").contains("\"qualifyingPoints\":2000");
     }
 }

@@ -13,12 +13,9 @@ import io.pointsplatform.events.PointsReserved;
 import io.pointsplatform.events.PointsSpent;
 import io.pointsplatform.events.TierChanged;
 import io.pointsplatform.testing.LocalPostgres;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
-import java.sql.Statement;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -49,17 +46,6 @@ class MemberViewMigrationTest {
         LocalPostgres.dropDatabase(database);
     }
 
-    /** The service's own migration scripts, run as Flyway runs them (each a script of statements). */
-    private static void migrate(Connection c, String... scripts) throws Exception {
-        for (String script : scripts) {
-            try (InputStream in = MemberViewMigrationTest.class.getResourceAsStream("/db/migration/" + script);
-                 Statement statement = c.createStatement()) {
-                assertThat(in).as(script).isNotNull();
-                statement.execute(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-            }
-        }
-    }
-
     @Test
     void snapshotsBecomeRowsWithTheSameAccounts() throws Exception {
         Instant t = Instant.parse("2026-03-01T08:00:00.123456789Z");
@@ -76,7 +62,7 @@ class MemberViewMigrationTest {
         Account quiet = new Account("m-quiet \"quoted\"");
 
         try (Connection c = DriverManager.getConnection(url, LocalPostgres.USER, LocalPostgres.PASSWORD)) {
-            migrate(c, "V1__foundation.sql", "V2__text_snapshot.sql");
+            LocalPostgres.migrate(c, "V1__foundation.sql", "V2__text_snapshot.sql");
             try (PreparedStatement insert = c.prepareStatement(
                      "insert into member_points (member_id, snapshot, updated_at) values (?, ?, ?)")) {
                 for (Account account : List.of(busy, quiet)) {
@@ -86,7 +72,7 @@ class MemberViewMigrationTest {
                     insert.executeUpdate();
                 }
             }
-            migrate(c, "V3__member_view_rows.sql");
+            LocalPostgres.migrate(c, "V3__member_view_rows.sql");
         }
 
         var stored = ViewRows.read(url, Set.of(busy.memberId(), quiet.memberId()));

@@ -1,5 +1,8 @@
 package io.pointsplatform.testing;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -40,6 +43,24 @@ public final class LocalPostgres {
 
     public static String reactiveUrl(String database) {
         return "postgresql://" + HOST + ":" + PORT + "/" + database;
+    }
+
+    /**
+     * Runs the service's own migration scripts ({@code db/migration/<script>} on the test's class
+     * path) as Flyway runs them, each a script of statements: for tests of a migration on data
+     * written before it.
+     */
+    public static void migrate(Connection connection, String... scripts) throws IOException, SQLException {
+        for (String script : scripts) {
+            try (InputStream in = Thread.currentThread().getContextClassLoader()
+                    .getResourceAsStream("db/migration/" + script);
+                 Statement statement = connection.createStatement()) {
+                if (in == null) {
+                    throw new IllegalArgumentException("no migration script " + script + " on the class path");
+                }
+                statement.execute(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            }
+        }
     }
 
     private static void execute(String sql) {

@@ -23,12 +23,16 @@ public final class TestEvents {
 
     /** A credit available now that expires in a year, on a fresh lot. */
     public static CloudEvent earned(String memberId, long points) {
-        Instant now = Instant.now();
+        return earnedAt(memberId, points, Instant.now());
+    }
+
+    /** A credit that occurred at {@code at} (available from then), expiring a year from now, on a fresh lot. */
+    public static CloudEvent earnedAt(String memberId, long points, Instant at) {
         String lotId = "lot-" + UUID.randomUUID();
-        return CloudEvent.of("points.earned:" + lotId, "/earning-service", memberId, now,
+        return CloudEvent.of("points.earned:" + lotId, "/earning-service", memberId, at,
                 new PointsEarned(memberId, lotId, points, new Origin(OriginKind.ORDER, "order-" + lotId),
-                        List.of(new BreakdownLine("base", points)), now.minusSeconds(1),
-                        now.plus(365, ChronoUnit.DAYS)));
+                        List.of(new BreakdownLine("base", points)), at.minusSeconds(1),
+                        Instant.now().plus(365, ChronoUnit.DAYS)));
     }
 
     /** As the outbox relay does: structured mode, with the CloudEvents content-type header. */

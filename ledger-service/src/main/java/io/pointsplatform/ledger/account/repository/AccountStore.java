@@ -14,6 +14,7 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -153,16 +154,26 @@ public class AccountStore {
         return new Object[] {members, ids, types, points, references, documents, times, holds};
     }
 
-    /** {@link #qualifyingPoints} of several members in one query; members without any are left out. */
+    /**
+     * Points credited by points.earned since {@code since}, tier bonuses left out (what tiers are
+     * measured by), of several members in one query; members without any are left out. Whole months
+     * after the one {@code since} falls in come from {@code qualifying_month}; that month from the
+     * entries at or after {@code since} (V7).
+     */
     public Uni<Map<String, Long>> qualifyingPointsOf(SqlConnection connection, Collection<String> memberIds,
             Instant since) {
         if (memberIds.isEmpty()) {
             return Uni.createFrom().item(Map.of());
         }
-        return connection.preparedQuery("select member_id, sum(points) as total from entry where member_id = any($1)"
-                        + " and type = 'points.earned' and occurred_at >= $2 and reference not like 'TIER_BONUS:%'"
-                        + " group by member_id")
-                .execute(Tuple.of(memberIds.toArray(String[]::new), utc(since)))
+        LocalDate month = since.atZone(ZoneOffset.UTC).toLocalDate().withDayOfMonth(1);
+        return connection.preparedQuery("select member_id, sum(points) as total from ("
+                        + " select member_id, points from qualifying_month where member_id = any($1) and month > $3"
+                        + " union all"
+                        + " select member_id, points from entry where member_id = any($1) and type = 'points.earned'"
+                        + " and occurred_at >= $2 and occurred_at < $4 and reference not like 'TIER_BONUS:%'"
+                        + ") q group by member_id")
+                .execute(Tuple.of(memberIds.toArray(String[]::new), utc(since), month,
+                        utc(month.plusMonths(1).atStartOfDay(ZoneOffset.UTC).toInstant())))
                 .map(rows -> {
                     Map<String, Long> totals = new HashMap<>();
                     rows.forEach(row -> totals.put(row.getString("member_id"), row.getLong("total")));
@@ -244,14 +255,6 @@ public class AccountStore {
                     }
                     return entries;
                 });
-    }
-
-    /** Points credited by points.earned since {@code since}, tier bonuses left out: what tiers are measured by. */
-    public Uni<Long> qualifyingPoints(SqlConnection connection, String memberId, Instant since) {
-        return connection.preparedQuery("select coalesce(sum(points), 0) as total from entry where member_id = $1"
-                        + " and type = 'points.earned' and occurred_at >= $2 and reference not like 'TIER_BONUS:%'")
-                .execute(Tuple.of(memberId, utc(since)))
-                .map(rows -> rows.iterator().next().getLong("total"));
     }
 
     /** Opens holds: {memberId, holdId, reference} with their expiry times, one statement. */

@@ -1,0 +1,113 @@
+package io.pointsplatform.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pointsplatform.testing.LocalPostgres;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.OffsetDateTime;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Migration V7: {@code qualifying_month} starts equal to the qualifying entries already recorded,
+ * and its triggers keep it equal to them through inserts (several rows, repeats ignored) and deletes.
+ */
+class QualifyingMonthMigrationTest {
+
+    /** What qualifying_month must hold: qualifying entries summed per member and UTC month. */
+    private static final String FROM_ENTRIES = "select member_id || ' ' || date_trunc('month', occurred_at at time zone 'UTC')::date,"
+            + " sum(points) from entry where type = 'points.earned' and reference not like 'TIER_BONUS:%'"
+            + " group by 1 having sum(points) <> 0";
+
+    private static final String KEPT = "select member_id || ' ' || month, points from qualifying_month where points <> 0";
+
+    private static final String INSERT = "insert into entry (member_id, event_id, type, points, reference, event, occurred_at)"
+            + " select * from unnest(?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[], ?::text[], ?::timestamptz[])"
+            + " on conflict (event_id) do nothing";
+
+    private String database;
+    private String url;
+
+    @BeforeEach
+    void database() {
+        database = LocalPostgres.createDatabase("ledger_migration");
+        url = LocalPostgres.jdbcUrl(database);
+    }
+
+    @AfterEach
+    void drop() {
+        LocalPostgres.dropDatabase(database);
+    }
+
+    @Test
+    void monthSumsStartFromTheHistoryAndFollowIt() throws Exception {
+        try (Connection c = DriverManager.getConnection(url, LocalPostgres.USER, LocalPostgres.PASSWORD)) {
+            LocalPostgres.migrate(c, "V1__foundation.sql", "V2__ledger.sql", "V3__hold_reference.sql", "V4__hold_lookup.sql",
+                    "V5__text_documents.sql", "V6__qualifying_index.sql");
+            // Before V7: credits either side of a UTC month's end (in Shanghai both are 1 March),
+            // a tier bonus, a spend and an adjustment, which do not qualify.
+            insert(c, new Object[][] {
+                    {"m-1", "e-1", "points.earned", 100, "ORDER:o-1", "2026-02-28T15:59:59.999999Z"},
+                    {"m-1", "e-2", "points.earned", 40, "ORDER:o-2", "2026-02-28T16:00:00Z"},
+                    {"m-1", "e-3", "points.earned", 7, "ORDER:o-3", "2026-03-31T23:59:59.999999Z"},
+                    {"m-1", "e-4", "points.earned", 1000, "TIER_BONUS:SILVER", "2026-03-02T00:00:00Z"},
+                    {"m-1", "e-5", "points.spent", 30, "pay-1", "2026-03-02T00:00:00Z"},
+                    {"m-2", "e-6", "points.adjusted", 500, "adj-1", "2026-03-02T00:00:00Z"},
+                    {"m-2", "e-7", "points.earned", 5, "", "2026-04-01T00:00:00Z"}});
+            LocalPostgres.migrate(c, "V7__qualifying_months.sql");
+            assertThat(sums(c, KEPT)).isEqualTo(Map.of("m-1 2026-02-01", 140L, "m-1 2026-03-01", 7L,
+                    "m-2 2026-04-01", 5L));
+
+            // Several rows in one statement, one of them a repeat (not inserted, not counted).
+            insert(c, new Object[][] {
+                    {"m-1", "e-8", "points.earned", 3, "ORDER:o-8", "2026-03-15T00:00:00Z"},
+                    {"m-3", "e-9", "points.earned", 9, "ORDER:o-9", "2026-05-01T00:00:00Z"},
+                    {"m-3", "e-10", "points.earned", 1000, "TIER_BONUS:GOLD", "2026-05-01T00:00:00Z"},
+                    {"m-1", "e-1", "points.earned", 100, "ORDER:o-1", "2026-02-28T15:59:59.999999Z"}});
+            try (Statement s = c.createStatement()) {
+                assertThat(s.executeUpdate("delete from entry where event_id in ('e-2', 'e-4', 'e-7')")).isEqualTo(3);
+            }
+            assertThat(sums(c, KEPT)).isEqualTo(sums(c, FROM_ENTRIES)).isEqualTo(Map.of("m-1 2026-02-01", 100L,
+                    "m-1 2026-03-01", 10L, "m-3 2026-05-01", 9L));
+        }
+    }
+
+    private static void insert(Connection c, Object[][] rows) throws Exception {
+        int n = rows.length;
+        Object[][] columns = new Object[7][n];
+        for (int i = 0; i < n; i++) {
+            Object[] row = rows[i];
+            columns[0][i] = row[0];
+            columns[1][i] = row[1];
+            columns[2][i] = row[2];
+            columns[3][i] = ((Integer) row[3]).longValue();
+            columns[4][i] = row[4];
+            columns[5][i] = "{}";
+            columns[6][i] = OffsetDateTime.parse((String) row[5]);
+        }
+        String[] types = {"text", "text", "text", "bigint", "text", "text", "timestamptz"};
+        try (PreparedStatement insert = c.prepareStatement(INSERT)) {
+            for (int k = 0; k < 7; k++) {
+                insert.setArray(k + 1, c.createArrayOf(types[k], columns[k]));
+            }
+            insert.executeUpdate();
+        }
+    }
+
+    private static Map<String, Long> sums(Connection c, String query) throws Exception {
+        Map<String, Long> sums = new TreeMap<>();
+        try (Statement s = c.createStatement(); ResultSet rows = s.executeQuery(query)) {
+            while (rows.next()) {
+                sums.put(rows.getString(1), rows.getLong(2));
+            }
+        }
+        return sums;
+    }
+}
