@@ -80,7 +80,7 @@ public class EarningService {
                           EarningPolicy policy, Outbox outbox, OutboxRelay relay, ObjectMapper json, EventCodec codec,
                           Clock clock, MeterRegistry registry,
                           @ConfigProperty(name = "points.earning.max-batch", defaultValue = "64") int maxBatch,
-                          @ConfigProperty(name = "points.earning.batches-in-flight", defaultValue = "4") int inFlight,
+                          @ConfigProperty(name = "points.earning.batches-in-flight", defaultValue = "1") int inFlight,
                           @ConfigProperty(name = "points.earning.max-queued", defaultValue = "10000") int maxQueued) {
         this.pool = pool;
         this.earnings = earnings;
