@@ -5,6 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
+import io.pointsplatform.events.BreakdownLine;
+import io.pointsplatform.events.CloudEvent;
+import io.pointsplatform.events.Origin;
+import io.pointsplatform.events.OriginKind;
+import io.pointsplatform.events.PointsEarned;
 import io.pointsplatform.events.Topics;
 import io.pointsplatform.testing.PlatformTestResource;
 import io.pointsplatform.testing.TestEvents;
@@ -14,6 +19,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -239,6 +245,26 @@ class HoldTest {
         // The same hold written properly is taken.
         given().contentType(ContentType.JSON).body("{\"points\":2,\"reference\":\"r 😀\"}")
                 .post("/api/v1/accounts/{m}/holds", memberId).then().statusCode(201).body("points", equalTo(2));
+    }
+
+    /**
+     * Snapshots are sent as the UTF-8 bytes of their text: a lot id beyond ASCII (ids from the log
+     * are any text; only the REST edge limits them) comes back whole after a credit and a decision.
+     */
+    @Test
+    void aLotIdBeyondAsciiComesBackWholeFromTheSnapshot() {
+        String memberId = "m-" + UUID.randomUUID();
+        String lotId = "lot-é中😀\"\\-" + UUID.randomUUID();
+        Instant now = Instant.now();
+        TestEvents.publish(Topics.POINTS_LEDGER, CloudEvent.of("points.earned:" + lotId, "/earning-service", memberId,
+                now, new PointsEarned(memberId, lotId, 10, new Origin(OriginKind.ORDER, "o-" + lotId),
+                        List.of(new BreakdownLine("base", 10)), now.minusSeconds(1), now.plus(Duration.ofDays(365)))));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/accounts/{m}", memberId)
+                .then().statusCode(200).body("available", equalTo(10)));
+        given().contentType(ContentType.JSON).body("{\"points\":3}").post("/api/v1/accounts/{m}/holds", memberId)
+                .then().statusCode(201).body("allocations[0].lotId", equalTo(lotId));
+        given().get("/api/v1/accounts/{m}", memberId).then().statusCode(200)
+                .body("available", equalTo(7)).body("reserved", equalTo(3));
     }
 
     /** A member with {@code points} available, credited through the log as earning-service does. */

@@ -4,9 +4,11 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -60,7 +62,9 @@ public final class Account {
     private long adjustedIn;
     private long adjustedOut;
     private long reserved;
-    private final Map<String, LotState> lots = new HashMap<>();
+    // In the order put: a restored account's lots come in lot id order, and credits add theirs at
+    // the end, so sorting them for a snapshot finds them nearly sorted.
+    private final Map<String, LotState> lots = new LinkedHashMap<>();
     private final Map<String, List<Allocation>> holds = new HashMap<>();
 
     public Account(String memberId) {
@@ -334,6 +338,36 @@ public final class Account {
         }
         result.sort(Lot.SPENDING_ORDER);
         return result;
+    }
+
+    /** When the soonest of the lots with points left expires, or null when none has points left. */
+    public Instant nextExpiry() {
+        Instant next = null;
+        for (LotState lot : lots.values()) {
+            if (lot.remaining > 0 && (next == null || lot.expiresAt.isBefore(next))) {
+                next = lot.expiresAt;
+            }
+        }
+        return next;
+    }
+
+    /** What {@link #forEachLotById} hands over: a lot's fields, without making a {@link Lot}. */
+    interface LotVisitor {
+        void lot(String lotId, long points, long remaining, Instant availableAt, Instant expiresAt, OriginKind origin);
+    }
+
+    /** How many lots the account has, emptied or not. */
+    int lotCount() {
+        return lots.size();
+    }
+
+    /** Every lot, emptied or not, in lot id order (the order of {@link AccountState#lots()}). */
+    void forEachLotById(LotVisitor visitor) {
+        LotState[] sorted = lots.values().toArray(new LotState[0]);
+        Arrays.sort(sorted, (a, b) -> a.lotId.compareTo(b.lotId));
+        for (LotState lot : sorted) {
+            visitor.lot(lot.lotId, lot.points, lot.remaining, lot.availableAt, lot.expiresAt, lot.origin);
+        }
     }
 
     /** The lot, emptied or not, or null if this account never had it. */

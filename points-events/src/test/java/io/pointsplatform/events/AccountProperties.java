@@ -269,6 +269,10 @@ class AccountProperties {
         assertThat(replayed.balance(live.now)).isEqualTo(live.account.balance(live.now));
         assertThat(AccountSnapshots.fromJson(AccountSnapshots.toJson(live.account)).snapshot())
                 .isEqualTo(live.account.snapshot());
+        // Written from the folded account itself (lots in the order credited) as from its state.
+        assertThat(AccountSnapshots.toJson(live.account)).isEqualTo(AccountSnapshots.write(live.account.snapshot()));
+        assertThat(live.account.nextExpiry()).isEqualTo(live.account.lots().stream().map(Lot::expiresAt)
+                .min(Comparator.naturalOrder()).orElse(null));
     }
 
     @Property(tries = 400)

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -82,6 +83,20 @@ class AccountSnapshotsProperties {
     void theTextIsTheMappersText(@ForAll("states") AccountState state) throws Exception {
         assertThat(AccountSnapshots.write(state)).isEqualTo(EventCodec.mapper().writeValueAsString(state));
         assertThat(AccountSnapshots.fromJson(AccountSnapshots.write(state)).snapshot()).isEqualTo(state);
+    }
+
+    /**
+     * An account is written as its state is, whatever order its lots were put in: restored from the
+     * state (lot id order), or given its lots shuffled.
+     */
+    @Property(tries = 1000)
+    void anAccountIsWrittenAsItsState(@ForAll("states") AccountState state, @ForAll Random random) {
+        String expected = AccountSnapshots.write(state);
+        assertThat(AccountSnapshots.toJson(Account.restore(state))).isEqualTo(expected);
+        List<Lot> shuffled = new ArrayList<>(state.lots());
+        Collections.shuffle(shuffled, random);
+        assertThat(AccountSnapshots.toJson(Account.restorePart(state.figures(), shuffled, state.holds())))
+                .isEqualTo(expected);
     }
 
     /**

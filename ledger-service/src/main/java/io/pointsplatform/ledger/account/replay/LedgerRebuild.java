@@ -13,6 +13,7 @@ import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -74,7 +75,8 @@ public class LedgerRebuild {
     private static final Duration LIVE_WAIT = Duration.ofSeconds(60);
 
     private static final String UPSERT_ACCOUNTS = "insert into member_points_rebuild (member_id, snapshot, updated_at,"
-            + " next_expiry_at) select m, s, $3, e from unnest($1::text[], $2::text[], $4::timestamptz[]) as a(m, s, e)"
+            + " next_expiry_at) select m, convert_from(s, 'UTF8'), $3, e"
+            + " from unnest($1::text[], $2::bytea[], $4::timestamptz[]) as a(m, s, e)"
             + " on conflict (member_id) do update set snapshot = excluded.snapshot, updated_at = excluded.updated_at,"
             + " next_expiry_at = excluded.next_expiry_at";
     private static final String INSERT_HOLDS = "insert into hold_rebuild (member_id, hold_id, expires_at, reference)"
@@ -192,13 +194,13 @@ public class LedgerRebuild {
     private static Tuple accountRows(List<Account> part, Instant now) {
         int n = part.size();
         String[] members = new String[n];
-        String[] snapshots = new String[n];
+        Buffer[] snapshots = new Buffer[n];
         OffsetDateTime[] expiries = new OffsetDateTime[n];
         for (int i = 0; i < n; i++) {
             Account account = part.get(i);
             members[i] = account.memberId();
-            snapshots[i] = AccountSnapshots.toJson(account);
-            expiries[i] = AccountStore.utc(AccountStore.nextExpiry(account));
+            snapshots[i] = AccountStore.snapshot(account);
+            expiries[i] = AccountStore.utc(account.nextExpiry());
         }
         return Tuple.of(members, snapshots, AccountStore.utc(now), expiries);
     }

@@ -4,15 +4,16 @@ import io.pointsplatform.events.Account;
 import io.pointsplatform.events.AccountSnapshots;
 import io.pointsplatform.events.CloudEvent;
 import io.pointsplatform.events.EventCodec;
-import io.pointsplatform.events.Lot;
 import io.pointsplatform.events.PointsEvent;
 import io.pointsplatform.events.PointsReserved;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -40,7 +41,7 @@ public class AccountStore {
     public record Entry(long seq, String type, long points, String reference, CloudEvent event) {
     }
 
-    private static final String SAVE = "update member_points set snapshot = $2, updated_at = $3,"
+    private static final String SAVE = "update member_points set snapshot = convert_from($2, 'UTF8'), updated_at = $3,"
             + " next_expiry_at = $4 where member_id = $1";
 
     private final EventCodec codec;
@@ -87,9 +88,9 @@ public class AccountStore {
             return Uni.createFrom().voidItem();
         }
         String[] ids = memberIds.toArray(String[]::new);
-        String[] snapshots = memberIds.stream().map(id -> AccountSnapshots.toJson(new Account(id))).toArray(String[]::new);
+        Buffer[] snapshots = memberIds.stream().map(id -> snapshot(new Account(id))).toArray(Buffer[]::new);
         return connection.preparedQuery("insert into member_points (member_id, snapshot, updated_at)"
-                        + " select id, snapshot, $3 from unnest($1::text[], $2::text[]) as t(id, snapshot)"
+                        + " select id, convert_from(snapshot, 'UTF8'), $3 from unnest($1::text[], $2::bytea[]) as t(id, snapshot)"
                         + " order by id on conflict (member_id) do nothing")
                 .execute(Tuple.of(ids, snapshots, utc(now)))
                 .replaceWithVoid();
@@ -188,7 +189,7 @@ public class AccountStore {
         }
         List<Tuple> rows = new ArrayList<>(accounts.size());
         for (Account account : accounts) {
-            rows.add(Tuple.of(account.memberId(), AccountSnapshots.toJson(account), utc(now), utc(nextExpiry(account))));
+            rows.add(Tuple.of(account.memberId(), snapshot(account), utc(now), utc(account.nextExpiry())));
         }
         return connection.preparedQuery(SAVE).executeBatch(rows).replaceWithVoid();
     }
@@ -196,16 +197,15 @@ public class AccountStore {
     /** Creates an empty account unless one exists (a credit's first arrival). */
     public Uni<Void> createIfAbsent(SqlConnection connection, String memberId, Instant now) {
         Account account = new Account(memberId);
-        return connection.preparedQuery("insert into member_points (member_id, snapshot, updated_at) values ($1, $2, $3)"
-                        + " on conflict (member_id) do nothing")
-                .execute(Tuple.of(memberId, AccountSnapshots.toJson(account), utc(now)))
+        return connection.preparedQuery("insert into member_points (member_id, snapshot, updated_at)"
+                        + " values ($1, convert_from($2, 'UTF8'), $3) on conflict (member_id) do nothing")
+                .execute(Tuple.of(memberId, snapshot(account), utc(now)))
                 .replaceWithVoid();
     }
 
     public Uni<Void> save(SqlConnection connection, Account account, Instant now) {
-        Instant nextExpiry = nextExpiry(account);
         return connection.preparedQuery(SAVE)
-                .execute(Tuple.of(account.memberId(), AccountSnapshots.toJson(account), utc(now), utc(nextExpiry)))
+                .execute(Tuple.of(account.memberId(), snapshot(account), utc(now), utc(account.nextExpiry())))
                 .replaceWithVoid();
     }
 
@@ -332,15 +332,13 @@ public class AccountStore {
                 });
     }
 
-    /** When the account's next lot expires (among lots with points left), or null. */
-    public static Instant nextExpiry(Account account) {
-        Instant next = null;
-        for (Lot lot : account.lots()) {
-            if (next == null || lot.expiresAt().isBefore(next)) {
-                next = lot.expiresAt();
-            }
-        }
-        return next;
+    /**
+     * The account's snapshot as the bytes of its JSON text, for {@code convert_from($n, 'UTF8')}: the
+     * client sends bytes as they are, where it would encode a text parameter character by character
+     * (a quarter of the ledger's CPU in the earnings benchmark, for snapshots of about 8 KB).
+     */
+    public static Buffer snapshot(Account account) {
+        return Buffer.buffer(AccountSnapshots.toJson(account).getBytes(StandardCharsets.UTF_8));
     }
 
     private static Account fromRow(Row row) {
