@@ -8,7 +8,6 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -36,7 +35,10 @@ public final class Account {
         final Instant availableAt;
         final Instant expiresAt;
         final OriginKind origin;
-        long remaining;
+        // Changed only through add(), which forgets the lot's snapshot text.
+        private long remaining;
+        // The lot's object in a snapshot, kept until the lot changes (AccountSnapshots.toJson).
+        String text;
 
         LotState(String lotId, long points, long remaining, Instant availableAt, Instant expiresAt, OriginKind origin) {
             this.lotId = lotId;
@@ -45,6 +47,11 @@ public final class Account {
             this.availableAt = availableAt;
             this.expiresAt = expiresAt;
             this.origin = origin;
+        }
+
+        void add(long delta) {
+            remaining += delta;
+            text = null;
         }
 
         Lot toLot() {
@@ -62,9 +69,10 @@ public final class Account {
     private long adjustedIn;
     private long adjustedOut;
     private long reserved;
-    // In the order put: a restored account's lots come in lot id order, and credits add theirs at
-    // the end, so sorting them for a snapshot finds them nearly sorted.
-    private final Map<String, LotState> lots = new LinkedHashMap<>();
+    private final Map<String, LotState> lots = new HashMap<>();
+    // The same lots in lot id order (the order of AccountState.lots()), each put in its place when
+    // it is made, so that a snapshot sorts nothing.
+    private final List<LotState> byId = new ArrayList<>();
     private final Map<String, List<Allocation>> holds = new HashMap<>();
 
     public Account(String memberId) {
@@ -118,10 +126,11 @@ public final class Account {
 
     private void putLots(Collection<Lot> some) {
         for (Lot lot : some) {
-            if (lots.put(lot.lotId(), new LotState(lot.lotId(), lot.points(), lot.remaining(), lot.availableAt(),
-                    lot.expiresAt(), lot.origin())) != null) {
+            if (lots.containsKey(lot.lotId())) {
                 throw new IllegalArgumentException("account " + memberId + ": lot " + lot.lotId() + " appears twice");
             }
+            put(new LotState(lot.lotId(), lot.points(), lot.remaining(), lot.availableAt(), lot.expiresAt(),
+                    lot.origin()));
         }
     }
 
@@ -192,7 +201,7 @@ public final class Account {
                 }
                 closeHold(e, e.holdId(), e.allocations());
                 for (Allocation allocation : e.allocations()) {
-                    lots.get(allocation.lotId()).remaining += allocation.points();
+                    lots.get(allocation.lotId()).add(allocation.points());
                 }
                 reserved -= e.points();
             }
@@ -241,7 +250,23 @@ public final class Account {
         if (lots.containsKey(lotId)) {
             throw violation(e, "credits lot " + lotId + " which already exists");
         }
-        lots.put(lotId, new LotState(lotId, points, points, availableAt, expiresAt, origin));
+        put(new LotState(lotId, points, points, availableAt, expiresAt, origin));
+    }
+
+    /** A new lot, in the map and in its place by lot id. */
+    private void put(LotState lot) {
+        lots.put(lot.lotId, lot);
+        int low = 0;
+        int high = byId.size();
+        while (low < high) {
+            int middle = (low + high) >>> 1;
+            if (byId.get(middle).lotId.compareTo(lot.lotId) < 0) {
+                low = middle + 1;
+            } else {
+                high = middle;
+            }
+        }
+        byId.add(low, lot);
     }
 
     /** Checks every allocation before changing any lot, so a refused event leaves the account whole. */
@@ -260,7 +285,7 @@ public final class Account {
         // Records name each lot once (checked when the event was made), so the checks above still hold.
         for (int i = 0, n = allocations.size(); i < n; i++) {
             Allocation allocation = allocations.get(i);
-            lots.get(allocation.lotId()).remaining -= allocation.points();
+            lots.get(allocation.lotId()).add(-allocation.points());
         }
     }
 
@@ -351,22 +376,33 @@ public final class Account {
         return next;
     }
 
-    /** What {@link #forEachLotById} hands over: a lot's fields, without making a {@link Lot}. */
-    interface LotVisitor {
-        void lot(String lotId, long points, long remaining, Instant availableAt, Instant expiresAt, OriginKind origin);
-    }
-
     /** How many lots the account has, emptied or not. */
-    int lotCount() {
+    public int lotCount() {
         return lots.size();
     }
 
-    /** Every lot, emptied or not, in lot id order (the order of {@link AccountState#lots()}). */
-    void forEachLotById(LotVisitor visitor) {
-        LotState[] sorted = lots.values().toArray(new LotState[0]);
-        Arrays.sort(sorted, (a, b) -> a.lotId.compareTo(b.lotId));
-        for (LotState lot : sorted) {
-            visitor.lot(lot.lotId, lot.points, lot.remaining, lot.availableAt, lot.expiresAt, lot.origin);
+    /** Writes one lot's object of a snapshot, from the lot's fields. */
+    interface LotText {
+        String of(String lotId, long points, long remaining, Instant availableAt, Instant expiresAt, OriginKind origin);
+    }
+
+    /**
+     * Appends every lot's object, emptied or not, in lot id order (the order of
+     * {@link AccountState#lots()}), comma-separated: each written by {@code text} once and kept
+     * until the lot changes, so that saving an account after a credit writes one lot, not all.
+     */
+    void appendLotsById(StringBuilder out, LotText text) {
+        for (int i = 0, n = byId.size(); i < n; i++) {
+            LotState lot = byId.get(i);
+            String written = lot.text;
+            if (written == null) {
+                written = text.of(lot.lotId, lot.points, lot.remaining, lot.availableAt, lot.expiresAt, lot.origin);
+                lot.text = written;
+            }
+            if (i > 0) {
+                out.append(',');
+            }
+            out.append(written);
         }
     }
 

@@ -24,16 +24,19 @@ public final class AccountSnapshots {
     public static String toJson(Account account) {
         Map<String, List<Allocation>> holds = account.holds();
         StringBuilder out = begin(account.figures(), account.lotCount(), holds.size());
-        LotWriter lots = new LotWriter(out);
-        account.forEachLotById(lots);
+        account.appendLotsById(out, AccountSnapshots::lot);
         return end(out, holds.size() < 2 ? holds : new TreeMap<>(holds));
     }
 
     static String write(AccountState state) {
         StringBuilder out = begin(state.figures(), state.lots().size(), state.holds().size());
-        LotWriter writer = new LotWriter(out);
+        boolean first = true;
         for (Lot lot : state.lots()) {
-            writer.lot(lot.lotId(), lot.points(), lot.remaining(), lot.availableAt(), lot.expiresAt(), lot.origin());
+            if (!first) {
+                out.append(',');
+            }
+            first = false;
+            out.append(lot(lot.lotId(), lot.points(), lot.remaining(), lot.availableAt(), lot.expiresAt(), lot.origin()));
         }
         return end(out, state.holds());
     }
@@ -56,35 +59,25 @@ public final class AccountSnapshots {
         return out;
     }
 
-    /** Writes the lots it is handed, in turn, into the array {@link #begin} opened. */
-    private static final class LotWriter implements Account.LotVisitor {
-        private final StringBuilder out;
-        private boolean first = true;
-
-        LotWriter(StringBuilder out) {
-            this.out = out;
-        }
-
-        @Override
-        public void lot(String lotId, long points, long remaining, Instant availableAt, Instant expiresAt,
-                        OriginKind origin) {
-            out.append(first ? "{\"lotId\":" : ",{\"lotId\":");
-            first = false;
-            string(out, lotId);
-            out.append(",\"points\":").append(points).append(",\"remaining\":").append(remaining);
-            if (availableAt != null) {
-                out.append(",\"availableAt\":\"");
-                Timestamps.append(out, availableAt);
-                out.append('"');
-            }
-            out.append(",\"expiresAt\":\"");
-            Timestamps.append(out, expiresAt);
+    /** One lot's object in the lots array. */
+    private static String lot(String lotId, long points, long remaining, Instant availableAt, Instant expiresAt,
+                              OriginKind origin) {
+        StringBuilder out = new StringBuilder(160);
+        out.append("{\"lotId\":");
+        string(out, lotId);
+        out.append(",\"points\":").append(points).append(",\"remaining\":").append(remaining);
+        if (availableAt != null) {
+            out.append(",\"availableAt\":\"");
+            Timestamps.append(out, availableAt);
             out.append('"');
-            if (origin != null) {
-                out.append(",\"origin\":\"").append(origin.name()).append('"');
-            }
-            out.append('}');
         }
+        out.append(",\"expiresAt\":\"");
+        Timestamps.append(out, expiresAt);
+        out.append('"');
+        if (origin != null) {
+            out.append(",\"origin\":\"").append(origin.name()).append('"');
+        }
+        return out.append('}').toString();
     }
 
     /** Closes the lots and writes the holds, in hold id order as given. */
