@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
+import io.pointsplatform.events.Account;
+import io.pointsplatform.events.AccountSnapshots;
 import io.pointsplatform.events.BreakdownLine;
 import io.pointsplatform.events.CloudEvent;
 import io.pointsplatform.events.Origin;
 import io.pointsplatform.events.OriginKind;
 import io.pointsplatform.events.PointsEarned;
 import io.pointsplatform.events.Topics;
+import io.pointsplatform.testing.LocalPostgres;
 import io.pointsplatform.testing.PlatformTestResource;
 import io.pointsplatform.testing.TestEvents;
 import io.pointsplatform.testing.TopicReader;
@@ -18,6 +21,7 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import java.sql.DriverManager;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,12 +31,16 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 /** Holds are decided by the ledger alone, under the account's row lock. */
 @QuarkusTest
 @WithTestResource(value = PlatformTestResource.class, initArgs = @ResourceArg(name = "service", value = "ledger"))
 class HoldTest {
+
+    @ConfigProperty(name = "points.test.database")
+    String database;
 
     @Test
     void twoHundredConcurrentHoldsOnABalanceForThirtySevenGiveExactlyThirtySeven() throws Exception {
@@ -265,6 +273,44 @@ class HoldTest {
                 .then().statusCode(201).body("allocations[0].lotId", equalTo(lotId));
         given().get("/api/v1/accounts/{m}", memberId).then().statusCode(200)
                 .body("available", equalTo(7)).body("reserved", equalTo(3));
+    }
+
+    /**
+     * The ledger keeps the accounts it saved in memory (AccountCache), and uses one only while the
+     * row still has the version its save gave it. Here the row is written behind the ledger's back
+     * (as another instance or a job would: another snapshot, a new version): the next decision must
+     * see the empty account written there, not the 6 points kept in memory. The row is then put
+     * back as it was (again with a new version), so the history and the account agree again.
+     */
+    @Test
+    void anAccountWrittenElsewhereIsReadAgainNotTakenFromMemory() throws Exception {
+        String memberId = credited(10);
+        given().contentType(ContentType.JSON).body("{\"points\":4}").post("/api/v1/accounts/{m}/holds", memberId)
+                .then().statusCode(201);
+        String saved;
+        try (var c = DriverManager.getConnection(LocalPostgres.jdbcUrl(database), LocalPostgres.USER, LocalPostgres.PASSWORD);
+             var write = c.prepareStatement("update member_points set snapshot = ?,"
+                     + " version = nextval('member_points_version') where member_id = ?")) {
+            try (var read = c.prepareStatement("select snapshot from member_points where member_id = ?")) {
+                read.setString(1, memberId);
+                try (var rows = read.executeQuery()) {
+                    assertThat(rows.next()).isTrue();
+                    saved = rows.getString(1);
+                }
+            }
+            write.setString(1, AccountSnapshots.toJson(new Account(memberId)));
+            write.setString(2, memberId);
+            assertThat(write.executeUpdate()).isEqualTo(1);
+            given().contentType(ContentType.JSON).body("{\"points\":5}").post("/api/v1/accounts/{m}/holds", memberId)
+                    .then().statusCode(409).body("code", equalTo("INSUFFICIENT_POINTS"));
+
+            write.setString(1, saved);
+            assertThat(write.executeUpdate()).isEqualTo(1);
+        }
+        given().contentType(ContentType.JSON).body("{\"points\":5}").post("/api/v1/accounts/{m}/holds", memberId)
+                .then().statusCode(201);
+        given().get("/api/v1/accounts/{m}", memberId).then().statusCode(200)
+                .body("available", equalTo(1)).body("reserved", equalTo(9));
     }
 
     /** A member with {@code points} available, credited through the log as earning-service does. */

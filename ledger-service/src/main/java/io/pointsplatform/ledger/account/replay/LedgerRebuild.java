@@ -8,6 +8,7 @@ import io.pointsplatform.events.PointsEvent;
 import io.pointsplatform.events.PointsReserved;
 import io.pointsplatform.kit.outbox.OutboxRelay;
 import io.pointsplatform.kit.problem.ApiException;
+import io.pointsplatform.ledger.account.repository.AccountCache;
 import io.pointsplatform.ledger.account.repository.AccountStore;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Multi;
@@ -78,7 +79,7 @@ public class LedgerRebuild {
             + " next_expiry_at) select m, convert_from(s, 'UTF8'), $3, e"
             + " from unnest($1::text[], $2::bytea[], $4::timestamptz[]) as a(m, s, e)"
             + " on conflict (member_id) do update set snapshot = excluded.snapshot, updated_at = excluded.updated_at,"
-            + " next_expiry_at = excluded.next_expiry_at";
+            + " next_expiry_at = excluded.next_expiry_at, version = excluded.version";
     private static final String INSERT_HOLDS = "insert into hold_rebuild (member_id, hold_id, expires_at, reference)"
             + " select * from unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[])";
 
@@ -96,10 +97,11 @@ public class LedgerRebuild {
     private final String liveGroup;
     private final OutboxRelay relay;
     private final Clock clock;
+    private final AccountCache cache;
     private final AtomicBoolean running = new AtomicBoolean();
     private volatile Supplier<Uni<Void>> beforeSwap = () -> Uni.createFrom().voidItem();
 
-    public LedgerRebuild(Pool pool, EventCodec codec, OutboxRelay relay, Clock clock,
+    public LedgerRebuild(Pool pool, EventCodec codec, OutboxRelay relay, Clock clock, AccountCache cache,
                          @ConfigProperty(name = "kafka.bootstrap.servers", defaultValue = "localhost:9092") String bootstrap,
                          @ConfigProperty(name = "mp.messaging.incoming.points-ledger.group.id") String liveGroup) {
         this.pool = pool;
@@ -108,6 +110,7 @@ public class LedgerRebuild {
         this.liveGroup = liveGroup;
         this.relay = relay;
         this.clock = clock;
+        this.cache = cache;
     }
 
     public Uni<Report> rebuild() {
@@ -246,6 +249,9 @@ public class LedgerRebuild {
                         .call(() -> c.query("alter table hold rename to hold_old").execute())
                         .call(() -> c.query("alter table hold_rebuild rename to hold").execute())
                         .call(() -> c.query("drop table hold_old").execute()))
+                // The accounts kept in memory were written to the table swapped out; their
+                // versions match nothing now, and they would only take room.
+                .invoke(cache::clear)
                 .invoke(relay::wake);
     }
 

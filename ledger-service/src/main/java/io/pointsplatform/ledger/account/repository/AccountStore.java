@@ -9,6 +9,7 @@ import io.pointsplatform.events.PointsReserved;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -42,12 +43,24 @@ public class AccountStore {
     }
 
     private static final String SAVE = "update member_points set snapshot = convert_from($2, 'UTF8'), updated_at = $3,"
-            + " next_expiry_at = $4 where member_id = $1";
+            + " next_expiry_at = $4, version = nextval('member_points_version') where member_id = $1 returning version";
+
+    /**
+     * Locks the accounts in member id order and reads each one's version, and its snapshot only
+     * where the version is not the one given ($2, from {@link AccountCache}): PostgreSQL then does
+     * not even read the snapshot of an account the ledger holds as committed.
+     */
+    private static final String LOCK_ALL = "select m.member_id, m.version,"
+            + " case when m.version is distinct from c.v then m.snapshot end as snapshot"
+            + " from member_points m join unnest($1::text[], $2::bigint[]) as c(id, v) on m.member_id = c.id"
+            + " order by m.member_id for update of m";
 
     private final EventCodec codec;
+    private final AccountCache cache;
 
-    public AccountStore(EventCodec codec) {
+    public AccountStore(EventCodec codec, AccountCache cache) {
         this.codec = codec;
+        this.cache = cache;
     }
 
     /** The account as last committed, no lock taken; empty when the member has none yet. */
@@ -57,7 +70,7 @@ public class AccountStore {
 
     /** The account, row-locked until the transaction ends; empty when the member has none yet. */
     public Uni<Optional<Account>> lock(SqlConnection connection, String memberId) {
-        return one(connection, "select snapshot from member_points where member_id = $1 for update", memberId);
+        return lockAll(connection, List.of(memberId)).map(accounts -> Optional.ofNullable(accounts.get(memberId)));
     }
 
     private Uni<Optional<Account>> one(SqlClient client, String sql, String memberId) {
@@ -67,19 +80,52 @@ public class AccountStore {
         });
     }
 
-    /** The accounts of these members, row-locked in member id order; members without one are left out. */
+    /**
+     * The accounts of these members, row-locked in member id order; members without one are left
+     * out. An account the ledger saved last and still holds ({@link AccountCache}) is taken from
+     * memory; the caller owns what it gets, and {@link #saveAll} puts it back.
+     */
     public Uni<Map<String, Account>> lockAll(SqlConnection connection, Collection<String> memberIds) {
-        return connection.preparedQuery("select snapshot from member_points where member_id = any($1)"
-                        + " order by member_id for update")
-                .execute(Tuple.of(memberIds.toArray(String[]::new)))
-                .map(rows -> {
-                    Map<String, Account> accounts = new HashMap<>();
-                    for (Row row : rows) {
-                        Account account = fromRow(row);
-                        accounts.put(account.memberId(), account);
-                    }
-                    return accounts;
-                });
+        String[] ids = memberIds.toArray(String[]::new);
+        Long[] versions = new Long[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            versions[i] = cache.version(ids[i]);
+        }
+        return connection.preparedQuery(LOCK_ALL).execute(Tuple.of(ids, versions)).chain(rows -> {
+            Map<String, Account> accounts = new HashMap<>();
+            List<String> missed = new ArrayList<>();
+            for (Row row : rows) {
+                String memberId = row.getString("member_id");
+                String snapshot = row.getString("snapshot");
+                Account account;
+                if (snapshot != null) {
+                    cache.missed();
+                    account = AccountSnapshots.fromJson(snapshot);
+                } else {
+                    account = cache.take(memberId, row.getLong("version"));
+                }
+                if (account != null) {
+                    accounts.put(memberId, account);
+                } else {
+                    // Kept under that version when the lock was asked for, but taken since (by a
+                    // transaction that then rolled back): read it, already locked.
+                    missed.add(memberId);
+                }
+            }
+            if (missed.isEmpty()) {
+                return Uni.createFrom().item(accounts);
+            }
+            missed.forEach(ignored -> cache.missed());
+            return connection.preparedQuery("select snapshot from member_points where member_id = any($1)")
+                    .execute(Tuple.of(missed.toArray(String[]::new)))
+                    .map(more -> {
+                        for (Row row : more) {
+                            Account account = fromRow(row);
+                            accounts.put(account.memberId(), account);
+                        }
+                        return accounts;
+                    });
+        });
     }
 
     /** {@link #createIfAbsent} for several members in one statement. */
@@ -182,7 +228,11 @@ public class AccountStore {
                 });
     }
 
-    /** {@link #save} for several accounts, as one batch. */
+    /**
+     * Saves changed accounts, as one batch, each with a new version; then keeps each in
+     * {@link AccountCache} under it (a transaction that rolls back leaves the committed version,
+     * which no kept account has). The caller changes them no more.
+     */
     public Uni<Void> saveAll(SqlConnection connection, List<Account> accounts, Instant now) {
         if (accounts.isEmpty()) {
             return Uni.createFrom().voidItem();
@@ -191,7 +241,13 @@ public class AccountStore {
         for (Account account : accounts) {
             rows.add(Tuple.of(account.memberId(), snapshot(account), utc(now), utc(account.nextExpiry())));
         }
-        return connection.preparedQuery(SAVE).executeBatch(rows).replaceWithVoid();
+        return connection.preparedQuery(SAVE).executeBatch(rows).invoke(result -> {
+            RowSet<Row> each = result;
+            for (Account account : accounts) {
+                cache.put(account.memberId(), each.iterator().next().getLong("version"), account);
+                each = each.next();
+            }
+        }).replaceWithVoid();
     }
 
     /** Creates an empty account unless one exists (a credit's first arrival). */
@@ -204,9 +260,7 @@ public class AccountStore {
     }
 
     public Uni<Void> save(SqlConnection connection, Account account, Instant now) {
-        return connection.preparedQuery(SAVE)
-                .execute(Tuple.of(account.memberId(), snapshot(account), utc(now), utc(account.nextExpiry())))
-                .replaceWithVoid();
+        return saveAll(connection, List.of(account), now);
     }
 
     /**
