@@ -37,8 +37,8 @@ public final class Account {
         final OriginKind origin;
         // Changed only through add(), which forgets the lot's snapshot text.
         private long remaining;
-        // The lot's object in a snapshot, kept until the lot changes (AccountSnapshots.toJson).
-        String text;
+        // The lot's object in a snapshot, as UTF-8, kept until the lot changes (AccountSnapshots).
+        byte[] text;
 
         LotState(String lotId, long points, long remaining, Instant availableAt, Instant expiresAt, OriginKind origin) {
             this.lotId = lotId;
@@ -381,29 +381,28 @@ public final class Account {
         return lots.size();
     }
 
-    /** Writes one lot's object of a snapshot, from the lot's fields. */
+    /** Writes one lot's object of a snapshot, from the lot's fields, as UTF-8. */
     interface LotText {
-        String of(String lotId, long points, long remaining, Instant availableAt, Instant expiresAt, OriginKind origin);
+        byte[] of(String lotId, long points, long remaining, Instant availableAt, Instant expiresAt, OriginKind origin);
     }
 
     /**
-     * Appends every lot's object, emptied or not, in lot id order (the order of
-     * {@link AccountState#lots()}), comma-separated: each written by {@code text} once and kept
-     * until the lot changes, so that saving an account after a credit writes one lot, not all.
+     * Every lot's object, emptied or not, in lot id order (the order of {@link AccountState#lots()}):
+     * each written by {@code text} once and kept until the lot changes, so that saving an account
+     * after a credit writes one lot, not all. The arrays are shared: not to be changed.
      */
-    void appendLotsById(StringBuilder out, LotText text) {
-        for (int i = 0, n = byId.size(); i < n; i++) {
+    byte[][] lotTexts(LotText text) {
+        byte[][] texts = new byte[byId.size()][];
+        for (int i = 0; i < texts.length; i++) {
             LotState lot = byId.get(i);
-            String written = lot.text;
+            byte[] written = lot.text;
             if (written == null) {
                 written = text.of(lot.lotId, lot.points, lot.remaining, lot.availableAt, lot.expiresAt, lot.origin);
                 lot.text = written;
             }
-            if (i > 0) {
-                out.append(',');
-            }
-            out.append(written);
+            texts[i] = written;
         }
+        return texts;
     }
 
     /** The lot, emptied or not, or null if this account never had it. */

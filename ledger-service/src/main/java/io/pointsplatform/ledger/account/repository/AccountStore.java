@@ -14,7 +14,6 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -392,7 +391,7 @@ public class AccountStore {
      * (a quarter of the ledger's CPU in the earnings benchmark, for snapshots of about 8 KB).
      */
     public static Buffer snapshot(Account account) {
-        return Buffer.buffer(AccountSnapshots.toJson(account).getBytes(StandardCharsets.UTF_8));
+        return Buffer.buffer(AccountSnapshots.toJsonBytes(account));
     }
 
     private static Account fromRow(Row row) {
