@@ -389,16 +389,19 @@ public final class Account {
     /**
      * Every lot's object, emptied or not, in lot id order (the order of {@link AccountState#lots()}):
      * each written by {@code text} once and kept until the lot changes, so that saving an account
-     * after a credit writes one lot, not all. The arrays are shared: not to be changed.
+     * after a credit writes one lot, not all ({@code keep}; an account written once, as a rebuild
+     * writes each, keeps nothing). The arrays are shared: not to be changed.
      */
-    byte[][] lotTexts(LotText text) {
+    byte[][] lotTexts(LotText text, boolean keep) {
         byte[][] texts = new byte[byId.size()][];
         for (int i = 0; i < texts.length; i++) {
             LotState lot = byId.get(i);
             byte[] written = lot.text;
             if (written == null) {
                 written = text.of(lot.lotId, lot.points, lot.remaining, lot.availableAt, lot.expiresAt, lot.origin);
-                lot.text = written;
+                if (keep) {
+                    lot.text = written;
+                }
             }
             texts[i] = written;
         }

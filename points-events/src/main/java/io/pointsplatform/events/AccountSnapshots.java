@@ -31,9 +31,18 @@ public final class AccountSnapshots {
      * credit copies its lots rather than writing them again.
      */
     public static byte[] toJsonBytes(Account account) {
+        return toJsonBytes(account, true);
+    }
+
+    /**
+     * {@link #toJsonBytes(Account)}; with {@code keepLotTexts} false the account keeps no lot's text
+     * (for an account written once and dropped, as a rebuild writes millions: kept, they would
+     * take about a third more memory than the lots themselves).
+     */
+    public static byte[] toJsonBytes(Account account, boolean keepLotTexts) {
         Map<String, List<Allocation>> holds = account.holds();
         byte[] head = begin(account.figures(), 0, 0).toString().getBytes(StandardCharsets.UTF_8);
-        byte[][] lots = account.lotTexts(AccountSnapshots::lotBytes);
+        byte[][] lots = account.lotTexts(AccountSnapshots::lotBytes, keepLotTexts);
         byte[] tail = end(new StringBuilder(16 + 64 * holds.size()), holds.size() < 2 ? holds : new TreeMap<>(holds))
                 .getBytes(StandardCharsets.UTF_8);
         int size = head.length + tail.length + Math.max(0, lots.length - 1);

@@ -93,6 +93,8 @@ class AccountSnapshotsProperties {
     void anAccountIsWrittenAsItsState(@ForAll("states") AccountState state, @ForAll Random random) {
         String expected = AccountSnapshots.write(state);
         assertThat(AccountSnapshots.toJson(Account.restore(state))).isEqualTo(expected);
+        assertThat(new String(AccountSnapshots.toJsonBytes(Account.restore(state), false), StandardCharsets.UTF_8))
+                .isEqualTo(expected);
         List<Lot> shuffled = new ArrayList<>(state.lots());
         Collections.shuffle(shuffled, random);
         assertThat(AccountSnapshots.toJson(Account.restorePart(state.figures(), shuffled, state.holds())))

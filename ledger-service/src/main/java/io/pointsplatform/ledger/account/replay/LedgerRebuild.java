@@ -202,7 +202,7 @@ public class LedgerRebuild {
         for (int i = 0; i < n; i++) {
             Account account = part.get(i);
             members[i] = account.memberId();
-            snapshots[i] = AccountStore.snapshot(account);
+            snapshots[i] = AccountStore.snapshotOnce(account);
             expiries[i] = AccountStore.utc(account.nextExpiry());
         }
         return Tuple.of(members, snapshots, AccountStore.utc(now), expiries);

@@ -394,6 +394,11 @@ public class AccountStore {
         return Buffer.buffer(AccountSnapshots.toJsonBytes(account));
     }
 
+    /** {@link #snapshot} of an account written once and dropped (a rebuild's): it keeps no lot's text. */
+    public static Buffer snapshotOnce(Account account) {
+        return Buffer.buffer(AccountSnapshots.toJsonBytes(account, false));
+    }
+
     private static Account fromRow(Row row) {
         return AccountSnapshots.fromJson(row.getString("snapshot"));
     }
