@@ -3,17 +3,16 @@ package io.pointsplatform.ledger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pointsplatform.testing.LocalPostgres;
+import io.pointsplatform.testing.ScratchDatabase;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.OffsetDateTime;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Migration V7: {@code qualifying_month} starts equal to the qualifying entries already recorded,
@@ -32,23 +31,12 @@ class QualifyingMonthMigrationTest {
             + " select * from unnest(?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[], ?::text[], ?::timestamptz[])"
             + " on conflict (event_id) do nothing";
 
-    private String database;
-    private String url;
-
-    @BeforeEach
-    void database() {
-        database = LocalPostgres.createDatabase("ledger_migration");
-        url = LocalPostgres.jdbcUrl(database);
-    }
-
-    @AfterEach
-    void drop() {
-        LocalPostgres.dropDatabase(database);
-    }
+    @RegisterExtension
+    final ScratchDatabase database = new ScratchDatabase("ledger_migration");
 
     @Test
     void monthSumsStartFromTheHistoryAndFollowIt() throws Exception {
-        try (Connection c = DriverManager.getConnection(url, LocalPostgres.USER, LocalPostgres.PASSWORD)) {
+        try (Connection c = database.connect()) {
             LocalPostgres.migrate(c, "V1__foundation.sql", "V2__ledger.sql", "V3__hold_reference.sql", "V4__hold_lookup.sql",
                     "V5__text_documents.sql", "V6__qualifying_index.sql");
             // Before V7: credits either side of a UTC month's end (in Shanghai both are 1 March),

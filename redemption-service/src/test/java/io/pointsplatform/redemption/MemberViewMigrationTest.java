@@ -13,17 +13,16 @@ import io.pointsplatform.events.PointsReserved;
 import io.pointsplatform.events.PointsSpent;
 import io.pointsplatform.events.TierChanged;
 import io.pointsplatform.testing.LocalPostgres;
+import io.pointsplatform.testing.ScratchDatabase;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Migration V3 moves the member view from one snapshot per member to rows: a database with
@@ -32,19 +31,8 @@ import org.junit.jupiter.api.Test;
  */
 class MemberViewMigrationTest {
 
-    private String database;
-    private String url;
-
-    @BeforeEach
-    void database() {
-        database = LocalPostgres.createDatabase("redemption_migration");
-        url = LocalPostgres.jdbcUrl(database);
-    }
-
-    @AfterEach
-    void drop() {
-        LocalPostgres.dropDatabase(database);
-    }
+    @RegisterExtension
+    final ScratchDatabase database = new ScratchDatabase("redemption_migration");
 
     @Test
     void snapshotsBecomeRowsWithTheSameAccounts() throws Exception {
@@ -61,7 +49,7 @@ class MemberViewMigrationTest {
         busy.apply(new TierChanged("m-busy", "MEMBER", "SILVER", 0));
         Account quiet = new Account("m-quiet \"quoted\"");
 
-        try (Connection c = DriverManager.getConnection(url, LocalPostgres.USER, LocalPostgres.PASSWORD)) {
+        try (Connection c = database.connect()) {
             LocalPostgres.migrate(c, "V1__foundation.sql", "V2__text_snapshot.sql");
             try (PreparedStatement insert = c.prepareStatement(
                      "insert into member_points (member_id, snapshot, updated_at) values (?, ?, ?)")) {
@@ -75,7 +63,7 @@ class MemberViewMigrationTest {
             LocalPostgres.migrate(c, "V3__member_view_rows.sql");
         }
 
-        var stored = ViewRows.read(url, Set.of(busy.memberId(), quiet.memberId()));
+        var stored = ViewRows.read(database.url(), Set.of(busy.memberId(), quiet.memberId()));
         assertThat(stored).hasSize(2);
         assertThat(stored.get(busy.memberId())).isEqualTo(busy.snapshot());
         assertThat(stored.get(quiet.memberId())).isEqualTo(quiet.snapshot());
