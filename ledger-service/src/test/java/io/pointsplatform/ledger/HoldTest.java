@@ -169,7 +169,7 @@ class HoldTest {
     }
 
     /** A metric's value from /q/metrics (0 when it is not there yet). */
-    private static double metric(String name) {
+    static double metric(String name) {
         String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
         return metrics.lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).max().orElse(0);
@@ -287,25 +287,13 @@ class HoldTest {
         String memberId = credited(10);
         given().contentType(ContentType.JSON).body("{\"points\":4}").post("/api/v1/accounts/{m}/holds", memberId)
                 .then().statusCode(201);
-        String saved;
-        try (var c = DriverManager.getConnection(LocalPostgres.jdbcUrl(database), LocalPostgres.USER, LocalPostgres.PASSWORD);
-             var write = c.prepareStatement("update member_points set snapshot = ?,"
-                     + " version = nextval('member_points_version') where member_id = ?")) {
-            try (var read = c.prepareStatement("select snapshot from member_points where member_id = ?")) {
-                read.setString(1, memberId);
-                try (var rows = read.executeQuery()) {
-                    assertThat(rows.next()).isTrue();
-                    saved = rows.getString(1);
-                }
-            }
-            write.setString(1, AccountSnapshots.toJson(new Account(memberId)));
-            write.setString(2, memberId);
-            assertThat(write.executeUpdate()).isEqualTo(1);
+        try (var c = DriverManager.getConnection(LocalPostgres.jdbcUrl(database), LocalPostgres.USER, LocalPostgres.PASSWORD)) {
+            String saved = AccountSnapshots.toJson(AccountRows.current(c, memberId));
+            AccountRows.write(c, memberId, AccountSnapshots.toJson(new Account(memberId)));
             given().contentType(ContentType.JSON).body("{\"points\":5}").post("/api/v1/accounts/{m}/holds", memberId)
                     .then().statusCode(409).body("code", equalTo("INSUFFICIENT_POINTS"));
 
-            write.setString(1, saved);
-            assertThat(write.executeUpdate()).isEqualTo(1);
+            AccountRows.write(c, memberId, saved);
         }
         given().contentType(ContentType.JSON).body("{\"points\":5}").post("/api/v1/accounts/{m}/holds", memberId)
                 .then().statusCode(201);

@@ -6,11 +6,9 @@ import io.pointsplatform.testing.LocalPostgres;
 import io.pointsplatform.testing.ScratchDatabase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.OffsetDateTime;
 import java.util.Map;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -50,7 +48,7 @@ class QualifyingMonthMigrationTest {
                     {"m-2", "e-6", "points.adjusted", 500, "adj-1", "2026-03-02T00:00:00Z"},
                     {"m-2", "e-7", "points.earned", 5, "", "2026-04-01T00:00:00Z"}});
             LocalPostgres.migrate(c, "V7__qualifying_months.sql");
-            assertThat(sums(c, KEPT)).isEqualTo(Map.of("m-1 2026-02-01", 140L, "m-1 2026-03-01", 7L,
+            assertThat(LocalPostgres.longsByKey(c, KEPT)).isEqualTo(Map.of("m-1 2026-02-01", 140L, "m-1 2026-03-01", 7L,
                     "m-2 2026-04-01", 5L));
 
             // Several rows in one statement, one of them a repeat (not inserted, not counted).
@@ -62,7 +60,8 @@ class QualifyingMonthMigrationTest {
             try (Statement s = c.createStatement()) {
                 assertThat(s.executeUpdate("delete from entry where event_id in ('e-2', 'e-4', 'e-7')")).isEqualTo(3);
             }
-            assertThat(sums(c, KEPT)).isEqualTo(sums(c, FROM_ENTRIES)).isEqualTo(Map.of("m-1 2026-02-01", 100L,
+            assertThat(LocalPostgres.longsByKey(c, KEPT)).isEqualTo(LocalPostgres.longsByKey(c, FROM_ENTRIES))
+                    .isEqualTo(Map.of("m-1 2026-02-01", 100L,
                     "m-1 2026-03-01", 10L, "m-3 2026-05-01", 9L));
         }
     }
@@ -87,15 +86,5 @@ class QualifyingMonthMigrationTest {
             }
             insert.executeUpdate();
         }
-    }
-
-    private static Map<String, Long> sums(Connection c, String query) throws Exception {
-        Map<String, Long> sums = new TreeMap<>();
-        try (Statement s = c.createStatement(); ResultSet rows = s.executeQuery(query)) {
-            while (rows.next()) {
-                sums.put(rows.getString(1), rows.getLong(2));
-            }
-        }
-        return sums;
     }
 }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 
+import io.pointsplatform.events.AccountSnapshots;
 import io.pointsplatform.events.BreakdownLine;
 import io.pointsplatform.events.CloudEvent;
 import io.pointsplatform.events.Origin;
@@ -113,11 +114,9 @@ class RandomizedWorkloadTest {
         }
 
         // And verify can fail: an account changed behind the ledger's back is reported.
-        try (var c = DriverManager.getConnection(LocalPostgres.jdbcUrl(database), LocalPostgres.USER, LocalPostgres.PASSWORD);
-             var s = c.prepareStatement("update member_points set snapshot = jsonb_set(snapshot::jsonb, '{tier}', '\"PLATINUM\"')::text"
-                     + " where member_id = ?")) {
-            s.setString(1, members.get(0));
-            assertThat(s.executeUpdate()).isEqualTo(1);
+        try (var c = DriverManager.getConnection(LocalPostgres.jdbcUrl(database), LocalPostgres.USER, LocalPostgres.PASSWORD)) {
+            String snapshot = AccountSnapshots.toJson(AccountRows.current(c, members.get(0)));
+            AccountRows.write(c, members.get(0), snapshot.replaceFirst("\"tier\":\"[A-Z]+\"", "\"tier\":\"PLATINUM\""));
         }
         given().get("/api/v1/admin/verify").then().statusCode(200).body("mismatchCount", equalTo(1))
                 .body("mismatches[0].memberId", equalTo(members.get(0)))

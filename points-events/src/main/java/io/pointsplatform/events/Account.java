@@ -73,6 +73,9 @@ public final class Account {
     // it is made, so that a snapshot sorts nothing.
     private final List<LotState> byId = new ArrayList<>();
     private final Map<String, List<Allocation>> holds = new HashMap<>();
+    // Events applied since this object was made, restored or marked (markSnapshot): how far it is
+    // ahead of the last snapshot written of it. No part of its state.
+    private int sinceSnapshot;
 
     public Account(String memberId) {
         this.memberId = Checks.text("account", "memberId", memberId);
@@ -242,6 +245,21 @@ public final class Account {
             }
             case TierChanged e -> tier = e.to();
         }
+        sinceSnapshot++;
+    }
+
+    /**
+     * How many events were applied to this object since it was made or restored, or since
+     * {@link #markSnapshot}: for a store that writes a snapshot only now and then, and keeps the
+     * events applied after it beside it, how many of those there are.
+     */
+    public int eventsSinceSnapshot() {
+        return sinceSnapshot;
+    }
+
+    /** A snapshot of the account as it is now was written: {@link #eventsSinceSnapshot} starts again at 0. */
+    public void markSnapshot() {
+        sinceSnapshot = 0;
     }
 
     private void credit(PointsEvent e, String lotId, long points, Instant availableAt, Instant expiresAt,

@@ -291,6 +291,28 @@ class AccountProperties {
         }
     }
 
+    /**
+     * The ledger's store: a snapshot written after any event, read back, with the events after it
+     * applied, is the live account, and knows how many events it is ahead of that snapshot.
+     */
+    @Property(tries = 400)
+    void aSnapshotPlusTheEventsAfterItIsTheLiveAccount(@ForAll("histories") List<Command> history,
+            @ForAll Random random) {
+        Run live = run(history, r -> {
+        });
+        int cut = random.nextInt(live.events.size() + 1);
+        Account written = new Account(MEMBER);
+        live.events.subList(0, cut).forEach(written::apply);
+        assertThat(written.eventsSinceSnapshot()).isEqualTo(cut);
+        Account read = AccountSnapshots.fromJson(AccountSnapshots.toJson(written));
+        assertThat(read.eventsSinceSnapshot()).isZero();
+        live.events.subList(cut, live.events.size()).forEach(read::apply);
+        assertThat(read.snapshot()).isEqualTo(live.account.snapshot());
+        assertThat(read.eventsSinceSnapshot()).isEqualTo(live.events.size() - cut);
+        read.markSnapshot();
+        assertThat(read.eventsSinceSnapshot()).isZero();
+    }
+
     @Property(tries = 400)
     void creditsMovedEarlierGiveTheSameState(@ForAll("histories") List<Command> history, @ForAll Random random) {
         Run live = run(history, r -> {

@@ -5,9 +5,12 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -61,6 +64,17 @@ public final class LocalPostgres {
                 statement.execute(new String(in.readAllBytes(), StandardCharsets.UTF_8));
             }
         }
+    }
+
+    /** A query's rows of (text, bigint), as a map in key order: what a migration test compares. */
+    public static Map<String, Long> longsByKey(Connection connection, String query) throws SQLException {
+        Map<String, Long> found = new TreeMap<>();
+        try (Statement s = connection.createStatement(); ResultSet rows = s.executeQuery(query)) {
+            while (rows.next()) {
+                found.put(rows.getString(1), rows.getLong(2));
+            }
+        }
+        return found;
     }
 
     private static void execute(String sql) {

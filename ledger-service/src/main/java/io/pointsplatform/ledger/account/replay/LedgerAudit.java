@@ -1,11 +1,11 @@
 package io.pointsplatform.ledger.account.replay;
 
 import io.pointsplatform.events.Account;
-import io.pointsplatform.events.AccountSnapshots;
 import io.pointsplatform.events.AccountState;
 import io.pointsplatform.events.Balance;
 import io.pointsplatform.events.EventCodec;
 import io.pointsplatform.kit.outbox.OutboxRelay;
+import io.pointsplatform.ledger.account.repository.AccountStore;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -15,7 +15,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -63,10 +62,12 @@ public class LedgerAudit {
     private final LogReplay replay;
     private final OutboxRelay relay;
     private final Clock clock;
+    private final AccountStore store;
 
-    public LedgerAudit(Pool pool, EventCodec codec, OutboxRelay relay, Clock clock,
+    public LedgerAudit(Pool pool, EventCodec codec, OutboxRelay relay, Clock clock, AccountStore store,
                        @ConfigProperty(name = "kafka.bootstrap.servers", defaultValue = "localhost:9092") String bootstrap) {
         this.pool = pool;
+        this.store = store;
         this.replay = new LogReplay(bootstrap, codec);
         this.relay = relay;
         this.clock = clock;
@@ -105,14 +106,11 @@ public class LedgerAudit {
         List<String> members = comparison.replayed(replayed.keySet());
         for (int from = 0; from < members.size(); from += PAGE) {
             List<String> page = members.subList(from, Math.min(members.size(), from + PAGE));
-            Map<String, AccountState> live = new HashMap<>();
-            pool.preparedQuery("select member_id, snapshot from member_points where member_id = any($1)")
-                    .execute(Tuple.of((Object) page.toArray(String[]::new)))
-                    .await().atMost(PAGE_WAIT)
-                    .forEach(row -> live.put(row.getString("member_id"),
-                            AccountSnapshots.fromJson(row.getString("snapshot")).snapshot()));
+            Map<String, Account> live = store.readAll(pool, page).await().atMost(PAGE_WAIT);
             for (String memberId : page) {
-                comparison.check(memberId, live.getOrDefault(memberId, empty(memberId)), replayed.get(memberId).snapshot());
+                Account account = live.get(memberId);
+                comparison.check(memberId, account == null ? empty(memberId) : account.snapshot(),
+                        replayed.get(memberId).snapshot());
             }
         }
     }
@@ -126,11 +124,9 @@ public class LedgerAudit {
                     rows.forEach(row -> ids.add(row.getString("member_id")));
                     List<String> unknown = comparison.liveOnly(ids);
                     Uni<Void> checked = unknown.isEmpty() ? Uni.createFrom().voidItem()
-                            : pool.preparedQuery("select member_id, snapshot from member_points where member_id = any($1)")
-                                    .execute(Tuple.of((Object) unknown.toArray(String[]::new)))
-                                    .invoke(live -> live.forEach(row -> comparison.check(row.getString("member_id"),
-                                            AccountSnapshots.fromJson(row.getString("snapshot")).snapshot(),
-                                            empty(row.getString("member_id")))))
+                            : store.readAll(pool, unknown)
+                                    .invoke(live -> live.forEach((memberId, account) -> comparison.check(memberId,
+                                            account.snapshot(), empty(memberId))))
                                     .replaceWithVoid();
                     return ids.size() < PAGE ? checked : checked.chain(() -> liveOnly(comparison, ids.get(ids.size() - 1)));
                 });

@@ -243,6 +243,10 @@ public class LedgerRebuild {
                                     .chain(() -> logHoldsTheHistory(state, c))
                                     .map(nothing -> state.events() - before);
                         })
+                        // Each rebuilt account now holds every entry of its member: none can be
+                        // written while the lock is held, and the next one's seq is above them all.
+                        .call(() -> c.query("update member_points_rebuild set snapshot_seq ="
+                                + " (select coalesce(max(seq), 0) from entry)").execute())
                         .call(() -> c.query("alter table member_points rename to member_points_old").execute())
                         .call(() -> c.query("alter table member_points_rebuild rename to member_points").execute())
                         .call(() -> c.query("drop table member_points_old").execute())

@@ -29,6 +29,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.ToLongFunction;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The ledger's tables, on a connection inside the caller's transaction. Only queries: what to
@@ -41,30 +42,70 @@ public class AccountStore {
     public record Entry(long seq, String type, long points, String reference, CloudEvent event) {
     }
 
-    private static final String SAVE = "update member_points set snapshot = convert_from($2, 'UTF8'), updated_at = $3,"
-            + " next_expiry_at = $4, version = nextval('member_points_version') where member_id = $1 returning version";
+    /**
+     * Saves an account: a new version always; the snapshot, with the seq of the member's last entry
+     * (all of them written before this statement, under the row lock), only when $2 is not null.
+     * Otherwise the row keeps its snapshot, and the entries written since stand for the rest.
+     */
+    private static final String SAVE = "update member_points set snapshot = coalesce(convert_from($2, 'UTF8'), snapshot),"
+            + " snapshot_seq = case when $2 is null then snapshot_seq"
+            + " else (select coalesce(max(e.seq), 0) from entry e where e.member_id = $1) end,"
+            + " updated_at = $3, next_expiry_at = $4, version = nextval('member_points_version')"
+            + " where member_id = $1 returning version";
+
+    /** Locks the accounts in member id order and reads each one's version. */
+    private static final String LOCK_ALL = "select m.member_id, m.version"
+            + " from member_points m join unnest($1::text[]) as c(id) on m.member_id = c.id"
+            + " order by m.member_id for update of m";
 
     /**
-     * Locks the accounts in member id order and reads each one's version, and its snapshot only
-     * where the version is not the one given ($2, from {@link AccountCache}): PostgreSQL then does
-     * not even read the snapshot of an account the ledger holds as committed.
+     * The accounts' snapshots, each with the events of the member's entries written after it, in
+     * the order they were written (V9): one statement, so one view of both, locked or not.
      */
-    private static final String LOCK_ALL = "select m.member_id, m.version,"
-            + " case when m.version is distinct from c.v then m.snapshot end as snapshot"
-            + " from member_points m join unnest($1::text[], $2::bigint[]) as c(id, v) on m.member_id = c.id"
-            + " order by m.member_id for update of m";
+    private static final String READ_ALL = "select m.member_id, m.snapshot, array(select e.event from entry e"
+            + " where e.member_id = m.member_id and e.seq > m.snapshot_seq order by e.seq) as pending"
+            + " from member_points m where m.member_id = any($1)";
+
+    /** Fewest events after its snapshot before an account's snapshot is written again. */
+    static final int MIN_EVENTS_PER_SNAPSHOT = 16;
 
     private final EventCodec codec;
     private final AccountCache cache;
+    private final int maxEventsPerSnapshot;
 
-    public AccountStore(EventCodec codec, AccountCache cache) {
+    public AccountStore(EventCodec codec, AccountCache cache,
+                        @ConfigProperty(name = "points.ledger.snapshot.max-events", defaultValue = "512") int maxEventsPerSnapshot) {
+        if (maxEventsPerSnapshot < 1) {
+            throw new IllegalArgumentException("points.ledger.snapshot.max-events must be at least 1, was "
+                    + maxEventsPerSnapshot);
+        }
         this.codec = codec;
         this.cache = cache;
+        this.maxEventsPerSnapshot = maxEventsPerSnapshot;
     }
 
     /** The account as last committed, no lock taken; empty when the member has none yet. */
     public Uni<Optional<Account>> read(SqlClient client, String memberId) {
-        return one(client, "select snapshot from member_points where member_id = $1", memberId);
+        return readAll(client, List.of(memberId)).map(accounts -> Optional.ofNullable(accounts.get(memberId)));
+    }
+
+    /**
+     * The accounts of these members as last committed, each its snapshot with the entries written
+     * after it applied; members without one are left out. No lock taken, unless the caller holds
+     * the rows' locks already.
+     */
+    public Uni<Map<String, Account>> readAll(SqlClient client, Collection<String> memberIds) {
+        return client.preparedQuery(READ_ALL).execute(Tuple.of((Object) memberIds.toArray(String[]::new))).map(rows -> {
+            Map<String, Account> accounts = new HashMap<>();
+            for (Row row : rows) {
+                Account account = AccountSnapshots.fromJson(row.getString("snapshot"));
+                for (String event : row.getArrayOfStrings("pending")) {
+                    account.apply((PointsEvent) codec.read(event).data());
+                }
+                accounts.put(account.memberId(), account);
+            }
+            return accounts;
+        });
     }
 
     /** The account, row-locked until the transaction ends; empty when the member has none yet. */
@@ -72,58 +113,35 @@ public class AccountStore {
         return lockAll(connection, List.of(memberId)).map(accounts -> Optional.ofNullable(accounts.get(memberId)));
     }
 
-    private Uni<Optional<Account>> one(SqlClient client, String sql, String memberId) {
-        return client.preparedQuery(sql).execute(Tuple.of(memberId)).map(rows -> {
-            var it = rows.iterator();
-            return it.hasNext() ? Optional.of(fromRow(it.next())) : Optional.empty();
-        });
-    }
-
     /**
      * The accounts of these members, row-locked in member id order; members without one are left
-     * out. An account the ledger saved last and still holds ({@link AccountCache}) is taken from
-     * memory; the caller owns what it gets, and {@link #saveAll} puts it back.
+     * out. An account the ledger saved last and still holds under the version the lock read
+     * ({@link AccountCache}) is taken from memory; the others are read once their rows are locked
+     * (a statement of their own: one that waited for a lock would see the row as it is now but
+     * the entries as they were when it began). The caller owns what it gets, and {@link #saveAll}
+     * puts it back.
      */
     public Uni<Map<String, Account>> lockAll(SqlConnection connection, Collection<String> memberIds) {
-        String[] ids = memberIds.toArray(String[]::new);
-        Long[] versions = new Long[ids.length];
-        for (int i = 0; i < ids.length; i++) {
-            versions[i] = cache.version(ids[i]);
-        }
-        return connection.preparedQuery(LOCK_ALL).execute(Tuple.of(ids, versions)).chain(rows -> {
+        return connection.preparedQuery(LOCK_ALL).execute(Tuple.of((Object) memberIds.toArray(String[]::new))).chain(rows -> {
             Map<String, Account> accounts = new HashMap<>();
             List<String> missed = new ArrayList<>();
             for (Row row : rows) {
                 String memberId = row.getString("member_id");
-                String snapshot = row.getString("snapshot");
-                Account account;
-                if (snapshot != null) {
-                    cache.missed();
-                    account = AccountSnapshots.fromJson(snapshot);
-                } else {
-                    account = cache.take(memberId, row.getLong("version"));
-                }
+                Account account = cache.take(memberId, row.getLong("version"));
                 if (account != null) {
                     accounts.put(memberId, account);
                 } else {
-                    // Kept under that version when the lock was asked for, but taken since (by a
-                    // transaction that then rolled back): read it, already locked.
+                    cache.missed();
                     missed.add(memberId);
                 }
             }
             if (missed.isEmpty()) {
                 return Uni.createFrom().item(accounts);
             }
-            missed.forEach(ignored -> cache.missed());
-            return connection.preparedQuery("select snapshot from member_points where member_id = any($1)")
-                    .execute(Tuple.of(missed.toArray(String[]::new)))
-                    .map(more -> {
-                        for (Row row : more) {
-                            Account account = fromRow(row);
-                            accounts.put(account.memberId(), account);
-                        }
-                        return accounts;
-                    });
+            return readAll(connection, missed).map(read -> {
+                accounts.putAll(read);
+                return accounts;
+            });
         });
     }
 
@@ -230,23 +248,45 @@ public class AccountStore {
     /**
      * Saves changed accounts, as one batch, each with a new version; then keeps each in
      * {@link AccountCache} under it (a transaction that rolls back leaves the committed version,
-     * which no kept account has). The caller changes them no more.
+     * which no kept account has). An account's snapshot is written only when it is {@link
+     * #snapshotDue due}; until then its entries after the last one stand for the rest. Runs after
+     * every entry of the transaction is written. The caller changes them no more.
      */
     public Uni<Void> saveAll(SqlConnection connection, List<Account> accounts, Instant now) {
         if (accounts.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
         List<Tuple> rows = new ArrayList<>(accounts.size());
-        for (Account account : accounts) {
-            rows.add(Tuple.of(account.memberId(), snapshot(account), utc(now), utc(account.nextExpiry())));
+        boolean[] written = new boolean[accounts.size()];
+        for (int i = 0; i < accounts.size(); i++) {
+            Account account = accounts.get(i);
+            written[i] = snapshotDue(account);
+            rows.add(Tuple.of(account.memberId(), written[i] ? snapshot(account) : null, utc(now),
+                    utc(account.nextExpiry())));
         }
         return connection.preparedQuery(SAVE).executeBatch(rows).invoke(result -> {
             RowSet<Row> each = result;
-            for (Account account : accounts) {
+            for (int i = 0; i < accounts.size(); i++) {
+                Account account = accounts.get(i);
+                if (written[i]) {
+                    account.markSnapshot();
+                }
                 cache.put(account.memberId(), each.iterator().next().getLong("version"), account);
                 each = each.next();
             }
         }).replaceWithVoid();
+    }
+
+    /**
+     * Whether a save writes the account's snapshot: when the events after the last one reach a
+     * quarter of its lots, at least {@value #MIN_EVENTS_PER_SNAPSHOT} and at most
+     * {@code points.ledger.snapshot.max-events}. Writing one costs in proportion to the lots;
+     * reading an account not kept in memory, in proportion to those events too: both stay a few
+     * lots' worth per event, whatever the account's size.
+     */
+    boolean snapshotDue(Account account) {
+        int due = Math.min(maxEventsPerSnapshot, Math.max(MIN_EVENTS_PER_SNAPSHOT, account.lotCount() / 4));
+        return account.eventsSinceSnapshot() >= due;
     }
 
     /** Creates an empty account unless one exists (a credit's first arrival). */
@@ -397,10 +437,6 @@ public class AccountStore {
     /** {@link #snapshot} of an account written once and dropped (a rebuild's): it keeps no lot's text. */
     public static Buffer snapshotOnce(Account account) {
         return Buffer.buffer(AccountSnapshots.toJsonBytes(account, false));
-    }
-
-    private static Account fromRow(Row row) {
-        return AccountSnapshots.fromJson(row.getString("snapshot"));
     }
 
     public static OffsetDateTime utc(Instant instant) {

@@ -160,8 +160,9 @@ public class LedgerBook {
             settleDebt(writes, account, data, now);
             reviewTier(writes, account, event, now, running.getOrDefault(data.memberId(), 0L));
         }
-        return Uni.combine().all().unis(writes.flush(connection, store),
-                store.saveAll(connection, changed.stream().map(accounts::get).toList(), now)).discardItems();
+        // Entries first: a snapshot the save writes holds every entry of its member so far.
+        return writes.flush(connection, store)
+                .chain(() -> store.saveAll(connection, changed.stream().map(accounts::get).toList(), now));
     }
 
     /** Credits that count towards a tier: points earned, tier bonuses left out. */
