@@ -61,8 +61,7 @@ class QualifyingMonthMigrationTest {
                 assertThat(s.executeUpdate("delete from entry where event_id in ('e-2', 'e-4', 'e-7')")).isEqualTo(3);
             }
             assertThat(LocalPostgres.longsByKey(c, KEPT)).isEqualTo(LocalPostgres.longsByKey(c, FROM_ENTRIES))
-                    .isEqualTo(Map.of("m-1 2026-02-01", 100L,
-                    "m-1 2026-03-01", 10L, "m-3 2026-05-01", 9L));
+                    .isEqualTo(Map.of("m-1 2026-02-01", 100L, "m-1 2026-03-01", 10L, "m-3 2026-05-01", 9L));
         }
     }
 
