@@ -46,6 +46,8 @@ public class OutboxRelay {
     private static final String SELECT_BATCH =
             "select id, topic, message_key, payload from outbox order by id limit $1 for update skip locked";
     private static final String DELETE_BATCH = "delete from outbox where id = any($1)";
+    /** Skips the table while another instance vacuums it, rather than wait for it. */
+    private static final String VACUUM = "vacuum (skip_locked) outbox";
     private static final byte[] CONTENT_TYPE =
             (CloudEvent.CONTENT_TYPE + "; charset=UTF-8").getBytes(StandardCharsets.UTF_8);
 
@@ -57,9 +59,13 @@ public class OutboxRelay {
     private final int batchSize;
     private final long pollIntervalMs;
     private final long lingerMs;
+    private final long vacuumEvery;
     private final Counter published;
     private final Counter failures;
+    private final Counter vacuums;
     private final AtomicBoolean wakeRequested = new AtomicBoolean();
+    private final AtomicBoolean vacuuming = new AtomicBoolean();
+    private long sinceVacuum;
 
     private KafkaProducer<String, byte[]> producer;
     private ScheduledExecutorService worker;
@@ -69,7 +75,8 @@ public class OutboxRelay {
                        @ConfigProperty(name = "kafka.bootstrap.servers", defaultValue = "localhost:9092") String bootstrapServers,
                        @ConfigProperty(name = "points.outbox.batch-size", defaultValue = "500") int batchSize,
                        @ConfigProperty(name = "points.outbox.poll-interval-ms", defaultValue = "100") long pollIntervalMs,
-                       @ConfigProperty(name = "points.outbox.linger-ms", defaultValue = "10") long lingerMs) {
+                       @ConfigProperty(name = "points.outbox.linger-ms", defaultValue = "10") long lingerMs,
+                       @ConfigProperty(name = "points.outbox.vacuum-every", defaultValue = "10000") long vacuumEvery) {
         if (batchSize < 1 || batchSize > 10_000) {
             throw new IllegalArgumentException("points.outbox.batch-size must be within 1..10000, was " + batchSize);
         }
@@ -82,8 +89,13 @@ public class OutboxRelay {
             throw new IllegalArgumentException("points.outbox.linger-ms must be within 0..poll-interval-ms, was " + lingerMs);
         }
         this.lingerMs = lingerMs;
+        if (vacuumEvery < 0) {
+            throw new IllegalArgumentException("points.outbox.vacuum-every must be 0 (never) or more, was " + vacuumEvery);
+        }
+        this.vacuumEvery = vacuumEvery;
         this.published = registry.counter("points.outbox.published");
         this.failures = registry.counter("points.outbox.failures");
+        this.vacuums = registry.counter("points.outbox.vacuums");
     }
 
     void start(@Observes StartupEvent event) {
@@ -148,17 +160,43 @@ public class OutboxRelay {
             int sent;
             do {
                 sent = drainOnce().await().atMost(ROUND_TIMEOUT);
+                sinceVacuum += sent;
             } while (sent == batchSize);
+            if (vacuumEvery > 0 && sinceVacuum >= vacuumEvery) {
+                vacuum();
+            }
         } catch (RuntimeException e) {
             failures.increment();
             Log.warnf(e, "Outbox relay failed; the batch stays and is retried");
         }
     }
 
-    /** Publishes one batch; completes with the number of events published. Visible for tests. */
+    /**
+     * Every drain reads the outbox from its head, over the rows deleted since the table was last
+     * vacuumed; autovacuum comes to a database at most once a minute (autovacuum_naptime), by which
+     * time a busy service has deleted a few hundred thousand rows there. So the relay vacuums the
+     * table itself every {@code points.outbox.vacuum-every} rows it published (VACUUM blocks
+     * neither inserts nor deletes), in the background, one at a time; 0 leaves it to autovacuum.
+     */
+    private void vacuum() {
+        if (!vacuuming.compareAndSet(false, true)) {
+            return;
+        }
+        sinceVacuum = 0;
+        pool.query(VACUUM).execute()
+                .eventually(() -> vacuuming.set(false))
+                .subscribe().with(done -> vacuums.increment(),
+                        e -> Log.warnf(e, "Vacuuming the outbox failed; autovacuum will come to it"));
+    }
+
+    /**
+     * Publishes one batch; completes with the number of events published. Visible for tests. Its
+     * commit does not wait for the WAL to reach the disk: a delete lost in a crash only publishes
+     * those rows again, which at-least-once delivery allows (consumers drop repeats by event id).
+     */
     public Uni<Integer> drainOnce() {
-        return pool.withTransaction(connection -> connection.preparedQuery(SELECT_BATCH)
-                .execute(Tuple.of(batchSize))
+        return pool.withTransaction(connection -> connection.query("set local synchronous_commit = off").execute()
+                .chain(() -> connection.preparedQuery(SELECT_BATCH).execute(Tuple.of(batchSize)))
                 .chain(rows -> publishAndDelete(connection, rows)));
     }
 

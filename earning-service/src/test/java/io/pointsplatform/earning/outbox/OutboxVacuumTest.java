@@ -1,0 +1,81 @@
+package io.pointsplatform.earning.outbox;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.pointsplatform.events.CloudEvent;
+import io.pointsplatform.events.Topics;
+import io.pointsplatform.kit.outbox.Outbox;
+import io.pointsplatform.kit.outbox.OutboxRelay;
+import io.pointsplatform.testing.PlatformTestResource;
+import io.pointsplatform.testing.TestEvents;
+import io.pointsplatform.testing.TopicReader;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The relay vacuums its outbox every {@code points.outbox.vacuum-every} rows it published (100 in
+ * tests), so that its drains do not read over a minute's worth of deleted rows, and loses nothing
+ * doing so.
+ */
+@QuarkusTest
+@WithTestResource(value = PlatformTestResource.class, initArgs = @ResourceArg(name = "service", value = "earning"))
+class OutboxVacuumTest {
+
+    private static final int EVENTS = 350;
+
+    @Inject
+    Pool pool;
+
+    @Inject
+    Outbox outbox;
+
+    @Inject
+    OutboxRelay relay;
+
+    @Test
+    void theRelayVacuumsItsOutboxAndPublishesEveryRow() {
+        long vacuumsBefore = vacuums();
+        double metricBefore = metric();
+        String run = "vacuum-" + UUID.randomUUID().toString().substring(0, 8);
+        List<CloudEvent> events = new ArrayList<>();
+        for (int i = 0; i < EVENTS; i++) {
+            events.add(TestEvents.earned(run + "-" + i, 1));
+        }
+        // Three commits, each waking the relay, as three transactions of the service would.
+        for (int from = 0; from < EVENTS; from += 120) {
+            List<CloudEvent> part = events.subList(from, Math.min(EVENTS, from + 120));
+            pool.withTransaction(c -> outbox.enqueueBatch(c, Topics.POINTS_LEDGER, part)).await().indefinitely();
+            relay.wake();
+        }
+        relay.drained(Duration.ofSeconds(30)).await().indefinitely();
+
+        assertThat(TopicReader.await(Topics.POINTS_LEDGER, r -> r.key() != null && r.key().startsWith(run + "-"), EVENTS,
+                Duration.ofSeconds(30))).hasSize(EVENTS);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(metric()).isGreaterThan(metricBefore);
+            assertThat(vacuums()).isGreaterThan(vacuumsBefore);
+        });
+    }
+
+    /** Vacuums of the outbox that were not autovacuum's, as PostgreSQL counts them. */
+    private long vacuums() {
+        return pool.query("select vacuum_count from pg_stat_user_tables where relname = 'outbox'").execute()
+                .map(rows -> rows.iterator().next().getLong(0)).await().indefinitely();
+    }
+
+    private static double metric() {
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        return metrics.lines().filter(l -> l.startsWith("points_outbox_vacuums_total"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).max().orElse(0);
+    }
+}
