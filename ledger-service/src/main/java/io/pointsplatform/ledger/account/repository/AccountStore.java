@@ -179,8 +179,9 @@ public class AccountStore {
     public Uni<Set<String>> recordEntries(SqlConnection connection, List<CloudEvent> events,
             ToLongFunction<PointsEvent> pointsOf, Function<PointsEvent, String> referenceOf) {
         return connection.preparedQuery("insert into entry (member_id, event_id, type, points, reference, event, occurred_at, hold_id)"
-                        + " select m, i, t, p, r, d, o, h from unnest($1::text[], $2::text[], $3::text[], $4::bigint[],"
-                        + " $5::text[], $6::text[], $7::timestamptz[], $8::text[]) with ordinality as e(m, i, t, p, r, d, o, h, n)"
+                        + " select m, i, t, p, r, convert_from(d, 'UTF8'), o, h from unnest($1::text[], $2::text[], $3::text[],"
+                        + " $4::bigint[], $5::text[], $6::bytea[], $7::timestamptz[], $8::text[])"
+                        + " with ordinality as e(m, i, t, p, r, d, o, h, n)"
                         + " order by n on conflict (event_id) do nothing returning event_id")
                 .execute(Tuple.from(entryColumns(events, pointsOf, referenceOf)))
                 .map(rows -> {
@@ -199,7 +200,9 @@ public class AccountStore {
         String[] types = new String[n];
         Long[] points = new Long[n];
         String[] references = new String[n];
-        String[] documents = new String[n];
+        // The events' JSON as UTF-8 bytes, for convert_from: the client encodes a text parameter
+        // character by character (see snapshot()).
+        Buffer[] documents = new Buffer[n];
         OffsetDateTime[] times = new OffsetDateTime[n];
         String[] holds = new String[n];
         for (int i = 0; i < n; i++) {
@@ -211,7 +214,7 @@ public class AccountStore {
             points[i] = pointsOf.applyAsLong(data);
             String reference = referenceOf.apply(data);
             references[i] = reference == null ? "" : reference;
-            documents[i] = codec.write(event);
+            documents[i] = Buffer.buffer(codec.writeBytes(event));
             times[i] = utc(event.time());
             holds[i] = data instanceof PointsReserved hold ? hold.holdId() : null;
         }
@@ -311,9 +314,9 @@ public class AccountStore {
             ToLongFunction<PointsEvent> pointsOf, Function<PointsEvent, String> referenceOf, String topic) {
         Object[] columns = Arrays.copyOf(entryColumns(events, pointsOf, referenceOf), 9);
         columns[8] = topic;
-        return connection.preparedQuery("with d as (select * from unnest($1::text[], $2::text[], $3::text[], $4::bigint[],"
-                        + " $5::text[], $6::text[], $7::timestamptz[], $8::text[])"
-                        + " with ordinality as d(m, i, t, p, r, payload, o, h, n)),"
+        return connection.preparedQuery("with d as (select m, i, t, p, r, convert_from(b, 'UTF8') as payload, o, h, n"
+                        + " from unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::bytea[],"
+                        + " $7::timestamptz[], $8::text[]) with ordinality as u(m, i, t, p, r, b, o, h, n)),"
                         + " e as (insert into entry (member_id, event_id, type, points, reference, event, occurred_at, hold_id)"
                         + " select m, i, t, p, r, payload, o, h from d order by n on conflict (event_id) do nothing"
                         + " returning event_id)"
