@@ -53,8 +53,8 @@ public class AccountCache {
         misses.increment();
     }
 
-    /** The version the member's account is kept under, or null. */
-    public synchronized Long version(String memberId) {
+    /** The version the member's account is kept under, or null (for tests: {@link #take} compares it itself). */
+    synchronized Long version(String memberId) {
         Kept k = kept.get(memberId);
         return k == null ? null : k.version();
     }

@@ -301,10 +301,6 @@ public class AccountStore {
                 .replaceWithVoid();
     }
 
-    public Uni<Void> save(SqlConnection connection, Account account, Instant now) {
-        return saveAll(connection, List.of(account), now);
-    }
-
     /**
      * Records events the ledger decided in their accounts' histories and, those new there, in the
      * outbox, in the order given: one statement. Returns how many were new (an id recorded before

@@ -203,8 +203,7 @@ public class DecisionBatches {
                 }
                 Uni<Void> written = chain.chain(() -> {
                     List<Account> toSave = changed.stream().map(accounts::get).toList();
-                    // Entries first: a snapshot the save writes holds every entry of its member so far.
-                    return writes.flush(c, store).chain(() -> store.saveAll(c, toSave, clock.instant()));
+                    return writes.flushAndSave(c, store, toSave, clock.instant());
                 });
                 // On the fast path a repeat shows only when the batch's events are written.
                 return mode == Mode.FAST ? written.onFailure(e -> !(e instanceof FastPathFailed))

@@ -1,5 +1,6 @@
 package io.pointsplatform.ledger.account.service;
 
+import io.pointsplatform.events.Account;
 import io.pointsplatform.events.CloudEvent;
 import io.pointsplatform.events.Topics;
 import io.pointsplatform.ledger.account.repository.AccountStore;
@@ -65,6 +66,14 @@ public final class DecisionWrites {
         }
         changes++;
         return Optional.ofNullable(hold.reference());
+    }
+
+    /**
+     * Writes everything gathered so far ({@link #flush}), then saves the changed accounts: in that
+     * order, since a snapshot the save writes stands for every entry of its member so far (V9).
+     */
+    public Uni<Void> flushAndSave(SqlConnection connection, AccountStore store, List<Account> changed, Instant now) {
+        return flush(connection, store).chain(() -> store.saveAll(connection, changed, now));
     }
 
     /**

@@ -160,9 +160,7 @@ public class LedgerBook {
             settleDebt(writes, account, data, now);
             reviewTier(writes, account, event, now, running.getOrDefault(data.memberId(), 0L));
         }
-        // Entries first: a snapshot the save writes holds every entry of its member so far.
-        return writes.flush(connection, store)
-                .chain(() -> store.saveAll(connection, changed.stream().map(accounts::get).toList(), now));
+        return writes.flushAndSave(connection, store, changed.stream().map(accounts::get).toList(), now);
     }
 
     /** Credits that count towards a tier: points earned, tier bonuses left out. */
@@ -364,9 +362,7 @@ public class LedgerBook {
             }
             DecisionWrites writes = new DecisionWrites();
             record(writes, account, "points.adjusted:" + adjustmentId, now, data);
-            return writes.flush(connection, store)
-                    .chain(() -> store.save(connection, account, now))
-                    .replaceWith(data);
+            return writes.flushAndSave(connection, store, List.of(account), now).replaceWith(data);
         });
     }
 
