@@ -76,6 +76,12 @@ public final class Account {
     // Events applied since this object was made, restored or marked (markSnapshot): how far it is
     // ahead of the last snapshot written of it. No part of its state.
     private int sinceSnapshot;
+    // The soonest expiry of the lots with points left (null: none), kept as events apply instead of
+    // looked for among every lot at every save: a credit, or points given back to a lot, can only
+    // bring it nearer; a lot emptied that expires then makes it unknown until next asked. Not part
+    // of the state either: always what nextExpiry() would find among the lots.
+    private Instant nextExpiry;
+    private boolean nextExpiryKnown = true;
 
     public Account(String memberId) {
         this.memberId = Checks.text("account", "memberId", memberId);
@@ -134,6 +140,7 @@ public final class Account {
             put(new LotState(lot.lotId(), lot.points(), lot.remaining(), lot.availableAt(), lot.expiresAt(),
                     lot.origin()));
         }
+        nextExpiryKnown = false;
     }
 
     /**
@@ -203,7 +210,9 @@ public final class Account {
                 }
                 closeHold(e, e.holdId(), e.allocations());
                 for (Allocation allocation : e.allocations()) {
-                    lots.get(allocation.lotId()).add(allocation.points());
+                    LotState lot = lots.get(allocation.lotId());
+                    lot.add(allocation.points());
+                    nearer(lot);
                 }
                 reserved -= e.points();
             }
@@ -267,7 +276,16 @@ public final class Account {
         if (lots.containsKey(lotId)) {
             throw violation(e, "credits lot " + lotId + " which already exists");
         }
-        put(new LotState(lotId, points, points, availableAt, expiresAt, origin));
+        LotState lot = new LotState(lotId, points, points, availableAt, expiresAt, origin);
+        put(lot);
+        nearer(lot);
+    }
+
+    /** A lot was credited or given points back: the next expiry is now at the latest its expiry. */
+    private void nearer(LotState lot) {
+        if (nextExpiryKnown && lot.remaining > 0 && (nextExpiry == null || lot.expiresAt.isBefore(nextExpiry))) {
+            nextExpiry = lot.expiresAt;
+        }
     }
 
     /** A new lot, in the map and in its place by lot id. */
@@ -302,7 +320,11 @@ public final class Account {
         // Records name each lot once (checked when the event was made), so the checks above still hold.
         for (int i = 0, n = allocations.size(); i < n; i++) {
             Allocation allocation = allocations.get(i);
-            lots.get(allocation.lotId()).add(-allocation.points());
+            LotState lot = lots.get(allocation.lotId());
+            lot.add(-allocation.points());
+            if (lot.remaining == 0 && nextExpiryKnown && lot.expiresAt.equals(nextExpiry)) {
+                nextExpiryKnown = false;
+            }
         }
     }
 
@@ -384,13 +406,17 @@ public final class Account {
 
     /** When the soonest of the lots with points left expires, or null when none has points left. */
     public Instant nextExpiry() {
-        Instant next = null;
-        for (LotState lot : lots.values()) {
-            if (lot.remaining > 0 && (next == null || lot.expiresAt.isBefore(next))) {
-                next = lot.expiresAt;
+        if (!nextExpiryKnown) {
+            Instant next = null;
+            for (LotState lot : lots.values()) {
+                if (lot.remaining > 0 && (next == null || lot.expiresAt.isBefore(next))) {
+                    next = lot.expiresAt;
+                }
             }
+            nextExpiry = next;
+            nextExpiryKnown = true;
         }
-        return next;
+        return nextExpiry;
     }
 
     /** How many lots the account has, emptied or not. */

@@ -313,6 +313,32 @@ class AccountProperties {
         assertThat(read.eventsSinceSnapshot()).isZero();
     }
 
+    /**
+     * The next expiry an account keeps as events apply (instead of looking among every lot at every
+     * save) is always the soonest among its lots with points left: asked after every event, or only
+     * now and then, of an account folded from the start or read from a snapshot.
+     */
+    @Property(tries = 400)
+    void theNextExpiryIsTheSoonestOfTheLotsWithPointsLeft(@ForAll("histories") List<Command> history,
+            @ForAll Random random) {
+        Run live = run(history, r -> assertThat(r.account.nextExpiry()).isEqualTo(soonestExpiry(r.account)));
+        int cut = random.nextInt(live.events.size() + 1);
+        Account written = new Account(MEMBER);
+        live.events.subList(0, cut).forEach(written::apply);
+        Account read = AccountSnapshots.fromJson(AccountSnapshots.toJson(written));
+        for (PointsEvent event : live.events.subList(cut, live.events.size())) {
+            read.apply(event);
+            if (random.nextInt(4) == 0) {
+                assertThat(read.nextExpiry()).as("after %s", event).isEqualTo(soonestExpiry(read));
+            }
+        }
+        assertThat(read.nextExpiry()).isEqualTo(soonestExpiry(live.account));
+    }
+
+    private static Instant soonestExpiry(Account account) {
+        return account.lots().stream().map(Lot::expiresAt).min(Comparator.naturalOrder()).orElse(null);
+    }
+
     @Property(tries = 400)
     void creditsMovedEarlierGiveTheSameState(@ForAll("histories") List<Command> history, @ForAll Random random) {
         Run live = run(history, r -> {

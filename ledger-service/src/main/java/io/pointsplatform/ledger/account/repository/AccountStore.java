@@ -43,15 +43,19 @@ public class AccountStore {
     }
 
     /**
-     * Saves an account: a new version always; the snapshot, with the seq of the member's last entry
-     * (all of them written before this statement, under the row lock), only when $2 is not null.
-     * Otherwise the row keeps its snapshot, and the entries written since stand for the rest.
+     * Saves accounts, one statement for all: a new version always; the snapshot, with the seq of the
+     * member's last entry (all of them written before this statement, under the row lock), only
+     * where the snapshot given is not null. Otherwise the row keeps its snapshot, and the entries
+     * written since stand for the rest. (One statement, not one per account: at a few hundred
+     * accounts a transaction, each statement's own cost was most of the save.)
      */
-    private static final String SAVE = "update member_points set snapshot = coalesce(convert_from($2, 'UTF8'), snapshot),"
-            + " snapshot_seq = case when $2 is null then snapshot_seq"
-            + " else (select coalesce(max(e.seq), 0) from entry e where e.member_id = $1) end,"
-            + " updated_at = $3, next_expiry_at = $4, version = nextval('member_points_version')"
-            + " where member_id = $1 returning version";
+    private static final String SAVE_ALL = "update member_points m"
+            + " set snapshot = coalesce(convert_from(u.snapshot, 'UTF8'), m.snapshot),"
+            + " snapshot_seq = case when u.snapshot is null then m.snapshot_seq"
+            + " else (select coalesce(max(e.seq), 0) from entry e where e.member_id = m.member_id) end,"
+            + " updated_at = $3, next_expiry_at = u.next_expiry, version = nextval('member_points_version')"
+            + " from unnest($1::text[], $2::bytea[], $4::timestamptz[]) as u(member_id, snapshot, next_expiry)"
+            + " where m.member_id = u.member_id returning m.member_id, m.version";
 
     /** Locks the accounts in member id order and reads each one's version. */
     private static final String LOCK_ALL = "select m.member_id, m.version"
@@ -259,25 +263,35 @@ public class AccountStore {
         if (accounts.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        List<Tuple> rows = new ArrayList<>(accounts.size());
-        boolean[] written = new boolean[accounts.size()];
-        for (int i = 0; i < accounts.size(); i++) {
+        int n = accounts.size();
+        String[] memberIds = new String[n];
+        Buffer[] snapshots = new Buffer[n];
+        OffsetDateTime[] nextExpiries = new OffsetDateTime[n];
+        Map<String, Account> byMember = new HashMap<>(n * 2);
+        for (int i = 0; i < n; i++) {
             Account account = accounts.get(i);
-            written[i] = snapshotDue(account);
-            rows.add(Tuple.of(account.memberId(), written[i] ? snapshot(account) : null, utc(now),
-                    utc(account.nextExpiry())));
-        }
-        return connection.preparedQuery(SAVE).executeBatch(rows).invoke(result -> {
-            RowSet<Row> each = result;
-            for (int i = 0; i < accounts.size(); i++) {
-                Account account = accounts.get(i);
-                if (written[i]) {
-                    account.markSnapshot();
-                }
-                cache.put(account.memberId(), each.iterator().next().getLong("version"), account);
-                each = each.next();
+            if (byMember.put(account.memberId(), account) != null) {
+                throw new IllegalArgumentException("account " + account.memberId() + " given twice");
             }
-        }).replaceWithVoid();
+            memberIds[i] = account.memberId();
+            snapshots[i] = snapshotDue(account) ? snapshot(account) : null;
+            nextExpiries[i] = utc(account.nextExpiry());
+        }
+        return connection.preparedQuery(SAVE_ALL).execute(Tuple.of(memberIds, snapshots, utc(now), nextExpiries))
+                .invoke(rows -> {
+                    if (rows.rowCount() != n) {
+                        throw new IllegalStateException("saved " + rows.rowCount() + " of " + n + " accounts");
+                    }
+                    for (int i = 0; i < n; i++) {
+                        if (snapshots[i] != null) {
+                            accounts.get(i).markSnapshot();
+                        }
+                    }
+                    for (Row row : rows) {
+                        String memberId = row.getString("member_id");
+                        cache.put(memberId, row.getLong("version"), byMember.get(memberId));
+                    }
+                }).replaceWithVoid();
     }
 
     /**
