@@ -33,7 +33,7 @@ public class AccountCache {
     private final Counter hits;
     private final Counter misses;
 
-    public AccountCache(@ConfigProperty(name = "points.ledger.account-cache.max-lots", defaultValue = "200000") long maxLots,
+    public AccountCache(@ConfigProperty(name = "points.ledger.account-cache.max-lots", defaultValue = "1500000") long maxLots,
                         MeterRegistry registry) {
         this.maxLots = maxLots;
         this.hits = Counter.builder("points.ledger.account.cache").tag("result", "hit")
