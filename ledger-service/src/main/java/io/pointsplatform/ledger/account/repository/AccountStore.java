@@ -253,7 +253,7 @@ public class AccountStore {
     }
 
     /**
-     * Saves changed accounts, as one batch, each with a new version; then keeps each in
+     * Saves changed accounts, in one statement, each with a new version; then keeps each in
      * {@link AccountCache} under it (a transaction that rolls back leaves the committed version,
      * which no kept account has). An account's snapshot is written only when it is {@link
      * #snapshotDue due}; until then its entries after the last one stand for the rest. Runs after
@@ -267,10 +267,10 @@ public class AccountStore {
         String[] memberIds = new String[n];
         Buffer[] snapshots = new Buffer[n];
         OffsetDateTime[] nextExpiries = new OffsetDateTime[n];
-        Map<String, Account> byMember = new HashMap<>(n * 2);
+        Map<String, Integer> positions = new HashMap<>(n * 2);
         for (int i = 0; i < n; i++) {
             Account account = accounts.get(i);
-            if (byMember.put(account.memberId(), account) != null) {
+            if (positions.put(account.memberId(), i) != null) {
                 throw new IllegalArgumentException("account " + account.memberId() + " given twice");
             }
             memberIds[i] = account.memberId();
@@ -282,14 +282,13 @@ public class AccountStore {
                     if (rows.rowCount() != n) {
                         throw new IllegalStateException("saved " + rows.rowCount() + " of " + n + " accounts");
                     }
-                    for (int i = 0; i < n; i++) {
+                    // Rows come back in no particular order.
+                    for (Row row : rows) {
+                        int i = positions.get(row.getString("member_id"));
                         if (snapshots[i] != null) {
                             accounts.get(i).markSnapshot();
                         }
-                    }
-                    for (Row row : rows) {
-                        String memberId = row.getString("member_id");
-                        cache.put(memberId, row.getLong("version"), byMember.get(memberId));
+                        cache.put(memberIds[i], row.getLong("version"), accounts.get(i));
                     }
                 }).replaceWithVoid();
     }
