@@ -13,6 +13,8 @@ import io.pointsplatform.events.Topics;
 import io.pointsplatform.testing.PlatformTestResource;
 import io.pointsplatform.testing.TestEvents;
 import io.pointsplatform.testing.TopicReader;
+import io.pointsplatform.testing.Tokens;
+import io.restassured.specification.RequestSpecification;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -31,20 +33,44 @@ class RewardTest {
 
     private final EventCodec codec = new EventCodec();
 
+    private static RequestSpecification asAdmin() {
+        return given().auth().oauth2(Tokens.admin());
+    }
+
+    @Test
+    void callersWithoutAValidTokenOrTheRightRoleAreRefusedWithAProblem() {
+        given().get("/api/v1/rewards").then().statusCode(401).contentType("application/problem+json")
+                .header("WWW-Authenticate", "Bearer").body("code", equalTo("UNAUTHENTICATED"));
+        given().auth().oauth2(Tokens.expired("admin", "a")).get("/api/v1/rewards").then().statusCode(401);
+        given().auth().oauth2(Tokens.otherKey("admin", "a")).get("/api/v1/rewards").then().statusCode(401);
+        given().auth().oauth2(Tokens.otherAudience("admin", "a")).get("/api/v1/rewards").then().statusCode(401);
+        given().auth().oauth2("junk").get("/api/v1/rewards").then().statusCode(401);
+        given().auth().oauth2(Tokens.member("m-1")).contentType(ContentType.JSON).body(reward("r-x", 5, null))
+                .post("/api/v1/rewards").then().statusCode(403).contentType("application/problem+json")
+                .body("code", equalTo("FORBIDDEN"));
+        given().auth().oauth2(Tokens.member("m-1")).queryParam("memberId", "m-2").get("/api/v1/rewards")
+                .then().statusCode(403).body("code", equalTo("NOT_OWN_ACCOUNT"));
+        given().auth().oauth2(Tokens.member("m-1")).queryParam("memberId", "m-1").get("/api/v1/rewards")
+                .then().statusCode(200);
+        given().get("/q/health/ready").then().statusCode(200);
+        given().get("/q/openapi").then().statusCode(200);
+        given().get("/q/metrics").then().statusCode(200);
+    }
+
     @Test
     void aRewardIsCreatedOncePublishedAndReadBack() {
         String rewardId = "r-" + UUID.randomUUID();
         Map<String, Object> body = reward(rewardId, 500, null);
 
-        given().contentType(ContentType.JSON).body(body).post("/api/v1/rewards")
+        asAdmin().contentType(ContentType.JSON).body(body).post("/api/v1/rewards")
                 .then().statusCode(201).body("rewardId", equalTo(rewardId)).body("pointsCost", equalTo(500));
-        given().contentType(ContentType.JSON).body(body).post("/api/v1/rewards").then().statusCode(200);
-        given().contentType(ContentType.JSON).body(reward(rewardId, 600, null)).post("/api/v1/rewards")
+        asAdmin().contentType(ContentType.JSON).body(body).post("/api/v1/rewards").then().statusCode(200);
+        asAdmin().contentType(ContentType.JSON).body(reward(rewardId, 600, null)).post("/api/v1/rewards")
                 .then().statusCode(409).contentType("application/problem+json")
                 .body("code", equalTo("REWARD_CONFLICT"));
-        given().get("/api/v1/rewards/{id}", rewardId).then().statusCode(200)
+        asAdmin().get("/api/v1/rewards/{id}", rewardId).then().statusCode(200)
                 .body("name", equalTo("Voucher 5 yuan")).body("stock", equalTo(10));
-        given().get("/api/v1/rewards").then().statusCode(200).body("rewardId", hasItem(rewardId));
+        asAdmin().get("/api/v1/rewards").then().statusCode(200).body("rewardId", hasItem(rewardId));
 
         List<CloudEvent> published = TopicReader.awaitKey(Topics.CATALOG_REWARDS, rewardId, 1).stream()
                 .map(r -> codec.read(r.value())).toList();
@@ -58,41 +84,41 @@ class RewardTest {
         String affordable = "r-" + UUID.randomUUID();
         String dear = "r-" + UUID.randomUUID();
         String goldOnly = "r-" + UUID.randomUUID();
-        given().contentType(ContentType.JSON).body(reward(affordable, 300, null)).post("/api/v1/rewards")
+        asAdmin().contentType(ContentType.JSON).body(reward(affordable, 300, null)).post("/api/v1/rewards")
                 .then().statusCode(201);
-        given().contentType(ContentType.JSON).body(reward(dear, 1_000, null)).post("/api/v1/rewards")
+        asAdmin().contentType(ContentType.JSON).body(reward(dear, 1_000, null)).post("/api/v1/rewards")
                 .then().statusCode(201);
-        given().contentType(ContentType.JSON).body(reward(goldOnly, 100, "GOLD")).post("/api/v1/rewards")
+        asAdmin().contentType(ContentType.JSON).body(reward(goldOnly, 100, "GOLD")).post("/api/v1/rewards")
                 .then().statusCode(201);
 
         TestEvents.publish(Topics.POINTS_LEDGER, TestEvents.earned(memberId, 500));
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                given().queryParam("memberId", memberId).get("/api/v1/rewards/{id}", affordable)
+                asAdmin().queryParam("memberId", memberId).get("/api/v1/rewards/{id}", affordable)
                         .then().statusCode(200).body("eligibility.eligible", equalTo(true)));
-        given().queryParam("memberId", memberId).get("/api/v1/rewards/{id}", dear)
+        asAdmin().queryParam("memberId", memberId).get("/api/v1/rewards/{id}", dear)
                 .then().statusCode(200).body("eligibility.eligible", equalTo(false))
                 .body("eligibility.reasons", equalTo(List.of("INSUFFICIENT_POINTS")));
-        given().queryParam("memberId", memberId).get("/api/v1/rewards/{id}", goldOnly)
+        asAdmin().queryParam("memberId", memberId).get("/api/v1/rewards/{id}", goldOnly)
                 .then().statusCode(200).body("eligibility.reasons", equalTo(List.of("TIER_TOO_LOW")));
     }
 
     @Test
     void badRewardsAreRefusedWithTheFieldNamed() {
         String rewardId = "r-" + UUID.randomUUID();
-        given().contentType(ContentType.JSON).body(reward(rewardId, -5, null)).post("/api/v1/rewards")
+        asAdmin().contentType(ContentType.JSON).body(reward(rewardId, -5, null)).post("/api/v1/rewards")
                 .then().statusCode(400).contentType("application/problem+json")
                 .body("code", equalTo("VALIDATION_FAILED")).body("errors.field", hasItem("pointsCost"));
         Map<String, Object> unknownKind = reward(rewardId, 5, null);
         unknownKind.put("kind", "CAR");
-        given().contentType(ContentType.JSON).body(unknownKind).post("/api/v1/rewards")
+        asAdmin().contentType(ContentType.JSON).body(unknownKind).post("/api/v1/rewards")
                 .then().statusCode(400).body("code", equalTo("VALIDATION_FAILED"));
         Map<String, Object> emptyWindow = reward(rewardId, 5, null);
         emptyWindow.put("validFrom", "2026-12-01T00:00:00Z");
         emptyWindow.put("validUntil", "2026-12-01T00:00:00Z");
-        given().contentType(ContentType.JSON).body(emptyWindow).post("/api/v1/rewards")
+        asAdmin().contentType(ContentType.JSON).body(emptyWindow).post("/api/v1/rewards")
                 .then().statusCode(400).body("code", equalTo("VALIDATION_FAILED"));
-        given().get("/api/v1/rewards/{id}", rewardId).then().statusCode(404).body("code", equalTo("NOT_FOUND"));
+        asAdmin().get("/api/v1/rewards/{id}", rewardId).then().statusCode(404).body("code", equalTo("NOT_FOUND"));
     }
 
     private static Map<String, Object> reward(String rewardId, long pointsCost, String minTier) {

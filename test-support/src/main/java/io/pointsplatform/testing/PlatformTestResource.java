@@ -41,6 +41,10 @@ public class PlatformTestResource implements QuarkusTestResourceLifecycleManager
         config.put("quarkus.datasource.reactive.url", LocalPostgres.reactiveUrl(database));
         config.put("quarkus.datasource.jdbc.url", LocalPostgres.jdbcUrl(database));
         config.put("points.test.database", database);
+        // Bearer tokens: the services verify with this JVM's test key (Tokens) and sign their own
+        // service tokens with it; issuer and audience are the platform's defaults.
+        config.put("mp.jwt.verify.publickey.location", Tokens.publicKeyPem().toUri().toString());
+        config.put("smallrye.jwt.sign.key.location", Tokens.privateKeyPem().toUri().toString());
         return config;
     }
 

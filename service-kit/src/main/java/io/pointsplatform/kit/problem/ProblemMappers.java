@@ -6,6 +6,11 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.pointsplatform.kit.json.StrictJson;
 import io.quarkus.logging.Log;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+import jakarta.validation.ElementKind;
+import jakarta.validation.Path;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
@@ -36,6 +41,20 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response api(ApiException e) {
         return respond(e.toProblem());
+    }
+
+    /** No token, or one that fails verification (signature, issuer, audience, expiry). */
+    @ServerExceptionMapper({AuthenticationFailedException.class, UnauthorizedException.class})
+    public Response unauthenticated(RuntimeException e) {
+        Problem problem = Problem.of(401, "UNAUTHENTICATED", "Authentication required",
+                "This request needs a valid bearer token (RS256, from the platform's issuer, for its audience, not expired)");
+        return Response.fromResponse(respond(problem)).header("WWW-Authenticate", "Bearer").build();
+    }
+
+    /** A valid token whose role may not call this endpoint. */
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e) {
+        return respond(Problem.of(403, "FORBIDDEN", "Not allowed", "The token's role may not call this endpoint"));
     }
 
     @ServerExceptionMapper
@@ -90,11 +109,39 @@ public class ProblemMappers {
         return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem).build();
     }
 
+    /**
+     * The name a client knows the field by: a body's property path ("lines[0].quantity") or a
+     * query/path parameter's name ("limit"), never the Java method before it ("entries.limit").
+     */
     private static String fieldOf(ConstraintViolation<?> v) {
-        // "create.arg0.points" → "points": the method and argument prefix mean nothing to a client.
-        String path = v.getPropertyPath().toString();
-        String[] parts = path.split("\\.", 3);
-        return parts.length == 3 ? parts[2] : path;
+        StringBuilder field = new StringBuilder();
+        String parameter = null;
+        for (Path.Node node : v.getPropertyPath()) {
+            if (node.getKind() == ElementKind.METHOD || node.getKind() == ElementKind.CONSTRUCTOR) {
+                continue;
+            }
+            if (node.getKind() == ElementKind.PARAMETER) {
+                parameter = node.getName();
+                continue;
+            }
+            if (node.getKind() == ElementKind.CONTAINER_ELEMENT || node.getName() == null) {
+                if (node.getIndex() != null) {
+                    field.append('[').append(node.getIndex()).append(']');
+                }
+                continue;
+            }
+            if (node.getIndex() != null && field.length() > 0) {
+                field.append('[').append(node.getIndex()).append(']');
+            }
+            if (field.length() > 0) {
+                field.append('.');
+            }
+            field.append(node.getName());
+        }
+        if (field.length() > 0) {
+            return field.toString();
+        }
+        return parameter != null ? parameter : v.getPropertyPath().toString();
     }
 
     /** What is wrong with the value, in the request's terms (JSON types), not Jackson's or Java's. */
