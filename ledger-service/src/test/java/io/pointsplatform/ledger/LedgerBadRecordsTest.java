@@ -7,9 +7,9 @@ import static io.pointsplatform.ledger.LogRecordsSupport.write;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pointsplatform.events.CloudEvent;
-import io.pointsplatform.events.MemberEnrolled;
 import io.pointsplatform.events.Topics;
 import io.pointsplatform.ledger.account.repository.AccountStore;
+import io.pointsplatform.testing.BadRecords;
 import io.pointsplatform.testing.PlatformTestResource;
 import io.pointsplatform.testing.TestEvents;
 import io.pointsplatform.testing.TopicReader;
@@ -18,9 +18,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -46,23 +44,8 @@ class LedgerBadRecordsTest {
     void eachKindOfBadRecordIsDeadLetteredWithItsReasonAndTheNextRecordIsApplied() {
         String memberId = TestEvents.memberOnPartition("bad-", 3);
         CloudEvent good = TestEvents.earned(memberId, 42);
-        String goodJson = write(TestEvents.earned(memberId, 1));
         // Each bad record, and a piece of the reason it must be given.
-        Map<String, String> bad = new LinkedHashMap<>();
-        bad.put("not JSON at all", "malformed JSON");
-        bad.put("{\"hello\":\"world\"}", "missing field 'type'");
-        bad.put(goodJson.replace("\"type\":\"points.earned\"", "\"type\":\"points.gifted\""),
-                "unknown event type 'points.gifted'");
-        // Fails points.earned's JSON Schema: points as text, a timestamp as seconds since 1970, a null.
-        bad.put(write(TestEvents.earned(memberId, 500)).replace("\"points\":500", "\"points\":\"500\""),
-                "field 'data.points': must be a whole number");
-        bad.put(write(TestEvents.earned(memberId, 7)).replaceFirst("\"availableAt\":\"[^\"]+\"", "\"availableAt\":1700000000"),
-                "field 'data.availableAt': must be a text");
-        bad.put(write(TestEvents.earned(memberId, 8)).replace("\"origin\":{", "\"origin\":{\"ref\":null,")
-                        .replaceFirst(",\"ref\":\"[^\"]+\"", ""),
-                "field 'data.origin.ref': must not be null");
-        bad.put(write(CloudEvent.of("member.enrolled:" + memberId, "/earning-service", Instant.now(),
-                new MemberEnrolled(memberId, "李雷", null, null))), "does not belong on points.ledger");
+        Map<String, String> bad = BadRecords.forPointsLedger(memberId);
         List<ProducerRecord<String, String>> records = new ArrayList<>();
         bad.keySet().forEach(value -> records.add(TestEvents.record(Topics.POINTS_LEDGER, 3, memberId, value)));
         records.add(TestEvents.record(Topics.POINTS_LEDGER, 3, memberId, write(good)));
