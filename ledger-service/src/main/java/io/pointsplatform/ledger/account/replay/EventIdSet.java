@@ -2,6 +2,7 @@ package io.pointsplatform.ledger.account.replay;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.ToLongFunction;
 
@@ -27,13 +28,16 @@ final class EventIdSet {
     private static final long EMPTY = 0;
 
     private final ToLongFunction<String> hash;
-    private long[] hashes;
-    /** Where each slot's text starts: chunk index in the high 32 bits, offset in the low 32. */
-    private long[] texts;
+    /** Two longs a slot, side by side (one cache line): the id's hash, and where its text starts (chunk index in the high 32 bits, offset in the low 32). */
+    private long[] table;
     private int size;
     private final List<byte[]> chunks = new ArrayList<>();
     private byte[] chunk;
     private int used;
+    /** What {@link #contains} last looked for and did not find, and the free slot it stopped at: {@link #add} of it goes there. */
+    private String pendingId;
+    private long pendingHash;
+    private int pendingSlot;
 
     EventIdSet() {
         this(0);
@@ -51,58 +55,83 @@ final class EventIdSet {
         while (capacity < MAX_PRESIZED && capacity < expected * 2) {
             capacity <<= 1;
         }
-        hashes = new long[capacity];
-        texts = new long[capacity];
+        table = new long[capacity * 2];
     }
 
     int size() {
         return size;
     }
 
+    /**
+     * Whether {@code id} is here. A replay asks this, folds the event, and then adds it: the slot found
+     * free here is where {@link #add} puts it, without looking again.
+     */
     boolean contains(String id) {
-        long h = hashOf(id);
-        int mask = hashes.length - 1;
-        for (int i = slot(h) & mask; hashes[i] != EMPTY; i = (i + 1) & mask) {
-            if (hashes[i] == h && sameText(texts[i], id)) {
-                return true;
-            }
+        if (size * 4 >= table.length) {
+            grow();
         }
+        long h = hashOf(id);
+        int i = find(h, id);
+        if (i >= 0) {
+            pendingId = null;
+            return true;
+        }
+        pendingId = id;
+        pendingHash = h;
+        pendingSlot = -i - 1;
         return false;
     }
 
     /** Adds {@code id}; false when it was there already. */
     boolean add(String id) {
-        if (size * 2 >= hashes.length) {
+        if (pendingId == id) {
+            pendingId = null;
+            put(pendingSlot, pendingHash, id);
+            return true;
+        }
+        pendingId = null;
+        if (size * 4 >= table.length) {
             grow();
         }
         long h = hashOf(id);
-        int mask = hashes.length - 1;
-        int i = slot(h) & mask;
-        for (; hashes[i] != EMPTY; i = (i + 1) & mask) {
-            if (hashes[i] == h && sameText(texts[i], id)) {
-                return false;
-            }
+        int i = find(h, id);
+        if (i >= 0) {
+            return false;
         }
-        hashes[i] = h;
-        texts[i] = keep(id);
-        size++;
+        put(-i - 1, h, id);
         return true;
     }
 
+    /** The slot holding {@code id}, or {@code -(free slot) - 1}. At most half the slots are taken, so a free one is met. */
+    private int find(long h, String id) {
+        int mask = (table.length >> 1) - 1;
+        int i = slot(h) & mask;
+        for (long at; (at = table[i << 1]) != EMPTY; i = (i + 1) & mask) {
+            if (at == h && sameText(table[(i << 1) + 1], id)) {
+                return i;
+            }
+        }
+        return -i - 1;
+    }
+
+    private void put(int i, long h, String id) {
+        table[i << 1] = h;
+        table[(i << 1) + 1] = keep(id);
+        size++;
+    }
+
     private void grow() {
-        long[] oldHashes = hashes;
-        long[] oldTexts = texts;
-        hashes = new long[oldHashes.length * 2];
-        texts = new long[oldHashes.length * 2];
-        int mask = hashes.length - 1;
-        for (int j = 0; j < oldHashes.length; j++) {
-            if (oldHashes[j] != EMPTY) {
-                int i = slot(oldHashes[j]) & mask;
-                while (hashes[i] != EMPTY) {
+        long[] old = table;
+        table = new long[old.length * 2];
+        int mask = (table.length >> 1) - 1;
+        for (int j = 0; j < old.length; j += 2) {
+            if (old[j] != EMPTY) {
+                int i = slot(old[j]) & mask;
+                while (table[i << 1] != EMPTY) {
                     i = (i + 1) & mask;
                 }
-                hashes[i] = oldHashes[j];
-                texts[i] = oldTexts[j];
+                table[i << 1] = old[j];
+                table[(i << 1) + 1] = old[j + 1];
             }
         }
     }
@@ -120,67 +149,74 @@ final class EventIdSet {
 
     // ---- the ids' text --------------------------------------------------------------------
 
-    /** Copies the id's text (a length, then the bytes) and answers where it starts. */
+    /**
+     * Copies the id's text (its length in 4 bytes, then one byte a character, or its UTF-8 bytes when
+     * it is not ASCII) and answers where it starts.
+     */
     private long keep(String id) {
-        byte[] utf8 = ascii(id) ? null : id.getBytes(StandardCharsets.UTF_8);
-        int length = utf8 == null ? id.length() : utf8.length;
-        int needed = 4 + length;
-        if (chunk == null || used + needed > chunk.length) {
-            chunk = new byte[Math.max(CHUNK_BYTES, needed)];
-            chunks.add(chunk);
-            used = 0;
+        int length = id.length();
+        if (chunk == null || used + 4 + length > chunk.length) {
+            newChunk(4 + length);
         }
         int at = used;
+        for (int c = 0; c < length; c++) {
+            char ch = id.charAt(c);
+            if (ch >= 0x80) {
+                return keepUtf8(id);
+            }
+            chunk[at + 4 + c] = (byte) ch;
+        }
+        writeLength(at, length);
+        used += 4 + length;
+        return ((long) (chunks.size() - 1) << 32) | at;
+    }
+
+    private long keepUtf8(String id) {
+        byte[] utf8 = id.getBytes(StandardCharsets.UTF_8);
+        if (used + 4 + utf8.length > chunk.length) {
+            newChunk(4 + utf8.length);
+        }
+        int at = used;
+        writeLength(at, utf8.length);
+        System.arraycopy(utf8, 0, chunk, at + 4, utf8.length);
+        used += 4 + utf8.length;
+        return ((long) (chunks.size() - 1) << 32) | at;
+    }
+
+    private void newChunk(int needed) {
+        chunk = new byte[Math.max(CHUNK_BYTES, needed)];
+        chunks.add(chunk);
+        used = 0;
+    }
+
+    private void writeLength(int at, int length) {
         chunk[at] = (byte) (length >>> 24);
         chunk[at + 1] = (byte) (length >>> 16);
         chunk[at + 2] = (byte) (length >>> 8);
         chunk[at + 3] = (byte) length;
-        if (utf8 == null) {
-            for (int c = 0; c < length; c++) {
-                chunk[at + 4 + c] = (byte) id.charAt(c);
-            }
-        } else {
-            System.arraycopy(utf8, 0, chunk, at + 4, length);
-        }
-        used += needed;
-        return ((long) (chunks.size() - 1) << 32) | at;
     }
 
-    /** Whether the text kept at {@code where} is {@code id}'s. */
+    /** Whether the text kept at {@code where} is {@code id}'s: asked only when their hashes are equal. */
     private boolean sameText(long where, String id) {
         byte[] in = chunks.get((int) (where >>> 32));
         int at = (int) where;
         int length = ((in[at] & 0xff) << 24) | ((in[at + 1] & 0xff) << 16) | ((in[at + 2] & 0xff) << 8) | (in[at + 3] & 0xff);
-        if (ascii(id)) {
-            if (length != id.length()) {
-                return false;
-            }
-            for (int c = 0; c < length; c++) {
-                if (in[at + 4 + c] != (byte) id.charAt(c)) {
+        if (length == id.length()) {
+            boolean ascii = true;
+            for (int c = 0; c < length && ascii; c++) {
+                char ch = id.charAt(c);
+                if (ch >= 0x80) {
+                    ascii = false;
+                } else if (in[at + 4 + c] != (byte) ch) {
                     return false;
                 }
             }
-            return true;
+            if (ascii) {
+                return true;
+            }
         }
         byte[] utf8 = id.getBytes(StandardCharsets.UTF_8);
-        if (length != utf8.length) {
-            return false;
-        }
-        for (int c = 0; c < length; c++) {
-            if (in[at + 4 + c] != utf8[c]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean ascii(String id) {
-        for (int c = 0; c < id.length(); c++) {
-            if (id.charAt(c) >= 0x80) {
-                return false;
-            }
-        }
-        return true;
+        return utf8.length == length && Arrays.equals(in, at + 4, at + 4 + length, utf8, 0, length);
     }
 
     /** A 64-bit FNV-1a hash of an event id's characters. */
