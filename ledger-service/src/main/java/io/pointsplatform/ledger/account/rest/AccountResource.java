@@ -6,7 +6,7 @@ import io.pointsplatform.kit.problem.Problem;
 import io.pointsplatform.kit.security.Caller;
 import io.pointsplatform.kit.security.Roles;
 import io.pointsplatform.ledger.account.repository.AccountStore;
-import io.pointsplatform.ledger.rest.ProblemDocs;
+import io.pointsplatform.ledger.rest.ApiDocs;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.annotation.security.RolesAllowed;
@@ -32,7 +32,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 /** A member's account and its history: the member itself, the till (balance only), staff and services. */
 @Path("/api/v1/accounts")
 @Produces(MediaType.APPLICATION_JSON)
-@Tag(name = "accounts")
+@Tag(name = ApiDocs.ACCOUNTS, description = ApiDocs.ACCOUNTS_ABOUT)
 public class AccountResource {
 
     /** The largest page of entries. */
@@ -60,11 +60,11 @@ public class AccountResource {
     @Operation(operationId = "getAccount", summary = "A member's balances, tier and the points expiring next")
     @APIResponse(responseCode = "200", description = "The account now",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AccountView.class)))
-    @APIResponse(responseCode = "400", description = ProblemDocs.BAD_ID, content = @Content(mediaType = Problem.MEDIA_TYPE,
+    @APIResponse(responseCode = "400", description = ApiDocs.BAD_ID, content = @Content(mediaType = Problem.MEDIA_TYPE,
             schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "403", description = ProblemDocs.NOT_OWN_ACCOUNT, content = @Content(
+    @APIResponse(responseCode = "403", description = ApiDocs.NOT_OWN_ACCOUNT, content = @Content(
             mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = ProblemDocs.NO_ACCOUNT, content = @Content(
+    @APIResponse(responseCode = "404", description = ApiDocs.NO_ACCOUNT, content = @Content(
             mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<AccountView> get(@PathParam("memberId") @Pattern(regexp = Identifiers.ID_PATTERN) String memberId) {
         caller.requireAccess(memberId);
@@ -79,9 +79,9 @@ public class AccountResource {
     @Operation(operationId = "listEntries", summary = "A member's history: every event applied to the account, newest first")
     @APIResponse(responseCode = "200", description = "One page; nextCursor is null on the last",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = EntriesPage.class)))
-    @APIResponse(responseCode = "400", description = ProblemDocs.BAD_QUERY, content = @Content(
+    @APIResponse(responseCode = "400", description = ApiDocs.BAD_QUERY, content = @Content(
             mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "403", description = ProblemDocs.NOT_OWN_ACCOUNT, content = @Content(
+    @APIResponse(responseCode = "403", description = ApiDocs.NOT_OWN_ACCOUNT, content = @Content(
             mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<EntriesPage> entries(@PathParam("memberId") @Pattern(regexp = Identifiers.ID_PATTERN) String memberId,
                                     @Parameter(description = "nextCursor of the previous page; absent for the first")

@@ -7,7 +7,7 @@ import io.pointsplatform.kit.security.Caller;
 import io.pointsplatform.kit.security.Roles;
 import io.pointsplatform.ledger.account.repository.HoldOwners;
 import io.pointsplatform.ledger.account.service.LedgerBook;
-import io.pointsplatform.ledger.rest.ProblemDocs;
+import io.pointsplatform.ledger.rest.ApiDocs;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.constraints.Pattern;
@@ -36,7 +36,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  */
 @Path("/api/v1/holds/{holdId}")
 @Produces(MediaType.APPLICATION_JSON)
-@Tag(name = "holds")
+@Tag(name = ApiDocs.HOLDS, description = ApiDocs.HOLDS_ABOUT)
 public class HoldByIdResource {
 
     private final HoldOwners owners;
@@ -59,15 +59,15 @@ public class HoldByIdResource {
     @APIResponse(responseCode = "200", description = "Captured before: the first answer",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = HoldResource.HoldView.class)))
-    @APIResponse(responseCode = "400", description = ProblemDocs.BAD_ID, content = @Content(mediaType = Problem.MEDIA_TYPE,
+    @APIResponse(responseCode = "400", description = ApiDocs.BAD_ID, content = @Content(mediaType = Problem.MEDIA_TYPE,
             schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "403", description = ProblemDocs.NOT_OWN_ACCOUNT, content = @Content(
+    @APIResponse(responseCode = "403", description = ApiDocs.NOT_OWN_ACCOUNT, content = @Content(
             mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "NOT_FOUND: no member made a hold with this id",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = ProblemDocs.NOT_OPEN + " " + ProblemDocs.HOLD_AMBIGUOUS,
+    @APIResponse(responseCode = "409", description = ApiDocs.NOT_OPEN + " " + ApiDocs.HOLD_AMBIGUOUS,
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "503", description = ProblemDocs.BUSY, content = @Content(mediaType = Problem.MEDIA_TYPE,
+    @APIResponse(responseCode = "503", description = ApiDocs.BUSY, content = @Content(mediaType = Problem.MEDIA_TYPE,
             schema = @Schema(implementation = Problem.class)))
     public Uni<Response> capture(@PathParam("holdId") @Pattern(regexp = Identifiers.ID_PATTERN) String holdId) {
         return owner(holdId).chain(memberId -> HoldResource.capture(book, memberId, holdId));
@@ -83,15 +83,15 @@ public class HoldByIdResource {
     @APIResponse(responseCode = "200", description = "Released before: the first answer",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = HoldResource.HoldView.class)))
-    @APIResponse(responseCode = "400", description = ProblemDocs.BAD_ID, content = @Content(mediaType = Problem.MEDIA_TYPE,
+    @APIResponse(responseCode = "400", description = ApiDocs.BAD_ID, content = @Content(mediaType = Problem.MEDIA_TYPE,
             schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "403", description = ProblemDocs.NOT_OWN_ACCOUNT, content = @Content(
+    @APIResponse(responseCode = "403", description = ApiDocs.NOT_OWN_ACCOUNT, content = @Content(
             mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "NOT_FOUND: no member made a hold with this id",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = ProblemDocs.NOT_OPEN + " " + ProblemDocs.HOLD_AMBIGUOUS,
+    @APIResponse(responseCode = "409", description = ApiDocs.NOT_OPEN + " " + ApiDocs.HOLD_AMBIGUOUS,
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "503", description = ProblemDocs.BUSY, content = @Content(mediaType = Problem.MEDIA_TYPE,
+    @APIResponse(responseCode = "503", description = ApiDocs.BUSY, content = @Content(mediaType = Problem.MEDIA_TYPE,
             schema = @Schema(implementation = Problem.class)))
     public Uni<Response> release(@PathParam("holdId") @Pattern(regexp = Identifiers.ID_PATTERN) String holdId) {
         return owner(holdId).chain(memberId -> HoldResource.release(book, memberId, holdId));

@@ -12,7 +12,7 @@ import io.pointsplatform.kit.problem.Problem;
 import io.pointsplatform.kit.security.Caller;
 import io.pointsplatform.kit.security.Roles;
 import io.pointsplatform.ledger.account.service.LedgerBook;
-import io.pointsplatform.ledger.rest.ProblemDocs;
+import io.pointsplatform.ledger.rest.ApiDocs;
 import io.pointsplatform.ledger.account.service.LedgerBook.Decision;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
@@ -43,7 +43,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  */
 @Path("/api/v1/accounts/{memberId}/holds")
 @Produces(MediaType.APPLICATION_JSON)
-@Tag(name = "holds")
+@Tag(name = ApiDocs.HOLDS, description = ApiDocs.HOLDS_ABOUT)
 public class HoldResource {
 
     /** A hold, or what became of it. */
@@ -80,20 +80,20 @@ public class HoldResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = HoldView.class)))
     @APIResponse(responseCode = "200", description = "The same hold again: the first answer",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = HoldView.class)))
-    @APIResponse(responseCode = "400", description = ProblemDocs.BAD_BODY, content = @Content(mediaType = Problem.MEDIA_TYPE,
+    @APIResponse(responseCode = "400", description = ApiDocs.BAD_BODY, content = @Content(mediaType = Problem.MEDIA_TYPE,
             schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "403", description = ProblemDocs.NOT_OWN_ACCOUNT, content = @Content(mediaType = Problem.MEDIA_TYPE,
+    @APIResponse(responseCode = "403", description = ApiDocs.NOT_OWN_ACCOUNT, content = @Content(mediaType = Problem.MEDIA_TYPE,
             schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = ProblemDocs.NO_ACCOUNT, content = @Content(mediaType = Problem.MEDIA_TYPE,
+    @APIResponse(responseCode = "404", description = ApiDocs.NO_ACCOUNT, content = @Content(mediaType = Problem.MEDIA_TYPE,
             schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "409", description = "INSUFFICIENT_POINTS: the account has fewer points available;"
             + " HOLD_CONFLICT: the hold id was used before with other content",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "413", description = ProblemDocs.TOO_LARGE, content = @Content(mediaType = Problem.MEDIA_TYPE,
+    @APIResponse(responseCode = "413", description = ApiDocs.TOO_LARGE, content = @Content(mediaType = Problem.MEDIA_TYPE,
             schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "415", description = ProblemDocs.NOT_JSON, content = @Content(mediaType = Problem.MEDIA_TYPE,
+    @APIResponse(responseCode = "415", description = ApiDocs.NOT_JSON, content = @Content(mediaType = Problem.MEDIA_TYPE,
             schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "503", description = ProblemDocs.BUSY, content = @Content(mediaType = Problem.MEDIA_TYPE,
+    @APIResponse(responseCode = "503", description = ApiDocs.BUSY, content = @Content(mediaType = Problem.MEDIA_TYPE,
             schema = @Schema(implementation = Problem.class)))
     public Uni<Response> hold(@PathParam("memberId") @Pattern(regexp = Identifiers.ID_PATTERN) String memberId,
                               @Parameter(description = "The hold's id when the body has none (1-64 letters, digits"
@@ -114,15 +114,15 @@ public class HoldResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = HoldView.class)))
     @APIResponse(responseCode = "200", description = "Captured before: the first answer",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = HoldView.class)))
-    @APIResponse(responseCode = "400", description = ProblemDocs.BAD_ID, content = @Content(mediaType = Problem.MEDIA_TYPE,
+    @APIResponse(responseCode = "400", description = ApiDocs.BAD_ID, content = @Content(mediaType = Problem.MEDIA_TYPE,
             schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "403", description = ProblemDocs.NOT_OWN_ACCOUNT, content = @Content(mediaType = Problem.MEDIA_TYPE,
+    @APIResponse(responseCode = "403", description = ApiDocs.NOT_OWN_ACCOUNT, content = @Content(mediaType = Problem.MEDIA_TYPE,
             schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = ProblemDocs.NO_ACCOUNT, content = @Content(mediaType = Problem.MEDIA_TYPE,
+    @APIResponse(responseCode = "404", description = ApiDocs.NO_ACCOUNT, content = @Content(mediaType = Problem.MEDIA_TYPE,
             schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = ProblemDocs.NOT_OPEN, content = @Content(mediaType = Problem.MEDIA_TYPE,
+    @APIResponse(responseCode = "409", description = ApiDocs.NOT_OPEN, content = @Content(mediaType = Problem.MEDIA_TYPE,
             schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "503", description = ProblemDocs.BUSY, content = @Content(mediaType = Problem.MEDIA_TYPE,
+    @APIResponse(responseCode = "503", description = ApiDocs.BUSY, content = @Content(mediaType = Problem.MEDIA_TYPE,
             schema = @Schema(implementation = Problem.class)))
     public Uni<Response> capture(@PathParam("memberId") @Pattern(regexp = Identifiers.ID_PATTERN) String memberId,
                                  @PathParam("holdId") @Pattern(regexp = Identifiers.ID_PATTERN) String holdId) {
@@ -138,15 +138,15 @@ public class HoldResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = HoldView.class)))
     @APIResponse(responseCode = "200", description = "Released before: the first answer",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = HoldView.class)))
-    @APIResponse(responseCode = "400", description = ProblemDocs.BAD_ID, content = @Content(mediaType = Problem.MEDIA_TYPE,
+    @APIResponse(responseCode = "400", description = ApiDocs.BAD_ID, content = @Content(mediaType = Problem.MEDIA_TYPE,
             schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "403", description = ProblemDocs.NOT_OWN_ACCOUNT, content = @Content(mediaType = Problem.MEDIA_TYPE,
+    @APIResponse(responseCode = "403", description = ApiDocs.NOT_OWN_ACCOUNT, content = @Content(mediaType = Problem.MEDIA_TYPE,
             schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = ProblemDocs.NO_ACCOUNT, content = @Content(mediaType = Problem.MEDIA_TYPE,
+    @APIResponse(responseCode = "404", description = ApiDocs.NO_ACCOUNT, content = @Content(mediaType = Problem.MEDIA_TYPE,
             schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = ProblemDocs.NOT_OPEN, content = @Content(mediaType = Problem.MEDIA_TYPE,
+    @APIResponse(responseCode = "409", description = ApiDocs.NOT_OPEN, content = @Content(mediaType = Problem.MEDIA_TYPE,
             schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "503", description = ProblemDocs.BUSY, content = @Content(mediaType = Problem.MEDIA_TYPE,
+    @APIResponse(responseCode = "503", description = ApiDocs.BUSY, content = @Content(mediaType = Problem.MEDIA_TYPE,
             schema = @Schema(implementation = Problem.class)))
     public Uni<Response> release(@PathParam("memberId") @Pattern(regexp = Identifiers.ID_PATTERN) String memberId,
                                  @PathParam("holdId") @Pattern(regexp = Identifiers.ID_PATTERN) String holdId) {

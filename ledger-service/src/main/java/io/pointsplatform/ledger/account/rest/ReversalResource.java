@@ -6,7 +6,7 @@ import io.pointsplatform.kit.Identifiers;
 import io.pointsplatform.kit.problem.Problem;
 import io.pointsplatform.kit.security.Roles;
 import io.pointsplatform.ledger.account.service.LedgerBook;
-import io.pointsplatform.ledger.rest.ProblemDocs;
+import io.pointsplatform.ledger.rest.ApiDocs;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
@@ -33,7 +33,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/api/v1/accounts/{memberId}/reversals")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
-@Tag(name = "reversals")
+@Tag(name = ApiDocs.REVERSALS, description = ApiDocs.REVERSALS_ABOUT)
 public class ReversalResource {
 
     @Schema(name = "Reversal", description = "points asked back = taken (from lots) + debt (settled from later credits)")
@@ -54,18 +54,18 @@ public class ReversalResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ReversalView.class)))
     @APIResponse(responseCode = "200", description = "The same refund again: the first decision",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ReversalView.class)))
-    @APIResponse(responseCode = "400", description = ProblemDocs.BAD_BODY, content = @Content(mediaType = Problem.MEDIA_TYPE,
+    @APIResponse(responseCode = "400", description = ApiDocs.BAD_BODY, content = @Content(mediaType = Problem.MEDIA_TYPE,
             schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = ProblemDocs.NO_ACCOUNT, content = @Content(
+    @APIResponse(responseCode = "404", description = ApiDocs.NO_ACCOUNT, content = @Content(
             mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "409", description = "REVERSAL_CONFLICT: the refundId was reversed before with another"
             + " orderId or points", content = @Content(mediaType = Problem.MEDIA_TYPE,
             schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "413", description = ProblemDocs.TOO_LARGE, content = @Content(
+    @APIResponse(responseCode = "413", description = ApiDocs.TOO_LARGE, content = @Content(
             mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "415", description = ProblemDocs.NOT_JSON, content = @Content(
+    @APIResponse(responseCode = "415", description = ApiDocs.NOT_JSON, content = @Content(
             mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "503", description = ProblemDocs.BUSY, content = @Content(mediaType = Problem.MEDIA_TYPE,
+    @APIResponse(responseCode = "503", description = ApiDocs.BUSY, content = @Content(mediaType = Problem.MEDIA_TYPE,
             schema = @Schema(implementation = Problem.class)))
     public Uni<Response> reverse(@PathParam("memberId") @Pattern(regexp = Identifiers.ID_PATTERN) String memberId,
                                  @Valid @NotNull ReversalRequest request) {

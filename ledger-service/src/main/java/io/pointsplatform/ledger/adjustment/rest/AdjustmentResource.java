@@ -7,7 +7,7 @@ import io.pointsplatform.kit.security.Roles;
 import io.pointsplatform.ledger.adjustment.service.Adjustments;
 import io.pointsplatform.ledger.adjustment.service.Adjustments.Adjustment;
 import io.pointsplatform.ledger.adjustment.service.Adjustments.Outcome;
-import io.pointsplatform.ledger.rest.ProblemDocs;
+import io.pointsplatform.ledger.rest.ApiDocs;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
@@ -35,7 +35,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/api/v1/adjustments")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
-@Tag(name = "adjustments")
+@Tag(name = ApiDocs.ADJUSTMENTS, description = ApiDocs.ADJUSTMENTS_ABOUT)
 public class AdjustmentResource {
 
     private static final String SELF = "SECOND_ADMIN_REQUIRED: the token's subject requested this adjustment;"
@@ -57,14 +57,14 @@ public class AdjustmentResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Adjustment.class)))
     @APIResponse(responseCode = "200", description = "The same request again: the adjustment as it is",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Adjustment.class)))
-    @APIResponse(responseCode = "400", description = ProblemDocs.BAD_BODY + " points must not be 0.",
+    @APIResponse(responseCode = "400", description = ApiDocs.BAD_BODY + " points must not be 0.",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "409", description = "ADJUSTMENT_CONFLICT: the adjustmentId was requested before with"
             + " other content or by another admin", content = @Content(mediaType = Problem.MEDIA_TYPE,
             schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "413", description = ProblemDocs.TOO_LARGE, content = @Content(
+    @APIResponse(responseCode = "413", description = ApiDocs.TOO_LARGE, content = @Content(
             mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "415", description = ProblemDocs.NOT_JSON, content = @Content(
+    @APIResponse(responseCode = "415", description = ApiDocs.NOT_JSON, content = @Content(
             mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<Response> request(@Valid @NotNull AdjustmentRequest request) {
         return adjustments.request(request.adjustmentId(), request.memberId(), request.points(), request.reason(),
@@ -77,7 +77,7 @@ public class AdjustmentResource {
     @Operation(operationId = "getAdjustment", summary = "An adjustment: the request and its decision")
     @APIResponse(responseCode = "200", description = "The adjustment",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Adjustment.class)))
-    @APIResponse(responseCode = "400", description = ProblemDocs.BAD_ID, content = @Content(mediaType = Problem.MEDIA_TYPE,
+    @APIResponse(responseCode = "400", description = ApiDocs.BAD_ID, content = @Content(mediaType = Problem.MEDIA_TYPE,
             schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "NOT_FOUND: no such adjustment", content = @Content(
             mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
@@ -93,16 +93,16 @@ public class AdjustmentResource {
     @RequestBody(description = "{} or {\"note\": …}; the decider is the token's subject")
     @APIResponse(responseCode = "200", description = "APPROVED (also for a repeat by the same admin)",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Adjustment.class)))
-    @APIResponse(responseCode = "400", description = ProblemDocs.BAD_BODY, content = @Content(
+    @APIResponse(responseCode = "400", description = ApiDocs.BAD_BODY, content = @Content(
             mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "NOT_FOUND: no such adjustment, or (a debit) no account for its"
             + " member", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "409", description = SELF + " INSUFFICIENT_POINTS: a debit the account cannot cover"
             + " (it stays PENDING).", content = @Content(mediaType = Problem.MEDIA_TYPE,
             schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "413", description = ProblemDocs.TOO_LARGE, content = @Content(
+    @APIResponse(responseCode = "413", description = ApiDocs.TOO_LARGE, content = @Content(
             mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "415", description = ProblemDocs.NOT_JSON, content = @Content(
+    @APIResponse(responseCode = "415", description = ApiDocs.NOT_JSON, content = @Content(
             mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<Adjustment> approve(@PathParam("adjustmentId") @Pattern(regexp = Identifiers.ID_PATTERN) String adjustmentId,
                                    @Valid AdjustmentDecision decision) {
@@ -116,15 +116,15 @@ public class AdjustmentResource {
     @RequestBody(description = "{} or {\"note\": …}; the decider is the token's subject")
     @APIResponse(responseCode = "200", description = "REJECTED (also for a repeat by the same admin)",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Adjustment.class)))
-    @APIResponse(responseCode = "400", description = ProblemDocs.BAD_BODY, content = @Content(
+    @APIResponse(responseCode = "400", description = ApiDocs.BAD_BODY, content = @Content(
             mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "NOT_FOUND: no such adjustment", content = @Content(
             mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "409", description = SELF, content = @Content(mediaType = Problem.MEDIA_TYPE,
             schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "413", description = ProblemDocs.TOO_LARGE, content = @Content(
+    @APIResponse(responseCode = "413", description = ApiDocs.TOO_LARGE, content = @Content(
             mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "415", description = ProblemDocs.NOT_JSON, content = @Content(
+    @APIResponse(responseCode = "415", description = ApiDocs.NOT_JSON, content = @Content(
             mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<Adjustment> reject(@PathParam("adjustmentId") @Pattern(regexp = Identifiers.ID_PATTERN) String adjustmentId,
                                   @Valid AdjustmentDecision decision) {

@@ -4,6 +4,7 @@ import io.pointsplatform.kit.problem.Problem;
 import io.pointsplatform.kit.security.Roles;
 import io.pointsplatform.ledger.account.replay.LedgerAudit;
 import io.pointsplatform.ledger.account.replay.LedgerRebuild;
+import io.pointsplatform.ledger.rest.ApiDocs;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
@@ -23,7 +24,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  */
 @Path("/api/v1/admin")
 @Produces(MediaType.APPLICATION_JSON)
-@Tag(name = "admin")
+@Tag(name = ApiDocs.ADMIN, description = ApiDocs.ADMIN_ABOUT)
 public class AdminResource {
 
     private final LedgerAudit audit;

@@ -1,12 +1,28 @@
 package io.pointsplatform.ledger.rest;
 
 /**
- * What the ledger's operations say in their OpenAPI document about the problems they answer: one
- * wording per code, so that the same refusal reads the same on every operation. 401
+ * What the ledger's OpenAPI document says more than once: the tags, and the problems the
+ * operations answer, one wording per code, so that the same refusal reads the same on every
+ * operation. 401
  * {@code UNAUTHENTICATED} and a plain 403 {@code FORBIDDEN} are added to every operation by
  * service-kit; a 403 is described here only where it also means {@code NOT_OWN_ACCOUNT}.
  */
-public final class ProblemDocs {
+public final class ApiDocs {
+
+    public static final String ACCOUNTS = "accounts";
+    public static final String ACCOUNTS_ABOUT = "A member's balances and history: the member itself, staff,"
+            + " services, and the till (balance only)";
+    public static final String HOLDS = "holds";
+    public static final String HOLDS_ABOUT = "Points kept apart for a redemption or a payment, then captured or"
+            + " released: the member itself, or a service on its behalf";
+    public static final String REVERSALS = "reversals";
+    public static final String REVERSALS_ABOUT = "A refund's points taken back (earning-service's service token)";
+    public static final String ADJUSTMENTS = "adjustments";
+    public static final String ADJUSTMENTS_ABOUT = "Manual adjustments, maker-checker: one admin requests, another"
+            + " approves or rejects (both are the subjects of their tokens)";
+    public static final String ADMIN = "admin";
+    public static final String ADMIN_ABOUT = "The whole ledger: rebuild every account from points.ledger (admin),"
+            + " verify the live accounts against it";
 
     public static final String BAD_BODY = "VALIDATION_FAILED: the body is not JSON (or not UTF-8), not an object,"
             + " or a field is missing, of another JSON type, out of range or not a property of this request;"
@@ -28,6 +44,6 @@ public final class ProblemDocs {
     public static final String BUSY = "BUSY: more decisions are waiting to be written than the ledger queues"
             + " (points.ledger.max-queued); nothing was decided, the same request may be sent again.";
 
-    private ProblemDocs() {
+    private ApiDocs() {
     }
 }
