@@ -47,7 +47,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class HoldResource {
 
     /** A hold, or what became of it. */
-    @Schema(name = "Hold", description = "A hold, or what became of it (status OPEN, CAPTURED, RELEASED_CANCELLED)")
+    @Schema(name = "Hold", description = "A hold, or what became of it")
     public record HoldView(String memberId, String holdId, long points, List<Allocation> allocations,
                            @Schema(enumeration = {"OPEN", "CAPTURED", "RELEASED_CANCELLED", "RELEASED_EXPIRED",
                                    "RELEASED_FAILED"}) String status,

@@ -41,7 +41,7 @@ public class AdminResource {
     @Operation(operationId = "rebuildLedger", summary = "Rebuild every account from points.ledger and swap it in")
     @APIResponse(responseCode = "200", description = "Rebuilt and swapped in",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
-                    schema = @Schema(name = "RebuildReport", implementation = LedgerRebuild.Report.class)))
+                    schema = @Schema(implementation = LedgerRebuild.Report.class)))
     @APIResponse(responseCode = "409", description = "REBUILD_RUNNING: a rebuild is running already. LOG_INCOMPLETE:"
             + " points.ledger holds fewer distinct ledger events than the ledger's history (nothing changed).",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
@@ -58,7 +58,7 @@ public class AdminResource {
     @Operation(operationId = "verifyLedger", summary = "Compare every live account with one replayed from points.ledger")
     @APIResponse(responseCode = "200", description = "What was compared, and each member that differs",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
-                    schema = @Schema(name = "VerifyReport", implementation = LedgerAudit.Report.class)))
+                    schema = @Schema(implementation = LedgerAudit.Report.class)))
     public Uni<LedgerAudit.Report> verify() {
         return audit.verify();
     }
