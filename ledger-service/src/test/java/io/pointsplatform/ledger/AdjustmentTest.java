@@ -39,7 +39,7 @@ class AdjustmentTest {
         asService().get("/api/v1/accounts/{m}", memberId).then().body("available", equalTo(10));
 
         asAdmin("alice").contentType(ContentType.JSON).body(Map.of()).post("/api/v1/adjustments/{id}/approve", id)
-                .then().statusCode(409).body("code", equalTo("SECOND_ADMIN_REQUIRED"));
+                .then().statusCode(403).body("code", equalTo("SELF_APPROVAL"));
         asAdmin("bob").contentType(ContentType.JSON).body(Map.of()).post("/api/v1/adjustments/{id}/approve", id)
                 .then().statusCode(200).body("status", equalTo("APPROVED")).body("decidedBy", equalTo("bob"));
         asAdmin("bob").contentType(ContentType.JSON).body(Map.of()).post("/api/v1/adjustments/{id}/approve", id)
@@ -109,11 +109,11 @@ class AdjustmentTest {
         }
         // Neither approving nor rejecting one's own request.
         asAdmin("alice").contentType(ContentType.JSON).body(Map.of())
-                .post("/api/v1/adjustments/{id}/approve", id).then().statusCode(409)
-                .contentType("application/problem+json").body("code", equalTo("SECOND_ADMIN_REQUIRED"));
+                .post("/api/v1/adjustments/{id}/approve", id).then().statusCode(403)
+                .contentType("application/problem+json").body("code", equalTo("SELF_APPROVAL"));
         asAdmin("alice").contentType(ContentType.JSON).body(Map.of("note", "mine"))
-                .post("/api/v1/adjustments/{id}/reject", id).then().statusCode(409)
-                .body("code", equalTo("SECOND_ADMIN_REQUIRED"));
+                .post("/api/v1/adjustments/{id}/reject", id).then().statusCode(403)
+                .body("code", equalTo("SELF_APPROVAL"));
         asAnalyst().get("/api/v1/adjustments/{id}", id).then().statusCode(200).body("status", equalTo("PENDING"))
                 .body("requestedBy", equalTo("alice")).body("decidedBy", nullValue());
         asService().get("/api/v1/accounts/{m}", memberId).then().body("available", equalTo(10));

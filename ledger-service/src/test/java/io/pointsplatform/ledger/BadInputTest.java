@@ -334,10 +334,10 @@ class BadInputTest {
         rows.add(none("an adjustment id too long", "GET", "/api/v1/adjustments/" + "a".repeat(65), bob, 400,
                 "VALIDATION_FAILED", "adjustmentId"));
         // The requester deciding its own request is refused, with nothing changed either.
-        rows.add(json("the requester approving its own request", "POST", approve, alice, "{}", 409,
-                "SECOND_ADMIN_REQUIRED", null));
-        rows.add(json("the requester rejecting its own request", "POST", reject, alice, "{}", 409,
-                "SECOND_ADMIN_REQUIRED", null));
+        rows.add(json("the requester approving its own request", "POST", approve, alice, "{}", 403,
+                "SELF_APPROVAL", null));
+        rows.add(json("the requester rejecting its own request", "POST", reject, alice, "{}", 403,
+                "SELF_APPROVAL", null));
         return rows;
     }
 

@@ -89,8 +89,8 @@ class LedgerContractTest {
                 .post("/api/v1/adjustments/{id}/approve", id).then().statusCode(400)
                 .body("code", equalTo("VALIDATION_FAILED")).body("errors[0].field", equalTo("approvedBy"));
         asAdmin("alice").contentType(ContentType.JSON).body(Map.of())
-                .post("/api/v1/adjustments/{id}/approve", id).then().statusCode(409)
-                .body("code", equalTo("SECOND_ADMIN_REQUIRED"));
+                .post("/api/v1/adjustments/{id}/approve", id).then().statusCode(403)
+                .body("code", equalTo("SELF_APPROVAL"));
         asAdmin("bob").contentType(ContentType.JSON).body("").post("/api/v1/adjustments/{id}/approve", id)
                 .then().statusCode(200)
                 .body("decidedBy", equalTo("bob"));

@@ -38,8 +38,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = ApiDocs.ADJUSTMENTS, description = ApiDocs.ADJUSTMENTS_ABOUT)
 public class AdjustmentResource {
 
-    private static final String SELF = "SECOND_ADMIN_REQUIRED: the token's subject requested this adjustment;"
-            + " another admin must decide it (nothing changed). ADJUSTMENT_DECIDED: it was decided otherwise already.";
+    private static final String SELF = "SELF_APPROVAL: the token's subject requested this adjustment; another admin"
+            + " must decide it (nothing changed). FORBIDDEN: the token's role may not call this operation.";
+    private static final String DECIDED = "ADJUSTMENT_DECIDED: it was approved or rejected otherwise already.";
 
     private final Adjustments adjustments;
     private final Caller caller;
@@ -97,8 +98,10 @@ public class AdjustmentResource {
             mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "NOT_FOUND: no such adjustment, or (a debit) no account for its"
             + " member", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = SELF + " INSUFFICIENT_POINTS: a debit the account cannot cover"
-            + " (it stays PENDING).", content = @Content(mediaType = Problem.MEDIA_TYPE,
+    @APIResponse(responseCode = "403", description = SELF, content = @Content(mediaType = Problem.MEDIA_TYPE,
+            schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = DECIDED + " INSUFFICIENT_POINTS: a debit the account cannot"
+            + " cover (it stays PENDING).", content = @Content(mediaType = Problem.MEDIA_TYPE,
             schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "413", description = ApiDocs.TOO_LARGE, content = @Content(
             mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
@@ -120,7 +123,9 @@ public class AdjustmentResource {
             mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "NOT_FOUND: no such adjustment", content = @Content(
             mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = SELF, content = @Content(mediaType = Problem.MEDIA_TYPE,
+    @APIResponse(responseCode = "403", description = SELF, content = @Content(mediaType = Problem.MEDIA_TYPE,
+            schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = DECIDED, content = @Content(mediaType = Problem.MEDIA_TYPE,
             schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "413", description = ApiDocs.TOO_LARGE, content = @Content(
             mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))

@@ -96,8 +96,9 @@ public class Adjustments {
                                 + a.status() + " by " + a.decidedBy() + " already");
                     }
                     if (a.requestedBy().equals(by)) {
-                        throw ApiException.conflict("SECOND_ADMIN_REQUIRED", "Adjustment " + adjustmentId
-                                + " was requested by " + by + "; another admin must approve or reject it");
+                        // Who decides is the token's subject: refused as that identity's, not as a state's.
+                        throw new ApiException(403, "SELF_APPROVAL", "Not your own request", "Adjustment "
+                                + adjustmentId + " was requested by " + by + "; another admin must approve or reject it");
                     }
                     Uni<Void> effect = decision == Status.APPROVED
                             ? book.adjustOn(c, a.memberId(), adjustmentId, a.points(), a.reason(), a.requestedBy(), by,
