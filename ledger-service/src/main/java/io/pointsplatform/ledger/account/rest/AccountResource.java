@@ -95,7 +95,7 @@ public class AccountResource {
                 .map(entries -> EntriesPage.of(entries, size));
     }
 
-    /** A cursor is an entry's seq: digits, and (19 of them may not be) a long. */
+    /** A cursor is an entry's seq; the pattern lets through 19 digits, which may still be more than a long. */
     private static long cursor(String cursor) {
         try {
             return Long.parseLong(cursor);
