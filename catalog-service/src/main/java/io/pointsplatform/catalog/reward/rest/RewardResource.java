@@ -65,7 +65,7 @@ public class RewardResource {
     @APIResponse(responseCode = "415", description = "UNSUPPORTED_MEDIA_TYPE: the body is not application/json",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<RestResponse<RewardView>> create(@Valid @NotNull RewardRequest request) {
-        return rewards.create(request).map(view -> view.created()
+        return rewards.create(request.toNewReward()).map(view -> view.created()
                 ? RestResponse.status(RestResponse.Status.CREATED, view)
                 : RestResponse.ok(view));
     }
