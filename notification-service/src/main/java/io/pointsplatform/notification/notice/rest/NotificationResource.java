@@ -43,7 +43,7 @@ public class NotificationResource {
     @RolesAllowed({Roles.MEMBER, Roles.ADMIN, Roles.ANALYST, Roles.SERVICE})
     @Operation(operationId = "listNotifications", summary = "A member's notifications, newest first",
             description = "A page of notifications; pass nextCursor back as cursor for the next one "
-                    + "(nextCursor is absent on the last page).")
+                    + "(nextCursor is null on the last page).")
     @APIResponse(responseCode = "200", description = "A page of the member's notifications",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = NotificationService.Page.class)))

@@ -68,7 +68,7 @@ public class NotificationService {
 
     @Schema(name = "NotificationPage", description = "A page of a member's notifications, newest first")
     public record Page(List<Item> items,
-                       @Schema(description = "Pass as cursor for the next page; absent on the last page") String nextCursor) {
+                       @Schema(description = "Pass as cursor for the next page; null on the last page") String nextCursor) {
     }
 
     @Schema(name = "Notification", description = "One thing a member was told; its id is the id of the event that caused it")
@@ -79,9 +79,10 @@ public class NotificationService {
     }
 
     /**
-     * An opaque position in a member's list: the last item's time and id. Whatever a client sends
-     * back is checked before it reaches a query: a time PostgreSQL cannot hold, or an id it cannot
-     * take as text (U+0000), would otherwise fail there, a 500 for the client's mistake.
+     * An opaque position in a member's list: the last item's time and id. What a client sends back
+     * must be something this service could have written: a time PostgreSQL cannot hold (year
+     * 999 999 999) failed in the query, a 500 for the client's mistake; an empty id or one holding
+     * U+0000 names no notification.
      */
     record Cursor(Instant occurredAt, String id) {
         static String of(Notification last) {
