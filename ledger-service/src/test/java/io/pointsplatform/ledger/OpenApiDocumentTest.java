@@ -47,9 +47,7 @@ class OpenApiDocumentTest {
                 if (status.startsWith("2") && !content.contains("application/json={schema={$ref=")) {
                     wrong.add(id + " " + status + " is not typed: " + content);
                 }
-                // 401, and 403 where it means only FORBIDDEN, are service-kit's to describe (ProblemResponses).
-                boolean kits = status.equals("401") || status.equals("403") && response.get("content") == null;
-                if (status.startsWith("4") && !kits && !content.contains("application/problem+json")) {
+                if (status.startsWith("4") && !content.contains("application/problem+json")) {
                     wrong.add(id + " " + status + " is not a problem: " + content);
                 }
             });
