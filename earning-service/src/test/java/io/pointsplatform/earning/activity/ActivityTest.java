@@ -1,7 +1,7 @@
 package io.pointsplatform.earning.activity;
 
 import static io.pointsplatform.earning.Orders.id;
-import static io.restassured.RestAssured.given;
+import static io.pointsplatform.earning.Callers.asCheckout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
@@ -52,7 +52,8 @@ class ActivityTest {
         activity(member, "CHECKIN", today.minusDays(1).toString()).statusCode(201);
         activity(member, "CHECKIN", today.plusDays(1).toString()).statusCode(400).body("code", equalTo("VALIDATION_FAILED"));
         activity(member, "DANCING", null).statusCode(400).body("errors[0].field", equalTo("kind"));
-        activity(id("ghost"), "CHECKIN", null).statusCode(404);
+        activity(id("ghost"), "CHECKIN", null).statusCode(422).contentType("application/problem+json")
+                .body("code", equalTo("UNKNOWN_MEMBER"));
 
         PointsEarned credit = (PointsEarned) codec.read(TopicReader.await(Topics.POINTS_LEDGER,
                 r -> member.equals(r.key()) && r.value().contains("checkin/"), 2, Duration.ofSeconds(30)).get(0).value()).data();
@@ -113,7 +114,7 @@ class ActivityTest {
         if (birthday != null) {
             body.put("birthday", birthday);
         }
-        given().contentType(ContentType.JSON).body(body).post("/api/v1/members").then().statusCode(201);
+        asCheckout().contentType(ContentType.JSON).body(body).post("/api/v1/members").then().statusCode(201);
         return member;
     }
 
@@ -124,6 +125,6 @@ class ActivityTest {
         if (date != null) {
             body.put("date", date);
         }
-        return given().contentType(ContentType.JSON).body(body).post("/api/v1/activities").then();
+        return asCheckout().contentType(ContentType.JSON).body(body).post("/api/v1/activities").then();
     }
 }
