@@ -21,6 +21,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.HashMap;
@@ -52,6 +53,10 @@ class ActivityTest {
         activity(member, "CHECKIN", today.minusDays(1).toString()).statusCode(201);
         activity(member, "CHECKIN", today.plusDays(1).toString()).statusCode(400).body("code", equalTo("VALIDATION_FAILED"));
         activity(member, "DANCING", null).statusCode(400).body("errors[0].field", equalTo("kind"));
+        asCheckout().contentType(ContentType.JSON).body(Map.of("memberId", member, "kind", "CHECKIN",
+                        "occurredAt", Instant.now().plusSeconds(120).toString()))
+                .post("/api/v1/activities").then().statusCode(400).contentType("application/problem+json")
+                .body("code", equalTo("VALIDATION_FAILED")).body("errors[0].field", equalTo("occurredAt"));
         activity(id("ghost"), "CHECKIN", null).statusCode(422).contentType("application/problem+json")
                 .body("code", equalTo("UNKNOWN_MEMBER"));
 

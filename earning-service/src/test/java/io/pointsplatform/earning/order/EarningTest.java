@@ -8,6 +8,7 @@ import static io.pointsplatform.earning.Orders.member;
 import static io.pointsplatform.earning.Orders.order;
 import static io.pointsplatform.earning.Orders.preview;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
@@ -210,6 +211,60 @@ class EarningTest {
                 line("p", "home", 1, "40000000.01", true)))).statusCode(400).body("errors[0].field", equalTo("lines"));
         earn(order(id("o"), member(), MID_MONTH, List.of(line("60000000.00"),
                 line("p", "home", 1, "40000000.00", true)))).statusCode(201).body("points", equalTo(60_000_200));
+    }
+
+    @Test
+    void anOrderForAMemberNeverEnrolledIsRefusedAndRecordsNothing() {
+        String ghost = id("ghost");
+        Map<String, Object> order = order(id("o"), ghost, MID_MONTH, List.of(line("10.00")));
+        earn(order).statusCode(422).contentType("application/problem+json").body("code", equalTo("UNKNOWN_MEMBER"))
+                .body("detail", containsString(ghost));
+        preview(order).statusCode(422).body("code", equalTo("UNKNOWN_MEMBER"));
+        // Nothing was recorded: once the member is enrolled, the same order is a new one.
+        Orders.enrol(ghost);
+        earn(order).statusCode(201).body("points", equalTo(10));
+    }
+
+    @Test
+    void anUnknownMemberIsRefusedAloneAndTheOrdersSharingItsBatchAreRecorded() throws Exception {
+        List<Map<String, Object>> orders = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            orders.add(order(id("o"), i % 2 == 0 ? member() : id("ghost"), MID_MONTH, List.of(line("10.00"))));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(20);
+        try {
+            List<Callable<String>> calls = new ArrayList<>();
+            for (Map<String, Object> order : orders) {
+                calls.add(() -> {
+                    var answer = earn(order).extract();
+                    return order.get("memberId").toString().substring(0, 2) + " " + answer.statusCode() + " "
+                            + (answer.statusCode() == 201 ? answer.path("points") : answer.path("code"));
+                });
+            }
+            List<String> answers = new ArrayList<>();
+            for (Future<String> future : pool.invokeAll(calls)) {
+                answers.add(future.get());
+            }
+            assertThat(answers).filteredOn(a -> a.startsWith("m-")).hasSize(20).containsOnly("m- 201 10");
+            assertThat(answers).filteredOn(a -> a.startsWith("gh")).hasSize(20).containsOnly("gh 422 UNKNOWN_MEMBER");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aPurchaseDatedLaterThanNowPlusTheClockSkewIsRefused() {
+        Instant now = Instant.now();
+        // A checkout's clock a little ahead of ours: within the 60 s of skew, taken.
+        earn(order(id("o"), member(), now.plusSeconds(20).toString(), List.of(line("10.00")))).statusCode(201);
+        String orderId = id("o");
+        Map<String, Object> ahead = order(orderId, member(), now.plusSeconds(120).toString(), List.of(line("10.00")));
+        earn(ahead).statusCode(400).contentType("application/problem+json")
+                .body("code", equalTo("VALIDATION_FAILED")).body("errors[0].field", equalTo("purchasedAt"));
+        preview(ahead).statusCode(400).body("errors[0].field", equalTo("purchasedAt"));
+        // Nothing recorded: the order id is still free.
+        ahead.put("paidAt", MID_MONTH);
+        earn(ahead).statusCode(201);
     }
 
     /** An order of one 10-yuan line, that line's {@code field} set to {@code value}. */
