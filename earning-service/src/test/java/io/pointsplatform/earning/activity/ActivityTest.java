@@ -1,7 +1,7 @@
 package io.pointsplatform.earning.activity;
 
-import static io.pointsplatform.earning.Orders.id;
 import static io.pointsplatform.earning.Callers.asCheckout;
+import static io.pointsplatform.earning.Orders.id;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 

@@ -3,10 +3,10 @@ package io.pointsplatform.earning.grant;
 import static io.pointsplatform.earning.Callers.asAdmin;
 import static io.pointsplatform.earning.Callers.asCheckout;
 import static io.pointsplatform.earning.Orders.id;
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
-import static io.restassured.RestAssured.given;
 
 import io.pointsplatform.events.EventCodec;
 import io.pointsplatform.events.OriginKind;

@@ -1,13 +1,13 @@
 package io.pointsplatform.earning.idempotency;
 
+import static io.pointsplatform.earning.Callers.asAdmin;
+import static io.pointsplatform.earning.Callers.asCheckout;
 import static io.pointsplatform.earning.Orders.MID_MONTH;
 import static io.pointsplatform.earning.Orders.earn;
 import static io.pointsplatform.earning.Orders.id;
 import static io.pointsplatform.earning.Orders.line;
-import static io.pointsplatform.earning.Orders.order;
-import static io.pointsplatform.earning.Callers.asAdmin;
-import static io.pointsplatform.earning.Callers.asCheckout;
 import static io.pointsplatform.earning.Orders.member;
+import static io.pointsplatform.earning.Orders.order;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;

@@ -1,5 +1,6 @@
 package io.pointsplatform.earning.member;
 
+import static io.pointsplatform.earning.Callers.asAdmin;
 import static io.pointsplatform.earning.Orders.MID_MONTH;
 import static io.pointsplatform.earning.Orders.earn;
 import static io.pointsplatform.earning.Orders.id;
@@ -7,7 +8,6 @@ import static io.pointsplatform.earning.Orders.line;
 import static io.pointsplatform.earning.Orders.member;
 import static io.pointsplatform.earning.Orders.order;
 import static io.pointsplatform.earning.Orders.preview;
-import static io.pointsplatform.earning.Callers.asAdmin;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 

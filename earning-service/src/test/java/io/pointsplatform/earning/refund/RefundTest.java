@@ -1,12 +1,12 @@
 package io.pointsplatform.earning.refund;
 
+import static io.pointsplatform.earning.Callers.asCheckout;
 import static io.pointsplatform.earning.Orders.MID_MONTH;
 import static io.pointsplatform.earning.Orders.earn;
 import static io.pointsplatform.earning.Orders.id;
 import static io.pointsplatform.earning.Orders.line;
 import static io.pointsplatform.earning.Orders.member;
 import static io.pointsplatform.earning.Orders.order;
-import static io.pointsplatform.earning.Callers.asCheckout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasKey;
@@ -14,10 +14,10 @@ import static org.hamcrest.Matchers.not;
 
 import io.pointsplatform.testing.PlatformTestResource;
 import io.pointsplatform.testing.Tokens;
-import io.restassured.RestAssured;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
 import io.vertx.core.json.JsonObject;

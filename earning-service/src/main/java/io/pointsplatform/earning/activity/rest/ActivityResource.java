@@ -2,6 +2,7 @@ package io.pointsplatform.earning.activity.rest;
 
 import io.pointsplatform.earning.activity.service.ActivityCredit;
 import io.pointsplatform.earning.activity.service.ActivityService;
+import io.pointsplatform.earning.api.BodyResponses;
 import io.pointsplatform.kit.idempotency.IdempotencyKeys;
 import io.pointsplatform.kit.problem.Problem;
 import io.pointsplatform.kit.security.Roles;
@@ -56,6 +57,10 @@ public class ActivityResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "422", description = "UNKNOWN_MEMBER: the member was never enrolled; NOT_ELIGIBLE: a"
             + " birthday on a day that is not the member's birthday",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "413", description = BodyResponses.TOO_LARGE,
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "415", description = BodyResponses.NOT_JSON,
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<RestResponse<ActivityCredit>> record(@Valid @NotNull ActivityRequest request,
                                                     @Parameter(description = "Makes a retry safe: the same key and"

@@ -1,5 +1,6 @@
 package io.pointsplatform.earning.campaign.rest;
 
+import io.pointsplatform.earning.api.BodyResponses;
 import io.pointsplatform.earning.campaign.service.Campaign;
 import io.pointsplatform.earning.rule.service.RuleAdmin;
 import io.pointsplatform.earning.rule.service.RuleAdmin.Change;
@@ -84,6 +85,10 @@ public class CampaignResource {
     @APIResponse(responseCode = "409", description = "CAMPAIGN_EXISTS: a campaign has that id;"
             + " IDEMPOTENCY_KEY_REUSED: the key was used for another body",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "413", description = BodyResponses.TOO_LARGE,
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "415", description = BodyResponses.NOT_JSON,
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<RestResponse<Change<Campaign>>> create(@Valid @NotNull CampaignRequest request,
                                                       @Parameter(description = "Makes a retry safe: the same key"
                                                               + " and body answer the first response again")
@@ -105,6 +110,10 @@ public class CampaignResource {
             + " or a bad campaignId in the path; every field at fault is listed",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "NOT_FOUND: no such campaign",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "413", description = BodyResponses.TOO_LARGE,
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "415", description = BodyResponses.NOT_JSON,
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<Change<Campaign>> change(@RestPath @Pattern(regexp = Identifiers.ID_PATTERN, message = ID_MESSAGE)
                                         String campaignId,

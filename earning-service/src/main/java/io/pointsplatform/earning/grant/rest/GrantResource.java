@@ -1,5 +1,6 @@
 package io.pointsplatform.earning.grant.rest;
 
+import io.pointsplatform.earning.api.BodyResponses;
 import io.pointsplatform.earning.grant.service.Grant;
 import io.pointsplatform.earning.grant.service.GrantService;
 import io.pointsplatform.kit.Identifiers;
@@ -66,6 +67,10 @@ public class GrantResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "422", description = "UNKNOWN_MEMBERS: members that were never enrolled (up to 20"
             + " named)",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "413", description = BodyResponses.TOO_LARGE,
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "415", description = BodyResponses.NOT_JSON,
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<RestResponse<String>> grant(@RestPath @Pattern(regexp = Identifiers.ID_PATTERN,
                                                    message = "must be 1-64 letters, digits or ._:-") String campaignId,

@@ -1,5 +1,6 @@
 package io.pointsplatform.earning.member.rest;
 
+import io.pointsplatform.earning.api.BodyResponses;
 import io.pointsplatform.earning.member.service.Enrolment;
 import io.pointsplatform.earning.member.service.MemberService;
 import io.pointsplatform.kit.idempotency.IdempotencyKeys;
@@ -54,6 +55,10 @@ public class MemberResource {
             + " IDEMPOTENCY_KEY_REUSED: the key was used for another body",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "422", description = "UNKNOWN_REFERRER: referredBy was never enrolled",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "413", description = BodyResponses.TOO_LARGE,
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "415", description = BodyResponses.NOT_JSON,
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<RestResponse<Enrolment>> enrol(@Valid @NotNull EnrolmentRequest request,
                                               @Parameter(description = "Makes a retry safe: the same key and body"

@@ -1,5 +1,6 @@
 package io.pointsplatform.earning.order.rest;
 
+import io.pointsplatform.earning.api.BodyResponses;
 import io.pointsplatform.earning.order.service.Earning;
 import io.pointsplatform.earning.order.service.EarningService;
 import io.pointsplatform.kit.idempotency.IdempotencyKeys;
@@ -60,6 +61,10 @@ public class EarningResource {
     @APIResponse(responseCode = "503", description = "BUSY: more orders are waiting to be recorded than"
             + " points.earning.max-queued; nothing was recorded, send it again",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "413", description = BodyResponses.TOO_LARGE,
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "415", description = BodyResponses.NOT_JSON,
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<RestResponse<String>> earn(@Valid @NotNull OrderRequest order,
                                           @Parameter(description = "Makes a retry safe: the same key and body"
                                                   + " answer the first response again")
@@ -84,6 +89,10 @@ public class EarningResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "422", description = "UNKNOWN_MEMBER: the member was never enrolled"
             + " (points.earning.unknown-member=reject, the default)",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "413", description = BodyResponses.TOO_LARGE,
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "415", description = BodyResponses.NOT_JSON,
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<Earning> preview(@Valid @NotNull OrderRequest order) {
         return earnings.preview(order.requireWithinLimits());

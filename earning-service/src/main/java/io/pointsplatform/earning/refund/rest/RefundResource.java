@@ -1,5 +1,6 @@
 package io.pointsplatform.earning.refund.rest;
 
+import io.pointsplatform.earning.api.BodyResponses;
 import io.pointsplatform.earning.refund.service.Refund;
 import io.pointsplatform.earning.refund.service.RefundService;
 import io.pointsplatform.kit.Identifiers;
@@ -66,6 +67,10 @@ public class RefundResource {
     @APIResponse(responseCode = "422", description = "REFUND_EXCEEDS_ORDER: more than is left of the order's eligible"
             + " amount; REFUND_EXCEEDS_LINE: more of a SKU than is left of the order's lines with it; UNKNOWN_SKU: a"
             + " SKU the order does not have. Nothing is recorded.",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "413", description = BodyResponses.TOO_LARGE,
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "415", description = BodyResponses.NOT_JSON,
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<RestResponse<Refund>> refund(@RestPath @Pattern(regexp = Identifiers.ID_PATTERN, message = ID_MESSAGE)
                                             String orderId,

@@ -1,5 +1,6 @@
 package io.pointsplatform.earning.rule.rest;
 
+import io.pointsplatform.earning.api.BodyResponses;
 import io.pointsplatform.earning.rule.service.Rule;
 import io.pointsplatform.earning.rule.service.RuleAdmin;
 import io.pointsplatform.earning.rule.service.RuleAdmin.Change;
@@ -82,6 +83,10 @@ public class RuleResource {
     @APIResponse(responseCode = "409", description = "RULE_EXISTS: a rule has that id;"
             + " IDEMPOTENCY_KEY_REUSED: the key was used for another body",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "413", description = BodyResponses.TOO_LARGE,
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "415", description = BodyResponses.NOT_JSON,
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<RestResponse<Change<Rule>>> create(@Valid @NotNull RuleRequest request,
                                                   @Parameter(description = "Makes a retry safe: the same key and"
                                                           + " body answer the first response again")
@@ -101,6 +106,10 @@ public class RuleResource {
             + " the path; every field at fault is listed",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "NOT_FOUND: no such rule",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "413", description = BodyResponses.TOO_LARGE,
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "415", description = BodyResponses.NOT_JSON,
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<Change<Rule>> change(@RestPath @Pattern(regexp = Identifiers.ID_PATTERN, message = ID_MESSAGE)
                                     String ruleId,
