@@ -1,6 +1,9 @@
 package io.pointsplatform.kit.problem;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
@@ -80,7 +83,7 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response json(JsonProcessingException e) {
-        String field = e instanceof MismatchedInputException m ? pathOf(m) : "";
+        String field = e instanceof JsonMappingException m ? pathOf(m) : currentField(e);
         String why = why(e);
         String detail = "The body is not valid JSON for this request" + (field.isEmpty() ? "" : " at '" + field + "'")
                 + ": " + why;
@@ -251,7 +254,23 @@ public class ProblemMappers {
         return null;
     }
 
-    private static String pathOf(MismatchedInputException e) {
+    /**
+     * The property a parser stood at when it failed, e.g. a number too large for its type
+     * (InputCoercionException carries no path, but its parser knows the name).
+     */
+    private static String currentField(JsonProcessingException e) {
+        if (e instanceof InputCoercionException coercion && coercion.getProcessor() instanceof JsonParser parser) {
+            try {
+                String name = parser.currentName();
+                return name == null ? "" : name;
+            } catch (java.io.IOException | RuntimeException ignored) {
+                return "";
+            }
+        }
+        return "";
+    }
+
+    private static String pathOf(JsonMappingException e) {
         return e.getPath().stream()
                 .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
                 .collect(Collectors.joining(".")).replace(".[", "[");
