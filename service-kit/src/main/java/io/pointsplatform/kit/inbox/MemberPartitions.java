@@ -5,6 +5,7 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -25,6 +26,10 @@ import org.apache.kafka.common.utils.Utils;
  */
 @ApplicationScoped
 public class MemberPartitions {
+
+    private static final Duration FIRST_BACKOFF = Duration.ofMillis(200);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
+    private static final int RETRIES = 64;
 
     private final KafkaClientService clients;
     private final Map<String, Integer> counts = new ConcurrentHashMap<>();
@@ -74,17 +79,23 @@ public class MemberPartitions {
         if (known != null && partition < known) {
             return Uni.createFrom().item(known);
         }
-        return clients.getConsumer(channel).partitionsFor(topic).map(infos -> {
-            int count = Math.max(infos.size(), partition + 1);
-            Integer before = counts.put(topic, count);
-            if (before == null) {
-                Log.infof("%s has %d partitions; a record on another than its member's is handled as"
-                        + " docs/contract-extensions.md says (\"The log\")", topic, count);
-            } else if (before != count) {
-                Log.warnf("%s now has %d partitions, not %d: members whose partition moved are read as misplaced"
-                        + " from now on", topic, count, before);
-            }
-            return count;
-        });
+        // The broker away for a moment must not fail a batch (which stops the channel) or set a
+        // good record aside: asked again with backoff for about ten minutes, as Batches waits out outages.
+        return clients.getConsumer(channel).partitionsFor(topic)
+                .onFailure().invoke(e -> Log.warnf("Cannot read the partitions of %s, trying again: %s", topic, e.toString()))
+                .onFailure().retry().withBackOff(FIRST_BACKOFF, MAX_BACKOFF).atMost(RETRIES)
+                .map(infos -> remember(topic, Math.max(infos.size(), partition + 1)));
+    }
+
+    private int remember(String topic, int count) {
+        Integer before = counts.put(topic, count);
+        if (before == null) {
+            Log.infof("%s has %d partitions; a record on another than its member's is handled as"
+                    + " docs/contract-extensions.md says (\"The log\")", topic, count);
+        } else if (before != count) {
+            Log.warnf("%s now has %d partitions, not %d: members whose partition moved are read as misplaced"
+                    + " from now on", topic, count, before);
+        }
+        return count;
     }
 }

@@ -375,11 +375,8 @@ public final class LogReplay {
                     seen = state.seen.computeIfAbsent(partition.getKey(), p -> new EventIdSet(0, idHash));
                 }
                 Folding part = new Folding(seen, end.size());
-                read(consumer, partition.getKey(), from, partition.getValue(), part, (p, event) -> {
-                    events.add(event);
-                    // Folded by the caller: from here on, a copy is a duplicate.
-                    p.seen.add(event.id());
-                });
+                // Folded by the caller; taken for applied here, so that a copy from here on is a duplicate.
+                read(consumer, partition.getKey(), from, partition.getValue(), part, (p, event) -> events.add(event));
                 state.countAfter(part.tally);
             }
             synchronized (state) {
