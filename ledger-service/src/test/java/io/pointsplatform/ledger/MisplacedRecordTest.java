@@ -17,14 +17,19 @@ import io.pointsplatform.ledger.account.replay.LedgerAudit;
 import io.pointsplatform.ledger.account.replay.LedgerRebuild;
 import io.pointsplatform.ledger.account.repository.AccountStore;
 import io.pointsplatform.ledger.account.service.LedgerBook;
+import io.pointsplatform.testing.LocalPostgres;
 import io.pointsplatform.testing.TestEvents;
 import io.pointsplatform.testing.TopicReader;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.pointsplatform.testing.PlatformTestResource;
+import io.smallrye.reactive.messaging.ChannelRegistry;
+import io.smallrye.reactive.messaging.PausableChannel;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.time.Instant;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -58,8 +63,22 @@ class MisplacedRecordTest {
     @Inject
     LedgerRebuild rebuild;
 
+    @Inject
+    ChannelRegistry channels;
+
     @ConfigProperty(name = "points.test.database")
     String database;
+
+    /** A statement behind the ledger's back. */
+    private void execute(String sql, Object... parameters) throws Exception {
+        try (Connection c = DriverManager.getConnection(LocalPostgres.jdbcUrl(database), LocalPostgres.USER,
+                LocalPostgres.PASSWORD); var s = c.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                s.setObject(i + 1, parameters[i]);
+            }
+            s.executeUpdate();
+        }
+    }
 
     /**
      * The module's tests share the ledger's database and log; a rebuild first puts right what another
@@ -150,6 +169,32 @@ class MisplacedRecordTest {
         // The open hold came through the rebuild: it can still be captured.
         book.capture(memberId, "h-2").await().atMost(WAIT);
         assertThat(LogRecordsSupport.account(store, pool, memberId).balance(Instant.now()).available()).isEqualTo(150);
+    }
+
+    @Test
+    void aCreditTheLedgerForwardedWhoseCopyIsNotOnTheLogYetIsNotFoldedWhereItWasFound() throws Exception {
+        String memberId = TestEvents.memberOnPartition("in-flight-", 0);
+        int foreign = LogRecordsSupport.foreignPartition(memberId);
+        CloudEvent credit = TestEvents.earned(memberId, 70);
+        PausableChannel live = channels.getPausable("points-ledger");
+        live.pause();
+        try {
+            LogRecordsSupport.produceOn(foreign, memberId, write(credit));
+            // As if the live ledger had read it and forwarded it, its copy still in the outbox.
+            execute("insert into forwarded_event (event_id, member_id, from_partition, from_offset) values (?, ?, ?, 0)",
+                    credit.id(), memberId, foreign);
+            LedgerAudit.Report verified = audit.verify().await().atMost(WAIT);
+            // Neither the live ledger nor the replay has the credit yet: they agree.
+            assertThat(verified.mismatches()).extracting(LedgerAudit.Mismatch::memberId).doesNotContain(memberId);
+            assertThat(verified.mismatchCount()).isZero();
+            assertThat(LogRecordsSupport.account(store, pool, memberId)).isNull();
+        } finally {
+            execute("delete from forwarded_event where event_id = ? and from_offset = 0", credit.id());
+            live.resume();
+        }
+        // The live ledger reads it now, forwards it and applies the copy: they agree again.
+        LogRecordsSupport.awaitEarned(store, pool, memberId, 70);
+        assertThat(audit.verify().await().atMost(WAIT).mismatchCount()).isZero();
     }
 
     @Test

@@ -79,7 +79,7 @@ public class LedgerAudit {
                        @ConfigProperty(name = "kafka.bootstrap.servers", defaultValue = "localhost:9092") String bootstrap) {
         this.pool = pool;
         this.store = store;
-        this.replay = new LogReplay(bootstrap, codec);
+        this.replay = new LogReplay(bootstrap, codec, ids -> Forwarded.among(pool, ids));
         this.relay = relay;
         this.clock = clock;
     }

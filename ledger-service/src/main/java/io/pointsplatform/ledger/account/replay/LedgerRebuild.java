@@ -111,7 +111,7 @@ public class LedgerRebuild {
                          @ConfigProperty(name = "kafka.bootstrap.servers", defaultValue = "localhost:9092") String bootstrap,
                          @ConfigProperty(name = "mp.messaging.incoming.points-ledger.group.id") String liveGroup) {
         this.pool = pool;
-        this.replay = new LogReplay(bootstrap, codec);
+        this.replay = new LogReplay(bootstrap, codec, ids -> Forwarded.among(pool, ids));
         this.bootstrap = bootstrap;
         this.liveGroup = liveGroup;
         this.relay = relay;

@@ -16,10 +16,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Queue;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
@@ -28,6 +30,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.ToLongFunction;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -53,8 +56,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * ({@link MemberPartitions}) is left out where it was found. The live ledger forwards such a credit to
  * the member's partition, where this replay folds the copy in the member's order; any other event
  * found so is refused (listed), as the live ledger dead-letters it. A credit found so whose copy never
- * reached the member's partition was applied where it was found by a ledger older than the rule (the
- * log holds it from before): the member's partition is folded again with that credit at its start, as
+ * reached the member's partition, and that the live ledger did not forward, was applied where it was
+ * found by a ledger older than the rule (the log holds it from before): the member's partition is
+ * folded again with that credit at its start, as
  * a credit only adds a lot and every event naming the lot came after it, so the accounts are the live
  * ones and the log stays rebuildable. Such a partition is handed on twice, the second time
  * ({@link Part#again()}) replacing the first.
@@ -245,16 +249,23 @@ public final class LogReplay {
 
     private final String bootstrapServers;
     private final EventCodec codec;
+    private final Function<Set<String>, Set<String>> forwarded;
     private final ToLongFunction<String> idHash;
 
-    public LogReplay(String bootstrapServers, EventCodec codec) {
-        this(bootstrapServers, codec, EventIdSet::fnv1a);
+    /**
+     * {@code forwarded}: which of these event ids the live ledger has forwarded (its
+     * {@code forwarded_event}); blocking, called once a replay, on a replay thread.
+     */
+    public LogReplay(String bootstrapServers, EventCodec codec, Function<Set<String>, Set<String>> forwarded) {
+        this(bootstrapServers, codec, forwarded, EventIdSet::fnv1a);
     }
 
     /** With another hash of event ids: tests make them collide. */
-    LogReplay(String bootstrapServers, EventCodec codec, ToLongFunction<String> idHash) {
+    LogReplay(String bootstrapServers, EventCodec codec, Function<Set<String>, Set<String>> forwarded,
+              ToLongFunction<String> idHash) {
         this.bootstrapServers = bootstrapServers;
         this.codec = codec;
+        this.forwarded = forwarded;
         this.idHash = idHash;
     }
 
@@ -318,11 +329,21 @@ public final class LogReplay {
     /**
      * Folds again, from its start, each partition that credits found elsewhere belong to and never
      * reached (applied where they were found by a ledger older than the rule), with those credits
-     * first, in the order they were found in (partition, offset).
+     * first, in the order they were found in (partition, offset). A credit the live ledger has
+     * forwarded is left out: its copy is on its way to the member's partition (in the outbox, or
+     * written after the replay's end offsets), where it is folded as any event.
      */
     private void foldStrayCreditsHome(State state, Map<TopicPartition, Long> begin, Map<TopicPartition, Long> end,
                                       int partitionCount, Consumer<Part> done) {
         Map<TopicPartition, List<Stray>> unmatched = state.unmatchedStrays();
+        if (unmatched.isEmpty()) {
+            return;
+        }
+        Set<String> ids = new HashSet<>();
+        unmatched.values().forEach(strays -> strays.forEach(stray -> ids.add(stray.id())));
+        Set<String> onTheirWay = forwarded.apply(ids);
+        unmatched.replaceAll((home, strays) -> strays.stream().filter(stray -> !onTheirWay.contains(stray.id())).toList());
+        unmatched.values().removeIf(List::isEmpty);
         if (unmatched.isEmpty()) {
             return;
         }

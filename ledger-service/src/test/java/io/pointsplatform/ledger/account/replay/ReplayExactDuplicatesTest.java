@@ -11,6 +11,7 @@ import io.pointsplatform.testing.TestEvents;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.ToLongFunction;
 import org.junit.jupiter.api.Test;
@@ -34,7 +35,7 @@ class ReplayExactDuplicatesTest {
 
         // The two ids hash alike; the others as ever (the whole topic is replayed).
         ToLongFunction<String> collide = id -> id.equals(first.id()) || id.equals(second.id()) ? 42L : EventIdSet.fnv1a(id);
-        LogReplay replay = new LogReplay(PlatformTestResource.kafkaBootstrapServers(), new EventCodec(), collide);
+        LogReplay replay = new LogReplay(PlatformTestResource.kafkaBootstrapServers(), new EventCodec(), ids -> Set.of(), collide);
         Map<String, Account> found = new ConcurrentHashMap<>();
         LogReplay.State state = replay.replay(part -> {
             Account account = part.accounts().get(memberId);
