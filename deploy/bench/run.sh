@@ -62,7 +62,14 @@ for svc in "${POINTS_SERVICES[@]}" kafka; do
 done
 cpu_rows="$(mktemp)"
 trap 'rm -f "$cpu_rows"' EXIT
-bench() { java -Xmx1g -cp "$jar:$POINTS_ROOT/bench/target/lib/*" io.pointsplatform.bench.Bench "$@" \
+# Every request carries a real bearer token (made by token.sh, valid for a day), so the figures
+# include its verification: checkout for enrolments and orders, service for holds and reads.
+token_args=(
+  "-Dpoints.bench.token.checkout=$(TOKEN_TTL_SECONDS=86400 "$POINTS_LOCAL/token.sh" checkout bench-checkout)"
+  "-Dpoints.bench.token.service=$(TOKEN_TTL_SECONDS=86400 "$POINTS_LOCAL/token.sh" service bench)"
+)
+admin_token="$(TOKEN_TTL_SECONDS=86400 "$POINTS_LOCAL/token.sh" admin bench-admin)"
+bench() { java -Xmx1g "${token_args[@]}" -cp "$jar:$POINTS_ROOT/bench/target/lib/*" io.pointsplatform.bench.Bench "$@" \
   --seconds "$SECONDS_PER_RUN" --warmup "$WARMUP" --concurrency "$CONCURRENCY" --watch "$watch" --cpu-out "$cpu_rows" \
   2>>"$results_dir/bench.log"; }
 # The CPU table of the scenarios run since the last call.
@@ -88,10 +95,10 @@ if wants holds || wants earnings; then
   ledger_pid="$(points_running_pid ledger-service || true)"
   if [ -n "$ledger_pid" ] && [ "$(ps -o etimes= -p "$ledger_pid" | tr -d ' ')" -lt 300 ]; then
     points_log "services started less than 5 minutes ago: a minute of unrecorded load first"
-    java -Xmx1g -cp "$jar:$POINTS_ROOT/bench/target/lib/*" io.pointsplatform.bench.Bench holds \
+    java -Xmx1g "${token_args[@]}" -cp "$jar:$POINTS_ROOT/bench/target/lib/*" io.pointsplatform.bench.Bench holds \
       --ledger "http://localhost:${POINTS_PORT[ledger-service]}" --kafka "$BOOTSTRAP" --kafka-config "$KAFKA_CONFIG" --members 1 \
       --seconds 25 --warmup 5 --concurrency "$CONCURRENCY" >/dev/null 2>>"$results_dir/bench.log" || true
-    java -Xmx1g -cp "$jar:$POINTS_ROOT/bench/target/lib/*" io.pointsplatform.bench.Bench earnings \
+    java -Xmx1g "${token_args[@]}" -cp "$jar:$POINTS_ROOT/bench/target/lib/*" io.pointsplatform.bench.Bench earnings \
       --earning "http://localhost:${POINTS_PORT[earning-service]}" --members 1000 \
       --seconds 25 --warmup 5 --concurrency "$CONCURRENCY" >/dev/null 2>>"$results_dir/bench.log" || true
   fi
@@ -189,7 +196,7 @@ if wants rebuild; then
   # it, each of which is listed.
   warm=()
   for run in 1 2 3 4 5 6; do
-    rebuild="$(curl -s -X POST "$ledger/api/v1/admin/rebuild" -H 'Content-Type: application/json' --max-time 1800 || true)"
+    rebuild="$(curl -s -X POST "$ledger/api/v1/admin/rebuild" -H "Authorization: Bearer $admin_token" -H 'Content-Type: application/json' --max-time 1800 || true)"
     field() { grep -oE "\"$1\":[0-9.]+" <<<"$rebuild" | cut -d: -f2; }
     if [ -n "$(field eventsPerSecond)" ]; then
       [ "$run" -eq 1 ] || warm+=("$(field eventsPerSecond)")

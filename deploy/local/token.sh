@@ -6,11 +6,14 @@
 #                                           local public key, prints its header and claims
 #   deploy/local/token.sh --self-check      makes a token for every role and verifies it
 #
-# Claims: iss (POINTS_JWT_ISSUER, default points-local), sub = SUBJECT (default ROLE-local; for a
-# member, its member id), upn = SUBJECT, groups = [ROLE], iat, exp (iat + TOKEN_TTL_SECONDS,
-# default 3600), jti (random). Signed with <run dir>/keys/jwt-private.pem (RSA 2048, PKCS#8), made
-# here or by up.sh when missing, never committed; services verify with jwt-public.pem beside it.
-# Needs bash and openssl only. Env: POINTS_JWT_ISSUER, TOKEN_TTL_SECONDS, POINTS_RUN_DIR.
+# The token is minted by smallrye-jwt-build (service-kit's TokenTool, run on the JDK >= 21), never
+# assembled in the shell. Claims: iss (POINTS_JWT_ISSUER, default points-local), aud
+# (POINTS_JWT_AUDIENCE, default points-platform), sub = SUBJECT (default ROLE-local; for a member,
+# its member id), upn = SUBJECT, groups = [ROLE], iat, exp (iat + TOKEN_TTL_SECONDS, default 3600),
+# jti (random). Signed with <run dir>/keys/jwt-private.pem (RSA 2048, PKCS#8), made here or by
+# up.sh when missing, never committed; services verify with jwt-public.pem beside it. The first
+# call builds service-kit and keeps its class path in <run dir>/token-tool.classpath.
+# Env: POINTS_JWT_ISSUER, POINTS_JWT_AUDIENCE, TOKEN_TTL_SECONDS, POINTS_RUN_DIR.
 set -euo pipefail
 POINTS_SCRIPT=token.sh
 # shellcheck source=lib.sh
@@ -18,10 +21,13 @@ POINTS_SCRIPT=token.sh
 
 ROLES=(checkout member admin analyst service)
 ISSUER="${POINTS_JWT_ISSUER:-points-local}"
+AUDIENCE="${POINTS_JWT_AUDIENCE:-points-platform}"
 TTL="${TOKEN_TTL_SECONDS:-3600}"
+CLASSPATH_FILE="$POINTS_RUN/token-tool.classpath"
+TOOL_CLASSES="$POINTS_ROOT/service-kit/target/classes"
+TOOL_CLASS="$TOOL_CLASSES/io/pointsplatform/kit/security/TokenTool.class"
 
 b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
-
 # Decodes base64url (no padding) from stdin to raw bytes.
 b64url_decode() {
   local s
@@ -34,34 +40,31 @@ b64url_decode() {
   printf '%s' "$s" | openssl base64 -d -A
 }
 
-# A JSON string literal (quotes, backslashes and control characters escaped).
-json_string() {
-  local s="$1" out="" c i
-  for ((i = 0; i < ${#s}; i++)); do
-    c="${s:i:1}"
-    case "$c" in
-      '"') out+='\"' ;;
-      \\) out+="\\\\" ;;
-      $'\n') out+='\n' ;;
-      $'\r') out+='\r' ;;
-      $'\t') out+='\t' ;;
-      *)
-        if [[ "$c" < ' ' ]]; then out+="$(printf '\\u%04x' "'$c")"; else out+="$c"; fi ;;
-    esac
-  done
-  printf '"%s"' "$out"
+# Builds service-kit (and points-events) and keeps its runtime class path, once, or again when
+# service-kit's sources or poms are newer than what was built.
+ensure_tool() {
+  local stale=""
+  if [ -s "$CLASSPATH_FILE" ] && [ -f "$TOOL_CLASS" ]; then
+    stale="$(find "$POINTS_ROOT/pom.xml" "$POINTS_ROOT/service-kit/pom.xml" "$POINTS_ROOT/service-kit/src/main" \
+      -newer "$CLASSPATH_FILE" -type f -print -quit 2>/dev/null)"
+    [ -z "$stale" ] && return 0
+  fi
+  . "$POINTS_LOCAL/jdk.sh" >/dev/null
+  mkdir -p "$POINTS_RUN"
+  (cd "$POINTS_ROOT" && ./mvnw -B -q -ntp -pl service-kit -am compile dependency:build-classpath \
+      -Dmdep.includeScope=runtime -Dmdep.outputFile="$CLASSPATH_FILE.tmp" </dev/null >"$POINTS_RUN/token-tool-build.log" 2>&1) \
+    || { tail -n 30 "$POINTS_RUN/token-tool-build.log" >&2; points_die "could not build service-kit's TokenTool"; }
+  mv -f "$CLASSPATH_FILE.tmp" "$CLASSPATH_FILE"
 }
 
 make_token() {
-  local role="$1" subject="$2" now header payload signing_input signature jti
-  now="$(date +%s)"
-  jti="$(openssl rand -hex 16)"
-  header='{"alg":"RS256","typ":"JWT"}'
-  payload="{\"iss\":$(json_string "$ISSUER"),\"sub\":$(json_string "$subject"),\"upn\":$(json_string "$subject"),\"groups\":[$(json_string "$role")],\"iat\":$now,\"exp\":$((now + TTL)),\"jti\":\"$jti\"}"
-  signing_input="$(printf '%s' "$header" | b64url).$(printf '%s' "$payload" | b64url)"
-  signature="$(printf '%s' "$signing_input" | openssl dgst -sha256 -sign "$POINTS_JWT_PRIVATE_KEY_FILE" -binary | b64url)"
-  [ -n "$signature" ] || points_die "signing failed"
-  printf '%s.%s\n' "$signing_input" "$signature"
+  local role="$1" subject="$2"
+  ensure_tool
+  . "$POINTS_LOCAL/jdk.sh" >/dev/null
+  POINTS_JWT_PRIVATE_KEY_FILE="$POINTS_JWT_PRIVATE_KEY_FILE" POINTS_JWT_ISSUER="$ISSUER" \
+    POINTS_JWT_AUDIENCE="$AUDIENCE" TOKEN_TTL_SECONDS="$TTL" \
+    "$JAVA_HOME/bin/java" -Xshare:auto -XX:TieredStopAtLevel=1 \
+      -cp "$TOOL_CLASSES:$(cat "$CLASSPATH_FILE")" io.pointsplatform.kit.security.TokenTool "$role" "$subject"
 }
 
 # Verifies TOKEN's RS256 signature with the public key and that it has not expired; prints the

@@ -93,6 +93,7 @@ public final class Bench {
     private static void holds(Map<String, String> options, int concurrency, Duration warmUp, Duration seconds)
             throws Exception {
         String ledger = options.get("ledger");
+        String serviceToken = token("service");
         int members = Integer.parseInt(options.getOrDefault("members", "1"));
         String runId = UUID.randomUUID().toString().substring(0, 8);
         String[] memberIds = new String[members];
@@ -115,23 +116,24 @@ public final class Bench {
             String holdId = "h-" + runId + "-" + n;
             String base = ledger + "/api/v1/accounts/" + memberId + "/holds";
             Http.Response hold = Http.post(base, "{\"holdId\":\"" + holdId + "\",\"points\":1,\"ttlSeconds\":600,"
-                    + "\"reference\":\"bench\"}");
+                    + "\"reference\":\"bench\"}", serviceToken);
             if (hold.status() != 201) {
                 return false;
             }
-            return Http.post(base + "/" + holdId + "/capture", "{}").status() / 100 == 2;
+            return Http.post(base + "/" + holdId + "/capture", "{}", serviceToken).status() / 100 == 2;
         }), options);
     }
 
     private static void earnings(Map<String, String> options, int concurrency, Duration warmUp, Duration seconds)
             throws Exception {
         String earning = options.get("earning");
+        String checkoutToken = token("checkout");
         int members = Integer.parseInt(options.getOrDefault("members", "1000"));
         String runId = UUID.randomUUID().toString().substring(0, 8);
         String[] memberIds = new String[members];
         for (int i = 0; i < members; i++) {
             memberIds[i] = "bench-" + runId + "-m" + i;
-            Http.post(earning + "/api/v1/members", "{\"memberId\":\"" + memberIds[i] + "\"}");
+            Http.post(earning + "/api/v1/members", "{\"memberId\":\"" + memberIds[i] + "\"}", checkoutToken);
         }
         print(Load.run("earning per order, " + members + " members", concurrency, warmUp, seconds, cpu(options), n -> {
             String memberId = memberIds[ThreadLocalRandom.current().nextInt(members)];
@@ -139,7 +141,7 @@ public final class Bench {
                     + "\"paidAt\":\"" + Instant.now() + "\",\"currency\":\"CNY\",\"lines\":["
                     + "{\"sku\":\"sku-1\",\"category\":\"grocery\",\"quantity\":2,\"unitPrice\":\"39.90\",\"promotional\":false},"
                     + "{\"sku\":\"sku-2\",\"category\":\"drinks\",\"quantity\":1,\"unitPrice\":\"25.50\",\"promotional\":false}]}";
-            return Http.post(earning + "/api/v1/earnings", body).status() == 201;
+            return Http.post(earning + "/api/v1/earnings", body, checkoutToken).status() == 201;
         }), options);
     }
 
@@ -167,10 +169,24 @@ public final class Bench {
         }
     }
 
+    /**
+     * The bearer token for ROLE, from {@code -Dpoints.bench.token.ROLE} (deploy/bench/run.sh passes
+     * tokens made by deploy/local/token.sh): the load carries a real token on every request, so the
+     * figures include its verification.
+     */
+    private static String token(String role) {
+        String token = System.getProperty("points.bench.token." + role);
+        if (token == null || token.isBlank()) {
+            throw new IllegalStateException("no token for role " + role + ": pass -Dpoints.bench.token." + role
+                    + "=$(deploy/local/token.sh " + role + ")");
+        }
+        return token;
+    }
+
     private static void awaitAvailable(String ledger, String memberId, long points) throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
         while (System.nanoTime() < deadline) {
-            Http.Response account = Http.get(ledger + "/api/v1/accounts/" + memberId);
+            Http.Response account = Http.get(ledger + "/api/v1/accounts/" + memberId, token("service"));
             if (account.status() == 200) {
                 JsonNode body = JSON.readTree(account.body());
                 if (body.path("available").asLong() >= points) {

@@ -33,14 +33,20 @@ final class Http {
     }
 
     static Response get(String url) throws IOException {
-        return exchange("GET", URI.create(url), null);
+        return exchange("GET", URI.create(url), null, null);
     }
 
-    static Response post(String url, String json) throws IOException {
-        return exchange("POST", URI.create(url), json);
+    /** A GET with {@code Authorization: Bearer TOKEN}. */
+    static Response get(String url, String token) throws IOException {
+        return exchange("GET", URI.create(url), null, token);
     }
 
-    private static Response exchange(String method, URI uri, String json) throws IOException {
+    /** A POST with {@code Authorization: Bearer TOKEN}. */
+    static Response post(String url, String json, String token) throws IOException {
+        return exchange("POST", URI.create(url), json, token);
+    }
+
+    private static Response exchange(String method, URI uri, String json, String token) throws IOException {
         Connection connection = CONNECTIONS.get();
         if (connection == null || !connection.to(uri)) {
             if (connection != null) {
@@ -50,7 +56,7 @@ final class Http {
             CONNECTIONS.set(connection);
         }
         try {
-            return connection.exchange(method, uri, json);
+            return connection.exchange(method, uri, json, token);
         } catch (IOException | RuntimeException e) {
             connection.close();
             CONNECTIONS.remove();
@@ -83,12 +89,15 @@ final class Http {
             return host.equals(uri.getHost()) && port == (uri.getPort() < 0 ? 80 : uri.getPort()) && !socket.isClosed();
         }
 
-        Response exchange(String method, URI uri, String json) throws IOException {
+        Response exchange(String method, URI uri, String json, String token) throws IOException {
             byte[] body = json == null ? null : json.getBytes(StandardCharsets.UTF_8);
             String path = uri.getRawQuery() == null ? uri.getRawPath() : uri.getRawPath() + "?" + uri.getRawQuery();
             StringBuilder head = new StringBuilder(160).append(method).append(' ').append(path).append(" HTTP/1.1\r\n")
                     .append("Host: ").append(host).append(':').append(port).append("\r\n")
                     .append("Accept: application/json\r\n");
+            if (token != null) {
+                head.append("Authorization: Bearer ").append(token).append("\r\n");
+            }
             if (body != null) {
                 head.append("Content-Type: application/json\r\nContent-Length: ").append(body.length).append("\r\n");
             }

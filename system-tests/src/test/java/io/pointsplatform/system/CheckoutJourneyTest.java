@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 
+import io.pointsplatform.testing.Tokens;
 import io.restassured.http.ContentType;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,7 +43,7 @@ class CheckoutJourneyTest {
         String memberId = "m-" + UUID.randomUUID();
         String earning = platform.url("earning-service");
         String ledger = platform.url("ledger-service");
-        given().baseUri(earning).contentType(ContentType.JSON).body(Map.of("memberId", memberId))
+        given().auth().oauth2(Tokens.checkout()).baseUri(earning).contentType(ContentType.JSON).body(Map.of("memberId", memberId))
                 .post("/api/v1/members").then().statusCode(201);
         Map<String, Object> order = Map.of("orderId", "o-" + memberId, "memberId", memberId,
                 "paidAt", Instant.now().toString(), "currency", "CNY",
@@ -50,25 +51,25 @@ class CheckoutJourneyTest {
                                 "promotional", false),
                         Map.of("sku", "tea", "category", "drinks", "quantity", 1, "unitPrice", "25.50",
                                 "promotional", true)));
-        int points = given().baseUri(earning).contentType(ContentType.JSON).body(order).post("/api/v1/earnings")
+        int points = given().auth().oauth2(Tokens.checkout()).baseUri(earning).contentType(ContentType.JSON).body(order).post("/api/v1/earnings")
                 .then().statusCode(201).extract().path("points");
         assertThat(points).isPositive();
-        given().baseUri(earning).contentType(ContentType.JSON).body(order).post("/api/v1/earnings")
+        given().auth().oauth2(Tokens.checkout()).baseUri(earning).contentType(ContentType.JSON).body(order).post("/api/v1/earnings")
                 .then().statusCode(200).body("points", equalTo(points));
 
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().baseUri(ledger)
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().auth().oauth2(Tokens.analyst()).baseUri(ledger)
                 .get("/api/v1/accounts/{m}", memberId).then().statusCode(200)
                 .body("available", equalTo(100)).body("pending", equalTo(points))
                 .body("lifetimeEarned", equalTo(100 + points)));
 
         // Only available points can be held: the sign-up bonus, not the pending order.
-        given().baseUri(ledger).contentType(ContentType.JSON).body(Map.of("holdId", "h-1", "points", 101))
+        given().auth().oauth2(Tokens.member(memberId)).baseUri(ledger).contentType(ContentType.JSON).body(Map.of("holdId", "h-1", "points", 101))
                 .post("/api/v1/accounts/{m}/holds", memberId).then().statusCode(409)
                 .body("code", equalTo("INSUFFICIENT_POINTS"));
-        given().baseUri(ledger).contentType(ContentType.JSON).body(Map.of("holdId", "h-2", "points", 100))
+        given().auth().oauth2(Tokens.member(memberId)).baseUri(ledger).contentType(ContentType.JSON).body(Map.of("holdId", "h-2", "points", 100))
                 .post("/api/v1/accounts/{m}/holds", memberId).then().statusCode(201);
-        given().baseUri(ledger).post("/api/v1/accounts/{m}/holds/h-2/capture", memberId).then().statusCode(201);
-        given().baseUri(ledger).get("/api/v1/accounts/{m}", memberId).then()
+        given().auth().oauth2(Tokens.member(memberId)).baseUri(ledger).post("/api/v1/accounts/{m}/holds/h-2/capture", memberId).then().statusCode(201);
+        given().auth().oauth2(Tokens.analyst()).baseUri(ledger).get("/api/v1/accounts/{m}", memberId).then()
                 .body("available", equalTo(0)).body("spent", equalTo(100)).body("pending", equalTo(points));
     }
 
@@ -77,37 +78,37 @@ class CheckoutJourneyTest {
         String memberId = "m-" + UUID.randomUUID();
         String earning = platform.url("earning-service");
         String ledger = platform.url("ledger-service");
-        given().baseUri(earning).contentType(ContentType.JSON).body(Map.of("memberId", memberId))
+        given().auth().oauth2(Tokens.checkout()).baseUri(earning).contentType(ContentType.JSON).body(Map.of("memberId", memberId))
                 .post("/api/v1/members").then().statusCode(201);
         String orderId = "o-" + memberId;
         // 150 yuan: 150 base + 200 for the 100-yuan threshold.
-        given().baseUri(earning).contentType(ContentType.JSON).body(Map.of("orderId", orderId, "memberId", memberId,
+        given().auth().oauth2(Tokens.checkout()).baseUri(earning).contentType(ContentType.JSON).body(Map.of("orderId", orderId, "memberId", memberId,
                         "paidAt", Instant.now().toString(), "currency", "CNY",
                         "lines", List.of(Map.of("sku", "kettle", "quantity", 1, "unitPrice", "150.00"))))
                 .post("/api/v1/earnings").then().statusCode(201).body("points", equalTo(350));
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().baseUri(ledger)
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().auth().oauth2(Tokens.analyst()).baseUri(ledger)
                 .get("/api/v1/accounts/{m}", memberId).then().statusCode(200).body("pending", equalTo(350)));
 
         // 60 yuan back leaves 90: its 60 points and the threshold's 200 go, from the order's own lot.
         Map<String, Object> refund = Map.of("refundId", "r-1", "amount", "60.00");
-        given().baseUri(earning).contentType(ContentType.JSON).body(refund)
+        given().auth().oauth2(Tokens.checkout()).baseUri(earning).contentType(ContentType.JSON).body(refund)
                 .post("/api/v1/earnings/{o}/refunds", orderId).then().statusCode(201).body("points", equalTo(260));
-        given().baseUri(earning).contentType(ContentType.JSON).body(refund)
+        given().auth().oauth2(Tokens.checkout()).baseUri(earning).contentType(ContentType.JSON).body(refund)
                 .post("/api/v1/earnings/{o}/refunds", orderId).then().statusCode(200);
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().baseUri(ledger)
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().auth().oauth2(Tokens.analyst()).baseUri(ledger)
                 .get("/api/v1/accounts/{m}", memberId).then()
                 .body("pending", equalTo(90)).body("reversed", equalTo(260)).body("debt", equalTo(0))
                 .body("available", equalTo(100)));
 
         String campaignId = "c-" + UUID.randomUUID();
-        given().baseUri(earning).contentType(ContentType.JSON).body(Map.of("campaignId", campaignId, "multiplier", "2",
+        given().auth().oauth2(Tokens.admin()).baseUri(earning).contentType(ContentType.JSON).body(Map.of("campaignId", campaignId, "multiplier", "2",
                         "startsAt", "2026-01-01T00:00:00Z", "endsAt", "2026-01-02T00:00:00Z"))
                 .post("/api/v1/campaigns").then().statusCode(201);
-        given().baseUri(earning).contentType(ContentType.JSON).body(Map.of("grantId", "g-" + memberId, "points", 40,
+        given().auth().oauth2(Tokens.admin()).baseUri(earning).contentType(ContentType.JSON).body(Map.of("grantId", "g-" + memberId, "points", 40,
                         "memberIds", List.of(memberId)))
                 .post("/api/v1/campaigns/{c}/grants", campaignId).then().statusCode(201);
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().baseUri(ledger)
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().auth().oauth2(Tokens.analyst()).baseUri(ledger)
                 .get("/api/v1/accounts/{m}", memberId).then().body("available", equalTo(140)));
-        given().baseUri(ledger).get("/api/v1/admin/verify").then().statusCode(200).body("mismatches", hasSize(0));
+        given().auth().oauth2(Tokens.admin()).baseUri(ledger).get("/api/v1/admin/verify").then().statusCode(200).body("mismatches", hasSize(0));
     }
 }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
+import io.pointsplatform.testing.Tokens;
 import io.restassured.http.ContentType;
 import java.time.Duration;
 import java.util.Map;
@@ -38,19 +39,19 @@ class EnrolmentJourneyTest {
         String referrer = "m-" + UUID.randomUUID();
         String friend = "m-" + UUID.randomUUID();
         String earning = platform.url("earning-service");
-        given().baseUri(earning).contentType(ContentType.JSON).body(Map.of("memberId", referrer))
+        given().auth().oauth2(Tokens.checkout()).baseUri(earning).contentType(ContentType.JSON).body(Map.of("memberId", referrer))
                 .post("/api/v1/members").then().statusCode(201);
-        given().baseUri(earning).contentType(ContentType.JSON).body(Map.of("memberId", friend, "referredBy", referrer))
+        given().auth().oauth2(Tokens.checkout()).baseUri(earning).contentType(ContentType.JSON).body(Map.of("memberId", friend, "referredBy", referrer))
                 .post("/api/v1/members").then().statusCode(201);
 
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-            given().baseUri(platform.url("ledger-service")).get("/api/v1/accounts/{id}", referrer)
+            given().auth().oauth2(Tokens.analyst()).baseUri(platform.url("ledger-service")).get("/api/v1/accounts/{id}", referrer)
                     .then().statusCode(200).body("available", equalTo(200)).body("lifetimeEarned", equalTo(200));
-            given().baseUri(platform.url("ledger-service")).get("/api/v1/accounts/{id}", friend)
+            given().auth().oauth2(Tokens.analyst()).baseUri(platform.url("ledger-service")).get("/api/v1/accounts/{id}", friend)
                     .then().statusCode(200).body("available", equalTo(200));
-            given().baseUri(platform.url("redemption-service")).get("/api/v1/members/{id}/payment-capacity", friend)
+            given().auth().oauth2(Tokens.checkout()).baseUri(platform.url("redemption-service")).get("/api/v1/members/{id}/payment-capacity", friend)
                     .then().statusCode(200).body("availablePoints", equalTo(200));
-            given().baseUri(platform.url("notification-service")).get("/api/v1/members/{id}/notifications", friend)
+            given().auth().oauth2(Tokens.analyst()).baseUri(platform.url("notification-service")).get("/api/v1/members/{id}/notifications", friend)
                     .then().statusCode(200).body("items.kind", hasItem("member.enrolled"));
         });
     }

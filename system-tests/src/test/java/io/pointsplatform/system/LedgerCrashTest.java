@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.equalTo;
 
 import io.pointsplatform.events.Topics;
 import io.pointsplatform.testing.TopicReader;
+import io.pointsplatform.testing.Tokens;
 import io.restassured.http.ContentType;
 import java.time.Duration;
 import java.util.Map;
@@ -41,12 +42,12 @@ class LedgerCrashTest {
     void aHoldCommittedBeforeACrashIsPublishedAfterIt() throws Exception {
         String memberId = "m-" + UUID.randomUUID();
         ServiceProcess ledger = platform.service("ledger-service");
-        given().baseUri(platform.url("earning-service")).contentType(ContentType.JSON).body(Map.of("memberId", memberId))
+        given().auth().oauth2(Tokens.checkout()).baseUri(platform.url("earning-service")).contentType(ContentType.JSON).body(Map.of("memberId", memberId))
                 .post("/api/v1/members").then().statusCode(201);
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().baseUri(ledger.url())
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().auth().oauth2(Tokens.analyst()).baseUri(ledger.url())
                 .get("/api/v1/accounts/{m}", memberId).then().statusCode(200).body("available", equalTo(100)));
 
-        given().baseUri(ledger.url()).contentType(ContentType.JSON).body(Map.of("holdId", "h-crash", "points", 60))
+        given().auth().oauth2(Tokens.member(memberId)).baseUri(ledger.url()).contentType(ContentType.JSON).body(Map.of("holdId", "h-crash", "points", 60))
                 .post("/api/v1/accounts/{m}/holds", memberId).then().statusCode(201);
         ledger.kill();
         ledger.restart(Map.of("points.outbox.enabled", "true"));
@@ -56,9 +57,9 @@ class LedgerCrashTest {
                 .get(0).value();
         assertThat(reserved).contains("\"holdId\":\"h-crash\"").contains("\"points\":60");
         Thread.sleep(2_000);
-        given().baseUri(ledger.url()).get("/api/v1/accounts/{m}", memberId).then()
+        given().auth().oauth2(Tokens.analyst()).baseUri(ledger.url()).get("/api/v1/accounts/{m}", memberId).then()
                 .body("available", equalTo(40)).body("reserved", equalTo(60));
-        given().baseUri(ledger.url()).post("/api/v1/accounts/{m}/holds/h-crash/capture", memberId).then().statusCode(201);
-        given().baseUri(ledger.url()).get("/api/v1/admin/verify").then().statusCode(200);
+        given().auth().oauth2(Tokens.member(memberId)).baseUri(ledger.url()).post("/api/v1/accounts/{m}/holds/h-crash/capture", memberId).then().statusCode(201);
+        given().auth().oauth2(Tokens.admin()).baseUri(ledger.url()).get("/api/v1/admin/verify").then().statusCode(200);
     }
 }

@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
+import io.pointsplatform.testing.Tokens;
 import io.restassured.http.ContentType;
 import java.time.Duration;
 import java.util.Map;
@@ -38,24 +39,24 @@ class OutboxCrashTest {
     void aCommittedCreditIsPublishedAfterAKillBeforeItsPublish() throws Exception {
         String memberId = "m-" + UUID.randomUUID();
         ServiceProcess earning = platform.service("earning-service");
-        given().baseUri(earning.url()).contentType(ContentType.JSON).body(Map.of("memberId", memberId))
+        given().auth().oauth2(Tokens.checkout()).baseUri(earning.url()).contentType(ContentType.JSON).body(Map.of("memberId", memberId))
                 .post("/api/v1/members").then().statusCode(201);
 
         // Committed, not published: the ledger has nothing for the member.
         Thread.sleep(2_000);
-        given().baseUri(platform.url("ledger-service")).get("/api/v1/accounts/{id}", memberId).then().statusCode(404);
+        given().auth().oauth2(Tokens.analyst()).baseUri(platform.url("ledger-service")).get("/api/v1/accounts/{id}", memberId).then().statusCode(404);
 
         earning.kill();
         earning.restart(Map.of("points.outbox.enabled", "true"));
 
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-                given().baseUri(platform.url("ledger-service")).get("/api/v1/accounts/{id}", memberId)
+                given().auth().oauth2(Tokens.analyst()).baseUri(platform.url("ledger-service")).get("/api/v1/accounts/{id}", memberId)
                         .then().statusCode(200).body("available", equalTo(100)));
         // The repeat of the enrolment after the crash is answered from the database, and credits nothing more.
-        given().baseUri(earning.url()).contentType(ContentType.JSON).body(Map.of("memberId", memberId))
+        given().auth().oauth2(Tokens.checkout()).baseUri(earning.url()).contentType(ContentType.JSON).body(Map.of("memberId", memberId))
                 .post("/api/v1/members").then().statusCode(200);
         Thread.sleep(2_000);
-        given().baseUri(platform.url("ledger-service")).get("/api/v1/accounts/{id}", memberId)
+        given().auth().oauth2(Tokens.analyst()).baseUri(platform.url("ledger-service")).get("/api/v1/accounts/{id}", memberId)
                 .then().statusCode(200).body("available", equalTo(100)).body("lifetimeEarned", equalTo(100));
     }
 }

@@ -2,6 +2,7 @@ package io.pointsplatform.system;
 
 import io.pointsplatform.testing.LocalPostgres;
 import io.pointsplatform.testing.PlatformTestResource;
+import io.pointsplatform.testing.Tokens;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -50,6 +51,10 @@ final class Platform implements AutoCloseable {
         common.put("%prod.kafka.bootstrap.servers", bootstrap);
         common.put("quarkus.datasource.username", LocalPostgres.USER);
         common.put("quarkus.datasource.password", LocalPostgres.PASSWORD);
+        // Bearer tokens: every service verifies with the test key; earning signs its service
+        // tokens for the ledger with the private half.
+        common.put("mp.jwt.verify.publickey.location", Tokens.publicKeyPem().toUri().toString());
+        common.put("smallrye.jwt.sign.key.location", Tokens.privateKeyPem().toUri().toString());
         for (ServiceProcess service : services.values()) {
             common.put("quarkus.rest-client." + shortName(service.name) + ".url", service.url());
         }

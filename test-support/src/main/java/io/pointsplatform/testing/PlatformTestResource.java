@@ -22,11 +22,14 @@ public class PlatformTestResource implements QuarkusTestResourceLifecycleManager
     private static KafkaCompanion companion;
 
     private String service = "svc";
+    private boolean jwks;
     private String database;
 
     @Override
     public void init(Map<String, String> initArgs) {
         service = initArgs.getOrDefault("service", service).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "_");
+        // "jwt-keys" = "jwks": verify with the test key as a JWK Set file (an IdP's JWKS form), not PEM.
+        jwks = "jwks".equals(initArgs.get("jwt-keys"));
     }
 
     @Override
@@ -43,7 +46,8 @@ public class PlatformTestResource implements QuarkusTestResourceLifecycleManager
         config.put("points.test.database", database);
         // Bearer tokens: the services verify with this JVM's test key (Tokens) and sign their own
         // service tokens with it; issuer and audience are the platform's defaults.
-        config.put("mp.jwt.verify.publickey.location", Tokens.publicKeyPem().toUri().toString());
+        config.put("mp.jwt.verify.publickey.location",
+                (jwks ? Tokens.jwks() : Tokens.publicKeyPem()).toUri().toString());
         config.put("smallrye.jwt.sign.key.location", Tokens.privateKeyPem().toUri().toString());
         return config;
     }

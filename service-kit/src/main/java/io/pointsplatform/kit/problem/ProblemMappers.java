@@ -13,7 +13,10 @@ import jakarta.validation.ElementKind;
 import jakarta.validation.Path;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
+import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.core.Response;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -37,6 +40,13 @@ public class ProblemMappers {
             400, "BAD_REQUEST", 401, "UNAUTHORIZED", 403, "FORBIDDEN", 404, "NOT_FOUND",
             405, "METHOD_NOT_ALLOWED", 406, "NOT_ACCEPTABLE", 409, "CONFLICT",
             413, "PAYLOAD_TOO_LARGE", 415, "UNSUPPORTED_MEDIA_TYPE", 503, "UNAVAILABLE");
+
+    /** Quarkus's own sentences name Java annotations ("@Consumes"); a client gets the rule instead. */
+    private static final Map<Integer, String> DETAILS_BY_STATUS = Map.of(
+            404, "There is no such resource",
+            405, "This resource does not take this HTTP method",
+            406, "This endpoint answers application/json (or application/problem+json); set Accept accordingly",
+            415, "This endpoint takes a JSON body: send Content-Type: application/json");
 
     @ServerExceptionMapper
     public Response api(ApiException e) {
@@ -86,15 +96,20 @@ public class ProblemMappers {
     }
 
     @ServerExceptionMapper
-    public Response web(WebApplicationException e) {
+    public Response web(WebApplicationException e, UriInfo uri) {
         int status = e.getResponse().getStatus();
         if (e.getCause() instanceof JsonProcessingException json) {
             return json(json);
         }
+        if (e instanceof NotFoundException && e.getCause() != null && !(e.getCause() instanceof WebApplicationException)) {
+            // JAX-RS answers 404 when a query or path parameter cannot be converted ("?limit=abc"):
+            // the resource exists, the request is wrong.
+            return respond(parameterProblem(e.getCause(), uri));
+        }
         String code = CODES_BY_STATUS.getOrDefault(status, status >= 500 ? "INTERNAL_ERROR" : "BAD_REQUEST");
         String title = Response.Status.fromStatusCode(status) != null
                 ? Response.Status.fromStatusCode(status).getReasonPhrase() : "Error";
-        return respond(Problem.of(status, code, title, e.getMessage()));
+        return respond(Problem.of(status, code, title, DETAILS_BY_STATUS.getOrDefault(status, e.getMessage())));
     }
 
     @ServerExceptionMapper
@@ -103,6 +118,31 @@ public class ProblemMappers {
         Log.errorf(e, "Unexpected error %s", errorId);
         return respond(Problem.of(500, "INTERNAL_ERROR", "Internal error",
                 "Something went wrong on our side; quote error id " + errorId));
+    }
+
+    /** The parameter whose value failed conversion, named where it can be found among the query's. */
+    private static Problem parameterProblem(Throwable cause, UriInfo uri) {
+        String message = cause.getMessage() == null ? "" : cause.getMessage();
+        String field = null;
+        String value = null;
+        MultivaluedMap<String, String> query = uri.getQueryParameters();
+        for (var entry : query.entrySet()) {
+            for (String candidate : entry.getValue()) {
+                if (field == null && !candidate.isEmpty() && message.contains("\"" + candidate + "\"")) {
+                    field = entry.getKey();
+                    value = candidate;
+                }
+            }
+        }
+        String why = cause instanceof NumberFormatException ? "must be a whole number" : "has the wrong form";
+        if (field == null) {
+            return Problem.of(400, "VALIDATION_FAILED", "The request is not valid",
+                    "A query or path parameter " + why);
+        }
+        String shown = value.length() > 40 ? value.substring(0, 40) + "…" : value;
+        return new Problem(Problem.typeUri("VALIDATION_FAILED"), "The request is not valid", 400,
+                field + ": got \"" + shown + "\", " + why, "VALIDATION_FAILED",
+                List.of(new Problem.FieldError(field, why)));
     }
 
     private static Response respond(Problem problem) {
@@ -146,15 +186,23 @@ public class ProblemMappers {
 
     /** What is wrong with the value, in the request's terms (JSON types), not Jackson's or Java's. */
     private static String why(JsonProcessingException e) {
-        if (e instanceof StrictJson.Refused || !(e instanceof MismatchedInputException m)) {
+        if (e instanceof StrictJson.Refused) {
             return e.getOriginalMessage();
+        }
+        if (!(e instanceof MismatchedInputException m)) {
+            return withoutJavaNames(e.getOriginalMessage());
+        }
+        if (m.getPath().isEmpty() && !(m instanceof InvalidFormatException)) {
+            return "the body must be a JSON object with this request's properties";
         }
         if (m instanceof UnrecognizedPropertyException) {
             return "is not a property of this request";
         }
         String expected = expected(m.getTargetType());
         if (expected == null) {
-            return e.getOriginalMessage();
+            return m.getTargetType() != null && (java.util.Collection.class.isAssignableFrom(m.getTargetType())
+                    || m.getTargetType().isArray()) ? "must be a JSON array"
+                    : "has the wrong JSON type for this property";
         }
         if (m instanceof InvalidFormatException f && f.getValue() != null) {
             String value = String.valueOf(f.getValue());
@@ -162,6 +210,16 @@ public class ProblemMappers {
             return "got " + (f.getValue() instanceof String ? "\"" + value + "\"" : value) + ", " + expected;
         }
         return expected;
+    }
+
+    /** Jackson's messages name Java types ("`java.lang.Long`", "JsonToken.START_ARRAY"): a client needs none. */
+    private static String withoutJavaNames(String message) {
+        if (message == null) {
+            return "malformed JSON";
+        }
+        return message.replaceAll("`[A-Za-z_$][\\w$]*(\\.[\\w$]+)+`", "a value")
+                .replaceAll("\\(token `?JsonToken\\.[A-Z_]+`?\\)", "")
+                .replaceAll("[a-z][\\w]*(\\.[a-z][\\w]*)+\\.[A-Z][\\w$]*", "a value");
     }
 
     private static String expected(Class<?> type) {
