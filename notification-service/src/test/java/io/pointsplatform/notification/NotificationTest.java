@@ -13,6 +13,7 @@ import io.pointsplatform.events.MemberEnrolled;
 import io.pointsplatform.events.Topics;
 import io.pointsplatform.testing.PlatformTestResource;
 import io.pointsplatform.testing.TestEvents;
+import io.pointsplatform.testing.Tokens;
 import io.pointsplatform.testing.TopicReader;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
@@ -46,21 +47,21 @@ class NotificationTest {
         TestEvents.publish(Topics.POINTS_LEDGER, earned);
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                given().get("/api/v1/members/{id}/notifications", memberId).then().statusCode(200)
+                given().auth().oauth2(Tokens.member(memberId)).get("/api/v1/members/{id}/notifications", memberId).then().statusCode(200)
                         .body("items", hasSize(2)));
         // A later event shows the duplicate was consumed and skipped, not still on its way.
         TestEvents.publish(Topics.POINTS_LEDGER, TestEvents.earned(memberId, 7));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                given().get("/api/v1/members/{id}/notifications", memberId).then().statusCode(200)
+                given().auth().oauth2(Tokens.member(memberId)).get("/api/v1/members/{id}/notifications", memberId).then().statusCode(200)
                         .body("items", hasSize(3)));
 
-        String next = given().queryParam("limit", 2).get("/api/v1/members/{id}/notifications", memberId)
+        String next = given().auth().oauth2(Tokens.member(memberId)).queryParam("limit", 2).get("/api/v1/members/{id}/notifications", memberId)
                 .then().statusCode(200)
                 .body("items", hasSize(2))
                 .body("items[1].kind", equalTo("points.earned"))
                 .extract().path("nextCursor");
         assertThat(next).isNotBlank();
-        given().queryParam("limit", 2).queryParam("cursor", next).get("/api/v1/members/{id}/notifications", memberId)
+        given().auth().oauth2(Tokens.member(memberId)).queryParam("limit", 2).queryParam("cursor", next).get("/api/v1/members/{id}/notifications", memberId)
                 .then().statusCode(200)
                 .body("items", hasSize(1))
                 .body("items[0].kind", equalTo("member.enrolled"))
@@ -70,7 +71,7 @@ class NotificationTest {
 
     @Test
     void aForgedCursorIsAClientError() {
-        given().queryParam("cursor", "not-a-cursor").get("/api/v1/members/{id}/notifications", "m-1")
+        given().auth().oauth2(Tokens.member("m-1")).queryParam("cursor", "not-a-cursor").get("/api/v1/members/{id}/notifications", "m-1")
                 .then().statusCode(400).contentType("application/problem+json")
                 .body("code", equalTo("VALIDATION_FAILED"));
     }
@@ -92,7 +93,7 @@ class NotificationTest {
         for (int m = 0; m < 100; m++) {
             String memberId = "m-note-" + run + "-" + m;
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-                    given().queryParam("limit", 100).get("/api/v1/members/{id}/notifications", memberId)
+                    given().auth().oauth2(Tokens.member(memberId)).queryParam("limit", 100).get("/api/v1/members/{id}/notifications", memberId)
                             .then().statusCode(200).body("items", hasSize(5)));
         }
     }
@@ -110,7 +111,7 @@ class NotificationTest {
                 .awaitCompletion(Duration.ofSeconds(30));
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                given().get("/api/v1/members/{id}/notifications", memberId).then().statusCode(200)
+                given().auth().oauth2(Tokens.member(memberId)).get("/api/v1/members/{id}/notifications", memberId).then().statusCode(200)
                         .body("items", hasSize(2)));
         String dlq = Topics.dlq(Topics.POINTS_LEDGER, "notification-service");
         ConsumerRecord<String, String> dead = TopicReader.await(dlq, r -> memberId.equals(r.key()), 1,

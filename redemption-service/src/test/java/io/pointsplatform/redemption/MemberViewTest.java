@@ -23,6 +23,7 @@ import io.pointsplatform.kit.view.MemberPointsProjector;
 import io.pointsplatform.testing.LocalPostgres;
 import io.pointsplatform.testing.PlatformTestResource;
 import io.pointsplatform.testing.TestEvents;
+import io.pointsplatform.testing.Tokens;
 import io.pointsplatform.testing.TopicReader;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
@@ -144,7 +145,7 @@ class MemberViewTest {
         System.out.printf("MemberViewTest: %d records in %.0f batches%n", recordCount, batches);
         // find(), as the payment-capacity endpoint uses it, reads the same accounts.
         for (String memberId : List.copyOf(expected.keySet()).subList(0, 20)) {
-            given().get("/api/v1/members/{id}/payment-capacity", memberId).then().statusCode(200)
+            given().auth().oauth2(Tokens.analyst()).get("/api/v1/members/{id}/payment-capacity", memberId).then().statusCode(200)
                     .body("availablePoints", equalTo((int) expected.get(memberId).balance(Instant.now()).available()));
         }
         // And what find() gives (figures, the lots with points left, open holds) says all the whole fold says.
@@ -181,7 +182,7 @@ class MemberViewTest {
                 .awaitCompletion(Duration.ofSeconds(30)).lastOffset();
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                given().get("/api/v1/members/{id}/payment-capacity", memberId).then().statusCode(200)
+                given().auth().oauth2(Tokens.analyst()).get("/api/v1/members/{id}/payment-capacity", memberId).then().statusCode(200)
                         .body("availablePoints", equalTo(120)));
 
         List<String> bad = List.of(malformed, CODEC.write(noAccount), CODEC.write(wrongTopic));
@@ -236,7 +237,7 @@ class MemberViewTest {
                 onPartitionZero(memberId, CODEC.write(after)))).awaitCompletion(Duration.ofSeconds(30));
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                given().get("/api/v1/members/{id}/payment-capacity", memberId).then().statusCode(200)
+                given().auth().oauth2(Tokens.analyst()).get("/api/v1/members/{id}/payment-capacity", memberId).then().statusCode(200)
                         .body("availablePoints", equalTo(12)));
         ConsumerRecord<String, String> dead = TopicReader.await(DLQ,
                 r -> CODEC.write(unstorable).equals(r.value()), 1, Duration.ofSeconds(30)).get(0);

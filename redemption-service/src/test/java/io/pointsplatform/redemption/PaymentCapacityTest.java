@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.equalTo;
 import io.pointsplatform.events.Topics;
 import io.pointsplatform.testing.PlatformTestResource;
 import io.pointsplatform.testing.TestEvents;
+import io.pointsplatform.testing.Tokens;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -22,14 +23,14 @@ class PaymentCapacityTest {
     @Test
     void creditsOnTheLogBecomePayingPowerAtAHundredPointsAYuan() {
         String memberId = "m-" + UUID.randomUUID();
-        given().get("/api/v1/members/{id}/payment-capacity", memberId).then().statusCode(200)
+        given().auth().oauth2(Tokens.member(memberId)).get("/api/v1/members/{id}/payment-capacity", memberId).then().statusCode(200)
                 .body("availablePoints", equalTo(0)).body("maxAmount", equalTo(0.0f));
 
         TestEvents.publish(Topics.POINTS_LEDGER, TestEvents.earned(memberId, 1_234));
         TestEvents.publish(Topics.POINTS_LEDGER, TestEvents.earned(memberId, 1));
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                given().get("/api/v1/members/{id}/payment-capacity", memberId).then().statusCode(200)
+                given().auth().oauth2(Tokens.member(memberId)).get("/api/v1/members/{id}/payment-capacity", memberId).then().statusCode(200)
                         .body("availablePoints", equalTo(1_235))
                         .body("pointsPerYuan", equalTo(100))
                         .body("maxAmount", equalTo(12.35f))
@@ -38,7 +39,7 @@ class PaymentCapacityTest {
 
     @Test
     void aMalformedMemberIdIsAClientError() {
-        given().get("/api/v1/members/{id}/payment-capacity", "no spaces allowed").then().statusCode(400)
+        given().auth().oauth2(Tokens.checkout()).get("/api/v1/members/{id}/payment-capacity", "no spaces allowed").then().statusCode(400)
                 .contentType("application/problem+json").body("code", equalTo("VALIDATION_FAILED"));
     }
 }

@@ -42,16 +42,24 @@ public class ProblemResponses implements OASFilter {
                     responses = OASFactory.createAPIResponses();
                     operation.setResponses(responses);
                 }
-                if (!responses.hasAPIResponse("401")) {
+                // Quarkus adds a bare "401 Not Authorized" / "403 Not Allowed" (no content) for
+                // secured methods before this filter runs: those are replaced by the problem form.
+                if (!hasContent(responses, "401")) {
                     responses.addAPIResponse("401", problem("No valid bearer token: missing, expired, signed by "
                             + "another key, or for another issuer or audience (code UNAUTHENTICATED)"));
                 }
-                if (!responses.hasAPIResponse("403")) {
+                if (!hasContent(responses, "403")) {
                     responses.addAPIResponse("403", problem("The token's role may not call this operation "
                             + "(code FORBIDDEN)"));
                 }
             }
         }
+    }
+
+    private static boolean hasContent(APIResponses responses, String status) {
+        APIResponse response = responses.getAPIResponse(status);
+        return response != null && response.getContent() != null
+                && response.getContent().getMediaTypes() != null && !response.getContent().getMediaTypes().isEmpty();
     }
 
     private static APIResponse problem(String description) {

@@ -1,6 +1,8 @@
 package io.pointsplatform.kit.problem;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
@@ -80,7 +82,7 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response json(JsonProcessingException e) {
-        String field = e instanceof MismatchedInputException m ? pathOf(m) : "";
+        String field = e instanceof MismatchedInputException m ? pathOf(m) : currentField(e);
         String why = why(e);
         String detail = "The body is not valid JSON for this request" + (field.isEmpty() ? "" : " at '" + field + "'")
                 + ": " + why;
@@ -249,6 +251,22 @@ public class ProblemMappers {
             return "must be a date, e.g. 1990-05-17";
         }
         return null;
+    }
+
+    /**
+     * The property a parser stood at when it failed, e.g. a number too large for its type
+     * (InputCoercionException carries no path, but its parser knows the name).
+     */
+    private static String currentField(JsonProcessingException e) {
+        if (e instanceof InputCoercionException coercion && coercion.getProcessor() instanceof JsonParser parser) {
+            try {
+                String name = parser.currentName();
+                return name == null ? "" : name;
+            } catch (RuntimeException ignored) {
+                return "";
+            }
+        }
+        return "";
     }
 
     private static String pathOf(MismatchedInputException e) {

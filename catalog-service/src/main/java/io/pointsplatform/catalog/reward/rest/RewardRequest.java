@@ -1,5 +1,6 @@
 package io.pointsplatform.catalog.reward.rest;
 
+import io.pointsplatform.catalog.reward.service.NewReward;
 import io.pointsplatform.catalog.reward.service.RewardKind;
 import io.pointsplatform.events.Tier;
 import io.pointsplatform.kit.Identifiers;
@@ -23,4 +24,9 @@ public record RewardRequest(
         Tier minTier,
         Instant validFrom,
         Instant validUntil) {
+
+    /** The service's input: the service never reads a request type of the edge. */
+    public NewReward toNewReward() {
+        return new NewReward(rewardId, name, kind, pointsCost, stock, perMemberLimit, minTier, validFrom, validUntil);
+    }
 }

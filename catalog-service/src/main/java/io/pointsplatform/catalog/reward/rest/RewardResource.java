@@ -3,10 +3,11 @@ package io.pointsplatform.catalog.reward.rest;
 import io.pointsplatform.catalog.reward.service.RewardService;
 import io.pointsplatform.catalog.reward.service.RewardView;
 import io.pointsplatform.kit.Identifiers;
+import io.pointsplatform.kit.problem.Problem;
 import io.pointsplatform.kit.security.Caller;
 import io.pointsplatform.kit.security.Roles;
-import jakarta.annotation.security.RolesAllowed;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -22,10 +23,18 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 
 @Path("/api/v1/rewards")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Rewards", description = "The catalogue: rewards, their stock and whether a member may redeem them")
 public class RewardResource {
 
     private final RewardService rewards;
@@ -39,8 +48,24 @@ public class RewardResource {
     @POST
     @RolesAllowed(Roles.ADMIN)
     @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(operationId = "createReward", summary = "Create a reward",
+            description = "Creates a reward with its stock once and publishes reward.upserted on catalog.rewards. "
+                    + "The same reward again answers 200 with it; the same id with other content is a conflict.")
+    @APIResponse(responseCode = "201", description = "Created",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RewardView.class)))
+    @APIResponse(responseCode = "200", description = "The same reward was created before: it is answered again",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RewardView.class)))
+    @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: the body is not JSON, not a reward, or a "
+            + "field is missing, of the wrong type, out of range or unknown (errors names each field)",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "REWARD_CONFLICT: a reward with this id exists with other content",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "413", description = "PAYLOAD_TOO_LARGE: the body is over 64 KiB",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "415", description = "UNSUPPORTED_MEDIA_TYPE: the body is not application/json",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<RestResponse<RewardView>> create(@Valid @NotNull RewardRequest request) {
-        return rewards.create(request).map(view -> view.created()
+        return rewards.create(request.toNewReward()).map(view -> view.created()
                 ? RestResponse.status(RestResponse.Status.CREATED, view)
                 : RestResponse.ok(view));
     }
@@ -48,8 +73,23 @@ public class RewardResource {
     @GET
     @Path("/{rewardId}")
     @RolesAllowed({Roles.MEMBER, Roles.CHECKOUT, Roles.ADMIN, Roles.ANALYST, Roles.SERVICE})
-    public Uni<RewardView> get(@PathParam("rewardId") @Pattern(regexp = Identifiers.ID_PATTERN) String rewardId,
-                               @QueryParam("memberId") @Pattern(regexp = Identifiers.ID_PATTERN) String memberId) {
+    @Operation(operationId = "getReward", summary = "Get a reward",
+            description = "With memberId, the reward says whether that member may redeem it now and every reason why not.")
+    @APIResponse(responseCode = "200", description = "The reward",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RewardView.class)))
+    @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: rewardId or memberId is not an id "
+            + "(1-64 letters, digits or ._:-)",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "403", description = "FORBIDDEN: the token's role may not call this; NOT_OWN_ACCOUNT: "
+            + "a member's token names another member in memberId",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "NOT_FOUND: no reward has this id",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<RewardView> get(
+            @Parameter(description = "The reward's id") @PathParam("rewardId")
+            @Pattern(regexp = Identifiers.ID_PATTERN) String rewardId,
+            @Parameter(description = "A member: the answer then carries that member's eligibility (a member's token: its own id only)")
+            @QueryParam("memberId") @Pattern(regexp = Identifiers.ID_PATTERN) String memberId) {
         if (memberId != null) {
             caller.requireAccess(memberId);
         }
@@ -58,9 +98,25 @@ public class RewardResource {
 
     @GET
     @RolesAllowed({Roles.MEMBER, Roles.CHECKOUT, Roles.ADMIN, Roles.ANALYST, Roles.SERVICE})
-    public Uni<List<RewardView>> list(@QueryParam("memberId") @Pattern(regexp = Identifiers.ID_PATTERN) String memberId,
-                                      @QueryParam("after") @Pattern(regexp = Identifiers.ID_PATTERN) String after,
-                                      @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(RewardService.MAX_PAGE) int limit) {
+    @Operation(operationId = "listRewards", summary = "List rewards",
+            description = "A page of rewards ordered by rewardId; pass the last id of a page as after for the next. "
+                    + "With memberId, each reward says whether that member may redeem it now.")
+    @APIResponse(responseCode = "200", description = "A page of rewards",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(type = SchemaType.ARRAY, implementation = RewardView.class)))
+    @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: memberId or after is not an id, or limit "
+            + "is not a whole number from 1 to 200",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "403", description = "FORBIDDEN: the token's role may not call this; NOT_OWN_ACCOUNT: "
+            + "a member's token names another member in memberId",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<List<RewardView>> list(
+            @Parameter(description = "A member: each reward then carries that member's eligibility (a member's token: its own id only)")
+            @QueryParam("memberId") @Pattern(regexp = Identifiers.ID_PATTERN) String memberId,
+            @Parameter(description = "The last rewardId of the previous page")
+            @QueryParam("after") @Pattern(regexp = Identifiers.ID_PATTERN) String after,
+            @Parameter(description = "Rewards per page, 1 to 200")
+            @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(RewardService.MAX_PAGE) int limit) {
         if (memberId != null) {
             caller.requireAccess(memberId);
         }

@@ -1,7 +1,6 @@
 package io.pointsplatform.catalog.reward.service;
 
 import io.pointsplatform.catalog.reward.repository.Reward;
-import io.pointsplatform.catalog.reward.rest.RewardRequest;
 import io.pointsplatform.events.Account;
 import io.pointsplatform.events.CloudEvent;
 import io.pointsplatform.events.RewardUpserted;
@@ -38,7 +37,7 @@ public class RewardService {
 
     /** Creates a reward once; the same request again answers as the first, other content is a conflict. */
     @WithTransaction
-    public Uni<RewardView> create(RewardRequest request) {
+    public Uni<RewardView> create(NewReward request) {
         Instant validFrom = micros(request.validFrom());
         Instant validUntil = micros(request.validUntil());
         if (validFrom != null && validUntil != null && !validFrom.isBefore(validUntil)) {
@@ -104,7 +103,7 @@ public class RewardService {
                         r.minTier, r.validFrom, r.validUntil));
     }
 
-    private static boolean sameContent(Reward r, RewardRequest q, Instant validFrom, Instant validUntil) {
+    private static boolean sameContent(Reward r, NewReward q, Instant validFrom, Instant validUntil) {
         return r.name.equals(q.name()) && r.kind.equals(q.kind().name()) && r.pointsCost == q.pointsCost()
                 && r.stock == q.stock() && Objects.equals(r.perMemberLimit, q.perMemberLimit())
                 && Objects.equals(r.minTier, q.minTier() == null ? null : q.minTier().name())

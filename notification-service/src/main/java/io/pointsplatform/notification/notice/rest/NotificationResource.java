@@ -1,8 +1,12 @@
 package io.pointsplatform.notification.notice.rest;
 
 import io.pointsplatform.kit.Identifiers;
+import io.pointsplatform.kit.problem.Problem;
+import io.pointsplatform.kit.security.Caller;
+import io.pointsplatform.kit.security.Roles;
 import io.pointsplatform.notification.notice.service.NotificationService;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Pattern;
@@ -14,23 +18,49 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 @Path("/api/v1/members/{memberId}/notifications")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Notifications", description = "What members have been told")
 public class NotificationResource {
 
     private final NotificationService notifications;
+    private final Caller caller;
 
-    public NotificationResource(NotificationService notifications) {
+    public NotificationResource(NotificationService notifications, Caller caller) {
         this.notifications = notifications;
+        this.caller = caller;
     }
 
     /** Newest first; pass {@code nextCursor} back as {@code cursor} for the next page. */
     @GET
+    @RolesAllowed({Roles.MEMBER, Roles.ADMIN, Roles.ANALYST, Roles.SERVICE})
+    @Operation(operationId = "listNotifications", summary = "A member's notifications, newest first",
+            description = "A page of notifications; pass nextCursor back as cursor for the next one "
+                    + "(nextCursor is null on the last page).")
+    @APIResponse(responseCode = "200", description = "A page of the member's notifications",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = NotificationService.Page.class)))
+    @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: memberId is not an id (1-64 letters, "
+            + "digits or ._:-), cursor is not one this service gave out, or limit is not a whole number from 1 to 100",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "403", description = "FORBIDDEN: the token's role may not call this; NOT_OWN_ACCOUNT: "
+            + "a member's token for another member",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<NotificationService.Page> list(
+            @Parameter(description = "The member (a member's token: its own id only)")
             @PathParam("memberId") @Pattern(regexp = Identifiers.ID_PATTERN) String memberId,
+            @Parameter(description = "nextCursor of the previous page")
             @QueryParam("cursor") @Size(max = 512) String cursor,
+            @Parameter(description = "Notifications per page, 1 to 100")
             @QueryParam("limit") @DefaultValue("20") @Min(1) @Max(NotificationService.MAX_PAGE) int limit) {
+        caller.requireAccess(memberId);
         return notifications.page(memberId, cursor, limit);
     }
 }

@@ -2,6 +2,7 @@ package io.pointsplatform.notification.notice.service;
 
 import io.pointsplatform.events.CloudEvent;
 import io.pointsplatform.kit.inbox.Batches;
+import io.pointsplatform.kit.json.StrictJson;
 import io.pointsplatform.kit.problem.ApiException;
 import io.pointsplatform.notification.notice.repository.Notification;
 import io.pointsplatform.notification.notice.repository.NotificationRepository;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 @ApplicationScoped
 public class NotificationService {
@@ -64,16 +66,24 @@ public class NotificationService {
                 });
     }
 
-    public record Page(List<Item> items, String nextCursor) {
+    @Schema(name = "NotificationPage", description = "A page of a member's notifications, newest first")
+    public record Page(List<Item> items,
+                       @Schema(description = "Pass as cursor for the next page; null on the last page") String nextCursor) {
     }
 
+    @Schema(name = "Notification", description = "One thing a member was told; its id is the id of the event that caused it")
     public record Item(String notificationId, String kind, String title, String body, Instant occurredAt) {
         static Item of(Notification n) {
             return new Item(n.notificationId, n.kind, n.title, n.body, n.occurredAt);
         }
     }
 
-    /** An opaque position in a member's list: the last item's time and id. */
+    /**
+     * An opaque position in a member's list: the last item's time and id. What a client sends back
+     * must be something this service could have written: a time PostgreSQL cannot hold (year
+     * 999 999 999) failed in the query, a 500 for the client's mistake; an empty id or one holding
+     * U+0000 names no notification.
+     */
     record Cursor(Instant occurredAt, String id) {
         static String of(Notification last) {
             String raw = last.occurredAt.toString() + "|" + last.notificationId;
@@ -87,10 +97,20 @@ public class NotificationService {
             try {
                 String raw = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
                 int bar = raw.indexOf('|');
-                return new Cursor(Instant.parse(raw.substring(0, bar)), raw.substring(bar + 1));
+                Instant occurredAt = Instant.parse(raw.substring(0, bar));
+                String id = raw.substring(bar + 1);
+                if (occurredAt.isBefore(StrictJson.EARLIEST) || occurredAt.isAfter(StrictJson.LATEST)
+                        || id.isEmpty() || !StrictJson.storable(id)) {
+                    throw notOurs();
+                }
+                return new Cursor(occurredAt, id);
             } catch (RuntimeException e) {
-                throw ApiException.validation("cursor", "is not a cursor this service gave out");
+                throw notOurs();
             }
+        }
+
+        private static ApiException notOurs() {
+            return ApiException.validation("cursor", "is not a cursor this service gave out");
         }
     }
 }

@@ -1,0 +1,86 @@
+package io.pointsplatform.catalog;
+
+import static io.pointsplatform.testing.AuthMatrix.roles;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pointsplatform.testing.AuthMatrix;
+import io.pointsplatform.testing.PlatformTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Who may call what on catalog-service (the README's role × endpoint table): every endpoint with
+ * no token, bad tokens, every role, and another member's token where a member names an account.
+ */
+@QuarkusTest
+@WithTestResource(value = PlatformTestResource.class, initArgs = @ResourceArg(name = "service", value = "catalog"))
+class AuthorisationMatrixTest {
+
+    private static final String MEMBER = "m-matrix-catalog";
+    private static final Set<String> READERS = roles("member", "checkout", "admin", "analyst", "service");
+
+    /** Every endpoint; the reward is created by the first row, so the reads find it. */
+    static AuthMatrix matrix() {
+        String reward = "{\"rewardId\":\"r-matrix\",\"name\":\"Voucher 5 yuan\",\"kind\":\"VOUCHER\","
+                + "\"pointsCost\":500,\"stock\":10}";
+        return new AuthMatrix()
+                .call("POST", "/api/v1/rewards", reward, roles("admin"))
+                .call("GET", "/api/v1/rewards", null, READERS)
+                .memberCall("GET", "/api/v1/rewards?memberId=" + MEMBER, null, READERS, MEMBER)
+                .call("GET", "/api/v1/rewards/r-matrix", null, READERS)
+                .memberCall("GET", "/api/v1/rewards/r-matrix?memberId=" + MEMBER, null, READERS, MEMBER);
+    }
+
+    @Test
+    void everyEndpointAdmitsExactlyItsRolesAndAMemberOnlyItsOwnAccount() {
+        matrix().check();
+    }
+
+    @Test
+    void everyOperationTheServiceDocumentsIsInTheMatrix() {
+        assertThat(Operations.covered(matrix())).containsExactlyElementsOf(Operations.documented());
+    }
+
+    @Test
+    void healthStaysOpenAndTheOperationsEndpointsAreOpenByDefault() {
+        given().get("/q/health/live").then().statusCode(200);
+        given().get("/q/health/ready").then().statusCode(200);
+        given().get("/q/metrics").then().statusCode(200);
+        given().get("/q/openapi").then().statusCode(200);
+    }
+
+    /** The operations of /q/openapi, as "METHOD /path/{template}", against the matrix's rows. */
+    static final class Operations {
+
+        private static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "patch");
+
+        static Set<String> documented() {
+            Map<String, Map<String, Object>> paths = given().queryParam("format", "json").get("/q/openapi")
+                    .then().statusCode(200).extract().path("paths");
+            Set<String> operations = new TreeSet<>();
+            paths.forEach((path, item) -> item.keySet().stream().filter(METHODS::contains)
+                    .forEach(method -> operations.add(method.toUpperCase() + " " + path)));
+            return operations;
+        }
+
+        /** Each row's concrete path matched back to the documented template it calls. */
+        static Set<String> covered(AuthMatrix matrix) {
+            Set<String> documented = documented();
+            Set<String> covered = new TreeSet<>();
+            for (AuthMatrix.Call call : matrix.calls()) {
+                String path = call.path().replaceFirst("\\?.*", "");
+                documented.stream()
+                        .filter(op -> op.startsWith(call.method() + " "))
+                        .filter(op -> path.matches(op.substring(op.indexOf(' ') + 1).replaceAll("\\{[^}]+}", "[^/]+")))
+                        .forEach(covered::add);
+            }
+            return covered;
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package io.pointsplatform.notification;
+
+import io.pointsplatform.testing.LocalPostgres;
+import io.pointsplatform.testing.PlatformTestResource;
+import io.pointsplatform.testing.Tokens;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.assertj.core.api.SoftAssertions;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Bad input on every endpoint of notification-service, each answered with the right 4xx problem
+ * and its field named as the client wrote it; afterwards no table has a row more or less.
+ */
+@QuarkusTest
+@WithTestResource(value = PlatformTestResource.class, initArgs = @ResourceArg(name = "service", value = "notification"))
+class BadInputTest {
+
+    private static final String V = "VALIDATION_FAILED";
+    private static final String MEMBER = "m-bad-input";
+    private static final String LIST = "/api/v1/members/" + MEMBER + "/notifications";
+
+    @ConfigProperty(name = "quarkus.datasource.jdbc.url")
+    String jdbcUrl;
+
+    private static String list(String memberId) {
+        return "/api/v1/members/" + memberId + "/notifications";
+    }
+
+    /** A cursor as the service writes them (base64url of "time|id"), holding what a forger chose. */
+    private static String cursor(String raw) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static BadInputs table(String token) {
+        return new BadInputs(token)
+                .call("a memberId with a space", "GET", list("m%20x"), 400, V, "memberId")
+                .call("a memberId of 65 characters", "GET", list("m".repeat(65)), 400, V, "memberId")
+                .call("a memberId not ASCII", "GET", list("%E4%BC%9A%E5%91%98"), 400, V, "memberId")
+                .call("a memberId holding U+0000", "GET", list("m%00x"), 400, V, "memberId")
+                .call("a cursor that is not base64", "GET", LIST + "?cursor=%21%21%21", 400, V, "cursor")
+                .call("a cursor this service never gave out", "GET", LIST + "?cursor=not-a-cursor", 400, V, "cursor")
+                .call("a cursor over 512 characters", "GET", LIST + "?cursor=" + "A".repeat(513), 400, V, "cursor")
+                .call("a cursor without a time", "GET", LIST + "?cursor=" + cursor("|n-1"), 400, V, "cursor")
+                .call("a cursor without an id", "GET", LIST + "?cursor=" + cursor("2026-01-01T00:00:00Z|"), 400, V, "cursor")
+                .call("a cursor naming a time PostgreSQL cannot hold", "GET",
+                        LIST + "?cursor=" + cursor("+999999999-12-31T23:59:59Z|n-1"), 400, V, "cursor")
+                .call("a cursor naming an id holding U+0000", "GET",
+                        LIST + "?cursor=" + cursor("2026-01-01T00:00:00Z|n\u0000x"), 400, V, "cursor")
+                .call("?limit=abc", "GET", LIST + "?limit=abc", 400, V, "limit")
+                .call("?limit=0", "GET", LIST + "?limit=0", 400, V, "limit")
+                .call("?limit=-1", "GET", LIST + "?limit=-1", 400, V, "limit")
+                .call("?limit=101", "GET", LIST + "?limit=101", 400, V, "limit")
+                .call("?limit=1.5", "GET", LIST + "?limit=1.5", 400, V, "limit")
+                .call("?limit beyond an int", "GET", LIST + "?limit=2147483648", 400, V, "limit")
+                .json("POST on the notifications", "POST", LIST, "{}", 405, "METHOD_NOT_ALLOWED", null)
+                .call("DELETE on the notifications", "DELETE", LIST, 405, "METHOD_NOT_ALLOWED", null);
+    }
+
+    @Test
+    void everyBadInputIsAProblemNamingTheFieldAndChangesNothing() throws InterruptedException {
+        Map<String, Long> before = BadInputs.settledRowCounts(jdbcUrl, LocalPostgres.USER, LocalPostgres.PASSWORD);
+
+        // The parameters are checked before ownership: the member's own token gets the same answers.
+        List<String> wrong = table(Tokens.admin()).wrongAnswers();
+        List<String> wrongForTheMember = table(Tokens.member(MEMBER)).wrongAnswers();
+        Map<String, Long> after = BadInputs.rowCounts(jdbcUrl, LocalPostgres.USER, LocalPostgres.PASSWORD);
+
+        SoftAssertions.assertSoftly(softly -> {
+            softly.assertThat(wrong).as("bad inputs answered wrongly:\n  " + String.join("\n  ", wrong)).isEmpty();
+            softly.assertThat(wrongForTheMember).as("bad inputs from the member answered wrongly:\n  "
+                    + String.join("\n  ", wrongForTheMember)).isEmpty();
+            softly.assertThat(after).as("rows per table after the bad inputs").isEqualTo(before);
+        });
+    }
+}
