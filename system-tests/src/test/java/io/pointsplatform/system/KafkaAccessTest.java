@@ -63,10 +63,6 @@ class KafkaAccessTest {
     static void startTheBroker() throws Exception {
         root = Path.of(System.getProperty("points.root", "..")).toAbsolutePath().normalize();
         run = Path.of("target", "kafka-access").toAbsolutePath();
-        // A fresh broker every run; Kafka's jars (kafka-libs/) are kept, fetched by the script once.
-        for (String stale : List.of("kafka-data", "kafka", "logs", "pids")) {
-            deleteTree(run.resolve(stale));
-        }
         int port = freePort();
         int controllerPort = freePort();
         bootstrap = "localhost:" + port;
@@ -75,6 +71,14 @@ class KafkaAccessTest {
                 "POINTS_KAFKA_PORT", String.valueOf(port),
                 "POINTS_KAFKA_CONTROLLER_PORT", String.valueOf(controllerPort),
                 "KAFKA_HEAP", "384m");
+        // A fresh broker every run (a broker an earlier, killed run left behind is stopped by its
+        // pid file); Kafka's jars (kafka-libs/) are kept, fetched by the script once.
+        if (Files.isDirectory(run.resolve("pids"))) {
+            script("deploy/local/down.sh");
+        }
+        for (String stale : List.of("kafka-data", "kafka", "logs", "pids")) {
+            deleteTree(run.resolve(stale));
+        }
         script("deploy/local/kafka-up.sh");
     }
 
