@@ -3,6 +3,7 @@ package io.pointsplatform.kit.problem;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.InputCoercionException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
@@ -82,7 +83,7 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response json(JsonProcessingException e) {
-        String field = e instanceof MismatchedInputException m ? pathOf(m) : currentField(e);
+        String field = e instanceof JsonMappingException m ? pathOf(m) : currentField(e);
         String why = why(e);
         String detail = "The body is not valid JSON for this request" + (field.isEmpty() ? "" : " at '" + field + "'")
                 + ": " + why;
@@ -262,14 +263,14 @@ public class ProblemMappers {
             try {
                 String name = parser.currentName();
                 return name == null ? "" : name;
-            } catch (RuntimeException ignored) {
+            } catch (java.io.IOException | RuntimeException ignored) {
                 return "";
             }
         }
         return "";
     }
 
-    private static String pathOf(MismatchedInputException e) {
+    private static String pathOf(JsonMappingException e) {
         return e.getPath().stream()
                 .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
                 .collect(Collectors.joining(".")).replace(".[", "[");
