@@ -27,7 +27,8 @@
 #   deploy/local/kafka-tool.sh console-consumer --topic points.ledger --from-beginning --property print.key=true
 #   deploy/local/kafka-tool.sh acls --list
 #   KAFKA_TOOL_CONFIG=deploy/local/.run/kafka/catalog-service.properties \
-#     deploy/local/kafka-tool.sh console-producer --topic points.ledger     (refused: not catalog's topic)
+#     deploy/local/kafka-tool.sh console-producer --topic points.ledger     (refused: not catalog's topic;
+#     the broker logs "Denied" in <run dir>/logs/kafka.log)
 #
 # Tools log (Log4j 2) to <run dir>/logs/kafka-tools.log.
 # Env: KAFKA_TOOL_CONFIG (<run dir>/kafka/operator.properties), KAFKA_TOOL_HEAP (256m),
