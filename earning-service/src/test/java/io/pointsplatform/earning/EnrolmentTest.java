@@ -1,6 +1,6 @@
 package io.pointsplatform.earning;
 
-import static io.restassured.RestAssured.given;
+import static io.pointsplatform.earning.Callers.asCheckout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -36,13 +36,13 @@ class EnrolmentTest {
         String memberId = "m-" + UUID.randomUUID();
         Map<String, Object> body = Map.of("memberId", memberId, "name", "Li Lei", "birthday", "1990-05-17");
 
-        String first = given().contentType(ContentType.JSON).body(body).post("/api/v1/members")
+        String first = asCheckout().contentType(ContentType.JSON).body(body).post("/api/v1/members")
                 .then().statusCode(201)
                 .body("memberId", equalTo(memberId))
                 .body("bonuses.rule", hasItem("signup"))
                 .body("bonuses.points", hasItem(100))
                 .extract().asString();
-        String again = given().contentType(ContentType.JSON).body(body).post("/api/v1/members")
+        String again = asCheckout().contentType(ContentType.JSON).body(body).post("/api/v1/members")
                 .then().statusCode(200).extract().asString();
         assertThat(again).isEqualTo(first);
 
@@ -59,9 +59,9 @@ class EnrolmentTest {
     @Test
     void theSameMemberWithOtherDetailsIsAConflict() {
         String memberId = "m-" + UUID.randomUUID();
-        given().contentType(ContentType.JSON).body(Map.of("memberId", memberId, "name", "A"))
+        asCheckout().contentType(ContentType.JSON).body(Map.of("memberId", memberId, "name", "A"))
                 .post("/api/v1/members").then().statusCode(201);
-        given().contentType(ContentType.JSON).body(Map.of("memberId", memberId, "name", "B"))
+        asCheckout().contentType(ContentType.JSON).body(Map.of("memberId", memberId, "name", "B"))
                 .post("/api/v1/members").then().statusCode(409)
                 .contentType("application/problem+json").body("code", equalTo("MEMBER_CONFLICT"));
     }
@@ -70,9 +70,9 @@ class EnrolmentTest {
     void aReferralCreditsBothSides() {
         String referrer = "m-" + UUID.randomUUID();
         String friend = "m-" + UUID.randomUUID();
-        given().contentType(ContentType.JSON).body(Map.of("memberId", referrer)).post("/api/v1/members")
+        asCheckout().contentType(ContentType.JSON).body(Map.of("memberId", referrer)).post("/api/v1/members")
                 .then().statusCode(201);
-        given().contentType(ContentType.JSON).body(Map.of("memberId", friend, "referredBy", referrer))
+        asCheckout().contentType(ContentType.JSON).body(Map.of("memberId", friend, "referredBy", referrer))
                 .post("/api/v1/members").then().statusCode(201)
                 .body("bonuses.rule", equalTo(List.of("signup", "referral")));
 
@@ -91,12 +91,12 @@ class EnrolmentTest {
         String a = "m-" + UUID.randomUUID();
         String aReferrer = a + "-referrer";
         for (String member : List.of(x, y)) {
-            given().contentType(ContentType.JSON).body(Map.of("memberId", member)).post("/api/v1/members")
+            asCheckout().contentType(ContentType.JSON).body(Map.of("memberId", member)).post("/api/v1/members")
                     .then().statusCode(201);
         }
-        given().contentType(ContentType.JSON).body(Map.of("memberId", a, "referredBy", x)).post("/api/v1/members")
+        asCheckout().contentType(ContentType.JSON).body(Map.of("memberId", a, "referredBy", x)).post("/api/v1/members")
                 .then().statusCode(201);
-        given().contentType(ContentType.JSON).body(Map.of("memberId", aReferrer, "referredBy", y))
+        asCheckout().contentType(ContentType.JSON).body(Map.of("memberId", aReferrer, "referredBy", y))
                 .post("/api/v1/members").then().statusCode(201);
 
         Set<String> members = Set.of(a, aReferrer, x, y);
@@ -119,29 +119,29 @@ class EnrolmentTest {
     @Test
     void badInputIsRefusedClearlyAndRecordsNothing() {
         String memberId = "m-" + UUID.randomUUID();
-        given().contentType(ContentType.JSON).body(Map.of("memberId", memberId, "referredBy", "ghost-" + memberId))
+        asCheckout().contentType(ContentType.JSON).body(Map.of("memberId", memberId, "referredBy", "ghost-" + memberId))
                 .post("/api/v1/members").then().statusCode(422)
                 .contentType("application/problem+json").body("code", equalTo("UNKNOWN_REFERRER"));
-        given().contentType(ContentType.JSON).body(Map.of("memberId", "has spaces"))
+        asCheckout().contentType(ContentType.JSON).body(Map.of("memberId", "has spaces"))
                 .post("/api/v1/members").then().statusCode(400)
                 .body("code", equalTo("VALIDATION_FAILED")).body("errors[0].field", equalTo("memberId"));
-        given().contentType(ContentType.JSON).body(Map.of("memberId", memberId, "birthday", "2999-01-01"))
+        asCheckout().contentType(ContentType.JSON).body(Map.of("memberId", memberId, "birthday", "2999-01-01"))
                 .post("/api/v1/members").then().statusCode(400).body("code", equalTo("VALIDATION_FAILED"));
-        given().contentType(ContentType.JSON).body("{\"memberId\": ").post("/api/v1/members")
+        asCheckout().contentType(ContentType.JSON).body("{\"memberId\": ").post("/api/v1/members")
                 .then().statusCode(400).contentType("application/problem+json")
                 .body("code", equalTo("VALIDATION_FAILED"));
-        given().contentType(ContentType.JSON).body(Map.of("memberId", memberId, "birthday", "17 May"))
+        asCheckout().contentType(ContentType.JSON).body(Map.of("memberId", memberId, "birthday", "17 May"))
                 .post("/api/v1/members").then().statusCode(400).body("code", equalTo("VALIDATION_FAILED"));
         // PostgreSQL cannot store U+0000 in text: refused at the edge, not a 500 from the database.
-        given().contentType(ContentType.JSON).body(Map.of("memberId", memberId, "name", "Li\u0000Lei"))
+        asCheckout().contentType(ContentType.JSON).body(Map.of("memberId", memberId, "name", "Li\u0000Lei"))
                 .post("/api/v1/members").then().statusCode(400).contentType("application/problem+json")
                 .body("errors[0].field", equalTo("name"))
                 .body("errors[0].message", equalTo("must not contain U+0000 or a lone surrogate"));
-        given().contentType(ContentType.JSON).body(Map.of("memberId", memberId, "name", " "))
+        asCheckout().contentType(ContentType.JSON).body(Map.of("memberId", memberId, "name", " "))
                 .post("/api/v1/members").then().statusCode(400).body("errors[0].field", equalTo("name"));
 
         // None of the refusals left anything behind: the id is still free.
-        given().contentType(ContentType.JSON).body(Map.of("memberId", memberId)).post("/api/v1/members")
+        asCheckout().contentType(ContentType.JSON).body(Map.of("memberId", memberId)).post("/api/v1/members")
                 .then().statusCode(201);
     }
 }

@@ -1,9 +1,13 @@
 package io.pointsplatform.earning;
 
-import static io.restassured.RestAssured.given;
+import static io.pointsplatform.earning.Callers.asCheckout;
 
+import io.quarkus.arc.Arc;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +24,26 @@ public final class Orders {
 
     public static String id(String prefix) {
         return prefix + "-" + UUID.randomUUID();
+    }
+
+    /**
+     * A new member id, enrolled: orders are only for enrolled members (422 UNKNOWN_MEMBER otherwise).
+     * The member row is written straight to the database, without the enrolment's events and
+     * sign-up bonus (EnrolmentTest covers those), so the member's only credits on points.ledger
+     * are the ones a test makes.
+     */
+    public static String member() {
+        String memberId = id("m");
+        enrol(memberId);
+        return memberId;
+    }
+
+    /** Enrols these member ids as {@link #member()} does; ids already enrolled are left as they are. */
+    public static void enrol(String... memberIds) {
+        Arc.container().instance(Pool.class).get()
+                .preparedQuery("insert into member (member_id, enrolled_at) select m, now() from unnest($1::text[]) m"
+                        + " on conflict (member_id) do nothing")
+                .execute(Tuple.of((Object) memberIds)).await().atMost(Duration.ofSeconds(30));
     }
 
     public static Map<String, Object> line(String sku, String category, int quantity, String unitPrice, boolean promotional) {
@@ -47,10 +71,10 @@ public final class Orders {
     }
 
     public static ValidatableResponse earn(Map<String, Object> order) {
-        return given().contentType(ContentType.JSON).body(order).post("/api/v1/earnings").then();
+        return asCheckout().contentType(ContentType.JSON).body(order).post("/api/v1/earnings").then();
     }
 
     public static ValidatableResponse preview(Map<String, Object> order) {
-        return given().contentType(ContentType.JSON).body(order).post("/api/v1/earnings/preview").then();
+        return asCheckout().contentType(ContentType.JSON).body(order).post("/api/v1/earnings/preview").then();
     }
 }

@@ -1,6 +1,6 @@
 package io.pointsplatform.ledger;
 
-import static io.restassured.RestAssured.given;
+import static io.pointsplatform.ledger.Callers.asAnalyst;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
@@ -43,14 +43,14 @@ class AccountProjectionTest {
         publish(memberId, codec.write(earned));
         publish(memberId, codec.write(earned));
 
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/accounts/{id}", memberId)
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> asAnalyst().get("/api/v1/accounts/{id}", memberId)
                 .then().statusCode(200)
                 .body("available", equalTo(120))
                 .body("lifetimeEarned", equalTo(120))
                 .body("tier", equalTo("MEMBER")));
         // A later credit proves the consumer moved past the duplicate without applying it twice.
         publish(memberId, codec.write(TestEvents.earned(memberId, 5)));
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/accounts/{id}", memberId)
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> asAnalyst().get("/api/v1/accounts/{id}", memberId)
                 .then().statusCode(200).body("available", equalTo(125)).body("lifetimeEarned", equalTo(125)));
     }
 
@@ -64,7 +64,7 @@ class AccountProjectionTest {
         publish(memberId, "{\"specversion\":\"1.0\",\"id\":\"broken-" + memberId + "\"");
         publish(memberId, codec.write(TestEvents.earned(memberId, 7)));
 
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/accounts/{id}", memberId)
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> asAnalyst().get("/api/v1/accounts/{id}", memberId)
                 .then().statusCode(200).body("available", equalTo(7)));
         List<org.apache.kafka.clients.consumer.ConsumerRecord<String, String>> records =
                 dead.awaitCompletion().getRecords();
@@ -113,7 +113,7 @@ class AccountProjectionTest {
 
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             for (String memberId : members) {
-                given().get("/api/v1/accounts/{id}", memberId).then().statusCode(200)
+                asAnalyst().get("/api/v1/accounts/{id}", memberId).then().statusCode(200)
                         .body("available", equalTo(expected.get(memberId).intValue()))
                         .body("lifetimeEarned", equalTo(expected.get(memberId).intValue()));
             }
@@ -123,16 +123,16 @@ class AccountProjectionTest {
                 .allSatisfy(r -> assertThat(new String(r.headers().lastHeader("dead-letter-reason").value(),
                         StandardCharsets.UTF_8)).isNotBlank()));
         dead.stop();
-        given().get("/api/v1/accounts/{id}", stranger).then().statusCode(404);
+        asAnalyst().get("/api/v1/accounts/{id}", stranger).then().statusCode(404);
     }
 
     @Test
     void anUnknownAccountIsAProblemNotAnError() {
-        given().get("/api/v1/accounts/{id}", "nobody-" + UUID.randomUUID())
+        asAnalyst().get("/api/v1/accounts/{id}", "nobody-" + UUID.randomUUID())
                 .then().statusCode(404)
                 .contentType("application/problem+json")
                 .body("code", equalTo("NOT_FOUND"));
-        given().get("/api/v1/accounts/{id}", "bad id with spaces")
+        asAnalyst().get("/api/v1/accounts/{id}", "bad id with spaces")
                 .then().statusCode(400)
                 .contentType("application/problem+json")
                 .body("code", equalTo("VALIDATION_FAILED"));

@@ -1,5 +1,7 @@
 package io.pointsplatform.ledger;
 
+import static io.pointsplatform.ledger.Callers.asMember;
+import static io.pointsplatform.ledger.Callers.asService;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -50,7 +52,7 @@ class HoldTest {
         List<Future<Integer>> answers = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
             String holdId = "h-" + i;
-            answers.add(pool.submit(() -> given().contentType(ContentType.JSON)
+            answers.add(pool.submit(() -> asService().contentType(ContentType.JSON)
                     .body(Map.of("holdId", holdId, "points", 10, "reference", "r-" + holdId))
                     .post("/api/v1/accounts/{m}/holds", memberId).statusCode()));
         }
@@ -69,15 +71,15 @@ class HoldTest {
         assertThat(refused).isEqualTo(163);
         // A refusal changes nothing, so it is answered inside its batch without making it again.
         assertThat(metric("points_ledger_decision_batch_retried_total")).isEqualTo(retriedBefore);
-        given().get("/api/v1/accounts/{m}", memberId).then().statusCode(200)
+        asService().get("/api/v1/accounts/{m}", memberId).then().statusCode(200)
                 .body("available", equalTo(0)).body("reserved", equalTo(370)).body("debt", equalTo(0));
         // The 37 holds reach the log, and coming back from it they change nothing.
         assertThat(TopicReader.await(Topics.POINTS_LEDGER,
                 r -> r.key().equals(memberId) && r.value().contains("\"points.reserved\""), 37,
                 Duration.ofSeconds(60))).hasSize(37);
-        given().get("/api/v1/accounts/{m}/entries?limit=200", memberId).then().statusCode(200)
+        asService().get("/api/v1/accounts/{m}/entries?limit=200", memberId).then().statusCode(200)
                 .body("items.size()", equalTo(38));
-        given().get("/api/v1/accounts/{m}", memberId).then().body("available", equalTo(0)).body("reserved", equalTo(370));
+        asService().get("/api/v1/accounts/{m}", memberId).then().body("available", equalTo(0)).body("reserved", equalTo(370));
     }
 
     @Test
@@ -90,10 +92,10 @@ class HoldTest {
         for (int i = 0; i < 120; i++) {
             String holdId = "h-" + (i % 40);
             answers.add(pool.submit(() -> {
-                int held = given().contentType(ContentType.JSON)
+                int held = asService().contentType(ContentType.JSON)
                         .body(Map.of("holdId", holdId, "points", 10, "reference", "r-" + holdId))
                         .post("/api/v1/accounts/{m}/holds", memberId).statusCode();
-                int captured = given().post("/api/v1/accounts/{m}/holds/{h}/capture", memberId, holdId).statusCode();
+                int captured = asService().post("/api/v1/accounts/{m}/holds/{h}/capture", memberId, holdId).statusCode();
                 return List.of(held, captured);
             }));
         }
@@ -109,9 +111,9 @@ class HoldTest {
         pool.shutdown();
         assertThat(holdsCreated).isEqualTo(40);
         assertThat(capturesCreated).isEqualTo(40);
-        given().get("/api/v1/accounts/{m}", memberId).then().statusCode(200)
+        asService().get("/api/v1/accounts/{m}", memberId).then().statusCode(200)
                 .body("available", equalTo(600)).body("reserved", equalTo(0)).body("spent", equalTo(400));
-        given().get("/api/v1/accounts/{m}/entries?limit=200", memberId).then().statusCode(200)
+        asService().get("/api/v1/accounts/{m}/entries?limit=200", memberId).then().statusCode(200)
                 .body("items.size()", equalTo(81));
     }
 
@@ -129,11 +131,11 @@ class HoldTest {
             for (String memberId : members) {
                 String holdId = "h-" + round;
                 answers.add(pool.submit(() -> {
-                    int held = given().contentType(ContentType.JSON)
+                    int held = asService().contentType(ContentType.JSON)
                             .body(Map.of("holdId", holdId, "points", 30, "reference", "r-" + holdId))
                             .post("/api/v1/accounts/{m}/holds", memberId).statusCode();
-                    int captured = given().post("/api/v1/accounts/{m}/holds/{h}/capture", memberId, holdId).statusCode();
-                    int again = given().post("/api/v1/accounts/{m}/holds/{h}/capture", memberId, holdId).statusCode();
+                    int captured = asService().post("/api/v1/accounts/{m}/holds/{h}/capture", memberId, holdId).statusCode();
+                    int again = asService().post("/api/v1/accounts/{m}/holds/{h}/capture", memberId, holdId).statusCode();
                     return List.of(held, captured, again);
                 }));
             }
@@ -141,10 +143,10 @@ class HoldTest {
         List<Future<Integer>> strays = new ArrayList<>();
         for (String memberId : members) {
             // More than the 100 points a member has: refused whatever else is decided beside it.
-            strays.add(pool.submit(() -> given().contentType(ContentType.JSON)
+            strays.add(pool.submit(() -> asService().contentType(ContentType.JSON)
                     .body(Map.of("holdId", "too-much", "points", 101, "reference", "r"))
                     .post("/api/v1/accounts/{m}/holds", memberId).statusCode()));
-            strays.add(pool.submit(() -> given().contentType(ContentType.JSON)
+            strays.add(pool.submit(() -> asService().contentType(ContentType.JSON)
                     .body(Map.of("holdId", "h-x", "points", 1, "reference", "r"))
                     .post("/api/v1/accounts/{m}/holds", "nobody-" + memberId).statusCode()));
         }
@@ -159,9 +161,9 @@ class HoldTest {
         }
         pool.shutdown();
         for (String memberId : members) {
-            given().get("/api/v1/accounts/{m}", memberId).then().statusCode(200)
+            asService().get("/api/v1/accounts/{m}", memberId).then().statusCode(200)
                     .body("available", equalTo(10)).body("reserved", equalTo(0)).body("spent", equalTo(90));
-            given().get("/api/v1/accounts/{m}/entries?limit=20", memberId).then().statusCode(200)
+            asService().get("/api/v1/accounts/{m}/entries?limit=20", memberId).then().statusCode(200)
                     .body("items.size()", equalTo(7));
         }
         assertThat(metric("points_ledger_decision_batch_size_max")).as("decisions were made in batches larger than one")
@@ -177,34 +179,35 @@ class HoldTest {
 
     @Test
     void aHoldIsCapturedOrReleasedOnceAndRepeatsAnswerTheFirstResult() {
+        // The member itself, in the app, as a redemption on its behalf would (asService) alike.
         String memberId = credited(100);
         Map<String, Object> hold = Map.of("holdId", "h-1", "points", 30, "reference", "redemption-1");
-        given().contentType(ContentType.JSON).body(hold).post("/api/v1/accounts/{m}/holds", memberId)
+        asMember(memberId).contentType(ContentType.JSON).body(hold).post("/api/v1/accounts/{m}/holds", memberId)
                 .then().statusCode(201).body("status", equalTo("OPEN")).body("allocations[0].points", equalTo(30));
-        given().contentType(ContentType.JSON).body(hold).post("/api/v1/accounts/{m}/holds", memberId)
+        asMember(memberId).contentType(ContentType.JSON).body(hold).post("/api/v1/accounts/{m}/holds", memberId)
                 .then().statusCode(200).body("points", equalTo(30));
-        given().contentType(ContentType.JSON).body(Map.of("holdId", "h-1", "points", 31))
+        asMember(memberId).contentType(ContentType.JSON).body(Map.of("holdId", "h-1", "points", 31))
                 .post("/api/v1/accounts/{m}/holds", memberId)
                 .then().statusCode(409).contentType("application/problem+json").body("code", equalTo("HOLD_CONFLICT"));
 
-        given().post("/api/v1/accounts/{m}/holds/h-1/capture", memberId).then().statusCode(201)
+        asMember(memberId).post("/api/v1/accounts/{m}/holds/h-1/capture", memberId).then().statusCode(201)
                 .body("status", equalTo("CAPTURED")).body("reference", equalTo("redemption-1"));
-        given().post("/api/v1/accounts/{m}/holds/h-1/capture", memberId).then().statusCode(200);
-        given().post("/api/v1/accounts/{m}/holds/h-1/release", memberId).then().statusCode(409)
+        asMember(memberId).post("/api/v1/accounts/{m}/holds/h-1/capture", memberId).then().statusCode(200);
+        asMember(memberId).post("/api/v1/accounts/{m}/holds/h-1/release", memberId).then().statusCode(409)
                 .body("code", equalTo("HOLD_NOT_OPEN"));
 
-        given().contentType(ContentType.JSON).body(Map.of("holdId", "h-2", "points", 50))
+        asMember(memberId).contentType(ContentType.JSON).body(Map.of("holdId", "h-2", "points", 50))
                 .post("/api/v1/accounts/{m}/holds", memberId).then().statusCode(201);
-        given().post("/api/v1/accounts/{m}/holds/h-2/release", memberId).then().statusCode(201)
+        asMember(memberId).post("/api/v1/accounts/{m}/holds/h-2/release", memberId).then().statusCode(201)
                 .body("status", equalTo("RELEASED_CANCELLED"));
-        given().post("/api/v1/accounts/{m}/holds/h-2/capture", memberId).then().statusCode(409);
+        asMember(memberId).post("/api/v1/accounts/{m}/holds/h-2/capture", memberId).then().statusCode(409);
 
-        given().contentType(ContentType.JSON).body(Map.of("holdId", "h-3", "points", 71))
+        asMember(memberId).contentType(ContentType.JSON).body(Map.of("holdId", "h-3", "points", 71))
                 .post("/api/v1/accounts/{m}/holds", memberId).then().statusCode(409)
                 .body("code", equalTo("INSUFFICIENT_POINTS"));
-        given().get("/api/v1/accounts/{m}", memberId).then()
+        asMember(memberId).get("/api/v1/accounts/{m}", memberId).then()
                 .body("available", equalTo(70)).body("spent", equalTo(30)).body("reserved", equalTo(0));
-        given().get("/api/v1/accounts/{m}/entries", memberId).then().statusCode(200)
+        asMember(memberId).get("/api/v1/accounts/{m}/entries", memberId).then().statusCode(200)
                 .body("items[0].type", equalTo("points.released"))
                 .body("items.type", org.hamcrest.Matchers.contains("points.released", "points.reserved",
                         "points.spent", "points.reserved", "points.earned"));
@@ -213,16 +216,16 @@ class HoldTest {
     @Test
     void badHoldsAreRefusedClearly() {
         String memberId = credited(10);
-        given().contentType(ContentType.JSON).body(Map.of("holdId", "h-x", "points", 0))
+        asService().contentType(ContentType.JSON).body(Map.of("holdId", "h-x", "points", 0))
                 .post("/api/v1/accounts/{m}/holds", memberId).then().statusCode(400)
                 .body("code", equalTo("VALIDATION_FAILED"));
-        given().contentType(ContentType.JSON).body(Map.of("holdId", "h-x", "points", 1, "ttlSeconds", 999_999))
+        asService().contentType(ContentType.JSON).body(Map.of("holdId", "h-x", "points", 1, "ttlSeconds", 999_999))
                 .post("/api/v1/accounts/{m}/holds", memberId).then().statusCode(400)
                 .body("code", equalTo("VALIDATION_FAILED"));
-        given().contentType(ContentType.JSON).body(Map.of("holdId", "h-x", "points", 1))
+        asService().contentType(ContentType.JSON).body(Map.of("holdId", "h-x", "points", 1))
                 .post("/api/v1/accounts/{m}/holds", "nobody-" + UUID.randomUUID()).then().statusCode(404)
                 .body("code", equalTo("NOT_FOUND"));
-        given().post("/api/v1/accounts/{m}/holds/never/capture", memberId).then().statusCode(409)
+        asService().post("/api/v1/accounts/{m}/holds/never/capture", memberId).then().statusCode(409)
                 .body("code", equalTo("HOLD_NOT_OPEN"));
     }
 
@@ -241,17 +244,17 @@ class HoldTest {
                 "{\"points\":1,\"reference\":\"a\\u0000b\"}", "reference",
                 "{\"points\":1,\"reference\":\"a\\ud800b\"}", "reference",
                 "{\"points\":1,\"ttlSecond\":60}", "ttlSecond");
-        refused.forEach((body, field) -> given().contentType(ContentType.JSON).body(body)
+        refused.forEach((body, field) -> asService().contentType(ContentType.JSON).body(body)
                 .post("/api/v1/accounts/{m}/holds", memberId).then().statusCode(400)
                 .contentType("application/problem+json")
                 .body("code", equalTo("VALIDATION_FAILED"))
                 .body("errors[0].field", equalTo(field)));
-        given().contentType(ContentType.JSON).body("{\"points\":1.5}").post("/api/v1/accounts/{m}/holds", memberId)
+        asService().contentType(ContentType.JSON).body("{\"points\":1.5}").post("/api/v1/accounts/{m}/holds", memberId)
                 .then().body("errors[0].message", equalTo("got 1.5, must be a whole number (a JSON number without a fraction)"));
-        given().get("/api/v1/accounts/{m}", memberId).then().statusCode(200)
+        asService().get("/api/v1/accounts/{m}", memberId).then().statusCode(200)
                 .body("available", equalTo(10)).body("reserved", equalTo(0));
         // The same hold written properly is taken.
-        given().contentType(ContentType.JSON).body("{\"points\":2,\"reference\":\"r 😀\"}")
+        asService().contentType(ContentType.JSON).body("{\"points\":2,\"reference\":\"r 😀\"}")
                 .post("/api/v1/accounts/{m}/holds", memberId).then().statusCode(201).body("points", equalTo(2));
     }
 
@@ -267,11 +270,11 @@ class HoldTest {
         TestEvents.publish(Topics.POINTS_LEDGER, CloudEvent.of("points.earned:" + lotId, "/earning-service", memberId,
                 now, new PointsEarned(memberId, lotId, 10, new Origin(OriginKind.ORDER, "o-" + lotId),
                         List.of(new BreakdownLine("base", 10)), now.minusSeconds(1), now.plus(Duration.ofDays(365)))));
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/accounts/{m}", memberId)
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> asService().get("/api/v1/accounts/{m}", memberId)
                 .then().statusCode(200).body("available", equalTo(10)));
-        given().contentType(ContentType.JSON).body("{\"points\":3}").post("/api/v1/accounts/{m}/holds", memberId)
+        asService().contentType(ContentType.JSON).body("{\"points\":3}").post("/api/v1/accounts/{m}/holds", memberId)
                 .then().statusCode(201).body("allocations[0].lotId", equalTo(lotId));
-        given().get("/api/v1/accounts/{m}", memberId).then().statusCode(200)
+        asService().get("/api/v1/accounts/{m}", memberId).then().statusCode(200)
                 .body("available", equalTo(7)).body("reserved", equalTo(3));
     }
 
@@ -285,19 +288,19 @@ class HoldTest {
     @Test
     void anAccountWrittenElsewhereIsReadAgainNotTakenFromMemory() throws Exception {
         String memberId = credited(10);
-        given().contentType(ContentType.JSON).body("{\"points\":4}").post("/api/v1/accounts/{m}/holds", memberId)
+        asService().contentType(ContentType.JSON).body("{\"points\":4}").post("/api/v1/accounts/{m}/holds", memberId)
                 .then().statusCode(201);
         try (var c = DriverManager.getConnection(LocalPostgres.jdbcUrl(database), LocalPostgres.USER, LocalPostgres.PASSWORD)) {
             String saved = AccountSnapshots.toJson(AccountRows.current(c, memberId));
             AccountRows.write(c, memberId, AccountSnapshots.toJson(new Account(memberId)));
-            given().contentType(ContentType.JSON).body("{\"points\":5}").post("/api/v1/accounts/{m}/holds", memberId)
+            asService().contentType(ContentType.JSON).body("{\"points\":5}").post("/api/v1/accounts/{m}/holds", memberId)
                     .then().statusCode(409).body("code", equalTo("INSUFFICIENT_POINTS"));
 
             AccountRows.write(c, memberId, saved);
         }
-        given().contentType(ContentType.JSON).body("{\"points\":5}").post("/api/v1/accounts/{m}/holds", memberId)
+        asService().contentType(ContentType.JSON).body("{\"points\":5}").post("/api/v1/accounts/{m}/holds", memberId)
                 .then().statusCode(201);
-        given().get("/api/v1/accounts/{m}", memberId).then().statusCode(200)
+        asService().get("/api/v1/accounts/{m}", memberId).then().statusCode(200)
                 .body("available", equalTo(1)).body("reserved", equalTo(9));
     }
 
@@ -305,7 +308,7 @@ class HoldTest {
     static String credited(long points) {
         String memberId = "m-" + UUID.randomUUID();
         TestEvents.publish(Topics.POINTS_LEDGER, TestEvents.earned(memberId, points));
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/accounts/{m}", memberId)
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> asService().get("/api/v1/accounts/{m}", memberId)
                 .then().statusCode(200).body("available", equalTo((int) points)));
         return memberId;
     }

@@ -1,6 +1,8 @@
 package io.pointsplatform.ledger;
 
-import static io.restassured.RestAssured.given;
+import static io.pointsplatform.ledger.Callers.asAdmin;
+import static io.pointsplatform.ledger.Callers.asAnalyst;
+import static io.pointsplatform.ledger.Callers.asService;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
@@ -69,7 +71,7 @@ class RandomizedWorkloadTest {
             credit(memberId, "order-" + memberId + "-0", 500, Duration.ofHours(1));
         }
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> members.forEach(m ->
-                given().get("/api/v1/accounts/{m}", m).then().statusCode(200).body("available", equalTo(500))));
+                asService().get("/api/v1/accounts/{m}", m).then().statusCode(200).body("available", equalTo(500))));
 
         long seed = System.nanoTime();
         ExecutorService threads = Executors.newFixedThreadPool(4);
@@ -94,7 +96,7 @@ class RandomizedWorkloadTest {
         jobs.releaseExpiredHolds().await().atMost(Duration.ofSeconds(60));
 
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(3)).untilAsserted(() ->
-                given().get("/api/v1/admin/verify").then().statusCode(200)
+                asAnalyst().get("/api/v1/admin/verify").then().statusCode(200)
                         .body("mismatchCount", equalTo(0))
                         // Other tests put unreadable records on the shared topic on purpose; none is ours.
                         .body("refusedRecords.findAll { it.contains('w-" + run + "') }.size()", equalTo(0))
@@ -108,7 +110,7 @@ class RandomizedWorkloadTest {
 
         Map<String, String> before = new java.util.HashMap<>();
         for (String m : members) {
-            before.put(m, given().get("/api/v1/accounts/{m}", m).then()
+            before.put(m, asService().get("/api/v1/accounts/{m}", m).then()
                     .body("available", greaterThanOrEqualTo(0)).body("reserved", greaterThanOrEqualTo(0))
                     .extract().asString());
         }
@@ -118,22 +120,22 @@ class RandomizedWorkloadTest {
             String snapshot = AccountSnapshots.toJson(AccountRows.current(c, members.get(0)));
             AccountRows.write(c, members.get(0), snapshot.replaceFirst("\"tier\":\"[A-Z]+\"", "\"tier\":\"PLATINUM\""));
         }
-        given().get("/api/v1/admin/verify").then().statusCode(200).body("mismatchCount", equalTo(1))
+        asAnalyst().get("/api/v1/admin/verify").then().statusCode(200).body("mismatchCount", equalTo(1))
                 .body("mismatches[0].memberId", equalTo(members.get(0)))
                 .body("mismatches[0].live.tier", equalTo("PLATINUM"));
 
         // A rebuild from offset 0 puts it right, and changes nothing else.
-        given().post("/api/v1/admin/rebuild").then().statusCode(200)
+        asAdmin().post("/api/v1/admin/rebuild").then().statusCode(200)
                 .body("accounts", greaterThanOrEqualTo(MEMBERS))
                 .body("refusedRecords.findAll { it.contains('w-" + run + "') }.size()", equalTo(0));
-        given().get("/api/v1/admin/verify").then().statusCode(200).body("mismatchCount", equalTo(0));
+        asAnalyst().get("/api/v1/admin/verify").then().statusCode(200).body("mismatchCount", equalTo(0));
         for (String m : members) {
-            assertThat(given().get("/api/v1/accounts/{m}", m).then().statusCode(200).extract().asString())
+            assertThat(asService().get("/api/v1/accounts/{m}", m).then().statusCode(200).extract().asString())
                     .isEqualTo(before.get(m));
         }
         // Open holds survived the swap: one can still be made, captured and released.
         String memberId = members.get(1);
-        given().contentType(ContentType.JSON).body(Map.of("holdId", "after-rebuild", "points", 1))
+        asService().contentType(ContentType.JSON).body(Map.of("holdId", "after-rebuild", "points", 1))
                 .post("/api/v1/accounts/{m}/holds", memberId).then().statusCode(org.hamcrest.Matchers.anyOf(
                         equalTo(201), equalTo(409)));
         System.out.println("randomized workload seed " + seed);
@@ -144,31 +146,31 @@ class RandomizedWorkloadTest {
         if (kind < 20) {
             credit(memberId, "order-" + id, 1 + random.nextInt(300), Duration.ofDays(200));
         } else if (kind < 50) {
-            given().contentType(ContentType.JSON).body(Map.of("holdId", "h-" + id, "points", 1 + random.nextInt(200),
+            asService().contentType(ContentType.JSON).body(Map.of("holdId", "h-" + id, "points", 1 + random.nextInt(200),
                     "ttlSeconds", 1 + random.nextInt(3_000))).post("/api/v1/accounts/{m}/holds", memberId);
             if (random.nextBoolean()) {
-                given().post("/api/v1/accounts/{m}/holds/{h}/capture", memberId, "h-" + id);
+                asService().post("/api/v1/accounts/{m}/holds/{h}/capture", memberId, "h-" + id);
             } else if (random.nextBoolean()) {
-                given().post("/api/v1/accounts/{m}/holds/{h}/release", memberId, "h-" + id);
+                asService().post("/api/v1/accounts/{m}/holds/{h}/release", memberId, "h-" + id);
             }
         } else if (kind < 65) {
-            given().contentType(ContentType.JSON).body(Map.of("refundId", "r-" + id, "orderId", "o-" + id,
+            asService().contentType(ContentType.JSON).body(Map.of("refundId", "r-" + id, "orderId", "o-" + id,
                     "lotId", "order-" + memberId + "-0", "points", 1 + random.nextInt(150)))
                     .post("/api/v1/accounts/{m}/reversals", memberId);
         } else if (kind < 80) {
             String adjustment = "adj-" + id;
             long points = random.nextBoolean() ? 1 + random.nextInt(200) : -(1 + random.nextInt(100));
-            given().contentType(ContentType.JSON).body(Map.of("adjustmentId", adjustment, "memberId", memberId,
-                    "points", points, "reason", "workload", "requestedBy", "alice")).post("/api/v1/adjustments");
-            given().contentType(ContentType.JSON).body(Map.of("by", random.nextBoolean() ? "bob" : "alice"))
+            asAdmin("alice").contentType(ContentType.JSON).body(Map.of("adjustmentId", adjustment, "memberId", memberId,
+                    "points", points, "reason", "workload")).post("/api/v1/adjustments");
+            asAdmin(random.nextBoolean() ? "bob" : "alice").contentType(ContentType.JSON).body(Map.of())
                     .post("/api/v1/adjustments/{id}/approve", adjustment);
         } else {
             // A direct capture of an unknown hold, a release twice: refusals must change nothing.
-            given().post("/api/v1/accounts/{m}/holds/{h}/release", memberId, "h-" + id);
-            given().contentType(ContentType.JSON).body(Map.of("holdId", "h2-" + id, "points", 1))
+            asService().post("/api/v1/accounts/{m}/holds/{h}/release", memberId, "h-" + id);
+            asService().contentType(ContentType.JSON).body(Map.of("holdId", "h2-" + id, "points", 1))
                     .post("/api/v1/accounts/{m}/holds", memberId);
-            given().post("/api/v1/accounts/{m}/holds/{h}/release", memberId, "h2-" + id);
-            given().post("/api/v1/accounts/{m}/holds/{h}/release", memberId, "h2-" + id);
+            asService().post("/api/v1/accounts/{m}/holds/{h}/release", memberId, "h2-" + id);
+            asService().post("/api/v1/accounts/{m}/holds/{h}/release", memberId, "h2-" + id);
         }
     }
 

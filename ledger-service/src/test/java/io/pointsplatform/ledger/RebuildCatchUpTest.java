@@ -1,6 +1,8 @@
 package io.pointsplatform.ledger;
 
-import static io.restassured.RestAssured.given;
+import static io.pointsplatform.ledger.Callers.asAdmin;
+import static io.pointsplatform.ledger.Callers.asAnalyst;
+import static io.pointsplatform.ledger.Callers.asService;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
@@ -70,27 +72,27 @@ class RebuildCatchUpTest {
         CompletableFuture<Response> rebuilt = rebuildHeldBeforeSwap(release);
 
         // Replayed and written, not yet swapped in: the ledger decides on as ever.
-        given().post("/api/v1/accounts/{m}/holds/{h}/capture", before, "captured-meanwhile").then().statusCode(201);
+        asService().post("/api/v1/accounts/{m}/holds/{h}/capture", before, "captured-meanwhile").then().statusCode(201);
         hold(before, "opened-meanwhile", 5).then().statusCode(201);
         credit(newcomer, 50);
         hold(newcomer, "newcomer-hold", 20).then().statusCode(201);
-        List<String> live = List.of(given().get("/api/v1/accounts/{m}", before).asString(),
-                given().get("/api/v1/accounts/{m}", newcomer).asString());
+        List<String> live = List.of(asService().get("/api/v1/accounts/{m}", before).asString(),
+                asService().get("/api/v1/accounts/{m}", newcomer).asString());
         release.complete(null);
 
         rebuilt.get(120, TimeUnit.SECONDS).then().statusCode(200)
                 // capture, hold, credit and hold; other tests' events may come in too
                 .body("catchUpEvents", greaterThanOrEqualTo(4));
-        given().get("/api/v1/admin/verify").then().statusCode(200).body("mismatchCount", equalTo(0));
-        assertThat(List.of(given().get("/api/v1/accounts/{m}", before).asString(),
-                given().get("/api/v1/accounts/{m}", newcomer).asString())).isEqualTo(live);
-        given().get("/api/v1/accounts/{m}", before).then().body("available", equalTo(78)).body("reserved", equalTo(12));
+        asAnalyst().get("/api/v1/admin/verify").then().statusCode(200).body("mismatchCount", equalTo(0));
+        assertThat(List.of(asService().get("/api/v1/accounts/{m}", before).asString(),
+                asService().get("/api/v1/accounts/{m}", newcomer).asString())).isEqualTo(live);
+        asService().get("/api/v1/accounts/{m}", before).then().body("available", equalTo(78)).body("reserved", equalTo(12));
         assertThat(openHoldRows(before, newcomer))
                 .containsExactlyInAnyOrder("kept-open", "opened-meanwhile", "newcomer-hold");
 
         // The swapped-in holds are the ledger's to close, whenever they were made.
-        given().post("/api/v1/accounts/{m}/holds/{h}/release", before, "kept-open").then().statusCode(201);
-        given().post("/api/v1/accounts/{m}/holds/{h}/capture", newcomer, "newcomer-hold").then().statusCode(201);
+        asService().post("/api/v1/accounts/{m}/holds/{h}/release", before, "kept-open").then().statusCode(201);
+        asService().post("/api/v1/accounts/{m}/holds/{h}/capture", newcomer, "newcomer-hold").then().statusCode(201);
         assertThat(openHoldRows(before, newcomer)).containsExactly("opened-meanwhile");
     }
 
@@ -121,15 +123,15 @@ class RebuildCatchUpTest {
             release.complete(null);
             rebuilt.get(120, TimeUnit.SECONDS).then().statusCode(200);
             // The swapped-in account is the history's: without the credit the live ledger has yet to apply.
-            given().get("/api/v1/accounts/{m}", memberId).then().statusCode(200).body("available", equalTo(30));
+            asService().get("/api/v1/accounts/{m}", memberId).then().statusCode(200).body("available", equalTo(30));
         } finally {
             release.complete(null);
             live.resume();
         }
         awaitAvailable(memberId, 55);
         assertThat(entries(credit)).isEqualTo(1);
-        given().get("/api/v1/admin/verify").then().statusCode(200).body("mismatchCount", equalTo(0));
-        given().get("/api/v1/accounts/{m}", memberId).then().statusCode(200).body("available", equalTo(55));
+        asAnalyst().get("/api/v1/admin/verify").then().statusCode(200).body("mismatchCount", equalTo(0));
+        asService().get("/api/v1/accounts/{m}", memberId).then().statusCode(200).body("available", equalTo(55));
     }
 
     @Test
@@ -148,10 +150,10 @@ class RebuildCatchUpTest {
                 s.setString(2, missing);
                 assertThat(s.executeUpdate()).isEqualTo(1);
             }
-            given().post("/api/v1/admin/rebuild").then().statusCode(409)
+            asAdmin().post("/api/v1/admin/rebuild").then().statusCode(409)
                     .contentType("application/problem+json").body("code", equalTo("LOG_INCOMPLETE"));
             // Nothing was swapped: the live accounts answer as before, and holds are still decided.
-            given().get("/api/v1/accounts/{m}", memberId).then().statusCode(200).body("available", equalTo(40));
+            asService().get("/api/v1/accounts/{m}", memberId).then().statusCode(200).body("available", equalTo(40));
             hold(memberId, "after-refusal", 3).then().statusCode(201);
 
             try (var s = c.prepareStatement("delete from entry where event_id = ?")) {
@@ -159,13 +161,13 @@ class RebuildCatchUpTest {
                 assertThat(s.executeUpdate()).isEqualTo(1);
             }
         }
-        given().post("/api/v1/admin/rebuild").then().statusCode(200);
-        given().get("/api/v1/accounts/{m}", memberId).then().statusCode(200).body("available", equalTo(37))
+        asAdmin().post("/api/v1/admin/rebuild").then().statusCode(200);
+        asService().get("/api/v1/accounts/{m}", memberId).then().statusCode(200).body("available", equalTo(37))
                 .body("reserved", equalTo(3));
     }
 
     private static Response hold(String memberId, String holdId, int points) {
-        return given().contentType(ContentType.JSON).body(Map.of("holdId", holdId, "points", points))
+        return asService().contentType(ContentType.JSON).body(Map.of("holdId", holdId, "points", points))
                 .post("/api/v1/accounts/{m}/holds", memberId);
     }
 
@@ -177,7 +179,7 @@ class RebuildCatchUpTest {
 
     private static void awaitAvailable(String memberId, int points) {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                given().get("/api/v1/accounts/{m}", memberId).then().statusCode(200).body("available", equalTo(points)));
+                asService().get("/api/v1/accounts/{m}", memberId).then().statusCode(200).body("available", equalTo(points)));
     }
 
     /** Starts a rebuild and returns once it has replayed and written, held before its swap until {@code release}. */
@@ -187,7 +189,7 @@ class RebuildCatchUpTest {
             reached.complete(null);
             return Uni.createFrom().completionStage(release);
         });
-        CompletableFuture<Response> rebuilt = CompletableFuture.supplyAsync(() -> given().post("/api/v1/admin/rebuild"));
+        CompletableFuture<Response> rebuilt = CompletableFuture.supplyAsync(() -> asAdmin().post("/api/v1/admin/rebuild"));
         reached.get(120, TimeUnit.SECONDS);
         return rebuilt;
     }

@@ -1,6 +1,8 @@
 package io.pointsplatform.ledger;
 
-import static io.restassured.RestAssured.given;
+import static io.pointsplatform.ledger.Callers.asAdmin;
+import static io.pointsplatform.ledger.Callers.asAnalyst;
+import static io.pointsplatform.ledger.Callers.asService;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
@@ -76,19 +78,19 @@ class RebuildManyAccountsTest {
         }
         List<String> expected = new ArrayList<>(tampered);
         expected.add(ghost);
-        given().get("/api/v1/admin/verify").then().statusCode(200)
+        asAnalyst().get("/api/v1/admin/verify").then().statusCode(200)
                 .body("mismatches.memberId", hasItems(expected.toArray(String[]::new)));
 
-        given().post("/api/v1/admin/rebuild").then().statusCode(200)
+        asAdmin().post("/api/v1/admin/rebuild").then().statusCode(200)
                 .body("accounts", greaterThanOrEqualTo(MEMBERS))
                 // The topic is shared with other tests, some of which write unreadable records on purpose.
                 .body("refusedRecords.findAll { it.contains('many-" + run + "') }.size()", equalTo(0));
-        given().get("/api/v1/admin/verify").then().statusCode(200).body("mismatchCount", equalTo(0));
+        asAnalyst().get("/api/v1/admin/verify").then().statusCode(200).body("mismatchCount", equalTo(0));
         // The ghost is gone: the rebuilt table holds what the log says, and nothing else.
         assertThat(count("select count(*) from member_points where member_id like 'many-" + run + "-%'"))
                 .isEqualTo(MEMBERS);
         for (String memberId : tampered) {
-            given().get("/api/v1/accounts/{m}", memberId).then().statusCode(200).body("tier", equalTo("MEMBER"))
+            asService().get("/api/v1/accounts/{m}", memberId).then().statusCode(200).body("tier", equalTo("MEMBER"))
                     .body("available", equalTo(101 + Integer.parseInt(memberId.substring(memberId.lastIndexOf('-') + 1))));
         }
     }

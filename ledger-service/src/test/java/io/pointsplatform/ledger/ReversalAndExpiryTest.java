@@ -1,6 +1,6 @@
 package io.pointsplatform.ledger;
 
-import static io.restassured.RestAssured.given;
+import static io.pointsplatform.ledger.Callers.asService;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
@@ -50,19 +50,19 @@ class ReversalAndExpiryTest {
         awaitAccount(memberId, "available", 140);
         // 120 spent: the lot that expires first (o0, 40) then 80 of o1.
         hold(memberId, "h-1", 120);
-        given().post("/api/v1/accounts/{m}/holds/h-1/capture", memberId).then().statusCode(201);
+        asService().post("/api/v1/accounts/{m}/holds/h-1/capture", memberId).then().statusCode(201);
 
         Map<String, Object> refund = Map.of("refundId", "r-1", "orderId", "o1", "lotId", "order-o1", "points", 100);
-        given().contentType(ContentType.JSON).body(refund).post("/api/v1/accounts/{m}/reversals", memberId)
+        asService().contentType(ContentType.JSON).body(refund).post("/api/v1/accounts/{m}/reversals", memberId)
                 .then().statusCode(201)
                 .body("taken", equalTo(20)).body("debt", equalTo(80)).body("points", equalTo(100))
                 .body("allocations[0].lotId", equalTo("order-o1"));
-        given().contentType(ContentType.JSON).body(refund).post("/api/v1/accounts/{m}/reversals", memberId)
+        asService().contentType(ContentType.JSON).body(refund).post("/api/v1/accounts/{m}/reversals", memberId)
                 .then().statusCode(200).body("debt", equalTo(80));
-        given().contentType(ContentType.JSON).body(Map.of("refundId", "r-1", "orderId", "o1", "points", 90))
+        asService().contentType(ContentType.JSON).body(Map.of("refundId", "r-1", "orderId", "o1", "points", 90))
                 .post("/api/v1/accounts/{m}/reversals", memberId)
                 .then().statusCode(409).body("code", equalTo("REVERSAL_CONFLICT"));
-        given().get("/api/v1/accounts/{m}", memberId).then()
+        asService().get("/api/v1/accounts/{m}", memberId).then()
                 .body("available", equalTo(0)).body("debt", equalTo(80)).body("reversed", equalTo(20));
 
         // The next credits pay the debt first, by debits the ledger writes like any other.
@@ -70,7 +70,7 @@ class ReversalAndExpiryTest {
         awaitAccount(memberId, "debt", 30);
         credit(memberId, "order-o3", 100, now.plus(Duration.ofDays(300)));
         awaitAccount(memberId, "debt", 0);
-        given().get("/api/v1/accounts/{m}", memberId).then()
+        asService().get("/api/v1/accounts/{m}", memberId).then()
                 .body("available", equalTo(70)).body("reversed", equalTo(100)).body("lifetimeEarned", equalTo(290));
         assertThat(TopicReader.await(Topics.POINTS_LEDGER,
                 r -> r.key().equals(memberId) && r.value().contains("\"debtSettled\":"), 3, Duration.ofSeconds(30)))
@@ -88,10 +88,10 @@ class ReversalAndExpiryTest {
 
         // The service was down for three days: both due lots expire in one catch-up run.
         TestClock.advance(Duration.ofDays(3));
-        given().get("/api/v1/accounts/{m}", memberId).then().body("available", equalTo(50));
+        asService().get("/api/v1/accounts/{m}", memberId).then().body("available", equalTo(50));
         assertThat(jobs.expireLots().await().atMost(Duration.ofSeconds(30))).isGreaterThanOrEqualTo(1);
         assertThat(jobs.expireLots().await().atMost(Duration.ofSeconds(30))).isZero();
-        given().get("/api/v1/accounts/{m}", memberId).then()
+        asService().get("/api/v1/accounts/{m}", memberId).then()
                 .body("available", equalTo(50)).body("expired", equalTo(50));
         List<org.apache.kafka.clients.consumer.ConsumerRecord<String, String>> expired = TopicReader.await(
                 Topics.POINTS_LEDGER, r -> r.key().equals(memberId) && r.value().contains("\"points.expired\""), 1,
@@ -104,21 +104,21 @@ class ReversalAndExpiryTest {
         String memberId = "m-" + UUID.randomUUID();
         credit(memberId, "lot-h", 60, Instant.now().plus(Duration.ofDays(100)));
         awaitAccount(memberId, "available", 60);
-        given().contentType(ContentType.JSON).body(Map.of("holdId", "h-ttl", "points", 45, "ttlSeconds", 60))
+        asService().contentType(ContentType.JSON).body(Map.of("holdId", "h-ttl", "points", 45, "ttlSeconds", 60))
                 .post("/api/v1/accounts/{m}/holds", memberId).then().statusCode(201);
         assertThat(jobs.releaseExpiredHolds().await().atMost(Duration.ofSeconds(30))).isZero();
 
         TestClock.advance(Duration.ofMinutes(2));
         assertThat(jobs.releaseExpiredHolds().await().atMost(Duration.ofSeconds(30))).isGreaterThanOrEqualTo(1);
-        given().get("/api/v1/accounts/{m}", memberId).then().body("available", equalTo(60)).body("reserved", equalTo(0));
-        given().post("/api/v1/accounts/{m}/holds/h-ttl/capture", memberId).then().statusCode(409)
+        asService().get("/api/v1/accounts/{m}", memberId).then().body("available", equalTo(60)).body("reserved", equalTo(0));
+        asService().post("/api/v1/accounts/{m}/holds/h-ttl/capture", memberId).then().statusCode(409)
                 .body("code", equalTo("HOLD_NOT_OPEN"));
-        given().get("/api/v1/accounts/{m}/entries", memberId).then()
+        asService().get("/api/v1/accounts/{m}/entries", memberId).then()
                 .body("items[0].type", equalTo("points.released")).body("items[0].reference", equalTo("EXPIRED"));
     }
 
     private static void hold(String memberId, String holdId, long points) {
-        given().contentType(ContentType.JSON).body(Map.of("holdId", holdId, "points", points))
+        asService().contentType(ContentType.JSON).body(Map.of("holdId", holdId, "points", points))
                 .post("/api/v1/accounts/{m}/holds", memberId).then().statusCode(201);
     }
 
@@ -131,7 +131,7 @@ class ReversalAndExpiryTest {
     }
 
     private static void awaitAccount(String memberId, String field, int value) {
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/accounts/{m}", memberId)
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> asService().get("/api/v1/accounts/{m}", memberId)
                 .then().statusCode(200).body(field, equalTo(value)));
     }
 }

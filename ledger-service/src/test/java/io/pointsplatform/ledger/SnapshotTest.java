@@ -1,6 +1,6 @@
 package io.pointsplatform.ledger;
 
-import static io.restassured.RestAssured.given;
+import static io.pointsplatform.ledger.Callers.asService;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
@@ -47,7 +47,7 @@ class SnapshotTest {
             credits.add(TestEvents.record(Topics.POINTS_LEDGER, TestEvents.earned(memberId, 1)));
         }
         PlatformTestResource.kafka().produceStrings().fromRecords(credits).awaitCompletion();
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/accounts/{m}", memberId)
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> asService().get("/api/v1/accounts/{m}", memberId)
                 .then().statusCode(200).body("available", equalTo(CREDITS)));
 
         try (Connection c = connection()) {
@@ -79,13 +79,13 @@ class SnapshotTest {
             }
         }
         double missesBefore = HoldTest.metric("points_ledger_account_cache_total{result=\"miss\"}");
-        given().contentType(ContentType.JSON).body(Map.of("holdId", "all", "points", CREDITS))
+        asService().contentType(ContentType.JSON).body(Map.of("holdId", "all", "points", CREDITS))
                 .post("/api/v1/accounts/{m}/holds", memberId).then().statusCode(201);
         assertThat(HoldTest.metric("points_ledger_account_cache_total{result=\"miss\"}")).isGreaterThan(missesBefore);
-        given().contentType(ContentType.JSON).body(Map.of("holdId", "one-more", "points", 1))
+        asService().contentType(ContentType.JSON).body(Map.of("holdId", "one-more", "points", 1))
                 .post("/api/v1/accounts/{m}/holds", memberId).then().statusCode(409)
                 .body("code", equalTo("INSUFFICIENT_POINTS"));
-        given().get("/api/v1/accounts/{m}", memberId).then().statusCode(200)
+        asService().get("/api/v1/accounts/{m}", memberId).then().statusCode(200)
                 .body("available", equalTo(0)).body("reserved", equalTo(CREDITS));
     }
 

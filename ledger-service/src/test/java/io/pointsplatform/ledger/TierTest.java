@@ -1,6 +1,6 @@
 package io.pointsplatform.ledger;
 
-import static io.restassured.RestAssured.given;
+import static io.pointsplatform.ledger.Callers.asAnalyst;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
@@ -27,10 +27,10 @@ class TierTest {
     @Test
     void reachingAThresholdExactlyUpgradesOnceWithTheBonusWhichDoesNotQualify() {
         String memberId = HoldTest.credited(1_500);
-        given().get("/api/v1/accounts/{m}", memberId).then().body("tier", equalTo("MEMBER"));
+        asAnalyst().get("/api/v1/accounts/{m}", memberId).then().body("tier", equalTo("MEMBER"));
 
         TestEvents.publish(Topics.POINTS_LEDGER, TestEvents.earned(memberId, 500));
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/accounts/{m}", memberId)
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> asAnalyst().get("/api/v1/accounts/{m}", memberId)
                 .then().body("tier", equalTo("SILVER")).body("available", equalTo(3_000)));
         String changed = TopicReader.await(Topics.POINTS_LEDGER,
                 r -> r.key().equals(memberId) && r.value().contains("\"tier.changed\""), 1, Duration.ofSeconds(30))
@@ -40,11 +40,11 @@ class TierTest {
 
         // 2 000 earned + 1 000 bonus: the bonus does not count towards GOLD (10 000).
         TestEvents.publish(Topics.POINTS_LEDGER, TestEvents.earned(memberId, 7_999));
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/accounts/{m}", memberId)
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> asAnalyst().get("/api/v1/accounts/{m}", memberId)
                 .then().body("available", equalTo(10_999)));
-        given().get("/api/v1/accounts/{m}", memberId).then().body("tier", equalTo("SILVER"));
+        asAnalyst().get("/api/v1/accounts/{m}", memberId).then().body("tier", equalTo("SILVER"));
         TestEvents.publish(Topics.POINTS_LEDGER, TestEvents.earned(memberId, 1));
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/accounts/{m}", memberId)
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> asAnalyst().get("/api/v1/accounts/{m}", memberId)
                 .then().body("tier", equalTo("GOLD")).body("available", equalTo(12_000)));
     }
 
@@ -59,7 +59,7 @@ class TierTest {
         }
         PlatformTestResource.kafka().produceStrings().fromRecords(records).awaitCompletion();
 
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/accounts/{m}", memberId)
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> asAnalyst().get("/api/v1/accounts/{m}", memberId)
                 .then().body("tier", equalTo("GOLD")).body("available", equalTo(12_000)));
         java.util.List<String> changes = TopicReader.await(Topics.POINTS_LEDGER,
                 r -> r.key().equals(memberId) && r.value().contains("\"tier.changed\""), 2, Duration.ofSeconds(30))
@@ -91,14 +91,14 @@ class TierTest {
                     TestEvents.earnedAt(memberId, points, ((ZonedDateTime) credit[0]).toInstant()));
             available += points;
             int expected = (int) available;
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/accounts/{m}", memberId)
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> asAnalyst().get("/api/v1/accounts/{m}", memberId)
                     .then().statusCode(200).body("available", equalTo(expected)));
         }
         // 1 500 qualify so far: had the 1 700 outside counted, SILVER (2 000) would have come already.
-        given().get("/api/v1/accounts/{m}", memberId).then().body("tier", equalTo("MEMBER"));
+        asAnalyst().get("/api/v1/accounts/{m}", memberId).then().body("tier", equalTo("MEMBER"));
 
         TestEvents.publish(Topics.POINTS_LEDGER, TestEvents.earned(memberId, 500));
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/api/v1/accounts/{m}", memberId)
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> asAnalyst().get("/api/v1/accounts/{m}", memberId)
                 .then().body("tier", equalTo("SILVER")));
         List<String> changes = TopicReader.await(Topics.POINTS_LEDGER,
                 r -> r.key().equals(memberId) && r.value().contains("\"tier.changed\""), 1, Duration.ofSeconds(30))

@@ -1,7 +1,7 @@
 package io.pointsplatform.earning.activity;
 
+import static io.pointsplatform.earning.Callers.asCheckout;
 import static io.pointsplatform.earning.Orders.id;
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
@@ -21,6 +21,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.HashMap;
@@ -52,7 +53,12 @@ class ActivityTest {
         activity(member, "CHECKIN", today.minusDays(1).toString()).statusCode(201);
         activity(member, "CHECKIN", today.plusDays(1).toString()).statusCode(400).body("code", equalTo("VALIDATION_FAILED"));
         activity(member, "DANCING", null).statusCode(400).body("errors[0].field", equalTo("kind"));
-        activity(id("ghost"), "CHECKIN", null).statusCode(404);
+        asCheckout().contentType(ContentType.JSON).body(Map.of("memberId", member, "kind", "CHECKIN",
+                        "occurredAt", Instant.now().plusSeconds(120).toString()))
+                .post("/api/v1/activities").then().statusCode(400).contentType("application/problem+json")
+                .body("code", equalTo("VALIDATION_FAILED")).body("errors[0].field", equalTo("occurredAt"));
+        activity(id("ghost"), "CHECKIN", null).statusCode(422).contentType("application/problem+json")
+                .body("code", equalTo("UNKNOWN_MEMBER"));
 
         PointsEarned credit = (PointsEarned) codec.read(TopicReader.await(Topics.POINTS_LEDGER,
                 r -> member.equals(r.key()) && r.value().contains("checkin/"), 2, Duration.ofSeconds(30)).get(0).value()).data();
@@ -113,7 +119,7 @@ class ActivityTest {
         if (birthday != null) {
             body.put("birthday", birthday);
         }
-        given().contentType(ContentType.JSON).body(body).post("/api/v1/members").then().statusCode(201);
+        asCheckout().contentType(ContentType.JSON).body(body).post("/api/v1/members").then().statusCode(201);
         return member;
     }
 
@@ -124,6 +130,6 @@ class ActivityTest {
         if (date != null) {
             body.put("date", date);
         }
-        return given().contentType(ContentType.JSON).body(body).post("/api/v1/activities").then();
+        return asCheckout().contentType(ContentType.JSON).body(body).post("/api/v1/activities").then();
     }
 }

@@ -1,5 +1,7 @@
 package io.pointsplatform.earning.grant;
 
+import static io.pointsplatform.earning.Callers.asAdmin;
+import static io.pointsplatform.earning.Callers.asCheckout;
 import static io.pointsplatform.earning.Orders.id;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -11,6 +13,7 @@ import io.pointsplatform.events.OriginKind;
 import io.pointsplatform.events.PointsEarned;
 import io.pointsplatform.events.Topics;
 import io.pointsplatform.testing.PlatformTestResource;
+import io.pointsplatform.testing.Tokens;
 import io.pointsplatform.testing.TopicReader;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
@@ -46,7 +49,8 @@ class GrantTest {
         List<String> members = List.of(enrol(), enrol(), enrol());
         String grantId = id("g");
         String first = grant(campaign, grantId, 120, members).statusCode(201)
-                .body("totalPoints", equalTo(360)).body("members", equalTo(3)).extract().asString();
+                .body("totalPoints", equalTo(360)).body("members", equalTo(3))
+                .body("requestedBy", equalTo("admin-1")).extract().asString();
         String again = grant(campaign, grantId, 120, List.of(members.get(2), members.get(0), members.get(1)))
                 .statusCode(200).extract().asString();
         assertThat(again).isEqualTo(first);
@@ -74,10 +78,10 @@ class GrantTest {
         String grantId = id("g");
         grant(campaign, grantId, 100, List.of(known, ghost)).statusCode(422).body("code", equalTo("UNKNOWN_MEMBERS"))
                 .body("detail", containsString(ghost));
-        given().get("/api/v1/campaigns/" + campaign).then().statusCode(200).body("spent", equalTo(0));
+        asAdmin().get("/api/v1/campaigns/" + campaign).then().statusCode(200).body("spent", equalTo(0));
         // Nothing was recorded under that id: the corrected grant goes through.
         grant(campaign, grantId, 100, List.of(known)).statusCode(201);
-        given().get("/api/v1/campaigns/" + campaign).then().body("spent", equalTo(100));
+        asAdmin().get("/api/v1/campaigns/" + campaign).then().body("spent", equalTo(100));
         TopicReader.awaitKey(Topics.POINTS_LEDGER, known, 2);
         assertThat(TopicReader.all(Topics.POINTS_LEDGER, r -> ghost.equals(r.key()))).isEmpty();
     }
@@ -91,7 +95,7 @@ class GrantTest {
         grant(campaign, id("g"), 100, members.subList(0, 2)).statusCode(201);
         grant(campaign, id("g"), 51, members.subList(2, 3)).statusCode(409).body("code", equalTo("BUDGET_EXHAUSTED"));
         grant(campaign, id("g"), 50, members.subList(2, 3)).statusCode(201);
-        given().get("/api/v1/campaigns/" + campaign).then().body("spent", equalTo(250));
+        asAdmin().get("/api/v1/campaigns/" + campaign).then().body("spent", equalTo(250));
     }
 
     @Test
@@ -105,7 +109,7 @@ class GrantTest {
         List<String> tooMany = IntStream.range(0, 10_001).mapToObj(i -> "m" + i).toList();
         grant(campaign, id("g"), 10, tooMany).statusCode(400).body("errors[0].field", containsString("memberIds"));
         grant(id("nope"), id("g"), 10, List.of(member)).statusCode(404);
-        given().delete("/api/v1/campaigns/" + campaign).then().statusCode(200);
+        asAdmin().delete("/api/v1/campaigns/" + campaign).then().statusCode(200);
         grant(campaign, id("g"), 10, List.of(member)).statusCode(409).body("code", equalTo("CAMPAIGN_INACTIVE"));
     }
 
@@ -129,10 +133,32 @@ class GrantTest {
         assertThat(TopicReader.all(Topics.POINTS_LEDGER, r -> r.key() != null && r.key().startsWith(prefix))).hasSize(10_000);
     }
 
+    @Test
+    void theRequesterIsTheAdminsTokenNotTextInTheBody() {
+        String campaign = campaign(null);
+        String member = enrol();
+        String grantId = id("g");
+        // Another admin's name typed into the body: refused, nothing granted under the id.
+        asAdmin().contentType(ContentType.JSON)
+                .body(Map.of("grantId", grantId, "points", 5, "memberIds", List.of(member), "requestedBy", "admin-2"))
+                .post("/api/v1/campaigns/" + campaign + "/grants").then().statusCode(400)
+                .contentType("application/problem+json").body("code", equalTo("VALIDATION_FAILED"))
+                .body("errors[0].field", equalTo("requestedBy"))
+                .body("errors[0].message", equalTo("is not a property of this request"));
+        given().auth().oauth2(Tokens.admin("admin-2")).contentType(ContentType.JSON)
+                .body(Map.of("grantId", grantId, "points", 5, "memberIds", List.of(member)))
+                .post("/api/v1/campaigns/" + campaign + "/grants").then().statusCode(201)
+                .body("requestedBy", equalTo("admin-2"));
+        // A repeat by another admin answers the grant as it was made, by admin-2.
+        grant(campaign, grantId, 5, List.of(member)).statusCode(200).body("requestedBy", equalTo("admin-2"));
+        assertThat(pool.preparedQuery("select requested_by from grant_batch where grant_id = $1")
+                .execute(Tuple.of(grantId)).await().atMost(Duration.ofSeconds(10)).iterator().next()
+                .getString("requested_by")).isEqualTo("admin-2");
+    }
+
     private static ValidatableResponse grant(String campaignId, String grantId, long points, List<String> members) {
-        return given().contentType(ContentType.JSON)
-                .body(Map.of("grantId", grantId, "points", points, "memberIds", members, "requestedBy", "ops-1",
-                        "reason", "welcome back"))
+        return asAdmin().contentType(ContentType.JSON)
+                .body(Map.of("grantId", grantId, "points", points, "memberIds", members, "reason", "welcome back"))
                 .post("/api/v1/campaigns/" + campaignId + "/grants").then();
     }
 
@@ -146,13 +172,13 @@ class GrantTest {
         if (budget != null) {
             body.put("budget", budget);
         }
-        given().contentType(ContentType.JSON).body(body).post("/api/v1/campaigns").then().statusCode(201);
+        asAdmin().contentType(ContentType.JSON).body(body).post("/api/v1/campaigns").then().statusCode(201);
         return campaignId;
     }
 
     private static String enrol() {
         String member = id("m");
-        given().contentType(ContentType.JSON).body(Map.of("memberId", member)).post("/api/v1/members").then()
+        asCheckout().contentType(ContentType.JSON).body(Map.of("memberId", member)).post("/api/v1/members").then()
                 .statusCode(201);
         return member;
     }

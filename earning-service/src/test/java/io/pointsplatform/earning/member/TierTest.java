@@ -1,12 +1,13 @@
 package io.pointsplatform.earning.member;
 
+import static io.pointsplatform.earning.Callers.asAdmin;
 import static io.pointsplatform.earning.Orders.MID_MONTH;
 import static io.pointsplatform.earning.Orders.earn;
 import static io.pointsplatform.earning.Orders.id;
 import static io.pointsplatform.earning.Orders.line;
+import static io.pointsplatform.earning.Orders.member;
 import static io.pointsplatform.earning.Orders.order;
 import static io.pointsplatform.earning.Orders.preview;
-import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
@@ -33,10 +34,10 @@ class TierTest {
 
     @Test
     void aTierFromTheLedgerDrivesTheTierMultiplierAndTheExpiry() {
-        String gold = id("m");
-        String platinum = id("m");
+        String gold = member();
+        String platinum = member();
         String ruleId = id("gold");
-        given().contentType(ContentType.JSON).body(Map.of("ruleId", ruleId, "kind", "TIER_MULTIPLIER", "tier", "GOLD",
+        asAdmin().contentType(ContentType.JSON).body(Map.of("ruleId", ruleId, "kind", "TIER_MULTIPLIER", "tier", "GOLD",
                 "multiplier", "1.5")).post("/api/v1/rules").then().statusCode(201);
         try {
             TestEvents.publish(Topics.POINTS_LEDGER, CloudEvent.of("tier.changed:" + gold, "/ledger-service", gold,
@@ -52,7 +53,7 @@ class TierTest {
                     preview(order(id("o"), platinum, MID_MONTH, List.of(line("10.00")))).statusCode(200)
                             .body("points", equalTo(10)).body("expiresAt", equalTo("2028-11-15T04:00:00Z")));
         } finally {
-            given().delete("/api/v1/rules/" + ruleId).then().statusCode(200);
+            asAdmin().delete("/api/v1/rules/" + ruleId).then().statusCode(200);
         }
     }
 }

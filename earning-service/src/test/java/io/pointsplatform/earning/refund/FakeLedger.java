@@ -1,13 +1,21 @@
 package io.pointsplatform.earning.refund;
 
+import io.pointsplatform.testing.Tokens;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.smallrye.jwt.auth.principal.DefaultJWTParser;
+import io.smallrye.jwt.auth.principal.JWTAuthContextInfo;
+import io.smallrye.jwt.auth.principal.ParseException;
+import io.smallrye.jwt.util.KeyUtils;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -18,11 +26,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * exactly what earning sends. It takes back everything asked, can fail the next requests with 503,
  * and answers the statuses it is told to for a refund id: some times first ({@link #answer}), or
  * every time ({@link #ALWAYS}), with a problem document like the ledger's (503 with plain text, as
- * a proxy would).
+ * a proxy would). Like the ledger, it admits only a valid bearer token with the role
+ * {@code service} (signed by the test key, from the platform's issuer, for its audience, not
+ * expired) and answers 401 to anything else, so a reversal sent without earning's service token
+ * fails the tests.
  */
 public class FakeLedger implements QuarkusTestResourceLifecycleManager {
 
-    public record Received(String memberId, JsonObject body) {
+    /** A reversal as received: the member in its path, its body, and the subject of its service token. */
+    public record Received(String memberId, JsonObject body, String caller) {
     }
 
     /** points.refunds.max-attempts in these tests, with a backoff of at most a second. */
@@ -31,6 +43,8 @@ public class FakeLedger implements QuarkusTestResourceLifecycleManager {
     public static final Queue<Received> RECEIVED = new ConcurrentLinkedQueue<>();
     public static final AtomicInteger FAIL_NEXT = new AtomicInteger();
     public static final Map<String, Integer> ALWAYS = new ConcurrentHashMap<>();
+    /** Requests refused for their token, with why. */
+    public static final Queue<String> UNAUTHENTICATED = new ConcurrentLinkedQueue<>();
     private static final Map<String, Queue<Integer>> NEXT = new ConcurrentHashMap<>();
     private static final Map<Integer, String> CODES = Map.of(400, "VALIDATION_FAILED", 404, "NOT_FOUND",
             409, "REVERSAL_CONFLICT", 422, "NOT_REVERSIBLE");
@@ -41,9 +55,18 @@ public class FakeLedger implements QuarkusTestResourceLifecycleManager {
     }
 
     private Vertx vertx;
+    private DefaultJWTParser tokens;
 
     @Override
     public Map<String, String> start() {
+        try {
+            JWTAuthContextInfo verification = new JWTAuthContextInfo(
+                    KeyUtils.decodePublicKey(Files.readString(Tokens.publicKeyPem())), Tokens.ISSUER);
+            verification.setExpectedAudience(Set.of(Tokens.AUDIENCE));
+            tokens = new DefaultJWTParser(verification);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read the test key", e);
+        }
         vertx = Vertx.vertx();
         HttpServer server = vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(buffer -> {
             String[] path = request.path().split("/");
@@ -52,8 +75,19 @@ public class FakeLedger implements QuarkusTestResourceLifecycleManager {
                 request.response().setStatusCode(404).end();
                 return;
             }
+            String caller;
+            try {
+                caller = serviceCaller(request);
+            } catch (IllegalArgumentException refused) {
+                UNAUTHENTICATED.add(refused.getMessage());
+                request.response().setStatusCode(401).putHeader("WWW-Authenticate", "Bearer")
+                        .putHeader("content-type", "application/problem+json")
+                        .end(new JsonObject().put("type", "urn:points:problem:unauthenticated").put("status", 401)
+                                .put("code", "UNAUTHENTICATED").put("detail", refused.getMessage()).encode());
+                return;
+            }
             JsonObject body = buffer.toJsonObject();
-            RECEIVED.add(new Received(path[4], body));
+            RECEIVED.add(new Received(path[4], body, caller));
             if (FAIL_NEXT.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 request.response().setStatusCode(503).end();
                 return;
@@ -88,6 +122,23 @@ public class FakeLedger implements QuarkusTestResourceLifecycleManager {
         return Map.of("quarkus.rest-client.ledger.url", "http://localhost:" + server.actualPort(),
                 "points.refunds.dispatch-every", "1s", "points.refunds.max-backoff-seconds", "1",
                 "points.refunds.max-attempts", String.valueOf(MAX_ATTEMPTS));
+    }
+
+    /** The subject of the request's service token; IllegalArgumentException saying why it has none that is valid. */
+    private String serviceCaller(HttpServerRequest request) {
+        String authorization = request.getHeader("Authorization");
+        if (authorization == null || !authorization.startsWith("Bearer ")) {
+            throw new IllegalArgumentException("no bearer token");
+        }
+        try {
+            var token = tokens.parse(authorization.substring("Bearer ".length()));
+            if (!token.getGroups().contains("service")) {
+                throw new IllegalArgumentException("the token's roles " + token.getGroups() + " do not include service");
+            }
+            return token.getSubject();
+        } catch (ParseException e) {
+            throw new IllegalArgumentException("the token does not verify: " + e.getMessage());
+        }
     }
 
     @Override

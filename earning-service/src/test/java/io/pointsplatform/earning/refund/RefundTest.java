@@ -1,25 +1,29 @@
 package io.pointsplatform.earning.refund;
 
+import static io.pointsplatform.earning.Callers.asCheckout;
 import static io.pointsplatform.earning.Orders.MID_MONTH;
 import static io.pointsplatform.earning.Orders.earn;
 import static io.pointsplatform.earning.Orders.id;
 import static io.pointsplatform.earning.Orders.line;
+import static io.pointsplatform.earning.Orders.member;
 import static io.pointsplatform.earning.Orders.order;
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.not;
 
 import io.pointsplatform.testing.PlatformTestResource;
+import io.pointsplatform.testing.Tokens;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -27,6 +31,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 /** Refunds against a stand-in for the ledger's reversal endpoint: what earning decides and sends. */
@@ -38,7 +43,7 @@ class RefundTest {
     @Test
     void aPartRefundBelowTheThresholdTakesBackItsShareAndTheThresholdBonus() {
         String orderId = id("o");
-        String memberId = id("m");
+        String memberId = member();
         earn(order(orderId, memberId, MID_MONTH, List.of(line("150.00")))).statusCode(201).body("points", equalTo(350));
 
         String refundId = id("r");
@@ -50,22 +55,24 @@ class RefundTest {
                 "lotId", "order-" + orderId, "points", 260));
         assertThat(FakeLedger.RECEIVED).filteredOn(r -> refundId.equals(r.body().getString("refundId")))
                 .extracting(FakeLedger.Received::memberId).containsOnly(memberId);
+        // Sent with earning-service's own service token (the stand-in verifies it as the ledger does).
+        assertThat(FakeLedger.RECEIVED).filteredOn(r -> refundId.equals(r.body().getString("refundId")))
+                .extracting(FakeLedger.Received::caller).containsOnly("earning-service");
 
         assertThat(refund(orderId, Map.of("refundId", refundId, "amount", "60.0")).statusCode(200).extract().asString())
                 .isEqualTo(first);
         refund(orderId, Map.of("refundId", refundId, "amount", "61.00")).statusCode(409)
                 .body("code", equalTo("REFUND_CONFLICT"));
 
-        // The rest of the order: its 90 points; then nothing is left to take.
+        // The rest of the order: its 90 points; then nothing is left, and more is refused, not cut to 0.
         refund(orderId, Map.of("refundId", id("r"), "amount", "90.00")).statusCode(201).body("points", equalTo(90));
-        refund(orderId, Map.of("refundId", id("r"), "amount", "10.00")).statusCode(201).body("points", equalTo(0))
-                .body("amount", equalTo(0.0f));
+        exceedsTheOrder(refund(orderId, Map.of("refundId", id("r"), "amount", "10.00")), "amount");
     }
 
     @Test
     void linesArePricedAsOrderedPromotionalOnesAtZeroAndEachIsRefundedAtMostAsOftenAsBought() {
         String orderId = id("o");
-        earn(order(orderId, id("m"), MID_MONTH, List.of(line("a", "x", 2, "30.00", false),
+        earn(order(orderId, member(), MID_MONTH, List.of(line("a", "x", 2, "30.00", false),
                 line("b", "x", 1, "50.00", true), line("c", "x", 1, "20.00", false)))).statusCode(201)
                 .body("points", equalTo(80));
         String first = id("r");
@@ -93,7 +100,7 @@ class RefundTest {
     @Test
     void aSkuOnSeveralLinesIsTakenLineByLineAtEachLinesPrice() {
         String orderId = id("o");
-        earn(order(orderId, id("m"), MID_MONTH, List.of(line("a", "x", 1, "10.00", false),
+        earn(order(orderId, member(), MID_MONTH, List.of(line("a", "x", 1, "10.00", false),
                 line("a", "x", 2, "30.00", false)))).statusCode(201).body("points", equalTo(70));
         takesBack(refundLines(orderId, "a", 2), 40.0f, 40);
         refundLines(orderId, "a", 2)
@@ -105,7 +112,7 @@ class RefundTest {
     @Test
     void linesOfARefusedRefundCanBeRefundedAgain() {
         String orderId = id("o");
-        earn(order(orderId, id("m"), MID_MONTH, List.of(line("a", "x", 1, "40.00", false)))).statusCode(201);
+        earn(order(orderId, member(), MID_MONTH, List.of(line("a", "x", 1, "40.00", false)))).statusCode(201);
         String refused = id("r");
         FakeLedger.ALWAYS.put(refused, 409);
         refund(orderId, Map.of("refundId", refused, "lines", List.of(Map.of("sku", "a", "quantity", 1))))
@@ -117,21 +124,23 @@ class RefundTest {
     @Test
     void refundsByAmountAndByLinesShareTheEligibleAmountButOnlyLinesUseUpLines() {
         String orderId = id("o");
-        earn(order(orderId, id("m"), MID_MONTH, List.of(line("a", "x", 2, "40.00", false)))).statusCode(201)
+        earn(order(orderId, member(), MID_MONTH, List.of(line("a", "x", 2, "40.00", false)))).statusCode(201)
                 .body("points", equalTo(80));
         refund(orderId, Map.of("refundId", id("r"), "amount", "30.00")).statusCode(201).body("points", equalTo(30));
-        // Both items come back: 80 yuan asked, 50 left of the order, so 50 (and the order is done).
-        refundLines(orderId, "a", 2)
-                .statusCode(201).body("amount", equalTo(50.0f)).body("points", equalTo(50));
-        refusedAsExceeding(orderId, "a", 1);
-        refund(orderId, Map.of("refundId", id("r"), "amount", "10.00")).statusCode(201)
-                .body("amount", equalTo(0.0f)).body("points", equalTo(0));
+        // Both items back would be 80 yuan, and 50 are left of the order: refused whole, nothing recorded.
+        exceedsTheOrder(refundLines(orderId, "a", 2), "lines");
+        takesBack(refundLines(orderId, "a", 1), 40.0f, 40);
+        // One item is left by lines (the amount used up none), but 10 yuan are left of the order.
+        exceedsTheOrder(refundLines(orderId, "a", 1), "lines");
+        takesBack(refund(orderId, Map.of("refundId", id("r"), "amount", "10.00")), 10.0f, 10);
+        exceedsTheOrder(refund(orderId, Map.of("refundId", id("r"), "amount", "0.01")), "amount");
+        refusedAsExceeding(orderId, "a", 2);
     }
 
     @Test
     void concurrentRefundsOfOneOrderNeverTakeTheSameLinesOrPointsTwice() throws Exception {
         String orderId = id("o");
-        earn(order(orderId, id("m"), MID_MONTH, List.of(line("a", "x", 2, "20.00", false)))).statusCode(201)
+        earn(order(orderId, member(), MID_MONTH, List.of(line("a", "x", 2, "20.00", false)))).statusCode(201)
                 .body("points", equalTo(40));
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
@@ -151,19 +160,25 @@ class RefundTest {
         }
 
         String other = id("o");
-        earn(order(other, id("m"), MID_MONTH, List.of(line("40.00")))).statusCode(201).body("points", equalTo(40));
+        earn(order(other, member(), MID_MONTH, List.of(line("40.00")))).statusCode(201).body("points", equalTo(40));
         ExecutorService amounts = Executors.newFixedThreadPool(8);
         try {
-            List<Future<Integer>> points = new ArrayList<>();
+            // 40 yuan, 8 refunds of 15: two fit, the others find too little left and are refused whole.
+            List<Future<String>> answers = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
-                Map<String, Object> body = Map.of("refundId", id("r"), "amount", "25.00");
-                points.add(amounts.submit(() -> refund(other, body).statusCode(201).extract().path("points")));
+                Map<String, Object> body = Map.of("refundId", id("r"), "amount", "15.00");
+                answers.add(amounts.submit(() -> {
+                    var answer = refund(other, body).extract();
+                    return answer.statusCode() + " " + (answer.statusCode() == 201 ? answer.path("points")
+                            : answer.path("code"));
+                }));
             }
-            int total = 0;
-            for (Future<Integer> taken : points) {
-                total += taken.get(60, TimeUnit.SECONDS);
+            List<String> seen = new ArrayList<>();
+            for (Future<String> answer : answers) {
+                seen.add(answer.get(60, TimeUnit.SECONDS));
             }
-            assertThat(total).isEqualTo(40);
+            assertThat(seen).containsOnly("201 15", "422 REFUND_EXCEEDS_ORDER")
+                    .filteredOn(a -> a.startsWith("201 ")).hasSize(2);
         } finally {
             amounts.shutdownNow();
         }
@@ -172,7 +187,7 @@ class RefundTest {
     @Test
     void aReversalTheLedgerCannotTakeYetStaysPendingAndIsRetried() {
         String orderId = id("o");
-        earn(order(orderId, id("m"), MID_MONTH, List.of(line("40.00")))).statusCode(201);
+        earn(order(orderId, member(), MID_MONTH, List.of(line("40.00")))).statusCode(201);
         String refundId = id("r");
         FakeLedger.FAIL_NEXT.set(2);
         refund(orderId, Map.of("refundId", refundId, "amount", "40.00")).statusCode(201)
@@ -190,7 +205,7 @@ class RefundTest {
         Map<Integer, String> codes = Map.of(409, "REVERSAL_CONFLICT", 400, "VALIDATION_FAILED", 422, "NOT_REVERSIBLE");
         for (int status : List.of(409, 400, 422)) {
             String orderId = id("o");
-            earn(order(orderId, id("m"), MID_MONTH, List.of(line("40.00")))).statusCode(201);
+            earn(order(orderId, member(), MID_MONTH, List.of(line("40.00")))).statusCode(201);
             String refundId = id("r");
             FakeLedger.ALWAYS.put(refundId, status);
             String first = refund(orderId, Map.of("refundId", refundId, "amount", "10.00")).statusCode(201)
@@ -217,7 +232,7 @@ class RefundTest {
     @Test
     void aReversalOfACreditTheLedgerHasNotFoldedYetIsRetriedUntilItIs() {
         String orderId = id("o");
-        earn(order(orderId, id("m"), MID_MONTH, List.of(line("40.00")))).statusCode(201);
+        earn(order(orderId, member(), MID_MONTH, List.of(line("40.00")))).statusCode(201);
         String refundId = id("r");
         FakeLedger.answer(refundId, 404, 404);
         refund(orderId, Map.of("refundId", refundId, "amount", "40.00")).statusCode(201)
@@ -230,7 +245,7 @@ class RefundTest {
     @Test
     void aReversalIsGivenUpAfterTheLimitStillCountsAndARepeatTriesAgain() {
         String orderId = id("o");
-        earn(order(orderId, id("m"), MID_MONTH, List.of(line("40.00")))).statusCode(201);
+        earn(order(orderId, member(), MID_MONTH, List.of(line("40.00")))).statusCode(201);
         String refundId = id("r");
         FakeLedger.ALWAYS.put(refundId, 503);
         refund(orderId, Map.of("refundId", refundId, "amount", "30.00")).statusCode(201)
@@ -245,7 +260,8 @@ class RefundTest {
         Awaitility.await().pollDelay(Duration.ofSeconds(3)).until(() -> true);
         assertThat(sentCount(refundId)).as("no attempt after giving up").isEqualTo(sent);
         // A failed reversal may have been taken (answers lost), so it still counts: 10 yuan are left.
-        refund(orderId, Map.of("refundId", id("r"), "amount", "40.00")).statusCode(201)
+        exceedsTheOrder(refund(orderId, Map.of("refundId", id("r"), "amount", "40.00")), "amount");
+        refund(orderId, Map.of("refundId", id("r"), "amount", "10.00")).statusCode(201)
                 .body("amount", equalTo(10.0f)).body("points", equalTo(10));
 
         // The ledger is back: repeating the refund reopens it and tries at once.
@@ -257,13 +273,36 @@ class RefundTest {
     @Test
     void aRefundIsReadByItsOrderAndId() {
         String orderId = id("o");
-        earn(order(orderId, id("m"), MID_MONTH, List.of(line("40.00")))).statusCode(201);
+        earn(order(orderId, member(), MID_MONTH, List.of(line("40.00")))).statusCode(201);
         String refundId = id("r");
         String created = refund(orderId, Map.of("refundId", refundId, "amount", "10.00")).statusCode(201)
                 .extract().asString();
         assertThat(read(orderId, refundId).statusCode(200).extract().asString()).isEqualTo(created);
         read(id("o"), refundId).statusCode(404).body("code", equalTo("NOT_FOUND"));
         read(orderId, id("r")).statusCode(404).body("code", equalTo("NOT_FOUND"));
+    }
+
+    @Test
+    void theLedgerStandInAdmitsOnlyAValidServiceTokenAsTheLedgerDoes() {
+        // Without this, a reversal sent without earning's token would pass these tests.
+        String ledger = ConfigProvider.getConfig().getValue("quarkus.rest-client.ledger.url", String.class);
+        String reversal = new JsonObject().put("refundId", id("r")).put("orderId", id("o")).put("lotId", "order-x")
+                .put("points", 1).encode();
+        Map<String, String> refused = new LinkedHashMap<>();
+        refused.put("no token", null);
+        refused.put("a checkout token", Tokens.checkout());
+        refused.put("an expired service token", Tokens.expired("service", "earning-service"));
+        refused.put("a service token signed by another key", Tokens.otherKey("service", "earning-service"));
+        refused.put("a service token for another audience", Tokens.otherAudience("service", "earning-service"));
+        for (Map.Entry<String, String> caller : refused.entrySet()) {
+            var request = RestAssured.given().baseUri(ledger).contentType(ContentType.JSON).body(reversal);
+            if (caller.getValue() != null) {
+                request = request.auth().oauth2(caller.getValue());
+            }
+            assertThat(request.post("/api/v1/accounts/m-1/reversals").statusCode()).as(caller.getKey()).isEqualTo(401);
+        }
+        RestAssured.given().baseUri(ledger).auth().oauth2(Tokens.service()).contentType(ContentType.JSON)
+                .body(reversal).post("/api/v1/accounts/m-1/reversals").then().statusCode(201);
     }
 
     /** A new refund of these lines: a SKU, its quantity, the next SKU, its quantity… */
@@ -279,6 +318,11 @@ class RefundTest {
         refund.statusCode(201).body("amount", equalTo(amount)).body("points", equalTo(points));
     }
 
+    private static void exceedsTheOrder(ValidatableResponse refund, String field) {
+        refund.statusCode(422).contentType("application/problem+json").body("code", equalTo("REFUND_EXCEEDS_ORDER"))
+                .body("errors[0].field", equalTo(field));
+    }
+
     private static void refusedAsExceeding(String orderId, String sku, int quantity) {
         refundLines(orderId, sku, quantity).statusCode(422).contentType("application/problem+json")
                 .body("code", equalTo("REFUND_EXCEEDS_LINE")).body("errors[0].field", equalTo("lines[0]"));
@@ -289,14 +333,14 @@ class RefundTest {
     }
 
     private static ValidatableResponse read(String orderId, String refundId) {
-        return given().get("/api/v1/earnings/" + orderId + "/refunds/" + refundId).then();
+        return asCheckout().get("/api/v1/earnings/" + orderId + "/refunds/" + refundId).then();
     }
 
     @Test
     void badRefundsAreRefused() {
         refund(id("o"), Map.of("refundId", id("r"), "amount", "1.00")).statusCode(404).body("code", equalTo("NOT_FOUND"));
         String orderId = id("o");
-        earn(order(orderId, id("m"), MID_MONTH, List.of(line("40.00")))).statusCode(201);
+        earn(order(orderId, member(), MID_MONTH, List.of(line("40.00")))).statusCode(201);
         refund(orderId, Map.of("refundId", id("r"))).statusCode(400).body("code", equalTo("VALIDATION_FAILED"));
         refund(orderId, Map.of("refundId", id("r"), "amount", "0.001")).statusCode(400);
     }
@@ -307,6 +351,6 @@ class RefundTest {
     }
 
     private static ValidatableResponse refund(String orderId, Map<String, ?> body) {
-        return given().contentType(ContentType.JSON).body(body).post("/api/v1/earnings/" + orderId + "/refunds").then();
+        return asCheckout().contentType(ContentType.JSON).body(body).post("/api/v1/earnings/" + orderId + "/refunds").then();
     }
 }

@@ -1,9 +1,11 @@
 package io.pointsplatform.earning.rule;
 
+import static io.pointsplatform.earning.Callers.asAdmin;
 import static io.pointsplatform.earning.Orders.MID_MONTH;
 import static io.pointsplatform.earning.Orders.earn;
 import static io.pointsplatform.earning.Orders.id;
 import static io.pointsplatform.earning.Orders.line;
+import static io.pointsplatform.earning.Orders.member;
 import static io.pointsplatform.earning.Orders.order;
 import static io.pointsplatform.earning.Orders.preview;
 import static io.restassured.RestAssured.given;
@@ -39,29 +41,29 @@ class RulesAndCampaignsTest {
     void aCategoryMultiplierIsVersionedChangedAndDeactivated() {
         String category = id("cat");
         String ruleId = id("double");
-        int before = given().get("/api/v1/rules/threshold-100").then().statusCode(200).extract().path("points");
+        int before = asAdmin().get("/api/v1/rules/threshold-100").then().statusCode(200).extract().path("points");
         assertThat(before).isEqualTo(200);
         int v1 = post("/api/v1/rules", Map.of("ruleId", ruleId, "kind", "CATEGORY_MULTIPLIER", "category", category,
                 "multiplier", "2")).statusCode(201).body("value.ruleId", equalTo(ruleId))
                 .extract().path("ruleSetVersion");
         List<Map<String, Object>> lines = List.of(line("a", category, 1, "30.00", false), line("20.00"));
-        earn(order(id("o"), id("m"), MID_MONTH, lines)).statusCode(201)
+        earn(order(id("o"), member(), MID_MONTH, lines)).statusCode(201)
                 .body("points", equalTo(80)).body("ruleSetVersion", equalTo(v1))
                 .body("breakdown.rule", equalTo(List.of("base", ruleId)));
 
-        int v2 = given().contentType(ContentType.JSON).body(Map.of("kind", "CATEGORY_MULTIPLIER", "category", category,
+        int v2 = asAdmin().contentType(ContentType.JSON).body(Map.of("kind", "CATEGORY_MULTIPLIER", "category", category,
                 "multiplier", "3")).put("/api/v1/rules/" + ruleId).then().statusCode(200)
                 .body("ruleSetVersion", greaterThan(v1)).extract().path("ruleSetVersion");
-        earn(order(id("o"), id("m"), MID_MONTH, lines)).statusCode(201).body("points", equalTo(110))
+        earn(order(id("o"), member(), MID_MONTH, lines)).statusCode(201).body("points", equalTo(110))
                 .body("ruleSetVersion", equalTo(v2));
 
-        given().delete("/api/v1/rules/" + ruleId).then().statusCode(200).body("value.active", equalTo(false));
-        earn(order(id("o"), id("m"), MID_MONTH, lines)).statusCode(201).body("points", equalTo(50));
-        given().get("/api/v1/rules").then().statusCode(200).body("ruleId", hasItem(ruleId));
+        asAdmin().delete("/api/v1/rules/" + ruleId).then().statusCode(200).body("value.active", equalTo(false));
+        earn(order(id("o"), member(), MID_MONTH, lines)).statusCode(201).body("points", equalTo(50));
+        asAdmin().get("/api/v1/rules").then().statusCode(200).body("ruleId", hasItem(ruleId));
 
         post("/api/v1/rules", Map.of("ruleId", ruleId, "kind", "FIRST_PURCHASE", "points", 5)).statusCode(409)
                 .body("code", equalTo("RULE_EXISTS"));
-        given().contentType(ContentType.JSON).body(Map.of("kind", "FIRST_PURCHASE", "points", 5))
+        asAdmin().contentType(ContentType.JSON).body(Map.of("kind", "FIRST_PURCHASE", "points", 5))
                 .put("/api/v1/rules/" + id("ghost")).then().statusCode(404).body("code", equalTo("NOT_FOUND"));
     }
 
@@ -72,19 +74,19 @@ class RulesAndCampaignsTest {
         post("/api/v1/campaigns", campaign(campaignId, sku, "2026-11-11T00:00:00Z", "2026-11-12T00:00:00Z", null))
                 .statusCode(201);
         List<Map<String, Object>> lines = List.of(line(sku, "x", 2, "10.00", false), line("5.00"));
-        earn(order(id("o"), id("m"), "2026-11-11T00:00:00Z", lines)).statusCode(201).body("points", equalTo(45))
+        earn(order(id("o"), member(), "2026-11-11T00:00:00Z", lines)).statusCode(201).body("points", equalTo(45))
                 .body("breakdown.rule", equalTo(List.of("base", "campaign:" + campaignId)));
-        earn(order(id("o"), id("m"), "2026-11-11T23:59:59.999Z", lines)).statusCode(201).body("points", equalTo(45));
-        earn(order(id("o"), id("m"), "2026-11-12T00:00:00Z", lines)).statusCode(201).body("points", equalTo(25));
-        earn(order(id("o"), id("m"), "2026-11-10T23:59:59.999Z", lines)).statusCode(201).body("points", equalTo(25));
+        earn(order(id("o"), member(), "2026-11-11T23:59:59.999Z", lines)).statusCode(201).body("points", equalTo(45));
+        earn(order(id("o"), member(), "2026-11-12T00:00:00Z", lines)).statusCode(201).body("points", equalTo(25));
+        earn(order(id("o"), member(), "2026-11-10T23:59:59.999Z", lines)).statusCode(201).body("points", equalTo(25));
         // A promotional line of the SKU is not covered.
-        earn(order(id("o"), id("m"), "2026-11-11T10:00:00Z", List.of(line(sku, "x", 2, "10.00", true))))
+        earn(order(id("o"), member(), "2026-11-11T10:00:00Z", List.of(line(sku, "x", 2, "10.00", true))))
                 .statusCode(201).body("points", equalTo(0));
 
         Map<String, Object> gold = campaign(id("c"), sku, "2026-11-11T00:00:00Z", "2026-11-12T00:00:00Z", null);
         gold.put("minTier", "GOLD");
         post("/api/v1/campaigns", gold).statusCode(201);
-        preview(order(id("o"), id("m"), "2026-11-11T10:00:00Z", lines)).statusCode(200)
+        preview(order(id("o"), member(), "2026-11-11T10:00:00Z", lines)).statusCode(200)
                 .body("points", equalTo(45))
                 .body("skipped.find { it.rule == 'campaign:" + gold.get("campaignId") + "' }.reason",
                         equalTo("member tier MEMBER is below GOLD"));
@@ -99,7 +101,7 @@ class RulesAndCampaignsTest {
         ExecutorService pool = Executors.newFixedThreadPool(50);
         List<Callable<List<String>>> calls = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
-            calls.add(() -> earn(order(id("o"), id("m"), MID_MONTH, List.of(line(sku, "x", 1, "30.00", false))))
+            calls.add(() -> earn(order(id("o"), member(), MID_MONTH, List.of(line(sku, "x", 1, "30.00", false))))
                     .statusCode(201).extract().path("breakdown.rule"));
         }
         int fired = 0;
@@ -111,14 +113,14 @@ class RulesAndCampaignsTest {
             pool.shutdownNow();
         }
         assertThat(fired).isEqualTo(33);
-        given().get("/api/v1/campaigns/" + campaignId).then().statusCode(200).body("spent", equalTo(990));
-        preview(order(id("o"), id("m"), MID_MONTH, List.of(line(sku, "x", 1, "30.00", false)))).statusCode(200)
+        asAdmin().get("/api/v1/campaigns/" + campaignId).then().statusCode(200).body("spent", equalTo(990));
+        preview(order(id("o"), member(), MID_MONTH, List.of(line(sku, "x", 1, "30.00", false)))).statusCode(200)
                 .body("points", equalTo(30))
                 .body("skipped.find { it.rule == 'campaign:" + campaignId + "' }.reason", startsWith("budget spent"));
         // Ten points still fit: a smaller order takes them, then the campaign has nothing left.
-        earn(order(id("o"), id("m"), MID_MONTH, List.of(line(sku, "x", 1, "10.00", false)))).statusCode(201)
+        earn(order(id("o"), member(), MID_MONTH, List.of(line(sku, "x", 1, "10.00", false)))).statusCode(201)
                 .body("points", equalTo(20));
-        given().get("/api/v1/campaigns/" + campaignId).then().body("spent", equalTo(1000));
+        asAdmin().get("/api/v1/campaigns/" + campaignId).then().body("spent", equalTo(1000));
     }
 
     @Test
@@ -126,11 +128,11 @@ class RulesAndCampaignsTest {
         String ruleId = id("first");
         post("/api/v1/rules", Map.of("ruleId", ruleId, "kind", "FIRST_PURCHASE", "points", 88)).statusCode(201);
         try {
-            String member = id("m");
+            String member = member();
             earn(order(id("o"), member, MID_MONTH, List.of(line("10.00")))).statusCode(201).body("points", equalTo(98));
             earn(order(id("o"), member, MID_MONTH, List.of(line("10.00")))).statusCode(201).body("points", equalTo(10));
         } finally {
-            given().delete("/api/v1/rules/" + ruleId).then().statusCode(200);
+            asAdmin().delete("/api/v1/rules/" + ruleId).then().statusCode(200);
         }
     }
 
@@ -147,7 +149,7 @@ class RulesAndCampaignsTest {
         try {
             List<String> members = new ArrayList<>();
             for (int m = 0; m < 20; m++) {
-                members.add(id("m"));
+                members.add(member());
             }
             List<Map<String, Object>> orders = new ArrayList<>();
             Map<String, Map<String, Object>> twins = new java.util.HashMap<>();
@@ -201,7 +203,7 @@ class RulesAndCampaignsTest {
                     .isEqualTo(expected.get(member) + 88));
         } finally {
             pool.shutdownNow();
-            given().delete("/api/v1/rules/" + ruleId).then().statusCode(200);
+            asAdmin().delete("/api/v1/rules/" + ruleId).then().statusCode(200);
         }
     }
 
@@ -232,6 +234,6 @@ class RulesAndCampaignsTest {
     }
 
     private static ValidatableResponse post(String path, Map<String, ?> body) {
-        return given().contentType(ContentType.JSON).body(body).post(path).then();
+        return asAdmin().contentType(ContentType.JSON).body(body).post(path).then();
     }
 }

@@ -69,6 +69,7 @@ public class ActivityService {
     }
 
     public Uni<ActivityCredit> record(ActivityRequest request) {
+        policy.requireNotInFuture(request.occurredAt(), "occurredAt");
         LocalDate today = LocalDate.now(clock.withZone(policy.zone()));
         LocalDate day = request.date() != null ? request.date()
                 : request.occurredAt() != null ? request.occurredAt().atZone(policy.zone()).toLocalDate() : today;
@@ -79,7 +80,9 @@ public class ActivityService {
                 "'" + request.kind() + "' is not an activity this programme rewards"));
         return activities.member(pool, request.memberId()).chain(member -> {
             if (member == null) {
-                throw ApiException.notFound("Member", request.memberId());
+                // Whatever points.earning.unknown-member says: it keeps orders' former behaviour, and
+                // activities never credited a member who was not enrolled (404 before, now 422 as orders).
+                throw EarningPolicy.unknownMember(request.memberId());
             }
             if ("BIRTHDAY".equals(request.kind()) && !isBirthday(member, day)) {
                 throw new ApiException(422, "NOT_ELIGIBLE", "Not eligible", "member '" + request.memberId()

@@ -81,7 +81,8 @@ public class GrantService {
         return "grant-" + grantId + "/" + memberId;
     }
 
-    public Uni<Granted> grant(String campaignId, GrantRequest request) {
+    /** {@code requestedBy}: the subject of the admin's token, recorded with the grant (never text from the body). */
+    public Uni<Granted> grant(String campaignId, GrantRequest request, String requestedBy) {
         Set<String> seen = new HashSet<>();
         for (String memberId : request.memberIds()) {
             if (!seen.add(memberId)) {
@@ -91,7 +92,7 @@ public class GrantService {
         String hash = hash(campaignId, request);
         return pool.withTransaction(c -> grants.find(c, request.grantId()).chain(stored -> stored != null
                         ? Uni.createFrom().item(repeat(request, hash, stored))
-                        : record(c, campaignId, request, hash)))
+                        : record(c, campaignId, request, requestedBy, hash)))
                 .onFailure(DuplicateGrant.class).recoverWithUni(() -> grants.find(pool, request.grantId())
                         .map(stored -> repeat(request, hash, stored)))
                 .invoke(granted -> {
@@ -101,13 +102,14 @@ public class GrantService {
                 });
     }
 
-    private Uni<Granted> record(SqlConnection c, String campaignId, GrantRequest request, String hash) {
+    private Uni<Granted> record(SqlConnection c, String campaignId, GrantRequest request, String requestedBy,
+                                String hash) {
         long points = request.points();
         List<String> members = request.memberIds();
         long total = points * members.size();
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         Grant grant = new Grant(request.grantId(), campaignId, points, members.size(), total,
-                request.requestedBy(), request.reason(), now);
+                requestedBy, request.reason(), now);
         String body = write(grant);
         return rules.campaign(c, campaignId).chain(campaign -> {
             if (campaign == null) {
@@ -118,7 +120,7 @@ public class GrantService {
             }
             // First the grant row: a concurrent duplicate waits here and then answers as a repeat.
             return grants.insert(c, request.grantId(), campaignId, points, members.size(), hash,
-                            request.requestedBy(), request.reason(), body)
+                            requestedBy, request.reason(), body)
                     .chain(inserted -> {
                         if (!inserted) {
                             throw new DuplicateGrant();

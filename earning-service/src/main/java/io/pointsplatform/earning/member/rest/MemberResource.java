@@ -1,9 +1,13 @@
 package io.pointsplatform.earning.member.rest;
 
+import io.pointsplatform.earning.api.BodyResponses;
 import io.pointsplatform.earning.member.service.Enrolment;
 import io.pointsplatform.earning.member.service.MemberService;
 import io.pointsplatform.kit.idempotency.IdempotencyKeys;
+import io.pointsplatform.kit.problem.Problem;
+import io.pointsplatform.kit.security.Roles;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
@@ -13,6 +17,11 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.UriInfo;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestResponse;
 
@@ -31,7 +40,29 @@ public class MemberResource {
 
     /** Enrols a member once: a repeat of the same enrolment answers 200 with the first result. */
     @POST
+    @RolesAllowed(Roles.CHECKOUT)
+    @Operation(operationId = "enrolMember", summary = "Enrol a member",
+            description = "Records the member, publishes member.enrolled and credits the sign-up and referral bonuses,"
+                    + " once per memberId.")
+    @APIResponse(responseCode = "201", description = "Enrolled; the member's own bonuses",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Enrolment.class)))
+    @APIResponse(responseCode = "200", description = "The same enrolment again: the first answer, nothing credited",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Enrolment.class)))
+    @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: the body is not valid (JSON, types, unknown"
+            + " properties, constraints), a member referring itself, or a bad Idempotency-Key",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "MEMBER_CONFLICT: the id is enrolled with other details;"
+            + " IDEMPOTENCY_KEY_REUSED: the key was used for another body",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "422", description = "UNKNOWN_REFERRER: referredBy was never enrolled",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "413", description = BodyResponses.TOO_LARGE,
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "415", description = BodyResponses.NOT_JSON,
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<RestResponse<Enrolment>> enrol(@Valid @NotNull EnrolmentRequest request,
+                                              @Parameter(description = "Makes a retry safe: the same key and body"
+                                                      + " answer the first response again")
                                               @RestHeader(IdempotencyKeys.HEADER) String idempotencyKey,
                                               @Context UriInfo uri) {
         return keys.once(idempotencyKey, uri, request, () -> members.enrol(request).map(enrolment -> enrolment.created()

@@ -20,8 +20,11 @@ import java.util.Set;
 @ApplicationScoped
 public class EarningRepository {
 
-    /** What the earning path reads before it decides, in one round trip. */
-    public record Lookup(String contentHash, String response, Tier tier, boolean purchasedBefore) {
+    /**
+     * What the earning path reads before it decides, in one round trip: the order's earlier
+     * earning, the member's tier, whether the member bought before, and whether it was enrolled.
+     */
+    public record Lookup(String contentHash, String response, Tier tier, boolean purchasedBefore, boolean enrolled) {
     }
 
     /** An earning as stored. */
@@ -34,7 +37,8 @@ public class EarningRepository {
             select e.content_hash, e.response,
                    (select tier from member_tier where member_id = $2) as tier,
                    (exists (select 1 from first_purchase where member_id = $2)
-                    or exists (select 1 from earning where member_id = $2)) as purchased
+                    or exists (select 1 from earning where member_id = $2)) as purchased,
+                   exists (select 1 from member where member_id = $2) as enrolled
             from (select 1) one left join earning e on e.order_id = $1""";
 
     private static final String INSERT = """
@@ -49,7 +53,8 @@ public class EarningRepository {
     private static final String LOOKUP_ALL = """
             select o.n, e.content_hash, e.response, t.tier,
                    (exists (select 1 from first_purchase f where f.member_id = o.member_id)
-                    or exists (select 1 from earning p where p.member_id = o.member_id)) as purchased
+                    or exists (select 1 from earning p where p.member_id = o.member_id)) as purchased,
+                   exists (select 1 from member m where m.member_id = o.member_id) as enrolled
             from unnest($1::text[], $2::text[]) with ordinality as o(order_id, member_id, n)
             left join earning e on e.order_id = o.order_id
             left join member_tier t on t.member_id = o.member_id
@@ -165,7 +170,7 @@ public class EarningRepository {
     private static Lookup lookupOf(Row row) {
         String tier = row.getString("tier");
         return new Lookup(row.getString("content_hash"), row.getString("response"),
-                tier == null ? Tier.MEMBER : Tier.valueOf(tier), row.getBoolean("purchased"));
+                tier == null ? Tier.MEMBER : Tier.valueOf(tier), row.getBoolean("purchased"), row.getBoolean("enrolled"));
     }
 
     /** Claims the member's first purchase for this order; false if another order has it. */

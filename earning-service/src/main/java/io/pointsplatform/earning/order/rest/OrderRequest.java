@@ -17,13 +17,17 @@ import jakarta.validation.constraints.Size;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** {@code POST /api/v1/earnings}: a paid order from checkout. {@code purchasedAt} is read as {@code paidAt}. */
 public record OrderRequest(
         @NotNull @Pattern(regexp = Identifiers.ID_PATTERN, message = "must be 1-64 letters, digits or ._:-") String orderId,
         @NotNull @Pattern(regexp = Identifiers.ID_PATTERN, message = "must be 1-64 letters, digits or ._:-") String memberId,
         @Pattern(regexp = Identifiers.ID_PATTERN, message = "must be 1-64 letters, digits or ._:-") String shopId,
-        @NotNull @JsonAlias("purchasedAt") Instant paidAt,
+        @NotNull @JsonAlias("purchasedAt")
+        @Schema(description = "When the order was paid, at most now plus 60 s of clock skew; also read as"
+                + " purchasedAt (CONTRACT.md's name)")
+        Instant paidAt,
         @Pattern(regexp = "CNY", message = "must be CNY") String currency,
         @NotEmpty @Size(max = 500) List<@Valid @NotNull Line> lines) {
 
@@ -44,6 +48,7 @@ public record OrderRequest(
     }
 
     /** One line of the order; promotional ("特价") lines earn nothing. */
+    @Schema(name = "OrderLine")
     public record Line(
             @NotNull @Size(min = 1, max = 64) String sku,
             @Size(max = 64) String category,

@@ -1,8 +1,10 @@
 package io.pointsplatform.earning.order.service;
 
 import io.pointsplatform.events.Tier;
+import io.pointsplatform.kit.problem.ApiException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigDecimal;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -16,28 +18,42 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * The programme's settings for order earnings: the rate, the time zone its days are counted in,
  * the returns window before points become available, and how long points last per tier
- * ({@code points.expiry-months.<tier>}, falling back to {@code points.expiry-months}).
+ * ({@code points.expiry-months.<tier>}, falling back to {@code points.expiry-months}); whether an
+ * order for a member who was never enrolled earns ({@code points.earning.unknown-member}); and how
+ * far ahead of this service's clock a purchase or an activity may be dated (the clock skew).
  */
 @ApplicationScoped
 public class EarningPolicy {
+
+    /** The most a sender's clock may run ahead of ours, as for tokens: a time later than that has not happened yet. */
+    public static final Duration CLOCK_SKEW = Duration.ofSeconds(60);
 
     private final BigDecimal pointsPerYuan;
     private final ZoneId zone;
     private final Duration returnsWindow;
     private final Map<Tier, Integer> expiryMonths = new EnumMap<>(Tier.class);
+    private final boolean acceptUnknownMembers;
+    private final Clock clock;
 
-    public EarningPolicy(Config config,
+    public EarningPolicy(Config config, Clock clock,
                          @ConfigProperty(name = "points.earning.points-per-yuan", defaultValue = "1") BigDecimal pointsPerYuan,
                          @ConfigProperty(name = "points.earning.zone", defaultValue = "Asia/Shanghai") ZoneId zone,
                          @ConfigProperty(name = "points.earning.returns-window-days", defaultValue = "7") int returnsWindowDays,
-                         @ConfigProperty(name = "points.expiry-months", defaultValue = "12") int defaultExpiryMonths) {
+                         @ConfigProperty(name = "points.expiry-months", defaultValue = "12") int defaultExpiryMonths,
+                         @ConfigProperty(name = "points.earning.unknown-member", defaultValue = "reject") String unknownMember) {
         if (pointsPerYuan.signum() < 0 || returnsWindowDays < 0 || returnsWindowDays > 365) {
             throw new IllegalArgumentException("points.earning.points-per-yuan must be >= 0 and "
                     + "points.earning.returns-window-days within 0..365");
         }
+        if (!unknownMember.equals("reject") && !unknownMember.equals("accept")) {
+            throw new IllegalArgumentException("points.earning.unknown-member must be reject or accept (was "
+                    + unknownMember + ")");
+        }
         this.pointsPerYuan = pointsPerYuan;
         this.zone = zone;
         this.returnsWindow = Duration.ofDays(returnsWindowDays);
+        this.acceptUnknownMembers = unknownMember.equals("accept");
+        this.clock = clock;
         for (Tier tier : Tier.values()) {
             int months = config.getOptionalValue("points.expiry-months." + tier.name().toLowerCase(Locale.ROOT),
                     Integer.class).orElse(defaultExpiryMonths);
@@ -62,5 +78,32 @@ public class EarningPolicy {
 
     public ZoneId zone() {
         return zone;
+    }
+
+    /**
+     * Whether an order for a member who was never enrolled earns (the points go to a member id
+     * nobody may ever claim) or is refused with {@code 422 UNKNOWN_MEMBER}, the default.
+     */
+    public boolean acceptsUnknownMembers() {
+        return acceptUnknownMembers;
+    }
+
+    /** The refusal of an order or activity for a member who was never enrolled. */
+    public static ApiException unknownMember(String memberId) {
+        return new ApiException(422, "UNKNOWN_MEMBER", "Unknown member", "member '" + memberId
+                + "' was never enrolled (POST /api/v1/members first)");
+    }
+
+    /**
+     * Refuses a time later than now plus {@link #CLOCK_SKEW} (400 VALIDATION_FAILED, {@code field}):
+     * a purchase or an activity that has not happened yet. Its points would otherwise be
+     * available and expire by a date the sender made up.
+     */
+    public void requireNotInFuture(Instant time, String field) {
+        Instant now = clock.instant();
+        if (time != null && time.isAfter(now.plus(CLOCK_SKEW))) {
+            throw ApiException.validation(field, "must not be later than now (" + now + ") plus "
+                    + CLOCK_SKEW.toSeconds() + " seconds of clock skew");
+        }
     }
 }

@@ -50,6 +50,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class EarningService {
 
     static final String SOURCE = "/earning-service";
+    /** CONTRACT.md's name of the order's time ({@code paidAt} is read too). */
+    private static final String PURCHASED_AT = "purchasedAt";
 
     /** The answer to an order: the stored JSON body, and whether this call recorded it. */
     public record Recorded(String body, boolean created) {
@@ -102,9 +104,18 @@ public class EarningService {
         return "order-" + orderId;
     }
 
-    /** The calculation without recording anything; it says why each rule that did not fire did not. */
+    /**
+     * The calculation without recording anything; it says why each rule that did not fire did not.
+     * Refused as recording would refuse it: a purchase dated in the future, a member never enrolled.
+     */
     public Uni<Earning> preview(OrderRequest order) {
+        policy.requireNotInFuture(order.paidAt(), PURCHASED_AT);
         return book.current().chain(ruleSet -> earnings.lookup(pool, order.orderId(), order.memberId())
+                .invoke(lookup -> {
+                    if (!lookup.enrolled() && !policy.acceptsUnknownMembers()) {
+                        throw EarningPolicy.unknownMember(order.memberId());
+                    }
+                })
                 .chain(lookup -> ruleRepository.spentByCampaign(pool).map(spent -> {
                     Calculation calculation = rules.apply(order, ruleSet, new EarningRules.Context(lookup.tier(),
                             !lookup.purchasedBefore(), spent, Set.of()));
@@ -115,9 +126,11 @@ public class EarningService {
     /**
      * Records an order's earning once. Orders that arrive while others are being written wait and
      * are then recorded together ({@link GroupCommit}, {@link #recordAll}): one transaction and a
-     * handful of statements for the whole batch.
+     * handful of statements for the whole batch. The statement that reads what the batch needs
+     * also says whether each member was enrolled, so refusing an unknown member costs no round trip.
      */
     public Uni<Recorded> record(OrderRequest order) {
+        policy.requireNotInFuture(order.paidAt(), PURCHASED_AT);
         return batches.submit(order).invoke(recorded -> {
             if (recorded.created()) {
                 relay.wake();
@@ -130,9 +143,15 @@ public class EarningService {
         String hash = OrderContent.hash(order);
         return book.current()
                 .chain(ruleSet -> pool.withTransaction(c -> earnings.lookup(c, order.orderId(), order.memberId())
-                        .chain(lookup -> lookup.contentHash() != null
-                                ? Uni.createFrom().item(repeat(order, hash, lookup))
-                                : decide(c, order, hash, ruleSet, lookup))))
+                        .chain(lookup -> {
+                            if (lookup.contentHash() != null) {
+                                return Uni.createFrom().item(repeat(order, hash, lookup));
+                            }
+                            if (refusesMember(lookup)) {
+                                throw EarningPolicy.unknownMember(order.memberId());
+                            }
+                            return decide(c, order, hash, ruleSet, lookup);
+                        })))
                 .onFailure(DuplicateOrder.class).recoverWithUni(() -> earnings
                         .lookup(pool, order.orderId(), order.memberId()).map(lookup -> repeat(order, hash, lookup)));
     }
@@ -181,6 +200,7 @@ public class EarningService {
                 .chain(lookups -> {
                     // The orders to decide: the first of each order id that was not recorded before.
                     Map<String, Integer> firstOf = new HashMap<>();
+                    Set<Integer> unknownMembers = new HashSet<>();
                     List<Integer> fresh = new ArrayList<>();
                     Map<String, String> firstPurchaseCandidates = new TreeMap<>();
                     Set<String> buyers = new HashSet<>();
@@ -189,9 +209,15 @@ public class EarningService {
                     for (int i = 0; i < n; i++) {
                         OrderRequest order = orders.get(i);
                         Lookup lookup = lookups.get(i);
-                        if (lookup.contentHash() != null || firstOf.putIfAbsent(order.orderId(), i) != null) {
+                        if (lookup.contentHash() != null || firstOf.containsKey(order.orderId())) {
                             continue;
                         }
+                        if (refusesMember(lookup)) {
+                            // Refused alone, as if it came on its own; repeats above are answered as before.
+                            unknownMembers.add(i);
+                            continue;
+                        }
+                        firstOf.put(order.orderId(), i);
                         fresh.add(i);
                         // An earlier order of the member in this batch is a purchase before this one.
                         boolean firstInBatch = !lookup.purchasedBefore() && buyers.add(order.memberId());
@@ -204,13 +230,14 @@ public class EarningService {
                         calculation.budgetClaims().forEach(claim -> budgeted.add(claim.campaignId()));
                     }
                     if (fresh.isEmpty()) {
-                        return Uni.createFrom().item(answers(orders, hashes, lookups, firstOf, Map.of()));
+                        return Uni.createFrom().item(answers(orders, hashes, lookups, firstOf, unknownMembers,
+                                Map.of()));
                     }
                     return ruleRepository.lockBudgets(c, budgeted)
                             .chain(() -> earnings.claimFirstPurchases(c, firstPurchaseCandidates))
                             .chain(won -> decideFresh(c, orders, hashes, lookups, fresh, wanted, won,
                                     firstPurchaseCandidates, ruleSet))
-                            .map(decided -> answers(orders, hashes, lookups, firstOf, decided));
+                            .map(decided -> answers(orders, hashes, lookups, firstOf, unknownMembers, decided));
                 });
     }
 
@@ -273,12 +300,14 @@ public class EarningService {
     }
 
     private static List<Outcome<Recorded>> answers(List<OrderRequest> orders, List<String> hashes, List<Lookup> lookups,
-            Map<String, Integer> firstOf, Map<Integer, String> decided) {
+            Map<String, Integer> firstOf, Set<Integer> unknownMembers, Map<Integer, String> decided) {
         List<Outcome<Recorded>> outcomes = new ArrayList<>(orders.size());
         for (int i = 0; i < orders.size(); i++) {
             OrderRequest order = orders.get(i);
             try {
-                if (decided.containsKey(i)) {
+                if (unknownMembers.contains(i)) {
+                    outcomes.add(Outcome.failed(EarningPolicy.unknownMember(order.memberId())));
+                } else if (decided.containsKey(i)) {
                     outcomes.add(Outcome.of(new Recorded(decided.get(i), true)));
                 } else if (lookups.get(i).contentHash() != null) {
                     outcomes.add(Outcome.of(repeat(order, hashes.get(i), lookups.get(i))));
@@ -286,13 +315,18 @@ public class EarningService {
                     // A repeat of an order decided earlier in this batch.
                     int first = firstOf.get(order.orderId());
                     outcomes.add(Outcome.of(repeat(order, hashes.get(i), new Lookup(hashes.get(first),
-                            decided.get(first), lookups.get(first).tier(), true))));
+                            decided.get(first), lookups.get(first).tier(), true, true))));
                 }
             } catch (ApiException conflict) {
                 outcomes.add(Outcome.failed(conflict));
             }
         }
         return outcomes;
+    }
+
+    /** An order not recorded before, for a member who was never enrolled, when the programme refuses those. */
+    private boolean refusesMember(Lookup lookup) {
+        return !lookup.enrolled() && !policy.acceptsUnknownMembers();
     }
 
     private Uni<Recorded> decide(SqlConnection c, OrderRequest order, String hash, RuleSet ruleSet, Lookup lookup) {

@@ -11,6 +11,7 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.math.BigDecimal;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * {@code POST /api/v1/earnings/{orderId}/refunds}: either the refunded {@code lines} (by SKU and
@@ -21,6 +22,7 @@ public record RefundRequest(
         @Size(min = 1, max = 500) List<@Valid @NotNull Line> lines,
         @DecimalMin(value = "0.01") @Digits(integer = 10, fraction = 2) BigDecimal amount) {
 
+    @Schema(name = "RefundLine")
     public record Line(@NotNull @Size(min = 1, max = 64) String sku, @Min(1) @Max(100_000) long quantity) {
     }
 }

@@ -1,19 +1,27 @@
 package io.pointsplatform.earning.refund.service;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import io.pointsplatform.kit.security.ServiceTokens;
 import io.quarkus.rest.client.reactive.ClientExceptionMapper;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 import org.jboss.resteasy.reactive.RestPath;
 
-/** ledger-service's reversal endpoint, as agreed with the ledger: idempotent per refundId. */
+/**
+ * ledger-service's reversal endpoint, as agreed with the ledger: idempotent per refundId. Every
+ * call carries earning-service's own {@code service} token (service-kit's {@link ServiceTokens}),
+ * the role the ledger admits for reversals: the {@code authorization} parameter, so no call can be
+ * written without it.
+ */
 @RegisterRestClient(configKey = "ledger")
 @Path("/api/v1/accounts")
 @Consumes(MediaType.APPLICATION_JSON)
@@ -39,7 +47,8 @@ public interface LedgerClient {
      */
     @POST
     @Path("/{memberId}/reversals")
-    Uni<ReversalResult> reverse(@RestPath String memberId, ReversalRequest request);
+    Uni<ReversalResult> reverse(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+                                @RestPath String memberId, ReversalRequest request);
 
     @ClientExceptionMapper
     static RuntimeException problem(Response response) {

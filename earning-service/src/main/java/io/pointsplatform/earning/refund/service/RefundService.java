@@ -28,8 +28,8 @@ import java.util.TreeMap;
  * points in proportion to the refunded eligible amount, a threshold bonus when the order drops
  * below its threshold, and the other bonuses when nothing of the order is left; never, in total,
  * more than the order earned. Refunds by lines take back at most what is left of each order line
- * (refunds by amount cannot be traced to lines and do not use them up); every refund is cut to
- * what is left of the order's eligible amount.
+ * (refunds by amount cannot be traced to lines and do not use them up); a refund of more than is
+ * left of the order's eligible amount is refused whole ({@code 422 REFUND_EXCEEDS_ORDER}), never cut.
  */
 @ApplicationScoped
 public class RefundService {
@@ -92,12 +92,12 @@ public class RefundService {
     private Uni<Refund> recordNew(SqlConnection c, String orderId, RefundRequest request, RefundableOrder order,
                                   String hash) {
         if (request.amount() != null) {
-            Refund refund = decide(orderId, request, order, request.amount());
+            Refund refund = decide(orderId, request, order, request.amount(), "amount");
             return refunds.insert(c, refund, hash).replaceWith(refund);
         }
         return refunds.refundedQuantities(c, orderId).chain(before -> {
             LineRefund lines = lines(orderId, request.lines(), read(order.linesJson(), LINES), before);
-            Refund refund = decide(orderId, request, order, lines.amount());
+            Refund refund = decide(orderId, request, order, lines.amount(), "lines");
             return refunds.insert(c, refund, hash)
                     .chain(() -> refunds.insertLines(c, refund.refundId(), lines.quantities()))
                     .replaceWith(refund);
@@ -105,10 +105,19 @@ public class RefundService {
     }
 
     /** {@code requested}: the eligible amount the request refunds, the amount given or the lines priced as ordered. */
-    private Refund decide(String orderId, RefundRequest request, RefundableOrder order, BigDecimal requested) {
+    private Refund decide(String orderId, RefundRequest request, RefundableOrder order, BigDecimal requested,
+                          String field) {
         BigDecimal eligible = order.eligibleYuan();
         BigDecimal before = eligible.subtract(order.refundedYuan()).max(BigDecimal.ZERO);
-        BigDecimal now = requested.min(before);
+        if (requested.compareTo(before) > 0) {
+            // Cutting it would answer 201 for less than the shop gave back, and the shop would not know.
+            String message = "order '" + orderId + "' has " + before.toPlainString() + " yuan of its eligible "
+                    + eligible.toPlainString() + " left to refund, less than the " + requested.toPlainString()
+                    + " this refund comes to";
+            throw new ApiException(422, "REFUND_EXCEEDS_ORDER", "More refunded than is left of the order",
+                    field + ": " + message, List.of(new Problem.FieldError(field, message)));
+        }
+        BigDecimal now = requested;
         BigDecimal after = before.subtract(now);
         long points = EarningMath.proportionalTakeBack(order.proportionalPoints(), eligible, order.refundedYuan(), now);
         for (FixedBonus bonus : read(order.bonusesJson(), BONUSES)) {

@@ -3,6 +3,7 @@ package io.pointsplatform.earning.refund.service;
 import io.pointsplatform.earning.order.service.EarningService;
 import io.pointsplatform.earning.refund.repository.RefundRepository;
 import io.pointsplatform.earning.refund.service.LedgerClient.ReversalRequest;
+import io.pointsplatform.kit.security.ServiceTokens;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
@@ -34,10 +35,11 @@ public class ReversalDispatcher {
     private final Pool pool;
     private final RefundRepository refunds;
     private final LedgerClient ledger;
+    private final ServiceTokens tokens;
     private final int maxBackoffSeconds;
     private final int maxAttempts;
 
-    public ReversalDispatcher(Pool pool, RefundRepository refunds, @RestClient LedgerClient ledger,
+    public ReversalDispatcher(Pool pool, RefundRepository refunds, @RestClient LedgerClient ledger, ServiceTokens tokens,
                               @ConfigProperty(name = "points.refunds.max-backoff-seconds", defaultValue = "300")
                               int maxBackoffSeconds,
                               @ConfigProperty(name = "points.refunds.max-attempts", defaultValue = "300")
@@ -49,6 +51,7 @@ public class ReversalDispatcher {
         this.pool = pool;
         this.refunds = refunds;
         this.ledger = ledger;
+        this.tokens = tokens;
         this.maxBackoffSeconds = maxBackoffSeconds;
         this.maxAttempts = maxAttempts;
     }
@@ -65,7 +68,9 @@ public class ReversalDispatcher {
     public Uni<Void> dispatch(Refund refund) {
         ReversalRequest request = new ReversalRequest(refund.refundId(), refund.orderId(),
                 EarningService.lotId(refund.orderId()), refund.points());
-        return ledger.reverse(refund.memberId(), request)
+        // earning-service's own service token, made again before it runs out (ServiceTokens).
+        return Uni.createFrom().item(tokens::authorization)
+                .chain(authorization -> ledger.reverse(authorization, refund.memberId(), request))
                 .chain(result -> refunds.confirm(pool, refund.refundId(), result.taken(), result.debt()))
                 .onFailure().recoverWithUni(error -> failed(refund, error))
                 .onFailure().invoke(e -> Log.warnf(e, "Could not record the outcome of refund %s", refund.refundId()))

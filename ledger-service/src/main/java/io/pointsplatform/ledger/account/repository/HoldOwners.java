@@ -18,10 +18,14 @@ public class HoldOwners {
         this.pool = pool;
     }
 
-    /** The members that made a hold with this id (at most two: more than one is already ambiguous). */
-    public Uni<List<String>> of(String holdId) {
-        return pool.preparedQuery("select distinct member_id from entry where hold_id = $1 limit 2")
-                .execute(Tuple.of(holdId))
+    /**
+     * The members that made a hold with this id, at most two (more than one is already
+     * ambiguous), {@code preferred} first when it is one of them (null: none preferred).
+     */
+    public Uni<List<String>> of(String holdId, String preferred) {
+        return pool.preparedQuery("select member_id from entry where hold_id = $1 group by member_id"
+                        + " order by member_id = $2 desc nulls last, member_id limit 2")
+                .execute(Tuple.of(holdId, preferred))
                 .map(rows -> {
                     List<String> members = new ArrayList<>(2);
                     for (Row row : rows) {

@@ -13,13 +13,16 @@ import io.pointsplatform.events.TierChanged;
 import io.pointsplatform.ledger.account.repository.AccountStore;
 import java.time.Instant;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** {@code GET /api/v1/accounts/{memberId}/entries}: newest first; {@code nextCursor} null on the last page. */
-public record EntriesPage(List<EntryView> items, String nextCursor) {
+public record EntriesPage(List<EntryView> items,
+                          @Schema(nullable = true, description = "cursor= for the next page; null on the last")
+                          String nextCursor) {
 
     /** One applied event: its type, magnitude, the lots it touched, its reference and time. */
-    public record EntryView(String eventId, String type, long points, List<Allocation> lots, String reference,
-                            Instant occurredAt) {
+    public record EntryView(String eventId, String type, long points, List<Allocation> lots,
+                            @Schema(nullable = true) String reference, Instant occurredAt) {
     }
 
     static EntriesPage of(List<AccountStore.Entry> entries, int limit) {

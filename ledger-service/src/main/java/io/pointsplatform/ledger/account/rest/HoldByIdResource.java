@@ -2,8 +2,14 @@ package io.pointsplatform.ledger.account.rest;
 
 import io.pointsplatform.kit.Identifiers;
 import io.pointsplatform.kit.problem.ApiException;
+import io.pointsplatform.kit.problem.Problem;
+import io.pointsplatform.kit.security.Caller;
+import io.pointsplatform.kit.security.Roles;
 import io.pointsplatform.ledger.account.repository.HoldOwners;
+import io.pointsplatform.ledger.account.service.LedgerBook;
+import io.pointsplatform.ledger.rest.ApiDocs;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.constraints.Pattern;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -11,43 +17,110 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * CONTRACT.md's capture and release by hold id alone: the same decisions as under
  * {@code /api/v1/accounts/{memberId}/holds/{holdId}}, once the hold's member is found. A hold id
  * that two members used is refused with {@code 409 HOLD_AMBIGUOUS}: use the member's path then.
+ *
+ * <p>The hold belongs to its member: a member's token reaches only its own holds (a hold id that
+ * another member used too is its own for it, never ambiguous), and a hold of another member is
+ * {@code 403 NOT_OWN_ACCOUNT}. The member can only be known by looking the hold up, so a hold
+ * that no one made is {@code 404} for every caller the endpoint admits.
  */
 @Path("/api/v1/holds/{holdId}")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = ApiDocs.HOLDS, description = ApiDocs.HOLDS_ABOUT)
 public class HoldByIdResource {
 
     private final HoldOwners owners;
-    private final HoldResource holds;
+    private final LedgerBook book;
+    private final Caller caller;
 
-    public HoldByIdResource(HoldOwners owners, HoldResource holds) {
+    public HoldByIdResource(HoldOwners owners, LedgerBook book, Caller caller) {
         this.owners = owners;
-        this.holds = holds;
+        this.book = book;
+        this.caller = caller;
     }
 
     @POST
     @Path("/capture")
+    @RolesAllowed({Roles.MEMBER, Roles.SERVICE})
+    @Operation(operationId = "captureHold", summary = "Capture a hold found by its id: its points are spent")
+    @APIResponse(responseCode = "201", description = "Captured now",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = HoldResource.HoldView.class)))
+    @APIResponse(responseCode = "200", description = "Captured before: the first answer",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = HoldResource.HoldView.class)))
+    @APIResponse(responseCode = "400", description = ApiDocs.BAD_ID, content = @Content(mediaType = Problem.MEDIA_TYPE,
+            schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "403", description = ApiDocs.NOT_OWN_ACCOUNT, content = @Content(
+            mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "NOT_FOUND: no member made a hold with this id",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = ApiDocs.NOT_OPEN + " " + ApiDocs.HOLD_AMBIGUOUS,
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "503", description = ApiDocs.BUSY, content = @Content(mediaType = Problem.MEDIA_TYPE,
+            schema = @Schema(implementation = Problem.class)))
     public Uni<Response> capture(@PathParam("holdId") @Pattern(regexp = Identifiers.ID_PATTERN) String holdId) {
-        return owner(holdId).chain(memberId -> holds.capture(memberId, holdId));
+        return owner(holdId).chain(memberId -> HoldResource.capture(book, memberId, holdId));
     }
 
     @POST
     @Path("/release")
+    @RolesAllowed({Roles.MEMBER, Roles.SERVICE})
+    @Operation(operationId = "releaseHold", summary = "Release a hold found by its id: its points are available again")
+    @APIResponse(responseCode = "201", description = "Released now (status RELEASED_CANCELLED)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = HoldResource.HoldView.class)))
+    @APIResponse(responseCode = "200", description = "Released before: the first answer",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = HoldResource.HoldView.class)))
+    @APIResponse(responseCode = "400", description = ApiDocs.BAD_ID, content = @Content(mediaType = Problem.MEDIA_TYPE,
+            schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "403", description = ApiDocs.NOT_OWN_ACCOUNT, content = @Content(
+            mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "NOT_FOUND: no member made a hold with this id",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = ApiDocs.NOT_OPEN + " " + ApiDocs.HOLD_AMBIGUOUS,
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "503", description = ApiDocs.BUSY, content = @Content(mediaType = Problem.MEDIA_TYPE,
+            schema = @Schema(implementation = Problem.class)))
     public Uni<Response> release(@PathParam("holdId") @Pattern(regexp = Identifiers.ID_PATTERN) String holdId) {
-        return owner(holdId).chain(memberId -> holds.release(memberId, holdId));
+        return owner(holdId).chain(memberId -> HoldResource.release(book, memberId, holdId));
     }
 
+    /**
+     * The hold's member, once the caller may reach it. A member's own hold comes first among the
+     * members that used the id, so that another member's use of the same id neither hides nor
+     * blurs it.
+     */
     private Uni<String> owner(String holdId) {
-        return owners.of(holdId).map(members -> switch (members.size()) {
-            case 0 -> throw ApiException.notFound("Hold", holdId);
-            case 1 -> members.get(0);
-            default -> throw ApiException.conflict("HOLD_AMBIGUOUS", "Hold id " + holdId
+        String own = caller.hasRole(Roles.MEMBER) ? caller.subject() : null;
+        return owners.of(holdId, own).map(members -> owner(holdId, own, members));
+    }
+
+    private String owner(String holdId, String own, List<String> members) {
+        if (members.isEmpty()) {
+            throw ApiException.notFound("Hold", holdId);
+        }
+        String first = members.get(0);
+        if (first.equals(own)) {
+            return first;
+        }
+        caller.requireAccess(first);
+        if (members.size() > 1) {
+            throw ApiException.conflict("HOLD_AMBIGUOUS", "Hold id " + holdId
                     + " was used by more than one member; capture or release it under"
                     + " /api/v1/accounts/{memberId}/holds/" + holdId);
-        });
+        }
+        return first;
     }
 }

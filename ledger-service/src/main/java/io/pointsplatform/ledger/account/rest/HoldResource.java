@@ -8,9 +8,14 @@ import io.pointsplatform.events.PointsSpent;
 import io.pointsplatform.events.ReleaseReason;
 import io.pointsplatform.kit.Identifiers;
 import io.pointsplatform.kit.problem.ApiException;
+import io.pointsplatform.kit.problem.Problem;
+import io.pointsplatform.kit.security.Caller;
+import io.pointsplatform.kit.security.Roles;
 import io.pointsplatform.ledger.account.service.LedgerBook;
+import io.pointsplatform.ledger.rest.ApiDocs;
 import io.pointsplatform.ledger.account.service.LedgerBook.Decision;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -25,34 +30,77 @@ import jakarta.ws.rs.core.Response;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** Holds: points kept apart for a redemption or a payment, then captured or released. */
+/**
+ * Holds: points kept apart for a redemption or a payment, then captured or released. Called by
+ * the member itself (its own account only) or by another service on its behalf.
+ */
 @Path("/api/v1/accounts/{memberId}/holds")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = ApiDocs.HOLDS, description = ApiDocs.HOLDS_ABOUT)
 public class HoldResource {
 
     /** A hold, or what became of it. */
+    @Schema(name = "Hold", description = "A hold, or what became of it")
     public record HoldView(String memberId, String holdId, long points, List<Allocation> allocations,
-                           String status, Instant holdExpiresAt, String reference, String eventId) {
+                           @Schema(enumeration = {"OPEN", "CAPTURED", "RELEASED_CANCELLED", "RELEASED_EXPIRED",
+                                   "RELEASED_FAILED"}) String status,
+                           @Schema(nullable = true) Instant holdExpiresAt,
+                           @Schema(nullable = true) String reference, String eventId) {
 
         /** CONTRACT.md's name for {@code holdExpiresAt} in the answer to a new hold. */
         @JsonProperty("expiresAt")
+        @Schema(nullable = true, description = "CONTRACT.md's name for holdExpiresAt")
         public Instant expiresAt() {
             return holdExpiresAt;
         }
     }
 
     private final LedgerBook book;
+    private final Caller caller;
 
-    public HoldResource(LedgerBook book) {
+    public HoldResource(LedgerBook book, Caller caller) {
         this.book = book;
+        this.caller = caller;
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.MEMBER, Roles.SERVICE})
+    @Operation(operationId = "createHold", summary = "Hold points of a member's account",
+            description = "Idempotent by holdId, else by the Idempotency-Key header; without either the ledger names"
+                    + " the hold and a repeat makes a second one.")
+    @APIResponse(responseCode = "201", description = "The hold was made",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = HoldView.class)))
+    @APIResponse(responseCode = "200", description = "The same hold again: the first answer",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = HoldView.class)))
+    @APIResponse(responseCode = "400", description = ApiDocs.BAD_BODY, content = @Content(mediaType = Problem.MEDIA_TYPE,
+            schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "403", description = ApiDocs.NOT_OWN_ACCOUNT, content = @Content(mediaType = Problem.MEDIA_TYPE,
+            schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = ApiDocs.NO_ACCOUNT, content = @Content(mediaType = Problem.MEDIA_TYPE,
+            schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "INSUFFICIENT_POINTS: the account has fewer points available;"
+            + " HOLD_CONFLICT: the hold id was used before with other content",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "413", description = ApiDocs.TOO_LARGE, content = @Content(mediaType = Problem.MEDIA_TYPE,
+            schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "415", description = ApiDocs.NOT_JSON, content = @Content(mediaType = Problem.MEDIA_TYPE,
+            schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "503", description = ApiDocs.BUSY, content = @Content(mediaType = Problem.MEDIA_TYPE,
+            schema = @Schema(implementation = Problem.class)))
     public Uni<Response> hold(@PathParam("memberId") @Pattern(regexp = Identifiers.ID_PATTERN) String memberId,
+                              @Parameter(description = "The hold's id when the body has none (1-64 letters, digits"
+                                      + " or ._:-); both given must be equal")
                               @HeaderParam("Idempotency-Key") String idempotencyKey,
                               @Valid @NotNull HoldRequest request) {
+        caller.requireAccess(memberId);
         return book.hold(memberId, holdId(request, idempotencyKey), request.points(), request.ttlOrDefault(),
                         request.reference())
                 .map(decision -> respond(decision, reserved(decision)));
@@ -60,8 +108,54 @@ public class HoldResource {
 
     @POST
     @Path("/{holdId}/capture")
+    @RolesAllowed({Roles.MEMBER, Roles.SERVICE})
+    @Operation(operationId = "captureMemberHold", summary = "Capture a hold of a member's account: its points are spent")
+    @APIResponse(responseCode = "201", description = "Captured now",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = HoldView.class)))
+    @APIResponse(responseCode = "200", description = "Captured before: the first answer",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = HoldView.class)))
+    @APIResponse(responseCode = "400", description = ApiDocs.BAD_ID, content = @Content(mediaType = Problem.MEDIA_TYPE,
+            schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "403", description = ApiDocs.NOT_OWN_ACCOUNT, content = @Content(mediaType = Problem.MEDIA_TYPE,
+            schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = ApiDocs.NO_ACCOUNT, content = @Content(mediaType = Problem.MEDIA_TYPE,
+            schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = ApiDocs.NOT_OPEN, content = @Content(mediaType = Problem.MEDIA_TYPE,
+            schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "503", description = ApiDocs.BUSY, content = @Content(mediaType = Problem.MEDIA_TYPE,
+            schema = @Schema(implementation = Problem.class)))
     public Uni<Response> capture(@PathParam("memberId") @Pattern(regexp = Identifiers.ID_PATTERN) String memberId,
                                  @PathParam("holdId") @Pattern(regexp = Identifiers.ID_PATTERN) String holdId) {
+        caller.requireAccess(memberId);
+        return capture(book, memberId, holdId);
+    }
+
+    @POST
+    @Path("/{holdId}/release")
+    @RolesAllowed({Roles.MEMBER, Roles.SERVICE})
+    @Operation(operationId = "releaseMemberHold", summary = "Release a hold of a member's account: its points are available again")
+    @APIResponse(responseCode = "201", description = "Released now (status RELEASED_CANCELLED)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = HoldView.class)))
+    @APIResponse(responseCode = "200", description = "Released before: the first answer",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = HoldView.class)))
+    @APIResponse(responseCode = "400", description = ApiDocs.BAD_ID, content = @Content(mediaType = Problem.MEDIA_TYPE,
+            schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "403", description = ApiDocs.NOT_OWN_ACCOUNT, content = @Content(mediaType = Problem.MEDIA_TYPE,
+            schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = ApiDocs.NO_ACCOUNT, content = @Content(mediaType = Problem.MEDIA_TYPE,
+            schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = ApiDocs.NOT_OPEN, content = @Content(mediaType = Problem.MEDIA_TYPE,
+            schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "503", description = ApiDocs.BUSY, content = @Content(mediaType = Problem.MEDIA_TYPE,
+            schema = @Schema(implementation = Problem.class)))
+    public Uni<Response> release(@PathParam("memberId") @Pattern(regexp = Identifiers.ID_PATTERN) String memberId,
+                                 @PathParam("holdId") @Pattern(regexp = Identifiers.ID_PATTERN) String holdId) {
+        caller.requireAccess(memberId);
+        return release(book, memberId, holdId);
+    }
+
+    /** The capture of a member's hold, once the caller may reach that member: shared with the hold-id path. */
+    static Uni<Response> capture(LedgerBook book, String memberId, String holdId) {
         return book.capture(memberId, holdId).map(decision -> {
             PointsSpent spent = decision.data();
             return respond(decision, new HoldView(memberId, holdId, spent.points(), spent.allocations(), "CAPTURED",
@@ -69,10 +163,8 @@ public class HoldResource {
         });
     }
 
-    @POST
-    @Path("/{holdId}/release")
-    public Uni<Response> release(@PathParam("memberId") @Pattern(regexp = Identifiers.ID_PATTERN) String memberId,
-                                 @PathParam("holdId") @Pattern(regexp = Identifiers.ID_PATTERN) String holdId) {
+    /** The release of a member's hold, once the caller may reach that member: shared with the hold-id path. */
+    static Uni<Response> release(LedgerBook book, String memberId, String holdId) {
         return book.release(memberId, holdId, ReleaseReason.CANCELLED).map(decision -> {
             PointsReleased released = decision.data();
             return respond(decision, new HoldView(memberId, holdId, released.points(), released.allocations(),

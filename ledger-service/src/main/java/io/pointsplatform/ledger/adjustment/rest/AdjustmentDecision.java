@@ -1,17 +1,16 @@
 package io.pointsplatform.ledger.adjustment.rest;
 
-import com.fasterxml.jackson.annotation.JsonAlias;
-import io.pointsplatform.kit.Identifiers;
 import io.pointsplatform.kit.validation.Texts;
-import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
- * The body of {@code /approve} and {@code /reject}: who decides (until the security issue, named
- * here), as {@code by} or, in the event's own words, {@code approvedBy} / {@code rejectedBy}.
+ * The optional body of {@code /approve} and {@code /reject}. Who decides is the token's subject,
+ * never a name in the body: a body naming one ({@code by}, {@code approvedBy}) is refused as a
+ * property this request does not have.
  */
+@Schema(name = "AdjustmentDecision", description = "The decider is the token's subject; the body only adds a note")
 public record AdjustmentDecision(
-        @JsonAlias({"approvedBy", "rejectedBy"}) @NotNull @Pattern(regexp = Identifiers.ID_PATTERN, message = "must be 1-64 letters, digits or ._:-") String by,
         @Pattern(regexp = Texts.NOT_BLANK, message = Texts.NOT_BLANK_MESSAGE) @Size(max = 500) String note) {
 }

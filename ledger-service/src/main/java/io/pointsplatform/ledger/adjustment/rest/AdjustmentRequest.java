@@ -7,12 +7,17 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
-/** {@code POST /api/v1/adjustments}: points signed (a credit or a debit), never 0. */
+/**
+ * {@code POST /api/v1/adjustments}: points signed (a credit or a debit), never 0. The requester is
+ * the token's subject, not a name in the body ({@code requestedBy} is refused as an unknown property).
+ */
+@Schema(name = "AdjustmentRequest")
 public record AdjustmentRequest(
         @NotNull @Pattern(regexp = Identifiers.ID_PATTERN, message = "must be 1-64 letters, digits or ._:-") String adjustmentId,
         @NotNull @Pattern(regexp = Identifiers.ID_PATTERN, message = "must be 1-64 letters, digits or ._:-") String memberId,
+        @Schema(description = "signed: a credit (> 0) or a debit (< 0), never 0")
         @NotNull @Min(-1_000_000_000L) @Max(1_000_000_000L) Long points,
-        @NotBlank @Size(max = 500) String reason,
-        @NotNull @Pattern(regexp = Identifiers.ID_PATTERN, message = "must be 1-64 letters, digits or ._:-") String requestedBy) {
+        @NotBlank @Size(max = 500) String reason) {
 }

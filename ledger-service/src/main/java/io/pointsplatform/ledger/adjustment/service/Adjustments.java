@@ -17,8 +17,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Manual adjustments, maker-checker: one admin requests, a second, different admin approves (the
- * points move then, in the same transaction as the approval) or rejects. Both names and the reason
- * are in the {@code points.adjusted} event.
+ * points move then, in the same transaction as the approval) or rejects. The names are the
+ * subjects of the admins' tokens (the resource passes them; no body names anyone), so the check
+ * that the two differ compares identities. Both names and the reason are in the
+ * {@code points.adjusted} event.
  */
 @ApplicationScoped
 public class Adjustments {
@@ -58,8 +60,12 @@ public class Adjustments {
                         now.atOffset(ZoneOffset.UTC))))
                 .chain(inserted -> find(c, adjustmentId, false).map(existing -> {
                     Adjustment a = existing;
+                    if (inserted.rowCount() == 0 && !a.requestedBy().equals(requestedBy)) {
+                        throw ApiException.conflict("ADJUSTMENT_CONFLICT", "Adjustment " + adjustmentId
+                                + " was requested before by another admin");
+                    }
                     if (inserted.rowCount() == 0 && (!a.memberId().equals(memberId) || a.points() != points
-                            || !a.reason().equals(reason) || !a.requestedBy().equals(requestedBy))) {
+                            || !a.reason().equals(reason))) {
                         throw ApiException.conflict("ADJUSTMENT_CONFLICT", "Adjustment " + adjustmentId
                                 + " was requested before with other content");
                     }
@@ -90,8 +96,9 @@ public class Adjustments {
                                 + a.status() + " by " + a.decidedBy() + " already");
                     }
                     if (a.requestedBy().equals(by)) {
-                        throw ApiException.conflict("SECOND_ADMIN_REQUIRED", "Adjustment " + adjustmentId
-                                + " was requested by " + by + "; another admin must approve or reject it");
+                        // Who decides is the token's subject: refused as that identity's, not as a state's.
+                        throw new ApiException(403, "SELF_APPROVAL", "Not your own request", "Adjustment "
+                                + adjustmentId + " was requested by " + by + "; another admin must approve or reject it");
                     }
                     Uni<Void> effect = decision == Status.APPROVED
                             ? book.adjustOn(c, a.memberId(), adjustmentId, a.points(), a.reason(), a.requestedBy(), by,

@@ -1,0 +1,49 @@
+package io.pointsplatform.ledger.rest;
+
+/**
+ * What the ledger's OpenAPI document says more than once: the tags, and the problems the
+ * operations answer, one wording per code, so that the same refusal reads the same on every
+ * operation. 401
+ * {@code UNAUTHENTICATED} and a plain 403 {@code FORBIDDEN} are added to every operation by
+ * service-kit; a 403 is described here only where it also means {@code NOT_OWN_ACCOUNT}.
+ */
+public final class ApiDocs {
+
+    public static final String ACCOUNTS = "accounts";
+    public static final String ACCOUNTS_ABOUT = "A member's balances and history: the member itself, staff,"
+            + " services, and the till (balance only)";
+    public static final String HOLDS = "holds";
+    public static final String HOLDS_ABOUT = "Points kept apart for a redemption or a payment, then captured or"
+            + " released: the member itself, or a service on its behalf";
+    public static final String REVERSALS = "reversals";
+    public static final String REVERSALS_ABOUT = "A refund's points taken back (earning-service's service token)";
+    public static final String ADJUSTMENTS = "adjustments";
+    public static final String ADJUSTMENTS_ABOUT = "Manual adjustments, maker-checker: one admin requests, another"
+            + " approves or rejects (both are the subjects of their tokens)";
+    public static final String ADMIN = "admin";
+    public static final String ADMIN_ABOUT = "The whole ledger: rebuild every account from points.ledger (admin),"
+            + " verify the live accounts against it";
+
+    public static final String BAD_BODY = "VALIDATION_FAILED: the body is not JSON (or not UTF-8), not an object,"
+            + " or a field is missing, of another JSON type, out of range or not a property of this request;"
+            + " an id in the path is malformed. `errors` names each field by its JSON name.";
+    public static final String BAD_ID = "VALIDATION_FAILED: an id in the path is not 1-64 letters, digits or ._:-"
+            + " (`errors` names the parameter).";
+    public static final String BAD_QUERY = "VALIDATION_FAILED: an id in the path is malformed, `limit` is not a whole"
+            + " number from 1 to 200, or `cursor` is not one a previous page gave (`errors` names the parameter).";
+    public static final String NOT_OWN_ACCOUNT = "NOT_OWN_ACCOUNT: a member's token names another member's account;"
+            + " FORBIDDEN: the token's role may not call this operation.";
+    public static final String NO_ACCOUNT = "NOT_FOUND: the ledger has no account for this member.";
+    public static final String NOT_OPEN = "HOLD_NOT_OPEN: the member never made this hold, or it was captured,"
+            + " released or expired otherwise.";
+    public static final String HOLD_AMBIGUOUS = "HOLD_AMBIGUOUS: more than one member used this hold id (a"
+            + " member's token means its own); use /api/v1/accounts/{memberId}/holds/{holdId}/… then.";
+    public static final String TOO_LARGE = "PAYLOAD_TOO_LARGE: the body is larger than the service accepts"
+            + " (quarkus.http.limits.max-body-size, 64 KB).";
+    public static final String NOT_JSON = "UNSUPPORTED_MEDIA_TYPE: the body is not sent as application/json.";
+    public static final String BUSY = "BUSY: more decisions are waiting to be written than the ledger queues"
+            + " (points.ledger.max-queued); nothing was decided, the same request may be sent again.";
+
+    private ApiDocs() {
+    }
+}

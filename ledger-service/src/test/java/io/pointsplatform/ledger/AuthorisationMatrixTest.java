@@ -1,0 +1,128 @@
+package io.pointsplatform.ledger;
+
+import static io.pointsplatform.ledger.Callers.asAdmin;
+import static io.pointsplatform.ledger.Callers.asMember;
+import static io.pointsplatform.ledger.Callers.asService;
+import static io.pointsplatform.testing.AuthMatrix.roles;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.pointsplatform.testing.AuthMatrix;
+import io.pointsplatform.testing.PlatformTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Who may call what on the ledger (the README's role × endpoint table): every endpoint with no
+ * token, bad tokens and every role, and, where a member may call it, another member's token.
+ */
+@QuarkusTest
+@WithTestResource(value = PlatformTestResource.class, initArgs = @ResourceArg(name = "service", value = "ledger"))
+class AuthorisationMatrixTest {
+
+    @Test
+    void everyLedgerEndpointAdmitsExactlyItsRoles() {
+        String owner = HoldTest.credited(1_000);
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        // Real holds for the capture and release paths, so that the roles admitted reach a decision.
+        for (String holdId : new String[] {"by-member-capture", "by-member-release", "by-id-capture", "by-id-release"}) {
+            asService().contentType(ContentType.JSON).body(Map.of("holdId", holdId + "-" + run, "points", 1))
+                    .post("/api/v1/accounts/{m}/holds", owner).then().statusCode(201);
+        }
+        // Adjustments requested by admin-1, for the matrix's admin (admin-matrix) to decide.
+        String toApprove = "matrix-approve-" + run;
+        String toReject = "matrix-reject-" + run;
+        for (String id : new String[] {toApprove, toReject}) {
+            asAdmin().contentType(ContentType.JSON).body(Map.of("adjustmentId", id, "memberId", owner, "points", 1,
+                    "reason", "matrix")).post("/api/v1/adjustments").then().statusCode(201);
+        }
+        String account = "/api/v1/accounts/" + owner;
+
+        new AuthMatrix()
+                .memberCall("GET", account, null, roles("member", "checkout", "admin", "analyst", "service"), owner)
+                .memberCall("GET", account + "/entries?limit=5", null, roles("member", "admin", "analyst", "service"), owner)
+                .memberCall("POST", account + "/holds", "{\"holdId\":\"matrix-new-" + run + "\",\"points\":1}",
+                        roles("member", "service"), owner)
+                .memberCall("POST", account + "/holds/by-member-capture-" + run + "/capture", null,
+                        roles("member", "service"), owner)
+                .memberCall("POST", account + "/holds/by-member-release-" + run + "/release", null,
+                        roles("member", "service"), owner)
+                .memberCall("POST", "/api/v1/holds/by-id-capture-" + run + "/capture", null,
+                        roles("member", "service"), owner)
+                .memberCall("POST", "/api/v1/holds/by-id-release-" + run + "/release", null,
+                        roles("member", "service"), owner)
+                .call("POST", account + "/reversals", "{\"refundId\":\"matrix-" + run
+                        + "\",\"orderId\":\"matrix-order\",\"points\":1}", roles("service"))
+                .call("POST", "/api/v1/adjustments", "{\"adjustmentId\":\"matrix-new-" + run + "\",\"memberId\":\""
+                        + owner + "\",\"points\":1,\"reason\":\"matrix\"}", roles("admin"))
+                .call("GET", "/api/v1/adjustments/" + toApprove, null, roles("admin", "analyst", "service"))
+                .call("POST", "/api/v1/adjustments/" + toApprove + "/approve", "{}", roles("admin"))
+                .call("POST", "/api/v1/adjustments/" + toReject + "/reject", "{}", roles("admin"))
+                .call("GET", "/api/v1/admin/verify", null, roles("admin", "analyst", "service"))
+                .call("POST", "/api/v1/admin/rebuild", null, roles("admin"))
+                .check();
+
+        // What the admitted calls did: one hold made (once, then repeated), two captured, two released.
+        asService().get(account).then().statusCode(200).body("spent", equalTo(2)).body("reserved", equalTo(1))
+                .body("reversed", equalTo(1)).body("available", equalTo(1_000 - 2 - 1 - 1 + 1));
+    }
+
+    /**
+     * A hold named by its id alone belongs to the member that made it: a member reaches its own
+     * (even when another member used the same id), never another's; a hold nobody made is 404
+     * for every caller the endpoint admits, member or not.
+     */
+    @Test
+    void aHoldFoundByItsIdIsReachedOnlyByItsMemberOrAService() {
+        String mine = HoldTest.credited(50);
+        String theirs = HoldTest.credited(50);
+        String shared = "shared-" + UUID.randomUUID();
+        String solo = "solo-" + UUID.randomUUID();
+        for (String memberId : new String[] {mine, theirs}) {
+            asService().contentType(ContentType.JSON).body(Map.of("holdId", shared, "points", 5))
+                    .post("/api/v1/accounts/{m}/holds", memberId).then().statusCode(201);
+        }
+        asService().contentType(ContentType.JSON).body(Map.of("holdId", solo, "points", 7))
+                .post("/api/v1/accounts/{m}/holds", theirs).then().statusCode(201);
+
+        // Another member's hold: refused, and it stays open.
+        asMember(mine).post("/api/v1/holds/{h}/capture", solo).then().statusCode(403)
+                .contentType("application/problem+json").body("code", equalTo("NOT_OWN_ACCOUNT"));
+        asMember(mine).post("/api/v1/holds/{h}/release", solo).then().statusCode(403)
+                .body("code", equalTo("NOT_OWN_ACCOUNT"));
+        asMember(mine).post("/api/v1/accounts/{m}/holds/{h}/capture", theirs, solo).then().statusCode(403)
+                .body("code", equalTo("NOT_OWN_ACCOUNT"));
+        asService().get("/api/v1/accounts/{m}", theirs).then().body("reserved", equalTo(12)).body("spent", equalTo(0));
+
+        // A hold id both used: for a member it is its own; for a service it is ambiguous.
+        asService().post("/api/v1/holds/{h}/capture", shared).then().statusCode(409)
+                .body("code", equalTo("HOLD_AMBIGUOUS"));
+        asMember(mine).post("/api/v1/holds/{h}/capture", shared).then().statusCode(201)
+                .body("memberId", equalTo(mine)).body("status", equalTo("CAPTURED"));
+        asMember(theirs).post("/api/v1/holds/{h}/release", shared).then().statusCode(201)
+                .body("memberId", equalTo(theirs)).body("status", equalTo("RELEASED_CANCELLED"));
+        asMember("m-" + UUID.randomUUID()).post("/api/v1/holds/{h}/release", shared).then().statusCode(403)
+                .body("code", equalTo("NOT_OWN_ACCOUNT"));
+
+        // A hold nobody made: 404 for a member as for a service.
+        String never = "never-" + UUID.randomUUID();
+        asMember(mine).post("/api/v1/holds/{h}/capture", never).then().statusCode(404).body("code", equalTo("NOT_FOUND"));
+        asService().post("/api/v1/holds/{h}/release", never).then().statusCode(404).body("code", equalTo("NOT_FOUND"));
+
+        // Nor may a member read or hold another's points.
+        asMember(mine).get("/api/v1/accounts/{m}", theirs).then().statusCode(403).body("code", equalTo("NOT_OWN_ACCOUNT"));
+        asMember(mine).get("/api/v1/accounts/{m}/entries", theirs).then().statusCode(403)
+                .body("code", equalTo("NOT_OWN_ACCOUNT"));
+        asMember(mine).contentType(ContentType.JSON).body(Map.of("points", 1))
+                .post("/api/v1/accounts/{m}/holds", theirs).then().statusCode(403).body("code", equalTo("NOT_OWN_ACCOUNT"));
+
+        asService().get("/api/v1/accounts/{m}", mine).then().body("available", equalTo(45)).body("spent", equalTo(5))
+                .body("reserved", equalTo(0));
+        asService().get("/api/v1/accounts/{m}", theirs).then().body("available", equalTo(43)).body("reserved", equalTo(7))
+                .body("spent", equalTo(0));
+    }
+}
