@@ -8,6 +8,7 @@ import io.pointsplatform.events.PointsReleased;
 import io.pointsplatform.events.PointsReserved;
 import io.pointsplatform.events.PointsSpent;
 import io.pointsplatform.events.Topics;
+import io.pointsplatform.kit.kafka.KafkaConnection;
 import io.pointsplatform.ledger.account.repository.AccountStore;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -136,11 +137,11 @@ public final class LogReplay {
     private static final int MAX_REFUSED_LISTED = 100;
     private static final Duration MAX_DURATION = Duration.ofMinutes(30);
 
-    private final String bootstrapServers;
+    private final KafkaConnection kafka;
     private final EventCodec codec;
 
-    public LogReplay(String bootstrapServers, EventCodec codec) {
-        this.bootstrapServers = bootstrapServers;
+    public LogReplay(KafkaConnection kafka, EventCodec codec) {
+        this.kafka = kafka;
         this.codec = codec;
     }
 
@@ -275,8 +276,7 @@ public final class LogReplay {
     }
 
     private KafkaConsumer<byte[], byte[]> consumer() {
-        Properties config = new Properties();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Properties config = kafka.properties();
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
         config.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, String.valueOf(64 * 1024 * 1024));
