@@ -100,7 +100,7 @@ class NotificationTest {
 
     @Test
     void anUnreadableRecordGoesToTheDeadLetterTopicAndTheEventsAroundItAreNotified() {
-        String memberId = "m-" + UUID.randomUUID();
+        String memberId = TestEvents.memberOnPartition("m-", 0);
         CloudEvent before = TestEvents.earned(memberId, 3);
         CloudEvent after = TestEvents.earned(memberId, 4);
         String unreadable = "{\"id\":\"half-" + UUID.randomUUID() + "\"";

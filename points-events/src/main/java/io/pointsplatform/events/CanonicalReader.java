@@ -83,7 +83,7 @@ final class CanonicalReader {
     /** The account snapshot, or null when the mapper must decide ({@link AccountSnapshots#fromJson}). */
     static AccountState accountState(byte[] json) {
         try {
-            Cursor cursor = new Cursor(json);
+            Cursor cursor = new Cursor(json, true);
             Object state = cursor.record(ACCOUNT_STATE);
             cursor.skipSpace();
             return cursor.pos == json.length ? (AccountState) state : null;
@@ -95,7 +95,7 @@ final class CanonicalReader {
     /** The event, or null when the general reader must decide. */
     static CloudEvent read(byte[] json) {
         try {
-            return new Cursor(json).event();
+            return new Cursor(json, false).event();
         } catch (RuntimeException notPlainOrRefused) {
             // NOT_PLAIN, a record's invariant refused, or the end of the bytes reached in mid-value:
             // all of them are for the general reader to judge and word.
@@ -287,13 +287,19 @@ final class CanonicalReader {
     private static final class Cursor {
 
         private final byte[] b;
+        /**
+         * Whether a null is read as such: in a snapshot (which the writer may give nulls), not in an
+         * event (the codec leaves absent fields out, and the general reader refuses a null).
+         */
+        private final boolean nullsRead;
         private int pos;
         /** The subject, once read, and where its text starts: the data's member id is usually the same text. */
         private String subject;
         private int subjectFrom = -1;
 
-        Cursor(byte[] b) {
+        Cursor(byte[] b, boolean nullsRead) {
             this.b = b;
+            this.nullsRead = nullsRead;
         }
 
         CloudEvent event() {
@@ -394,7 +400,7 @@ final class CanonicalReader {
         private Object value(Shape shape, int i) {
             skipSpace();
             if (b[pos] == 'n') {
-                if (shape.primitive[i]) {
+                if (shape.primitive[i] || !nullsRead) {
                     throw NOT_PLAIN;
                 }
                 literal("null");
@@ -430,6 +436,9 @@ final class CanonicalReader {
                             expect(':');
                             skipSpace();
                             if (byName.containsKey(name)) {
+                                throw NOT_PLAIN;
+                            }
+                            if (b[pos] == 'n' && !nullsRead) {
                                 throw NOT_PLAIN;
                             }
                             byName.put(name, b[pos] == 'n' ? nothing() : records(shape.nested[i]));
@@ -491,6 +500,9 @@ final class CanonicalReader {
         private String nullOrString() {
             skipSpace();
             if (b[pos] == 'n') {
+                if (!nullsRead) {
+                    throw NOT_PLAIN;
+                }
                 literal("null");
                 return null;
             }
@@ -501,6 +513,9 @@ final class CanonicalReader {
         private String text(byte[] usualBytes, String usual) {
             skipSpace();
             if (b[pos] == 'n') {
+                if (!nullsRead) {
+                    throw NOT_PLAIN;
+                }
                 literal("null");
                 return null;
             }

@@ -1,6 +1,7 @@
 package io.pointsplatform.events;
 
 import java.time.Instant;
+import java.util.regex.Pattern;
 
 /**
  * The CloudEvents 1.0 envelope, structured JSON mode. {@code subject} must be the data's key (the
@@ -13,6 +14,8 @@ public record CloudEvent(String specversion, String id, String source, String ty
     public static final String DATA_CONTENT_TYPE = "application/json";
     /** The Kafka record's {@code content-type} header in structured mode. */
     public static final String CONTENT_TYPE = "application/cloudevents+json";
+    /** What the envelope's schema allows for {@code dataschema}. */
+    private static final Pattern DATASCHEMA = Pattern.compile("urn:points:[a-z.]+:[0-9]+");
 
     public CloudEvent {
         if (!SPEC_VERSION.equals(specversion)) {
@@ -24,8 +27,15 @@ public record CloudEvent(String specversion, String id, String source, String ty
         Checks.text("CloudEvent", "type", type);
         Checks.text("CloudEvent", "subject", subject);
         Checks.present("CloudEvent", "time", time);
-        Checks.optionalText("CloudEvent", "datacontenttype", datacontenttype);
-        Checks.optionalText("CloudEvent", "dataschema", dataschema);
+        // As the envelope's schema (schemas/cloudevent.json) says: JSON data, a schema named by urn.
+        if (datacontenttype != null && !DATA_CONTENT_TYPE.equals(datacontenttype)) {
+            throw new IllegalArgumentException("CloudEvent: datacontenttype must be " + DATA_CONTENT_TYPE
+                    + " or absent (was " + datacontenttype + ")");
+        }
+        if (dataschema != null && !DATASCHEMA.matcher(dataschema).matches()) {
+            throw new IllegalArgumentException("CloudEvent: dataschema must be urn:points:<type>:<version> or absent"
+                    + " (was " + dataschema + ")");
+        }
         Checks.present("CloudEvent", "data", data);
         if (!type.equals(data.type())) {
             throw new IllegalArgumentException("CloudEvent: type " + type + " does not match data of type " + data.type());

@@ -33,7 +33,10 @@ import java.util.Set;
  * <p>Reading is strict about what the contract fixes (every required field present, numbers that are
  * whole numbers, every record invariant, no key given twice) and lenient about what it does not:
  * unknown properties and CloudEvents extension attributes are ignored, so that producers may add
- * fields first and consumers catch up later. An absent {@code debtSettled} in {@code points.reversed}
+ * fields first and consumers catch up later. Apart from those, a document the JSON Schemas
+ * ({@code schemas/}) refuse is refused (a value of another JSON type, a null, a date or time that is
+ * not RFC 3339, another {@code datacontenttype}): {@code SchemaAgreementTest} and the oracle
+ * properties hold the two together. An absent {@code debtSettled} in {@code points.reversed}
  * means 0. Everything wrong surfaces as one {@link EventFormatException} whose message names the
  * field, which a consumer sends to its dead-letter topic.
  *
@@ -177,6 +180,9 @@ public final class EventCodec {
             } else {
                 envelope.values[attribute] = token == JsonToken.VALUE_STRING ? parser.getText()
                         : token == JsonToken.VALUE_NULL ? null : NOT_A_STRING;
+                if (token == JsonToken.VALUE_NULL) {
+                    envelope.nulls |= 1 << attribute;
+                }
                 RecordReader.skip(parser);
             }
         }
@@ -195,6 +201,8 @@ public final class EventCodec {
         static final int DATA = ATTRIBUTES.length;
 
         final Object[] values = new Object[ATTRIBUTES.length];
+        /** Attributes given as null: a required one is missing; an optional one is left out, never null (the schema). */
+        int nulls;
         private boolean dataSeen;
         private boolean dataIsObject;
         private EventData data;
@@ -261,12 +269,18 @@ public final class EventCodec {
                             refused.getCause());
                 }
             }
+            CloudEvent event;
             try {
-                return new CloudEvent(specversion, id, source, type, subject, time, optional(6, where),
+                event = new CloudEvent(specversion, id, source, type, subject, time, optional(6, where),
                         optional(7, where), data);
             } catch (IllegalArgumentException e) {
                 throw new EventFormatException(where + ": " + e.getMessage(), e);
             }
+            if (nulls != 0) {
+                throw new EventFormatException(where + ": field '" + ATTRIBUTES[Integer.numberOfTrailingZeros(nulls)]
+                        + "' must not be null (an optional attribute is left out)");
+            }
+            return event;
         }
 
         private String required(int attribute, String where) {

@@ -16,7 +16,9 @@ import java.lang.invoke.MethodType;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
+import java.time.DateTimeException;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -28,11 +30,18 @@ import java.util.function.Function;
 
 /**
  * Reads one record (an event's {@code data}, or a record inside it) straight from a streaming parser,
- * without a tree. It reads what Jackson's record binding with {@link EventCodec}'s mapper reads:
- * the usual token of each component (a string, a whole number in range, a canonical UTC timestamp,
- * an enum constant's name, an object, an array, null) is taken here directly; any other token is
- * handed to the mapper's own deserializer for that component's type, so what is accepted, coerced
- * or refused there (and the message) is Jackson's. Unknown properties are skipped.
+ * without a tree. It reads what Jackson's record binding with {@link EventCodec}'s mapper reads,
+ * held to the event's JSON Schema: the usual token of each component (a string, a whole number in
+ * range, a canonical UTC timestamp, an enum constant's name, an object, an array) is taken here
+ * directly; a token of another JSON type that Jackson would coerce and the schema refuses (a number
+ * or a boolean for text, text for a number, a number or an array for a date or a time) is refused
+ * here, naming the field; anything else is handed to the mapper's own deserializer for that
+ * component's type, so what is refused there (and the message) is Jackson's. Unknown properties are
+ * skipped (the schemas forbid them; readers ignore them so that a producer may add a field first).
+ *
+ * <p>A component given as {@code null} is refused, as the schemas refuse it (an optional field is left
+ * out, never null): after the record's own checks, so that a required one is refused with the
+ * constructor's words, as when it is left out.
  *
  * <p>Duplicate keys are refused here, anywhere in what is read or skipped, as the parser's strict
  * duplicate detection would ("Duplicate field 'x'"), but with a bit per component instead of a hash
@@ -159,6 +168,7 @@ final class RecordReader {
         Object[] values = new Object[components.length];
         long named = 0;
         long seen = 0;
+        long nulls = 0;
         Set<String> unknown = null;
         for (String name = parser.nextFieldName(); name != null; name = parser.nextFieldName()) {
             JsonToken token = parser.nextToken();
@@ -178,9 +188,12 @@ final class RecordReader {
                 throw duplicate(parser, name);
             }
             named |= bit;
-            if (token == JsonToken.VALUE_NULL && required && component.type().isPrimitive()) {
-                // The data's own numbers: null is as absent, so it is refused or defaulted below.
-                continue;
+            if (token == JsonToken.VALUE_NULL) {
+                nulls |= bit;
+                if (required && component.type().isPrimitive()) {
+                    // The data's own numbers: null is as absent, so it is refused or defaulted below.
+                    continue;
+                }
             }
             try {
                 values[component.index()] = component.reader().read(parser);
@@ -198,8 +211,9 @@ final class RecordReader {
                 values[i] = absentMeans == NULL ? null : absentMeans;
             }
         }
+        Object record;
         try {
-            return constructor.invokeExact(values);
+            record = constructor.invokeExact(values);
         } catch (RuntimeException refused) {
             // The canonical constructor checks the record's invariants: its message says why.
             throw new Problem(Problem.Kind.INVALID, "", refused.getMessage(), refused);
@@ -208,6 +222,11 @@ final class RecordReader {
         } catch (Throwable impossible) {
             throw new IllegalStateException("constructing " + recordClass.getSimpleName(), impossible);
         }
+        if (nulls != 0) {
+            String name = components[Long.numberOfTrailingZeros(nulls)].name();
+            throw new Problem(Problem.Kind.FIELD, "." + name, "must not be null (an optional field is left out)", null);
+        }
+        return record;
     }
 
     private static ValueReader valueReader(Class<?> type, Type genericType) {
@@ -216,21 +235,33 @@ final class RecordReader {
             return parser -> switch (parser.currentToken()) {
                 case VALUE_STRING -> parser.getText();
                 case VALUE_NULL -> null;
+                case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT, VALUE_TRUE, VALUE_FALSE -> throw notA("a string");
                 default -> jackson(parser, javaType);
             };
         }
         if (type == long.class || type == Long.class) {
-            return parser -> parser.currentToken() == JsonToken.VALUE_NUMBER_INT
-                    && parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER
-                    ? (Object) parser.getLongValue() : jackson(parser, javaType);
+            return parser -> switch (parser.currentToken()) {
+                case VALUE_NUMBER_INT -> parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER
+                        ? (Object) parser.getLongValue() : jackson(parser, javaType);
+                case VALUE_STRING -> throw notA("a whole number");
+                default -> jackson(parser, javaType);
+            };
         }
         if (type == int.class || type == Integer.class) {
-            return parser -> parser.currentToken() == JsonToken.VALUE_NUMBER_INT
-                    && parser.getNumberType() == JsonParser.NumberType.INT
-                    ? (Object) parser.getIntValue() : jackson(parser, javaType);
+            return parser -> switch (parser.currentToken()) {
+                case VALUE_NUMBER_INT -> parser.getNumberType() == JsonParser.NumberType.INT
+                        ? (Object) parser.getIntValue() : jackson(parser, javaType);
+                case VALUE_STRING -> throw notA("a whole number");
+                default -> jackson(parser, javaType);
+            };
         }
         if (type == Instant.class) {
-            return fromText(Timestamps::parseCanonical, javaType);
+            // Jackson would also read a number in a text ("100") as seconds since 1970.
+            return fromText(Timestamps::parseCanonical, text -> Timestamps.parse(text), "an RFC 3339 date-time", javaType);
+        }
+        if (type == LocalDate.class) {
+            // Jackson would also read a date-time's text as its date.
+            return fromText(text -> null, LocalDate::parse, "an RFC 3339 full-date (yyyy-mm-dd)", javaType);
         }
         if (type.isEnum()) {
             Map<String, Object> byName = new HashMap<>();
@@ -265,8 +296,13 @@ final class RecordReader {
                 default -> jackson(parser, javaType);
             };
         }
-        // Everything else (dates, ...) is rare in the log: Jackson reads it whole.
-        return parser -> jackson(parser, javaType);
+        // Everything else is rare in the log and written as text: Jackson reads it whole.
+        return fromText(text -> null, javaType);
+    }
+
+    /** A value of another JSON type than the schema's, which Jackson would have coerced. */
+    private static Problem notA(String kind) {
+        return new Problem(Problem.Kind.FIELD, "", "must be " + kind, null);
     }
 
     /**
@@ -297,16 +333,48 @@ final class RecordReader {
         return new JsonParseException(parser, "Duplicate field '" + name + "'");
     }
 
-    /** A value written as text: {@code usual} reads the usual form (or says null), Jackson the rest. */
+    /**
+     * A value written as text: {@code usual} reads the usual form (or says null), Jackson the rest of
+     * the texts. A number, a boolean or an array (which Jackson reads as an epoch or as
+     * {@code [year, month, day]}) is refused: the schemas say text.
+     */
     private static ValueReader fromText(Function<String, Object> usual, JavaType javaType) {
+        return fromText(usual, null, null, javaType);
+    }
+
+    /**
+     * As {@link #fromText(Function, JavaType)}, but a text not in the usual form is read by
+     * {@code strict} (which throws {@link DateTimeException} for one it refuses) rather than by
+     * Jackson, whose readers of dates and times are more lenient than the schemas' formats.
+     */
+    private static ValueReader fromText(Function<String, Object> usual, Function<String, Object> strict,
+                                        String kind, JavaType javaType) {
         return parser -> {
-            if (parser.currentToken() == JsonToken.VALUE_STRING) {
-                Object value = usual.apply(parser.getText());
+            if (strict != null && parser.currentToken() == JsonToken.VALUE_STRING) {
+                String text = parser.getText();
+                Object value = usual.apply(text);
                 if (value != null) {
                     return value;
                 }
+                try {
+                    return strict.apply(text);
+                } catch (DateTimeException refused) {
+                    throw new Problem(Problem.Kind.FIELD, "", "must be " + kind + " (was " + text + ")", refused);
+                }
             }
-            return parser.currentToken() == JsonToken.VALUE_NULL ? null : jackson(parser, javaType);
+            switch (parser.currentToken()) {
+                case VALUE_STRING -> {
+                    Object value = usual.apply(parser.getText());
+                    return value != null ? value : jackson(parser, javaType);
+                }
+                case VALUE_NULL -> {
+                    return null;
+                }
+                case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT, VALUE_TRUE, VALUE_FALSE, START_ARRAY -> throw notA("a text");
+                default -> {
+                    return jackson(parser, javaType);
+                }
+            }
         };
     }
 

@@ -15,7 +15,8 @@ import java.util.Map;
  * The codec's former reader, kept as a test oracle only: the whole document as a Jackson tree, then
  * {@code treeToValue} for the data. {@link EventCodec} reads in one streaming pass instead; the
  * properties in {@code EventCodecOracleProperties} check that both accept and refuse the same
- * documents.
+ * documents, but for those the JSON Schemas refuse and Jackson's binding coerces (the codec refuses
+ * them).
  */
 final class TreeEventDecoder {
 

@@ -162,8 +162,8 @@ class MemberViewTest {
 
     @Test
     void whatCannotBeAppliedGoesToTheDeadLetterTopicAndTheRecordsAroundItAreApplied() throws Exception {
-        String memberId = "m-" + UUID.randomUUID();
-        String stranger = "m-" + UUID.randomUUID();
+        String memberId = TestEvents.memberOnPartition("m-", 0);
+        String stranger = TestEvents.memberOnPartition("m-", 0);
         CloudEvent first = TestEvents.earned(memberId, 100);
         String malformed = "{\"specversion\":\"1.0\",\"id\":\"broken-" + UUID.randomUUID() + "\",";
         CloudEvent noAccount = CloudEvent.of("points.spent:" + UUID.randomUUID(), "/ledger-service", Instant.now(),
@@ -225,7 +225,7 @@ class MemberViewTest {
 
     @Test
     void aRecordPostgresqlRefusesIsSetAsideAloneAndTheRestOfItsBatchIsApplied() throws Exception {
-        String memberId = "m-" + UUID.randomUUID();
+        String memberId = TestEvents.memberOnPartition("m-", 0);
         CloudEvent before = TestEvents.earned(memberId, 7);
         CloudEvent after = TestEvents.earned(memberId, 5);
         // A NUL character is valid JSON and a valid id, but no PostgreSQL text: the batch's statements fail.

@@ -18,6 +18,9 @@ import java.util.Map;
  */
 public class PlatformTestResource implements QuarkusTestResourceLifecycleManager {
 
+    /** Partitions of every topic of the test broker (its {@code num.partitions}; topics are made on first use). */
+    public static final int PARTITIONS = 6;
+
     private static EmbeddedKafkaBroker broker;
     private static KafkaCompanion companion;
 
@@ -66,7 +69,7 @@ public class PlatformTestResource implements QuarkusTestResourceLifecycleManager
                     .withNodeId(0)
                     .withDeleteLogDirsOnClose(true)
                     .withAdditionalProperties(p -> {
-                        p.put("num.partitions", "6");
+                        p.put("num.partitions", Integer.toString(PARTITIONS));
                         p.put("auto.create.topics.enable", "true");
                         p.put("offsets.topic.num.partitions", "6");
                         p.put("group.initial.rebalance.delay.ms", "0");

@@ -12,6 +12,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
 
 /** Events as earning-service would write them, and a way to put them on the test broker. */
 public final class TestEvents {
@@ -54,6 +55,26 @@ public final class TestEvents {
         record.headers().add("content-type",
                 (CloudEvent.CONTENT_TYPE + "; charset=UTF-8").getBytes(StandardCharsets.UTF_8));
         return record;
+    }
+
+    /**
+     * A fresh member id, {@code prefix} followed by a random part, whose partition (Kafka's default
+     * partitioner over the test broker's {@value PlatformTestResource#PARTITIONS} partitions) is
+     * {@code partition}: records sent together to that partition reach a batch consumer in one poll,
+     * and are where every consumer expects the member's records (one member, one partition).
+     */
+    public static String memberOnPartition(String prefix, int partition) {
+        while (true) {
+            String memberId = prefix + UUID.randomUUID();
+            if (partitionOf(memberId) == partition) {
+                return memberId;
+            }
+        }
+    }
+
+    /** The partition the Java producer's default partitioner gives a record keyed {@code memberId} on the test broker. */
+    public static int partitionOf(String memberId) {
+        return BuiltInPartitioner.partitionForKey(memberId.getBytes(StandardCharsets.UTF_8), PlatformTestResource.PARTITIONS);
     }
 
     /** Any text as a record value, e.g. to show what a consumer does with something unreadable. */

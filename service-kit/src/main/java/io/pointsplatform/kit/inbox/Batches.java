@@ -44,13 +44,25 @@ public final class Batches {
     }
 
     /**
-     * Reads each record with {@code reader} (which throws {@link EventFormatException} for one it
-     * cannot read), applies what it read with {@code transaction}, and completes with the records to
-     * set aside, in no particular order. {@code transaction} must apply its list in one transaction of
+     * Reads each record's value with {@code reader} (which throws, e.g. {@link EventFormatException},
+     * for one it cannot read), applies what it read with {@code transaction}, and completes with the
+     * records to set aside, in no particular order. {@code transaction} must apply its list in one transaction of
      * its own, all or nothing, and may be called again with the same values after a failure.
      */
     public static <T> Uni<List<DeadLetter>> consume(ConsumerRecords<String, String> records,
             Function<String, T> reader, int maxPerTransaction, Function<List<T>, Uni<List<Refusal>>> transaction) {
+        return consumeRecords(records, record -> reader.apply(record.value()), maxPerTransaction, transaction);
+    }
+
+    /**
+     * As {@link #consume}, with a reader of the whole record (its topic and partition too). A record
+     * the reader refuses (any exception: reading is pure, so the record is to blame) is set aside with
+     * that exception as the reason; one it answers null for is left out (acknowledged with the batch,
+     * applied nowhere).
+     */
+    public static <T> Uni<List<DeadLetter>> consumeRecords(ConsumerRecords<String, String> records,
+            Function<ConsumerRecord<String, String>, T> reader, int maxPerTransaction,
+            Function<List<T>, Uni<List<Refusal>>> transaction) {
         if (maxPerTransaction < 1) {
             throw new IllegalArgumentException("maxPerTransaction must be > 0, was " + maxPerTransaction);
         }
@@ -58,8 +70,11 @@ public final class Batches {
         List<DeadLetter> unreadable = new ArrayList<>();
         for (ConsumerRecord<String, String> record : records) {
             try {
-                items.add(new Item<>(record, reader.apply(record.value())));
-            } catch (EventFormatException e) {
+                T value = reader.apply(record);
+                if (value != null) {
+                    items.add(new Item<>(record, value));
+                }
+            } catch (RuntimeException e) {
                 unreadable.add(new DeadLetter(record, e));
             }
         }

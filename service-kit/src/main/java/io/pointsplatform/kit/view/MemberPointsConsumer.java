@@ -5,10 +5,10 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pointsplatform.events.CloudEvent;
 import io.pointsplatform.events.EventCodec;
-import io.pointsplatform.events.EventFormatException;
-import io.pointsplatform.events.PointsEvent;
 import io.pointsplatform.kit.inbox.Batches;
 import io.pointsplatform.kit.inbox.DeadLetter;
+import io.pointsplatform.kit.inbox.LogRecords;
+import io.pointsplatform.kit.inbox.MemberPartitions;
 import io.quarkus.arc.properties.IfBuildProperty;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
@@ -16,6 +16,7 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.Record;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Acknowledgment;
 import org.eclipse.microprofile.reactive.messaging.Channel;
@@ -32,10 +33,16 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
  * topic: Quarkus derives a channel's defaults from every {@code @Incoming} method in the index,
  * enabled bean or not, and would switch earning's and ledger's {@code points-ledger} to batch mode.
  *
- * <p>A record that cannot be read, or whose event the fold refuses, is sent to the dead-letter topic
- * (channel {@value #DEAD_LETTERS}) with the reason, and the rest of the batch is applied (see
- * {@link Batches}). The batch is acknowledged (its offsets committed) only after its transaction
- * committed and its dead letters were written.
+ * <p>A record that cannot be read (not JSON, not a CloudEvent, of an unknown type or one that does not
+ * belong on the topic, or failing its JSON Schema: {@link LogRecords}), or whose event the fold
+ * refuses, is sent to the dead-letter topic (channel {@value #DEAD_LETTERS}) with the reason, and the
+ * rest of the batch is applied (see {@link Batches}). The batch is acknowledged (its offsets
+ * committed) only after its transaction committed and its dead letters were written.
+ *
+ * <p>A record on another partition than its member's ({@link MemberPartitions}) is left out, as the
+ * ledger leaves it out: the ledger forwards a credit found so to the member's partition, where this
+ * consumer reads it in the member's order, and refuses any other event found so (docs/contract-extensions.md,
+ * "The log").
  */
 @ApplicationScoped
 @IfBuildProperty(name = "points.member-view.enabled", stringValue = "true")
@@ -48,23 +55,27 @@ public class MemberPointsConsumer {
 
     private final EventCodec codec;
     private final MemberPointsProjector projector;
+    private final MemberPartitions partitions;
     private final MutinyEmitter<Record<String, String>> deadLetters;
     private final DistributionSummary batchRecords;
     private final Counter applied;
     private final Counter repeats;
     private final Counter deadLettered;
+    private final Counter misplaced;
 
-    public MemberPointsConsumer(EventCodec codec, MemberPointsProjector projector,
+    public MemberPointsConsumer(EventCodec codec, MemberPointsProjector projector, MemberPartitions partitions,
                                 @Channel(DEAD_LETTERS) MutinyEmitter<Record<String, String>> deadLetters,
                                 MeterRegistry registry) {
         this.codec = codec;
         this.projector = projector;
+        this.partitions = partitions;
         this.deadLetters = deadLetters;
         this.batchRecords = DistributionSummary.builder("points.member-view.batch.records")
                 .description("Records per batch polled from points.ledger").register(registry);
         this.applied = registry.counter("points.member-view.applied");
         this.repeats = registry.counter("points.member-view.repeats");
         this.deadLettered = registry.counter("points.member-view.dead-lettered");
+        this.misplaced = registry.counter("points.member-view.misplaced");
     }
 
     @Incoming(CHANNEL)
@@ -72,17 +83,22 @@ public class MemberPointsConsumer {
     public Uni<Void> consume(ConsumerRecords<String, String> records) {
         batchRecords.record(records.count());
         Log.debugf("Member view: a batch of %d records", records.count());
-        return Batches.consume(records, this::decode, MemberPointsProjector.MAX_BATCH, this::apply)
+        return partitions.count(CHANNEL, records)
+                .chain(count -> Batches.consumeRecords(records, record -> decode(record, count),
+                        MemberPointsProjector.MAX_BATCH, this::apply))
                 .call(letters -> DeadLetter.sendAll(deadLetters, letters))
                 .invoke(letters -> deadLettered.increment(letters.size()))
                 .replaceWithVoid();
     }
 
-    private CloudEvent decode(String payload) {
-        CloudEvent event = codec.read(payload);
-        if (!(event.data() instanceof PointsEvent)) {
-            throw new EventFormatException("event " + event.id() + " of type " + event.type()
-                    + " does not belong on points.ledger");
+    /** The record's event, or null for one on another partition than its member's (left out). */
+    private CloudEvent decode(ConsumerRecord<String, String> record, int partitionCount) {
+        CloudEvent event = LogRecords.read(codec, record);
+        if (MemberPartitions.misplaced(record, event.subject(), partitionCount)) {
+            Log.debugf("Member view: %s on %s-%d, not its member's partition: left out", event.id(), record.topic(),
+                    record.partition());
+            misplaced.increment();
+            return null;
         }
         return event;
     }

@@ -16,11 +16,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.apache.kafka.common.TopicPartition;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Checks the live accounts against an independent replay of {@code points.ledger}: every member's
@@ -50,8 +53,17 @@ public class LedgerAudit {
         }
     }
 
+    /**
+     * {@code mismatchCount}: every member found to differ; {@code mismatches}: the first
+     * {@value #MAX_LISTED} of them in member order, {@code mismatchesListed} of them, and
+     * {@code mismatchesTruncated} when that is fewer than {@code mismatchCount}.
+     * {@code misplacedRecords}, {@code strayCreditsFolded}: as in a rebuild's report (records found
+     * off their member's partition; credits among them applied where found by an older ledger, folded
+     * at the start of their member's partition).
+     */
     public record Report(int membersChecked, long eventsReplayed, long duplicateEvents, List<String> refusedRecords,
-                         int mismatchCount, List<Mismatch> mismatches, double replaySeconds) {
+                         long misplacedRecords, long strayCreditsFolded, int mismatchCount, int mismatchesListed,
+                         boolean mismatchesTruncated, List<Mismatch> mismatches, double replaySeconds) {
     }
 
     private static final int MAX_LISTED = 100;
@@ -75,13 +87,14 @@ public class LedgerAudit {
 
     public Uni<Report> verify() {
         return outboxDrained().chain(() -> check(null)).chain(first -> {
-            if (first.differing.isEmpty()) {
+            Set<String> differing = first.differing();
+            if (differing.isEmpty()) {
                 return Uni.createFrom().item(first.report());
             }
             // Again, once: what differed may only have been in flight.
             return Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofSeconds(2))
                     .chain(this::outboxDrained)
-                    .chain(() -> check(new HashSet<>(first.differing)))
+                    .chain(() -> check(differing))
                     .map(Comparison::report);
         });
     }
@@ -94,22 +107,27 @@ public class LedgerAudit {
      */
     private Uni<Comparison> check(Set<String> only) {
         Comparison comparison = new Comparison(only, clock.instant());
-        return Uni.createFrom().item(() -> replay.replay(part -> compareWithLive(comparison, part.accounts())))
+        return Uni.createFrom().item(() -> replay.replay(part -> compareWithLive(comparison, part)))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 .invoke(comparison::done)
                 .chain(() -> liveOnly(comparison, ""))
                 .replaceWith(comparison);
     }
 
-    /** On a replay thread: reads the live accounts of these members and compares. */
-    private void compareWithLive(Comparison comparison, Map<String, Account> replayed) {
-        List<String> members = comparison.replayed(replayed.keySet());
+    /**
+     * On a replay thread: reads the live accounts of one partition's members and compares. A partition
+     * folded again ({@link LogReplay.Part#again()}) is compared again, and that replaces the first.
+     */
+    private void compareWithLive(Comparison comparison, LogReplay.Part part) {
+        Map<String, Account> replayed = part.accounts();
+        Compared compared = comparison.replayed(part.partition(), replayed.keySet());
+        List<String> members = compared.wanted;
         for (int from = 0; from < members.size(); from += PAGE) {
             List<String> page = members.subList(from, Math.min(members.size(), from + PAGE));
             Map<String, Account> live = store.readAll(pool, page).await().atMost(PAGE_WAIT);
             for (String memberId : page) {
                 Account account = live.get(memberId);
-                comparison.check(memberId, account == null ? empty(memberId) : account.snapshot(),
+                comparison.check(compared, memberId, account == null ? empty(memberId) : account.snapshot(),
                         replayed.get(memberId).snapshot());
             }
         }
@@ -125,21 +143,37 @@ public class LedgerAudit {
                     List<String> unknown = comparison.liveOnly(ids);
                     Uni<Void> checked = unknown.isEmpty() ? Uni.createFrom().voidItem()
                             : store.readAll(pool, unknown)
-                                    .invoke(live -> live.forEach((memberId, account) -> comparison.check(memberId,
-                                            account.snapshot(), empty(memberId))))
+                                    .invoke(live -> live.forEach((memberId, account) -> comparison.check(
+                                            comparison.liveOnly, memberId, account.snapshot(), empty(memberId))))
                                     .replaceWithVoid();
                     return ids.size() < PAGE ? checked : checked.chain(() -> liveOnly(comparison, ids.get(ids.size() - 1)));
                 });
     }
 
-    /** Members checked and found to differ, the first {@value #MAX_LISTED} of them (in member order) in full. */
+    /** What one partition's fold (or the live accounts the log has no event for) was compared to: members checked, those that differ. */
+    private static final class Compared {
+        final List<String> wanted;
+        int checked;
+        final Set<String> differing = new HashSet<>();
+        /** The first {@value #MAX_LISTED} that differ, in member order, in full. */
+        final TreeMap<String, Mismatch> listed = new TreeMap<>();
+
+        Compared(List<String> wanted, int checked) {
+            this.wanted = wanted;
+            this.checked = checked;
+        }
+    }
+
+    /**
+     * Members checked and found to differ, by partition: a partition folded again replaces what its
+     * first fold found, so a member is counted once, in the partition's last fold.
+     */
     private static final class Comparison {
         private final Set<String> only;
         private final Instant now;
         private final Set<String> replayedMembers = new HashSet<>();
-        private final List<String> differing = new ArrayList<>();
-        private final TreeMap<String, Mismatch> listed = new TreeMap<>();
-        private int checked;
+        private final Map<TopicPartition, Compared> byPartition = new HashMap<>();
+        private final Compared liveOnly = new Compared(List.of(), 0);
         private LogReplay.State replay;
 
         Comparison(Set<String> only, Instant now) {
@@ -147,17 +181,18 @@ public class LedgerAudit {
             this.now = now;
         }
 
-        /** Counts a partition's members as checked; returns those to compare. */
-        synchronized List<String> replayed(Set<String> members) {
+        /** A partition's members, checked (again, for a partition folded again): those to compare. */
+        synchronized Compared replayed(TopicPartition partition, Set<String> members) {
             replayedMembers.addAll(members);
-            checked += members.size();
-            return members.stream().filter(this::wanted).toList();
+            Compared compared = new Compared(members.stream().filter(this::wanted).toList(), members.size());
+            byPartition.put(partition, compared);
+            return compared;
         }
 
         /** Of these live members, counts those the log has no event for as checked; returns those to compare. */
         synchronized List<String> liveOnly(List<String> live) {
             List<String> unknown = live.stream().filter(m -> !replayedMembers.contains(m)).toList();
-            checked += unknown.size();
+            liveOnly.checked += unknown.size();
             return unknown.stream().filter(this::wanted).toList();
         }
 
@@ -165,12 +200,12 @@ public class LedgerAudit {
             return only == null || only.contains(memberId);
         }
 
-        synchronized void check(String memberId, AccountState live, AccountState fromLog) {
+        synchronized void check(Compared into, String memberId, AccountState live, AccountState fromLog) {
             if (!live.equals(fromLog)) {
-                differing.add(memberId);
-                listed.put(memberId, new Mismatch(memberId, Summary.of(live, now), Summary.of(fromLog, now)));
-                if (listed.size() > MAX_LISTED) {
-                    listed.pollLastEntry();
+                into.differing.add(memberId);
+                into.listed.put(memberId, new Mismatch(memberId, Summary.of(live, now), Summary.of(fromLog, now)));
+                if (into.listed.size() > MAX_LISTED) {
+                    into.listed.pollLastEntry();
                 }
             }
         }
@@ -179,9 +214,31 @@ public class LedgerAudit {
             this.replay = state;
         }
 
+        private List<Compared> all() {
+            List<Compared> all = new ArrayList<>(byPartition.values());
+            all.add(liveOnly);
+            return all;
+        }
+
+        /** Every member found to differ. */
+        synchronized Set<String> differing() {
+            Set<String> differing = new HashSet<>();
+            all().forEach(compared -> differing.addAll(compared.differing));
+            return differing;
+        }
+
         synchronized Report report() {
-            return new Report(checked, replay.events(), replay.duplicates(), replay.refused(), differing.size(),
-                    List.copyOf(listed.values()), replay.seconds());
+            int checked = 0;
+            TreeMap<String, Mismatch> listed = new TreeMap<>();
+            for (Compared compared : all()) {
+                checked += compared.checked;
+                listed.putAll(compared.listed);
+            }
+            List<Mismatch> first = List.copyOf(listed.values()).subList(0, Math.min(listed.size(), MAX_LISTED));
+            int count = differing().size();
+            return new Report(checked, replay.events(), replay.duplicates(), replay.refused(), replay.misplaced(),
+                    replay.strayCreditsFolded(), count, first.size(), count > first.size(), List.copyOf(first),
+                    replay.seconds());
         }
     }
 

@@ -26,13 +26,13 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -58,9 +58,15 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class LedgerRebuild {
 
+    /**
+     * {@code misplacedRecords}: records found on another partition than their member's, left out
+     * there (docs/contract-extensions.md, "The log"); {@code strayCreditsFolded}: those of them that
+     * are credits a ledger older than that rule applied where it found them, folded at the start of
+     * their member's partition.
+     */
     public record Report(long eventsReplayed, long duplicateEvents, int accounts, long catchUpEvents,
-                         List<String> refusedRecords, double replaySeconds, double totalSeconds,
-                         long eventsPerSecond) {
+                         List<String> refusedRecords, long misplacedRecords, long strayCreditsFolded,
+                         double replaySeconds, double totalSeconds, long eventsPerSecond) {
     }
 
     /** Rows per statement of the bulk write: a statement of a few megabytes, not tens. */
@@ -125,7 +131,8 @@ public class LedgerRebuild {
                         .map(catchUp -> {
                             double total = (System.nanoTime() - start) / 1e9;
                             Report report = new Report(state.events(), state.duplicates(), state.members(), catchUp,
-                                    state.refused(), state.seconds(), total, Math.round(state.events() / total));
+                                    state.refused(), state.misplaced(), state.strayCreditsFolded(), state.seconds(),
+                                    total, Math.round(state.events() / total));
                             Log.infof("Rebuilt %d accounts from %d events in %.2fs (%d events/s)", report.accounts(),
                                     report.eventsReplayed(), total, report.eventsPerSecond());
                             return report;
@@ -149,12 +156,19 @@ public class LedgerRebuild {
                 .replaceWithVoid());
     }
 
-    /** Replays the log, writing each partition's accounts and open holds as soon as it is folded; ends when all are written. */
+    /**
+     * Replays the log, writing each partition's accounts and open holds as soon as it is folded; ends
+     * when all are written. A partition folded again (credits found off it, see {@link LogReplay}) is
+     * written again once its first write is done.
+     */
     private Uni<LogReplay.State> replayAndWrite() {
         Instant now = clock.instant();
-        List<CompletableFuture<Void>> writes = Collections.synchronizedList(new ArrayList<>());
-        return onWorker(() -> replay.replay(part -> writes.add(write(part, now).subscribeAsCompletionStage())))
-                .chain(state -> Uni.createFrom().completionStage(CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)))
+        Map<TopicPartition, CompletableFuture<Void>> writes = new ConcurrentHashMap<>();
+        return onWorker(() -> replay.replay(part -> writes.compute(part.partition(), (partition, first) -> first == null
+                        ? write(part, now).subscribeAsCompletionStage()
+                        : first.thenCompose(written -> write(part, now).subscribeAsCompletionStage()))))
+                .chain(state -> Uni.createFrom().completionStage(CompletableFuture.allOf(
+                                writes.values().toArray(CompletableFuture[]::new)))
                         .replaceWith(state));
     }
 
@@ -172,11 +186,17 @@ public class LedgerRebuild {
         }
         Map<String, HoldRow> holds = new HashMap<>();
         part.openHolds().forEach((key, made) -> holds.put(key, HoldRow.of(made)));
+        // Folded again: the first fold's holds of these members go (some were open only because an
+        // event naming a credit found off the partition was refused then).
+        Uni<Void> firstHoldsGone = !part.again() ? Uni.createFrom().voidItem()
+                : pool.preparedQuery("delete from hold_rebuild where member_id = any($1)")
+                        .execute(Tuple.of((Object) part.accounts().keySet().toArray(String[]::new))).replaceWithVoid();
         return Multi.createFrom().iterable(chunks)
                 .onItem().transformToUni(chunk -> onWorker(() -> accountRows(chunk, now))
                         .chain(rows -> pool.preparedQuery(UPSERT_ACCOUNTS).execute(rows)))
                 .merge(STATEMENTS_IN_FLIGHT)
                 .collect().last()
+                .chain(() -> firstHoldsGone)
                 .chain(() -> pool.preparedQuery(INSERT_HOLDS).execute(holdRows(accounts, holds, now)))
                 .replaceWithVoid();
     }

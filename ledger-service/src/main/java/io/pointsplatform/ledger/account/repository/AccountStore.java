@@ -335,6 +335,49 @@ public class AccountStore {
                 .map(result -> result.rowCount());
     }
 
+    /** A record found on another partition than its member's: the event, its text as read, and where it was. */
+    public record Misplaced(CloudEvent event, String payload, int partition, long offset) {
+    }
+
+    /**
+     * Forwards credits found off their member's partition to it, through the outbox (the relay keys
+     * the record by member id), the text as read under the same event id: one statement. Each event is
+     * forwarded once ({@code forwarded_event}), and not at all when its id is already in the history
+     * (a copy was applied, or a ledger older than the rule applied it where it was found). Returns the
+     * ids forwarded now.
+     */
+    public Uni<Set<String>> forward(SqlConnection connection, List<Misplaced> records, String topic) {
+        int n = records.size();
+        String[] ids = new String[n];
+        String[] members = new String[n];
+        Integer[] partitions = new Integer[n];
+        Long[] offsets = new Long[n];
+        String[] payloads = new String[n];
+        for (int i = 0; i < n; i++) {
+            Misplaced record = records.get(i);
+            ids[i] = record.event().id();
+            members[i] = record.event().subject();
+            partitions[i] = record.partition();
+            offsets[i] = record.offset();
+            payloads[i] = record.payload();
+        }
+        return connection.preparedQuery("with f as (select i, m, p, o, b, n from unnest($1::text[], $2::text[],"
+                        + " $3::int[], $4::bigint[], $5::text[]) with ordinality as u(i, m, p, o, b, n)"
+                        + " where not exists (select 1 from entry e where e.event_id = u.i)),"
+                        + " fresh as (insert into forwarded_event (event_id, member_id, from_partition, from_offset)"
+                        + " select i, m, p, o from f order by n on conflict (event_id) do nothing returning event_id)"
+                        + " insert into outbox (topic, message_key, event_id, payload)"
+                        + " select $6, f.m, f.i, f.b from f join fresh on fresh.event_id = f.i order by f.n returning event_id")
+                .execute(Tuple.of(ids, members, partitions, offsets, payloads, topic))
+                .map(rows -> {
+                    Set<String> forwarded = new HashSet<>();
+                    for (Row row : rows) {
+                        forwarded.add(row.getString("event_id"));
+                    }
+                    return forwarded;
+                });
+    }
+
     /** The event recorded under this id, if any. */
     public Uni<Optional<CloudEvent>> findEvent(SqlConnection connection, String eventId) {
         return connection.preparedQuery("select event from entry where event_id = $1")

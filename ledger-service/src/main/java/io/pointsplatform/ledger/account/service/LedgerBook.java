@@ -78,6 +78,46 @@ public class LedgerBook {
     // ---- events from the log ---------------------------------------------------------------
 
     /**
+     * A record of the log as the consumer read it: an event on its member's partition
+     * ({@code misplaced} null), or a credit found on another partition, to forward to its member's.
+     */
+    public record FromLog(CloudEvent event, AccountStore.Misplaced misplaced) {
+
+        public static FromLog placed(CloudEvent event) {
+            return new FromLog(event, null);
+        }
+
+        public static FromLog misplaced(AccountStore.Misplaced credit) {
+            return new FromLog(credit.event(), credit);
+        }
+    }
+
+    /**
+     * Applies a polled batch ({@link #consumeAll} for the events on their members' partitions), then
+     * forwards the credits found off their member's partition ({@link AccountStore#forward}: once
+     * each, in a transaction of its own; both steps may run again after a failure and change nothing
+     * the second time). Completes with the ids forwarded now.
+     */
+    public Uni<Set<String>> consumeLog(List<FromLog> records) {
+        List<CloudEvent> placed = new java.util.ArrayList<>(records.size());
+        Map<String, AccountStore.Misplaced> misplaced = new LinkedHashMap<>();
+        for (FromLog record : records) {
+            if (record.misplaced() == null) {
+                placed.add(record.event());
+            } else {
+                misplaced.putIfAbsent(record.event().id(), record.misplaced());
+            }
+        }
+        return consumeAll(placed).chain(() -> misplaced.isEmpty() ? Uni.createFrom().item(Set.<String>of())
+                : pool.withTransaction(c -> store.forward(c, List.copyOf(misplaced.values()), Topics.POINTS_LEDGER))
+                        .invoke(forwarded -> {
+                            if (!forwarded.isEmpty()) {
+                                relay.wake();
+                            }
+                        }));
+    }
+
+    /**
      * Applies a polled batch of events in one transaction, once per event id: one query finds those
      * applied before (the ledger's own decisions come back that way), one statement makes the
      * accounts that credits need, one locks every account touched (in member id order, so two

@@ -1,0 +1,133 @@
+package io.pointsplatform.notification;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.pointsplatform.events.CloudEvent;
+import io.pointsplatform.events.EventCodec;
+import io.pointsplatform.events.MemberEnrolled;
+import io.pointsplatform.events.Topics;
+import io.pointsplatform.testing.BadRecords;
+import io.pointsplatform.testing.LocalPostgres;
+import io.pointsplatform.testing.PlatformTestResource;
+import io.pointsplatform.testing.TestEvents;
+import io.pointsplatform.testing.TopicReader;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+/**
+ * notification-service's consumers of points.ledger and members survive every kind of bad record:
+ * each goes to {@code <topic>.dlq.notification-service}, once, with the reason in its headers, and
+ * the good record sent after them (same partition, same poll) is notified. A points.ledger record
+ * off its member's partition is left out (the ledger forwards a credit to the member's partition,
+ * where it is notified once).
+ */
+@QuarkusTest
+@WithTestResource(value = PlatformTestResource.class, initArgs = @ResourceArg(name = "service", value = "notification"))
+class NotificationBadRecordsTest {
+
+    private static final EventCodec CODEC = new EventCodec();
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @ConfigProperty(name = "points.test.database")
+    String database;
+
+    @Test
+    void badRecordsOfPointsLedgerAreDeadLetteredAndTheNextIsNotified() throws Exception {
+        String memberId = TestEvents.memberOnPartition("note-bad-", 2);
+        CloudEvent good = TestEvents.earned(memberId, 42);
+        deadLettersThenGood(Topics.POINTS_LEDGER, 2, memberId, BadRecords.forPointsLedger(memberId), CODEC.write(good));
+        awaitNotifications(memberId, 1);
+        assertThat(notificationIds(memberId)).containsExactly(good.id());
+    }
+
+    @Test
+    void badRecordsOfMembersAreDeadLetteredAndTheNextIsNotified() throws Exception {
+        String memberId = TestEvents.memberOnPartition("note-bad-", 4);
+        CloudEvent good = CloudEvent.of("member.enrolled:" + memberId, "/earning-service", Instant.now(),
+                new MemberEnrolled(memberId, "Han Meimei", null, null));
+        deadLettersThenGood(Topics.MEMBERS, 4, memberId, BadRecords.forMembers(memberId), CODEC.write(good));
+        awaitNotifications(memberId, 1);
+        assertThat(notificationIds(memberId)).containsExactly(good.id());
+    }
+
+    @Test
+    void aPointsRecordOffItsMembersPartitionIsLeftOutAndItsForwardedCopyNotifiedOnce() throws Exception {
+        String memberId = TestEvents.memberOnPartition("note-stray-", 1);
+        CloudEvent credit = TestEvents.earned(memberId, 9);
+        CloudEvent after = TestEvents.earned(memberId, 3);
+        // As a producer with another partitioner puts it; then a credit where it belongs, read after it.
+        PlatformTestResource.kafka().produceStrings().fromRecords(
+                TestEvents.record(Topics.POINTS_LEDGER, 3, memberId, CODEC.write(credit))).awaitCompletion(WAIT);
+        String marker = TestEvents.memberOnPartition("note-marker-", 3);
+        TestEvents.publish(Topics.POINTS_LEDGER, TestEvents.earned(marker, 1));
+        TestEvents.publish(Topics.POINTS_LEDGER, after);
+        awaitNotifications(marker, 1);
+        awaitNotifications(memberId, 1);
+        assertThat(notificationIds(memberId)).containsExactly(after.id());
+
+        // The ledger's copy on the member's partition, the same event: notified, once.
+        TestEvents.publish(Topics.POINTS_LEDGER, credit);
+        TestEvents.publish(Topics.POINTS_LEDGER, credit);
+        awaitNotifications(memberId, 2);
+        assertThat(notificationIds(memberId)).containsExactlyInAnyOrder(credit.id(), after.id());
+    }
+
+    /** Sends the bad records and then the good one to one partition, and checks the dead letters. */
+    private static void deadLettersThenGood(String topic, int partition, String memberId, Map<String, String> bad,
+                                            String good) {
+        List<ProducerRecord<String, String>> records = new ArrayList<>();
+        bad.keySet().forEach(value -> records.add(TestEvents.record(topic, partition, memberId, value)));
+        records.add(TestEvents.record(topic, partition, memberId, good));
+        PlatformTestResource.kafka().produceStrings().fromRecords(records).awaitCompletion(WAIT);
+
+        String dlq = Topics.dlq(topic, "notification-service");
+        List<ConsumerRecord<String, String>> dead = TopicReader.await(dlq, r -> bad.containsKey(r.value()), bad.size(), WAIT);
+        for (ConsumerRecord<String, String> letter : dead) {
+            assertThat(header(letter, "dead-letter-reason")).as(letter.value()).contains(bad.get(letter.value()));
+            assertThat(header(letter, "dead-letter-topic")).isEqualTo(topic);
+            assertThat(header(letter, "dead-letter-partition")).isEqualTo(Integer.toString(partition));
+            assertThat(letter.key()).isEqualTo(memberId);
+        }
+        assertThat(dead).extracting(ConsumerRecord::value).containsExactlyInAnyOrderElementsOf(bad.keySet());
+        assertThat(TopicReader.all(dlq, r -> bad.containsKey(r.value()))).hasSize(bad.size());
+        assertThat(TopicReader.all(dlq, r -> good.equals(r.value()))).isEmpty();
+    }
+
+    private void awaitNotifications(String memberId, int count) {
+        await().atMost(WAIT).untilAsserted(() -> assertThat(notificationIds(memberId)).hasSize(count));
+    }
+
+    private List<String> notificationIds(String memberId) throws Exception {
+        try (Connection c = DriverManager.getConnection(LocalPostgres.jdbcUrl(database), LocalPostgres.USER,
+                LocalPostgres.PASSWORD); var s = c.prepareStatement(
+                "select notification_id from notification where member_id = ? order by notification_id")) {
+            s.setString(1, memberId);
+            List<String> ids = new ArrayList<>();
+            try (var rows = s.executeQuery()) {
+                while (rows.next()) {
+                    ids.add(rows.getString(1));
+                }
+            }
+            return ids;
+        }
+    }
+
+    private static String header(ConsumerRecord<String, String> record, String name) {
+        assertThat(record.headers().lastHeader(name)).as("header " + name).isNotNull();
+        return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,29 @@
+package io.pointsplatform.kit.inbox;
+
+import io.pointsplatform.events.CloudEvent;
+import io.pointsplatform.events.EventCodec;
+import io.pointsplatform.events.EventFormatException;
+import io.pointsplatform.events.EventTypes;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * Reads a record of a contract topic as every consumer does: a CloudEvent the codec reads (JSON, the
+ * envelope, a known type, data as its JSON Schema says: {@link EventCodec}) of a type that belongs on
+ * the record's topic. Anything else is an {@link EventFormatException} whose message says why, for
+ * the dead-letter topic.
+ */
+public final class LogRecords {
+
+    private LogRecords() {
+    }
+
+    public static CloudEvent read(EventCodec codec, ConsumerRecord<String, String> record) {
+        CloudEvent event = codec.read(record.value());
+        String belongsOn = EventTypes.topic(event.type());
+        if (!belongsOn.equals(record.topic())) {
+            throw new EventFormatException("event " + event.id() + " of type " + event.type() + " does not belong on "
+                    + record.topic() + " (it belongs on " + belongsOn + ")");
+        }
+        return event;
+    }
+}
