@@ -28,6 +28,9 @@ WARMUP="${BENCH_WARMUP:-15}"
 CONCURRENCY="${BENCH_CONCURRENCY:-32}"
 EVENTS="${BENCH_EVENTS:-1000000}"
 BOOTSTRAP="localhost:$KAFKA_PORT"
+# The broker takes only authenticated clients: the load generator logs in as the operator (kafka-tool.sh
+# does so by itself for Kafka's perf tools).
+KAFKA_CONFIG="$(points_kafka_client_properties operator)"
 export PGPASSWORD="${POINTS_DB_PASSWORD:-points}"
 PG=(-h "${POINTS_DB_HOST:-127.0.0.1}" -p "${POINTS_DB_PORT:-5432}" -U "${POINTS_DB_USER:-points}")
 
@@ -93,7 +96,7 @@ if wants holds || wants earnings; then
   if [ -n "$ledger_pid" ] && [ "$(ps -o etimes= -p "$ledger_pid" | tr -d ' ')" -lt 300 ]; then
     points_log "services started less than 5 minutes ago: a minute of unrecorded load first"
     java -Xmx1g "${token_args[@]}" -cp "$jar:$POINTS_ROOT/bench/target/lib/*" io.pointsplatform.bench.Bench holds \
-      --ledger "http://localhost:${POINTS_PORT[ledger-service]}" --kafka "$BOOTSTRAP" --members 1 \
+      --ledger "http://localhost:${POINTS_PORT[ledger-service]}" --kafka "$BOOTSTRAP" --kafka-config "$KAFKA_CONFIG" --members 1 \
       --seconds 25 --warmup 5 --concurrency "$CONCURRENCY" >/dev/null 2>>"$results_dir/bench.log" || true
     java -Xmx1g "${token_args[@]}" -cp "$jar:$POINTS_ROOT/bench/target/lib/*" io.pointsplatform.bench.Bench earnings \
       --earning "http://localhost:${POINTS_PORT[earning-service]}" --members 1000 \
@@ -154,8 +157,8 @@ if wants holds; then
   out "| scenario | pairs/s | p50 ms | p90 ms | p99 ms | p99.9 ms | errors |"
   out "|---|---:|---:|---:|---:|---:|---:|"
   ledger="http://localhost:${POINTS_PORT[ledger-service]}"
-  out "$(bench holds --ledger "$ledger" --kafka "$BOOTSTRAP" --members 1)"
-  out "$(bench holds --ledger "$ledger" --kafka "$BOOTSTRAP" --members 10000)"
+  out "$(bench holds --ledger "$ledger" --kafka "$BOOTSTRAP" --kafka-config "$KAFKA_CONFIG" --members 1)"
+  out "$(bench holds --ledger "$ledger" --kafka "$BOOTSTRAP" --kafka-config "$KAFKA_CONFIG" --members 10000)"
   out ""
   cpu_table
 fi
@@ -175,7 +178,7 @@ if wants rebuild; then
   out ""
   out "| what | rate | size |"
   out "|---|---:|---:|"
-  bench ledger-log --kafka "$BOOTSTRAP" --events "$EVENTS" --members 10000 | while IFS= read -r row; do out "$row"; done
+  bench ledger-log --kafka "$BOOTSTRAP" --kafka-config "$KAFKA_CONFIG" --events "$EVENTS" --members 10000 | while IFS= read -r row; do out "$row"; done
   out "$(bench fold --events 300000 --members 3000)"
   # Every service's consumer folds the same million events; the rebuild is timed once they have
   # all caught up (services stopped for the run are left out), so that they do not share the machine
@@ -202,7 +205,7 @@ if wants rebuild; then
       out "| ledger rebuild, run $run (POST /api/v1/admin/rebuild) | failed: $rebuild | |"
     fi
   done
-  bench ledger-read --kafka "$BOOTSTRAP" | while IFS= read -r row; do out "$row"; done
+  bench ledger-read --kafka "$BOOTSTRAP" --kafka-config "$KAFKA_CONFIG" | while IFS= read -r row; do out "$row"; done
   if [ "${#warm[@]}" -gt 0 ]; then
     out "| **ledger rebuild, median of runs 2-6** | **$(printf '%s\n' "${warm[@]}" | sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}') events/s** | runs 2-6 |"
   fi

@@ -16,8 +16,9 @@ declare -A POINTS_PORT=(
   [redemption-service]=8084
   [notification-service]=8085
 )
-KAFKA_PORT=9092
-KAFKA_CONTROLLER_PORT=9093
+# The broker's client port and its controller's; another run directory (a test's) may take others.
+KAFKA_PORT="${POINTS_KAFKA_PORT:-9092}"
+KAFKA_CONTROLLER_PORT="${POINTS_KAFKA_CONTROLLER_PORT:-9093}"
 
 points_log() { printf '%s\n' "$*"; }
 points_err() { printf '%s: %s\n' "${POINTS_SCRIPT:-points}" "$*" >&2; }
@@ -129,6 +130,38 @@ points_usage() {
 POINTS_KAFKA_POM="$POINTS_LOCAL/kafka/pom.xml"
 POINTS_KAFKA_LOG4J="$POINTS_LOCAL/kafka/log4j2.properties"
 POINTS_KAFKA_LIBS="$POINTS_RUN/kafka-libs"
+# The topics and who may do what with them (kafka/contract.conf), and the tool that applies it.
+POINTS_KAFKA_CONTRACT="$POINTS_LOCAL/kafka/contract.conf"
+POINTS_KAFKA_ACCESS_TOOL="$POINTS_LOCAL/kafka/KafkaAccess.java"
+# Written by kafka-up.sh: the broker's config, the principals' passwords and client properties.
+POINTS_KAFKA_DIR="$POINTS_RUN/kafka"
+POINTS_KAFKA_PASSWORDS="$POINTS_KAFKA_DIR/passwords"
+# Clients authenticate with SASL/SCRAM over plain TCP on loopback (kafka-up.sh).
+POINTS_KAFKA_SECURITY_PROTOCOL=SASL_PLAINTEXT
+POINTS_KAFKA_SASL_MECHANISM=SCRAM-SHA-512
+
+# The client properties of a principal (operator, broker or a service): bootstrap.servers and its
+# SASL settings, for Java clients and Kafka's tools (--command-config, --producer.config, ...).
+points_kafka_client_properties() {
+  echo "$POINTS_KAFKA_DIR/$1.properties"
+}
+
+# A principal's password (from the passwords file kafka-up.sh writes); fails when it has none.
+points_kafka_password() {
+  local name="$1" password
+  [ -r "$POINTS_KAFKA_PASSWORDS" ] || return 1
+  password="$(awk -v name="$name" '$1 == name { print $2; exit }' "$POINTS_KAFKA_PASSWORDS")"
+  [ -n "$password" ] || return 1
+  printf '%s\n' "$password"
+}
+
+# The sasl.jaas.config value a Java client of that principal needs.
+points_kafka_jaas_config() {
+  local name="$1" password
+  password="$(points_kafka_password "$name")" || return 1
+  printf 'org.apache.kafka.common.security.scram.ScramLoginModule required username="%s" password="%s";\n' \
+    "$name" "$password"
+}
 
 # Copies Kafka's jars (deploy/local/kafka/pom.xml) into the run dir, once, and again when the pom
 # changed. Needs a JDK >= 21 on PATH (jdk.sh) for the Maven wrapper.

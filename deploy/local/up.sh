@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Starts the local stack, no containers: PostgreSQL (postgres.sh), a real single-node Kafka 4.1.1
-# broker in KRaft mode from Apache Kafka's own jars, the JWT key pair, and the five services.
+# Starts the local stack, no containers: PostgreSQL (postgres.sh), a real single-node Kafka 4.1
+# broker in KRaft mode from Apache Kafka's own jars that takes only authenticated clients, with ACLs
+# (kafka-up.sh), the JWT key pair, and the five services, each logged in to Kafka as itself.
 #
 #   deploy/local/up.sh [--infra-only] [--rebuild | --no-build]
 #
-#   --infra-only   PostgreSQL, Kafka (with the topics) and the keys only; no build, no services
+#   --infra-only   PostgreSQL, Kafka (with the topics, principals and ACLs) and the keys only; no
+#                  build, no services
 #   --rebuild      build the services even when their jars look up to date
 #   --no-build     never build; start the jars as they are
 #
@@ -17,7 +19,8 @@
 # (points), POINTS_DB_PASSWORD (points), POINTS_JWT_ISSUER (points-local), POINTS_JWT_AUDIENCE
 # (points-platform), KAFKA_HEAP (768m),
 # POINTS_SERVICE_HEAP (384m), POINTS_LEDGER_HEAP (2g), POINTS_READY_TIMEOUT (180, seconds for all services to be ready),
-# KAFKA_READY_TIMEOUT (120), POINTS_RUN_DIR (deploy/local/.run).
+# KAFKA_READY_TIMEOUT (120), POINTS_KAFKA_PORT (9092), POINTS_KAFKA_CONTROLLER_PORT (9093),
+# POINTS_RUN_DIR (deploy/local/.run).
 set -euo pipefail
 POINTS_SCRIPT=up.sh
 # shellcheck source=lib.sh
@@ -35,13 +38,9 @@ for arg in "$@"; do
   esac
 done
 
-PARTITIONS="${POINTS_PARTITIONS:-6}"
-[[ "$PARTITIONS" =~ ^[1-9][0-9]*$ ]] || points_die "POINTS_PARTITIONS must be a positive number, not '$PARTITIONS'"
-KAFKA_HEAP="${KAFKA_HEAP:-768m}"
 SERVICE_HEAP="${POINTS_SERVICE_HEAP:-384m}"
 LEDGER_HEAP="${POINTS_LEDGER_HEAP:-2g}"
 READY_TIMEOUT="${POINTS_READY_TIMEOUT:-180}"
-KAFKA_READY_TIMEOUT="${KAFKA_READY_TIMEOUT:-120}"
 export POINTS_DB_HOST="${POINTS_DB_HOST:-127.0.0.1}"
 export POINTS_DB_PORT="${POINTS_DB_PORT:-5432}"
 export POINTS_DB_USER="${POINTS_DB_USER:-points}"
@@ -49,15 +48,6 @@ export POINTS_DB_PASSWORD="${POINTS_DB_PASSWORD:-points}"
 JWT_ISSUER="${POINTS_JWT_ISSUER:-points-local}"
 JWT_AUDIENCE="${POINTS_JWT_AUDIENCE:-points-platform}"
 BOOTSTRAP="localhost:$KAFKA_PORT"
-
-# The topics of shared/CONTRACT.md with their configs. DLQ topics (<topic>.dlq.<service>) are
-# auto-created by the broker on first use.
-TOPICS=(
-  "points.ledger retention.ms=-1"
-  "members retention.ms=-1"
-  "catalog.rewards cleanup.policy=compact"
-  "redemptions retention.ms=-1"
-)
 
 phase() { printf '==> %s\n' "$*"; }
 
@@ -115,144 +105,12 @@ phase "PostgreSQL on $POINTS_DB_HOST:$POINTS_DB_PORT"
 
 # --- Kafka ------------------------------------------------------------------------------------
 
-KAFKA_DIR="$POINTS_RUN/kafka"
-KAFKA_DATA="$POINTS_RUN/kafka-data"
-KAFKA_CONFIG="$KAFKA_DIR/server.properties"
-KAFKA_LOG="$POINTS_RUN/logs/kafka.log"     # the broker's Log4j 2 log
-KAFKA_OUT="$POINTS_RUN/logs/kafka.out"     # its stdout and stderr (JVM errors)
-
-write_kafka_config() {
-  mkdir -p "$KAFKA_DIR" "$KAFKA_DATA"
-  cat >"$KAFKA_CONFIG.tmp" <<EOF
-# Written by deploy/local/up.sh at every start; edit up.sh, not this file.
-# A single-node KRaft cluster: broker and controller in one process.
-process.roles=broker,controller
-node.id=1
-controller.quorum.bootstrap.servers=localhost:$KAFKA_CONTROLLER_PORT
-controller.listener.names=CONTROLLER
-listeners=PLAINTEXT://localhost:$KAFKA_PORT,CONTROLLER://localhost:$KAFKA_CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://localhost:$KAFKA_PORT,CONTROLLER://localhost:$KAFKA_CONTROLLER_PORT
-inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
-log.dirs=$KAFKA_DATA
-
-# One node: every internal topic has one replica.
-offsets.topic.replication.factor=1
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
-share.coordinator.state.topic.replication.factor=1
-share.coordinator.state.topic.min.isr=1
-min.insync.replicas=1
-default.replication.factor=1
-
-# Topics made on first use (the DLQs <topic>.dlq.<service>) get the usual partition count.
-auto.create.topics.enable=true
-num.partitions=$PARTITIONS
-# Small local machine: fewer threads, no wait before the first rebalance.
-num.network.threads=2
-num.io.threads=4
-num.recovery.threads.per.data.dir=1
-group.initial.rebalance.delay.ms=0
-EOF
-  mv -f "$KAFKA_CONFIG.tmp" "$KAFKA_CONFIG"
-}
+# The broker, its topics, principals and ACLs (kafka/contract.conf): kafka-up.sh, which a test
+# runs too, with its own run directory and ports.
+"$POINTS_LOCAL/kafka-up.sh" || points_die "Kafka did not start (see above)"
 
 kafka_admin() {
   KAFKA_TOOL_OPTS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC" points_kafka_tool "$@"
-}
-
-format_kafka_storage() {
-  [ -f "$KAFKA_DATA/meta.properties" ] && return 0
-  local cluster_id
-  if [ -s "$KAFKA_DIR/cluster.id" ]; then
-    cluster_id="$(cat "$KAFKA_DIR/cluster.id")"
-  else
-    cluster_id="$(kafka_admin kafka.tools.StorageTool random-uuid | tail -n 1)"
-    [[ "$cluster_id" =~ ^[A-Za-z0-9_-]{22}$ ]] || points_die "StorageTool random-uuid printed '$cluster_id'"
-    echo "$cluster_id" >"$KAFKA_DIR/cluster.id"
-  fi
-  phase "formatting Kafka storage in $KAFKA_DATA (cluster id $cluster_id)"
-  # Kafka 4.x: a single-node dynamic KRaft quorum is formatted with --standalone (the config has
-  # controller.quorum.bootstrap.servers, not controller.quorum.voters).
-  kafka_admin kafka.tools.StorageTool format --cluster-id "$cluster_id" --config "$KAFKA_CONFIG" \
-    --standalone --ignore-formatted >"$POINTS_RUN/logs/kafka-format.log" 2>&1 \
-    || { points_tail "$POINTS_RUN/logs/kafka-format.log"; points_die "could not format Kafka's storage"; }
-}
-
-start_kafka() {
-  local pid
-  if pid="$(points_running_pid kafka)"; then
-    phase "Kafka runs already (pid $pid)"
-    return 0
-  fi
-  for port in "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT"; do
-    if points_port_open "$port"; then
-      points_die "port $port is taken by a process that is not this stack's Kafka (see: ss -ltnp 'sport = :$port')"
-    fi
-  done
-  phase "starting Kafka 4.1.1 (KRaft, broker+controller) on $BOOTSTRAP"
-  : >"$KAFKA_OUT"
-  KAFKA_LOG_START="$(stat -c %s "$KAFKA_LOG" 2>/dev/null || echo 0)"
-  (
-    cd "$POINTS_RUN"
-    exec nohup java --enable-native-access=ALL-UNNAMED "-Xms$KAFKA_HEAP" "-Xmx$KAFKA_HEAP" -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
-      -XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent -Djava.awt.headless=true \
-      "-Dlog4j2.configurationFile=$POINTS_KAFKA_LOG4J" "-Dkafka.logs.dir=$POINTS_RUN/logs" \
-      -Dkafka.log.file=kafka.log -cp "$POINTS_KAFKA_LIBS/*" kafka.Kafka "$KAFKA_CONFIG"
-  ) >>"$KAFKA_OUT" 2>&1 </dev/null &
-  points_write_pid kafka "$!" "$KAFKA_CONFIG"
-}
-
-# What the broker logged since this start (its log file is appended to across starts).
-kafka_log_tail() {
-  local new
-  new="$(tail -c "+$((${KAFKA_LOG_START:-0} + 1))" "$KAFKA_LOG" 2>/dev/null | tail -n 40 || true)"
-  if [ -n "$new" ]; then
-    echo "----- last lines of $KAFKA_LOG (this start) -----" >&2
-    printf '%s\n' "$new" | sed 's/^/  /' >&2
-    echo "-----" >&2
-  else
-    echo "(nothing in $KAFKA_LOG from this start)" >&2
-  fi
-}
-
-kafka_died() {
-  points_tail "$KAFKA_OUT" 20
-  kafka_log_tail
-  points_die "Kafka stopped during start-up (logs: $KAFKA_LOG, $KAFKA_OUT)"
-}
-
-wait_for_kafka() {
-  local deadline=$((SECONDS + KAFKA_READY_TIMEOUT)) topics
-  until points_port_open "$KAFKA_PORT"; do
-    points_running_pid kafka >/dev/null || kafka_died
-    [ "$SECONDS" -lt "$deadline" ] || { kafka_log_tail; points_die "Kafka did not open port $KAFKA_PORT within ${KAFKA_READY_TIMEOUT}s"; }
-    sleep 0.5
-  done
-  until topics="$(kafka_admin org.apache.kafka.tools.TopicCommand --bootstrap-server "$BOOTSTRAP" \
-      --list 2>>"$POINTS_RUN/logs/kafka-tools.log")"; do
-    points_running_pid kafka >/dev/null || kafka_died
-    [ "$SECONDS" -lt "$deadline" ] || { kafka_log_tail; points_die "Kafka does not answer on $BOOTSTRAP within ${KAFKA_READY_TIMEOUT}s"; }
-    sleep 1
-  done
-  EXISTING_TOPICS="$topics"
-  phase "Kafka answers on $BOOTSTRAP"
-}
-
-create_topics() {
-  local entry name config created=()
-  for entry in "${TOPICS[@]}"; do
-    read -r name config <<<"$entry"
-    grep -qxF "$name" <<<"$EXISTING_TOPICS" && continue
-    kafka_admin org.apache.kafka.tools.TopicCommand --bootstrap-server "$BOOTSTRAP" --create \
-      --if-not-exists --topic "$name" --partitions "$PARTITIONS" --replication-factor 1 \
-      --config "$config" >/dev/null 2>>"$POINTS_RUN/logs/kafka-tools.log" \
-      || { points_tail "$POINTS_RUN/logs/kafka-tools.log" 20; points_die "could not create topic $name"; }
-    created+=("$name")
-  done
-  if [ "${#created[@]}" -gt 0 ]; then
-    phase "created topics: ${created[*]} ($PARTITIONS partitions, replication factor 1)"
-  fi
 }
 
 # The ledger's history (table entry) holds every event of points.ledger it applied. A log with
@@ -265,7 +123,7 @@ check_log_against_history() {
     -p "$POINTS_DB_PORT" -U "$POINTS_DB_USER" -d ledger -c "select count(*) from entry" 2>/dev/null)" || return 0
   [[ "$history" =~ ^[0-9]+$ ]] && [ "$history" -gt 0 ] || return 0
   logged="$(kafka_admin org.apache.kafka.tools.GetOffsetShell --bootstrap-server "$BOOTSTRAP" \
-    --topic points.ledger 2>/dev/null | awk -F: '$3 ~ /^[0-9]+$/ {s += $3} END {print s + 0}')"
+    --command-config "$(points_kafka_client_properties operator)" --topic points.ledger 2>/dev/null | awk -F: '$3 ~ /^[0-9]+$/ {s += $3} END {print s + 0}')"
   if [ "$logged" -lt "$history" ]; then
     phase "WARNING: the ledger database's history holds $history events but points.ledger only $logged:"
     phase "  this Kafka log is not the one the databases were built from (another clone's, or purged alone)."
@@ -273,12 +131,6 @@ check_log_against_history() {
   fi
 }
 
-points_ensure_kafka_libs
-write_kafka_config
-format_kafka_storage
-start_kafka
-wait_for_kafka
-create_topics
 check_log_against_history
 
 # --- JWT keys ---------------------------------------------------------------------------------
@@ -304,6 +156,12 @@ start_service() {
     cd "$POINTS_RUN"
     export QUARKUS_HTTP_PORT="$port"
     export KAFKA_BOOTSTRAP_SERVERS="$BOOTSTRAP"
+    # Logged in to Kafka as itself (application.properties maps these to kafka.security.protocol,
+    # kafka.sasl.mechanism and kafka.sasl.jaas.config); the ACLs of kafka/contract.conf apply.
+    export KAFKA_SECURITY_PROTOCOL="$POINTS_KAFKA_SECURITY_PROTOCOL"
+    export KAFKA_SASL_MECHANISM="$POINTS_KAFKA_SASL_MECHANISM"
+    KAFKA_SASL_JAAS_CONFIG="$(points_kafka_jaas_config "$svc")" || points_die "no Kafka password for $svc in $POINTS_KAFKA_PASSWORDS"
+    export KAFKA_SASL_JAAS_CONFIG
     # Bearer tokens: verified with the local public key (an identity provider's JWKS URL in a real
     # deployment); services that call another sign their own short-lived service tokens.
     export POINTS_JWT_PUBLIC_KEY_LOCATION="file:$POINTS_JWT_PUBLIC_KEY_FILE"
@@ -360,7 +218,8 @@ wait_for_services() {
 print_summary() {
   local svc port
   echo
-  echo "Kafka      $BOOTSTRAP  (topics: $(for e in "${TOPICS[@]}"; do printf '%s ' "${e%% *}"; done| sed 's/ $//'); log: $KAFKA_LOG)"
+  echo "Kafka      $BOOTSTRAP  (SASL/SCRAM; topics: $(awk '$1 == "topic" { printf "%s%s", sep, $2; sep = " " }' "$POINTS_KAFKA_CONTRACT"); log: $POINTS_RUN/logs/kafka.log)"
+  echo "           operator's client properties: $(points_kafka_client_properties operator); tools: deploy/local/kafka-tool.sh"
   echo "PostgreSQL $POINTS_DB_HOST:$POINTS_DB_PORT  (user $POINTS_DB_USER; databases earning ledger catalog redemption notification)"
   echo "JWT        public key $POINTS_JWT_PUBLIC_KEY_FILE, issuer $JWT_ISSUER; tokens: deploy/local/token.sh ROLE [SUBJECT]"
   if [ "$infra_only" = false ]; then

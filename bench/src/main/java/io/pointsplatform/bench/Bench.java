@@ -3,6 +3,7 @@ package io.pointsplatform.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -11,6 +12,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -25,6 +27,8 @@ import java.util.concurrent.ThreadLocalRandom;
  *   ledger-log --kafka B --events N --members M   write a history to points.ledger, read it back
  *   fold --events N --members M           decode and fold that history in process: a rebuild's ceiling
  *   options: --seconds S (30) --warmup S (5) --concurrency C (32)
+ *            --kafka-config F   Kafka client properties (how to log in; the local stack's operator.properties),
+ *                               --kafka B overriding its bootstrap.servers
  *            --watch name=pid,... --cpu-out F   CPU ms per operation per process, appended to F
  * </pre>
  */
@@ -66,6 +70,25 @@ public final class Bench {
         }
     }
 
+    /** The Kafka client settings: --kafka-config's properties file, with --kafka's bootstrap servers. */
+    private static Properties kafka(Map<String, String> options) {
+        Properties connection = new Properties();
+        if (options.containsKey("kafka-config")) {
+            try (var in = Files.newInputStream(Path.of(options.get("kafka-config")))) {
+                connection.load(in);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read --kafka-config " + options.get("kafka-config"), e);
+            }
+        }
+        if (options.containsKey("kafka")) {
+            connection.put("bootstrap.servers", options.get("kafka"));
+        }
+        if (!connection.containsKey("bootstrap.servers")) {
+            throw new IllegalArgumentException("--kafka B or --kafka-config F (with bootstrap.servers) is needed");
+        }
+        return connection;
+    }
+
     /** Hold 1 point and capture it, as a redemption does; one pair is one operation. */
     private static void holds(Map<String, String> options, int concurrency, Duration warmUp, Duration seconds)
             throws Exception {
@@ -75,7 +98,7 @@ public final class Bench {
         String runId = UUID.randomUUID().toString().substring(0, 8);
         String[] memberIds = new String[members];
         long perMember = Math.max(10_000, 4_000_000L / members);
-        try (LedgerLog log = new LedgerLog(options.get("kafka"))) {
+        try (LedgerLog log = new LedgerLog(kafka(options))) {
             Instant now = Instant.now();
             for (int i = 0; i < members; i++) {
                 memberIds[i] = "bench-" + runId + "-m" + i;
@@ -125,7 +148,7 @@ public final class Bench {
     private static void ledgerLog(Map<String, String> options) {
         long events = Long.parseLong(options.getOrDefault("events", "1000000"));
         int members = Integer.parseInt(options.getOrDefault("members", "10000"));
-        try (LedgerLog log = new LedgerLog(options.get("kafka"))) {
+        try (LedgerLog log = new LedgerLog(kafka(options))) {
             double produced = log.writeHistory(UUID.randomUUID().toString().substring(0, 8), events, members);
             long[] count = new long[1];
             double consumed = log.readAll(count);
@@ -138,7 +161,7 @@ public final class Bench {
 
     /** The raw consumer alone, again: for a ratio measured beside the rebuilds rather than before the wait for them. */
     private static void ledgerRead(Map<String, String> options) {
-        try (LedgerLog log = new LedgerLog(options.get("kafka"))) {
+        try (LedgerLog log = new LedgerLog(kafka(options))) {
             long[] count = new long[1];
             double consumed = log.readAll(count);
             System.out.printf(Locale.ROOT, "| raw Kafka consumer, whole points.ledger from offset 0, right after the rebuilds | %,.0f events/s | %,d events |%n",

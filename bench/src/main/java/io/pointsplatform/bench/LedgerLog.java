@@ -42,14 +42,15 @@ final class LedgerLog implements AutoCloseable {
 
     private static final byte[] CONTENT_TYPE = (CloudEvent.CONTENT_TYPE + "; charset=UTF-8").getBytes(StandardCharsets.UTF_8);
 
-    private final String bootstrap;
+    private final Properties connection;
     private final EventCodec codec = new EventCodec();
     private final KafkaProducer<String, byte[]> producer;
 
-    LedgerLog(String bootstrap) {
-        this.bootstrap = bootstrap;
+    /** {@code connection}: bootstrap.servers and how to log in (e.g. the local stack's operator.properties). */
+    LedgerLog(Properties connection) {
+        this.connection = connection;
         Properties config = new Properties();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        config.putAll(connection);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         config.put(ProducerConfig.LINGER_MS_CONFIG, "5");
@@ -150,7 +151,7 @@ final class LedgerLog implements AutoCloseable {
     /** Reads the whole topic from offset 0 with a plain consumer; returns records per second. */
     double readAll(long[] countOut) {
         Properties config = new Properties();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        config.putAll(connection);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
         config.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, String.valueOf(64 * 1024 * 1024));

@@ -3,6 +3,7 @@ package io.pointsplatform.kit.outbox;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pointsplatform.events.CloudEvent;
+import io.pointsplatform.kit.kafka.KafkaConnection;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -55,7 +56,7 @@ public class OutboxRelay {
 
     private final Pool pool;
     private final boolean enabled;
-    private final String bootstrapServers;
+    private final KafkaConnection kafka;
     private final int batchSize;
     private final long pollIntervalMs;
     private final long lingerMs;
@@ -70,9 +71,8 @@ public class OutboxRelay {
     private KafkaProducer<String, byte[]> producer;
     private ScheduledExecutorService worker;
 
-    public OutboxRelay(Pool pool, MeterRegistry registry,
+    public OutboxRelay(Pool pool, MeterRegistry registry, KafkaConnection kafka,
                        @ConfigProperty(name = "points.outbox.enabled", defaultValue = "true") boolean enabled,
-                       @ConfigProperty(name = "kafka.bootstrap.servers", defaultValue = "localhost:9092") String bootstrapServers,
                        @ConfigProperty(name = "points.outbox.batch-size", defaultValue = "500") int batchSize,
                        @ConfigProperty(name = "points.outbox.poll-interval-ms", defaultValue = "100") long pollIntervalMs,
                        @ConfigProperty(name = "points.outbox.linger-ms", defaultValue = "10") long lingerMs,
@@ -82,7 +82,7 @@ public class OutboxRelay {
         }
         this.pool = pool;
         this.enabled = enabled;
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = kafka;
         this.batchSize = batchSize;
         this.pollIntervalMs = Math.max(10, pollIntervalMs);
         if (lingerMs < 0 || lingerMs > pollIntervalMs) {
@@ -230,8 +230,7 @@ public class OutboxRelay {
     }
 
     private Properties producerConfig() {
-        Properties config = new Properties();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Properties config = kafka.properties();
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         config.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5");

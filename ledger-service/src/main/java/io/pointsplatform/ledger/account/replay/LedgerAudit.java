@@ -4,6 +4,7 @@ import io.pointsplatform.events.Account;
 import io.pointsplatform.events.AccountState;
 import io.pointsplatform.events.Balance;
 import io.pointsplatform.events.EventCodec;
+import io.pointsplatform.kit.kafka.KafkaConnection;
 import io.pointsplatform.kit.outbox.OutboxRelay;
 import io.pointsplatform.ledger.account.repository.AccountStore;
 import io.smallrye.mutiny.Uni;
@@ -76,10 +77,10 @@ public class LedgerAudit {
     private final AccountStore store;
 
     public LedgerAudit(Pool pool, EventCodec codec, OutboxRelay relay, Clock clock, AccountStore store,
-                       @ConfigProperty(name = "kafka.bootstrap.servers", defaultValue = "localhost:9092") String bootstrap) {
+                       KafkaConnection kafka) {
         this.pool = pool;
         this.store = store;
-        this.replay = new LogReplay(bootstrap, codec, ids -> Forwarded.among(pool, ids));
+        this.replay = new LogReplay(kafka, codec, ids -> Forwarded.among(pool, ids));
         this.relay = relay;
         this.clock = clock;
     }

@@ -6,6 +6,7 @@ import io.pointsplatform.events.CloudEvent;
 import io.pointsplatform.events.EventCodec;
 import io.pointsplatform.events.PointsEvent;
 import io.pointsplatform.events.PointsReserved;
+import io.pointsplatform.kit.kafka.KafkaConnection;
 import io.pointsplatform.kit.outbox.OutboxRelay;
 import io.pointsplatform.kit.problem.ApiException;
 import io.pointsplatform.ledger.account.repository.AccountCache;
@@ -29,7 +30,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,7 +39,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -99,7 +98,7 @@ public class LedgerRebuild {
 
     private final Pool pool;
     private final LogReplay replay;
-    private final String bootstrap;
+    private final KafkaConnection kafka;
     private final String liveGroup;
     private final OutboxRelay relay;
     private final Clock clock;
@@ -108,11 +107,11 @@ public class LedgerRebuild {
     private volatile Supplier<Uni<Void>> beforeSwap = () -> Uni.createFrom().voidItem();
 
     public LedgerRebuild(Pool pool, EventCodec codec, OutboxRelay relay, Clock clock, AccountCache cache,
-                         @ConfigProperty(name = "kafka.bootstrap.servers", defaultValue = "localhost:9092") String bootstrap,
+                         KafkaConnection kafka,
                          @ConfigProperty(name = "mp.messaging.incoming.points-ledger.group.id") String liveGroup) {
         this.pool = pool;
-        this.replay = new LogReplay(bootstrap, codec, ids -> Forwarded.among(pool, ids));
-        this.bootstrap = bootstrap;
+        this.replay = new LogReplay(kafka, codec, ids -> Forwarded.among(pool, ids));
+        this.kafka = kafka;
         this.liveGroup = liveGroup;
         this.relay = relay;
         this.clock = clock;
@@ -287,9 +286,7 @@ public class LedgerRebuild {
      */
     private Void liveConsumerReached(Map<TopicPartition, Long> position) {
         long deadline = System.nanoTime() + LIVE_WAIT.toNanos();
-        Properties config = new Properties();
-        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        try (Admin admin = Admin.create(config)) {
+        try (Admin admin = Admin.create(kafka.properties())) {
             while (true) {
                 Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(liveGroup)
                         .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);

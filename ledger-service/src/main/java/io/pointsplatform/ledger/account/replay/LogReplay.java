@@ -11,6 +11,7 @@ import io.pointsplatform.events.PointsReserved;
 import io.pointsplatform.events.PointsSpent;
 import io.pointsplatform.events.Topics;
 import io.pointsplatform.kit.inbox.MemberPartitions;
+import io.pointsplatform.kit.kafka.KafkaConnection;
 import io.pointsplatform.ledger.account.repository.AccountStore;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -247,7 +248,7 @@ public final class LogReplay {
     private static final int MAX_STRAYS = 1_000_000;
     private static final Duration MAX_DURATION = Duration.ofMinutes(30);
 
-    private final String bootstrapServers;
+    private final KafkaConnection kafka;
     private final EventCodec codec;
     private final Function<Set<String>, Set<String>> forwarded;
     private final ToLongFunction<String> idHash;
@@ -256,14 +257,14 @@ public final class LogReplay {
      * {@code forwarded}: which of these event ids the live ledger has forwarded (its
      * {@code forwarded_event}); blocking, called once a replay, on a replay thread.
      */
-    public LogReplay(String bootstrapServers, EventCodec codec, Function<Set<String>, Set<String>> forwarded) {
-        this(bootstrapServers, codec, forwarded, EventIdSet::fnv1a);
+    public LogReplay(KafkaConnection kafka, EventCodec codec, Function<Set<String>, Set<String>> forwarded) {
+        this(kafka, codec, forwarded, EventIdSet::fnv1a);
     }
 
     /** With another hash of event ids: tests make them collide. */
-    LogReplay(String bootstrapServers, EventCodec codec, Function<Set<String>, Set<String>> forwarded,
+    LogReplay(KafkaConnection kafka, EventCodec codec, Function<Set<String>, Set<String>> forwarded,
               ToLongFunction<String> idHash) {
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = kafka;
         this.codec = codec;
         this.forwarded = forwarded;
         this.idHash = idHash;
@@ -525,8 +526,7 @@ public final class LogReplay {
     }
 
     private KafkaConsumer<byte[], byte[]> consumer() {
-        Properties config = new Properties();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Properties config = kafka.properties();
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
         config.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, String.valueOf(64 * 1024 * 1024));

@@ -6,6 +6,7 @@ import io.pointsplatform.events.Account;
 import io.pointsplatform.events.CloudEvent;
 import io.pointsplatform.events.EventCodec;
 import io.pointsplatform.events.Topics;
+import io.pointsplatform.kit.kafka.KafkaConnection;
 import io.pointsplatform.testing.PlatformTestResource;
 import io.pointsplatform.testing.TestEvents;
 import java.time.Duration;
@@ -35,7 +36,8 @@ class ReplayExactDuplicatesTest {
 
         // The two ids hash alike; the others as ever (the whole topic is replayed).
         ToLongFunction<String> collide = id -> id.equals(first.id()) || id.equals(second.id()) ? 42L : EventIdSet.fnv1a(id);
-        LogReplay replay = new LogReplay(PlatformTestResource.kafkaBootstrapServers(), new EventCodec(), ids -> Set.of(), collide);
+        LogReplay replay = new LogReplay(new KafkaConnection(Map.of("bootstrap.servers", PlatformTestResource.kafkaBootstrapServers())),
+                new EventCodec(), ids -> Set.of(), collide);
         Map<String, Account> found = new ConcurrentHashMap<>();
         LogReplay.State state = replay.replay(part -> {
             Account account = part.accounts().get(memberId);
