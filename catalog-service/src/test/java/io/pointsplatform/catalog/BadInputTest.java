@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.nullValue;
 
 import io.pointsplatform.events.Topics;
+import io.pointsplatform.testing.BadInputs;
 import io.pointsplatform.testing.LocalPostgres;
 import io.pointsplatform.testing.PlatformTestResource;
 import io.pointsplatform.testing.Tokens;

@@ -1,5 +1,6 @@
 package io.pointsplatform.notification;
 
+import io.pointsplatform.testing.BadInputs;
 import io.pointsplatform.testing.LocalPostgres;
 import io.pointsplatform.testing.PlatformTestResource;
 import io.pointsplatform.testing.Tokens;

@@ -1,4 +1,4 @@
-package io.pointsplatform.redemption;
+package io.pointsplatform.testing;
 
 import static io.restassured.RestAssured.given;
 
@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  * service is built (a stack trace, a Java class, SQL). Every row runs, then every wrong one is
  * reported at once. Also the row counts of the service's tables, to show nothing was written.
  */
-final class BadInputs {
+public final class BadInputs {
 
     /** What a body must never show a client. */
     private static final Pattern LEAK = Pattern.compile(
@@ -34,7 +34,7 @@ final class BadInputs {
             Pattern.CASE_INSENSITIVE);
 
     /** One bad request: METHOD PATH with BODY (bytes as sent, or null) of CONTENT_TYPE, and its answer. */
-    record Row(String what, String method, String path, String contentType, byte[] body,
+    public record Row(String what, String method, String path, String contentType, byte[] body,
                int status, String code, String field) {
 
         @Override
@@ -46,33 +46,33 @@ final class BadInputs {
     private final String token;
     private final List<Row> rows = new ArrayList<>();
 
-    BadInputs(String token) {
+    public BadInputs(String token) {
         this.token = token;
     }
 
     /** A JSON body, as UTF-8. */
-    BadInputs json(String what, String method, String path, String body, int status, String code, String field) {
+    public BadInputs json(String what, String method, String path, String body, int status, String code, String field) {
         return raw(what, method, path, "application/json", body.getBytes(StandardCharsets.UTF_8), status, code, field);
     }
 
     /** Exactly these bytes, with this content type (null: no Content-Type header). */
-    BadInputs raw(String what, String method, String path, String contentType, byte[] body,
+    public BadInputs raw(String what, String method, String path, String contentType, byte[] body,
                   int status, String code, String field) {
         rows.add(new Row(what, method, path, contentType, body, status, code, field));
         return this;
     }
 
     /** No body. */
-    BadInputs call(String what, String method, String path, int status, String code, String field) {
+    public BadInputs call(String what, String method, String path, int status, String code, String field) {
         return raw(what, method, path, null, null, status, code, field);
     }
 
-    List<Row> rows() {
+    public List<Row> rows() {
         return List.copyOf(rows);
     }
 
     /** Sends every row; returns a line for each answer that is not the one expected. */
-    List<String> wrongAnswers() {
+    public List<String> wrongAnswers() {
         List<String> wrong = new ArrayList<>();
         for (Row row : rows) {
             Response answer = send(row);
@@ -123,7 +123,7 @@ final class BadInputs {
     }
 
     /** Rows in each table of the service's database, by table. */
-    static Map<String, Long> rowCounts(String jdbcUrl, String user, String password) {
+    public static Map<String, Long> rowCounts(String jdbcUrl, String user, String password) {
         Map<String, Long> counts = new TreeMap<>();
         try (Connection connection = DriverManager.getConnection(jdbcUrl, user, password);
              Statement statement = connection.createStatement()) {
@@ -150,7 +150,7 @@ final class BadInputs {
      * The row counts once they hold still for a second: a consumer may still be applying what an
      * earlier test published, which is not what this test is about.
      */
-    static Map<String, Long> settledRowCounts(String jdbcUrl, String user, String password) throws InterruptedException {
+    public static Map<String, Long> settledRowCounts(String jdbcUrl, String user, String password) throws InterruptedException {
         Map<String, Long> last = rowCounts(jdbcUrl, user, password);
         for (int i = 0; i < 60; i++) {
             Thread.sleep(1_000);
