@@ -9,6 +9,10 @@
 #   holds     hold+capture pairs per second at ledger-service: one hot member, then 10 000 members
 #   earnings  earnings per second and latency percentiles through earning-service's HTTP API
 #   rebuild   1 000 000 events written to points.ledger and read back raw, then the ledger's rebuild
+#   redemptions  POST /api/v1/redemptions open-loop at BENCH_RATE (500)/s over 10 000 members and 50
+#             rewards, latency from each request's intended send time
+#   flash-sale   10 000 attempts on one reward of stock 1 000, each followed until it settles
+#   (the last two are not part of "no argument: all of them" until issue #20 has landed whole)
 #
 # Starts the local stack first (deploy/local/up.sh; harmless when it runs). Markdown rows go to
 # stdout and to deploy/bench/.results/<UTC time>.md. Env: BENCH_SECONDS (30), BENCH_WARMUP (15: seconds
@@ -36,6 +40,7 @@ PG=(-h "${POINTS_DB_HOST:-127.0.0.1}" -p "${POINTS_DB_PORT:-5432}" -U "${POINTS_
 
 what=("$@")
 [ "${#what[@]}" -gt 0 ] || what=(baseline holds earnings rebuild)
+RATE="${BENCH_RATE:-500}"
 wants() { local w; for w in "${what[@]}"; do [ "$w" = "$1" ] && return 0; done; return 1; }
 
 results_dir="$POINTS_ROOT/deploy/bench/.results"
@@ -67,6 +72,9 @@ trap 'rm -f "$cpu_rows"' EXIT
 token_args=(
   "-Dpoints.bench.token.checkout=$(TOKEN_TTL_SECONDS=86400 "$POINTS_LOCAL/token.sh" checkout bench-checkout)"
   "-Dpoints.bench.token.service=$(TOKEN_TTL_SECONDS=86400 "$POINTS_LOCAL/token.sh" service bench)"
+  "-Dpoints.bench.token.admin=$(TOKEN_TTL_SECONDS=86400 "$POINTS_LOCAL/token.sh" admin bench-admin)"
+  # Members' own tokens are minted by the load generator with the local stack's key.
+  "-Dpoints.bench.jwt.private-key=$POINTS_RUN/keys/jwt-private.pem"
 )
 admin_token="$(TOKEN_TTL_SECONDS=86400 "$POINTS_LOCAL/token.sh" admin bench-admin)"
 bench() { java -Xmx1g "${token_args[@]}" -cp "$jar:$POINTS_ROOT/bench/target/lib/*" io.pointsplatform.bench.Bench "$@" \
@@ -171,6 +179,27 @@ if wants earnings; then
   out "$(bench earnings --earning "http://localhost:${POINTS_PORT[earning-service]}" --members 1000)"
   out ""
   cpu_table
+fi
+
+services_urls=(--earning "http://localhost:${POINTS_PORT[earning-service]}" --ledger "http://localhost:${POINTS_PORT[ledger-service]}"
+  --catalog "http://localhost:${POINTS_PORT[catalog-service]}" --redemption "http://localhost:${POINTS_PORT[redemption-service]}")
+if wants redemptions; then
+  out "## Redemption: the saga through the whole stack, open loop"
+  out ""
+  out "| scenario | completed/s | p50 ms | p90 ms | p99 ms | p99.9 ms | errors |"
+  out "|---|---:|---:|---:|---:|---:|---:|"
+  out "$(bench redemptions "${services_urls[@]}" --members 10000 --rewards 50 --rate "$RATE")"
+  out ""
+  cpu_table
+fi
+
+if wants flash-sale; then
+  out "## Redemption: a flash sale"
+  out ""
+  out "| scenario | completed | not settled in 10 s | settle p50 ms | p99 ms | max ms | stock left | outcomes |"
+  out "|---|---:|---:|---:|---:|---:|---:|---|"
+  out "$(bench flash-sale "${services_urls[@]}" --members 10000 --attempts 10000 --stock 1000 --rate 2000 --settle-seconds 10)"
+  out ""
 fi
 
 if wants rebuild; then

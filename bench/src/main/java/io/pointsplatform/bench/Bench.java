@@ -26,6 +26,10 @@ import java.util.concurrent.ThreadLocalRandom;
  *   earnings --earning U --members N       POST /api/v1/earnings, each a new order
  *   ledger-log --kafka B --events N --members M   write a history to points.ledger, read it back
  *   fold --events N --members M           decode and fold that history in process: a rebuild's ceiling
+ *   redemptions --earning U --ledger U --catalog U --redemption U --members N --rewards R --rate PER_SECOND
+ *                                         POST /api/v1/redemptions open-loop at a fixed rate (Redemptions)
+ *   flash-sale (the same URLs) --members N --attempts A --stock S --rate PER_SECOND --settle-seconds T
+ *                                         A attempts on one reward of stock S, each followed until settled
  *   options: --seconds S (30) --warmup S (5) --concurrency C (32)
  *            --kafka-config F   Kafka client properties (how to log in; the local stack's operator.properties),
  *                               --kafka B overriding its bootstrap.servers
@@ -56,6 +60,16 @@ public final class Bench {
                     seconds, cpu(options), n -> Http.get(options.get("url")).status() == 200), options);
             case "holds" -> holds(options, concurrency, warmUp, seconds);
             case "earnings" -> earnings(options, concurrency, warmUp, seconds);
+            case "redemptions" -> {
+                Redemptions redemptions = redemptions(options);
+                print(redemptions.steady(Double.parseDouble(options.getOrDefault("rate", "500")),
+                        Integer.parseInt(options.getOrDefault("rewards", "50")), warmUp, seconds, cpu(options)), options);
+            }
+            case "flash-sale" -> System.out.println(redemptions(options).flashSale(
+                    Integer.parseInt(options.getOrDefault("attempts", "10000")),
+                    Long.parseLong(options.getOrDefault("stock", "1000")),
+                    Double.parseDouble(options.getOrDefault("rate", "2000")),
+                    Duration.ofSeconds(Long.parseLong(options.getOrDefault("settle-seconds", "10")))));
             case "ledger-log" -> ledgerLog(options);
             case "ledger-read" -> ledgerRead(options);
             case "fold" -> System.out.printf(Locale.ROOT,
@@ -68,6 +82,13 @@ public final class Bench {
                 System.exit(2);
             }
         }
+    }
+
+    /** Enrolled members with their own tokens, ready for the redemption scenarios. */
+    private static Redemptions redemptions(Map<String, String> options) throws Exception {
+        Redemptions redemptions = new Redemptions(options, token("admin"), token("checkout"), token("service"));
+        redemptions.enrolMembers(Integer.parseInt(options.getOrDefault("members", "10000")));
+        return redemptions;
     }
 
     /** The Kafka client settings: --kafka-config's properties file, with --kafka's bootstrap servers. */

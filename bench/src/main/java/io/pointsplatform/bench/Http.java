@@ -33,20 +33,26 @@ final class Http {
     }
 
     static Response get(String url) throws IOException {
-        return exchange("GET", URI.create(url), null, null);
+        return exchange("GET", URI.create(url), null, null, null);
     }
 
     /** A GET with {@code Authorization: Bearer TOKEN}. */
     static Response get(String url, String token) throws IOException {
-        return exchange("GET", URI.create(url), null, token);
+        return exchange("GET", URI.create(url), null, token, null);
     }
 
     /** A POST with {@code Authorization: Bearer TOKEN}. */
     static Response post(String url, String json, String token) throws IOException {
-        return exchange("POST", URI.create(url), json, token);
+        return exchange("POST", URI.create(url), json, token, null);
     }
 
-    private static Response exchange(String method, URI uri, String json, String token) throws IOException {
+    /** A POST with a bearer token and {@code Idempotency-Key: KEY}. */
+    static Response post(String url, String json, String token, String idempotencyKey) throws IOException {
+        return exchange("POST", URI.create(url), json, token, idempotencyKey);
+    }
+
+    private static Response exchange(String method, URI uri, String json, String token, String idempotencyKey)
+            throws IOException {
         Connection connection = CONNECTIONS.get();
         if (connection == null || !connection.to(uri)) {
             if (connection != null) {
@@ -56,7 +62,7 @@ final class Http {
             CONNECTIONS.set(connection);
         }
         try {
-            return connection.exchange(method, uri, json, token);
+            return connection.exchange(method, uri, json, token, idempotencyKey);
         } catch (IOException | RuntimeException e) {
             connection.close();
             CONNECTIONS.remove();
@@ -89,7 +95,7 @@ final class Http {
             return host.equals(uri.getHost()) && port == (uri.getPort() < 0 ? 80 : uri.getPort()) && !socket.isClosed();
         }
 
-        Response exchange(String method, URI uri, String json, String token) throws IOException {
+        Response exchange(String method, URI uri, String json, String token, String idempotencyKey) throws IOException {
             byte[] body = json == null ? null : json.getBytes(StandardCharsets.UTF_8);
             String path = uri.getRawQuery() == null ? uri.getRawPath() : uri.getRawPath() + "?" + uri.getRawQuery();
             StringBuilder head = new StringBuilder(160).append(method).append(' ').append(path).append(" HTTP/1.1\r\n")
@@ -97,6 +103,9 @@ final class Http {
                     .append("Accept: application/json\r\n");
             if (token != null) {
                 head.append("Authorization: Bearer ").append(token).append("\r\n");
+            }
+            if (idempotencyKey != null) {
+                head.append("Idempotency-Key: ").append(idempotencyKey).append("\r\n");
             }
             if (body != null) {
                 head.append("Content-Type: application/json\r\nContent-Length: ").append(body.length).append("\r\n");
