@@ -204,7 +204,7 @@ public final class Bench {
         return token;
     }
 
-    private static void awaitAvailable(String ledger, String memberId, long points) throws Exception {
+    static void awaitAvailable(String ledger, String memberId, long points) throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
         while (System.nanoTime() < deadline) {
             Http.Response account = Http.get(ledger + "/api/v1/accounts/" + memberId, token("service"));

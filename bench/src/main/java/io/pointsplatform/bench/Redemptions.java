@@ -1,6 +1,5 @@
 package io.pointsplatform.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.jwt.algorithm.SignatureAlgorithm;
 import io.smallrye.jwt.build.Jwt;
@@ -88,8 +87,8 @@ final class Redemptions {
             throw new IllegalStateException(failed.get() + " enrolments failed");
         }
         // Sign-up bonuses folded in at the ledger before the clock starts (the last enrolled last).
-        awaitAvailable(memberIds[count - 1], 1);
-        awaitAvailable(memberIds[0], 1);
+        Bench.awaitAvailable(ledger, memberIds[count - 1], 1);
+        Bench.awaitAvailable(ledger, memberIds[0], 1);
     }
 
     /** Creates a GIFT reward; {@code stock} null is unlimited. */
@@ -188,21 +187,6 @@ final class Redemptions {
 
     private int workers() {
         return Integer.parseInt(options.getOrDefault("workers", "512"));
-    }
-
-    private void awaitAvailable(String memberId, long points) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-        while (System.nanoTime() < deadline) {
-            Http.Response account = Http.get(ledger + "/api/v1/accounts/" + memberId, serviceToken);
-            if (account.status() == 200) {
-                JsonNode body = JSON.readTree(account.body());
-                if (body.path("available").asLong() >= points) {
-                    return;
-                }
-            }
-            Thread.sleep(200);
-        }
-        throw new IllegalStateException(memberId + " was not credited at the ledger within 5 minutes");
     }
 
     private String memberToken(String memberId) {
