@@ -29,10 +29,13 @@ class AuthorisationMatrixTest {
         String owner = HoldTest.credited(1_000);
         String run = UUID.randomUUID().toString().substring(0, 8);
         // Real holds for the capture and release paths, so that the roles admitted reach a decision.
-        for (String holdId : new String[] {"by-member-capture", "by-member-release", "by-id-capture", "by-id-release"}) {
+        for (String holdId : new String[] {"by-member-capture", "by-member-release", "by-id-capture", "by-id-release",
+                "by-id-return"}) {
             asService().contentType(ContentType.JSON).body(Map.of("holdId", holdId + "-" + run, "points", 1))
                     .post("/api/v1/accounts/{m}/holds", owner).then().statusCode(201);
         }
+        // And a captured one, for the return.
+        asService().post("/api/v1/holds/{h}/capture", "by-id-return-" + run).then().statusCode(201);
         // Adjustments requested by admin-1, for the matrix's admin (admin-matrix) to decide.
         String toApprove = "matrix-approve-" + run;
         String toReject = "matrix-reject-" + run;
@@ -55,6 +58,8 @@ class AuthorisationMatrixTest {
                         roles("member", "service"), owner)
                 .memberCall("POST", "/api/v1/holds/by-id-release-" + run + "/release", null,
                         roles("member", "service"), owner)
+                .call("POST", "/api/v1/holds/by-id-return-" + run + "/return", "{\"returnId\":\"matrix-" + run
+                        + "\",\"points\":1}", roles("service"))
                 .call("POST", account + "/reversals", "{\"refundId\":\"matrix-" + run
                         + "\",\"orderId\":\"matrix-order\",\"points\":1}", roles("service"))
                 .call("POST", "/api/v1/adjustments", "{\"adjustmentId\":\"matrix-new-" + run + "\",\"memberId\":\""
@@ -66,7 +71,8 @@ class AuthorisationMatrixTest {
                 .call("POST", "/api/v1/admin/rebuild", null, roles("admin"))
                 .check();
 
-        // What the admitted calls did: one hold made (once, then repeated), two captured, two released.
+        // What the admitted calls did: one hold made (once, then repeated), two captured, two released;
+        // the hold captured for the return was given back.
         asService().get(account).then().statusCode(200).body("spent", equalTo(2)).body("reserved", equalTo(1))
                 .body("reversed", equalTo(1)).body("available", equalTo(1_000 - 2 - 1 - 1 + 1));
     }

@@ -74,12 +74,16 @@ class BadInputTest {
         String member = HoldTest.credited(100);
         asService().contentType(ContentType.JSON).body(Map.of("holdId", "bad-open", "points", 10))
                 .post("/api/v1/accounts/{m}/holds", member).then().statusCode(201);
+        String captured = "bad-captured-" + UUID.randomUUID().toString().substring(0, 8);
+        asService().contentType(ContentType.JSON).body(Map.of("holdId", captured, "points", 5))
+                .post("/api/v1/accounts/{m}/holds", member).then().statusCode(201);
+        asService().post("/api/v1/holds/{h}/capture", captured).then().statusCode(201);
         String adjustment = "bad-adj-" + UUID.randomUUID().toString().substring(0, 8);
         asAdmin("alice").contentType(ContentType.JSON).body(Map.of("adjustmentId", adjustment, "memberId", member,
                 "points", 5, "reason", "bad input table")).post("/api/v1/adjustments").then().statusCode(201);
         Set<String> members = Set.of(member);
 
-        List<Row> rows = rows(member, adjustment);
+        List<Row> rows = rows(member, adjustment, captured);
         Map<String, Long> before = quietCounts();
         int recordsBefore = records(members);
 
@@ -97,7 +101,8 @@ class BadInputTest {
         assertThat(quietCounts()).as("row counts of the ledger's tables").isEqualTo(before);
         assertThat(records(members)).as("records on points.ledger for the members used").isEqualTo(recordsBefore);
         asService().get("/api/v1/accounts/{m}", member).then().statusCode(200)
-                .body("available", org.hamcrest.Matchers.equalTo(90)).body("reserved", org.hamcrest.Matchers.equalTo(10));
+                .body("available", org.hamcrest.Matchers.equalTo(85)).body("reserved", org.hamcrest.Matchers.equalTo(10))
+                .body("spent", org.hamcrest.Matchers.equalTo(5));
         asAdmin().get("/api/v1/adjustments/{id}", adjustment).then().statusCode(200)
                 .body("status", org.hamcrest.Matchers.equalTo("PENDING"));
     }
@@ -126,7 +131,7 @@ class BadInputTest {
     }
 
     /** The table: the generic faults of a body on every endpoint that reads one, then each endpoint's own. */
-    private static List<Row> rows(String member, String adjustment) {
+    private static List<Row> rows(String member, String adjustment, String captured) {
         String service = Tokens.service();
         String alice = Tokens.admin("alice");
         String bob = Tokens.admin("bob");
@@ -139,6 +144,8 @@ class BadInputTest {
         Map<String, String> bodies = new LinkedHashMap<>();
         bodies.put(holds, "{\"points\":1}");
         bodies.put(reversals, "{\"refundId\":\"bad-r\",\"orderId\":\"bad-o\",\"points\":1}");
+        String giveBack = "/api/v1/holds/" + captured + "/return";
+        bodies.put(giveBack, "{\"returnId\":\"bad-rt\",\"points\":1}");
         bodies.put("/api/v1/adjustments", "{\"adjustmentId\":\"bad-new\",\"memberId\":\"" + member
                 + "\",\"points\":1,\"reason\":\"r\"}");
         bodies.put(approve, "{\"note\":\"n\"}");
@@ -200,9 +207,6 @@ class BadInputTest {
                 "VALIDATION_FAILED", "holdId"));
         rows.add(json("holdId too long", "POST", holds, service, "{\"holdId\":\"" + "h".repeat(65) + "\",\"points\":1}",
                 400, "VALIDATION_FAILED", "holdId"));
-        rows.add(json("a JSON null body", "POST", holds, service, "null", 400, "VALIDATION_FAILED", null));
-        rows.add(new Row("an empty body", "POST", holds, service, "application/json", new byte[0], 400,
-                "VALIDATION_FAILED", null));
         rows.add(json("a member id that is not an id", "POST", "/api/v1/accounts/not%20an%20id/holds", service,
                 "{\"points\":1}", 400, "VALIDATION_FAILED", "memberId"));
         rows.add(json("a member id too long", "POST", "/api/v1/accounts/" + "m".repeat(65) + "/holds", service,
@@ -221,6 +225,34 @@ class BadInputTest {
             rows.add(none("a hold id too long", "POST", "/api/v1/holds/" + "h".repeat(65) + "/" + action, service, 400,
                     "VALIDATION_FAILED", "holdId"));
         }
+
+        // POST /holds/{holdId}/return
+        String[][] badReturns = {
+            {"returnId missing", "{\"points\":1}", "returnId"},
+            {"returnId null", "{\"returnId\":null}", "returnId"},
+            {"returnId not an id", "{\"returnId\":\"r 1\"}", "returnId"},
+            {"returnId too long", "{\"returnId\":\"" + "r".repeat(65) + "\"}", "returnId"},
+            {"returnId a number", "{\"returnId\":5}", "returnId"},
+            {"points zero", "{\"returnId\":\"r\",\"points\":0}", "points"},
+            {"points negative", "{\"returnId\":\"r\",\"points\":-1}", "points"},
+            {"points huge", "{\"returnId\":\"r\",\"points\":1000000001}", "points"},
+            {"points a fraction", "{\"returnId\":\"r\",\"points\":1.5}", "points"},
+            {"points a string", "{\"returnId\":\"r\",\"points\":\"1\"}", "points"},
+            {"reference blank", "{\"returnId\":\"r\",\"reference\":\" \"}", "reference"},
+            {"reference too long", "{\"returnId\":\"r\",\"reference\":\"" + "r".repeat(201) + "\"}", "reference"},
+        };
+        for (String[] bad : badReturns) {
+            rows.add(json(bad[0], "POST", giveBack, service, bad[1], 400, "VALIDATION_FAILED", bad[2]));
+        }
+        for (String path : List.of(holds, giveBack)) {
+            rows.add(json("a JSON null body", "POST", path, service, "null", 400, "VALIDATION_FAILED", null));
+            rows.add(new Row("an empty body", "POST", path, service, "application/json", new byte[0], 400,
+                    "VALIDATION_FAILED", null));
+        }
+        rows.add(json("a hold id that is not an id", "POST", "/api/v1/holds/not%20an%20id/return", service,
+                "{\"returnId\":\"r\"}", 400, "VALIDATION_FAILED", "holdId"));
+        rows.add(json("a hold id too long", "POST", "/api/v1/holds/" + "h".repeat(65) + "/return", service,
+                "{\"returnId\":\"r\"}", 400, "VALIDATION_FAILED", "holdId"));
 
         // POST /accounts/{memberId}/reversals
         rows.add(json("refundId missing", "POST", reversals, service, "{\"orderId\":\"o\",\"points\":1}", 400,

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 class OpenApiDocumentTest {
 
     private static final List<String> OPERATIONS = List.of("getAccount", "listEntries", "createHold",
-            "captureMemberHold", "releaseMemberHold", "captureHold", "releaseHold", "reversePoints",
+            "captureMemberHold", "releaseMemberHold", "captureHold", "releaseHold", "returnHold", "reversePoints",
             "requestAdjustment", "getAdjustment", "approveAdjustment", "rejectAdjustment", "rebuildLedger",
             "verifyLedger");
 
@@ -57,7 +57,7 @@ class OpenApiDocumentTest {
         }));
         assertThat(ids).containsExactlyInAnyOrderElementsOf(OPERATIONS);
         assertThat(wrong).isEmpty();
-        assertThat(document.getMap("components.schemas")).containsKeys("RebuildReport", "VerifyReport", "Hold",
+        assertThat(document.getMap("components.schemas")).containsKeys("RebuildReport", "VerifyReport", "Hold", "HoldReturn",
                 "Problem").doesNotContainKeys("Report", "Report1");
     }
 }

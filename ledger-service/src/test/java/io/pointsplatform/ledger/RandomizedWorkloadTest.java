@@ -40,7 +40,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Credits, holds, captures, releases, reversals, adjustments and expiry, interleaved at random from
+ * Credits, holds, captures, returns, releases, reversals, adjustments and expiry, interleaved at random from
  * several threads: afterwards an independent replay of the log equals every live account.
  */
 @QuarkusTest
@@ -150,6 +150,12 @@ class RandomizedWorkloadTest {
                     "ttlSeconds", 1 + random.nextInt(3_000))).post("/api/v1/accounts/{m}/holds", memberId);
             if (random.nextBoolean()) {
                 asService().post("/api/v1/accounts/{m}/holds/{h}/capture", memberId, "h-" + id);
+                // Part of it given back now and then, the rest (or too much, refused) later.
+                for (int r = 0; r < 2 && random.nextBoolean(); r++) {
+                    Map<String, Object> giveBack = random.nextBoolean() ? Map.of("returnId", "rt-" + r + "-" + id)
+                            : Map.of("returnId", "rt-" + r + "-" + id, "points", 1 + random.nextInt(120));
+                    asService().contentType(ContentType.JSON).body(giveBack).post("/api/v1/holds/{h}/return", "h-" + id);
+                }
             } else if (random.nextBoolean()) {
                 asService().post("/api/v1/accounts/{m}/holds/{h}/release", memberId, "h-" + id);
             }

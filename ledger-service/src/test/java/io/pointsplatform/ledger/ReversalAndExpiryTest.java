@@ -1,5 +1,7 @@
 package io.pointsplatform.ledger;
 
+import static io.pointsplatform.ledger.Callers.asAdmin;
+import static io.pointsplatform.ledger.Callers.asAnalyst;
 import static io.pointsplatform.ledger.Callers.asService;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -19,16 +21,23 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import io.restassured.response.ValidatableResponse;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Refunds take points back (the rest becomes debt, settled from later credits); lots expire on time. */
+/**
+ * Refunds take points back (the rest becomes debt, settled from later credits); lots expire on time;
+ * a captured hold's points come back ({@code POST /api/v1/holds/{holdId}/return}) to the lots its
+ * capture took them from, once per returnId, never more than it spent, and the log, a rebuild and
+ * verify agree with the live accounts afterwards.
+ */
 @QuarkusTest
 @WithTestResource(value = PlatformTestResource.class, initArgs = @ResourceArg(name = "service", value = "ledger"))
 class ReversalAndExpiryTest {
@@ -117,9 +126,158 @@ class ReversalAndExpiryTest {
                 .body("items[0].type", equalTo("points.released")).body("items[0].reference", equalTo("EXPIRED"));
     }
 
+    @Test
+    void aCapturedHoldGivesBackToItsLotsLatestExpiringFirstOncePerReturnId() {
+        String memberId = withTwoLots("lot-soon", 40, 30, "lot-late", 100, 300);
+        // 120 spent: all of lot-soon, 80 of lot-late.
+        String holdId = captured(memberId, 120, "redemption:rd-1");
+
+        // Part: from the latest-expiring lot first.
+        String first = giveBack(holdId, Map.of("returnId", "rt-1", "points", 50)).statusCode(200)
+                .body("holdId", equalTo(holdId)).body("returnId", equalTo("rt-1")).body("memberId", equalTo(memberId))
+                .body("points", equalTo(50)).body("allocations.size()", equalTo(1))
+                .body("allocations[0].lotId", equalTo("lot-late")).body("allocations[0].points", equalTo(50))
+                .body("eventId", equalTo("points.returned:" + memberId + ":rt-1")).extract().asString();
+        // The same again, with or without its points: the first answer; with other points: a conflict.
+        assertThat(giveBack(holdId, Map.of("returnId", "rt-1", "points", 50)).statusCode(200).extract().asString())
+                .isEqualTo(first);
+        assertThat(giveBack(holdId, Map.of("returnId", "rt-1")).statusCode(200).extract().asString()).isEqualTo(first);
+        giveBack(holdId, Map.of("returnId", "rt-1", "points", 40)).statusCode(409)
+                .contentType("application/problem+json").body("code", equalTo("RETURN_CONFLICT"));
+        asService().get("/api/v1/accounts/{m}", memberId).then().statusCode(200)
+                .body("spent", equalTo(70)).body("available", equalTo(70)).body("reserved", equalTo(0));
+
+        // More than is left: refused, nothing changes. Then all that is left: 30 of lot-late, then lot-soon.
+        giveBack(holdId, Map.of("returnId", "rt-2", "points", 71)).statusCode(409)
+                .body("code", equalTo("RETURN_EXCEEDS_SPENT"));
+        giveBack(holdId, Map.of("returnId", "rt-2")).statusCode(200).body("points", equalTo(70))
+                .body("allocations.lotId", equalTo(List.of("lot-late", "lot-soon")))
+                .body("allocations.points", equalTo(List.of(30, 40)));
+        giveBack(holdId, Map.of("returnId", "rt-3")).statusCode(409).body("code", equalTo("RETURN_EXCEEDS_SPENT"));
+        giveBack(holdId, Map.of("returnId", "rt-3", "points", 1)).statusCode(409)
+                .body("code", equalTo("RETURN_EXCEEDS_SPENT"));
+        asService().get("/api/v1/accounts/{m}", memberId).then().statusCode(200)
+                .body("spent", equalTo(0)).body("available", equalTo(140));
+        asService().get("/api/v1/accounts/{m}/entries", memberId).then().statusCode(200)
+                .body("items[0].type", equalTo("points.returned")).body("items[0].points", equalTo(70))
+                .body("items[0].reference", equalTo("redemption:rd-1"))
+                .body("items[1].type", equalTo("points.returned")).body("items[1].points", equalTo(50));
+
+        // Both returns are on the log, once each, naming their lots.
+        List<String> published = TopicReader.await(Topics.POINTS_LEDGER,
+                r -> r.key().equals(memberId) && r.value().contains("\"points.returned\""), 2, Duration.ofSeconds(30))
+                .stream().map(r -> r.value()).toList();
+        assertThat(published).hasSize(2);
+        assertThat(published.get(0)).contains("\"returnId\":\"rt-1\"").contains("\"lotId\":\"lot-late\"");
+
+        // A returnId belongs to one hold of the member.
+        String other = captured(memberId, 10, null);
+        giveBack(other, Map.of("returnId", "rt-1", "points", 50)).statusCode(409)
+                .body("code", equalTo("RETURN_CONFLICT"));
+        giveBack(other, Map.of("returnId", "rt-4", "reference", "payment:p-1")).statusCode(200)
+                .body("points", equalTo(10));
+        asService().get("/api/v1/accounts/{m}/entries", memberId).then()
+                .body("items[0].reference", equalTo("payment:p-1"));
+    }
+
+    @Test
+    void onlyACapturedHoldGivesBack() {
+        String memberId = HoldTest.credited(100);
+        String open = "h-" + UUID.randomUUID();
+        hold(memberId, open, 30);
+        giveBack(open, Map.of("returnId", "rt-open")).statusCode(409).contentType("application/problem+json")
+                .body("code", equalTo("HOLD_NOT_CAPTURED"));
+        asService().post("/api/v1/holds/{h}/release", open).then().statusCode(201);
+        giveBack(open, Map.of("returnId", "rt-open", "points", 5)).statusCode(409)
+                .body("code", equalTo("HOLD_NOT_CAPTURED"));
+        giveBack("never-" + UUID.randomUUID(), Map.of("returnId", "rt-x")).statusCode(404)
+                .body("code", equalTo("NOT_FOUND"));
+        asService().get("/api/v1/accounts/{m}", memberId).then()
+                .body("available", equalTo(100)).body("spent", equalTo(0)).body("reserved", equalTo(0));
+    }
+
+    /**
+     * A lot that expired while its points were spent takes them back, and the expiry job expires
+     * them again naming it; with holds, captures, partial and full returns, a replay of the log
+     * (verify) and a rebuild from it equal the live accounts.
+     */
+    @Test
+    void pointsGivenBackToAnExpiredLotExpireAgainAndRebuildAndVerifyStayExact() {
+        String memberId = withTwoLots("lot-day", 30, 1, "lot-year", 100, 365);
+        String spentAll = captured(memberId, 80, "redemption:rd-x");
+        String partly = captured(memberId, 40, "payment:p-x");
+        String stillOpen = "h-" + UUID.randomUUID();
+        hold(memberId, stillOpen, 5);
+
+        // Three days later lot-day has expired; its 30 points come back to it all the same.
+        TestClock.advance(Duration.ofDays(3));
+        giveBack(spentAll, Map.of("returnId", "rt-all")).statusCode(200).body("points", equalTo(80))
+                .body("allocations.lotId", equalTo(List.of("lot-year", "lot-day")))
+                .body("allocations.points", equalTo(List.of(50, 30)));
+        giveBack(partly, Map.of("returnId", "rt-part", "points", 15)).statusCode(200)
+                .body("allocations.lotId", equalTo(List.of("lot-year")));
+        asService().get("/api/v1/accounts/{m}", memberId).then().statusCode(200)
+                .body("available", equalTo(100 - 5 - 25)).body("spent", equalTo(25)).body("expired", equalTo(0));
+
+        assertThat(jobs.expireLots().await().atMost(Duration.ofSeconds(30))).isGreaterThanOrEqualTo(1);
+        asService().get("/api/v1/accounts/{m}", memberId).then()
+                .body("available", equalTo(70)).body("expired", equalTo(30)).body("spent", equalTo(25));
+        List<String> expired = TopicReader.await(Topics.POINTS_LEDGER,
+                r -> r.key().equals(memberId) && r.value().contains("\"points.expired\""), 1, Duration.ofSeconds(30))
+                .stream().map(r -> r.value()).toList();
+        assertThat(expired.get(0)).contains("\"lotId\":\"lot-day\"").contains("\"points\":30");
+
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() ->
+                asAnalyst().get("/api/v1/admin/verify").then().statusCode(200).body("mismatchCount", equalTo(0)));
+        Map<String, String> before = new HashMap<>();
+        before.put(memberId, asService().get("/api/v1/accounts/{m}", memberId).then().extract().asString());
+        asAdmin().post("/api/v1/admin/rebuild").then().statusCode(200);
+        asAnalyst().get("/api/v1/admin/verify").then().statusCode(200).body("mismatchCount", equalTo(0));
+        assertThat(asService().get("/api/v1/accounts/{m}", memberId).then().extract().asString())
+                .isEqualTo(before.get(memberId));
+        // After the rebuild the ledger still knows what was given back, and the open hold still captures.
+        giveBack(partly, Map.of("returnId", "rt-rest")).statusCode(200).body("points", equalTo(25));
+        giveBack(partly, Map.of("returnId", "rt-more")).statusCode(409).body("code", equalTo("RETURN_EXCEEDS_SPENT"));
+        asService().post("/api/v1/holds/{h}/capture", stillOpen).then().statusCode(201);
+        asService().get("/api/v1/accounts/{m}", memberId).then()
+                .body("available", equalTo(95)).body("spent", equalTo(5)).body("expired", equalTo(30));
+    }
+
+    private static ValidatableResponse giveBack(String holdId, Map<String, Object> body) {
+        return asService().contentType(ContentType.JSON).body(body).post("/api/v1/holds/{h}/return", holdId).then();
+    }
+
+    /** A new member with two lots that expire in {@code soonDays} and {@code lateDays}, both credited. */
+    private static String withTwoLots(String soonLot, long soonPoints, int soonDays, String lateLot, long latePoints,
+            int lateDays) {
+        String memberId = "m-" + UUID.randomUUID();
+        Instant now = Instant.now();
+        credit(memberId, soonLot, soonPoints, now.plus(Duration.ofDays(soonDays)));
+        credit(memberId, lateLot, latePoints, now.plus(Duration.ofDays(lateDays)));
+        awaitAccount(memberId, "available", (int) (soonPoints + latePoints));
+        return memberId;
+    }
+
+    /** A hold of {@code points}, captured: its id. */
+    private static String captured(String memberId, long points, String reference) {
+        String holdId = "h-" + UUID.randomUUID();
+        holdFor(reference, memberId, holdId, points);
+        asService().post("/api/v1/holds/{h}/capture", holdId).then().statusCode(201);
+        return holdId;
+    }
+
     private static void hold(String memberId, String holdId, long points) {
-        asService().contentType(ContentType.JSON).body(Map.of("holdId", holdId, "points", points))
-                .post("/api/v1/accounts/{m}/holds", memberId).then().statusCode(201);
+        holdFor(null, memberId, holdId, points);
+    }
+
+    /** A hold made with {@code reference} (none when null). */
+    private static void holdFor(String reference, String memberId, String holdId, long points) {
+        Map<String, Object> body = new HashMap<>(Map.of("holdId", holdId, "points", points));
+        if (reference != null) {
+            body.put("reference", reference);
+        }
+        asService().contentType(ContentType.JSON).body(body).post("/api/v1/accounts/{m}/holds", memberId)
+                .then().statusCode(201);
     }
 
     private static void credit(String memberId, String lotId, long points, Instant expiresAt) {

@@ -12,6 +12,7 @@ import io.pointsplatform.events.EventCodec;
 import io.pointsplatform.events.MemberEnrolled;
 import io.pointsplatform.events.Topics;
 import io.pointsplatform.testing.PlatformTestResource;
+import io.pointsplatform.testing.ReturnedPoints;
 import io.pointsplatform.testing.TestEvents;
 import io.pointsplatform.testing.Tokens;
 import io.pointsplatform.testing.TopicReader;
@@ -120,5 +121,22 @@ class NotificationTest {
         assertThat(new String(dead.headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8))
                 .startsWith("malformed JSON");
         assertThat(TopicReader.all(dlq, r -> memberId.equals(r.key()))).hasSize(1);
+    }
+
+    /** The ledger's points.returned (a cancelled redemption's points back) is a notice, not a dead letter. */
+    @Test
+    void pointsReturnedAreNoticedNotDeadLettered() {
+        String memberId = "m-" + UUID.randomUUID();
+        ReturnedPoints.history(memberId, 100, 60, 25).forEach(e -> TestEvents.publish(Topics.POINTS_LEDGER, e));
+
+        // The credit, the capture and the return are news; the hold is not.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                given().auth().oauth2(Tokens.member(memberId)).get("/api/v1/members/{id}/notifications", memberId)
+                        .then().statusCode(200).body("items", hasSize(3))
+                        .body("items[0].kind", equalTo("points.returned"))
+                        .body("items[0].title", equalTo("积分已退还"))
+                        .body("items[0].body", equalTo("您使用的 25 积分已退还到账户。")));
+        assertThat(TopicReader.all(Topics.dlq(Topics.POINTS_LEDGER, "notification-service"),
+                r -> memberId.equals(r.key()))).isEmpty();
     }
 }

@@ -17,7 +17,8 @@ import java.util.TreeMap;
  * rebuild folds millions of events, so {@link #apply(PointsEvent)} only does arithmetic on lots it
  * finds by id, applying each debit's allocations exactly as written.
  *
- * <p>Invariants: no lot's remaining goes below zero or above what it was credited; every open hold
+ * <p>Invariants: no lot's remaining goes below zero or above what it was credited; {@code spent} never
+ * goes below zero (a {@code points.returned} gives back only what was spent); every open hold
  * names lots of this account; and {@code lifetimeEarned + adjustedIn == sum(remaining) + reserved +
  * spent + expired + reversed + adjustedOut}. An event that would break one is refused with an
  * {@link InvariantViolation} before anything changes.
@@ -98,7 +99,9 @@ public final class Account {
     /**
      * A part of an account, for a store that keeps lots and holds as rows: its figures, and only
      * the lots and open holds that the events to be applied name ({@link #lotsNamedBy},
-     * {@link #holdNamedBy}), whatever their state. {@link #apply} then does exactly what it does on
+     * {@link #holdNamedBy}), whatever their state, and for a {@code points.returned} the open holds
+     * that take from the lots it names (a return must leave room in a lot for them; without them
+     * the part checks only the lot's credited points). {@link #apply} then does exactly what it does on
      * the whole account, refusals included, since it touches nothing else: a lot or hold left out is
      * taken as never credited or not open. What the part says of lots it was not given
      * ({@link #balance}, {@link #lots}, ...) covers only the lots it was given; with every lot that
@@ -155,6 +158,7 @@ public final class Account {
             case PointsReserved e -> lotIds(e.allocations());
             case PointsReleased e -> lotIds(e.allocations());
             case PointsSpent e -> lotIds(e.allocations());
+            case PointsReturned e -> lotIds(e.allocations());
             case PointsExpired e -> lotIds(e.allocations());
             case PointsReversed e -> lotIds(e.allocations());
             case TierChanged e -> List.of();
@@ -226,6 +230,30 @@ public final class Account {
                 long newSpent = add(e, spent, e.points());
                 take(e, e.allocations());
                 spent = newSpent;
+            }
+            case PointsReturned e -> {
+                if (e.points() > spent) {
+                    throw violation(e, "returns " + e.points() + " points but " + spent + " were spent");
+                }
+                for (Allocation allocation : e.allocations()) {
+                    LotState lot = lots.get(allocation.lotId());
+                    if (lot == null) {
+                        throw violation(e, "returns points to unknown lot " + allocation.lotId());
+                    }
+                    long held = heldFrom(lot.lotId);
+                    if (allocation.points() > lot.points - lot.remaining - held) {
+                        throw violation(e, "returns " + allocation.points() + " to lot " + lot.lotId + " which has "
+                                + lot.remaining + " of " + lot.points + " left and " + held + " held");
+                    }
+                }
+                // Records name each lot once, so the checks above still hold. A lot past its expiry
+                // takes its points back too: the ledger's expiry job expires them again, naming it.
+                for (Allocation allocation : e.allocations()) {
+                    LotState lot = lots.get(allocation.lotId());
+                    lot.add(allocation.points());
+                    nearer(lot);
+                }
+                spent -= e.points();
             }
             case PointsExpired e -> {
                 long newExpired = add(e, expired, e.points());
@@ -326,6 +354,20 @@ public final class Account {
                 nextExpiryKnown = false;
             }
         }
+    }
+
+    /** What the open holds take from a lot: room it must keep for their release. */
+    private long heldFrom(String lotId) {
+        long held = 0;
+        for (List<Allocation> allocations : holds.values()) {
+            for (int i = 0, n = allocations.size(); i < n; i++) {
+                Allocation allocation = allocations.get(i);
+                if (allocation.lotId().equals(lotId)) {
+                    held += allocation.points();
+                }
+            }
+        }
+        return held;
     }
 
     /** A capture or release must move exactly what the hold took, in any order. */

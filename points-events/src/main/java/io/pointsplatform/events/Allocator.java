@@ -3,7 +3,9 @@ package io.pointsplatform.events;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Which lots a debit takes, for the ledger's deciders. Pure: the same lots, points and instant give
@@ -81,6 +83,49 @@ public final class Allocator {
             allocations.add(new Allocation(lot.lotId(), lot.remaining()));
         }
         return List.copyOf(allocations);
+    }
+
+    /**
+     * Gives back {@code points} of a captured hold: to the lots its capture took them from
+     * ({@code captured}, the {@code points.spent}'s allocations), less what earlier returns of the
+     * same hold gave back ({@code returnedBefore}, their allocations together), the latest-expiring
+     * lots first (the reverse of {@link Lot#SPENDING_ORDER}), so that what stays spent is what would
+     * have expired soonest. Short by what exceeds the points not yet returned. Every lot captured
+     * must be one of {@code account}'s, emptied or not.
+     */
+    public static AllocationPlan forReturn(Account account, List<Allocation> captured, List<Allocation> returnedBefore,
+            long points) {
+        Checks.positive("return", "points", points);
+        Map<String, Long> given = new HashMap<>();
+        for (Allocation allocation : returnedBefore) {
+            given.merge(allocation.lotId(), allocation.points(), Long::sum);
+        }
+        List<Lot> lots = new ArrayList<>(captured.size());
+        Map<String, Long> returnable = new HashMap<>();
+        for (Allocation allocation : captured) {
+            Lot lot = account.lot(allocation.lotId());
+            if (lot == null) {
+                throw new IllegalArgumentException("return: account " + account.memberId() + " has no lot "
+                        + allocation.lotId());
+            }
+            long left = allocation.points() - given.getOrDefault(allocation.lotId(), 0L);
+            if (left > 0) {
+                lots.add(lot);
+                returnable.put(lot.lotId(), left);
+            }
+        }
+        lots.sort(Lot.SPENDING_ORDER.reversed());
+        List<Allocation> allocations = new ArrayList<>();
+        long left = points;
+        for (Lot lot : lots) {
+            if (left == 0) {
+                break;
+            }
+            long give = Math.min(left, returnable.get(lot.lotId()));
+            allocations.add(new Allocation(lot.lotId(), give));
+            left -= give;
+        }
+        return new AllocationPlan(allocations, left);
     }
 
     /** Lots must already be in spending order; returns what is still missing. */

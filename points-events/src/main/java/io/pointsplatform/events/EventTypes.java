@@ -31,6 +31,7 @@ public final class EventTypes {
         add(byType, PointsReserved.TYPE, PointsReserved.class, Topics.POINTS_LEDGER);
         add(byType, PointsReleased.TYPE, PointsReleased.class, Topics.POINTS_LEDGER);
         add(byType, PointsSpent.TYPE, PointsSpent.class, Topics.POINTS_LEDGER);
+        add(byType, PointsReturned.TYPE, PointsReturned.class, Topics.POINTS_LEDGER);
         add(byType, PointsExpired.TYPE, PointsExpired.class, Topics.POINTS_LEDGER);
         add(byType, PointsReversed.TYPE, PointsReversed.class, Topics.POINTS_LEDGER);
         add(byType, PointsAdjusted.TYPE, PointsAdjusted.class, Topics.POINTS_LEDGER);

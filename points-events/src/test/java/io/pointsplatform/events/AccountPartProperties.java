@@ -45,6 +45,14 @@ class AccountPartProperties {
                 if (holdId != null && holds.containsKey(holdId)) {
                     someHolds.put(holdId, holds.get(holdId));
                 }
+                if (event instanceof PointsReturned returned) {
+                    List<String> named = Account.lotsNamedBy(returned);
+                    holds.forEach((id, allocations) -> {
+                        if (allocations.stream().anyMatch(a -> named.contains(a.lotId()))) {
+                            someHolds.put(id, allocations);
+                        }
+                    });
+                }
             }
             List<Lot> someLots = lotIds.stream().map(lots::get).filter(java.util.Objects::nonNull).toList();
             lotsRead += someLots.size();

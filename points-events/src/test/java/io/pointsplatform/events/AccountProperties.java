@@ -49,6 +49,10 @@ class AccountProperties {
     record Spend(long points) implements Command {
     }
 
+    /** Gives back points of a captured hold: {@code points} null means all that is not yet returned. */
+    record Return(int pick, Long points) implements Command {
+    }
+
     record Wait(int hours) implements Command {
     }
 
@@ -81,6 +85,7 @@ class AccountProperties {
                 freq(3, pick.map(Capture::new)),
                 freq(2, Combinators.combine(pick, Arbitraries.of(ReleaseReason.class)).as(Release::new)),
                 freq(4, points.map(Spend::new)),
+                freq(3, Combinators.combine(pick, points.injectNull(0.4)).as(Return::new)),
                 freq(4, Arbitraries.integers().between(1, 24 * 20).map(Wait::new)),
                 freq(2, Arbitraries.just(new Expire())),
                 freq(3, Combinators.combine(pick, points).as(Refund::new)),
@@ -104,6 +109,9 @@ class AccountProperties {
         final Account account = new Account(MEMBER);
         final List<PointsEvent> events = new ArrayList<>();
         final List<String> earnedLots = new ArrayList<>();
+        // Captured holds, by hold id: what the capture spent, and what returns gave back since.
+        final java.util.Map<String, List<Allocation>> captured = new java.util.TreeMap<>();
+        final java.util.Map<String, List<Allocation>> returned = new java.util.HashMap<>();
         Instant now = START;
         int sequence;
 
@@ -129,6 +137,7 @@ class AccountProperties {
                     if (holdId != null) {
                         List<Allocation> held = account.holds().get(holdId);
                         emit(new PointsSpent(MEMBER, holdId, sum(held), held, "rd-" + holdId));
+                        captured.put(holdId, held);
                     }
                 }
                 case Release r -> {
@@ -142,6 +151,24 @@ class AccountProperties {
                     AllocationPlan plan = Allocator.forDebit(account.lots(), s.points(), now);
                     if (plan.covered()) {
                         emit(new PointsSpent(MEMBER, null, s.points(), plan.allocations(), "pay-" + n));
+                    }
+                }
+                case Return r -> {
+                    if (!captured.isEmpty()) {
+                        String holdId = List.copyOf(captured.keySet()).get(r.pick() % captured.size());
+                        List<Allocation> before = returned.getOrDefault(holdId, List.of());
+                        long left = sum(captured.get(holdId)) - sum(before);
+                        long points = r.points() == null ? left : r.points();
+                        if (points > 0) {
+                            AllocationPlan plan = Allocator.forReturn(account, captured.get(holdId), before, points);
+                            assertThat(plan.covered()).as("covered exactly when within what is left").isEqualTo(points <= left);
+                            if (plan.covered()) {
+                                emit(new PointsReturned(MEMBER, holdId, "rt-" + n, points, plan.allocations(), null));
+                                List<Allocation> all = new ArrayList<>(before);
+                                all.addAll(plan.allocations());
+                                returned.put(holdId, all);
+                            }
+                        }
                     }
                 }
                 case Wait w -> now = now.plus(Duration.ofHours(w.hours()));
@@ -246,7 +273,8 @@ class AccountProperties {
         });
         Statistics.label("events").collect(bucket(finished.events.size()));
         Statistics.label("debt").collect(finished.account.debt() > 0 ? "owed" : "none");
-        for (String type : List.of(PointsReserved.TYPE, PointsReleased.TYPE, PointsSpent.TYPE, PointsExpired.TYPE,
+        for (String type : List.of(PointsReserved.TYPE, PointsReleased.TYPE, PointsSpent.TYPE, PointsReturned.TYPE,
+                PointsExpired.TYPE,
                 PointsReversed.TYPE, PointsAdjusted.TYPE, TierChanged.TYPE)) {
             Statistics.label(type).collect(finished.events.stream().anyMatch(e -> e.type().equals(type)));
         }
@@ -256,7 +284,38 @@ class AccountProperties {
         Statistics.label("debt settled").coverage(c -> c.check(true).percentage(p -> p > 15));
         Statistics.label(PointsExpired.TYPE).coverage(c -> c.check(true).percentage(p -> p > 15));
         Statistics.label(PointsReleased.TYPE).coverage(c -> c.check(true).percentage(p -> p > 15));
+        Statistics.label(PointsReturned.TYPE).coverage(c -> c.check(true).percentage(p -> p > 15));
         Statistics.label("events").coverage(c -> c.check("30+").percentage(p -> p > 25));
+    }
+
+    /**
+     * Returns of a captured hold give back, lot by lot and in all, no more than its capture spent,
+     * and each return takes the latest-expiring of what it may give back first.
+     */
+    @Property(tries = 400)
+    void returnsOfAHoldNeverExceedWhatItSpent(@ForAll("histories") List<Command> history) {
+        Run finished = run(history, r -> {
+            for (var hold : r.returned.entrySet()) {
+                java.util.Map<String, Long> spentByLot = new java.util.HashMap<>();
+                r.captured.get(hold.getKey()).forEach(a -> spentByLot.merge(a.lotId(), a.points(), Long::sum));
+                java.util.Map<String, Long> returnedByLot = new java.util.HashMap<>();
+                hold.getValue().forEach(a -> returnedByLot.merge(a.lotId(), a.points(), Long::sum));
+                returnedByLot.forEach((lot, points) -> assertThat(points).as("lot %s of hold %s", lot, hold.getKey())
+                        .isLessThanOrEqualTo(spentByLot.getOrDefault(lot, 0L)));
+                assertThat(sum(hold.getValue())).isLessThanOrEqualTo(sum(r.captured.get(hold.getKey())));
+            }
+            long returnedInAll = r.returned.values().stream().mapToLong(AccountProperties::sum).sum();
+            long capturedInAll = r.captured.values().stream().mapToLong(AccountProperties::sum).sum();
+            assertThat(r.account.spent()).isGreaterThanOrEqualTo(capturedInAll - returnedInAll);
+        });
+        for (PointsEvent event : finished.events) {
+            if (event instanceof PointsReturned returned && returned.allocations().size() > 1) {
+                List<Lot> lots = returned.allocations().stream().map(a -> finished.account.lot(a.lotId())).toList();
+                assertThat(lots).isSortedAccordingTo(Lot.SPENDING_ORDER.reversed());
+            }
+        }
+        Statistics.label("partly returned").collect(finished.returned.entrySet().stream()
+                .anyMatch(h -> sum(h.getValue()) < sum(finished.captured.get(h.getKey()))));
     }
 
     @Property(tries = 400)
@@ -386,6 +445,7 @@ class AccountProperties {
             case PointsReserved e -> e.allocations();
             case PointsReleased e -> e.allocations();
             case PointsSpent e -> e.allocations();
+            case PointsReturned e -> e.allocations();
             case PointsExpired e -> e.allocations();
             case PointsReversed e -> e.allocations();
             case PointsAdjusted e -> e.allocations();

@@ -251,6 +251,62 @@ class AccountTest {
     }
 
     @Test
+    void aReturnGivesPointsBackToTheLotsNamedAndSpentGoesDown() {
+        twoLots();
+        account.apply(new PointsReserved("m-1", "h-1", 120, from("lot-1", 100, "lot-2", 20), YEAR, "redemption:rd-1"));
+        account.apply(new PointsSpent("m-1", "h-1", 120, from("lot-1", 100, "lot-2", 20), "redemption:rd-1"));
+        account.apply(new PointsReturned("m-1", "h-1", "rt-1", 50, from("lot-2", 20, "lot-1", 30), "redemption:rd-1"));
+        assertThat(account.spent()).isEqualTo(70);
+        assertThat(account.lot("lot-1").remaining()).isEqualTo(30);
+        assertThat(account.lot("lot-2").remaining()).isEqualTo(50);
+        assertThat(account.balance(T0)).isEqualTo(new Balance(80, 0, 0, 0, 0));
+        assertThat(account.nextExpiry()).isEqualTo(YEAR);
+    }
+
+    /**
+     * The rule for a lot that expired before its points came back: they go back to it all the
+     * same, the balance counts them as expired but not yet recorded, and the expiry the ledger
+     * then decides names that lot, so that a replay applies both as written.
+     */
+    @Test
+    void pointsReturnedToAnExpiredLotAreExpiredAgainNamingIt() {
+        twoLots();
+        account.apply(new PointsSpent("m-1", null, 100, from("lot-1", 100), null));
+        Instant later = YEAR.plus(Duration.ofDays(1));
+        List<Allocation> due = Allocator.forExpiry(account, later);
+        account.apply(new PointsExpired("m-1", 50, due));
+        assertThat(account.nextExpiry()).isNull();
+
+        account.apply(new PointsReturned("m-1", "h-0", "rt-1", 40, from("lot-1", 40), null));
+        assertThat(account.balance(later)).isEqualTo(new Balance(0, 0, 0, 40, 0));
+        assertThat(account.nextExpiry()).isEqualTo(YEAR);
+        List<Allocation> again = Allocator.forExpiry(account, later);
+        assertThat(again).containsExactly(new Allocation("lot-1", 40));
+        account.apply(new PointsExpired("m-1", 40, again));
+        assertThat(account.expired()).isEqualTo(90);
+        assertThat(account.spent()).isEqualTo(60);
+        assertThat(account.balance(later)).isEqualTo(new Balance(0, 0, 0, 0, 0));
+    }
+
+    @Test
+    void refusesAReturnOfMoreThanALotGaveOrThanWasSpent() {
+        twoLots();
+        account.apply(new PointsSpent("m-1", null, 30, from("lot-1", 30), null));
+        refused(new PointsReturned("m-1", "h-1", "rt-1", 31, from("lot-1", 31), null), "returns 31 points but 30 were spent");
+        refused(new PointsReturned("m-1", "h-1", "rt-1", 10, from("lot-2", 10), null),
+                "returns 10 to lot lot-2 which has 50 of 50 left and 0 held");
+        account.apply(new PointsSpent("m-1", null, 40, from("lot-2", 40), null));
+        account.apply(new PointsReserved("m-1", "h-2", 60, from("lot-1", 60), YEAR, null));
+        // lot-1 has room for 30: the 60 held must find their place again when released.
+        refused(new PointsReturned("m-1", "h-1", "rt-1", 31, from("lot-1", 31), null),
+                "returns 31 to lot lot-1 which has 10 of 100 left and 60 held");
+        refused(new PointsReturned("m-1", "h-1", "rt-1", 20, from("lot-1", 10, "lot-9", 10), null),
+                "returns points to unknown lot lot-9");
+        refused(new PointsReturned("m-1", "h-1", "rt-1", 70, from("lot-1", 25, "lot-2", 45), null), "lot lot-2");
+        assertThat(account.lot("lot-1").remaining()).isEqualTo(10);
+    }
+
+    @Test
     void refusesSettlingMoreDebtThanIsOwed() {
         twoLots();
         refused(new PointsReversed("m-1", null, null, 10, from("lot-1", 10), 0, 10), "settles 10 of debt but the debt is 0");

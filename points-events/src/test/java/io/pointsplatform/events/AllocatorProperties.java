@@ -116,4 +116,41 @@ class AllocatorProperties {
         account.apply(new PointsReversed("m-1", "o-1", "rf-1", plan.taken(), plan.allocations(), plan.debt()));
         assertThat(account.debt()).isEqualTo(plan.debt());
     }
+
+    @Property(tries = 500)
+    void returnsGiveBackOnlyWhatACaptureSpentLatestExpiringFirst(@ForAll("lots") List<Lot> lots,
+            @ForAll @LongRange(min = 1, max = 3000) long points, @ForAll @LongRange(min = 0, max = 100) long percentBefore) {
+        Account account = new Account("m-1");
+        List<Allocation> captured = new ArrayList<>();
+        List<Allocation> before = new ArrayList<>();
+        for (Lot lot : lots) {
+            account.apply(new PointsEarned("m-1", lot.lotId(), lot.points(), new Origin(OriginKind.ORDER, null), null,
+                    lot.expiresAt().minusSeconds(3600 * 100), lot.expiresAt()));
+            captured.add(new Allocation(lot.lotId(), lot.points()));
+            long given = lot.points() * percentBefore / 100;
+            if (given > 0) {
+                before.add(new Allocation(lot.lotId(), given));
+            }
+        }
+        long left = Allocation.total(captured) - Allocation.total(before);
+        AllocationPlan plan = Allocator.forReturn(account, captured, before, points);
+
+        assertThat(plan.covered()).isEqualTo(points <= left);
+        assertThat(plan.taken()).isEqualTo(Math.min(points, left));
+        Map<String, Long> givenBefore = new HashMap<>();
+        before.forEach(a -> givenBefore.put(a.lotId(), a.points()));
+        List<Lot> used = new ArrayList<>();
+        for (Allocation allocation : plan.allocations()) {
+            Lot lot = account.lot(allocation.lotId());
+            assertThat(allocation.points() + givenBefore.getOrDefault(lot.lotId(), 0L)).isLessThanOrEqualTo(lot.points());
+            used.add(lot);
+        }
+        assertThat(used).isSortedAccordingTo(Lot.SPENDING_ORDER.reversed()).doesNotHaveDuplicates();
+        // Each lot is given all it may take back before the next is touched.
+        for (int i = 0; i < plan.allocations().size() - 1; i++) {
+            Allocation allocation = plan.allocations().get(i);
+            assertThat(allocation.points() + givenBefore.getOrDefault(allocation.lotId(), 0L))
+                    .isEqualTo(account.lot(allocation.lotId()).points());
+        }
+    }
 }

@@ -35,6 +35,8 @@ final class Samples {
                 new PointsAdjusted("m-1", "adj-2", -30, null, null, List.of(new Allocation("lot-1", 30)), "double credit",
                         "admin-a", "admin-b"),
                 new TierChanged("m-1", "MEMBER", "SILVER", 2000),
+                new PointsReturned("m-1", "h-1", "rt-1", 20, List.of(new Allocation("lot-2", 20)), "redemption:rd-1"),
+                new PointsReturned("m-1", "h-1", "rt-2", 30, List.of(new Allocation("lot-1", 30)), null),
                 new MemberEnrolled("m-1", "李雷", LocalDate.of(1990, 5, 17), "m-0"),
                 new MemberEnrolled("m-2", null, null, null),
                 new MemberUpdated("m-1", "Li Lei \"LL\"", LocalDate.of(1990, 5, 17)),
@@ -108,6 +110,8 @@ final class Samples {
                 .as((m, hold, a, reason) -> new PointsReleased(m, hold, sum(a), a, reason));
         Arbitrary<EventData> spent = Combinators.combine(member, ids().injectNull(0.5), allocations(), ids().injectNull(0.3))
                 .as((m, hold, a, ref) -> new PointsSpent(m, hold, sum(a), a, ref));
+        Arbitrary<EventData> returned = Combinators.combine(member, ids(), ids(), allocations(), ids().injectNull(0.3))
+                .as((m, hold, ret, a, ref) -> new PointsReturned(m, hold, ret, sum(a), a, ref));
         Arbitrary<EventData> expired = Combinators.combine(member, allocations())
                 .as((m, a) -> new PointsExpired(m, sum(a), a));
         Arbitrary<EventData> refund = Combinators.combine(member, ids(), ids(),
@@ -126,7 +130,7 @@ final class Samples {
         Arbitrary<EventData> tier = Combinators.combine(member, Arbitraries.of("MEMBER", "SILVER", "GOLD", "PLATINUM"),
                         Arbitraries.of("MEMBER", "SILVER", "GOLD", "PLATINUM"), Arbitraries.longs().between(0, 1_000_000))
                 .as(TierChanged::new);
-        return Arbitraries.oneOf(earned, reserved, released, spent, expired, refund, settlement, adjustIn, adjustOut, tier);
+        return Arbitraries.oneOf(earned, reserved, released, spent, returned, expired, refund, settlement, adjustIn, adjustOut, tier);
     }
 
     static Arbitrary<EventData> memberEvents() {

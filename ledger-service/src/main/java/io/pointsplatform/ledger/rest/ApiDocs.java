@@ -14,7 +14,8 @@ public final class ApiDocs {
             + " services, and the till (balance only)";
     public static final String HOLDS = "holds";
     public static final String HOLDS_ABOUT = "Points kept apart for a redemption or a payment, then captured or"
-            + " released: the member itself, or a service on its behalf";
+            + " released: the member itself, or a service on its behalf; a captured hold's points given back"
+            + " (a service)";
     public static final String REVERSALS = "reversals";
     public static final String REVERSALS_ABOUT = "A refund's points taken back (earning-service's service token)";
     public static final String ADJUSTMENTS = "adjustments";
@@ -38,6 +39,10 @@ public final class ApiDocs {
             + " released or expired otherwise.";
     public static final String HOLD_AMBIGUOUS = "HOLD_AMBIGUOUS: more than one member used this hold id (a"
             + " member's token means its own); use /api/v1/accounts/{memberId}/holds/{holdId}/… then.";
+    public static final String RETURN_REFUSED = "HOLD_NOT_CAPTURED: the hold is open, released or expired, so it"
+            + " spent nothing; RETURN_EXCEEDS_SPENT: more points than the capture spent less what was given back"
+            + " already (or nothing is left); RETURN_CONFLICT: the returnId was used before for another hold, other"
+            + " points or another reference; " + HOLD_AMBIGUOUS;
     public static final String TOO_LARGE = "PAYLOAD_TOO_LARGE: the body is larger than the service accepts"
             + " (quarkus.http.limits.max-body-size, 64 KB).";
     public static final String NOT_JSON = "UNSUPPORTED_MEDIA_TYPE: the body is not sent as application/json.";

@@ -6,6 +6,7 @@ import io.pointsplatform.events.CloudEvent;
 import io.pointsplatform.events.EventCodec;
 import io.pointsplatform.events.PointsEvent;
 import io.pointsplatform.events.PointsReserved;
+import io.pointsplatform.events.PointsReturned;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Row;
@@ -220,7 +221,9 @@ public class AccountStore {
             references[i] = reference == null ? "" : reference;
             documents[i] = Buffer.buffer(codec.writeBytes(event));
             times[i] = utc(event.time());
-            holds[i] = data instanceof PointsReserved hold ? hold.holdId() : null;
+            // A hold's opening and its returns: whose hold an id is (HoldOwners), what it gave back (returnsOf).
+            holds[i] = data instanceof PointsReserved hold ? hold.holdId()
+                    : data instanceof PointsReturned returned ? returned.holdId() : null;
         }
         return new Object[] {members, ids, types, points, references, documents, times, holds};
     }
@@ -385,6 +388,18 @@ public class AccountStore {
                 .map(rows -> {
                     var it = rows.iterator();
                     return it.hasNext() ? Optional.of(codec.read(it.next().getString("event"))) : Optional.empty();
+                });
+    }
+
+    /** The returns of a member's captured hold recorded so far, oldest first. */
+    public Uni<List<CloudEvent>> returnsOf(SqlConnection connection, String memberId, String holdId) {
+        return connection.preparedQuery("select event from entry where hold_id = $1 and member_id = $2"
+                        + " and type = '" + PointsReturned.TYPE + "' order by seq")
+                .execute(Tuple.of(holdId, memberId))
+                .map(rows -> {
+                    List<CloudEvent> returns = new ArrayList<>();
+                    rows.forEach(row -> returns.add(codec.read(row.getString("event"))));
+                    return returns;
                 });
     }
 

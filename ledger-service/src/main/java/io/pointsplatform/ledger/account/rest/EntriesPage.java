@@ -7,6 +7,7 @@ import io.pointsplatform.events.PointsEvent;
 import io.pointsplatform.events.PointsExpired;
 import io.pointsplatform.events.PointsReleased;
 import io.pointsplatform.events.PointsReserved;
+import io.pointsplatform.events.PointsReturned;
 import io.pointsplatform.events.PointsReversed;
 import io.pointsplatform.events.PointsSpent;
 import io.pointsplatform.events.TierChanged;
@@ -40,6 +41,7 @@ public record EntriesPage(List<EntryView> items,
             case PointsReserved e -> e.allocations();
             case PointsReleased e -> e.allocations();
             case PointsSpent e -> e.allocations();
+            case PointsReturned e -> e.allocations();
             case PointsExpired e -> e.allocations();
             case PointsReversed e -> e.allocations();
             case PointsAdjusted e -> e.points() > 0 ? List.of(new Allocation(e.lotId(), e.points())) : e.allocations();

@@ -1,5 +1,7 @@
 package io.pointsplatform.ledger.account.rest;
 
+import io.pointsplatform.events.Allocation;
+import io.pointsplatform.events.PointsReturned;
 import io.pointsplatform.kit.Identifiers;
 import io.pointsplatform.kit.problem.ApiException;
 import io.pointsplatform.kit.problem.Problem;
@@ -10,7 +12,10 @@ import io.pointsplatform.ledger.account.service.LedgerBook;
 import io.pointsplatform.ledger.rest.ApiDocs;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -25,7 +30,8 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
- * CONTRACT.md's capture and release by hold id alone: the same decisions as under
+ * CONTRACT.md's capture and release by hold id alone, and the return of a captured hold's points
+ * (a service's call only): the same decisions as under
  * {@code /api/v1/accounts/{memberId}/holds/{holdId}}, once the hold's member is found. A hold id
  * that two members used is refused with {@code 409 HOLD_AMBIGUOUS}: use the member's path then.
  *
@@ -95,6 +101,46 @@ public class HoldByIdResource {
             schema = @Schema(implementation = Problem.class)))
     public Uni<Response> release(@PathParam("holdId") @Pattern(regexp = Identifiers.ID_PATTERN) String holdId) {
         return owner(holdId).chain(memberId -> HoldResource.release(book, memberId, holdId));
+    }
+
+    /** What a return gave back, and to which lots. */
+    @Schema(name = "HoldReturn", description = "Points of a captured hold given back to the lots its capture took"
+            + " them from")
+    public record ReturnView(String holdId, String returnId, String memberId, long points, List<Allocation> allocations,
+                             String eventId) {
+    }
+
+    @POST
+    @Path("/return")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Roles.SERVICE)
+    @Operation(operationId = "returnHold", summary = "Give back points of a captured hold",
+            description = "A cancelled redemption or a refund of an order paid with points: the points go back to the"
+                    + " lots the capture took them from, the latest-expiring first when only part is given back, as"
+                    + " points.returned. Idempotent by returnId: the same again answers the first result. A lot that"
+                    + " has expired meanwhile takes its points back too, and the expiry job expires them again.")
+    @APIResponse(responseCode = "200", description = "Given back now, or before under this returnId: the first answer",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ReturnView.class)))
+    @APIResponse(responseCode = "400", description = ApiDocs.BAD_BODY, content = @Content(mediaType = Problem.MEDIA_TYPE,
+            schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "NOT_FOUND: no member made a hold with this id",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = ApiDocs.RETURN_REFUSED,
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "413", description = ApiDocs.TOO_LARGE, content = @Content(mediaType = Problem.MEDIA_TYPE,
+            schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "415", description = ApiDocs.NOT_JSON, content = @Content(mediaType = Problem.MEDIA_TYPE,
+            schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "503", description = ApiDocs.BUSY, content = @Content(mediaType = Problem.MEDIA_TYPE,
+            schema = @Schema(implementation = Problem.class)))
+    public Uni<ReturnView> giveBack(@PathParam("holdId") @Pattern(regexp = Identifiers.ID_PATTERN) String holdId,
+                                    @Valid @NotNull ReturnRequest request) {
+        return owner(holdId).chain(memberId -> book.giveBack(memberId, holdId, request.returnId(), request.points(),
+                request.reference())).map(decision -> {
+                    PointsReturned returned = decision.data();
+                    return new ReturnView(returned.holdId(), returned.returnId(), returned.memberId(), returned.points(),
+                            returned.allocations(), decision.event().id());
+                });
     }
 
     /**

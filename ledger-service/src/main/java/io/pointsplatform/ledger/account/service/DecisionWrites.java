@@ -43,6 +43,11 @@ public final class DecisionWrites {
         return Optional.ofNullable(byId.get(eventId));
     }
 
+    /** The events decided in these writes and not yet written, in decision order (a view). */
+    public List<CloudEvent> pending() {
+        return java.util.Collections.unmodifiableList(events);
+    }
+
     /** How many changes were gathered so far: a decision that failed without adding one changed nothing. */
     int changes() {
         return changes;

@@ -12,6 +12,7 @@ import io.pointsplatform.events.PointsEvent;
 import io.pointsplatform.events.PointsExpired;
 import io.pointsplatform.events.PointsReleased;
 import io.pointsplatform.events.PointsReserved;
+import io.pointsplatform.events.PointsReturned;
 import io.pointsplatform.events.PointsReversed;
 import io.pointsplatform.events.PointsSpent;
 import io.pointsplatform.events.ReleaseReason;
@@ -350,25 +351,110 @@ public class LedgerBook {
         });
     }
 
+    // ---- returns of captured holds -----------------------------------------------------------
+
+    /**
+     * Gives back points of a captured hold (a cancelled redemption, a refund of an order paid with
+     * points) to the lots its capture took them from, the latest-expiring first
+     * ({@link Allocator#forReturn}): {@code points} null gives back all that earlier returns of the
+     * hold have not. Once per {@code returnId} and member: the same again answers the first
+     * decision; the same id for another hold, or with other points or another reference, is
+     * {@code 409 RETURN_CONFLICT}. {@code reference} null takes the capture's.
+     */
+    public Uni<Decision<PointsReturned>> giveBack(String memberId, String holdId, String returnId, Long points,
+            String reference) {
+        Instant now = clock.instant();
+        String eventId = "points.returned:" + memberId + ":" + returnId;
+        return once(memberId, eventId, PointsReturned.class, first -> {
+            if (!first.holdId().equals(holdId) || points != null && first.points() != points
+                    || reference != null && !reference.equals(first.reference())) {
+                throw ApiException.conflict("RETURN_CONFLICT", "Return " + returnId + " gave back " + first.points()
+                        + " points of hold " + first.holdId() + " before, with reference " + first.reference());
+            }
+        }, (decide, account) -> decide.decided(store, "points.spent:" + memberId + ":" + holdId).chain(capture -> {
+            if (capture.isEmpty()) {
+                return notCaptured(decide, account, holdId);
+            }
+            PointsSpent spent = (PointsSpent) capture.get().data();
+            return returnsOf(decide, memberId, holdId).map(before -> {
+                long left = spent.points() - Allocation.total(before);
+                long asked = points == null ? left : points;
+                if (asked <= 0 || asked > left) {
+                    throw ApiException.conflict("RETURN_EXCEEDS_SPENT", "Hold " + holdId + " of member " + memberId
+                            + " spent " + spent.points() + " points, " + (spent.points() - left)
+                            + " of them given back already; " + (points == null ? "nothing is left" : points
+                            + " asked"));
+                }
+                AllocationPlan plan = Allocator.forReturn(account, spent.allocations(), before, asked);
+                PointsReturned data = new PointsReturned(memberId, holdId, returnId, asked, plan.allocations(),
+                        reference != null ? reference : spent.reference());
+                return new Decision<>(record(decide.writes(), account, eventId, now, data), data, true);
+            });
+        }));
+    }
+
+    /** A hold with no capture: 409 HOLD_NOT_CAPTURED when the member made it, else 404. */
+    private Uni<Decision<PointsReturned>> notCaptured(DecisionBatches.Decide decide, Account account, String holdId) {
+        return decide.decided(store, reservedId(account.memberId(), holdId)).map(reserved -> {
+            if (reserved.isEmpty()) {
+                throw ApiException.notFound("Hold", holdId);
+            }
+            throw new ApiException(409, "HOLD_NOT_CAPTURED", "Hold not captured", "Hold " + holdId + " of member "
+                    + account.memberId() + " was not captured (it is " + (account.holds().containsKey(holdId)
+                    ? "open" : "released or expired") + "), so it spent nothing to give back");
+        });
+    }
+
+    /** The allocations of the hold's returns so far: recorded before, and decided earlier in this batch. */
+    private Uni<List<Allocation>> returnsOf(DecisionBatches.Decide decide, String memberId, String holdId) {
+        return store.returnsOf(decide.connection(), memberId, holdId).map(recorded -> {
+            List<Allocation> allocations = new java.util.ArrayList<>();
+            for (CloudEvent event : recorded) {
+                allocations.addAll(((PointsReturned) event.data()).allocations());
+            }
+            for (CloudEvent event : decide.writes().pending()) {
+                if (event.data() instanceof PointsReturned returned && returned.memberId().equals(memberId)
+                        && returned.holdId().equals(holdId)) {
+                    allocations.addAll(returned.allocations());
+                }
+            }
+            return allocations;
+        });
+    }
+
     // ---- reversals -------------------------------------------------------------------------
 
     public Uni<Decision<PointsReversed>> reverse(String memberId, String refundId, String orderId, String lotId,
             long points) {
         Instant now = clock.instant();
         String eventId = "points.reversed:" + memberId + ":" + refundId;
-        return decision(memberId, null, (decide, account) -> decide.decided(store, eventId).map(previous -> {
-            if (previous.isPresent()) {
-                PointsReversed first = (PointsReversed) previous.get().data();
-                if (!first.orderId().equals(orderId) || first.points() + first.debt() != points) {
-                    throw ApiException.conflict("REVERSAL_CONFLICT", "Refund " + refundId + " reversed "
-                            + (first.points() + first.debt()) + " points of order " + first.orderId() + " before");
-                }
-                return new Decision<>(previous.get(), first, false);
+        return once(memberId, eventId, PointsReversed.class, first -> {
+            if (!first.orderId().equals(orderId) || first.points() + first.debt() != points) {
+                throw ApiException.conflict("REVERSAL_CONFLICT", "Refund " + refundId + " reversed "
+                        + (first.points() + first.debt()) + " points of order " + first.orderId() + " before");
             }
+        }, (decide, account) -> {
             ReversalPlan plan = Allocator.forReversal(account, lotId, points, now);
             PointsReversed data = new PointsReversed(memberId, orderId, refundId, plan.taken(), plan.allocations(),
                     plan.debt(), 0);
-            return new Decision<>(record(decide.writes(), account, eventId, now, data), data, true);
+            return Uni.createFrom().item(new Decision<>(record(decide.writes(), account, eventId, now, data), data, true));
+        });
+    }
+
+    /**
+     * A decision made once under {@code eventId}: a repeat answers the first decision, after
+     * {@code sameRequest} has checked it was asked for alike (it throws the conflict otherwise);
+     * else {@code fresh} decides on the locked account.
+     */
+    private <T extends PointsEvent> Uni<Decision<T>> once(String memberId, String eventId, Class<T> type,
+            java.util.function.Consumer<T> sameRequest, DecisionBatches.Step<Decision<T>> fresh) {
+        return decision(memberId, null, (decide, account) -> decide.decided(store, eventId).chain(previous -> {
+            if (previous.isEmpty()) {
+                return fresh.on(decide, account);
+            }
+            T first = type.cast(previous.get().data());
+            sameRequest.accept(first);
+            return Uni.createFrom().item(new Decision<>(previous.get(), first, false));
         }));
     }
 
@@ -464,6 +550,7 @@ public class LedgerBook {
             case PointsReserved e -> e.points();
             case PointsReleased e -> e.points();
             case PointsSpent e -> e.points();
+            case PointsReturned e -> e.points();
             case PointsExpired e -> e.points();
             case PointsReversed e -> e.points();
             case PointsAdjusted e -> Math.abs(e.points());
@@ -477,6 +564,7 @@ public class LedgerBook {
             case PointsReserved e -> e.reference();
             case PointsReleased e -> e.reason().name();
             case PointsSpent e -> e.reference();
+            case PointsReturned e -> e.reference();
             case PointsExpired e -> null;
             case PointsReversed e -> e.debtSettled() > 0 ? "debt settlement" : e.orderId() + "/" + e.refundId();
             case PointsAdjusted e -> e.adjustmentId();

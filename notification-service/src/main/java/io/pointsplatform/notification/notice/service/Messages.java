@@ -5,6 +5,7 @@ import io.pointsplatform.events.MemberEnrolled;
 import io.pointsplatform.events.PointsAdjusted;
 import io.pointsplatform.events.PointsEarned;
 import io.pointsplatform.events.PointsExpired;
+import io.pointsplatform.events.PointsReturned;
 import io.pointsplatform.events.PointsReversed;
 import io.pointsplatform.events.PointsSpent;
 import io.pointsplatform.events.TierChanged;
@@ -28,6 +29,7 @@ final class Messages {
             case PointsEarned e -> notice(event, e.memberId(), "积分到账",
                     "您获得了 " + e.points() + " 积分，有效期至 " + e.expiresAt().atZone(zone).toLocalDate() + "。");
             case PointsSpent e -> notice(event, e.memberId(), "积分已使用", "您使用了 " + e.points() + " 积分。");
+            case PointsReturned e -> notice(event, e.memberId(), "积分已退还", "您使用的 " + e.points() + " 积分已退还到账户。");
             case PointsExpired e -> notice(event, e.memberId(), "积分已过期", "您有 " + e.points() + " 积分已过期。");
             case PointsReversed e -> e.points() + e.debt() == 0 ? null : notice(event, e.memberId(), "积分已扣回",
                     "订单 " + e.orderId() + " 退款，扣回 " + (e.points() + e.debt()) + " 积分。");
