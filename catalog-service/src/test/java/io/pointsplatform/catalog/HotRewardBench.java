@@ -23,7 +23,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 /**
  * Not a test: how many reservations a second one reward's row takes here (a flash sale), through
  * HTTP, PostgreSQL and the outbox, for docs/contract-extensions.md. Run it on purpose:
- * {@code -Dtest=HotRewardBench -Dcatalog.bench=true [-Dcatalog.bench.threads=32 -Dcatalog.bench.seconds=20]}.
+ * {@code -Dtest=HotRewardBench -Dcatalog.bench=true [-Dcatalog.bench.threads=32 -Dcatalog.bench.seconds=20]}, and
+ * with {@code -Dcatalog.bench.baseline=true} the same threads reading the reward (the client's ceiling).
  * It checks only that no unit was sold twice: the stock left plus the reservations made is the stock.
  */
 @QuarkusTest
@@ -37,6 +38,8 @@ class HotRewardBench {
     void reservationsOfOneRewardPerSecond() throws Exception {
         int threads = Integer.getInteger("catalog.bench.threads", 32);
         long seconds = Long.getLong("catalog.bench.seconds", 20);
+        // The same client and threads reading the reward instead: this JVM's HTTP ceiling, the baseline.
+        boolean baseline = Boolean.getBoolean("catalog.bench.baseline");
         String rewardId = id("r-hot");
         asAdmin().body("{\"rewardId\":\"" + rewardId + "\",\"name\":\"Hot\",\"kind\":\"GIFT\",\"pointsCost\":10,"
                 + "\"stock\":" + STOCK + "}").post("/api/v1/rewards").then().statusCode(201);
@@ -52,7 +55,9 @@ class HotRewardBench {
             int thread = t;
             done.add(pool.submit(() -> {
                 for (int n = 0; System.nanoTime() < end; n++) {
-                    int status = given().auth().oauth2(token).contentType(ContentType.JSON)
+                    int status = baseline
+                            ? given().auth().oauth2(token).get("/api/v1/rewards/" + rewardId).statusCode() + 1
+                            : given().auth().oauth2(token).contentType(ContentType.JSON)
                             .body("{\"reservationId\":\"" + rewardId + "-" + thread + "-" + n + "\",\"memberId\":\"m-"
                                     + thread + "-" + n + "\",\"quantity\":1}")
                             .post("/api/v1/rewards/" + rewardId + "/reservations").statusCode();
@@ -73,6 +78,11 @@ class HotRewardBench {
         pool.shutdown();
         long left = given().auth().oauth2(Tokens.admin()).get("/api/v1/rewards/" + rewardId).then().extract()
                 .jsonPath().getLong("stock");
+        if (baseline) {
+            System.out.printf("HotRewardBench baseline: %d threads, %d s: %.0f GET /api/v1/rewards/{id} a second%n",
+                    threads, seconds, counted.get() / (double) seconds);
+            return;
+        }
         System.out.printf("HotRewardBench: %d threads, %d s after 5 s of warm-up: %.0f reservations/s of one reward"
                 + " (%d made in all, %d failed)%n", threads, seconds, counted.get() / (double) seconds, made.get(),
                 failed.get());

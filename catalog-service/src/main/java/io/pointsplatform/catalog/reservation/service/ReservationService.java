@@ -80,11 +80,17 @@ public class ReservationService {
     /** A fresh reservation (created), or the one this id already names when the order is the same. */
     public Uni<ReservationView> reserve(ReservationOrder order) {
         return existing(order).chain(found -> found != null ? Uni.createFrom().item(found)
-                : members.find(order.memberId())
-                        .map(account -> account.map(a -> Tier.valueOf(a.tier())).orElse(Tier.MEMBER))
-                        .chain(tier -> pool.withTransaction(c -> reserve(c, order, tier)))
+                : pool.withTransaction(c -> reserve(c, order))
                         .onFailure(ReservationService::duplicateId).recoverWithUni(() -> existing(order)
                                 .map(again -> Objects.requireNonNull(again, "a reservation that conflicted is gone"))));
+    }
+
+    /** The member's tier from catalog's view of the log, asked only when the reward has a minimum tier. */
+    private Uni<Tier> tier(Reward reward, String memberId) {
+        if (reward.minTier() == null) {
+            return Uni.createFrom().item(Tier.MEMBER);
+        }
+        return members.find(memberId).map(account -> account.map(a -> Tier.valueOf(a.tier())).orElse(Tier.MEMBER));
     }
 
     private Uni<ReservationView> existing(ReservationOrder order) {
@@ -102,7 +108,7 @@ public class ReservationService {
         });
     }
 
-    private Uni<ReservationView> reserve(SqlConnection c, ReservationOrder order, Tier tier) {
+    private Uni<ReservationView> reserve(SqlConnection c, ReservationOrder order) {
         Instant now = now();
         return rewards.find(c, order.rewardId()).chain(reward -> {
             if (reward == null) {
@@ -111,39 +117,46 @@ public class ReservationService {
             if (reward.kind() == RewardKind.LOTTERY && order.quantity() != 1) {
                 throw ApiException.validation("quantity", "must be 1 for a LOTTERY (one draw a reservation)");
             }
-            List<String> refusals = Eligibility.refusals(reward, tier, now);
-            if (!refusals.isEmpty()) {
-                throw new NotEligible("member '" + order.memberId() + "' may not reserve reward '" + reward.rewardId()
-                        + "' now: " + String.join(", ", refusals), refusals);
+            return tier(reward, order.memberId()).chain(tier -> reserve(c, order, reward, tier, now));
+        });
+    }
+
+    private Uni<ReservationView> reserve(SqlConnection c, ReservationOrder order, Reward reward, Tier tier, Instant now) {
+        List<String> refusals = Eligibility.refusals(reward, tier, now);
+        if (!refusals.isEmpty()) {
+            throw new NotEligible("member '" + order.memberId() + "' may not reserve reward '" + reward.rewardId()
+                    + "' now: " + String.join(", ", refusals), refusals);
+        }
+        String periodKey = reward.perMemberLimit() == null ? null
+                : reward.perMemberLimit().period().key(now, catalogue.zone());
+        Uni<Boolean> withinLimit = periodKey == null ? Uni.createFrom().item(true)
+                : limits.take(c, order.memberId(), reward.rewardId(), periodKey, order.quantity(),
+                        reward.perMemberLimit().count());
+        return withinLimit.chain(within -> {
+            if (!within) {
+                throw ApiException.conflict("LIMIT_REACHED", "member '" + order.memberId() + "' has reached the "
+                        + reward.perMemberLimit().count() + " a " + reward.perMemberLimit().period()
+                        + " limit of reward '" + reward.rewardId() + "'");
             }
-            String periodKey = reward.perMemberLimit() == null ? null
-                    : reward.perMemberLimit().period().key(now, catalogue.zone());
-            Uni<Boolean> withinLimit = periodKey == null ? Uni.createFrom().item(true)
-                    : limits.take(c, order.memberId(), reward.rewardId(), periodKey, order.quantity(),
-                            reward.perMemberLimit().count());
-            return withinLimit.chain(within -> {
-                if (!within) {
-                    throw ApiException.conflict("LIMIT_REACHED", "member '" + order.memberId() + "' has reached the "
-                            + reward.perMemberLimit().count() + " a " + reward.perMemberLimit().period()
-                            + " limit of reward '" + reward.rewardId() + "'");
-                }
-                return rewards.take(c, reward.rewardId(), order.quantity(), now);
-            }).chain(level -> {
-                if (level == null) {
-                    throw ApiException.conflict("OUT_OF_STOCK", "reward '" + reward.rewardId() + "' has fewer than "
-                            + order.quantity() + " left");
-                }
-                Reservation base = new Reservation(order.reservationId(), reward.rewardId(), order.memberId(),
-                        order.quantity(), order.ttlSeconds(), reward.kind(), Math.multiplyExact(reward.pointsCost(),
-                        (long) order.quantity()), ReservationStatus.RESERVED,
-                        now.plusSeconds(order.ttlSeconds()), periodKey, null, null, null, null, null, reward.cause(),
-                        now, now);
-                return kindAtReserve(c, reward, order, base).chain(reservation -> reservations.insert(c, reservation)
-                        .chain(() -> stockEvent(c, reward, level, reservation.prizeId() != null, now))
-                        .invoke(() -> Log.debugf("Reservation %s of %s for %s: %s", reservation.reservationId(),
-                                reservation.rewardId(), reservation.memberId(), reservation.prizeId()))
-                        .chain(() -> view(reservation).map(v -> created(v))));
-            });
+            // Unlimited and no prizes: nothing to take, and the reward's row is left alone (not a hot row).
+            return reward.stock() == null && reward.kind() != RewardKind.LOTTERY
+                    ? Uni.createFrom().item(new StockLevel(null, reward.version()))
+                    : rewards.take(c, reward.rewardId(), order.quantity(), now);
+        }).chain(level -> {
+            if (level == null) {
+                throw ApiException.conflict("OUT_OF_STOCK", "reward '" + reward.rewardId() + "' has fewer than "
+                        + order.quantity() + " left");
+            }
+            Reservation base = new Reservation(order.reservationId(), reward.rewardId(), order.memberId(),
+                    order.quantity(), order.ttlSeconds(), reward.kind(), Math.multiplyExact(reward.pointsCost(),
+                    (long) order.quantity()), ReservationStatus.RESERVED,
+                    now.plusSeconds(order.ttlSeconds()), periodKey, null, null, null, null, null, reward.cause(),
+                    now, now);
+            return kindAtReserve(c, reward, order, base).chain(reservation -> reservations.insert(c, reservation)
+                    .chain(() -> stockEvent(c, reward, level, reservation.prizeId() != null, now))
+                    .invoke(() -> Log.debugf("Reservation %s of %s for %s: %s", reservation.reservationId(),
+                            reservation.rewardId(), reservation.memberId(), reservation.prizeId()))
+                    .chain(() -> view(reservation).map(v -> created(v))));
         });
     }
 
