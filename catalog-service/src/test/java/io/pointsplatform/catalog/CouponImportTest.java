@@ -11,6 +11,7 @@ import io.pointsplatform.events.CloudEvent;
 import io.pointsplatform.events.EventCodec;
 import io.pointsplatform.events.StockChanged;
 import io.pointsplatform.events.Topics;
+import io.pointsplatform.kit.idempotency.IdempotencyKeys;
 import io.pointsplatform.testing.PlatformTestResource;
 import io.pointsplatform.testing.Tokens;
 import io.pointsplatform.testing.TopicReader;
@@ -50,6 +51,24 @@ class CouponImportTest {
         List<CloudEvent> published = TopicReader.awaitKey(Topics.CATALOG_REWARDS, rewardId, 3).stream()
                 .map(r -> new EventCodec().read(r.value())).toList();
         assertThat(published.subList(1, 3)).extracting(e -> ((StockChanged) e.data()).stock()).containsExactly(2L, 4L);
+    }
+
+    @Test
+    void anIdempotencyKeyMakesARetriedImportSafe() {
+        String rewardId = coupon();
+        String file = "code\n" + rewardId + "-k1\n" + rewardId + "-k2\n";
+        String key = id("key");
+        for (int attempt = 0; attempt < 2; attempt++) {
+            given().auth().oauth2(Tokens.admin()).header(IdempotencyKeys.HEADER, key).contentType("text/csv")
+                    .body(file.getBytes(StandardCharsets.UTF_8)).post("/api/v1/rewards/" + rewardId + "/coupon-codes")
+                    .then().statusCode(200).body("imported", equalTo(2)).body("stock", equalTo(2));
+        }
+        given().auth().oauth2(Tokens.admin()).header(IdempotencyKeys.HEADER, key).contentType("text/csv")
+                .body((rewardId + "-k3\n").getBytes(StandardCharsets.UTF_8))
+                .post("/api/v1/rewards/" + rewardId + "/coupon-codes").then().statusCode(409)
+                .body("code", equalTo("IDEMPOTENCY_KEY_REUSED"));
+        importCodes(rewardId, file).statusCode(422).body("errors.field", equalTo(List.of("line 2", "line 3")));
+        asAdmin().get("/api/v1/rewards/" + rewardId).then().body("stock", equalTo(2));
     }
 
     @Test
