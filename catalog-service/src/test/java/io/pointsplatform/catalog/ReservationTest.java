@@ -118,6 +118,43 @@ class ReservationTest {
     }
 
     @Test
+    void oneReservationIdSentManyTimesAtOnceReservesOnceAndEveryoneGetsTheSameReservation() throws Exception {
+        String rewardId = id("r-same-id");
+        String res = id("res");
+        asAdmin().body(body(rewardId, "GIFT", null)).post("/api/v1/rewards").then().statusCode(201);
+
+        List<Response> answers = atOnce(20, n -> reserve(rewardId, res, "m-same", 2));
+
+        assertThat(answers).filteredOn(a -> a.statusCode() == 201).hasSize(1);
+        assertThat(answers).allSatisfy(a -> {
+            assertThat(a.statusCode()).isIn(200, 201);
+            assertThat(a.jsonPath().getString("reservationId")).isEqualTo(res);
+            assertThat(a.jsonPath().getString("expiresAt")).isEqualTo(answers.get(0).jsonPath().getString("expiresAt"));
+        });
+        assertThat(stock(rewardId)).isEqualTo(8);
+    }
+
+    @Test
+    void concurrentDrawsNeverTakeAPrizeBeyondItsStock() throws Exception {
+        String rewardId = id("r-draws");
+        asAdmin().body("{\"rewardId\":\"" + rewardId + "\",\"name\":\"Draw\",\"kind\":\"LOTTERY\",\"pointsCost\":5,"
+                + "\"stock\":30,\"prizes\":[{\"prizeId\":\"tv\",\"name\":\"TV\",\"odds\":1,\"stock\":3}]}")
+                .post("/api/v1/rewards").then().statusCode(201);
+
+        List<Response> answers = atOnce(20, n -> reserve(rewardId, rewardId + "-" + n, "m-draw-" + n, 1));
+
+        assertThat(answers).allSatisfy(a -> assertThat(a.statusCode()).isEqualTo(201));
+        assertThat(answers).filteredOn(a -> "tv".equals(a.jsonPath().getString("lottery.prizeId"))).hasSize(3);
+        given().auth().oauth2(Tokens.admin()).get("/api/v1/rewards/" + rewardId).then()
+                .body("prizes[0].stock", equalTo(0)).body("stock", equalTo(10));
+        for (Response answer : answers) {
+            given().auth().oauth2(Tokens.analyst())
+                    .get("/api/v1/rewards/" + rewardId + "/draws/" + answer.jsonPath().getString("reservationId"))
+                    .then().statusCode(200).body("matches", equalTo(true));
+        }
+    }
+
+    @Test
     void aMembersLimitHoldsUnderConcurrencyAndComesBackOnRelease() throws Exception {
         String rewardId = id("r-limit");
         String member = id("m-limit");
