@@ -25,16 +25,33 @@ class AuthorisationMatrixTest {
     private static final String MEMBER = "m-matrix-catalog";
     private static final Set<String> READERS = roles("member", "checkout", "admin", "analyst", "service");
 
-    /** Every endpoint; the reward is created by the first row, so the reads find it. */
+    private static final Set<String> SERVICE_OR_ADMIN = roles("service", "admin");
+    private static final Set<String> AUDITORS = roles("service", "admin", "analyst");
+
+    /**
+     * Every endpoint; the reward is created by the first row, so the later rows find it, and the
+     * reservation by the reserve row, so confirm, return and the reads find it. Retire comes last.
+     */
     static AuthMatrix matrix() {
         String reward = "{\"rewardId\":\"r-matrix\",\"name\":\"Voucher 5 yuan\",\"kind\":\"VOUCHER\","
-                + "\"pointsCost\":500,\"stock\":10}";
+                + "\"voucherValue\":5,\"pointsCost\":500,\"stock\":10}";
+        String reservation = "{\"reservationId\":\"res-matrix\",\"memberId\":\"" + MEMBER + "\",\"quantity\":1}";
+        String held = "/api/v1/rewards/r-matrix/reservations/res-matrix";
         return new AuthMatrix()
                 .call("POST", "/api/v1/rewards", reward, roles("admin"))
+                .call("PUT", "/api/v1/rewards/r-matrix", reward, roles("admin"))
                 .call("GET", "/api/v1/rewards", null, READERS)
                 .memberCall("GET", "/api/v1/rewards?memberId=" + MEMBER, null, READERS, MEMBER)
                 .call("GET", "/api/v1/rewards/r-matrix", null, READERS)
-                .memberCall("GET", "/api/v1/rewards/r-matrix?memberId=" + MEMBER, null, READERS, MEMBER);
+                .memberCall("GET", "/api/v1/rewards/r-matrix?memberId=" + MEMBER, null, READERS, MEMBER)
+                .call("POST", "/api/v1/rewards/r-matrix/coupon-codes", null, roles("admin"))
+                .call("POST", "/api/v1/rewards/r-matrix/reservations", reservation, SERVICE_OR_ADMIN)
+                .call("GET", held, null, AUDITORS)
+                .call("POST", held + "/confirm", null, SERVICE_OR_ADMIN)
+                .call("POST", held + "/return", null, SERVICE_OR_ADMIN)
+                .call("POST", held + "/release", null, SERVICE_OR_ADMIN)
+                .call("GET", "/api/v1/rewards/r-matrix/draws/res-matrix", null, AUDITORS)
+                .call("POST", "/api/v1/rewards/r-matrix/retire", null, roles("admin"));
     }
 
     @Test

@@ -37,6 +37,8 @@ class BadInputTest {
 
     private static final String REWARDS = "/api/v1/rewards";
     private static final String V = "VALIDATION_FAILED";
+    /** The reservations of a reward that does not exist: every bad body is refused before it is looked for. */
+    private static final String RESERVE = REWARDS + "/r-bad-none/reservations";
 
     @ConfigProperty(name = "quarkus.datasource.jdbc.url")
     String jdbcUrl;
@@ -47,7 +49,7 @@ class BadInputTest {
     /** A reward that would be created, but for what a row changes in it. */
     private Body reward(int n) {
         return new Body().set("rewardId", "\"" + run + n + "\"").set("name", "\"Voucher 5 yuan\"")
-                .set("kind", "\"VOUCHER\"").set("pointsCost", "500").set("stock", "10");
+                .set("kind", "\"VOUCHER\"").set("voucherValue", "5").set("pointsCost", "500").set("stock", "10");
     }
 
     private BadInputs table() {
@@ -64,8 +66,8 @@ class BadInputTest {
                 .raw("bytes", "POST", REWARDS, "application/octet-stream", utf8(reward(4)), 415, "UNSUPPORTED_MEDIA_TYPE", null)
                 .raw("a body not UTF-8 (Latin-1)", "POST", REWARDS, "application/json",
                         reward(5).set("name", "\"Caf\u00e9\"").toString().getBytes(StandardCharsets.ISO_8859_1), 400, V, null)
-                .json("a body over 64 KiB", "POST", REWARDS,
-                        reward(6).set("name", "\"" + "x".repeat(70_000) + "\"").toString(), 413, "PAYLOAD_TOO_LARGE", null)
+                .json("a body over 1 MiB", "POST", REWARDS,
+                        reward(6).set("name", "\"" + "x".repeat(1_100_000) + "\"").toString(), 413, "PAYLOAD_TOO_LARGE", null)
                 // Properties: unknown, of the wrong JSON type, missing.
                 .json("an unknown property", "POST", REWARDS, reward(7).set("colour", "\"red\"").toString(), 400, V, "colour")
                 .json("a misspelt property", "POST", REWARDS, reward(8).set("perMemberLimt", "1").toString(), 400, V, "perMemberLimt")
@@ -85,7 +87,8 @@ class BadInputTest {
                 .json("rewardId missing", "POST", REWARDS, reward(21).without("rewardId").toString(), 400, V, "rewardId")
                 .json("name missing", "POST", REWARDS, reward(22).without("name").toString(), 400, V, "name")
                 .json("kind missing", "POST", REWARDS, reward(23).without("kind").toString(), 400, V, "kind")
-                .json("pointsCost missing", "POST", REWARDS, reward(24).without("pointsCost").toString(), 400, V, "pointsCost")
+                .json("pointsCost missing (not a VOUCHER)", "POST", REWARDS,
+                        reward(24).set("kind", "\"GIFT\"").without("voucherValue").without("pointsCost").toString(), 400, V, "pointsCost")
                 .json("rewardId null", "POST", REWARDS, reward(25).set("rewardId", "null").toString(), 400, V, "rewardId")
                 // Out of range.
                 .json("pointsCost 0", "POST", REWARDS, reward(26).set("pointsCost", "0").toString(), 400, V, "pointsCost")
@@ -96,10 +99,15 @@ class BadInputTest {
                         reward(29).set("pointsCost", "9223372036854775808").toString(), 400, V, "pointsCost")
                 .json("stock negative", "POST", REWARDS, reward(30).set("stock", "-1").toString(), 400, V, "stock")
                 .json("stock over 1 000 000 000", "POST", REWARDS, reward(31).set("stock", "1000000001").toString(), 400, V, "stock")
-                .json("perMemberLimit 0", "POST", REWARDS, reward(32).set("perMemberLimit", "0").toString(), 400, V, "perMemberLimit")
-                .json("perMemberLimit over 10 000", "POST", REWARDS, reward(33).set("perMemberLimit", "10001").toString(), 400, V, "perMemberLimit")
-                .json("perMemberLimit beyond an int", "POST", REWARDS,
-                        reward(34).set("perMemberLimit", "2147483648").toString(), 400, V, "perMemberLimit")
+                .json("perMemberLimit.count 0", "POST", REWARDS, reward(32).set("perMemberLimit", limit("0")).toString(), 400, V, "perMemberLimit.count")
+                .json("perMemberLimit.count over 10 000", "POST", REWARDS, reward(33).set("perMemberLimit", limit("10001")).toString(), 400, V, "perMemberLimit.count")
+                .json("perMemberLimit.count beyond an int", "POST", REWARDS,
+                        reward(34).set("perMemberLimit", limit("2147483648")).toString(), 400, V, "perMemberLimit.count")
+                .json("perMemberLimit as a bare number", "POST", REWARDS, reward(46).set("perMemberLimit", "2").toString(), 400, V, "perMemberLimit")
+                .json("perMemberLimit without a period", "POST", REWARDS,
+                        reward(47).set("perMemberLimit", "{\"count\":2}").toString(), 400, V, "perMemberLimit.period")
+                .json("perMemberLimit with an unknown period", "POST", REWARDS,
+                        reward(48).set("perMemberLimit", "{\"count\":2,\"period\":\"HOUR\"}").toString(), 400, V, "perMemberLimit.period")
                 .json("validFrom in the year 10000", "POST", REWARDS,
                         reward(35).set("validFrom", "\"+10000-01-01T00:00:00Z\"").toString(), 400, V, "validFrom")
                 .json("validUntil not after validFrom", "POST", REWARDS, reward(36).set("validFrom", "\"2026-12-01T00:00:00Z\"")
@@ -130,8 +138,67 @@ class BadInputTest {
                 .call("?limit beyond an int", "GET", REWARDS + "?limit=2147483648", 400, V, "limit")
                 // A method the path does not have.
                 .call("DELETE on the rewards", "DELETE", REWARDS, 405, "METHOD_NOT_ALLOWED", null)
-                .json("PUT on a reward (not built yet)", "PUT", REWARDS + "/" + run + "45", reward(45).toString(),
-                        405, "METHOD_NOT_ALLOWED", null);
+                .call("DELETE on a reward", "DELETE", REWARDS + "/" + run + "45", 405, "METHOD_NOT_ALLOWED", null)
+                // Kinds and their fields.
+                .json("a VOUCHER without voucherValue", "POST", REWARDS, reward(49).without("voucherValue").toString(), 400, V, "voucherValue")
+                .json("voucherValue with three decimals", "POST", REWARDS, reward(50).set("voucherValue", "5.001").toString(), 400, V, "voucherValue")
+                .json("voucherValue 0", "POST", REWARDS, reward(51).set("voucherValue", "0").toString(), 400, V, "voucherValue")
+                .json("voucherValue as a word", "POST", REWARDS, reward(52).set("voucherValue", "\"five\"").toString(), 400, V, "voucherValue")
+                .json("voucherValue on a GIFT", "POST", REWARDS, reward(53).set("kind", "\"GIFT\"").toString(), 400, V, "voucherValue")
+                .json("a LOTTERY without prizes", "POST", REWARDS, reward(54).set("kind", "\"LOTTERY\"").without("voucherValue").toString(), 400, V, "prizes")
+                .json("prize odds over 1", "POST", REWARDS, lottery(55, "1.5").toString(), 400, V, "prizes[0].odds")
+                .json("prize odds negative", "POST", REWARDS, lottery(56, "-0.1").toString(), 400, V, "prizes[0].odds")
+                .json("prize odds finer than a millionth", "POST", REWARDS, lottery(57, "0.0000001").toString(), 400, V, "prizes[0].odds")
+                .json("prize odds adding up past 1", "POST", REWARDS, lottery(58, "0.6").set("prizes",
+                        "[{\"prizeId\":\"a\",\"name\":\"A\",\"odds\":0.6},{\"prizeId\":\"b\",\"name\":\"B\",\"odds\":0.6}]").toString(), 400, V, "prizes")
+                .json("a prize without an id", "POST", REWARDS, lottery(59, "0.5").set("prizes",
+                        "[{\"name\":\"A\",\"odds\":0.5}]").toString(), 400, V, "prizes[0].prizeId")
+                .json("a prize with negative stock", "POST", REWARDS, lottery(60, "0.5").set("prizes",
+                        "[{\"prizeId\":\"a\",\"name\":\"A\",\"odds\":0.5,\"stock\":-1}]").toString(), 400, V, "prizes[0].stock")
+                .json("a DONATION without a cause", "POST", REWARDS, reward(61).set("kind", "\"DONATION\"").without("voucherValue").toString(), 400, V, "cause")
+                .json("a blank cause", "POST", REWARDS, reward(62).set("kind", "\"DONATION\"").without("voucherValue").set("cause", "\"  \"").toString(), 400, V, "cause")
+                .json("stock on a COUPON", "POST", REWARDS, reward(63).set("kind", "\"COUPON\"").without("voucherValue").toString(), 400, V, "stock")
+                .json("an unknown visibility", "POST", REWARDS, reward(64).set("visibility", "\"SECRET\"").toString(), 400, V, "visibility")
+                // Changing a reward.
+                .json("PUT on a reward that does not exist", "PUT", REWARDS + "/" + run + "none", reward(65).without("rewardId").toString(), 404, "NOT_FOUND", null)
+                .json("PUT with another rewardId in the body", "PUT", REWARDS + "/" + run + "66", reward(67).toString(), 400, V, "rewardId")
+                .json("PUT with a bad path id", "PUT", REWARDS + "/r%20bad", reward(68).without("rewardId").toString(), 400, V, "rewardId")
+                .json("PUT malformed JSON", "PUT", REWARDS + "/" + run + "69", "{\"name\":", 400, V, null)
+                .raw("PUT as text/plain", "PUT", REWARDS + "/" + run + "70", "text/plain", utf8(reward(70)), 415, "UNSUPPORTED_MEDIA_TYPE", null)
+                .call("retire a reward that does not exist", "POST", REWARDS + "/" + run + "none/retire", 404, "NOT_FOUND", null)
+                .call("retire with a bad path id", "POST", REWARDS + "/r%20bad/retire", 400, V, "rewardId")
+                // Coupon codes.
+                .raw("codes for a reward that does not exist", "POST", REWARDS + "/" + run + "none/coupon-codes", "text/csv",
+                        utf8("code\nA1\n"), 404, "NOT_FOUND", null)
+                .raw("codes as JSON", "POST", REWARDS + "/" + run + "none/coupon-codes", "application/json",
+                        utf8("[\"A1\"]"), 415, "UNSUPPORTED_MEDIA_TYPE", null)
+                .raw("codes for a bad path id", "POST", REWARDS + "/r%20bad/coupon-codes", "text/csv", utf8("A1\n"), 400, V, "rewardId")
+                // Reservations.
+                .json("a reservation of a reward that does not exist", "POST", REWARDS + "/" + run + "none/reservations",
+                        reservation("res-1").toString(), 404, "NOT_FOUND", null)
+                .json("a reservation without reservationId", "POST", RESERVE, reservation("res-2").without("reservationId").toString(), 400, V, "reservationId")
+                .json("a reservation with a bad reservationId", "POST", RESERVE, reservation("res 3").toString(), 400, V, "reservationId")
+                .json("a reservation without memberId", "POST", RESERVE, reservation("res-4").without("memberId").toString(), 400, V, "memberId")
+                .json("a reservation with a bad memberId", "POST", RESERVE, reservation("res-5").set("memberId", "\"m x\"").toString(), 400, V, "memberId")
+                .json("quantity missing", "POST", RESERVE, reservation("res-6").without("quantity").toString(), 400, V, "quantity")
+                .json("quantity 0", "POST", RESERVE, reservation("res-7").set("quantity", "0").toString(), 400, V, "quantity")
+                .json("quantity over 1000", "POST", RESERVE, reservation("res-8").set("quantity", "1001").toString(), 400, V, "quantity")
+                .json("quantity as a string", "POST", RESERVE, reservation("res-9").set("quantity", "\"1\"").toString(), 400, V, "quantity")
+                .json("ttlSeconds 0", "POST", RESERVE, reservation("res-10").set("ttlSeconds", "0").toString(), 400, V, "ttlSeconds")
+                .json("ttlSeconds over a day", "POST", RESERVE, reservation("res-11").set("ttlSeconds", "86401").toString(), 400, V, "ttlSeconds")
+                .json("a seed with a space", "POST", RESERVE, reservation("res-12").set("seed", "\"a b\"").toString(), 400, V, "seed")
+                .json("an unknown property in a reservation", "POST", RESERVE, reservation("res-13").set("price", "1").toString(), 400, V, "price")
+                .raw("a reservation as text/plain", "POST", RESERVE, "text/plain", utf8(reservation("res-14")), 415, "UNSUPPORTED_MEDIA_TYPE", null)
+                .call("confirm a reservation that does not exist", "POST", RESERVE + "/" + run + "none/confirm", 404, "NOT_FOUND", null)
+                .call("release a reservation that does not exist", "POST", RESERVE + "/" + run + "none/release", 404, "NOT_FOUND", null)
+                .call("return a reservation that does not exist", "POST", RESERVE + "/" + run + "none/return", 404, "NOT_FOUND", null)
+                .call("get a reservation that does not exist", "GET", RESERVE + "/" + run + "none", 404, "NOT_FOUND", null)
+                .call("a draw that does not exist", "GET", REWARDS + "/" + run + "none/draws/x", 404, "NOT_FOUND", null)
+                .call("confirm with a bad reservation id", "POST", RESERVE + "/a%20b/confirm", 400, V, "reservationId")
+                .call("release with a bad reservation id", "POST", RESERVE + "/a%20b/release", 400, V, "reservationId")
+                .call("return with a bad reservation id", "POST", RESERVE + "/a%20b/return", 400, V, "reservationId")
+                .call("get with a bad reservation id", "GET", RESERVE + "/" + tooLong, 400, V, "reservationId")
+                .call("a draw with a bad reservation id", "GET", REWARDS + "/" + run + "none/draws/a%20b", 400, V, "reservationId");
     }
 
     @Test
@@ -166,6 +233,21 @@ class BadInputTest {
                 .then().statusCode(200).body("rewardId", equalTo(rewardId)).body("eligibility", nullValue());
         given().auth().oauth2(Tokens.admin()).urlEncodingEnabled(false).get(REWARDS + "?memberId=&limit=&after=")
                 .then().statusCode(200).body("rewardId", hasItem(rewardId)).body("eligibility", everyItem(nullValue()));
+    }
+
+    private static String limit(String count) {
+        return "{\"count\":" + count + ",\"period\":\"DAY\"}";
+    }
+
+    /** A LOTTERY whose one prize has these odds. */
+    private Body lottery(int n, String odds) {
+        return reward(n).set("kind", "\"LOTTERY\"").without("voucherValue")
+                .set("prizes", "[{\"prizeId\":\"a\",\"name\":\"A\",\"odds\":" + odds + "}]");
+    }
+
+    private static Body reservation(String reservationId) {
+        return new Body().set("reservationId", "\"" + reservationId + "\"").set("memberId", "\"m-bad\"")
+                .set("quantity", "1");
     }
 
     private static byte[] utf8(Object text) {

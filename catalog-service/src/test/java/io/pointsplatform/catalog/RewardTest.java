@@ -126,6 +126,7 @@ class RewardTest {
         body.put("rewardId", rewardId);
         body.put("name", "Voucher 5 yuan");
         body.put("kind", "VOUCHER");
+        body.put("voucherValue", 5);
         body.put("pointsCost", pointsCost);
         body.put("stock", 10);
         if (minTier != null) {

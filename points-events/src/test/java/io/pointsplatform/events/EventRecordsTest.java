@@ -99,11 +99,14 @@ class EventRecordsTest {
         refused(() -> new TierChanged("m-1", "MEMBER", "GOLD", -1), "qualifyingPoints must be >= 0");
         refused(() -> new MemberEnrolled("m-1", null, null, "m-1"), "cannot refer itself");
         refused(() -> new MemberUpdated(" ", "x", LocalDate.of(2000, 1, 1)), "memberId");
-        refused(() -> new RewardUpserted("rw-1", "Mug", "GIFT", 0, 1, null, null, null, null), "pointsCost must be > 0");
-        refused(() -> new RewardUpserted("rw-1", "Mug", "GIFT", 10, -1, null, null, null, null), "stock must be >= 0");
-        refused(() -> new RewardUpserted("rw-1", "Mug", "GIFT", 10, 1, 0, null, null, null), "perMemberLimit must be > 0");
-        refused(() -> new RewardUpserted("rw-1", "Mug", "GIFT", 10, 1, null, null, LATER, T0), "validFrom");
+        refused(() -> new RewardUpserted("rw-1", "Mug", "GIFT", 0, 1L, null, null, null, null, null, null, null, null, null, null), "pointsCost must be > 0");
+        refused(() -> new RewardUpserted("rw-1", "Mug", "GIFT", 10, -1L, null, null, null, null, null, null, null, null, null, null), "stock must be >= 0");
+        refused(() -> new RewardUpserted("rw-1", "Mug", "GIFT", 10, 1L, 0, null, null, null, null, null, null, null, null, null), "perMemberLimit must be > 0");
+        refused(() -> new RewardUpserted("rw-1", "Mug", "GIFT", 10, 1L, null, null, null, LATER, T0, null, null, null, null, null), "validFrom");
         refused(() -> new StockChanged("rw-1", -1), "stock must be >= 0");
+        refused(() -> new RewardUpserted("rw-1", "Mug", "LOTTERY", 10, null, null, null, null, null, null, null, null, null,
+                List.of(new RewardUpserted.Prize("p-1", "Pen", "0.5", -1L)), null), "prizes.stock must be >= 0");
+        refused(() -> new StockChanged("rw-1", null, List.of(new StockChanged.PrizeStock(" ", 1L))), "prizes.prizeId");
         refused(() -> new RewardRetired(null), "rewardId");
         refused(() -> new RedemptionRequested("rd-1", "m-1", "rw-1", 0, 10), "quantity must be > 0");
         refused(() -> new RedemptionCompleted("rd-1", "m-1", "rw-1", 0, null), "points must be > 0");

@@ -40,10 +40,18 @@ final class Samples {
                 new MemberEnrolled("m-1", "李雷", LocalDate.of(1990, 5, 17), "m-0"),
                 new MemberEnrolled("m-2", null, null, null),
                 new MemberUpdated("m-1", "Li Lei \"LL\"", LocalDate.of(1990, 5, 17)),
-                new RewardUpserted("rw-1", "10 元代金券", "VOUCHER", 1000, 50, 2, "SILVER", T0, T0.plus(30, ChronoUnit.DAYS)),
-                new RewardUpserted("rw-2", "Mug", "GIFT", 500, 0, null, null, null, null),
+                new RewardUpserted("rw-1", "10 元代金券", "VOUCHER", 1000, 50L, 2, "MONTH", "SILVER", T0,
+                        T0.plus(30, ChronoUnit.DAYS), "PUBLIC", "ACTIVE", "10.00", null, null),
+                new RewardUpserted("rw-2", "Mug", "GIFT", 500, 0L, null, null, null, null, null, null, null, null, null, null),
+                new RewardUpserted("rw-3", "抽奖", "LOTTERY", 100, null, 1, "DAY", null, null, null, "HIDDEN", "ACTIVE", null,
+                        List.of(new RewardUpserted.Prize("p-1", "Mug", "0.25", 10L),
+                                new RewardUpserted.Prize("p-2", "Pen", "0.000001", null)), null),
+                new RewardUpserted("rw-4", "Trees", "DONATION", 100, null, null, null, null, null, null, "PUBLIC",
+                        "RETIRED", null, null, "Plant trees"),
                 new RewardRetired("rw-1"),
                 new StockChanged("rw-1", 49),
+                new StockChanged("rw-3", null, List.of(new StockChanged.PrizeStock("p-1", 9L),
+                        new StockChanged.PrizeStock("p-2", null))),
                 new RedemptionRequested("rd-1", "m-1", "rw-1", 1, 1000),
                 new RedemptionCompleted("rd-1", "m-1", "rw-1", 1000, "V-ABC-123"),
                 new RedemptionCompleted("rd-3", "m-1", "rw-2", 500, null),
@@ -149,14 +157,24 @@ final class Samples {
                 .as((from, length) -> new Instant[] {from, from == null || length == null ? null : from.plusSeconds(length)});
         Arbitrary<EventData> upserted = Combinators.combine(ids(), text(),
                         Arbitraries.of("GIFT", "VOUCHER", "COUPON", "LOTTERY", "DONATION"), points(),
-                        Arbitraries.longs().between(0, 1_000_000), Arbitraries.integers().between(1, 10).injectNull(0.5),
+                        Arbitraries.longs().between(0, 1_000_000).injectNull(0.3), Arbitraries.integers().between(1, 10).injectNull(0.5),
                         Arbitraries.of("SILVER", "GOLD").injectNull(0.5), window)
                 .as((id, name, kind, cost, stock, limit, tier, validity) -> new RewardUpserted(id, name, kind, cost,
-                        stock, limit, tier, validity[0], validity[1]));
+                        stock, limit, limit == null ? null : "WEEK", tier, validity[0], validity[1], "PUBLIC", "ACTIVE",
+                        null, null, null));
+        Arbitrary<EventData> lottery = Combinators.combine(ids(), text(), points(),
+                        Combinators.combine(ids(), text(), Arbitraries.of("0.5", "0.1", "0.000001", "1"),
+                                Arbitraries.longs().between(0, 1_000).injectNull(0.3))
+                                .as(RewardUpserted.Prize::new).list().ofMaxSize(5),
+                        Arbitraries.of("3.50", "100").injectNull(0.5), text().injectNull(0.5))
+                .as((id, name, cost, prizes, value, cause) -> new RewardUpserted(id, name, "LOTTERY", cost, null, null,
+                        null, null, null, null, "HIDDEN", "RETIRED", value, prizes, cause));
         Arbitrary<EventData> retired = ids().map(RewardRetired::new);
-        Arbitrary<EventData> stock = Combinators.combine(ids(), Arbitraries.longs().between(0, 1_000_000))
+        Arbitrary<EventData> stock = Combinators.combine(ids(), Arbitraries.longs().between(0, 1_000_000).injectNull(0.3),
+                        Combinators.combine(ids(), Arbitraries.longs().between(0, 1_000).injectNull(0.3))
+                                .as(StockChanged.PrizeStock::new).list().ofMaxSize(3).injectNull(0.5))
                 .as(StockChanged::new);
-        return Arbitraries.oneOf(upserted, retired, stock);
+        return Arbitraries.oneOf(upserted, lottery, retired, stock);
     }
 
     static Arbitrary<EventData> redemptionEvents() {

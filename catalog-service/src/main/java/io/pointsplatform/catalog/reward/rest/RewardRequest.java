@@ -1,9 +1,16 @@
 package io.pointsplatform.catalog.reward.rest;
 
-import io.pointsplatform.catalog.reward.service.NewReward;
-import io.pointsplatform.catalog.reward.service.RewardKind;
+import io.pointsplatform.catalog.reward.model.PerMemberLimit;
+import io.pointsplatform.catalog.reward.model.Prize;
+import io.pointsplatform.catalog.reward.model.RewardKind;
+import io.pointsplatform.catalog.reward.model.Visibility;
+import io.pointsplatform.catalog.reward.service.RewardSpec;
 import io.pointsplatform.events.Tier;
 import io.pointsplatform.kit.Identifiers;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Digits;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -11,22 +18,41 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.PositiveOrZero;
 import jakarta.validation.constraints.Size;
+import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
-/** {@code POST /api/v1/rewards}: a reward and its stock. Bounds keep points arithmetic far from overflow. */
+/**
+ * {@code POST /api/v1/rewards} and {@code PUT /api/v1/rewards/{rewardId}}: a reward's whole
+ * definition. Bounds keep points arithmetic far from overflow. On a PUT, rewardId may be left out
+ * (the path names the reward) and a field left out is cleared: stock absent is unlimited.
+ */
 public record RewardRequest(
-        @NotNull @Pattern(regexp = Identifiers.ID_PATTERN, message = "must be 1-64 letters, digits or ._:-") String rewardId,
+        @Pattern(regexp = Identifiers.ID_PATTERN, message = "must be 1-64 letters, digits or ._:-") String rewardId,
         @NotBlank @Size(max = 200) String name,
         @NotNull RewardKind kind,
-        @Positive @Max(100_000_000) long pointsCost,
-        @PositiveOrZero @Max(1_000_000_000) long stock,
-        @Positive @Max(10_000) Integer perMemberLimit,
+        @Schema(description = "Points per unit (per draw for a LOTTERY); for a VOUCHER, voucherValue at the"
+                + " configured rate (100 points a yuan) when left out")
+        @Positive @Max(100_000_000) Long pointsCost,
+        @Schema(description = "Units left to reserve; absent: unlimited. Not for a COUPON (its stock is its codes)")
+        @PositiveOrZero @Max(1_000_000_000) Long stock,
+        @Valid PerMemberLimit perMemberLimit,
         Tier minTier,
         Instant validFrom,
-        Instant validUntil) {
+        Instant validUntil,
+        @Schema(description = "PUBLIC (default) or HIDDEN: listed to admin, analyst and service only")
+        Visibility visibility,
+        @Schema(description = "VOUCHER only: its value in yuan, at most two decimals")
+        @DecimalMin("0.01") @DecimalMax("1000000") @Digits(integer = 7, fraction = 2) BigDecimal voucherValue,
+        @Schema(description = "LOTTERY only: the prize table, 1 to 50 prizes; the rest of 1 is no prize")
+        @Size(max = 50) List<@Valid @NotNull Prize> prizes,
+        @Schema(description = "DONATION only: the cause the points go to")
+        @Size(min = 1, max = 200) @Pattern(regexp = "(?s).*\\S.*", message = "must not be blank") String cause) {
 
     /** The service's input: the service never reads a request type of the edge. */
-    public NewReward toNewReward() {
-        return new NewReward(rewardId, name, kind, pointsCost, stock, perMemberLimit, minTier, validFrom, validUntil);
+    public RewardSpec toSpec(String id) {
+        return new RewardSpec(id, name, kind, pointsCost, stock, perMemberLimit, minTier, validFrom, validUntil,
+                visibility, voucherValue, prizes, cause);
     }
 }

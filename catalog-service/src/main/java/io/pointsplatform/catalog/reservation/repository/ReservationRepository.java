@@ -1,0 +1,83 @@
+package io.pointsplatform.catalog.reservation.repository;
+
+import io.pointsplatform.catalog.reservation.model.Reservation;
+import io.pointsplatform.catalog.reservation.model.ReservationStatus;
+import io.pointsplatform.catalog.reward.model.RewardKind;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Every statement on reservations. */
+@ApplicationScoped
+public class ReservationRepository {
+
+    private static final String COLUMNS = "reservation_id, reward_id, member_id, quantity, ttl_seconds, kind, points_cost,"
+            + " status, expires_at, period_key, seed, prize_id, prize_name, prize_table, coupon_code, cause,"
+            + " created_at, updated_at";
+
+    public Uni<Reservation> find(SqlClient c, String reservationId) {
+        return c.preparedQuery("select " + COLUMNS + " from reservation where reservation_id = $1")
+                .execute(Tuple.of(reservationId))
+                .map(rows -> rows.size() == 0 ? null : reservation(rows.iterator().next()));
+    }
+
+    /** The reservation, its row locked until the transaction ends. */
+    public Uni<Reservation> lock(SqlClient c, String reservationId) {
+        return c.preparedQuery("select " + COLUMNS + " from reservation where reservation_id = $1 for update")
+                .execute(Tuple.of(reservationId))
+                .map(rows -> rows.size() == 0 ? null : reservation(rows.iterator().next()));
+    }
+
+    /** Fails with PostgreSQL's unique violation (23505) when the id exists. */
+    public Uni<Void> insert(SqlClient c, Reservation r) {
+        return c.preparedQuery("insert into reservation (" + COLUMNS + ") values ($1, $2, $3, $4, $5, $6, $7, $8, $9,"
+                        + " $10, $11, $12, $13, $14, $15, $16, $17, $18)")
+                .execute(Tuple.from(new Object[] {r.reservationId(), r.rewardId(), r.memberId(), r.quantity(),
+                        r.ttlSeconds(), r.kind().name(), r.pointsCost(), r.status().name(), time(r.expiresAt()),
+                        r.periodKey(), r.seed(), r.prizeId(), r.prizeName(), r.prizeTable(), r.couponCode(), r.cause(),
+                        time(r.createdAt()), time(r.updatedAt())}))
+                .replaceWithVoid();
+    }
+
+    public Uni<Void> updateStatus(SqlClient c, Reservation r) {
+        return c.preparedQuery("update reservation set status = $2, updated_at = $3 where reservation_id = $1")
+                .execute(Tuple.of(r.reservationId(), r.status().name(), time(r.updatedAt()))).replaceWithVoid();
+    }
+
+    /** Up to {@code limit} RESERVED reservations whose time ran out before {@code now}, oldest first. */
+    public Uni<List<String>> expired(SqlClient c, Instant now, int limit) {
+        return c.preparedQuery("select reservation_id from reservation where status = 'RESERVED' and expires_at <= $1"
+                        + " order by expires_at limit $2")
+                .execute(Tuple.of(time(now), limit)).map(rows -> {
+                    List<String> ids = new ArrayList<>();
+                    rows.forEach(row -> ids.add(row.getString("reservation_id")));
+                    return ids;
+                });
+    }
+
+    private static Reservation reservation(Row row) {
+        return new Reservation(row.getString("reservation_id"), row.getString("reward_id"), row.getString("member_id"),
+                row.getInteger("quantity"), row.getInteger("ttl_seconds"), RewardKind.valueOf(row.getString("kind")),
+                row.getLong("points_cost"), ReservationStatus.valueOf(row.getString("status")),
+                instant(row, "expires_at"), row.getString("period_key"), row.getString("seed"),
+                row.getString("prize_id"), row.getString("prize_name"), row.getString("prize_table"),
+                row.getString("coupon_code"), row.getString("cause"), instant(row, "created_at"),
+                instant(row, "updated_at"));
+    }
+
+    private static OffsetDateTime time(Instant instant) {
+        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+    }
+
+    private static Instant instant(Row row, String column) {
+        OffsetDateTime value = row.getOffsetDateTime(column);
+        return value == null ? null : value.toInstant();
+    }
+}

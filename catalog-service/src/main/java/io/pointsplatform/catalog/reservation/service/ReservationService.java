@@ -1,0 +1,389 @@
+package io.pointsplatform.catalog.reservation.service;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pointsplatform.catalog.coupon.repository.CouponRepository;
+import io.pointsplatform.catalog.reservation.model.Reservation;
+import io.pointsplatform.catalog.reservation.model.ReservationStatus;
+import io.pointsplatform.catalog.reservation.repository.DonationRepository;
+import io.pointsplatform.catalog.reservation.repository.LimitRepository;
+import io.pointsplatform.catalog.reservation.repository.ReservationRepository;
+import io.pointsplatform.catalog.reward.model.Prize;
+import io.pointsplatform.catalog.reward.model.Reward;
+import io.pointsplatform.catalog.reward.model.RewardKind;
+import io.pointsplatform.catalog.reward.repository.RewardRepository;
+import io.pointsplatform.catalog.reward.repository.RewardRepository.StockLevel;
+import io.pointsplatform.catalog.reward.service.CatalogEvents;
+import io.pointsplatform.catalog.reward.service.Eligibility;
+import io.pointsplatform.catalog.reward.service.RewardService;
+import io.pointsplatform.events.Tier;
+import io.pointsplatform.events.Topics;
+import io.pointsplatform.kit.outbox.Outbox;
+import io.pointsplatform.kit.problem.ApiException;
+import io.pointsplatform.kit.view.MemberPointsProjector;
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.pgclient.PgException;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Stock reservations: reserve (with a TTL), confirm, release, return, each one transaction. Stock,
+ * a prize's stock and a member's limit are taken by conditional updates, never below zero or past
+ * the limit, so that they hold under any concurrency; every change of stock is a stock.changed in
+ * the same transaction. Locks are taken in one order everywhere (a member's limit row, the reward,
+ * its prizes, a coupon code), so two transactions never wait on each other in a circle.
+ */
+@ApplicationScoped
+public class ReservationService {
+
+    private static final String UNIQUE_VIOLATION = "23505";
+    private static final TypeReference<List<LotteryDraw.Line>> TABLE = new TypeReference<>() { };
+
+    private final Pool pool;
+    private final ReservationRepository reservations;
+    private final RewardRepository rewards;
+    private final LimitRepository limits;
+    private final CouponRepository coupons;
+    private final DonationRepository donations;
+    private final RewardService catalogue;
+    private final MemberPointsProjector members;
+    private final Outbox outbox;
+    private final ObjectMapper json;
+    private final Clock clock;
+
+    public ReservationService(Pool pool, ReservationRepository reservations, RewardRepository rewards,
+                              LimitRepository limits, CouponRepository coupons, DonationRepository donations,
+                              RewardService catalogue, MemberPointsProjector members, Outbox outbox, ObjectMapper json,
+                              Clock clock) {
+        this.pool = pool;
+        this.reservations = reservations;
+        this.rewards = rewards;
+        this.limits = limits;
+        this.coupons = coupons;
+        this.donations = donations;
+        this.catalogue = catalogue;
+        this.members = members;
+        this.outbox = outbox;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    /** A fresh reservation (created), or the one this id already names when the order is the same. */
+    public Uni<ReservationView> reserve(ReservationOrder order) {
+        return existing(order).chain(found -> found != null ? Uni.createFrom().item(found)
+                : pool.withTransaction(c -> reserve(c, order))
+                        .onFailure(ReservationService::duplicateId).recoverWithUni(() -> existing(order)
+                                .map(again -> Objects.requireNonNull(again, "a reservation that conflicted is gone"))));
+    }
+
+    /** The member's tier from catalog's view of the log, asked only when the reward has a minimum tier. */
+    private Uni<Tier> tier(Reward reward, String memberId) {
+        if (reward.minTier() == null) {
+            return Uni.createFrom().item(Tier.MEMBER);
+        }
+        return members.find(memberId).map(account -> account.map(a -> Tier.valueOf(a.tier())).orElse(Tier.MEMBER));
+    }
+
+    private Uni<ReservationView> existing(ReservationOrder order) {
+        return reservations.find(pool, order.reservationId()).chain(found -> {
+            if (found == null) {
+                return Uni.createFrom().nullItem();
+            }
+            if (!found.rewardId().equals(order.rewardId()) || !found.memberId().equals(order.memberId())
+                    || found.quantity() != order.quantity() || found.ttlSeconds() != order.ttlSeconds()
+                    || (order.seed() != null && !order.seed().equals(found.seed()))) {
+                throw ApiException.conflict("RESERVATION_CONFLICT", "reservation '" + order.reservationId()
+                        + "' exists for another reward, member, quantity, ttlSeconds or seed");
+            }
+            return view(found);
+        });
+    }
+
+    private Uni<ReservationView> reserve(SqlConnection c, ReservationOrder order) {
+        Instant now = now();
+        return rewards.find(c, order.rewardId()).chain(reward -> {
+            if (reward == null) {
+                throw ApiException.notFound("Reward", order.rewardId());
+            }
+            if (reward.kind() == RewardKind.LOTTERY && order.quantity() != 1) {
+                throw ApiException.validation("quantity", "must be 1 for a LOTTERY (one draw a reservation)");
+            }
+            return tier(reward, order.memberId()).chain(tier -> reserve(c, order, reward, tier, now));
+        });
+    }
+
+    private Uni<ReservationView> reserve(SqlConnection c, ReservationOrder order, Reward reward, Tier tier, Instant now) {
+        List<String> refusals = Eligibility.refusals(reward, tier, now);
+        if (!refusals.isEmpty()) {
+            throw new NotEligible("member '" + order.memberId() + "' may not reserve reward '" + reward.rewardId()
+                    + "' now: " + String.join(", ", refusals), refusals);
+        }
+        String periodKey = reward.perMemberLimit() == null ? null
+                : reward.perMemberLimit().period().key(now, catalogue.zone());
+        Uni<Boolean> withinLimit = periodKey == null ? Uni.createFrom().item(true)
+                : limits.take(c, order.memberId(), reward.rewardId(), periodKey, order.quantity(),
+                        reward.perMemberLimit().count());
+        return withinLimit.chain(within -> {
+            if (!within) {
+                throw ApiException.conflict("LIMIT_REACHED", "member '" + order.memberId() + "' has reached the "
+                        + reward.perMemberLimit().count() + " a " + reward.perMemberLimit().period()
+                        + " limit of reward '" + reward.rewardId() + "'");
+            }
+            // Unlimited and no prizes: nothing to take, and the reward's row is left alone (not a hot row).
+            return reward.stock() == null && reward.kind() != RewardKind.LOTTERY
+                    ? Uni.createFrom().item(new StockLevel(null, reward.version()))
+                    : rewards.take(c, reward.rewardId(), order.quantity(), now);
+        }).chain(level -> {
+            if (level == null) {
+                throw ApiException.conflict("OUT_OF_STOCK", "reward '" + reward.rewardId() + "' has fewer than "
+                        + order.quantity() + " left");
+            }
+            Reservation base = new Reservation(order.reservationId(), reward.rewardId(), order.memberId(),
+                    order.quantity(), order.ttlSeconds(), reward.kind(), Math.multiplyExact(reward.pointsCost(),
+                    (long) order.quantity()), ReservationStatus.RESERVED,
+                    now.plusSeconds(order.ttlSeconds()), periodKey, null, null, null, null, null, reward.cause(),
+                    now, now);
+            return kindAtReserve(c, reward, order, base).chain(reservation -> reservations.insert(c, reservation)
+                    .chain(() -> stockEvent(c, reward, level, reservation.prizeId() != null, now))
+                    .invoke(() -> Log.debugf("Reservation %s of %s for %s: %s", reservation.reservationId(),
+                            reservation.rewardId(), reservation.memberId(), reservation.prizeId()))
+                    .chain(() -> view(reservation).map(v -> created(v))));
+        });
+    }
+
+    /** A COUPON takes a code; a LOTTERY draws (and takes the prize won). */
+    private Uni<Reservation> kindAtReserve(SqlConnection c, Reward reward, ReservationOrder order, Reservation base) {
+        if (reward.kind() == RewardKind.COUPON) {
+            return coupons.take(c, reward.rewardId(), order.reservationId()).map(code -> {
+                if (code == null) {
+                    // The reward's stock counts the available codes, and it was just taken: there must be one.
+                    throw new IllegalStateException("reward " + reward.rewardId() + " had stock but no coupon code");
+                }
+                return with(base, null, null, null, null, code);
+            });
+        }
+        if (reward.kind() != RewardKind.LOTTERY) {
+            return Uni.createFrom().item(base);
+        }
+        String seed = order.seed() != null ? order.seed() : LotteryDraw.newSeed();
+        return rewards.lockPrizes(c, reward.rewardId()).chain(prizes -> {
+            List<LotteryDraw.Line> table = prizes.stream().map(p -> new LotteryDraw.Line(p.prizeId(), p.name(),
+                    p.oddsPpm(), p.stock() == null || p.stock() > 0)).toList();
+            LotteryDraw.Outcome outcome = LotteryDraw.draw(seed, table);
+            Reservation drawn = with(base, seed, outcome.prize() == null ? null : outcome.prize().prizeId(),
+                    outcome.prize() == null ? null : outcome.prize().name(), write(table), null);
+            if (outcome.prize() == null) {
+                return Uni.createFrom().item(drawn);
+            }
+            return rewards.takePrize(c, reward.rewardId(), outcome.prize().prizeId()).map(taken -> {
+                if (!taken) {
+                    throw new IllegalStateException("prize " + outcome.prize().prizeId() + " was in stock under lock");
+                }
+                return drawn;
+            });
+        });
+    }
+
+    /** Confirms a RESERVED reservation: a COUPON's code is issued, a DONATION added to its cause's total. */
+    public Uni<ReservationView> confirm(String rewardId, String reservationId) {
+        Instant now = now();
+        return pool.withTransaction(c -> locked(c, rewardId, reservationId).chain(r -> switch (r.status()) {
+            case CONFIRMED -> Uni.createFrom().item(r);
+            case RELEASED -> throw refused("RESERVATION_RELEASED", r, "was released");
+            case EXPIRED -> throw refused("RESERVATION_EXPIRED", r, "expired at " + r.expiresAt());
+            case RETURNED -> throw refused("RESERVATION_RETURNED", r, "was confirmed and returned");
+            case RESERVED -> {
+                if (!now.isBefore(r.expiresAt())) {
+                    // Its time ran out before the job came to it: it expires now, and stays expired.
+                    yield giveBack(c, r, ReservationStatus.EXPIRED, now);
+                }
+                Reservation confirmed = r.withStatus(ReservationStatus.CONFIRMED, now);
+                Uni<Void> part = switch (r.kind()) {
+                    case COUPON -> coupons.mark(c, r.couponCode(), "ISSUED");
+                    case DONATION -> donations.add(c, r.cause(), r.pointsCost()).replaceWithVoid();
+                    default -> Uni.createFrom().voidItem();
+                };
+                yield part.chain(() -> reservations.updateStatus(c, confirmed)).replaceWith(confirmed);
+            }
+        })).chain(r -> {
+            if (r.status() == ReservationStatus.EXPIRED) {
+                throw refused("RESERVATION_EXPIRED", r, "expired at " + r.expiresAt());
+            }
+            return view(r);
+        });
+    }
+
+    /** Releases a RESERVED reservation (stock back); released or expired ones answer as they are. */
+    public Uni<ReservationView> release(String rewardId, String reservationId) {
+        Instant now = now();
+        return pool.withTransaction(c -> locked(c, rewardId, reservationId).chain(r -> switch (r.status()) {
+            case RELEASED, EXPIRED -> Uni.createFrom().item(r);
+            case CONFIRMED, RETURNED -> throw refused("RESERVATION_CONFIRMED", r, "was confirmed: return it instead");
+            case RESERVED -> giveBack(c, r, ReservationStatus.RELEASED, now);
+        })).chain(this::view);
+    }
+
+    /**
+     * Gives back a CONFIRMED reservation after a cancelled redemption: stock back (but a COUPON's code
+     * is voided, never issued again, so a COUPON's stock stays), a DONATION taken off its cause's total.
+     */
+    public Uni<ReservationView> giveBackConfirmed(String rewardId, String reservationId) {
+        Instant now = now();
+        return pool.withTransaction(c -> locked(c, rewardId, reservationId).chain(r -> switch (r.status()) {
+            case RETURNED -> Uni.createFrom().item(r);
+            case RESERVED, RELEASED, EXPIRED -> throw refused("RESERVATION_NOT_CONFIRMED", r, "is " + r.status()
+                    + ", not CONFIRMED");
+            case CONFIRMED -> giveBack(c, r, ReservationStatus.RETURNED, now);
+        })).chain(this::view);
+    }
+
+    /** Releases every RESERVED reservation whose time has run out, up to {@code limit}; how many. */
+    public Uni<Integer> expireDue(int limit) {
+        Instant now = now();
+        return reservations.expired(pool, now, limit).chain(ids -> {
+            Uni<Integer> chain = Uni.createFrom().item(0);
+            for (String id : ids) {
+                chain = chain.chain(done -> pool.withTransaction(c -> reservations.lock(c, id).chain(r ->
+                        r == null || r.status() != ReservationStatus.RESERVED || now.isBefore(r.expiresAt())
+                                ? Uni.createFrom().item(0)
+                                : giveBack(c, r, ReservationStatus.EXPIRED, now).replaceWith(1)))
+                        .map(one -> done + one));
+            }
+            return chain;
+        });
+    }
+
+    public Uni<ReservationView> get(String rewardId, String reservationId) {
+        return reservations.find(pool, reservationId).chain(r -> {
+            if (r == null || !r.rewardId().equals(rewardId)) {
+                throw ApiException.notFound("Reservation", reservationId);
+            }
+            return view(r);
+        });
+    }
+
+    /** A lottery reservation's draw, run again from its recorded seed and table. */
+    public Uni<DrawAudit> draw(String rewardId, String reservationId) {
+        return reservations.find(pool, reservationId).map(r -> {
+            if (r == null || !r.rewardId().equals(rewardId) || r.kind() != RewardKind.LOTTERY) {
+                throw ApiException.notFound("Draw", reservationId);
+            }
+            List<LotteryDraw.Line> table = read(r.prizeTable());
+            LotteryDraw.Outcome again = LotteryDraw.draw(r.seed(), table);
+            String prizeAgain = again.prize() == null ? null : again.prize().prizeId();
+            return new DrawAudit(r.reservationId(), r.rewardId(), r.seed(), again.ticket(),
+                    table.stream().map(l -> new DrawAudit.Line(l.prizeId(), l.name(),
+                            BigDecimal.valueOf(l.oddsPpm(), 6).stripTrailingZeros(), l.inStock())).toList(),
+                    new DrawAudit.Outcome(r.prizeId(), r.prizeName()), new DrawAudit.Outcome(prizeAgain,
+                            again.prize() == null ? null : again.prize().name()),
+                    Objects.equals(prizeAgain, r.prizeId()));
+        });
+    }
+
+    /** Stock, a prize, a coupon code and the member's limit back, as {@code next} says; a donation off its total. */
+    private Uni<Reservation> giveBack(SqlConnection c, Reservation r, ReservationStatus next, Instant now) {
+        Reservation after = r.withStatus(next, now);
+        boolean returned = next == ReservationStatus.RETURNED;
+        Uni<Void> limit = r.periodKey() == null ? Uni.createFrom().voidItem()
+                : limits.giveBack(c, r.memberId(), r.rewardId(), r.periodKey(), r.quantity());
+        // A returned coupon's code is void: it is not stock any more.
+        boolean stockBack = !(returned && r.kind() == RewardKind.COUPON);
+        return limit
+                .chain(() -> stockBack ? rewards.giveBack(c, r.rewardId(), r.quantity(), now) : Uni.createFrom().nullItem())
+                .chain(level -> {
+                    Uni<Void> part = Uni.createFrom().voidItem();
+                    if (r.prizeId() != null) {
+                        part = rewards.giveBackPrize(c, r.rewardId(), r.prizeId());
+                    }
+                    if (r.couponCode() != null) {
+                        part = part.chain(() -> coupons.mark(c, r.couponCode(), returned ? "VOID" : "AVAILABLE"));
+                    }
+                    if (returned && r.kind() == RewardKind.DONATION) {
+                        part = part.chain(() -> donations.add(c, r.cause(), -r.pointsCost()).replaceWithVoid());
+                    }
+                    return part.chain(() -> reservations.updateStatus(c, after))
+                            .chain(() -> level == null ? Uni.createFrom().voidItem()
+                                    : rewards.find(c, r.rewardId()).chain(reward -> stockEvent(c, reward, level,
+                                            r.prizeId() != null, now)));
+                })
+                .invoke(() -> Log.debugf("Reservation %s %s", r.reservationId(), next))
+                .replaceWith(after);
+    }
+
+    /** stock.changed when a level moved: the reward's (when limited) or, after a prize moved, the prizes'. */
+    private Uni<Void> stockEvent(SqlConnection c, Reward reward, StockLevel level, boolean prizesMoved, Instant now) {
+        boolean lottery = reward.kind() == RewardKind.LOTTERY;
+        if (level.stock() == null && !(lottery && prizesMoved)) {
+            return Uni.createFrom().voidItem();
+        }
+        Uni<List<Prize>> prizes = lottery ? rewards.lockPrizes(c, reward.rewardId()) : Uni.createFrom().nullItem();
+        return prizes.chain(levels -> outbox.enqueue(c, Topics.CATALOG_REWARDS,
+                CatalogEvents.stockChanged(reward.rewardId(), level.stock(), levels, level.version(), now)));
+    }
+
+    private Uni<Reservation> locked(SqlConnection c, String rewardId, String reservationId) {
+        return reservations.lock(c, reservationId).map(r -> {
+            if (r == null || !r.rewardId().equals(rewardId)) {
+                throw ApiException.notFound("Reservation", reservationId);
+            }
+            return r;
+        });
+    }
+
+    private Uni<ReservationView> view(Reservation r) {
+        if (r.cause() == null || (r.status() != ReservationStatus.CONFIRMED && r.status() != ReservationStatus.RETURNED)) {
+            return Uni.createFrom().item(ReservationView.of(r, null, false));
+        }
+        return donations.totals(pool, List.of(r.cause())).map(t -> ReservationView.of(r, t.get(r.cause()), false));
+    }
+
+    private static ReservationView created(ReservationView v) {
+        return new ReservationView(v.reservationId(), v.rewardId(), v.memberId(), v.quantity(), v.kind(),
+                v.pointsCost(), v.status(), v.expiresAt(), v.lottery(), v.couponCode(), v.donation(), true);
+    }
+
+    private static Reservation with(Reservation r, String seed, String prizeId, String prizeName, String table,
+                                    String couponCode) {
+        return new Reservation(r.reservationId(), r.rewardId(), r.memberId(), r.quantity(), r.ttlSeconds(), r.kind(),
+                r.pointsCost(), r.status(), r.expiresAt(), r.periodKey(), seed, prizeId, prizeName, table, couponCode,
+                r.cause(), r.createdAt(), r.updatedAt());
+    }
+
+    private static ApiException refused(String code, Reservation r, String why) {
+        return ApiException.conflict(code, "reservation '" + r.reservationId() + "' " + why);
+    }
+
+    private static boolean duplicateId(Throwable failure) {
+        return failure instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState())
+                && pg.getConstraint() != null && pg.getConstraint().startsWith("reservation_pkey");
+    }
+
+    private String write(List<LotteryDraw.Line> table) {
+        try {
+            return json.writeValueAsString(table);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("prize table cannot be written", e);
+        }
+    }
+
+    private List<LotteryDraw.Line> read(String table) {
+        try {
+            return json.readValue(table, TABLE);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("recorded prize table cannot be read", e);
+        }
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
+    }
+}

@@ -1,0 +1,187 @@
+package io.pointsplatform.catalog.reward.repository;
+
+import io.pointsplatform.catalog.reward.model.LimitPeriod;
+import io.pointsplatform.catalog.reward.model.PerMemberLimit;
+import io.pointsplatform.catalog.reward.model.Prize;
+import io.pointsplatform.catalog.reward.model.Reward;
+import io.pointsplatform.catalog.reward.model.RewardKind;
+import io.pointsplatform.catalog.reward.model.RewardStatus;
+import io.pointsplatform.catalog.reward.model.Visibility;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Every statement on rewards and their prize tables. */
+@ApplicationScoped
+public class RewardRepository {
+
+    private static final String COLUMNS = "reward_id, name, kind, points_cost, stock, limit_count, limit_period, min_tier,"
+            + " valid_from, valid_until, visibility, status, voucher_value, cause, version, created_at, updated_at";
+
+    /** A reward's stock levels after a change, and the version that change made. */
+    public record StockLevel(Long stock, long version) {
+    }
+
+    public Uni<Reward> find(SqlClient c, String rewardId) {
+        return c.preparedQuery("select " + COLUMNS + " from reward where reward_id = $1").execute(Tuple.of(rewardId))
+                .chain(rows -> rows.size() == 0 ? Uni.createFrom().nullItem()
+                        : withPrizes(c, List.of(rows.iterator().next())).map(list -> list.get(0)));
+    }
+
+    /**
+     * A page by id after {@code after}; {@code publicOnly} leaves out HIDDEN and RETIRED rewards
+     * (what members and checkout see).
+     */
+    public Uni<List<Reward>> page(SqlClient c, String after, int limit, boolean publicOnly) {
+        String where = publicOnly ? " and visibility = 'PUBLIC' and status = 'ACTIVE'" : "";
+        return c.preparedQuery("select " + COLUMNS + " from reward where reward_id > $1" + where
+                        + " order by reward_id limit $2")
+                .execute(Tuple.of(after == null ? "" : after, limit))
+                .chain(rows -> {
+                    List<Row> list = new ArrayList<>();
+                    rows.forEach(list::add);
+                    return withPrizes(c, list);
+                });
+    }
+
+    public Uni<Void> insert(SqlClient c, Reward r) {
+        return c.preparedQuery("insert into reward (" + COLUMNS + ") values ($1, $2, $3, $4, $5, $6, $7, $8, $9,"
+                        + " $10, $11, $12, $13, $14, $15, $16, $17)")
+                .execute(definition(r).addLong(r.version()).addValue(time(r.createdAt())).addValue(time(r.updatedAt())))
+                .chain(() -> insertPrizes(c, r));
+    }
+
+    /** Writes the whole definition and version of an existing reward; its prize table is replaced. */
+    public Uni<Void> update(SqlClient c, Reward r) {
+        return c.preparedQuery("update reward set name = $2, kind = $3, points_cost = $4, stock = $5, limit_count = $6,"
+                        + " limit_period = $7, min_tier = $8, valid_from = $9, valid_until = $10, visibility = $11,"
+                        + " status = $12, voucher_value = $13, cause = $14, version = $15, updated_at = $16"
+                        + " where reward_id = $1")
+                .execute(definition(r).addLong(r.version()).addValue(time(r.updatedAt())))
+                .chain(() -> c.preparedQuery("delete from reward_prize where reward_id = $1").execute(Tuple.of(r.rewardId())))
+                .chain(() -> insertPrizes(c, r));
+    }
+
+    /**
+     * Takes {@code quantity} units of an ACTIVE reward's stock, never below zero; null when there
+     * are not enough left (or it is not ACTIVE). Unlimited stock stays null.
+     */
+    public Uni<StockLevel> take(SqlClient c, String rewardId, int quantity, Instant now) {
+        return c.preparedQuery("update reward set stock = stock - $2, version = version + 1, updated_at = $3"
+                        + " where reward_id = $1 and status = 'ACTIVE' and (stock is null or stock >= $2)"
+                        + " returning stock, version")
+                .execute(Tuple.of(rewardId, quantity, time(now))).map(RewardRepository::level);
+    }
+
+    /** Gives {@code quantity} units back (unlimited stays null). */
+    public Uni<StockLevel> giveBack(SqlClient c, String rewardId, int quantity, Instant now) {
+        return c.preparedQuery("update reward set stock = stock + $2, version = version + 1, updated_at = $3"
+                        + " where reward_id = $1 returning stock, version")
+                .execute(Tuple.of(rewardId, quantity, time(now))).map(RewardRepository::level);
+    }
+
+    /** Locks a lottery's prize rows (in table order) for a draw, and answers them. */
+    public Uni<List<Prize>> lockPrizes(SqlClient c, String rewardId) {
+        return c.preparedQuery("select prize_id, name, odds_ppm, stock from reward_prize where reward_id = $1"
+                        + " order by position for update")
+                .execute(Tuple.of(rewardId)).map(rows -> {
+                    List<Prize> prizes = new ArrayList<>();
+                    rows.forEach(row -> prizes.add(prize(row)));
+                    return prizes;
+                });
+    }
+
+    /** Takes one of a prize, never below zero: false when none is left (or the prize is gone). */
+    public Uni<Boolean> takePrize(SqlClient c, String rewardId, String prizeId) {
+        return c.preparedQuery("update reward_prize set stock = stock - 1 where reward_id = $1 and prize_id = $2"
+                        + " and (stock is null or stock >= 1)")
+                .execute(Tuple.of(rewardId, prizeId)).map(rows -> rows.rowCount() == 1);
+    }
+
+    /** Gives one of a prize back, if the prize is still in the table. */
+    public Uni<Void> giveBackPrize(SqlClient c, String rewardId, String prizeId) {
+        return c.preparedQuery("update reward_prize set stock = stock + 1 where reward_id = $1 and prize_id = $2")
+                .execute(Tuple.of(rewardId, prizeId)).replaceWithVoid();
+    }
+
+    private Uni<Void> insertPrizes(SqlClient c, Reward r) {
+        if (r.prizes().isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<Tuple> rows = new ArrayList<>();
+        for (int i = 0; i < r.prizes().size(); i++) {
+            Prize p = r.prizes().get(i);
+            rows.add(Tuple.of(r.rewardId(), i, p.prizeId(), p.name(), p.oddsPpm(), p.stock()));
+        }
+        return c.preparedQuery("insert into reward_prize (reward_id, position, prize_id, name, odds_ppm, stock)"
+                + " values ($1, $2, $3, $4, $5, $6)").executeBatch(rows).replaceWithVoid();
+    }
+
+    private Uni<List<Reward>> withPrizes(SqlClient c, List<Row> rows) {
+        List<String> lotteries = rows.stream().filter(row -> RewardKind.LOTTERY.name().equals(row.getString("kind")))
+                .map(row -> row.getString("reward_id")).toList();
+        Uni<Map<String, List<Prize>>> prizes = lotteries.isEmpty() ? Uni.createFrom().item(Map.of())
+                : c.preparedQuery("select reward_id, prize_id, name, odds_ppm, stock from reward_prize"
+                                + " where reward_id = any($1) order by reward_id, position")
+                        .execute(Tuple.of(lotteries.toArray(String[]::new))).map(found -> {
+                            Map<String, List<Prize>> byReward = new HashMap<>();
+                            found.forEach(row -> byReward.computeIfAbsent(row.getString("reward_id"),
+                                    id -> new ArrayList<>()).add(prize(row)));
+                            return byReward;
+                        });
+        return prizes.map(byReward -> rows.stream()
+                .map(row -> reward(row, byReward.getOrDefault(row.getString("reward_id"), List.of()))).toList());
+    }
+
+    private static Tuple definition(Reward r) {
+        return Tuple.from(new Object[] {r.rewardId(), r.name(), r.kind().name(), r.pointsCost(), r.stock(),
+                r.perMemberLimit() == null ? null : r.perMemberLimit().count(),
+                r.perMemberLimit() == null ? LimitPeriod.LIFETIME.name() : r.perMemberLimit().period().name(),
+                r.minTier(), time(r.validFrom()), time(r.validUntil()), r.visibility().name(), r.status().name(),
+                r.voucherValue(), r.cause()});
+    }
+
+    private static Reward reward(Row row, List<Prize> prizes) {
+        Integer count = row.getInteger("limit_count");
+        return new Reward(row.getString("reward_id"), row.getString("name"), RewardKind.valueOf(row.getString("kind")),
+                row.getLong("points_cost"), row.getLong("stock"),
+                count == null ? null : new PerMemberLimit(count, LimitPeriod.valueOf(row.getString("limit_period"))),
+                row.getString("min_tier"), instant(row, "valid_from"), instant(row, "valid_until"),
+                Visibility.valueOf(row.getString("visibility")), RewardStatus.valueOf(row.getString("status")),
+                row.getBigDecimal("voucher_value"), prizes, row.getString("cause"), row.getLong("version"),
+                instant(row, "created_at"), instant(row, "updated_at"));
+    }
+
+    private static Prize prize(Row row) {
+        return new Prize(row.getString("prize_id"), row.getString("name"),
+                BigDecimal.valueOf(row.getInteger("odds_ppm"), 6).stripTrailingZeros(), row.getLong("stock"));
+    }
+
+    private static StockLevel level(RowSet<Row> rows) {
+        if (rows.size() == 0) {
+            return null;
+        }
+        Row row = rows.iterator().next();
+        return new StockLevel(row.getLong("stock"), row.getLong("version"));
+    }
+
+    static OffsetDateTime time(Instant instant) {
+        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+    }
+
+    static Instant instant(Row row, String column) {
+        OffsetDateTime value = row.getOffsetDateTime(column);
+        return value == null ? null : value.toInstant();
+    }
+}

@@ -1,0 +1,339 @@
+package io.pointsplatform.catalog;
+
+import static io.pointsplatform.catalog.CatalogueTest.asAdmin;
+import static io.pointsplatform.catalog.CatalogueTest.body;
+import static io.pointsplatform.catalog.CatalogueTest.id;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
+
+import io.pointsplatform.events.CloudEvent;
+import io.pointsplatform.events.EventCodec;
+import io.pointsplatform.events.StockChanged;
+import io.pointsplatform.events.Topics;
+import io.pointsplatform.testing.PlatformTestResource;
+import io.pointsplatform.testing.TestEvents;
+import io.pointsplatform.testing.Tokens;
+import io.pointsplatform.testing.TopicReader;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.IntFunction;
+import org.junit.jupiter.api.Test;
+
+/** Stock reservations through HTTP and PostgreSQL: atomic, never below zero, limits under concurrency, expiry. */
+@QuarkusTest
+@WithTestResource(value = PlatformTestResource.class, initArgs = @ResourceArg(name = "service", value = "catalog"))
+class ReservationTest {
+
+    private final EventCodec codec = new EventCodec();
+
+    private static RequestSpecification asService() {
+        return given().auth().oauth2(Tokens.service()).contentType(ContentType.JSON);
+    }
+
+    private static String path(String rewardId) {
+        return "/api/v1/rewards/" + rewardId + "/reservations";
+    }
+
+    private static String reservation(String reservationId, String memberId, int quantity, String extra) {
+        return "{\"reservationId\":\"" + reservationId + "\",\"memberId\":\"" + memberId + "\",\"quantity\":" + quantity
+                + (extra == null ? "" : "," + extra) + "}";
+    }
+
+    private static Response reserve(String rewardId, String reservationId, String memberId, int quantity) {
+        return asService().body(reservation(reservationId, memberId, quantity, null)).post(path(rewardId));
+    }
+
+    private static Response act(String rewardId, String reservationId, String action) {
+        return given().auth().oauth2(Tokens.service()).post(path(rewardId) + "/" + reservationId + "/" + action);
+    }
+
+    private static long stock(String rewardId) {
+        return given().auth().oauth2(Tokens.admin()).get("/api/v1/rewards/" + rewardId).then().statusCode(200)
+                .extract().jsonPath().getLong("stock");
+    }
+
+    /** Runs {@code calls} requests at once from as many threads, released together; their answers in order. */
+    private static List<Response> atOnce(int calls, IntFunction<Response> call) throws Exception {
+        ExecutorService threads = Executors.newFixedThreadPool(calls);
+        CountDownLatch start = new CountDownLatch(1);
+        try {
+            List<Future<Response>> answers = new ArrayList<>();
+            for (int i = 0; i < calls; i++) {
+                int n = i;
+                Callable<Response> task = () -> {
+                    start.await();
+                    return call.apply(n);
+                };
+                answers.add(threads.submit(task));
+            }
+            start.countDown();
+            List<Response> done = new ArrayList<>();
+            for (Future<Response> answer : answers) {
+                done.add(answer.get());
+            }
+            return done;
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    @Test
+    void fiftyConcurrentReservationsOfAStockOfTenReserveExactlyTenAndStockNeverGoesBelowZero() throws Exception {
+        String rewardId = id("r-flash");
+        asAdmin().body(body(rewardId, "GIFT", null)).post("/api/v1/rewards").then().statusCode(201);
+
+        List<Response> answers = atOnce(50, n -> reserve(rewardId, rewardId + "-res-" + n, "m-flash-" + n, 1));
+
+        assertThat(answers).filteredOn(a -> a.statusCode() == 201).hasSize(10)
+                .allSatisfy(a -> assertThat(a.jsonPath().getString("status")).isEqualTo("RESERVED"));
+        assertThat(answers).filteredOn(a -> a.statusCode() != 201)
+                .allSatisfy(a -> {
+                    assertThat(a.statusCode()).isEqualTo(409);
+                    assertThat(a.jsonPath().getString("code")).isEqualTo("OUT_OF_STOCK");
+                });
+        assertThat(stock(rewardId)).isZero();
+        // created, then ten levels 9..0, each once, none negative.
+        List<CloudEvent> published = TopicReader.awaitKey(Topics.CATALOG_REWARDS, rewardId, 11).stream()
+                .map(r -> codec.read(r.value())).toList();
+        assertThat(published.subList(1, 11)).extracting(e -> ((StockChanged) e.data()).stock())
+                .containsExactly(9L, 8L, 7L, 6L, 5L, 4L, 3L, 2L, 1L, 0L);
+    }
+
+    @Test
+    void oneReservationIdSentManyTimesAtOnceReservesOnceAndEveryoneGetsTheSameReservation() throws Exception {
+        String rewardId = id("r-same-id");
+        String res = id("res");
+        asAdmin().body(body(rewardId, "GIFT", null)).post("/api/v1/rewards").then().statusCode(201);
+
+        List<Response> answers = atOnce(20, n -> reserve(rewardId, res, "m-same", 2));
+
+        assertThat(answers).filteredOn(a -> a.statusCode() == 201).hasSize(1);
+        assertThat(answers).allSatisfy(a -> {
+            assertThat(a.statusCode()).isIn(200, 201);
+            assertThat(a.jsonPath().getString("reservationId")).isEqualTo(res);
+            assertThat(a.jsonPath().getString("expiresAt")).isEqualTo(answers.get(0).jsonPath().getString("expiresAt"));
+        });
+        assertThat(stock(rewardId)).isEqualTo(8);
+    }
+
+    @Test
+    void concurrentDrawsNeverTakeAPrizeBeyondItsStock() throws Exception {
+        String rewardId = id("r-draws");
+        asAdmin().body("{\"rewardId\":\"" + rewardId + "\",\"name\":\"Draw\",\"kind\":\"LOTTERY\",\"pointsCost\":5,"
+                + "\"stock\":30,\"prizes\":[{\"prizeId\":\"tv\",\"name\":\"TV\",\"odds\":1,\"stock\":3}]}")
+                .post("/api/v1/rewards").then().statusCode(201);
+
+        List<Response> answers = atOnce(20, n -> reserve(rewardId, rewardId + "-" + n, "m-draw-" + n, 1));
+
+        assertThat(answers).allSatisfy(a -> assertThat(a.statusCode()).isEqualTo(201));
+        assertThat(answers).filteredOn(a -> "tv".equals(a.jsonPath().getString("lottery.prizeId"))).hasSize(3);
+        given().auth().oauth2(Tokens.admin()).get("/api/v1/rewards/" + rewardId).then()
+                .body("prizes[0].stock", equalTo(0)).body("stock", equalTo(10));
+        for (Response answer : answers) {
+            given().auth().oauth2(Tokens.analyst())
+                    .get("/api/v1/rewards/" + rewardId + "/draws/" + answer.jsonPath().getString("reservationId"))
+                    .then().statusCode(200).body("matches", equalTo(true));
+        }
+    }
+
+    @Test
+    void aMembersLimitHoldsUnderConcurrencyAndComesBackOnRelease() throws Exception {
+        String rewardId = id("r-limit");
+        String member = id("m-limit");
+        asAdmin().body(body(rewardId, "GIFT", "\"perMemberLimit\":{\"count\":3,\"period\":\"DAY\"}")
+                .replace("\"stock\":10", "\"stock\":100")).post("/api/v1/rewards").then().statusCode(201);
+
+        List<Response> answers = atOnce(20, n -> reserve(rewardId, rewardId + "-" + n, member, 1));
+
+        List<Response> reserved = answers.stream().filter(a -> a.statusCode() == 201).toList();
+        assertThat(reserved).hasSize(3);
+        assertThat(answers).filteredOn(a -> a.statusCode() != 201)
+                .allSatisfy(a -> assertThat(a.jsonPath().getString("code")).isEqualTo("LIMIT_REACHED"));
+        assertThat(stock(rewardId)).isEqualTo(97);
+        // Two units at once pass the limit too; another member has a limit of its own.
+        reserve(rewardId, id("res"), member, 2).then().statusCode(409).body("code", equalTo("LIMIT_REACHED"));
+        reserve(rewardId, id("res"), id("m-other"), 3).then().statusCode(201);
+
+        String first = reserved.get(0).jsonPath().getString("reservationId");
+        act(rewardId, first, "release").then().statusCode(200).body("status", equalTo("RELEASED"));
+        reserve(rewardId, id("res"), member, 1).then().statusCode(201);
+        reserve(rewardId, id("res"), member, 1).then().statusCode(409).body("code", equalTo("LIMIT_REACHED"));
+    }
+
+    @Test
+    void repeatsAreIdempotentAndEachStepRefusesWhatDoesNotFollow() {
+        String rewardId = id("r-idem");
+        String res = id("res");
+        asAdmin().body(body(rewardId, "GIFT", null)).post("/api/v1/rewards").then().statusCode(201);
+        Map<String, Object> first = reserve(rewardId, res, "m-idem", 2).then().statusCode(201)
+                .body("pointsCost", equalTo(1600)).body("kind", equalTo("GIFT")).body("expiresAt", notNullValue())
+                .extract().jsonPath().getMap("");
+        Map<String, Object> again = reserve(rewardId, res, "m-idem", 2).then().statusCode(200).extract().jsonPath().getMap("");
+        assertThat(again).isEqualTo(first);
+        reserve(rewardId, res, "m-idem", 3).then().statusCode(409).body("code", equalTo("RESERVATION_CONFLICT"));
+        reserve(rewardId, res, "m-other", 2).then().statusCode(409).body("code", equalTo("RESERVATION_CONFLICT"));
+        assertThat(stock(rewardId)).isEqualTo(8);
+
+        act(rewardId, res, "return").then().statusCode(409).body("code", equalTo("RESERVATION_NOT_CONFIRMED"));
+        act(rewardId, res, "confirm").then().statusCode(200).body("status", equalTo("CONFIRMED"));
+        act(rewardId, res, "confirm").then().statusCode(200).body("status", equalTo("CONFIRMED"));
+        act(rewardId, res, "release").then().statusCode(409).body("code", equalTo("RESERVATION_CONFIRMED"));
+        assertThat(stock(rewardId)).isEqualTo(8);
+        act(rewardId, res, "return").then().statusCode(200).body("status", equalTo("RETURNED"));
+        act(rewardId, res, "return").then().statusCode(200).body("status", equalTo("RETURNED"));
+        assertThat(stock(rewardId)).isEqualTo(10);
+        act(rewardId, res, "confirm").then().statusCode(409).body("code", equalTo("RESERVATION_RETURNED"));
+
+        String released = id("res");
+        reserve(rewardId, released, "m-idem", 1).then().statusCode(201);
+        act(rewardId, released, "release").then().statusCode(200).body("status", equalTo("RELEASED"));
+        act(rewardId, released, "release").then().statusCode(200).body("status", equalTo("RELEASED"));
+        act(rewardId, released, "confirm").then().statusCode(409).body("code", equalTo("RESERVATION_RELEASED"));
+        assertThat(stock(rewardId)).isEqualTo(10);
+        given().auth().oauth2(Tokens.analyst()).get(path(rewardId) + "/" + released).then().statusCode(200)
+                .body("status", equalTo("RELEASED"));
+        given().auth().oauth2(Tokens.analyst()).get(path(id("r-other")) + "/" + released).then().statusCode(404);
+    }
+
+    @Test
+    void aReservationPastItsTtlIsReleasedByTheJobAndCannotBeConfirmed() {
+        String rewardId = id("r-ttl");
+        String res = id("res");
+        asAdmin().body(body(rewardId, "GIFT", "\"perMemberLimit\":{\"count\":1,\"period\":\"LIFETIME\"}"))
+                .post("/api/v1/rewards").then().statusCode(201);
+        asService().body(reservation(res, "m-ttl", 4, "\"ttlSeconds\":1")).post(path(rewardId)).then().statusCode(409)
+                .body("code", equalTo("LIMIT_REACHED"));
+        asService().body(reservation(res, "m-ttl", 1, "\"ttlSeconds\":1")).post(path(rewardId)).then().statusCode(201);
+        assertThat(stock(rewardId)).isEqualTo(9);
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().auth().oauth2(Tokens.admin())
+                .get(path(rewardId) + "/" + res).then().body("status", equalTo("EXPIRED")));
+        assertThat(stock(rewardId)).isEqualTo(10);
+        act(rewardId, res, "confirm").then().statusCode(409).body("code", equalTo("RESERVATION_EXPIRED"));
+        act(rewardId, res, "release").then().statusCode(200).body("status", equalTo("EXPIRED"));
+        // The limit came back with the stock.
+        reserve(rewardId, id("res"), "m-ttl", 1).then().statusCode(201);
+    }
+
+    @Test
+    void aCouponsCodeIsTakenAtReservationShownAtConfirmAndVoidedOnReturn() {
+        String rewardId = id("r-coupon");
+        asAdmin().body(body(rewardId, "COUPON", null)).post("/api/v1/rewards").then().statusCode(201);
+        String a = rewardId + "-A";
+        String b = rewardId + "-B";
+        given().auth().oauth2(Tokens.admin()).contentType("text/csv").body("code\n" + a + "\n" + b + "\n")
+                .post("/api/v1/rewards/" + rewardId + "/coupon-codes").then().statusCode(200)
+                .body("imported", equalTo(2)).body("stock", equalTo(2));
+
+        String first = id("res");
+        reserve(rewardId, first, "m-c", 1).then().statusCode(201).body("couponCode", nullValue());
+        String second = id("res");
+        reserve(rewardId, second, "m-c", 1).then().statusCode(201);
+        reserve(rewardId, id("res"), "m-c", 1).then().statusCode(409).body("code", equalTo("OUT_OF_STOCK"));
+        act(rewardId, second, "release").then().statusCode(200);
+        assertThat(stock(rewardId)).isEqualTo(1);
+        act(rewardId, first, "confirm").then().statusCode(200).body("couponCode", equalTo(a));
+        act(rewardId, first, "return").then().statusCode(200).body("status", equalTo("RETURNED"));
+        assertThat(stock(rewardId)).as("a returned code is void, not stock").isEqualTo(1);
+        String third = id("res");
+        reserve(rewardId, third, "m-c", 1).then().statusCode(201);
+        act(rewardId, third, "confirm").then().statusCode(200).body("couponCode", equalTo(b));
+        assertThat(stock(rewardId)).isZero();
+    }
+
+    @Test
+    void aLotteryDrawsFromARecordedSeedThatAnAuditorCanRunAgain() {
+        String rewardId = id("r-lottery");
+        asAdmin().body("{\"rewardId\":\"" + rewardId + "\",\"name\":\"Draw\",\"kind\":\"LOTTERY\",\"pointsCost\":50,"
+                + "\"prizes\":[{\"prizeId\":\"mug\",\"name\":\"Mug\",\"odds\":1,\"stock\":1}]}")
+                .post("/api/v1/rewards").then().statusCode(201);
+        String won = id("res");
+        given().auth().oauth2(Tokens.admin()).contentType(ContentType.JSON)
+                .body(reservation(won, "m-l", 1, "\"seed\":\"chosen-seed\"")).post(path(rewardId))
+                .then().statusCode(201).body("lottery.seed", equalTo("chosen-seed"))
+                .body("lottery.prizeId", equalTo("mug")).body("pointsCost", equalTo(50));
+        // The only prize is gone: its share is now no prize.
+        String lost = id("res");
+        reserve(rewardId, lost, "m-l", 1).then().statusCode(201).body("lottery.prizeId", nullValue())
+                .body("lottery.seed", notNullValue()).body("status", equalTo("RESERVED"));
+        given().auth().oauth2(Tokens.analyst()).get("/api/v1/rewards/" + rewardId + "/draws/" + won).then()
+                .statusCode(200).body("seed", equalTo("chosen-seed")).body("recorded.prizeId", equalTo("mug"))
+                .body("rerun.prizeId", equalTo("mug")).body("matches", equalTo(true))
+                .body("prizeTable[0].inStock", equalTo(true));
+        given().auth().oauth2(Tokens.analyst()).get("/api/v1/rewards/" + rewardId + "/draws/" + lost).then()
+                .statusCode(200).body("recorded.prizeId", nullValue()).body("matches", equalTo(true))
+                .body("prizeTable[0].inStock", equalTo(false));
+        act(rewardId, won, "release").then().statusCode(200);
+        given().auth().oauth2(Tokens.admin()).get("/api/v1/rewards/" + rewardId).then().body("prizes[0].stock", equalTo(1));
+
+        asService().body(reservation(id("res"), "m-l", 1, "\"seed\":\"mine\"")).post(path(rewardId))
+                .then().statusCode(400).body("errors.field", hasItem("seed"));
+        reserve(rewardId, id("res"), "m-l", 2).then().statusCode(400).body("errors.field", hasItem("quantity"));
+    }
+
+    @Test
+    void aDonationAddsToItsCausesTotalAtConfirmAndAReturnTakesItOff() {
+        String rewardId = id("r-donate");
+        asAdmin().body(body(rewardId, "DONATION", null)).post("/api/v1/rewards").then().statusCode(201)
+                .body("donation.totalPoints", equalTo(0));
+        String one = id("res");
+        String two = id("res");
+        reserve(rewardId, one, "m-d", 3).then().statusCode(201).body("donation", nullValue());
+        reserve(rewardId, two, "m-e", 1).then().statusCode(201);
+        act(rewardId, one, "confirm").then().statusCode(200).body("donation.cause", equalTo("cause-" + rewardId))
+                .body("donation.totalPoints", equalTo(300));
+        act(rewardId, two, "confirm").then().statusCode(200).body("donation.totalPoints", equalTo(400));
+        act(rewardId, one, "return").then().statusCode(200);
+        given().auth().oauth2(Tokens.member("m-d")).get("/api/v1/rewards/" + rewardId).then()
+                .body("donation.totalPoints", equalTo(100)).body("stock", nullValue());
+    }
+
+    @Test
+    void aReservationIsRefusedWithEveryReasonThatAppliesAndEligibilityListsThemAll() {
+        String member = id("m-elig");
+        String later = id("r-later");
+        String gold = id("r-gold");
+        asAdmin().body(body(later, "GIFT", "\"minTier\":\"GOLD\",\"validFrom\":\"2999-01-01T00:00:00Z\""))
+                .post("/api/v1/rewards").then().statusCode(201);
+        asAdmin().body(body(gold, "GIFT", "\"validUntil\":\"2020-01-01T00:00:00Z\"").replace("\"stock\":10", "\"stock\":0"))
+                .post("/api/v1/rewards").then().statusCode(201);
+        reserve(later, id("res"), member, 1).then().statusCode(422).contentType("application/problem+json")
+                .body("code", equalTo("NOT_ELIGIBLE")).body("reasons", equalTo(List.of("TIER_TOO_LOW", "NOT_STARTED")));
+        reserve(gold, id("res"), member, 1).then().statusCode(422).body("reasons", equalTo(List.of("ENDED")));
+
+        String limited = id("r-lim");
+        asAdmin().body(body(limited, "GIFT", "\"perMemberLimit\":{\"count\":1,\"period\":\"WEEK\"}"))
+                .post("/api/v1/rewards").then().statusCode(201);
+        TestEvents.publish(Topics.POINTS_LEDGER, TestEvents.earned(member, 1000));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().auth().oauth2(Tokens.member(member))
+                .queryParam("memberId", member).get("/api/v1/rewards/" + limited)
+                .then().statusCode(200).body("eligibility.eligible", equalTo(true)));
+        reserve(limited, id("res"), member, 1).then().statusCode(201);
+        given().auth().oauth2(Tokens.member(member)).queryParam("memberId", member).get("/api/v1/rewards/" + limited)
+                .then().body("eligibility.reasons", equalTo(List.of("LIMIT_REACHED")));
+        given().auth().oauth2(Tokens.admin()).queryParam("memberId", member).get("/api/v1/rewards/" + later)
+                .then().body("eligibility.reasons", equalTo(List.of("TIER_TOO_LOW", "NOT_STARTED")));
+        given().auth().oauth2(Tokens.admin()).queryParam("memberId", member).get("/api/v1/rewards/" + gold)
+                .then().body("eligibility.reasons", equalTo(List.of("OUT_OF_STOCK", "ENDED")));
+        given().auth().oauth2(Tokens.admin()).queryParam("memberId", id("m-nobody")).get("/api/v1/rewards/" + limited)
+                .then().body("eligibility.reasons", equalTo(List.of("INSUFFICIENT_POINTS")));
+    }
+}
