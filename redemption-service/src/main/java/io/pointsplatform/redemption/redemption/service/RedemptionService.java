@@ -2,16 +2,13 @@ package io.pointsplatform.redemption.redemption.service;
 
 import io.pointsplatform.events.RedemptionRequested;
 import io.pointsplatform.kit.problem.ApiException;
+import io.pointsplatform.redemption.DerivedIds;
 import io.pointsplatform.redemption.redemption.repository.RedemptionRepository;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 
@@ -41,7 +38,7 @@ public class RedemptionService {
      */
     public Uni<Redemption> redeem(String memberId, String rewardId, int quantity, String idempotencyKey) {
         String redemptionId = idempotencyKey == null ? "rd-" + UUID.randomUUID().toString().replace("-", "")
-                : "rd-" + sha256(memberId + "\n" + idempotencyKey).substring(0, 32);
+                : DerivedIds.of("rd-", 32, memberId, idempotencyKey);
         Instant now = clock.instant();
         return repository.insert(redemptionId, memberId, rewardId, quantity, now,
                         new RedemptionRequested(redemptionId, memberId, rewardId, quantity, 0))
@@ -150,14 +147,5 @@ public class RedemptionService {
                 r.redemptionId()));
         return running.ifNoItem().after(settings.waitFor()).recoverWithUni(() -> repository.find(r.redemptionId()))
                 .onFailure().recoverWithUni(() -> repository.find(r.redemptionId()));
-    }
-
-    static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing", e);
-        }
     }
 }
