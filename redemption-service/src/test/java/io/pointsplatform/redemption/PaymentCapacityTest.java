@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 /** What a member can pay with points, from redemption's own fold of the real log. */
 @QuarkusTest
 @WithTestResource(value = PlatformTestResource.class, initArgs = @ResourceArg(name = "service", value = "redemption"))
+@WithTestResource(FakeServices.class)
 class PaymentCapacityTest {
 
     @Test
