@@ -28,6 +28,7 @@ import jakarta.ws.rs.core.UriInfo;
 import java.net.URI;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -71,7 +72,7 @@ public class RedemptionResource {
     @APIResponse(responseCode = "201", description = "Settled: COMPLETED or FAILED (with its code)",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RedemptionView.class)))
     @APIResponse(responseCode = "202", description = "Not settled yet: PENDING; poll Location",
-            headers = @Header(name = "Location", description = "GET this for the outcome"),
+            headers = @Header(name = "Location", description = "GET this for the outcome", schema = @Schema(type = SchemaType.STRING)),
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RedemptionView.class)))
     @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: the body is not valid",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
@@ -84,7 +85,7 @@ public class RedemptionResource {
     @APIResponse(responseCode = "415", description = "UNSUPPORTED_MEDIA_TYPE: the body is not JSON",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "429", description = "RATE_LIMITED: too many redemptions by this member; Retry-After says when",
-            headers = @Header(name = "Retry-After", description = "seconds"),
+            headers = @Header(name = "Retry-After", description = "seconds", schema = @Schema(type = SchemaType.INTEGER)),
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<RestResponse<RedemptionView>> create(
             @Parameter(description = "Makes the call idempotent: a repeat with the same body answers the first response")
@@ -158,7 +159,7 @@ public class RedemptionResource {
     @APIResponse(responseCode = "200", description = "CANCELLED",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RedemptionView.class)))
     @APIResponse(responseCode = "202", description = "CANCELLING: finished later; poll Location",
-            headers = @Header(name = "Location", description = "GET this for the outcome"),
+            headers = @Header(name = "Location", description = "GET this for the outcome", schema = @Schema(type = SchemaType.STRING)),
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RedemptionView.class)))
     @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: redemptionId is not an id",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
