@@ -159,6 +159,29 @@ class PaymentTest {
     }
 
     @Test
+    void aRefundTheLedgerDidNotAnswerIsGivenBackByTheRecoveryJob() {
+        String member = id("m-pay-refund");
+        String payment = id("pay");
+        FakeServices.balance(member, 1_000);
+        pay(payment, member, "20.00", 1_000).statusCode(201);
+        post("/api/v1/payments/" + payment + "/capture", null).statusCode(200);
+        FakeServices.ledgerDown = true;
+        try {
+            post("/api/v1/payments/" + payment + "/refunds", Map.of("refundId", "r-1", "amount", "5.00")).statusCode(503)
+                    .body("code", equalTo("LEDGER_UNAVAILABLE"));
+        } finally {
+            FakeServices.ledgerDown = false;
+        }
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).untilAsserted(() ->
+                given().auth().oauth2(Tokens.checkout()).get("/api/v1/payments/{id}", payment).then().statusCode(200)
+                        .body("refunds[0].status", equalTo("DONE")).body("refundedPoints", equalTo(250)));
+        assertThat(FakeServices.available(member)).isEqualTo(250);
+        // The same refund sent again later changes nothing more.
+        post("/api/v1/payments/" + payment + "/refunds", Map.of("refundId", "r-1", "amount", "5.00")).statusCode(200);
+        assertThat(FakeServices.available(member)).isEqualTo(250);
+    }
+
+    @Test
     void anIdempotencyKeyNamesThePaymentAndTooManyAre429() {
         String member = id("m-pay-key");
         FakeServices.balance(member, 1_000);

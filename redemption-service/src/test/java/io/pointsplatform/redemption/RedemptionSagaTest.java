@@ -248,6 +248,32 @@ class RedemptionSagaTest {
     }
 
     @Test
+    void concurrentFirstUsesOfOneKeyRedeemOnce() throws Exception {
+        String member = id("m-race");
+        String reward = id("rw-race");
+        FakeServices.reward(reward, "GIFT", 100, 10);
+        FakeServices.balance(member, 1_000);
+        String key = UUID.randomUUID().toString();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<String>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                answers.add(pool.submit(() -> redeem(member, reward, 1, key).statusCode(201)
+                        .body("status", equalTo("COMPLETED")).extract().<String>path("redemptionId")));
+            }
+            java.util.Set<String> ids = new java.util.HashSet<>();
+            for (var answer : answers) {
+                ids.add(answer.get(60, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            assertThat(ids).hasSize(1);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(FakeServices.available(member)).isEqualTo(900);
+        assertThat(FakeServices.stock(reward)).isEqualTo(9);
+    }
+
+    @Test
     void aCancelWithinTheWindowGivesPointsAndStockBackOnce() throws SQLException {
         String member = id("m-cancel");
         String reward = id("rw-cancel");

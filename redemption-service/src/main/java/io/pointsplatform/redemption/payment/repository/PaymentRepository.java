@@ -105,6 +105,17 @@ public class PaymentRepository {
                         })));
     }
 
+    /** Refunds recorded but not yet given back at the ledger (it did not answer), older than {@code before}. */
+    public Uni<List<PaymentRefund>> pendingRefunds(Instant before, int limit) {
+        return pool.preparedQuery("select payment_id, refund_id, amount, points, status, created_at from payment_refund"
+                        + " where status = 'PENDING' and created_at < $1 order by created_at limit $2")
+                .execute(Tuple.of(utc(before), limit)).map(rows -> {
+                    List<PaymentRefund> list = new ArrayList<>();
+                    rows.forEach(row -> list.add(refund(row)));
+                    return list;
+                });
+    }
+
     public Uni<Void> refundDone(String paymentId, String refundId) {
         return pool.preparedQuery("update payment_refund set status = 'DONE' where payment_id = $1 and refund_id = $2")
                 .execute(Tuple.of(paymentId, refundId)).replaceWithVoid();

@@ -195,12 +195,30 @@ public class PaymentService {
                         return repository.refundDone(p.paymentId(), refundId)
                                 .chain(() -> find(p.paymentId())).map(paid -> new Outcome(paid, created));
                     }
-                    return ledger.giveBack(tokens.authorization(), p.holdId(), new LedgerClient.ReturnRequest(
-                                    refund.returnId(), refund.points(), p.reference() + ":refund:" + refundId))
-                            .onFailure().transform(PaymentService::problem)
-                            .chain(() -> repository.refundDone(p.paymentId(), refundId))
+                    return giveBack(refund).onFailure().transform(PaymentService::problem)
                             .chain(() -> find(p.paymentId())).map(paid -> new Outcome(paid, created));
                 });
+    }
+
+    /** The refund's points back at the ledger (idempotent by its derived return id), then DONE. */
+    private Uni<Void> giveBack(PaymentRefund refund) {
+        String holdId = "payment:" + refund.paymentId();
+        return ledger.giveBack(tokens.authorization(), holdId, new LedgerClient.ReturnRequest(refund.returnId(),
+                        refund.points(), "payment:" + refund.paymentId() + ":refund:" + refund.refundId()))
+                .chain(() -> repository.refundDone(refund.paymentId(), refund.refundId()));
+    }
+
+    /**
+     * Gives back the points of refunds recorded while the ledger did not answer and not asked for
+     * again since (the recovery job): up to {@code limit}, older than {@code staleAfter}. The number done.
+     */
+    public Uni<Integer> resumeRefunds(java.time.Duration staleAfter, int limit) {
+        return repository.pendingRefunds(clock.instant().minus(staleAfter), limit)
+                .chain(pending -> io.smallrye.mutiny.Multi.createFrom().iterable(pending)
+                        .onItem().transformToUniAndConcatenate(refund -> giveBack(refund).replaceWith(1)
+                                .onFailure().recoverWithItem(0))
+                        .collect().asList()
+                        .map(done -> done.stream().mapToInt(Integer::intValue).sum()));
     }
 
     private Uni<Payment> moved(Payment p, List<String> from, String to) {
