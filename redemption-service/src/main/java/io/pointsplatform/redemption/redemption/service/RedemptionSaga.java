@@ -243,8 +243,7 @@ public class RedemptionSaga {
             return fail(r, code, detail(failure)).call(outcome -> bestEffortRelease(r));
         }
         Duration backoff = backoff(r.attempts());
-        Log.debugf("Redemption %s at %s: no answer (%s), again in %s", r.redemptionId(), r.step(),
-                failure.getMessage(), backoff);
+        Log.infof("Redemption %s at %s: no answer (%s), again in %s", r.redemptionId(), r.step(), failure, backoff);
         return repository.retryLater(r.redemptionId(), r.step(), code + ": " + detail(failure), backoff, now)
                 .replaceWith(Outcome.WAIT);
     }
@@ -269,11 +268,18 @@ public class RedemptionSaga {
         return repository.advance(r, r.step(), change.apply(Change.of(r)), event, clock.instant()).map(Outcome::of);
     }
 
+    /**
+     * What a member may read of a failure: the other side's own sentence for a refusal; for no
+     * answer only that (the log has the exception, a client never sees hosts or classes).
+     */
     private static String detail(Throwable failure) {
-        if (failure instanceof RemoteProblem problem) {
+        if (failure instanceof RemoteProblem problem && problem.isRefusal()) {
             return problem.detail() != null ? problem.detail() : problem.getMessage();
         }
-        return failure.getClass().getSimpleName() + (failure.getMessage() == null ? "" : ": " + failure.getMessage());
+        if (failure instanceof RemoteProblem problem) {
+            return "answered " + problem.status();
+        }
+        return "no answer";
     }
 
     private String write(Object value) {
