@@ -346,7 +346,11 @@ public class FakeServices implements QuarkusTestResourceLifecycleManager {
             json(request, 200, view(existing));
             return;
         }
-        long available = BALANCES.getOrDefault(memberId, 0L);
+        if (!BALANCES.containsKey(memberId)) {
+            problem(request, 404, "NOT_FOUND", "the ledger has no account for this member");
+            return;
+        }
+        long available = BALANCES.get(memberId);
         if (available < points) {
             problem(request, 409, "INSUFFICIENT_POINTS", "available " + available + " < " + points);
             return;

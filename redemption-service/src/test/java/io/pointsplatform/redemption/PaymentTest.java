@@ -115,6 +115,7 @@ class PaymentTest {
         pay(poor, member, "100.00", 5_000).statusCode(409).body("code", equalTo("INSUFFICIENT_POINTS"));
         given().auth().oauth2(Tokens.checkout()).get("/api/v1/payments/{id}", poor).then().statusCode(404);
         assertThat(FakeServices.available(member)).isEqualTo(1_001);
+        pay(id("pay"), id("m-no-account"), "10.00", 1).statusCode(409).body("code", equalTo("INSUFFICIENT_POINTS"));
         given().auth().oauth2(Tokens.checkout()).contentType(ContentType.JSON)
                 .body(Map.of("orderId", "o-x", "memberId", member, "orderAmount", 10, "currency", "USD", "points", 1))
                 .post("/api/v1/payments").then().statusCode(400).body("code", equalTo("VALIDATION_FAILED"));

@@ -137,6 +137,9 @@ class RedemptionSagaTest {
         redeem(member, gold, 1, null).statusCode(201).body("status", equalTo("FAILED"))
                 .body("code", equalTo("NOT_ELIGIBLE"));
         assertThat(FakeServices.available(member)).isEqualTo(240);
+        // A member the ledger has never heard of has no points either.
+        redeem(id("m-unknown"), limited, 1, null).statusCode(201).body("status", equalTo("FAILED"))
+                .body("code", equalTo("INSUFFICIENT_POINTS"));
 
         TopicReader.await(Topics.REDEMPTIONS, r -> r.value().contains(poor) && r.value().contains("redemption.failed")
                 && r.value().contains("INSUFFICIENT_POINTS"), 1, Duration.ofSeconds(30));
@@ -191,6 +194,7 @@ class RedemptionSagaTest {
         String later;
         try {
             later = redeem(member, reward, 1, null).statusCode(202).body("status", equalTo("PENDING"))
+                    .body("reason", equalTo("CATALOG_UNAVAILABLE: answered 503"))
                     .header("Location", matchesPattern(".*/api/v1/redemptions/rd-[0-9a-f]{32}"))
                     .extract().path("redemptionId");
         } finally {

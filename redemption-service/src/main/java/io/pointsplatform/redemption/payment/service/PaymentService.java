@@ -107,8 +107,11 @@ public class PaymentService {
                                 : repository.find(p.paymentId()));
                     }
                     if (RemoteProblem.isRefusal(failure)) {
-                        return repository.forget(p.paymentId())
-                                .chain(() -> Uni.createFrom().<Payment>failure(problem(failure)));
+                        ApiException refused = ((RemoteProblem) failure).status() == 404
+                                ? ApiException.conflict("INSUFFICIENT_POINTS", "The ledger has no account for member '"
+                                        + p.memberId() + "': no points to pay with")
+                                : problem(failure);
+                        return repository.forget(p.paymentId()).chain(() -> Uni.createFrom().<Payment>failure(refused));
                     }
                     return Uni.createFrom().failure(unavailable(failure));
                 });

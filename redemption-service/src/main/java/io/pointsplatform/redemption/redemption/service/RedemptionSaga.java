@@ -123,8 +123,10 @@ public class RedemptionSaga {
                             return move(r, c -> c.step(RedemptionStep.HELD), null);
                         }
                         if (RemoteProblem.isRefusal(failure)) {
-                            return compensate(r, RedemptionStep.RELEASE_RESERVATION,
-                                    RemoteProblem.codeOf(failure, "HOLD_REFUSED"), detail(failure));
+                            // 404: the ledger has no account for the member, so no points to spend.
+                            String code = ((RemoteProblem) failure).status() == 404 ? "INSUFFICIENT_POINTS"
+                                    : RemoteProblem.codeOf(failure, "HOLD_REFUSED");
+                            return compensate(r, RedemptionStep.RELEASE_RESERVATION, code, detail(failure));
                         }
                         return unanswered(r, failure, "LEDGER_UNAVAILABLE", true);
                     });
