@@ -83,6 +83,8 @@ class RedemptionSagaTest {
         assertThat(events.get(0).value()).contains("\"type\":\"redemption.requested\"");
         assertThat(events.get(1).value()).contains("\"type\":\"redemption.completed\"").contains("\"points\":600");
         assertThat(FakeServices.UNAUTHENTICATED).isEmpty();
+        given().get("/q/metrics").then().statusCode(200)
+                .body(org.hamcrest.Matchers.containsString("redemptions_settled_total{code=\"none\",status=\"COMPLETED\"}"));
     }
 
     @Test

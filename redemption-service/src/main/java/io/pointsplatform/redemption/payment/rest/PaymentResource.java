@@ -89,7 +89,7 @@ public class PaymentResource {
             limits.acquire("payments", request.memberId());
             PaymentService.Order order = new PaymentService.Order(
                     PaymentService.paymentId(request.paymentId(), request.memberId(), idempotencyKey), request.orderId(),
-                    request.memberId(), request.orderAmount(), request.currency() == null ? "CNY" : request.currency(),
+                    request.memberId(), request.orderAmount(), request.currency(),
                     request.points());
             return payments.pay(order).chain(outcome -> view(outcome.payment()).map(view -> outcome.created()
                     ? RestResponse.status(RestResponse.Status.CREATED, view) : RestResponse.ok(view)));

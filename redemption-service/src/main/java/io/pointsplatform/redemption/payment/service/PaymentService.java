@@ -40,6 +40,12 @@ public class PaymentService {
                           @ConfigProperty(name = "points.payment.cap-percent") int capPercent,
                           @ConfigProperty(name = "points.payment.hold-ttl-seconds") long holdTtlSeconds,
                           @ConfigProperty(name = "points.currency") String currency) {
+        if (capPercent < 0 || capPercent > 100) {
+            throw new IllegalArgumentException("points.payment.cap-percent must be 0..100, was " + capPercent);
+        }
+        if (pointsPerYuan <= 0) {
+            throw new IllegalArgumentException("points.payment.points-per-yuan must be positive, was " + pointsPerYuan);
+        }
         this.repository = repository;
         this.ledger = ledger;
         this.tokens = tokens;
@@ -50,7 +56,7 @@ public class PaymentService {
         this.currency = currency;
     }
 
-    /** What a new payment asks for. */
+    /** What a new payment asks for; {@code currency} null: the platform's ({@code points.currency}). */
     public record Order(String paymentId, String orderId, String memberId, BigDecimal orderAmount, String currency,
                         long points) {
     }
@@ -69,6 +75,10 @@ public class PaymentService {
     }
 
     public Uni<Outcome> pay(Order order) {
+        if (order.currency() == null) {
+            return pay(new Order(order.paymentId(), order.orderId(), order.memberId(), order.orderAmount(), currency,
+                    order.points()));
+        }
         if (!currency.equals(order.currency())) {
             throw ApiException.validation("currency", "must be " + currency);
         }

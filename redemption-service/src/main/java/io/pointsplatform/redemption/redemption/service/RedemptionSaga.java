@@ -12,6 +12,7 @@ import io.pointsplatform.redemption.remote.CatalogClient;
 import io.pointsplatform.redemption.remote.CatalogClient.Reservation;
 import io.pointsplatform.redemption.remote.LedgerClient;
 import io.pointsplatform.redemption.remote.RemoteProblem;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -48,10 +49,11 @@ public class RedemptionSaga {
     private final SagaSettings settings;
     private final ObjectMapper json;
     private final Clock clock;
+    private final MeterRegistry metrics;
 
     public RedemptionSaga(RedemptionRepository repository, @RestClient CatalogClient catalog,
                           @RestClient LedgerClient ledger, ServiceTokens tokens, VoucherCodes voucherCodes,
-                          SagaSettings settings, ObjectMapper json, Clock clock) {
+                          SagaSettings settings, ObjectMapper json, Clock clock, MeterRegistry metrics) {
         this.repository = repository;
         this.catalog = catalog;
         this.ledger = ledger;
@@ -60,6 +62,7 @@ public class RedemptionSaga {
         this.settings = settings;
         this.json = json;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     /**
@@ -267,7 +270,17 @@ public class RedemptionSaga {
 
     private Uni<Outcome> move(Redemption r, Function<Change, Change> change,
                               io.pointsplatform.events.RedemptionEvent event) {
-        return repository.advance(r, r.step(), change.apply(Change.of(r)), event, clock.instant()).map(Outcome::of);
+        return repository.advance(r, r.step(), change.apply(Change.of(r)), event, clock.instant())
+                .invoke(moved -> {
+                    if (moved != null && moved.settled()) {
+                        // redemptions_settled_total{status, code}: outcomes at a glance (/q/metrics).
+                        metrics.counter("redemptions.settled", "status", moved.status(),
+                                "code", moved.code() == null || Redemption.COMPLETED.equals(moved.status())
+                                        || Redemption.CANCELLED.equals(moved.status()) ? "none" : moved.code())
+                                .increment();
+                    }
+                })
+                .map(Outcome::of);
     }
 
     /**
