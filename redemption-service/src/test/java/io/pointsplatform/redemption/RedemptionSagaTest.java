@@ -186,6 +186,55 @@ class RedemptionSagaTest {
     }
 
     @Test
+    void afterTheCaptureASagaNeverGivesUpWithoutAnAnswer() throws SQLException {
+        String member = id("m-captured");
+        String reward = id("rw-captured");
+        FakeServices.reward(reward, "GIFT", 40, 2);
+        FakeServices.balance(member, 100);
+        String redemptionId = "rd-captured-" + UUID.randomUUID().toString().substring(0, 8);
+        // Left after the capture, long past the deadline that fails a saga before its hold.
+        FakeServices.reservationOf(redemptionId, reward, member, 1);
+        FakeServices.holdOf("redemption:" + redemptionId, member, 40);
+        FakeServices.hold("redemption:" + redemptionId).status = "CAPTURED";
+        FakeServices.catalogDown = true;
+        try {
+            sql("insert into redemption (redemption_id, member_id, reward_id, quantity, status, step, kind, points,"
+                    + " created_at, updated_at, next_attempt_at) values ('" + redemptionId + "', '" + member + "', '"
+                    + reward + "', 1, 'PENDING', 'CAPTURED', 'GIFT', 40, now() - interval '1 hour',"
+                    + " now() - interval '1 hour', now())");
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> read(member, redemptionId).statusCode(200)
+                    .body("reason", equalTo("CATALOG_UNAVAILABLE: answered 503")));
+            read(member, redemptionId).statusCode(200).body("status", equalTo("PENDING"));
+        } finally {
+            FakeServices.catalogDown = false;
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                read(member, redemptionId).statusCode(200).body("status", equalTo("COMPLETED")));
+        assertThat(FakeServices.available(member)).isEqualTo(60);
+    }
+
+    @Test
+    void aCancelWhileCatalogIsDownIsFinishedByTheRecoveryJob() {
+        String member = id("m-cancel-later");
+        String reward = id("rw-cancel-later");
+        FakeServices.reward(reward, "COUPON", 30, 1).couponCodes.add("C-LATER");
+        FakeServices.balance(member, 100);
+        String redemptionId = redeem(member, reward, 1, null).statusCode(201).extract().path("redemptionId");
+        FakeServices.catalogDown = true;
+        try {
+            given().auth().oauth2(Tokens.member(member)).post("/api/v1/redemptions/{id}/cancel", redemptionId).then()
+                    .statusCode(202).body("status", equalTo("CANCELLING"))
+                    .header("Location", matchesPattern(".*/api/v1/redemptions/" + redemptionId));
+        } finally {
+            FakeServices.catalogDown = false;
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                read(member, redemptionId).statusCode(200).body("status", equalTo("CANCELLED")));
+        assertThat(FakeServices.available(member)).isEqualTo(100);
+        assertThat(FakeServices.reservation(redemptionId).status).isEqualTo("RETURNED");
+    }
+
+    @Test
     void catalogDownThenBackCompletesLaterAndDownTooLongFails() {
         String member = id("m-outage");
         String reward = id("rw-outage");
