@@ -207,6 +207,11 @@ public class RedemptionSaga {
     }
 
     private Uni<Outcome> reserved(Redemption r, Reservation reservation) {
+        if (reservation.status() != null && !"RESERVED".equals(reservation.status())
+                && !"CONFIRMED".equals(reservation.status())) {
+            // A repeat found the reservation no longer held (it lapsed while this saga was away): nothing to spend on.
+            return fail(r, "RESERVATION_EXPIRED", "catalog's reservation is " + reservation.status());
+        }
         if (reservation.pointsCost() <= 0) {
             return compensate(r, RedemptionStep.RELEASE_RESERVATION, "NOT_ELIGIBLE",
                     "catalog priced the reservation at " + reservation.pointsCost() + " points");
