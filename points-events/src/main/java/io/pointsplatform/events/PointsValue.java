@@ -35,6 +35,60 @@ public final class PointsValue {
         return yuan.multiply(BigDecimal.valueOf(pointsPerYuan)).setScale(0, RoundingMode.UP).longValueExact();
     }
 
+    /**
+     * The most points an order of {@code orderAmount} yuan may be paid with when points may pay at
+     * most {@code capPercent} % of it: whole points, rounded down, so the share is never exceeded.
+     * The quote ({@code payment-capacity}) and the payment use this one rule.
+     */
+    public static long maxPointsForOrder(BigDecimal orderAmount, int capPercent, int pointsPerYuan) {
+        requireRate(pointsPerYuan);
+        if (capPercent < 0 || capPercent > 100) {
+            throw new IllegalArgumentException("capPercent must be 0..100, was " + capPercent);
+        }
+        requireAmount(orderAmount);
+        return orderAmount.multiply(BigDecimal.valueOf((long) pointsPerYuan * capPercent))
+                .divide(BigDecimal.valueOf(100), 0, RoundingMode.DOWN).longValueExact();
+    }
+
+    /**
+     * The points a refund of {@code refundAmount} gives back of a payment of {@code points} for an
+     * order of {@code orderAmount}, when {@code refundedBefore} of the order was refunded already:
+     * in proportion, computed on the running total (the points back so far are
+     * {@code floor(points × refunded / orderAmount)}), so partial refunds never give back more than
+     * one refund of the whole would, and the refund that completes the order gives back every point
+     * left. A refund beyond the order's amount is refused.
+     */
+    public static long refundPoints(long points, BigDecimal orderAmount, BigDecimal refundedBefore,
+                                    BigDecimal refundAmount) {
+        if (points < 0) {
+            throw new IllegalArgumentException("points must not be negative, was " + points);
+        }
+        requireAmount(orderAmount);
+        requireAmount(refundedBefore);
+        requireAmount(refundAmount);
+        if (orderAmount.signum() <= 0) {
+            throw new IllegalArgumentException("orderAmount must be positive, was " + orderAmount);
+        }
+        BigDecimal after = refundedBefore.add(refundAmount);
+        if (after.compareTo(orderAmount) > 0) {
+            throw new IllegalArgumentException("refunds " + after + " exceed the order's " + orderAmount);
+        }
+        return pointsBackAfter(points, orderAmount, after) - pointsBackAfter(points, orderAmount, refundedBefore);
+    }
+
+    private static long pointsBackAfter(long points, BigDecimal orderAmount, BigDecimal refunded) {
+        if (refunded.compareTo(orderAmount) == 0) {
+            return points;
+        }
+        return BigDecimal.valueOf(points).multiply(refunded).divide(orderAmount, 0, RoundingMode.DOWN).longValueExact();
+    }
+
+    private static void requireAmount(BigDecimal yuan) {
+        if (yuan.signum() < 0 || yuan.stripTrailingZeros().scale() > FEN) {
+            throw new IllegalArgumentException("amount must be a non-negative number of yuan with at most two decimals, was " + yuan);
+        }
+    }
+
     private static void requireRate(int pointsPerYuan) {
         if (pointsPerYuan <= 0) {
             throw new IllegalArgumentException("pointsPerYuan must be positive, was " + pointsPerYuan);

@@ -53,6 +53,8 @@ final class Samples {
                 new StockChanged("rw-3", null, List.of(new StockChanged.PrizeStock("p-1", 9L),
                         new StockChanged.PrizeStock("p-2", null))),
                 new RedemptionRequested("rd-1", "m-1", "rw-1", 1, 1000),
+                // Recorded before catalog priced the reservation (redemption-service does so).
+                new RedemptionRequested("rd-4", "m-1", "rw-1", 2, 0),
                 new RedemptionCompleted("rd-1", "m-1", "rw-1", 1000, "V-ABC-123"),
                 new RedemptionCompleted("rd-3", "m-1", "rw-2", 500, null),
                 new RedemptionFailed("rd-2", "m-1", "rw-1", "OUT_OF_STOCK", "no stock left"),

@@ -20,19 +20,48 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @WithTestResource(value = PlatformTestResource.class, initArgs = @ResourceArg(name = "service", value = "redemption"))
+@WithTestResource(FakeServices.class)
 class AuthorisationMatrixTest {
 
     private static final String MEMBER = "m-matrix-redemption";
 
+    private static final String REWARD = "rw-matrix";
+    private static final String PAYMENT = "pay-matrix";
+    private static String redemptionId = "rd-matrix";
+
     /** Every endpoint. */
     static AuthMatrix matrix() {
+        String redemption = "/api/v1/redemptions/" + redemptionId;
+        String payment = "/api/v1/payments/" + PAYMENT;
         return new AuthMatrix()
                 .memberCall("GET", "/api/v1/members/" + MEMBER + "/payment-capacity", null,
-                        roles("member", "checkout", "admin", "analyst", "service"), MEMBER);
+                        roles("member", "checkout", "admin", "analyst", "service"), MEMBER)
+                .memberCall("POST", "/api/v1/redemptions", "{\"memberId\":\"" + MEMBER + "\",\"rewardId\":\"" + REWARD + "\"}",
+                        roles("member"), MEMBER)
+                .memberCall("GET", redemption, null, roles("member", "admin", "analyst", "service"), MEMBER)
+                .memberCall("GET", "/api/v1/members/" + MEMBER + "/redemptions", null,
+                        roles("member", "admin", "analyst", "service"), MEMBER)
+                .memberCall("POST", redemption + "/cancel", null, roles("member", "admin"), MEMBER)
+                .call("POST", "/api/v1/vouchers/NO-SUCH-VOUCHER/use", "{\"orderId\":\"o-matrix\"}", roles("checkout"))
+                .call("POST", "/api/v1/payments", "{\"paymentId\":\"" + PAYMENT + "\",\"orderId\":\"o-matrix\",\"memberId\":\""
+                        + MEMBER + "\",\"orderAmount\":10,\"points\":100}", roles("checkout"))
+                .memberCall("GET", payment, null, roles("checkout", "member", "admin", "analyst"), MEMBER)
+                .call("POST", payment + "/capture", null, roles("checkout"))
+                .call("POST", payment + "/refunds", "{\"refundId\":\"r-matrix\",\"amount\":1}", roles("checkout"))
+                .call("POST", payment + "/cancel", null, roles("checkout"));
     }
 
     @Test
     void everyEndpointAdmitsExactlyItsRolesAndAMemberOnlyItsOwnAccount() {
+        FakeServices.reward(REWARD, "VOUCHER", 10, null);
+        FakeServices.balance(MEMBER, 1_000);
+        // A redemption and a payment of MEMBER's, so that reading them is about who asks, not whether they exist.
+        redemptionId = given().auth().oauth2(io.pointsplatform.testing.Tokens.member(MEMBER)).contentType("application/json")
+                .body("{\"memberId\":\"" + MEMBER + "\",\"rewardId\":\"" + REWARD + "\"}").post("/api/v1/redemptions")
+                .then().statusCode(201).extract().path("redemptionId");
+        given().auth().oauth2(io.pointsplatform.testing.Tokens.checkout()).contentType("application/json")
+                .body("{\"paymentId\":\"" + PAYMENT + "\",\"orderId\":\"o-matrix\",\"memberId\":\"" + MEMBER
+                        + "\",\"orderAmount\":10,\"points\":100}").post("/api/v1/payments").then().statusCode(201);
         matrix().check();
     }
 

@@ -35,6 +35,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @WithTestResource(value = PlatformTestResource.class, initArgs = @ResourceArg(name = "service", value = "redemption"))
+@WithTestResource(FakeServices.class)
 class MemberViewBadRecordsTest {
 
     private static final EventCodec CODEC = new EventCodec();

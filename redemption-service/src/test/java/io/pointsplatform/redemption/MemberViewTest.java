@@ -63,6 +63,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @WithTestResource(value = PlatformTestResource.class, initArgs = @ResourceArg(name = "service", value = "redemption"))
+@WithTestResource(FakeServices.class)
 class MemberViewTest {
 
     private static final String DLQ = Topics.dlq(Topics.POINTS_LEDGER, "redemption-service");

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 /** What a member can pay with points, from redemption's own fold of the real log. */
 @QuarkusTest
 @WithTestResource(value = PlatformTestResource.class, initArgs = @ResourceArg(name = "service", value = "redemption"))
+@WithTestResource(FakeServices.class)
 class PaymentCapacityTest {
 
     @Test
@@ -35,6 +36,13 @@ class PaymentCapacityTest {
                         .body("pointsPerYuan", equalTo(100))
                         .body("maxAmount", equalTo(12.35f))
                         .body("currency", equalTo("CNY")));
+        // With an order: at most half of it in points (the payment's own rule), and no more than there are.
+        given().auth().oauth2(Tokens.checkout()).queryParam("orderAmount", "10.00")
+                .get("/api/v1/members/{id}/payment-capacity", memberId).then().statusCode(200)
+                .body("capPercent", equalTo(50)).body("maxPointsForOrder", equalTo(500));
+        given().auth().oauth2(Tokens.checkout()).queryParam("orderAmount", "99999.99")
+                .get("/api/v1/members/{id}/payment-capacity", memberId).then().statusCode(200)
+                .body("maxPointsForOrder", equalTo(1_235));
     }
 
     @Test

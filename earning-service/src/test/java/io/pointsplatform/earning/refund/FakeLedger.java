@@ -1,21 +1,14 @@
 package io.pointsplatform.earning.refund;
 
-import io.pointsplatform.testing.Tokens;
+import io.pointsplatform.testing.ServiceCallers;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-import io.smallrye.jwt.auth.principal.DefaultJWTParser;
-import io.smallrye.jwt.auth.principal.JWTAuthContextInfo;
-import io.smallrye.jwt.auth.principal.ParseException;
-import io.smallrye.jwt.util.KeyUtils;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -55,18 +48,9 @@ public class FakeLedger implements QuarkusTestResourceLifecycleManager {
     }
 
     private Vertx vertx;
-    private DefaultJWTParser tokens;
 
     @Override
     public Map<String, String> start() {
-        try {
-            JWTAuthContextInfo verification = new JWTAuthContextInfo(
-                    KeyUtils.decodePublicKey(Files.readString(Tokens.publicKeyPem())), Tokens.ISSUER);
-            verification.setExpectedAudience(Set.of(Tokens.AUDIENCE));
-            tokens = new DefaultJWTParser(verification);
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot read the test key", e);
-        }
         vertx = Vertx.vertx();
         HttpServer server = vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(buffer -> {
             String[] path = request.path().split("/");
@@ -77,7 +61,7 @@ public class FakeLedger implements QuarkusTestResourceLifecycleManager {
             }
             String caller;
             try {
-                caller = serviceCaller(request);
+                caller = ServiceCallers.subject(request.getHeader("Authorization"));
             } catch (IllegalArgumentException refused) {
                 UNAUTHENTICATED.add(refused.getMessage());
                 request.response().setStatusCode(401).putHeader("WWW-Authenticate", "Bearer")
@@ -122,23 +106,6 @@ public class FakeLedger implements QuarkusTestResourceLifecycleManager {
         return Map.of("quarkus.rest-client.ledger.url", "http://localhost:" + server.actualPort(),
                 "points.refunds.dispatch-every", "1s", "points.refunds.max-backoff-seconds", "1",
                 "points.refunds.max-attempts", String.valueOf(MAX_ATTEMPTS));
-    }
-
-    /** The subject of the request's service token; IllegalArgumentException saying why it has none that is valid. */
-    private String serviceCaller(HttpServerRequest request) {
-        String authorization = request.getHeader("Authorization");
-        if (authorization == null || !authorization.startsWith("Bearer ")) {
-            throw new IllegalArgumentException("no bearer token");
-        }
-        try {
-            var token = tokens.parse(authorization.substring("Bearer ".length()));
-            if (!token.getGroups().contains("service")) {
-                throw new IllegalArgumentException("the token's roles " + token.getGroups() + " do not include service");
-            }
-            return token.getSubject();
-        } catch (ParseException e) {
-            throw new IllegalArgumentException("the token does not verify: " + e.getMessage());
-        }
     }
 
     @Override

@@ -1,0 +1,149 @@
+package io.pointsplatform.redemption.payment.repository;
+
+import io.pointsplatform.kit.problem.ApiException;
+import io.pointsplatform.redemption.payment.service.Payment;
+import io.pointsplatform.redemption.payment.service.PaymentRefund;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/** Every statement on {@code payment} and {@code payment_refund}. */
+@ApplicationScoped
+public class PaymentRepository {
+
+    private static final String COLUMNS = "payment_id, order_id, member_id, order_amount, currency, points, amount,"
+            + " status, hold_expires_at, refunded_amount, refunded_points, request_hash, created_at, updated_at";
+
+    private final Pool pool;
+
+    public PaymentRepository(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** Records a new payment PENDING; false when the id exists (a repeat, or a conflict the caller checks). */
+    public Uni<Boolean> insert(Payment p) {
+        return pool.preparedQuery("insert into payment (payment_id, order_id, member_id, order_amount, currency, points,"
+                        + " amount, status, request_hash, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7,"
+                        + " 'PENDING', $8, $9, $9) on conflict (payment_id) do nothing")
+                .execute(Tuple.from(new Object[] {p.paymentId(), p.orderId(), p.memberId(), p.orderAmount(),
+                        p.currency(), p.points(), p.amount(), p.requestHash(), utc(p.createdAt())}))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
+    public Uni<Payment> find(String paymentId) {
+        return pool.preparedQuery("select " + COLUMNS + " from payment where payment_id = $1")
+                .execute(Tuple.of(paymentId)).map(PaymentRepository::first);
+    }
+
+    /** Moves a payment from one of {@code from} to {@code to}; null when it was in none of them. */
+    public Uni<Payment> move(String paymentId, List<String> from, String to, Instant holdExpiresAt, Instant now) {
+        return pool.preparedQuery("update payment set status = $3, hold_expires_at = coalesce($4, hold_expires_at),"
+                        + " updated_at = $5 where payment_id = $1 and status = any($2) returning " + COLUMNS)
+                .execute(Tuple.of(paymentId, from.toArray(String[]::new), to, utc(holdExpiresAt), utc(now)))
+                .map(PaymentRepository::first);
+    }
+
+    /** A refused hold changed nothing: the PENDING payment is forgotten, so the same id may be tried again. */
+    public Uni<Void> forget(String paymentId) {
+        return pool.preparedQuery("delete from payment where payment_id = $1 and status = 'PENDING'")
+                .execute(Tuple.of(paymentId)).replaceWithVoid();
+    }
+
+    public Uni<List<PaymentRefund>> refunds(String paymentId) {
+        return pool.preparedQuery("select payment_id, refund_id, amount, points, status, created_at from payment_refund"
+                        + " where payment_id = $1 order by created_at, refund_id")
+                .execute(Tuple.of(paymentId)).map(rows -> {
+                    List<PaymentRefund> list = new ArrayList<>();
+                    rows.forEach(row -> list.add(refund(row)));
+                    return list;
+                });
+    }
+
+    /**
+     * Records a refund under the payment's row lock: {@code points} computes its points from the
+     * payment as it stands (refunds so far), and the payment's totals grow by it. An existing
+     * refund id is answered as it was recorded (the caller compares the amount).
+     */
+    public Uni<PaymentRefund> recordRefund(String paymentId, String refundId, BigDecimal amount,
+                                           Function<Payment, Long> points, Instant now) {
+        return pool.withTransaction(c -> c.preparedQuery("select " + COLUMNS + " from payment where payment_id = $1"
+                        + " for update").execute(Tuple.of(paymentId))
+                .map(PaymentRepository::first)
+                .chain(payment -> c.preparedQuery("select payment_id, refund_id, amount, points, status, created_at"
+                                + " from payment_refund where payment_id = $1 and refund_id = $2")
+                        .execute(Tuple.of(paymentId, refundId))
+                        .chain(existing -> {
+                            if (existing.size() > 0) {
+                                return Uni.createFrom().item(refund(existing.iterator().next()));
+                            }
+                            if (payment == null) {
+                                throw ApiException.notFound("Payment", paymentId);
+                            }
+                            if (!Payment.CAPTURED.equals(payment.status())) {
+                                throw ApiException.conflict("PAYMENT_NOT_CAPTURED", "Payment '" + paymentId + "' is "
+                                        + payment.status() + ": only a captured payment is refunded");
+                            }
+                            long back = points.apply(payment);
+                            return c.preparedQuery("insert into payment_refund (payment_id, refund_id, amount, points,"
+                                            + " status, created_at) values ($1, $2, $3, $4, 'PENDING', $5)")
+                                    .execute(Tuple.of(paymentId, refundId, amount, back, utc(now)))
+                                    .chain(() -> c.preparedQuery("update payment set refunded_amount = refunded_amount"
+                                                    + " + $2, refunded_points = refunded_points + $3, updated_at = $4"
+                                                    + " where payment_id = $1")
+                                            .execute(Tuple.of(paymentId, amount, back, utc(now))))
+                                    .replaceWith(new PaymentRefund(paymentId, refundId, amount, back, "PENDING", now));
+                        })));
+    }
+
+    /** Refunds recorded but not yet given back at the ledger (it did not answer), older than {@code before}. */
+    public Uni<List<PaymentRefund>> pendingRefunds(Instant before, int limit) {
+        return pool.preparedQuery("select payment_id, refund_id, amount, points, status, created_at from payment_refund"
+                        + " where status = 'PENDING' and created_at < $1 order by created_at limit $2")
+                .execute(Tuple.of(utc(before), limit)).map(rows -> {
+                    List<PaymentRefund> list = new ArrayList<>();
+                    rows.forEach(row -> list.add(refund(row)));
+                    return list;
+                });
+    }
+
+    public Uni<Void> refundDone(String paymentId, String refundId) {
+        return pool.preparedQuery("update payment_refund set status = 'DONE' where payment_id = $1 and refund_id = $2")
+                .execute(Tuple.of(paymentId, refundId)).replaceWithVoid();
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+    }
+
+    private static Payment first(RowSet<Row> rows) {
+        if (rows.size() == 0) {
+            return null;
+        }
+        Row row = rows.iterator().next();
+        return new Payment(row.getString("payment_id"), row.getString("order_id"), row.getString("member_id"),
+                row.getBigDecimal("order_amount"), row.getString("currency"), row.getLong("points"),
+                row.getBigDecimal("amount"), row.getString("status"), instant(row, "hold_expires_at"),
+                row.getBigDecimal("refunded_amount"), row.getLong("refunded_points"), row.getString("request_hash"),
+                instant(row, "created_at"), instant(row, "updated_at"));
+    }
+
+    private static PaymentRefund refund(Row row) {
+        return new PaymentRefund(row.getString("payment_id"), row.getString("refund_id"), row.getBigDecimal("amount"),
+                row.getLong("points"), row.getString("status"), instant(row, "created_at"));
+    }
+
+    private static Instant instant(Row row, String column) {
+        OffsetDateTime value = row.getOffsetDateTime(column);
+        return value == null ? null : value.toInstant();
+    }
+}

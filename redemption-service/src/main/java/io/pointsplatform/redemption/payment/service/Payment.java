@@ -1,0 +1,35 @@
+package io.pointsplatform.redemption.payment.service;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+
+/**
+ * Points used as payment for an order: a hold at the ledger ({@link #holdId}), captured when the
+ * order is paid, released when it is cancelled, given back in part by refunds.
+ */
+public record Payment(String paymentId, String orderId, String memberId, BigDecimal orderAmount, String currency,
+                      long points, BigDecimal amount, String status, Instant holdExpiresAt, BigDecimal refundedAmount,
+                      long refundedPoints, String requestHash, Instant createdAt, Instant updatedAt) {
+
+    public static final String PENDING = "PENDING";
+    public static final String HELD = "HELD";
+    public static final String CAPTURED = "CAPTURED";
+    public static final String CANCELLED = "CANCELLED";
+    public static final String EXPIRED = "EXPIRED";
+
+    public String holdId() {
+        return "payment:" + paymentId;
+    }
+
+    public String reference() {
+        return "payment:" + paymentId;
+    }
+
+    /** A hold nobody captured or cancelled lapses at the ledger: then the payment is EXPIRED. */
+    public boolean lapsed(Instant now, long holdTtlSeconds) {
+        if (HELD.equals(status)) {
+            return holdExpiresAt != null && !now.isBefore(holdExpiresAt);
+        }
+        return PENDING.equals(status) && !now.isBefore(createdAt.plusSeconds(holdTtlSeconds));
+    }
+}

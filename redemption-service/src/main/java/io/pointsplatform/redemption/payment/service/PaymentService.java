@@ -1,0 +1,260 @@
+package io.pointsplatform.redemption.payment.service;
+
+import io.pointsplatform.events.PointsValue;
+import io.pointsplatform.kit.problem.ApiException;
+import io.pointsplatform.kit.security.ServiceTokens;
+import io.pointsplatform.redemption.DerivedIds;
+import io.pointsplatform.redemption.payment.repository.PaymentRepository;
+import io.pointsplatform.redemption.remote.LedgerClient;
+import io.pointsplatform.redemption.remote.RemoteProblem;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+
+/**
+ * Points as payment at checkout (issue #20, item 5): a hold at the ledger for an order, captured
+ * when the order is paid, released when it is cancelled, expiring with the hold's TTL; a refund
+ * of a paid order gives back its share of the points (PointsValue.refundPoints) through the
+ * ledger's return. 100 points = 1 yuan and a cap of 50 % of the order by default, whole points only.
+ */
+@ApplicationScoped
+public class PaymentService {
+
+    private final PaymentRepository repository;
+    private final LedgerClient ledger;
+    private final ServiceTokens tokens;
+    private final Clock clock;
+    private final int pointsPerYuan;
+    private final int capPercent;
+    private final long holdTtlSeconds;
+    private final String currency;
+
+    public PaymentService(PaymentRepository repository, @RestClient LedgerClient ledger, ServiceTokens tokens,
+                          Clock clock, @ConfigProperty(name = "points.payment.points-per-yuan") int pointsPerYuan,
+                          @ConfigProperty(name = "points.payment.cap-percent") int capPercent,
+                          @ConfigProperty(name = "points.payment.hold-ttl-seconds") long holdTtlSeconds,
+                          @ConfigProperty(name = "points.currency") String currency) {
+        if (capPercent < 0 || capPercent > 100) {
+            throw new IllegalArgumentException("points.payment.cap-percent must be 0..100, was " + capPercent);
+        }
+        if (pointsPerYuan <= 0) {
+            throw new IllegalArgumentException("points.payment.points-per-yuan must be positive, was " + pointsPerYuan);
+        }
+        this.repository = repository;
+        this.ledger = ledger;
+        this.tokens = tokens;
+        this.clock = clock;
+        this.pointsPerYuan = pointsPerYuan;
+        this.capPercent = capPercent;
+        this.holdTtlSeconds = holdTtlSeconds;
+        this.currency = currency;
+    }
+
+    /** What a new payment asks for; {@code currency} null: the platform's ({@code points.currency}). */
+    public record Order(String paymentId, String orderId, String memberId, BigDecimal orderAmount, String currency,
+                        long points) {
+    }
+
+    /** A payment and whether this call made it (201) or found it (200). */
+    public record Outcome(Payment payment, boolean created) {
+    }
+
+    /** The payment's id: the body's, else derived from the Idempotency-Key, else a new one. */
+    public static String paymentId(String given, String memberId, String idempotencyKey) {
+        if (given != null) {
+            return given;
+        }
+        return idempotencyKey == null ? "pay-" + UUID.randomUUID().toString().replace("-", "")
+                : DerivedIds.of("pay-", 32, memberId, idempotencyKey);
+    }
+
+    public Uni<Outcome> pay(Order order) {
+        if (order.currency() == null) {
+            return pay(new Order(order.paymentId(), order.orderId(), order.memberId(), order.orderAmount(), currency,
+                    order.points()));
+        }
+        if (!currency.equals(order.currency())) {
+            throw ApiException.validation("currency", "must be " + currency);
+        }
+        long cap = PointsValue.maxPointsForOrder(order.orderAmount(), capPercent, pointsPerYuan);
+        if (order.points() > cap) {
+            throw new ApiException(422, "POINTS_CAP_EXCEEDED", "Too many points for this order", "Points may pay at"
+                    + " most " + capPercent + " % of an order: at most " + cap + " points for " + order.orderAmount()
+                    + " " + currency);
+        }
+        Instant now = clock.instant();
+        String hash = DerivedIds.of("", 64, order.orderId(), order.memberId(),
+                order.orderAmount().stripTrailingZeros().toPlainString(), order.currency(), Long.toString(order.points()));
+        Payment fresh = new Payment(order.paymentId(), order.orderId(), order.memberId(), order.orderAmount(),
+                order.currency(), order.points(), PointsValue.yuanFor(order.points(), pointsPerYuan), Payment.PENDING,
+                null, BigDecimal.ZERO, 0, hash, now, now);
+        return repository.insert(fresh).chain(() -> repository.find(order.paymentId())).chain(found -> {
+            if (!found.requestHash().equals(hash)) {
+                throw ApiException.conflict("PAYMENT_CONFLICT", "Payment '" + order.paymentId()
+                        + "' was made before with other content");
+            }
+            if (!Payment.PENDING.equals(found.status())) {
+                return settled(found).map(p -> new Outcome(p, false));
+            }
+            // Held by this call (first, or again after the ledger did not answer): 201.
+            return hold(found).map(p -> new Outcome(p, true));
+        });
+    }
+
+    private Uni<Payment> hold(Payment p) {
+        return ledger.hold(tokens.authorization(), p.memberId(), new LedgerClient.HoldRequest(p.holdId(), p.points(),
+                        p.reference(), holdTtlSeconds))
+                .onItemOrFailure().transformToUni((hold, failure) -> {
+                    if (failure == null) {
+                        return repository.move(p.paymentId(), List.of(Payment.PENDING), Payment.HELD, hold.expiresAt(),
+                                clock.instant()).chain(moved -> moved != null ? Uni.createFrom().item(moved)
+                                : repository.find(p.paymentId()));
+                    }
+                    if (RemoteProblem.isRefusal(failure)) {
+                        ApiException refused = ((RemoteProblem) failure).status() == 404
+                                ? ApiException.conflict("INSUFFICIENT_POINTS", "The ledger has no account for member '"
+                                        + p.memberId() + "': no points to pay with")
+                                : problem(failure);
+                        return repository.forget(p.paymentId()).chain(() -> Uni.createFrom().<Payment>failure(refused));
+                    }
+                    return Uni.createFrom().failure(unavailable(failure));
+                });
+    }
+
+    public Uni<Payment> find(String paymentId) {
+        return repository.find(paymentId).chain(p -> {
+            if (p == null) {
+                throw ApiException.notFound("Payment", paymentId);
+            }
+            return settled(p);
+        });
+    }
+
+    public Uni<List<PaymentRefund>> refunds(String paymentId) {
+        return repository.refunds(paymentId);
+    }
+
+    /** A payment whose hold lapsed is recorded EXPIRED when it is read. */
+    private Uni<Payment> settled(Payment p) {
+        if (!p.lapsed(clock.instant(), holdTtlSeconds)) {
+            return Uni.createFrom().item(p);
+        }
+        return repository.move(p.paymentId(), List.of(Payment.PENDING, Payment.HELD), Payment.EXPIRED, null,
+                clock.instant()).chain(moved -> moved != null ? Uni.createFrom().item(moved)
+                : repository.find(p.paymentId()));
+    }
+
+    /** The order was paid: the held points are taken. Repeating answers the same. */
+    public Uni<Payment> capture(Payment p) {
+        return switch (p.status()) {
+            case Payment.CAPTURED -> Uni.createFrom().item(p);
+            case Payment.HELD -> ledger.capture(tokens.authorization(), p.holdId())
+                    .onItemOrFailure().transformToUni((captured, failure) -> {
+                        if (failure == null) {
+                            return moved(p, List.of(Payment.HELD), Payment.CAPTURED);
+                        }
+                        if (RemoteProblem.isRefusal(failure)) {
+                            return moved(p, List.of(Payment.HELD), Payment.EXPIRED).chain(expired -> Uni.createFrom().failure(expired(p)));
+                        }
+                        return Uni.createFrom().failure(unavailable(failure));
+                    });
+            case Payment.EXPIRED -> throw expired(p);
+            default -> throw ApiException.conflict("PAYMENT_" + p.status(), "Payment '" + p.paymentId() + "' is "
+                    + p.status());
+        };
+    }
+
+    /** The order was cancelled before payment: the held points go back. An expired payment stays EXPIRED. */
+    public Uni<Payment> cancel(Payment p) {
+        return switch (p.status()) {
+            case Payment.CANCELLED, Payment.EXPIRED -> Uni.createFrom().item(p);
+            case Payment.CAPTURED -> throw ApiException.conflict("PAYMENT_CAPTURED", "Payment '" + p.paymentId()
+                    + "' was captured: refund it instead");
+            default -> ledger.release(tokens.authorization(), p.holdId())
+                    .onItemOrFailure().transformToUni((released, failure) -> {
+                        if (failure == null || RemoteProblem.isRefusal(failure)) {
+                            // A refusal: the hold lapsed already (or, PENDING, was never made): nothing is held.
+                            return moved(p, List.of(Payment.PENDING, Payment.HELD), Payment.CANCELLED);
+                        }
+                        return Uni.createFrom().failure(unavailable(failure));
+                    });
+        };
+    }
+
+    /** A refund of a paid order: its share of the points back, once per refundId. */
+    public Uni<Outcome> refund(Payment p, String refundId, BigDecimal amount) {
+        Instant now = clock.instant();
+        return repository.recordRefund(p.paymentId(), refundId, amount, payment -> {
+                    if (payment.refundedAmount().add(amount).compareTo(payment.orderAmount()) > 0) {
+                        throw ApiException.conflict("REFUND_EXCEEDS_ORDER", "Refunds of " + payment.refundedAmount()
+                                + " and " + amount + " exceed the order's " + payment.orderAmount());
+                    }
+                    return PointsValue.refundPoints(payment.points(), payment.orderAmount(), payment.refundedAmount(),
+                            amount);
+                }, now)
+                .chain(refund -> {
+                    if (refund.amount().compareTo(amount) != 0) {
+                        throw ApiException.conflict("REFUND_CONFLICT", "Refund '" + refundId + "' was made before"
+                                + " with amount " + refund.amount());
+                    }
+                    boolean created = !refund.createdAt().isBefore(now);
+                    if ("DONE".equals(refund.status()) || refund.points() == 0) {
+                        return repository.refundDone(p.paymentId(), refundId)
+                                .chain(() -> find(p.paymentId())).map(paid -> new Outcome(paid, created));
+                    }
+                    return giveBack(refund).onFailure().transform(PaymentService::problem)
+                            .chain(() -> find(p.paymentId())).map(paid -> new Outcome(paid, created));
+                });
+    }
+
+    /** The refund's points back at the ledger (idempotent by its derived return id), then DONE. */
+    private Uni<Void> giveBack(PaymentRefund refund) {
+        String holdId = "payment:" + refund.paymentId();
+        return ledger.giveBack(tokens.authorization(), holdId, new LedgerClient.ReturnRequest(refund.returnId(),
+                        refund.points(), "payment:" + refund.paymentId() + ":refund:" + refund.refundId()))
+                .chain(() -> repository.refundDone(refund.paymentId(), refund.refundId()));
+    }
+
+    /**
+     * Gives back the points of refunds recorded while the ledger did not answer and not asked for
+     * again since (the recovery job): up to {@code limit}, older than {@code staleAfter}. The number done.
+     */
+    public Uni<Integer> resumeRefunds(java.time.Duration staleAfter, int limit) {
+        return repository.pendingRefunds(clock.instant().minus(staleAfter), limit)
+                .chain(pending -> io.smallrye.mutiny.Multi.createFrom().iterable(pending)
+                        .onItem().transformToUniAndConcatenate(refund -> giveBack(refund).replaceWith(1)
+                                .onFailure().recoverWithItem(0))
+                        .collect().asList()
+                        .map(done -> done.stream().mapToInt(Integer::intValue).sum()));
+    }
+
+    private Uni<Payment> moved(Payment p, List<String> from, String to) {
+        return repository.move(p.paymentId(), from, to, null, clock.instant())
+                .chain(moved -> moved != null ? Uni.createFrom().item(moved) : repository.find(p.paymentId()));
+    }
+
+    /** The ledger's refusal as this service's problem (its status and code), else LEDGER_UNAVAILABLE. */
+    private static ApiException problem(Throwable failure) {
+        if (failure instanceof RemoteProblem refusal && refusal.isRefusal()) {
+            return new ApiException(refusal.status() == 404 ? 409 : refusal.status(),
+                    RemoteProblem.codeOf(refusal, "LEDGER_REFUSED"), "The ledger refused", refusal.detail());
+        }
+        return unavailable(failure);
+    }
+
+    private static ApiException expired(Payment p) {
+        return ApiException.conflict("PAYMENT_EXPIRED", "Payment '" + p.paymentId() + "' expired: its hold lapsed"
+                + " and the points went back");
+    }
+
+    private static ApiException unavailable(Throwable failure) {
+        return new ApiException(503, "LEDGER_UNAVAILABLE", "The ledger did not answer",
+                "Try the same request again: it is idempotent (" + failure.getMessage() + ")");
+    }
+}

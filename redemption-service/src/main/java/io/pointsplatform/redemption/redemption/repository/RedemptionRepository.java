@@ -1,0 +1,214 @@
+package io.pointsplatform.redemption.redemption.repository;
+
+import io.pointsplatform.events.CloudEvent;
+import io.pointsplatform.events.RedemptionEvent;
+import io.pointsplatform.events.Topics;
+import io.pointsplatform.kit.outbox.Outbox;
+import io.pointsplatform.redemption.redemption.service.Redemption;
+import io.pointsplatform.redemption.redemption.service.RedemptionStep;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Every statement on {@code redemption}. A step is recorded only if the saga still stands where
+ * the caller saw it ({@code step = expected}): two drivers of one saga (the request and the
+ * recovery job) never record over each other; the loser reads the row again and goes on from there.
+ * Every change of status writes its event to the outbox in the same transaction.
+ */
+@ApplicationScoped
+public class RedemptionRepository {
+
+    private static final String SOURCE = "/redemption-service";
+    private static final String COLUMNS = "seq, redemption_id, member_id, reward_id, quantity, status, step, kind,"
+            + " points, code, reason, voucher_code, coupon_code, lottery, donation, attempts, created_at, updated_at,"
+            + " completed_at, cancelled_at, voucher_used_at, voucher_order_id";
+
+    private final Pool pool;
+    private final Outbox outbox;
+
+    public RedemptionRepository(Pool pool, Outbox outbox) {
+        this.pool = pool;
+        this.outbox = outbox;
+    }
+
+    /** Records a new redemption PENDING with its event; false when the id exists already (a repeat). */
+    public Uni<Boolean> insert(String redemptionId, String memberId, String rewardId, int quantity, Instant now,
+                               RedemptionEvent requested) {
+        return pool.withTransaction(c -> c.preparedQuery("""
+                        insert into redemption (redemption_id, member_id, reward_id, quantity, status, step,
+                            created_at, updated_at, next_attempt_at)
+                        values ($1, $2, $3, $4, 'PENDING', 'REQUESTED', $5, $5, $5)
+                        on conflict (redemption_id) do nothing""")
+                .execute(Tuple.of(redemptionId, memberId, rewardId, quantity, utc(now)))
+                .chain(rows -> rows.rowCount() == 0 ? Uni.createFrom().item(false)
+                        : event(c, requested, now).replaceWith(true)));
+    }
+
+    public Uni<Redemption> find(String redemptionId) {
+        return pool.preparedQuery("select " + COLUMNS + " from redemption where redemption_id = $1")
+                .execute(Tuple.of(redemptionId)).map(RedemptionRepository::first);
+    }
+
+    public Uni<Redemption> findByVoucher(String voucherCode) {
+        return pool.preparedQuery("select " + COLUMNS + " from redemption where voucher_code = $1")
+                .execute(Tuple.of(voucherCode)).map(RedemptionRepository::first);
+    }
+
+    /** A member's redemptions, newest first, those before {@code beforeSeq}. */
+    public Uni<List<Redemption>> ofMember(String memberId, long beforeSeq, int limit) {
+        return pool.preparedQuery("select " + COLUMNS + " from redemption where member_id = $1 and seq < $2"
+                        + " order by seq desc limit $3")
+                .execute(Tuple.of(memberId, beforeSeq, limit)).map(RedemptionRepository::all);
+    }
+
+    /**
+     * Moves the saga from {@code expected} to {@code next}, setting what the step learnt; null when
+     * it no longer stands at {@code expected}. {@code event}, when not null, goes to the outbox in
+     * the same transaction.
+     */
+    public Uni<Redemption> advance(Redemption from, RedemptionStep expected, Change change, RedemptionEvent event,
+                                   Instant now) {
+        return pool.withTransaction(c -> c.preparedQuery("update redemption set step = $3, status = $4, kind = $5,"
+                        + " points = $6, code = $7, reason = $8, voucher_code = $9, coupon_code = $10, lottery = $11,"
+                        + " donation = $12, completed_at = $13, cancelled_at = $14, attempts = 0, next_attempt_at = $15,"
+                        + " updated_at = $15 where redemption_id = $1 and step = $2 returning " + COLUMNS)
+                .execute(Tuple.from(new Object[] {from.redemptionId(), expected.name(), change.step().name(),
+                        change.status(), change.kind(), change.points(), change.code(), change.reason(),
+                        change.voucherCode(), change.couponCode(), change.lottery(), change.donation(),
+                        utc(change.completedAt()), utc(change.cancelledAt()), utc(now)}))
+                .chain(rows -> {
+                    Redemption moved = first(rows);
+                    if (moved == null || event == null) {
+                        return Uni.createFrom().item(moved);
+                    }
+                    return event(c, event, now).replaceWith(moved);
+                }));
+    }
+
+    /** What a step records: the row's fields after it (unchanged ones copied from the row). */
+    public record Change(RedemptionStep step, String status, String kind, long points, String code, String reason,
+                         String voucherCode, String couponCode, String lottery, String donation, Instant completedAt,
+                         Instant cancelledAt) {
+
+        public static Change of(Redemption r) {
+            return new Change(r.step(), r.status(), r.kind(), r.points(), r.code(), r.reason(), r.voucherCode(),
+                    r.couponCode(), r.lottery(), r.donation(), r.completedAt(), r.cancelledAt());
+        }
+
+        public Change step(RedemptionStep next) {
+            return new Change(next, status, kind, points, code, reason, voucherCode, couponCode, lottery, donation,
+                    completedAt, cancelledAt);
+        }
+
+        public Change status(String next) {
+            return new Change(step, next, kind, points, code, reason, voucherCode, couponCode, lottery, donation,
+                    completedAt, cancelledAt);
+        }
+
+        public Change failure(String failureCode, String failureReason) {
+            return new Change(step, status, kind, points, failureCode, failureReason, voucherCode, couponCode, lottery,
+                    donation, completedAt, cancelledAt);
+        }
+
+        public Change priced(String rewardKind, long pointsCost, String lotteryJson) {
+            return new Change(step, status, rewardKind, pointsCost, code, reason, voucherCode, couponCode, lotteryJson,
+                    donation, completedAt, cancelledAt);
+        }
+
+        public Change completed(String voucher, String coupon, String donationJson, Instant at) {
+            return new Change(step, status, kind, points, code, reason, voucher, coupon, lottery, donationJson, at,
+                    cancelledAt);
+        }
+
+        public Change cancelled(Instant at) {
+            return new Change(step, status, kind, points, code, reason, voucherCode, couponCode, lottery, donation,
+                    completedAt, at);
+        }
+    }
+
+    /** A remote side did not answer: try again after {@code backoff}. */
+    public Uni<Void> retryLater(String redemptionId, RedemptionStep expected, String why, Duration backoff, Instant now) {
+        return pool.preparedQuery("update redemption set attempts = attempts + 1, reason = $3,"
+                        + " next_attempt_at = $4, updated_at = $5 where redemption_id = $1 and step = $2")
+                .execute(Tuple.of(redemptionId, expected.name(), why, utc(now.plus(backoff)), utc(now)))
+                .replaceWithVoid();
+    }
+
+    /**
+     * Claims up to {@code limit} unsettled sagas due for another try and untouched for
+     * {@code staleAfter}: each is pushed {@code lease} into the future, so no other job run takes it meanwhile.
+     */
+    public Uni<List<Redemption>> claimStale(Duration staleAfter, Duration lease, int limit, Instant now) {
+        return pool.preparedQuery("update redemption set next_attempt_at = $3 where redemption_id in ("
+                        + " select redemption_id from redemption where status in ('PENDING', 'CANCELLING')"
+                        + " and next_attempt_at <= $1 and updated_at <= $2 order by next_attempt_at limit $4"
+                        + " for update skip locked) returning " + COLUMNS)
+                .execute(Tuple.of(utc(now), utc(now.minus(staleAfter)), utc(now.plus(lease)), limit))
+                .map(RedemptionRepository::all);
+    }
+
+    /** Starts a cancel where it is allowed; null when the row is not in a state that allows it. */
+    public Uni<Redemption> startCancel(String redemptionId, List<String> cancellableKinds, Instant completedAfter,
+                                       Instant now) {
+        return pool.preparedQuery("update redemption set status = 'CANCELLING', step = 'CANCEL_RETURN_STOCK',"
+                        + " attempts = 0, next_attempt_at = $4, updated_at = $4 where redemption_id = $1"
+                        + " and status = 'COMPLETED' and voucher_used_at is null and kind = any($2)"
+                        + " and completed_at >= $3 returning " + COLUMNS)
+                .execute(Tuple.of(redemptionId, cancellableKinds.toArray(String[]::new), utc(completedAfter), utc(now)))
+                .map(RedemptionRepository::first);
+    }
+
+    /** Marks a voucher used by an order; null when it is not a completed, unused voucher. */
+    public Uni<Redemption> useVoucher(String voucherCode, String orderId, Instant now) {
+        return pool.preparedQuery("update redemption set voucher_used_at = $3, voucher_order_id = $2, updated_at = $3"
+                        + " where voucher_code = $1 and status = 'COMPLETED' and voucher_used_at is null returning "
+                        + COLUMNS)
+                .execute(Tuple.of(voucherCode, orderId, utc(now))).map(RedemptionRepository::first);
+    }
+
+    private Uni<Void> event(SqlConnection c, RedemptionEvent data, Instant now) {
+        String id = data.type() + ":" + data.redemptionId();
+        return outbox.enqueue(c, Topics.REDEMPTIONS, CloudEvent.of(id, SOURCE, data.memberId(), now, data));
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+    }
+
+    private static Redemption first(RowSet<Row> rows) {
+        return rows.size() == 0 ? null : map(rows.iterator().next());
+    }
+
+    private static List<Redemption> all(RowSet<Row> rows) {
+        List<Redemption> list = new ArrayList<>(rows.size());
+        rows.forEach(row -> list.add(map(row)));
+        return list;
+    }
+
+    private static Redemption map(Row row) {
+        return new Redemption(row.getLong("seq"), row.getString("redemption_id"), row.getString("member_id"),
+                row.getString("reward_id"), row.getInteger("quantity"), row.getString("status"),
+                RedemptionStep.valueOf(row.getString("step")), row.getString("kind"), row.getLong("points"),
+                row.getString("code"), row.getString("reason"), row.getString("voucher_code"),
+                row.getString("coupon_code"), row.getString("lottery"), row.getString("donation"),
+                row.getInteger("attempts"), instant(row, "created_at"), instant(row, "updated_at"),
+                instant(row, "completed_at"), instant(row, "cancelled_at"), instant(row, "voucher_used_at"),
+                row.getString("voucher_order_id"));
+    }
+
+    private static Instant instant(Row row, String column) {
+        OffsetDateTime value = row.getOffsetDateTime(column);
+        return value == null ? null : value.toInstant();
+    }
+}

@@ -1,0 +1,41 @@
+package io.pointsplatform.redemption.redemption.service;
+
+import java.time.Instant;
+
+/**
+ * One redemption as recorded: where its saga stands ({@link #step}) and what came of it. The
+ * reservation id at catalog and the hold id at the ledger are derived from the id, so every
+ * call of the saga can be repeated.
+ */
+public record Redemption(long seq, String redemptionId, String memberId, String rewardId, int quantity,
+                         String status, RedemptionStep step, String kind, long points, String code, String reason,
+                         String voucherCode, String couponCode, String lottery, String donation, int attempts,
+                         Instant createdAt, Instant updatedAt, Instant completedAt, Instant cancelledAt,
+                         Instant voucherUsedAt, String voucherOrderId) {
+
+    public static final String PENDING = "PENDING";
+    public static final String COMPLETED = "COMPLETED";
+    public static final String FAILED = "FAILED";
+    public static final String CANCELLING = "CANCELLING";
+    public static final String CANCELLED = "CANCELLED";
+
+    /** The reservation at catalog: the redemption's own id (catalog's ids are its own namespace). */
+    public String reservationId() {
+        return redemptionId;
+    }
+
+    /** The hold at the ledger: the ledger's hold ids are shared by redemptions and payments. */
+    public String holdId() {
+        return "redemption:" + redemptionId;
+    }
+
+    /** What the hold and every return say they are for. */
+    public String reference() {
+        return "redemption:" + redemptionId;
+    }
+
+    /** Whether the saga has nothing left to do. */
+    public boolean settled() {
+        return !PENDING.equals(status) && !CANCELLING.equals(status);
+    }
+}

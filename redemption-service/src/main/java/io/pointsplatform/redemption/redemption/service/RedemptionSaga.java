@@ -1,0 +1,315 @@
+package io.pointsplatform.redemption.redemption.service;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pointsplatform.events.RedemptionCancelled;
+import io.pointsplatform.events.RedemptionCompleted;
+import io.pointsplatform.events.RedemptionFailed;
+import io.pointsplatform.kit.security.ServiceTokens;
+import io.pointsplatform.redemption.redemption.repository.RedemptionRepository;
+import io.pointsplatform.redemption.redemption.repository.RedemptionRepository.Change;
+import io.pointsplatform.redemption.remote.CatalogClient;
+import io.pointsplatform.redemption.remote.CatalogClient.Reservation;
+import io.pointsplatform.redemption.remote.LedgerClient;
+import io.pointsplatform.redemption.remote.RemoteProblem;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.Function;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+
+/**
+ * The redemption saga (ARCHITECTURE.md): reserve stock at catalog → hold the points at the ledger
+ * → capture → confirm the reservation → issue the code → COMPLETED; a refusal compensates what was
+ * done (release the reservation; give captured points back) → FAILED with the refusal's code.
+ *
+ * <p>Each step is recorded before the next call ({@link RedemptionStep}); every call is idempotent
+ * by ids derived from the redemption id, so any driver (the request, the recovery job, a restart)
+ * may repeat the step it finds recorded. A call that gets no answer is tried again later with
+ * backoff. Before a reservation or a hold is known, the saga gives up after
+ * {@code points.redemption.unavailable-deadline} (FAILED CATALOG_UNAVAILABLE / LEDGER_UNAVAILABLE:
+ * nothing was taken; what may exist expires by its TTL and is released here as well as possible).
+ * From the hold on, it never gives up without an answer: only the ledger's and catalog's answers
+ * tell whether points were taken, and points are never gone without the reward.
+ */
+@ApplicationScoped
+public class RedemptionSaga {
+
+    private static final Duration FIRST_RETRY = Duration.ofMillis(200);
+
+    private final RedemptionRepository repository;
+    private final CatalogClient catalog;
+    private final LedgerClient ledger;
+    private final ServiceTokens tokens;
+    private final VoucherCodes voucherCodes;
+    private final SagaSettings settings;
+    private final ObjectMapper json;
+    private final Clock clock;
+    private final MeterRegistry metrics;
+
+    public RedemptionSaga(RedemptionRepository repository, @RestClient CatalogClient catalog,
+                          @RestClient LedgerClient ledger, ServiceTokens tokens, VoucherCodes voucherCodes,
+                          SagaSettings settings, ObjectMapper json, Clock clock, MeterRegistry metrics) {
+        this.repository = repository;
+        this.catalog = catalog;
+        this.ledger = ledger;
+        this.tokens = tokens;
+        this.voucherCodes = voucherCodes;
+        this.settings = settings;
+        this.json = json;
+        this.clock = clock;
+        this.metrics = metrics;
+    }
+
+    /**
+     * Drives the saga as far as it goes: to the end, or to a call that got no answer. Until
+     * {@code retryUntil} such a call is tried again after a short pause; after it, the saga is left
+     * for the recovery job. The redemption as it then stands.
+     */
+    public Uni<Redemption> drive(Redemption redemption, Instant retryUntil) {
+        return drive(redemption, retryUntil, FIRST_RETRY);
+    }
+
+    private Uni<Redemption> drive(Redemption r, Instant retryUntil, Duration pause) {
+        if (r.settled() || r.step() == RedemptionStep.DONE) {
+            return Uni.createFrom().item(r);
+        }
+        return step(r).chain(outcome -> {
+            if (outcome.moved() != null) {
+                return drive(outcome.moved(), retryUntil, FIRST_RETRY);
+            }
+            if (outcome.lost()) {
+                // Another driver moved it: go on from where it stands now.
+                return repository.find(r.redemptionId()).chain(now -> drive(now, retryUntil, FIRST_RETRY));
+            }
+            Instant now = clock.instant();
+            if (now.plus(pause).isBefore(retryUntil)) {
+                return Uni.createFrom().voidItem().onItem().delayIt().by(pause)
+                        .chain(() -> repository.find(r.redemptionId()))
+                        .chain(again -> drive(again, retryUntil, pause.multipliedBy(2)));
+            }
+            return repository.find(r.redemptionId());
+        });
+    }
+
+    /** What one step did: moved the saga (the new row), lost it to another driver, or must wait. */
+    private record Outcome(Redemption moved, boolean lost) {
+        static Outcome of(Redemption moved) {
+            return moved == null ? new Outcome(null, true) : new Outcome(moved, false);
+        }
+
+        static final Outcome WAIT = new Outcome(null, false);
+    }
+
+    private Uni<Outcome> step(Redemption r) {
+        String auth = tokens.authorization();
+        return switch (r.step()) {
+            case REQUESTED -> catalog.reserve(auth, r.rewardId(), new CatalogClient.ReservationRequest(
+                            r.reservationId(), r.memberId(), r.quantity(), settings.reservationTtlSeconds()))
+                    .onItemOrFailure().transformToUni((reservation, failure) -> {
+                        if (failure == null) {
+                            return reserved(r, reservation);
+                        }
+                        if (RemoteProblem.isRefusal(failure)) {
+                            return fail(r, RemoteProblem.codeOf(failure, "NOT_ELIGIBLE"), detail(failure));
+                        }
+                        return unanswered(r, failure, "CATALOG_UNAVAILABLE", true);
+                    });
+            case RESERVED -> ledger.hold(auth, r.memberId(), new LedgerClient.HoldRequest(r.holdId(), r.points(),
+                            r.reference(), settings.holdTtlSeconds()))
+                    .onItemOrFailure().transformToUni((hold, failure) -> {
+                        if (failure == null) {
+                            return move(r, c -> c.step(RedemptionStep.HELD), null);
+                        }
+                        if (RemoteProblem.isRefusal(failure)) {
+                            // 404: the ledger has no account for the member, so no points to spend.
+                            String code = ((RemoteProblem) failure).status() == 404 ? "INSUFFICIENT_POINTS"
+                                    : RemoteProblem.codeOf(failure, "HOLD_REFUSED");
+                            return compensate(r, RedemptionStep.RELEASE_RESERVATION, code, detail(failure));
+                        }
+                        return unanswered(r, failure, "LEDGER_UNAVAILABLE", true);
+                    });
+            case HELD -> ledger.capture(auth, r.holdId())
+                    .onItemOrFailure().transformToUni((captured, failure) -> {
+                        if (failure == null) {
+                            return move(r, c -> c.step(RedemptionStep.CAPTURED), null);
+                        }
+                        if (RemoteProblem.isRefusal(failure)) {
+                            // The hold is no longer open: it expired or was released; nothing was taken.
+                            return compensate(r, RedemptionStep.RELEASE_RESERVATION, "HOLD_EXPIRED", detail(failure));
+                        }
+                        return unanswered(r, failure, "LEDGER_UNAVAILABLE", false);
+                    });
+            case CAPTURED -> catalog.confirm(auth, r.rewardId(), r.reservationId())
+                    .onItemOrFailure().transformToUni((confirmed, failure) -> {
+                        if (failure == null) {
+                            return complete(r, confirmed, 0);
+                        }
+                        if (RemoteProblem.isRefusal(failure)) {
+                            return compensate(r, RedemptionStep.RETURN_POINTS,
+                                    RemoteProblem.codeOf(failure, "RESERVATION_EXPIRED"), detail(failure));
+                        }
+                        return unanswered(r, failure, "CATALOG_UNAVAILABLE", false);
+                    });
+            case RETURN_POINTS -> ledger.giveBack(auth, r.holdId(), new LedgerClient.ReturnRequest(
+                            r.redemptionId() + ":back", null, r.reference()))
+                    .onItemOrFailure().transformToUni((returned, failure) -> {
+                        if (failure == null || RemoteProblem.isRefusal(failure)) {
+                            if (failure != null) {
+                                Log.warnf("Redemption %s: the ledger refused to give back its points: %s",
+                                        r.redemptionId(), failure.getMessage());
+                            }
+                            return move(r, c -> c.step(RedemptionStep.RELEASE_RESERVATION), null);
+                        }
+                        return unanswered(r, failure, "LEDGER_UNAVAILABLE", false);
+                    });
+            case RELEASE_RESERVATION -> catalog.release(auth, r.rewardId(), r.reservationId())
+                    .onItemOrFailure().transformToUni((released, failure) -> {
+                        if (failure == null || RemoteProblem.isRefusal(failure)) {
+                            // A refusal: expired, released, or never made; the stock is not held either way.
+                            return move(r, c -> c.step(RedemptionStep.DONE).status(Redemption.FAILED),
+                                    new RedemptionFailed(r.redemptionId(), r.memberId(), r.rewardId(), r.code(),
+                                            r.reason()));
+                        }
+                        return unanswered(r, failure, "CATALOG_UNAVAILABLE", false);
+                    });
+            case CANCEL_RETURN_STOCK -> catalog.giveBack(auth, r.rewardId(), r.reservationId())
+                    .onItemOrFailure().transformToUni((returned, failure) -> {
+                        if (failure == null || RemoteProblem.isRefusal(failure)) {
+                            if (failure != null) {
+                                Log.warnf("Redemption %s: catalog refused to take the stock back: %s",
+                                        r.redemptionId(), failure.getMessage());
+                            }
+                            return move(r, c -> c.step(RedemptionStep.CANCEL_RETURN_POINTS), null);
+                        }
+                        return unanswered(r, failure, "CATALOG_UNAVAILABLE", false);
+                    });
+            case CANCEL_RETURN_POINTS -> ledger.giveBack(auth, r.holdId(), new LedgerClient.ReturnRequest(
+                            r.redemptionId() + ":cancel", null, r.reference()))
+                    .onItemOrFailure().transformToUni((returned, failure) -> {
+                        if (failure == null || RemoteProblem.isRefusal(failure)) {
+                            if (failure != null) {
+                                Log.warnf("Redemption %s: the ledger refused to give back its points: %s",
+                                        r.redemptionId(), failure.getMessage());
+                            }
+                            return move(r, c -> c.step(RedemptionStep.DONE).status(Redemption.CANCELLED)
+                                            .cancelled(clock.instant()),
+                                    new RedemptionCancelled(r.redemptionId(), r.memberId(), r.rewardId(), r.points()));
+                        }
+                        return unanswered(r, failure, "LEDGER_UNAVAILABLE", false);
+                    });
+            case DONE -> Uni.createFrom().item(Outcome.of(r));
+        };
+    }
+
+    private Uni<Outcome> reserved(Redemption r, Reservation reservation) {
+        if (reservation.status() != null && !"RESERVED".equals(reservation.status())
+                && !"CONFIRMED".equals(reservation.status())) {
+            // A repeat found the reservation no longer held (it lapsed while this saga was away): nothing to spend on.
+            return fail(r, "RESERVATION_EXPIRED", "catalog's reservation is " + reservation.status());
+        }
+        if (reservation.pointsCost() <= 0) {
+            return compensate(r, RedemptionStep.RELEASE_RESERVATION, "NOT_ELIGIBLE",
+                    "catalog priced the reservation at " + reservation.pointsCost() + " points");
+        }
+        return move(r, c -> c.step(RedemptionStep.RESERVED)
+                .priced(reservation.kind(), reservation.pointsCost(), write(reservation.lottery())), null);
+    }
+
+    private Uni<Outcome> complete(Redemption r, Reservation confirmed, int collisions) {
+        String voucher = "VOUCHER".equals(r.kind()) ? voucherCodes.next() : null;
+        Instant now = clock.instant();
+        return move(r, c -> c.step(RedemptionStep.DONE).status(Redemption.COMPLETED).failure(null, null)
+                        .completed(voucher, confirmed.couponCode(), write(confirmed.donation()), now),
+                new RedemptionCompleted(r.redemptionId(), r.memberId(), r.rewardId(), r.points(), voucher))
+                .onFailure(failure -> voucher != null && collisions < 3 && String.valueOf(failure.getMessage())
+                        .contains("redemption_voucher_code"))
+                .recoverWithUni(() -> complete(r, confirmed, collisions + 1));
+    }
+
+    private Uni<Outcome> fail(Redemption r, String code, String reason) {
+        return move(r, c -> c.step(RedemptionStep.DONE).status(Redemption.FAILED).failure(code, reason),
+                new RedemptionFailed(r.redemptionId(), r.memberId(), r.rewardId(), code, reason));
+    }
+
+    private Uni<Outcome> compensate(Redemption r, RedemptionStep compensation, String code, String reason) {
+        Log.debugf("Redemption %s refused (%s): compensating from %s", r.redemptionId(), code, r.step());
+        return move(r, c -> c.step(compensation).failure(code, reason), null);
+    }
+
+    /**
+     * No answer. Before anything is held ({@code mayGiveUp}), past the deadline the saga fails and
+     * what may exist unseen is released as well as possible (its TTL releases it otherwise).
+     */
+    private Uni<Outcome> unanswered(Redemption r, Throwable failure, String code, boolean mayGiveUp) {
+        Instant now = clock.instant();
+        if (mayGiveUp && now.isAfter(r.createdAt().plus(settings.unavailableDeadline()))) {
+            Log.warnf("Redemption %s: %s for longer than %s, failed", r.redemptionId(), code,
+                    settings.unavailableDeadline());
+            return fail(r, code, detail(failure)).call(outcome -> bestEffortRelease(r));
+        }
+        Duration backoff = backoff(r.attempts());
+        Log.infof("Redemption %s at %s: no answer (%s), again in %s", r.redemptionId(), r.step(), failure, backoff);
+        return repository.retryLater(r.redemptionId(), r.step(), code + ": " + detail(failure), backoff, now)
+                .replaceWith(Outcome.WAIT);
+    }
+
+    private Uni<Void> bestEffortRelease(Redemption r) {
+        String auth = tokens.authorization();
+        Uni<Void> hold = r.step() == RedemptionStep.RESERVED
+                ? ledger.release(auth, r.holdId()).replaceWithVoid().onFailure().recoverWithNull().replaceWithVoid()
+                : Uni.createFrom().voidItem();
+        return hold.chain(() -> catalog.release(auth, r.rewardId(), r.reservationId()).replaceWithVoid()
+                .onFailure().recoverWithNull().replaceWithVoid());
+    }
+
+    private Duration backoff(int attempts) {
+        long seconds = 1L << Math.min(attempts, 16);
+        Duration backoff = Duration.ofSeconds(seconds);
+        return backoff.compareTo(settings.maxBackoff()) > 0 ? settings.maxBackoff() : backoff;
+    }
+
+    private Uni<Outcome> move(Redemption r, Function<Change, Change> change,
+                              io.pointsplatform.events.RedemptionEvent event) {
+        return repository.advance(r, r.step(), change.apply(Change.of(r)), event, clock.instant())
+                .invoke(moved -> {
+                    if (moved != null && moved.settled()) {
+                        // redemptions_settled_total{status, code}: outcomes at a glance (/q/metrics).
+                        metrics.counter("redemptions.settled", "status", moved.status(),
+                                "code", moved.code() == null || Redemption.COMPLETED.equals(moved.status())
+                                        || Redemption.CANCELLED.equals(moved.status()) ? "none" : moved.code())
+                                .increment();
+                    }
+                })
+                .map(Outcome::of);
+    }
+
+    /**
+     * What a member may read of a failure: the other side's own sentence for a refusal; for no
+     * answer only that (the log has the exception, a client never sees hosts or classes).
+     */
+    private static String detail(Throwable failure) {
+        if (failure instanceof RemoteProblem problem && problem.isRefusal()) {
+            return problem.detail() != null ? problem.detail() : problem.getMessage();
+        }
+        if (failure instanceof RemoteProblem problem) {
+            return "answered " + problem.status();
+        }
+        return "no answer";
+    }
+
+    private String write(Object value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return json.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write " + value, e);
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package io.pointsplatform.redemption.redemption.service;
+
+/**
+ * Where a redemption's saga stands: the next remote call to make. Recorded before that call, so a
+ * saga left by a crash is resumed from here (every call is idempotent by the derived ids).
+ */
+public enum RedemptionStep {
+    /** Recorded PENDING; next: reserve stock at catalog. */
+    REQUESTED,
+    /** Stock reserved (the price known); next: hold the points at the ledger. */
+    RESERVED,
+    /** Points held; next: capture the hold. */
+    HELD,
+    /** Points taken; next: confirm the reservation, then issue the code: COMPLETED. */
+    CAPTURED,
+    /** Compensation after the reservation was confirmed impossible: give the captured points back. */
+    RETURN_POINTS,
+    /** Compensation: release the reservation, then FAILED with the recorded code. */
+    RELEASE_RESERVATION,
+    /** A cancel: give the stock back at catalog (a coupon code is voided). */
+    CANCEL_RETURN_STOCK,
+    /** A cancel: give the points back at the ledger, then CANCELLED. */
+    CANCEL_RETURN_POINTS,
+    /** Nothing left to do. */
+    DONE
+}

@@ -1,0 +1,53 @@
+package io.pointsplatform.redemption.redemption.service;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.List;
+
+/** {@code points.redemption.*}: the saga's waits, TTLs, deadlines and cancel rules (docs/contract-extensions.md). */
+@ConfigMapping(prefix = "points.redemption")
+public interface SagaSettings {
+
+    /** How long POST /redemptions (and /cancel) waits for the outcome before answering 202. */
+    @WithDefault("3s")
+    @io.smallrye.config.WithName("wait")
+    Duration waitFor();
+
+    /** ttlSeconds asked of catalog for a reservation. */
+    @WithDefault("900")
+    long reservationTtlSeconds();
+
+    /** ttlSeconds asked of the ledger for a hold. */
+    @WithDefault("900")
+    long holdTtlSeconds();
+
+    /**
+     * How long catalog (before a reservation) or the ledger (before a hold) may stay unreachable
+     * before the saga gives up: FAILED with CATALOG_UNAVAILABLE or LEDGER_UNAVAILABLE.
+     */
+    @WithDefault("60s")
+    Duration unavailableDeadline();
+
+    /** Longest wait between two tries of an unanswered call. */
+    @WithDefault("30s")
+    Duration maxBackoff();
+
+    /** The recovery job: how often it runs, how long a saga must be untouched before it takes it, how many a run. */
+    @WithDefault("5s")
+    Duration recoveryEvery();
+
+    @WithDefault("10s")
+    Duration recoveryStaleAfter();
+
+    @WithDefault("100")
+    int recoveryBatch();
+
+    /** A completed redemption may be cancelled this long after it completed. */
+    @WithDefault("24h")
+    Duration cancelWindow();
+
+    /** Kinds that are never cancelled (a lottery draw, a donation given). */
+    @WithDefault("LOTTERY,DONATION")
+    List<String> neverCancellable();
+}

@@ -1,0 +1,71 @@
+package io.pointsplatform.redemption.remote;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import jakarta.ws.rs.core.Response;
+
+/**
+ * catalog-service or the ledger answered with an error status: the status and the machine
+ * {@code code} of its problem document when it sent one (a proxy or a crash may send none). A
+ * 4xx is a refusal the saga acts on; a 5xx (or no answer at all) means "ask again later".
+ */
+public class RemoteProblem extends RuntimeException {
+
+    static final int MAX_DETAIL_CHARS = 500;
+
+    private final int status;
+    private final String code;
+    private final String detail;
+
+    public RemoteProblem(int status, String code, String detail) {
+        super(status + (code == null ? "" : " " + code) + (detail == null ? "" : ": " + detail), null, false, false);
+        this.status = status;
+        this.code = code;
+        this.detail = detail;
+    }
+
+    static RemoteProblem of(Response response) {
+        String body = response.hasEntity() ? response.readEntity(String.class) : null;
+        String code = null;
+        String detail = null;
+        if (body != null && !body.isBlank()) {
+            try {
+                JsonObject problem = new JsonObject(body);
+                code = problem.getValue("code") instanceof String c ? c : null;
+                detail = problem.getValue("detail") instanceof String d ? d : null;
+            } catch (DecodeException | ClassCastException notAProblem) {
+                detail = body;
+            }
+        }
+        if (detail != null && detail.length() > MAX_DETAIL_CHARS) {
+            detail = detail.substring(0, MAX_DETAIL_CHARS);
+        }
+        return new RemoteProblem(response.getStatus(), code, detail);
+    }
+
+    /** A definite answer: the other side decided (4xx other than 401/403/408/429, which a retry may change). */
+    public boolean isRefusal() {
+        return status >= 400 && status < 500 && status != 401 && status != 403 && status != 408 && status != 429;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    public String detail() {
+        return detail;
+    }
+
+    /** Whether a failure of a call is a refusal by the other side (else: unreachable or broken, ask again). */
+    public static boolean isRefusal(Throwable failure) {
+        return failure instanceof RemoteProblem problem && problem.isRefusal();
+    }
+
+    public static String codeOf(Throwable failure, String otherwise) {
+        return failure instanceof RemoteProblem problem && problem.code() != null ? problem.code() : otherwise;
+    }
+}

@@ -1,0 +1,203 @@
+package io.pointsplatform.redemption;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+
+import io.pointsplatform.testing.LocalPostgres;
+import io.pointsplatform.testing.PlatformTestResource;
+import io.pointsplatform.testing.Tokens;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.ValidatableResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Map;
+import java.util.UUID;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+/** Points as payment at checkout, against the stand-in ledger (FakeServices): hold, capture, cancel, refund, cap, expiry. */
+@QuarkusTest
+@WithTestResource(value = PlatformTestResource.class, initArgs = @ResourceArg(name = "service", value = "redemption"))
+@WithTestResource(FakeServices.class)
+class PaymentTest {
+
+    @ConfigProperty(name = "quarkus.datasource.jdbc.url")
+    String jdbcUrl;
+
+    private static String id(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private static ValidatableResponse pay(String paymentId, String memberId, String orderAmount, Object points) {
+        return given().auth().oauth2(Tokens.checkout()).contentType(ContentType.JSON)
+                .body("{\"paymentId\":\"" + paymentId + "\",\"orderId\":\"o-" + paymentId + "\",\"memberId\":\"" + memberId
+                        + "\",\"orderAmount\":" + orderAmount + ",\"currency\":\"CNY\",\"points\":" + points + "}")
+                .post("/api/v1/payments").then();
+    }
+
+    private static ValidatableResponse post(String path, Object body) {
+        var request = given().auth().oauth2(Tokens.checkout());
+        if (body != null) {
+            request = request.contentType(ContentType.JSON).body(body);
+        }
+        return request.post(path).then();
+    }
+
+    @Test
+    void heldThenCapturedThenRefundedInProportion() {
+        String member = id("m-pay");
+        String payment = id("pay");
+        FakeServices.balance(member, 10_000);
+
+        String first = pay(payment, member, "100.00", 3_000).statusCode(201).body("status", equalTo("HELD"))
+                .body("amount", equalTo(30.0f)).body("points", equalTo(3_000)).extract().asString();
+        assertThat(FakeServices.available(member)).isEqualTo(7_000);
+        assertThat(FakeServices.hold("payment:" + payment).reference).isEqualTo("payment:" + payment);
+        pay(payment, member, "100.00", 3_000).statusCode(200).body("status", equalTo("HELD"));
+        pay(payment, member, "100.00", 2_000).statusCode(409).body("code", equalTo("PAYMENT_CONFLICT"));
+        assertThat(first).contains("\"paymentId\":\"" + payment + "\"");
+
+        post("/api/v1/payments/" + payment + "/refunds", Map.of("refundId", "r-0", "amount", 1)).statusCode(409)
+                .body("code", equalTo("PAYMENT_NOT_CAPTURED"));
+        post("/api/v1/payments/" + payment + "/capture", null).statusCode(200).body("status", equalTo("CAPTURED"));
+        post("/api/v1/payments/" + payment + "/capture", null).statusCode(200).body("status", equalTo("CAPTURED"));
+        assertThat(FakeServices.hold("payment:" + payment).status).isEqualTo("CAPTURED");
+        post("/api/v1/payments/" + payment + "/cancel", null).statusCode(409).body("code", equalTo("PAYMENT_CAPTURED"));
+
+        post("/api/v1/payments/" + payment + "/refunds", Map.of("refundId", "r-1", "amount", "33.33")).statusCode(201)
+                .body("refundedPoints", equalTo(999)).body("refunds", hasSize(1)).body("refunds[0].status", equalTo("DONE"));
+        assertThat(FakeServices.available(member)).isEqualTo(7_999);
+        post("/api/v1/payments/" + payment + "/refunds", Map.of("refundId", "r-1", "amount", "33.33")).statusCode(200)
+                .body("refundedPoints", equalTo(999));
+        post("/api/v1/payments/" + payment + "/refunds", Map.of("refundId", "r-1", "amount", "10.00")).statusCode(409)
+                .body("code", equalTo("REFUND_CONFLICT"));
+        post("/api/v1/payments/" + payment + "/refunds", Map.of("refundId", "r-2", "amount", "66.67")).statusCode(201)
+                .body("refundedPoints", equalTo(3_000)).body("refundedAmount", equalTo(100.0f));
+        assertThat(FakeServices.available(member)).as("every point back once the whole order is refunded").isEqualTo(10_000);
+        post("/api/v1/payments/" + payment + "/refunds", Map.of("refundId", "r-3", "amount", "0.01")).statusCode(409)
+                .body("code", equalTo("REFUND_EXCEEDS_ORDER"));
+
+        given().auth().oauth2(Tokens.member(member)).get("/api/v1/payments/{id}", payment).then().statusCode(200)
+                .body("refunds", hasSize(2));
+        given().auth().oauth2(Tokens.member(member + "-other")).get("/api/v1/payments/{id}", payment).then()
+                .statusCode(403).body("code", equalTo("NOT_OWN_ACCOUNT"));
+    }
+
+    @Test
+    void aCancelGivesTheHeldPointsBackAndACancelledPaymentIsNotCaptured() {
+        String member = id("m-pay-cancel");
+        String payment = id("pay");
+        FakeServices.balance(member, 1_000);
+        pay(payment, member, "20.00", 1_000).statusCode(201);
+        assertThat(FakeServices.available(member)).isZero();
+        post("/api/v1/payments/" + payment + "/cancel", null).statusCode(200).body("status", equalTo("CANCELLED"));
+        post("/api/v1/payments/" + payment + "/cancel", null).statusCode(200).body("status", equalTo("CANCELLED"));
+        assertThat(FakeServices.available(member)).isEqualTo(1_000);
+        post("/api/v1/payments/" + payment + "/capture", null).statusCode(409).body("code", equalTo("PAYMENT_CANCELLED"));
+        post("/api/v1/payments/pay-none/capture", null).statusCode(404).body("code", equalTo("NOT_FOUND"));
+    }
+
+    @Test
+    void theCapWholePointsAndTheBalanceAreEnforcedAndARefusalLeavesNothing() {
+        String member = id("m-pay-cap");
+        FakeServices.balance(member, 6_000);
+        pay(id("pay"), member, "99.99", 5_000).statusCode(422).body("code", equalTo("POINTS_CAP_EXCEEDED"));
+        pay(id("pay"), member, "100.00", "1.5").statusCode(400).body("code", equalTo("VALIDATION_FAILED"));
+        pay(id("pay"), member, "100.001", 10).statusCode(400).body("code", equalTo("VALIDATION_FAILED"));
+        pay(id("pay"), member, "99.99", 4_999).statusCode(201);
+        String poor = id("pay");
+        pay(poor, member, "100.00", 5_000).statusCode(409).body("code", equalTo("INSUFFICIENT_POINTS"));
+        given().auth().oauth2(Tokens.checkout()).get("/api/v1/payments/{id}", poor).then().statusCode(404);
+        assertThat(FakeServices.available(member)).isEqualTo(1_001);
+        pay(id("pay"), id("m-no-account"), "10.00", 1).statusCode(409).body("code", equalTo("INSUFFICIENT_POINTS"));
+        given().auth().oauth2(Tokens.checkout()).contentType(ContentType.JSON)
+                .body(Map.of("orderId", "o-x", "memberId", member, "orderAmount", 10, "currency", "USD", "points", 1))
+                .post("/api/v1/payments").then().statusCode(400).body("code", equalTo("VALIDATION_FAILED"));
+    }
+
+    @Test
+    void aHoldThatLapsedMakesThePaymentExpired() throws SQLException {
+        String member = id("m-pay-exp");
+        FakeServices.balance(member, 1_000);
+        String lapsedAtTheLedger = id("pay");
+        pay(lapsedAtTheLedger, member, "10.00", 500).statusCode(201);
+        FakeServices.expire("payment:" + lapsedAtTheLedger);
+        post("/api/v1/payments/" + lapsedAtTheLedger + "/capture", null).statusCode(409)
+                .body("code", equalTo("PAYMENT_EXPIRED"));
+        given().auth().oauth2(Tokens.analyst()).get("/api/v1/payments/{id}", lapsedAtTheLedger).then().statusCode(200)
+                .body("status", equalTo("EXPIRED"));
+
+        String pastItsTtl = id("pay");
+        pay(pastItsTtl, member, "10.00", 500).statusCode(201);
+        try (Connection c = DriverManager.getConnection(jdbcUrl, LocalPostgres.USER, LocalPostgres.PASSWORD)) {
+            c.createStatement().execute("update payment set hold_expires_at = now() - interval '1 second'"
+                    + " where payment_id = '" + pastItsTtl + "'");
+        }
+        given().auth().oauth2(Tokens.admin()).get("/api/v1/payments/{id}", pastItsTtl).then().statusCode(200)
+                .body("status", equalTo("EXPIRED"));
+        post("/api/v1/payments/" + pastItsTtl + "/cancel", null).statusCode(200).body("status", equalTo("EXPIRED"));
+    }
+
+    @Test
+    void theLedgerDownIs503AndTheSameRequestLaterHolds() {
+        String member = id("m-pay-down");
+        String payment = id("pay");
+        FakeServices.balance(member, 100);
+        FakeServices.ledgerDown = true;
+        try {
+            pay(payment, member, "10.00", 100).statusCode(503).body("code", equalTo("LEDGER_UNAVAILABLE"));
+        } finally {
+            FakeServices.ledgerDown = false;
+        }
+        pay(payment, member, "10.00", 100).statusCode(201).body("status", equalTo("HELD"));
+        assertThat(FakeServices.available(member)).isZero();
+    }
+
+    @Test
+    void aRefundTheLedgerDidNotAnswerIsGivenBackByTheRecoveryJob() {
+        String member = id("m-pay-refund");
+        String payment = id("pay");
+        FakeServices.balance(member, 1_000);
+        pay(payment, member, "20.00", 1_000).statusCode(201);
+        post("/api/v1/payments/" + payment + "/capture", null).statusCode(200);
+        FakeServices.ledgerDown = true;
+        try {
+            post("/api/v1/payments/" + payment + "/refunds", Map.of("refundId", "r-1", "amount", "5.00")).statusCode(503)
+                    .body("code", equalTo("LEDGER_UNAVAILABLE"));
+        } finally {
+            FakeServices.ledgerDown = false;
+        }
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).untilAsserted(() ->
+                given().auth().oauth2(Tokens.checkout()).get("/api/v1/payments/{id}", payment).then().statusCode(200)
+                        .body("refunds[0].status", equalTo("DONE")).body("refundedPoints", equalTo(250)));
+        assertThat(FakeServices.available(member)).isEqualTo(250);
+        // The same refund sent again later changes nothing more.
+        post("/api/v1/payments/" + payment + "/refunds", Map.of("refundId", "r-1", "amount", "5.00")).statusCode(200);
+        assertThat(FakeServices.available(member)).isEqualTo(250);
+    }
+
+    @Test
+    void anIdempotencyKeyNamesThePaymentAndTooManyAre429() {
+        String member = id("m-pay-key");
+        FakeServices.balance(member, 1_000);
+        String key = UUID.randomUUID().toString();
+        Map<String, Object> body = Map.of("orderId", "o-key", "memberId", member, "orderAmount", "10.00", "points", 10);
+        String first = given().auth().oauth2(Tokens.checkout()).contentType(ContentType.JSON).header("Idempotency-Key", key)
+                .body(body).post("/api/v1/payments").then().statusCode(201).extract().path("paymentId");
+        given().auth().oauth2(Tokens.checkout()).contentType(ContentType.JSON).header("Idempotency-Key", key)
+                .body(body).post("/api/v1/payments").then().statusCode(201).body("paymentId", equalTo(first));
+        assertThat(FakeServices.available(member)).isEqualTo(990);
+        for (int i = 0; i < 4; i++) {
+            pay(id("pay"), member, "10.00", 1).statusCode(201);
+        }
+        String retryAfter = pay(id("pay"), member, "10.00", 1).statusCode(429).body("code", equalTo("RATE_LIMITED"))
+                .extract().header("Retry-After");
+        assertThat(Long.parseLong(retryAfter)).isBetween(1L, 60L);
+    }
+}

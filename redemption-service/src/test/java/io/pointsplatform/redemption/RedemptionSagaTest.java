@@ -1,0 +1,438 @@
+package io.pointsplatform.redemption;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.matchesPattern;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
+
+import io.pointsplatform.events.Topics;
+import io.pointsplatform.testing.LocalPostgres;
+import io.pointsplatform.testing.PlatformTestResource;
+import io.pointsplatform.testing.TopicReader;
+import io.pointsplatform.testing.Tokens;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.ValidatableResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The redemption saga against stand-ins of catalog and the ledger (FakeServices) that keep stock,
+ * limits, balances and holds as the agreed interfaces say: every outcome, the compensations, the
+ * recovery job, a side that is down, idempotent repeats, cancels and vouchers, the rate limit,
+ * and the events on {@code redemptions}.
+ */
+@QuarkusTest
+@WithTestResource(value = PlatformTestResource.class, initArgs = @ResourceArg(name = "service", value = "redemption"))
+@WithTestResource(FakeServices.class)
+class RedemptionSagaTest {
+
+    @ConfigProperty(name = "quarkus.datasource.jdbc.url")
+    String jdbcUrl;
+
+    private static String id(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private static ValidatableResponse redeem(String memberId, String rewardId, int quantity, String key) {
+        var request = given().auth().oauth2(Tokens.member(memberId)).contentType(ContentType.JSON)
+                .body(Map.of("memberId", memberId, "rewardId", rewardId, "quantity", quantity));
+        if (key != null) {
+            request = request.header("Idempotency-Key", key);
+        }
+        return request.post("/api/v1/redemptions").then();
+    }
+
+    private static ValidatableResponse read(String memberId, String redemptionId) {
+        return given().auth().oauth2(Tokens.member(memberId)).get("/api/v1/redemptions/{id}", redemptionId).then();
+    }
+
+    @Test
+    void aGiftCompletesTakingItsPointsAndStockAndTellsTheLog() {
+        String member = id("m-gift");
+        String reward = id("rw-gift");
+        FakeServices.reward(reward, "GIFT", 300, 5);
+        FakeServices.balance(member, 1_000);
+
+        String redemptionId = redeem(member, reward, 2, null).statusCode(201)
+                .body("status", equalTo("COMPLETED")).body("kind", equalTo("GIFT")).body("pointsSpent", equalTo(600))
+                .body("code", nullValue()).body("voucherCode", nullValue()).body("cancellableUntil", notNullValue())
+                .extract().path("redemptionId");
+
+        assertThat(FakeServices.available(member)).isEqualTo(400);
+        assertThat(FakeServices.stock(reward)).isEqualTo(3);
+        assertThat(FakeServices.hold("redemption:" + redemptionId).status).isEqualTo("CAPTURED");
+        assertThat(FakeServices.hold("redemption:" + redemptionId).reference).isEqualTo("redemption:" + redemptionId);
+        assertThat(FakeServices.reservation(redemptionId).status).isEqualTo("CONFIRMED");
+        read(member, redemptionId).statusCode(200).body("status", equalTo("COMPLETED"));
+
+        var events = TopicReader.await(Topics.REDEMPTIONS, r -> r.value().contains(redemptionId), 2, Duration.ofSeconds(30));
+        assertThat(events).allSatisfy(e -> assertThat(e.key()).isEqualTo(member));
+        assertThat(events.get(0).value()).contains("\"type\":\"redemption.requested\"");
+        assertThat(events.get(1).value()).contains("\"type\":\"redemption.completed\"").contains("\"points\":600");
+        assertThat(FakeServices.UNAUTHENTICATED).isEmpty();
+        given().get("/q/metrics").then().statusCode(200)
+                .body(org.hamcrest.Matchers.containsString("redemptions_settled_total{code=\"none\",status=\"COMPLETED\"}"));
+    }
+
+    @Test
+    void everyKindCompletesWithWhatItGives() {
+        String member = id("m-kinds");
+        FakeServices.balance(member, 10_000);
+        String voucher = id("rw-voucher");
+        FakeServices.reward(voucher, "VOUCHER", 500, null);
+        String coupon = id("rw-coupon");
+        FakeServices.reward(coupon, "COUPON", 200, 1).couponCodes.add("SHOP-COUPON-1");
+        String lottery = id("rw-lottery");
+        FakeServices.reward(lottery, "LOTTERY", 100, null);
+        String donation = id("rw-donation");
+        FakeServices.reward(donation, "DONATION", 50, null);
+
+        String first = redeem(member, voucher, 1, null).statusCode(201).body("status", equalTo("COMPLETED"))
+                .body("voucherCode", matchesPattern("[2-9A-HJKMNP-Z]{4}(-[2-9A-HJKMNP-Z]{4}){4}"))
+                .extract().path("voucherCode");
+        String second = redeem(member, voucher, 1, null).statusCode(201).extract().path("voucherCode");
+        assertThat(second).isNotEqualTo(first);
+        redeem(member, coupon, 1, null).statusCode(201).body("status", equalTo("COMPLETED"))
+                .body("couponCode", equalTo("SHOP-COUPON-1"));
+        redeem(member, lottery, 1, null).statusCode(201).body("status", equalTo("COMPLETED"))
+                .body("lottery.seed", equalTo(42)).body("lottery.prizeId", nullValue()).body("pointsSpent", equalTo(100));
+        redeem(member, donation, 1, null).statusCode(201).body("status", equalTo("COMPLETED"))
+                .body("donation.cause", equalTo("trees")).body("donation.totalPoints", equalTo(50));
+        assertThat(FakeServices.available(member)).isEqualTo(10_000 - 500 - 500 - 200 - 100 - 50);
+    }
+
+    @Test
+    void refusalsFailWithTheirCodeAndLeaveNothingTaken() {
+        String member = id("m-refused");
+        FakeServices.balance(member, 250);
+        String scarce = id("rw-scarce");
+        FakeServices.reward(scarce, "GIFT", 100, 0);
+        String dear = id("rw-dear");
+        FakeServices.reward(dear, "GIFT", 300, 4);
+        String limited = id("rw-limited");
+        FakeServices.reward(limited, "GIFT", 10, null).perMemberLimit = 1;
+        String gold = id("rw-gold");
+        FakeServices.reward(gold, "GIFT", 10, null).eligible = false;
+
+        redeem(member, scarce, 1, null).statusCode(201).body("status", equalTo("FAILED"))
+                .body("code", equalTo("OUT_OF_STOCK")).body("pointsSpent", equalTo(0));
+        String poor = redeem(member, dear, 1, null).statusCode(201).body("status", equalTo("FAILED"))
+                .body("code", equalTo("INSUFFICIENT_POINTS")).extract().path("redemptionId");
+        assertThat(FakeServices.reservation(poor).status).as("the reservation is released").isEqualTo("RELEASED");
+        assertThat(FakeServices.stock(dear)).isEqualTo(4);
+        redeem(member, limited, 1, null).statusCode(201).body("status", equalTo("COMPLETED"));
+        redeem(member, limited, 1, null).statusCode(201).body("status", equalTo("FAILED"))
+                .body("code", equalTo("LIMIT_REACHED"));
+        redeem(member, gold, 1, null).statusCode(201).body("status", equalTo("FAILED"))
+                .body("code", equalTo("NOT_ELIGIBLE"));
+        assertThat(FakeServices.available(member)).isEqualTo(240);
+        // A member the ledger has never heard of has no points either.
+        redeem(id("m-unknown"), limited, 1, null).statusCode(201).body("status", equalTo("FAILED"))
+                .body("code", equalTo("INSUFFICIENT_POINTS"));
+
+        TopicReader.await(Topics.REDEMPTIONS, r -> r.value().contains(poor) && r.value().contains("redemption.failed")
+                && r.value().contains("INSUFFICIENT_POINTS"), 1, Duration.ofSeconds(30));
+    }
+
+    @Test
+    void aConfirmRefusedAfterTheCaptureGivesThePointsBack() {
+        String member = id("m-lapsed");
+        String reward = id("rw-lapsed");
+        FakeServices.reward(reward, "GIFT", 100, 3).confirmExpires = true;
+        FakeServices.balance(member, 500);
+
+        String redemptionId = redeem(member, reward, 1, null).statusCode(201).body("status", equalTo("FAILED"))
+                .body("code", equalTo("RESERVATION_EXPIRED")).body("pointsSpent", equalTo(0))
+                .extract().path("redemptionId");
+        FakeServices.Hold hold = FakeServices.hold("redemption:" + redemptionId);
+        assertThat(hold.status).isEqualTo("CAPTURED");
+        assertThat(hold.returned).as("every captured point returned").isEqualTo(100);
+        assertThat(FakeServices.available(member)).isEqualTo(500);
+        assertThat(FakeServices.stock(reward)).isEqualTo(3);
+    }
+
+    @Test
+    void theRecoveryJobFinishesASagaLeftAfterTheHold() throws SQLException {
+        String member = id("m-crash");
+        String reward = id("rw-crash");
+        FakeServices.reward(reward, "GIFT", 70, 2);
+        FakeServices.balance(member, 100);
+        String redemptionId = "rd-crashed-" + UUID.randomUUID().toString().substring(0, 8);
+        // What a crash between the hold and the capture leaves: stock reserved, points held, step HELD.
+        FakeServices.reservationOf(redemptionId, reward, member, 1);
+        FakeServices.holdOf("redemption:" + redemptionId, member, 70);
+        sql("insert into redemption (redemption_id, member_id, reward_id, quantity, status, step, kind, points,"
+                + " created_at, updated_at, next_attempt_at) values ('" + redemptionId + "', '" + member + "', '" + reward
+                + "', 1, 'PENDING', 'HELD', 'GIFT', 70, now() - interval '1 minute', now() - interval '1 minute', now())");
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                read(member, redemptionId).statusCode(200).body("status", equalTo("COMPLETED")).body("pointsSpent", equalTo(70)));
+        assertThat(FakeServices.hold("redemption:" + redemptionId).status).isEqualTo("CAPTURED");
+        assertThat(FakeServices.reservation(redemptionId).status).isEqualTo("CONFIRMED");
+        assertThat(FakeServices.available(member)).isEqualTo(30);
+    }
+
+    @Test
+    void afterTheCaptureASagaNeverGivesUpWithoutAnAnswer() throws SQLException {
+        String member = id("m-captured");
+        String reward = id("rw-captured");
+        FakeServices.reward(reward, "GIFT", 40, 2);
+        FakeServices.balance(member, 100);
+        String redemptionId = "rd-captured-" + UUID.randomUUID().toString().substring(0, 8);
+        // Left after the capture, long past the deadline that fails a saga before its hold.
+        FakeServices.reservationOf(redemptionId, reward, member, 1);
+        FakeServices.holdOf("redemption:" + redemptionId, member, 40);
+        FakeServices.hold("redemption:" + redemptionId).status = "CAPTURED";
+        FakeServices.catalogDown = true;
+        try {
+            sql("insert into redemption (redemption_id, member_id, reward_id, quantity, status, step, kind, points,"
+                    + " created_at, updated_at, next_attempt_at) values ('" + redemptionId + "', '" + member + "', '"
+                    + reward + "', 1, 'PENDING', 'CAPTURED', 'GIFT', 40, now() - interval '1 hour',"
+                    + " now() - interval '1 hour', now())");
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> read(member, redemptionId).statusCode(200)
+                    .body("reason", equalTo("CATALOG_UNAVAILABLE: answered 503")));
+            read(member, redemptionId).statusCode(200).body("status", equalTo("PENDING"));
+        } finally {
+            FakeServices.catalogDown = false;
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                read(member, redemptionId).statusCode(200).body("status", equalTo("COMPLETED")));
+        assertThat(FakeServices.available(member)).isEqualTo(60);
+    }
+
+    @Test
+    void aCancelWhileCatalogIsDownIsFinishedByTheRecoveryJob() {
+        String member = id("m-cancel-later");
+        String reward = id("rw-cancel-later");
+        FakeServices.reward(reward, "COUPON", 30, 1).couponCodes.add("C-LATER");
+        FakeServices.balance(member, 100);
+        String redemptionId = redeem(member, reward, 1, null).statusCode(201).extract().path("redemptionId");
+        FakeServices.catalogDown = true;
+        try {
+            given().auth().oauth2(Tokens.member(member)).post("/api/v1/redemptions/{id}/cancel", redemptionId).then()
+                    .statusCode(202).body("status", equalTo("CANCELLING"))
+                    .header("Location", matchesPattern(".*/api/v1/redemptions/" + redemptionId));
+        } finally {
+            FakeServices.catalogDown = false;
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                read(member, redemptionId).statusCode(200).body("status", equalTo("CANCELLED")));
+        assertThat(FakeServices.available(member)).isEqualTo(100);
+        assertThat(FakeServices.reservation(redemptionId).status).isEqualTo("RETURNED");
+    }
+
+    @Test
+    void catalogDownThenBackCompletesLaterAndDownTooLongFails() {
+        String member = id("m-outage");
+        String reward = id("rw-outage");
+        FakeServices.reward(reward, "GIFT", 10, 5);
+        FakeServices.balance(member, 100);
+
+        FakeServices.catalogDown = true;
+        String later;
+        try {
+            later = redeem(member, reward, 1, null).statusCode(202).body("status", equalTo("PENDING"))
+                    .body("reason", equalTo("CATALOG_UNAVAILABLE: answered 503"))
+                    .header("Location", matchesPattern(".*/api/v1/redemptions/rd-[0-9a-f]{32}"))
+                    .extract().path("redemptionId");
+        } finally {
+            FakeServices.catalogDown = false;
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                read(member, later).statusCode(200).body("status", equalTo("COMPLETED")));
+
+        FakeServices.catalogDown = true;
+        try {
+            String never = redeem(member, reward, 1, null).statusCode(202).extract().path("redemptionId");
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                    read(member, never).statusCode(200).body("status", equalTo("FAILED"))
+                            .body("code", equalTo("CATALOG_UNAVAILABLE")));
+        } finally {
+            FakeServices.catalogDown = false;
+        }
+        assertThat(FakeServices.available(member)).isEqualTo(90);
+    }
+
+    @Test
+    void theLedgerDownAfterTheReservationIsWaitedForAndNothingIsLost() {
+        String member = id("m-ledger-out");
+        String reward = id("rw-ledger-out");
+        FakeServices.reward(reward, "GIFT", 10, 5);
+        FakeServices.balance(member, 100);
+        FakeServices.ledgerDown = true;
+        String redemptionId;
+        try {
+            redemptionId = redeem(member, reward, 1, null).statusCode(202).extract().path("redemptionId");
+        } finally {
+            FakeServices.ledgerDown = false;
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                read(member, redemptionId).statusCode(200).body("status", equalTo("COMPLETED")));
+        assertThat(FakeServices.available(member)).isEqualTo(90);
+    }
+
+    @Test
+    void aRepeatedKeyAnswersTheFirstResponseAndRedeemsOnce() {
+        String member = id("m-repeat");
+        String reward = id("rw-repeat");
+        FakeServices.reward(reward, "VOUCHER", 100, null);
+        FakeServices.balance(member, 1_000);
+        String key = UUID.randomUUID().toString();
+
+        String first = redeem(member, reward, 1, key).statusCode(201).extract().asString();
+        String again = redeem(member, reward, 1, key).statusCode(201).header("Idempotent-Replayed", "true")
+                .extract().asString();
+        assertThat(again).isEqualTo(first);
+        assertThat(FakeServices.available(member)).isEqualTo(900);
+        redeem(member, reward, 2, key).statusCode(409).body("code", equalTo("IDEMPOTENCY_KEY_REUSED"));
+        given().auth().oauth2(Tokens.admin()).get("/api/v1/members/{m}/redemptions", member).then().statusCode(200)
+                .body("items.size()", equalTo(1));
+    }
+
+    @Test
+    void concurrentFirstUsesOfOneKeyRedeemOnce() throws Exception {
+        String member = id("m-race");
+        String reward = id("rw-race");
+        FakeServices.reward(reward, "GIFT", 100, 10);
+        FakeServices.balance(member, 1_000);
+        String key = UUID.randomUUID().toString();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<String>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                answers.add(pool.submit(() -> redeem(member, reward, 1, key).statusCode(201)
+                        .body("status", equalTo("COMPLETED")).extract().<String>path("redemptionId")));
+            }
+            java.util.Set<String> ids = new java.util.HashSet<>();
+            for (var answer : answers) {
+                ids.add(answer.get(60, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            assertThat(ids).hasSize(1);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(FakeServices.available(member)).isEqualTo(900);
+        assertThat(FakeServices.stock(reward)).isEqualTo(9);
+    }
+
+    @Test
+    void aCancelWithinTheWindowGivesPointsAndStockBackOnce() throws SQLException {
+        String member = id("m-cancel");
+        String reward = id("rw-cancel");
+        FakeServices.reward(reward, "VOUCHER", 100, 10);
+        FakeServices.balance(member, 1_000);
+
+        String redemptionId = redeem(member, reward, 1, null).statusCode(201).extract().path("redemptionId");
+        given().auth().oauth2(Tokens.member(member + "-other")).post("/api/v1/redemptions/{id}/cancel", redemptionId)
+                .then().statusCode(403).body("code", equalTo("NOT_OWN_ACCOUNT"));
+        given().auth().oauth2(Tokens.member(member)).post("/api/v1/redemptions/{id}/cancel", redemptionId).then()
+                .statusCode(200).body("status", equalTo("CANCELLED")).body("pointsReturned", equalTo(100))
+                .body("cancelledAt", notNullValue());
+        given().auth().oauth2(Tokens.admin()).post("/api/v1/redemptions/{id}/cancel", redemptionId).then()
+                .statusCode(200).body("status", equalTo("CANCELLED"));
+        assertThat(FakeServices.available(member)).isEqualTo(1_000);
+        assertThat(FakeServices.stock(reward)).isEqualTo(10);
+        assertThat(FakeServices.reservation(redemptionId).status).isEqualTo("RETURNED");
+        TopicReader.await(Topics.REDEMPTIONS, r -> r.value().contains(redemptionId)
+                && r.value().contains("redemption.cancelled"), 1, Duration.ofSeconds(30));
+
+        // Too late: completed two days ago.
+        String old = redeem(member, reward, 1, null).statusCode(201).extract().path("redemptionId");
+        sql("update redemption set completed_at = now() - interval '2 days' where redemption_id = '" + old + "'");
+        given().auth().oauth2(Tokens.member(member)).post("/api/v1/redemptions/{id}/cancel", old).then()
+                .statusCode(409).body("code", equalTo("CANCEL_WINDOW_PASSED"));
+    }
+
+    @Test
+    void aUsedVoucherALotteryDrawAndAFailureAreNeverCancelled() {
+        String member = id("m-nocancel");
+        FakeServices.balance(member, 1_000);
+        String voucher = id("rw-v");
+        FakeServices.reward(voucher, "VOUCHER", 100, null);
+        String lottery = id("rw-l");
+        FakeServices.reward(lottery, "LOTTERY", 100, null).prizeId = "p-1";
+        String none = id("rw-none");
+        FakeServices.reward(none, "GIFT", 100, 0);
+
+        var used = redeem(member, voucher, 1, null).statusCode(201).extract();
+        String code = used.path("voucherCode");
+        String usedId = used.path("redemptionId");
+        given().auth().oauth2(Tokens.checkout()).contentType(ContentType.JSON).body(Map.of("orderId", "o-1"))
+                .post("/api/v1/vouchers/{code}/use", code).then().statusCode(200).body("voucherOrderId", equalTo("o-1"));
+        given().auth().oauth2(Tokens.checkout()).contentType(ContentType.JSON).body(Map.of("orderId", "o-1"))
+                .post("/api/v1/vouchers/{code}/use", code).then().statusCode(200);
+        given().auth().oauth2(Tokens.checkout()).contentType(ContentType.JSON).body(Map.of("orderId", "o-2"))
+                .post("/api/v1/vouchers/{code}/use", code).then().statusCode(409).body("code", equalTo("VOUCHER_USED"));
+        given().auth().oauth2(Tokens.checkout()).contentType(ContentType.JSON).body(Map.of("orderId", "o-2"))
+                .post("/api/v1/vouchers/{code}/use", "NO-SUCH-CODE").then().statusCode(404);
+        given().auth().oauth2(Tokens.member(member)).post("/api/v1/redemptions/{id}/cancel", usedId).then()
+                .statusCode(409).body("code", equalTo("VOUCHER_USED"));
+
+        String drawn = redeem(member, lottery, 1, null).statusCode(201).body("lottery.prizeId", equalTo("p-1"))
+                .body("cancellableUntil", nullValue()).extract().path("redemptionId");
+        given().auth().oauth2(Tokens.member(member)).post("/api/v1/redemptions/{id}/cancel", drawn).then()
+                .statusCode(409).body("code", equalTo("NOT_CANCELLABLE"));
+        String failed = redeem(member, none, 1, null).statusCode(201).extract().path("redemptionId");
+        given().auth().oauth2(Tokens.admin()).post("/api/v1/redemptions/{id}/cancel", failed).then()
+                .statusCode(409).body("code", equalTo("NOT_CANCELLABLE"));
+        assertThat(FakeServices.available(member)).isEqualTo(800);
+    }
+
+    @Test
+    void aMembersListIsNewestFirstInPages() {
+        String member = id("m-list");
+        String reward = id("rw-list");
+        FakeServices.reward(reward, "GIFT", 1, null);
+        FakeServices.balance(member, 100);
+        String a = redeem(member, reward, 1, null).statusCode(201).extract().path("redemptionId");
+        String b = redeem(member, reward, 1, null).statusCode(201).extract().path("redemptionId");
+        String c = redeem(member, reward, 1, null).statusCode(201).extract().path("redemptionId");
+
+        var page = given().auth().oauth2(Tokens.member(member)).queryParam("limit", 2)
+                .get("/api/v1/members/{m}/redemptions", member).then().statusCode(200).extract();
+        assertThat(page.<List<String>>path("items.redemptionId")).containsExactly(c, b);
+        String cursor = page.path("nextCursor");
+        given().auth().oauth2(Tokens.analyst()).queryParam("limit", 2).queryParam("cursor", cursor)
+                .get("/api/v1/members/{m}/redemptions", member).then().statusCode(200)
+                .body("items.redemptionId", equalTo(List.of(a))).body("nextCursor", nullValue());
+        read(member + "-other", a).statusCode(403).body("code", equalTo("NOT_OWN_ACCOUNT"));
+        read(member, "rd-none").statusCode(404).body("code", equalTo("NOT_FOUND"));
+    }
+
+    @Test
+    void tooManyRedemptionsByOneMemberAre429WithRetryAfter() {
+        String member = id("m-burst");
+        String reward = id("rw-burst");
+        FakeServices.reward(reward, "GIFT", 1, null);
+        FakeServices.balance(member, 100);
+        for (int i = 0; i < 5; i++) {
+            redeem(member, reward, 1, null).statusCode(201);
+        }
+        String retryAfter = redeem(member, reward, 1, null).statusCode(429).contentType("application/problem+json")
+                .body("code", equalTo("RATE_LIMITED")).extract().header("Retry-After");
+        assertThat(Long.parseLong(retryAfter)).isBetween(1L, 60L);
+        // Another member is not slowed down.
+        String other = id("m-calm");
+        FakeServices.balance(other, 10);
+        redeem(other, reward, 1, null).statusCode(201);
+    }
+
+    private void sql(String statement) throws SQLException {
+        try (Connection c = DriverManager.getConnection(jdbcUrl, LocalPostgres.USER, LocalPostgres.PASSWORD)) {
+            c.createStatement().execute(statement);
+        }
+    }
+}
