@@ -326,7 +326,7 @@ public class FakeServices implements QuarkusTestResourceLifecycleManager {
                 .put("pointsCost", reward.pointsCost * r.quantity).put("status", r.status)
                 .put("expiresAt", Instant.now().plusSeconds(900).toString());
         if ("LOTTERY".equals(reward.kind)) {
-            view.put("lottery", new JsonObject().put("seed", 42).put("prizeId", reward.prizeId)
+            view.put("lottery", new JsonObject().put("seed", "9f86d081884c7d65").put("prizeId", reward.prizeId)
                     .put("prizeName", reward.prizeId == null ? null : "Prize " + reward.prizeId));
         }
         if ("CONFIRMED".equals(r.status) && r.couponCode != null) {

@@ -34,7 +34,7 @@ public interface CatalogClient {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record Lottery(Long seed, String prizeId, String prizeName) {
+    record Lottery(String seed, String prizeId, String prizeName) {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)

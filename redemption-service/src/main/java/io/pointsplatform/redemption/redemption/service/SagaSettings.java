@@ -50,4 +50,11 @@ public interface SagaSettings {
     /** Kinds that are never cancelled (a lottery draw, a donation given). */
     @WithDefault("LOTTERY,DONATION")
     List<String> neverCancellable();
+
+    /**
+     * Fault injection for the system tests (never set in production): a saga that reaches this step
+     * stops there, as if the process had died right after recording it; the recovery job leaves it
+     * too. Restarted without it, the service finishes or compensates the saga.
+     */
+    java.util.Optional<RedemptionStep> haltAt();
 }

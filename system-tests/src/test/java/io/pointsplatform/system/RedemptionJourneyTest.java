@@ -1,0 +1,163 @@
+package io.pointsplatform.system;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.pointsplatform.testing.Tokens;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A member spends points on rewards through the real services as processes: earning enrols,
+ * the ledger holds and captures, catalog reserves and confirms stock, redemption-service runs the
+ * saga. A flash sale never sells beyond stock and leaves no hold or reservation open, every kind
+ * of reward completes end to end, and a catalog that is down never costs a member points.
+ */
+class RedemptionJourneyTest {
+
+    private static Platform platform;
+    private static Spending shop;
+
+    @BeforeAll
+    static void start() throws Exception {
+        platform = Platform.start(Map.of("redemption-service/points.rate-limit.permits", "1000"),
+                "earning-service", "ledger-service", "catalog-service", "redemption-service");
+        shop = new Spending(platform);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (platform != null) {
+            platform.close();
+        }
+    }
+
+    @Test
+    void aFlashSaleSellsExactlyItsStockAndLeavesNothingOpen() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        List<String> members = shop.enrol("flash-" + run, 300);
+        String rewardId = shop.reward(Map.of("rewardId", "flash-" + run, "name", "限量礼品", "kind", "GIFT",
+                "pointsCost", 30, "stock", 100));
+
+        Map<String, AtomicInteger> outcomes = new ConcurrentHashMap<>();
+        Map<String, AtomicInteger> completedBy = new ConcurrentHashMap<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(64)) {
+            List<Future<?>> attempts = new ArrayList<>();
+            for (int i = 0; i < 1_000; i++) {
+                String memberId = members.get(i % members.size());
+                String key = "flash-" + run + "-" + i;
+                attempts.add(pool.submit(() -> {
+                    String status = shop.settle(shop.redeem(memberId, rewardId, key), memberId);
+                    outcomes.computeIfAbsent(status, s -> new AtomicInteger()).incrementAndGet();
+                    if ("COMPLETED".equals(status)) {
+                        completedBy.computeIfAbsent(memberId, m -> new AtomicInteger()).incrementAndGet();
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> attempt : attempts) {
+                attempt.get();
+            }
+        }
+
+        assertThat(outcomes.get("COMPLETED")).as("outcomes %s", outcomes).hasValue(100);
+        assertThat(outcomes.keySet()).containsOnly("COMPLETED", "FAILED");
+        given().auth().oauth2(Tokens.admin()).baseUri(platform.url("catalog-service"))
+                .get("/api/v1/rewards/{id}", rewardId).then().statusCode(200).body("stock", equalTo(0));
+        // Every member paid for exactly what it got, and nothing is left held.
+        for (String memberId : members) {
+            int got = completedBy.getOrDefault(memberId, new AtomicInteger()).get();
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().auth().oauth2(Tokens.analyst())
+                    .baseUri(platform.url("ledger-service")).get("/api/v1/accounts/{m}", memberId).then()
+                    .body("available", equalTo(100 - 30 * got)).body("reserved", equalTo(0))
+                    .body("spent", equalTo(30 * got)));
+        }
+    }
+
+    @Test
+    void everyKindOfRewardIsRedeemedEndToEnd() {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String memberId = shop.enrol("kinds-" + run, 1).get(0);
+        String catalog = platform.url("catalog-service");
+
+        String gift = shop.reward(Map.of("rewardId", "gift-" + run, "name", "保温杯", "kind", "GIFT", "pointsCost", 10, "stock", 5));
+        String voucher = shop.reward(Map.of("rewardId", "voucher-" + run, "name", "5元券", "kind", "VOUCHER",
+                "voucherValue", "0.10", "stock", 5));
+        String coupon = shop.reward(Map.of("rewardId", "coupon-" + run, "name", "咖啡券", "kind", "COUPON", "pointsCost", 10));
+        given().auth().oauth2(Tokens.admin()).baseUri(catalog).contentType("text/csv")
+                .body("code\nCAFE-" + run + "-1\nCAFE-" + run + "-2\n")
+                .post("/api/v1/rewards/{id}/coupon-codes", coupon).then().statusCode(200);
+        String lottery = shop.reward(Map.of("rewardId", "lottery-" + run, "name", "幸运抽奖", "kind", "LOTTERY", "pointsCost", 10,
+                "prizes", List.of(Map.of("prizeId", "p1", "name", "耳机", "odds", "0.5", "stock", 3))));
+        String donation = shop.reward(Map.of("rewardId", "donation-" + run, "name", "助学", "kind", "DONATION",
+                "pointsCost", 10, "cause", "希望小学"));
+
+        Response giftDone = shop.completed(memberId, gift);
+        assertThat(giftDone.<Integer>path("pointsSpent")).isEqualTo(10);
+        assertThat(shop.completed(memberId, voucher).<String>path("voucherCode")).isNotBlank();
+        assertThat(shop.completed(memberId, coupon).<String>path("couponCode")).startsWith("CAFE-" + run);
+        assertThat(shop.completed(memberId, lottery).<Object>path("lottery.seed")).isNotNull();
+        assertThat(shop.completed(memberId, donation).<String>path("donation.cause")).isEqualTo("希望小学");
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().auth().oauth2(Tokens.analyst())
+                .baseUri(platform.url("ledger-service")).get("/api/v1/accounts/{m}", memberId).then()
+                .body("available", equalTo(50)).body("spent", equalTo(50)).body("reserved", equalTo(0)));
+
+        // A cancel within the window gives points and stock back.
+        String giftId = giftDone.path("redemptionId");
+        given().auth().oauth2(Tokens.member(memberId)).baseUri(platform.url("redemption-service"))
+                .post("/api/v1/redemptions/{id}/cancel", giftId).then().statusCode(200).body("status", equalTo("CANCELLED"));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().auth().oauth2(Tokens.analyst())
+                .baseUri(platform.url("ledger-service")).get("/api/v1/accounts/{m}", memberId).then()
+                .body("available", equalTo(60)).body("spent", equalTo(40)));
+        given().auth().oauth2(Tokens.admin()).baseUri(catalog).get("/api/v1/rewards/{id}", gift).then().body("stock", equalTo(5));
+    }
+
+    @Test
+    void aCatalogThatIsDownNeverCostsTheMemberPoints() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String memberId = shop.enrol("down-" + run, 1).get(0);
+        String gift = shop.reward(Map.of("rewardId", "down-" + run, "name", "雨伞", "kind", "GIFT", "pointsCost", 40, "stock", 3));
+        ServiceProcess catalog = platform.service("catalog-service");
+        catalog.kill();
+        String status;
+        String redemptionId;
+        try {
+            Response answer = shop.redeem(memberId, gift, "down-" + run);
+            assertThat(answer.statusCode()).isIn(201, 202);
+            status = answer.path("status");
+            redemptionId = answer.path("redemptionId");
+            assertThat(status).isIn("PENDING", "FAILED");
+            given().auth().oauth2(Tokens.analyst()).baseUri(platform.url("ledger-service"))
+                    .get("/api/v1/accounts/{m}", memberId).then().body("available", equalTo(100)).body("spent", equalTo(0));
+        } finally {
+            catalog.restart(Map.of());
+        }
+        // Back up, the saga settles: completed with the reward, or failed with every point back.
+        await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> assertThat(given().auth().oauth2(Tokens.member(memberId))
+                .baseUri(platform.url("redemption-service")).get("/api/v1/redemptions/{id}", redemptionId)
+                .<String>path("status")).isIn("COMPLETED", "FAILED"));
+        String settled = given().auth().oauth2(Tokens.member(memberId)).baseUri(platform.url("redemption-service"))
+                .get("/api/v1/redemptions/{id}", redemptionId).path("status");
+        int spent = "COMPLETED".equals(settled) ? 40 : 0;
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().auth().oauth2(Tokens.analyst())
+                .baseUri(platform.url("ledger-service")).get("/api/v1/accounts/{m}", memberId).then()
+                .body("available", equalTo(100 - spent)).body("spent", equalTo(spent)).body("reserved", equalTo(0)));
+    }
+}
