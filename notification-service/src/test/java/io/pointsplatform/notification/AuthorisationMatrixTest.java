@@ -30,7 +30,16 @@ class AuthorisationMatrixTest {
                 .memberCall("GET", "/api/v1/members/" + MEMBER + "/notifications", null,
                         roles("member", "admin", "analyst", "service"), MEMBER)
                 .memberCall("GET", "/api/v1/members/" + MEMBER + "/notifications?limit=5", null,
-                        roles("member", "admin", "analyst", "service"), MEMBER);
+                        roles("member", "admin", "analyst", "service"), MEMBER)
+                // Webhooks: admin registers and changes; admin and analyst read (never a secret).
+                .call("POST", "/api/v1/webhooks", "{\"url\":\"http://127.0.0.1:9/matrix\",\"eventTypes\":[\"member.updated\"]}",
+                        roles("admin"))
+                .call("GET", "/api/v1/webhooks", null, roles("admin", "analyst"))
+                .call("GET", "/api/v1/webhooks/wh-matrix", null, roles("admin", "analyst"))
+                .call("DELETE", "/api/v1/webhooks/wh-matrix", null, roles("admin"))
+                .call("POST", "/api/v1/webhooks/wh-matrix/rotate-secret", "{}", roles("admin"))
+                .call("GET", "/api/v1/webhooks/wh-matrix/dead-letters", null, roles("admin", "analyst"))
+                .call("POST", "/api/v1/webhooks/wh-matrix/dead-letters/1/resend", null, roles("admin"));
     }
 
     @Test
