@@ -61,7 +61,12 @@ class BadInputTest {
                 .call("?limit=1.5", "GET", LIST + "?limit=1.5", 400, V, "limit")
                 .call("?limit beyond an int", "GET", LIST + "?limit=2147483648", 400, V, "limit")
                 .json("POST on the notifications", "POST", LIST, "{}", 405, "METHOD_NOT_ALLOWED", null)
-                .call("DELETE on the notifications", "DELETE", LIST, 405, "METHOD_NOT_ALLOWED", null);
+                .call("DELETE on the notifications", "DELETE", LIST, 405, "METHOD_NOT_ALLOWED", null)
+                .call("a stream's memberId with a space", "GET", "/api/v1/members/m%20x/stream", 400, V, "memberId")
+                .call("a stream's memberId of 65 characters", "GET", "/api/v1/members/" + "m".repeat(65) + "/stream",
+                        400, V, "memberId")
+                .json("POST on the stream", "POST", "/api/v1/members/" + MEMBER + "/stream", "{}", 405,
+                        "METHOD_NOT_ALLOWED", null);
     }
 
     private static final String WEBHOOKS = "/api/v1/webhooks";
