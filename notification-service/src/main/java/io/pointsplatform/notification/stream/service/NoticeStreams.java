@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -40,7 +39,8 @@ public class NoticeStreams {
     private final Duration heartbeat;
     private final Duration lookEvery;
     private final Map<String, Set<Stream>> open = new ConcurrentHashMap<>();
-    private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
+    /** Open streams per member; a member with none has no entry (nothing grows with the members ever seen). */
+    private final Map<String, Integer> counts = new ConcurrentHashMap<>();
 
     public NoticeStreams(NoticeFeed feed, Vertx vertx,
                          @ConfigProperty(name = "points.stream.max-per-member") int maxPerMember,
@@ -58,25 +58,43 @@ public class NoticeStreams {
      * heartbeats; 429 TOO_MANY_STREAMS when the member has its most streams open already.
      */
     public Multi<Item> open(String memberId, Long lastEventId) {
-        AtomicInteger count = counts.computeIfAbsent(memberId, m -> new AtomicInteger());
-        if (count.incrementAndGet() > maxPerMember) {
-            count.decrementAndGet();
+        boolean[] admitted = {false};
+        counts.compute(memberId, (m, count) -> {
+            int now = count == null ? 0 : count;
+            if (now >= maxPerMember) {
+                return count;
+            }
+            admitted[0] = true;
+            return now + 1;
+        });
+        if (!admitted[0]) {
             throw new ApiException(429, "TOO_MANY_STREAMS", "Too many streams",
                     "member " + memberId + " has " + maxPerMember + " streams open already; close one first");
         }
         return Multi.createFrom().<Item>emitter(emitter -> {
             Stream stream = new Stream(memberId, emitter);
-            open.computeIfAbsent(memberId, m -> ConcurrentHashMap.newKeySet()).add(stream);
-            long heartbeatTimer = vertx.setPeriodic(heartbeat.toMillis(), id -> emitter.emit(new Item(null)));
+            open.compute(memberId, (m, streams) -> {
+                Set<Stream> set = streams != null ? streams : ConcurrentHashMap.newKeySet();
+                set.add(stream);
+                return set;
+            });
+            // A client behind on reading gets no heartbeat (its connection is busy) and no more notices
+            // than it asked for: reads follow its demand, so nothing piles up here.
+            emitter.onRequest(n -> stream.wake());
+            long heartbeatTimer = vertx.setPeriodic(heartbeat.toMillis(), id -> {
+                if (emitter.requested() > 0) {
+                    emitter.emit(new Item(null));
+                }
+            });
             long lookTimer = vertx.setPeriodic(lookEvery.toMillis(), id -> stream.wake());
             emitter.onTermination(() -> {
                 vertx.cancelTimer(heartbeatTimer);
                 vertx.cancelTimer(lookTimer);
-                Set<Stream> streams = open.get(memberId);
-                if (streams != null) {
+                open.computeIfPresent(memberId, (m, streams) -> {
                     streams.remove(stream);
-                }
-                count.decrementAndGet();
+                    return streams.isEmpty() ? null : streams;
+                });
+                counts.computeIfPresent(memberId, (m, count) -> count <= 1 ? null : count - 1);
                 Log.debugf("Stream of %s closed", memberId);
             });
             if (lastEventId != null) {
@@ -129,10 +147,15 @@ public class NoticeStreams {
 
         private void read() {
             long after;
+            int limit = (int) Math.min(PAGE, emitter.requested());
             synchronized (this) {
+                if (limit <= 0) {
+                    reading = false;   // the next request wakes it
+                    return;
+                }
                 after = lastSent;
             }
-            feed.after(memberId, after, PAGE).subscribe().with(notices -> {
+            feed.after(memberId, after, limit).subscribe().with(notices -> {
                 for (NoticeFeed.Notice notice : notices) {
                     emitter.emit(new Item(notice));
                 }
@@ -141,7 +164,7 @@ public class NoticeStreams {
                     if (!notices.isEmpty()) {
                         lastSent = notices.get(notices.size() - 1).sequence();
                     }
-                    more = again || notices.size() == PAGE;
+                    more = again || notices.size() == limit;
                     again = false;
                     reading = more;
                 }

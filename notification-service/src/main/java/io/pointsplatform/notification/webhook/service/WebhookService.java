@@ -149,7 +149,9 @@ public class WebhookService {
                 throw ApiException.conflict("IDEMPOTENCY_KEY_REUSED", "Idempotency-Key '" + idempotencyKey
                         + "' was used for another registration");
             }
-            Log.infof("Webhook endpoint %s registered for %s (%s)%s", stored.endpointId(), stored.url(),
+            // The host only: a receiver's path or query may hold a token of its own.
+            Log.infof("Webhook endpoint %s registered for host %s (%s)%s", stored.endpointId(),
+                    URI.create(stored.url()).getHost(),
                     String.join(",", stored.eventTypes()), replayed ? ", a repeat" : "");
             return new Registered(new Created(stored.endpointId(), stored.url(), stored.eventTypes(),
                     stored.createdAt(), box.open(stored.endpointId(), stored.secretSealed())), replayed);
