@@ -120,6 +120,27 @@ points_ensure_keys() {
   ) 9>"$POINTS_KEYS/.lock"
 }
 
+# --- webhook secret key --------------------------------------------------------------------------
+
+# AES-256 key sealing webhook endpoints' secrets in notification-service's database (base64 of 32
+# random bytes), made once like the JWT keys and never committed (deploy/local/.run is ignored).
+POINTS_WEBHOOKS_SECRET_KEY_FILE="$POINTS_KEYS/webhooks-secret.key"
+
+points_ensure_webhook_key() {
+  if [ -s "$POINTS_WEBHOOKS_SECRET_KEY_FILE" ]; then return 0; fi
+  command -v openssl >/dev/null 2>&1 || points_die "openssl is needed for the webhook secret key (apt-get install -y openssl)"
+  mkdir -p "$POINTS_KEYS"
+  chmod 700 "$POINTS_KEYS"
+  (
+    flock 9
+    if [ -s "$POINTS_WEBHOOKS_SECRET_KEY_FILE" ]; then exit 0; fi
+    umask 077
+    tmp="$POINTS_KEYS/.webhooks-secret.key.$$"
+    openssl rand -base64 32 >"$tmp" 2>/dev/null || { rm -f "$tmp"; echo "could not generate the webhook secret key" >&2; exit 1; }
+    mv -f "$tmp" "$POINTS_WEBHOOKS_SECRET_KEY_FILE"
+  ) 9>"$POINTS_KEYS/.lock"
+}
+
 # Prints a script's leading comment block (its usage).
 points_usage() {
   awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$1"

@@ -133,9 +133,10 @@ check_log_against_history() {
 
 check_log_against_history
 
-# --- JWT keys ---------------------------------------------------------------------------------
+# --- JWT keys and the webhook secret key ------------------------------------------------------
 
 points_ensure_keys
+points_ensure_webhook_key
 
 # --- services ---------------------------------------------------------------------------------
 
@@ -168,6 +169,12 @@ start_service() {
     export POINTS_JWT_PRIVATE_KEY_LOCATION="file:$POINTS_JWT_PRIVATE_KEY_FILE"
     export POINTS_JWT_ISSUER="$JWT_ISSUER"
     export POINTS_JWT_AUDIENCE="$JWT_AUDIENCE"
+    if [ "$svc" = notification-service ]; then
+      # Seals webhook secrets at rest; receivers on this machine (127.0.0.1) are allowed locally only.
+      POINTS_WEBHOOKS_SECRET_KEY="$(cat "$POINTS_WEBHOOKS_SECRET_KEY_FILE")"
+      export POINTS_WEBHOOKS_SECRET_KEY
+      export POINTS_WEBHOOKS_ALLOW_PRIVATE_NETWORKS=true
+    fi
     heap="$SERVICE_HEAP"
     # The ledger folds accounts in memory when it rebuilds or verifies: at 3.6 M events a rebuild ran
     # 12 % faster with 2g than with 1g (less time copying them in young collections). Its heap is

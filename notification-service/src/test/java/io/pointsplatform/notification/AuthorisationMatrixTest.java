@@ -6,6 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pointsplatform.testing.AuthMatrix;
 import io.pointsplatform.testing.PlatformTestResource;
+import io.pointsplatform.testing.Tokens;
+import io.quarkus.test.common.http.TestHTTPResource;
+import java.net.URL;
+import java.util.ArrayList;
+import java.util.List;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -30,12 +35,41 @@ class AuthorisationMatrixTest {
                 .memberCall("GET", "/api/v1/members/" + MEMBER + "/notifications", null,
                         roles("member", "admin", "analyst", "service"), MEMBER)
                 .memberCall("GET", "/api/v1/members/" + MEMBER + "/notifications?limit=5", null,
-                        roles("member", "admin", "analyst", "service"), MEMBER);
+                        roles("member", "admin", "analyst", "service"), MEMBER)
+                // Webhooks: admin registers and changes; admin and analyst read (never a secret).
+                .call("POST", "/api/v1/webhooks", "{\"url\":\"http://127.0.0.1:9/matrix\",\"eventTypes\":[\"member.updated\"]}",
+                        roles("admin"))
+                .call("GET", "/api/v1/webhooks", null, roles("admin", "analyst"))
+                .call("GET", "/api/v1/webhooks/wh-matrix", null, roles("admin", "analyst"))
+                .call("DELETE", "/api/v1/webhooks/wh-matrix", null, roles("admin"))
+                .call("POST", "/api/v1/webhooks/wh-matrix/rotate-secret", "{}", roles("admin"))
+                .call("GET", "/api/v1/webhooks/wh-matrix/dead-letters", null, roles("admin", "analyst"))
+                .call("POST", "/api/v1/webhooks/wh-matrix/dead-letters/1/resend", null, roles("admin"))
+                // The stream of a member whose streams are all open (see below): a caller let through gets
+                // 429 TOO_MANY_STREAMS at once instead of a stream that never ends.
+                .memberCall("GET", "/api/v1/members/" + STREAMING + "/stream", null, roles("member", "admin", "service"),
+                        STREAMING);
     }
 
+    private static final String STREAMING = "m-matrix-stream";
+
+    @TestHTTPResource("/")
+    URL root;
+
     @Test
-    void everyEndpointAdmitsExactlyItsRolesAndAMemberOnlyItsOwnAccount() {
-        matrix().check();
+    void everyEndpointAdmitsExactlyItsRolesAndAMemberOnlyItsOwnAccount() throws Exception {
+        List<SseClient> streams = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                streams.add(new SseClient(root + "api/v1/members/" + STREAMING + "/stream", Tokens.member(STREAMING), null));
+            }
+            assertThat(streams).allMatch(stream -> stream.status() == 200);
+            matrix().check();
+        } finally {
+            for (SseClient stream : streams) {
+                stream.close();
+            }
+        }
     }
 
     @Test

@@ -61,7 +61,64 @@ class BadInputTest {
                 .call("?limit=1.5", "GET", LIST + "?limit=1.5", 400, V, "limit")
                 .call("?limit beyond an int", "GET", LIST + "?limit=2147483648", 400, V, "limit")
                 .json("POST on the notifications", "POST", LIST, "{}", 405, "METHOD_NOT_ALLOWED", null)
-                .call("DELETE on the notifications", "DELETE", LIST, 405, "METHOD_NOT_ALLOWED", null);
+                .call("DELETE on the notifications", "DELETE", LIST, 405, "METHOD_NOT_ALLOWED", null)
+                .call("a stream's memberId with a space", "GET", "/api/v1/members/m%20x/stream", 400, V, "memberId")
+                .call("a stream's memberId of 65 characters", "GET", "/api/v1/members/" + "m".repeat(65) + "/stream",
+                        400, V, "memberId")
+                .json("POST on the stream", "POST", "/api/v1/members/" + MEMBER + "/stream", "{}", 405,
+                        "METHOD_NOT_ALLOWED", null);
+    }
+
+    private static final String WEBHOOKS = "/api/v1/webhooks";
+    private static final String HOOK = WEBHOOKS + "/wh-bad-input";
+
+    private static String hook(String url, String types, String secret) {
+        return "{\"url\":" + url + ",\"eventTypes\":" + types + (secret == null ? "" : ",\"secret\":" + secret) + "}";
+    }
+
+    /** Webhooks are admin's: a member's token is refused before its input is read, so these run as admin only. */
+    private static BadInputs webhookTable(String token) {
+        String url = "\"https://example.com/hooks\"";
+        String types = "[\"points.earned\"]";
+        String shortKey = "\"whsec_" + Base64.getEncoder().encodeToString(new byte[16]) + "\"";
+        return new BadInputs(token)
+                .json("no url", "POST", WEBHOOKS, "{\"eventTypes\":" + types + "}", 400, V, "url")
+                .json("a url that is not http(s)", "POST", WEBHOOKS, hook("\"ftp://example.com/x\"", types, null), 400, V, "url")
+                .json("a url that is not a URL", "POST", WEBHOOKS, hook("\"http://exa mple.com/\"", types, null), 400, V, "url")
+                .json("a relative url", "POST", WEBHOOKS, hook("\"/hooks\"", types, null), 400, V, "url")
+                .json("a url with a password", "POST", WEBHOOKS, hook("\"https://u:p@example.com/\"", types, null), 400, V, "url")
+                .json("a url over 2048 characters", "POST", WEBHOOKS,
+                        hook("\"https://example.com/" + "a".repeat(2048) + "\"", types, null), 400, V, "url")
+                .json("a url of the metadata service", "POST", WEBHOOKS,
+                        hook("\"http://169.254.169.254/latest\"", types, null), 422, "URL_NOT_ALLOWED", null)
+                .json("a url whose host does not resolve", "POST", WEBHOOKS,
+                        hook("\"https://no-such-host.invalid/\"", types, null), 422, "URL_NOT_ALLOWED", null)
+                .json("no eventTypes", "POST", WEBHOOKS, "{\"url\":" + url + "}", 400, V, "eventTypes")
+                .json("no event type", "POST", WEBHOOKS, hook(url, "[]", null), 400, V, "eventTypes")
+                .json("an unknown event type", "POST", WEBHOOKS, hook(url, "[\"points.stolen\"]", null), 400, V, "eventTypes")
+                .json("a catalogue event type", "POST", WEBHOOKS, hook(url, "[\"reward.upserted\"]", null), 400, V, "eventTypes")
+                .json("eventTypes not a list", "POST", WEBHOOKS, hook(url, "\"points.earned\"", null), 400, V, "eventTypes")
+                .json("a secret without whsec_", "POST", WEBHOOKS, hook(url, types, "\"c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0\""), 400, V, "secret")
+                .json("a secret of 16 bytes", "POST", WEBHOOKS, hook(url, types, shortKey), 400, V, "secret")
+                .json("a secret not base64", "POST", WEBHOOKS, hook(url, types, "\"whsec_!!!\""), 400, V, "secret")
+                .json("an unknown property", "POST", WEBHOOKS, "{\"url\":" + url + ",\"eventTypes\":" + types
+                        + ",\"colour\":\"red\"}", 400, V, "colour")
+                .raw("a registration as text/plain", "POST", WEBHOOKS, "text/plain",
+                        hook(url, types, null).getBytes(StandardCharsets.UTF_8), 415, "UNSUPPORTED_MEDIA_TYPE", null)
+                .call("?limit=0 of the endpoints", "GET", WEBHOOKS + "?limit=0", 400, V, "limit")
+                .call("?after not an id", "GET", WEBHOOKS + "?after=a%20b", 400, V, "after")
+                .call("a webhookId with a space", "GET", WEBHOOKS + "/a%20b", 400, V, "webhookId")
+                .call("a webhookId of 65 characters", "DELETE", WEBHOOKS + "/" + "w".repeat(65), 400, V, "webhookId")
+                .call("an unknown webhookId", "GET", HOOK, 404, "NOT_FOUND", null)
+                .call("deleting an unknown webhookId", "DELETE", HOOK, 404, "NOT_FOUND", null)
+                .json("rotating to a bad secret", "POST", HOOK + "/rotate-secret", "{\"secret\":\"abc\"}", 400, V, "secret")
+                .json("rotating an unknown webhookId", "POST", HOOK + "/rotate-secret", "{}", 404, "NOT_FOUND", null)
+                .call("dead letters ?after=-1", "GET", HOOK + "/dead-letters?after=-1", 400, V, "after")
+                .call("dead letters ?limit=101", "GET", HOOK + "/dead-letters?limit=101", 400, V, "limit")
+                .call("dead letters of an unknown webhookId", "GET", HOOK + "/dead-letters", 404, "NOT_FOUND", null)
+                .call("resending deliveryId 0", "POST", HOOK + "/dead-letters/0/resend", 400, V, "deliveryId")
+                .call("resending of an unknown webhookId", "POST", HOOK + "/dead-letters/1/resend", 404, "NOT_FOUND", null)
+                .call("PUT on the webhooks", "PUT", WEBHOOKS, 405, "METHOD_NOT_ALLOWED", null);
     }
 
     @Test
@@ -71,12 +128,15 @@ class BadInputTest {
         // The parameters are checked before ownership: the member's own token gets the same answers.
         List<String> wrong = table(Tokens.admin()).wrongAnswers();
         List<String> wrongForTheMember = table(Tokens.member(MEMBER)).wrongAnswers();
+        List<String> wrongWebhooks = webhookTable(Tokens.admin()).wrongAnswers();
         Map<String, Long> after = BadInputs.rowCounts(jdbcUrl, LocalPostgres.USER, LocalPostgres.PASSWORD);
 
         SoftAssertions.assertSoftly(softly -> {
             softly.assertThat(wrong).as("bad inputs answered wrongly:\n  " + String.join("\n  ", wrong)).isEmpty();
             softly.assertThat(wrongForTheMember).as("bad inputs from the member answered wrongly:\n  "
                     + String.join("\n  ", wrongForTheMember)).isEmpty();
+            softly.assertThat(wrongWebhooks).as("bad webhook inputs answered wrongly:\n  "
+                    + String.join("\n  ", wrongWebhooks)).isEmpty();
             softly.assertThat(after).as("rows per table after the bad inputs").isEqualTo(before);
         });
     }

@@ -1,0 +1,182 @@
+package io.pointsplatform.notification.stream.service;
+
+import io.pointsplatform.kit.problem.ApiException;
+import io.pointsplatform.notification.notice.service.NoticeStored;
+import io.pointsplatform.notification.stream.repository.NoticeFeed;
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.subscription.MultiEmitter;
+import io.vertx.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.ObservesAsync;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Members' live streams of notices. Every notice a stream sends is read from the database in
+ * sequence order after the last one it sent ({@code Last-Event-ID} on a reconnect, else the member's
+ * latest notice when it opened); {@link NoticeStored} (fired after a notice is committed) and a
+ * periodic look (for notices stored by another instance) only wake it up. Reads of one stream run
+ * one at a time, and sequence order is commit order (V21), so replay and live are one path: no gap,
+ * no repeat, and no race between them to resolve.
+ */
+@ApplicationScoped
+public class NoticeStreams {
+
+    /** Notices read per query; a stream that got a full page reads again at once. */
+    static final int PAGE = 100;
+
+    /** One item of a stream: a notice, or (notice null) a heartbeat. */
+    public record Item(NoticeFeed.Notice notice) {
+    }
+
+    private final NoticeFeed feed;
+    private final Vertx vertx;
+    private final int maxPerMember;
+    private final Duration heartbeat;
+    private final Duration lookEvery;
+    private final Map<String, Set<Stream>> open = new ConcurrentHashMap<>();
+    /** Open streams per member; a member with none has no entry (nothing grows with the members ever seen). */
+    private final Map<String, Integer> counts = new ConcurrentHashMap<>();
+
+    public NoticeStreams(NoticeFeed feed, Vertx vertx,
+                         @ConfigProperty(name = "points.stream.max-per-member") int maxPerMember,
+                         @ConfigProperty(name = "points.stream.heartbeat") Duration heartbeat,
+                         @ConfigProperty(name = "points.stream.look-every") Duration lookEvery) {
+        this.feed = feed;
+        this.vertx = vertx;
+        this.maxPerMember = maxPerMember;
+        this.heartbeat = heartbeat;
+        this.lookEvery = lookEvery;
+    }
+
+    /**
+     * The member's notices stored after {@code lastEventId} (null: from now), then live, with
+     * heartbeats; 429 TOO_MANY_STREAMS when the member has its most streams open already.
+     */
+    public Multi<Item> open(String memberId, Long lastEventId) {
+        boolean[] admitted = {false};
+        counts.compute(memberId, (m, count) -> {
+            int now = count == null ? 0 : count;
+            if (now >= maxPerMember) {
+                return count;
+            }
+            admitted[0] = true;
+            return now + 1;
+        });
+        if (!admitted[0]) {
+            throw new ApiException(429, "TOO_MANY_STREAMS", "Too many streams",
+                    "member " + memberId + " has " + maxPerMember + " streams open already; close one first");
+        }
+        return Multi.createFrom().<Item>emitter(emitter -> {
+            Stream stream = new Stream(memberId, emitter);
+            open.compute(memberId, (m, streams) -> {
+                Set<Stream> set = streams != null ? streams : ConcurrentHashMap.newKeySet();
+                set.add(stream);
+                return set;
+            });
+            // A client behind on reading gets no heartbeat (its connection is busy) and no more notices
+            // than it asked for: reads follow its demand, so nothing piles up here.
+            emitter.onRequest(n -> stream.wake());
+            long heartbeatTimer = vertx.setPeriodic(heartbeat.toMillis(), id -> {
+                if (emitter.requested() > 0) {
+                    emitter.emit(new Item(null));
+                }
+            });
+            long lookTimer = vertx.setPeriodic(lookEvery.toMillis(), id -> stream.wake());
+            emitter.onTermination(() -> {
+                vertx.cancelTimer(heartbeatTimer);
+                vertx.cancelTimer(lookTimer);
+                open.computeIfPresent(memberId, (m, streams) -> {
+                    streams.remove(stream);
+                    return streams.isEmpty() ? null : streams;
+                });
+                counts.computeIfPresent(memberId, (m, count) -> count <= 1 ? null : count - 1);
+                Log.debugf("Stream of %s closed", memberId);
+            });
+            if (lastEventId != null) {
+                stream.start(lastEventId);
+            } else {
+                feed.latest(memberId).subscribe().with(stream::start, emitter::fail);
+            }
+        });
+    }
+
+    void onNoticeStored(@ObservesAsync NoticeStored stored) {
+        Set<Stream> streams = open.get(stored.memberId());
+        if (streams != null) {
+            streams.forEach(Stream::wake);
+        }
+    }
+
+    /** One open stream: what it sent last, and one read at a time. */
+    private final class Stream {
+        private final String memberId;
+        private final MultiEmitter<? super Item> emitter;
+        private long lastSent = -1;
+        private boolean reading;
+        private boolean again;
+
+        Stream(String memberId, MultiEmitter<? super Item> emitter) {
+            this.memberId = memberId;
+            this.emitter = emitter;
+        }
+
+        synchronized void start(long after) {
+            lastSent = after;
+            wake();
+        }
+
+        void wake() {
+            synchronized (this) {
+                if (lastSent < 0 || emitter.isCancelled()) {
+                    return;
+                }
+                if (reading) {
+                    again = true;
+                    return;
+                }
+                reading = true;
+                again = false;
+            }
+            read();
+        }
+
+        private void read() {
+            long after;
+            int limit = (int) Math.min(PAGE, emitter.requested());
+            synchronized (this) {
+                if (limit <= 0) {
+                    reading = false;   // the next request wakes it
+                    return;
+                }
+                after = lastSent;
+            }
+            feed.after(memberId, after, limit).subscribe().with(notices -> {
+                for (NoticeFeed.Notice notice : notices) {
+                    emitter.emit(new Item(notice));
+                }
+                boolean more;
+                synchronized (this) {
+                    if (!notices.isEmpty()) {
+                        lastSent = notices.get(notices.size() - 1).sequence();
+                    }
+                    more = again || notices.size() == limit;
+                    again = false;
+                    reading = more;
+                }
+                if (more && !emitter.isCancelled()) {
+                    read();
+                }
+            }, failure -> {
+                synchronized (this) {
+                    reading = false;
+                }
+                Log.warnf(failure, "Stream of %s: reading notices failed; the next wake-up tries again", memberId);
+            });
+        }
+    }
+}

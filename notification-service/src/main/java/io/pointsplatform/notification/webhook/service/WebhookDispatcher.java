@@ -1,0 +1,197 @@
+package io.pointsplatform.notification.webhook.service;
+
+import com.standardwebhooks.Webhook;
+import com.standardwebhooks.exceptions.WebhookSigningException;
+import io.pointsplatform.notification.webhook.repository.WebhookDeliveryRepository;
+import io.pointsplatform.notification.webhook.repository.WebhookDeliveryRepository.Due;
+import io.quarkus.logging.Log;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Sends due webhook deliveries. Each tick takes, per endpoint, the deliveries first in their
+ * (endpoint, member) queue and due now, up to the endpoint's free places of
+ * {@code points.webhooks.max-in-flight-per-endpoint}; leases them in the database (so a crash or
+ * another instance does not send them twice at once) and sends them without waiting for the
+ * answers. A slow or dead receiver thus holds at most its own places, each for at most the connect
+ * and request timeouts, and never delays another endpoint.
+ *
+ * <p>An attempt resolves the receiver's host again and refuses inside addresses (DNS rebinding),
+ * follows no redirect, and counts only a 2xx as delivered. A failure is tried again after a random
+ * wait between 0 and {@code min(retry-max, retry-first * 2^attempts)} (exponential backoff, full
+ * jitter) until the delivery's retry window ends: then it is DEAD.
+ */
+@ApplicationScoped
+public class WebhookDispatcher {
+
+    static final String USER_AGENT = "points-platform-webhooks/1";
+    private static final int MAX_ERROR_CHARS = 500;
+
+    private final WebhookDeliveryRepository deliveries;
+    private final SecretBox box;
+    private final ReceiverAddresses addresses;
+    private final int maxInFlight;
+    private final Duration requestTimeout;
+    private final Duration lease;
+    private final Duration retryFirst;
+    private final Duration retryMax;
+    private final HttpClient http;
+    private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+
+    public WebhookDispatcher(WebhookDeliveryRepository deliveries, SecretBox box, ReceiverAddresses addresses,
+                             @ConfigProperty(name = "points.webhooks.max-in-flight-per-endpoint") int maxInFlight,
+                             @ConfigProperty(name = "points.webhooks.connect-timeout") Duration connectTimeout,
+                             @ConfigProperty(name = "points.webhooks.request-timeout") Duration requestTimeout,
+                             @ConfigProperty(name = "points.webhooks.retry-first") Duration retryFirst,
+                             @ConfigProperty(name = "points.webhooks.retry-max") Duration retryMax) {
+        if (maxInFlight < 1) {
+            throw new IllegalArgumentException("points.webhooks.max-in-flight-per-endpoint must be at least 1");
+        }
+        this.deliveries = deliveries;
+        this.box = box;
+        this.addresses = addresses;
+        this.maxInFlight = maxInFlight;
+        this.requestTimeout = requestTimeout;
+        this.retryFirst = retryFirst;
+        this.retryMax = retryMax;
+        // Longer than any attempt can take: a delivery is sent again only after its attempt is surely over.
+        this.lease = connectTimeout.plus(requestTimeout).multipliedBy(2).plusSeconds(5);
+        this.http = HttpClient.newBuilder().connectTimeout(connectTimeout).followRedirects(HttpClient.Redirect.NEVER)
+                .version(HttpClient.Version.HTTP_1_1).build();
+    }
+
+    @Scheduled(every = "${points.webhooks.dispatch-every}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> dispatch() {
+        return deliveries.due(maxInFlight).chain(due -> {
+            Map<String, Integer> free = new HashMap<>();
+            List<Due> chosen = new ArrayList<>();
+            for (Due d : due) {
+                int places = free.computeIfAbsent(d.endpointId(), id -> maxInFlight - counter(id).get());
+                if (places > 0) {
+                    chosen.add(d);
+                    free.put(d.endpointId(), places - 1);
+                }
+            }
+            if (chosen.isEmpty()) {
+                return Uni.createFrom().voidItem();
+            }
+            return deliveries.lease(chosen.stream().map(Due::deliveryId).toList(), lease).invoke(leased -> {
+                for (Due d : chosen) {
+                    if (leased.contains(d.deliveryId())) {
+                        counter(d.endpointId()).incrementAndGet();
+                        attempt(d);
+                    }
+                }
+            }).replaceWithVoid();
+        }).onFailure().recoverWithItem(failure -> {
+            Log.warnf(failure, "Webhook dispatch failed; the next tick tries again");
+            return null;
+        });
+    }
+
+    private AtomicInteger counter(String endpointId) {
+        return inFlight.computeIfAbsent(endpointId, id -> new AtomicInteger());
+    }
+
+    /** One attempt, answered asynchronously; its outcome is recorded and the endpoint's place freed. */
+    private void attempt(Due d) {
+        URI url = URI.create(d.url());
+        CompletableFuture.supplyAsync(() -> addresses.refusal(url), Infrastructure.getDefaultWorkerPool())
+                .thenCompose(refusal -> {
+                    if (refusal != null) {
+                        return CompletableFuture.<Outcome>completedFuture(new Outcome(null, "refused: " + refusal));
+                    }
+                    return http.sendAsync(request(d, url), HttpResponse.BodyHandlers.discarding())
+                            .thenApply(response -> new Outcome(response.statusCode(), null));
+                })
+                .exceptionally(failure -> new Outcome(null, describe(failure)))
+                .thenCompose(outcome -> record(d, outcome).subscribeAsCompletionStage())
+                .whenComplete((ignored, failure) -> {
+                    counter(d.endpointId()).decrementAndGet();
+                    if (failure != null) {
+                        Log.warnf(failure, "Webhook delivery %d: its outcome was not recorded; it is tried again"
+                                + " when its lease ends", d.deliveryId());
+                    }
+                });
+    }
+
+    private record Outcome(Integer status, String error) {
+        boolean delivered() {
+            return status != null && status >= 200 && status < 300;
+        }
+    }
+
+    private Uni<Void> record(Due d, Outcome outcome) {
+        if (outcome.delivered()) {
+            Log.debugf("Webhook delivery %d (event %s) to %s: %d", d.deliveryId(), d.eventId(), d.endpointId(),
+                    outcome.status());
+            return deliveries.delivered(d.deliveryId(), outcome.status());
+        }
+        Duration wait = backoff(d.attempts(), retryFirst, retryMax);
+        String error = outcome.error() != null ? outcome.error() : "answered HTTP " + outcome.status();
+        Log.debugf("Webhook delivery %d (event %s) to %s failed (%s); again in %s unless its window is over",
+                d.deliveryId(), d.eventId(), d.endpointId(), error, wait);
+        return deliveries.failed(d.deliveryId(), outcome.status(), error, wait);
+    }
+
+    private HttpRequest request(Due d, URI url) {
+        long timestamp = Instant.now().getEpochSecond();
+        return HttpRequest.newBuilder(url).timeout(requestTimeout)
+                .header("content-type", "application/cloudevents+json")
+                .header("user-agent", USER_AGENT)
+                .header("webhook-id", d.eventId())
+                .header("webhook-timestamp", Long.toString(timestamp))
+                .header("webhook-signature", signatures(d, timestamp))
+                .POST(HttpRequest.BodyPublishers.ofString(d.body())).build();
+    }
+
+    /** {@code v1,<base64>} with the current secret, then, during a rotation's overlap, with the previous one. */
+    String signatures(Due d, long timestamp) {
+        String signed = sign(box.open(d.endpointId(), d.secretSealed()), d, timestamp);
+        if (d.previousSealed() != null && d.previousValidUntil() != null
+                && d.previousValidUntil().isAfter(Instant.now())) {
+            signed += " " + sign(box.open(d.endpointId(), d.previousSealed()), d, timestamp);
+        }
+        return signed;
+    }
+
+    private static String sign(String secret, Due d, long timestamp) {
+        try {
+            return new Webhook(secret).sign(d.eventId(), timestamp, d.body());
+        } catch (WebhookSigningException e) {
+            throw new IllegalStateException("Standard Webhooks signing failed", e);
+        }
+    }
+
+    /** Full jitter: a random wait between 0 and min(max, first * 2^attempts). */
+    static Duration backoff(int attempts, Duration first, Duration max) {
+        long ceilingMs = first.toMillis() << Math.min(attempts, 30);
+        if (ceilingMs <= 0 || ceilingMs > max.toMillis()) {
+            ceilingMs = max.toMillis();
+        }
+        return Duration.ofMillis(ThreadLocalRandom.current().nextLong(ceilingMs + 1));
+    }
+
+    private static String describe(Throwable failure) {
+        Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
+        String text = cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+        return text.length() > MAX_ERROR_CHARS ? text.substring(0, MAX_ERROR_CHARS) : text;
+    }
+}

@@ -1,0 +1,143 @@
+package io.pointsplatform.notification.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.pointsplatform.events.CloudEvent;
+import io.pointsplatform.events.Topics;
+import io.pointsplatform.notification.SseClient;
+import io.pointsplatform.notification.notice.service.NoticeStored;
+import io.pointsplatform.testing.PlatformTestResource;
+import io.pointsplatform.testing.TestEvents;
+import io.pointsplatform.testing.Tokens;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
+import java.net.URL;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** The live stream of a member's notices: live, resumed with no gap and no repeat, heartbeats, a limit. */
+@QuarkusTest
+@WithTestResource(value = PlatformTestResource.class, initArgs = @ResourceArg(name = "service", value = "notification"))
+class StreamTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @TestHTTPResource("/")
+    URL root;
+
+    @Inject
+    Event<NoticeStored> noticeStored;
+
+    private String url(String memberId) {
+        return root.toString() + "api/v1/members/" + memberId + "/stream";
+    }
+
+    private static List<String> dataIds(SseClient stream) {
+        List<String> ids = new ArrayList<>();
+        for (SseClient.Event e : stream.events()) {
+            assertThat(e.name()).isEqualTo("notice");
+            assertThat(e.data()).contains("\"sequence\":" + e.id());
+            ids.add(e.data().replaceAll(".*\"notificationId\":\"([^\"]+)\".*", "$1"));
+        }
+        return ids;
+    }
+
+    @Test
+    void noticesArriveLiveAndAReconnectResumesAfterLastEventIdWithNoGapAndNoRepeat() throws Exception {
+        String memberId = "m-stream-" + UUID.randomUUID();
+        TestEvents.publish(Topics.POINTS_LEDGER, TestEvents.earned(memberId, 1));   // before: not streamed
+        await().atMost(WAIT).until(() -> {
+            try (SseClient probe = new SseClient(url(memberId), Tokens.admin(), "0")) {
+                await().atMost(WAIT).until(() -> !probe.comments().isEmpty());
+                return !probe.events().isEmpty();
+            }
+        });
+
+        List<CloudEvent> earned = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            earned.add(TestEvents.earned(memberId, 10 + i));
+        }
+        String lastSeen;
+        try (SseClient live = new SseClient(url(memberId), Tokens.member(memberId), null)) {
+            assertThat(live.status()).isEqualTo(200);
+            assertThat(live.contentType()).startsWith("text/event-stream");
+            await().atMost(WAIT).until(() -> !live.comments().isEmpty());   // open, heartbeating
+            TestEvents.publish(Topics.POINTS_LEDGER, earned.get(0));
+            TestEvents.publish(Topics.POINTS_LEDGER, earned.get(1));
+            await().atMost(WAIT).until(() -> live.events().size() >= 2);
+            // An announcement from the notice consumer wakes the stream; a repeat of one sends nothing twice.
+            noticeStored.fireAsync(new NoticeStored(earned.get(1).id(), Long.parseLong(live.events().get(1).id()),
+                    memberId, "points.earned", "积分到账", "", Instant.now(), "points.earned", "{}"));
+            assertThat(dataIds(live)).containsExactly(earned.get(0).id(), earned.get(1).id());
+            lastSeen = live.events().get(0).id();
+            assertThat(live.comments()).contains("heartbeat");
+        }
+
+        // Disconnected: two more are stored; the client had seen only the first.
+        TestEvents.publish(Topics.POINTS_LEDGER, earned.get(2));
+        TestEvents.publish(Topics.POINTS_LEDGER, earned.get(3));
+        try (SseClient resumed = new SseClient(url(memberId), Tokens.member(memberId), lastSeen)) {
+            await().atMost(WAIT).until(() -> resumed.events().size() >= 3);
+            TestEvents.publish(Topics.POINTS_LEDGER, earned.get(4));
+            TestEvents.publish(Topics.POINTS_LEDGER, earned.get(5));
+            await().atMost(WAIT).until(() -> resumed.events().size() >= 5);
+            await().pollDelay(Duration.ofSeconds(1)).atMost(WAIT).until(() -> resumed.comments().size() >= 2);
+            assertThat(dataIds(resumed)).containsExactly(earned.get(1).id(), earned.get(2).id(), earned.get(3).id(),
+                    earned.get(4).id(), earned.get(5).id());
+            List<Long> sequences = resumed.events().stream().map(e -> Long.parseLong(e.id())).toList();
+            assertThat(sequences).isSorted().doesNotHaveDuplicates();
+            assertThat(sequences.get(0)).isGreaterThan(Long.parseLong(lastSeen));
+        }
+    }
+
+    @Test
+    void aMemberHasAtMostThreeStreamsOpen() throws Exception {
+        String memberId = "m-stream-limit-" + UUID.randomUUID();
+        List<SseClient> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                SseClient stream = new SseClient(url(memberId), Tokens.member(memberId), null);
+                assertThat(stream.status()).isEqualTo(200);
+                open.add(stream);
+            }
+            try (SseClient fourth = new SseClient(url(memberId), Tokens.admin(), null)) {
+                assertThat(fourth.status()).isEqualTo(429);
+                assertThat(fourth.contentType()).startsWith("application/problem+json");
+                assertThat(fourth.problem()).contains("\"code\":\"TOO_MANY_STREAMS\"");
+            }
+            // Another member is not limited by this one's streams.
+            try (SseClient other = new SseClient(url(memberId + "-other"), Tokens.admin(), null)) {
+                assertThat(other.status()).isEqualTo(200);
+            }
+            open.remove(0).close();
+            await().atMost(WAIT).until(() -> {
+                try (SseClient again = new SseClient(url(memberId), Tokens.member(memberId), null)) {
+                    return again.status() == 200;
+                }
+            });
+        } finally {
+            for (SseClient stream : open) {
+                stream.close();
+            }
+        }
+    }
+
+    @Test
+    void aBadLastEventIdIsAClientError() throws Exception {
+        for (String bad : List.of("abc", "-1", "1.5", "99999999999999999999")) {
+            try (SseClient stream = new SseClient(url("m-stream-bad"), Tokens.member("m-stream-bad"), bad)) {
+                assertThat(stream.status()).as(bad).isEqualTo(400);
+                assertThat(stream.problem()).contains("\"code\":\"VALIDATION_FAILED\"").contains("Last-Event-ID");
+            }
+        }
+    }
+}

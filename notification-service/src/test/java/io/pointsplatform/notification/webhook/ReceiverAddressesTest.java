@@ -1,0 +1,43 @@
+package io.pointsplatform.notification.webhook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pointsplatform.notification.webhook.service.ReceiverAddresses;
+import java.net.URI;
+import org.junit.jupiter.api.Test;
+
+/** Which receivers may be called, without private networks allowed (as in production). */
+class ReceiverAddressesTest {
+
+    private final ReceiverAddresses production = new ReceiverAddresses(false);
+    private final ReceiverAddresses local = new ReceiverAddresses(true);
+
+    @Test
+    void insideAddressesAreRefused() {
+        for (String host : new String[] {"127.0.0.1", "127.8.8.8", "[::1]", "10.1.2.3", "172.16.0.1", "172.31.255.255",
+                "192.168.1.1", "169.254.1.1", "169.254.169.254", "[fe80::1]", "[fc00::1]", "[fd00:ec2::254]",
+                "100.64.0.1", "0.0.0.0", "[::]", "224.0.0.1", "[::ffff:10.0.0.1]", "localhost"}) {
+            assertThat(production.refusal(URI.create("https://" + host + "/hook"))).as(host).isNotNull();
+        }
+    }
+
+    @Test
+    void outsideAddressesAreAllowed() {
+        for (String host : new String[] {"8.8.8.8", "172.32.0.1", "100.128.0.1", "[2001:4860:4860::8888]"}) {
+            assertThat(production.refusal(URI.create("https://" + host + "/hook"))).as(host).isNull();
+        }
+    }
+
+    @Test
+    void privateNetworksWhenAllowedButNeverMetadata() {
+        assertThat(local.refusal(URI.create("http://127.0.0.1:8080/hook"))).isNull();
+        assertThat(local.refusal(URI.create("http://10.0.0.5/hook"))).isNull();
+        assertThat(local.refusal(URI.create("http://169.254.169.254/"))).contains("metadata");
+        assertThat(local.refusal(URI.create("http://[fd00:ec2::254]/"))).contains("metadata");
+    }
+
+    @Test
+    void anUnresolvableHostIsRefused() {
+        assertThat(production.refusal(URI.create("https://no-such-host.invalid/hook"))).contains("does not resolve");
+    }
+}
