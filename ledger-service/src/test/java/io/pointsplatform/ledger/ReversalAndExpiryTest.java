@@ -280,7 +280,7 @@ class ReversalAndExpiryTest {
                 .then().statusCode(201);
     }
 
-    private static void credit(String memberId, String lotId, long points, Instant expiresAt) {
+    static void credit(String memberId, String lotId, long points, Instant expiresAt) {
         Instant now = Instant.now();
         TestEvents.publish(Topics.POINTS_LEDGER, CloudEvent.of("points.earned:" + memberId + ":" + lotId,
                 "/earning-service", memberId, now, new PointsEarned(memberId, lotId, points,
@@ -288,7 +288,7 @@ class ReversalAndExpiryTest {
                         now.minusSeconds(5), expiresAt)));
     }
 
-    private static void awaitAccount(String memberId, String field, int value) {
+    static void awaitAccount(String memberId, String field, int value) {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> asService().get("/api/v1/accounts/{m}", memberId)
                 .then().statusCode(200).body(field, equalTo(value)));
     }

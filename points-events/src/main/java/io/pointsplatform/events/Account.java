@@ -33,7 +33,8 @@ public final class Account {
         final String lotId;
         final long points;
         final Instant availableAt;
-        final Instant expiresAt;
+        // Moved later only by an expiry.deferred, which forgets the lot's snapshot text.
+        Instant expiresAt;
         final OriginKind origin;
         // Changed only through add(), which forgets the lot's snapshot text.
         private long remaining;
@@ -162,6 +163,7 @@ public final class Account {
             case PointsExpired e -> lotIds(e.allocations());
             case PointsReversed e -> lotIds(e.allocations());
             case TierChanged e -> List.of();
+            case ExpiryDeferred e -> List.of(e.lotId());
         };
     }
 
@@ -281,6 +283,20 @@ public final class Account {
                 adjustedOut = newAdjustedOut;
             }
             case TierChanged e -> tier = e.to();
+            case ExpiryDeferred e -> {
+                LotState lot = lots.get(e.lotId());
+                if (lot == null) {
+                    throw violation(e, "defers unknown lot " + e.lotId());
+                }
+                if (!lot.expiresAt.equals(e.scheduledAt())) {
+                    throw violation(e, "defers lot " + e.lotId() + " from " + e.scheduledAt() + " but it expires at "
+                            + lot.expiresAt);
+                }
+                // Later only (the record checks it), so the lot stays after its availableAt.
+                lot.expiresAt = e.expiresAt();
+                lot.text = null;
+                nextExpiryKnown = false;
+            }
         }
         sinceSnapshot++;
     }

@@ -36,6 +36,7 @@ public final class EventTypes {
         add(byType, PointsReversed.TYPE, PointsReversed.class, Topics.POINTS_LEDGER);
         add(byType, PointsAdjusted.TYPE, PointsAdjusted.class, Topics.POINTS_LEDGER);
         add(byType, TierChanged.TYPE, TierChanged.class, Topics.POINTS_LEDGER);
+        add(byType, ExpiryDeferred.TYPE, ExpiryDeferred.class, Topics.POINTS_LEDGER);
         add(byType, MemberEnrolled.TYPE, MemberEnrolled.class, Topics.MEMBERS);
         add(byType, MemberUpdated.TYPE, MemberUpdated.class, Topics.MEMBERS);
         add(byType, RewardUpserted.TYPE, RewardUpserted.class, Topics.CATALOG_REWARDS);
@@ -45,6 +46,7 @@ public final class EventTypes {
         add(byType, RedemptionCompleted.TYPE, RedemptionCompleted.class, Topics.REDEMPTIONS);
         add(byType, RedemptionFailed.TYPE, RedemptionFailed.class, Topics.REDEMPTIONS);
         add(byType, RedemptionCancelled.TYPE, RedemptionCancelled.class, Topics.REDEMPTIONS);
+        add(byType, ExpiryReminded.TYPE, ExpiryReminded.class, Topics.NOTIFICATIONS);
         return Collections.unmodifiableMap(byType);
     }
 

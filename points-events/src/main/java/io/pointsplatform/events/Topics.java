@@ -7,6 +7,8 @@ public final class Topics {
     public static final String MEMBERS = "members";
     public static final String CATALOG_REWARDS = "catalog.rewards";
     public static final String REDEMPTIONS = "redemptions";
+    /** What notification-service tells members that other services must know of (expiry reminders). */
+    public static final String NOTIFICATIONS = "notifications";
 
     private Topics() {
     }

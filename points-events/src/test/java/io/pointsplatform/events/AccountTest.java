@@ -289,6 +289,38 @@ class AccountTest {
     }
 
     @Test
+    void aDeferredLotStaysAvailableUntilItsNewExpiryAndItsExpirySaysSo() {
+        twoLots();
+        Instant reminded = YEAR.minus(Duration.ofDays(2));
+        Instant deferredTo = reminded.plus(Duration.ofDays(7));
+        account.apply(new ExpiryDeferred("m-1", "lot-1", YEAR, deferredTo, reminded));
+        Instant between = YEAR.plus(Duration.ofDays(1));
+        assertThat(account.lot("lot-1").expiresAt()).isEqualTo(deferredTo);
+        assertThat(account.balance(between).available()).isEqualTo(100);
+        assertThat(Allocator.forExpiry(account, between)).containsExactly(new Allocation("lot-2", 50));
+        assertThat(account.nextExpiry()).isEqualTo(YEAR.plusSeconds(1));
+        account.apply(new PointsExpired("m-1", 50, from("lot-2", 50)));
+        assertThat(account.nextExpiry()).isEqualTo(deferredTo);
+        assertThat(Allocator.forDebit(account.lots(), 100, between).covered()).isTrue();
+        List<Allocation> due = Allocator.forExpiry(account, deferredTo);
+        account.apply(new PointsExpired("m-1", 100, due, YEAR, reminded));
+        assertThat(account.expired()).isEqualTo(150);
+        assertThat(account.balance(deferredTo)).isEqualTo(new Balance(0, 0, 0, 0, 0));
+    }
+
+    @Test
+    void refusesADeferralOfAnUnknownLotOrFromAnotherTime() {
+        twoLots();
+        refused(new ExpiryDeferred("m-1", "lot-9", YEAR, YEAR.plusSeconds(1), null), "defers unknown lot lot-9");
+        refused(new ExpiryDeferred("m-1", "lot-1", WEEK, YEAR.plusSeconds(1), null),
+                "defers lot lot-1 from " + WEEK + " but it expires at " + YEAR);
+        assertThatThrownBy(() -> new ExpiryDeferred("m-1", "lot-1", YEAR, YEAR, null))
+                .hasMessageContaining("must be after scheduledAt");
+        assertThatThrownBy(() -> new PointsExpired("m-1", 1, from("lot-1", 1), YEAR, null))
+                .hasMessageContaining("go together");
+    }
+
+    @Test
     void refusesAReturnOfMoreThanALotGaveOrThanWasSpent() {
         twoLots();
         account.apply(new PointsSpent("m-1", null, 30, from("lot-1", 30), null));

@@ -226,7 +226,7 @@ class EventCodecTest {
         assertThat(EventTypes.dataClass(PointsReversed.TYPE)).isEqualTo(PointsReversed.class);
         assertThat(EventTypes.find("nope")).isEmpty();
         assertThatThrownBy(() -> EventTypes.schemaPath("nope")).isInstanceOf(IllegalArgumentException.class);
-        assertThat(EventTypes.types()).hasSize(18);
+        assertThat(EventTypes.types()).hasSize(20);
     }
 
     @Test

@@ -123,6 +123,7 @@ class EventRecordsTest {
                 case MemberEvent m -> m.memberId();
                 case RedemptionEvent r -> r.memberId();
                 case CatalogEvent c -> c.rewardId();
+                case NotificationEvent n -> n.memberId();
             };
             assertThat(data.key()).isEqualTo(expectedKey);
         }

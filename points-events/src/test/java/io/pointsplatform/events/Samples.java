@@ -58,7 +58,12 @@ final class Samples {
                 new RedemptionCompleted("rd-1", "m-1", "rw-1", 1000, "V-ABC-123"),
                 new RedemptionCompleted("rd-3", "m-1", "rw-2", 500, null),
                 new RedemptionFailed("rd-2", "m-1", "rw-1", "OUT_OF_STOCK", "no stock left"),
-                new RedemptionCancelled("rd-1", "m-1", "rw-1", 1000));
+                new RedemptionCancelled("rd-1", "m-1", "rw-1", 1000),
+                new PointsExpired("m-1", 70, List.of(new Allocation("lot-1", 70)), year, year.minus(2, ChronoUnit.DAYS)),
+                new ExpiryDeferred("m-1", "lot-1", year, year.plus(5, ChronoUnit.DAYS), year.minus(2, ChronoUnit.DAYS)),
+                new ExpiryDeferred("m-1", "lot-2", year, year.plus(7, ChronoUnit.DAYS), null),
+                new ExpiryReminded("m-1", "P7D", 7 * 86_400, T0, List.of(new RemindedLot("lot-1", 70, year),
+                        new RemindedLot("lot-2", 20, year))));
     }
 
     static CloudEvent envelope(EventData data) {
@@ -102,7 +107,8 @@ final class Samples {
     }
 
     static Arbitrary<EventData> anyEventData() {
-        return Arbitraries.oneOf(pointsEvents(), memberEvents(), catalogEvents(), redemptionEvents());
+        return Arbitraries.oneOf(pointsEvents(), memberEvents(), catalogEvents(), redemptionEvents(),
+                notificationEvents());
     }
 
     static Arbitrary<EventData> pointsEvents() {
@@ -122,8 +128,13 @@ final class Samples {
                 .as((m, hold, a, ref) -> new PointsSpent(m, hold, sum(a), a, ref));
         Arbitrary<EventData> returned = Combinators.combine(member, ids(), ids(), allocations(), ids().injectNull(0.3))
                 .as((m, hold, ret, a, ref) -> new PointsReturned(m, hold, ret, sum(a), a, ref));
-        Arbitrary<EventData> expired = Combinators.combine(member, allocations())
-                .as((m, a) -> new PointsExpired(m, sum(a), a));
+        Arbitrary<EventData> expired = Combinators.combine(member, allocations(), instants().injectNull(0.6), instants())
+                .as((m, a, scheduled, reminded) -> scheduled == null ? new PointsExpired(m, sum(a), a)
+                        : new PointsExpired(m, sum(a), a, scheduled, reminded));
+        Arbitrary<EventData> deferred = Combinators.combine(member, ids(), instants(),
+                        Arbitraries.longs().between(1, 400L * 86_400), instants().injectNull(0.3))
+                .as((m, lot, scheduled, by, reminded) -> new ExpiryDeferred(m, lot, scheduled, scheduled.plusSeconds(by),
+                        reminded));
         Arbitrary<EventData> refund = Combinators.combine(member, ids(), ids(),
                         allocations().injectNull(0.2), Arbitraries.longs().between(0, 5_000))
                 .as((m, order, refund1, a, debt) -> a == null
@@ -140,7 +151,16 @@ final class Samples {
         Arbitrary<EventData> tier = Combinators.combine(member, Arbitraries.of("MEMBER", "SILVER", "GOLD", "PLATINUM"),
                         Arbitraries.of("MEMBER", "SILVER", "GOLD", "PLATINUM"), Arbitraries.longs().between(0, 1_000_000))
                 .as(TierChanged::new);
-        return Arbitraries.oneOf(earned, reserved, released, spent, returned, expired, refund, settlement, adjustIn, adjustOut, tier);
+        return Arbitraries.oneOf(earned, reserved, released, spent, returned, expired, refund, settlement, adjustIn, adjustOut, tier,
+                deferred);
+    }
+
+    static Arbitrary<EventData> notificationEvents() {
+        Arbitrary<List<RemindedLot>> lots = Combinators.combine(ids(), points(), instants()).as(RemindedLot::new)
+                .list().ofMinSize(1).ofMaxSize(5).uniqueElements(RemindedLot::lotId);
+        return Combinators.combine(ids(), Arbitraries.of("P30D", "P7D", "PT12H"), Arbitraries.longs().between(1, 90L * 86_400),
+                        instants(), lots)
+                .as(ExpiryReminded::new);
     }
 
     static Arbitrary<EventData> memberEvents() {

@@ -243,7 +243,7 @@ public class MemberPointsProjector {
                 if (before == null) {
                     changes.createdLotOwners.add(key.memberId());
                     changes.createdLots.add(now);
-                } else if (before.remaining() != now.remaining()) {
+                } else if (before.remaining() != now.remaining() || !before.expiresAt().equals(now.expiresAt())) {
                     changes.movedLotOwners.add(key.memberId());
                     changes.movedLots.add(now);
                 }

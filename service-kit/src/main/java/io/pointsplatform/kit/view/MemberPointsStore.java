@@ -59,8 +59,9 @@ final class MemberPointsStore {
             + " select u.*, $11 from " + ARRAYS;
     private static final String INSERT_LOTS = "insert into member_lot (" + LOT + ") select * from unnest($1::text[],"
             + " $2::text[], $3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::text[])";
-    private static final String UPDATE_LOTS = "update member_lot l set remaining = u.remaining"
-            + " from unnest($1::text[], $2::text[], $3::bigint[]) as u(member_id, lot_id, remaining)"
+    /** A lot's remaining moves with debits and credits back; its expiresAt with an expiry.deferred. */
+    private static final String UPDATE_LOTS = "update member_lot l set remaining = u.remaining, expires_at = u.expires_at"
+            + " from unnest($1::text[], $2::text[], $3::bigint[], $4::text[]) as u(member_id, lot_id, remaining, expires_at)"
             + " where l.member_id = u.member_id and l.lot_id = u.lot_id";
     /** A hold is stored as its allocations' lot ids and points, in their order. */
     private static final String UPSERT_HOLD = "insert into member_hold (member_id, hold_id, lot_ids, points)"
@@ -173,7 +174,8 @@ final class MemberPointsStore {
         }
         return execute(connection, UPDATE_LOTS, Tuple.of(memberIds.toArray(String[]::new),
                 lots.stream().map(Lot::lotId).toArray(String[]::new),
-                lots.stream().map(Lot::remaining).toArray(Long[]::new)));
+                lots.stream().map(Lot::remaining).toArray(Long[]::new),
+                lots.stream().map(lot -> lot.expiresAt().toString()).toArray(String[]::new)));
     }
 
     static Uni<Void> putHolds(SqlConnection connection, Map<Key, List<Allocation>> holds) {

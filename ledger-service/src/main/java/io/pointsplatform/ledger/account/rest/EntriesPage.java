@@ -8,6 +8,7 @@ import io.pointsplatform.events.PointsExpired;
 import io.pointsplatform.events.PointsReleased;
 import io.pointsplatform.events.PointsReserved;
 import io.pointsplatform.events.PointsReturned;
+import io.pointsplatform.events.ExpiryDeferred;
 import io.pointsplatform.events.PointsReversed;
 import io.pointsplatform.events.PointsSpent;
 import io.pointsplatform.events.TierChanged;
@@ -46,6 +47,7 @@ public record EntriesPage(List<EntryView> items,
             case PointsReversed e -> e.allocations();
             case PointsAdjusted e -> e.points() > 0 ? List.of(new Allocation(e.lotId(), e.points())) : e.allocations();
             case TierChanged e -> List.of();
+            case ExpiryDeferred e -> List.of();
         };
     }
 }

@@ -5,6 +5,9 @@ import io.pointsplatform.events.Allocation;
 import io.pointsplatform.events.AllocationPlan;
 import io.pointsplatform.events.Allocator;
 import io.pointsplatform.events.CloudEvent;
+import io.pointsplatform.events.ExpiryDeferred;
+import io.pointsplatform.events.ExpiryRule;
+import io.pointsplatform.events.Lot;
 import io.pointsplatform.events.InvariantViolation;
 import io.pointsplatform.events.PointsAdjusted;
 import io.pointsplatform.events.PointsEarned;
@@ -27,11 +30,13 @@ import io.pointsplatform.kit.outbox.OutboxRelay;
 import io.pointsplatform.kit.problem.ApiException;
 import io.pointsplatform.ledger.account.repository.AccountStore;
 import io.pointsplatform.ledger.account.service.DecisionBatches.AlreadyDecided;
+import io.pointsplatform.ledger.reminder.repository.ReminderStore;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HashMap;
@@ -42,6 +47,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The single decider for every debit (ARCHITECTURE.md, "The one hard rule"). Each decision runs in
@@ -65,15 +71,28 @@ public class LedgerBook {
     private final Clock clock;
     private final TierPolicy tiers;
     private final DecisionBatches decisions;
+    private final ReminderStore reminders;
+    private final boolean requireReminder;
+    private final Duration lastReminderLead;
 
     public LedgerBook(Pool pool, AccountStore store, OutboxRelay relay, Clock clock, TierPolicy tiers,
-                      DecisionBatches decisions) {
+                      DecisionBatches decisions, ReminderStore reminders,
+                      @ConfigProperty(name = "points.expiry.require-reminder", defaultValue = "true")
+                      boolean requireReminder,
+                      @ConfigProperty(name = "points.expiry.last-reminder-lead", defaultValue = "P7D")
+                      Duration lastReminderLead) {
+        if (lastReminderLead.isNegative() || lastReminderLead.isZero()) {
+            throw new IllegalArgumentException("points.expiry.last-reminder-lead must be > 0, was " + lastReminderLead);
+        }
         this.pool = pool;
         this.store = store;
         this.relay = relay;
         this.clock = clock;
         this.tiers = tiers;
         this.decisions = decisions;
+        this.reminders = reminders;
+        this.requireReminder = requireReminder;
+        this.lastReminderLead = lastReminderLead;
     }
 
     // ---- events from the log ---------------------------------------------------------------
@@ -499,18 +518,65 @@ public class LedgerBook {
 
     // ---- expiry ----------------------------------------------------------------------------
 
-    /** Expires what is due on one account now; empty when nothing was (or is no longer) due. */
+    /**
+     * Expires what is due on one account now; empty when nothing was (or is no longer) due. With
+     * {@code points.expiry.require-reminder} (the default), a due lot whose last window's reminder
+     * ({@code points.expiry.last-reminder-lead}, P7D) is missing or less than that lead old is not
+     * expired but deferred ({@link ExpiryRule}, {@code expiry.deferred}); a lot that was deferred
+     * expires in a {@code points.expired} of its own that says when it was to expire and when its
+     * member was reminded (docs/contract-extensions.md, "Expiry reminders").
+     */
     public Uni<Optional<PointsExpired>> expire(String memberId) {
         Instant now = clock.instant();
         return decision(memberId, null, (decide, account) -> {
-            List<Allocation> due = Allocator.forExpiry(account, now);
+            List<Lot> due = account.lotsDueForExpiry(now);
             if (due.isEmpty()) {
                 // Saving (by the batch) moves next_expiry_at on, so the job stops finding this account.
                 return Uni.createFrom().item(Optional.<PointsExpired>empty());
             }
-            PointsExpired data = new PointsExpired(memberId, Allocation.total(due), due);
-            record(decide.writes(), account, "points.expired:" + memberId + ":" + now.toEpochMilli(), now, data);
-            return Uni.createFrom().item(Optional.of(data));
+            if (!requireReminder) {
+                List<Allocation> all = Allocator.forExpiry(account, now);
+                PointsExpired data = new PointsExpired(memberId, Allocation.total(all), all);
+                record(decide.writes(), account, "points.expired:" + memberId + ":" + now.toEpochMilli(), now, data);
+                return Uni.createFrom().item(Optional.of(data));
+            }
+            SqlConnection c = decide.connection();
+            return reminders.remindedAt(c, memberId, lastReminderLead.toSeconds())
+                    .chain(remindedAt -> reminders.scheduledAt(c, memberId).chain(scheduledAt -> {
+                        List<Allocation> onTime = new java.util.ArrayList<>();
+                        List<PointsExpired> late = new java.util.ArrayList<>();
+                        Uni<Void> deferrals = Uni.createFrom().voidItem();
+                        for (Lot lot : due) {
+                            Instant reminded = remindedAt.get(lot.lotId());
+                            Instant deferTo = ExpiryRule.deferTo(lot.expiresAt(), reminded, lastReminderLead, now);
+                            Allocation all = new Allocation(lot.lotId(), lot.remaining());
+                            if (deferTo != null) {
+                                ExpiryDeferred deferral = new ExpiryDeferred(memberId, lot.lotId(), lot.expiresAt(),
+                                        deferTo, reminded);
+                                record(decide.writes(), account, "expiry.deferred:" + memberId + ":" + lot.lotId() + ":"
+                                        + lot.expiresAt().toEpochMilli(), now, deferral);
+                                Instant first = scheduledAt.getOrDefault(lot.lotId(), lot.expiresAt());
+                                deferrals = deferrals.chain(() -> reminders.deferred(c, memberId, lot.lotId(), first));
+                            } else if (scheduledAt.containsKey(lot.lotId())) {
+                                late.add(new PointsExpired(memberId, lot.remaining(), List.of(all),
+                                        scheduledAt.get(lot.lotId()), reminded));
+                            } else {
+                                onTime.add(all);
+                            }
+                        }
+                        PointsExpired first = null;
+                        if (!onTime.isEmpty()) {
+                            first = new PointsExpired(memberId, Allocation.total(onTime), onTime);
+                            record(decide.writes(), account, "points.expired:" + memberId + ":" + now.toEpochMilli(), now,
+                                    first);
+                        }
+                        for (PointsExpired expiry : late) {
+                            record(decide.writes(), account, "points.expired:" + memberId + ":" + now.toEpochMilli() + ":"
+                                    + expiry.allocations().getFirst().lotId(), now, expiry);
+                            first = first == null ? expiry : first;
+                        }
+                        return deferrals.replaceWith(Optional.ofNullable(first));
+                    }));
         });
     }
 
@@ -555,6 +621,7 @@ public class LedgerBook {
             case PointsReversed e -> e.points();
             case PointsAdjusted e -> Math.abs(e.points());
             case TierChanged e -> 0;
+            case ExpiryDeferred e -> 0;
         };
     }
 
@@ -569,6 +636,7 @@ public class LedgerBook {
             case PointsReversed e -> e.debtSettled() > 0 ? "debt settlement" : e.orderId() + "/" + e.refundId();
             case PointsAdjusted e -> e.adjustmentId();
             case TierChanged e -> e.from() + "→" + e.to();
+            case ExpiryDeferred e -> e.lotId() + " " + e.scheduledAt() + "→" + e.expiresAt();
         };
     }
 }

@@ -1,0 +1,117 @@
+package io.pointsplatform.notification.reminder.repository;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The statements of the reminder job: lots of the member view ({@code member_lot}) due a reminder,
+ * the reminders made ({@code expiry_reminder}, once per lot and window by its key) and the notices
+ * they store ({@code notification}, kind {@code expiring}).
+ */
+@ApplicationScoped
+public class ReminderRepository {
+
+    /** A lot with points left, as the member view has it. */
+    public record DueLot(String memberId, String lotId, long remaining, Instant expiresAt) {
+    }
+
+    /** A notice to store. */
+    public record Notice(String noticeId, String memberId, String title, String body, Instant occurredAt) {
+    }
+
+    /**
+     * Lots with points left that expire at or before {@code horizon} and have no reminder of the
+     * window {@code leadSeconds} yet, by member; at most {@code limit}.
+     */
+    public Uni<List<DueLot>> due(SqlConnection connection, Instant horizon, long leadSeconds, int limit) {
+        return connection.preparedQuery("select l.member_id, l.lot_id, l.remaining, l.expires_at from member_lot l"
+                        + " where l.remaining > 0 and l.expires_at::timestamptz <= $1 and not exists (select 1 from"
+                        + " expiry_reminder r where r.member_id = l.member_id and r.lot_id = l.lot_id"
+                        + " and r.lead_seconds = $2) order by l.member_id, l.lot_id limit $3")
+                .execute(Tuple.of(utc(horizon), leadSeconds, limit))
+                .map(rows -> {
+                    List<DueLot> due = new ArrayList<>(rows.size());
+                    for (Row row : rows) {
+                        due.add(new DueLot(row.getString("member_id"), row.getString("lot_id"), row.getLong("remaining"),
+                                Instant.parse(row.getString("expires_at"))));
+                    }
+                    return due;
+                });
+    }
+
+    /**
+     * Records the reminder of one window for these lots of one member; answers the lots it was
+     * recorded for now (not those another run recorded first).
+     */
+    public Uni<Set<String>> record(SqlConnection connection, String memberId, List<String> lotIds, long leadSeconds,
+            String window, String eventId, Instant remindedAt) {
+        int n = lotIds.size();
+        String[] members = new String[n];
+        Long[] leads = new Long[n];
+        String[] windows = new String[n];
+        String[] events = new String[n];
+        for (int i = 0; i < n; i++) {
+            members[i] = memberId;
+            leads[i] = leadSeconds;
+            windows[i] = window;
+            events[i] = eventId;
+        }
+        return connection.preparedQuery("insert into expiry_reminder (member_id, lot_id, lead_seconds, reminder_window,"
+                        + " event_id, reminded_at) select u.*, $6 from unnest($1::text[], $2::text[], $3::bigint[],"
+                        + " $4::text[], $5::text[]) as u on conflict do nothing returning lot_id")
+                .execute(Tuple.of(members, lotIds.toArray(String[]::new), leads, windows, events, utc(remindedAt)))
+                .map(rows -> {
+                    Set<String> recorded = new HashSet<>();
+                    for (Row row : rows) {
+                        recorded.add(row.getString("lot_id"));
+                    }
+                    return recorded;
+                });
+    }
+
+    /** Stores notices once each (by id). */
+    public Uni<Void> notices(SqlConnection connection, List<Notice> notices) {
+        if (notices.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return connection.preparedQuery("insert into notification (notification_id, member_id, kind, title, body,"
+                        + " occurred_at) select u.id, u.member_id, 'expiring', u.title, u.body, u.at from unnest($1::text[],"
+                        + " $2::text[], $3::text[], $4::text[], $5::timestamptz[]) as u(id, member_id, title, body, at)"
+                        + " on conflict do nothing")
+                .execute(Tuple.of(notices.stream().map(Notice::noticeId).toArray(String[]::new),
+                        notices.stream().map(Notice::memberId).toArray(String[]::new),
+                        notices.stream().map(Notice::title).toArray(String[]::new),
+                        notices.stream().map(Notice::body).toArray(String[]::new),
+                        notices.stream().map(n -> utc(n.occurredAt())).toArray(OffsetDateTime[]::new)))
+                .replaceWithVoid();
+    }
+
+    /** The windows a member's lot was reminded in, by lead, for tests and support. */
+    public Uni<List<String>> remindersOf(SqlConnection connection, String memberId) {
+        return connection.preparedQuery("select lot_id, reminder_window, event_id from expiry_reminder"
+                        + " where member_id = $1 order by lot_id, lead_seconds desc")
+                .execute(Tuple.of(memberId))
+                .map(rows -> {
+                    List<String> all = new ArrayList<>();
+                    for (Row row : rows) {
+                        all.add(row.getString("lot_id") + " " + row.getString("reminder_window") + " "
+                                + row.getString("event_id"));
+                    }
+                    return all;
+                });
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+}

@@ -1,0 +1,183 @@
+package io.pointsplatform.notification.reminder.service;
+
+import io.pointsplatform.events.CloudEvent;
+import io.pointsplatform.events.ExpiryReminded;
+import io.pointsplatform.events.RemindedLot;
+import io.pointsplatform.events.Topics;
+import io.pointsplatform.kit.outbox.Outbox;
+import io.pointsplatform.kit.outbox.OutboxRelay;
+import io.pointsplatform.notification.reminder.repository.ReminderRepository;
+import io.pointsplatform.notification.reminder.repository.ReminderRepository.DueLot;
+import io.quarkus.logging.Log;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Reminds members of points about to expire (docs/contract-extensions.md, "Expiry reminders"). For
+ * each window (points.reminders.windows, P30D and P7D), shortest first: every lot of the member view
+ * with points left whose expiresAt is at most the window's lead away (or already passed: the ledger
+ * waits for the reminder) and that has no reminder of that window yet is reminded, once per lot and
+ * window (the key of {@code expiry_reminder}, kept across runs and restarts). One transaction per
+ * batch records the reminders, stores one {@code expiring} notice per member and expiry date ("N
+ * points expire on DATE") and puts one {@code expiry.reminded} per member and window in the outbox
+ * for the {@code notifications} topic, which the ledger reads. A lot reminded in a shorter window is
+ * recorded for the longer ones too, so that a member is not told twice at once.
+ */
+@ApplicationScoped
+public class ReminderJob {
+
+    static final String SOURCE = "/notification-service";
+
+    /** A window: its label as configured (an ISO-8601 duration) and its lead. */
+    record Window(String label, Duration lead) {
+    }
+
+    private final Pool pool;
+    private final ReminderRepository repository;
+    private final Outbox outbox;
+    private final OutboxRelay relay;
+    private final Clock clock;
+    private final ZoneId zone;
+    private final List<Window> windows;
+    private final int batch;
+
+    public ReminderJob(Pool pool, ReminderRepository repository, Outbox outbox, OutboxRelay relay, Clock clock,
+                       @ConfigProperty(name = "points.zone") ZoneId zone,
+                       @ConfigProperty(name = "points.reminders.windows") List<String> windows,
+                       @ConfigProperty(name = "points.reminders.batch", defaultValue = "500") int batch) {
+        if (batch < 1 || batch > 10_000) {
+            throw new IllegalArgumentException("points.reminders.batch must be within 1..10000, was " + batch);
+        }
+        this.pool = pool;
+        this.repository = repository;
+        this.outbox = outbox;
+        this.relay = relay;
+        this.clock = clock;
+        this.zone = zone;
+        this.windows = windows(windows);
+        this.batch = batch;
+    }
+
+    static List<Window> windows(List<String> configured) {
+        List<Window> parsed = new ArrayList<>();
+        for (String label : configured) {
+            Duration lead = Duration.parse(label.trim());
+            if (lead.isNegative() || lead.isZero()) {
+                throw new IllegalArgumentException("points.reminders.windows: " + label + " must be a positive duration");
+            }
+            if (parsed.stream().anyMatch(w -> w.lead().equals(lead))) {
+                throw new IllegalArgumentException("points.reminders.windows: " + label + " is given twice");
+            }
+            parsed.add(new Window(label.trim(), lead));
+        }
+        if (parsed.isEmpty()) {
+            throw new IllegalArgumentException("points.reminders.windows: at least one window");
+        }
+        parsed.sort(Comparator.comparing(Window::lead));
+        return List.copyOf(parsed);
+    }
+
+    @Scheduled(every = "${points.reminders.every:60s}", delayed = "10s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> run() {
+        return remind().replaceWithVoid()
+                .onFailure().invoke(e -> Log.warnf(e, "Expiry reminders failed; the next run retries"))
+                .onFailure().recoverWithNull().replaceWithVoid();
+    }
+
+    /** Sends every reminder due at the clock's now; answers how many expiry.reminded it published. */
+    public Uni<Integer> remind() {
+        return remind(clock.instant());
+    }
+
+    /** Sends every reminder due at {@code now} (tests run the job at any date). */
+    public Uni<Integer> remind(Instant now) {
+        Uni<Integer> chain = Uni.createFrom().item(0);
+        for (int i = 0; i < windows.size(); i++) {
+            Window window = windows.get(i);
+            List<Window> longer = windows.subList(i + 1, windows.size());
+            chain = chain.chain(sent -> window(window, longer, now).map(more -> sent + more));
+        }
+        return chain.invoke(sent -> {
+            if (sent > 0) {
+                relay.wake();
+            }
+        });
+    }
+
+    /** One window, a batch per transaction, until no lot is due it. */
+    private Uni<Integer> window(Window window, List<Window> longer, Instant now) {
+        return pool.withTransaction(c -> repository.due(c, now.plus(window.lead()), window.lead().toSeconds(), batch)
+                        .chain(due -> remindAll(c, window, longer, now, due).map(sent -> new int[] {due.size(), sent})))
+                .chain(result -> result[0] < batch ? Uni.createFrom().item(result[1])
+                        : window(window, longer, now).map(more -> result[1] + more));
+    }
+
+    private Uni<Integer> remindAll(SqlConnection c, Window window, List<Window> longer, Instant now, List<DueLot> due) {
+        Map<String, List<DueLot>> byMember = new LinkedHashMap<>();
+        for (DueLot lot : due) {
+            byMember.computeIfAbsent(lot.memberId(), m -> new ArrayList<>()).add(lot);
+        }
+        Uni<Integer> chain = Uni.createFrom().item(0);
+        for (Map.Entry<String, List<DueLot>> member : byMember.entrySet()) {
+            chain = chain.chain(sent -> remindMember(c, window, longer, now, member.getKey(), member.getValue())
+                    .map(one -> sent + one));
+        }
+        return chain;
+    }
+
+    private Uni<Integer> remindMember(SqlConnection c, Window window, List<Window> longer, Instant now,
+            String memberId, List<DueLot> lots) {
+        String eventId = "expiry.reminded:" + memberId + ":" + window.label() + ":" + now.toEpochMilli();
+        List<String> lotIds = lots.stream().map(DueLot::lotId).toList();
+        return repository.record(c, memberId, lotIds, window.lead().toSeconds(), window.label(), eventId, now)
+                .chain(recorded -> {
+                    List<DueLot> reminded = lots.stream().filter(l -> recorded.contains(l.lotId())).toList();
+                    if (reminded.isEmpty()) {
+                        return Uni.createFrom().item(0);
+                    }
+                    List<String> ids = reminded.stream().map(DueLot::lotId).toList();
+                    Uni<Void> covered = Uni.createFrom().voidItem();
+                    for (Window wider : longer) {
+                        covered = covered.chain(() -> repository.record(c, memberId, ids, wider.lead().toSeconds(),
+                                wider.label(), eventId, now).replaceWithVoid());
+                    }
+                    ExpiryReminded data = new ExpiryReminded(memberId, window.label(), window.lead().toSeconds(), now,
+                            reminded.stream().map(l -> new RemindedLot(l.lotId(), l.remaining(), l.expiresAt())).toList());
+                    CloudEvent event = CloudEvent.of(eventId, SOURCE, memberId, now, data);
+                    return covered
+                            .chain(() -> repository.notices(c, notices(eventId, memberId, reminded, now)))
+                            .chain(() -> outbox.enqueue(c, Topics.NOTIFICATIONS, event))
+                            .invoke(() -> Log.debugf("Reminded %s of %d lots (%s)", memberId, reminded.size(),
+                                    window.label()))
+                            .replaceWith(1);
+                });
+    }
+
+    /** One notice per expiry date: "N points expire on DATE". */
+    private List<ReminderRepository.Notice> notices(String eventId, String memberId, List<DueLot> lots, Instant now) {
+        Map<LocalDate, Long> byDate = new TreeMap<>();
+        for (DueLot lot : lots) {
+            byDate.merge(LocalDate.ofInstant(lot.expiresAt(), zone), lot.remaining(), Long::sum);
+        }
+        List<ReminderRepository.Notice> notices = new ArrayList<>(byDate.size());
+        byDate.forEach((date, points) -> notices.add(new ReminderRepository.Notice(eventId + ":" + date, memberId,
+                ReminderTexts.TITLE, ReminderTexts.body(points, date), now)));
+        return notices;
+    }
+}

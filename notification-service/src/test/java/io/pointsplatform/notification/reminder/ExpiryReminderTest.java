@@ -1,0 +1,177 @@
+package io.pointsplatform.notification.reminder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.pointsplatform.events.BreakdownLine;
+import io.pointsplatform.events.CloudEvent;
+import io.pointsplatform.events.EventCodec;
+import io.pointsplatform.events.ExpiryReminded;
+import io.pointsplatform.events.Origin;
+import io.pointsplatform.events.OriginKind;
+import io.pointsplatform.events.PointsEarned;
+import io.pointsplatform.events.RemindedLot;
+import io.pointsplatform.events.Topics;
+import io.pointsplatform.kit.outbox.Outbox;
+import io.pointsplatform.kit.outbox.OutboxRelay;
+import io.pointsplatform.kit.view.MemberPointsProjector;
+import io.pointsplatform.notification.reminder.repository.ReminderRepository;
+import io.pointsplatform.notification.reminder.service.ReminderJob;
+import io.pointsplatform.testing.PlatformTestResource;
+import io.pointsplatform.testing.TestEvents;
+import io.pointsplatform.testing.TopicReader;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Expiry reminders at 30 and 7 days before a lot expires (docs/contract-extensions.md, "Expiry
+ * reminders"), the job run at chosen dates: once per lot and window however often it runs, and after
+ * a restart (a new job over the same database), each an {@code expiry.reminded} on
+ * {@code notifications} and an {@code expiring} notice per expiry date.
+ */
+@QuarkusTest
+@WithTestResource(value = PlatformTestResource.class, initArgs = @ResourceArg(name = "service", value = "notification"))
+class ExpiryReminderTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final EventCodec CODEC = new EventCodec();
+    private static final ZoneId ZONE = ZoneId.of("Asia/Shanghai");
+
+    @Inject
+    ReminderJob job;
+
+    @Inject
+    ReminderRepository repository;
+
+    @Inject
+    MemberPointsProjector projector;
+
+    @Inject
+    Outbox outbox;
+
+    @Inject
+    OutboxRelay relay;
+
+    @Inject
+    Pool pool;
+
+    @Test
+    void remindsThirtyAndSevenDaysAheadOnceEachPerLotAndWindowAcrossRunsAndARestart() {
+        String memberId = "m-remind-" + UUID.randomUUID();
+        Instant t = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        Instant ab = t.plus(Duration.ofDays(40));
+        Instant c = t.plus(Duration.ofDays(45));
+        credit(memberId, "lot-a", 30, ab);
+        credit(memberId, "lot-b", 20, ab);
+        credit(memberId, "lot-c", 50, c);
+        awaitLots(memberId, 3);
+
+        assertThat(remind(t)).isZero();
+        // Thirty days before lots a and b: one reminder for both, however often the job runs.
+        assertThat(remind(t.plus(Duration.ofDays(10)))).isEqualTo(1);
+        assertThat(remind(t.plus(Duration.ofDays(10)))).isZero();
+        assertThat(remind(t.plus(Duration.ofDays(12)))).isZero();
+        // A restart: a new job over the same database finds nothing left to do.
+        ReminderJob restarted = new ReminderJob(pool, repository, outbox, relay, Clock.systemUTC(), ZONE,
+                List.of("P30D", "P7D"), 500);
+        assertThat(restarted.remind(t.plus(Duration.ofDays(12))).await().atMost(WAIT)).isZero();
+        List<ExpiryReminded> sent = reminders(memberId, 1);
+        assertThat(sent.get(0).window()).isEqualTo("P30D");
+        assertThat(sent.get(0).leadSeconds()).isEqualTo(Duration.ofDays(30).toSeconds());
+        assertThat(sent.get(0).remindedAt()).isEqualTo(t.plus(Duration.ofDays(10)));
+        assertThat(sent.get(0).lots()).containsExactlyInAnyOrder(new RemindedLot("lot-a", 30, ab),
+                new RemindedLot("lot-b", 20, ab));
+
+        remind(t.plus(Duration.ofDays(15)));                       // lot c, 30 days ahead
+        remind(t.plus(Duration.ofDays(33)));                       // lots a and b, 7 days ahead
+        remind(t.plus(Duration.ofDays(34)));
+        restarted.remind(t.plus(Duration.ofDays(38))).await().atMost(WAIT); // lot c, 7 days ahead
+        remind(t.plus(Duration.ofDays(41)));                       // a and b past expiresAt: nothing more
+        remind(t.plus(Duration.ofDays(50)));
+
+        List<ExpiryReminded> all = reminders(memberId, 4);
+        assertThat(all).extracting(r -> r.window() + " " + r.lots().stream().map(RemindedLot::lotId).sorted().toList())
+                .containsExactlyInAnyOrder("P30D [lot-a, lot-b]", "P30D [lot-c]", "P7D [lot-a, lot-b]", "P7D [lot-c]");
+        assertThat(all).filteredOn(r -> r.window().equals("P7D")).allSatisfy(r -> {
+            assertThat(r.leadSeconds()).isEqualTo(Duration.ofDays(7).toSeconds());
+            assertThat(r.lots()).allSatisfy(lot -> assertThat(Duration.between(r.remindedAt(), lot.expiresAt()))
+                    .isBetween(Duration.ZERO, Duration.ofDays(7)));
+        });
+        // One notice per reminder and expiry date, saying how many points expire on which date.
+        List<String> notices = notices(memberId);
+        assertThat(notices).hasSize(4).allSatisfy(n -> assertThat(n).startsWith("expiring 积分即将过期"));
+        String abDate = ab.atZone(ZONE).toLocalDate().toString();
+        assertThat(notices).filteredOn(n -> n.contains(abDate)).hasSize(2)
+                .allSatisfy(n -> assertThat(n).contains("您有 50 积分将于 " + abDate + " 过期"));
+    }
+
+    @Test
+    void aLotFirstSeenWithinSevenDaysGetsOnlyTheSevenDayReminder() {
+        String memberId = "m-remind-late-" + UUID.randomUUID();
+        Instant t = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        credit(memberId, "lot-late", 70, t.plus(Duration.ofDays(3)));
+        awaitLots(memberId, 1);
+        remind(t);
+        remind(t.plus(Duration.ofDays(1)));
+        List<ExpiryReminded> sent = reminders(memberId, 1);
+        assertThat(sent.get(0).window()).isEqualTo("P7D");
+        assertThat(pool.withConnection(c -> repository.remindersOf(c, memberId)).await().atMost(WAIT))
+                .containsExactly("lot-late P30D " + eventId(memberId), "lot-late P7D " + eventId(memberId));
+        assertThat(notices(memberId)).hasSize(1);
+    }
+
+    private static String eventId(String memberId) {
+        return CODEC.read(TopicReader.await(Topics.NOTIFICATIONS, r -> memberId.equals(r.key()), 1, WAIT).get(0).value())
+                .id();
+    }
+
+    private int remind(Instant at) {
+        return job.remind(at).await().atMost(WAIT);
+    }
+
+    /** The member's reminders on the topic, once the outbox is drained: exactly {@code count}. */
+    private List<ExpiryReminded> reminders(String memberId, int count) {
+        relay.drained(WAIT).await().atMost(WAIT);
+        TopicReader.await(Topics.NOTIFICATIONS, r -> memberId.equals(r.key()), count, WAIT);
+        return TopicReader.all(Topics.NOTIFICATIONS, r -> memberId.equals(r.key())).stream()
+                .map(r -> (ExpiryReminded) CODEC.read(r.value()).data()).toList();
+    }
+
+    private List<String> notices(String memberId) {
+        return pool.preparedQuery("select kind, title, body from notification where member_id = $1 and kind = 'expiring' order by body")
+                .execute(Tuple.of(memberId)).map(rows -> {
+                    List<String> all = new ArrayList<>();
+                    for (Row row : rows) {
+                        all.add(row.getString("kind") + " " + row.getString("title") + " " + row.getString("body"));
+                    }
+                    return all;
+                }).await().atMost(WAIT);
+    }
+
+    private void awaitLots(String memberId, int count) {
+        await().atMost(WAIT).untilAsserted(() -> assertThat(projector.find(memberId).await().atMost(WAIT))
+                .hasValueSatisfying(account -> assertThat(account.lots()).hasSize(count)));
+    }
+
+    private static void credit(String memberId, String lotId, long points, Instant expiresAt) {
+        Instant now = Instant.now();
+        TestEvents.publish(Topics.POINTS_LEDGER, CloudEvent.of("points.earned:" + memberId + ":" + lotId,
+                "/earning-service", memberId, now, new PointsEarned(memberId, lotId, points,
+                        new Origin(OriginKind.ORDER, lotId), List.of(new BreakdownLine("base", points)),
+                        now.minusSeconds(5), expiresAt)));
+    }
+}
