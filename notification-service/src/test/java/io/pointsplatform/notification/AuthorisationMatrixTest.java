@@ -30,7 +30,22 @@ class AuthorisationMatrixTest {
                 .memberCall("GET", "/api/v1/members/" + MEMBER + "/notifications", null,
                         roles("member", "admin", "analyst", "service"), MEMBER)
                 .memberCall("GET", "/api/v1/members/" + MEMBER + "/notifications?limit=5", null,
-                        roles("member", "admin", "analyst", "service"), MEMBER);
+                        roles("member", "admin", "analyst", "service"), MEMBER)
+                // notices (#21)
+                .memberCall("POST", "/api/v1/members/" + MEMBER + "/notifications/points.earned:none/read", null,
+                        roles("member", "admin"), MEMBER)
+                .memberCall("POST", "/api/v1/members/" + MEMBER + "/notifications/read-all", null,
+                        roles("member", "admin"), MEMBER)
+                .memberCall("GET", "/api/v1/members/" + MEMBER + "/notifications/unread-count", null,
+                        roles("member", "admin", "analyst", "service"), MEMBER)
+                .call("POST", "/api/v1/notifications/marketing",
+                        "{\"campaignId\":\"matrix\",\"title\":\"t\",\"body\":\"b\",\"memberIds\":[\"" + MEMBER + "\"]}",
+                        roles("admin"))
+                .call("GET", "/api/v1/admin/notification-deliveries?status=FAILED", null, roles("admin"))
+                .memberCall("GET", "/api/v1/members/" + MEMBER + "/notification-preferences", null,
+                        roles("member", "admin"), MEMBER)
+                .memberCall("PUT", "/api/v1/members/" + MEMBER + "/notification-preferences",
+                        "{\"optOuts\":[{\"channel\":\"email\",\"kind\":\"marketing\"}]}", roles("member", "admin"), MEMBER);
     }
 
     @Test
