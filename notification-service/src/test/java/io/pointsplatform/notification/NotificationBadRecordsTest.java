@@ -86,8 +86,8 @@ class NotificationBadRecordsTest {
         String enrolled = CODEC.write(CloudEvent.of("member.enrolled:" + memberId, "/earning-service", memberId,
                 Instant.now(), new MemberEnrolled(memberId, null, null, null, "en", "a@example.com")));
         Map<String, String> bad = new java.util.LinkedHashMap<>();
-        bad.put(enrolled.replace("\"locale\":\"en\"", "\"locale\":\"english\""), "field 'data.locale'");
-        bad.put(enrolled.replace("\"email\":\"a@example.com\"", "\"email\":\"not an address\""), "field 'data.email'");
+        bad.put(enrolled.replace("\"locale\":\"en\"", "\"locale\":\"english\""), "locale must be a language tag");
+        bad.put(enrolled.replace("\"email\":\"a@example.com\"", "\"email\":\"not an address\""), "email is not an e-mail address");
         deadLettersThenGood(Topics.MEMBERS, 3, memberId, bad, enrolled);
         awaitNotifications(memberId, 1);
     }

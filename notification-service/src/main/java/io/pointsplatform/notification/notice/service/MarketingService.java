@@ -1,6 +1,8 @@
 package io.pointsplatform.notification.notice.service;
 
 import io.pointsplatform.notification.notice.repository.MemberContactRepository;
+import io.pointsplatform.kit.idempotency.IdempotencyKeys;
+import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,13 +26,25 @@ public class MarketingService {
     private final NotificationService notices;
     private final MemberContactRepository contacts;
     private final Pool pool;
+    private final IdempotencyKeys keys;
     private final Clock clock;
 
-    public MarketingService(NotificationService notices, MemberContactRepository contacts, Pool pool) {
+    public MarketingService(NotificationService notices, MemberContactRepository contacts, Pool pool,
+                            IdempotencyKeys keys) {
         this.notices = notices;
         this.contacts = contacts;
         this.pool = pool;
+        this.keys = keys;
         this.clock = Clock.systemUTC();
+    }
+
+    /**
+     * Idempotency-Keys of this endpoint past their retention (service-kit's IdempotencyKeys wants a
+     * job per service): an admin sends a few campaigns a day, so one batch an hour keeps up.
+     */
+    @Scheduled(every = "${points.idempotency.purge-every:1h}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> purgeIdempotencyKeys() {
+        return keys.purgeExpired(10_000).replaceWithVoid();
     }
 
     /** What to send; {@code memberIds} null: every known member. */
