@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Stops what up.sh started, by pid file: the five services first, then Kafka. Each gets SIGTERM
+# Stops what up.sh started, by pid file: the five services first, then GreenMail, then Kafka. Each gets SIGTERM
 # (a clean shutdown), then SIGKILL after a timeout. A pid file whose process is gone, or is no
 # longer ours (the pid was reused), is only removed. Safe when nothing runs.
 #
@@ -68,6 +68,7 @@ stop_all() {
 STOPPED=0
 if [ -d "$POINTS_RUN/pids" ]; then
   stop_all "$SERVICE_TIMEOUT" "${POINTS_SERVICES[@]}"
+  stop_all "$SERVICE_TIMEOUT" greenmail
   stop_all "$KAFKA_TIMEOUT" kafka
   # Anything else someone left there (an older layout, a renamed service): ours only.
   for file in "$POINTS_RUN/pids"/*.pid; do

@@ -184,30 +184,37 @@ points_kafka_jaas_config() {
     "$name" "$password"
 }
 
-# Copies Kafka's jars (deploy/local/kafka/pom.xml) into the run dir, once, and again when the pom
-# changed. Needs a JDK >= 21 on PATH (jdk.sh) for the Maven wrapper.
-points_ensure_kafka_libs() {
-  local stamp="$POINTS_KAFKA_LIBS/.complete"
-  if [ -f "$stamp" ] && [ ! "$POINTS_KAFKA_POM" -nt "$stamp" ]; then return 0; fi
+# Copies a tool's jars (the dependencies of a standalone pom under deploy/local) into the run dir,
+# once, and again when the pom changed: points_ensure_libs NAME POM DIR. Needs a JDK >= 21 on PATH
+# (jdk.sh) for the Maven wrapper.
+points_ensure_libs() {
+  local name="$1" pom="$2" libs="$3" stamp="$3/.complete" key
+  key="$(basename "$libs")"
+  if [ -f "$stamp" ] && [ ! "$pom" -nt "$stamp" ]; then return 0; fi
   mkdir -p "$POINTS_RUN"
   (
     flock 9
-    if [ -f "$stamp" ] && [ ! "$POINTS_KAFKA_POM" -nt "$stamp" ]; then exit 0; fi
-    echo "fetching Kafka's jars (deploy/local/kafka/pom.xml) into $POINTS_KAFKA_LIBS" >&2
-    tmp="$POINTS_KAFKA_LIBS.tmp"
+    if [ -f "$stamp" ] && [ ! "$pom" -nt "$stamp" ]; then exit 0; fi
+    echo "fetching $name's jars (${pom#"$POINTS_ROOT"/}) into $libs" >&2
+    tmp="$libs.tmp"
     rm -rf "$tmp"
-    log="$POINTS_RUN/logs/kafka-libs-fetch.log"
+    log="$POINTS_RUN/logs/$key-fetch.log"
     mkdir -p "$POINTS_RUN/logs"
-    if ! (cd "$POINTS_ROOT" && ./mvnw -B -q -f "$POINTS_KAFKA_POM" dependency:copy-dependencies \
+    if ! (cd "$POINTS_ROOT" && ./mvnw -B -q -f "$pom" dependency:copy-dependencies \
         -DoutputDirectory="$tmp" </dev/null >"$log" 2>&1); then
       points_tail "$log" 40
-      echo "could not fetch Kafka's jars with ./mvnw -f deploy/local/kafka/pom.xml (log: $log)" >&2
+      echo "could not fetch $name's jars with ./mvnw -f ${pom#"$POINTS_ROOT"/} (log: $log)" >&2
       exit 1
     fi
-    rm -rf "$POINTS_KAFKA_LIBS"
-    mv "$tmp" "$POINTS_KAFKA_LIBS"
-    touch "$POINTS_KAFKA_LIBS/.complete"
-  ) 9>"$POINTS_RUN/.kafka-libs.lock" || points_die "no Kafka jars"
+    rm -rf "$libs"
+    mv "$tmp" "$libs"
+    touch "$libs/.complete"
+  ) 9>"$POINTS_RUN/.$key.lock" || points_die "no $name jars"
+}
+
+# Kafka's jars (deploy/local/kafka/pom.xml).
+points_ensure_kafka_libs() {
+  points_ensure_libs Kafka "$POINTS_KAFKA_POM" "$POINTS_KAFKA_LIBS"
 }
 
 # Runs a Kafka tool main class (or kafka-tool.sh's short name) on that classpath; tools log to
@@ -221,4 +228,15 @@ points_kafka_tool() {
   java "-Xmx${KAFKA_TOOL_HEAP:-256m}" --enable-native-access=ALL-UNNAMED "${opts[@]}" -Djava.awt.headless=true \
     "-Dlog4j2.configurationFile=$POINTS_KAFKA_LOG4J" "-Dkafka.logs.dir=$POINTS_RUN/logs" \
     -Dkafka.log.file=kafka-tools.log -cp "$POINTS_KAFKA_LIBS/*" "$main" "$@"
+}
+
+# --- GreenMail (the local SMTP server) ---------------------------------------------------------
+
+POINTS_GREENMAIL_POM="$POINTS_LOCAL/greenmail/pom.xml"
+POINTS_GREENMAIL_LIBS="$POINTS_RUN/greenmail-libs"
+SMTP_PORT="${POINTS_SMTP_PORT:-3025}"
+GREENMAIL_API_PORT="${POINTS_GREENMAIL_API_PORT:-8090}"
+
+points_ensure_greenmail_libs() {
+  points_ensure_libs GreenMail "$POINTS_GREENMAIL_POM" "$POINTS_GREENMAIL_LIBS"
 }

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Starts the local stack, no containers: PostgreSQL (postgres.sh), a real single-node Kafka 4.1
 # broker in KRaft mode from Apache Kafka's own jars that takes only authenticated clients, with ACLs
-# (kafka-up.sh), the JWT key pair, and the five services, each logged in to Kafka as itself.
+# (kafka-up.sh), GreenMail (a real SMTP server for notification-service's e-mail, with a web API to
+# read it), the JWT key pair, and the five services, each logged in to Kafka as itself.
 #
 #   deploy/local/up.sh [--infra-only] [--rebuild | --no-build]
 #
-#   --infra-only   PostgreSQL, Kafka (with the topics, principals and ACLs) and the keys only; no
+#   --infra-only   PostgreSQL, Kafka (with the topics, principals and ACLs), GreenMail and the keys only; no
 #                  build, no services
 #   --rebuild      build the services even when their jars look up to date
 #   --no-build     never build; start the jars as they are
@@ -20,7 +21,7 @@
 # (points-platform), KAFKA_HEAP (768m),
 # POINTS_SERVICE_HEAP (384m), POINTS_LEDGER_HEAP (2g), POINTS_READY_TIMEOUT (180, seconds for all services to be ready),
 # KAFKA_READY_TIMEOUT (120), POINTS_KAFKA_PORT (9092), POINTS_KAFKA_CONTROLLER_PORT (9093),
-# POINTS_RUN_DIR (deploy/local/.run).
+# POINTS_SMTP_PORT (3025), POINTS_GREENMAIL_API_PORT (8090), POINTS_RUN_DIR (deploy/local/.run).
 set -euo pipefail
 POINTS_SCRIPT=up.sh
 # shellcheck source=lib.sh
@@ -133,6 +134,44 @@ check_log_against_history() {
 
 check_log_against_history
 
+# --- GreenMail --------------------------------------------------------------------------------
+
+# A real SMTP server for notification-service's e-mail (GreenMail standalone from Maven Central):
+# SMTP on 127.0.0.1:$SMTP_PORT, any login accepted, and its web API on 127.0.0.1:$GREENMAIL_API_PORT
+# to read what arrived (GET /api/user/<address>/messages/). Mail lives in its memory only.
+start_greenmail() {
+  local pid log="$POINTS_RUN/logs/greenmail.log" waited=0
+  if pid="$(points_running_pid greenmail)"; then
+    phase "GreenMail runs already (pid $pid, SMTP $SMTP_PORT, web $GREENMAIL_API_PORT)"
+    return 0
+  fi
+  for port in "$SMTP_PORT" "$GREENMAIL_API_PORT"; do
+    if points_port_open "$port"; then
+      points_die "port $port is taken by a process that is not this stack's GreenMail (see: ss -ltnp 'sport = :$port')"
+    fi
+  done
+  points_ensure_greenmail_libs
+  phase "starting GreenMail (SMTP 127.0.0.1:$SMTP_PORT, web API 127.0.0.1:$GREENMAIL_API_PORT)"
+  mkdir -p "$POINTS_RUN/logs"
+  : >"$log"
+  (
+    cd "$POINTS_RUN"
+    exec nohup java -Xmx128m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Dgreenmail.auth.disabled \
+      -Dgreenmail.smtp.hostname=127.0.0.1 "-Dgreenmail.smtp.port=$SMTP_PORT" \
+      -Dgreenmail.api.hostname=127.0.0.1 "-Dgreenmail.api.port=$GREENMAIL_API_PORT" \
+      -cp "$POINTS_GREENMAIL_LIBS/*" com.icegreen.greenmail.standalone.GreenMailStandaloneRunner
+  ) >>"$log" 2>&1 </dev/null &
+  points_write_pid greenmail "$!" "$POINTS_GREENMAIL_LIBS"
+  until points_port_open "$SMTP_PORT" && points_port_open "$GREENMAIL_API_PORT"; do
+    points_running_pid greenmail >/dev/null || { points_tail "$log" 40; points_die "GreenMail stopped during start-up (log: $log)"; }
+    [ "$waited" -lt 60 ] || { points_tail "$log" 40; points_die "GreenMail is not listening after 30s (log: $log)"; }
+    sleep 0.5
+    waited=$((waited + 1))
+  done
+}
+
+start_greenmail
+
 # --- JWT keys and the webhook secret key ------------------------------------------------------
 
 points_ensure_keys
@@ -169,12 +208,9 @@ start_service() {
     export POINTS_JWT_PRIVATE_KEY_LOCATION="file:$POINTS_JWT_PRIVATE_KEY_FILE"
     export POINTS_JWT_ISSUER="$JWT_ISSUER"
     export POINTS_JWT_AUDIENCE="$JWT_AUDIENCE"
-    if [ "$svc" = notification-service ]; then
-      # Seals webhook secrets at rest; receivers on this machine (127.0.0.1) are allowed locally only.
-      POINTS_WEBHOOKS_SECRET_KEY="$(cat "$POINTS_WEBHOOKS_SECRET_KEY_FILE")"
-      export POINTS_WEBHOOKS_SECRET_KEY
-      export POINTS_WEBHOOKS_ALLOW_PRIVATE_NETWORKS=true
-    fi
+    # notification-service mails through the local GreenMail.
+    export POINTS_SMTP_HOST=127.0.0.1
+    export POINTS_SMTP_PORT="$SMTP_PORT"
     heap="$SERVICE_HEAP"
     # The ledger folds accounts in memory when it rebuilds or verifies: at 3.6 M events a rebuild ran
     # 12 % faster with 2g than with 1g (less time copying them in young collections). Its heap is
@@ -229,6 +265,8 @@ print_summary() {
   echo "           operator's client properties: $(points_kafka_client_properties operator); tools: deploy/local/kafka-tool.sh"
   echo "PostgreSQL $POINTS_DB_HOST:$POINTS_DB_PORT  (user $POINTS_DB_USER; databases earning ledger catalog redemption notification)"
   echo "JWT        public key $POINTS_JWT_PUBLIC_KEY_FILE, issuer $JWT_ISSUER; tokens: deploy/local/token.sh ROLE [SUBJECT]"
+  echo "GreenMail  SMTP 127.0.0.1:$SMTP_PORT (any login); web http://localhost:$GREENMAIL_API_PORT/ (mail of an address:"
+  echo "           http://localhost:$GREENMAIL_API_PORT/api/user/<address>/messages/; log: $POINTS_RUN/logs/greenmail.log)"
   if [ "$infra_only" = false ]; then
     echo
     for svc in "${POINTS_SERVICES[@]}"; do

@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.hasItem;
 import io.pointsplatform.events.CloudEvent;
 import io.pointsplatform.events.EventCodec;
 import io.pointsplatform.events.MemberEnrolled;
+import io.pointsplatform.events.MemberUpdated;
 import io.pointsplatform.events.OriginKind;
 import io.pointsplatform.events.PointsEarned;
 import io.pointsplatform.events.Topics;
@@ -48,12 +49,43 @@ class EnrolmentTest {
 
         CloudEvent enrolled = codec.read(TopicReader.awaitKey(Topics.MEMBERS, memberId, 1).get(0).value());
         assertThat(enrolled.data()).isEqualTo(new MemberEnrolled(memberId, "Li Lei",
-                java.time.LocalDate.parse("1990-05-17"), null));
+                java.time.LocalDate.parse("1990-05-17"), null, "zh-CN", null));
         CloudEvent earned = codec.read(TopicReader.awaitKey(Topics.POINTS_LEDGER, memberId, 1).get(0).value());
         PointsEarned credit = (PointsEarned) earned.data();
         assertThat(credit.points()).isEqualTo(100);
         assertThat(credit.origin().kind()).isEqualTo(OriginKind.SIGNUP);
         assertThat(credit.expiresAt()).isAfter(credit.availableAt());
+    }
+
+    @Test
+    void aLocaleAndAnAddressGivenAtEnrolmentAreOnMemberEnrolledAndTheLocaleCanBeChanged() {
+        String memberId = "m-" + UUID.randomUUID();
+        asCheckout().contentType(ContentType.JSON)
+                .body(Map.of("memberId", memberId, "locale", "en", "email", "li.lei@example.com"))
+                .post("/api/v1/members").then().statusCode(201)
+                .body("locale", equalTo("en")).body("email", equalTo("li.lei@example.com"));
+        CloudEvent enrolled = codec.read(TopicReader.awaitKey(Topics.MEMBERS, memberId, 1).get(0).value());
+        assertThat(enrolled.data()).isEqualTo(new MemberEnrolled(memberId, null, null, null, "en", "li.lei@example.com"));
+
+        // The member itself changes it; the same locale again publishes nothing more.
+        io.restassured.RestAssured.given().auth().oauth2(io.pointsplatform.testing.Tokens.member(memberId))
+                .contentType(ContentType.JSON).body(Map.of("locale", "zh-CN"))
+                .put("/api/v1/members/{id}/locale", memberId).then().statusCode(200)
+                .body("memberId", equalTo(memberId)).body("locale", equalTo("zh-CN"));
+        io.restassured.RestAssured.given().auth().oauth2(io.pointsplatform.testing.Tokens.admin())
+                .contentType(ContentType.JSON).body(Map.of("locale", "zh-CN"))
+                .put("/api/v1/members/{id}/locale", memberId).then().statusCode(200);
+        io.restassured.RestAssured.given().auth().oauth2(io.pointsplatform.testing.Tokens.admin())
+                .contentType(ContentType.JSON).body(Map.of("locale", "en"))
+                .put("/api/v1/members/{id}/locale", memberId).then().statusCode(200);
+        List<CloudEvent> events = TopicReader.awaitKey(Topics.MEMBERS, memberId, 3).stream()
+                .map(r -> codec.read(r.value())).toList();
+        assertThat(events).extracting(CloudEvent::data).containsExactly(enrolled.data(),
+                new MemberUpdated(memberId, null, null, "zh-CN", null), new MemberUpdated(memberId, null, null, "en", null));
+        // Enrolment again with the first details is still the same enrolment.
+        asCheckout().contentType(ContentType.JSON)
+                .body(Map.of("memberId", memberId, "locale", "en", "email", "li.lei@example.com"))
+                .post("/api/v1/members").then().statusCode(200);
     }
 
     @Test

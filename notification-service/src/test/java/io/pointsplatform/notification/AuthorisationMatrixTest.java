@@ -48,7 +48,22 @@ class AuthorisationMatrixTest {
                 // The stream of a member whose streams are all open (see below): a caller let through gets
                 // 429 TOO_MANY_STREAMS at once instead of a stream that never ends.
                 .memberCall("GET", "/api/v1/members/" + STREAMING + "/stream", null, roles("member", "admin", "service"),
-                        STREAMING);
+                        STREAMING)
+                // notices (#21)
+                .memberCall("POST", "/api/v1/members/" + MEMBER + "/notifications/points.earned:none/read", null,
+                        roles("member", "admin"), MEMBER)
+                .memberCall("POST", "/api/v1/members/" + MEMBER + "/notifications/read-all", null,
+                        roles("member", "admin"), MEMBER)
+                .memberCall("GET", "/api/v1/members/" + MEMBER + "/notifications/unread-count", null,
+                        roles("member", "admin", "analyst", "service"), MEMBER)
+                .call("POST", "/api/v1/notifications/marketing",
+                        "{\"campaignId\":\"matrix\",\"title\":\"t\",\"body\":\"b\",\"memberIds\":[\"" + MEMBER + "\"]}",
+                        roles("admin"))
+                .call("GET", "/api/v1/admin/notification-deliveries?status=FAILED", null, roles("admin"))
+                .memberCall("GET", "/api/v1/members/" + MEMBER + "/notification-preferences", null,
+                        roles("member", "admin"), MEMBER)
+                .memberCall("PUT", "/api/v1/members/" + MEMBER + "/notification-preferences",
+                        "{\"optOuts\":[{\"channel\":\"email\",\"kind\":\"marketing\"}]}", roles("member", "admin"), MEMBER);
     }
 
     private static final String STREAMING = "m-matrix-stream";

@@ -26,6 +26,9 @@ class BadInputTest {
     private static final String V = "VALIDATION_FAILED";
     private static final String MEMBER = "m-bad-input";
     private static final String LIST = "/api/v1/members/" + MEMBER + "/notifications";
+    private static final String MARKETING = "/api/v1/notifications/marketing";
+    private static final String DELIVERIES = "/api/v1/admin/notification-deliveries";
+    private static final String PREFERENCES = "/api/v1/members/" + MEMBER + "/notification-preferences";
 
     @ConfigProperty(name = "quarkus.datasource.jdbc.url")
     String jdbcUrl;
@@ -66,7 +69,55 @@ class BadInputTest {
                 .call("a stream's memberId of 65 characters", "GET", "/api/v1/members/" + "m".repeat(65) + "/stream",
                         400, V, "memberId")
                 .json("POST on the stream", "POST", "/api/v1/members/" + MEMBER + "/stream", "{}", 405,
-                        "METHOD_NOT_ALLOWED", null);
+                        "METHOD_NOT_ALLOWED", null)
+                // notices (#21): read, read-all, unread count, marketing, deliveries, preferences
+                .call("read: a memberId with a space", "POST", list("m%20x") + "/n-1/read", 400, V, "memberId")
+                .call("read: a notification id holding U+0000", "POST", LIST + "/n%00x/read", 400, V, "notificationId")
+                .call("read: a notification id of 257 characters", "POST", LIST + "/" + "n".repeat(257) + "/read", 400, V,
+                        "notificationId")
+                .call("read: a notification the member does not have", "POST", LIST + "/n-none/read", 404, "NOT_FOUND", null)
+                .call("read-all: a memberId not ASCII", "POST", list("%E4%BC%9A%E5%91%98") + "/read-all", 400, V, "memberId")
+                .call("unread-count: a memberId of 65 characters", "GET", list("m".repeat(65)) + "/unread-count", 400, V,
+                        "memberId")
+                .call("preferences: a memberId with a space", "GET", list("m%20x").replace("notifications",
+                        "notification-preferences"), 400, V, "memberId")
+                .json("preferences: no optOuts", "PUT", PREFERENCES, "{}", 400, V, "optOuts")
+                .json("preferences: an unknown channel", "PUT", PREFERENCES,
+                        "{\"optOuts\":[{\"channel\":\"sms\",\"kind\":\"*\"}]}", 400, V, "optOuts[0].channel")
+                .json("preferences: an unknown kind", "PUT", PREFERENCES,
+                        "{\"optOuts\":[{\"channel\":\"email\",\"kind\":\"points.reserved\"}]}", 400, V,
+                        "optOuts[0].kind")
+                .json("preferences: expiry notices off on every channel", "PUT", PREFERENCES,
+                        "{\"optOuts\":[{\"channel\":\"email\",\"kind\":\"*\"},{\"channel\":\"webhook\",\"kind\":"
+                                + "\"points.expiring\"},{\"channel\":\"stream\",\"kind\":\"*\"}]}",
+                        422, "EXPIRY_NOTICES_REQUIRED", null);
+    }
+
+    /** Endpoints for admins only: a member's token is refused before its parameters are read. */
+    private static BadInputs adminTable() {
+        return new BadInputs(Tokens.admin())
+                .json("marketing: no campaignId", "POST", MARKETING, "{\"title\":\"t\",\"body\":\"b\",\"all\":true}",
+                        400, V, "campaignId")
+                .json("marketing: a blank title", "POST", MARKETING,
+                        "{\"campaignId\":\"c\",\"title\":\" \",\"body\":\"b\",\"all\":true}", 400, V, "title")
+                .json("marketing: a body of 4001 characters", "POST", MARKETING,
+                        "{\"campaignId\":\"c\",\"title\":\"t\",\"body\":\"" + "b".repeat(4001) + "\",\"all\":true}",
+                        400, V, "body")
+                .json("marketing: neither memberIds nor all", "POST", MARKETING,
+                        "{\"campaignId\":\"c\",\"title\":\"t\",\"body\":\"b\"}", 400, V, "memberIds")
+                .json("marketing: both memberIds and all", "POST", MARKETING,
+                        "{\"campaignId\":\"c\",\"title\":\"t\",\"body\":\"b\",\"all\":true,\"memberIds\":[\"m-1\"]}",
+                        400, V, "memberIds")
+                .json("marketing: an empty memberIds", "POST", MARKETING,
+                        "{\"campaignId\":\"c\",\"title\":\"t\",\"body\":\"b\",\"memberIds\":[]}", 400, V, "memberIds")
+                .json("marketing: a member id with a space", "POST", MARKETING,
+                        "{\"campaignId\":\"c\",\"title\":\"t\",\"body\":\"b\",\"memberIds\":[\"m x\"]}", 400, V,
+                        "memberIds[0]")
+                .json("marketing: an unknown property", "POST", MARKETING,
+                        "{\"campaignId\":\"c\",\"title\":\"t\",\"body\":\"b\",\"all\":true,\"x\":1}", 400, V, "x")
+                .call("deliveries: an unknown status", "GET", DELIVERIES + "?status=LOST", 400, V, "status")
+                .call("deliveries: ?limit=0", "GET", DELIVERIES + "?limit=0", 400, V, "limit")
+                .call("deliveries: a memberId with a space", "GET", DELIVERIES + "?memberId=m%20x", 400, V, "memberId");
     }
 
     private static final String WEBHOOKS = "/api/v1/webhooks";
@@ -126,7 +177,8 @@ class BadInputTest {
         Map<String, Long> before = BadInputs.settledRowCounts(jdbcUrl, LocalPostgres.USER, LocalPostgres.PASSWORD);
 
         // The parameters are checked before ownership: the member's own token gets the same answers.
-        List<String> wrong = table(Tokens.admin()).wrongAnswers();
+        List<String> wrong = new java.util.ArrayList<>(table(Tokens.admin()).wrongAnswers());
+        wrong.addAll(adminTable().wrongAnswers());
         List<String> wrongForTheMember = table(Tokens.member(MEMBER)).wrongAnswers();
         List<String> wrongWebhooks = webhookTable(Tokens.admin()).wrongAnswers();
         Map<String, Long> after = BadInputs.rowCounts(jdbcUrl, LocalPostgres.USER, LocalPostgres.PASSWORD);

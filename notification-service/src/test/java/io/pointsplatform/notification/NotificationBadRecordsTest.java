@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.pointsplatform.events.CloudEvent;
 import io.pointsplatform.events.EventCodec;
 import io.pointsplatform.events.MemberEnrolled;
+import io.pointsplatform.events.RedemptionCompleted;
 import io.pointsplatform.events.Topics;
 import io.pointsplatform.testing.BadRecords;
 import io.pointsplatform.testing.LocalPostgres;
@@ -62,6 +63,33 @@ class NotificationBadRecordsTest {
         deadLettersThenGood(Topics.MEMBERS, 4, memberId, BadRecords.forMembers(memberId), CODEC.write(good));
         awaitNotifications(memberId, 1);
         assertThat(notificationIds(memberId)).containsExactly(good.id());
+    }
+
+    @Test
+    void badRecordsOfRedemptionsAreDeadLetteredAndTheNextIsNotified() throws Exception {
+        String memberId = TestEvents.memberOnPartition("note-bad-", 5);
+        CloudEvent good = CloudEvent.of("redemption.completed:r-bad:" + memberId, "/redemption-service", memberId,
+                Instant.now(), new RedemptionCompleted("r-bad", memberId, "tea", 100, null));
+        String completed = CODEC.write(good);
+        Map<String, String> bad = new java.util.LinkedHashMap<>();
+        bad.put("not JSON at all " + completed.hashCode(), "malformed JSON");
+        bad.put(completed.replace("\"points\":100", "\"points\":\"100\""), "field 'data.points'");
+        bad.put(CODEC.write(TestEvents.earned(memberId, 5)), "does not belong on redemptions");
+        deadLettersThenGood(Topics.REDEMPTIONS, 5, memberId, bad, completed);
+        awaitNotifications(memberId, 1);
+        assertThat(notificationIds(memberId)).containsExactly(good.id());
+    }
+
+    @Test
+    void aMemberRecordWithABadLocaleOrAddressIsDeadLettered() throws Exception {
+        String memberId = TestEvents.memberOnPartition("note-bad-", 3);
+        String enrolled = CODEC.write(CloudEvent.of("member.enrolled:" + memberId, "/earning-service", memberId,
+                Instant.now(), new MemberEnrolled(memberId, null, null, null, "en", "a@example.com")));
+        Map<String, String> bad = new java.util.LinkedHashMap<>();
+        bad.put(enrolled.replace("\"locale\":\"en\"", "\"locale\":\"english\""), "locale must be a language tag");
+        bad.put(enrolled.replace("\"email\":\"a@example.com\"", "\"email\":\"not an address\""), "email is not an e-mail address");
+        deadLettersThenGood(Topics.MEMBERS, 3, memberId, bad, enrolled);
+        awaitNotifications(memberId, 1);
     }
 
     @Test

@@ -99,6 +99,8 @@ class EventRecordsTest {
         refused(() -> new TierChanged("m-1", "MEMBER", "GOLD", -1), "qualifyingPoints must be >= 0");
         refused(() -> new MemberEnrolled("m-1", null, null, "m-1"), "cannot refer itself");
         refused(() -> new MemberUpdated(" ", "x", LocalDate.of(2000, 1, 1)), "memberId");
+        refused(() -> new MemberEnrolled("m-1", null, null, null, "chinese", null), "locale");
+        refused(() -> new MemberUpdated("m-1", null, null, null, "not an address"), "email");
         refused(() -> new RewardUpserted("rw-1", "Mug", "GIFT", 0, 1L, null, null, null, null, null, null, null, null, null, null), "pointsCost must be > 0");
         refused(() -> new RewardUpserted("rw-1", "Mug", "GIFT", 10, -1L, null, null, null, null, null, null, null, null, null, null), "stock must be >= 0");
         refused(() -> new RewardUpserted("rw-1", "Mug", "GIFT", 10, 1L, 0, null, null, null, null, null, null, null, null, null), "perMemberLimit must be > 0");

@@ -39,6 +39,8 @@ final class Samples {
                 new PointsReturned("m-1", "h-1", "rt-2", 30, List.of(new Allocation("lot-1", 30)), null),
                 new MemberEnrolled("m-1", "李雷", LocalDate.of(1990, 5, 17), "m-0"),
                 new MemberEnrolled("m-2", null, null, null),
+                new MemberEnrolled("m-3", "Han Meimei", null, null, "en", "han.meimei@example.com"),
+                new MemberUpdated("m-3", null, null, "zh-CN", "meimei@example.cn"),
                 new MemberUpdated("m-1", "Li Lei \"LL\"", LocalDate.of(1990, 5, 17)),
                 new RewardUpserted("rw-1", "10 元代金券", "VOUCHER", 1000, 50L, 2, "MONTH", "SILVER", T0,
                         T0.plus(30, ChronoUnit.DAYS), "PUBLIC", "ACTIVE", "10.00", null, null),
@@ -165,10 +167,13 @@ final class Samples {
 
     static Arbitrary<EventData> memberEvents() {
         Arbitrary<LocalDate> birthdays = Arbitraries.integers().between(0, 40_000).map(d -> LocalDate.of(1920, 1, 1).plusDays(d));
+        Arbitrary<String> locales = Arbitraries.of("zh-CN", "en").injectNull(0.3);
+        Arbitrary<String> emails = ids().map(s -> s + "@example.com").injectNull(0.5);
         Arbitrary<EventData> enrolled = Combinators.combine(ids().map(s -> "m" + s), text().injectNull(0.3),
-                        birthdays.injectNull(0.3), ids().map(s -> "r" + s).injectNull(0.5))
+                        birthdays.injectNull(0.3), ids().map(s -> "r" + s).injectNull(0.5), locales, emails)
                 .as(MemberEnrolled::new);
-        Arbitrary<EventData> updated = Combinators.combine(ids(), text().injectNull(0.3), birthdays.injectNull(0.3))
+        Arbitrary<EventData> updated = Combinators.combine(ids(), text().injectNull(0.3), birthdays.injectNull(0.3),
+                        locales, emails)
                 .as(MemberUpdated::new);
         return Arbitraries.oneOf(enrolled, updated);
     }

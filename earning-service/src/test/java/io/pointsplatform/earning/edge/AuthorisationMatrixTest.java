@@ -104,7 +104,9 @@ class AuthorisationMatrixTest {
                 .call("POST", "/api/v1/campaigns", campaign(id("c")), ADMIN)
                 .call("PUT", "/api/v1/campaigns/" + campaignId, campaign(campaignId), ADMIN)
                 .call("POST", "/api/v1/campaigns/" + campaignId + "/grants", grant, ADMIN)
-                .call("DELETE", "/api/v1/campaigns/" + campaignId, null, ADMIN);
+                .call("DELETE", "/api/v1/campaigns/" + campaignId, null, ADMIN)
+                .memberCall("PUT", "/api/v1/members/" + memberId + "/locale", "{\"locale\":\"en\"}",
+                        roles("member", "admin"), memberId);
     }
 
     private static String rule(String ruleId) {

@@ -164,7 +164,9 @@ class BadInputTest {
                         "active", "yes"),
                 new Endpoint("POST", "/api/v1/campaigns/" + campaignId + "/grants", "admin",
                         new JsonObject().put("grantId", id("g")).put("points", 5)
-                                .put("memberIds", new JsonArray().add(memberId)), "grantId", "grantId", "points", "5"));
+                                .put("memberIds", new JsonArray().add(memberId)), "grantId", "grantId", "points", "5"),
+                new Endpoint("PUT", "/api/v1/members/" + memberId + "/locale", "admin",
+                        new JsonObject().put("locale", "en"), "locale", "locale", "locale", 5));
 
         List<Bad> table = new ArrayList<>();
         for (Endpoint e : endpoints) {
@@ -216,6 +218,23 @@ class BadInputTest {
                 "UNKNOWN_REFERRER", null));
         table.add(bad(members, "a bad Idempotency-Key", json(members.valid()), 400, "VALIDATION_FAILED",
                 "Idempotency-Key").header(IdempotencyKeys.HEADER, "k".repeat(256)));
+
+        table.add(bad(members, "a locale other than zh-CN or en", json(members.valid().copy().put("locale", "fr")), 400,
+                "VALIDATION_FAILED", "locale"));
+        table.add(bad(members, "an e-mail address without @", json(members.valid().copy().put("email", "li.example.com")),
+                400, "VALIDATION_FAILED", "email"));
+        table.add(bad(members, "an e-mail address of 255 characters",
+                json(members.valid().copy().put("email", "a".repeat(64) + "@" + "b".repeat(186) + ".com")), 400,
+                "VALIDATION_FAILED", "email"));
+
+        // A member's locale.
+        Endpoint locale = endpoints.get(10);
+        table.add(bad(locale, "a locale other than zh-CN or en", json(new JsonObject().put("locale", "zh-TW")), 400,
+                "VALIDATION_FAILED", "locale"));
+        table.add(new Bad("a member never enrolled", "PUT", "/api/v1/members/" + ghost + "/locale", "admin",
+                "application/json", bytes(locale.valid().encode()), Map.of(), 404, "NOT_FOUND", null));
+        table.add(new Bad("a memberId with a space", "PUT", "/api/v1/members/has%20space/locale", "admin",
+                "application/json", bytes(locale.valid().encode()), Map.of(), 400, "VALIDATION_FAILED", "memberId"));
 
         // Orders and previews: the decisions, then the order's own limits.
         for (Endpoint e : List.of(earnings, preview)) {

@@ -23,6 +23,10 @@ public class Member extends PanacheEntityBase {
     @Column(name = "referred_by")
     public String referredBy;
 
+    public String locale;
+
+    public String email;
+
     @Column(name = "enrolled_at", nullable = false)
     public Instant enrolledAt;
 }

@@ -3,7 +3,9 @@ package io.pointsplatform.earning.member.rest;
 import io.pointsplatform.earning.api.BodyResponses;
 import io.pointsplatform.earning.member.service.Enrolment;
 import io.pointsplatform.earning.member.service.MemberService;
+import io.pointsplatform.kit.Identifiers;
 import io.pointsplatform.kit.idempotency.IdempotencyKeys;
+import io.pointsplatform.kit.security.Caller;
 import io.pointsplatform.kit.problem.Problem;
 import io.pointsplatform.kit.security.Roles;
 import io.smallrye.mutiny.Uni;
@@ -11,8 +13,11 @@ import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
+import jakarta.validation.constraints.Pattern;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
@@ -32,10 +37,12 @@ public class MemberResource {
 
     private final MemberService members;
     private final IdempotencyKeys keys;
+    private final Caller caller;
 
-    public MemberResource(MemberService members, IdempotencyKeys keys) {
+    public MemberResource(MemberService members, IdempotencyKeys keys, Caller caller) {
         this.members = members;
         this.keys = keys;
+        this.caller = caller;
     }
 
     /** Enrols a member once: a repeat of the same enrolment answers 200 with the first result. */
@@ -68,5 +75,35 @@ public class MemberResource {
         return keys.once(idempotencyKey, uri, request, () -> members.enrol(request).map(enrolment -> enrolment.created()
                 ? RestResponse.status(RestResponse.Status.CREATED, enrolment)
                 : RestResponse.ok(enrolment)));
+    }
+
+    /** The language a member is told in; the member itself or an admin changes it. */
+    @PUT
+    @Path("/{memberId}/locale")
+    @RolesAllowed({Roles.MEMBER, Roles.ADMIN})
+    @Operation(operationId = "changeMemberLocale", summary = "Change the language a member is told in",
+            description = "Sets the member's locale (zh-CN or en) and publishes member.updated with it; the same locale "
+                    + "again changes nothing.")
+    @APIResponse(responseCode = "200", description = "The member's locale as it now is",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = MemberService.MemberLocale.class)))
+    @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: memberId is not an id, or the body is not "
+            + "valid (JSON, types, unknown properties, a locale other than zh-CN or en)",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "403", description = "FORBIDDEN: the token's role may not call this; NOT_OWN_ACCOUNT: "
+            + "a member's token for another member",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "NOT_FOUND: no member of that id was enrolled",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "413", description = BodyResponses.TOO_LARGE,
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "415", description = BodyResponses.NOT_JSON,
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<MemberService.MemberLocale> changeLocale(
+            @Parameter(description = "The member (a member's token: its own id only)")
+            @PathParam("memberId") @Pattern(regexp = Identifiers.ID_PATTERN) String memberId,
+            @Valid @NotNull LocaleRequest request) {
+        caller.requireAccess(memberId);
+        return members.changeLocale(memberId, request.locale());
     }
 }

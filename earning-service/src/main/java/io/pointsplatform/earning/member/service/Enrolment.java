@@ -7,6 +7,6 @@ import java.time.LocalDate;
 import java.util.List;
 
 /** A member as enrolled, with the bonuses the enrolment credited. */
-public record Enrolment(String memberId, String name, LocalDate birthday, String referredBy, Instant enrolledAt,
-                        List<BreakdownLine> bonuses, @JsonIgnore boolean created) {
+public record Enrolment(String memberId, String name, LocalDate birthday, String referredBy, String locale,
+                        String email, Instant enrolledAt, List<BreakdownLine> bonuses, @JsonIgnore boolean created) {
 }

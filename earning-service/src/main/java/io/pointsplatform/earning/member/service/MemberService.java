@@ -6,6 +6,7 @@ import io.pointsplatform.earning.member.rest.EnrolmentRequest;
 import io.pointsplatform.events.BreakdownLine;
 import io.pointsplatform.events.CloudEvent;
 import io.pointsplatform.events.MemberEnrolled;
+import io.pointsplatform.events.MemberUpdated;
 import io.pointsplatform.events.Origin;
 import io.pointsplatform.events.OriginKind;
 import io.pointsplatform.events.PointsEarned;
@@ -25,6 +26,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -60,7 +62,7 @@ public class MemberService {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         return checkReferrer(request)
                 .chain(() -> members.insertIfAbsent(request.memberId(), request.name(), request.birthday(),
-                        request.referredBy(), now))
+                        request.referredBy(), now, request.effectiveLocale(), request.email()))
                 .chain(inserted -> inserted ? credit(request, now) : repeat(request));
     }
 
@@ -83,13 +85,15 @@ public class MemberService {
         String memberId = request.memberId();
         List<OutgoingEvent> events = new ArrayList<>();
         events.add(new OutgoingEvent(Topics.MEMBERS, CloudEvent.of("member.enrolled:" + memberId, SOURCE, memberId,
-                now, new MemberEnrolled(memberId, request.name(), request.birthday(), request.referredBy()))));
+                now, new MemberEnrolled(memberId, request.name(), request.birthday(), request.referredBy(),
+                request.effectiveLocale(), request.email()))));
         for (Bonus bonus : bonuses(memberId, request.referredBy())) {
             events.add(new OutgoingEvent(Topics.POINTS_LEDGER, bonus.event(now, expiresAt(now))));
         }
         Log.debugf("Enrolled member %s (referred by %s)", memberId, request.referredBy());
         return outbox.enqueueAll(events)
-                .replaceWith(enrolment(memberId, request.name(), request.birthday(), request.referredBy(), now, true));
+                .replaceWith(enrolment(memberId, request.name(), request.birthday(), request.referredBy(),
+                        request.effectiveLocale(), request.email(), now, true));
     }
 
     /** The same enrolment again answers as the first did; different details for the same id are refused. */
@@ -100,23 +104,51 @@ public class MemberService {
                         + "' is already enrolled with other details");
             }
             return enrolment(existing.memberId, existing.name, existing.birthday, existing.referredBy,
-                    existing.enrolledAt, false);
+                    existing.locale, existing.email, existing.enrolledAt, false);
         });
     }
 
     private static boolean sameEnrolment(Member existing, EnrolmentRequest request) {
         return Objects.equals(existing.name, request.name())
                 && Objects.equals(existing.birthday, request.birthday())
-                && Objects.equals(existing.referredBy, request.referredBy());
+                && Objects.equals(existing.referredBy, request.referredBy())
+                && Objects.equals(existing.locale, request.effectiveLocale())
+                && Objects.equals(existing.email, request.email());
     }
 
-    private Enrolment enrolment(String memberId, String name, LocalDate birthday, String referredBy,
-                                Instant enrolledAt, boolean created) {
+    private Enrolment enrolment(String memberId, String name, LocalDate birthday, String referredBy, String locale,
+                                String email, Instant enrolledAt, boolean created) {
         List<BreakdownLine> own = bonuses(memberId, referredBy).stream()
                 .filter(b -> b.memberId().equals(memberId))
                 .map(b -> new BreakdownLine(b.rule(), b.points()))
                 .toList();
-        return new Enrolment(memberId, name, birthday, referredBy, enrolledAt, own, created);
+        return new Enrolment(memberId, name, birthday, referredBy, locale, email, enrolledAt, own, created);
+    }
+
+    /**
+     * Sets the member's locale and publishes member.updated with it, in one transaction (the same
+     * locale again changes and publishes nothing); {@code 404 NOT_FOUND} for a member never enrolled.
+     */
+    @WithTransaction
+    public Uni<MemberLocale> changeLocale(String memberId, String locale) {
+        return members.findForUpdate(memberId).chain(member -> {
+            if (member == null) {
+                throw ApiException.notFound("member", memberId);
+            }
+            if (locale.equals(member.locale)) {
+                return Uni.createFrom().item(new MemberLocale(memberId, locale));
+            }
+            member.locale = locale;
+            Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+            CloudEvent updated = CloudEvent.of("member.updated:" + memberId + ":" + UUID.randomUUID(), SOURCE, memberId,
+                    now, new MemberUpdated(memberId, null, null, locale, null));
+            return outbox.enqueueAll(List.of(new OutgoingEvent(Topics.MEMBERS, updated)))
+                    .replaceWith(new MemberLocale(memberId, locale));
+        });
+    }
+
+    /** A member's locale as it now is. */
+    public record MemberLocale(String memberId, String locale) {
     }
 
     /**

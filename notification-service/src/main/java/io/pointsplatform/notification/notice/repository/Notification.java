@@ -26,4 +26,8 @@ public class Notification extends PanacheEntityBase {
 
     @Column(name = "occurred_at")
     public Instant occurredAt;
+
+    /** When the member read it; null while unread. */
+    @Column(name = "read_at")
+    public Instant readAt;
 }

@@ -3,6 +3,8 @@ package io.pointsplatform.notification.notice.repository;
 import io.quarkus.panache.common.Parameters;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.SqlResult;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,11 +18,14 @@ import java.util.Map;
 @ApplicationScoped
 public class NotificationRepository {
 
-    /** A repeat (its event delivered again, in this batch or before) changes nothing. */
+    /** A repeat (its event delivered again, in this batch or before) changes nothing and is not returned. */
     private static final String INSERT_ONCE = """
-            insert into notification (notification_id, member_id, kind, title, body, occurred_at)
-            select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])
-            on conflict (notification_id) do nothing""";
+            insert into notification (notification_id, member_id, kind, title, body, occurred_at, locale, params)
+            select i, m, k, t, b, o, l, p::jsonb
+              from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[],
+                          $8::text[]) as u(i, m, k, t, b, o, l, p)
+            on conflict (notification_id) do nothing
+            returning notification_id, sequence""";
 
     private final Pool pool;
 
@@ -28,14 +33,22 @@ public class NotificationRepository {
         this.pool = pool;
     }
 
-    /** Stores each notification unless its id is stored already, in one statement; completes with how many were new. */
-    public Uni<Integer> insertOnce(List<Notification> notifications) {
-        Map<String, Notification> byId = new LinkedHashMap<>();
-        for (Notification n : notifications) {
-            byId.putIfAbsent(n.notificationId, n);
+    /** A notice as written for its member. */
+    public record NewNotice(String notificationId, String memberId, String kind, String title, String body,
+                            Instant occurredAt, String locale, String paramsJson) {
+    }
+
+    /**
+     * Stores each notice unless its id is stored already, in one statement; completes with the new
+     * ones' ids and sequences (id to sequence, in no particular order).
+     */
+    public Uni<Map<String, Long>> insertOnce(SqlClient client, List<NewNotice> notices) {
+        Map<String, NewNotice> byId = new LinkedHashMap<>();
+        for (NewNotice n : notices) {
+            byId.putIfAbsent(n.notificationId(), n);
         }
         if (byId.isEmpty()) {
-            return Uni.createFrom().item(0);
+            return Uni.createFrom().item(Map.of());
         }
         int size = byId.size();
         String[] ids = new String[size];
@@ -44,19 +57,29 @@ public class NotificationRepository {
         String[] titles = new String[size];
         String[] bodies = new String[size];
         OffsetDateTime[] times = new OffsetDateTime[size];
+        String[] locales = new String[size];
+        String[] params = new String[size];
         int i = 0;
-        for (Notification n : byId.values()) {
-            ids[i] = n.notificationId;
-            members[i] = n.memberId;
-            kinds[i] = n.kind;
-            titles[i] = n.title;
-            bodies[i] = n.body;
-            times[i] = OffsetDateTime.ofInstant(n.occurredAt, ZoneOffset.UTC);
+        for (NewNotice n : byId.values()) {
+            ids[i] = n.notificationId();
+            members[i] = n.memberId();
+            kinds[i] = n.kind();
+            titles[i] = n.title();
+            bodies[i] = n.body();
+            times[i] = OffsetDateTime.ofInstant(n.occurredAt(), ZoneOffset.UTC);
+            locales[i] = n.locale();
+            params[i] = n.paramsJson();
             i++;
         }
-        return pool.preparedQuery(INSERT_ONCE)
-                .execute(Tuple.of(ids, members, kinds, titles, bodies, times))
-                .map(SqlResult::rowCount);
+        return client.preparedQuery(INSERT_ONCE)
+                .execute(Tuple.tuple(List.of(ids, members, kinds, titles, bodies, times, locales, params)))
+                .map(rows -> {
+                    Map<String, Long> stored = new LinkedHashMap<>();
+                    for (Row row : rows) {
+                        stored.put(row.getString(0), row.getLong(1));
+                    }
+                    return stored;
+                });
     }
 
     /** Newest first, strictly before the cursor position (occurredAt, id) when one is given. */
@@ -68,5 +91,26 @@ public class NotificationRepository {
         return Notification.<Notification>find("memberId = :m and (occurredAt < :t or (occurredAt = :t and "
                         + "notificationId < :id)) order by occurredAt desc, notificationId desc",
                 Parameters.with("m", memberId).and("t", beforeTime).and("id", beforeId)).page(0, limit).list();
+    }
+
+    /** Marks one of the member's notices read (a second time keeps the first time); false if the member has no such notice. */
+    public Uni<Boolean> markRead(String memberId, String notificationId) {
+        return pool.preparedQuery("update notification set read_at = coalesce(read_at, now()) "
+                        + "where member_id = $1 and notification_id = $2")
+                .execute(Tuple.of(memberId, notificationId))
+                .map(result -> result.rowCount() == 1);
+    }
+
+    /** Marks every unread notice of the member read; how many were unread. */
+    public Uni<Integer> markAllRead(String memberId) {
+        return pool.preparedQuery("update notification set read_at = now() where member_id = $1 and read_at is null")
+                .execute(Tuple.of(memberId))
+                .map(SqlResult::rowCount);
+    }
+
+    public Uni<Long> unread(String memberId) {
+        return pool.preparedQuery("select count(*) from notification where member_id = $1 and read_at is null")
+                .execute(Tuple.of(memberId))
+                .map(rows -> rows.iterator().next().getLong(0));
     }
 }

@@ -13,6 +13,7 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -24,6 +25,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
 
 @Path("/api/v1/members/{memberId}/notifications")
 @Produces(MediaType.APPLICATION_JSON)
@@ -63,4 +65,71 @@ public class NotificationResource {
         caller.requireAccess(memberId);
         return notifications.page(memberId, cursor, limit);
     }
+
+    /** Marks one notification read; reading it again keeps the first time. */
+    @POST
+    @Path("/{notificationId}/read")
+    @RolesAllowed({Roles.MEMBER, Roles.ADMIN})
+    @Operation(operationId = "markNotificationRead", summary = "Mark one of a member's notifications read",
+            description = "Sets readAt (once: a second call keeps the first time). No body.")
+    @APIResponse(responseCode = "204", description = "Marked read")
+    @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: memberId is not an id, or notificationId is "
+            + "not 1-256 printable ASCII characters",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "403", description = "FORBIDDEN: the token's role may not call this; NOT_OWN_ACCOUNT: "
+            + "a member's token for another member",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "NOT_FOUND: the member has no notification of that id",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<RestResponse<Void>> markRead(
+            @Parameter(description = "The member (a member's token: its own id only)")
+            @PathParam("memberId") @Pattern(regexp = Identifiers.ID_PATTERN) String memberId,
+            @Parameter(description = "The notification's id")
+            @PathParam("notificationId") @Pattern(regexp = NOTIFICATION_ID, message = "must be 1-256 printable ASCII characters")
+            String notificationId) {
+        caller.requireAccess(memberId);
+        return notifications.markRead(memberId, notificationId).replaceWith(RestResponse.noContent());
+    }
+
+    @POST
+    @Path("/read-all")
+    @RolesAllowed({Roles.MEMBER, Roles.ADMIN})
+    @Operation(operationId = "markAllNotificationsRead", summary = "Mark every unread notification of a member read",
+            description = "No body; answers how many were unread.")
+    @APIResponse(responseCode = "200", description = "How many were marked",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = NotificationService.ReadAll.class)))
+    @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: memberId is not an id",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "403", description = "FORBIDDEN: the token's role may not call this; NOT_OWN_ACCOUNT: "
+            + "a member's token for another member",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<NotificationService.ReadAll> markAllRead(
+            @Parameter(description = "The member (a member's token: its own id only)")
+            @PathParam("memberId") @Pattern(regexp = Identifiers.ID_PATTERN) String memberId) {
+        caller.requireAccess(memberId);
+        return notifications.markAllRead(memberId);
+    }
+
+    @GET
+    @Path("/unread-count")
+    @RolesAllowed({Roles.MEMBER, Roles.ADMIN, Roles.ANALYST, Roles.SERVICE})
+    @Operation(operationId = "countUnreadNotifications", summary = "How many of a member's notifications are unread")
+    @APIResponse(responseCode = "200", description = "The unread count",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = NotificationService.Unread.class)))
+    @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: memberId is not an id",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "403", description = "FORBIDDEN: the token's role may not call this; NOT_OWN_ACCOUNT: "
+            + "a member's token for another member",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Uni<NotificationService.Unread> unread(
+            @Parameter(description = "The member (a member's token: its own id only)")
+            @PathParam("memberId") @Pattern(regexp = Identifiers.ID_PATTERN) String memberId) {
+        caller.requireAccess(memberId);
+        return notifications.unread(memberId);
+    }
+
+    /** Event ids as the log carries them; printable ASCII keeps U+0000 and the like away from PostgreSQL. */
+    static final String NOTIFICATION_ID = "[\\x21-\\x7E]{1,256}";
 }

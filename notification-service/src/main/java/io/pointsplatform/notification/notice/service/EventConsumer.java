@@ -18,7 +18,7 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
- * Turns events of {@code members} and {@code points.ledger} into notifications, a polled batch at a
+ * Turns events of {@code members}, {@code points.ledger} and {@code redemptions} into notifications, a polled batch at a
  * time (both channels in batch mode): one statement stores a batch's notifications. A record that
  * cannot be read (not JSON, not a CloudEvent, of an unknown type or one that does not belong on the
  * topic, failing its JSON Schema: {@link LogRecords}) goes to the channel's dead-letter topic with the
@@ -29,7 +29,7 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
  * ledger leaves it out: it forwards a credit found so to the member's partition (notified there, once,
  * under the same event id) and refuses any other event found so. On {@code members} no one forwards;
  * a notification does not depend on a member's order, so a record there is notified wherever it is
- * (docs/contract-extensions.md, "The log").
+ * (docs/contract-extensions.md, "The log"). The same holds for {@code redemptions}.
  */
 @ApplicationScoped
 public class EventConsumer {
@@ -41,21 +41,30 @@ public class EventConsumer {
     private final MemberPartitions partitions;
     private final MutinyEmitter<Record<String, String>> membersDeadLetters;
     private final MutinyEmitter<Record<String, String>> pointsDeadLetters;
+    private final MutinyEmitter<Record<String, String>> redemptionsDeadLetters;
 
     public EventConsumer(EventCodec codec, NotificationService notifications, MemberPartitions partitions,
                          @Channel("members-dlq") MutinyEmitter<Record<String, String>> membersDeadLetters,
-                         @Channel("points-ledger-dlq") MutinyEmitter<Record<String, String>> pointsDeadLetters) {
+                         @Channel("points-ledger-dlq") MutinyEmitter<Record<String, String>> pointsDeadLetters,
+                         @Channel("redemptions-dlq") MutinyEmitter<Record<String, String>> redemptionsDeadLetters) {
         this.codec = codec;
         this.notifications = notifications;
         this.partitions = partitions;
         this.membersDeadLetters = membersDeadLetters;
         this.pointsDeadLetters = pointsDeadLetters;
+        this.redemptionsDeadLetters = redemptionsDeadLetters;
     }
 
     @Incoming("members")
     @Acknowledgment(Acknowledgment.Strategy.POST_PROCESSING)
     public Uni<Void> members(ConsumerRecords<String, String> records) {
         return consume(records, 0, membersDeadLetters);
+    }
+
+    @Incoming("redemptions")
+    @Acknowledgment(Acknowledgment.Strategy.POST_PROCESSING)
+    public Uni<Void> redemptions(ConsumerRecords<String, String> records) {
+        return consume(records, 0, redemptionsDeadLetters);
     }
 
     @Incoming(POINTS_LEDGER)

@@ -1,24 +1,42 @@
 package io.pointsplatform.notification.notice.service;
 
 import io.pointsplatform.events.CloudEvent;
+import io.pointsplatform.events.EventCodec;
+import io.pointsplatform.events.MemberEnrolled;
+import io.pointsplatform.events.MemberUpdated;
 import io.pointsplatform.kit.inbox.Batches;
 import io.pointsplatform.kit.json.StrictJson;
 import io.pointsplatform.kit.problem.ApiException;
+import io.pointsplatform.notification.email.repository.DeliveryRepository;
+import io.pointsplatform.notification.notice.repository.MemberContactRepository;
+import io.pointsplatform.notification.notice.repository.MemberContactRepository.Contact;
 import io.pointsplatform.notification.notice.repository.Notification;
 import io.pointsplatform.notification.notice.repository.NotificationRepository;
+import io.pointsplatform.notification.notice.repository.NotificationRepository.NewNotice;
+import io.pointsplatform.notification.template.NoticeTemplates;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import java.util.Map;
+import java.util.Set;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
+/**
+ * Notices: stored once per event (and member), written in the member's locale from the templates,
+ * each with an e-mail delivery to be tried; announced in the process ({@link NoticeStored}) once
+ * committed.
+ */
 @ApplicationScoped
 public class NotificationService {
 
@@ -26,31 +44,123 @@ public class NotificationService {
     /** The most events one statement stores; a larger polled batch is stored in several. */
     public static final int MAX_BATCH = 1_000;
 
+    private final Pool pool;
     private final NotificationRepository notifications;
-    private final ZoneId zone;
+    private final MemberContactRepository contacts;
+    private final DeliveryRepository deliveries;
+    private final NoticeTemplates templates;
+    private final EventCodec codec;
+    private final Event<NoticeStored> stored;
 
-    public NotificationService(NotificationRepository notifications,
-                               @ConfigProperty(name = "points.zone") ZoneId zone) {
+    public NotificationService(Pool pool, NotificationRepository notifications, MemberContactRepository contacts,
+                               DeliveryRepository deliveries, NoticeTemplates templates, EventCodec codec,
+                               Event<NoticeStored> stored) {
+        this.pool = pool;
         this.notifications = notifications;
-        this.zone = zone;
+        this.contacts = contacts;
+        this.deliveries = deliveries;
+        this.templates = templates;
+        this.codec = codec;
+        this.stored = stored;
     }
 
     /**
-     * Stores what members should hear about these events, once each, in one statement (so all or
-     * nothing). Nothing is refused: an event that tells a member nothing is simply not stored.
+     * Remembers the members' locales and addresses these events give, and stores what members
+     * should hear about them, once each, in one transaction (so all or nothing). Nothing is refused:
+     * an event that tells a member nothing is simply not stored.
      */
     public Uni<List<Batches.Refusal>> onEvents(List<CloudEvent> events) {
         if (events.size() > MAX_BATCH) {
             throw new IllegalArgumentException("at most " + MAX_BATCH + " events a batch, got " + events.size());
         }
-        List<Notification> notices = new ArrayList<>(events.size());
+        Map<String, Contact> given = new LinkedHashMap<>();
+        List<NoticeDraft> drafts = new ArrayList<>(events.size());
         for (CloudEvent event : events) {
-            Messages.forEvent(event, zone).ifPresent(notices::add);
+            switch (event.data()) {
+                case MemberEnrolled e -> merge(given, new Contact(e.memberId(), e.locale(), e.email(), e.name()));
+                case MemberUpdated e -> merge(given, new Contact(e.memberId(), e.locale(), e.email(), e.name()));
+                default -> { }
+            }
+            Messages.forEvent(event).ifPresent(drafts::add);
         }
-        return notifications.insertOnce(notices)
-                .invoke(stored -> Log.debugf("%d events: %d notifications, %d of them new", events.size(),
-                        notices.size(), stored.intValue()))
+        return store(given.values(), drafts)
+                .invoke(count -> Log.debugf("%d events: %d notices, %d of them new", events.size(), drafts.size(), count))
                 .replaceWith(List.of());
+    }
+
+    /** Stores these drafts (after remembering {@code given}); completes with how many were new. */
+    Uni<Integer> store(java.util.Collection<Contact> given, List<NoticeDraft> drafts) {
+        Set<String> memberIds = new LinkedHashSet<>();
+        drafts.forEach(d -> memberIds.add(d.memberId()));
+        return pool.withTransaction(client -> contacts.upsert(client, given)
+                        .chain(() -> contacts.find(client, memberIds))
+                        .chain(known -> {
+                            List<NewNotice> notices = new ArrayList<>(drafts.size());
+                            for (NoticeDraft d : drafts) {
+                                Contact contact = known.get(d.memberId());
+                                String locale = NoticeTemplates.supported(contact == null ? null : contact.locale());
+                                NoticeTemplates.InApp text = templates.inApp(d.kind(), locale, d.params());
+                                notices.add(new NewNotice(d.noticeId(), d.memberId(), d.kind(), text.title(), text.body(),
+                                        d.occurredAt(), locale, new JsonObject(d.params()).encode()));
+                            }
+                            return notifications.insertOnce(client, notices)
+                                    .call(fresh -> deliveries.insertPendingEmails(client, fresh.keySet()))
+                                    .map(fresh -> announcements(notices, drafts, fresh));
+                        }))
+                .invoke(this::announce)
+                .map(List::size);
+    }
+
+    private static void merge(Map<String, Contact> given, Contact next) {
+        given.merge(next.memberId(), next, (before, after) -> new Contact(after.memberId(),
+                after.locale() != null ? after.locale() : before.locale(),
+                after.email() != null ? after.email() : before.email(),
+                after.name() != null ? after.name() : before.name()));
+    }
+
+    private List<NoticeStored> announcements(List<NewNotice> notices, List<NoticeDraft> drafts, Map<String, Long> fresh) {
+        List<NoticeStored> list = new ArrayList<>(fresh.size());
+        Set<String> done = new java.util.HashSet<>();
+        for (int i = 0; i < notices.size(); i++) {
+            NewNotice n = notices.get(i);
+            Long sequence = fresh.get(n.notificationId());
+            if (sequence == null || !done.add(n.notificationId())) {
+                continue;
+            }
+            NoticeDraft d = drafts.get(i);
+            String eventType = d.event() == null ? MARKETING_EVENT_TYPE : d.event().type();
+            String json = d.event() == null ? marketingEvent(d) : codec.write(d.event());
+            list.add(new NoticeStored(n.notificationId(), sequence, n.memberId(), n.kind(), n.title(), n.body(),
+                    n.occurredAt(), eventType, json));
+        }
+        list.sort(java.util.Comparator.comparingLong(NoticeStored::sequence));
+        return list;
+    }
+
+    /** After commit: every observer hears of each new notice, in the order they were stored. */
+    private void announce(List<NoticeStored> notices) {
+        for (NoticeStored notice : notices) {
+            stored.fireAsync(notice).exceptionally(failure -> {
+                Log.warnf(failure, "An observer of notice %s failed", notice.noticeId());
+                return notice;
+            });
+        }
+    }
+
+    static final String MARKETING_EVENT_TYPE = "notification.marketing";
+
+    /** A marketing notice has no event on Kafka: this CloudEvent (structured JSON) stands for it. */
+    private static String marketingEvent(NoticeDraft d) {
+        return new JsonObject()
+                .put("specversion", "1.0")
+                .put("id", d.noticeId())
+                .put("source", "/notification-service")
+                .put("type", MARKETING_EVENT_TYPE)
+                .put("subject", d.memberId())
+                .put("time", d.occurredAt().toString())
+                .put("datacontenttype", "application/json")
+                .put("data", new JsonObject(d.params()))
+                .encode();
     }
 
     @WithSession
@@ -66,16 +176,45 @@ public class NotificationService {
                 });
     }
 
+    /** Marks one notice read; {@code 404 NOT_FOUND} when the member has no notice of that id. */
+    public Uni<Void> markRead(String memberId, String notificationId) {
+        return notifications.markRead(memberId, notificationId).invoke(found -> {
+            if (!found) {
+                throw ApiException.notFound("notification", notificationId);
+            }
+        }).replaceWithVoid();
+    }
+
+    public Uni<ReadAll> markAllRead(String memberId) {
+        return notifications.markAllRead(memberId).map(ReadAll::new);
+    }
+
+    public Uni<Unread> unread(String memberId) {
+        return notifications.unread(memberId).map(Unread::new);
+    }
+
     @Schema(name = "NotificationPage", description = "A page of a member's notifications, newest first")
     public record Page(List<Item> items,
                        @Schema(description = "Pass as cursor for the next page; null on the last page") String nextCursor) {
     }
 
-    @Schema(name = "Notification", description = "One thing a member was told; its id is the id of the event that caused it")
-    public record Item(String notificationId, String kind, String title, String body, Instant occurredAt) {
+    @Schema(name = "Notification", description = "One thing a member was told; its id is the id of the event that "
+            + "caused it (marketing: marketing:<campaignId>:<memberId>)")
+    public record Item(String notificationId,
+                       @Schema(description = "The event type it came from, or marketing") String kind,
+                       String title, String body, Instant occurredAt,
+                       @Schema(description = "When the member marked it read; null while unread") Instant readAt) {
         static Item of(Notification n) {
-            return new Item(n.notificationId, n.kind, n.title, n.body, n.occurredAt);
+            return new Item(n.notificationId, n.kind, n.title, n.body, n.occurredAt, n.readAt);
         }
+    }
+
+    @Schema(name = "NotificationsMarkedRead", description = "How many unread notifications were marked read")
+    public record ReadAll(int marked) {
+    }
+
+    @Schema(name = "UnreadNotifications", description = "How many of the member's notifications are unread")
+    public record Unread(long unread) {
     }
 
     /**

@@ -1,0 +1,127 @@
+package io.pointsplatform.notification.email.repository;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+/** The state of each notice's delivery per channel (table notice_delivery). */
+@ApplicationScoped
+public class DeliveryRepository {
+
+    public static final String EMAIL = "email";
+
+    /**
+     * Takes up to {@code $1} due e-mail deliveries and pushes their next attempt {@code $2} seconds
+     * ahead (a lease: another instance, or this one after a crash, tries again only after it).
+     */
+    private static final String CLAIM = """
+            update notice_delivery d set next_attempt_at = now() + make_interval(secs => $2)
+              from notification n left join member_contact c on c.member_id = n.member_id
+             where d.notification_id = n.notification_id and d.channel = 'email'
+               and d.notification_id in (select notification_id from notice_delivery
+                                          where status = 'PENDING' and channel = 'email' and next_attempt_at <= now()
+                                          order by next_attempt_at limit $1 for update skip locked)
+            returning d.notification_id, d.attempts, n.member_id, n.kind, n.params::text, c.locale, c.email, c.name""";
+
+    private final Pool pool;
+
+    public DeliveryRepository(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** A delivery taken to be tried now: its notice and what is known of its member. */
+    public record Due(String notificationId, int attempts, String memberId, String kind, Map<String, Object> params,
+                      String locale, String email, String name) {
+    }
+
+    public record Delivery(String notificationId, String memberId, String kind, String channel, String status,
+                           int attempts, Instant nextAttemptAt, String reason, String recipient, Instant updatedAt) {
+    }
+
+    /** An e-mail delivery, due now, for each of these new notices. */
+    public Uni<Void> insertPendingEmails(SqlClient client, Collection<String> notificationIds) {
+        if (notificationIds.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return client.preparedQuery("insert into notice_delivery (notification_id, channel, status, next_attempt_at) "
+                        + "select unnest($1::text[]), 'email', 'PENDING', now() on conflict do nothing")
+                .execute(Tuple.of(notificationIds.toArray(String[]::new)))
+                .replaceWithVoid();
+    }
+
+    public Uni<List<Due>> claimDue(int limit, Duration lease) {
+        return pool.preparedQuery(CLAIM).execute(Tuple.of(limit, (double) lease.toMillis() / 1000.0)).map(rows -> {
+            List<Due> due = new ArrayList<>();
+            for (Row r : rows) {
+                due.add(new Due(r.getString(0), r.getInteger(1), r.getString(2), r.getString(3),
+                        new JsonObject(r.getString(4)).getMap(), r.getString(5), r.getString(6), r.getString(7)));
+            }
+            return due;
+        });
+    }
+
+    public Uni<Void> sent(String notificationId, String recipient) {
+        return finish(notificationId, "SENT", null, recipient, 1);
+    }
+
+    public Uni<Void> skipped(String notificationId, String reason) {
+        return finish(notificationId, "SKIPPED", reason, null, 0);
+    }
+
+    public Uni<Void> failed(String notificationId, String reason, String recipient) {
+        return finish(notificationId, "FAILED", reason, recipient, 1);
+    }
+
+    /** One more attempt failed; the next is due at {@code next}. */
+    public Uni<Void> retry(String notificationId, String reason, String recipient, Instant next) {
+        return pool.preparedQuery("update notice_delivery set attempts = attempts + 1, reason = $2, recipient = $3, "
+                        + "next_attempt_at = $4, updated_at = now() where notification_id = $1 and channel = 'email'")
+                .execute(Tuple.of(notificationId, reason, recipient, OffsetDateTime.ofInstant(next, ZoneOffset.UTC)))
+                .replaceWithVoid();
+    }
+
+    private Uni<Void> finish(String notificationId, String status, String reason, String recipient, int attempt) {
+        return pool.preparedQuery("update notice_delivery set status = $2, reason = $3, recipient = $4, "
+                        + "attempts = attempts + $5, next_attempt_at = null, updated_at = now() "
+                        + "where notification_id = $1 and channel = 'email'")
+                .execute(Tuple.of(notificationId, status, reason, recipient, attempt))
+                .replaceWithVoid();
+    }
+
+    /** Deliveries, most recently changed first, of one status (null: any), optionally of one member. */
+    public Uni<List<Delivery>> list(String status, String memberId, int limit) {
+        return pool.preparedQuery("""
+                        select d.notification_id, n.member_id, n.kind, d.channel, d.status, d.attempts, d.next_attempt_at,
+                               d.reason, d.recipient, d.updated_at
+                          from notice_delivery d join notification n on n.notification_id = d.notification_id
+                         where ($1::text is null or d.status = $1) and ($2::text is null or n.member_id = $2)
+                         order by d.updated_at desc, d.notification_id desc limit $3""")
+                .execute(Tuple.of(status, memberId, limit))
+                .map(rows -> {
+                    List<Delivery> list = new ArrayList<>();
+                    for (Row r : rows) {
+                        list.add(new Delivery(r.getString(0), r.getString(1), r.getString(2), r.getString(3),
+                                r.getString(4), r.getInteger(5), instant(r, 6), r.getString(7), r.getString(8),
+                                instant(r, 9)));
+                    }
+                    return list;
+                });
+    }
+
+    private static Instant instant(Row row, int column) {
+        OffsetDateTime time = row.getOffsetDateTime(column);
+        return time == null ? null : time.toInstant();
+    }
+}

@@ -1,0 +1,123 @@
+package io.pointsplatform.notification.email.service;
+
+import io.pointsplatform.notification.email.repository.DeliveryRepository;
+import io.pointsplatform.notification.email.repository.DeliveryRepository.Due;
+import io.pointsplatform.notification.preference.Preferences;
+import io.pointsplatform.notification.template.NoticeTemplates;
+import io.quarkus.logging.Log;
+import io.quarkus.mailer.Mail;
+import io.quarkus.mailer.reactive.ReactiveMailer;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Sends due e-mail deliveries over SMTP (Quarkus Mailer), a batch every
+ * {@code points.notices.email.every}. Per delivery, decided when it is sent: no address known →
+ * SKIPPED ("no e-mail address"); opted out of e-mail for the kind → SKIPPED ("opted out"); else the
+ * e-mail in the member's current locale. A failed send is tried again after a backoff that doubles
+ * each time (capped), {@code max-attempts} tries in all, then FAILED with the last reason.
+ */
+@ApplicationScoped
+public class EmailSender {
+
+    static final int MAX_CONCURRENT_SENDS = 8;
+    static final int MAX_REASON_CHARS = 1000;
+
+    private final DeliveryRepository deliveries;
+    private final NoticeTemplates templates;
+    private final Preferences preferences;
+    private final ReactiveMailer mailer;
+    private final Clock clock = Clock.systemUTC();
+    private final int batch;
+    private final Duration lease;
+    private final int maxAttempts;
+    private final Duration backoff;
+    private final Duration maxBackoff;
+
+    public EmailSender(DeliveryRepository deliveries, NoticeTemplates templates, Preferences preferences,
+                       ReactiveMailer mailer,
+                       @ConfigProperty(name = "points.notices.email.batch") int batch,
+                       @ConfigProperty(name = "points.notices.email.lease") Duration lease,
+                       @ConfigProperty(name = "points.notices.email.max-attempts") int maxAttempts,
+                       @ConfigProperty(name = "points.notices.email.backoff") Duration backoff,
+                       @ConfigProperty(name = "points.notices.email.max-backoff") Duration maxBackoff) {
+        if (batch < 1 || batch > 1000 || maxAttempts < 1 || maxAttempts > 50 || backoff.isNegative()
+                || maxBackoff.compareTo(backoff) < 0) {
+            throw new IllegalArgumentException("points.notices.email: batch 1-1000, max-attempts 1-50, "
+                    + "0 <= backoff <= max-backoff");
+        }
+        this.deliveries = deliveries;
+        this.templates = templates;
+        this.preferences = preferences;
+        this.mailer = mailer;
+        this.batch = batch;
+        this.lease = lease;
+        this.maxAttempts = maxAttempts;
+        this.backoff = backoff;
+        this.maxBackoff = maxBackoff;
+    }
+
+    @Scheduled(every = "${points.notices.email.every}", delayed = "1s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> sendDue() {
+        return deliveries.claimDue(batch, lease)
+                .onItem().transformToMulti(due -> Multi.createFrom().iterable(due))
+                .onItem().transformToUni(this::deliver).merge(MAX_CONCURRENT_SENDS)
+                .collect().last()
+                .replaceWithVoid()
+                .onFailure().invoke(e -> Log.warnf(e, "The e-mail job failed; due deliveries stay due"))
+                .onFailure().recoverWithNull();
+    }
+
+    private Uni<Void> deliver(Due due) {
+        if (due.email() == null) {
+            return deliveries.skipped(due.notificationId(), "no e-mail address");
+        }
+        return preferences.allows(due.memberId(), Preferences.EMAIL, due.kind()).chain(allowed -> {
+            if (!allowed) {
+                return deliveries.skipped(due.notificationId(), "opted out");
+            }
+            NoticeTemplates.Email email;
+            try {
+                Map<String, Object> params = new HashMap<>(due.params());
+                params.putIfAbsent("name", due.name());
+                email = templates.email(due.kind(), due.locale(), params);
+            } catch (RuntimeException e) {
+                // Nothing to retry: the notice cannot be written.
+                return deliveries.failed(due.notificationId(), reason(e), due.email());
+            }
+            Mail mail = Mail.withText(due.email(), email.subject(), email.text()).setHtml(email.html());
+            return mailer.send(mail)
+                    .chain(() -> deliveries.sent(due.notificationId(), due.email()))
+                    .onFailure().recoverWithUni(e -> failedAttempt(due, e));
+        });
+    }
+
+    private Uni<Void> failedAttempt(Due due, Throwable e) {
+        int attempts = due.attempts() + 1;
+        String reason = reason(e);
+        if (attempts >= maxAttempts) {
+            Log.warnf("E-mail of notice %s to %s failed %d times, given up: %s", due.notificationId(), due.email(),
+                    attempts, reason);
+            return deliveries.failed(due.notificationId(), reason, due.email());
+        }
+        Duration wait = backoff.multipliedBy(1L << Math.min(attempts - 1, 30));
+        if (wait.compareTo(maxBackoff) > 0) {
+            wait = maxBackoff;
+        }
+        Log.debugf("E-mail of notice %s failed (attempt %d), again in %s: %s", due.notificationId(), attempts, wait, reason);
+        return deliveries.retry(due.notificationId(), reason, due.email(), clock.instant().plus(wait));
+    }
+
+    private static String reason(Throwable e) {
+        String text = e.getClass().getSimpleName() + ": " + e.getMessage();
+        return text.length() > MAX_REASON_CHARS ? text.substring(0, MAX_REASON_CHARS) : text;
+    }
+}

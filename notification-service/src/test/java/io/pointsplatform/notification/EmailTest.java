@@ -1,0 +1,200 @@
+package io.pointsplatform.notification;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+
+import io.pointsplatform.events.CloudEvent;
+import io.pointsplatform.events.MemberEnrolled;
+import io.pointsplatform.events.Topics;
+import io.pointsplatform.testing.PlatformTestResource;
+import io.pointsplatform.testing.TestEvents;
+import io.pointsplatform.testing.Tokens;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import jakarta.mail.BodyPart;
+import jakarta.mail.Multipart;
+import jakarta.mail.Part;
+import jakarta.mail.internet.MimeMessage;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** Notices e-mailed over real SMTP (GreenMail in the test), read back, and the delivery states an admin sees. */
+@QuarkusTest
+@WithTestResource(value = PlatformTestResource.class, initArgs = @ResourceArg(name = "service", value = "notification"))
+@WithTestResource(GreenMailResource.class)
+class EmailTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    /** A received message as a reader sees it: subject, text part, HTML part. */
+    record Received(String subject, String text, String html) {
+    }
+
+    @Test
+    void anEarningIsMailedToTheMemberInTheMembersLocale() {
+        String english = enrol("en", "Han Meimei");
+        String chinese = enrol("zh-CN", "李雷");
+        assertThat(awaitMails(english, 1).get(0).subject()).isEqualTo("Welcome to the rewards programme");
+        assertThat(awaitMails(chinese, 1).get(0).subject()).isEqualTo("【积分】欢迎加入会员计划");
+
+        TestEvents.publish(Topics.POINTS_LEDGER, TestEvents.earned(english, 1234));
+        TestEvents.publish(Topics.POINTS_LEDGER, TestEvents.earned(chinese, 1234));
+        Received en = awaitMails(english, 2).get(1);
+        assertThat(en.subject()).isEqualTo("Points earned");
+        assertThat(en.text()).startsWith("Dear Han Meimei,").contains("You earned 1,234 points, valid until ");
+        assertThat(en.html()).contains("<html lang=\"en\"").contains("You earned 1,234 points");
+        Received zh = awaitMails(chinese, 2).get(1);
+        assertThat(zh.subject()).isEqualTo("【积分】积分到账");
+        assertThat(zh.text()).startsWith("李雷，您好：").contains("您获得了 1,234 积分，有效期至 ").contains("年");
+        assertThat(zh.html()).contains("<html lang=\"zh-CN\"");
+
+        given().auth().oauth2(Tokens.admin()).queryParam("memberId", english)
+                .get("/api/v1/admin/notification-deliveries").then().statusCode(200)
+                .body("items", hasSize(2))
+                .body("items.status", equalTo(List.of("SENT", "SENT")))
+                .body("items.channel", equalTo(List.of("email", "email")))
+                .body("items.attempts", equalTo(List.of(1, 1)))
+                .body("items.recipient", equalTo(List.of(address(english), address(english))));
+    }
+
+    @Test
+    void aMemberWithoutAnAddressIsNotMailedAndTheDeliveryIsSkippedWithTheReason() {
+        String memberId = "m-mail-" + UUID.randomUUID();
+        TestEvents.publish(Topics.POINTS_LEDGER, TestEvents.earned(memberId, 5));
+        awaitDelivery(memberId, "SKIPPED");
+        given().auth().oauth2(Tokens.admin()).queryParam("memberId", memberId)
+                .get("/api/v1/admin/notification-deliveries").then()
+                .body("items[0].reason", equalTo("no e-mail address"))
+                .body("items[0].attempts", equalTo(0));
+    }
+
+    @Test
+    void whatTheMemberOptedOutOfIsNotMailedAndExpiryCannotBeSwitchedOffEverywhere() {
+        String memberId = enrol("en", null);
+        awaitMails(memberId, 1);
+        String prefs = "/api/v1/members/" + memberId + "/notification-preferences";
+        given().auth().oauth2(Tokens.member(memberId)).contentType(ContentType.JSON)
+                .body("{\"optOuts\":[{\"channel\":\"email\",\"kind\":\"points.earned\"},"
+                        + "{\"channel\":\"email\",\"kind\":\"marketing\"},{\"channel\":\"stream\",\"kind\":\"*\"}]}")
+                .put(prefs).then().statusCode(200).body("optOuts", hasSize(3));
+        given().auth().oauth2(Tokens.member(memberId)).get(prefs).then().statusCode(200)
+                .body("optOuts.kind", equalTo(List.of("marketing", "points.earned", "*")));
+        // Expiry notices off on e-mail and the stream already: the webhook too would leave none.
+        given().auth().oauth2(Tokens.member(memberId)).contentType(ContentType.JSON)
+                .body("{\"optOuts\":[{\"channel\":\"email\",\"kind\":\"*\"},{\"channel\":\"stream\",\"kind\":\"*\"},"
+                        + "{\"channel\":\"webhook\",\"kind\":\"points.expired\"}]}")
+                .put(prefs).then().statusCode(422).body("code", equalTo("EXPIRY_NOTICES_REQUIRED"));
+        given().auth().oauth2(Tokens.member(memberId)).get(prefs).then().body("optOuts", hasSize(3));
+
+        // Earned (opted out on e-mail), spent and returned (mailed).
+        io.pointsplatform.testing.ReturnedPoints.history(memberId, 10, 6, 2)
+                .forEach(event -> TestEvents.publish(Topics.POINTS_LEDGER, event));
+        given().auth().oauth2(Tokens.admin()).contentType(ContentType.JSON)
+                .body("{\"campaignId\":\"c-" + UUID.randomUUID() + "\",\"title\":\"t\",\"body\":\"b\",\"memberIds\":[\""
+                        + memberId + "\"]}")
+                .post("/api/v1/notifications/marketing").then().statusCode(201);
+        await().atMost(WAIT).untilAsserted(() -> given().auth().oauth2(Tokens.admin()).queryParam("memberId", memberId)
+                .get("/api/v1/admin/notification-deliveries").then()
+                .body("items.findAll { it.status == 'PENDING' }", hasSize(0))
+                .body("items.findAll { it.status == 'SKIPPED' }.kind", org.hamcrest.Matchers.containsInAnyOrder(
+                        "points.earned", "marketing"))
+                .body("items.findAll { it.status == 'SENT' }.kind", org.hamcrest.Matchers.containsInAnyOrder(
+                        "member.enrolled", "points.spent", "points.returned")));
+        assertThat(mails(memberId)).extracting(Received::subject)
+                .containsExactlyInAnyOrder("Welcome to the rewards programme", "Points spent", "Points returned");
+    }
+
+    @Test
+    void withTheSmtpServerDownAnEmailIsTriedAgainAndThenFailedWithTheReason() {
+        GreenMailResource.down();
+        try {
+            String memberId = enrol("zh-CN", null);
+            await().atMost(WAIT).untilAsserted(() -> given().auth().oauth2(Tokens.admin())
+                    .queryParam("status", "FAILED").queryParam("memberId", memberId)
+                    .get("/api/v1/admin/notification-deliveries").then().statusCode(200)
+                    .body("items", hasSize(1)));
+            Map<String, Object> failed = given().auth().oauth2(Tokens.admin()).queryParam("status", "FAILED")
+                    .get("/api/v1/admin/notification-deliveries").then().extract().path("items.find { it.memberId == '"
+                            + memberId + "' }");
+            assertThat(failed).containsEntry("attempts", 3).containsEntry("kind", "member.enrolled")
+                    .containsEntry("recipient", address(memberId)).containsEntry("nextAttemptAt", null);
+            assertThat((String) failed.get("reason")).isNotBlank();
+        } finally {
+            GreenMailResource.up();
+        }
+    }
+
+    private static String address(String memberId) {
+        return memberId + "@example.com";
+    }
+
+    /** Enrols a member with an address (on the members topic, as earning publishes it). */
+    private static String enrol(String locale, String name) {
+        String memberId = "m-mail-" + UUID.randomUUID();
+        TestEvents.publish(Topics.MEMBERS, CloudEvent.of("member.enrolled:" + memberId, "/earning-service", memberId,
+                Instant.now(), new MemberEnrolled(memberId, name, null, null, locale, address(memberId))));
+        return memberId;
+    }
+
+    private static void awaitDelivery(String memberId, String status) {
+        await().atMost(WAIT).untilAsserted(() -> given().auth().oauth2(Tokens.admin()).queryParam("memberId", memberId)
+                .queryParam("status", status).get("/api/v1/admin/notification-deliveries").then().statusCode(200)
+                .body("items", hasSize(1)));
+    }
+
+    private static List<Received> awaitMails(String memberId, int count) {
+        await().atMost(WAIT).untilAsserted(() -> assertThat(mails(memberId)).hasSize(count));
+        return mails(memberId);
+    }
+
+    /** The messages GreenMail received for the member's address, in the order received. */
+    private static List<Received> mails(String memberId) {
+        List<Received> received = new ArrayList<>();
+        try {
+            for (MimeMessage message : GreenMailResource.server().getReceivedMessages()) {
+                if (Arrays.stream(message.getAllRecipients()).anyMatch(a -> a.toString().equals(address(memberId)))) {
+                    List<String> parts = new ArrayList<>();
+                    List<String> types = new ArrayList<>();
+                    collect(message, parts, types);
+                    String text = null;
+                    String html = null;
+                    for (int i = 0; i < parts.size(); i++) {
+                        if (types.get(i).startsWith("text/plain")) {
+                            text = parts.get(i);
+                        } else if (types.get(i).startsWith("text/html")) {
+                            html = parts.get(i);
+                        }
+                    }
+                    received.add(new Received(message.getSubject(), text, html));
+                }
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        return received;
+    }
+
+    private static void collect(Part part, List<String> texts, List<String> types) throws Exception {
+        Object content = part.getContent();
+        if (content instanceof Multipart multipart) {
+            for (int i = 0; i < multipart.getCount(); i++) {
+                BodyPart child = multipart.getBodyPart(i);
+                collect(child, texts, types);
+            }
+        } else if (content instanceof String text) {
+            texts.add(text.replace("\r\n", "\n"));
+            types.add(part.getContentType().toLowerCase());
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package io.pointsplatform.notification;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pointsplatform.notification.template.NoticeTemplates;
+import io.pointsplatform.testing.PlatformTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.assertj.core.api.SoftAssertions;
+import org.junit.jupiter.api.Test;
+
+/** Every template of every kind, channel and locale renders sample values, formatted for its locale. */
+@QuarkusTest
+@WithTestResource(value = PlatformTestResource.class, initArgs = @ResourceArg(name = "service", value = "notification"))
+class NoticeTemplatesTest {
+
+    @Inject
+    NoticeTemplates templates;
+
+    /** Every value any template names; 2026-12-03T04:00Z is 3 December in Shanghai. */
+    private static Map<String, Object> sample() {
+        Map<String, Object> values = new LinkedHashMap<>();
+        values.put("name", "Li Lei");
+        values.put("points", 1234L);
+        values.put("expiresAt", "2026-12-03T04:00:00Z");
+        values.put("orderId", "order-77");
+        values.put("credit", true);
+        values.put("reason", "goodwill");
+        values.put("from", "SILVER");
+        values.put("to", "GOLD");
+        values.put("redemptionId", "r-9");
+        values.put("rewardId", "reward-tea");
+        values.put("voucherCode", "V-123");
+        values.put("code", "OUT_OF_STOCK");
+        values.put("campaignId", "spring");
+        values.put("title", "Spring <sale>");
+        values.put("body", "Double points & more");
+        return values;
+    }
+
+    @Test
+    void everyKindRendersInBothLocalesOnEveryChannelWithNothingLeftUnresolved() {
+        SoftAssertions softly = new SoftAssertions();
+        for (String kind : NoticeTemplates.KINDS) {
+            for (String locale : NoticeTemplates.LOCALES) {
+                NoticeTemplates.InApp inApp = templates.inApp(kind, locale, sample());
+                NoticeTemplates.Email email = templates.email(kind, locale, sample());
+                for (String text : new String[] {inApp.title(), inApp.body(), email.subject(), email.text(), email.html()}) {
+                    softly.assertThat(text).as(kind + " " + locale).isNotBlank()
+                            .doesNotContain("{").doesNotContain("}").doesNotContain("NOT_FOUND");
+                }
+                softly.assertThat(email.html()).as(kind + " " + locale).contains("<html lang=\"" + locale + "\"");
+                if (!kind.equals("marketing") && !kind.equals("member.enrolled")) {
+                    softly.assertThat(email.text()).as(kind + " " + locale).contains(inApp.body());
+                    softly.assertThat(email.text()).as(kind + " " + locale)
+                            .contains(locale.equals("en") ? "Dear Li Lei," : "Li Lei，您好：");
+                }
+                if (inApp.body().contains("1")) {
+                    softly.assertThat(inApp.body()).as(kind + " " + locale).contains("1,234")
+                            .doesNotContain("1234");
+                }
+            }
+        }
+        softly.assertAll();
+    }
+
+    @Test
+    void amountsAndDatesAreWrittenAsEachLocaleWritesThem() {
+        assertThat(templates.inApp("points.earned", "zh-CN", sample()).body())
+                .isEqualTo("您获得了 1,234 积分，有效期至 2026年12月3日。");
+        assertThat(templates.inApp("points.earned", "en", sample()).body())
+                .isEqualTo("You earned 1,234 points, valid until 3 Dec 2026.");
+        assertThat(templates.inApp("points.expiring", "en", sample()).body())
+                .isEqualTo("1,234 of your points expire on 3 Dec 2026; use them before then.");
+        assertThat(templates.email("points.earned", "zh-CN", sample()).subject()).isEqualTo("【积分】积分到账");
+        assertThat(templates.inApp("tier.changed", "zh-CN", sample()).body()).isEqualTo("您的会员等级已变更为金卡会员。");
+        assertThat(templates.inApp("redemption.failed", "en", sample()).body()).contains("out of stock");
+        // An unsupported locale is written in zh-CN; any English one in en.
+        assertThat(templates.inApp("points.spent", "fr", sample()).title()).isEqualTo("积分已使用");
+        assertThat(templates.inApp("points.spent", "en-GB", sample()).title()).isEqualTo("Points spent");
+    }
+
+    @Test
+    void theHtmlEscapesWhatAnAdminOrAnEventWroteAndTheTextDoesNot() {
+        NoticeTemplates.Email email = templates.email("marketing", "en", sample());
+        assertThat(email.html()).contains("Spring &lt;sale&gt;").contains("Double points &amp; more");
+        assertThat(email.subject()).isEqualTo("Spring <sale>");
+        assertThat(email.text()).contains("Double points & more");
+    }
+
+    @Test
+    void aValueATemplateNamesAndTheNoticeLacksIsAnErrorNotABlank() {
+        Map<String, Object> lacking = sample();
+        lacking.remove("points");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> templates.inApp("points.spent", "en", lacking))
+                .isInstanceOf(RuntimeException.class);
+    }
+
+    @Test
+    void theTemplateFoldersAreExactlyTheKindsAndEachHoldsEveryChannelAndLocale() throws IOException, URISyntaxException {
+        Path root = Path.of(getClass().getClassLoader().getResource("templates/notices").toURI());
+        try (Stream<Path> kinds = Files.list(root)) {
+            assertThat(kinds.map(p -> p.getFileName().toString()).sorted())
+                    .containsExactlyElementsOf(new TreeSet<>(NoticeTemplates.KINDS));
+        }
+        for (String kind : NoticeTemplates.KINDS) {
+            try (Stream<Path> files = Files.list(root.resolve(kind))) {
+                assertThat(files.map(p -> p.getFileName().toString()).sorted()).as(kind).containsExactly(
+                        "email.en.html", "email.en.txt", "email.zh-CN.html", "email.zh-CN.txt", "in-app.en.txt",
+                        "in-app.zh-CN.txt");
+            }
+        }
+    }
+}

@@ -1,0 +1,188 @@
+package io.pointsplatform.notification;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
+
+import io.pointsplatform.events.CloudEvent;
+import io.pointsplatform.events.MemberEnrolled;
+import io.pointsplatform.events.MemberUpdated;
+import io.pointsplatform.events.RedemptionCancelled;
+import io.pointsplatform.events.RedemptionCompleted;
+import io.pointsplatform.events.RedemptionFailed;
+import io.pointsplatform.events.RedemptionRequested;
+import io.pointsplatform.events.Topics;
+import io.pointsplatform.notification.notice.service.NoticeStored;
+import io.pointsplatform.notification.template.NoticeTemplates;
+import io.pointsplatform.testing.PlatformTestResource;
+import io.pointsplatform.testing.TestEvents;
+import io.pointsplatform.testing.Tokens;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** Notices of #21: redemptions, the member's locale, read and unread, marketing, and NoticeStored. */
+@QuarkusTest
+@WithTestResource(value = PlatformTestResource.class, initArgs = @ResourceArg(name = "service", value = "notification"))
+class NoticesTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    private static String newMember() {
+        return "m-notice-" + UUID.randomUUID();
+    }
+
+    private static void awaitNotices(String memberId, int count) {
+        await().atMost(WAIT).untilAsserted(() -> given().auth().oauth2(Tokens.member(memberId))
+                .get("/api/v1/members/{id}/notifications", memberId).then().statusCode(200).body("items", hasSize(count)));
+    }
+
+    @Test
+    void redemptionOutcomesNotifyTheMemberAndARequestDoesNot() {
+        String memberId = newMember();
+        TestEvents.publish(Topics.REDEMPTIONS, CloudEvent.of("redemption.requested:r-1:" + memberId, "/redemption-service",
+                memberId, Instant.now().minusSeconds(4), new RedemptionRequested("r-1", memberId, "tea", 1, 500)));
+        TestEvents.publish(Topics.REDEMPTIONS, CloudEvent.of("redemption.completed:r-1:" + memberId, "/redemption-service",
+                memberId, Instant.now().minusSeconds(3), new RedemptionCompleted("r-1", memberId, "tea", 1500, "V-9")));
+        TestEvents.publish(Topics.REDEMPTIONS, CloudEvent.of("redemption.failed:r-2:" + memberId, "/redemption-service",
+                memberId, Instant.now().minusSeconds(2),
+                new RedemptionFailed("r-2", memberId, "cake", "INSUFFICIENT_POINTS", "not enough")));
+        TestEvents.publish(Topics.REDEMPTIONS, CloudEvent.of("redemption.cancelled:r-1:" + memberId, "/redemption-service",
+                memberId, Instant.now().minusSeconds(1), new RedemptionCancelled("r-1", memberId, "tea", 1500)));
+        awaitNotices(memberId, 3);
+        given().auth().oauth2(Tokens.member(memberId)).get("/api/v1/members/{id}/notifications", memberId).then()
+                .body("items.kind", equalTo(List.of("redemption.cancelled", "redemption.failed", "redemption.completed")))
+                .body("items[0].body", equalTo("兑换 tea 已取消，1,500 积分已退还。"))
+                .body("items[1].body", equalTo("兑换 cake 未成功：积分不足，未扣积分。"))
+                .body("items[2].body", equalTo("您已使用 1,500 积分兑换 tea，券码：V-9。"));
+    }
+
+    @Test
+    void aMemberWhoChoseEnglishIsToldInEnglishAndCanSwitchBack() {
+        String memberId = newMember();
+        TestEvents.publish(Topics.MEMBERS, CloudEvent.of("member.enrolled:" + memberId, "/earning-service", memberId,
+                Instant.now().minusSeconds(10), new MemberEnrolled(memberId, "Han Meimei", null, null, "en", null)));
+        awaitNotices(memberId, 1);
+        TestEvents.publish(Topics.POINTS_LEDGER, TestEvents.earnedAt(memberId, 2345, Instant.now().minusSeconds(5)));
+        awaitNotices(memberId, 2);
+        given().auth().oauth2(Tokens.member(memberId)).get("/api/v1/members/{id}/notifications", memberId).then()
+                .body("items[0].title", equalTo("Points earned"))
+                .body("items[0].body", org.hamcrest.Matchers.startsWith("You earned 2,345 points, valid until "))
+                .body("items[1].body", equalTo("Welcome, Han Meimei!"));
+
+        TestEvents.publish(Topics.MEMBERS, CloudEvent.of("member.updated:" + memberId + ":1", "/earning-service",
+                memberId, Instant.now().minusSeconds(1), new MemberUpdated(memberId, null, null, "zh-CN", null)));
+        // The update tells nothing itself; a credit after it shows the new locale.
+        await().atMost(WAIT).untilAsserted(() -> {
+            TestEvents.publish(Topics.POINTS_LEDGER, TestEvents.earned(memberId, 1));
+            given().auth().oauth2(Tokens.member(memberId)).get("/api/v1/members/{id}/notifications", memberId).then()
+                    .body("items[0].title", equalTo("积分到账"));
+        });
+    }
+
+    @Test
+    void noticesAreMarkedReadOneAtATimeOrAllAndCounted() {
+        String memberId = newMember();
+        CloudEvent first = TestEvents.earnedAt(memberId, 1, Instant.now().minusSeconds(3));
+        TestEvents.publish(Topics.POINTS_LEDGER, first);
+        TestEvents.publish(Topics.POINTS_LEDGER, TestEvents.earnedAt(memberId, 2, Instant.now().minusSeconds(2)));
+        TestEvents.publish(Topics.POINTS_LEDGER, TestEvents.earnedAt(memberId, 3, Instant.now().minusSeconds(1)));
+        awaitNotices(memberId, 3);
+        String token = Tokens.member(memberId);
+        given().auth().oauth2(token).get("/api/v1/members/{id}/notifications/unread-count", memberId).then()
+                .statusCode(200).body("unread", equalTo(3));
+
+        given().auth().oauth2(token).post("/api/v1/members/{id}/notifications/{n}/read", memberId, first.id()).then()
+                .statusCode(204);
+        String readAt = given().auth().oauth2(token).get("/api/v1/members/{id}/notifications", memberId).then()
+                .body("items[2].readAt", notNullValue()).body("items[0].readAt", nullValue())
+                .extract().path("items[2].readAt");
+        given().auth().oauth2(token).post("/api/v1/members/{id}/notifications/{n}/read", memberId, first.id()).then()
+                .statusCode(204);
+        given().auth().oauth2(token).get("/api/v1/members/{id}/notifications", memberId).then()
+                .body("items[2].readAt", equalTo(readAt));
+        given().auth().oauth2(token).get("/api/v1/members/{id}/notifications/unread-count", memberId).then()
+                .body("unread", equalTo(2));
+
+        // Another member cannot mark this member's notice through its own list.
+        String other = newMember();
+        given().auth().oauth2(Tokens.member(other)).post("/api/v1/members/{id}/notifications/{n}/read", other, first.id())
+                .then().statusCode(404).body("code", equalTo("NOT_FOUND"));
+
+        given().auth().oauth2(token).post("/api/v1/members/{id}/notifications/read-all", memberId).then()
+                .statusCode(200).body("marked", equalTo(2));
+        given().auth().oauth2(token).get("/api/v1/members/{id}/notifications/unread-count", memberId).then()
+                .body("unread", equalTo(0));
+    }
+
+    @Test
+    void marketingReachesTheMembersNamedOnceEachAndEveryKnownMemberWithAll() {
+        String a = newMember();
+        String b = newMember();
+        String campaign = "spring-" + UUID.randomUUID().toString().substring(0, 8);
+        String body = "{\"campaignId\":\"" + campaign + "\",\"title\":\"春季双倍积分\",\"body\":\"本周末消费积分翻倍。\","
+                + "\"memberIds\":[\"" + a + "\",\"" + b + "\",\"" + a + "\"]}";
+        given().auth().oauth2(Tokens.admin()).contentType(ContentType.JSON).body(body)
+                .post("/api/v1/notifications/marketing").then().statusCode(201)
+                .body("members", equalTo(2)).body("notified", equalTo(2));
+        given().auth().oauth2(Tokens.admin()).contentType(ContentType.JSON).body(body)
+                .post("/api/v1/notifications/marketing").then().statusCode(201).body("notified", equalTo(0));
+        given().auth().oauth2(Tokens.member(a)).get("/api/v1/members/{id}/notifications", a).then()
+                .body("items", hasSize(1))
+                .body("items[0].kind", equalTo("marketing"))
+                .body("items[0].notificationId", equalTo("marketing:" + campaign + ":" + a))
+                .body("items[0].title", equalTo("春季双倍积分"))
+                .body("items[0].body", equalTo("本周末消费积分翻倍。"));
+
+        // With all: every member known from the members topic, this one among them.
+        String known = newMember();
+        TestEvents.publish(Topics.MEMBERS, CloudEvent.of("member.enrolled:" + known, "/earning-service", known,
+                Instant.now(), new MemberEnrolled(known, null, null, null)));
+        awaitNotices(known, 1);
+        given().auth().oauth2(Tokens.admin()).contentType(ContentType.JSON)
+                .body("{\"campaignId\":\"" + campaign + "-all\",\"title\":\"t\",\"body\":\"b\",\"all\":true}")
+                .post("/api/v1/notifications/marketing").then().statusCode(201);
+        awaitNotices(known, 2);
+    }
+
+    @Test
+    void eachNewNoticeIsAnnouncedOnceAfterCommitWithItsEventAndARepeatIsNot() {
+        String memberId = newMember();
+        CloudEvent earned = TestEvents.earned(memberId, 40);
+        TestEvents.publish(Topics.POINTS_LEDGER, earned);
+        TestEvents.publish(Topics.POINTS_LEDGER, earned);
+        CloudEvent later = TestEvents.earned(memberId, 41);
+        TestEvents.publish(Topics.POINTS_LEDGER, later);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(NoticeStoredRecorder.of(memberId)).hasSize(2));
+        List<NoticeStored> heard = NoticeStoredRecorder.of(memberId);
+        NoticeStored first = heard.stream().filter(n -> n.noticeId().equals(earned.id())).findFirst().orElseThrow();
+        NoticeStored second = heard.stream().filter(n -> n.noticeId().equals(later.id())).findFirst().orElseThrow();
+        assertThat(first.kind()).isEqualTo("points.earned");
+        assertThat(first.eventType()).isEqualTo("points.earned");
+        assertThat(first.title()).isEqualTo("积分到账");
+        assertThat(first.body()).startsWith("您获得了 40 积分");
+        assertThat(first.occurredAt()).isEqualTo(earned.time());
+        assertThat(first.cloudEventJson()).contains("\"id\":\"" + earned.id() + "\"").contains("\"specversion\":\"1.0\"");
+        assertThat(second.sequence()).isGreaterThan(first.sequence());
+        // Stored when announced: the list already holds it.
+        given().auth().oauth2(Tokens.member(memberId)).get("/api/v1/members/{id}/notifications", memberId).then()
+                .body("items", hasSize(2));
+    }
+
+    @Test
+    void thePreferenceKindsAreTheTemplateKinds() {
+        for (String kind : NoticeTemplates.KINDS) {
+            assertThat(kind).matches(io.pointsplatform.notification.preference.rest.PreferenceResource.KIND);
+        }
+    }
+}
