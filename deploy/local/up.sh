@@ -208,6 +208,12 @@ start_service() {
     export POINTS_JWT_PRIVATE_KEY_LOCATION="file:$POINTS_JWT_PRIVATE_KEY_FILE"
     export POINTS_JWT_ISSUER="$JWT_ISSUER"
     export POINTS_JWT_AUDIENCE="$JWT_AUDIENCE"
+    if [ "$svc" = notification-service ]; then
+      # Seals webhook secrets at rest; receivers on this machine (127.0.0.1) are allowed locally only.
+      POINTS_WEBHOOKS_SECRET_KEY="$(cat "$POINTS_WEBHOOKS_SECRET_KEY_FILE")"
+      export POINTS_WEBHOOKS_SECRET_KEY
+      export POINTS_WEBHOOKS_ALLOW_PRIVATE_NETWORKS=true
+    fi
     # notification-service mails through the local GreenMail.
     export POINTS_SMTP_HOST=127.0.0.1
     export POINTS_SMTP_PORT="$SMTP_PORT"
