@@ -4,7 +4,8 @@
 -- serialized from their first sequence value to their commit, so sequence order is commit order
 -- and a reader that has seen sequence n has seen every notice with a smaller one (no gap when a
 -- reader resumes after n). Inserts are one statement per polled batch, so this costs little.
-alter table notification add column sequence bigserial;
+-- The column itself is V10's (an identity column); this adds the per-member index the stream reads
+-- by and the lock that makes its order the commit order.
 create unique index notification_member_sequence on notification (member_id, sequence);
 
 create function notification_sequence_in_commit_order() returns trigger language plpgsql as $$
