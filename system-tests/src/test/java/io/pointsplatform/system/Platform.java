@@ -55,6 +55,10 @@ final class Platform implements AutoCloseable {
         // tokens for the ledger with the private half.
         common.put("mp.jwt.verify.publickey.location", Tokens.publicKeyPem().toUri().toString());
         common.put("smallrye.jwt.sign.key.location", Tokens.privateKeyPem().toUri().toString());
+        // notification-service seals webhook secrets with this key (a real one comes from the
+        // deployment's secrets) and may deliver to receivers on this machine.
+        common.put("points.webhooks.secret-key", "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=");
+        common.put("points.webhooks.allow-private-networks", "true");
         for (ServiceProcess service : services.values()) {
             common.put("quarkus.rest-client." + shortName(service.name) + ".url", service.url());
         }

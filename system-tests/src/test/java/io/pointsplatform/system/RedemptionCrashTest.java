@@ -4,6 +4,8 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
 
 import io.pointsplatform.testing.Tokens;
 import io.restassured.response.Response;
@@ -63,7 +65,9 @@ class RedemptionCrashTest {
                 .body("reserved", equalTo(0)).body("spent", equalTo(70)).body("available", equalTo(30)));
         given().auth().oauth2(Tokens.admin()).baseUri(platform.url("catalog-service")).get("/api/v1/rewards/{id}", gift)
                 .then().body("stock", equalTo(1));
+        // The broker is shared with the other test classes, whose members this fresh ledger met only
+        // half-way: this member's account is the one to check.
         given().auth().oauth2(Tokens.admin()).baseUri(ledger).get("/api/v1/admin/verify").then().statusCode(200)
-                .body("mismatchCount", equalTo(0));
+                .body("mismatchesTruncated", equalTo(false)).body("mismatches.memberId", not(hasItem(memberId)));
     }
 }
