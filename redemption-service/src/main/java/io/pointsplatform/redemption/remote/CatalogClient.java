@@ -1,5 +1,6 @@
 package io.pointsplatform.redemption.remote;
 
+import io.pointsplatform.kit.remote.RemoteProblem;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.quarkus.rest.client.reactive.ClientExceptionMapper;

@@ -1,5 +1,6 @@
 package io.pointsplatform.earning.refund.service;
 
+import io.pointsplatform.kit.remote.RemoteProblem;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.pointsplatform.kit.security.ServiceTokens;
 import io.quarkus.rest.client.reactive.ClientExceptionMapper;
@@ -43,7 +44,7 @@ public interface LedgerClient {
 
     /**
      * 201 (or 200 for a repeat) with what was taken; 409 REVERSAL_CONFLICT for the same refundId
-     * with other content; any error status fails with a {@link LedgerProblem}.
+     * with other content; any error status fails with a {@link RemoteProblem}.
      */
     @POST
     @Path("/{memberId}/reversals")
@@ -52,6 +53,6 @@ public interface LedgerClient {
 
     @ClientExceptionMapper
     static RuntimeException problem(Response response) {
-        return LedgerProblem.of(response);
+        return RemoteProblem.of(response);
     }
 }

@@ -1,5 +1,6 @@
 package io.pointsplatform.earning.refund.service;
 
+import io.pointsplatform.kit.remote.RemoteProblem;
 import io.pointsplatform.earning.order.service.EarningService;
 import io.pointsplatform.earning.refund.repository.RefundRepository;
 import io.pointsplatform.earning.refund.service.LedgerClient.ReversalRequest;
@@ -78,13 +79,13 @@ public class ReversalDispatcher {
     }
 
     private Uni<Void> failed(Refund refund, Throwable error) {
-        if (error instanceof LedgerProblem problem && REFUSALS.contains(problem.status())) {
+        if (error instanceof RemoteProblem problem && REFUSALS.contains(problem.status())) {
             Log.warnf("Ledger refused reversal of refund %s of order %s: %s", refund.refundId(), refund.orderId(),
                     problem.getMessage());
             return refunds.refuse(pool, refund.refundId(), new Refund.Failure(problem.status(),
                     problem.code() != null ? problem.code() : "REVERSAL_REFUSED", problem.detail()));
         }
-        Integer status = error instanceof LedgerProblem problem ? problem.status() : null;
+        Integer status = error instanceof RemoteProblem problem ? problem.status() : null;
         String reason = describe(error);
         return refunds.retryLater(pool, refund.refundId(), reason, status, maxBackoffSeconds, maxAttempts)
                 .invoke(now -> {
@@ -101,8 +102,8 @@ public class ReversalDispatcher {
     }
 
     private static String describe(Throwable error) {
-        String text = error instanceof LedgerProblem ? error.getMessage()
+        String text = error instanceof RemoteProblem ? error.getMessage()
                 : error.getClass().getSimpleName() + (error.getMessage() == null ? "" : ": " + error.getMessage());
-        return text.length() <= LedgerProblem.MAX_DETAIL_CHARS ? text : text.substring(0, LedgerProblem.MAX_DETAIL_CHARS);
+        return text.length() <= RemoteProblem.MAX_DETAIL_CHARS ? text : text.substring(0, RemoteProblem.MAX_DETAIL_CHARS);
     }
 }

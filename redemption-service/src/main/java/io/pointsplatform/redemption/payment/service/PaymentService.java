@@ -1,12 +1,12 @@
 package io.pointsplatform.redemption.payment.service;
 
+import io.pointsplatform.kit.remote.RemoteProblem;
 import io.pointsplatform.events.PointsValue;
 import io.pointsplatform.kit.problem.ApiException;
 import io.pointsplatform.kit.security.ServiceTokens;
 import io.pointsplatform.redemption.DerivedIds;
 import io.pointsplatform.redemption.payment.repository.PaymentRepository;
 import io.pointsplatform.redemption.remote.LedgerClient;
-import io.pointsplatform.redemption.remote.RemoteProblem;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigDecimal;

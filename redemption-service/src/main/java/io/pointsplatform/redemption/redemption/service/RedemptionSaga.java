@@ -1,5 +1,6 @@
 package io.pointsplatform.redemption.redemption.service;
 
+import io.pointsplatform.kit.remote.RemoteProblem;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pointsplatform.events.RedemptionCancelled;
@@ -11,7 +12,6 @@ import io.pointsplatform.redemption.redemption.repository.RedemptionRepository.C
 import io.pointsplatform.redemption.remote.CatalogClient;
 import io.pointsplatform.redemption.remote.CatalogClient.Reservation;
 import io.pointsplatform.redemption.remote.LedgerClient;
-import io.pointsplatform.redemption.remote.RemoteProblem;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;

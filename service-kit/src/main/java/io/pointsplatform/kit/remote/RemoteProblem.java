@@ -1,17 +1,18 @@
-package io.pointsplatform.redemption.remote;
+package io.pointsplatform.kit.remote;
 
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import jakarta.ws.rs.core.Response;
 
 /**
- * catalog-service or the ledger answered with an error status: the status and the machine
+ * Another service (the ledger, catalog-service) answered a call with an error status: the status and the machine
  * {@code code} of its problem document when it sent one (a proxy or a crash may send none). A
  * 4xx is a refusal the saga acts on; a 5xx (or no answer at all) means "ask again later".
  */
 public class RemoteProblem extends RuntimeException {
 
-    static final int MAX_DETAIL_CHARS = 500;
+    /** Longer details are cut: they are stored with what failed and shown to whoever reads it. */
+    public static final int MAX_DETAIL_CHARS = 500;
 
     private final int status;
     private final String code;
@@ -24,7 +25,8 @@ public class RemoteProblem extends RuntimeException {
         this.detail = detail;
     }
 
-    static RemoteProblem of(Response response) {
+    /** Reads the problem document of an error response, whatever its shape (details cut to 500 characters). */
+    public static RemoteProblem of(Response response) {
         String body = response.hasEntity() ? response.readEntity(String.class) : null;
         String code = null;
         String detail = null;
