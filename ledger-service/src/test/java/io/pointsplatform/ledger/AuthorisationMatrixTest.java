@@ -1,5 +1,6 @@
 package io.pointsplatform.ledger;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static io.pointsplatform.ledger.Callers.asAdmin;
 import static io.pointsplatform.ledger.Callers.asMember;
 import static io.pointsplatform.ledger.Callers.asService;
@@ -45,7 +46,7 @@ class AuthorisationMatrixTest {
         }
         String account = "/api/v1/accounts/" + owner;
 
-        new AuthMatrix()
+        AuthMatrix matrix = new AuthMatrix()
                 .memberCall("GET", account, null, roles("member", "checkout", "admin", "analyst", "service"), owner)
                 .memberCall("GET", account + "/entries?limit=5", null, roles("member", "admin", "analyst", "service"), owner)
                 .memberCall("POST", account + "/holds", "{\"holdId\":\"matrix-new-" + run + "\",\"points\":1}",
@@ -68,8 +69,10 @@ class AuthorisationMatrixTest {
                 .call("POST", "/api/v1/adjustments/" + toApprove + "/approve", "{}", roles("admin"))
                 .call("POST", "/api/v1/adjustments/" + toReject + "/reject", "{}", roles("admin"))
                 .call("GET", "/api/v1/admin/verify", null, roles("admin", "analyst", "service"))
-                .call("POST", "/api/v1/admin/rebuild", null, roles("admin"))
-                .check();
+                .call("POST", "/api/v1/admin/rebuild", null, roles("admin"));
+        // Every operation the ledger documents has its row here.
+        assertThat(matrix.coveredOperations()).containsExactlyElementsOf(AuthMatrix.documentedOperations());
+        matrix.check();
 
         // What the admitted calls did: one hold made (once, then repeated), two captured, two released;
         // the hold captured for the return was given back.

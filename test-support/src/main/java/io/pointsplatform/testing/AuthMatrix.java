@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The authorisation matrix of one service, as a test runs it: every endpoint called with no token,
@@ -138,5 +139,34 @@ public final class AuthMatrix {
             request = request.contentType("application/json").body(call.body());
         }
         return request.headers(Map.of()).request(call.method(), call.path()).andReturn();
+    }
+
+    /** The operations the service's /q/openapi documents, as "METHOD /path/{template}". */
+    public static Set<String> documentedOperations() {
+        Map<String, Map<String, Object>> paths = given().queryParam("format", "json").get("/q/openapi")
+                .then().statusCode(200).extract().path("paths");
+        Set<String> operations = new TreeSet<>();
+        paths.forEach((path, item) -> item.keySet().stream()
+                .filter(Set.of("get", "put", "post", "delete", "patch")::contains)
+                .forEach(method -> operations.add(method.toUpperCase() + " " + path)));
+        return operations;
+    }
+
+    /**
+     * The documented operations this matrix's rows call, each row's path (without its query)
+     * matched to its template: a test asserts it equals {@link #documentedOperations()}, so an
+     * endpoint added without a row fails.
+     */
+    public Set<String> coveredOperations() {
+        Set<String> documented = documentedOperations();
+        Set<String> covered = new TreeSet<>();
+        for (Call call : calls) {
+            String path = call.path().replaceFirst("\\?.*", "");
+            documented.stream()
+                    .filter(op -> op.startsWith(call.method() + " "))
+                    .filter(op -> path.matches(op.substring(op.indexOf(' ') + 1).replaceAll("\\{[^}]+}", "[^/]+")))
+                    .forEach(covered::add);
+        }
+        return covered;
     }
 }
