@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pointsplatform.testing.AuthMatrix;
 import io.pointsplatform.testing.PlatformTestResource;
+import io.pointsplatform.testing.SseClient;
 import io.pointsplatform.testing.Tokens;
 import io.quarkus.test.common.http.TestHTTPResource;
 import java.net.URL;

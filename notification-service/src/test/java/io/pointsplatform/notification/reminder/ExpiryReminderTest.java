@@ -15,6 +15,7 @@ import io.pointsplatform.events.Topics;
 import io.pointsplatform.kit.outbox.Outbox;
 import io.pointsplatform.kit.outbox.OutboxRelay;
 import io.pointsplatform.kit.view.MemberPointsProjector;
+import io.pointsplatform.notification.notice.service.NotificationService;
 import io.pointsplatform.notification.reminder.repository.ReminderRepository;
 import io.pointsplatform.notification.reminder.service.ReminderJob;
 import io.pointsplatform.testing.PlatformTestResource;
@@ -41,7 +42,7 @@ import org.junit.jupiter.api.Test;
  * Expiry reminders at 30 and 7 days before a lot expires (docs/contract-extensions.md, "Expiry
  * reminders"), the job run at chosen dates: once per lot and window however often it runs, and after
  * a restart (a new job over the same database), each an {@code expiry.reminded} on
- * {@code notifications} and an {@code expiring} notice per expiry date.
+ * {@code notifications} and a {@code points.expiring} notice per expiry date.
  */
 @QuarkusTest
 @WithTestResource(value = PlatformTestResource.class, initArgs = @ResourceArg(name = "service", value = "notification"))
@@ -67,6 +68,9 @@ class ExpiryReminderTest {
     OutboxRelay relay;
 
     @Inject
+    NotificationService notices;
+
+    @Inject
     Pool pool;
 
     @Test
@@ -86,7 +90,7 @@ class ExpiryReminderTest {
         assertThat(remind(t.plus(Duration.ofDays(10)))).isZero();
         assertThat(remind(t.plus(Duration.ofDays(12)))).isZero();
         // A restart: a new job over the same database finds nothing left to do.
-        ReminderJob restarted = new ReminderJob(pool, repository, outbox, relay, Clock.systemUTC(), ZONE,
+        ReminderJob restarted = new ReminderJob(pool, repository, outbox, relay, notices, Clock.systemUTC(), ZONE,
                 List.of("P30D", "P7D"), 500);
         assertThat(restarted.remind(t.plus(Duration.ofDays(12))).await().atMost(WAIT)).isZero();
         List<ExpiryReminded> sent = reminders(memberId, 1);
@@ -113,8 +117,9 @@ class ExpiryReminderTest {
         });
         // One notice per reminder and expiry date, saying how many points expire on which date.
         List<String> notices = notices(memberId);
-        assertThat(notices).hasSize(4).allSatisfy(n -> assertThat(n).startsWith("expiring 积分即将过期"));
-        String abDate = ab.atZone(ZONE).toLocalDate().toString();
+        // Written from the points.expiring templates, in the member's locale (zh-CN: none was given).
+        assertThat(notices).hasSize(4).allSatisfy(n -> assertThat(n).startsWith("points.expiring 积分即将过期"));
+        String abDate = ab.atZone(ZONE).toLocalDate().format(java.time.format.DateTimeFormatter.ofPattern("y年M月d日"));
         assertThat(notices).filteredOn(n -> n.contains(abDate)).hasSize(2)
                 .allSatisfy(n -> assertThat(n).contains("您有 50 积分将于 " + abDate + " 过期"));
     }
@@ -152,7 +157,7 @@ class ExpiryReminderTest {
     }
 
     private List<String> notices(String memberId) {
-        return pool.preparedQuery("select kind, title, body from notification where member_id = $1 and kind = 'expiring' order by body")
+        return pool.preparedQuery("select kind, title, body from notification where member_id = $1 and kind = 'points.expiring' order by body")
                 .execute(Tuple.of(memberId)).map(rows -> {
                     List<String> all = new ArrayList<>();
                     for (Row row : rows) {

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.pointsplatform.events.CloudEvent;
 import io.pointsplatform.events.Topics;
-import io.pointsplatform.notification.SseClient;
+import io.pointsplatform.testing.SseClient;
 import io.pointsplatform.notification.notice.service.NoticeStored;
 import io.pointsplatform.testing.PlatformTestResource;
 import io.pointsplatform.testing.TestEvents;

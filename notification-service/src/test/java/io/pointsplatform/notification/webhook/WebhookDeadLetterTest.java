@@ -11,6 +11,7 @@ import io.pointsplatform.events.Topics;
 import io.pointsplatform.testing.PlatformTestResource;
 import io.pointsplatform.testing.TestEvents;
 import io.pointsplatform.testing.Tokens;
+import io.pointsplatform.testing.WebhookReceiver;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -35,7 +36,7 @@ class WebhookDeadLetterTest {
 
     @Test
     void aDeliveryRefusedThroughItsWindowIsDeadThenSentAgainOnRequest() {
-        try (Receiver receiver = new Receiver().answering(500)) {
+        try (WebhookReceiver receiver = new WebhookReceiver().answering(500)) {
             String id = WebhookTest.register(receiver.url(), "points.earned").path("webhookId");
             String memberId = "m-wh-dead-" + UUID.randomUUID();
             CloudEvent first = TestEvents.earned(memberId, 1);

@@ -17,6 +17,7 @@ import io.pointsplatform.testing.LocalPostgres;
 import io.pointsplatform.testing.PlatformTestResource;
 import io.pointsplatform.testing.TestEvents;
 import io.pointsplatform.testing.Tokens;
+import io.pointsplatform.testing.WebhookReceiver;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -64,13 +65,13 @@ class WebhookTest {
         given().auth().oauth2(Tokens.admin()).delete("/api/v1/webhooks/{id}", webhookId).then().statusCode(204);
     }
 
-    static void verify(String secret, Receiver.Request request) throws WebhookVerificationException {
+    static void verify(String secret, WebhookReceiver.Request request) throws WebhookVerificationException {
         new Webhook(secret).verify(request.body(), request.headers());
     }
 
     @Test
     void anEarningIsDeliveredOnceAsOnTheLogSignedAsStandardWebhooks() throws Exception {
-        try (Receiver receiver = new Receiver()) {
+        try (WebhookReceiver receiver = new WebhookReceiver()) {
             Response created = register(receiver.url(), "points.earned");
             String id = created.path("webhookId");
             String secret = created.path("secret");
@@ -89,9 +90,9 @@ class WebhookTest {
             TestEvents.publish(Topics.POINTS_LEDGER, later);
 
             await().atMost(WAIT).until(() -> receiver.received().size() >= 2);
-            List<Receiver.Request> got = receiver.received();
+            List<WebhookReceiver.Request> got = receiver.received();
             assertThat(got).extracting(r -> r.header("webhook-id")).containsExactly(earned.id(), later.id());
-            Receiver.Request first = got.get(0);
+            WebhookReceiver.Request first = got.get(0);
             assertThat(first.body()).isEqualTo(CODEC.write(earned));
             assertThat(first.header("content-type")).isEqualTo("application/cloudevents+json");
             assertThat(first.header("webhook-signature")).startsWith("v1,").doesNotContain(" ");
@@ -115,7 +116,7 @@ class WebhookTest {
 
     @Test
     void aReceiverDownForAWhileGetsEveryDeliveryOnceBackInOrderPerMember() {
-        try (Receiver receiver = new Receiver()) {
+        try (WebhookReceiver receiver = new WebhookReceiver()) {
             String id = register(receiver.url(), "points.earned", "points.adjusted").path("webhookId");
             receiver.down();
             Map<String, List<String>> sent = new LinkedHashMap<>();
@@ -135,7 +136,7 @@ class WebhookTest {
 
             await().atMost(WAIT).until(() -> receiver.received().size() >= records.size());
             Map<String, List<String>> got = new LinkedHashMap<>();
-            for (Receiver.Request request : receiver.received()) {
+            for (WebhookReceiver.Request request : receiver.received()) {
                 CloudEvent event = CODEC.read(request.body().getBytes(StandardCharsets.UTF_8));
                 assertThat(request.header("webhook-id")).isEqualTo(event.id());
                 got.computeIfAbsent(event.subject(), k -> new ArrayList<>()).add(event.id());
@@ -147,7 +148,7 @@ class WebhookTest {
 
     @Test
     void aReceiverThatNeverAnswersDoesNotDelayAnotherEndpoint() {
-        try (Receiver stuck = new Receiver().hang(); Receiver healthy = new Receiver()) {
+        try (WebhookReceiver stuck = new WebhookReceiver().hang(); WebhookReceiver healthy = new WebhookReceiver()) {
             String stuckId = register(stuck.url(), "points.earned").path("webhookId");
             String healthyId = register(healthy.url(), "points.earned").path("webhookId");
             List<ProducerRecord<String, String>> records = new ArrayList<>();
@@ -166,7 +167,7 @@ class WebhookTest {
 
     @Test
     void duringARotationsOverlapBothSecretsVerify() throws Exception {
-        try (Receiver receiver = new Receiver()) {
+        try (WebhookReceiver receiver = new WebhookReceiver()) {
             Response created = register(receiver.url(), "points.earned");
             String id = created.path("webhookId");
             String oldSecret = created.path("secret");
@@ -178,7 +179,7 @@ class WebhookTest {
             CloudEvent earned = TestEvents.earned("m-wh-rot-" + UUID.randomUUID(), 3);
             TestEvents.publish(Topics.POINTS_LEDGER, earned);
             await().atMost(WAIT).until(() -> !receiver.received().isEmpty());
-            Receiver.Request request = receiver.received().get(0);
+            WebhookReceiver.Request request = receiver.received().get(0);
             assertThat(request.header("webhook-signature").split(" ")).hasSize(2).allMatch(s -> s.startsWith("v1,"));
             verify(newSecret, request);
             verify(oldSecret, request);

@@ -19,6 +19,7 @@ import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import java.nio.charset.StandardCharsets;
@@ -90,25 +91,33 @@ public class NotificationService {
 
     /** Stores these drafts (after remembering {@code given}); completes with how many were new. */
     Uni<Integer> store(java.util.Collection<Contact> given, List<NoticeDraft> drafts) {
-        Set<String> memberIds = new LinkedHashSet<>();
-        drafts.forEach(d -> memberIds.add(d.memberId()));
-        return pool.withTransaction(client -> contacts.upsert(client, given)
-                        .chain(() -> contacts.find(client, memberIds))
-                        .chain(known -> {
-                            List<NewNotice> notices = new ArrayList<>(drafts.size());
-                            for (NoticeDraft d : drafts) {
-                                Contact contact = known.get(d.memberId());
-                                String locale = NoticeTemplates.supported(contact == null ? null : contact.locale());
-                                NoticeTemplates.InApp text = templates.inApp(d.kind(), locale, d.params());
-                                notices.add(new NewNotice(d.noticeId(), d.memberId(), d.kind(), text.title(), text.body(),
-                                        d.occurredAt(), locale, new JsonObject(d.params()).encode()));
-                            }
-                            return notifications.insertOnce(client, notices)
-                                    .call(fresh -> deliveries.insertPendingEmails(client, fresh.keySet()))
-                                    .map(fresh -> announcements(notices, drafts, fresh));
-                        }))
+        return pool.withTransaction(client -> contacts.upsert(client, given).chain(() -> storeIn(client, drafts)))
                 .invoke(this::announce)
                 .map(List::size);
+    }
+
+    /**
+     * Stores these drafts in the caller's transaction, as every notice is stored (once by id, in the
+     * member's locale, with its e-mail to be tried); answers what to {@link #announce} once the
+     * caller has committed. The expiry reminders store theirs so, beside the reminder they record.
+     */
+    public Uni<List<NoticeStored>> storeIn(SqlConnection client, List<NoticeDraft> drafts) {
+        Set<String> memberIds = new LinkedHashSet<>();
+        drafts.forEach(d -> memberIds.add(d.memberId()));
+        return contacts.find(client, memberIds)
+                .chain(known -> {
+                    List<NewNotice> notices = new ArrayList<>(drafts.size());
+                    for (NoticeDraft d : drafts) {
+                        Contact contact = known.get(d.memberId());
+                        String locale = NoticeTemplates.supported(contact == null ? null : contact.locale());
+                        NoticeTemplates.InApp text = templates.inApp(d.kind(), locale, d.params());
+                        notices.add(new NewNotice(d.noticeId(), d.memberId(), d.kind(), text.title(), text.body(),
+                                d.occurredAt(), locale, new JsonObject(d.params()).encode()));
+                    }
+                    return notifications.insertOnce(client, notices)
+                            .call(fresh -> deliveries.insertPendingEmails(client, fresh.keySet()))
+                            .map(fresh -> announcements(notices, drafts, fresh));
+                });
     }
 
     private static void merge(Map<String, Contact> given, Contact next) {
@@ -138,7 +147,7 @@ public class NotificationService {
     }
 
     /** After commit: every observer hears of each new notice, in the order they were stored. */
-    private void announce(List<NoticeStored> notices) {
+    public void announce(List<NoticeStored> notices) {
         for (NoticeStored notice : notices) {
             stored.fireAsync(notice).exceptionally(failure -> {
                 Log.warnf(failure, "An observer of notice %s failed", notice.noticeId());

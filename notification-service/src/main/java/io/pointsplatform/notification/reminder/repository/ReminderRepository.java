@@ -15,18 +15,14 @@ import java.util.Set;
 
 /**
  * The statements of the reminder job: lots of the member view ({@code member_lot}) due a reminder,
- * the reminders made ({@code expiry_reminder}, once per lot and window by its key) and the notices
- * they store ({@code notification}, kind {@code expiring}).
+ * and the reminders made ({@code expiry_reminder}, once per lot and window by its key). Their notices
+ * are stored as every notice is (NotificationService#storeIn).
  */
 @ApplicationScoped
 public class ReminderRepository {
 
     /** A lot with points left, as the member view has it. */
     public record DueLot(String memberId, String lotId, long remaining, Instant expiresAt) {
-    }
-
-    /** A notice to store. */
-    public record Notice(String noticeId, String memberId, String title, String body, Instant occurredAt) {
     }
 
     /**
@@ -77,23 +73,6 @@ public class ReminderRepository {
                     }
                     return recorded;
                 });
-    }
-
-    /** Stores notices once each (by id). */
-    public Uni<Void> notices(SqlConnection connection, List<Notice> notices) {
-        if (notices.isEmpty()) {
-            return Uni.createFrom().voidItem();
-        }
-        return connection.preparedQuery("insert into notification (notification_id, member_id, kind, title, body,"
-                        + " occurred_at) select u.id, u.member_id, 'expiring', u.title, u.body, u.at from unnest($1::text[],"
-                        + " $2::text[], $3::text[], $4::text[], $5::timestamptz[]) as u(id, member_id, title, body, at)"
-                        + " on conflict do nothing")
-                .execute(Tuple.of(notices.stream().map(Notice::noticeId).toArray(String[]::new),
-                        notices.stream().map(Notice::memberId).toArray(String[]::new),
-                        notices.stream().map(Notice::title).toArray(String[]::new),
-                        notices.stream().map(Notice::body).toArray(String[]::new),
-                        notices.stream().map(n -> utc(n.occurredAt())).toArray(OffsetDateTime[]::new)))
-                .replaceWithVoid();
     }
 
     /** The windows a member's lot was reminded in, by lead, for tests and support. */

@@ -6,6 +6,9 @@ import io.pointsplatform.events.RemindedLot;
 import io.pointsplatform.events.Topics;
 import io.pointsplatform.kit.outbox.Outbox;
 import io.pointsplatform.kit.outbox.OutboxRelay;
+import io.pointsplatform.notification.notice.service.NoticeDraft;
+import io.pointsplatform.notification.notice.service.NoticeStored;
+import io.pointsplatform.notification.notice.service.NotificationService;
 import io.pointsplatform.notification.reminder.repository.ReminderRepository;
 import io.pointsplatform.notification.reminder.repository.ReminderRepository.DueLot;
 import io.quarkus.logging.Log;
@@ -33,7 +36,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * with points left whose expiresAt is at most the window's lead away (or already passed: the ledger
  * waits for the reminder) and that has no reminder of that window yet is reminded, once per lot and
  * window (the key of {@code expiry_reminder}, kept across runs and restarts). One transaction per
- * batch records the reminders, stores one {@code expiring} notice per member and expiry date ("N
+ * batch records the reminders, stores one {@code points.expiring} notice per member and expiry date (from the templates, e-mailed) ("N
  * points expire on DATE") and puts one {@code expiry.reminded} per member and window in the outbox
  * for the {@code notifications} topic, which the ledger reads. A lot reminded in a shorter window is
  * recorded for the longer ones too, so that a member is not told twice at once.
@@ -42,6 +45,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class ReminderJob {
 
     static final String SOURCE = "/notification-service";
+    /** The notices' kind: its templates are under templates/notices/points.expiring/. */
+    static final String KIND = "points.expiring";
 
     /** A window: its label as configured (an ISO-8601 duration) and its lead. */
     record Window(String label, Duration lead) {
@@ -51,12 +56,14 @@ public class ReminderJob {
     private final ReminderRepository repository;
     private final Outbox outbox;
     private final OutboxRelay relay;
+    private final NotificationService notices;
     private final Clock clock;
     private final ZoneId zone;
     private final List<Window> windows;
     private final int batch;
 
-    public ReminderJob(Pool pool, ReminderRepository repository, Outbox outbox, OutboxRelay relay, Clock clock,
+    public ReminderJob(Pool pool, ReminderRepository repository, Outbox outbox, OutboxRelay relay,
+                       NotificationService notices, Clock clock,
                        @ConfigProperty(name = "points.zone") ZoneId zone,
                        @ConfigProperty(name = "points.reminders.windows") List<String> windows,
                        @ConfigProperty(name = "points.reminders.batch", defaultValue = "500") int batch) {
@@ -67,6 +74,7 @@ public class ReminderJob {
         this.repository = repository;
         this.outbox = outbox;
         this.relay = relay;
+        this.notices = notices;
         this.clock = clock;
         this.zone = zone;
         this.windows = windows(windows);
@@ -122,27 +130,31 @@ public class ReminderJob {
 
     /** One window, a batch per transaction, until no lot is due it. */
     private Uni<Integer> window(Window window, List<Window> longer, Instant now) {
+        List<NoticeStored> announced = new ArrayList<>();
         return pool.withTransaction(c -> repository.due(c, now.plus(window.lead()), window.lead().toSeconds(), batch)
-                        .chain(due -> remindAll(c, window, longer, now, due).map(sent -> new int[] {due.size(), sent})))
+                        .chain(due -> remindAll(c, window, longer, now, due, announced)
+                                .map(sent -> new int[] {due.size(), sent})))
+                .invoke(() -> notices.announce(announced))
                 .chain(result -> result[0] < batch ? Uni.createFrom().item(result[1])
                         : window(window, longer, now).map(more -> result[1] + more));
     }
 
-    private Uni<Integer> remindAll(SqlConnection c, Window window, List<Window> longer, Instant now, List<DueLot> due) {
+    private Uni<Integer> remindAll(SqlConnection c, Window window, List<Window> longer, Instant now, List<DueLot> due,
+                                   List<NoticeStored> announced) {
         Map<String, List<DueLot>> byMember = new LinkedHashMap<>();
         for (DueLot lot : due) {
             byMember.computeIfAbsent(lot.memberId(), m -> new ArrayList<>()).add(lot);
         }
         Uni<Integer> chain = Uni.createFrom().item(0);
         for (Map.Entry<String, List<DueLot>> member : byMember.entrySet()) {
-            chain = chain.chain(sent -> remindMember(c, window, longer, now, member.getKey(), member.getValue())
+            chain = chain.chain(sent -> remindMember(c, window, longer, now, member.getKey(), member.getValue(), announced)
                     .map(one -> sent + one));
         }
         return chain;
     }
 
     private Uni<Integer> remindMember(SqlConnection c, Window window, List<Window> longer, Instant now,
-            String memberId, List<DueLot> lots) {
+            String memberId, List<DueLot> lots, List<NoticeStored> announced) {
         String eventId = "expiry.reminded:" + memberId + ":" + window.label() + ":" + now.toEpochMilli();
         List<String> lotIds = lots.stream().map(DueLot::lotId).toList();
         return repository.record(c, memberId, lotIds, window.lead().toSeconds(), window.label(), eventId, now)
@@ -161,7 +173,7 @@ public class ReminderJob {
                             reminded.stream().map(l -> new RemindedLot(l.lotId(), l.remaining(), l.expiresAt())).toList());
                     CloudEvent event = CloudEvent.of(eventId, SOURCE, memberId, now, data);
                     return covered
-                            .chain(() -> repository.notices(c, notices(eventId, memberId, reminded, now)))
+                            .chain(() -> notices.storeIn(c, drafts(event, reminded)).invoke(announced::addAll))
                             .chain(() -> outbox.enqueue(c, Topics.NOTIFICATIONS, event))
                             .invoke(() -> Log.debugf("Reminded %s of %d lots (%s)", memberId, reminded.size(),
                                     window.label()))
@@ -169,15 +181,26 @@ public class ReminderJob {
                 });
     }
 
-    /** One notice per expiry date: "N points expire on DATE". */
-    private List<ReminderRepository.Notice> notices(String eventId, String memberId, List<DueLot> lots, Instant now) {
-        Map<LocalDate, Long> byDate = new TreeMap<>();
+    /**
+     * One {@code points.expiring} notice per expiry date ("N points expire on DATE"), written from the
+     * templates in the member's locale and e-mailed as every notice is; {@code expiresAt} is the
+     * earliest instant of that date's lots.
+     */
+    private List<NoticeDraft> drafts(CloudEvent event, List<DueLot> lots) {
+        Map<LocalDate, Long> points = new TreeMap<>();
+        Map<LocalDate, Instant> earliest = new TreeMap<>();
         for (DueLot lot : lots) {
-            byDate.merge(LocalDate.ofInstant(lot.expiresAt(), zone), lot.remaining(), Long::sum);
+            LocalDate date = LocalDate.ofInstant(lot.expiresAt(), zone);
+            points.merge(date, lot.remaining(), Long::sum);
+            earliest.merge(date, lot.expiresAt(), (a, b) -> a.isBefore(b) ? a : b);
         }
-        List<ReminderRepository.Notice> notices = new ArrayList<>(byDate.size());
-        byDate.forEach((date, points) -> notices.add(new ReminderRepository.Notice(eventId + ":" + date, memberId,
-                ReminderTexts.TITLE, ReminderTexts.body(points, date), now)));
-        return notices;
+        List<NoticeDraft> drafts = new ArrayList<>(points.size());
+        points.forEach((date, sum) -> {
+            Map<String, Object> params = new LinkedHashMap<>();
+            params.put("points", sum);
+            params.put("expiresAt", earliest.get(date).toString());
+            drafts.add(new NoticeDraft(event.id() + ":" + date, event.subject(), KIND, event.time(), params, event));
+        });
+        return drafts;
     }
 }

@@ -1,4 +1,4 @@
-package io.pointsplatform.notification;
+package io.pointsplatform.testing;
 
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.pointsplatform.notification.webhook;
+package io.pointsplatform.testing;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -23,11 +23,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * get connection refused) until {@link #up()} opens it again; {@link #hang()} makes it hold every
  * request unanswered until {@link #close()}.
  */
-final class Receiver implements AutoCloseable {
+public final class WebhookReceiver implements AutoCloseable {
 
     /** One request as it arrived: headers lower-cased, the body as text. */
-    record Request(Map<String, List<String>> headers, String body) {
-        String header(String name) {
+    public record Request(Map<String, List<String>> headers, String body) {
+        public String header(String name) {
             List<String> values = headers.get(name);
             return values == null ? null : values.get(0);
         }
@@ -43,43 +43,43 @@ final class Receiver implements AutoCloseable {
     private volatile boolean hanging;
     private HttpServer server;
 
-    Receiver() {
+    public WebhookReceiver() {
         server = start(0);
         port = server.getAddress().getPort();
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + port + "/hooks";
     }
 
-    List<Request> received() {
+    public List<Request> received() {
         return List.copyOf(received);
     }
 
-    int calls() {
+    public int calls() {
         return calls.get();
     }
 
     /** The most requests it held at once. */
-    int mostOpen() {
+    public int mostOpen() {
         return mostOpen.get();
     }
 
-    Receiver answering(int status) {
+    public WebhookReceiver answering(int status) {
         this.status = status;
         return this;
     }
 
-    Receiver hang() {
+    public WebhookReceiver hang() {
         hanging = true;
         return this;
     }
 
-    synchronized void down() {
+    public synchronized void down() {
         server.stop(0);
     }
 
-    synchronized void up() {
+    public synchronized void up() {
         server = start(port);
     }
 
