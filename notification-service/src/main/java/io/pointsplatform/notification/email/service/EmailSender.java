@@ -18,8 +18,9 @@ import java.util.Map;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Sends due e-mail deliveries over SMTP (Quarkus Mailer), a batch every
- * {@code points.notices.email.every}. Per delivery, decided when it is sent: no address known →
+ * Sends due e-mail deliveries over SMTP (Quarkus Mailer): every {@code points.notices.email.every}
+ * it claims a batch, and another at once while the last was full (a backlog drains at the SMTP
+ * server's pace, {@link #MAX_CONCURRENT_SENDS} at a time). Per delivery, decided when it is sent: no address known →
  * SKIPPED ("no e-mail address"); opted out of e-mail for the kind → SKIPPED ("opted out"); else the
  * e-mail in the member's current locale. A failed send is tried again after a backoff that doubles
  * each time (capped), {@code max-attempts} tries in all, then FAILED with the last reason.
@@ -28,6 +29,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class EmailSender {
 
     static final int MAX_CONCURRENT_SENDS = 8;
+    /** At most this many batches one after the other in a run of the job; the next run goes on. */
+    static final long MAX_BATCHES_A_RUN = 100;
     static final int MAX_REASON_CHARS = 1000;
 
     private final DeliveryRepository deliveries;
@@ -67,13 +70,22 @@ public class EmailSender {
     @Scheduled(every = "${points.notices.email.every}", delayed = "1s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> sendDue() {
-        return deliveries.claimDue(batch, lease)
-                .onItem().transformToMulti(due -> Multi.createFrom().iterable(due))
-                .onItem().transformToUni(this::deliver).merge(MAX_CONCURRENT_SENDS)
+        // A full batch means more may be due: claim again at once, up to MAX_BATCHES_A_RUN batches, so
+        // a backlog drains at the SMTP server's pace rather than one batch a tick.
+        return Multi.createBy().repeating().uni(this::sendBatch).whilst(claimed -> claimed == batch)
+                .select().first(MAX_BATCHES_A_RUN)
                 .collect().last()
                 .replaceWithVoid()
                 .onFailure().invoke(e -> Log.warnf(e, "The e-mail job failed; due deliveries stay due"))
                 .onFailure().recoverWithNull();
+    }
+
+    /** Claims up to a batch of due deliveries and tries them; answers how many it claimed. */
+    private Uni<Integer> sendBatch() {
+        return deliveries.claimDue(batch, lease).chain(due -> Multi.createFrom().iterable(due)
+                .onItem().transformToUni(this::deliver).merge(MAX_CONCURRENT_SENDS)
+                .collect().last()
+                .replaceWith(due.size()));
     }
 
     private Uni<Void> deliver(Due due) {

@@ -26,7 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Sends due webhook deliveries. Each tick takes, per endpoint, the deliveries first in their
+ * Sends due webhook deliveries. Each dispatch (every tick, and whenever an attempt ends and frees a
+ * place) takes, per endpoint, the deliveries first in their
  * (endpoint, member) queue and due now, up to the endpoint's free places of
  * {@code points.webhooks.max-in-flight-per-endpoint}; leases them in the database (so a crash or
  * another instance does not send them twice at once) and sends them without waiting for the
@@ -54,6 +55,8 @@ public class WebhookDispatcher {
     private final Duration retryMax;
     private final HttpClient http;
     private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+    /** Wakes not yet handled by a dispatch; 0 when none runs. */
+    private final AtomicInteger wakes = new AtomicInteger();
 
     public WebhookDispatcher(WebhookDeliveryRepository deliveries, SecretBox box, ReceiverAddresses addresses,
                              @ConfigProperty(name = "points.webhooks.max-in-flight-per-endpoint") int maxInFlight,
@@ -77,7 +80,35 @@ public class WebhookDispatcher {
                 .version(HttpClient.Version.HTTP_1_1).build();
     }
 
-    @Scheduled(every = "${points.webhooks.dispatch-every}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    /** The tick: deliveries that came due by time (a retry's wait over, a lease ended) are taken here. */
+    @Scheduled(every = "${points.webhooks.dispatch-every}")
+    void tick() {
+        wake();
+    }
+
+    /**
+     * Dispatches now, or once more after the dispatch under way: an attempt that ends frees a place
+     * and wakes the dispatcher, so a fast receiver is sent its next deliveries at once rather than at
+     * the next tick. Wakes that come during a dispatch fold into one more (a drain loop over
+     * {@code wakes}), so there is never more than one dispatch at a time in this instance.
+     */
+    void wake() {
+        if (wakes.getAndIncrement() == 0) {
+            run(1);
+        }
+    }
+
+    private void run(int handled) {
+        dispatch().subscribe().with(ignored -> ran(handled), failure -> ran(handled));
+    }
+
+    private void ran(int handled) {
+        int left = wakes.addAndGet(-handled);
+        if (left != 0) {
+            run(left);
+        }
+    }
+
     Uni<Void> dispatch() {
         return deliveries.due(maxInFlight).chain(due -> {
             Map<String, Integer> free = new HashMap<>();
@@ -125,6 +156,7 @@ public class WebhookDispatcher {
                 .thenCompose(outcome -> record(d, outcome).subscribeAsCompletionStage())
                 .whenComplete((ignored, failure) -> {
                     counter(d.endpointId()).decrementAndGet();
+                    wake();
                     if (failure != null) {
                         Log.warnf(failure, "Webhook delivery %d: its outcome was not recorded; it is tried again"
                                 + " when its lease ends", d.deliveryId());
