@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The benchmarks of docs/benchmarks.md, each beside raw baselines measured in the same run:
 #
-#   deploy/bench/run.sh [baseline] [holds] [earnings] [rebuild]     (no argument: all of them)
+#   deploy/bench/run.sh [baseline] [holds] [earnings] [rebuild] [redemptions] [flash-sale] [notifications]
 #
 #   baseline  raw Kafka producer/consumer (kafka-producer-perf-test, kafka-consumer-perf-test),
 #             raw PostgreSQL (pgbench: simple updates over many rows, and updates of one hot row),
@@ -12,7 +12,11 @@
 #   redemptions  POST /api/v1/redemptions open-loop at BENCH_RATE (500)/s over 10 000 members and 50
 #             rewards, latency from each request's intended send time
 #   flash-sale   10 000 attempts on one reward of stock 1 000, each followed until it settles
-#   (the last two are not part of "no argument: all of them" until issue #20 has landed whole)
+#   notifications  notification-service (issue #21): notices stored per second catching up on a backlog of
+#             BENCH_NOTICE_EVENTS (200 000) credits (the service stopped while they are written); e-mails to
+#             GreenMail and webhook deliveries to a receiver here per second, with a slow (2 s) and a down
+#             receiver registered beside it; each notice's lag behind the log while the earning scenario runs
+#   (the last three are not part of "no argument: all of them")
 #
 # Starts the local stack first (deploy/local/up.sh; harmless when it runs). Markdown rows go to
 # stdout and to deploy/bench/.results/<UTC time>.md. Env: BENCH_SECONDS (30), BENCH_WARMUP (15: seconds
@@ -200,6 +204,39 @@ if wants flash-sale; then
   out "|---|---:|---:|---:|---:|---:|---:|---|"
   out "$(bench flash-sale "${services_urls[@]}" --members 10000 --attempts 10000 --stock 1000 --rate 2000 --settle-seconds 10)"
   out ""
+fi
+
+if wants notifications; then
+  notice_events="${BENCH_NOTICE_EVENTS:-200000}"
+  notification_db="jdbc:postgresql://${POINTS_DB_HOST:-127.0.0.1}:${POINTS_DB_PORT:-5432}/notification"
+  out "## Notifications: notices, lag, e-mails and webhooks (issue #21)"
+  out ""
+  out "| what | rate | detail |"
+  out "|---|---:|---:|"
+  bench ledger-read --kafka "$BOOTSTRAP" --kafka-config "$KAFKA_CONFIG" | while IFS= read -r row; do out "$row"; done
+  # A backlog: notification-service stopped while credits are written, then started again.
+  if pid="$(points_running_pid notification-service)"; then
+    kill -TERM "$pid"
+    while kill -0 "$pid" 2>/dev/null; do sleep 0.5; done
+  fi
+  prefix="$(bench notices-write --kafka "$BOOTSTRAP" --kafka-config "$KAFKA_CONFIG" --events "$notice_events" --members 10000)"
+  "$POINTS_LOCAL/up.sh" >/dev/null
+  out "$(bench notices-backlog --prefix "$prefix" --events "$notice_events" --db "$notification_db")"
+  bench deliveries --earning "http://localhost:${POINTS_PORT[earning-service]}" \
+    --notification "http://localhost:${POINTS_PORT[notification-service]}" --kafka "$BOOTSTRAP" --kafka-config "$KAFKA_CONFIG" \
+    --members "${BENCH_NOTICE_MEMBERS:-2000}" --credits "${BENCH_NOTICE_CREDITS:-20000}" --db "$notification_db" \
+    | while IFS= read -r row; do out "$row"; done
+  out ""
+  out "| scenario | earnings/s | p50 ms | p90 ms | p99 ms | p99.9 ms | errors |"
+  out "|---|---:|---:|---:|---:|---:|---:|"
+  lag="$(bench notification-lag --earning "http://localhost:${POINTS_PORT[earning-service]}" --members 1000 --db "$notification_db")"
+  out "$(head -n 1 <<<"$lag")"
+  out ""
+  out "| what | p50 | p99 | max | does it fall behind? |"
+  out "|---|---:|---:|---:|---|"
+  out "$(tail -n 1 <<<"$lag")"
+  out ""
+  cpu_table
 fi
 
 if wants rebuild; then

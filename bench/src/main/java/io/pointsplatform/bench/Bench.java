@@ -26,6 +26,11 @@ import java.util.concurrent.ThreadLocalRandom;
  *   earnings --earning U --members N       POST /api/v1/earnings, each a new order
  *   ledger-log --kafka B --events N --members M   write a history to points.ledger, read it back
  *   fold --events N --members M           decode and fold that history in process: a rebuild's ceiling
+ *   notices-write --kafka B --events N --members M   N credits on points.ledger; prints the members' id prefix
+ *   notices-backlog --prefix P --events N --db JDBC  notices stored per second once N are (Notifications)
+ *   notification-lag --earning U --members N --db JDBC  the earnings scenario, then its notices' lag
+ *   deliveries --earning U --notification U --kafka B --members N --credits C --db JDBC
+ *                                         e-mails and webhook deliveries per second, a slow and a down receiver beside
  *   redemptions --earning U --ledger U --catalog U --redemption U --members N --rewards R --rate PER_SECOND
  *                                         POST /api/v1/redemptions open-loop at a fixed rate (Redemptions)
  *   flash-sale (the same URLs) --members N --attempts A --stock S --rate PER_SECOND --settle-seconds T
@@ -70,6 +75,19 @@ public final class Bench {
                     Long.parseLong(options.getOrDefault("stock", "1000")),
                     Double.parseDouble(options.getOrDefault("rate", "2000")),
                     Duration.ofSeconds(Long.parseLong(options.getOrDefault("settle-seconds", "10")))));
+            case "notices-write" -> System.out.println(Notifications.writeCredits(kafka(options),
+                    Long.parseLong(options.getOrDefault("events", "200000")),
+                    Integer.parseInt(options.getOrDefault("members", "10000"))));
+            case "notices-backlog" -> System.out.println(notifications(options).backlog(options.get("prefix"),
+                    Long.parseLong(options.getOrDefault("events", "200000"))));
+            case "notification-lag" -> {
+                String prefix = earnings(options, concurrency, warmUp, seconds);
+                System.out.println(notifications(options).lag(prefix));
+            }
+            case "deliveries" -> notifications(options).deliveries(options.get("earning"), options.get("notification"),
+                    kafka(options), Integer.parseInt(options.getOrDefault("members", "2000")),
+                    Long.parseLong(options.getOrDefault("credits", "20000")), token("checkout"), token("admin"))
+                    .forEach(System.out::println);
             case "ledger-log" -> ledgerLog(options);
             case "ledger-read" -> ledgerRead(options);
             case "fold" -> System.out.printf(Locale.ROOT,
@@ -145,7 +163,14 @@ public final class Bench {
         }), options);
     }
 
-    private static void earnings(Map<String, String> options, int concurrency, Duration warmUp, Duration seconds)
+    /** notification-service's database ({@code --db}, with --db-user/--db-password, points/points by default). */
+    private static Notifications notifications(Map<String, String> options) {
+        return new Notifications(options.getOrDefault("db", "jdbc:postgresql://127.0.0.1:5432/notification"),
+                options.getOrDefault("db-user", "points"), options.getOrDefault("db-password", "points"));
+    }
+
+    /** Runs the earning scenario and prints its row; answers its members' id prefix. */
+    private static String earnings(Map<String, String> options, int concurrency, Duration warmUp, Duration seconds)
             throws Exception {
         String earning = options.get("earning");
         String checkoutToken = token("checkout");
@@ -164,6 +189,7 @@ public final class Bench {
                     + "{\"sku\":\"sku-2\",\"category\":\"drinks\",\"quantity\":1,\"unitPrice\":\"25.50\",\"promotional\":false}]}";
             return Http.post(earning + "/api/v1/earnings", body, checkoutToken).status() == 201;
         }), options);
+        return "bench-" + runId + "-m";
     }
 
     private static void ledgerLog(Map<String, String> options) {

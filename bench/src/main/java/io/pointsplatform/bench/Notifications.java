@@ -1,0 +1,280 @@
+package io.pointsplatform.bench;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * notification-service's figures (issue #21 item 9), read from its own database once the work is
+ * done, so that nothing is sampled while it runs: a notice's lag is {@code created_at - occurred_at}
+ * (stored minus the event's time), an e-mail's and a webhook's moment is when it was recorded sent.
+ *
+ * <ul>
+ *   <li>{@link #backlog}: credits written to points.ledger while the service is stopped
+ *       (deploy/bench/run.sh stops and restarts it), then notices stored per second catching up;</li>
+ *   <li>{@link #lagUnderEarnings}: the earning benchmark at full speed, then each of its notices' lag;</li>
+ *   <li>{@link #deliveries}: members enrolled with an address and credits for them, with three webhook
+ *       endpoints at once: a receiver here that answers at once, one that takes 2 s, one that is down.</li>
+ * </ul>
+ */
+final class Notifications {
+
+    private static final Duration DONE_WITHIN = Duration.ofMinutes(10);
+
+    private final String database;
+    private final String user;
+    private final String password;
+
+    Notifications(String database, String user, String password) {
+        this.database = database;
+        this.user = user;
+        this.password = password;
+    }
+
+    /** Writes {@code events} credits for {@code members} members of a new run; answers the run's member prefix. */
+    static String writeCredits(Properties kafka, long events, int members) {
+        String run = "bench-n-" + UUID.randomUUID().toString().substring(0, 8);
+        long start = System.nanoTime();
+        try (LedgerLog log = new LedgerLog(kafka)) {
+            Instant now = Instant.now();
+            for (long i = 0; i < events; i++) {
+                String memberId = run + "-m" + (i % members);
+                log.send(LedgerLog.earned(memberId, run + "-lot" + i, 10, now));
+            }
+            log.flush();
+        }
+        System.err.printf(Locale.ROOT, "wrote %,d credits in %.1f s%n", events, (System.nanoTime() - start) / 1e9);
+        return run;
+    }
+
+    /** Notices of members starting with {@code prefix} stored per second, once {@code expected} are stored. */
+    String backlog(String prefix, long expected) throws Exception {
+        awaitCount("select count(*) from notification where member_id like ?", prefix + "%", expected);
+        try (Connection c = connect(); PreparedStatement q = c.prepareStatement("""
+                select count(*), extract(epoch from max(created_at) - min(created_at)),
+                       percentile_cont(0.99) within group (order by extract(epoch from created_at - occurred_at))
+                from notification where member_id like ?""")) {
+            q.setString(1, prefix + "%");
+            try (ResultSet r = q.executeQuery()) {
+                r.next();
+                long stored = r.getLong(1);
+                double seconds = Math.max(r.getDouble(2), 0.001);
+                return String.format(Locale.ROOT, "| notices stored catching up on a backlog of %,d credits "
+                        + "(points.ledger → notification) | %,.0f notices/s | %,d notices in %.1f s |", expected,
+                        stored / seconds, stored, seconds);
+            }
+        }
+    }
+
+    /**
+     * Each notice's lag (stored minus the event's time) for the members of {@code prefix}, once no more
+     * come (the count unchanged for 5 s): p50, p99, max, and p99 over the first and the last third of the
+     * window (the lag does not grow if the last is no worse than the first).
+     */
+    String lag(String prefix) throws Exception {
+        awaitStable("select count(*) from notification where member_id like ? and kind = 'points.earned'", prefix + "%");
+        try (Connection c = connect(); PreparedStatement q = c.prepareStatement("""
+                with n as (select occurred_at, extract(epoch from created_at - occurred_at) as lag
+                           from notification where member_id like ? and kind = 'points.earned'),
+                     w as (select min(occurred_at) as t0, max(occurred_at) as t1 from n)
+                select count(*),
+                       percentile_cont(0.5) within group (order by lag),
+                       percentile_cont(0.99) within group (order by lag),
+                       max(lag),
+                       percentile_cont(0.99) within group (order by lag) filter (where occurred_at < t0 + (t1 - t0) / 3),
+                       percentile_cont(0.99) within group (order by lag) filter (where occurred_at > t1 - (t1 - t0) / 3)
+                from n, w""")) {
+            q.setString(1, prefix + "%");
+            try (ResultSet r = q.executeQuery()) {
+                r.next();
+                return String.format(Locale.ROOT, "| notice lag behind the log (stored − event time) while earning "
+                        + "runs at full speed, %,d notices | %.2f s p50 | %.2f s p99 | %.2f s max | p99 first third "
+                        + "%.2f s, last third %.2f s |", r.getLong(1), r.getDouble(2), r.getDouble(3), r.getDouble(4),
+                        r.getDouble(5), r.getDouble(6));
+            }
+        }
+    }
+
+    /**
+     * Enrols {@code members} members with an address and writes {@code credits} credits for them, with
+     * three webhook endpoints for points.earned: fast (a receiver here), slow (2 s an answer) and down.
+     * Answers the rows: e-mails sent per second and the fast receiver's deliveries per second.
+     */
+    List<String> deliveries(String earning, String notification, Properties kafka, int members, long credits,
+                            String checkoutToken, String adminToken) throws Exception {
+        String run = "bench-d-" + UUID.randomUUID().toString().substring(0, 8);
+        List<String> rows = new ArrayList<>();
+        HttpServer fast = receiver(Duration.ZERO);
+        HttpServer slow = receiver(Duration.ofSeconds(2));
+        int downPort;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            downPort = probe.getLocalPort();
+        }
+        List<String> endpoints = new ArrayList<>();
+        try {
+            for (String url : List.of("http://127.0.0.1:" + fast.getAddress().getPort() + "/fast",
+                    "http://127.0.0.1:" + slow.getAddress().getPort() + "/slow", "http://127.0.0.1:" + downPort + "/down")) {
+                Http.Response created = Http.post(notification + "/api/v1/webhooks",
+                        "{\"url\":\"" + url + "\",\"eventTypes\":[\"points.earned\"]}", adminToken);
+                if (created.status() != 201) {
+                    throw new IllegalStateException("registering " + url + ": " + created.status() + " " + created.body());
+                }
+                endpoints.add(created.body().replaceAll(".*\"webhookId\":\"([^\"]+)\".*", "$1"));
+            }
+            for (int i = 0; i < members; i++) {
+                String memberId = run + "-m" + i;
+                Http.Response enrolled = Http.post(earning + "/api/v1/members", "{\"memberId\":\"" + memberId
+                        + "\",\"email\":\"" + memberId + "@bench.local\",\"locale\":\""
+                        + (i % 2 == 0 ? "zh-CN" : "en") + "\"}", checkoutToken);
+                if (enrolled.status() != 201) {
+                    throw new IllegalStateException("enrolling " + memberId + ": " + enrolled.status() + " " + enrolled.body());
+                }
+            }
+            try (LedgerLog log = new LedgerLog(kafka)) {
+                Instant now = Instant.now();
+                for (long i = 0; i < credits; i++) {
+                    String memberId = run + "-m" + ThreadLocalRandom.current().nextInt(members);
+                    log.send(LedgerLog.earned(memberId, run + "-lot" + i, 10, now));
+                }
+                log.flush();
+            }
+            long earned = members + credits;            // each enrolment credits a sign-up bonus
+            awaitCount("""
+                    select count(*) from webhook_delivery d join webhook_endpoint e using (endpoint_id)
+                    where e.url like '%/fast' and d.member_id like ? and d.status = 'DELIVERED'""", run + "%", earned);
+            rows.add(rate("""
+                    select count(*), extract(epoch from max(finished_at) - min(finished_at)) from webhook_delivery d
+                    join webhook_endpoint e using (endpoint_id)
+                    where e.url like '%/fast' and d.member_id like ? and d.status = 'DELIVERED'""", run,
+                    "webhook deliveries to a receiver answering at once, %,d events, beside one taking 2 s and one down "
+                            + "| %,.0f deliveries/s | %,d in %.1f s |"));
+            // Every notice of these members gets an e-mail delivery (the welcome and each credit); a credit
+            // stored before its member's address was known is SKIPPED, so wait for none left PENDING.
+            awaitCount("""
+                    select count(*) from notice_delivery d join notification n using (notification_id)
+                    where n.member_id like ? and d.channel = 'email' and d.status <> 'PENDING'""", run + "%", members + earned);
+            rows.add(rate("""
+                    select count(*), extract(epoch from max(d.updated_at) - min(d.updated_at)) from notice_delivery d
+                    join notification n using (notification_id)
+                    where n.member_id like ? and d.channel = 'email' and d.status = 'SENT'""", run,
+                    "e-mails handed to the local SMTP server (GreenMail), %,d notices, webhooks to the same three "
+                            + "receivers at the same time | %,.0f e-mails/s | %,d in %.1f s |"));
+            rows.add(slowAndDown(run));
+        } finally {
+            for (String id : endpoints) {
+                Http.delete(notification + "/api/v1/webhooks/" + id, adminToken);
+            }
+            fast.stop(0);
+            slow.stop(0);
+        }
+        return rows;
+    }
+
+    /** What the slow and the down endpoint got meanwhile: they held only their own places. */
+    private String slowAndDown(String run) throws SQLException {
+        try (Connection c = connect(); PreparedStatement q = c.prepareStatement("""
+                select e.url, count(*) filter (where d.status = 'DELIVERED'), count(*) filter (where d.status = 'PENDING')
+                from webhook_delivery d join webhook_endpoint e using (endpoint_id)
+                where d.member_id like ? and (e.url like '%/slow' or e.url like '%/down') group by e.url order by e.url""")) {
+            q.setString(1, run + "%");
+            StringBuilder note = new StringBuilder();
+            try (ResultSet r = q.executeQuery()) {
+                while (r.next()) {
+                    note.append(r.getString(1).endsWith("/slow") ? "slow receiver" : "down receiver")
+                            .append(String.format(Locale.ROOT, ": %,d delivered, %,d pending; ", r.getLong(2), r.getLong(3)));
+                }
+            }
+            return "| meanwhile (each endpoint at most 8 requests under way) | | " + note.toString().trim() + " |";
+        }
+    }
+
+    private String rate(String sql, String run, String format) throws SQLException {
+        try (Connection c = connect(); PreparedStatement q = c.prepareStatement(sql)) {
+            q.setString(1, run + "%");
+            try (ResultSet r = q.executeQuery()) {
+                r.next();
+                long count = r.getLong(1);
+                double seconds = Math.max(r.getDouble(2), 0.001);
+                return String.format(Locale.ROOT, "| " + format, count, count / seconds, count, seconds);
+            }
+        }
+    }
+
+    private void awaitCount(String sql, String like, long expected) throws Exception {
+        long deadline = System.nanoTime() + DONE_WITHIN.toNanos();
+        long count = 0;
+        try (Connection c = connect(); PreparedStatement q = c.prepareStatement(sql)) {
+            q.setString(1, like);
+            while (System.nanoTime() < deadline) {
+                try (ResultSet r = q.executeQuery()) {
+                    r.next();
+                    count = r.getLong(1);
+                }
+                if (count >= expected) {
+                    return;
+                }
+                Thread.sleep(1_000);
+            }
+        }
+        throw new IllegalStateException("only " + count + " of " + expected + " within " + DONE_WITHIN + ": " + sql);
+    }
+
+    /** Waits until the count has not changed for 5 s. */
+    private void awaitStable(String sql, String like) throws Exception {
+        long deadline = System.nanoTime() + DONE_WITHIN.toNanos();
+        long last = -1;
+        int unchanged = 0;
+        try (Connection c = connect(); PreparedStatement q = c.prepareStatement(sql)) {
+            q.setString(1, like);
+            while (unchanged < 5 && System.nanoTime() < deadline) {
+                long count;
+                try (ResultSet r = q.executeQuery()) {
+                    r.next();
+                    count = r.getLong(1);
+                }
+                unchanged = count == last ? unchanged + 1 : 0;
+                last = count;
+                Thread.sleep(1_000);
+            }
+        }
+    }
+
+    private Connection connect() throws SQLException {
+        return DriverManager.getConnection(database, user, password);
+    }
+
+    /** A receiver on loopback answering 204 after {@code delay}. */
+    private static HttpServer receiver(Duration delay) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 256);
+        server.createContext("/", exchange -> {
+            try (exchange) {
+                exchange.getRequestBody().readAllBytes();
+                if (!delay.isZero()) {
+                    Thread.sleep(delay.toMillis());
+                }
+                exchange.sendResponseHeaders(204, -1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.start();
+        return server;
+    }
+}
