@@ -58,7 +58,7 @@ class EnrolmentTest {
     }
 
     @Test
-    void aLocaleAndAnAddressGivenAtEnrolmentAreOnMemberEnrolledAndTheLocaleCanBeChanged() {
+    void aLocaleAndAnAddressGivenAtEnrolmentAreOnMemberEnrolledAndBothCanBeChanged() {
         String memberId = "m-" + UUID.randomUUID();
         asCheckout().contentType(ContentType.JSON)
                 .body(Map.of("memberId", memberId, "locale", "en", "email", "li.lei@example.com"))
@@ -67,24 +67,27 @@ class EnrolmentTest {
         CloudEvent enrolled = codec.read(TopicReader.awaitKey(Topics.MEMBERS, memberId, 1).get(0).value());
         assertThat(enrolled.data()).isEqualTo(new MemberEnrolled(memberId, null, null, null, "en", "li.lei@example.com"));
 
-        // The member itself changes it; the same locale again publishes nothing more.
+        // The member itself changes its locale, then an admin its address; the same values again publish nothing more.
         io.restassured.RestAssured.given().auth().oauth2(io.pointsplatform.testing.Tokens.member(memberId))
                 .contentType(ContentType.JSON).body(Map.of("locale", "zh-CN"))
-                .put("/api/v1/members/{id}/locale", memberId).then().statusCode(200)
-                .body("memberId", equalTo(memberId)).body("locale", equalTo("zh-CN"));
+                .put("/api/v1/members/{id}/contact", memberId).then().statusCode(200)
+                .body("memberId", equalTo(memberId)).body("locale", equalTo("zh-CN"))
+                .body("email", equalTo("li.lei@example.com"));
         io.restassured.RestAssured.given().auth().oauth2(io.pointsplatform.testing.Tokens.admin())
-                .contentType(ContentType.JSON).body(Map.of("locale", "zh-CN"))
-                .put("/api/v1/members/{id}/locale", memberId).then().statusCode(200);
+                .contentType(ContentType.JSON).body(Map.of("locale", "zh-CN", "email", "li.lei@example.com"))
+                .put("/api/v1/members/{id}/contact", memberId).then().statusCode(200);
         io.restassured.RestAssured.given().auth().oauth2(io.pointsplatform.testing.Tokens.admin())
-                .contentType(ContentType.JSON).body(Map.of("locale", "en"))
-                .put("/api/v1/members/{id}/locale", memberId).then().statusCode(200);
+                .contentType(ContentType.JSON).body(Map.of("email", "lei.li@example.org"))
+                .put("/api/v1/members/{id}/contact", memberId).then().statusCode(200)
+                .body("locale", equalTo("zh-CN")).body("email", equalTo("lei.li@example.org"));
         List<CloudEvent> events = TopicReader.awaitKey(Topics.MEMBERS, memberId, 3).stream()
                 .map(r -> codec.read(r.value())).toList();
         assertThat(events).extracting(CloudEvent::data).containsExactly(enrolled.data(),
-                new MemberUpdated(memberId, null, null, "zh-CN", null), new MemberUpdated(memberId, null, null, "en", null));
-        // Enrolment again with the first details is still the same enrolment.
+                new MemberUpdated(memberId, null, null, "zh-CN", null),
+                new MemberUpdated(memberId, null, null, null, "lei.li@example.org"));
+        // Enrolment again with the details as they now are is still the same enrolment.
         asCheckout().contentType(ContentType.JSON)
-                .body(Map.of("memberId", memberId, "locale", "en", "email", "li.lei@example.com"))
+                .body(Map.of("memberId", memberId, "locale", "zh-CN", "email", "lei.li@example.org"))
                 .post("/api/v1/members").then().statusCode(200);
     }
 

@@ -103,7 +103,7 @@ class AuthorisationMatrixTest {
                 .call("PUT", "/api/v1/campaigns/" + campaignId, campaign(campaignId), ADMIN)
                 .call("POST", "/api/v1/campaigns/" + campaignId + "/grants", grant, ADMIN)
                 .call("DELETE", "/api/v1/campaigns/" + campaignId, null, ADMIN)
-                .memberCall("PUT", "/api/v1/members/" + memberId + "/locale", "{\"locale\":\"en\"}",
+                .memberCall("PUT", "/api/v1/members/" + memberId + "/contact", "{\"locale\":\"en\"}",
                         roles("member", "admin"), memberId);
     }
 

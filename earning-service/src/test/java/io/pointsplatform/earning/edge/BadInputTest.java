@@ -165,7 +165,7 @@ class BadInputTest {
                 new Endpoint("POST", "/api/v1/campaigns/" + campaignId + "/grants", "admin",
                         new JsonObject().put("grantId", id("g")).put("points", 5)
                                 .put("memberIds", new JsonArray().add(memberId)), "grantId", "grantId", "points", "5"),
-                new Endpoint("PUT", "/api/v1/members/" + memberId + "/locale", "admin",
+                new Endpoint("PUT", "/api/v1/members/" + memberId + "/contact", "admin",
                         new JsonObject().put("locale", "en"), "locale", "locale", "locale", 5));
 
         List<Bad> table = new ArrayList<>();
@@ -227,14 +227,17 @@ class BadInputTest {
                 json(members.valid().copy().put("email", "a".repeat(64) + "@" + "b".repeat(186) + ".com")), 400,
                 "VALIDATION_FAILED", "email"));
 
-        // A member's locale.
-        Endpoint locale = endpoints.get(10);
-        table.add(bad(locale, "a locale other than zh-CN or en", json(new JsonObject().put("locale", "zh-TW")), 400,
+        // A member's locale and address.
+        Endpoint contact = endpoints.get(10);
+        table.add(bad(contact, "a locale other than zh-CN or en", json(new JsonObject().put("locale", "zh-TW")), 400,
                 "VALIDATION_FAILED", "locale"));
-        table.add(new Bad("a member never enrolled", "PUT", "/api/v1/members/" + ghost + "/locale", "admin",
-                "application/json", bytes(locale.valid().encode()), Map.of(), 404, "NOT_FOUND", null));
-        table.add(new Bad("a memberId with a space", "PUT", "/api/v1/members/has%20space/locale", "admin",
-                "application/json", bytes(locale.valid().encode()), Map.of(), 400, "VALIDATION_FAILED", "memberId"));
+        table.add(bad(contact, "an address that is not one", json(new JsonObject().put("email", "li lei@example")), 400,
+                "VALIDATION_FAILED", "email"));
+        table.add(bad(contact, "nothing to change", json(new JsonObject()), 400, "VALIDATION_FAILED", "locale"));
+        table.add(new Bad("a member never enrolled", "PUT", "/api/v1/members/" + ghost + "/contact", "admin",
+                "application/json", bytes(contact.valid().encode()), Map.of(), 404, "NOT_FOUND", null));
+        table.add(new Bad("a memberId with a space", "PUT", "/api/v1/members/has%20space/contact", "admin",
+                "application/json", bytes(contact.valid().encode()), Map.of(), 400, "VALIDATION_FAILED", "memberId"));
 
         // Orders and previews: the decisions, then the order's own limits.
         for (Endpoint e : List.of(earnings, preview)) {

@@ -4,6 +4,7 @@ import io.pointsplatform.earning.api.BodyResponses;
 import io.pointsplatform.earning.member.service.Enrolment;
 import io.pointsplatform.earning.member.service.MemberService;
 import io.pointsplatform.kit.Identifiers;
+import io.pointsplatform.kit.problem.ApiException;
 import io.pointsplatform.kit.idempotency.IdempotencyKeys;
 import io.pointsplatform.kit.security.Caller;
 import io.pointsplatform.kit.problem.Problem;
@@ -77,18 +78,19 @@ public class MemberResource {
                 : RestResponse.ok(enrolment)));
     }
 
-    /** The language a member is told in; the member itself or an admin changes it. */
+    /** The language a member is told in and where it is e-mailed; the member itself or an admin changes them. */
     @PUT
-    @Path("/{memberId}/locale")
+    @Path("/{memberId}/contact")
     @RolesAllowed({Roles.MEMBER, Roles.ADMIN})
-    @Operation(operationId = "changeMemberLocale", summary = "Change the language a member is told in",
-            description = "Sets the member's locale (zh-CN or en) and publishes member.updated with it; the same locale "
-                    + "again changes nothing.")
-    @APIResponse(responseCode = "200", description = "The member's locale as it now is",
+    @Operation(operationId = "changeMemberContact", summary = "Change how a member is told: its language, its e-mail address",
+            description = "Sets what is given (locale zh-CN or en, email) and publishes member.updated with what changed; "
+                    + "what is absent stays, and the same values again change nothing.")
+    @APIResponse(responseCode = "200", description = "The member's locale and address as they now are",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
-                    schema = @Schema(implementation = MemberService.MemberLocale.class)))
+                    schema = @Schema(implementation = MemberService.MemberContactDetails.class)))
     @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: memberId is not an id, or the body is not "
-            + "valid (JSON, types, unknown properties, a locale other than zh-CN or en)",
+            + "valid (JSON, types, unknown properties, a locale other than zh-CN or en, not an e-mail address, "
+            + "neither locale nor email given)",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "403", description = "FORBIDDEN: the token's role may not call this; NOT_OWN_ACCOUNT: "
             + "a member's token for another member",
@@ -99,11 +101,14 @@ public class MemberResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "415", description = BodyResponses.NOT_JSON,
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Uni<MemberService.MemberLocale> changeLocale(
+    public Uni<MemberService.MemberContactDetails> changeContact(
             @Parameter(description = "The member (a member's token: its own id only)")
             @PathParam("memberId") @Pattern(regexp = Identifiers.ID_PATTERN) String memberId,
-            @Valid @NotNull LocaleRequest request) {
+            @Valid @NotNull ContactRequest request) {
         caller.requireAccess(memberId);
-        return members.changeLocale(memberId, request.locale());
+        if (request.locale() == null && request.email() == null) {
+            throw ApiException.validation("locale", "give locale, email or both");
+        }
+        return members.changeContact(memberId, request.locale(), request.email());
     }
 }

@@ -126,29 +126,33 @@ public class MemberService {
     }
 
     /**
-     * Sets the member's locale and publishes member.updated with it, in one transaction (the same
-     * locale again changes and publishes nothing); {@code 404 NOT_FOUND} for a member never enrolled.
+     * Sets the member's locale and e-mail address where given (null: unchanged) and publishes
+     * member.updated with what changed, in one transaction; nothing changed publishes nothing.
+     * {@code 404 NOT_FOUND} for a member never enrolled.
      */
     @WithTransaction
-    public Uni<MemberLocale> changeLocale(String memberId, String locale) {
+    public Uni<MemberContactDetails> changeContact(String memberId, String locale, String email) {
         return members.findForUpdate(memberId).chain(member -> {
             if (member == null) {
                 throw ApiException.notFound("member", memberId);
             }
-            if (locale.equals(member.locale)) {
-                return Uni.createFrom().item(new MemberLocale(memberId, locale));
+            String newLocale = locale == null || locale.equals(member.locale) ? null : locale;
+            String newEmail = email == null || email.equals(member.email) ? null : email;
+            if (newLocale == null && newEmail == null) {
+                return Uni.createFrom().item(new MemberContactDetails(memberId, member.locale, member.email));
             }
-            member.locale = locale;
+            member.locale = newLocale == null ? member.locale : newLocale;
+            member.email = newEmail == null ? member.email : newEmail;
             Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
             CloudEvent updated = CloudEvent.of("member.updated:" + memberId + ":" + UUID.randomUUID(), SOURCE, memberId,
-                    now, new MemberUpdated(memberId, null, null, locale, null));
+                    now, new MemberUpdated(memberId, null, null, newLocale, newEmail));
             return outbox.enqueueAll(List.of(new OutgoingEvent(Topics.MEMBERS, updated)))
-                    .replaceWith(new MemberLocale(memberId, locale));
+                    .replaceWith(new MemberContactDetails(memberId, member.locale, member.email));
         });
     }
 
-    /** A member's locale as it now is. */
-    public record MemberLocale(String memberId, String locale) {
+    /** How a member is told, as it now is. */
+    public record MemberContactDetails(String memberId, String locale, String email) {
     }
 
     /**
