@@ -28,7 +28,7 @@ import java.util.Set;
  * payment is covered whatever else the stack's rules give.
  */
 public record MonthPlan(long seed, int days, List<Shopper> members, List<Order> orders, List<Refund> refunds,
-                        List<Lapse> lapses, List<Payment> payments, List<Redemption> redemptions,
+                        List<Lapse> lapses, List<Expiring> expiring, List<Payment> payments, List<Redemption> redemptions,
                         List<Integer> lotteryRush, long lotteryStock, int cancelledRedemption,
                         Adjustment approved, Adjustment rejected, int voucherUsed, Map<Kind, Reward> rewards) {
 
@@ -62,6 +62,14 @@ public record MonthPlan(long seed, int days, List<Shopper> members, List<Order> 
 
     /** A member's order bought a year ago, less {@code expiry lead}: its points expire while the demo runs. */
     public record Lapse(String key, int member, List<Line> lines) {
+    }
+
+    /**
+     * An order bought almost a year ago whose points expire in {@code inDays} days (at
+     * {@code secondOfDay} shop time): reminders 30 and 7 days ahead, and the dashboard's "expiring
+     * in the next 30 days".
+     */
+    public record Expiring(String key, int member, int inDays, int secondOfDay, List<Line> lines) {
     }
 
     /** Points as cash at checkout: {@code points} of an order of {@code orderAmount} yuan, cancelled or captured. */
@@ -245,6 +253,15 @@ public record MonthPlan(long seed, int days, List<Shopper> members, List<Order> 
         int other = members.stream().filter(s -> !s.lapsed() && s.index() >= 2).findFirst().map(Shopper::index).orElse(0);
         Adjustment rejected = new Adjustment("adj2", other, -50, "duplicate complaint credit");
 
+        // About one member in ten also bought something almost a year ago, expiring within the next 30 days.
+        List<Expiring> expiring = new ArrayList<>();
+        for (Shopper member : members) {
+            if (!member.lapsed() && member.index() >= 2 && random.nextDouble() < 0.1) {
+                expiring.add(new Expiring("old" + (expiring.size() + 1), member.index(), 1 + random.nextInt(29), shopSecond(random),
+                        lines(random)));
+            }
+        }
+
         Map<Kind, Reward> rewards = new EnumMap<>(Kind.class);
         long gifts = redemptions.stream().filter(r -> r.kind() == Kind.GIFT).count();
         long coupons = redemptions.stream().filter(r -> r.kind() == Kind.COUPON).count();
@@ -258,7 +275,7 @@ public record MonthPlan(long seed, int days, List<Shopper> members, List<Order> 
         rewards.put(Kind.DONATION, new Reward(Kind.DONATION, "library", "希望小学图书角 School library", cost.get(Kind.DONATION), null,
                 null, "希望小学图书角", 0));
         return new MonthPlan(seed, days, List.copyOf(members), List.copyOf(orders), List.copyOf(refunds), List.copyOf(lapses),
-                List.copyOf(payments), List.copyOf(redemptions), List.copyOf(rush), lotteryStock, cancelled, approved, rejected,
+                List.copyOf(expiring), List.copyOf(payments), List.copyOf(redemptions), List.copyOf(rush), lotteryStock, cancelled, approved, rejected,
                 voucher, rewards);
     }
 
@@ -312,6 +329,16 @@ public record MonthPlan(long seed, int days, List<Shopper> members, List<Order> 
      */
     public static Instant lapsedPurchasedAt(Instant now, java.time.Duration lead, int expiryMonths) {
         return now.plus(lead).atZone(ZoneOffset.UTC).minusMonths(expiryMonths).toInstant();
+    }
+
+    /**
+     * When an order of {@link #expiring} was bought so that its points expire on its day: that day
+     * and hour in the shop's zone, {@code expiryMonths} calendar months (UTC) earlier.
+     */
+    public static Instant expiringPurchasedAt(Expiring order, Instant now, ZoneId zone, int expiryMonths) {
+        Instant expires = now.atZone(zone).toLocalDate().plusDays(order.inDays()).atStartOfDay(zone)
+                .with(LocalTime.ofSecondOfDay(order.secondOfDay())).toInstant();
+        return expires.atZone(ZoneOffset.UTC).minusMonths(expiryMonths).toInstant();
     }
 
     /** The totals this plan makes the demo expect. */

@@ -130,6 +130,7 @@ final class ShopMonth {
             enrol(pool);
             lapses(pool);
             orders(pool);
+            expiringSoon(pool);
             refunds(pool);
             awaitLedger(pool);
             payments(pool);
@@ -254,6 +255,19 @@ final class ShopMonth {
         MonthPlan.Totals totals = plan.totals();
         progress.end(String.format(Locale.ROOT, "%d lines (%d promotional), %s yuan eligible, %d points", totals.lines(),
                 totals.promotionalLines(), totals.eligibleYuan().toPlainString(), orderPoints.get()));
+    }
+
+    private void expiringSoon(ExecutorService pool) throws Exception {
+        progress.start("orders of a year ago", plan.expiring().size());
+        Instant now = Instant.now();
+        AtomicLong points = new AtomicLong();
+        each(pool, plan.expiring(), old -> {
+            Instant purchasedAt = MonthPlan.expiringPurchasedAt(old, now, SHOP_ZONE, expiryMonths);
+            JsonNode answer = call("order " + old.key(), () -> Http.post(at.earning() + "/api/v1/earnings",
+                    order(run + "-" + old.key(), old.member(), purchasedAt, old.lines()).toString(), checkout), Set.of()).body();
+            points.addAndGet(answer.path("points").asLong());
+        });
+        progress.end(points.get() + " points expiring within 30 days (reminded 30 and 7 days ahead)");
     }
 
     private void refunds(ExecutorService pool) throws Exception {
@@ -494,9 +508,9 @@ final class ShopMonth {
         s.append(String.format(Locale.ROOT, "Summary of run %s (seed %d), %d s%n", run, plan.seed(), took.toSeconds()));
         s.append(String.format(Locale.ROOT, "  members      %d enrolled: %d referred, %d with e-mail, %d in English, %d lapsed; tiers %s%n",
                 totals.members(), totals.referred(), totals.withEmail(), totals.english(), totals.lapsed(), counts(tiers)));
-        s.append(String.format(Locale.ROOT, "  orders       %d over %d days (%d lines, %d promotional), %d refunds, %d bought a year ago%n",
-                totals.orders() + paymentsCaptured.get(), plan.days(), totals.lines(), totals.promotionalLines(), totals.refunds(),
-                plan.lapses().size()));
+        s.append(String.format(Locale.ROOT, "  orders       %d over %d days (%d lines, %d promotional), %d refunds; of a year ago: %d "
+                        + "lapsed (expired now), %d expiring within 30 days%n", totals.orders() + paymentsCaptured.get(), plan.days(),
+                totals.lines(), totals.promotionalLines(), totals.refunds(), plan.lapses().size(), plan.expiring().size()));
         s.append(String.format(Locale.ROOT, "  points       issued %d, spent %d, expired %d, reversed %d; now available %d, pending %d%n",
                 get(sums, "lifetimeEarned"), get(sums, "spent"), get(sums, "expired"), get(sums, "reversed"),
                 get(sums, "available"), get(sums, "pending")));

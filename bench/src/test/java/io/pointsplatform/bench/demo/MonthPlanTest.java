@@ -137,6 +137,21 @@ class MonthPlanTest {
     }
 
     @Test
+    void someMembersBoughtAlmostAYearAgoWhatExpiresWithinThirtyDays() {
+        MonthPlan plan = MonthPlan.of(19, 200, 30);
+        Instant now = Instant.parse("2026-12-03T04:00:00Z");
+
+        assertThat(plan.expiring()).isNotEmpty();
+        assertThat(plan.expiring()).allSatisfy(old -> {
+            assertThat(plan.members().get(old.member()).lapsed()).isFalse();
+            assertThat(old.inDays()).isBetween(1, 29);
+            Instant expires = MonthPlan.expiringPurchasedAt(old, now, SHANGHAI, 12).atZone(ZoneOffset.UTC).plusMonths(12).toInstant();
+            assertThat(expires).isAfter(now).isBefore(now.plus(Duration.ofDays(31)));
+            assertThat(expires.atZone(SHANGHAI).toLocalDate()).isEqualTo(now.atZone(SHANGHAI).toLocalDate().plusDays(old.inDays()));
+        });
+    }
+
+    @Test
     void refundsTakeBackPartOfAnOrderNeverMoreThanItEarned() {
         MonthPlan plan = MonthPlan.of(13, 300, 30);
 
