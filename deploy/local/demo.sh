@@ -13,8 +13,10 @@
 # Defaults: 200 members over 30 days, a new seed each run (printed: the same --seed, --members and
 # --days give the same month); every id starts with a fresh run id (demo-<UTC time>), so running it
 # again adds another month's worth beside the first. Any answer that is neither 2xx nor an expected
-# business refusal (OUT_OF_STOCK in the lottery rush, say) stops it with the problem body (exit 1).
-# A progress bar on a terminal, plain lines otherwise.
+# business refusal (OUT_OF_STOCK in the lottery rush, say) stops it with the problem body (exit 1);
+# a month that ran but not as its plan expected (a reward kind not redeemed, points that did not
+# expire in time) ends with WARNING lines and exit 3. A progress bar on a terminal, plain lines
+# otherwise.
 #
 # The driver is the bench module's io.pointsplatform.bench.demo.Demo, built here when its jar is
 # missing or older than its sources (./mvnw -q package -DskipTests -pl bench -am); tokens are signed

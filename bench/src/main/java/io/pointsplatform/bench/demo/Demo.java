@@ -26,8 +26,8 @@ import picocli.CommandLine.Option;
                         + "second admin, and some points expire. Then the ledger's verify, a summary and the dashboard's URL.",
                 "",
                 "Example: deploy/local/demo.sh --members 50 --days 30 --seed 7", ""},
-        footer = {"", "Exit status: 0 done; 1 a call answered what the demo did not expect (its problem body is printed); "
-                + "2 bad options."})
+        footer = {"", "Exit status: 0 done as planned; 1 a call answered what the demo did not expect (its problem body is "
+                + "printed); 2 bad options; 3 done, but not as planned (the summary's WARNING lines say what)."})
 public final class Demo implements Callable<Integer> {
 
     @Option(names = "--members", paramLabel = "N", description = "members of the shop (default ${DEFAULT-VALUE})")
@@ -115,7 +115,7 @@ public final class Demo implements Callable<Integer> {
             out.println();
             out.println("Dashboard (an analyst token valid for 12 hours):");
             out.println("  " + dashboard + "/#token=" + analyst);
-            return 0;
+            return outcome.asPlanned() ? 0 : 3;
         } catch (ShopMonth.Unexpected e) {
             out.println();
             System.err.println("demo.sh: stopped: " + e.getMessage());

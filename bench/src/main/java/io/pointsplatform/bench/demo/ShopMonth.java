@@ -58,8 +58,8 @@ final class ShopMonth {
         }
     }
 
-    /** What the run did, ready to print. */
-    record Outcome(String summary) {
+    /** What the run did, ready to print; {@code asPlanned} false when it printed a warning. */
+    record Outcome(String summary, boolean asPlanned) {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -67,6 +67,7 @@ final class ShopMonth {
     private static final String RULE_ID = "demo-books-x1.5";
     private static final Duration LEDGER_WAIT = Duration.ofSeconds(180);
     private static final Duration SETTLE_WAIT = Duration.ofSeconds(60);
+    private static final String WARNING = "  WARNING      ";
 
     private final MonthPlan plan;
     private final String run;
@@ -140,7 +141,8 @@ final class ShopMonth {
             endCampaign();
             String expiry = expiries();
             String verify = verify();
-            return new Outcome(summary(pool, expiry, verify, Duration.ofNanos(System.nanoTime() - started)));
+            String summary = summary(pool, expiry, verify, Duration.ofNanos(System.nanoTime() - started));
+            return new Outcome(summary, !summary.contains(WARNING));
         } finally {
             pool.shutdownNow();
         }
@@ -524,18 +526,18 @@ final class ShopMonth {
                 plan.rejected().points()));
         s.append(String.format(Locale.ROOT, "  ledger       %s%n", verify));
         if (!expiryProblem.isEmpty()) {
-            s.append("  WARNING      ").append(expiryProblem).append(System.lineSeparator());
+            s.append(WARNING).append(expiryProblem).append(System.lineSeparator());
         }
         // What the plan expected (every member had the points its plan spends; the lottery its stock).
         for (Kind kind : Kind.values()) {
             long done = completed.getOrDefault(kind, new AtomicLong()).get();
             if (done != totals.redemptions().get(kind)) {
-                s.append(String.format(Locale.ROOT, "  WARNING      %d %s redemptions completed, the plan expected %d%n", done, kind,
+                s.append(String.format(Locale.ROOT, WARNING + "%d %s redemptions completed, the plan expected %d%n", done, kind,
                         totals.redemptions().get(kind)));
             }
         }
         if (redeemedPoints.get() != totals.redeemedPoints()) {
-            s.append(String.format(Locale.ROOT, "  WARNING      %d points spent on rewards, the plan expected %d (another rate or cost?)%n",
+            s.append(String.format(Locale.ROOT, WARNING + "%d points spent on rewards, the plan expected %d (another rate or cost?)%n",
                     redeemedPoints.get(), totals.redeemedPoints()));
         }
         return s.toString();
