@@ -134,7 +134,7 @@ public record MonthPlan(long seed, int days, List<Shopper> members, List<Order> 
             boolean english = random.nextDouble() < 0.3;
             String name = english ? FIRST[random.nextInt(FIRST.length)] + " " + LAST[random.nextInt(LAST.length)]
                     : SURNAMES[random.nextInt(SURNAMES.length)] + GIVEN[random.nextInt(GIVEN.length)];
-            // Lapsed members always give an address: their expiry reminders and expiry are e-mailed too.
+            // Lapsed members always give an address: the expiry of their points is e-mailed too.
             boolean email = random.nextDouble() < 0.35 || lapsed.contains(i);
             int referrer = i > 0 && random.nextDouble() < 0.3 ? random.nextInt(i) : -1;
             members.add(new Shopper(i, String.format("m%04d", i + 1), name, english ? "en" : "zh-CN", email, referrer,

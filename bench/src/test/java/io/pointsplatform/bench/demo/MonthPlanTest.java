@@ -126,7 +126,7 @@ class MonthPlanTest {
                 .collect(Collectors.toSet());
 
         assertThat(lapsed).hasSize(5).doesNotContain(0, 1);
-        assertThat(plan.members()).filteredOn(MonthPlan.Shopper::lapsed).as("e-mailed their reminders").allMatch(MonthPlan.Shopper::email);
+        assertThat(plan.members()).filteredOn(MonthPlan.Shopper::lapsed).as("e-mailed their expiry").allMatch(MonthPlan.Shopper::email);
         assertThat(plan.lapses().stream().map(MonthPlan.Lapse::member).collect(Collectors.toSet())).isEqualTo(lapsed);
         assertThat(plan.orders()).noneMatch(o -> lapsed.contains(o.member()));
         assertThat(plan.payments()).noneMatch(p -> lapsed.contains(p.member()));
