@@ -78,7 +78,8 @@ public final class Demo implements Callable<Integer> {
     @Option(names = "--audience", defaultValue = "points-platform") String audience;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Demo()).execute(args));
+        // demo.sh passes the stack's URLs, key and --progress first; the caller's options after them win.
+        System.exit(new CommandLine(new Demo()).setOverwrittenOptionsAllowed(true).execute(args));
     }
 
     @Override
