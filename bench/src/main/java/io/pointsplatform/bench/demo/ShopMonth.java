@@ -15,6 +15,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -385,7 +386,7 @@ final class ShopMonth {
             }
         }
         progress.step();
-        progress.end(completedNote() + (cancelNote.isEmpty() ? "" : ", " + cancelNote)
+        progress.end(completedNote(EnumSet.complementOf(EnumSet.of(Kind.LOTTERY))) + (cancelNote.isEmpty() ? "" : ", " + cancelNote)
                 + (voucherNote.isEmpty() ? "" : ", " + voucherNote));
     }
 
@@ -716,8 +717,13 @@ final class ShopMonth {
     }
 
     private String completedNote() {
+        return completedNote(EnumSet.allOf(Kind.class));
+    }
+
+    /** Completed redemptions of {@code kinds}, and the points all completed ones spent. */
+    private String completedNote(Set<Kind> kinds) {
         Map<Kind, Long> byKind = new LinkedHashMap<>();
-        for (Kind kind : Kind.values()) {
+        for (Kind kind : kinds) {
             byKind.put(kind, completed.getOrDefault(kind, new AtomicLong()).get());
         }
         return byKind.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "))
