@@ -7,14 +7,16 @@ POINTS_LOCAL="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 POINTS_ROOT="$(cd "$POINTS_LOCAL/../.." && pwd)"
 POINTS_RUN="${POINTS_RUN_DIR:-$POINTS_LOCAL/.run}"
 
-# The five services and their ports (shared/CONTRACT.md).
+# The five services and their ports (shared/CONTRACT.md); a run directory of a test's may take
+# others (POINTS_EARNING_PORT, POINTS_LEDGER_PORT, POINTS_CATALOG_PORT, POINTS_REDEMPTION_PORT,
+# POINTS_NOTIFICATION_PORT).
 POINTS_SERVICES=(earning-service ledger-service catalog-service redemption-service notification-service)
 declare -A POINTS_PORT=(
-  [earning-service]=8081
-  [ledger-service]=8082
-  [catalog-service]=8083
-  [redemption-service]=8084
-  [notification-service]=8085
+  [earning-service]="${POINTS_EARNING_PORT:-8081}"
+  [ledger-service]="${POINTS_LEDGER_PORT:-8082}"
+  [catalog-service]="${POINTS_CATALOG_PORT:-8083}"
+  [redemption-service]="${POINTS_REDEMPTION_PORT:-8084}"
+  [notification-service]="${POINTS_NOTIFICATION_PORT:-8085}"
 )
 # The broker's client port and its controller's; another run directory (a test's) may take others.
 KAFKA_PORT="${POINTS_KAFKA_PORT:-9092}"

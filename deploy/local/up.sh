@@ -21,7 +21,9 @@
 # (points-platform), KAFKA_HEAP (768m),
 # POINTS_SERVICE_HEAP (384m), POINTS_LEDGER_HEAP (2g), POINTS_READY_TIMEOUT (180, seconds for all services to be ready),
 # KAFKA_READY_TIMEOUT (120), POINTS_KAFKA_PORT (9092), POINTS_KAFKA_CONTROLLER_PORT (9093),
-# POINTS_SMTP_PORT (3025), POINTS_GREENMAIL_API_PORT (8090), POINTS_RUN_DIR (deploy/local/.run).
+# POINTS_SMTP_PORT (3025), POINTS_GREENMAIL_API_PORT (8090), POINTS_RUN_DIR (deploy/local/.run),
+# POINTS_EARNING_PORT … POINTS_NOTIFICATION_PORT (8081 … 8085). Settings for the services beyond
+# their application.properties: deploy/local/services.env.
 set -euo pipefail
 POINTS_SCRIPT=up.sh
 # shellcheck source=lib.sh
@@ -217,6 +219,13 @@ start_service() {
     # notification-service mails through the local GreenMail.
     export POINTS_SMTP_HOST=127.0.0.1
     export POINTS_SMTP_PORT="$SMTP_PORT"
+    # --- demo (issue #22): where the others are when the ports are not the defaults, and the
+    # settings of deploy/local/services.env (a last expiry-reminder window of one minute, so that
+    # deploy/local/demo.sh can make points really expire; that file says why).
+    export LEDGER_URL="http://localhost:${POINTS_PORT[ledger-service]}"
+    export CATALOG_URL="http://localhost:${POINTS_PORT[catalog-service]}"
+    set -a; . "$POINTS_LOCAL/services.env"; set +a
+    # --- end demo
     heap="$SERVICE_HEAP"
     # The ledger folds accounts in memory when it rebuilds or verifies: at 3.6 M events a rebuild ran
     # 12 % faster with 2g than with 1g (less time copying them in young collections). Its heap is

@@ -21,29 +21,40 @@ import java.util.Locale;
  * What the load generator burns is taken from the system under test, so it is kept small. It only
  * speaks what the services answer: {@code Content-Length} or chunked bodies, no TLS, no redirects.
  */
-final class Http {
+public final class Http {
 
-    record Response(int status, String body) {
+    /** A status and the body as text. */
+    public record Response(int status, String body) {
+
+        public boolean ok() {
+            return status / 100 == 2;
+        }
     }
 
     private static final int TIMEOUT_MILLIS = 30_000;
+    private static final String JSON = "application/json";
     private static final ThreadLocal<Connection> CONNECTIONS = new ThreadLocal<>();
 
     private Http() {
     }
 
-    static Response get(String url) throws IOException {
-        return exchange("GET", URI.create(url), null, null, null);
+    public static Response get(String url) throws IOException {
+        return exchange("GET", URI.create(url), null, JSON, null, null);
     }
 
     /** A GET with {@code Authorization: Bearer TOKEN}. */
-    static Response get(String url, String token) throws IOException {
-        return exchange("GET", URI.create(url), null, token, null);
+    public static Response get(String url, String token) throws IOException {
+        return exchange("GET", URI.create(url), null, JSON, token, null);
+    }
+
+    /** A DELETE with {@code Authorization: Bearer TOKEN}. */
+    public static Response delete(String url, String token) throws IOException {
+        return exchange("DELETE", URI.create(url), null, JSON, token, null);
     }
 
     /** A POST with {@code Authorization: Bearer TOKEN}. */
-    static Response post(String url, String json, String token) throws IOException {
-        return exchange("POST", URI.create(url), json, token, null);
+    public static Response post(String url, String json, String token) throws IOException {
+        return exchange("POST", URI.create(url), json, JSON, token, null);
     }
 
     /** A DELETE with {@code Authorization: Bearer TOKEN}. */
@@ -52,12 +63,18 @@ final class Http {
     }
 
     /** A POST with a bearer token and {@code Idempotency-Key: KEY}. */
-    static Response post(String url, String json, String token, String idempotencyKey) throws IOException {
-        return exchange("POST", URI.create(url), json, token, idempotencyKey);
+    public static Response post(String url, String json, String token, String idempotencyKey) throws IOException {
+        return exchange("POST", URI.create(url), json, JSON, token, idempotencyKey);
     }
 
-    private static Response exchange(String method, URI uri, String json, String token, String idempotencyKey)
+    /** A POST of a body of another type (e.g. {@code text/csv}), with a bearer token and an optional key. */
+    public static Response post(String url, String body, String contentType, String token, String idempotencyKey)
             throws IOException {
+        return exchange("POST", URI.create(url), body, contentType, token, idempotencyKey);
+    }
+
+    private static Response exchange(String method, URI uri, String json, String contentType, String token,
+                                     String idempotencyKey) throws IOException {
         Connection connection = CONNECTIONS.get();
         if (connection == null || !connection.to(uri)) {
             if (connection != null) {
@@ -67,7 +84,7 @@ final class Http {
             CONNECTIONS.set(connection);
         }
         try {
-            return connection.exchange(method, uri, json, token, idempotencyKey);
+            return connection.exchange(method, uri, json, contentType, token, idempotencyKey);
         } catch (IOException | RuntimeException e) {
             connection.close();
             CONNECTIONS.remove();
@@ -100,7 +117,8 @@ final class Http {
             return host.equals(uri.getHost()) && port == (uri.getPort() < 0 ? 80 : uri.getPort()) && !socket.isClosed();
         }
 
-        Response exchange(String method, URI uri, String json, String token, String idempotencyKey) throws IOException {
+        Response exchange(String method, URI uri, String json, String contentType, String token, String idempotencyKey)
+                throws IOException {
             byte[] body = json == null ? null : json.getBytes(StandardCharsets.UTF_8);
             String path = uri.getRawQuery() == null ? uri.getRawPath() : uri.getRawPath() + "?" + uri.getRawQuery();
             StringBuilder head = new StringBuilder(160).append(method).append(' ').append(path).append(" HTTP/1.1\r\n")
@@ -113,7 +131,7 @@ final class Http {
                 head.append("Idempotency-Key: ").append(idempotencyKey).append("\r\n");
             }
             if (body != null) {
-                head.append("Content-Type: application/json\r\nContent-Length: ").append(body.length).append("\r\n");
+                head.append("Content-Type: ").append(contentType).append("\r\nContent-Length: ").append(body.length).append("\r\n");
             }
             head.append("\r\n");
             byte[] headBytes = head.toString().getBytes(StandardCharsets.ISO_8859_1);

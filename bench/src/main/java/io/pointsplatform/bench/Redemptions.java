@@ -1,19 +1,9 @@
 package io.pointsplatform.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.smallrye.jwt.algorithm.SignatureAlgorithm;
-import io.smallrye.jwt.build.Jwt;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.KeyFactory;
-import java.security.PrivateKey;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Base64;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -50,7 +40,7 @@ final class Redemptions {
     private final String adminToken;
     private final String checkoutToken;
     private final String serviceToken;
-    private final PrivateKey signingKey;
+    private final Tokens tokens;
     private String[] memberIds;
     private String[] memberTokens;
 
@@ -63,8 +53,7 @@ final class Redemptions {
         this.adminToken = adminToken;
         this.checkoutToken = checkoutToken;
         this.serviceToken = serviceToken;
-        this.signingKey = privateKey(Path.of(System.getProperty("points.bench.jwt.private-key",
-                "deploy/local/.run/keys/jwt-private.pem")));
+        this.tokens = Tokens.fromSystemProperties();
     }
 
     /** Enrols {@code count} members (each gets the sign-up bonus) and mints each its member token. */
@@ -190,17 +179,7 @@ final class Redemptions {
     }
 
     private String memberToken(String memberId) {
-        Instant now = Instant.now();
-        return Jwt.issuer(System.getProperty("points.bench.jwt.issuer", "points-local"))
-                .audience(System.getProperty("points.bench.jwt.audience", "points-platform"))
-                .subject(memberId).upn(memberId).groups(Set.of("member"))
-                .issuedAt(now).expiresAt(now.plus(Duration.ofHours(2)))
-                .jws().algorithm(SignatureAlgorithm.RS256).sign(signingKey);
-    }
-
-    private static PrivateKey privateKey(Path pem) throws Exception {
-        String base64 = Files.readString(pem).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-        return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64)));
+        return tokens.mint("member", memberId, Duration.ofHours(2));
     }
 
     private String required(String name) {
