@@ -57,11 +57,6 @@ public final class Http {
         return exchange("POST", URI.create(url), json, JSON, token, null);
     }
 
-    /** A DELETE with {@code Authorization: Bearer TOKEN}. */
-    static Response delete(String url, String token) throws IOException {
-        return exchange("DELETE", URI.create(url), null, token, null);
-    }
-
     /** A POST with a bearer token and {@code Idempotency-Key: KEY}. */
     public static Response post(String url, String json, String token, String idempotencyKey) throws IOException {
         return exchange("POST", URI.create(url), json, JSON, token, idempotencyKey);
