@@ -13,6 +13,7 @@ import static org.hamcrest.Matchers.nullValue;
 
 import io.pointsplatform.events.CloudEvent;
 import io.pointsplatform.events.EventCodec;
+import io.pointsplatform.events.RewardUpserted;
 import io.pointsplatform.events.StockChanged;
 import io.pointsplatform.events.Topics;
 import io.pointsplatform.testing.PlatformTestResource;
@@ -110,11 +111,15 @@ class ReservationTest {
                     assertThat(a.jsonPath().getString("code")).isEqualTo("OUT_OF_STOCK");
                 });
         assertThat(stock(rewardId)).isZero();
-        // created, then ten levels 9..0, each once, none negative.
-        List<CloudEvent> published = TopicReader.awaitKey(Topics.CATALOG_REWARDS, rewardId, 11).stream()
+        // created, then ten levels 9..0, each once, none negative, each followed by the reward as it
+        // now is (what compaction keeps: the last record is the whole reward at stock 0).
+        List<CloudEvent> published = TopicReader.awaitKey(Topics.CATALOG_REWARDS, rewardId, 21).stream()
                 .map(r -> codec.read(r.value())).toList();
-        assertThat(published.subList(1, 11)).extracting(e -> ((StockChanged) e.data()).stock())
+        assertThat(published).filteredOn(e -> e.data() instanceof StockChanged)
+                .extracting(e -> ((StockChanged) e.data()).stock())
                 .containsExactly(9L, 8L, 7L, 6L, 5L, 4L, 3L, 2L, 1L, 0L);
+        assertThat(published.get(20).data()).isInstanceOfSatisfying(RewardUpserted.class,
+                last -> assertThat(last.stock()).isZero());
     }
 
     @Test

@@ -74,7 +74,10 @@ public class CouponImport {
                 return coupons.insert(c, rewardId, parsed.codes())
                         .chain(() -> rewards.giveBack(c, rewardId, parsed.codes().size(), now))
                         .call(level -> outbox.enqueue(c, Topics.CATALOG_REWARDS,
-                                CatalogEvents.stockChanged(rewardId, level.stock(), null, level.version(), now)))
+                                        CatalogEvents.stockChanged(rewardId, level.stock(), null, level.version(), now))
+                                .chain(() -> rewards.find(c, rewardId))
+                                .chain(changed -> outbox.enqueue(c, Topics.CATALOG_REWARDS,
+                                        CatalogEvents.upserted(changed, now))))
                         .map(level -> new Imported(rewardId, parsed.codes().size(), level.stock()));
             });
         })).onFailure(CouponImport::concurrentDuplicate).transform(e -> new ApiException(409, "IMPORT_CONFLICT",

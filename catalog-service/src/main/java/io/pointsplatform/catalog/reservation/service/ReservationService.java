@@ -319,7 +319,10 @@ public class ReservationService {
                 .replaceWith(after);
     }
 
-    /** stock.changed when a level moved: the reward's (when limited) or, after a prize moved, the prizes'. */
+    /**
+     * stock.changed when a level moved: the reward's (when limited) or, after a prize moved, the
+     * prizes'; then the reward as it now is (CatalogEvents#afterStockChange).
+     */
     private Uni<Void> stockEvent(SqlConnection c, Reward reward, StockLevel level, boolean prizesMoved, Instant now) {
         boolean lottery = reward.kind() == RewardKind.LOTTERY;
         if (level.stock() == null && !(lottery && prizesMoved)) {
@@ -327,7 +330,8 @@ public class ReservationService {
         }
         Uni<List<Prize>> prizes = lottery ? rewards.lockPrizes(c, reward.rewardId()) : Uni.createFrom().nullItem();
         return prizes.chain(levels -> outbox.enqueue(c, Topics.CATALOG_REWARDS,
-                CatalogEvents.stockChanged(reward.rewardId(), level.stock(), levels, level.version(), now)));
+                        CatalogEvents.stockChanged(reward.rewardId(), level.stock(), levels, level.version(), now)))
+                .chain(() -> outbox.enqueue(c, Topics.CATALOG_REWARDS, CatalogEvents.upserted(reward, now)));
     }
 
     private Uni<Reservation> locked(SqlConnection c, String rewardId, String reservationId) {

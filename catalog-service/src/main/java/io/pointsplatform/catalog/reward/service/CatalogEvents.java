@@ -12,6 +12,11 @@ import java.util.List;
 /**
  * The events of catalog.rewards. Each id names the reward's version, which every change bumps, so a
  * republished event is recognised as the same and two changes never share an id.
+ *
+ * <p>The topic is compacted by reward id: only a reward's last record is sure to stay. So a change
+ * of stock publishes stock.changed and then, in the same transaction, the whole reward as it now
+ * is (reward.upserted, the same version): the record compaction keeps always describes the reward,
+ * and a reader from offset 0 (a new service, an analyst's replay) never meets a reward it cannot name.
  */
 public final class CatalogEvents {
 
