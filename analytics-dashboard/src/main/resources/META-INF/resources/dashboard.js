@@ -28,7 +28,7 @@
       tokenForbidden: 'This token\'s role may not read analytics: it needs the analyst or admin role.',
       outstandingLine: 'Outstanding', redeemed: 'Redeemed', pointsSpent: 'Points spent',
       dataAsOf: 'Newest event {time} ({ago})', replayWrote: 'replay last wrote {ago}', noData: 'No events yet',
-      live: 'updates every {s} s', unreadable: '{n} records of the log could not be read (see the replay\'s log)',
+      live: 'updates every {s} s', unreadable: 'Records of the log the replay could not read: {n} (see its log, and analytics.unreadable)',
       error: 'Could not load the numbers ({why}); trying again.', range: '{from} – {to}'
     },
     'zh-CN': {
@@ -48,7 +48,7 @@
       tokenForbidden: '此令牌的角色不能读取分析数据：需要 analyst 或 admin 角色。',
       outstandingLine: '未兑积分', redeemed: '兑换次数', pointsSpent: '消耗积分',
       dataAsOf: '最新事件 {time}（{ago}）', replayWrote: '重放最近写入于{ago}', noData: '还没有事件',
-      live: '每 {s} 秒更新', unreadable: '日志中有 {n} 条记录无法读取（见重放日志）',
+      live: '每 {s} 秒更新', unreadable: '重放无法读取的日志记录：{n} 条（见重放日志和 analytics.unreadable）',
       error: '无法加载数据（{why}），正在重试。', range: '{from} 至 {to}'
     }
   };
