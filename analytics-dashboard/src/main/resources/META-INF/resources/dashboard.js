@@ -119,15 +119,15 @@
   // --- loading ---------------------------------------------------------------------------------
 
   class HttpError extends Error {
-    constructor(status, code) { super(code || ('HTTP ' + status)); this.status = status; }
+    constructor(status, code, detail) { super(code || ('HTTP ' + status)); this.status = status; this.code = code; this.detail = detail; }
   }
 
   async function get(path) {
     const response = await fetch(API + path, { headers: { Authorization: 'Bearer ' + state.token, Accept: 'application/json' }, cache: 'no-store' });
     if (!response.ok) {
-      let code = null;
-      try { code = (await response.json()).code; } catch (ignored) { /* not a problem document */ }
-      throw new HttpError(response.status, code);
+      let problem = {};
+      try { problem = await response.json(); } catch (ignored) { /* not a problem document */ }
+      throw new HttpError(response.status, problem.code, problem.detail);
     }
     return response.json();
   }
@@ -155,6 +155,17 @@
     } catch (e) {
       if (e instanceof HttpError && e.status === 401) { askForToken('expired'); return; }
       if (e instanceof HttpError && e.status === 403) { askForToken('forbidden'); return; }
+      if (e instanceof HttpError && e.code === 'ANALYTICS_NOT_READY') {
+        // No analytics schema yet (the replay has not run once): the empty state, saying why.
+        $('token-panel').hidden = true;
+        $('dashboard').hidden = false;
+        $('empty-state').hidden = false;
+        $('content').hidden = true;
+        $('empty-detail').textContent = e.detail || '';
+        setFreshness('stale', t('noData'));
+        schedule();
+        return;
+      }
       $('error').hidden = false;
       $('error').textContent = t('error', { why: e.message });
       setFreshness('error', t('error', { why: e.message }));
@@ -199,6 +210,7 @@
     const { summary, daily, rewards, expiring, tiers } = state.data;
     const members = tiers.reduce((sum, tier) => sum + tier.members, 0);
     $('empty-state').hidden = !summary.empty;
+    $('empty-detail').textContent = '';
     $('content').hidden = summary.empty;
     $('range-shown').textContent = summary.from ? t('range', { from: fmt.day(summary.from), to: fmt.day(summary.to) }) : '';
     if (summary.empty) {
@@ -226,6 +238,7 @@
     setNumber('kpi-members', members, fmt.int);
 
     chart('daily').setOption({
+      animation: false,
       tooltip: { trigger: 'axis', valueFormatter: (v) => fmt.int(v) },
       legend: { top: 0 },
       grid: { left: 60, right: 70, top: 40, bottom: 30 },
@@ -244,6 +257,7 @@
     $('rewards-empty').hidden = rewards.length > 0;
     const top = rewards.slice().reverse();
     chart('rewards').setOption({
+      animation: false,
       tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: (v) => fmt.int(v) },
       grid: { left: 120, right: 30, top: 10, bottom: 30 },
       xAxis: { type: 'value', minInterval: 1, axisLabel: { formatter: (v) => fmt.int(v) } },
@@ -253,6 +267,7 @@
 
     $('expiring-empty').hidden = expiring.byDay.length > 0;
     chart('expiring').setOption({
+      animation: false,
       tooltip: { trigger: 'axis', valueFormatter: (v) => fmt.int(v) },
       grid: { left: 60, right: 20, top: 10, bottom: 30 },
       xAxis: { type: 'category', data: expiring.byDay.map((d) => d.day), axisLabel: { formatter: (d) => fmt.shortDay(d) } },
@@ -261,6 +276,7 @@
     }, true);
 
     chart('tiers').setOption({
+      animation: false,
       tooltip: { trigger: 'item', valueFormatter: (v) => fmt.int(v) },
       legend: { bottom: 0 },
       series: [{ name: t('members'), type: 'pie', radius: ['35%', '65%'],
@@ -268,6 +284,8 @@
     }, true);
   }
 
+  // Drawn anew at every poll, so without animation: bars that grew again every few seconds would
+  // draw the eye to nothing new (and a screenshot would catch them half-way).
   function chart(name) {
     if (!state.charts[name]) state.charts[name] = echarts.init($('chart-' + name));
     return state.charts[name];

@@ -178,6 +178,20 @@ class AnalyticsResourceTest {
     }
 
     @Test
+    void beforeTheReplayMadeTheSchemaEveryEndpointSaysSoWith503() {
+        AnalyticsData data = new AnalyticsData(database);
+        data.run("drop schema if exists analytics cascade");
+        try {
+            for (String path : List.of("/summary", "/daily", "/rewards/top", "/expiring", "/tiers")) {
+                given().auth().oauth2(Tokens.analyst()).get("/api/v1/analytics" + path).then().statusCode(503)
+                        .contentType("application/problem+json").body("code", org.hamcrest.Matchers.equalTo("ANALYTICS_NOT_READY"));
+            }
+        } finally {
+            data.empty();
+        }
+    }
+
+    @Test
     void thePageAndEChartsAreServedWithoutAToken() {
         given().get("/").then().statusCode(200).contentType("text/html");
         given().get("/dashboard.js").then().statusCode(200);

@@ -59,6 +59,8 @@ public class AnalyticsResource {
     @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: from or to not a date (yyyy-MM-dd) or out of "
             + "range, to before from, more than 3661 days, or expiringDays outside 1..366",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "503", description = NOT_READY,
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<AnalyticsService.Summary> summary(@Parameter(description = FROM, schema = @Schema(type = SchemaType.STRING, format = "date"))
                                                  @QueryParam("from") String from,
                                                  @Parameter(description = TO, schema = @Schema(type = SchemaType.STRING, format = "date"))
@@ -82,6 +84,8 @@ public class AnalyticsResource {
     @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: from or to not a date (yyyy-MM-dd) or out of "
             + "range, to before from, or more than 3661 days",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "503", description = NOT_READY,
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<List<AnalyticsService.Day>> daily(@Parameter(description = FROM, schema = @Schema(type = SchemaType.STRING, format = "date"))
                                                  @QueryParam("from") String from,
                                                  @Parameter(description = TO, schema = @Schema(type = SchemaType.STRING, format = "date"))
@@ -100,6 +104,8 @@ public class AnalyticsResource {
                     schema = @Schema(type = SchemaType.ARRAY, implementation = AnalyticsService.TopReward.class)))
     @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: limit not a whole number within 1..50",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "503", description = NOT_READY,
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<List<AnalyticsService.TopReward>> topRewards(@Parameter(description = "How many rewards, 1..50")
                                                             @QueryParam("limit") @DefaultValue("10") @Min(1) @Max(50)
                                                             int limit) {
@@ -116,6 +122,8 @@ public class AnalyticsResource {
                     schema = @Schema(implementation = AnalyticsService.Expiring.class)))
     @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: days not a whole number within 1..366",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "503", description = NOT_READY,
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<AnalyticsService.Expiring> expiring(@Parameter(description = "The window, in days from now, 1..366")
                                                    @QueryParam("days") @DefaultValue("30") @Min(1) @Max(366) int days) {
         return analytics.expiring(days);
@@ -129,10 +137,14 @@ public class AnalyticsResource {
     @APIResponse(responseCode = "200", description = "The tiers, lowest first",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(type = SchemaType.ARRAY, implementation = AnalyticsService.Tier.class)))
+    @APIResponse(responseCode = "503", description = NOT_READY,
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<List<AnalyticsService.Tier>> tiers() {
         return analytics.tiers();
     }
 
+    private static final String NOT_READY = "ANALYTICS_NOT_READY: the analytics database, schema or tables are not"
+            + " there yet (the replay makes them on its first run)";
     private static final String FROM = "The first day (yyyy-MM-dd, the programme's zone), included; default the first day with events";
     private static final String TO = "The last day (yyyy-MM-dd), included; default the last day with events";
 
