@@ -24,7 +24,8 @@
 # (points-platform), KAFKA_HEAP (768m),
 # POINTS_SERVICE_HEAP (384m), POINTS_LEDGER_HEAP (2g), POINTS_DASHBOARD_HEAP (256m), POINTS_DASHBOARD_PORT
 # (8086), POINTS_DASHBOARD_TOKEN_TTL (28800, seconds the printed analyst's token lasts), POINTS_ANALYTICS_DB
-# (analytics), POINTS_READY_TIMEOUT (180, seconds for all services to be ready),
+# (analytics), POINTS_LIVE_REPLAY (on; off: no live replay, e.g. while measuring something else),
+# POINTS_READY_TIMEOUT (180, seconds for all services to be ready),
 # KAFKA_READY_TIMEOUT (120), POINTS_KAFKA_PORT (9092), POINTS_KAFKA_CONTROLLER_PORT (9093),
 # POINTS_SMTP_PORT (3025), POINTS_GREENMAIL_API_PORT (8090), POINTS_RUN_DIR (deploy/local/.run).
 set -euo pipefail
@@ -293,6 +294,10 @@ wait_for_services() {
 # group (setsid), so down.sh stops replay.sh and the JVM it runs together.
 start_replay() {
   local pid log="$POINTS_RUN/logs/$POINTS_REPLAY.log" args
+  if [ "${POINTS_LIVE_REPLAY:-on}" = off ]; then
+    phase "the live replay is off (POINTS_LIVE_REPLAY=off): the dashboard shows what the analytics database holds"
+    return 0
+  fi
   if [ ! -x "$POINTS_LOCAL/replay.sh" ]; then
     phase "the live replay is not available: deploy/local/replay.sh is not in this checkout (the dashboard shows no events)"
     return 0
