@@ -112,6 +112,11 @@ class AnalyticsResourceTest {
         assertThat(number(days.get(4), "issued")).isEqualTo(3_000);
         assertThat(days.get(5)).containsEntry("issued", 0).containsEntry("outstanding", 15_290);
 
+        // An open end longer than ten years: the last 3 661 days, the newest kept.
+        List<Map<String, Object>> decade = get("/daily?from=2000-01-01").getList("$");
+        assertThat(decade).hasSize(3_661).last().extracting(d -> d.get("day")).isEqualTo("2026-11-07");
+        assertThat(decade.get(decade.size() - 1)).containsEntry("outstanding", 14_390);
+
         List<Map<String, Object>> range = get("/daily?from=2026-11-06&to=2026-11-09").getList("$");
         assertThat(range).extracting(d -> d.get("day")).containsExactly("2026-11-06", "2026-11-07", "2026-11-08", "2026-11-09");
         assertThat(range).extracting(d -> number(d, "outstanding")).containsExactly(15_290L, 14_390L, 14_390L, 14_390L);

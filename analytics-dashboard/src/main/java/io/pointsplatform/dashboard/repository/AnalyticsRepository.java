@@ -78,12 +78,15 @@ public class AnalyticsRepository {
         });
     }
 
-    /** One row per day from {@code from} to {@code to}, days without events included (as zeros). */
+    /**
+     * One row per day from {@code from} to {@code to}, days without events included (as zeros); at
+     * most the last {@link #MAX_DAYS} of them when an open end makes the range longer.
+     */
     public Uni<List<DayRow>> daily(LocalDate from, LocalDate to) {
-        String sql = "with bounds as (select coalesce($1::date, min(day)) as lo, coalesce($2::date, max(day)) as hi"
+        String sql = "with ends as (select coalesce($1::date, min(day)) as lo, coalesce($2::date, max(day)) as hi"
                 + " from analytics.daily_points),"
-                + " days as (select g::date as day from bounds, generate_series(bounds.lo, bounds.hi, interval '1 day') g"
-                + " limit " + MAX_DAYS + "),"
+                + " bounds as (select greatest(lo, hi - " + (MAX_DAYS - 1) + ") as lo, hi from ends),"
+                + " days as (select g::date as day from bounds, generate_series(bounds.lo, bounds.hi, interval '1 day') g),"
                 + " per_day as (select day, " + SUMS + ", sum(outstanding_delta) as delta"
                 + " from analytics.daily_points, bounds where day between bounds.lo and bounds.hi group by day),"
                 + " before as (select coalesce(sum(outstanding_delta), 0) as outstanding from analytics.daily_points,"
