@@ -118,6 +118,18 @@ class DashboardPageTest {
         assertThat(chartData("tiers", 0)).hasSize(4);
         assertThat(browser.findElements(By.cssSelector("#chart-daily canvas"))).isNotEmpty();
         screenshot("dashboard-en");
+
+        // Narrowed to 11-02..11-04: that range's totals, and the outstanding at its end.
+        js("document.getElementById('from').value = '2026-11-02'; document.getElementById('to').value = '2026-11-04';");
+        browser.findElement(By.id("range-apply")).click();
+        await(d -> text("range-shown").startsWith("Nov 2, 2026"));
+        assertThat(value("kpi-issued")).isEqualTo(data.number("select sum(points) from analytics.events"
+                + " where type = 'points.earned' and day between '2026-11-02' and '2026-11-04'"));
+        assertThat(value("kpi-outstanding-points")).isEqualTo(data.number("select sum(outstanding_delta)"
+                + " from analytics.events where day <= '2026-11-04'"));
+        assertThat(chartData("daily", 0)).containsExactly(12_800L, 0L, 0L);
+        browser.findElement(By.id("range-clear")).click();
+        await(d -> value("kpi-issued") == 18_800);
     }
 
     @Test
