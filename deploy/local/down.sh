@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Stops what up.sh started, by pid file: the five services first, then GreenMail, then Kafka. Each gets SIGTERM
+# Stops what up.sh started, by pid file: the live replay first (it commits where it stopped), then the
+# five services and the dashboard, then GreenMail, then Kafka. Each gets SIGTERM
 # (a clean shutdown), then SIGKILL after a timeout. A pid file whose process is gone, or is no
 # longer ours (the pid was reused), is only removed. Safe when nothing runs.
 #
@@ -32,16 +33,21 @@ done
 SERVICE_TIMEOUT="${POINTS_STOP_TIMEOUT:-30}"
 KAFKA_TIMEOUT="${KAFKA_STOP_TIMEOUT:-60}"
 
-# Stops the named processes together: SIGTERM to all, wait up to timeout, SIGKILL what is left.
+# Stops the named processes together: SIGTERM to all, wait up to timeout, SIGKILL what is left. A
+# process that leads its own process group (the live replay, started with setsid: replay.sh and its
+# JVM) is signalled with its group.
 stop_all() {
   local timeout="$1" name pid deadline left
   shift
-  declare -A pids=()
+  declare -A pids=() groups=()
   for name in "$@"; do
     if pid="$(points_running_pid "$name")"; then
       echo "stopping $name (pid $pid)"
       STOPPED=$((STOPPED + 1))
-      kill -TERM "$pid" 2>/dev/null || true
+      if [ "$(ps -o pgid= -p "$pid" 2>/dev/null | tr -d ' ')" = "$pid" ]; then
+        groups[$name]="-$pid"
+      fi
+      kill -TERM -- "${groups[$name]:-$pid}" 2>/dev/null || true
       pids[$name]="$pid"
     fi
   done
@@ -55,7 +61,7 @@ stop_all() {
     if [ "$SECONDS" -ge "$deadline" ]; then
       for name in "${left[@]}"; do
         echo "$name did not stop within ${timeout}s: SIGKILL (pid ${pids[$name]})"
-        kill -KILL "${pids[$name]}" 2>/dev/null || true
+        kill -KILL -- "${groups[$name]:-${pids[$name]}}" 2>/dev/null || true
       done
       sleep 0.5
       break
@@ -67,7 +73,8 @@ stop_all() {
 
 STOPPED=0
 if [ -d "$POINTS_RUN/pids" ]; then
-  stop_all "$SERVICE_TIMEOUT" "${POINTS_SERVICES[@]}"
+  stop_all "$SERVICE_TIMEOUT" "$POINTS_REPLAY"
+  stop_all "$SERVICE_TIMEOUT" "${POINTS_APPS[@]}"
   stop_all "$SERVICE_TIMEOUT" greenmail
   stop_all "$KAFKA_TIMEOUT" kafka
   # Anything else someone left there (an older layout, a renamed service): ours only.

@@ -18,6 +18,15 @@ declare -A POINTS_PORT=(
   [redemption-service]="${POINTS_REDEMPTION_PORT:-8084}"
   [notification-service]="${POINTS_NOTIFICATION_PORT:-8085}"
 )
+# The analysts' dashboard (analytics-dashboard): started and stopped with the services, but it logs
+# in to no broker and reads only the analytics database, which the live replay (deploy/local/replay.sh,
+# its pid file "analytics-replay") fills from the log.
+POINTS_DASHBOARD=analytics-dashboard
+POINTS_PORT[$POINTS_DASHBOARD]="${POINTS_DASHBOARD_PORT:-8086}"
+POINTS_REPLAY=analytics-replay
+POINTS_ANALYTICS_DB="${POINTS_ANALYTICS_DB:-analytics}"
+# Every application with an HTTP API (and an OpenAPI document): the services and the dashboard.
+POINTS_APPS=("${POINTS_SERVICES[@]}" "$POINTS_DASHBOARD")
 # The broker's client port and its controller's; another run directory (a test's) may take others.
 KAFKA_PORT="${POINTS_KAFKA_PORT:-9092}"
 KAFKA_CONTROLLER_PORT="${POINTS_KAFKA_CONTROLLER_PORT:-9093}"

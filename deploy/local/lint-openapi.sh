@@ -29,7 +29,7 @@ fi
 
 files=("$@")
 if [ "${#files[@]}" -eq 0 ]; then
-  for svc in "${POINTS_SERVICES[@]}"; do
+  for svc in "${POINTS_APPS[@]}"; do
     doc="$POINTS_ROOT/$svc/target/openapi/openapi.yaml"
     [ -f "$doc" ] || points_die "$doc is missing: build first (./mvnw -B package -DskipTests)"
     files+=("$doc")

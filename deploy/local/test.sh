@@ -39,7 +39,7 @@ if [ "$#" -eq 0 ]; then
   "$POINTS_LOCAL/lint-openapi.sh"
 else
   docs=()
-  for svc in "${POINTS_SERVICES[@]}"; do
+  for svc in "${POINTS_APPS[@]}"; do
     [ -f "$POINTS_ROOT/$svc/target/openapi/openapi.yaml" ] && docs+=("$POINTS_ROOT/$svc/target/openapi/openapi.yaml")
   done
   if [ "${#docs[@]}" -gt 0 ]; then "$POINTS_LOCAL/lint-openapi.sh" "${docs[@]}"; else echo "(no document built)"; fi

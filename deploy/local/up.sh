@@ -2,12 +2,15 @@
 # Starts the local stack, no containers: PostgreSQL (postgres.sh), a real single-node Kafka 4.1
 # broker in KRaft mode from Apache Kafka's own jars that takes only authenticated clients, with ACLs
 # (kafka-up.sh), GreenMail (a real SMTP server for notification-service's e-mail, with a web API to
-# read it), the JWT key pair, and the five services, each logged in to Kafka as itself.
+# read it), the JWT key pair, the five services, each logged in to Kafka as itself, the analysts'
+# dashboard (analytics-dashboard, port 8086) and, in the background, the live replay of the log into
+# the analytics database that the dashboard reads (deploy/local/replay.sh ... --follow). Prints the
+# dashboard's URL with a fresh analyst's token in its fragment.
 #
 #   deploy/local/up.sh [--infra-only] [--rebuild | --no-build]
 #
 #   --infra-only   PostgreSQL, Kafka (with the topics, principals and ACLs), GreenMail and the keys only; no
-#                  build, no services
+#                  build, no services, no dashboard, no replay
 #   --rebuild      build the services even when their jars look up to date
 #   --no-build     never build; start the jars as they are
 #
@@ -19,7 +22,10 @@
 # Env: POINTS_PARTITIONS (6), POINTS_DB_HOST (127.0.0.1), POINTS_DB_PORT (5432), POINTS_DB_USER
 # (points), POINTS_DB_PASSWORD (points), POINTS_JWT_ISSUER (points-local), POINTS_JWT_AUDIENCE
 # (points-platform), KAFKA_HEAP (768m),
-# POINTS_SERVICE_HEAP (384m), POINTS_LEDGER_HEAP (2g), POINTS_READY_TIMEOUT (180, seconds for all services to be ready),
+# POINTS_SERVICE_HEAP (384m), POINTS_LEDGER_HEAP (2g), POINTS_DASHBOARD_HEAP (256m), POINTS_DASHBOARD_PORT
+# (8086), POINTS_DASHBOARD_TOKEN_TTL (28800, seconds the printed analyst's token lasts), POINTS_ANALYTICS_DB
+# (analytics), POINTS_LIVE_REPLAY (on; off: no live replay, e.g. while measuring something else),
+# POINTS_READY_TIMEOUT (180, seconds for all services to be ready),
 # KAFKA_READY_TIMEOUT (120), POINTS_KAFKA_PORT (9092), POINTS_KAFKA_CONTROLLER_PORT (9093),
 # POINTS_SMTP_PORT (3025), POINTS_GREENMAIL_API_PORT (8090), POINTS_RUN_DIR (deploy/local/.run),
 # POINTS_EARNING_PORT … POINTS_NOTIFICATION_PORT (8081 … 8085). Settings for the services beyond
@@ -43,6 +49,8 @@ done
 
 SERVICE_HEAP="${POINTS_SERVICE_HEAP:-384m}"
 LEDGER_HEAP="${POINTS_LEDGER_HEAP:-2g}"
+DASHBOARD_HEAP="${POINTS_DASHBOARD_HEAP:-256m}"
+DASHBOARD_TOKEN_TTL="${POINTS_DASHBOARD_TOKEN_TTL:-28800}"
 READY_TIMEOUT="${POINTS_READY_TIMEOUT:-180}"
 export POINTS_DB_HOST="${POINTS_DB_HOST:-127.0.0.1}"
 export POINTS_DB_PORT="${POINTS_DB_PORT:-5432}"
@@ -78,25 +86,25 @@ stale_reason() {
 }
 
 if [ "$infra_only" = false ]; then
-  for svc in "${POINTS_SERVICES[@]}"; do
+  for svc in "${POINTS_APPS[@]}"; do
     [ -d "$POINTS_ROOT/$svc" ] || points_die "$svc/ is not in this checkout yet; use --infra-only for PostgreSQL and Kafka alone"
   done
   reason=""
   if [ "$build" = always ]; then
     reason="--rebuild"
   elif [ "$build" = auto ]; then
-    for svc in "${POINTS_SERVICES[@]}"; do
+    for svc in "${POINTS_APPS[@]}"; do
       reason="$(stale_reason "$svc")"
       [ -z "$reason" ] || break
     done
   fi
   if [ -n "$reason" ]; then
-    phase "building the services ($reason): ./mvnw -B -q package -DskipTests"
-    modules="$(IFS=,; echo "${POINTS_SERVICES[*]}")"
+    phase "building the services and the dashboard ($reason): ./mvnw -B -q package -DskipTests"
+    modules="$(IFS=,; echo "${POINTS_APPS[*]}")"
     (cd "$POINTS_ROOT" && ./mvnw -B -q package -DskipTests -pl "$modules" -am </dev/null) \
       || points_die "the build failed (see above)"
   fi
-  for svc in "${POINTS_SERVICES[@]}"; do
+  for svc in "${POINTS_APPS[@]}"; do
     [ -f "$(jar_of "$svc")" ] || points_die "no $(jar_of "$svc") (build with ./mvnw package -DskipTests)"
   done
 fi
@@ -105,6 +113,19 @@ fi
 
 phase "PostgreSQL on $POINTS_DB_HOST:$POINTS_DB_PORT"
 "$POINTS_LOCAL/postgres.sh"
+
+psql_points() {
+  PGPASSWORD="$POINTS_DB_PASSWORD" PGCONNECT_TIMEOUT=5 psql -X -q -At -w -h "$POINTS_DB_HOST" -p "$POINTS_DB_PORT" \
+    -U "$POINTS_DB_USER" "$@"
+}
+
+# The analytics side's own database (the replay writes it, the dashboard reads it). postgres.sh makes
+# it with the others; a postgres.sh from before the analysts' tools does not, so make it here then.
+if [ "$(psql_points -d postgres -c "select count(*) from pg_database where datname = '$POINTS_ANALYTICS_DB'" 2>/dev/null)" = 0 ]; then
+  phase "creating database $POINTS_ANALYTICS_DB (the analytics side's)"
+  psql_points -d postgres -c "create database $POINTS_ANALYTICS_DB" >/dev/null \
+    || points_die "could not create database $POINTS_ANALYTICS_DB as $POINTS_DB_USER"
+fi
 
 # --- Kafka ------------------------------------------------------------------------------------
 
@@ -122,8 +143,7 @@ kafka_admin() {
 # a rebuild is refused (409 LOG_INCOMPLETE); say so now.
 check_log_against_history() {
   local history logged
-  history="$(PGPASSWORD="$POINTS_DB_PASSWORD" PGCONNECT_TIMEOUT=5 psql -X -q -At -w -h "$POINTS_DB_HOST" \
-    -p "$POINTS_DB_PORT" -U "$POINTS_DB_USER" -d ledger -c "select count(*) from entry" 2>/dev/null)" || return 0
+  history="$(psql_points -d ledger -c "select count(*) from entry" 2>/dev/null)" || return 0
   [[ "$history" =~ ^[0-9]+$ ]] && [ "$history" -gt 0 ] || return 0
   logged="$(kafka_admin org.apache.kafka.tools.GetOffsetShell --bootstrap-server "$BOOTSTRAP" \
     --command-config "$(points_kafka_client_properties operator)" --topic points.ledger 2>/dev/null | awk -F: '$3 ~ /^[0-9]+$/ {s += $3} END {print s + 0}')"
@@ -197,6 +217,14 @@ start_service() {
   (
     cd "$POINTS_RUN"
     export QUARKUS_HTTP_PORT="$port"
+    export POINTS_JWT_PUBLIC_KEY_LOCATION="file:$POINTS_JWT_PUBLIC_KEY_FILE"
+    export POINTS_JWT_ISSUER="$JWT_ISSUER"
+    export POINTS_JWT_AUDIENCE="$JWT_AUDIENCE"
+    if [ "$svc" = "$POINTS_DASHBOARD" ]; then
+      # The dashboard reads the analytics database only; it logs in to no broker and calls no service.
+      export POINTS_ANALYTICS_DB
+      exec nohup java "-Xmx$DASHBOARD_HEAP" -jar "$jar"
+    fi
     export KAFKA_BOOTSTRAP_SERVERS="$BOOTSTRAP"
     # Logged in to Kafka as itself (application.properties maps these to kafka.security.protocol,
     # kafka.sasl.mechanism and kafka.sasl.jaas.config); the ACLs of kafka/contract.conf apply.
@@ -205,11 +233,8 @@ start_service() {
     KAFKA_SASL_JAAS_CONFIG="$(points_kafka_jaas_config "$svc")" || points_die "no Kafka password for $svc in $POINTS_KAFKA_PASSWORDS"
     export KAFKA_SASL_JAAS_CONFIG
     # Bearer tokens: verified with the local public key (an identity provider's JWKS URL in a real
-    # deployment); services that call another sign their own short-lived service tokens.
-    export POINTS_JWT_PUBLIC_KEY_LOCATION="file:$POINTS_JWT_PUBLIC_KEY_FILE"
+    # deployment, set above); services that call another sign their own short-lived service tokens.
     export POINTS_JWT_PRIVATE_KEY_LOCATION="file:$POINTS_JWT_PRIVATE_KEY_FILE"
-    export POINTS_JWT_ISSUER="$JWT_ISSUER"
-    export POINTS_JWT_AUDIENCE="$JWT_AUDIENCE"
     if [ "$svc" = notification-service ]; then
       # Seals webhook secrets at rest; receivers on this machine (127.0.0.1) are allowed locally only.
       POINTS_WEBHOOKS_SECRET_KEY="$(cat "$POINTS_WEBHOOKS_SECRET_KEY_FILE")"
@@ -247,7 +272,7 @@ service_died() {
 
 wait_for_services() {
   local deadline=$((SECONDS + READY_TIMEOUT)) pending svc status
-  pending=("${POINTS_SERVICES[@]}")
+  pending=("${POINTS_APPS[@]}")
   while [ "${#pending[@]}" -gt 0 ]; do
     local still=()
     for svc in "${pending[@]}"; do
@@ -273,12 +298,42 @@ wait_for_services() {
   done
 }
 
+# The live replay: the log into the analytics database, from where the last run stopped (its offsets
+# are saved with the rows, under the name "dashboard"), following it until down.sh. Its own process
+# group (setsid), so down.sh stops replay.sh and the JVM it runs together.
+start_replay() {
+  local pid log="$POINTS_RUN/logs/$POINTS_REPLAY.log" args
+  if [ "${POINTS_LIVE_REPLAY:-on}" = off ]; then
+    phase "the live replay is off (POINTS_LIVE_REPLAY=off): the dashboard shows what the analytics database holds"
+    return 0
+  fi
+  if [ ! -x "$POINTS_LOCAL/replay.sh" ]; then
+    phase "the live replay is not available: deploy/local/replay.sh is not in this checkout (the dashboard shows no events)"
+    return 0
+  fi
+  if pid="$(points_running_pid "$POINTS_REPLAY")"; then
+    phase "the live replay runs already (pid $pid, log $log)"
+    return 0
+  fi
+  args=(--topics "points.ledger,members,catalog.rewards,redemptions" --from saved --follow --format postgres
+    --output "jdbc:postgresql://$POINTS_DB_HOST:$POINTS_DB_PORT/$POINTS_ANALYTICS_DB" --name dashboard)
+  # The broker and database defaults of replay.sh are the local stack's; say others only when they differ.
+  [ "$KAFKA_PORT" = 9092 ] || args+=(--bootstrap-servers "$BOOTSTRAP")
+  if [ "$POINTS_DB_USER" != points ] || [ "$POINTS_DB_PASSWORD" != points ]; then
+    args+=(--db-user "$POINTS_DB_USER" --db-password "$POINTS_DB_PASSWORD")
+  fi
+  phase "starting the live replay into $POINTS_ANALYTICS_DB (log $log)"
+  : >"$log"
+  (cd "$POINTS_ROOT" && exec setsid nohup "$POINTS_LOCAL/replay.sh" "${args[@]}") >>"$log" 2>&1 </dev/null &
+  points_write_pid "$POINTS_REPLAY" "$!" "--name dashboard"
+}
+
 print_summary() {
   local svc port
   echo
   echo "Kafka      $BOOTSTRAP  (SASL/SCRAM; topics: $(awk '$1 == "topic" { printf "%s%s", sep, $2; sep = " " }' "$POINTS_KAFKA_CONTRACT"); log: $POINTS_RUN/logs/kafka.log)"
   echo "           operator's client properties: $(points_kafka_client_properties operator); tools: deploy/local/kafka-tool.sh"
-  echo "PostgreSQL $POINTS_DB_HOST:$POINTS_DB_PORT  (user $POINTS_DB_USER; databases earning ledger catalog redemption notification)"
+  echo "PostgreSQL $POINTS_DB_HOST:$POINTS_DB_PORT  (user $POINTS_DB_USER; databases earning ledger catalog redemption notification $POINTS_ANALYTICS_DB)"
   echo "JWT        public key $POINTS_JWT_PUBLIC_KEY_FILE, issuer $JWT_ISSUER; tokens: deploy/local/token.sh ROLE [SUBJECT]"
   echo "GreenMail  SMTP 127.0.0.1:$SMTP_PORT (any login); web http://localhost:$GREENMAIL_API_PORT/ (mail of an address:"
   echo "           http://localhost:$GREENMAIL_API_PORT/api/user/<address>/messages/; log: $POINTS_RUN/logs/greenmail.log)"
@@ -291,6 +346,18 @@ print_summary() {
       printf '%-21s   metrics http://localhost:%s/q/metrics\n' "" "$port"
       printf '%-21s   openapi http://localhost:%s/q/openapi\n' "" "$port"
     done
+    port="${POINTS_PORT[$POINTS_DASHBOARD]}"
+    echo
+    printf '%-21s http://localhost:%s/api/v1/analytics  (openapi http://localhost:%s/q/openapi)\n' "$POINTS_DASHBOARD" "$port" "$port"
+    if points_running_pid "$POINTS_REPLAY" >/dev/null; then
+      echo "Live replay           into database $POINTS_ANALYTICS_DB (log: $POINTS_RUN/logs/$POINTS_REPLAY.log)"
+    else
+      echo "Live replay           not running (deploy/local/replay.sh missing or stopped): the dashboard shows no new events"
+    fi
+    echo
+    # A working day's token, so a dashboard left open keeps going; the page says when it has expired.
+    echo "Dashboard (an analyst's token in the fragment, valid $((DASHBOARD_TOKEN_TTL / 3600)) h; a new one: deploy/local/token.sh analyst):"
+    echo "  http://localhost:$port/#token=$(TOKEN_TTL_SECONDS="$DASHBOARD_TOKEN_TTL" "$POINTS_LOCAL/token.sh" analyst)"
   fi
   echo
   echo "Logs: $POINTS_RUN/logs/   (tail -f $POINTS_RUN/logs/<name>.log)"
@@ -299,9 +366,10 @@ print_summary() {
 
 if [ "$infra_only" = false ]; then
   declare -A LAST_STATUS=()
-  for svc in "${POINTS_SERVICES[@]}"; do
+  for svc in "${POINTS_APPS[@]}"; do
     start_service "$svc"
   done
   wait_for_services
+  start_replay
 fi
 print_summary

@@ -26,6 +26,7 @@ public class PlatformTestResource implements QuarkusTestResourceLifecycleManager
 
     private String service = "svc";
     private boolean jwks;
+    private boolean kafka = true;
     private String database;
 
     @Override
@@ -33,15 +34,18 @@ public class PlatformTestResource implements QuarkusTestResourceLifecycleManager
         service = initArgs.getOrDefault("service", service).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "_");
         // "jwt-keys" = "jwks": verify with the test key as a JWK Set file (an IdP's JWKS form), not PEM.
         jwks = "jwks".equals(initArgs.get("jwt-keys"));
+        // "kafka" = "none": an application that uses no broker (the analytics dashboard) starts none.
+        kafka = !"none".equals(initArgs.get("kafka"));
     }
 
     @Override
     public Map<String, String> start() {
-        String bootstrap = kafkaBootstrapServers();
         database = LocalPostgres.createDatabase(service);
 
         Map<String, String> config = new HashMap<>();
-        config.put("kafka.bootstrap.servers", bootstrap);
+        if (kafka) {
+            config.put("kafka.bootstrap.servers", kafkaBootstrapServers());
+        }
         config.put("quarkus.datasource.username", LocalPostgres.USER);
         config.put("quarkus.datasource.password", LocalPostgres.PASSWORD);
         config.put("quarkus.datasource.reactive.url", LocalPostgres.reactiveUrl(database));
