@@ -149,7 +149,15 @@ public final class ReplayCommand implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new ReplayCommand()).execute(args));
+        System.exit(commandLine(new ReplayCommand()).execute(args));
+    }
+
+    /** The command line of {@code command}: a failure is one line on stderr and exit status 1, not a stack trace. */
+    static CommandLine commandLine(ReplayCommand command) {
+        return new CommandLine(command).setExecutionExceptionHandler((e, line, parsed) -> {
+            command.err.println("replay-cli: failed: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            return 1;
+        });
     }
 
     @Override
@@ -245,17 +253,14 @@ public final class ReplayCommand implements Callable<Integer> {
     }
 
     private AutoCloseable progress(Replay replay) {
-        boolean terminal = switch (progress) {
-            case "bar" -> true;
-            case "lines" -> false;
-            case "none" -> {
-                yield false;
-            }
-            default -> System.console() != null;
-        };
         if ("none".equals(progress)) {
             return () -> { };
         }
+        boolean terminal = switch (progress) {
+            case "bar" -> true;
+            case "lines" -> false;
+            default -> System.console() != null;
+        };
         long total = replay.remaining();
         return new Progress(err, terminal, 10, replay.summary(), replay::remaining, total, follow);
     }

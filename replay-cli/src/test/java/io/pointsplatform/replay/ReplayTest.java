@@ -36,7 +36,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The replay tool against a real Kafka broker (test-support's embedded one) and a real PostgreSQL
@@ -250,7 +249,7 @@ class ReplayTest {
         all.addAll(List.of(args));
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int status = new CommandLine(new ReplayCommand(new PrintStream(err, true, StandardCharsets.UTF_8), out))
+        int status = ReplayCommand.commandLine(new ReplayCommand(new PrintStream(err, true, StandardCharsets.UTF_8), out))
                 .setErr(new java.io.PrintWriter(err, true))
                 .execute(all.toArray(String[]::new));
         lastErr = err.toString(StandardCharsets.UTF_8);
