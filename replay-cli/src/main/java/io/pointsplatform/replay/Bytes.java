@@ -82,21 +82,18 @@ final class Bytes {
     }
 
     Bytes copyText(byte[] b, int offset, int length) {
-        room(length + 8);
-        for (int i = offset, end = offset + length; i < end; i++) {
+        room(length);
+        int end = offset + length;
+        int from = offset;
+        for (int i = offset; i < end; i++) {
             byte c = b[i];
-            switch (c) {
-                case '\\' -> escape((byte) '\\');
-                case '\n' -> escape((byte) 'n');
-                case '\r' -> escape((byte) 'r');
-                case '\t' -> escape((byte) 't');
-                default -> {
-                    room(1);
-                    bytes[size++] = c;
-                }
+            if (c == '\\' || c == '\n' || c == '\r' || c == '\t') {
+                put(b, from, i - from);
+                escape(c == '\\' ? (byte) '\\' : c == '\n' ? (byte) 'n' : c == '\r' ? (byte) 'r' : (byte) 't');
+                from = i + 1;
             }
         }
-        return this;
+        return put(b, from, end - from);
     }
 
     private void escape(byte c) {

@@ -139,6 +139,11 @@ class ReplayTest {
                     .containsExactly(2L * n, (long) n, (long) n, (long) n, 0L);
             assertThat(row(c, "select count(*) filter (where retired), count(*) from analytics.rewards"))
                     .containsExactly(1L, 2L);
+            try (Statement s = c.createStatement(); ResultSet rows = s.executeQuery(
+                    "select name from analytics.rewards where reward_id = '" + workload.run + "-r1'")) {
+                assertThat(rows.next()).isTrue();
+                assertThat(rows.getString(1)).isEqualTo(Workload.REWARD_NAME);
+            }
             assertThat(one(c, "select count(*) from analytics.unreadable")).isEqualTo(bad.size());
         }
         assertThat(lastErr).contains(String.format("%,d unreadable", bad.size()));

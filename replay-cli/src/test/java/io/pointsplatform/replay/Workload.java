@@ -46,6 +46,9 @@ final class Workload {
     record Published(String topic, String key, CloudEvent event, int phase) {
     }
 
+    /** A name with what JSON escapes (a quote, a backslash, a tab) and what COPY and CSV escape. */
+    static final String REWARD_NAME = "Mug \"马克杯\", 1\\2\tx";
+
     final String run;
     final List<Published> events = new ArrayList<>();
     final Map<String, Account> accounts = new LinkedHashMap<>();
@@ -77,7 +80,7 @@ final class Workload {
     }
 
     private void rewards() {
-        catalog(new RewardUpserted(run + "-r1", "Mug 马克杯", "GIFT", 200, 10L, null, null, null, null, null, null, null,
+        catalog(new RewardUpserted(run + "-r1", REWARD_NAME, "GIFT", 200, 10L, null, null, null, null, null, null, null,
                 null, null, null));
         catalog(new RewardUpserted(run + "-r2", "Voucher", "VOUCHER", 500, null, null, null, null, null, null, null, null,
                 "5", null, null));
