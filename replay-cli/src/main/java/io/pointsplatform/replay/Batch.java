@@ -19,6 +19,8 @@ final class Batch {
     long records;
     long filtered;
     long empty;
+    /** What the sink made of it ahead of writing it, on the reader's thread ({@link Sink#prepare}). */
+    Object prepared;
 
     boolean isEmpty() {
         return records == 0;

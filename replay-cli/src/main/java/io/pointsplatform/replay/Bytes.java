@@ -23,6 +23,11 @@ final class Bytes {
         return size;
     }
 
+    /** The buffer itself, valid up to {@link #size()}: to copy a part of it elsewhere. */
+    byte[] array() {
+        return bytes;
+    }
+
     void clear() {
         size = 0;
     }

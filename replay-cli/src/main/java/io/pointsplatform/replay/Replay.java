@@ -342,6 +342,7 @@ final class Replay {
     }
 
     private void submit(ExecutorService writer, Semaphore waiting, Batch batch) throws InterruptedException {
+        sink.prepare(batch);
         waiting.acquire();
         writer.execute(() -> {
             try {

@@ -6,6 +6,10 @@ import org.apache.kafka.common.TopicPartition;
 /** Where a replay writes: a file (JSON Lines, CSV) or the analytics schema in PostgreSQL. */
 interface Sink extends AutoCloseable {
 
+    /** Does what can be done ahead of writing the batch, on the reader's thread while the previous batch is written. */
+    default void prepare(Batch batch) {
+    }
+
     /** Writes a batch whole, in order; the PostgreSQL output commits it with its offsets in one transaction. */
     void write(Batch batch) throws Exception;
 

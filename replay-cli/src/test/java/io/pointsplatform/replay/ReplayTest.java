@@ -27,10 +27,12 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -61,25 +63,37 @@ class ReplayTest {
         String badMember = workload.memberIds().get(0);
         BadRecords.forPointsLedger(badMember).keySet().forEach(value -> bad.put(value, "points.ledger"));
         BadRecords.forMembers(badMember).keySet().forEach(value -> bad.put(value, "members"));
+        // Made before the first record, with their leaders known: a producer's first records on a
+        // topic being made by auto-creation can meet a broker not yet leading it.
+        for (String topic : TOPICS) {
+            if (!PlatformTestResource.kafka().topics().list().contains(topic)) {
+                PlatformTestResource.kafka().topics().createAndWait(topic, PlatformTestResource.PARTITIONS);
+            }
+        }
         Properties config = new Properties();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(config, new StringSerializer(),
                 new StringSerializer())) {
+            List<Future<RecordMetadata>> sent = new ArrayList<>();
             for (int phase = 1; phase <= 2; phase++) {
                 long timestamp = (phase == 1 ? workload.phase1 : workload.phase2).toEpochMilli();
                 for (Workload.Published p : workload.events) {
                     if (p.phase() == phase) {
-                        producer.send(new ProducerRecord<>(p.topic(), null, timestamp, p.key(), workload.json(p.event())));
+                        sent.add(producer.send(new ProducerRecord<>(p.topic(), null, timestamp, p.key(),
+                                workload.json(p.event()))));
                     }
                 }
                 if (phase == 1) {
                     for (Map.Entry<String, String> record : bad.entrySet()) {
-                        producer.send(new ProducerRecord<>(record.getValue(), null, timestamp, badMember,
-                                record.getKey()));
+                        sent.add(producer.send(new ProducerRecord<>(record.getValue(), null, timestamp, badMember,
+                                record.getKey())));
                     }
                 }
                 producer.flush();
+            }
+            for (Future<RecordMetadata> one : sent) {
+                one.get();
             }
         }
     }
