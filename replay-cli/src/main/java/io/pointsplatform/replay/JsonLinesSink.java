@@ -13,6 +13,11 @@ final class JsonLinesSink extends FileSink {
     }
 
     @Override
+    public boolean writesColumns() {
+        return false;
+    }
+
+    @Override
     void line(ReplayEvent event) {
         byte[] value = event.value();
         int start = buffer.size();

@@ -330,6 +330,11 @@ final class Replay {
             batch.filtered++;
             return;
         }
+        if (options.members() == null && !sink.writesColumns()) {
+            batch.events.add(new ReplayEvent(record.topic(), record.partition(), record.offset(), value, event, null,
+                    null, null));
+            return;
+        }
         EventColumns columns = EventColumns.of(event.data());
         String memberId = columns.memberId();
         if (options.members() != null && (memberId == null || !options.members().contains(memberId))) {

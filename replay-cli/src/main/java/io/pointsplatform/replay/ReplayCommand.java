@@ -122,9 +122,10 @@ public final class ReplayCommand implements Callable<Integer> {
                     + "Default: Asia/Shanghai.", "e.g. --zone UTC"})
     ZoneId zone;
 
-    @Option(names = "--batch", paramLabel = "RECORDS", defaultValue = "10000",
-            description = {"Records per batch (one transaction with its offsets for postgres; one flush for files). "
-                    + "Default: 10000.", "e.g. --batch 50000"})
+    @Option(names = "--batch", paramLabel = "RECORDS", defaultValue = "50000",
+            description = {"Records per batch at most (one transaction with its offsets for postgres; one flush for "
+                    + "files); a batch is also written when no record came for 200 ms. Default: 50000.",
+                "e.g. --batch 10000"})
     int batchRecords;
 
     @Option(names = "--progress", paramLabel = "auto|bar|lines|none", defaultValue = "auto",
@@ -209,8 +210,8 @@ public final class ReplayCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--format postgres needs --output jdbc:postgresql://"
                     + "HOST:PORT/DATABASE (was '" + output + "')");
         }
-        if (batchRecords < 1 || batchRecords > 1_000_000) {
-            throw new ParameterException(spec.commandLine(), "--batch must be between 1 and 1000000");
+        if (batchRecords < 1 || batchRecords > 200_000) {
+            throw new ParameterException(spec.commandLine(), "--batch must be between 1 and 200000");
         }
         if (!Set.of("auto", "bar", "lines", "none").contains(progress)) {
             throw new ParameterException(spec.commandLine(), "--progress takes auto, bar, lines or none");

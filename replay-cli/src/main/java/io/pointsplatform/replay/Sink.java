@@ -6,6 +6,11 @@ import org.apache.kafka.common.TopicPartition;
 /** Where a replay writes: a file (JSON Lines, CSV) or the analytics schema in PostgreSQL. */
 interface Sink extends AutoCloseable {
 
+    /** Whether it writes the typed columns ({@link ReplayEvent#columns()}, tier, day), or only the record as written. */
+    default boolean writesColumns() {
+        return true;
+    }
+
     /** Does what can be done ahead of writing the batch, on the reader's thread while the previous batch is written. */
     default void prepare(Batch batch) {
     }
