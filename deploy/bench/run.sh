@@ -219,12 +219,17 @@ if wants flash-sale; then
   out ""
 fi
 
-if wants rebuild; then
-  out "## Ledger: rebuild from offset 0"
+# A section's table head, then BENCH_EVENTS events written to points.ledger and read back raw (its first rows).
+ledger_log_rows() {
   out ""
   out "| what | rate | size |"
   out "|---|---:|---:|"
   bench ledger-log --kafka "$BOOTSTRAP" --kafka-config "$KAFKA_CONFIG" --events "$EVENTS" --members 10000 | while IFS= read -r row; do out "$row"; done
+}
+
+if wants rebuild; then
+  out "## Ledger: rebuild from offset 0"
+  ledger_log_rows
   out "$(bench fold --events 300000 --members 3000)"
   # Every service's consumer folds the same million events; the rebuild is timed once they have
   # all caught up (services stopped for the run are left out), so that they do not share the machine
@@ -260,10 +265,7 @@ fi
 
 if wants replay; then
   out "## Replay (replay-cli): points.ledger into JSON Lines and PostgreSQL"
-  out ""
-  out "| what | rate | size |"
-  out "|---|---:|---:|"
-  bench ledger-log --kafka "$BOOTSTRAP" --kafka-config "$KAFKA_CONFIG" --events "$EVENTS" --members 10000 | while IFS= read -r row; do out "$row"; done
+  ledger_log_rows
   ledger_events="$("$POINTS_LOCAL/kafka-tool.sh" get-offsets --bootstrap-server "$BOOTSTRAP" --topic points.ledger \
     | awk -F: '{s += $3} END {print s + 0}')"
   consumed="$("$POINTS_LOCAL/kafka-tool.sh" consumer-perf-test --bootstrap-server "$BOOTSTRAP" --topic points.ledger \

@@ -21,7 +21,7 @@ final class Progress implements AutoCloseable {
     private final long total;
     private final boolean follow;
     private final ScheduledExecutorService timer;
-    private long lastWritten;
+    private long lastRecords;
     private long lastNanos = System.nanoTime();
     private double rate;
     private boolean shown;
@@ -44,30 +44,38 @@ final class Progress implements AutoCloseable {
     }
 
     private synchronized void show() {
-        long now = System.nanoTime();
-        long written = summary.written();
-        double instant = (written - lastWritten) / ((now - lastNanos) / 1e9);
-        rate = rate == 0 ? instant : 0.7 * rate + 0.3 * instant;
-        lastWritten = written;
-        lastNanos = now;
-        long left = Math.max(0, remaining.getAsLong());
-        String figures = String.format("%,d events  %,.0f events/s  lag %,d%s", written, rate, left,
-                summary.unreadable() > 0 ? String.format("  unreadable %,d", summary.unreadable()) : "");
-        if (terminal) {
-            String bar;
-            if (follow || total == 0) {
-                bar = follow ? "following " : "";
+        try {
+            long now = System.nanoTime();
+            long records = summary.records();
+            double instant = (records - lastRecords) / ((now - lastNanos) / 1e9);
+            rate = rate == 0 ? instant : 0.7 * rate + 0.3 * instant;
+            lastRecords = records;
+            lastNanos = now;
+            long left = Math.max(0, remaining.getAsLong());
+            long written = summary.written();
+            String figures = String.format("%,d events%s  %,.0f events/s  lag %,d%s", records,
+                    written == records ? "" : String.format(" (%,d written)", written), rate, left,
+                    summary.unreadable() > 0 ? String.format("  unreadable %,d", summary.unreadable()) : "");
+            if (terminal) {
+                String bar;
+                if (follow || total == 0) {
+                    bar = follow ? "following  " : "";
+                } else {
+                    double done = Math.max(0.0, Math.min(1.0, 1.0 - (double) left / total));
+                    int filled = (int) Math.round(done * WIDTH);
+                    bar = "[" + "#".repeat(filled) + "-".repeat(WIDTH - filled) + "] "
+                            + String.format("%3.0f%%  ", done * 100);
+                }
+                out.print("\r" + bar + figures + "   ");
+                shown = true;
             } else {
-                double done = Math.min(1.0, 1.0 - (double) left / total);
-                int filled = (int) Math.round(done * WIDTH);
-                bar = "[" + "#".repeat(filled) + "-".repeat(WIDTH - filled) + "] " + String.format("%3.0f%% ", done * 100);
+                out.println("replay-cli: " + figures);
             }
-            out.print("\r" + bar + figures + "   ");
-            shown = true;
-        } else {
-            out.println("replay-cli: " + figures);
+            out.flush();
+        } catch (RuntimeException e) {
+            // A progress line is not worth stopping the replay for, nor the next lines.
+            out.println("replay-cli: progress: " + e);
         }
-        out.flush();
     }
 
     @Override

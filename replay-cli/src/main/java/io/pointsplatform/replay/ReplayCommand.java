@@ -45,7 +45,7 @@ public final class ReplayCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--topics", split = ",", paramLabel = "TOPIC[,TOPIC...]",
+    @Option(names = "--topics", split = ",", splitSynopsisLabel = ",", paramLabel = "TOPIC",
             description = {"Topics to replay (any of the contract's: points.ledger, members, catalog.rewards, "
                     + "redemptions, notifications). Default: points.ledger.",
                 "e.g. --topics points.ledger,members,catalog.rewards,redemptions"})
@@ -70,12 +70,12 @@ public final class ReplayCommand implements Callable<Integer> {
                     + "Default: replay-cli.", "e.g. --name dashboard"})
     String name;
 
-    @Option(names = "--types", split = ",", paramLabel = "TYPE[,TYPE...]",
+    @Option(names = "--types", split = ",", splitSynopsisLabel = ",", paramLabel = "TYPE",
             description = {"Only events of these CloudEvent types (others are read, counted as filtered, not written).",
                 "e.g. --types points.earned,points.spent,points.expired"})
     List<String> types;
 
-    @Option(names = "--members", split = ",", paramLabel = "MEMBER[,MEMBER...]",
+    @Option(names = "--members", split = ",", splitSynopsisLabel = ",", paramLabel = "MEMBER",
             description = {"Only events about these members (catalog events, which have none, are left out).",
                 "e.g. --members m-1001,m-1002"})
     List<String> members;
@@ -260,10 +260,26 @@ public final class ReplayCommand implements Callable<Integer> {
         boolean terminal = switch (progress) {
             case "bar" -> true;
             case "lines" -> false;
-            default -> System.console() != null;
+            default -> onTerminal();
         };
         long total = replay.remaining();
         return new Progress(err, terminal, 10, replay.summary(), replay::remaining, total, follow);
+    }
+
+    /**
+     * Whether this runs on a terminal: System.console() is null when it does not, up to Java 21; from
+     * Java 22 it is there anyway and {@code Console.isTerminal()} (not in 21's API) says.
+     */
+    static boolean onTerminal() {
+        java.io.Console console = System.console();
+        if (console == null) {
+            return false;
+        }
+        try {
+            return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+        } catch (ReflectiveOperationException before22) {
+            return true;
+        }
     }
 
     /** stdout stays open for whoever wrote the command line. */

@@ -37,6 +37,10 @@ final class Summary {
         }
     }
 
+    synchronized long records() {
+        return records;
+    }
+
     synchronized long written() {
         return written;
     }
