@@ -149,8 +149,14 @@ public final class ReplayCommand implements Callable<Integer> {
         this.stdout = stdout;
     }
 
+    /** Set when a signal stopped the replay: the JVM is exiting already, and System.exit would wait for ever. */
+    private static volatile boolean signalled;
+
     public static void main(String[] args) {
-        System.exit(commandLine(new ReplayCommand()).execute(args));
+        int status = commandLine(new ReplayCommand()).execute(args);
+        if (!signalled) {
+            System.exit(status);
+        }
     }
 
     /** The command line of {@code command}: a failure is one line on stderr and exit status 1, not a stack trace. */
@@ -167,7 +173,18 @@ public final class ReplayCommand implements Callable<Integer> {
         Properties kafka = kafkaProperties();
         try (Sink sink = sink()) {
             Replay replay = new Replay(options, kafka, sink);
-            Thread hook = new Thread(replay::stop, "replay-stop");
+            // On SIGTERM or Ctrl-C: stop, and let the batch being written commit (or roll back) and
+            // the summary be printed before the JVM exits.
+            Thread running = Thread.currentThread();
+            Thread hook = new Thread(() -> {
+                signalled = true;
+                replay.stop();
+                try {
+                    running.join(60_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "replay-stop");
             Runtime.getRuntime().addShutdownHook(hook);
             Summary summary;
             try {
