@@ -19,12 +19,12 @@ final class CsvSink extends FileSink {
     @Override
     void line(ReplayEvent event) {
         EventColumns c = event.columns();
-        buffer.csv(event.event().id()).put((byte) ',');
+        buffer.csv(event.id()).put((byte) ',');
         buffer.csv(event.topic()).put((byte) ',');
         buffer.number(event.partition()).put((byte) ',');
         buffer.number(event.offset()).put((byte) ',');
-        buffer.csv(event.event().type()).put((byte) ',');
-        buffer.ascii(event.event().time().toString()).put((byte) ',');
+        buffer.csv(event.type()).put((byte) ',');
+        buffer.ascii(event.time().toString()).put((byte) ',');
         buffer.ascii(event.day().toString()).put((byte) ',');
         buffer.csv(c.memberId()).put((byte) ',');
         buffer.csv(event.tier()).put((byte) ',');

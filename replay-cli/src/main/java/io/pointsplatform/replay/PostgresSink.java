@@ -251,13 +251,13 @@ final class PostgresSink implements Sink {
         Set<String> types = new HashSet<>();
         Set<String> ids = new HashSet<>();
         for (ReplayEvent event : batch.events) {
-            String id = event.event().id();
+            String id = event.id();
             if (!ids.add(id)) {
                 // The same event twice in a batch (a producer's retry): the first one counts.
                 continue;
             }
             unique.add(event);
-            String type = event.event().type();
+            String type = event.type();
             types.add(type);
             EventColumns c = event.columns();
             int start = events.size();
@@ -285,12 +285,12 @@ final class PostgresSink implements Sink {
 
     /** The typed columns of analytics.events, each followed by a tab. */
     private static void typed(Bytes line, ReplayEvent event, EventColumns c) {
-        line.copyText(event.event().id()).put((byte) '\t');
+        line.copyText(event.id()).put((byte) '\t');
         line.copyText(event.topic()).put((byte) '\t');
         line.number(event.partition()).put((byte) '\t');
         line.number(event.offset()).put((byte) '\t');
-        line.copyText(event.event().type()).put((byte) '\t');
-        timestamp(line, event.event().time()).put((byte) '\t');
+        line.copyText(event.type()).put((byte) '\t');
+        timestamp(line, event.time()).put((byte) '\t');
         line.ascii(event.day().toString()).put((byte) '\t');
         line.copyText(c.memberId()).put((byte) '\t');
         line.copyText(event.tier()).put((byte) '\t');
@@ -381,7 +381,7 @@ final class PostgresSink implements Sink {
         Bytes data = new Bytes(prepared.events().size() / 2 + 1024);
         for (ReplayEvent event : prepared.unique()) {
             int[] slice = DataSlice.of(event.value());
-            data.copyText(event.event().id()).put((byte) '\t');
+            data.copyText(event.id()).put((byte) '\t');
             data.copyText(event.value(), slice[0], slice[1] - slice[0]).put((byte) '\n');
         }
         copy.copyIn("COPY replay_data (event_id, data) FROM STDIN", data.asInput(), 1 << 16);

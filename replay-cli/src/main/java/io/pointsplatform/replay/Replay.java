@@ -72,9 +72,9 @@ final class Replay {
     static Properties consumerConfig(String name, Properties given) {
         Properties config = new Properties();
         config.put(ConsumerConfig.CLIENT_ID_CONFIG, "replay-cli-" + name);
-        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "10000");
-        config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(8 << 20));
-        config.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(64 << 20));
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
+        config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(2 << 20));
+        config.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(16 << 20));
         config.put(ConsumerConfig.RECEIVE_BUFFER_CONFIG, Integer.toString(4 << 20));
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         config.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
@@ -331,8 +331,8 @@ final class Replay {
             return;
         }
         if (options.members() == null && !sink.writesColumns()) {
-            batch.events.add(new ReplayEvent(record.topic(), record.partition(), record.offset(), value, event, null,
-                    null, null));
+            batch.events.add(new ReplayEvent(record.topic(), record.partition(), record.offset(), value, event.id(),
+                    type, event.time(), null, null, null));
             return;
         }
         EventColumns columns = EventColumns.of(event.data());
@@ -342,8 +342,8 @@ final class Replay {
             return;
         }
         String tier = memberId == null ? null : tiers.getOrDefault(memberId, "MEMBER");
-        batch.events.add(new ReplayEvent(record.topic(), record.partition(), record.offset(), value, event, columns,
-                tier, LocalDate.ofInstant(event.time(), options.zone())));
+        batch.events.add(new ReplayEvent(record.topic(), record.partition(), record.offset(), value, event.id(), type,
+                event.time(), columns, tier, LocalDate.ofInstant(event.time(), options.zone())));
     }
 
     private void submit(ExecutorService writer, Semaphore waiting, Batch batch) throws InterruptedException {

@@ -122,11 +122,12 @@ public final class ReplayCommand implements Callable<Integer> {
                     + "Default: Asia/Shanghai.", "e.g. --zone UTC"})
     ZoneId zone;
 
-    @Option(names = "--batch", paramLabel = "RECORDS", defaultValue = "50000",
+    @Option(names = "--batch", paramLabel = "RECORDS",
             description = {"Records per batch at most (one transaction with its offsets for postgres; one flush for "
-                    + "files); a batch is also written when no record came for 200 ms. Default: 50000.",
+                    + "files); a batch is also written when no record came for 200 ms. Default: 50000 for "
+                    + "postgres (fewer, larger transactions), 5000 for files (less held in memory).",
                 "e.g. --batch 10000"})
-    int batchRecords;
+    Integer batchRecords;
 
     @Option(names = "--progress", paramLabel = "auto|bar|lines|none", defaultValue = "auto",
             description = {"Progress on stderr: a bar with events/s and the remaining lag on a terminal, a plain "
@@ -226,6 +227,9 @@ public final class ReplayCommand implements Callable<Integer> {
         if (format == Format.postgres && !output.startsWith("jdbc:postgresql:")) {
             throw new ParameterException(spec.commandLine(), "--format postgres needs --output jdbc:postgresql://"
                     + "HOST:PORT/DATABASE (was '" + output + "')");
+        }
+        if (batchRecords == null) {
+            batchRecords = format == Format.postgres ? 50_000 : 5_000;
         }
         if (batchRecords < 1 || batchRecords > 200_000) {
             throw new ParameterException(spec.commandLine(), "--batch must be between 1 and 200000");
