@@ -19,6 +19,8 @@ final class Batch {
     long records;
     long filtered;
     long empty;
+    /** Rows the output added for its events (PostgreSQL: fewer when some were there already); -1 when it does not say. */
+    long inserted = -1;
     /** What the sink made of it ahead of writing it, on the reader's thread ({@link Sink#prepare}). */
     Object prepared;
 

@@ -325,7 +325,7 @@ final class PostgresSink implements Sink {
                     copy.copyIn("COPY replay_moves (event_id, lot_id, taken) FROM STDIN", prepared.moves().asInput(),
                             1 << 16);
                 }
-                String newRows = insertEvents(prepared);
+                String newRows = insertEvents(prepared, batch);
                 try (Statement statement = connection.createStatement()) {
                     statement.execute(aggregates(prepared, newRows));
                 }
@@ -363,7 +363,7 @@ final class PostgresSink implements Sink {
     }
 
     /** Inserts the batch's events the first way, else the second; says which rows are new (for {@link #aggregates}). */
-    private String insertEvents(Prepared prepared) throws SQLException, IOException {
+    private String insertEvents(Prepared prepared, Batch batch) throws SQLException, IOException {
         Savepoint before = connection.setSavepoint();
         try {
             copy.copyIn("COPY analytics.events (" + COLUMNS + ") FROM STDIN", prepared.events().asInput(), 1 << 16);
@@ -371,6 +371,7 @@ final class PostgresSink implements Sink {
             try (Statement statement = connection.createStatement()) {
                 statement.execute(DAILY.formatted(ALL_NEW));
             }
+            batch.inserted = prepared.unique().size();
             return ALL_NEW;
         } catch (SQLException e) {
             if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
@@ -386,7 +387,7 @@ final class PostgresSink implements Sink {
         }
         copy.copyIn("COPY replay_data (event_id, data) FROM STDIN", data.asInput(), 1 << 16);
         try (Statement statement = connection.createStatement()) {
-            statement.execute(INSERT_EVENTS);
+            batch.inserted = statement.executeUpdate(INSERT_EVENTS);
         }
         return SOME_NEW;
     }

@@ -16,6 +16,8 @@ final class Summary {
     long empty;
     long unreadable;
     long batches;
+    /** New rows, when the output says (PostgreSQL), else -1. */
+    long inserted = -1;
     final Map<String, Long> unreadableByKind = new TreeMap<>();
     final List<Unreadable> examples = new ArrayList<>();
     long startNanos = System.nanoTime();
@@ -29,6 +31,9 @@ final class Summary {
         empty += batch.empty;
         unreadable += batch.unreadable.size();
         batches++;
+        if (batch.inserted >= 0) {
+            inserted = Math.max(inserted, 0) + batch.inserted;
+        }
         for (Unreadable record : batch.unreadable) {
             unreadableByKind.merge(record.kind(), 1L, Long::sum);
             if (examples.size() < EXAMPLES) {
@@ -56,9 +61,11 @@ final class Summary {
     synchronized String describe() {
         double seconds = seconds();
         StringBuilder text = new StringBuilder();
-        text.append(String.format("replay-cli: %s in %.1f s: %,d records read, %,d events written (%,.0f events/s), "
+        text.append(String.format("replay-cli: %s in %.1f s: %,d records read, %,d events written%s (%,.0f events/s), "
                         + "%,d filtered out, %,d unreadable%s%n",
-                stoppedEarly ? "stopped" : "done", seconds, records, written, seconds > 0 ? records / seconds : 0.0,
+                stoppedEarly ? "stopped" : "done", seconds, records, written,
+                inserted >= 0 && inserted != written ? String.format(" (%,d new, the rest there already)", inserted) : "",
+                seconds > 0 ? records / seconds : 0.0,
                 filtered, unreadable, empty > 0 ? String.format(", %,d empty (tombstones)", empty) : ""));
         if (unreadable > 0) {
             text.append("  unreadable records by kind:");

@@ -186,6 +186,8 @@ class ReplayTest {
         Map<String, List<List<Object>>> once = dump(db);
         assertThat(replay("--format", "postgres", "--output", LocalPostgres.jdbcUrl(db), "--batch", "7")).isZero();
         assertThat(dump(db)).isEqualTo(once);
+        assertThat(lastErr).contains(String.format("%,d events written (0 new, the rest there already)",
+                workload.events.size()));
         // A second replay of a range (from the second phase) changes nothing either.
         assertThat(replay("--format", "postgres", "--output", LocalPostgres.jdbcUrl(db), "--from",
                 workload.phase2.toString())).isZero();
