@@ -285,7 +285,16 @@ if wants replay; then
   summary="$("$POINTS_LOCAL/replay.sh" --format postgres --output "jdbc:postgresql://${POINTS_DB_HOST:-127.0.0.1}:${POINTS_DB_PORT:-5432}/replay_bench" \
     --name bench --progress none 2>&1 | grep '^replay-cli: done')"
   out "| replay-cli --format postgres again over the same range (every event there already: nothing changes) | $(replay_rate "$summary") events/s | ${summary#replay-cli: } |"
-  psql "${PG[@]}" -d postgres -qc "drop database if exists replay_bench with (force)"
+  # An autovacuum worker still on it refuses (force) a moment: try again, and never fail the run for it.
+  dropped=false
+  for _ in 1 2 3 4 5; do
+    if psql "${PG[@]}" -d postgres -qc "drop database if exists replay_bench with (force)" 2>/dev/null; then
+      dropped=true
+      break
+    fi
+    sleep 3
+  done
+  [ "$dropped" = true ] || points_err "could not drop database replay_bench (drop it by hand)"
   out ""
 fi
 
