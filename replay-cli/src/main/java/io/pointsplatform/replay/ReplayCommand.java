@@ -53,7 +53,8 @@ public final class ReplayCommand implements Callable<Integer> {
 
     @Option(names = "--from", paramLabel = "beginning|TIME|saved", defaultValue = "beginning",
             description = {"Where to start: the log's beginning; the first record appended at or after TIME (an "
-                    + "ISO-8601 time, or a date meaning its midnight in --zone); or where the replay of the same "
+                    + "ISO-8601 time, in --zone unless it has an offset, or a date meaning its midnight in "
+                    + "--zone); or where the replay of the same "
                     + "--name stopped (saved with the rows: --format postgres only; partitions without a saved "
                     + "offset start at the beginning). Default: beginning.",
                 "e.g. --from 2026-11-01T00:00:00+08:00, --from 2026-11-01, --from saved"})

@@ -2,6 +2,7 @@ package io.pointsplatform.replay;
 
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
@@ -21,7 +22,10 @@ sealed interface Start {
     record Saved() implements Start {
     }
 
-    /** {@code beginning}, {@code saved}, an ISO-8601 instant or offset date-time, or a date (its start in {@code zone}). */
+    /**
+     * {@code beginning}, {@code saved}, an ISO-8601 date-time (with its offset, or else in {@code zone}),
+     * or a date (its midnight in {@code zone}).
+     */
     static Start parse(String text, ZoneId zone) {
         switch (text) {
             case "beginning" -> {
@@ -34,6 +38,11 @@ sealed interface Start {
                 try {
                     return new At(OffsetDateTime.parse(text).toInstant());
                 } catch (DateTimeParseException notADateTime) {
+                    try {
+                        return new At(LocalDateTime.parse(text).atZone(zone).toInstant());
+                    } catch (DateTimeParseException notALocalTime) {
+                        // A date, or neither.
+                    }
                     try {
                         return new At(LocalDate.parse(text).atStartOfDay(zone).toInstant());
                     } catch (DateTimeParseException notADate) {
