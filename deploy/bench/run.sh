@@ -12,13 +12,22 @@
 #   redemptions  POST /api/v1/redemptions open-loop at BENCH_RATE (500)/s over 10 000 members and 50
 #             rewards, latency from each request's intended send time
 #   flash-sale   10 000 attempts on one reward of stock 1 000, each followed until it settles
+<<<<<<< HEAD
 #   notifications  notification-service (issue #21): notices stored per second catching up on a backlog of
 #             BENCH_NOTICE_EVENTS (200 000) credits (the service stopped while they are written); e-mails to
 #             GreenMail and webhook deliveries to a receiver here per second, with a slow (2 s) and a down
 #             receiver registered beside it; each notice's lag behind the log while the earning scenario runs
 #   (the last three are not part of "no argument: all of them")
+=======
+#   (the last two are not part of "no argument: all of them" until issue #20 has landed whole)
+#   replay    replay-cli (deploy/local/replay.sh) over the whole of points.ledger after BENCH_EVENTS
+#             more events were written to it, into JSON Lines (a file) and into PostgreSQL (a fresh
+#             database replay_bench), beside the raw consumer (kafka-consumer-perf-test) in the same run
+#             (not part of "no argument" either; alone, it needs only Kafka and PostgreSQL)
+>>>>>>> replay
 #
-# Starts the local stack first (deploy/local/up.sh; harmless when it runs). Markdown rows go to
+# Starts the local stack first (deploy/local/up.sh; harmless when it runs); `run.sh replay` alone
+# starts only PostgreSQL and Kafka (postgres.sh, kafka-up.sh). Markdown rows go to
 # stdout and to deploy/bench/.results/<UTC time>.md. Env: BENCH_SECONDS (30), BENCH_WARMUP (15: seconds
 # of load before each measured window, not recorded, so that the services' JIT has settled), BENCH_CONCURRENCY (32),
 # BENCH_EVENTS (1000000), BENCH_STOP (services to stop after the stack is up, e.g. "catalog-service
@@ -46,13 +55,21 @@ what=("$@")
 [ "${#what[@]}" -gt 0 ] || what=(baseline holds earnings rebuild)
 RATE="${BENCH_RATE:-500}"
 wants() { local w; for w in "${what[@]}"; do [ "$w" = "$1" ] && return 0; done; return 1; }
+# The replay needs no service: alone, it starts (and times) without them.
+only_replay=false
+[ "${what[*]}" = replay ] && only_replay=true
 
 results_dir="$POINTS_ROOT/deploy/bench/.results"
 mkdir -p "$results_dir"
 results="$results_dir/$(date -u +%Y%m%dT%H%M%SZ).md"
 out() { printf '%s\n' "$*" | tee -a "$results"; }
 
-"$POINTS_LOCAL/up.sh" >/dev/null
+if [ "$only_replay" = true ]; then
+  "$POINTS_LOCAL/postgres.sh" >/dev/null
+  "$POINTS_LOCAL/kafka-up.sh" >/dev/null
+else
+  "$POINTS_LOCAL/up.sh" >/dev/null
+fi
 for svc in ${BENCH_STOP:-}; do
   if pid="$(points_running_pid "$svc")"; then
     kill -TERM "$pid"
@@ -73,6 +90,9 @@ cpu_rows="$(mktemp)"
 trap 'rm -f "$cpu_rows"' EXIT
 # Every request carries a real bearer token (made by token.sh, valid for a day), so the figures
 # include its verification: checkout for enrolments and orders, service for holds and reads.
+token_args=()
+admin_token=""
+if [ "$only_replay" = false ]; then
 token_args=(
   "-Dpoints.bench.token.checkout=$(TOKEN_TTL_SECONDS=86400 "$POINTS_LOCAL/token.sh" checkout bench-checkout)"
   "-Dpoints.bench.token.service=$(TOKEN_TTL_SECONDS=86400 "$POINTS_LOCAL/token.sh" service bench)"
@@ -81,6 +101,7 @@ token_args=(
   "-Dpoints.bench.jwt.private-key=$POINTS_RUN/keys/jwt-private.pem"
 )
 admin_token="$(TOKEN_TTL_SECONDS=86400 "$POINTS_LOCAL/token.sh" admin bench-admin)"
+fi
 bench() { java -Xmx1g "${token_args[@]}" -cp "$jar:$POINTS_ROOT/bench/target/lib/*" io.pointsplatform.bench.Bench "$@" \
   --seconds "$SECONDS_PER_RUN" --warmup "$WARMUP" --concurrency "$CONCURRENCY" --watch "$watch" --cpu-out "$cpu_rows" \
   2>>"$results_dir/bench.log"; }
@@ -206,6 +227,7 @@ if wants flash-sale; then
   out ""
 fi
 
+<<<<<<< HEAD
 if wants notifications; then
   notice_events="${BENCH_NOTICE_EVENTS:-200000}"
   notification_db="jdbc:postgresql://${POINTS_DB_HOST:-127.0.0.1}:${POINTS_DB_PORT:-5432}/notification"
@@ -241,10 +263,19 @@ fi
 
 if wants rebuild; then
   out "## Ledger: rebuild from offset 0"
+=======
+# A section's table head, then BENCH_EVENTS events written to points.ledger and read back raw (its first rows).
+ledger_log_rows() {
+>>>>>>> replay
   out ""
   out "| what | rate | size |"
   out "|---|---:|---:|"
   bench ledger-log --kafka "$BOOTSTRAP" --kafka-config "$KAFKA_CONFIG" --events "$EVENTS" --members 10000 | while IFS= read -r row; do out "$row"; done
+}
+
+if wants rebuild; then
+  out "## Ledger: rebuild from offset 0"
+  ledger_log_rows
   out "$(bench fold --events 300000 --members 3000)"
   # Every service's consumer folds the same million events; the rebuild is timed once they have
   # all caught up (services stopped for the run are left out), so that they do not share the machine
@@ -275,6 +306,41 @@ if wants rebuild; then
   if [ "${#warm[@]}" -gt 0 ]; then
     out "| **ledger rebuild, median of runs 2-6** | **$(printf '%s\n' "${warm[@]}" | sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}') events/s** | runs 2-6 |"
   fi
+  out ""
+fi
+
+if wants replay; then
+  out "## Replay (replay-cli): points.ledger into JSON Lines and PostgreSQL"
+  ledger_log_rows
+  ledger_events="$("$POINTS_LOCAL/kafka-tool.sh" get-offsets --bootstrap-server "$BOOTSTRAP" --topic points.ledger \
+    | awk -F: '{s += $3} END {print s + 0}')"
+  consumed="$("$POINTS_LOCAL/kafka-tool.sh" consumer-perf-test --bootstrap-server "$BOOTSTRAP" --topic points.ledger \
+    --messages "$ledger_events" --timeout 120000 | tail -n 1)"
+  out "| kafka-consumer-perf-test, the whole of points.ledger (the raw consumer) | $(cut -d, -f6 <<<"$consumed" | tr -d ' ') records/s | $ledger_events records; $(cut -d, -f10 <<<"$consumed" | tr -d ' ') records/s while fetching (without joining its group) |"
+  # replay.sh builds its jar first when it is missing or stale: once, before anything is timed.
+  "$POINTS_LOCAL/replay.sh" --help >/dev/null
+  replay_rate() { sed -nE 's/.*\(([0-9,]+) events\/s\).*/\1/p' <<<"$1" | tr -d ,; }
+  jsonl="$(mktemp --suffix=.jsonl)"
+  summary="$("$POINTS_LOCAL/replay.sh" --format jsonl --output "$jsonl" --progress none 2>&1 | grep '^replay-cli: done')"
+  out "| replay-cli --format jsonl (a file, $(du -m "$jsonl" | cut -f1) MB), from the beginning to the end | $(replay_rate "$summary") events/s | ${summary#replay-cli: } |"
+  rm -f "$jsonl"
+  psql "${PG[@]}" -d postgres -qc "drop database if exists replay_bench with (force)" -qc "create database replay_bench"
+  summary="$("$POINTS_LOCAL/replay.sh" --format postgres --output "jdbc:postgresql://${POINTS_DB_HOST:-127.0.0.1}:${POINTS_DB_PORT:-5432}/replay_bench" \
+    --name bench --progress none 2>&1 | grep '^replay-cli: done')"
+  out "| replay-cli --format postgres (an empty analytics schema), from the beginning to the end | $(replay_rate "$summary") events/s | ${summary#replay-cli: } |"
+  summary="$("$POINTS_LOCAL/replay.sh" --format postgres --output "jdbc:postgresql://${POINTS_DB_HOST:-127.0.0.1}:${POINTS_DB_PORT:-5432}/replay_bench" \
+    --name bench --progress none 2>&1 | grep '^replay-cli: done')"
+  out "| replay-cli --format postgres again over the same range (every event there already: nothing changes) | $(replay_rate "$summary") events/s | ${summary#replay-cli: } |"
+  # An autovacuum worker still on it refuses (force) a moment: try again, and never fail the run for it.
+  dropped=false
+  for _ in 1 2 3 4 5; do
+    if psql "${PG[@]}" -d postgres -qc "drop database if exists replay_bench with (force)" 2>/dev/null; then
+      dropped=true
+      break
+    fi
+    sleep 3
+  done
+  [ "$dropped" = true ] || points_err "could not drop database replay_bench (drop it by hand)"
   out ""
 fi
 

@@ -9,8 +9,8 @@
 #   --with-postgres  also stop the PostgreSQL cluster(s) that postgres.sh itself started (listed in
 #                    <run dir>/postgres.started); a cluster that was running before is never stopped.
 #                    Without it, PostgreSQL is left running.
-#   --purge          also delete Kafka's data (topics, offsets), the logs and the five services'
-#                    databases (the log and the databases are one state: a new broker beside old
+#   --purge          also delete Kafka's data (topics, offsets), the logs, the five services' databases
+#                    and analytics (the log and the databases are one state: a new broker beside old
 #                    databases would make verify report every old account); the JWT keys and
 #                    Kafka's jars stay, and up.sh makes empty databases again
 #
@@ -90,7 +90,7 @@ fi
 if [ "$purge" = true ]; then
   echo "deleting Kafka's data and the logs under $POINTS_RUN"
   rm -rf "$POINTS_RUN/kafka-data" "$POINTS_RUN/kafka" "$POINTS_RUN/logs"
-  for db in earning ledger catalog redemption notification; do
+  for db in earning ledger catalog redemption notification analytics; do
     if PGPASSWORD="${POINTS_DB_PASSWORD:-points}" PGCONNECT_TIMEOUT=5 psql -X -q -At -w \
         -h "${POINTS_DB_HOST:-127.0.0.1}" -p "${POINTS_DB_PORT:-5432}" -U "${POINTS_DB_USER:-points}" -d postgres \
         -c "drop database if exists $db with (force)" >/dev/null 2>&1; then

@@ -5,7 +5,8 @@
 #   - waits until it accepts connections,
 #   - creates the role POINTS_DB_USER (LOGIN, CREATEDB, password POINTS_DB_PASSWORD) if missing
 #     (and keeps its password and rights as configured),
-#   - creates the databases earning, ledger, catalog, redemption, notification owned by it if missing,
+#   - creates the databases earning, ledger, catalog, redemption, notification and analytics owned
+#     by it if missing,
 #   - checks that the role logs in over TCP with its password.
 # Idempotent. Silent when everything was already in place; one line per thing it had to do.
 # When it starts a cluster itself, it adds "<version> <name>" to <run dir>/postgres.started, so that
@@ -26,7 +27,8 @@ DB_PORT="${POINTS_DB_PORT:-5432}"
 DB_USER="${POINTS_DB_USER:-points}"
 DB_PASSWORD="${POINTS_DB_PASSWORD:-points}"
 WAIT_SECONDS="${POINTS_DB_WAIT_SECONDS:-60}"
-DATABASES=(earning ledger catalog redemption notification)
+# analytics: the analysts' own database (replay-cli writes it, the dashboard reads it; README "Analysts").
+DATABASES=(earning ledger catalog redemption notification analytics)
 
 case "${1:-}" in
   -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;

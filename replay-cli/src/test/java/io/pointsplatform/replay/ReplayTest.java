@@ -1,0 +1,412 @@
+package io.pointsplatform.replay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pointsplatform.events.Account;
+import io.pointsplatform.events.CloudEvent;
+import io.pointsplatform.events.EventCodec;
+import io.pointsplatform.events.Lot;
+import io.pointsplatform.testing.BadRecords;
+import io.pointsplatform.testing.LocalPostgres;
+import io.pointsplatform.testing.PlatformTestResource;
+import io.pointsplatform.testing.TestEvents;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The replay tool against a real Kafka broker (test-support's embedded one) and a real PostgreSQL
+ * (a fresh database per test): a known workload, published once, replayed into each format.
+ */
+class ReplayTest {
+
+    private static final List<String> TOPICS = List.of("points.ledger", "members", "catalog.rewards", "redemptions");
+    private static final EventCodec CODEC = new EventCodec();
+
+    private static Workload workload;
+    /** Bad records published among the workload's: value → topic. */
+    private static final Map<String, String> bad = new HashMap<>();
+    private static String bootstrap;
+
+    private final List<String> databases = new ArrayList<>();
+    private String lastErr;
+
+    @BeforeAll
+    static void publish() throws Exception {
+        bootstrap = PlatformTestResource.kafkaBootstrapServers();
+        workload = new Workload("w" + UUID.randomUUID().toString().substring(0, 8), 12);
+        String badMember = workload.memberIds().get(0);
+        BadRecords.forPointsLedger(badMember).keySet().forEach(value -> bad.put(value, "points.ledger"));
+        BadRecords.forMembers(badMember).keySet().forEach(value -> bad.put(value, "members"));
+        // Made before the first record, with their leaders known: a producer's first records on a
+        // topic being made by auto-creation can meet a broker not yet leading it.
+        for (String topic : TOPICS) {
+            if (!PlatformTestResource.kafka().topics().list().contains(topic)) {
+                PlatformTestResource.kafka().topics().createAndWait(topic, PlatformTestResource.PARTITIONS);
+            }
+        }
+        Properties config = new Properties();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(config, new StringSerializer(),
+                new StringSerializer())) {
+            List<Future<RecordMetadata>> sent = new ArrayList<>();
+            for (int phase = 1; phase <= 2; phase++) {
+                long timestamp = (phase == 1 ? workload.phase1 : workload.phase2).toEpochMilli();
+                for (Workload.Published p : workload.events) {
+                    if (p.phase() == phase) {
+                        sent.add(producer.send(new ProducerRecord<>(p.topic(), null, timestamp, p.key(),
+                                workload.json(p.event()))));
+                    }
+                }
+                if (phase == 1) {
+                    for (Map.Entry<String, String> record : bad.entrySet()) {
+                        sent.add(producer.send(new ProducerRecord<>(record.getValue(), null, timestamp, badMember,
+                                record.getKey())));
+                    }
+                }
+                producer.flush();
+            }
+            for (Future<RecordMetadata> one : sent) {
+                one.get();
+            }
+        }
+    }
+
+    /**
+     * An autovacuum worker, busy on a database just written, refuses {@code drop … with (force)} (it
+     * is not ours to terminate): try again a few times, and leave it with a warning rather than fail
+     * a test that passed.
+     */
+    @AfterEach
+    void dropDatabases() throws InterruptedException {
+        for (String db : databases) {
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    LocalPostgres.dropDatabase(db);
+                    break;
+                } catch (IllegalStateException refused) {
+                    if (attempt == 10) {
+                        System.err.println("could not drop test database " + db + ": " + refused.getMessage());
+                        break;
+                    }
+                    Thread.sleep(500);
+                }
+            }
+        }
+    }
+
+    @Test
+    void postgresTotalsAreTheFoldsFigures() throws Exception {
+        String db = database();
+        assertThat(replay("--format", "postgres", "--output", LocalPostgres.jdbcUrl(db))).isZero();
+        try (Connection c = connect(db)) {
+            assertThat(one(c, "select count(*) from analytics.events")).isEqualTo(workload.events.size());
+            assertThat(one(c, "select sum(outstanding_delta) from analytics.events")).isEqualTo(workload.outstanding());
+            assertThat(one(c, "select sum(points) from analytics.events where type = 'points.earned'"))
+                    .isEqualTo(workload.earned());
+            assertThat(one(c, "select sum(points) filter (where type = 'points.spent')"
+                    + " - sum(points) filter (where type = 'points.returned') from analytics.events"))
+                    .isEqualTo(workload.spent());
+            assertThat(one(c, "select sum(points) from analytics.events where type = 'points.expired'"))
+                    .isEqualTo(workload.expired());
+            assertThat(one(c, "select sum(points) from analytics.events where type = 'points.reversed'"))
+                    .isEqualTo(workload.reversed());
+            // The aggregates agree with the fact table, and the last day's outstanding with the fold.
+            assertThat(one(c, "select sum(outstanding_delta) from analytics.daily_points")).isEqualTo(workload.outstanding());
+            assertThat(one(c, "select sum(events) from analytics.daily_points")).isEqualTo(workload.events.size());
+            assertThat(one(c, "select outstanding from analytics.outstanding_by_day order by day desc limit 1"))
+                    .isEqualTo(workload.outstanding());
+            // Every lot's points less what was taken is what the fold leaves in it.
+            Map<String, Long> left = LocalPostgres.longsByKey(c, "select lot_id, points - taken from analytics.lots");
+            Map<String, Long> expected = new HashMap<>();
+            for (Account account : workload.accounts.values()) {
+                for (Lot lot : account.lots()) {
+                    expected.put(lot.lotId(), lot.remaining());
+                }
+            }
+            assertThat(left).isEqualTo(expected);
+            assertThat(one(c, "select count(*) from analytics.lots where lot_id like '%-lot3'"
+                    + " and expires_at > now() + interval '365 days'")).isEqualTo(workload.accounts.size());
+            Map<String, String> tiers = new HashMap<>();
+            try (Statement s = c.createStatement(); ResultSet rows = s.executeQuery(
+                    "select member_id, tier from analytics.members where member_id like '" + workload.run + "%'")) {
+                while (rows.next()) {
+                    tiers.put(rows.getString(1), rows.getString(2));
+                }
+            }
+            assertThat(tiers).isEqualTo(workload.accounts.values().stream()
+                    .collect(Collectors.toMap(Account::memberId, Account::tier)));
+            // A member's events before its tier change count for MEMBER, after it for SILVER.
+            assertThat(one(c, "select count(*) from analytics.events where type = 'points.earned' and tier = 'SILVER'"))
+                    .isEqualTo(2L * workload.accounts.size());
+            int n = workload.accounts.size();
+            assertThat(row(c, "select requested, completed, failed, cancelled, points_spent from"
+                    + " analytics.reward_popularity where reward_id = '" + workload.run + "-r1'"))
+                    .containsExactly(2L * n, (long) n, (long) n, (long) n, 0L);
+            assertThat(row(c, "select count(*) filter (where retired), count(*) from analytics.rewards"))
+                    .containsExactly(1L, 2L);
+            try (Statement s = c.createStatement(); ResultSet rows = s.executeQuery(
+                    "select name from analytics.rewards where reward_id = '" + workload.run + "-r1'")) {
+                assertThat(rows.next()).isTrue();
+                assertThat(rows.getString(1)).isEqualTo(Workload.REWARD_NAME);
+            }
+            assertThat(one(c, "select count(*) from analytics.unreadable")).isEqualTo(bad.size());
+        }
+        assertThat(lastErr).contains(String.format("%,d unreadable", bad.size()));
+    }
+
+    @Test
+    void killedHalfWayAndResumedFromSavedEqualsOneRun() throws Exception {
+        String whole = database();
+        String resumed = database();
+        assertThat(replay("--format", "postgres", "--output", LocalPostgres.jdbcUrl(whole), "--batch", "40")).isZero();
+        assertThat(replay("--format", "postgres", "--output", LocalPostgres.jdbcUrl(resumed), "--batch", "40",
+                "--stop-after-batches", "3", "--from", "saved")).isZero();
+        assertThat(lastErr).contains("stopped");
+        try (Connection c = connect(resumed)) {
+            assertThat(one(c, "select count(*) from analytics.events")).isBetween(1L, workload.events.size() - 1L);
+        }
+        assertThat(replay("--format", "postgres", "--output", LocalPostgres.jdbcUrl(resumed), "--batch", "40",
+                "--from", "saved")).isZero();
+        assertThat(dump(resumed)).isEqualTo(dump(whole));
+    }
+
+    @Test
+    void replayingTwiceChangesNothing() throws Exception {
+        String db = database();
+        assertThat(replay("--format", "postgres", "--output", LocalPostgres.jdbcUrl(db))).isZero();
+        Map<String, List<List<Object>>> once = dump(db);
+        assertThat(replay("--format", "postgres", "--output", LocalPostgres.jdbcUrl(db), "--batch", "7")).isZero();
+        assertThat(dump(db)).isEqualTo(once);
+        assertThat(lastErr).contains(String.format("%,d events written (0 new, the rest there already)",
+                workload.events.size()));
+        // A second replay of a range (from the second phase) changes nothing either.
+        assertThat(replay("--format", "postgres", "--output", LocalPostgres.jdbcUrl(db), "--from",
+                workload.phase2.toString())).isZero();
+        assertThat(dump(db)).isEqualTo(once);
+    }
+
+    @Test
+    void jsonLinesAreTheEventsAsWritten(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("all.jsonl");
+        assertThat(replay("--format", "jsonl", "--output", file.toString())).isZero();
+        List<String> lines = Files.readAllLines(file);
+        Set<String> written = Set.copyOf(workload.events.stream().map(p -> workload.json(p.event())).toList());
+        assertThat(lines).hasSize(workload.events.size());
+        assertThat(Set.copyOf(lines)).isEqualTo(written);
+        assertThat(lastErr).contains(String.format("%,d unreadable", bad.size()))
+                .contains("not JSON").contains("unknown event type").contains("fails its schema")
+                .contains("not a CloudEvent").contains("event on the wrong topic");
+    }
+
+    @Test
+    void csvHasTheEventsColumns(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("ledger.csv");
+        assertThat(replay("--topics", "points.ledger", "--format", "csv", "--output", file.toString())).isZero();
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        assertThat(lines.get(0)).isEqualTo(CsvSink.HEADER);
+        long ledger = workload.events.stream().filter(p -> p.topic().equals("points.ledger")).count();
+        assertThat(lines).hasSize((int) ledger + 1);
+        long outstanding = 0;
+        for (String line : lines.subList(1, lines.size())) {
+            String[] fields = line.split(",", 12);
+            outstanding += Long.parseLong(fields[10]);
+            assertThat(fields[1]).isEqualTo("points.ledger");
+            // The data is the last column, quoted, its quotes doubled.
+            assertThat(line).endsWith("}\"").contains(",\"{\"\"memberId\"\":");
+        }
+        assertThat(outstanding).isEqualTo(workload.outstanding());
+    }
+
+    @Test
+    void typesAndMembersFilter(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("filtered.jsonl");
+        String member = workload.memberIds().get(3);
+        assertThat(replay("--topics", String.join(",", TOPICS), "--types", "points.earned,points.expired,redemption.completed",
+                "--members", member + "," + workload.memberIds().get(4), "--output", file.toString())).isZero();
+        List<CloudEvent> events = Files.readAllLines(file).stream().map(CODEC::read).toList();
+        List<CloudEvent> expected = workload.events.stream().map(Workload.Published::event)
+                .filter(e -> Set.of("points.earned", "points.expired", "redemption.completed").contains(e.type()))
+                .filter(e -> e.subject().equals(member) || e.subject().equals(workload.memberIds().get(4)))
+                .toList();
+        assertThat(events).hasSize(expected.size()).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(events).extracting(CloudEvent::type).contains("points.earned", "points.expired", "redemption.completed");
+    }
+
+    @Test
+    void unknownTypeInFilterIsAMistakeInTheOptions() {
+        assertThat(replay("--types", "points.gifted")).isEqualTo(2);
+        assertThat(replay("--from", "saved", "--format", "jsonl")).isEqualTo(2);
+        assertThat(replay("--from", "last tuesday")).isEqualTo(2);
+    }
+
+    @Test
+    void fromATimeStartsThere(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("later.jsonl");
+        assertThat(replay("--from", workload.phase2.toString(), "--output", file.toString())).isZero();
+        List<String> ids = Files.readAllLines(file).stream().map(line -> CODEC.read(line).id()).toList();
+        List<String> expected = workload.events.stream().filter(p -> p.phase() == 2)
+                .map(p -> p.event().id()).toList();
+        assertThat(ids).containsExactlyInAnyOrderElementsOf(expected);
+    }
+
+    @Test
+    void followGoesOnWithNewEventsFromWhereItStopped() throws Exception {
+        // A topic of its own (its records are not the workload's), read as any other; one partition,
+        // so that what is there at start comes in one fetch, one batch.
+        String topic = "replay.follow." + workload.run;
+        PlatformTestResource.kafka().topics().createAndWait(topic, 1);
+        String member = workload.run + "-follower";
+        List<CloudEvent> events = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            events.add(TestEvents.earned(member, 10 + i));
+        }
+        for (CloudEvent event : events.subList(0, 3)) {
+            TestEvents.publishRaw(topic, member, CODEC.write(event));
+        }
+        String db = database();
+        // Two batches: what is there, then what comes while it follows; then it stops as a kill would.
+        Thread follower = new Thread(() -> replay("--topics", topic, "--format", "postgres", "--output",
+                LocalPostgres.jdbcUrl(db), "--follow", "--from", "saved", "--stop-after-batches", "2"));
+        follower.start();
+        try (Connection c = connect(db)) {
+            awaitRows(c, 3);
+            TestEvents.publishRaw(topic, member, CODEC.write(events.get(3)));
+            follower.join(60_000);
+            assertThat(follower.isAlive()).isFalse();
+            assertThat(one(c, "select count(*) from analytics.events where member_id = '" + member + "'")).isEqualTo(4);
+            assertThat(one(c, "select sum(next_offset) from analytics.replay_offsets where topic = '" + topic + "'"))
+                    .isEqualTo(4);
+            assertThat(one(c, "select sum(points) from analytics.lots where member_id = '" + member + "'"))
+                    .isEqualTo(10 + 11 + 12 + 13);
+        }
+        assertThat(lastErr).contains("stopped").contains(" 4 events written");
+    }
+
+    /** Waits (up to a minute) until the follower has written {@code rows} events. */
+    private static void awaitRows(Connection c, long rows) throws Exception {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (true) {
+            long found;
+            try {
+                found = one(c, "select count(*) from analytics.events");
+            } catch (SQLException schemaNotYetThere) {
+                found = 0;
+            }
+            if (found >= rows) {
+                assertThat(found).isEqualTo(rows);
+                return;
+            }
+            assertThat(System.nanoTime()).as("the follower wrote " + found + " of " + rows).isLessThan(deadline);
+            Thread.sleep(100);
+        }
+    }
+
+    private int replay(String... args) {
+        List<String> all = new ArrayList<>(List.of("--bootstrap-servers", bootstrap, "--progress", "lines"));
+        boolean topics = false;
+        for (String arg : args) {
+            topics |= arg.equals("--topics");
+        }
+        if (!topics) {
+            all.addAll(List.of("--topics", String.join(",", TOPICS)));
+        }
+        all.addAll(List.of(args));
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int status = ReplayCommand.commandLine(new ReplayCommand(new PrintStream(err, true, StandardCharsets.UTF_8), out))
+                .setErr(new java.io.PrintWriter(err, true))
+                .execute(all.toArray(String[]::new));
+        lastErr = err.toString(StandardCharsets.UTF_8);
+        System.err.print(lastErr);
+        return status;
+    }
+
+    private String database() {
+        String db = LocalPostgres.createDatabase("replay");
+        databases.add(db);
+        return db;
+    }
+
+    private static Connection connect(String db) throws SQLException {
+        return DriverManager.getConnection(LocalPostgres.jdbcUrl(db), LocalPostgres.USER, LocalPostgres.PASSWORD);
+    }
+
+    private static long one(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rows = s.executeQuery(sql)) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+
+    private static List<Long> row(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rows = s.executeQuery(sql)) {
+            assertThat(rows.next()).as(sql).isTrue();
+            List<Long> values = new ArrayList<>();
+            for (int i = 1; i <= rows.getMetaData().getColumnCount(); i++) {
+                values.add(rows.getLong(i));
+            }
+            return values;
+        }
+    }
+
+    /** Every analytics table's rows in a fixed order (times of writing left out). */
+    private static Map<String, List<List<Object>>> dump(String db) throws SQLException {
+        Map<String, String> queries = Map.of(
+                "events", "select * from analytics.events order by event_id",
+                "daily_points", "select * from analytics.daily_points order by day, type, tier",
+                "members", "select * from analytics.members order by member_id",
+                "rewards", "select * from analytics.rewards order by reward_id",
+                "reward_popularity", "select * from analytics.reward_popularity order by reward_id",
+                "lots", "select * from analytics.lots order by lot_id",
+                "replay_offsets", "select consumer, topic, kafka_partition, next_offset from analytics.replay_offsets"
+                        + " order by 1, 2, 3",
+                "unreadable", "select topic, kafka_partition, kafka_offset, reason from analytics.unreadable order by 1, 2, 3");
+        Map<String, List<List<Object>>> dump = new HashMap<>();
+        try (Connection c = connect(db)) {
+            for (Map.Entry<String, String> query : queries.entrySet()) {
+                List<List<Object>> rows = new ArrayList<>();
+                try (Statement s = c.createStatement(); ResultSet result = s.executeQuery(query.getValue())) {
+                    ResultSetMetaData meta = result.getMetaData();
+                    while (result.next()) {
+                        List<Object> row = new ArrayList<>();
+                        for (int i = 1; i <= meta.getColumnCount(); i++) {
+                            row.add(String.valueOf(result.getObject(i)));
+                        }
+                        rows.add(row);
+                    }
+                }
+                dump.put(query.getKey(), rows);
+            }
+        }
+        assertThat(dump.get("events")).isNotEmpty();
+        return dump;
+    }
+}
