@@ -12,19 +12,15 @@
 #   redemptions  POST /api/v1/redemptions open-loop at BENCH_RATE (500)/s over 10 000 members and 50
 #             rewards, latency from each request's intended send time
 #   flash-sale   10 000 attempts on one reward of stock 1 000, each followed until it settles
-<<<<<<< HEAD
 #   notifications  notification-service (issue #21): notices stored per second catching up on a backlog of
 #             BENCH_NOTICE_EVENTS (200 000) credits (the service stopped while they are written); e-mails to
 #             GreenMail and webhook deliveries to a receiver here per second, with a slow (2 s) and a down
 #             receiver registered beside it; each notice's lag behind the log while the earning scenario runs
 #   (the last three are not part of "no argument: all of them")
-=======
-#   (the last two are not part of "no argument: all of them" until issue #20 has landed whole)
 #   replay    replay-cli (deploy/local/replay.sh) over the whole of points.ledger after BENCH_EVENTS
 #             more events were written to it, into JSON Lines (a file) and into PostgreSQL (a fresh
 #             database replay_bench), beside the raw consumer (kafka-consumer-perf-test) in the same run
 #             (not part of "no argument" either; alone, it needs only Kafka and PostgreSQL)
->>>>>>> replay
 #
 # Starts the local stack first (deploy/local/up.sh; harmless when it runs); `run.sh replay` alone
 # starts only PostgreSQL and Kafka (postgres.sh, kafka-up.sh). Markdown rows go to
@@ -227,7 +223,6 @@ if wants flash-sale; then
   out ""
 fi
 
-<<<<<<< HEAD
 if wants notifications; then
   notice_events="${BENCH_NOTICE_EVENTS:-200000}"
   notification_db="jdbc:postgresql://${POINTS_DB_HOST:-127.0.0.1}:${POINTS_DB_PORT:-5432}/notification"
@@ -235,13 +230,15 @@ if wants notifications; then
   out ""
   out "| what | rate | detail |"
   out "|---|---:|---:|"
-  bench ledger-read --kafka "$BOOTSTRAP" --kafka-config "$KAFKA_CONFIG" | while IFS= read -r row; do out "$row"; done
-  # A backlog: notification-service stopped while credits are written, then started again.
+  # A backlog: notification-service stopped while credits are written, then started again; the raw
+  # consumer reads the same topic first, as the baseline.
   if pid="$(points_running_pid notification-service)"; then
     kill -TERM "$pid"
     while kill -0 "$pid" 2>/dev/null; do sleep 0.5; done
   fi
   prefix="$(bench notices-write --kafka "$BOOTSTRAP" --kafka-config "$KAFKA_CONFIG" --events "$notice_events" --members 10000)"
+  bench ledger-read --kafka "$BOOTSTRAP" --kafka-config "$KAFKA_CONFIG" --after "the backlog was written" \
+    | while IFS= read -r row; do out "$row"; done
   "$POINTS_LOCAL/up.sh" >/dev/null
   out "$(bench notices-backlog --prefix "$prefix" --events "$notice_events" --db "$notification_db")"
   bench deliveries --earning "http://localhost:${POINTS_PORT[earning-service]}" \
@@ -261,12 +258,8 @@ if wants notifications; then
   cpu_table
 fi
 
-if wants rebuild; then
-  out "## Ledger: rebuild from offset 0"
-=======
 # A section's table head, then BENCH_EVENTS events written to points.ledger and read back raw (its first rows).
 ledger_log_rows() {
->>>>>>> replay
   out ""
   out "| what | rate | size |"
   out "|---|---:|---:|"

@@ -211,8 +211,8 @@ public final class Bench {
         try (LedgerLog log = new LedgerLog(kafka(options))) {
             long[] count = new long[1];
             double consumed = log.readAll(count);
-            System.out.printf(Locale.ROOT, "| raw Kafka consumer, whole points.ledger from offset 0, right after the rebuilds | %,.0f events/s | %,d events |%n",
-                    consumed, count[0]);
+            System.out.printf(Locale.ROOT, "| raw Kafka consumer, whole points.ledger from offset 0, right after %s | %,.0f events/s | %,d events |%n",
+                    options.getOrDefault("after", "the rebuilds"), consumed, count[0]);
         }
     }
 

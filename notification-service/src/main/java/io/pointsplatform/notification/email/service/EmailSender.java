@@ -32,6 +32,8 @@ public class EmailSender {
     /** At most this many batches one after the other in a run of the job; the next run goes on. */
     static final long MAX_BATCHES_A_RUN = 100;
     static final int MAX_REASON_CHARS = 1000;
+    /** Longer than a healthy SMTP server takes for one mail, shorter than the delivery's lease (60 s). */
+    static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
 
     private final DeliveryRepository deliveries;
     private final NoticeTemplates templates;
@@ -106,7 +108,11 @@ public class EmailSender {
                 return deliveries.failed(due.notificationId(), reason(e), due.email());
             }
             Mail mail = Mail.withText(due.email(), email.subject(), email.text()).setHtml(email.html());
+            // A server that never answers must not hold the job (and every delivery behind it): a
+            // send not done within SEND_TIMEOUT is a failed attempt, tried again after its backoff.
             return mailer.send(mail)
+                    .ifNoItem().after(SEND_TIMEOUT).failWith(() -> new java.util.concurrent.TimeoutException(
+                            "no answer from the SMTP server within " + SEND_TIMEOUT.toSeconds() + " s"))
                     .chain(() -> deliveries.sent(due.notificationId(), due.email()))
                     .onFailure().recoverWithUni(e -> failedAttempt(due, e));
         });
