@@ -259,9 +259,11 @@
     chart('rewards').setOption({
       animation: false,
       tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: (v) => fmt.int(v) },
-      grid: { left: 120, right: 30, top: 10, bottom: 30 },
+      // containLabel: the grid makes room for the reward names (cut to 24 characters, whole in the tooltip).
+      grid: { left: 10, right: 30, top: 10, bottom: 30, containLabel: true },
       xAxis: { type: 'value', minInterval: 1, axisLabel: { formatter: (v) => fmt.int(v) } },
-      yAxis: { type: 'category', data: top.map((r) => r.name || r.rewardId) },
+      yAxis: { type: 'category', data: top.map((r) => r.name || r.rewardId),
+        axisLabel: { formatter: (name) => (name.length > 24 ? name.slice(0, 23) + '…' : name) } },
       series: [{ name: t('redeemed'), type: 'bar', data: top.map((r) => r.redeemed) }]
     }, true);
 
