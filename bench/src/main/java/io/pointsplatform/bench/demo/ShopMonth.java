@@ -270,7 +270,7 @@ final class ShopMonth {
                     order(run + "-" + old.key(), old.member(), purchasedAt, old.lines()).toString(), checkout), Set.of()).body();
             points.addAndGet(answer.path("points").asLong());
         });
-        progress.end(points.get() + " points expiring within 30 days (reminded 30 and 7 days ahead)");
+        progress.end(points.get() + " points due to expire within 30 days (reminded 30 and 7 days ahead; spends take them first)");
     }
 
     private void refunds(ExecutorService pool) throws Exception {
@@ -512,7 +512,7 @@ final class ShopMonth {
         s.append(String.format(Locale.ROOT, "  members      %d enrolled: %d referred, %d with e-mail, %d in English, %d lapsed; tiers %s%n",
                 totals.members(), totals.referred(), totals.withEmail(), totals.english(), totals.lapsed(), counts(tiers)));
         s.append(String.format(Locale.ROOT, "  orders       %d over %d days (%d lines, %d promotional), %d refunds; of a year ago: %d "
-                        + "lapsed (expired now), %d expiring within 30 days%n", totals.orders() + paymentsCaptured.get(), plan.days(),
+                        + "lapsed (expired now), %d due within 30 days when bought (spends take the soonest first)%n", totals.orders() + paymentsCaptured.get(), plan.days(),
                 totals.lines(), totals.promotionalLines(), totals.refunds(), plan.lapses().size(), plan.expiring().size()));
         s.append(String.format(Locale.ROOT, "  points       issued %d, spent %d, expired %d, reversed %d; now available %d, pending %d%n",
                 get(sums, "lifetimeEarned"), get(sums, "spent"), get(sums, "expired"), get(sums, "reversed"),
