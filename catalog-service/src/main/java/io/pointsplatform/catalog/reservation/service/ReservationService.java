@@ -331,7 +331,9 @@ public class ReservationService {
         Uni<List<Prize>> prizes = lottery ? rewards.lockPrizes(c, reward.rewardId()) : Uni.createFrom().nullItem();
         return prizes.chain(levels -> outbox.enqueue(c, Topics.CATALOG_REWARDS,
                         CatalogEvents.stockChanged(reward.rewardId(), level.stock(), levels, level.version(), now)))
-                .chain(() -> outbox.enqueue(c, Topics.CATALOG_REWARDS, CatalogEvents.upserted(reward, now)));
+                // Read again: the reward given may be from before this change of stock.
+                .chain(() -> rewards.find(c, reward.rewardId()))
+                .chain(changed -> outbox.enqueue(c, Topics.CATALOG_REWARDS, CatalogEvents.upserted(changed, now)));
     }
 
     private Uni<Reservation> locked(SqlConnection c, String rewardId, String reservationId) {
