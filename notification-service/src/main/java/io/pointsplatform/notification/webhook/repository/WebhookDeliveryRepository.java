@@ -42,18 +42,17 @@ public class WebhookDeliveryRepository {
             on conflict (endpoint_id, event_id) do nothing""";
 
     /**
-     * Per endpoint, up to $1 deliveries due now that are first in their (endpoint, member) queue; a
-     * delivery under way is leased (due later) and still holds its queue.
+     * Per endpoint, up to $1 deliveries due now that are first in their (endpoint, member) queue (the
+     * queue's head, kept by V31's triggers), the longest due first; a delivery under way is leased
+     * (due later) and still holds its queue. Reads the endpoint's heads, never its whole backlog.
      */
     private static final String DUE = """
             select d.delivery_id, d.endpoint_id, d.event_id, d.member_id, d.body, d.attempts,
                    e.url, e.secret_sealed, e.previous_sealed, e.previous_valid_until
             from webhook_endpoint e cross join lateral (
-                select * from webhook_delivery d
-                where d.endpoint_id = e.endpoint_id and d.status = 'PENDING' and d.next_attempt_at <= now()
-                  and not exists (select 1 from webhook_delivery p where p.endpoint_id = d.endpoint_id
-                                  and p.member_id = d.member_id and p.status = 'PENDING' and p.delivery_id < d.delivery_id)
-                order by d.delivery_id limit $1) d""";
+                select d.* from webhook_queue_head h join webhook_delivery d on d.delivery_id = h.delivery_id
+                where h.endpoint_id = e.endpoint_id and d.status = 'PENDING' and d.next_attempt_at <= now()
+                order by d.next_attempt_at, d.delivery_id limit $1) d""";
 
     private final Pool pool;
 
