@@ -56,8 +56,11 @@ class DemoMonthTest {
         assertThat(exit).as("demo exit status (output above)").isZero();
         JsonPath verify = given().auth().oauth2(Tokens.analyst()).get(platform.url("ledger-service") + "/api/v1/admin/verify")
                 .then().statusCode(200).extract().jsonPath();
-        assertThat(verify.getLong("mismatchCount")).isZero();
-        assertThat(verify.getLong("membersChecked")).isEqualTo(MEMBERS);
+        // The broker is shared with the other test classes, whose members this fresh ledger met only
+        // half-way: this run's members are the ones to check.
+        assertThat(verify.getBoolean("mismatchesTruncated")).isFalse();
+        assertThat(verify.<String>getList("mismatches.memberId")).noneMatch(m -> m.startsWith(RUN + "-"));
+        assertThat(verify.getLong("membersChecked")).isGreaterThanOrEqualTo(MEMBERS);
         Set<Kind> redeemed = EnumSet.noneOf(Kind.class);
         long expired = 0;
         for (int m = 1; m <= MEMBERS; m++) {

@@ -4,6 +4,8 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -209,8 +211,11 @@ class NotificationJourneyTest {
         assertThat(Instant.parse(lateExpiry.path("scheduledAt").asText())).isBefore(back);
         assertThat(Instant.parse(expiryTime(late))).isAfterOrEqualTo(lateReminded.plus(LEAD));
 
+        // The broker is shared with the other test classes, whose members this fresh ledger met only
+        // half-way: these two members' accounts are the ones to check.
         given().auth().oauth2(Tokens.admin()).baseUri(platform.url("ledger-service")).get("/api/v1/admin/verify")
-                .then().statusCode(200).body("mismatchCount", equalTo(0));
+                .then().statusCode(200).body("mismatchesTruncated", equalTo(false))
+                .body("mismatches.memberId", not(hasItem(told))).body("mismatches.memberId", not(hasItem(late)));
     }
 
     // --- helpers ------------------------------------------------------------------------------

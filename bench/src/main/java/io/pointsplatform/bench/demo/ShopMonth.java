@@ -471,24 +471,46 @@ final class ShopMonth {
         }
     }
 
+    /**
+     * This run's members among the verify's mismatches (all of them when the list was cut short): a
+     * stack shared with other work may have mismatches of its own, which the demo reports but is
+     * not answerable for.
+     */
+    private long ofThisRun(JsonNode verify) {
+        if (verify.path("mismatchesTruncated").asBoolean()) {
+            return verify.path("mismatchCount").asLong();
+        }
+        long ours = 0;
+        for (JsonNode mismatch : verify.path("mismatches")) {
+            if (mismatch.path("memberId").asText().startsWith(run + "-")) {
+                ours++;
+            }
+        }
+        return ours;
+    }
+
     /** The ledger's verify: its balances rebuilt from points.ledger against the live ones. */
     private String verify() throws InterruptedException {
         progress.start("ledger verify", 1);
         JsonNode answer = null;
+        long ours = 0;
         for (int attempt = 0; attempt < 5; attempt++) {
             answer = call("verify", () -> Http.get(at.ledger() + "/api/v1/admin/verify", analyst), Set.of()).body();
-            if (answer.path("mismatchCount").asLong() == 0) {
+            ours = ofThisRun(answer);
+            if (ours == 0) {
                 break;
             }
             // A decision written a moment ago may not be on the log yet; look again.
             Thread.sleep(3_000);
         }
         progress.step();
-        String result = String.format(Locale.ROOT, "%d mismatches over %d members (rebuilt from points.ledger = live)",
-                answer.path("mismatchCount").asLong(), answer.path("membersChecked").asLong());
+        long all = answer.path("mismatchCount").asLong();
+        String result = String.format(Locale.ROOT, "%d mismatches over %d members (rebuilt from points.ledger = live)%s",
+                all, answer.path("membersChecked").asLong(),
+                all > ours ? String.format(Locale.ROOT, "; %d of them not of this run's members", all - ours) : "");
         progress.end(result);
-        if (answer.path("mismatchCount").asLong() != 0) {
-            throw new Unexpected("the ledger's verify found mismatches: " + answer);
+        if (ours != 0) {
+            throw new Unexpected("the ledger's verify found mismatches of this run's members: " + answer);
         }
         return result;
     }

@@ -33,7 +33,8 @@ public class DeliveryRepository {
                and d.notification_id in (select notification_id from notice_delivery
                                           where status = 'PENDING' and channel = 'email' and next_attempt_at <= now()
                                           order by next_attempt_at limit $1 for update skip locked)
-            returning d.notification_id, d.attempts, n.member_id, n.kind, n.params::text, c.locale, c.email, c.name""";
+            returning d.notification_id, d.attempts, n.member_id, n.kind, n.params::text, c.locale, c.email, c.name,
+                      c.member_id is not null as contact_known""";
 
     private final Pool pool;
 
@@ -41,9 +42,12 @@ public class DeliveryRepository {
         this.pool = pool;
     }
 
-    /** A delivery taken to be tried now: its notice and what is known of its member. */
+    /**
+     * A delivery taken to be tried now: its notice and what is known of its member
+     * ({@code contactKnown}: whether the member's enrolment or update has been read at all).
+     */
     public record Due(String notificationId, int attempts, String memberId, String kind, Map<String, Object> params,
-                      String locale, String email, String name) {
+                      String locale, String email, String name, boolean contactKnown) {
     }
 
     public record Delivery(String notificationId, String memberId, String kind, String channel, String status,
@@ -66,7 +70,8 @@ public class DeliveryRepository {
             List<Due> due = new ArrayList<>();
             for (Row r : rows) {
                 due.add(new Due(r.getString(0), r.getInteger(1), r.getString(2), r.getString(3),
-                        new JsonObject(r.getString(4)).getMap(), r.getString(5), r.getString(6), r.getString(7)));
+                        new JsonObject(r.getString(4)).getMap(), r.getString(5), r.getString(6), r.getString(7),
+                        r.getBoolean(8)));
             }
             return due;
         });

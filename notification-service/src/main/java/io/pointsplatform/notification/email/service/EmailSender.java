@@ -34,6 +34,9 @@ public class EmailSender {
     static final int MAX_REASON_CHARS = 1000;
     /** Longer than a healthy SMTP server takes for one mail, shorter than the delivery's lease (60 s). */
     static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
+    /** A member not read yet is looked for again this many times in all, this far apart, before SKIPPED. */
+    static final int UNKNOWN_MEMBER_TRIES = 4;
+    static final Duration UNKNOWN_MEMBER_WAIT = Duration.ofSeconds(5);
 
     private final DeliveryRepository deliveries;
     private final NoticeTemplates templates;
@@ -92,6 +95,12 @@ public class EmailSender {
 
     private Uni<Void> deliver(Due due) {
         if (due.email() == null) {
+            // members and points.ledger are read apart: a new member's first credit may be noticed
+            // before its enrolment (and address) is. Wait a little for a member not read yet.
+            if (!due.contactKnown() && due.attempts() + 1 < UNKNOWN_MEMBER_TRIES) {
+                return deliveries.retry(due.notificationId(), "the member's enrolment not read yet", null,
+                        clock.instant().plus(UNKNOWN_MEMBER_WAIT));
+            }
             return deliveries.skipped(due.notificationId(), "no e-mail address");
         }
         return preferences.allows(due.memberId(), Preferences.EMAIL, due.kind()).chain(allowed -> {
