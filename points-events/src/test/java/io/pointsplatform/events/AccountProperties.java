@@ -276,6 +276,13 @@ class AccountProperties {
     }
 
     @Property(tries = 400)
+    void theLiabilityIsTheSumOfEachEventsChange(@ForAll("histories") List<Command> history) {
+        run(history, r -> assertThat(r.events.stream().mapToLong(Liability::change).sum())
+                .isEqualTo(r.account.lifetimeEarned() + r.account.adjustedIn() - r.account.spent()
+                        - r.account.expired() - r.account.reversed() - r.account.adjustedOut()));
+    }
+
+    @Property(tries = 400)
     void everyPointCreditedIsAccountedFor(@ForAll("histories") List<Command> history) {
         Run finished = run(history, r -> {
             Account a = r.account;

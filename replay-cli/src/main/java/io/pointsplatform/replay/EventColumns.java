@@ -4,6 +4,7 @@ import io.pointsplatform.events.Allocation;
 import io.pointsplatform.events.EventData;
 import io.pointsplatform.events.ExpiryDeferred;
 import io.pointsplatform.events.ExpiryReminded;
+import io.pointsplatform.events.Liability;
 import io.pointsplatform.events.MemberEnrolled;
 import io.pointsplatform.events.MemberUpdated;
 import io.pointsplatform.events.OriginKind;
@@ -29,11 +30,8 @@ import java.util.List;
 /**
  * The typed columns of {@code analytics.events} for one event, and what it does to point lots.
  *
- * <p>{@code outstandingDelta} is what the event changes in the points owed to members, the figure
- * {@link io.pointsplatform.events.Account}'s fold keeps as {@code lifetimeEarned + adjustedIn - spent
- * - expired - reversed - adjustedOut} (= the lots' remaining points plus what open holds keep apart):
- * earned +, adjusted signed, spent −, returned +, expired −, reversed − (its points taken from lots; a
- * debt is owed by the member, not to them); a hold or its release moves nothing owed.
+ * <p>{@code outstandingDelta} is what the event changes in the points owed to members:
+ * {@link Liability#change}, the one rule (points-events), checked against the fold there.
  *
  * <p>{@code lotMoves} say what the event takes from lots (positive) or gives back (negative), as
  * {@code analytics.lots.taken} counts it: a hold takes its allocations until it is released, a
@@ -47,17 +45,17 @@ record EventColumns(String memberId, Long points, long outstandingDelta, String 
 
     static EventColumns of(EventData data) {
         return switch (data) {
-            case PointsEarned e -> new EventColumns(e.memberId(), e.points(), e.points(), e.lotId(), null,
+            case PointsEarned e -> new EventColumns(e.memberId(), e.points(), Liability.change(e), e.lotId(), null,
                     e.origin().kind() == OriginKind.ORDER ? e.origin().ref() : null, null, null, e.expiresAt(), NONE, 0);
             case PointsReserved e -> points(e.memberId(), e.points(), 0, e.holdId(), e.allocations(), 1);
             case PointsReleased e -> points(e.memberId(), e.points(), 0, e.holdId(), e.allocations(), -1);
-            case PointsSpent e -> points(e.memberId(), e.points(), -e.points(), e.holdId(), e.allocations(),
+            case PointsSpent e -> points(e.memberId(), e.points(), Liability.change(e), e.holdId(), e.allocations(),
                     e.holdId() == null ? 1 : 0);
-            case PointsReturned e -> points(e.memberId(), e.points(), e.points(), e.holdId(), e.allocations(), -1);
-            case PointsExpired e -> points(e.memberId(), e.points(), -e.points(), null, e.allocations(), 1);
-            case PointsReversed e -> new EventColumns(e.memberId(), e.points(), -e.points(), null, null, e.orderId(),
+            case PointsReturned e -> points(e.memberId(), e.points(), Liability.change(e), e.holdId(), e.allocations(), -1);
+            case PointsExpired e -> points(e.memberId(), e.points(), Liability.change(e), null, e.allocations(), 1);
+            case PointsReversed e -> new EventColumns(e.memberId(), e.points(), Liability.change(e), null, null, e.orderId(),
                     null, null, null, e.allocations(), 1);
-            case PointsAdjusted e -> new EventColumns(e.memberId(), e.points(), e.points(), e.lotId(), null, null, null,
+            case PointsAdjusted e -> new EventColumns(e.memberId(), e.points(), Liability.change(e), e.lotId(), null, null, null,
                     null, e.points() > 0 ? e.expiresAt() : null, e.allocations(), e.points() > 0 ? 0 : 1);
             case TierChanged e -> member(e.memberId());
             case ExpiryDeferred e -> new EventColumns(e.memberId(), null, 0, e.lotId(), null, null, null, null,
