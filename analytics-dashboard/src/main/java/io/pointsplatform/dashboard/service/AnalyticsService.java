@@ -1,5 +1,6 @@
 package io.pointsplatform.dashboard.service;
 
+import io.pointsplatform.events.PointsValue;
 import io.pointsplatform.dashboard.repository.AnalyticsRepository;
 import io.pointsplatform.dashboard.repository.AnalyticsRepository.DayRow;
 import io.pointsplatform.dashboard.repository.AnalyticsRepository.TierRow;
@@ -101,8 +102,10 @@ public class AnalyticsService {
         });
     }
 
+    /** points-events' rule for points in yuan (a partial replay may show a negative outstanding). */
     private BigDecimal yuan(long points) {
-        return BigDecimal.valueOf(points).divide(BigDecimal.valueOf(pointsPerYuan), 2, RoundingMode.HALF_EVEN);
+        int rate = Math.toIntExact(pointsPerYuan);
+        return points < 0 ? PointsValue.yuanFor(-points, rate).negate() : PointsValue.yuanFor(points, rate);
     }
 
     /** part / whole to four places (0.1234 = 12.34 %); none when nothing was issued. */
