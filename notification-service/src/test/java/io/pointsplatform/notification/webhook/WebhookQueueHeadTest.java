@@ -74,6 +74,13 @@ class WebhookQueueHeadTest {
         assertThat(heads(endpointId)).containsOnlyKeys(b).containsEntry(b, ids(endpointId, b).get(2));
     }
 
+    @Test
+    void thePoolsConnectionsRunWithoutPostgresJit() {
+        // service-kit sets jit=off on every connection: the due-deliveries query paid 300 ms of JIT per run.
+        String jit = pool.query("show jit").execute().await().atMost(Duration.ofSeconds(30)).iterator().next().getString(0);
+        assertThat(jit).isEqualTo("off");
+    }
+
     private List<Long> ids(String endpointId, String memberId) {
         return pool.preparedQuery("select delivery_id from webhook_delivery where endpoint_id = $1 and member_id = $2"
                         + " order by delivery_id")
