@@ -160,7 +160,11 @@ check_log_against_history
 
 # A real SMTP server for notification-service's e-mail (GreenMail standalone from Maven Central):
 # SMTP on 127.0.0.1:$SMTP_PORT, any login accepted, and its web API on 127.0.0.1:$GREENMAIL_API_PORT
-# to read what arrived (GET /api/user/<address>/messages/). Mail lives in its memory only.
+# to read what arrived (GET /api/user/<address>/messages/). Mail lives in its memory only: about
+# 20 000 of the platform's e-mails filled 128 MB, so the heap is POINTS_GREENMAIL_HEAP (768m, over
+# 100 000 e-mails; `curl -X POST localhost:$GREENMAIL_API_PORT/api/mail/purge` empties it). Were it to
+# fill up anyway, it exits (and the e-mails are retried, then marked failed) rather than hang every
+# SMTP session until notification-service's send timeout.
 start_greenmail() {
   local pid log="$POINTS_RUN/logs/greenmail.log" waited=0
   if pid="$(points_running_pid greenmail)"; then
@@ -178,7 +182,8 @@ start_greenmail() {
   : >"$log"
   (
     cd "$POINTS_RUN"
-    exec nohup java -Xmx128m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Dgreenmail.auth.disabled \
+    exec nohup java "-Xmx${POINTS_GREENMAIL_HEAP:-768m}" -XX:+ExitOnOutOfMemoryError \
+      -XX:+UseSerialGC -Dgreenmail.auth.disabled \
       -Dgreenmail.smtp.hostname=127.0.0.1 "-Dgreenmail.smtp.port=$SMTP_PORT" \
       -Dgreenmail.api.hostname=127.0.0.1 "-Dgreenmail.api.port=$GREENMAIL_API_PORT" \
       -cp "$POINTS_GREENMAIL_LIBS/*" com.icegreen.greenmail.standalone.GreenMailStandaloneRunner
