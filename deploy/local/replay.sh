@@ -13,7 +13,13 @@
 #   --db-user/--db-password from POINTS_DB_USER/POINTS_DB_PASSWORD (points/points)
 # Builds the jar first (./mvnw -B -q package -DskipTests -pl replay-cli -am) when it is missing or
 # older than its sources. Needs a JDK >= 21 (jdk.sh finds one). Env: POINTS_RUN_DIR, POINTS_DB_*,
-# REPLAY_HEAP (1g).
+# REPLAY_HEAP (1g), REPLAY_JAVA_OPTS (more JVM options).
+#
+# The JVM runs a batch job here, so it uses the throughput collector with half of a fixed heap young:
+# the batches waiting between the poll, the reader and the writer are short-lived, and G1's pauses to
+# copy them cost 1.5 s of a 9.7 s replay of 1.45 million events (JFR). Measured in turns on the same
+# topic: G1 236-268k events/s to JSON Lines, ParallelGC with a 512 MB young generation 319-335k
+# (docs/benchmarks.md, 2026-12-03).
 set -euo pipefail
 POINTS_SCRIPT=replay.sh
 # shellcheck source=lib.sh
@@ -46,4 +52,6 @@ done
 if [ "$postgres" = true ] && ! has --output; then
   defaults+=(--output "jdbc:postgresql://${POINTS_DB_HOST:-127.0.0.1}:${POINTS_DB_PORT:-5432}/analytics")
 fi
-exec java "-Xmx${REPLAY_HEAP:-1g}" -jar "$jar" "${defaults[@]}" "$@"
+heap="${REPLAY_HEAP:-1g}"
+# shellcheck disable=SC2086 # REPLAY_JAVA_OPTS is a list of options
+exec java -XX:+UseParallelGC -XX:NewRatio=1 "-Xms$heap" "-Xmx$heap" ${REPLAY_JAVA_OPTS:-} -jar "$jar" "${defaults[@]}" "$@"
