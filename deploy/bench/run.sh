@@ -337,6 +337,17 @@ if wants replay; then
   summary="$("$POINTS_LOCAL/replay.sh" --format postgres --output "jdbc:postgresql://${POINTS_DB_HOST:-127.0.0.1}:${POINTS_DB_PORT:-5432}/replay_bench" \
     --name bench --progress none 2>&1 | grep '^replay-cli: done')"
   out "| replay-cli --format postgres again over the same range (every event there already: nothing changes) | $(replay_rate "$summary") events/s | ${summary#replay-cli: } |"
+  # PostgreSQL's own ceiling for the same rows, as the baseline: the fact table's rows written out and
+  # copied back (psql \copy, one COPY, no aggregates) into an empty table with its keys and indexes.
+  rows_file="$(mktemp --suffix=.tsv)"
+  psql "${PG[@]}" -d replay_bench -qc "\copy analytics.events to '$rows_file'" \
+    -qc "create table copy_baseline (like analytics.events including all)"
+  copy_start="$(date +%s.%N)"
+  psql "${PG[@]}" -d replay_bench -qc "\copy copy_baseline from '$rows_file'"
+  copy_seconds="$(awk -v s="$copy_start" -v e="$(date +%s.%N)" 'BEGIN {printf "%.1f", e - s}')"
+  copied="$(psql "${PG[@]}" -d replay_bench -Atc "select count(*) from copy_baseline")"
+  out "| PostgreSQL baseline: COPY of the same rows into an empty copy of analytics.events (its key and two indexes, no aggregates) | $(awk -v n="$copied" -v t="$copy_seconds" 'BEGIN {printf "%d", n / (t > 0 ? t : 1)}') rows/s | $copied rows in $copy_seconds s |"
+  rm -f "$rows_file"
   # An autovacuum worker still on it refuses (force) a moment: try again, and never fail the run for it.
   dropped=false
   for _ in 1 2 3 4 5; do
