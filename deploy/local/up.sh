@@ -329,8 +329,7 @@ start_replay() {
   fi
   phase "starting the live replay into $POINTS_ANALYTICS_DB (log $log)"
   : >"$log"
-  # Following the log takes small batches: a smaller heap than a whole replay's (replay.sh fixes it).
-  (cd "$POINTS_ROOT" && REPLAY_HEAP="${REPLAY_HEAP:-256m}" exec setsid nohup "$POINTS_LOCAL/replay.sh" "${args[@]}") >>"$log" 2>&1 </dev/null &
+  (cd "$POINTS_ROOT" && exec setsid nohup "$POINTS_LOCAL/replay.sh" "${args[@]}") >>"$log" 2>&1 </dev/null &
   points_write_pid "$POINTS_REPLAY" "$!" "--name dashboard"
 }
 

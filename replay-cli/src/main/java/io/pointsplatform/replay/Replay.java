@@ -246,7 +246,14 @@ final class Replay {
                 }
             }
         } finally {
-            polled.put(END);
+            // The reader takes END after what is queued. A reader that failed (and stopped the
+            // replay) takes nothing any more: then what is queued is dropped, or this would wait for
+            // a place forever (seen when the live replay's reader ran out of heap).
+            while (!polled.offer(END, 100, TimeUnit.MILLISECONDS)) {
+                if (!reader.isAlive()) {
+                    polled.clear();
+                }
+            }
             reader.join();
             writer.shutdown();
             writer.awaitTermination(1, TimeUnit.HOURS);
