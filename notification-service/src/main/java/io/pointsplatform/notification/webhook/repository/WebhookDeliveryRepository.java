@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 @ApplicationScoped
 public class WebhookDeliveryRepository {
@@ -24,35 +25,111 @@ public class WebhookDeliveryRepository {
                       String url, byte[] secretSealed, byte[] previousSealed, Instant previousValidUntil) {
     }
 
+    /**
+     * What an attempt came to: delivered (a 2xx, {@code status}), or failed ({@code status} when the
+     * receiver answered, {@code error}) and tried again after {@code retryAfter}.
+     */
+    public record Outcome(long deliveryId, boolean delivered, Integer status, String error, Duration retryAfter) {
+
+        public static Outcome delivered(long deliveryId, int status) {
+            return new Outcome(deliveryId, true, status, null, Duration.ZERO);
+        }
+
+        public static Outcome failed(long deliveryId, Integer status, String error, Duration retryAfter) {
+            return new Outcome(deliveryId, false, status, error, retryAfter);
+        }
+    }
+
     public record Delivery(long deliveryId, String endpointId, String eventId, String memberId, String eventType,
                            String status, int attempts, Integer lastStatus, String lastError, Instant createdAt,
                            Instant finishedAt) {
     }
 
     /**
-     * One delivery for each event and each endpoint that asked for its type, in the events' order (so
-     * delivery ids follow the log), in one statement; an event seen before adds nothing.
+     * One delivery for each event and each endpoint that asked for its type, in one statement; an event
+     * seen before adds nothing. Inserted in (endpoint, member) order and, within a queue, in the events'
+     * order (so a queue's delivery ids follow the log): V31's trigger locks each queue's head row as
+     * it goes, and every statement that touches many heads takes them in this order (no deadlock).
      */
     private static final String ENQUEUE = """
             insert into webhook_delivery (endpoint_id, event_id, member_id, event_type, body, give_up_at)
             select e.endpoint_id, x.event_id, x.member_id, x.event_type, x.body, now() + make_interval(secs => $5)
             from unnest($1::text[], $2::text[], $3::text[], $4::text[]) with ordinality as x(event_id, member_id, event_type, body, n)
             join webhook_endpoint e on x.event_type = any(e.event_types)
-            order by x.n, e.endpoint_id
+            order by e.endpoint_id, x.member_id, x.n
             on conflict (endpoint_id, event_id) do nothing""";
 
     /**
-     * Per endpoint, up to $1 deliveries due now that are first in their (endpoint, member) queue (the
-     * queue's head, kept by V31's triggers), the longest due first; a delivery under way is leased
-     * (due later) and still holds its queue. Reads the endpoint's heads, never its whole backlog.
+     * Takes the deliveries to send now, in one statement: per endpoint, up to its free places ($1 less
+     * its busy count in $2/$3) of the heads of its (endpoint, member) queues that are due, the longest
+     * due first, read from webhook_queue_head_due (V32: a range scan stopped by the limit, whatever the
+     * backlog); then leases them until now + $4 seconds (a leased head is due later, so it is not taken
+     * again and still holds its queue). A head another transaction holds (an enqueue or a record moving
+     * it) is skipped, not waited for: it is taken at the next dispatch, and the take never waits for a
+     * head, so it is never part of a deadlock over heads. The delivery is checked again (still PENDING
+     * and due) as it is leased, so two dispatchers never lease it twice.
      */
-    private static final String DUE = """
-            select d.delivery_id, d.endpoint_id, d.event_id, d.member_id, d.body, d.attempts,
-                   e.url, e.secret_sealed, e.previous_sealed, e.previous_valid_until
-            from webhook_endpoint e cross join lateral (
-                select d.* from webhook_queue_head h join webhook_delivery d on d.delivery_id = h.delivery_id
-                where h.endpoint_id = e.endpoint_id and d.status = 'PENDING' and d.next_attempt_at <= now()
-                order by d.next_attempt_at, d.delivery_id limit $1) d""";
+    public static final String TAKE = """
+            with heads as materialized (
+                select h.delivery_id
+                from webhook_endpoint e
+                left join unnest($2::text[], $3::int[]) as b(endpoint_id, busy) on b.endpoint_id = e.endpoint_id
+                cross join lateral (
+                    select h.delivery_id from webhook_queue_head h
+                    where h.endpoint_id = e.endpoint_id and h.next_attempt_at <= now()
+                    order by h.next_attempt_at, h.delivery_id
+                    limit greatest($1 - coalesce(b.busy, 0), 0)
+                    for update of h skip locked) h
+            )
+            update webhook_delivery d set next_attempt_at = now() + make_interval(secs => $4)
+            from webhook_endpoint e
+            where d.delivery_id = any(array(select delivery_id from heads)) and e.endpoint_id = d.endpoint_id
+              and d.status = 'PENDING' and d.next_attempt_at <= now()
+            returning d.delivery_id, d.endpoint_id, d.event_id, d.member_id, d.body, d.attempts,
+                      e.url, e.secret_sealed, e.previous_sealed, e.previous_valid_until""";
+
+    /**
+     * The outcomes of many attempts in one statement: DELIVERED, or PENDING again after the outcome's
+     * wait, or DEAD when that would be past the delivery's give-up time. The heads of their queues are
+     * locked in (endpoint, member) order first (the triggers then move or re-time them in whatever
+     * order the rows come); an outcome of a delivery no longer PENDING changes nothing.
+     */
+    private static final String RECORD = """
+            with queues as materialized (
+                select 1 from webhook_delivery d
+                join webhook_queue_head h on h.endpoint_id = d.endpoint_id and h.member_id = d.member_id
+                where d.delivery_id = any($1)
+                order by h.endpoint_id, h.member_id
+                for update of h
+            )
+            update webhook_delivery d set
+                attempts = d.attempts + 1, last_status = o.status, last_error = o.error,
+                status = case when o.delivered then 'DELIVERED'
+                              when now() + make_interval(secs => o.wait_seconds) > d.give_up_at then 'DEAD'
+                              else 'PENDING' end,
+                finished_at = case when o.delivered or now() + make_interval(secs => o.wait_seconds) > d.give_up_at
+                                   then now() end,
+                next_attempt_at = case when o.delivered then d.next_attempt_at
+                                       else now() + make_interval(secs => o.wait_seconds) end
+            from unnest($1::bigint[], $2::boolean[], $3::int[], $4::text[], $5::float8[])
+                as o(delivery_id, delivered, status, error, wait_seconds)
+            where d.delivery_id = o.delivery_id and d.status = 'PENDING' and (select count(*) from queues) >= 0""";
+
+    /**
+     * A DEAD delivery PENDING again. Locks its endpoint's row (key share), then its queue's head, before
+     * the delivery: the order of V32 (a deletion of the endpoint meanwhile waits, or is waited for).
+     */
+    private static final String RESEND = """
+            with endpoint as (select endpoint_id from webhook_endpoint where endpoint_id = $1 for key share),
+            head as (
+                select 1 from webhook_queue_head h
+                where (h.endpoint_id, h.member_id) = (select d.endpoint_id, d.member_id from webhook_delivery d
+                                                      join endpoint using (endpoint_id) where d.delivery_id = $2)
+                for update of h)
+            update webhook_delivery set status = 'PENDING', attempts = 0, next_attempt_at = now(),
+                give_up_at = now() + make_interval(secs => $3), finished_at = null
+            where endpoint_id = $1 and delivery_id = $2 and status = 'DEAD' and (select count(*) from head) >= 0
+            returning *""";
 
     private final Pool pool;
 
@@ -73,46 +150,39 @@ public class WebhookDeliveryRepository {
                 .map(SqlResult::rowCount);
     }
 
-    public Uni<List<Due>> due(int perEndpoint) {
-        return pool.preparedQuery(DUE).execute(Tuple.of(perEndpoint)).map(rows -> {
-            List<Due> due = new ArrayList<>(rows.size());
-            rows.forEach(r -> due.add(new Due(r.getLong("delivery_id"), r.getString("endpoint_id"),
-                    r.getString("event_id"), r.getString("member_id"), r.getString("body"), r.getInteger("attempts"),
-                    r.getString("url"), WebhookEndpointRepository.bytes(r, "secret_sealed"),
-                    WebhookEndpointRepository.bytes(r, "previous_sealed"),
-                    WebhookEndpointRepository.instant(r, "previous_valid_until"))));
-            return due;
-        });
-    }
-
-    /** Leases these deliveries for one attempt (no other dispatcher takes them meanwhile); the ids it got. */
-    public Uni<List<Long>> lease(List<Long> ids, Duration lease) {
-        return pool.preparedQuery("update webhook_delivery set next_attempt_at = now() + make_interval(secs => $2)"
-                        + " where delivery_id = any($1) and status = 'PENDING' and next_attempt_at <= now()"
-                        + " returning delivery_id")
-                .execute(Tuple.of(ids.toArray(Long[]::new), lease.toMillis() / 1000.0))
+    /**
+     * Takes and leases the deliveries to send now: per endpoint at most {@code perEndpoint} less its
+     * count in {@code busy} (attempts this dispatcher still has under way there).
+     */
+    public Uni<List<Due>> take(int perEndpoint, Map<String, Integer> busy, Duration lease) {
+        List<Map.Entry<String, Integer>> places = List.copyOf(busy.entrySet());
+        return pool.preparedQuery(TAKE).execute(Tuple.of(perEndpoint,
+                        places.stream().map(Map.Entry::getKey).toArray(String[]::new),
+                        places.stream().map(Map.Entry::getValue).toArray(Integer[]::new), lease.toMillis() / 1000.0))
                 .map(rows -> {
-                    List<Long> got = new ArrayList<>(rows.size());
-                    rows.forEach(r -> got.add(r.getLong(0)));
-                    return got;
+                    List<Due> due = new ArrayList<>(rows.size());
+                    rows.forEach(r -> due.add(new Due(r.getLong("delivery_id"), r.getString("endpoint_id"),
+                            r.getString("event_id"), r.getString("member_id"), r.getString("body"),
+                            r.getInteger("attempts"), r.getString("url"),
+                            WebhookEndpointRepository.bytes(r, "secret_sealed"),
+                            WebhookEndpointRepository.bytes(r, "previous_sealed"),
+                            WebhookEndpointRepository.instant(r, "previous_valid_until"))));
+                    return due;
                 });
     }
 
-    public Uni<Void> delivered(long id, int status) {
-        return pool.preparedQuery("update webhook_delivery set status = 'DELIVERED', attempts = attempts + 1,"
-                        + " last_status = $2, last_error = null, finished_at = now() where delivery_id = $1")
-                .execute(Tuple.of(id, status)).replaceWithVoid();
-    }
-
-    /** A failed attempt: tried again after {@code wait}, or DEAD when that would be past its give-up time. */
-    public Uni<Void> failed(long id, Integer status, String error, Duration wait) {
-        return pool.preparedQuery("""
-                        update webhook_delivery set attempts = attempts + 1, last_status = $2, last_error = $3,
-                            status = case when now() + make_interval(secs => $4) > give_up_at then 'DEAD' else 'PENDING' end,
-                            finished_at = case when now() + make_interval(secs => $4) > give_up_at then now() end,
-                            next_attempt_at = now() + make_interval(secs => $4)
-                        where delivery_id = $1 and status = 'PENDING'""")
-                .execute(Tuple.of(id, status, error, wait.toMillis() / 1000.0)).replaceWithVoid();
+    /** Records these attempts' outcomes in one statement; how many deliveries it changed. */
+    public Uni<Integer> record(List<Outcome> outcomes) {
+        if (outcomes.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        return pool.preparedQuery(RECORD).execute(Tuple.of(
+                        outcomes.stream().map(Outcome::deliveryId).toArray(Long[]::new),
+                        outcomes.stream().map(Outcome::delivered).toArray(Boolean[]::new),
+                        outcomes.stream().map(Outcome::status).toArray(Integer[]::new),
+                        outcomes.stream().map(Outcome::error).toArray(String[]::new),
+                        outcomes.stream().map(o -> o.retryAfter().toMillis() / 1000.0).toArray(Double[]::new)))
+                .map(SqlResult::rowCount);
     }
 
     public Uni<List<Delivery>> dead(String endpointId, long afterId, int limit) {
@@ -129,9 +199,7 @@ public class WebhookDeliveryRepository {
 
     /** A DEAD delivery PENDING again, due now, with a new retry window; null when it was not DEAD. */
     public Uni<Delivery> resend(String endpointId, long id, Duration retryWindow) {
-        return pool.preparedQuery("update webhook_delivery set status = 'PENDING', attempts = 0, next_attempt_at = now(),"
-                        + " give_up_at = now() + make_interval(secs => $3), finished_at = null"
-                        + " where endpoint_id = $1 and delivery_id = $2 and status = 'DEAD' returning *")
+        return pool.preparedQuery(RESEND)
                 .execute(Tuple.of(endpointId, id, retryWindow.toMillis() / 1000.0))
                 .map(rows -> rows.size() == 0 ? null : delivery(rows.iterator().next()));
     }

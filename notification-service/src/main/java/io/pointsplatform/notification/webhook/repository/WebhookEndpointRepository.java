@@ -59,8 +59,20 @@ public class WebhookEndpointRepository {
     }
 
     /** Deletes it and its deliveries; whether it existed. */
+    /**
+     * The endpoint and, by cascade, its deliveries and queue heads. Locks the endpoint's row, then its
+     * heads in member order, before the cascade deletes deliveries: the order the dispatcher and the
+     * enqueue lock in (V32), so a deletion during dispatch waits instead of deadlocking.
+     */
+    private static final String DELETE = """
+            with endpoint as (select endpoint_id from webhook_endpoint where endpoint_id = $1 for update),
+            heads as (
+                select 1 from webhook_queue_head h join endpoint using (endpoint_id)
+                order by h.member_id for update of h)
+            delete from webhook_endpoint where endpoint_id = $1 and (select count(*) from heads) >= 0""";
+
     public Uni<Boolean> delete(String id) {
-        return pool.preparedQuery("delete from webhook_endpoint where endpoint_id = $1").execute(Tuple.of(id))
+        return pool.preparedQuery(DELETE).execute(Tuple.of(id))
                 .map(rows -> rows.rowCount() == 1);
     }
 

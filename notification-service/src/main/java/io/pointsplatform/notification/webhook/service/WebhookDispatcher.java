@@ -4,6 +4,7 @@ import com.standardwebhooks.Webhook;
 import com.standardwebhooks.exceptions.WebhookSigningException;
 import io.pointsplatform.notification.webhook.repository.WebhookDeliveryRepository;
 import io.pointsplatform.notification.webhook.repository.WebhookDeliveryRepository.Due;
+import io.pointsplatform.notification.webhook.repository.WebhookDeliveryRepository.Outcome;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
@@ -16,23 +17,26 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Sends due webhook deliveries. Each dispatch (every tick, and whenever an attempt ends and frees a
- * place) takes, per endpoint, the deliveries first in their
- * (endpoint, member) queue and due now, up to the endpoint's free places of
- * {@code points.webhooks.max-in-flight-per-endpoint}; leases them in the database (so a crash or
- * another instance does not send them twice at once) and sends them without waiting for the
- * answers. A slow or dead receiver thus holds at most its own places, each for at most the connect
- * and request timeouts, and never delays another endpoint.
+ * place) first records the outcomes of the attempts that ended since the last one, all in one
+ * statement, then takes, per endpoint, the deliveries first in their (endpoint, member) queue and due
+ * now, up to the endpoint's free places of {@code points.webhooks.max-in-flight-per-endpoint}, leasing
+ * them in the same statement (so a crash or another instance does not send them twice at once), and
+ * sends them without waiting for the answers. A slow or dead receiver thus holds at most its own
+ * places, each for at most the connect and request timeouts, and never delays another endpoint.
+ * An outcome not recorded (the database failed, the process stopped) leaves its delivery leased: it
+ * is sent again when the lease ends (receivers drop repeats by {@code webhook-id}).
  *
  * <p>An attempt resolves the receiver's host again and refuses inside addresses (DNS rebinding),
  * follows no redirect, and counts only a 2xx as delivered. A failure is tried again after a random
@@ -54,7 +58,10 @@ public class WebhookDispatcher {
     private final Duration retryFirst;
     private final Duration retryMax;
     private final HttpClient http;
-    private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+    /** Attempts under way or not yet recorded, per endpoint (only dispatches change it, one at a time). */
+    private final Map<String, Integer> inFlight = new ConcurrentHashMap<>();
+    /** Outcomes of ended attempts, recorded a batch at a time by the next dispatch (at most the attempts in flight). */
+    private final Queue<Ended> endedAttempts = new ConcurrentLinkedQueue<>();
     /** Wakes not yet handled by a dispatch; 0 when none runs. */
     private final AtomicInteger wakes = new AtomicInteger();
 
@@ -109,78 +116,77 @@ public class WebhookDispatcher {
         }
     }
 
+    /**
+     * One dispatch: records the outcomes of the attempts that ended since the last one (one statement
+     * for all), frees their places, then takes and leases the due deliveries for the free places (one
+     * statement) and starts their attempts. Two statements a dispatch, however many attempts ended.
+     */
     Uni<Void> dispatch() {
-        return deliveries.due(maxInFlight).chain(due -> {
-            Map<String, Integer> free = new HashMap<>();
-            List<Due> chosen = new ArrayList<>();
-            for (Due d : due) {
-                int places = free.computeIfAbsent(d.endpointId(), id -> maxInFlight - counter(id).get());
-                if (places > 0) {
-                    chosen.add(d);
-                    free.put(d.endpointId(), places - 1);
-                }
-            }
-            if (chosen.isEmpty()) {
-                return Uni.createFrom().voidItem();
-            }
-            return deliveries.lease(chosen.stream().map(Due::deliveryId).toList(), lease).invoke(leased -> {
-                for (Due d : chosen) {
-                    if (leased.contains(d.deliveryId())) {
-                        counter(d.endpointId()).incrementAndGet();
+        List<Ended> ended = new ArrayList<>();
+        for (Ended e = endedAttempts.poll(); e != null; e = endedAttempts.poll()) {
+            ended.add(e);
+        }
+        return deliveries.record(ended.stream().map(Ended::outcome).toList())
+                .onFailure().recoverWithItem(failure -> {
+                    Log.warnf(failure, "Webhook deliveries %s: their outcomes were not recorded; each is tried"
+                            + " again when its lease ends", ended.stream().map(e -> e.outcome().deliveryId()).toList());
+                    return 0;
+                })
+                .chain(() -> {
+                    ended.forEach(e -> inFlight.computeIfPresent(e.endpointId(), (id, n) -> n > 1 ? n - 1 : null));
+                    return deliveries.take(maxInFlight, Map.copyOf(inFlight), lease);
+                })
+                .invoke(taken -> {
+                    for (Due d : taken) {
+                        inFlight.merge(d.endpointId(), 1, Integer::sum);
                         attempt(d);
                     }
-                }
-            }).replaceWithVoid();
-        }).onFailure().recoverWithItem(failure -> {
-            Log.warnf(failure, "Webhook dispatch failed; the next tick tries again");
-            return null;
-        });
-    }
-
-    private AtomicInteger counter(String endpointId) {
-        return inFlight.computeIfAbsent(endpointId, id -> new AtomicInteger());
-    }
-
-    /** One attempt, answered asynchronously; its outcome is recorded and the endpoint's place freed. */
-    private void attempt(Due d) {
-        URI url = URI.create(d.url());
-        CompletableFuture.supplyAsync(() -> addresses.refusal(url), Infrastructure.getDefaultWorkerPool())
-                .thenCompose(refusal -> {
-                    if (refusal != null) {
-                        return CompletableFuture.<Outcome>completedFuture(new Outcome(null, "refused: " + refusal));
-                    }
-                    return http.sendAsync(request(d, url), HttpResponse.BodyHandlers.discarding())
-                            .thenApply(response -> new Outcome(response.statusCode(), null));
                 })
-                .exceptionally(failure -> new Outcome(null, describe(failure)))
-                .thenCompose(outcome -> record(d, outcome).subscribeAsCompletionStage())
-                .whenComplete((ignored, failure) -> {
-                    counter(d.endpointId()).decrementAndGet();
-                    wake();
-                    if (failure != null) {
-                        Log.warnf(failure, "Webhook delivery %d: its outcome was not recorded; it is tried again"
-                                + " when its lease ends", d.deliveryId());
-                    }
+                .replaceWithVoid()
+                .onFailure().recoverWithItem(failure -> {
+                    Log.warnf(failure, "Webhook dispatch failed; the next tick tries again");
+                    return null;
                 });
     }
 
-    private record Outcome(Integer status, String error) {
+    /** An attempt that ended, its outcome waiting for the next dispatch to record it. */
+    private record Ended(String endpointId, Outcome outcome) {
+    }
+
+    /** One attempt, answered asynchronously; its outcome is queued for the next dispatch, which it wakes. */
+    private void attempt(Due d) {
+        CompletableFuture.supplyAsync(() -> addresses.refusal(URI.create(d.url())), Infrastructure.getDefaultWorkerPool())
+                .thenCompose(refusal -> {
+                    if (refusal != null) {
+                        return CompletableFuture.<Answer>completedFuture(new Answer(null, "refused: " + refusal));
+                    }
+                    return http.sendAsync(request(d, URI.create(d.url())), HttpResponse.BodyHandlers.discarding())
+                            .thenApply(response -> new Answer(response.statusCode(), null));
+                })
+                .exceptionally(failure -> new Answer(null, describe(failure)))
+                .thenAccept(answer -> {
+                    endedAttempts.add(new Ended(d.endpointId(), outcome(d, answer)));
+                    wake();
+                });
+    }
+
+    private record Answer(Integer status, String error) {
         boolean delivered() {
             return status != null && status >= 200 && status < 300;
         }
     }
 
-    private Uni<Void> record(Due d, Outcome outcome) {
-        if (outcome.delivered()) {
+    private Outcome outcome(Due d, Answer answer) {
+        if (answer.delivered()) {
             Log.debugf("Webhook delivery %d (event %s) to %s: %d", d.deliveryId(), d.eventId(), d.endpointId(),
-                    outcome.status());
-            return deliveries.delivered(d.deliveryId(), outcome.status());
+                    answer.status());
+            return Outcome.delivered(d.deliveryId(), answer.status());
         }
         Duration wait = backoff(d.attempts(), retryFirst, retryMax);
-        String error = outcome.error() != null ? outcome.error() : "answered HTTP " + outcome.status();
+        String error = answer.error() != null ? answer.error() : "answered HTTP " + answer.status();
         Log.debugf("Webhook delivery %d (event %s) to %s failed (%s); again in %s unless its window is over",
                 d.deliveryId(), d.eventId(), d.endpointId(), error, wait);
-        return deliveries.failed(d.deliveryId(), outcome.status(), error, wait);
+        return Outcome.failed(d.deliveryId(), answer.status(), error, wait);
     }
 
     private HttpRequest request(Due d, URI url) {
