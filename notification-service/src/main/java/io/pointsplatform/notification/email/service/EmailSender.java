@@ -47,6 +47,9 @@ public class EmailSender {
     static final Duration LEASE_MARGIN = Duration.ofSeconds(5);
     /** A lease leaves at least 10 s after its claim to start a send. */
     static final Duration MIN_LEASE = SEND_TIMEOUT.plus(LEASE_MARGIN).plusSeconds(10);
+    /** A batch's outcomes are stored in this many tries at most, the first retry this far after. */
+    static final int RECORD_TRIES = 3;
+    static final Duration RECORD_BACKOFF = Duration.ofMillis(200);
     /** A member not read yet is looked for again this many times in all, this far apart, before SKIPPED. */
     static final int UNKNOWN_MEMBER_TRIES = 4;
     static final Duration UNKNOWN_MEMBER_WAIT = Duration.ofSeconds(5);
@@ -107,12 +110,20 @@ public class EmailSender {
         return deliveries.claimDue(batch, lease).map(due -> new Claimed(due, clock.instant()));
     }
 
-    /** Tries one delivery; the batch's last to finish stores every outcome of its batch. */
+    /**
+     * Tries one delivery; the batch's last to finish stores every outcome of its batch. An unexpected
+     * error in one delivery is a failed attempt of that delivery, so its batch is still stored whole
+     * (else the e-mails already sent would be sent again after the lease); the store itself is tried
+     * again briefly before the run gives up (the lease then brings the batch back).
+     */
     private Uni<Void> deliverAndRecord(InBatch item) {
-        return deliver(item.due(), item.batch().claimedAt()).chain(outcome -> {
-            List<Outcome> all = item.batch().done(outcome);
-            return all == null ? Uni.createFrom().voidItem() : deliveries.record(all);
-        });
+        return Uni.createFrom().deferred(() -> deliver(item.due(), item.batch().claimedAt()))
+                .onFailure().recoverWithItem(e -> failedAttempt(item.due(), e))
+                .chain(outcome -> {
+                    List<Outcome> all = item.batch().done(outcome);
+                    return all == null ? Uni.createFrom().voidItem() : deliveries.record(all)
+                            .onFailure().retry().withBackOff(RECORD_BACKOFF).atMost(RECORD_TRIES - 1);
+                });
     }
 
     /** What became of one delivery; never a failure. */
