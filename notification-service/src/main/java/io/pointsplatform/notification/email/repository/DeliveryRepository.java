@@ -24,7 +24,9 @@ public class DeliveryRepository {
 
     /**
      * Takes up to {@code $1} due e-mail deliveries and pushes their next attempt {@code $2} seconds
-     * ahead (a lease: another instance, or this one after a crash, tries again only after it).
+     * ahead (a lease: another instance, or this one after a crash, tries again only after it), with
+     * what a send needs: the member's contact and whether the member opted out of e-mail for the kind
+     * (one statement per batch rather than a look-up per delivery).
      */
     private static final String CLAIM = """
             update notice_delivery d set next_attempt_at = now() + make_interval(secs => $2)
@@ -34,7 +36,25 @@ public class DeliveryRepository {
                                           where status = 'PENDING' and channel = 'email' and next_attempt_at <= now()
                                           order by next_attempt_at limit $1 for update skip locked)
             returning d.notification_id, d.attempts, n.member_id, n.kind, n.params::text, c.locale, c.email, c.name,
-                      c.member_id is not null as contact_known""";
+                      c.member_id is not null as contact_known,
+                      exists (select 1 from notification_preference p
+                               where p.member_id = n.member_id and p.channel = 'email' and p.kind in (n.kind, '*'))
+                        as opted_out""";
+
+    /**
+     * Stores a batch's outcomes at once: per delivery its status, reason, recipient, whether an attempt
+     * was made (attempts + 1) and when it is due next (null once done). A released delivery (given
+     * back unsent) keeps its reason and recipient.
+     */
+    private static final String RECORD = """
+            update notice_delivery d
+               set status = o.status,
+                   reason = case when o.released then d.reason else o.reason end,
+                   recipient = case when o.released then d.recipient else o.recipient end,
+                   attempts = d.attempts + o.attempted, next_attempt_at = o.next_attempt_at, updated_at = now()
+              from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::timestamptz[], $7::bool[])
+                   as o(notification_id, status, reason, recipient, attempted, next_attempt_at, released)
+             where d.notification_id = o.notification_id and d.channel = 'email'""";
 
     private final Pool pool;
 
@@ -47,7 +67,37 @@ public class DeliveryRepository {
      * ({@code contactKnown}: whether the member's enrolment or update has been read at all).
      */
     public record Due(String notificationId, int attempts, String memberId, String kind, Map<String, Object> params,
-                      String locale, String email, String name, boolean contactKnown) {
+                      String locale, String email, String name, boolean contactKnown, boolean optedOut) {
+    }
+
+    /**
+     * What became of one claimed delivery: {@code attempted} 1 when a send was tried (or the member
+     * looked for), {@code next} when it is due again (null: done), {@code released} when it was given
+     * back unsent (due at once, nothing else changed).
+     */
+    public record Outcome(String notificationId, String status, String reason, String recipient, int attempted,
+                          Instant next, boolean released) {
+
+        public static Outcome sent(String notificationId, String recipient) {
+            return new Outcome(notificationId, "SENT", null, recipient, 1, null, false);
+        }
+
+        public static Outcome skipped(String notificationId, String reason) {
+            return new Outcome(notificationId, "SKIPPED", reason, null, 0, null, false);
+        }
+
+        public static Outcome failed(String notificationId, String reason, String recipient) {
+            return new Outcome(notificationId, "FAILED", reason, recipient, 1, null, false);
+        }
+
+        /** One more attempt failed; the next is due at {@code next}. */
+        public static Outcome retry(String notificationId, String reason, String recipient, Instant next) {
+            return new Outcome(notificationId, "PENDING", reason, recipient, 1, next, false);
+        }
+
+        public static Outcome released(String notificationId) {
+            return new Outcome(notificationId, "PENDING", null, null, 0, Instant.now(), true);
+        }
     }
 
     public record Delivery(String notificationId, String memberId, String kind, String channel, String status,
@@ -71,38 +121,24 @@ public class DeliveryRepository {
             for (Row r : rows) {
                 due.add(new Due(r.getString(0), r.getInteger(1), r.getString(2), r.getString(3),
                         new JsonObject(r.getString(4)).getMap(), r.getString(5), r.getString(6), r.getString(7),
-                        r.getBoolean(8)));
+                        r.getBoolean(8), r.getBoolean(9)));
             }
             return due;
         });
     }
 
-    public Uni<Void> sent(String notificationId, String recipient) {
-        return finish(notificationId, "SENT", null, recipient, 1);
-    }
-
-    public Uni<Void> skipped(String notificationId, String reason) {
-        return finish(notificationId, "SKIPPED", reason, null, 0);
-    }
-
-    public Uni<Void> failed(String notificationId, String reason, String recipient) {
-        return finish(notificationId, "FAILED", reason, recipient, 1);
-    }
-
-    /** One more attempt failed; the next is due at {@code next}. */
-    public Uni<Void> retry(String notificationId, String reason, String recipient, Instant next) {
-        return pool.preparedQuery("update notice_delivery set attempts = attempts + 1, reason = $2, recipient = $3, "
-                        + "next_attempt_at = $4, updated_at = now() where notification_id = $1 and channel = 'email'")
-                .execute(Tuple.of(notificationId, reason, recipient, OffsetDateTime.ofInstant(next, ZoneOffset.UTC)))
-                .replaceWithVoid();
-    }
-
-    private Uni<Void> finish(String notificationId, String status, String reason, String recipient, int attempt) {
-        return pool.preparedQuery("update notice_delivery set status = $2, reason = $3, recipient = $4, "
-                        + "attempts = attempts + $5, next_attempt_at = null, updated_at = now() "
-                        + "where notification_id = $1 and channel = 'email'")
-                .execute(Tuple.of(notificationId, status, reason, recipient, attempt))
-                .replaceWithVoid();
+    /** Stores the outcomes of a batch in one statement. */
+    public Uni<Void> record(List<Outcome> outcomes) {
+        Tuple columns = Tuple.of(
+                outcomes.stream().map(Outcome::notificationId).toArray(String[]::new),
+                outcomes.stream().map(Outcome::status).toArray(String[]::new),
+                outcomes.stream().map(Outcome::reason).toArray(String[]::new),
+                outcomes.stream().map(Outcome::recipient).toArray(String[]::new),
+                outcomes.stream().map(Outcome::attempted).toArray(Integer[]::new),
+                outcomes.stream().map(o -> o.next() == null ? null : OffsetDateTime.ofInstant(o.next(), ZoneOffset.UTC))
+                        .toArray(OffsetDateTime[]::new))
+                .addValue(outcomes.stream().map(Outcome::released).toArray(Boolean[]::new));
+        return pool.preparedQuery(RECORD).execute(columns).replaceWithVoid();
     }
 
     /** Deliveries, most recently changed first, of one status (null: any), optionally of one member. */

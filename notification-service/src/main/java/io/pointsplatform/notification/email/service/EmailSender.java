@@ -2,7 +2,7 @@ package io.pointsplatform.notification.email.service;
 
 import io.pointsplatform.notification.email.repository.DeliveryRepository;
 import io.pointsplatform.notification.email.repository.DeliveryRepository.Due;
-import io.pointsplatform.notification.preference.Preferences;
+import io.pointsplatform.notification.email.repository.DeliveryRepository.Outcome;
 import io.pointsplatform.notification.template.NoticeTemplates;
 import io.quarkus.logging.Log;
 import io.quarkus.mailer.Mail;
@@ -13,59 +13,76 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Sends due e-mail deliveries over SMTP (Quarkus Mailer): every {@code points.notices.email.every}
- * it claims a batch, and another at once while the last was full (a backlog drains at the SMTP
- * server's pace, {@link #MAX_CONCURRENT_SENDS} at a time). Per delivery, decided when it is sent: no address known →
- * SKIPPED ("no e-mail address"); opted out of e-mail for the kind → SKIPPED ("opted out"); else the
- * e-mail in the member's current locale. A failed send is tried again after a backoff that doubles
- * each time (capped), {@code max-attempts} tries in all, then FAILED with the last reason.
+ * Sends due e-mail deliveries over SMTP (Quarkus Mailer). Every {@code points.notices.email.every} it
+ * drains what is due as one continuous pipeline: it claims a batch (leasing it), and claims the next
+ * while the last is being sent, so at most two claimed batches wait for a free slot; {@code concurrency}
+ * sends are in flight at any time, over the mailer's pool of kept-alive SMTP connections. The claim
+ * answers, per delivery, the member's address, locale, name and whether the member opted out of e-mail
+ * for the kind, so a send costs no query of its own; a batch's outcomes are stored together, in one
+ * statement, when its last delivery is done. Per delivery: no address known → SKIPPED ("no e-mail
+ * address", after waiting for a member not read yet); opted out of e-mail for the kind → SKIPPED
+ * ("opted out"); else the e-mail in the member's current locale. A failed send is tried again after a
+ * backoff that doubles each time (capped), {@code max-attempts} tries in all, then FAILED with the last
+ * reason. A delivery not started while its lease still covers a whole send is given back, due at once.
  */
 @ApplicationScoped
 public class EmailSender {
 
-    static final int MAX_CONCURRENT_SENDS = 8;
     /** At most this many batches one after the other in a run of the job; the next run goes on. */
     static final long MAX_BATCHES_A_RUN = 100;
     static final int MAX_REASON_CHARS = 1000;
     /** Longer than a healthy SMTP server takes for one mail, shorter than the delivery's lease (60 s). */
     static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
+    /** Room left in a lease after a send for its outcome to be stored. */
+    static final Duration LEASE_MARGIN = Duration.ofSeconds(5);
+    /** A lease leaves at least 10 s after its claim to start a send. */
+    static final Duration MIN_LEASE = SEND_TIMEOUT.plus(LEASE_MARGIN).plusSeconds(10);
+    /** A batch's outcomes are stored in this many tries at most, the first retry this far after. */
+    static final int RECORD_TRIES = 3;
+    static final Duration RECORD_BACKOFF = Duration.ofMillis(200);
     /** A member not read yet is looked for again this many times in all, this far apart, before SKIPPED. */
     static final int UNKNOWN_MEMBER_TRIES = 4;
     static final Duration UNKNOWN_MEMBER_WAIT = Duration.ofSeconds(5);
 
     private final DeliveryRepository deliveries;
     private final NoticeTemplates templates;
-    private final Preferences preferences;
     private final ReactiveMailer mailer;
     private final Clock clock = Clock.systemUTC();
     private final int batch;
+    private final int concurrency;
     private final Duration lease;
     private final int maxAttempts;
     private final Duration backoff;
     private final Duration maxBackoff;
 
-    public EmailSender(DeliveryRepository deliveries, NoticeTemplates templates, Preferences preferences,
-                       ReactiveMailer mailer,
+    public EmailSender(DeliveryRepository deliveries, NoticeTemplates templates, ReactiveMailer mailer,
                        @ConfigProperty(name = "points.notices.email.batch") int batch,
+                       @ConfigProperty(name = "points.notices.email.concurrency") int concurrency,
                        @ConfigProperty(name = "points.notices.email.lease") Duration lease,
                        @ConfigProperty(name = "points.notices.email.max-attempts") int maxAttempts,
                        @ConfigProperty(name = "points.notices.email.backoff") Duration backoff,
                        @ConfigProperty(name = "points.notices.email.max-backoff") Duration maxBackoff) {
-        if (batch < 1 || batch > 1000 || maxAttempts < 1 || maxAttempts > 50 || backoff.isNegative()
-                || maxBackoff.compareTo(backoff) < 0) {
-            throw new IllegalArgumentException("points.notices.email: batch 1-1000, max-attempts 1-50, "
-                    + "0 <= backoff <= max-backoff");
+        if (batch < 1 || batch > 1000 || concurrency < 1 || concurrency > 1000 || maxAttempts < 1 || maxAttempts > 50
+                || backoff.isNegative() || maxBackoff.compareTo(backoff) < 0
+                || lease.compareTo(MIN_LEASE) < 0) {
+            throw new IllegalArgumentException("points.notices.email: batch 1-1000, concurrency 1-1000, "
+                    + "max-attempts 1-50, 0 <= backoff <= max-backoff, lease >= " + MIN_LEASE.toSeconds() + "s");
         }
         this.deliveries = deliveries;
         this.templates = templates;
-        this.preferences = preferences;
         this.mailer = mailer;
         this.batch = batch;
+        this.concurrency = concurrency;
         this.lease = lease;
         this.maxAttempts = maxAttempts;
         this.backoff = backoff;
@@ -75,76 +92,132 @@ public class EmailSender {
     @Scheduled(every = "${points.notices.email.every}", delayed = "1s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> sendDue() {
-        // A full batch means more may be due: claim again at once, up to MAX_BATCHES_A_RUN batches, so
-        // a backlog drains at the SMTP server's pace rather than one batch a tick.
-        return Multi.createBy().repeating().uni(this::sendBatch).whilst(claimed -> claimed == batch)
+        // A full batch means more may be due: claim again, up to MAX_BATCHES_A_RUN batches, so a backlog
+        // drains at the SMTP server's pace rather than one batch a tick. concatenate(true) claims the
+        // next batch as soon as the last one's first delivery is taken (not when its last is done), and
+        // merge(concurrency) keeps that many sends going across batches.
+        return Multi.createBy().repeating().uni(this::claim).whilst(claimed -> claimed.size() == batch)
                 .select().first(MAX_BATCHES_A_RUN)
+                .onItem().transformToMulti(Claimed::each).concatenate(true)
+                .onItem().transformToUni(this::deliverAndRecord).merge(concurrency)
                 .collect().last()
                 .replaceWithVoid()
                 .onFailure().invoke(e -> Log.warnf(e, "The e-mail job failed; due deliveries stay due"))
                 .onFailure().recoverWithNull();
     }
 
-    /** Claims up to a batch of due deliveries and tries them; answers how many it claimed. */
-    private Uni<Integer> sendBatch() {
-        return deliveries.claimDue(batch, lease).chain(due -> Multi.createFrom().iterable(due)
-                .onItem().transformToUni(this::deliver).merge(MAX_CONCURRENT_SENDS)
-                .collect().last()
-                .replaceWith(due.size()));
+    private Uni<Claimed> claim() {
+        return deliveries.claimDue(batch, lease).map(due -> new Claimed(due, clock.instant()));
     }
 
-    private Uni<Void> deliver(Due due) {
+    /**
+     * Tries one delivery; the batch's last to finish stores every outcome of its batch. An unexpected
+     * error in one delivery is a failed attempt of that delivery, so its batch is still stored whole
+     * (else the e-mails already sent would be sent again after the lease); the store itself is tried
+     * again briefly before the run gives up (the lease then brings the batch back).
+     */
+    private Uni<Void> deliverAndRecord(InBatch item) {
+        return Uni.createFrom().deferred(() -> deliver(item.due(), item.batch().claimedAt()))
+                .onFailure().recoverWithItem(e -> failedAttempt(item.due(), e))
+                .chain(outcome -> {
+                    List<Outcome> all = item.batch().done(outcome);
+                    return all == null ? Uni.createFrom().voidItem() : deliveries.record(all)
+                            .onFailure().retry().withBackOff(RECORD_BACKOFF).atMost(RECORD_TRIES - 1);
+                });
+    }
+
+    /** What became of one delivery; never a failure. */
+    Uni<Outcome> deliver(Due due, Instant claimedAt) {
+        Instant now = clock.instant();
+        if (now.isAfter(claimedAt.plus(lease).minus(SEND_TIMEOUT).minus(LEASE_MARGIN))) {
+            // Waited too long for a slot (a slow server): a send now could outlast the lease and another
+            // claim could send the same e-mail again. Give it back, due at once.
+            return Uni.createFrom().item(Outcome.released(due.notificationId()));
+        }
         if (due.email() == null) {
             // members and points.ledger are read apart: a new member's first credit may be noticed
             // before its enrolment (and address) is. Wait a little for a member not read yet.
             if (!due.contactKnown() && due.attempts() + 1 < UNKNOWN_MEMBER_TRIES) {
-                return deliveries.retry(due.notificationId(), "the member's enrolment not read yet", null,
-                        clock.instant().plus(UNKNOWN_MEMBER_WAIT));
+                return Uni.createFrom().item(Outcome.retry(due.notificationId(), "the member's enrolment not read yet",
+                        null, now.plus(UNKNOWN_MEMBER_WAIT)));
             }
-            return deliveries.skipped(due.notificationId(), "no e-mail address");
+            return Uni.createFrom().item(Outcome.skipped(due.notificationId(), "no e-mail address"));
         }
-        return preferences.allows(due.memberId(), Preferences.EMAIL, due.kind()).chain(allowed -> {
-            if (!allowed) {
-                return deliveries.skipped(due.notificationId(), "opted out");
-            }
-            NoticeTemplates.Email email;
-            try {
-                Map<String, Object> params = new HashMap<>(due.params());
-                params.putIfAbsent("name", due.name());
-                email = templates.email(due.kind(), due.locale(), params);
-            } catch (RuntimeException e) {
-                // Nothing to retry: the notice cannot be written.
-                return deliveries.failed(due.notificationId(), reason(e), due.email());
-            }
-            Mail mail = Mail.withText(due.email(), email.subject(), email.text()).setHtml(email.html());
-            // A server that never answers must not hold the job (and every delivery behind it): a
-            // send not done within SEND_TIMEOUT is a failed attempt, tried again after its backoff.
-            return mailer.send(mail)
-                    .ifNoItem().after(SEND_TIMEOUT).failWith(() -> new java.util.concurrent.TimeoutException(
-                            "no answer from the SMTP server within " + SEND_TIMEOUT.toSeconds() + " s"))
-                    .chain(() -> deliveries.sent(due.notificationId(), due.email()))
-                    .onFailure().recoverWithUni(e -> failedAttempt(due, e));
-        });
+        if (due.optedOut()) {
+            return Uni.createFrom().item(Outcome.skipped(due.notificationId(), "opted out"));
+        }
+        NoticeTemplates.Email email;
+        try {
+            Map<String, Object> params = new HashMap<>(due.params());
+            params.putIfAbsent("name", due.name());
+            email = templates.email(due.kind(), due.locale(), params);
+        } catch (RuntimeException e) {
+            // Nothing to retry: the notice cannot be written.
+            return Uni.createFrom().item(Outcome.failed(due.notificationId(), reason(e), due.email()));
+        }
+        Mail mail = Mail.withText(due.email(), email.subject(), email.text()).setHtml(email.html());
+        // A server that never answers must not hold the job (and every delivery behind it): a send not
+        // done within SEND_TIMEOUT is a failed attempt, tried again after its backoff.
+        return Uni.createFrom().deferred(() -> mailer.send(mail))
+                .ifNoItem().after(SEND_TIMEOUT).failWith(() -> new TimeoutException(
+                        "no answer from the SMTP server within " + SEND_TIMEOUT.toSeconds() + " s"))
+                .map(sent -> Outcome.sent(due.notificationId(), due.email()))
+                .onFailure().recoverWithItem(e -> failedAttempt(due, e));
     }
 
-    private Uni<Void> failedAttempt(Due due, Throwable e) {
+    private Outcome failedAttempt(Due due, Throwable e) {
         int attempts = due.attempts() + 1;
         String reason = reason(e);
         if (attempts >= maxAttempts) {
             Log.warnf("E-mail of notice %s to %s failed %d times, given up: %s", due.notificationId(), due.email(),
                     attempts, reason);
-            return deliveries.failed(due.notificationId(), reason, due.email());
+            return Outcome.failed(due.notificationId(), reason, due.email());
         }
         Duration wait = backoff.multipliedBy(1L << Math.min(attempts - 1, 30));
         if (wait.compareTo(maxBackoff) > 0) {
             wait = maxBackoff;
         }
         Log.debugf("E-mail of notice %s failed (attempt %d), again in %s: %s", due.notificationId(), attempts, wait, reason);
-        return deliveries.retry(due.notificationId(), reason, due.email(), clock.instant().plus(wait));
+        return Outcome.retry(due.notificationId(), reason, due.email(), clock.instant().plus(wait));
     }
 
     private static String reason(Throwable e) {
         String text = e.getClass().getSimpleName() + ": " + e.getMessage();
         return text.length() > MAX_REASON_CHARS ? text.substring(0, MAX_REASON_CHARS) : text;
+    }
+
+    /** A claimed batch: its deliveries, when it was claimed, and the outcomes gathered so far. */
+    private static final class Claimed {
+        private final List<Due> due;
+        private final Instant claimedAt;
+        private final ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
+        private final AtomicInteger left;
+
+        Claimed(List<Due> due, Instant claimedAt) {
+            this.due = due;
+            this.claimedAt = claimedAt;
+            this.left = new AtomicInteger(due.size());
+        }
+
+        int size() {
+            return due.size();
+        }
+
+        Instant claimedAt() {
+            return claimedAt;
+        }
+
+        Multi<InBatch> each() {
+            return Multi.createFrom().iterable(due).map(d -> new InBatch(this, d));
+        }
+
+        /** Adds an outcome; answers every outcome of the batch once this was its last, else null. */
+        List<Outcome> done(Outcome outcome) {
+            outcomes.add(outcome);
+            return left.decrementAndGet() == 0 ? List.copyOf(outcomes) : null;
+        }
+    }
+
+    private record InBatch(Claimed batch, Due due) {
     }
 }
