@@ -167,7 +167,11 @@ public final class Http {
                 }
             }
             String body;
-            if (chunked) {
+            if (status == 204 || status == 304 || status / 100 == 1) {
+                // No body, whatever the headers say (RFC 9110, 6.4.1); no Content-Length is sent with
+                // a 204, and reading to the connection's end would wait for the read timeout.
+                body = "";
+            } else if (chunked) {
                 StringBuilder text = new StringBuilder();
                 for (int size = chunkSize(); size > 0; size = chunkSize()) {
                     text.append(new String(in.readNBytes(size), StandardCharsets.UTF_8));

@@ -177,11 +177,14 @@ final class Notifications {
                             + "receivers at the same time | %,.0f e-mails/s | %,d in %.1f s |"));
             rows.add(slowAndDown(run));
         } finally {
-            for (String id : endpoints) {
-                Http.delete(notification + "/api/v1/webhooks/" + id, adminToken);
+            try {
+                for (String id : endpoints) {
+                    Http.delete(notification + "/api/v1/webhooks/" + id, adminToken);
+                }
+            } finally {
+                fast.stop(0);
+                slow.stop(0);
             }
-            fast.stop(0);
-            slow.stop(0);
         }
         return rows;
     }
