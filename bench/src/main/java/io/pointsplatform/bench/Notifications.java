@@ -203,7 +203,7 @@ final class Notifications {
                             .append(String.format(Locale.ROOT, ": %,d delivered, %,d pending; ", r.getLong(2), r.getLong(3)));
                 }
             }
-            return "| meanwhile (each endpoint at most 8 requests under way) | | " + note.toString().trim() + " |";
+            return "| meanwhile (each endpoint at most points.webhooks.max-in-flight-per-endpoint requests under way, 32 by default) | | " + note.toString().trim() + " |";
         }
     }
 
