@@ -81,6 +81,22 @@ class EmailTest {
     }
 
     @Test
+    void aMemberKnownToHaveNoAddressHasItsDeliveriesSkippedWhenStoredWithoutATry() {
+        String memberId = "m-mail-" + UUID.randomUUID();
+        TestEvents.publish(Topics.MEMBERS, CloudEvent.of("member.enrolled:" + memberId, "/earning-service", memberId,
+                Instant.now(), new MemberEnrolled(memberId, "No Address", null, null, "en", null)));
+        awaitDelivery(memberId, "SKIPPED");                      // the enrolment's notice
+        TestEvents.publish(Topics.POINTS_LEDGER, TestEvents.earned(memberId, 5));
+        await().atMost(WAIT).untilAsserted(() -> given().auth().oauth2(Tokens.admin()).queryParam("memberId", memberId)
+                .get("/api/v1/admin/notification-deliveries").then().statusCode(200)
+                .body("items.status", equalTo(List.of("SKIPPED", "SKIPPED")))
+                .body("items.reason", equalTo(List.of("no e-mail address", "no e-mail address")))
+                .body("items.attempts", equalTo(List.of(0, 0)))
+                .body("items.nextAttemptAt", equalTo(java.util.Arrays.asList(null, null))));
+        assertThat(mails(memberId)).isEmpty();
+    }
+
+    @Test
     void whatTheMemberOptedOutOfIsNotMailedAndExpiryCannotBeSwitchedOffEverywhere() {
         String memberId = enrol("en", null);
         awaitMails(memberId, 1);

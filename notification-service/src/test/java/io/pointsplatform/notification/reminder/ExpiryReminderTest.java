@@ -24,6 +24,8 @@ import io.pointsplatform.testing.TopicReader;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -137,6 +139,55 @@ class ExpiryReminderTest {
         assertThat(pool.withConnection(c -> repository.remindersOf(c, memberId)).await().atMost(WAIT))
                 .containsExactly("lot-late P30D " + eventId(memberId), "lot-late P7D " + eventId(memberId));
         assertThat(notices(memberId)).hasSize(1);
+    }
+
+    @Test
+    void theLookForDueLotsReadsTheExpiryIndexNotEveryLot() {
+        // 20 000 lots a year away and one due within the window, statistics up to date (as autovacuum
+        // keeps them): the look reads by the expiry instant's index, with the horizon planned for.
+        String members = "m-far-" + UUID.randomUUID() + "-";
+        Instant far = Instant.now().plus(Duration.ofDays(365));
+        pool.preparedQuery("""
+                        insert into member_lot (member_id, lot_id, points, remaining, available_at, expires_at, origin)
+                        select $1::text || (n % 1000), 'lot-' || n, 10, 10, null, $2::text, 'ORDER'
+                        from generate_series(1, 20000) n""")
+                .execute(Tuple.of(members, far.toString())).await().atMost(WAIT);
+        String soon = "m-soon-" + UUID.randomUUID();
+        Instant expires = Instant.now().plus(Duration.ofDays(20)).plusNanos(123_456_789);
+        pool.preparedQuery("insert into member_lot (member_id, lot_id, points, remaining, available_at, expires_at, origin)"
+                        + " values ($1, 'lot-soon', 10, 10, null, $2, 'ORDER')")
+                .execute(Tuple.of(soon, expires.toString())).await().atMost(WAIT);
+        pool.query("analyze member_lot").execute().await().atMost(WAIT);
+
+        Instant horizon = Instant.now().plus(Duration.ofDays(30));
+        List<ReminderRepository.DueLot> due = pool.withTransaction(c -> repository.due(c, horizon, 2_592_000L, 500))
+                .await().atMost(WAIT);
+        assertThat(due).extracting(ReminderRepository.DueLot::memberId).contains(soon).noneMatch(m -> m.startsWith(members));
+        assertThat(due).filteredOn(l -> l.memberId().equals(soon)).extracting(ReminderRepository.DueLot::expiresAt)
+                .containsExactly(expires);
+
+        Object explained = pool.withTransaction(c -> c.query("set local plan_cache_mode = force_custom_plan").execute()
+                        .chain(() -> c.preparedQuery("explain (format json) " + ReminderRepository.DUE)
+                                .execute(Tuple.of(horizon.atOffset(java.time.ZoneOffset.UTC), 2_592_000L, 500))))
+                .await().atMost(WAIT).iterator().next().getValue(0);
+        JsonArray document = explained instanceof JsonArray array ? array : new JsonArray(explained.toString());
+        List<JsonObject> lotScans = new ArrayList<>();
+        scansOf(document.getJsonObject(0).getJsonObject("Plan"), "member_lot", lotScans);
+        assertThat(lotScans).isNotEmpty().allSatisfy(n -> assertThat(n.getString("Index Name")).isEqualTo("member_lot_expires"));
+        // The other tests remind at dates of their own: these lots are not theirs to count.
+        pool.preparedQuery("delete from member_lot where member_id like $1 or member_id = $2")
+                .execute(Tuple.of(members + "%", soon)).await().atMost(WAIT);
+    }
+
+    /** The plan's nodes that read {@code relation}. */
+    private static void scansOf(JsonObject node, String relation, List<JsonObject> into) {
+        if (relation.equals(node.getString("Relation Name"))) {
+            into.add(node);
+        }
+        JsonArray children = node.getJsonArray("Plans");
+        for (int i = 0; children != null && i < children.size(); i++) {
+            scansOf(children.getJsonObject(i), relation, into);
+        }
     }
 
     private static String eventId(String memberId) {

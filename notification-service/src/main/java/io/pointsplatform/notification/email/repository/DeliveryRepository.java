@@ -104,14 +104,25 @@ public class DeliveryRepository {
                            int attempts, Instant nextAttemptAt, String reason, String recipient, Instant updatedAt) {
     }
 
-    /** An e-mail delivery, due now, for each of these new notices. */
-    public Uni<Void> insertPendingEmails(SqlClient client, Collection<String> notificationIds) {
+    /** Why a member's e-mail is not sent when it has given no address. */
+    public static final String NO_ADDRESS = "no e-mail address";
+
+    /**
+     * An e-mail delivery for each of these new notices: due now, or (its member read and known to
+     * have no address: {@code noAddress}) SKIPPED at once, as the sender would mark it, without
+     * being claimed and recorded for nothing.
+     */
+    public Uni<Void> insertEmails(SqlClient client, List<String> notificationIds, List<Boolean> noAddress) {
         if (notificationIds.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return client.preparedQuery("insert into notice_delivery (notification_id, channel, status, next_attempt_at) "
-                        + "select unnest($1::text[]), 'email', 'PENDING', now() on conflict do nothing")
-                .execute(Tuple.of(notificationIds.toArray(String[]::new)))
+        return client.preparedQuery("""
+                        insert into notice_delivery (notification_id, channel, status, next_attempt_at, reason)
+                        select id, 'email', case when skip then 'SKIPPED' else 'PENDING' end,
+                               case when skip then null else now() end, case when skip then $3 end
+                        from unnest($1::text[], $2::bool[]) as d(id, skip)
+                        on conflict do nothing""")
+                .execute(Tuple.of(notificationIds.toArray(String[]::new), noAddress.toArray(Boolean[]::new), NO_ADDRESS))
                 .replaceWithVoid();
     }
 

@@ -141,7 +141,7 @@ public class EmailSender {
                 return Uni.createFrom().item(Outcome.retry(due.notificationId(), "the member's enrolment not read yet",
                         null, now.plus(UNKNOWN_MEMBER_WAIT)));
             }
-            return Uni.createFrom().item(Outcome.skipped(due.notificationId(), "no e-mail address"));
+            return Uni.createFrom().item(Outcome.skipped(due.notificationId(), DeliveryRepository.NO_ADDRESS));
         }
         if (due.optedOut()) {
             return Uni.createFrom().item(Outcome.skipped(due.notificationId(), "opted out"));

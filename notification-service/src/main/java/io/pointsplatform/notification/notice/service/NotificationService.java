@@ -115,9 +115,24 @@ public class NotificationService {
                                 d.occurredAt(), locale, new JsonObject(d.params()).encode()));
                     }
                     return notifications.insertOnce(client, notices)
-                            .call(fresh -> deliveries.insertPendingEmails(client, fresh.keySet()))
+                            .call(fresh -> emails(client, notices, fresh.keySet(), known))
                             .map(fresh -> announcements(notices, drafts, fresh));
                 });
+    }
+
+    /** Each fresh notice's e-mail: to be tried, or skipped now when its member is known to have no address. */
+    private Uni<Void> emails(SqlConnection client, List<NewNotice> notices, Set<String> fresh, Map<String, Contact> known) {
+        List<String> ids = new ArrayList<>(fresh.size());
+        List<Boolean> noAddress = new ArrayList<>(fresh.size());
+        Set<String> seen = new java.util.HashSet<>();
+        for (NewNotice n : notices) {
+            if (fresh.contains(n.notificationId()) && seen.add(n.notificationId())) {
+                Contact contact = known.get(n.memberId());
+                ids.add(n.notificationId());
+                noAddress.add(contact != null && contact.email() == null);
+            }
+        }
+        return deliveries.insertEmails(client, ids, noAddress);
     }
 
     private static void merge(Map<String, Contact> given, Contact next) {
