@@ -143,8 +143,8 @@ class ExpiryReminderTest {
 
     @Test
     void theLookForDueLotsReadsTheExpiryIndexNotEveryLot() {
-        // 20 000 lots a year away and one due within the window, statistics up to date (as autovacuum
-        // keeps them): the look reads by the expiry instant's index, with the horizon planned for.
+        // 20 000 lots a year away and one due within the window: the look reads by the expiry
+        // instant's index, never every lot.
         String members = "m-far-" + UUID.randomUUID() + "-";
         Instant far = Instant.now().plus(Duration.ofDays(365));
         pool.preparedQuery("""
@@ -157,7 +157,6 @@ class ExpiryReminderTest {
         pool.preparedQuery("insert into member_lot (member_id, lot_id, points, remaining, available_at, expires_at, origin)"
                         + " values ($1, 'lot-soon', 10, 10, null, $2, 'ORDER')")
                 .execute(Tuple.of(soon, expires.toString())).await().atMost(WAIT);
-        pool.query("analyze member_lot").execute().await().atMost(WAIT);
 
         Instant horizon = Instant.now().plus(Duration.ofDays(30));
         List<ReminderRepository.DueLot> due = pool.withTransaction(c -> repository.due(c, horizon, 2_592_000L, 500))
@@ -166,14 +165,16 @@ class ExpiryReminderTest {
         assertThat(due).filteredOn(l -> l.memberId().equals(soon)).extracting(ReminderRepository.DueLot::expiresAt)
                 .containsExactly(expires);
 
-        Object explained = pool.withTransaction(c -> c.query("set local plan_cache_mode = force_custom_plan").execute()
+        // Planned without knowing the horizon (a generic plan, as a prepared statement gets after five runs).
+        Object explained = pool.withTransaction(c -> c.query("set local plan_cache_mode = force_generic_plan").execute()
                         .chain(() -> c.preparedQuery("explain (format json) " + ReminderRepository.DUE)
                                 .execute(Tuple.of(horizon.atOffset(java.time.ZoneOffset.UTC), 2_592_000L, 500))))
                 .await().atMost(WAIT).iterator().next().getValue(0);
         JsonArray document = explained instanceof JsonArray array ? array : new JsonArray(explained.toString());
         List<JsonObject> lotScans = new ArrayList<>();
         scansOf(document.getJsonObject(0).getJsonObject("Plan"), "member_lot", lotScans);
-        assertThat(lotScans).isNotEmpty().allSatisfy(n -> assertThat(n.getString("Index Name")).isEqualTo("member_lot_expires"));
+        assertThat(lotScans).noneMatch(n -> "Seq Scan".equals(n.getString("Node Type")))
+                .anyMatch(n -> "member_lot_expires".equals(n.getString("Index Name")));
         // The other tests remind at dates of their own: these lots are not theirs to count.
         pool.preparedQuery("delete from member_lot where member_id like $1 or member_id = $2")
                 .execute(Tuple.of(members + "%", soon)).await().atMost(WAIT);
