@@ -1,5 +1,6 @@
 package io.pointsplatform.notification.email.service;
 
+import io.pointsplatform.kit.retry.Backoff;
 import io.pointsplatform.notification.email.repository.DeliveryRepository;
 import io.pointsplatform.notification.email.repository.DeliveryRepository.Due;
 import io.pointsplatform.notification.email.repository.DeliveryRepository.Outcome;
@@ -10,6 +11,7 @@ import io.quarkus.mailer.reactive.ReactiveMailer;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.vertx.ext.mail.SMTPException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,9 +33,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * for the kind, so a send costs no query of its own; a batch's outcomes are stored together, in one
  * statement, when its last delivery is done. Per delivery: no address known → SKIPPED ("no e-mail
  * address", after waiting for a member not read yet); opted out of e-mail for the kind → SKIPPED
- * ("opted out"); else the e-mail in the member's current locale. A failed send is tried again after a
- * backoff that doubles each time (capped), {@code max-attempts} tries in all, then FAILED with the last
- * reason. A delivery not started while its lease still covers a whole send is given back, due at once.
+ * ("opted out"); else the e-mail in the member's current locale. A send refused for good (a 5xx reply, or
+ * an address the mail client cannot parse) is FAILED at once; another failure is tried again after the platform's backoff (a random
+ * wait up to {@code backoff}, its ceiling doubling each time up to {@code max-backoff}),
+ * {@code max-attempts} tries in all, then FAILED with the last reason. A delivery not started while its lease still covers a whole send is given back, due at once.
  */
 @ApplicationScoped
 public class EmailSender {
@@ -62,8 +65,7 @@ public class EmailSender {
     private final int concurrency;
     private final Duration lease;
     private final int maxAttempts;
-    private final Duration backoff;
-    private final Duration maxBackoff;
+    private final Backoff backoff;
 
     public EmailSender(DeliveryRepository deliveries, NoticeTemplates templates, ReactiveMailer mailer,
                        @ConfigProperty(name = "points.notices.email.batch") int batch,
@@ -73,10 +75,10 @@ public class EmailSender {
                        @ConfigProperty(name = "points.notices.email.backoff") Duration backoff,
                        @ConfigProperty(name = "points.notices.email.max-backoff") Duration maxBackoff) {
         if (batch < 1 || batch > 1000 || concurrency < 1 || concurrency > 1000 || maxAttempts < 1 || maxAttempts > 50
-                || backoff.isNegative() || maxBackoff.compareTo(backoff) < 0
+                || !backoff.isPositive() || maxBackoff.compareTo(backoff) < 0
                 || lease.compareTo(MIN_LEASE) < 0) {
             throw new IllegalArgumentException("points.notices.email: batch 1-1000, concurrency 1-1000, "
-                    + "max-attempts 1-50, 0 <= backoff <= max-backoff, lease >= " + MIN_LEASE.toSeconds() + "s");
+                    + "max-attempts 1-50, 0 < backoff <= max-backoff, lease >= " + MIN_LEASE.toSeconds() + "s");
         }
         this.deliveries = deliveries;
         this.templates = templates;
@@ -85,8 +87,7 @@ public class EmailSender {
         this.concurrency = concurrency;
         this.lease = lease;
         this.maxAttempts = maxAttempts;
-        this.backoff = backoff;
-        this.maxBackoff = maxBackoff;
+        this.backoff = new Backoff(backoff, maxBackoff);
     }
 
     @Scheduled(every = "${points.notices.email.every}", delayed = "1s",
@@ -165,24 +166,50 @@ public class EmailSender {
                 .onFailure().recoverWithItem(e -> failedAttempt(due, e));
     }
 
-    private Outcome failedAttempt(Due due, Throwable e) {
+    Outcome failedAttempt(Due due, Throwable e) {
         int attempts = due.attempts() + 1;
         String reason = reason(e);
+        if (permanent(e)) {
+            // Refused for good (a 5xx reply: no such mailbox, relaying denied; or an address the
+            // client cannot parse): trying the same message again later cannot change the answer.
+            Log.warnf("E-mail of notice %s to %s refused for good: %s", due.notificationId(), due.email(), reason);
+            return Outcome.failed(due.notificationId(), reason, due.email());
+        }
         if (attempts >= maxAttempts) {
             Log.warnf("E-mail of notice %s to %s failed %d times, given up: %s", due.notificationId(), due.email(),
                     attempts, reason);
             return Outcome.failed(due.notificationId(), reason, due.email());
         }
-        Duration wait = backoff.multipliedBy(1L << Math.min(attempts - 1, 30));
-        if (wait.compareTo(maxBackoff) > 0) {
-            wait = maxBackoff;
-        }
+        Duration wait = backoff.next(attempts);
         Log.debugf("E-mail of notice %s failed (attempt %d), again in %s: %s", due.notificationId(), attempts, wait, reason);
         return Outcome.retry(due.notificationId(), reason, due.email(), clock.instant().plus(wait));
     }
 
+    /**
+     * A failure no later try can change, anywhere in its causes: the server's permanent refusal (a
+     * 5xx reply), or a message the mail client itself refuses to form (an address it cannot parse).
+     */
+    static boolean permanent(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SMTPException smtp) {
+                return smtp.isPermanent();
+            }
+            if (t instanceof IllegalArgumentException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static String reason(Throwable e) {
-        String text = e.getClass().getSimpleName() + ": " + e.getMessage();
+        Throwable cause = e;
+        while ((cause instanceof java.util.concurrent.CompletionException
+                || cause instanceof java.util.concurrent.ExecutionException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        String text = cause instanceof SMTPException smtp
+                ? "SMTP " + smtp.getReplyCode() + ": " + smtp.getMessage()     // the message has the server's reply
+                : cause.getClass().getSimpleName() + ": " + cause.getMessage();
         return text.length() > MAX_REASON_CHARS ? text.substring(0, MAX_REASON_CHARS) : text;
     }
 

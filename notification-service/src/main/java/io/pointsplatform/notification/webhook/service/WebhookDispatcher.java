@@ -2,6 +2,7 @@ package io.pointsplatform.notification.webhook.service;
 
 import com.standardwebhooks.Webhook;
 import com.standardwebhooks.exceptions.WebhookSigningException;
+import io.pointsplatform.kit.retry.Backoff;
 import io.pointsplatform.notification.webhook.repository.WebhookDeliveryRepository;
 import io.pointsplatform.notification.webhook.repository.WebhookDeliveryRepository.Due;
 import io.pointsplatform.notification.webhook.repository.WebhookDeliveryRepository.Outcome;
@@ -23,7 +24,6 @@ import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -55,8 +55,7 @@ public class WebhookDispatcher {
     private final int maxInFlight;
     private final Duration requestTimeout;
     private final Duration lease;
-    private final Duration retryFirst;
-    private final Duration retryMax;
+    private final Backoff backoff;
     private final HttpClient http;
     /** Attempts under way or not yet recorded, per endpoint (only dispatches change it, one at a time). */
     private final Map<String, Integer> inFlight = new ConcurrentHashMap<>();
@@ -79,8 +78,7 @@ public class WebhookDispatcher {
         this.addresses = addresses;
         this.maxInFlight = maxInFlight;
         this.requestTimeout = requestTimeout;
-        this.retryFirst = retryFirst;
-        this.retryMax = retryMax;
+        this.backoff = new Backoff(retryFirst, retryMax);
         // Longer than any attempt can take: a delivery is sent again only after its attempt is surely over.
         this.lease = connectTimeout.plus(requestTimeout).multipliedBy(2).plusSeconds(5);
         this.http = HttpClient.newBuilder().connectTimeout(connectTimeout).followRedirects(HttpClient.Redirect.NEVER)
@@ -182,7 +180,7 @@ public class WebhookDispatcher {
                     answer.status());
             return Outcome.delivered(d.deliveryId(), answer.status());
         }
-        Duration wait = backoff(d.attempts(), retryFirst, retryMax);
+        Duration wait = backoff.next(d.attempts() + 1);   // attempts made before this one
         String error = answer.error() != null ? answer.error() : "answered HTTP " + answer.status();
         Log.debugf("Webhook delivery %d (event %s) to %s failed (%s); again in %s unless its window is over",
                 d.deliveryId(), d.eventId(), d.endpointId(), error, wait);
@@ -216,15 +214,6 @@ public class WebhookDispatcher {
         } catch (WebhookSigningException e) {
             throw new IllegalStateException("Standard Webhooks signing failed", e);
         }
-    }
-
-    /** Full jitter: a random wait between 0 and min(max, first * 2^attempts). */
-    static Duration backoff(int attempts, Duration first, Duration max) {
-        long ceilingMs = first.toMillis() << Math.min(attempts, 30);
-        if (ceilingMs <= 0 || ceilingMs > max.toMillis()) {
-            ceilingMs = max.toMillis();
-        }
-        return Duration.ofMillis(ThreadLocalRandom.current().nextLong(ceilingMs + 1));
     }
 
     private static String describe(Throwable failure) {

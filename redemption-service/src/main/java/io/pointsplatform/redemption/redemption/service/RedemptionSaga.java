@@ -1,6 +1,7 @@
 package io.pointsplatform.redemption.redemption.service;
 
 import io.pointsplatform.kit.remote.RemoteProblem;
+import io.pointsplatform.kit.retry.Backoff;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pointsplatform.events.RedemptionCancelled;
@@ -40,6 +41,8 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 public class RedemptionSaga {
 
     private static final Duration FIRST_RETRY = Duration.ofMillis(200);
+    /** The first ceiling of the kept retries' backoff (the recovery job's), doubling up to max-backoff. */
+    private static final Duration KEPT_RETRY_FIRST = Duration.ofSeconds(1);
 
     private final RedemptionRepository repository;
     private final CatalogClient catalog;
@@ -252,7 +255,9 @@ public class RedemptionSaga {
                     settings.unavailableDeadline());
             return fail(r, code, detail(failure)).call(outcome -> bestEffortRelease(r));
         }
-        Duration backoff = backoff(r.attempts());
+        Duration max = settings.maxBackoff();
+        Duration backoff = !max.isPositive() ? Duration.ZERO
+                : new Backoff(KEPT_RETRY_FIRST.compareTo(max) < 0 ? KEPT_RETRY_FIRST : max, max).next(r.attempts() + 1);
         Log.infof("Redemption %s at %s: no answer (%s), again in %s", r.redemptionId(), r.step(), failure, backoff);
         return repository.retryLater(r.redemptionId(), r.step(), code + ": " + detail(failure), backoff, now)
                 .replaceWith(Outcome.WAIT);
@@ -267,11 +272,6 @@ public class RedemptionSaga {
                 .onFailure().recoverWithNull().replaceWithVoid());
     }
 
-    private Duration backoff(int attempts) {
-        long seconds = 1L << Math.min(attempts, 16);
-        Duration backoff = Duration.ofSeconds(seconds);
-        return backoff.compareTo(settings.maxBackoff()) > 0 ? settings.maxBackoff() : backoff;
-    }
 
     private Uni<Outcome> move(Redemption r, Function<Change, Change> change,
                               io.pointsplatform.events.RedemptionEvent event) {
