@@ -93,7 +93,7 @@ class ExpiryReminderTest {
         assertThat(remind(t.plus(Duration.ofDays(12)))).isZero();
         // A restart: a new job over the same database finds nothing left to do.
         ReminderJob restarted = new ReminderJob(pool, repository, outbox, relay, notices, Clock.systemUTC(), ZONE,
-                List.of("P30D", "P7D"), 500);
+                List.of("P30D", "P7D"), 500, "off");
         assertThat(restarted.remind(t.plus(Duration.ofDays(12))).await().atMost(WAIT)).isZero();
         List<ExpiryReminded> sent = reminders(memberId, 1);
         assertThat(sent.get(0).window()).isEqualTo("P30D");

@@ -12,6 +12,7 @@ import io.pointsplatform.notification.notice.service.NotificationService;
 import io.pointsplatform.notification.reminder.repository.ReminderRepository;
 import io.pointsplatform.notification.reminder.repository.ReminderRepository.DueLot;
 import io.quarkus.logging.Log;
+import io.quarkus.runtime.configuration.DurationConverter;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -61,12 +62,19 @@ public class ReminderJob {
     private final ZoneId zone;
     private final List<Window> windows;
     private final int batch;
+    /**
+     * How much earlier than its window a lot is reminded: the job's period, so that a lot whose
+     * window opens between two runs is reminded by the run before, never up to a period late (a
+     * late last-window reminder makes the lot expire late). Zero when the job does not run by itself.
+     */
+    private final Duration ahead;
 
     public ReminderJob(Pool pool, ReminderRepository repository, Outbox outbox, OutboxRelay relay,
                        NotificationService notices, Clock clock,
                        @ConfigProperty(name = "points.zone") ZoneId zone,
                        @ConfigProperty(name = "points.reminders.windows") List<String> windows,
-                       @ConfigProperty(name = "points.reminders.batch", defaultValue = "500") int batch) {
+                       @ConfigProperty(name = "points.reminders.batch", defaultValue = "500") int batch,
+                       @ConfigProperty(name = "points.reminders.every") String every) {
         if (batch < 1 || batch > 10_000) {
             throw new IllegalArgumentException("points.reminders.batch must be within 1..10000, was " + batch);
         }
@@ -78,7 +86,17 @@ public class ReminderJob {
         this.clock = clock;
         this.zone = zone;
         this.windows = windows(windows);
+        this.ahead = period(every);
         this.batch = batch;
+    }
+
+    /** The job's period ({@code 60s}, {@code PT1M}, ...), or zero when it is off. */
+    static Duration period(String every) {
+        String value = every == null ? "" : every.trim();
+        if (value.isEmpty() || value.equalsIgnoreCase("off") || value.equalsIgnoreCase("disabled")) {
+            return Duration.ZERO;
+        }
+        return DurationConverter.parseDuration(value);
     }
 
     static List<Window> windows(List<String> configured) {
@@ -131,7 +149,7 @@ public class ReminderJob {
     /** One window, a batch per transaction, until no lot is due it. */
     private Uni<Integer> window(Window window, List<Window> longer, Instant now) {
         List<NoticeStored> announced = new ArrayList<>();
-        return pool.withTransaction(c -> repository.due(c, now.plus(window.lead()), window.lead().toSeconds(), batch)
+        return pool.withTransaction(c -> repository.due(c, now.plus(window.lead()).plus(ahead), window.lead().toSeconds(), batch)
                         .chain(due -> remindAll(c, window, longer, now, due, announced)
                                 .map(sent -> new int[] {due.size(), sent})))
                 .invoke(() -> notices.announce(announced))
