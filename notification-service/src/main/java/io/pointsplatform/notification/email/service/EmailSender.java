@@ -33,8 +33,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * for the kind, so a send costs no query of its own; a batch's outcomes are stored together, in one
  * statement, when its last delivery is done. Per delivery: no address known → SKIPPED ("no e-mail
  * address", after waiting for a member not read yet); opted out of e-mail for the kind → SKIPPED
- * ("opted out"); else the e-mail in the member's current locale. A send refused for good (a 5xx reply, or
- * an address the mail client cannot parse) is FAILED at once; another failure is tried again after the platform's backoff (a random
+ * ("opted out"); else the e-mail in the member's current locale. A recipient refused for good (SMTP 550,
+ * 551, 553, 501, or an address the mail client cannot parse) is FAILED at once; another failure is tried again after the platform's backoff (a random
  * wait up to {@code backoff}, its ceiling doubling each time up to {@code max-backoff}),
  * {@code max-attempts} tries in all, then FAILED with the last reason. A delivery not started while its lease still covers a whole send is given back, due at once.
  */
@@ -170,8 +170,8 @@ public class EmailSender {
         int attempts = due.attempts() + 1;
         String reason = reason(e);
         if (permanent(e)) {
-            // Refused for good (a 5xx reply: no such mailbox, relaying denied; or an address the
-            // client cannot parse): trying the same message again later cannot change the answer.
+            // This recipient refused for good (no such mailbox; or an address the client cannot
+            // parse): trying the same message again later cannot change the answer.
             Log.warnf("E-mail of notice %s to %s refused for good: %s", due.notificationId(), due.email(), reason);
             return Outcome.failed(due.notificationId(), reason, due.email());
         }
@@ -186,13 +186,21 @@ public class EmailSender {
     }
 
     /**
-     * A failure no later try can change, anywhere in its causes: the server's permanent refusal (a
-     * 5xx reply), or a message the mail client itself refuses to form (an address it cannot parse).
+     * Replies that refuse this recipient for good (RFC 5321): 550 no such mailbox, 551 user not
+     * local, 553 mailbox name not allowed, 501 address syntax. Other 5xx replies (530/535
+     * authentication, 554 transaction failed) say the server or its configuration is at fault: those
+     * are tried again, so a wrong password does not fail every e-mail at once.
+     */
+    private static final java.util.Set<Integer> RECIPIENT_REFUSED = java.util.Set.of(501, 550, 551, 553);
+
+    /**
+     * A failure no later try can change, anywhere in its causes: the server refusing this recipient
+     * for good, or a message the mail client itself refuses to form (an address it cannot parse).
      */
     static boolean permanent(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof SMTPException smtp) {
-                return smtp.isPermanent();
+                return smtp.isPermanent() && RECIPIENT_REFUSED.contains(smtp.getReplyCode());
             }
             if (t instanceof IllegalArgumentException) {
                 return true;

@@ -40,7 +40,10 @@ class EmailSenderFailureTest {
     void aPassingRefusalOrNoAnswerIsTriedAgainWithinTheBackoffUntilTheLastAttempt() {
         SMTPException busy = new SMTPException("MAIL FROM command failed", 451, List.of("4.3.0 try again later"), false);
         assertThat(busy.isPermanent()).isFalse();
-        for (Throwable failure : List.of(busy, new TimeoutException("no answer"))) {
+        // a 5xx that blames the server's configuration, not the recipient: tried again
+        SMTPException badLogin = new SMTPException("AUTH PLAIN failed", 535, List.of("5.7.8 bad credentials"), false);
+        assertThat(badLogin.isPermanent()).isTrue();
+        for (Throwable failure : List.of(busy, badLogin, new TimeoutException("no answer"))) {
             Instant before = Instant.now();
             Outcome retry = sender.failedAttempt(due(2), failure);          // the third attempt failed
             assertThat(retry.status()).isEqualTo("PENDING");
