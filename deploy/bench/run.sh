@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The benchmarks of docs/benchmarks.md, each beside raw baselines measured in the same run:
 #
-#   deploy/bench/run.sh [baseline] [holds] [earnings] [rebuild] [redemptions] [flash-sale] [notifications]
+#   deploy/bench/run.sh [baseline] [holds] [earnings] [rebuild] [redemptions] [flash-sale] [notifications] [deliveries]
 #
 #   baseline  raw Kafka producer/consumer (kafka-producer-perf-test, kafka-consumer-perf-test),
 #             raw PostgreSQL (pgbench: simple updates over many rows, and updates of one hot row),
@@ -16,6 +16,8 @@
 #             BENCH_NOTICE_EVENTS (200 000) credits (the service stopped while they are written); e-mails to
 #             GreenMail and webhook deliveries to a receiver here per second, with a slow (2 s) and a down
 #             receiver registered beside it; each notice's lag behind the log while the earning scenario runs
+#   deliveries   only the e-mails and webhook deliveries of "notifications": both at once, webhooks alone
+#             (members without an address), e-mails alone (no endpoint), each timed from its credits' write
 #   (the last three are not part of "no argument: all of them")
 #   replay    replay-cli (deploy/local/replay.sh) over the whole of points.ledger after BENCH_EVENTS
 #             more events were written to it, into JSON Lines (a file) and into PostgreSQL (a fresh
@@ -253,12 +255,23 @@ if wants notifications; then
     sleep 5
   done
   out "| the backlog's e-mail deliveries settled (members never enrolled: SKIPPED after 4 looks 5 s apart) | $(( notice_events / (SECONDS - settle_start + 1) )) deliveries/s | $((SECONDS - settle_start)) s, $pending still pending |"
+fi
+if wants notifications || wants deliveries; then
+  [ -n "${notification_db:-}" ] || {
+    notification_db="jdbc:postgresql://${POINTS_DB_HOST:-127.0.0.1}:${POINTS_DB_PORT:-5432}/notification"
+    out "## Notifications: e-mails and webhooks (issue #21)"
+    out ""
+    out "| what | rate | detail |"
+    out "|---|---:|---:|"
+  }
   curl -s -X POST "http://127.0.0.1:$GREENMAIL_API_PORT/api/mail/purge" >/dev/null || points_err "could not empty GreenMail"
   bench deliveries --earning "http://localhost:${POINTS_PORT[earning-service]}" \
     --notification "http://localhost:${POINTS_PORT[notification-service]}" --kafka "$BOOTSTRAP" --kafka-config "$KAFKA_CONFIG" \
     --members "${BENCH_NOTICE_MEMBERS:-2000}" --credits "${BENCH_NOTICE_CREDITS:-20000}" --db "$notification_db" \
     | while IFS= read -r row; do out "$row"; done
   out ""
+fi
+if wants notifications; then
   out "| scenario | earnings/s | p50 ms | p90 ms | p99 ms | p99.9 ms | errors |"
   out "|---|---:|---:|---:|---:|---:|---:|"
   lag="$(bench notification-lag --earning "http://localhost:${POINTS_PORT[earning-service]}" --members 1000 --db "$notification_db")"

@@ -112,13 +112,14 @@ final class Notifications {
     }
 
     /**
-     * Enrols {@code members} members with an address and writes {@code credits} credits for them, with
-     * three webhook endpoints for points.earned: fast (a receiver here), slow (2 s an answer) and down.
-     * Answers the rows: e-mails sent per second and the fast receiver's deliveries per second.
+     * E-mails and webhook deliveries per second, in three runs of {@code members} new members and
+     * {@code credits} credits for them: both at once (members with an address, and three webhook
+     * endpoints for points.earned: fast, a receiver here; slow, 2 s an answer; down); webhooks alone
+     * (members without an address, the same three endpoints); e-mails alone (no endpoint). Answers the
+     * rows.
      */
     List<String> deliveries(String earning, String notification, Properties kafka, int members, long credits,
                             String checkoutToken, String adminToken) throws Exception {
-        String run = "bench-d-" + UUID.randomUUID().toString().substring(0, 8);
         List<String> rows = new ArrayList<>();
         HttpServer fast = receiver(Duration.ZERO);
         HttpServer slow = receiver(Duration.ofSeconds(2));
@@ -126,10 +127,37 @@ final class Notifications {
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             downPort = probe.getLocalPort();
         }
+        List<String> urls = List.of("http://127.0.0.1:" + fast.getAddress().getPort() + "/fast",
+                "http://127.0.0.1:" + slow.getAddress().getPort() + "/slow", "http://127.0.0.1:" + downPort + "/down");
+        Phase phase = new Phase(earning, notification, kafka, members, credits, checkoutToken, adminToken);
+        try {
+            rows.addAll(run(phase, "at the same time", true, urls));
+            rows.addAll(run(phase, "alone", false, urls));
+            rows.addAll(run(phase, "alone", true, List.of()));
+        } finally {
+            fast.stop(0);
+            slow.stop(0);
+        }
+        return rows;
+    }
+
+    /** Where a run of {@link #deliveries} sends its load, and how much. */
+    private record Phase(String earning, String notification, Properties kafka, int members, long credits,
+                         String checkoutToken, String adminToken) {
+    }
+
+    /** One run: e-mails when the members have an address, webhooks when {@code urls} are registered. */
+    private List<String> run(Phase phase, String label, boolean addresses, List<String> urls) throws Exception {
+        String earning = phase.earning();
+        String notification = phase.notification();
+        String adminToken = phase.adminToken();
+        int members = phase.members();
+        long credits = phase.credits();
+        String run = "bench-d-" + UUID.randomUUID().toString().substring(0, 8);
+        List<String> rows = new ArrayList<>();
         List<String> endpoints = new ArrayList<>();
         try {
-            for (String url : List.of("http://127.0.0.1:" + fast.getAddress().getPort() + "/fast",
-                    "http://127.0.0.1:" + slow.getAddress().getPort() + "/slow", "http://127.0.0.1:" + downPort + "/down")) {
+            for (String url : urls) {
                 Http.Response created = Http.post(notification + "/api/v1/webhooks",
                         "{\"url\":\"" + url + "\",\"eventTypes\":[\"points.earned\"]}", adminToken);
                 if (created.status() != 201) {
@@ -140,13 +168,22 @@ final class Notifications {
             for (int i = 0; i < members; i++) {
                 String memberId = run + "-m" + i;
                 Http.Response enrolled = Http.post(earning + "/api/v1/members", "{\"memberId\":\"" + memberId
-                        + "\",\"email\":\"" + memberId + "@bench.local\",\"locale\":\""
-                        + (i % 2 == 0 ? "zh-CN" : "en") + "\"}", checkoutToken);
+                        + (addresses ? "\",\"email\":\"" + memberId + "@bench.local" : "") + "\",\"locale\":\""
+                        + (i % 2 == 0 ? "zh-CN" : "en") + "\"}", phase.checkoutToken());
                 if (enrolled.status() != 201) {
                     throw new IllegalStateException("enrolling " + memberId + ": " + enrolled.status() + " " + enrolled.body());
                 }
             }
-            try (LedgerLog log = new LedgerLog(kafka)) {
+            // The enrolments (each a welcome notice and a sign-up bonus) go out first, at the pace this
+            // generator enrols one member after another; they are not timed. Then the credits are
+            // written at once, and the figures are from that moment (the database's clock) to the last
+            // one sent: consuming them, storing, enqueueing and sending are all inside.
+            if (!urls.isEmpty()) {
+                awaitCount(FAST_DELIVERED, run + "%", members);
+            }
+            awaitCount(EMAILS_SETTLED, run + "%", 2L * members);
+            Instant start = databaseNow();
+            try (LedgerLog log = new LedgerLog(phase.kafka())) {
                 Instant now = Instant.now();
                 for (long i = 0; i < credits; i++) {
                     String memberId = run + "-m" + ThreadLocalRandom.current().nextInt(members);
@@ -154,40 +191,44 @@ final class Notifications {
                 }
                 log.flush();
             }
-            long earned = members + credits;            // each enrolment credits a sign-up bonus
-            awaitCount("""
-                    select count(*) from webhook_delivery d join webhook_endpoint e using (endpoint_id)
-                    where e.url like '%/fast' and d.member_id like ? and d.status = 'DELIVERED'""", run + "%", earned);
-            rows.add(rate("""
-                    select count(*), extract(epoch from max(finished_at) - min(finished_at)) from webhook_delivery d
-                    join webhook_endpoint e using (endpoint_id)
-                    where e.url like '%/fast' and d.member_id like ? and d.status = 'DELIVERED'""", run,
-                    "webhook deliveries to a receiver answering at once, %,d events, beside one taking 2 s and one down "
-                            + "| %,.0f deliveries/s | %,d in %.1f s |"));
-            // Every notice of these members gets an e-mail delivery (the welcome and each credit); a credit
-            // stored before its member's address was known is SKIPPED, so wait for none left PENDING.
-            awaitCount("""
-                    select count(*) from notice_delivery d join notification n using (notification_id)
-                    where n.member_id like ? and d.channel = 'email' and d.status <> 'PENDING'""", run + "%", members + earned);
-            rows.add(rate("""
-                    select count(*), extract(epoch from max(d.updated_at) - min(d.updated_at)) from notice_delivery d
-                    join notification n using (notification_id)
-                    where n.member_id like ? and d.channel = 'email' and d.status = 'SENT'""", run,
-                    "e-mails handed to the local SMTP server (GreenMail), %,d notices, webhooks to the same three "
-                            + "receivers at the same time | %,.0f e-mails/s | %,d in %.1f s |"));
-            rows.add(slowAndDown(run));
+            if (!urls.isEmpty()) {
+                awaitCount(FAST_DELIVERED, run + "%", members + credits);
+                rows.add(rate("""
+                        select count(*), extract(epoch from max(finished_at) - ?) from webhook_delivery d
+                        join webhook_endpoint e using (endpoint_id)
+                        where e.url like '%/fast' and d.member_id like ? and d.status = 'DELIVERED' and d.finished_at >= ?""",
+                        run, start, "webhook deliveries to a receiver answering at once, %,d credits (from their "
+                                + "write to the last sent), beside one taking 2 s and one down, e-mails "
+                                + (addresses ? label : "none") + " | %,.0f deliveries/s | %,d in %.1f s |"));
+            }
+            awaitCount(EMAILS_SETTLED, run + "%", 2L * members + credits);
+            if (addresses) {
+                rows.add(rate("""
+                        select count(*), extract(epoch from max(d.updated_at) - ?) from notice_delivery d
+                        join notification n using (notification_id)
+                        where n.member_id like ? and d.channel = 'email' and d.status = 'SENT' and d.updated_at >= ?""",
+                        run, start, "e-mails handed to the local SMTP server (GreenMail), %,d credits' notices (from "
+                                + "their write to the last sent), " + (urls.isEmpty() ? "no webhook endpoint"
+                                : "webhooks to the same three receivers " + label) + " | %,.0f e-mails/s | %,d in %.1f s |"));
+            }
+            if (!urls.isEmpty()) {
+                rows.add(slowAndDown(run));
+            }
         } finally {
-            try {
-                for (String id : endpoints) {
-                    Http.delete(notification + "/api/v1/webhooks/" + id, adminToken);
-                }
-            } finally {
-                fast.stop(0);
-                slow.stop(0);
+            for (String id : endpoints) {
+                Http.delete(notification + "/api/v1/webhooks/" + id, adminToken);
             }
         }
         return rows;
     }
+
+    private static final String FAST_DELIVERED = """
+            select count(*) from webhook_delivery d join webhook_endpoint e using (endpoint_id)
+            where e.url like '%/fast' and d.member_id like ? and d.status = 'DELIVERED'""";
+    /** Every notice of a run's members gets an e-mail delivery: sent, or SKIPPED at once without an address. */
+    private static final String EMAILS_SETTLED = """
+            select count(*) from notice_delivery d join notification n using (notification_id)
+            where n.member_id like ? and d.channel = 'email' and d.status <> 'PENDING'""";
 
     /** What the slow and the down endpoint got meanwhile: they held only their own places. */
     private String slowAndDown(String run) throws SQLException {
@@ -207,15 +248,27 @@ final class Notifications {
         }
     }
 
-    private String rate(String sql, String run, String format) throws SQLException {
+    /** {@code sql} reads a count and seconds; its parameters are start, the run's prefix, start. */
+    private String rate(String sql, String run, Instant start, String format) throws SQLException {
         try (Connection c = connect(); PreparedStatement q = c.prepareStatement(sql)) {
-            q.setString(1, run + "%");
+            java.time.OffsetDateTime at = start.atOffset(java.time.ZoneOffset.UTC);
+            q.setObject(1, at);
+            q.setString(2, run + "%");
+            q.setObject(3, at);
             try (ResultSet r = q.executeQuery()) {
                 r.next();
                 long count = r.getLong(1);
                 double seconds = Math.max(r.getDouble(2), 0.001);
                 return String.format(Locale.ROOT, "| " + format, count, count / seconds, count, seconds);
             }
+        }
+    }
+
+    private Instant databaseNow() throws SQLException {
+        try (Connection c = connect(); PreparedStatement q = c.prepareStatement("select clock_timestamp()");
+             ResultSet r = q.executeQuery()) {
+            r.next();
+            return r.getObject(1, java.time.OffsetDateTime.class).toInstant();
         }
     }
 
