@@ -18,7 +18,7 @@
 #             receiver registered beside it; each notice's lag behind the log while the earning scenario runs
 #   deliveries   only the e-mails and webhook deliveries of "notifications": both at once, webhooks alone
 #             (members without an address), e-mails alone (no endpoint), each timed from its credits' write
-#   (the last three are not part of "no argument: all of them")
+#   (the last four are not part of "no argument: all of them")
 #   replay    replay-cli (deploy/local/replay.sh) over the whole of points.ledger after BENCH_EVENTS
 #             more events were written to it, into JSON Lines (a file) and into PostgreSQL (a fresh
 #             database replay_bench), beside the raw consumer (kafka-consumer-perf-test) in the same run
