@@ -26,7 +26,8 @@ import java.util.concurrent.ThreadLocalRandom;
  *   earnings --earning U --members N       POST /api/v1/earnings, each a new order
  *   ledger-log --kafka B --events N --members M   write a history to points.ledger, read it back
  *   fold --events N --members M           decode and fold that history in process: a rebuild's ceiling
- *   notices-write --kafka B --events N --members M   N credits on points.ledger; prints the members' id prefix
+ *   notices-enrol --kafka B --members M --db JDBC      M members enrolled, known to notification; prints their id prefix
+ *   notices-write --kafka B --prefix P --events N --members M   N credits on points.ledger for those members
  *   notices-backlog --prefix P --events N --db JDBC  notices stored per second once N are (Notifications)
  *   notification-lag --earning U --members N --db JDBC  the earnings scenario, then its notices' lag
  *   deliveries --earning U --notification U --kafka B --members N --credits C --db JDBC
@@ -75,9 +76,11 @@ public final class Bench {
                     Long.parseLong(options.getOrDefault("stock", "1000")),
                     Double.parseDouble(options.getOrDefault("rate", "2000")),
                     Duration.ofSeconds(Long.parseLong(options.getOrDefault("settle-seconds", "10")))));
-            case "notices-write" -> System.out.println(Notifications.writeCredits(kafka(options),
-                    Long.parseLong(options.getOrDefault("events", "200000")),
+            case "notices-enrol" -> System.out.println(notifications(options).enrol(kafka(options),
                     Integer.parseInt(options.getOrDefault("members", "10000"))));
+            case "notices-write" -> Notifications.writeCredits(kafka(options), options.get("prefix"),
+                    Long.parseLong(options.getOrDefault("events", "200000")),
+                    Integer.parseInt(options.getOrDefault("members", "10000")));
             case "notices-backlog" -> System.out.println(notifications(options).backlog(options.get("prefix"),
                     Long.parseLong(options.getOrDefault("events", "200000"))));
             case "notification-lag" -> {

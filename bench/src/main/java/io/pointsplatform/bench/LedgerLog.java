@@ -67,7 +67,12 @@ final class LedgerLog implements AutoCloseable {
     }
 
     void send(CloudEvent event) {
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.POINTS_LEDGER, event.subject(), codec.writeBytes(event));
+        send(Topics.POINTS_LEDGER, event);
+    }
+
+    /** {@code event} on {@code topic}, keyed by its member. */
+    void send(String topic, CloudEvent event) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, event.subject(), codec.writeBytes(event));
         record.headers().add("content-type", CONTENT_TYPE);
         AtomicReference<Exception> failure = new AtomicReference<>();
         producer.send(record, (metadata, error) -> {

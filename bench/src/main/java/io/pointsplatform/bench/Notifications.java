@@ -19,6 +19,9 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
+import io.pointsplatform.events.CloudEvent;
+import io.pointsplatform.events.MemberEnrolled;
+import io.pointsplatform.events.Topics;
 
 /**
  * notification-service's figures (issue #21 item 9), read from its own database once the work is
@@ -47,9 +50,29 @@ final class Notifications {
         this.password = password;
     }
 
-    /** Writes {@code events} credits for {@code members} members of a new run; answers the run's member prefix. */
-    static String writeCredits(Properties kafka, long events, int members) {
+    /**
+     * Enrols {@code members} members of a new run without an e-mail address, as earning-service would
+     * (member.enrolled on members), and waits until notification-service knows them all; answers the run's
+     * member prefix. The backlog's credits are then for members it knows, as at a real checkout (an
+     * order for a member never enrolled is refused): their e-mails are SKIPPED as the notices are stored.
+     */
+    String enrol(Properties kafka, int members) throws Exception {
         String run = "bench-n-" + UUID.randomUUID().toString().substring(0, 8);
+        try (LedgerLog log = new LedgerLog(kafka)) {
+            Instant now = Instant.now();
+            for (int i = 0; i < members; i++) {
+                String memberId = run + "-m" + i;
+                log.send(Topics.MEMBERS, CloudEvent.of("member.enrolled:" + memberId, "/earning-service", memberId, now,
+                        new MemberEnrolled(memberId, null, null, null, i % 2 == 0 ? "zh-CN" : "en", null)));
+            }
+            log.flush();
+        }
+        awaitCount("select count(*) from member_contact where member_id like ?", run + "%", members);
+        return run;
+    }
+
+    /** Writes {@code events} credits for the {@code members} members of run {@code run} (see {@link #enrol}). */
+    static void writeCredits(Properties kafka, String run, long events, int members) {
         long start = System.nanoTime();
         try (LedgerLog log = new LedgerLog(kafka)) {
             Instant now = Instant.now();
@@ -60,16 +83,16 @@ final class Notifications {
             log.flush();
         }
         System.err.printf(Locale.ROOT, "wrote %,d credits in %.1f s%n", events, (System.nanoTime() - start) / 1e9);
-        return run;
     }
 
     /** Notices of members starting with {@code prefix} stored per second, once {@code expected} are stored. */
     String backlog(String prefix, long expected) throws Exception {
-        awaitCount("select count(*) from notification where member_id like ?", prefix + "%", expected);
+        awaitCount("select count(*) from notification where member_id like ? and kind = 'points.earned'", prefix + "%",
+                expected);
         try (Connection c = connect(); PreparedStatement q = c.prepareStatement("""
                 select count(*), extract(epoch from max(created_at) - min(created_at)),
                        percentile_cont(0.99) within group (order by extract(epoch from created_at - occurred_at))
-                from notification where member_id like ?""")) {
+                from notification where member_id like ? and kind = 'points.earned'""")) {
             q.setString(1, prefix + "%");
             try (ResultSet r = q.executeQuery()) {
                 r.next();

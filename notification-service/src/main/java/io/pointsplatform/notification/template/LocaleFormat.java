@@ -17,13 +17,16 @@ final class LocaleFormat {
 
     private static final DateTimeFormatter CHINESE_DATE = DateTimeFormatter.ofPattern("uuuu年M月d日", Locale.SIMPLIFIED_CHINESE);
     private static final DateTimeFormatter ENGLISH_DATE = DateTimeFormatter.ofPattern("d MMM uuuu", Locale.UK);
+    /** Made once (the lookup behind getIntegerInstance costs more than the formatting); each use has its own clone. */
+    private static final NumberFormat ENGLISH_NUMBERS = NumberFormat.getIntegerInstance(Locale.UK);
+    private static final NumberFormat CHINESE_NUMBERS = NumberFormat.getIntegerInstance(Locale.SIMPLIFIED_CHINESE);
 
     private LocaleFormat() {
     }
 
     static Map<String, Object> format(Map<String, Object> params, String locale, ZoneId zone) {
         boolean english = "en".equals(locale);
-        NumberFormat numbers = NumberFormat.getIntegerInstance(english ? Locale.UK : Locale.SIMPLIFIED_CHINESE);
+        NumberFormat numbers = (NumberFormat) (english ? ENGLISH_NUMBERS : CHINESE_NUMBERS).clone();
         Map<String, Object> out = new LinkedHashMap<>();
         params.forEach((name, value) -> {
             if (value instanceof Number n && !(value instanceof Double) && !(value instanceof Float)) {

@@ -7,6 +7,7 @@ import io.pointsplatform.events.CloudEvent;
 import io.pointsplatform.events.Topics;
 import io.pointsplatform.testing.SseClient;
 import io.pointsplatform.notification.notice.service.NoticeStored;
+import io.pointsplatform.notification.notice.service.NoticesStored;
 import io.pointsplatform.testing.PlatformTestResource;
 import io.pointsplatform.testing.TestEvents;
 import io.pointsplatform.testing.Tokens;
@@ -35,7 +36,7 @@ class StreamTest {
     URL root;
 
     @Inject
-    Event<NoticeStored> noticeStored;
+    Event<NoticesStored> noticeStored;
 
     private String url(String memberId) {
         return root.toString() + "api/v1/members/" + memberId + "/stream";
@@ -75,8 +76,8 @@ class StreamTest {
             TestEvents.publish(Topics.POINTS_LEDGER, earned.get(1));
             await().atMost(WAIT).until(() -> live.events().size() >= 2);
             // An announcement from the notice consumer wakes the stream; a repeat of one sends nothing twice.
-            noticeStored.fireAsync(new NoticeStored(earned.get(1).id(), Long.parseLong(live.events().get(1).id()),
-                    memberId, "points.earned", "积分到账", "", Instant.now(), "points.earned", "{}"));
+            noticeStored.fireAsync(new NoticesStored(List.of(new NoticeStored(earned.get(1).id(),
+                    Long.parseLong(live.events().get(1).id()), memberId, "points.earned", "积分到账", "", Instant.now()))));
             assertThat(dataIds(live)).containsExactly(earned.get(0).id(), earned.get(1).id());
             lastSeen = live.events().get(0).id();
             assertThat(live.comments()).contains("heartbeat");

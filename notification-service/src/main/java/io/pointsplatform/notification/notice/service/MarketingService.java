@@ -82,7 +82,7 @@ public class MarketingService {
             params.put("title", campaign.title());
             params.put("body", campaign.body());
             return new NoticeDraft("marketing:" + campaign.campaignId() + ":" + memberId, memberId, "marketing", now,
-                    params, null);
+                    params);
         }).toList();
     }
 }

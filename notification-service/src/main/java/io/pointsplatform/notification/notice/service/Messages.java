@@ -55,6 +55,6 @@ final class Messages {
         for (int i = 0; i < namesAndValues.length; i += 2) {
             params.put((String) namesAndValues[i], namesAndValues[i + 1]);
         }
-        return new NoticeDraft(event.id(), memberId, event.type(), event.time(), params, event);
+        return new NoticeDraft(event.id(), memberId, event.type(), event.time(), params);
     }
 }

@@ -1,7 +1,6 @@
 package io.pointsplatform.notification.notice.service;
 
 import io.pointsplatform.events.CloudEvent;
-import io.pointsplatform.events.EventCodec;
 import io.pointsplatform.events.MemberEnrolled;
 import io.pointsplatform.events.MemberUpdated;
 import io.pointsplatform.kit.inbox.Batches;
@@ -35,7 +34,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * Notices: stored once per event (and member), written in the member's locale from the templates,
- * each with an e-mail delivery to be tried; announced in the process ({@link NoticeStored}) once
+ * each with an e-mail delivery to be tried; announced in the process ({@link NoticesStored}) once
  * committed.
  */
 @ApplicationScoped
@@ -50,18 +49,16 @@ public class NotificationService {
     private final MemberContactRepository contacts;
     private final DeliveryRepository deliveries;
     private final NoticeTemplates templates;
-    private final EventCodec codec;
-    private final Event<NoticeStored> stored;
+    private final Event<NoticesStored> stored;
 
     public NotificationService(Pool pool, NotificationRepository notifications, MemberContactRepository contacts,
-                               DeliveryRepository deliveries, NoticeTemplates templates, EventCodec codec,
-                               Event<NoticeStored> stored) {
+                               DeliveryRepository deliveries, NoticeTemplates templates,
+                               Event<NoticesStored> stored) {
         this.pool = pool;
         this.notifications = notifications;
         this.contacts = contacts;
         this.deliveries = deliveries;
         this.templates = templates;
-        this.codec = codec;
         this.stored = stored;
     }
 
@@ -151,40 +148,22 @@ public class NotificationService {
             if (sequence == null || !done.add(n.notificationId())) {
                 continue;
             }
-            NoticeDraft d = drafts.get(i);
-            String eventType = d.event() == null ? MARKETING_EVENT_TYPE : d.event().type();
-            String json = d.event() == null ? marketingEvent(d) : codec.write(d.event());
             list.add(new NoticeStored(n.notificationId(), sequence, n.memberId(), n.kind(), n.title(), n.body(),
-                    n.occurredAt(), eventType, json));
+                    n.occurredAt()));
         }
         list.sort(java.util.Comparator.comparingLong(NoticeStored::sequence));
         return list;
     }
 
-    /** After commit: every observer hears of each new notice, in the order they were stored. */
+    /** After commit: every observer hears of the new notices, in the order they were stored, in one announcement. */
     public void announce(List<NoticeStored> notices) {
-        for (NoticeStored notice : notices) {
-            stored.fireAsync(notice).exceptionally(failure -> {
-                Log.warnf(failure, "An observer of notice %s failed", notice.noticeId());
-                return notice;
-            });
+        if (notices.isEmpty()) {
+            return;
         }
-    }
-
-    static final String MARKETING_EVENT_TYPE = "notification.marketing";
-
-    /** A marketing notice has no event on Kafka: this CloudEvent (structured JSON) stands for it. */
-    private static String marketingEvent(NoticeDraft d) {
-        return new JsonObject()
-                .put("specversion", "1.0")
-                .put("id", d.noticeId())
-                .put("source", "/notification-service")
-                .put("type", MARKETING_EVENT_TYPE)
-                .put("subject", d.memberId())
-                .put("time", d.occurredAt().toString())
-                .put("datacontenttype", "application/json")
-                .put("data", new JsonObject(d.params()))
-                .encode();
+        stored.fireAsync(new NoticesStored(notices)).exceptionally(failure -> {
+            Log.warnf(failure, "An observer of %d notices failed", notices.size());
+            return null;
+        });
     }
 
     @WithSession

@@ -217,7 +217,7 @@ public class ReminderJob {
             Map<String, Object> params = new LinkedHashMap<>();
             params.put("points", sum);
             params.put("expiresAt", earliest.get(date).toString());
-            drafts.add(new NoticeDraft(event.id() + ":" + date, event.subject(), KIND, event.time(), params, event));
+            drafts.add(new NoticeDraft(event.id() + ":" + date, event.subject(), KIND, event.time(), params));
         });
         return drafts;
     }

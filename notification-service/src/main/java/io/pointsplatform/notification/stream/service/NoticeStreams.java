@@ -2,6 +2,7 @@ package io.pointsplatform.notification.stream.service;
 
 import io.pointsplatform.kit.problem.ApiException;
 import io.pointsplatform.notification.notice.service.NoticeStored;
+import io.pointsplatform.notification.notice.service.NoticesStored;
 import io.pointsplatform.notification.stream.repository.NoticeFeed;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Multi;
@@ -18,7 +19,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * Members' live streams of notices. Every notice a stream sends is read from the database in
  * sequence order after the last one it sent ({@code Last-Event-ID} on a reconnect, else the member's
- * latest notice when it opened); {@link NoticeStored} (fired after a notice is committed) and a
+ * latest notice when it opened); {@link NoticesStored} (fired after notices are committed) and a
  * periodic look (for notices stored by another instance) only wake it up. Reads of one stream run
  * one at a time, and sequence order is commit order (V21), so replay and live are one path: no gap,
  * no repeat, and no race between them to resolve.
@@ -105,10 +106,13 @@ public class NoticeStreams {
         });
     }
 
-    void onNoticeStored(@ObservesAsync NoticeStored stored) {
-        Set<Stream> streams = open.get(stored.memberId());
-        if (streams != null) {
-            streams.forEach(Stream::wake);
+    void onNoticesStored(@ObservesAsync NoticesStored stored) {
+        Set<String> woken = new java.util.HashSet<>();
+        for (NoticeStored notice : stored.notices()) {
+            Set<Stream> streams = open.get(notice.memberId());
+            if (streams != null && woken.add(notice.memberId())) {
+                streams.forEach(Stream::wake);
+            }
         }
     }
 
