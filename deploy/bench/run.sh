@@ -221,6 +221,11 @@ if wants flash-sale; then
   out ""
   out "| scenario | completed | not settled in 10 s | settle p50 ms | p99 ms | max ms | stock left | outcomes |"
   out "|---|---:|---:|---:|---:|---:|---:|---|"
+  # Sagas an earlier scenario left PENDING would share the cores with the sale: settled first (up to 5 minutes).
+  for _ in $(seq 1 60); do
+    [ "$(psql "${PG[@]}" -d redemption -Atc "select count(*) from redemption where status = 'PENDING'")" -eq 0 ] && break
+    sleep 5
+  done
   out "$(bench flash-sale "${services_urls[@]}" --members 10000 --attempts 10000 --stock 1000 --rate 2000 --settle-seconds 10)"
   out ""
 fi
