@@ -80,10 +80,15 @@ if [ ! -f "$jar" ] || [ -n "$(find "$POINTS_ROOT/bench/src" -newer "$jar" -print
 fi
 # CPU per operation of each process (the services still running, Kafka, PostgreSQL, the load
 # generator) over each measured window, printed as a table after each section's results.
-watch=""
-for svc in "${POINTS_SERVICES[@]}" kafka; do
-  if pid="$(points_running_pid "$svc")"; then watch="$watch${watch:+,}${svc%-service}=$pid"; fi
-done
+# (again after a scenario restarts a service: its new process is watched, not the old one's pid)
+watch_running() {
+  watch=""
+  local svc pid
+  for svc in "${POINTS_SERVICES[@]}" kafka; do
+    if pid="$(points_running_pid "$svc")"; then watch="$watch${watch:+,}${svc%-service}=$pid"; fi
+  done
+}
+watch_running
 cpu_rows="$(mktemp)"
 trap 'rm -f "$cpu_rows"' EXIT
 # Every request carries a real bearer token (made by token.sh, valid for a day), so the figures
@@ -249,7 +254,18 @@ if wants notifications; then
   bench ledger-read --kafka "$BOOTSTRAP" --kafka-config "$KAFKA_CONFIG" --after "the backlog was written" \
     | while IFS= read -r row; do out "$row"; done
   "$POINTS_LOCAL/up.sh" >/dev/null
+  watch_running
   out "$(bench notices-backlog --prefix "$prefix" --events "$notice_events" --db "$notification_db")"
+  # Baseline: PostgreSQL's own writes for such a backlog (notices-batch.sql: 500 notices, their e-mail
+  # deliveries and the member view's lots a transaction, one client, as the notice consumer stores one
+  # batch at a time) in a scratch database with notification-service's migrations.
+  psql "${PG[@]}" -d postgres -qc "drop database if exists notices_bench with (force)" -qc "create database notices_bench"
+  printf '%s\n' "$POINTS_ROOT"/notification-service/src/main/resources/db/migration/V*.sql | sort -V \
+    | while IFS= read -r migration; do psql "${PG[@]}" -d notices_bench -q -v ON_ERROR_STOP=1 -f "$migration" >/dev/null; done
+  tps="$(pgbench "${PG[@]}" -n -f "$POINTS_ROOT/deploy/bench/notices-batch.sql" -c 1 -T "$SECONDS_PER_RUN" notices_bench 2>/dev/null \
+    | sed -nE 's/^tps = ([0-9.]+).*/\1/p')"
+  out "| baseline: PostgreSQL's own writes for the same notices (pgbench, deploy/bench/notices-batch.sql: 500 notices, their e-mail deliveries and lots a transaction, one client) | $(awk -v t="$tps" 'BEGIN {printf "%.0f", t * 500}') notices/s | $tps transactions/s |"
+  psql "${PG[@]}" -d postgres -qc "drop database if exists notices_bench with (force)" >/dev/null 2>&1 || points_err "could not drop database notices_bench"
 fi
 if wants notifications || wants deliveries; then
   [ -n "${notification_db:-}" ] || {
