@@ -10,8 +10,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 @ApplicationScoped
 public class WebhookDeliveryRepository {
@@ -135,6 +137,19 @@ public class WebhookDeliveryRepository {
 
     public WebhookDeliveryRepository(Pool pool) {
         this.pool = pool;
+    }
+
+    /**
+     * The event types some endpoint asks for now. Read before each enqueue, so that events no endpoint
+     * wants are not shipped to the database at all (most of a log's events, often all of them).
+     */
+    public Uni<Set<String>> wantedTypes() {
+        return pool.preparedQuery("select distinct unnest(event_types) from webhook_endpoint").execute()
+                .map(rows -> {
+                    Set<String> types = new HashSet<>();
+                    rows.forEach(r -> types.add(r.getString(0)));
+                    return types;
+                });
     }
 
     public Uni<Integer> enqueue(List<Event> events, Duration retryWindow) {

@@ -21,8 +21,9 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
  * Enqueues webhook deliveries straight from the log, in its own consumer group
  * ({@code notification-service-webhooks}): every event of {@code points.ledger}, {@code members} and
  * {@code redemptions} whose type an endpoint asked for (holds and redemption steps too, which make
- * no notice), its body the record's value byte for byte. One statement per polled batch; the batch
- * is acknowledged after it, so a crash enqueues again and the (endpoint, event) key keeps one.
+ * no notice), its body the record's value byte for byte. Per polled batch, the types some endpoint
+ * asks for are read first, and only events of those types go to the database, in one statement; the
+ * batch is acknowledged after it, so a crash enqueues again and the (endpoint, event) key keeps one.
  *
  * <p>A record this consumer cannot read is skipped with a warning: the notice consumer reads the same
  * records and sets each such one aside on the topic's dead-letter topic with the reason, once. A
@@ -82,8 +83,16 @@ public class WebhookEventConsumer {
             }
             events.add(new WebhookDeliveryRepository.Event(event.id(), event.subject(), event.type(), record.value()));
         }
-        return deliveries.enqueue(events, retryWindow)
-                .invoke(count -> Log.debugf("%d events: %d webhook deliveries", events.size(), count))
+        if (events.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return deliveries.wantedTypes()
+                .chain(wanted -> {
+                    List<WebhookDeliveryRepository.Event> asked = events.stream().filter(e -> wanted.contains(e.type())).toList();
+                    return deliveries.enqueue(asked, retryWindow)
+                            .invoke(count -> Log.debugf("%d events, %d of types an endpoint asked for: %d webhook"
+                                    + " deliveries", events.size(), asked.size(), count));
+                })
                 .replaceWithVoid();
     }
 }
