@@ -3,9 +3,11 @@ package io.pointsplatform.notification;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.pointsplatform.events.Allocation;
 import io.pointsplatform.events.CloudEvent;
 import io.pointsplatform.events.EventCodec;
 import io.pointsplatform.events.MemberEnrolled;
+import io.pointsplatform.events.PointsExpired;
 import io.pointsplatform.events.RedemptionCompleted;
 import io.pointsplatform.events.Topics;
 import io.pointsplatform.testing.BadRecords;
@@ -30,7 +32,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 /**
- * notification-service's consumers of points.ledger and members survive every kind of bad record:
+ * notification-service's consumers of points.ledger, members and redemptions survive every kind of bad record:
  * each goes to {@code <topic>.dlq.notification-service}, once, with the reason in its headers, and
  * the good record sent after them (same partition, same poll) is notified. A points.ledger record
  * off its member's partition is left out (the ledger forwards a credit to the member's partition,
@@ -90,6 +92,45 @@ class NotificationBadRecordsTest {
         bad.put(enrolled.replace("\"email\":\"a@example.com\"", "\"email\":\"not an address\""), "email is not an e-mail address");
         deadLettersThenGood(Topics.MEMBERS, 3, memberId, bad, enrolled);
         awaitNotifications(memberId, 1);
+    }
+
+    @Test
+    void theOneConsumerKeepsTheMemberViewAndDeadLettersWhatItsFoldRefusesOnce() throws Exception {
+        String memberId = TestEvents.memberOnPartition("note-view-", 0);
+        CloudEvent credit = TestEvents.earned(memberId, 40);
+        String lotId = ((io.pointsplatform.events.PointsEarned) credit.data()).lotId();
+        CloudEvent strayExpiry = CloudEvent.of("points.expired:lot-nowhere:" + memberId, "/ledger-service", memberId,
+                Instant.now(), new PointsExpired(memberId, 5,
+                        List.of(new Allocation("lot-nowhere-" + memberId, 5)), null, null));
+        CloudEvent expiry = CloudEvent.of("points.expired:" + lotId, "/ledger-service", memberId, Instant.now(),
+                new PointsExpired(memberId, 15, List.of(new Allocation(lotId, 15)), null, null));
+        TestEvents.publish(Topics.POINTS_LEDGER, credit);
+        TestEvents.publish(Topics.POINTS_LEDGER, strayExpiry);
+        TestEvents.publish(Topics.POINTS_LEDGER, expiry);
+
+        // The same consumer that notifies keeps the member view: the lot, less the expiry it could fold.
+        await().atMost(WAIT).untilAsserted(() -> assertThat(remaining(memberId, lotId)).isEqualTo(25L));
+        // The expiry of a lot the member never had: set aside once, with the fold's reason; still notified.
+        String dlq = Topics.dlq(Topics.POINTS_LEDGER, "notification-service");
+        String stray = CODEC.write(strayExpiry);
+        List<ConsumerRecord<String, String>> dead = TopicReader.await(dlq, r -> stray.equals(r.value()), 1, WAIT);
+        assertThat(header(dead.getFirst(), "dead-letter-reason")).contains("unknown lot lot-nowhere-" + memberId);
+        awaitNotifications(memberId, 3);
+        assertThat(TopicReader.all(dlq, r -> stray.equals(r.value()))).hasSize(1);
+        assertThat(TopicReader.all(dlq, r -> r.value().contains(lotId))).isEmpty();
+    }
+
+    /** The member view's remaining points of one lot (null before the view has it). */
+    private Long remaining(String memberId, String lotId) throws Exception {
+        try (Connection c = DriverManager.getConnection(LocalPostgres.jdbcUrl(database), LocalPostgres.USER,
+                LocalPostgres.PASSWORD); var s = c.prepareStatement(
+                "select remaining from member_lot where member_id = ? and lot_id = ?")) {
+            s.setString(1, memberId);
+            s.setString(2, lotId);
+            try (var rows = s.executeQuery()) {
+                return rows.next() ? rows.getLong(1) : null;
+            }
+        }
     }
 
     @Test

@@ -6,11 +6,17 @@ import io.pointsplatform.kit.inbox.Batches;
 import io.pointsplatform.kit.inbox.DeadLetter;
 import io.pointsplatform.kit.inbox.LogRecords;
 import io.pointsplatform.kit.inbox.MemberPartitions;
+import io.pointsplatform.kit.view.MemberPointsProjector;
+import io.pointsplatform.notification.webhook.repository.WebhookDeliveryRepository;
+import io.pointsplatform.notification.webhook.service.WebhookEvents;
 import io.quarkus.logging.Log;
+import io.smallrye.mutiny.CompositeException;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.Record;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Acknowledgment;
@@ -18,37 +24,60 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
- * Turns events of {@code members}, {@code points.ledger} and {@code redemptions} into notifications, a polled batch at a
- * time (both channels in batch mode): one statement stores a batch's notifications. A record that
- * cannot be read (not JSON, not a CloudEvent, of an unknown type or one that does not belong on the
- * topic, failing its JSON Schema: {@link LogRecords}) goes to the channel's dead-letter topic with the
- * reason, and the rest are stored (see service-kit {@link Batches}); the batch is acknowledged once
- * both are done.
+ * notification-service's one reader of each topic it consumes ({@code members}, {@code points.ledger}
+ * and {@code redemptions}, consumer group {@code notification-service}), a polled batch at a time
+ * (the channels in batch mode). Each record is read once, and its batch goes to everything the
+ * service keeps from the log, side by side:
+ * <ul>
+ * <li>the notices ({@link NotificationService#onEvents}, one statement per batch);</li>
+ * <li>the webhook deliveries ({@link WebhookEvents}, for events whose type an endpoint asked for,
+ * holds and redemption steps too);</li>
+ * <li>on {@code points.ledger}, the member view the expiry reminders read (service-kit
+ * {@link MemberPointsProjector}).</li>
+ * </ul>
+ * Each of them keeps an event once however often it comes (by notice id, by endpoint and event, by
+ * the view's processed marks), so a batch retried after a crash or an outage changes nothing twice.
+ * A record that cannot be read (not JSON, not a CloudEvent, of an unknown type or one that does not
+ * belong on the topic, failing its JSON Schema: {@link LogRecords}), or that the view's fold refuses,
+ * goes to the topic's dead-letter topic ({@code <topic>.dlq.notification-service}) with the reason,
+ * once, and the rest are kept (see service-kit {@link Batches}); the batch is acknowledged once both
+ * are done.
  *
  * <p>A record of {@code points.ledger} on another partition than its member's is left out, as the
- * ledger leaves it out: it forwards a credit found so to the member's partition (notified there, once,
+ * ledger leaves it out: it forwards a credit found so to the member's partition (kept there, once,
  * under the same event id) and refuses any other event found so. On {@code members} no one forwards;
- * a notification does not depend on a member's order, so a record there is notified wherever it is
+ * a notification does not depend on a member's order, so a record there is kept wherever it is
  * (docs/contract-extensions.md, "The log"). The same holds for {@code redemptions}.
  */
 @ApplicationScoped
 public class EventConsumer {
 
     private static final String POINTS_LEDGER = "points-ledger";
+    /** The most events one batch hands to each of the three: what each takes in one statement. */
+    private static final int MAX_BATCH = Math.min(NotificationService.MAX_BATCH, MemberPointsProjector.MAX_BATCH);
+
+    /** A record as read: its event, and its value byte for byte (a webhook's body). */
+    private record Read(CloudEvent event, String value) {
+    }
 
     private final EventCodec codec;
     private final NotificationService notifications;
+    private final WebhookEvents webhooks;
+    private final MemberPointsProjector view;
     private final MemberPartitions partitions;
     private final MutinyEmitter<Record<String, String>> membersDeadLetters;
     private final MutinyEmitter<Record<String, String>> pointsDeadLetters;
     private final MutinyEmitter<Record<String, String>> redemptionsDeadLetters;
 
-    public EventConsumer(EventCodec codec, NotificationService notifications, MemberPartitions partitions,
+    public EventConsumer(EventCodec codec, NotificationService notifications, WebhookEvents webhooks,
+                         MemberPointsProjector view, MemberPartitions partitions,
                          @Channel("members-dlq") MutinyEmitter<Record<String, String>> membersDeadLetters,
                          @Channel("points-ledger-dlq") MutinyEmitter<Record<String, String>> pointsDeadLetters,
                          @Channel("redemptions-dlq") MutinyEmitter<Record<String, String>> redemptionsDeadLetters) {
         this.codec = codec;
         this.notifications = notifications;
+        this.webhooks = webhooks;
+        this.view = view;
         this.partitions = partitions;
         this.membersDeadLetters = membersDeadLetters;
         this.pointsDeadLetters = pointsDeadLetters;
@@ -58,36 +87,75 @@ public class EventConsumer {
     @Incoming("members")
     @Acknowledgment(Acknowledgment.Strategy.POST_PROCESSING)
     public Uni<Void> members(ConsumerRecords<String, String> records) {
-        return consume(records, 0, membersDeadLetters);
+        return consume(records, 0, false, membersDeadLetters);
     }
 
     @Incoming("redemptions")
     @Acknowledgment(Acknowledgment.Strategy.POST_PROCESSING)
     public Uni<Void> redemptions(ConsumerRecords<String, String> records) {
-        return consume(records, 0, redemptionsDeadLetters);
+        return consume(records, 0, false, redemptionsDeadLetters);
     }
 
     @Incoming(POINTS_LEDGER)
     @Acknowledgment(Acknowledgment.Strategy.POST_PROCESSING)
     public Uni<Void> points(ConsumerRecords<String, String> records) {
-        return partitions.count(POINTS_LEDGER, records).chain(count -> consume(records, count, pointsDeadLetters));
+        return partitions.count(POINTS_LEDGER, records)
+                .chain(count -> consume(records, count, true, pointsDeadLetters));
     }
 
-    /** {@code partitionCount}: the topic's, to leave out records found off their member's partition; 0 to keep them all. */
-    private Uni<Void> consume(ConsumerRecords<String, String> records, int partitionCount,
+    /**
+     * {@code partitionCount}: the topic's, to leave out records found off their member's partition; 0
+     * to keep them all. {@code intoView}: whether the member view folds these events too.
+     */
+    private Uni<Void> consume(ConsumerRecords<String, String> records, int partitionCount, boolean intoView,
                               MutinyEmitter<Record<String, String>> deadLetters) {
-        return Batches.consumeRecords(records, record -> read(record, partitionCount), NotificationService.MAX_BATCH,
-                        notifications::onEvents)
+        return Batches.consumeRecords(records, record -> read(record, partitionCount), MAX_BATCH,
+                        batch -> keep(batch, intoView))
                 .chain(letters -> DeadLetter.sendAll(deadLetters, letters));
     }
 
-    private CloudEvent read(ConsumerRecord<String, String> record, int partitionCount) {
+    /**
+     * Keeps one batch in the notices, the webhook deliveries and (if {@code intoView}) the member
+     * view, each in a transaction of its own, at the same time; completes with what the view's fold
+     * refused (the notices and webhooks refuse nothing). Called again with the same batch after a
+     * failure, each keeps only what it does not have yet.
+     */
+    private Uni<List<Batches.Refusal>> keep(List<Read> batch, boolean intoView) {
+        List<CloudEvent> events = new ArrayList<>(batch.size());
+        List<WebhookDeliveryRepository.Event> hooks = new ArrayList<>(batch.size());
+        for (Read read : batch) {
+            CloudEvent event = read.event();
+            events.add(event);
+            if (event.subject() != null) {
+                hooks.add(new WebhookDeliveryRepository.Event(event.id(), event.subject(), event.type(), read.value()));
+            }
+        }
+        Uni<List<Batches.Refusal>> folded = intoView
+                ? view.apply(events).map(MemberPointsProjector.Outcome::refused)
+                : Uni.createFrom().item(List.of());
+        return Uni.combine().all().unis(folded, notifications.onEvents(events), webhooks.enqueue(hooks))
+                .collectFailures()
+                .with((refused, noticed, enqueued) -> refused)
+                .onFailure(CompositeException.class).transform(EventConsumer::blamed);
+    }
+
+    /**
+     * Of the failures of the three (each waited for, so that no transaction is still running when the
+     * batch is tried again), the one that says what to do: one the data is to blame for if any (the
+     * batch is then tried a record at a time), else the first.
+     */
+    private static Throwable blamed(Throwable failure) {
+        List<Throwable> causes = ((CompositeException) failure).getCauses();
+        return causes.stream().filter(Batches::blamesTheData).findFirst().orElse(causes.getFirst());
+    }
+
+    private Read read(ConsumerRecord<String, String> record, int partitionCount) {
         CloudEvent event = LogRecords.read(codec, record);
         if (partitionCount > 0 && MemberPartitions.misplaced(record, event.subject(), partitionCount)) {
             Log.debugf("%s on %s-%d, not its member's partition: left out", event.id(), record.topic(),
                     record.partition());
             return null;
         }
-        return event;
+        return new Read(event, record.value());
     }
 }
