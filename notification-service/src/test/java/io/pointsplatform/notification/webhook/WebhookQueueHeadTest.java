@@ -164,6 +164,32 @@ class WebhookQueueHeadTest {
     }
 
     @Test
+    void anEndpointDeletedWhileDeliveriesAreEnqueuedIsSkippedNotAFailure() throws Exception {
+        // The enqueue reads the endpoints that want a type; one deleted meanwhile (its deletion still
+        // open when the enqueue starts, committed while it waits) gets nothing, and the enqueue does
+        // not fail: a foreign-key error there would set a good record of the log aside.
+        String endpointId = WebhookTest.register(closedPort(), "points.earned").path("webhookId");
+        String memberId = "m-gone-" + UUID.randomUUID();
+        var deletion = pool.getConnection().await().atMost(Duration.ofSeconds(30));
+        try {
+            deletion.query("begin").execute().await().atMost(Duration.ofSeconds(30));
+            deletion.preparedQuery("delete from webhook_endpoint where endpoint_id = $1").execute(Tuple.of(endpointId))
+                    .await().atMost(Duration.ofSeconds(30));
+            var enqueued = deliveries.enqueue(List.of(new WebhookDeliveryRepository.Event("e-" + UUID.randomUUID(),
+                    memberId, "points.earned", "{}")), WINDOW).subscribeAsCompletionStage();
+            Thread.sleep(500);
+            assertThat(enqueued).as("waits for the deletion").isNotDone();
+            deletion.query("commit").execute().await().atMost(Duration.ofSeconds(30));
+            int made = enqueued.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            // Only to the endpoints still there (other tests' that want points.earned too).
+            assertThat(count("select count(*) from webhook_delivery where member_id = $1", memberId)).isEqualTo(made);
+            assertThat(count("select count(*) from webhook_endpoint where endpoint_id = $1", endpointId)).isZero();
+        } finally {
+            deletion.close().await().atMost(Duration.ofSeconds(30));
+        }
+    }
+
+    @Test
     void thePoolsConnectionsRunWithoutPostgresJit() {
         // service-kit sets jit=off on every connection: the due-deliveries query paid 300 ms of JIT per run.
         String jit = pool.query("show jit").execute().await().atMost(Duration.ofSeconds(30)).iterator().next().getString(0);

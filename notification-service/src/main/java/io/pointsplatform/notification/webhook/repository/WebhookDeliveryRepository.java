@@ -53,11 +53,17 @@ public class WebhookDeliveryRepository {
      * order (so a queue's delivery ids follow the log): V31's trigger locks each queue's head row as
      * it goes, and every statement that touches many heads takes them in this order (no deadlock).
      */
+    /**
+     * The endpoints that want one of the types are read with a key-share lock: one being deleted is
+     * waited for and then skipped, instead of the insert failing its foreign key (which would set a
+     * good record of the log aside).
+     */
     private static final String ENQUEUE = """
+            with e as (select endpoint_id, event_types from webhook_endpoint where event_types && $3::text[] for key share)
             insert into webhook_delivery (endpoint_id, event_id, member_id, event_type, body, give_up_at)
             select e.endpoint_id, x.event_id, x.member_id, x.event_type, x.body, now() + make_interval(secs => $5)
             from unnest($1::text[], $2::text[], $3::text[], $4::text[]) with ordinality as x(event_id, member_id, event_type, body, n)
-            join webhook_endpoint e on x.event_type = any(e.event_types)
+            join e on x.event_type = any(e.event_types)
             order by e.endpoint_id, x.member_id, x.n
             on conflict (endpoint_id, event_id) do nothing""";
 
