@@ -3,6 +3,7 @@ package io.pointsplatform.kit.inbox;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
+import io.smallrye.reactive.messaging.kafka.KafkaConsumer;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -81,10 +82,28 @@ public class MemberPartitions {
         }
         // The broker away for a moment must not fail a batch (which stops the channel) or set a
         // good record aside: asked again with backoff for about ten minutes, as Batches waits out outages.
-        return clients.getConsumer(channel).partitionsFor(topic)
+        return Uni.createFrom().deferred(() -> consumerOf(channel).partitionsFor(topic))
                 .onFailure().invoke(e -> Log.warnf("Cannot read the partitions of %s, trying again: %s", topic, e.toString()))
                 .onFailure().retry().withBackOff(FIRST_BACKOFF, MAX_BACKOFF).atMost(RETRIES)
                 .map(infos -> remember(topic, Math.max(infos.size(), partition + 1)));
+    }
+
+    /**
+     * The channel's consumer; a channel read with {@code concurrency} N has N consumers, whose
+     * channels the connector names {@code channel$1} to {@code channel$N}: any of them knows the
+     * topic's partitions.
+     */
+    private KafkaConsumer<Object, Object> consumerOf(String channel) {
+        KafkaConsumer<Object, Object> consumer = clients.getConsumer(channel);
+        if (consumer != null) {
+            return consumer;
+        }
+        for (String name : clients.getConsumerChannels()) {
+            if (name.startsWith(channel + "$")) {
+                return clients.getConsumer(name);
+            }
+        }
+        throw new IllegalStateException("no Kafka consumer for channel " + channel);
     }
 
     private int remember(String topic, int count) {
