@@ -34,6 +34,11 @@ public class RedemptionRepository {
             + " points, code, reason, voucher_code, coupon_code, lottery, donation, attempts, created_at, updated_at,"
             + " completed_at, cancelled_at, voucher_used_at, voucher_order_id";
 
+    private static final String ADVANCE = "update redemption set step = $3, status = $4, kind = $5,"
+            + " points = $6, code = $7, reason = $8, voucher_code = $9, coupon_code = $10, lottery = $11,"
+            + " donation = $12, completed_at = $13, cancelled_at = $14, attempts = 0, next_attempt_at = $15,"
+            + " updated_at = $15 where redemption_id = $1 and step = $2 returning " + COLUMNS;
+
     private final Pool pool;
     private final Outbox outbox;
 
@@ -42,17 +47,23 @@ public class RedemptionRepository {
         this.outbox = outbox;
     }
 
-    /** Records a new redemption PENDING with its event; false when the id exists already (a repeat). */
-    public Uni<Boolean> insert(String redemptionId, String memberId, String rewardId, int quantity, Instant now,
-                               RedemptionEvent requested) {
+    /**
+     * Records a new redemption PENDING with its event: the row as recorded, or null when the id
+     * exists already (a repeat: read it with {@link #find}).
+     */
+    public Uni<Redemption> insert(String redemptionId, String memberId, String rewardId, int quantity, Instant now,
+                                  RedemptionEvent requested) {
         return pool.withTransaction(c -> c.preparedQuery("""
                         insert into redemption (redemption_id, member_id, reward_id, quantity, status, step,
                             created_at, updated_at, next_attempt_at)
                         values ($1, $2, $3, $4, 'PENDING', 'REQUESTED', $5, $5, $5)
-                        on conflict (redemption_id) do nothing""")
+                        on conflict (redemption_id) do nothing returning\s""" + COLUMNS)
                 .execute(Tuple.of(redemptionId, memberId, rewardId, quantity, utc(now)))
-                .chain(rows -> rows.rowCount() == 0 ? Uni.createFrom().item(false)
-                        : event(c, requested, now).replaceWith(true)));
+                .chain(rows -> {
+                    Redemption inserted = first(rows);
+                    return inserted == null ? Uni.createFrom().nullItem()
+                            : event(c, requested, now).replaceWith(inserted);
+                }));
     }
 
     public Uni<Redemption> find(String redemptionId) {
@@ -79,20 +90,18 @@ public class RedemptionRepository {
      */
     public Uni<Redemption> advance(Redemption from, RedemptionStep expected, Change change, RedemptionEvent event,
                                    Instant now) {
-        return pool.withTransaction(c -> c.preparedQuery("update redemption set step = $3, status = $4, kind = $5,"
-                        + " points = $6, code = $7, reason = $8, voucher_code = $9, coupon_code = $10, lottery = $11,"
-                        + " donation = $12, completed_at = $13, cancelled_at = $14, attempts = 0, next_attempt_at = $15,"
-                        + " updated_at = $15 where redemption_id = $1 and step = $2 returning " + COLUMNS)
-                .execute(Tuple.from(new Object[] {from.redemptionId(), expected.name(), change.step().name(),
-                        change.status(), change.kind(), change.points(), change.code(), change.reason(),
-                        change.voucherCode(), change.couponCode(), change.lottery(), change.donation(),
-                        utc(change.completedAt()), utc(change.cancelledAt()), utc(now)}))
+        Tuple values = Tuple.from(new Object[] {from.redemptionId(), expected.name(), change.step().name(),
+                change.status(), change.kind(), change.points(), change.code(), change.reason(),
+                change.voucherCode(), change.couponCode(), change.lottery(), change.donation(),
+                utc(change.completedAt()), utc(change.cancelledAt()), utc(now)});
+        if (event == null) {
+            // One statement, atomic on its own: no BEGIN and COMMIT to wait for (most steps publish nothing).
+            return pool.preparedQuery(ADVANCE).execute(values).map(RedemptionRepository::first);
+        }
+        return pool.withTransaction(c -> c.preparedQuery(ADVANCE).execute(values)
                 .chain(rows -> {
                     Redemption moved = first(rows);
-                    if (moved == null || event == null) {
-                        return Uni.createFrom().item(moved);
-                    }
-                    return event(c, event, now).replaceWith(moved);
+                    return moved == null ? Uni.createFrom().item(moved) : event(c, event, now).replaceWith(moved);
                 }));
     }
 

@@ -42,7 +42,7 @@ public class RedemptionService {
         Instant now = clock.instant();
         return repository.insert(redemptionId, memberId, rewardId, quantity, now,
                         new RedemptionRequested(redemptionId, memberId, rewardId, quantity, 0))
-                .chain(() -> repository.find(redemptionId))
+                .chain(inserted -> inserted != null ? Uni.createFrom().item(inserted) : repository.find(redemptionId))
                 .invoke(found -> {
                     if (!found.memberId().equals(memberId) || !found.rewardId().equals(rewardId)
                             || found.quantity() != quantity) {
