@@ -149,10 +149,14 @@ final class Redemptions {
                         Http.Response polled = Http.get(redemption + "/api/v1/redemptions/" + location, memberTokens[member]);
                         status = polled.status() == 200 ? JSON.readTree(polled.body()).path("status").asText() : "PENDING";
                     }
-                    if ("PENDING".equals(status)) {
+                    long settledAt = System.nanoTime();
+                    if (!"PENDING".equals(status)) {
+                        settle.recordValue(Math.max(1, (settledAt - intended) / 1000));
+                    }
+                    // Late counts too: an attempt queued in this generator (every worker busy) or answered
+                    // after its deadline may settle with its first answer, yet not within settleWithin.
+                    if ("PENDING".equals(status) || settledAt > deadline) {
                         unsettled.incrementAndGet();
-                    } else {
-                        settle.recordValue(Math.max(1, (System.nanoTime() - intended) / 1000));
                     }
                     String key = "FAILED".equals(status) ? "FAILED " + code(answer) : status;
                     outcomes.computeIfAbsent(key, k -> new AtomicLong()).incrementAndGet();
