@@ -34,10 +34,16 @@ public class RedemptionRepository {
             + " points, code, reason, voucher_code, coupon_code, lottery, donation, attempts, created_at, updated_at,"
             + " completed_at, cancelled_at, voucher_used_at, voucher_order_id";
 
+    /**
+     * A step recorded: the retry's backoff (if any) is over, so the saga is due again from now on. An
+     * earlier due time is kept as it is: the row is as due, and an unchanged indexed column lets
+     * PostgreSQL write the middle steps as heap-only tuples (V5).
+     */
     private static final String ADVANCE = "update redemption set step = $3, status = $4, kind = $5,"
             + " points = $6, code = $7, reason = $8, voucher_code = $9, coupon_code = $10, lottery = $11,"
-            + " donation = $12, completed_at = $13, cancelled_at = $14, attempts = 0, next_attempt_at = $15,"
-            + " updated_at = $15 where redemption_id = $1 and step = $2 returning " + COLUMNS;
+            + " donation = $12, completed_at = $13, cancelled_at = $14, attempts = 0,"
+            + " next_attempt_at = least(next_attempt_at, $15), updated_at = $15"
+            + " where redemption_id = $1 and step = $2 returning " + COLUMNS;
 
     private final Pool pool;
     private final Outbox outbox;
