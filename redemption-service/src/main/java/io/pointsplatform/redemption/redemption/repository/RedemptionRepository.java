@@ -63,7 +63,7 @@ public class RedemptionRepository {
                         insert into redemption (redemption_id, member_id, reward_id, quantity, status, step,
                             created_at, updated_at, next_attempt_at)
                         values ($1, $2, $3, $4, 'PENDING', 'REQUESTED', $5, $5, $5)
-                        on conflict (redemption_id) do nothing returning\s""" + COLUMNS)
+                        on conflict (redemption_id) do nothing""" + " returning " + COLUMNS)
                 .execute(Tuple.of(redemptionId, memberId, rewardId, quantity, utc(now)))
                 .chain(rows -> {
                     Redemption inserted = first(rows);
