@@ -89,6 +89,31 @@ public final class TopicReader {
         return partitions;
     }
 
+    /**
+     * Dead letters, one per record set aside: the first of each {@code dead-letter-topic},
+     * {@code -partition} and {@code -offset}. A record is set aside at least once, not exactly once:
+     * a rebalance that takes its partition from the consumer while its batch is being applied (a
+     * second consumer of the group joining, as at a service's start), or a crash before the batch's
+     * offsets are committed, gives the batch again and the record is set aside again
+     * (docs/contract-extensions.md, "Bad records").
+     */
+    public static List<ConsumerRecord<String, String>> onePerSource(List<ConsumerRecord<String, String>> deadLetters) {
+        java.util.Map<String, ConsumerRecord<String, String>> first = new java.util.LinkedHashMap<>();
+        for (ConsumerRecord<String, String> letter : deadLetters) {
+            first.putIfAbsent(header(letter, "dead-letter-topic") + "-" + header(letter, "dead-letter-partition")
+                    + "@" + header(letter, "dead-letter-offset"), letter);
+        }
+        return new ArrayList<>(first.values());
+    }
+
+    private static String header(ConsumerRecord<String, String> record, String name) {
+        org.apache.kafka.common.header.Header header = record.headers().lastHeader(name);
+        if (header == null) {
+            throw new AssertionError("dead letter " + record + " has no " + name + " header");
+        }
+        return new String(header.value(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     /** The records of one key (a member id), in order, once {@code count} of them are there. */
     public static List<ConsumerRecord<String, String>> awaitKey(String topic, String key, int count) {
         return await(topic, r -> key.equals(r.key()), count, Duration.ofSeconds(30));
