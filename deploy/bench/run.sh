@@ -276,7 +276,7 @@ if wants notifications; then
   printf '%s\n' "$POINTS_ROOT"/notification-service/src/main/resources/db/migration/V*.sql | sort -V \
     | while IFS= read -r migration; do psql "${PG[@]}" -d notices_bench -q -v ON_ERROR_STOP=1 -f "$migration" >/dev/null; done
   tps="$(pgbench_tps -n -f "$POINTS_ROOT/deploy/bench/notices-batch.sql" -c 1 -T "$SECONDS_PER_RUN" notices_bench)"
-  out "| baseline: PostgreSQL's own writes for the same notices (pgbench, deploy/bench/notices-batch.sql: 500 notices, their e-mail deliveries and lots a transaction, one client) | $(awk -v t="$tps" 'BEGIN {printf "%.0f", t * 500}') notices/s | $tps transactions/s |"
+  out "| baseline: PostgreSQL's own writes for the same notices (pgbench, deploy/bench/notices-batch.sql: 500 notices, their e-mail deliveries and lots a transaction, one client) | $(awk -v t="$tps" 'BEGIN {if (t ~ /^[0-9.]+$/) printf "%.0f notices/s", t * 500; else printf "none"}') | $tps transactions/s |"
   psql "${PG[@]}" -d postgres -qc "drop database if exists notices_bench with (force)" >/dev/null 2>&1 || points_err "could not drop database notices_bench"
 fi
 if wants notifications || wants deliveries; then

@@ -1,14 +1,18 @@
 package io.pointsplatform.testing;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
@@ -54,7 +58,7 @@ public final class TopicReader {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         try (KafkaConsumer<String, String> consumer = consumer()) {
             List<TopicPartition> partitions = fromTheBeginning(consumer, topic, deadline);
-            java.util.Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
                 if (System.nanoTime() > deadline) {
                     throw new AssertionError("could not read " + topic + " to its end within 60 s");
@@ -98,7 +102,7 @@ public final class TopicReader {
      * (docs/contract-extensions.md, "Bad records").
      */
     public static List<ConsumerRecord<String, String>> onePerSource(List<ConsumerRecord<String, String>> deadLetters) {
-        java.util.Map<String, ConsumerRecord<String, String>> first = new java.util.LinkedHashMap<>();
+        Map<String, ConsumerRecord<String, String>> first = new LinkedHashMap<>();
         for (ConsumerRecord<String, String> letter : deadLetters) {
             first.putIfAbsent(header(letter, "dead-letter-topic") + "-" + header(letter, "dead-letter-partition")
                     + "@" + header(letter, "dead-letter-offset"), letter);
@@ -106,12 +110,21 @@ public final class TopicReader {
         return new ArrayList<>(first.values());
     }
 
+    /**
+     * The dead letters on {@code topic} that match, one per record set aside ({@link #onePerSource}),
+     * reading the topic up to its end as it is now ({@link #all}).
+     */
+    public static List<ConsumerRecord<String, String>> deadLetters(String topic,
+                                                                   Predicate<ConsumerRecord<String, String>> match) {
+        return onePerSource(all(topic, match));
+    }
+
     private static String header(ConsumerRecord<String, String> record, String name) {
-        org.apache.kafka.common.header.Header header = record.headers().lastHeader(name);
+        Header header = record.headers().lastHeader(name);
         if (header == null) {
             throw new AssertionError("dead letter " + record + " has no " + name + " header");
         }
-        return new String(header.value(), java.nio.charset.StandardCharsets.UTF_8);
+        return new String(header.value(), StandardCharsets.UTF_8);
     }
 
     /** The records of one key (a member id), in order, once {@code count} of them are there. */

@@ -64,7 +64,7 @@ class TierConsumerBadRecordsTest {
             assertThat(letter.key()).isEqualTo(memberId);
         }
         assertThat(dead).extracting(ConsumerRecord::value).containsExactlyInAnyOrderElementsOf(bad.keySet());
-        assertThat(TopicReader.onePerSource(TopicReader.all(DLQ, r -> bad.containsKey(r.value())))).hasSize(bad.size());
+        assertThat(TopicReader.deadLetters(DLQ, r -> bad.containsKey(r.value()))).hasSize(bad.size());
     }
 
     @Test
