@@ -219,6 +219,37 @@ class ReservationTest {
     }
 
     @Test
+    void aRepeatIsAnsweredWithTheReservationItMadeWhereANewAttemptWouldBeRefused() {
+        // The last unit, one a member a day: after it, a new attempt is refused (stock and limit), a repeat is not.
+        String last = id("r-last");
+        asAdmin().body(body(last, "GIFT", "\"perMemberLimit\":{\"count\":1,\"period\":\"DAY\"}")
+                .replace("\"stock\":10", "\"stock\":1")).post("/api/v1/rewards").then().statusCode(201);
+        String res = id("res");
+        Map<String, Object> first = reserve(last, res, "m-last", 1).then().statusCode(201).extract().jsonPath().getMap("");
+        assertThat(reserve(last, res, "m-last", 1).then().statusCode(200).extract().jsonPath().<String, Object>getMap(""))
+                .isEqualTo(first);
+        reserve(last, id("res"), "m-last-2", 1).then().statusCode(409).body("code", equalTo("OUT_OF_STOCK"));
+        reserve(last, res, "m-other", 1).then().statusCode(409).body("code", equalTo("RESERVATION_CONFLICT"));
+        act(last, res, "confirm").then().statusCode(200).body("status", equalTo("CONFIRMED"));
+        assertThat(stock(last)).isZero();
+
+        // Unlimited, no limit: the reservation is one statement; retired, a new attempt is refused, a repeat is not.
+        String open = id("r-open");
+        asAdmin().body(body(open, "GIFT", null).replace("\"stock\":10", "\"stock\":null")).post("/api/v1/rewards")
+                .then().statusCode(201);
+        String mine = id("res");
+        Map<String, Object> made = reserve(open, mine, "m-open", 2).then().statusCode(201).body("status", equalTo("RESERVED"))
+                .body("pointsCost", equalTo(1600)).extract().jsonPath().getMap("");
+        asAdmin().post("/api/v1/rewards/" + open + "/retire").then().statusCode(200);
+        assertThat(reserve(open, mine, "m-open", 2).then().statusCode(200).extract().jsonPath().<String, Object>getMap(""))
+                .isEqualTo(made);
+        reserve(open, id("res"), "m-open", 1).then().statusCode(422).body("reasons", equalTo(List.of("RETIRED")));
+        act(open, mine, "confirm").then().statusCode(200).body("status", equalTo("CONFIRMED"));
+        act(open, mine, "confirm").then().statusCode(200).body("status", equalTo("CONFIRMED"));
+        act(open, mine, "release").then().statusCode(409).body("code", equalTo("RESERVATION_CONFIRMED"));
+    }
+
+    @Test
     void aReservationPastItsTtlIsReleasedByTheJobAndCannotBeConfirmed() {
         String rewardId = id("r-ttl");
         String res = id("res");

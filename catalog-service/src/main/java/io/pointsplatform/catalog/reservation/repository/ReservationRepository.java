@@ -46,6 +46,19 @@ public class ReservationRepository {
                 .replaceWithVoid();
     }
 
+    /**
+     * Confirms a RESERVED reservation of {@code rewardId} still within its time, when its kind has
+     * nothing else to do at confirm (GIFT, VOUCHER, LOTTERY): the reservation confirmed; null when
+     * it is not such a one, for the caller to look at under a lock.
+     */
+    public Uni<Reservation> confirmPlain(SqlClient c, String rewardId, String reservationId, Instant now) {
+        return c.preparedQuery("update reservation set status = 'CONFIRMED', updated_at = $3 where reservation_id = $1"
+                        + " and reward_id = $2 and status = 'RESERVED' and expires_at > $3"
+                        + " and kind in ('GIFT', 'VOUCHER', 'LOTTERY') returning " + COLUMNS)
+                .execute(Tuple.of(reservationId, rewardId, time(now)))
+                .map(rows -> rows.size() == 0 ? null : reservation(rows.iterator().next()));
+    }
+
     public Uni<Void> updateStatus(SqlClient c, Reservation r) {
         return c.preparedQuery("update reservation set status = $2, updated_at = $3 where reservation_id = $1")
                 .execute(Tuple.of(r.reservationId(), r.status().name(), time(r.updatedAt()))).replaceWithVoid();

@@ -77,12 +77,31 @@ public class ReservationService {
         this.clock = clock;
     }
 
-    /** A fresh reservation (created), or the one this id already names when the order is the same. */
+    /**
+     * A fresh reservation (created), or the one this id already names when the order is the same.
+     *
+     * <p>The reward is read before any transaction: a refusal (not eligible, out of stock) is
+     * answered from that read without a transaction or a lock, so the many refused attempts of a
+     * flash sale do not queue on the reward's row behind the ones that take stock; the taking
+     * itself stays a conditional update under the row's lock. A reward of unlimited stock, without
+     * a per-member limit, that is neither a COUPON nor a LOTTERY writes one row, the reservation,
+     * so that one statement is the whole of it. A repeat (the id exists) is found when its insert
+     * conflicts, or when its attempt is refused, and answered as it was made.
+     */
     public Uni<ReservationView> reserve(ReservationOrder order) {
-        return existing(order).chain(found -> found != null ? Uni.createFrom().item(found)
-                : pool.withTransaction(c -> reserve(c, order))
-                        .onFailure(ReservationService::duplicateId).recoverWithUni(() -> existing(order)
-                                .map(again -> Objects.requireNonNull(again, "a reservation that conflicted is gone"))));
+        Instant now = now();
+        return rewards.find(pool, order.rewardId())
+                .chain(reward -> reserve(order, reward, now))
+                .onFailure(failure -> duplicateId(failure) || refusal(failure))
+                .recoverWithUni(failure -> existing(order).map(found -> {
+                    if (found != null) {
+                        return found;
+                    }
+                    if (duplicateId(failure)) {
+                        throw new IllegalStateException("a reservation that conflicted is gone", failure);
+                    }
+                    throw (RuntimeException) failure;
+                }));
     }
 
     /** The member's tier from catalog's view of the log, asked only when the reward has a minimum tier. */
@@ -108,25 +127,33 @@ public class ReservationService {
         });
     }
 
-    private Uni<ReservationView> reserve(SqlConnection c, ReservationOrder order) {
-        Instant now = now();
-        return rewards.find(c, order.rewardId()).chain(reward -> {
-            if (reward == null) {
-                throw ApiException.notFound("Reward", order.rewardId());
+    private Uni<ReservationView> reserve(ReservationOrder order, Reward reward, Instant now) {
+        if (reward == null) {
+            throw ApiException.notFound("Reward", order.rewardId());
+        }
+        if (reward.kind() == RewardKind.LOTTERY && order.quantity() != 1) {
+            throw ApiException.validation("quantity", "must be 1 for a LOTTERY (one draw a reservation)");
+        }
+        return tier(reward, order.memberId()).chain(tier -> {
+            List<String> refusals = Eligibility.refusals(reward, tier, now);
+            if (!refusals.isEmpty()) {
+                throw new NotEligible("member '" + order.memberId() + "' may not reserve reward '" + reward.rewardId()
+                        + "' now: " + String.join(", ", refusals), refusals);
             }
-            if (reward.kind() == RewardKind.LOTTERY && order.quantity() != 1) {
-                throw ApiException.validation("quantity", "must be 1 for a LOTTERY (one draw a reservation)");
+            if (reward.stock() != null && reward.stock() < order.quantity()) {
+                // As the read saw it; a unit given back after it is found by the next attempt.
+                throw outOfStock(reward, order);
             }
-            return tier(reward, order.memberId()).chain(tier -> reserve(c, order, reward, tier, now));
+            if (reward.stock() == null && reward.perMemberLimit() == null && reward.kind() != RewardKind.COUPON
+                    && reward.kind() != RewardKind.LOTTERY) {
+                Reservation reservation = reservation(order, reward, null, now);
+                return reservations.insert(pool, reservation).chain(() -> view(reservation).map(v -> created(v)));
+            }
+            return pool.withTransaction(c -> reserve(c, order, reward, now));
         });
     }
 
-    private Uni<ReservationView> reserve(SqlConnection c, ReservationOrder order, Reward reward, Tier tier, Instant now) {
-        List<String> refusals = Eligibility.refusals(reward, tier, now);
-        if (!refusals.isEmpty()) {
-            throw new NotEligible("member '" + order.memberId() + "' may not reserve reward '" + reward.rewardId()
-                    + "' now: " + String.join(", ", refusals), refusals);
-        }
+    private Uni<ReservationView> reserve(SqlConnection c, ReservationOrder order, Reward reward, Instant now) {
         String periodKey = reward.perMemberLimit() == null ? null
                 : reward.perMemberLimit().period().key(now, catalogue.zone());
         Uni<Boolean> withinLimit = periodKey == null ? Uni.createFrom().item(true)
@@ -144,20 +171,27 @@ public class ReservationService {
                     : rewards.take(c, reward.rewardId(), order.quantity(), now);
         }).chain(level -> {
             if (level == null) {
-                throw ApiException.conflict("OUT_OF_STOCK", "reward '" + reward.rewardId() + "' has fewer than "
-                        + order.quantity() + " left");
+                throw outOfStock(reward, order);
             }
-            Reservation base = new Reservation(order.reservationId(), reward.rewardId(), order.memberId(),
-                    order.quantity(), order.ttlSeconds(), reward.kind(), Math.multiplyExact(reward.pointsCost(),
-                    (long) order.quantity()), ReservationStatus.RESERVED,
-                    now.plusSeconds(order.ttlSeconds()), periodKey, null, null, null, null, null, reward.cause(),
-                    now, now);
+            Reservation base = reservation(order, reward, periodKey, now);
             return kindAtReserve(c, reward, order, base).chain(reservation -> reservations.insert(c, reservation)
                     .chain(() -> stockEvent(c, reward, level, reservation.prizeId() != null, now))
                     .invoke(() -> Log.debugf("Reservation %s of %s for %s: %s", reservation.reservationId(),
                             reservation.rewardId(), reservation.memberId(), reservation.prizeId()))
                     .chain(() -> view(reservation).map(v -> created(v))));
         });
+    }
+
+    private static Reservation reservation(ReservationOrder order, Reward reward, String periodKey, Instant now) {
+        return new Reservation(order.reservationId(), reward.rewardId(), order.memberId(), order.quantity(),
+                order.ttlSeconds(), reward.kind(), Math.multiplyExact(reward.pointsCost(), (long) order.quantity()),
+                ReservationStatus.RESERVED, now.plusSeconds(order.ttlSeconds()), periodKey, null, null, null, null,
+                null, reward.cause(), now, now);
+    }
+
+    private static ApiException outOfStock(Reward reward, ReservationOrder order) {
+        return ApiException.conflict("OUT_OF_STOCK", "reward '" + reward.rewardId() + "' has fewer than "
+                + order.quantity() + " left");
     }
 
     /** A COUPON takes a code; a LOTTERY draws (and takes the prize won). */
@@ -196,6 +230,12 @@ public class ReservationService {
     /** Confirms a RESERVED reservation: a COUPON's code is issued, a DONATION added to its cause's total. */
     public Uni<ReservationView> confirm(String rewardId, String reservationId) {
         Instant now = now();
+        // A GIFT, VOUCHER or LOTTERY still held has nothing to do at confirm but its status: one statement.
+        return reservations.confirmPlain(pool, rewardId, reservationId, now).chain(confirmed -> confirmed != null
+                ? view(confirmed) : confirmLocked(rewardId, reservationId, now));
+    }
+
+    private Uni<ReservationView> confirmLocked(String rewardId, String reservationId, Instant now) {
         return pool.withTransaction(c -> locked(c, rewardId, reservationId).chain(r -> switch (r.status()) {
             case CONFIRMED -> Uni.createFrom().item(r);
             case RELEASED -> throw refused("RESERVATION_RELEASED", r, "was released");
@@ -366,6 +406,11 @@ public class ReservationService {
 
     private static ApiException refused(String code, Reservation r, String why) {
         return ApiException.conflict(code, "reservation '" + r.reservationId() + "' " + why);
+    }
+
+    /** A refusal of the attempt, which a repeat of a reservation already made is answered instead of. */
+    private static boolean refusal(Throwable failure) {
+        return failure instanceof NotEligible || failure instanceof ApiException api && api.status() < 500;
     }
 
     private static boolean duplicateId(Throwable failure) {
