@@ -64,6 +64,25 @@ public class Outbox {
     }
 
     /**
+     * {@code change} (a statement ending in a {@code returning} clause, with {@code parameters}
+     * parameters of its own) made to also write an event to the outbox for each row it returns, in
+     * the same statement: atomic on its own, so one round trip where a transaction takes four
+     * (BEGIN, the change, the event, COMMIT), and no event when the change touched no row. The
+     * statement answers the change's rows; its values are the change's followed by
+     * {@link #eventValues}.
+     */
+    public static String withEvent(String change, int parameters) {
+        return "with changed as (" + change + "), queued as (insert into outbox (topic, message_key, event_id, payload)"
+                + " select $" + (parameters + 1) + "::text, $" + (parameters + 2) + "::text, $" + (parameters + 3)
+                + "::text, $" + (parameters + 4) + "::text from changed) select * from changed";
+    }
+
+    /** {@code values} of a {@link #withEvent} statement's change, followed by the event's. */
+    public Tuple eventValues(Tuple values, String topic, CloudEvent event) {
+        return values.addString(topic).addString(event.subject()).addString(event.id()).addString(codec.write(event));
+    }
+
+    /**
      * Enqueues many events to one topic on a connection inside the caller's transaction, as one
      * batch (the driver pipelines it): a bulk grant's thousands of credits in a few round trips.
      */

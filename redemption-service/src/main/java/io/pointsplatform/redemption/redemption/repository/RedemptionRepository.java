@@ -10,7 +10,6 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
-import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -24,7 +23,7 @@ import java.util.List;
  * Every statement on {@code redemption}. A step is recorded only if the saga still stands where
  * the caller saw it ({@code step = expected}): two drivers of one saga (the request and the
  * recovery job) never record over each other; the loser reads the row again and goes on from there.
- * Every change of status writes its event to the outbox in the same transaction.
+ * Every change of status writes its event to the outbox in the same statement ({@link Outbox#withEvent}).
  */
 @ApplicationScoped
 public class RedemptionRepository {
@@ -45,6 +44,15 @@ public class RedemptionRepository {
             + " next_attempt_at = least(next_attempt_at, $15), updated_at = $15"
             + " where redemption_id = $1 and step = $2 returning " + COLUMNS;
 
+    private static final String ADVANCE_WITH_EVENT = Outbox.withEvent(ADVANCE, 15);
+
+    /** A new redemption PENDING, and its event when it is new (a repeated id inserts nothing and answers no row). */
+    private static final String INSERT_WITH_EVENT = Outbox.withEvent("""
+            insert into redemption (redemption_id, member_id, reward_id, quantity, status, step,
+                created_at, updated_at, next_attempt_at)
+            values ($1, $2, $3, $4, 'PENDING', 'REQUESTED', $5, $5, $5)
+            on conflict (redemption_id) do nothing""" + " returning " + COLUMNS, 5);
+
     private final Pool pool;
     private final Outbox outbox;
 
@@ -59,17 +67,9 @@ public class RedemptionRepository {
      */
     public Uni<Redemption> insert(String redemptionId, String memberId, String rewardId, int quantity, Instant now,
                                   RedemptionEvent requested) {
-        return pool.withTransaction(c -> c.preparedQuery("""
-                        insert into redemption (redemption_id, member_id, reward_id, quantity, status, step,
-                            created_at, updated_at, next_attempt_at)
-                        values ($1, $2, $3, $4, 'PENDING', 'REQUESTED', $5, $5, $5)
-                        on conflict (redemption_id) do nothing""" + " returning " + COLUMNS)
-                .execute(Tuple.of(redemptionId, memberId, rewardId, quantity, utc(now)))
-                .chain(rows -> {
-                    Redemption inserted = first(rows);
-                    return inserted == null ? Uni.createFrom().nullItem()
-                            : event(c, requested, now).replaceWith(inserted);
-                }));
+        return pool.preparedQuery(INSERT_WITH_EVENT)
+                .execute(event(Tuple.of(redemptionId, memberId, rewardId, quantity, utc(now)), requested, now))
+                .map(RedemptionRepository::first);
     }
 
     public Uni<Redemption> find(String redemptionId) {
@@ -100,15 +100,10 @@ public class RedemptionRepository {
                 change.status(), change.kind(), change.points(), change.code(), change.reason(),
                 change.voucherCode(), change.couponCode(), change.lottery(), change.donation(),
                 utc(change.completedAt()), utc(change.cancelledAt()), utc(now)});
-        if (event == null) {
-            // One statement, atomic on its own: no BEGIN and COMMIT to wait for (most steps publish nothing).
-            return pool.preparedQuery(ADVANCE).execute(values).map(RedemptionRepository::first);
-        }
-        return pool.withTransaction(c -> c.preparedQuery(ADVANCE).execute(values)
-                .chain(rows -> {
-                    Redemption moved = first(rows);
-                    return moved == null ? Uni.createFrom().item(moved) : event(c, event, now).replaceWith(moved);
-                }));
+        // One statement either way, atomic on its own: no BEGIN and COMMIT to wait for.
+        return event == null ? pool.preparedQuery(ADVANCE).execute(values).map(RedemptionRepository::first)
+                : pool.preparedQuery(ADVANCE_WITH_EVENT).execute(event(values, event, now))
+                        .map(RedemptionRepository::first);
     }
 
     /** What a step records: the row's fields after it (unchanged ones copied from the row). */
@@ -192,9 +187,10 @@ public class RedemptionRepository {
                 .execute(Tuple.of(voucherCode, orderId, utc(now))).map(RedemptionRepository::first);
     }
 
-    private Uni<Void> event(SqlConnection c, RedemptionEvent data, Instant now) {
+    /** The values of a statement made {@link Outbox#withEvent}, the event's after the change's. */
+    private Tuple event(Tuple values, RedemptionEvent data, Instant now) {
         String id = data.type() + ":" + data.redemptionId();
-        return outbox.enqueue(c, Topics.REDEMPTIONS, CloudEvent.of(id, SOURCE, data.memberId(), now, data));
+        return outbox.eventValues(values, Topics.REDEMPTIONS, CloudEvent.of(id, SOURCE, data.memberId(), now, data));
     }
 
     private static OffsetDateTime utc(Instant instant) {
