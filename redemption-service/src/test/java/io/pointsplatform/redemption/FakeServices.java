@@ -93,6 +93,7 @@ public class FakeServices implements QuarkusTestResourceLifecycleManager {
     private static final Pattern RESERVATION = Pattern.compile("/api/v1/rewards/([^/]+)/reservations/([^/]+)(/[a-z]+)?");
     private static final Pattern HOLD = Pattern.compile("/api/v1/accounts/([^/]+)/holds");
     private static final Pattern HOLD_ACTION = Pattern.compile("/api/v1/holds/([^/]+)/(capture|release|return)");
+    private static final Pattern MEMBER_HOLD_ACTION = Pattern.compile("/api/v1/accounts/([^/]+)/holds/([^/]+)/(capture|release)");
 
     public static synchronized Reward reward(String rewardId, String kind, long pointsCost, Integer stock) {
         Reward reward = new Reward(kind, pointsCost, stock);
@@ -203,6 +204,17 @@ public class FakeServices implements QuarkusTestResourceLifecycleManager {
                 return;
             }
             holdAction(request, m.group(1), m.group(2), body);
+        } else if ((m = MEMBER_HOLD_ACTION.matcher(path)).matches() && post(request)) {
+            if (!ledgerUp(request)) {
+                return;
+            }
+            Hold hold = HOLDS.get(m.group(2));
+            if (hold != null && !hold.memberId.equals(m.group(1))) {
+                // The ledger's answer for a hold id this member never used: not an open hold of the account.
+                problem(request, 409, "HOLD_NOT_OPEN", "member " + m.group(1) + " has no open hold " + m.group(2));
+                return;
+            }
+            holdAction(request, m.group(2), m.group(3), body);
         } else {
             problem(request, 404, "NOT_FOUND", "no route " + request.method() + " " + path);
         }

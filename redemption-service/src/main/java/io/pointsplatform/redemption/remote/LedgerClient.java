@@ -47,13 +47,16 @@ public interface LedgerClient {
     Uni<Hold> hold(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @RestPath String memberId,
                    HoldRequest request);
 
+    /** Under the member's account: the ledger need not look the hold's member up first. */
     @POST
-    @Path("/holds/{holdId}/capture")
-    Uni<Response> capture(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @RestPath String holdId);
+    @Path("/accounts/{memberId}/holds/{holdId}/capture")
+    Uni<Response> capture(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @RestPath String memberId,
+                          @RestPath String holdId);
 
     @POST
-    @Path("/holds/{holdId}/release")
-    Uni<Response> release(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @RestPath String holdId);
+    @Path("/accounts/{memberId}/holds/{holdId}/release")
+    Uni<Response> release(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @RestPath String memberId,
+                          @RestPath String holdId);
 
     @POST
     @Path("/holds/{holdId}/return")

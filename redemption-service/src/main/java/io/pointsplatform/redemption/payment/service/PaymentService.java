@@ -154,7 +154,7 @@ public class PaymentService {
     public Uni<Payment> capture(Payment p) {
         return switch (p.status()) {
             case Payment.CAPTURED -> Uni.createFrom().item(p);
-            case Payment.HELD -> ledger.capture(tokens.authorization(), p.holdId())
+            case Payment.HELD -> ledger.capture(tokens.authorization(), p.memberId(), p.holdId())
                     .onItemOrFailure().transformToUni((captured, failure) -> {
                         if (failure == null) {
                             return moved(p, List.of(Payment.HELD), Payment.CAPTURED);
@@ -176,7 +176,7 @@ public class PaymentService {
             case Payment.CANCELLED, Payment.EXPIRED -> Uni.createFrom().item(p);
             case Payment.CAPTURED -> throw ApiException.conflict("PAYMENT_CAPTURED", "Payment '" + p.paymentId()
                     + "' was captured: refund it instead");
-            default -> ledger.release(tokens.authorization(), p.holdId())
+            default -> ledger.release(tokens.authorization(), p.memberId(), p.holdId())
                     .onItemOrFailure().transformToUni((released, failure) -> {
                         if (failure == null || RemoteProblem.isRefusal(failure)) {
                             // A refusal: the hold lapsed already (or, PENDING, was never made): nothing is held.

@@ -136,7 +136,7 @@ public class RedemptionSaga {
                         }
                         return unanswered(r, failure, "LEDGER_UNAVAILABLE", true);
                     });
-            case HELD -> ledger.capture(auth, r.holdId())
+            case HELD -> ledger.capture(auth, r.memberId(), r.holdId())
                     .onItemOrFailure().transformToUni((captured, failure) -> {
                         if (failure == null) {
                             return move(r, c -> c.step(RedemptionStep.CAPTURED), null);
@@ -266,7 +266,7 @@ public class RedemptionSaga {
     private Uni<Void> bestEffortRelease(Redemption r) {
         String auth = tokens.authorization();
         Uni<Void> hold = r.step() == RedemptionStep.RESERVED
-                ? ledger.release(auth, r.holdId()).replaceWithVoid().onFailure().recoverWithNull().replaceWithVoid()
+                ? ledger.release(auth, r.memberId(), r.holdId()).replaceWithVoid().onFailure().recoverWithNull().replaceWithVoid()
                 : Uni.createFrom().voidItem();
         return hold.chain(() -> catalog.release(auth, r.rewardId(), r.reservationId()).replaceWithVoid()
                 .onFailure().recoverWithNull().replaceWithVoid());
