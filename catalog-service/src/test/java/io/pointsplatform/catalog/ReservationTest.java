@@ -229,6 +229,8 @@ class ReservationTest {
         assertThat(reserve(last, res, "m-last", 1).then().statusCode(200).extract().jsonPath().<String, Object>getMap(""))
                 .isEqualTo(first);
         reserve(last, id("res"), "m-last-2", 1).then().statusCode(409).body("code", equalTo("OUT_OF_STOCK"));
+        // Both refuse a new attempt of the member: the documented order says the limit.
+        reserve(last, id("res"), "m-last", 1).then().statusCode(409).body("code", equalTo("LIMIT_REACHED"));
         reserve(last, res, "m-other", 1).then().statusCode(409).body("code", equalTo("RESERVATION_CONFLICT"));
         act(last, res, "confirm").then().statusCode(200).body("status", equalTo("CONFIRMED"));
         assertThat(stock(last)).isZero();

@@ -33,6 +33,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -141,8 +142,8 @@ public class ReservationService {
                         + "' now: " + String.join(", ", refusals), refusals);
             }
             if (reward.stock() != null && reward.stock() < order.quantity()) {
-                // As the read saw it; a unit given back after it is found by the next attempt.
-                throw outOfStock(reward, order);
+                // As the read saw it (a unit given back after it is found by the next attempt).
+                return refuseOutOfStock(order, reward, now);
             }
             if (reward.stock() == null && reward.perMemberLimit() == null && reward.kind() != RewardKind.COUPON
                     && reward.kind() != RewardKind.LOTTERY) {
@@ -161,9 +162,7 @@ public class ReservationService {
                         reward.perMemberLimit().count());
         return withinLimit.chain(within -> {
             if (!within) {
-                throw ApiException.conflict("LIMIT_REACHED", "member '" + order.memberId() + "' has reached the "
-                        + reward.perMemberLimit().count() + " a " + reward.perMemberLimit().period()
-                        + " limit of reward '" + reward.rewardId() + "'");
+                throw limitReached(reward, order);
             }
             // Unlimited and no prizes: nothing to take, and the reward's row is left alone (not a hot row).
             return reward.stock() == null && reward.kind() != RewardKind.LOTTERY
@@ -187,6 +186,27 @@ public class ReservationService {
                 order.ttlSeconds(), reward.kind(), Math.multiplyExact(reward.pointsCost(), (long) order.quantity()),
                 ReservationStatus.RESERVED, now.plusSeconds(order.ttlSeconds()), periodKey, null, null, null, null,
                 null, reward.cause(), now, now);
+    }
+
+    /** Out of stock as read: LIMIT_REACHED first when the member's limit refuses too (the documented order). */
+    private Uni<ReservationView> refuseOutOfStock(ReservationOrder order, Reward reward, Instant now) {
+        if (reward.perMemberLimit() == null) {
+            throw outOfStock(reward, order);
+        }
+        String periodKey = reward.perMemberLimit().period().key(now, catalogue.zone());
+        return limits.used(pool, order.memberId(), List.of(reward.rewardId())).map(used -> {
+            int counted = used.getOrDefault(reward.rewardId(), Map.of()).getOrDefault(periodKey, 0);
+            if (counted + order.quantity() > reward.perMemberLimit().count()) {
+                throw limitReached(reward, order);
+            }
+            throw outOfStock(reward, order);
+        });
+    }
+
+    private static ApiException limitReached(Reward reward, ReservationOrder order) {
+        return ApiException.conflict("LIMIT_REACHED", "member '" + order.memberId() + "' has reached the "
+                + reward.perMemberLimit().count() + " a " + reward.perMemberLimit().period()
+                + " limit of reward '" + reward.rewardId() + "'");
     }
 
     private static ApiException outOfStock(Reward reward, ReservationOrder order) {
