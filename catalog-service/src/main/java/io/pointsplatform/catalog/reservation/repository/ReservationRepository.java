@@ -3,7 +3,9 @@ package io.pointsplatform.catalog.reservation.repository;
 import io.pointsplatform.catalog.reservation.model.Reservation;
 import io.pointsplatform.catalog.reservation.model.ReservationStatus;
 import io.pointsplatform.catalog.reward.model.RewardKind;
+import io.pointsplatform.kit.batch.StatementBatches;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -22,6 +24,16 @@ public class ReservationRepository {
             + " status, expires_at, period_key, seed, prize_id, prize_name, prize_table, coupon_code, cause,"
             + " created_at, updated_at";
 
+    private static final String INSERT = "insert into reservation (" + COLUMNS + ") values ($1, $2, $3, $4, $5, $6,"
+            + " $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)";
+
+    /** Reservations made or confirmed by one statement of their own: many share a commit (StatementBatches). */
+    private final StatementBatches writes;
+
+    public ReservationRepository(Pool pool) {
+        this.writes = new StatementBatches(pool, 128, 2, 10_000);
+    }
+
     public Uni<Reservation> find(SqlClient c, String reservationId) {
         return c.preparedQuery("select " + COLUMNS + " from reservation where reservation_id = $1")
                 .execute(Tuple.of(reservationId))
@@ -37,27 +49,34 @@ public class ReservationRepository {
 
     /** Fails with PostgreSQL's unique violation (23505) when the id exists. */
     public Uni<Void> insert(SqlClient c, Reservation r) {
-        return c.preparedQuery("insert into reservation (" + COLUMNS + ") values ($1, $2, $3, $4, $5, $6, $7, $8, $9,"
-                        + " $10, $11, $12, $13, $14, $15, $16, $17, $18)")
-                .execute(Tuple.from(new Object[] {r.reservationId(), r.rewardId(), r.memberId(), r.quantity(),
-                        r.ttlSeconds(), r.kind().name(), r.pointsCost(), r.status().name(), time(r.expiresAt()),
-                        r.periodKey(), r.seed(), r.prizeId(), r.prizeName(), r.prizeTable(), r.couponCode(), r.cause(),
-                        time(r.createdAt()), time(r.updatedAt())}))
-                .replaceWithVoid();
+        return c.preparedQuery(INSERT).execute(values(r)).replaceWithVoid();
+    }
+
+    /** {@link #insert} when it is the reservation's only write: in the next batch of such statements. */
+    public Uni<Void> insertAlone(Reservation r) {
+        return writes.execute(INSERT, values(r), r.reservationId()).replaceWithVoid();
+    }
+
+    private static Tuple values(Reservation r) {
+        return Tuple.from(new Object[] {r.reservationId(), r.rewardId(), r.memberId(), r.quantity(), r.ttlSeconds(),
+                r.kind().name(), r.pointsCost(), r.status().name(), time(r.expiresAt()), r.periodKey(), r.seed(),
+                r.prizeId(), r.prizeName(), r.prizeTable(), r.couponCode(), r.cause(), time(r.createdAt()),
+                time(r.updatedAt())});
     }
 
     /**
      * Confirms a RESERVED reservation of {@code rewardId} still within its time, when its kind has
      * nothing else to do at confirm (GIFT, VOUCHER, LOTTERY): the reservation confirmed; null when
-     * it is not such a one, for the caller to look at under a lock.
+     * it is not such a one, for the caller to look at under a lock. In the next batch of such statements.
      */
-    public Uni<Reservation> confirmPlain(SqlClient c, String rewardId, String reservationId, Instant now) {
-        return c.preparedQuery("update reservation set status = 'CONFIRMED', updated_at = $3 where reservation_id = $1"
-                        + " and reward_id = $2 and status = 'RESERVED' and expires_at > $3"
-                        + " and kind in ('GIFT', 'VOUCHER', 'LOTTERY') returning " + COLUMNS)
-                .execute(Tuple.of(reservationId, rewardId, time(now)))
+    public Uni<Reservation> confirmPlain(String rewardId, String reservationId, Instant now) {
+        return writes.execute(CONFIRM_PLAIN, Tuple.of(reservationId, rewardId, time(now)), reservationId)
                 .map(rows -> rows.size() == 0 ? null : reservation(rows.iterator().next()));
     }
+
+    private static final String CONFIRM_PLAIN = "update reservation set status = 'CONFIRMED', updated_at = $3"
+            + " where reservation_id = $1 and reward_id = $2 and status = 'RESERVED' and expires_at > $3"
+            + " and kind in ('GIFT', 'VOUCHER', 'LOTTERY') returning " + COLUMNS;
 
     public Uni<Void> updateStatus(SqlClient c, Reservation r) {
         return c.preparedQuery("update reservation set status = $2, updated_at = $3 where reservation_id = $1")

@@ -148,7 +148,7 @@ public class ReservationService {
             if (reward.stock() == null && reward.perMemberLimit() == null && reward.kind() != RewardKind.COUPON
                     && reward.kind() != RewardKind.LOTTERY) {
                 Reservation reservation = reservation(order, reward, null, now);
-                return reservations.insert(pool, reservation).chain(() -> view(reservation).map(v -> created(v)));
+                return reservations.insertAlone(reservation).chain(() -> view(reservation).map(v -> created(v)));
             }
             return pool.withTransaction(c -> reserve(c, order, reward, now));
         });
@@ -251,7 +251,7 @@ public class ReservationService {
     public Uni<ReservationView> confirm(String rewardId, String reservationId) {
         Instant now = now();
         // A GIFT, VOUCHER or LOTTERY still held has nothing to do at confirm but its status: one statement.
-        return reservations.confirmPlain(pool, rewardId, reservationId, now).chain(confirmed -> confirmed != null
+        return reservations.confirmPlain(rewardId, reservationId, now).chain(confirmed -> confirmed != null
                 ? view(confirmed) : confirmLocked(rewardId, reservationId, now));
     }
 

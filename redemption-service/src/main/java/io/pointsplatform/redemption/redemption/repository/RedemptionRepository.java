@@ -3,6 +3,7 @@ package io.pointsplatform.redemption.redemption.repository;
 import io.pointsplatform.events.CloudEvent;
 import io.pointsplatform.events.RedemptionEvent;
 import io.pointsplatform.events.Topics;
+import io.pointsplatform.kit.batch.StatementBatches;
 import io.pointsplatform.kit.outbox.Outbox;
 import io.pointsplatform.redemption.redemption.service.Redemption;
 import io.pointsplatform.redemption.redemption.service.RedemptionStep;
@@ -55,10 +56,13 @@ public class RedemptionRepository {
 
     private final Pool pool;
     private final Outbox outbox;
+    /** The saga's own writes (a new redemption, its steps): many sagas share a commit (StatementBatches). */
+    private final StatementBatches writes;
 
     public RedemptionRepository(Pool pool, Outbox outbox) {
         this.pool = pool;
         this.outbox = outbox;
+        this.writes = new StatementBatches(pool, 128, 2, 10_000);
     }
 
     /**
@@ -67,8 +71,8 @@ public class RedemptionRepository {
      */
     public Uni<Redemption> insert(String redemptionId, String memberId, String rewardId, int quantity, Instant now,
                                   RedemptionEvent requested) {
-        return pool.preparedQuery(INSERT_WITH_EVENT)
-                .execute(event(Tuple.of(redemptionId, memberId, rewardId, quantity, utc(now)), requested, now))
+        return writes.execute(INSERT_WITH_EVENT,
+                        event(Tuple.of(redemptionId, memberId, rewardId, quantity, utc(now)), requested, now), redemptionId)
                 .map(RedemptionRepository::first);
     }
 
@@ -100,10 +104,10 @@ public class RedemptionRepository {
                 change.status(), change.kind(), change.points(), change.code(), change.reason(),
                 change.voucherCode(), change.couponCode(), change.lottery(), change.donation(),
                 utc(change.completedAt()), utc(change.cancelledAt()), utc(now)});
-        // One statement either way, atomic on its own: no BEGIN and COMMIT to wait for.
-        return event == null ? pool.preparedQuery(ADVANCE).execute(values).map(RedemptionRepository::first)
-                : pool.preparedQuery(ADVANCE_WITH_EVENT).execute(event(values, event, now))
-                        .map(RedemptionRepository::first);
+        // One statement either way, atomic on its own, written with other sagas' in one commit.
+        return (event == null ? writes.execute(ADVANCE, values, from.redemptionId())
+                : writes.execute(ADVANCE_WITH_EVENT, event(values, event, now), from.redemptionId()))
+                .map(RedemptionRepository::first);
     }
 
     /** What a step records: the row's fields after it (unchanged ones copied from the row). */
