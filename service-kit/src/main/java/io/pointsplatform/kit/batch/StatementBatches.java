@@ -32,6 +32,11 @@ public final class StatementBatches {
     private final Pool pool;
     private final GroupCommit<Statement, RowSet<Row>> batches;
 
+    /** At most 128 statements a transaction, two transactions at once, 10 000 statements waiting. */
+    public StatementBatches(Pool pool) {
+        this(pool, 128, 2, 10_000);
+    }
+
     /**
      * @param maxBatch statements in one transaction at most
      * @param inFlight transactions at once

@@ -31,7 +31,7 @@ public class ReservationRepository {
     private final StatementBatches writes;
 
     public ReservationRepository(Pool pool) {
-        this.writes = new StatementBatches(pool, 128, 2, 10_000);
+        this.writes = new StatementBatches(pool);
     }
 
     public Uni<Reservation> find(SqlClient c, String reservationId) {

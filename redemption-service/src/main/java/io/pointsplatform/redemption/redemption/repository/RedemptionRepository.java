@@ -62,7 +62,7 @@ public class RedemptionRepository {
     public RedemptionRepository(Pool pool, Outbox outbox) {
         this.pool = pool;
         this.outbox = outbox;
-        this.writes = new StatementBatches(pool, 128, 2, 10_000);
+        this.writes = new StatementBatches(pool);
     }
 
     /**
