@@ -23,7 +23,8 @@
 # (points), POINTS_DB_PASSWORD (points), POINTS_JWT_ISSUER (points-local), POINTS_JWT_AUDIENCE
 # (points-platform), KAFKA_HEAP (768m),
 # POINTS_SERVICE_HEAP (384m), POINTS_LEDGER_HEAP (2g), POINTS_SERVICE_GC (-XX:+UseParallelGC: the five
-# services' garbage collector), POINTS_SERVICE_JAVA_OPTS (more JVM options for them), POINTS_DASHBOARD_HEAP (256m), POINTS_DASHBOARD_PORT
+# services' garbage collector), POINTS_SERVICE_JAVA_OPTS (more JVM options for them),
+# POINTS_DASHBOARD_HEAP (256m), POINTS_DASHBOARD_PORT
 # (8086), POINTS_DASHBOARD_TOKEN_TTL (28800, seconds the printed analyst's token lasts), POINTS_ANALYTICS_DB
 # (analytics), POINTS_LIVE_REPLAY (on; off: no live replay, e.g. while measuring something else),
 # POINTS_READY_TIMEOUT (180, seconds for all services to be ready),
