@@ -84,6 +84,8 @@ public class FakeServices implements QuarkusTestResourceLifecycleManager {
     public static final Map<String, Reservation> RESERVATIONS = new HashMap<>();
     public static final Map<String, Long> BALANCES = new HashMap<>();
     public static final Map<String, Hold> HOLDS = new HashMap<>();
+    /** Members whose holds lapse just before their capture (the ledger answers 409 HOLD_NOT_OPEN). */
+    public static final java.util.Set<String> HOLDS_LAPSE = java.util.concurrent.ConcurrentHashMap.newKeySet();
     public static volatile boolean catalogDown;
     public static volatile boolean ledgerDown;
     /** Requests refused for their token, with why. */
@@ -381,6 +383,9 @@ public class FakeServices implements QuarkusTestResourceLifecycleManager {
         }
         switch (action) {
             case "capture" -> {
+                if (HOLDS_LAPSE.contains(hold.memberId)) {
+                    expire(holdId);
+                }
                 if ("OPEN".equals(hold.status)) {
                     hold.status = "CAPTURED";
                     json(request, 201, view(hold));

@@ -165,6 +165,26 @@ class RedemptionSagaTest {
     }
 
     @Test
+    void aCaptureRefusedBesideItsConfirmGivesTheStockBack() {
+        String member = id("m-hold-lapsed");
+        String reward = id("rw-hold-lapsed");
+        FakeServices.reward(reward, "GIFT", 100, 3);
+        FakeServices.balance(member, 500);
+        FakeServices.HOLDS_LAPSE.add(member);
+
+        // The capture and the confirm go at once: the hold lapsed, the confirm gave the reward.
+        String redemptionId = redeem(member, reward, 1, null).statusCode(201).body("status", equalTo("FAILED"))
+                .body("code", equalTo("HOLD_EXPIRED")).body("pointsSpent", equalTo(0))
+                .extract().path("redemptionId");
+        assertThat(FakeServices.hold("redemption:" + redemptionId).status).isEqualTo("RELEASED_EXPIRED");
+        assertThat(FakeServices.reservation(redemptionId).status).as("the confirmed stock returned").isEqualTo("RETURNED");
+        assertThat(FakeServices.stock(reward)).isEqualTo(3);
+        assertThat(FakeServices.available(member)).isEqualTo(500);
+        TopicReader.await(Topics.REDEMPTIONS, r -> r.value().contains(redemptionId)
+                && r.value().contains("redemption.failed") && r.value().contains("HOLD_EXPIRED"), 1, Duration.ofSeconds(30));
+    }
+
+    @Test
     void theRecoveryJobFinishesASagaLeftAfterTheHold() throws SQLException {
         String member = id("m-crash");
         String reward = id("rw-crash");

@@ -25,8 +25,9 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 /**
  * The redemption saga (ARCHITECTURE.md): reserve stock at catalog → hold the points at the ledger
- * → capture → confirm the reservation → issue the code → COMPLETED; a refusal compensates what was
- * done (release the reservation; give captured points back) → FAILED with the refusal's code.
+ * → capture the hold and confirm the reservation, both at once → issue the code → COMPLETED; a
+ * refusal compensates what was done (release the reservation; give captured points back; return a
+ * confirmed reservation whose capture was refused) → FAILED with the refusal's code.
  *
  * <p>Each step is recorded before the next call ({@link RedemptionStep}); every call is idempotent
  * by ids derived from the redemption id, so any driver (the request, the recovery job, a restart)
@@ -136,17 +137,8 @@ public class RedemptionSaga {
                         }
                         return unanswered(r, failure, "LEDGER_UNAVAILABLE", true);
                     });
-            case HELD -> ledger.capture(auth, r.memberId(), r.holdId())
-                    .onItemOrFailure().transformToUni((captured, failure) -> {
-                        if (failure == null) {
-                            return move(r, c -> c.step(RedemptionStep.CAPTURED), null);
-                        }
-                        if (RemoteProblem.isRefusal(failure)) {
-                            // The hold is no longer open: it expired or was released; nothing was taken.
-                            return compensate(r, RedemptionStep.RELEASE_RESERVATION, "HOLD_EXPIRED", detail(failure));
-                        }
-                        return unanswered(r, failure, "LEDGER_UNAVAILABLE", false);
-                    });
+            case HELD -> captureAndConfirm(r, auth);
+            // Recorded only by builds before the last step made both calls at once: such a saga confirms.
             case CAPTURED -> catalog.confirm(auth, r.rewardId(), r.reservationId())
                     .onItemOrFailure().transformToUni((confirmed, failure) -> {
                         if (failure == null) {
@@ -170,16 +162,8 @@ public class RedemptionSaga {
                         }
                         return unanswered(r, failure, "LEDGER_UNAVAILABLE", false);
                     });
-            case RELEASE_RESERVATION -> catalog.release(auth, r.rewardId(), r.reservationId())
-                    .onItemOrFailure().transformToUni((released, failure) -> {
-                        if (failure == null || RemoteProblem.isRefusal(failure)) {
-                            // A refusal: expired, released, or never made; the stock is not held either way.
-                            return move(r, c -> c.step(RedemptionStep.DONE).status(Redemption.FAILED),
-                                    new RedemptionFailed(r.redemptionId(), r.memberId(), r.rewardId(), r.code(),
-                                            r.reason()));
-                        }
-                        return unanswered(r, failure, "CATALOG_UNAVAILABLE", false);
-                    });
+            case RELEASE_RESERVATION -> failedOnceBack(r, catalog.release(auth, r.rewardId(), r.reservationId()));
+            case RETURN_STOCK -> failedOnceBack(r, catalog.giveBack(auth, r.rewardId(), r.reservationId()));
             case CANCEL_RETURN_STOCK -> catalog.giveBack(auth, r.rewardId(), r.reservationId())
                     .onItemOrFailure().transformToUni((returned, failure) -> {
                         if (failure == null || RemoteProblem.isRefusal(failure)) {
@@ -207,6 +191,73 @@ public class RedemptionSaga {
                     });
             case DONE -> Uni.createFrom().item(Outcome.of(r));
         };
+    }
+
+    /** One side's answer to a call: its value, a refusal, or no answer ({@code failure} not a refusal). */
+    private record Answer<T>(T value, Throwable failure) {
+        boolean taken() {
+            return failure == null;
+        }
+
+        boolean unanswered() {
+            return failure != null && !RemoteProblem.isRefusal(failure);
+        }
+    }
+
+    private static <T> Uni<Answer<T>> answer(Uni<T> call) {
+        return call.onItemOrFailure().transform(Answer::new);
+    }
+
+    /**
+     * The last step (ARCHITECTURE.md: capture the hold, confirm the stock, issue the code), its two
+     * calls made at once. Both are idempotent, so a step with a side unanswered is simply made again;
+     * once both answered: both taken → COMPLETED; the confirm refused after a capture → the points go
+     * back; the capture refused (the hold lapsed: nothing taken) after a confirm → the stock goes back;
+     * both refused → the reservation is released (it has lapsed too, most likely).
+     */
+    private Uni<Outcome> captureAndConfirm(Redemption r, String auth) {
+        return Uni.combine().all()
+                .unis(answer(ledger.capture(auth, r.memberId(), r.holdId())),
+                        answer(catalog.confirm(auth, r.rewardId(), r.reservationId())))
+                .asTuple().chain(both -> {
+                    Answer<?> captured = both.getItem1();
+                    Answer<Reservation> confirmed = both.getItem2();
+                    if (captured.unanswered()) {
+                        return unanswered(r, captured.failure(), "LEDGER_UNAVAILABLE", false);
+                    }
+                    if (confirmed.unanswered()) {
+                        return unanswered(r, confirmed.failure(), "CATALOG_UNAVAILABLE", false);
+                    }
+                    if (captured.taken() && confirmed.taken()) {
+                        return complete(r, confirmed.value(), 0);
+                    }
+                    if (captured.taken()) {
+                        return compensate(r, RedemptionStep.RETURN_POINTS,
+                                RemoteProblem.codeOf(confirmed.failure(), "RESERVATION_EXPIRED"),
+                                detail(confirmed.failure()));
+                    }
+                    return compensate(r, confirmed.taken() ? RedemptionStep.RETURN_STOCK
+                            : RedemptionStep.RELEASE_RESERVATION, "HOLD_EXPIRED", detail(captured.failure()));
+                });
+    }
+
+    /**
+     * The last compensation: the stock back at catalog (a reservation released, or a confirmed one
+     * returned), then FAILED with the recorded code. A refusal is an answer too: the stock is not
+     * held either way (expired, released, returned before, or never made).
+     */
+    private Uni<Outcome> failedOnceBack(Redemption r, Uni<Reservation> stockBack) {
+        return stockBack.onItemOrFailure().transformToUni((back, failure) -> {
+            if (failure == null || RemoteProblem.isRefusal(failure)) {
+                if (failure != null && r.step() == RedemptionStep.RETURN_STOCK) {
+                    Log.warnf("Redemption %s: catalog refused to take the stock back: %s", r.redemptionId(),
+                            failure.getMessage());
+                }
+                return move(r, c -> c.step(RedemptionStep.DONE).status(Redemption.FAILED),
+                        new RedemptionFailed(r.redemptionId(), r.memberId(), r.rewardId(), r.code(), r.reason()));
+            }
+            return unanswered(r, failure, "CATALOG_UNAVAILABLE", false);
+        });
     }
 
     private Uni<Outcome> reserved(Redemption r, Reservation reservation) {

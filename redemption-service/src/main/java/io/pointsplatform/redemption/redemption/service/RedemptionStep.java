@@ -9,14 +9,19 @@ public enum RedemptionStep {
     REQUESTED,
     /** Stock reserved (the price known); next: hold the points at the ledger. */
     RESERVED,
-    /** Points held; next: capture the hold. */
+    /** Points held; next, both at once: capture the hold and confirm the reservation, then issue the code: COMPLETED. */
     HELD,
-    /** Points taken; next: confirm the reservation, then issue the code: COMPLETED. */
+    /**
+     * Points taken; next: confirm the reservation, then issue the code: COMPLETED. Recorded only by
+     * builds before HELD's two calls were made at once; kept so that such a saga finishes.
+     */
     CAPTURED,
     /** Compensation after the reservation was confirmed impossible: give the captured points back. */
     RETURN_POINTS,
     /** Compensation: release the reservation, then FAILED with the recorded code. */
     RELEASE_RESERVATION,
+    /** Compensation after a confirm whose capture was refused (the hold lapsed): return the stock, then FAILED. */
+    RETURN_STOCK,
     /** A cancel: give the stock back at catalog (a coupon code is voided). */
     CANCEL_RETURN_STOCK,
     /** A cancel: give the points back at the ledger, then CANCELLED. */
