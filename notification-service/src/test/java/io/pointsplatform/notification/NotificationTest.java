@@ -123,7 +123,7 @@ class NotificationTest {
         assertThat(TopicReader.deadLetters(dlq, r -> memberId.equals(r.key()))).hasSize(1);
     }
 
-    /** The ledger's points.returned (a cancelled redemption's points back) is a notice, not a dead letter. */
+    /** The ledger's points.returned (a refunded payment's points back) is a notice, not a dead letter. */
     @Test
     void pointsReturnedAreNoticedNotDeadLettered() {
         String memberId = "m-" + UUID.randomUUID();
@@ -138,5 +138,22 @@ class NotificationTest {
                         .body("items[0].body", equalTo("您使用的 25 积分已退还到账户。")));
         assertThat(TopicReader.all(Topics.dlq(Topics.POINTS_LEDGER, "notification-service"),
                 r -> memberId.equals(r.key()))).isEmpty();
+    }
+
+    /**
+     * A redemption's spend and its points given back are told by the redemption's own events
+     * (completed, failed, cancelled), which name the points: the ledger's events for them tell nothing more.
+     */
+    @Test
+    void aRedemptionsSpendAndReturnAreNotToldTwice() {
+        String memberId = "m-" + UUID.randomUUID();
+        ReturnedPoints.history(memberId, 100, 60, 25, "redemption:rd-").forEach(e -> TestEvents.publish(Topics.POINTS_LEDGER, e));
+        // Published after the history on the member's partition: once it is a notice, the history was read.
+        TestEvents.publish(Topics.POINTS_LEDGER, TestEvents.earned(memberId, 7));
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                given().auth().oauth2(Tokens.member(memberId)).get("/api/v1/members/{id}/notifications", memberId)
+                        .then().statusCode(200).body("items", hasSize(2))
+                        .body("items.kind", equalTo(List.of("points.earned", "points.earned"))));
     }
 }

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Assertions;
 
 /**
  * A member's history on {@code points.ledger} that ends with a {@code points.returned}, as the ledger
- * writes it: a credit, a hold on it, its capture, and part of the capture given back. For the
+ * writes it: a credit, a hold on it, its capture, and part of the capture given back (a payment
+ * refunded in part, unless another reference is asked for). For the
  * consumers of the log, to show they apply the return rather than set it aside.
  */
 public final class ReturnedPoints {
@@ -33,6 +34,16 @@ public final class ReturnedPoints {
      * {@code spent - returned} spent. The events are a millisecond apart, the return last.
      */
     public static List<CloudEvent> history(String memberId, long earned, long spent, long returned) {
+        return history(memberId, earned, spent, returned, "payment:pay-");
+    }
+
+    /**
+     * As {@link #history(String, long, long, long)}, the hold, its capture and its return made for
+     * {@code referencePrefix} followed by the hold's id (a payment's {@code payment:…} by default; a
+     * redemption's {@code redemption:…}).
+     */
+    public static List<CloudEvent> history(String memberId, long earned, long spent, long returned,
+                                           String referencePrefix) {
         CloudEvent credit = TestEvents.earned(memberId, earned);
         String lotId = ((PointsEarned) credit.data()).lotId();
         String holdId = "h-" + UUID.randomUUID();
@@ -40,12 +51,12 @@ public final class ReturnedPoints {
         List<Allocation> held = List.of(new Allocation(lotId, spent));
         return List.of(credit,
                 ledger("points.reserved:" + memberId + ":" + holdId, memberId, now.plusMillis(1),
-                        new PointsReserved(memberId, holdId, spent, held, now.plusSeconds(900), "redemption:rd-" + holdId)),
+                        new PointsReserved(memberId, holdId, spent, held, now.plusSeconds(900), referencePrefix + holdId)),
                 ledger("points.spent:" + memberId + ":" + holdId, memberId, now.plusMillis(2),
-                        new PointsSpent(memberId, holdId, spent, held, "redemption:rd-" + holdId)),
+                        new PointsSpent(memberId, holdId, spent, held, referencePrefix + holdId)),
                 ledger("points.returned:" + memberId + ":rt-" + holdId, memberId, now.plusMillis(3),
                         new PointsReturned(memberId, holdId, "rt-" + holdId, returned,
-                                List.of(new Allocation(lotId, returned)), "redemption:rd-" + holdId)));
+                                List.of(new Allocation(lotId, returned)), referencePrefix + holdId)));
     }
 
     /**

@@ -20,9 +20,15 @@ import java.util.Optional;
  * What a member is told about an event: its kind and the values its templates are filled with
  * (numbers as numbers, instants as ISO text under a name ending in {@code At}). Holds, releases
  * and requested redemptions are steps of a redemption, not news: the member hears about the spend,
- * the completion or the failure instead; a reversal that took nothing is not news either.
+ * the completion or the failure instead; a reversal that took nothing is not news either. Points a
+ * redemption spends or gives back (the ledger's events with a {@code redemption:…} reference) are
+ * told once, by the redemption's own completion, failure or cancellation, which name the points;
+ * a payment's are told by the ledger's events, as it has no such event of its own.
  */
 final class Messages {
+
+    /** How redemption-service names its holds' purpose at the ledger (docs/contract-extensions.md). */
+    private static final String REDEMPTION_REFERENCE = "redemption:";
 
     private Messages() {
     }
@@ -31,8 +37,9 @@ final class Messages {
         return Optional.ofNullable(switch (event.data()) {
             case MemberEnrolled e -> draft(event, e.memberId(), "name", e.name());
             case PointsEarned e -> draft(event, e.memberId(), "points", e.points(), "expiresAt", e.expiresAt().toString());
-            case PointsSpent e -> draft(event, e.memberId(), "points", e.points());
-            case PointsReturned e -> draft(event, e.memberId(), "points", e.points());
+            case PointsSpent e -> byRedemption(e.reference()) ? null : draft(event, e.memberId(), "points", e.points());
+            case PointsReturned e -> byRedemption(e.reference()) ? null
+                    : draft(event, e.memberId(), "points", e.points());
             case PointsExpired e -> draft(event, e.memberId(), "points", e.points());
             case PointsReversed e -> e.points() + e.debt() == 0 ? null
                     : draft(event, e.memberId(), "points", e.points() + e.debt(), "orderId", e.orderId());
@@ -47,6 +54,10 @@ final class Messages {
                     "rewardId", e.rewardId(), "points", e.points());
             default -> null;
         });
+    }
+
+    private static boolean byRedemption(String reference) {
+        return reference != null && reference.startsWith(REDEMPTION_REFERENCE);
     }
 
     /** {@code namesAndValues}: name, value, name, value, …; a value may be null (the template asks {#if}). */
