@@ -10,6 +10,7 @@ import io.pointsplatform.events.PointsReversed;
 import io.pointsplatform.events.PointsSpent;
 import io.pointsplatform.events.RedemptionCancelled;
 import io.pointsplatform.events.RedemptionCompleted;
+import io.pointsplatform.events.RedemptionEvent;
 import io.pointsplatform.events.RedemptionFailed;
 import io.pointsplatform.events.TierChanged;
 import java.util.LinkedHashMap;
@@ -27,9 +28,6 @@ import java.util.Optional;
  */
 final class Messages {
 
-    /** How redemption-service names its holds' purpose at the ledger (docs/contract-extensions.md). */
-    private static final String REDEMPTION_REFERENCE = "redemption:";
-
     private Messages() {
     }
 
@@ -37,8 +35,9 @@ final class Messages {
         return Optional.ofNullable(switch (event.data()) {
             case MemberEnrolled e -> draft(event, e.memberId(), "name", e.name());
             case PointsEarned e -> draft(event, e.memberId(), "points", e.points(), "expiresAt", e.expiresAt().toString());
-            case PointsSpent e -> byRedemption(e.reference()) ? null : draft(event, e.memberId(), "points", e.points());
-            case PointsReturned e -> byRedemption(e.reference()) ? null
+            case PointsSpent e -> RedemptionEvent.isRedemptionReference(e.reference()) ? null
+                    : draft(event, e.memberId(), "points", e.points());
+            case PointsReturned e -> RedemptionEvent.isRedemptionReference(e.reference()) ? null
                     : draft(event, e.memberId(), "points", e.points());
             case PointsExpired e -> draft(event, e.memberId(), "points", e.points());
             case PointsReversed e -> e.points() + e.debt() == 0 ? null
@@ -54,10 +53,6 @@ final class Messages {
                     "rewardId", e.rewardId(), "points", e.points());
             default -> null;
         });
-    }
-
-    private static boolean byRedemption(String reference) {
-        return reference != null && reference.startsWith(REDEMPTION_REFERENCE);
     }
 
     /** {@code namesAndValues}: name, value, name, value, …; a value may be null (the template asks {#if}). */

@@ -1,5 +1,6 @@
 package io.pointsplatform.redemption.redemption.service;
 
+import io.pointsplatform.events.RedemptionEvent;
 import java.time.Instant;
 
 /**
@@ -26,12 +27,12 @@ public record Redemption(long seq, String redemptionId, String memberId, String 
 
     /** The hold at the ledger: the ledger's hold ids are shared by redemptions and payments. */
     public String holdId() {
-        return "redemption:" + redemptionId;
+        return RedemptionEvent.holdReference(redemptionId);
     }
 
     /** What the hold and every return say they are for. */
     public String reference() {
-        return "redemption:" + redemptionId;
+        return RedemptionEvent.holdReference(redemptionId);
     }
 
     /** Whether the saga has nothing left to do. */

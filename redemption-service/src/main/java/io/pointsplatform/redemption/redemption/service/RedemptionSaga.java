@@ -137,19 +137,8 @@ public class RedemptionSaga {
                         }
                         return unanswered(r, failure, "LEDGER_UNAVAILABLE", true);
                     });
-            case HELD -> captureAndConfirm(r, auth);
-            // Recorded only by builds before the last step made both calls at once: such a saga confirms.
-            case CAPTURED -> catalog.confirm(auth, r.rewardId(), r.reservationId())
-                    .onItemOrFailure().transformToUni((confirmed, failure) -> {
-                        if (failure == null) {
-                            return complete(r, confirmed, 0);
-                        }
-                        if (RemoteProblem.isRefusal(failure)) {
-                            return compensate(r, RedemptionStep.RETURN_POINTS,
-                                    RemoteProblem.codeOf(failure, "RESERVATION_EXPIRED"), detail(failure));
-                        }
-                        return unanswered(r, failure, "CATALOG_UNAVAILABLE", false);
-                    });
+            // CAPTURED: recorded only by builds before the two calls went at once; the capture repeats idempotently.
+            case HELD, CAPTURED -> captureAndConfirm(r, auth);
             case RETURN_POINTS -> ledger.giveBack(auth, r.holdId(), new LedgerClient.ReturnRequest(
                             r.redemptionId() + ":back", null, r.reference()))
                     .onItemOrFailure().transformToUni((returned, failure) -> {

@@ -12,8 +12,8 @@ public enum RedemptionStep {
     /** Points held; next, both at once: capture the hold and confirm the reservation, then issue the code: COMPLETED. */
     HELD,
     /**
-     * Points taken; next: confirm the reservation, then issue the code: COMPLETED. Recorded only by
-     * builds before HELD's two calls were made at once; kept so that such a saga finishes.
+     * Points taken. Recorded only by builds before HELD's two calls were made at once; such a saga
+     * goes on as from HELD (the capture, idempotent, answers as before).
      */
     CAPTURED,
     /** Compensation after the reservation was confirmed impossible: give the captured points back. */
