@@ -2,6 +2,7 @@ package io.pointsplatform.kit.idempotency;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pointsplatform.kit.batch.StatementBatches;
 import io.pointsplatform.kit.problem.ApiException;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
@@ -35,6 +36,10 @@ import org.jboss.resteasy.reactive.RestResponse;
  * answer and nothing is done twice. A refusal (4xx) or a failure (5xx) changed nothing and is not
  * stored: the same key may be tried again, and then answers what the operation answers then.
  *
+ * <p>The responses are stored through {@link StatementBatches}: those of requests answered at the same
+ * time share one commit instead of waiting for a flush each (a redemption made one commit of its
+ * own for this alone).
+ *
  * <p>Each service that uses it creates the {@code idempotency_key} table in its own migrations and
  * calls {@link #purgeExpired} from a job of its own.
  */
@@ -48,6 +53,8 @@ public class IdempotencyKeys {
     private static final Pattern KEY = Pattern.compile("[\\x21-\\x7E]{1," + MAX_KEY_CHARS + "}");
 
     private final Pool pool;
+    /** Responses stored by one statement each: those of requests answered at once share a commit. */
+    private final StatementBatches writes;
     private final ObjectMapper json;
     private final Duration retention;
 
@@ -58,6 +65,7 @@ public class IdempotencyKeys {
             throw new IllegalArgumentException("points.idempotency.retention must be positive");
         }
         this.pool = pool;
+        this.writes = new StatementBatches(pool);
         this.json = json;
         this.retention = retention;
     }
@@ -109,16 +117,15 @@ public class IdempotencyKeys {
         String body = write(response.getEntity());
         String contentType = response.getMediaType() != null ? response.getMediaType().toString()
                 : MediaType.APPLICATION_JSON;
-        return pool.preparedQuery("""
+        return writes.execute("""
                         insert into idempotency_key (scope, key, request_hash, status, response_body, content_type)
                         values ($1, $2, $3, $4, $5, $6)
                         on conflict (scope, key) do update set request_hash = excluded.request_hash,
                             status = excluded.status, response_body = excluded.response_body,
                             content_type = excluded.content_type, created_at = now()
                         where idempotency_key.created_at < now() - make_interval(secs => $7)
-                        returning key""")
-                .execute(Tuple.from(new Object[] {scope, key, requestHash, response.getStatus(), body, contentType,
-                        retention.toSeconds()}))
+                        returning key""", Tuple.from(new Object[] {scope, key, requestHash, response.getStatus(), body,
+                        contentType, retention.toSeconds()}), scope + " " + key)
                 .chain(rows -> rows.rowCount() == 1 ? Uni.createFrom().item(response)
                         : find(scope, key).map(first -> {
                             Log.debugf("Idempotency key %s of %s was stored by a concurrent request", key, scope);
