@@ -90,13 +90,28 @@ fi
 if [ "$purge" = true ]; then
   echo "deleting Kafka's data and the logs under $POINTS_RUN"
   rm -rf "$POINTS_RUN/kafka-data" "$POINTS_RUN/kafka" "$POINTS_RUN/logs"
+  # "with (force)" ends the sessions still open, but a role that is not a superuser may not end
+  # an autovacuum worker, as PostgreSQL runs one after a busy run (a benchmark's): then the
+  # database stayed, and the next "fresh" stack found its rows beside an empty Kafka. A plain drop
+  # stops autovacuum workers itself, so it is tried next, a few times.
+  drop_database() {
+    local db="$1" how attempt
+    for attempt in 1 2 3 4 5 6; do
+      how="$([ "$attempt" -eq 1 ] && echo " with (force)" || true)"
+      if PGPASSWORD="${POINTS_DB_PASSWORD:-points}" PGCONNECT_TIMEOUT=5 psql -X -q -At -w \
+          -h "${POINTS_DB_HOST:-127.0.0.1}" -p "${POINTS_DB_PORT:-5432}" -U "${POINTS_DB_USER:-points}" -d postgres \
+          -c "drop database if exists $db$how" >/dev/null 2>&1; then
+        return 0
+      fi
+      [ "$attempt" -eq 1 ] || sleep 1
+    done
+    return 1
+  }
   for db in earning ledger catalog redemption notification analytics; do
-    if PGPASSWORD="${POINTS_DB_PASSWORD:-points}" PGCONNECT_TIMEOUT=5 psql -X -q -At -w \
-        -h "${POINTS_DB_HOST:-127.0.0.1}" -p "${POINTS_DB_PORT:-5432}" -U "${POINTS_DB_USER:-points}" -d postgres \
-        -c "drop database if exists $db with (force)" >/dev/null 2>&1; then
+    if drop_database "$db"; then
       echo "dropped database $db"
     else
-      points_err "could not drop database $db (is PostgreSQL running?)"
+      points_err "could not drop database $db (is PostgreSQL running? still in use?)"
     fi
   done
 fi
