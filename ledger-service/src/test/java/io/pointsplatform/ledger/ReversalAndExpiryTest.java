@@ -5,6 +5,7 @@ import static io.pointsplatform.ledger.Callers.asAnalyst;
 import static io.pointsplatform.ledger.Callers.asService;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.pointsplatform.events.BreakdownLine;
@@ -84,6 +85,31 @@ class ReversalAndExpiryTest {
         assertThat(TopicReader.await(Topics.POINTS_LEDGER,
                 r -> r.key().equals(memberId) && r.value().contains("\"debtSettled\":"), 3, Duration.ofSeconds(30)))
                 .hasSize(3);
+    }
+
+    @Test
+    void aRefundThatOvertakesItsOrdersCreditWaitsForItInsteadOfTakingOtherPoints() {
+        String memberId = "m-" + UUID.randomUUID();
+        Instant now = Instant.now();
+        credit(memberId, "signup/" + memberId, 100, now.plus(Duration.ofDays(300)));
+        awaitAccount(memberId, "available", 100);
+
+        // The refund comes straight to the ledger; its order's credit is still on the log.
+        Map<String, Object> refund = Map.of("refundId", "r-early", "orderId", "o9", "lotId", "order-o9", "points", 60);
+        asService().contentType(ContentType.JSON).body(refund).post("/api/v1/accounts/{m}/reversals", memberId)
+                .then().statusCode(404).contentType("application/problem+json").body("code", equalTo("NOT_FOUND"))
+                .body("detail", containsString("order-o9"));
+        asService().get("/api/v1/accounts/{m}", memberId).then()
+                .body("available", equalTo(100)).body("reversed", equalTo(0)).body("debt", equalTo(0));
+
+        // Once the credit is applied, the same refund takes the order's own points and nothing else.
+        credit(memberId, "order-o9", 80, now.plus(Duration.ofDays(300)));
+        awaitAccount(memberId, "available", 180);
+        asService().contentType(ContentType.JSON).body(refund).post("/api/v1/accounts/{m}/reversals", memberId)
+                .then().statusCode(201).body("taken", equalTo(60)).body("debt", equalTo(0))
+                .body("allocations.lotId", equalTo(List.of("order-o9")));
+        asService().get("/api/v1/accounts/{m}", memberId).then()
+                .body("available", equalTo(120)).body("reversed", equalTo(60));
     }
 
     @Test

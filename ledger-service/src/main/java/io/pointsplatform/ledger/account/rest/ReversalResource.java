@@ -56,7 +56,8 @@ public class ReversalResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ReversalView.class)))
     @APIResponse(responseCode = "400", description = ApiDocs.BAD_BODY, content = @Content(mediaType = Problem.MEDIA_TYPE,
             schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = ApiDocs.NO_ACCOUNT, content = @Content(
+    @APIResponse(responseCode = "404", description = ApiDocs.NO_ACCOUNT + "; or NOT_FOUND for a lotId the ledger has not"
+            + " applied yet (the order's credit is still on its way): try again", content = @Content(
             mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "409", description = "REVERSAL_CONFLICT: the refundId was reversed before with another"
             + " orderId or points", content = @Content(mediaType = Problem.MEDIA_TYPE,

@@ -453,6 +453,13 @@ public class LedgerBook {
                         + (first.points() + first.debt()) + " points of order " + first.orderId() + " before");
             }
         }, (decide, account) -> {
+            if (lotId != null && account.lot(lotId) == null) {
+                // The order's credit is still on its way (the log) while its refund came straight here:
+                // taking the points from other lots now would leave the order's lot whole when it
+                // comes. Not found: the caller tries again (earning's ReversalDispatcher does).
+                throw new ApiException(404, "NOT_FOUND", "Not found", "Lot " + lotId + " of member " + memberId
+                        + " is not in the ledger yet: its order's credit has not been applied; try again later");
+            }
             ReversalPlan plan = Allocator.forReversal(account, lotId, points, now);
             PointsReversed data = new PointsReversed(memberId, orderId, refundId, plan.taken(), plan.allocations(),
                     plan.debt(), 0);
