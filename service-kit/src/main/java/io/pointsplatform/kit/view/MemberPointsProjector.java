@@ -13,10 +13,8 @@ import io.pointsplatform.kit.view.MemberPointsStore.Key;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -53,10 +51,6 @@ public class MemberPointsProjector {
     /** The most events one transaction applies: the arrays bound to each statement have this many. */
     public static final int MAX_BATCH = 1_000;
 
-    private static final String FORGET_OLD_MARKS = "delete from processed_event where event_id in (select event_id"
-            + " from processed_event where processed_at < now() - make_interval(secs => $1) order by processed_at"
-            + " limit $2)";
-
     private final Pool pool;
     private final ProcessedEvents processed;
     private final Clock clock;
@@ -91,18 +85,6 @@ public class MemberPointsProjector {
                 .chain(fresh -> fresh.isEmpty()
                         ? Uni.createFrom().item(new Outcome(0, events.size(), List.of()))
                         : foldAndSave(connection, events, fresh)));
-    }
-
-    /**
-     * Forgets up to {@code limit} of the oldest marks of applied events made before
-     * {@code retention} ago (one statement, by the index on {@code processed_at}); the number
-     * forgotten. A repeat of an event reaches the view within moments of the first delivery (a
-     * redelivery after a consumer's restart, a relay's second send after a crash), so the marks
-     * need not be kept for ever (docs/member-view.md, "How long an event is remembered").
-     */
-    public Uni<Integer> forgetMarks(Duration retention, int limit) {
-        return pool.preparedQuery(FORGET_OLD_MARKS).execute(Tuple.of(retention.toSeconds(), limit))
-                .map(rows -> rows.rowCount());
     }
 
     /**

@@ -1,9 +1,11 @@
 package io.pointsplatform.kit.view;
 
+import io.pointsplatform.kit.inbox.ProcessedEvents;
 import io.quarkus.arc.properties.IfBuildProperty;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -22,16 +24,18 @@ public class MemberViewMarksPurge {
     /** Marks deleted by one statement. */
     static final int ROUND = 10_000;
 
-    private final MemberPointsProjector projector;
+    private final Pool pool;
+    private final ProcessedEvents marks;
     private final Duration retention;
 
-    public MemberViewMarksPurge(MemberPointsProjector projector,
+    public MemberViewMarksPurge(Pool pool, ProcessedEvents marks,
                                 @ConfigProperty(name = "points.member-view.marks-retention", defaultValue = "P7D")
                                 Duration retention) {
         if (retention.isNegative() || retention.isZero()) {
             throw new IllegalArgumentException("points.member-view.marks-retention must be positive, was " + retention);
         }
-        this.projector = projector;
+        this.pool = pool;
+        this.marks = marks;
         this.retention = retention;
     }
 
@@ -50,7 +54,7 @@ public class MemberViewMarksPurge {
     }
 
     private Uni<Long> round(long before) {
-        return projector.forgetMarks(retention, ROUND)
+        return marks.forgetOlderThan(pool, retention, ROUND)
                 .chain(deleted -> deleted < ROUND ? Uni.createFrom().item(before + deleted) : round(before + deleted));
     }
 }
