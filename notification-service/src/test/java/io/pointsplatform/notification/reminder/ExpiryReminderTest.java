@@ -37,6 +37,7 @@ import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -93,7 +94,7 @@ class ExpiryReminderTest {
         assertThat(remind(t.plus(Duration.ofDays(12)))).isZero();
         // A restart: a new job over the same database finds nothing left to do.
         ReminderJob restarted = new ReminderJob(pool, repository, outbox, relay, notices, Clock.systemUTC(), ZONE,
-                List.of("P30D", "P7D"), 500, "off");
+                List.of("P30D", "P7D"), 500, "off", Optional.empty());
         assertThat(restarted.remind(t.plus(Duration.ofDays(12))).await().atMost(WAIT)).isZero();
         List<ExpiryReminded> sent = reminders(memberId, 1);
         assertThat(sent.get(0).window()).isEqualTo("P30D");
@@ -139,6 +140,23 @@ class ExpiryReminderTest {
         assertThat(pool.withConnection(c -> repository.remindersOf(c, memberId)).await().atMost(WAIT))
                 .containsExactly("lot-late P30D " + eventId(memberId), "lot-late P7D " + eventId(memberId));
         assertThat(notices(memberId)).hasSize(1);
+    }
+
+    @Test
+    void aJobSetToRemindAheadRemindsThatMuchBeforeTheWindowOpens() {
+        String memberId = "m-remind-ahead-" + UUID.randomUUID();
+        Instant t = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        credit(memberId, "lot-ahead", 40, t.plus(Duration.ofDays(20)));
+        awaitLots(memberId, 1);
+        ReminderJob ahead = new ReminderJob(pool, repository, outbox, relay, notices, Clock.systemUTC(), ZONE,
+                List.of("P30D", "P7D"), 500, "off", Optional.of(Duration.ofHours(6)));
+        assertThat(ahead.remind(t).await().atMost(WAIT)).isEqualTo(1);            // thirty days: open already
+        // The seven-day window opens at day 13: six hours earlier it is due, seven hours earlier not yet.
+        assertThat(ahead.remind(t.plus(Duration.ofDays(13)).minus(Duration.ofHours(7))).await().atMost(WAIT)).isZero();
+        assertThat(ahead.remind(t.plus(Duration.ofDays(13)).minus(Duration.ofHours(6))).await().atMost(WAIT)).isEqualTo(1);
+        List<ExpiryReminded> sent = reminders(memberId, 2);
+        assertThat(sent).extracting(ExpiryReminded::window).containsExactly("P30D", "P7D");
+        assertThat(sent.get(1).remindedAt()).isEqualTo(t.plus(Duration.ofDays(13)).minus(Duration.ofHours(6)));
     }
 
     @Test

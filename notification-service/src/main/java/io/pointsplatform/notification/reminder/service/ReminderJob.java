@@ -28,6 +28,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -63,9 +64,11 @@ public class ReminderJob {
     private final List<Window> windows;
     private final int batch;
     /**
-     * How much earlier than its window a lot is reminded: the job's period, so that a lot whose
-     * window opens between two runs is reminded by the run before, never up to a period late (a
-     * late last-window reminder makes the lot expire late). Zero when the job does not run by itself.
+     * How much earlier than its window a lot is reminded: {@code points.reminders.ahead}, by default
+     * the job's period, so that a lot whose window opens between two runs is reminded by the run
+     * before, never up to a period late (a late last-window reminder makes the lot expire late). More
+     * than the period leaves room for a run that starts or finishes late. Zero by default when the job
+     * does not run by itself.
      */
     private final Duration ahead;
 
@@ -74,7 +77,8 @@ public class ReminderJob {
                        @ConfigProperty(name = "points.zone") ZoneId zone,
                        @ConfigProperty(name = "points.reminders.windows") List<String> windows,
                        @ConfigProperty(name = "points.reminders.batch", defaultValue = "500") int batch,
-                       @ConfigProperty(name = "points.reminders.every") String every) {
+                       @ConfigProperty(name = "points.reminders.every") String every,
+                       @ConfigProperty(name = "points.reminders.ahead") Optional<Duration> ahead) {
         if (batch < 1 || batch > 10_000) {
             throw new IllegalArgumentException("points.reminders.batch must be within 1..10000, was " + batch);
         }
@@ -86,7 +90,10 @@ public class ReminderJob {
         this.clock = clock;
         this.zone = zone;
         this.windows = windows(windows);
-        this.ahead = period(every);
+        this.ahead = ahead.orElseGet(() -> period(every));
+        if (this.ahead.isNegative()) {
+            throw new IllegalArgumentException("points.reminders.ahead must not be negative, was " + this.ahead);
+        }
         this.batch = batch;
     }
 
