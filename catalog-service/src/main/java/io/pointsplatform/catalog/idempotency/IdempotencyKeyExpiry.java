@@ -15,7 +15,8 @@ public class IdempotencyKeyExpiry {
         this.keys = keys;
     }
 
-    @Scheduled(every = "${points.idempotency.purge-every:1m}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${points.idempotency.purge-every:1m}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> purge() {
         return keys.purgeExpired(10_000).replaceWithVoid();
     }

@@ -22,7 +22,8 @@ public class IdempotencyKeyPurge {
         this.keys = keys;
     }
 
-    @Scheduled(every = "${points.idempotency.purge-every:1m}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${points.idempotency.purge-every:1m}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> purge() {
         return purge(0, 0).replaceWithVoid();
     }

@@ -39,7 +39,8 @@ public class MemberViewMarksPurge {
         this.retention = retention;
     }
 
-    @Scheduled(every = "${points.member-view.marks-purge-every:1m}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${points.member-view.marks-purge-every:1m}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> scheduled() {
         return purge().invoke(forgotten -> {
             if (forgotten > 0) {

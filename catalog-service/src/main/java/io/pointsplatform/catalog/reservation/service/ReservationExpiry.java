@@ -21,7 +21,8 @@ public class ReservationExpiry {
         this.reservations = reservations;
     }
 
-    @Scheduled(every = "${catalog.reservations.expire-every:2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${catalog.reservations.expire-every:2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> expire() {
         return reservations.expireDue(BATCH).invoke(expired -> {
             if (expired > 0) {

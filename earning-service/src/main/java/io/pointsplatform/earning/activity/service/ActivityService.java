@@ -94,7 +94,8 @@ public class ActivityService {
 
     /** The daily job: every member whose birthday is today gets the birthday credit (once a year). */
     @Scheduled(cron = "${points.activity.birthday-cron:0 5 0 * * ?}", timeZone = "${points.earning.zone:Asia/Shanghai}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> birthdaysToday() {
         return awardBirthdays(LocalDate.now(clock.withZone(policy.zone()))).replaceWithVoid();
     }

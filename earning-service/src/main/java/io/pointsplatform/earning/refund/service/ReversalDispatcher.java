@@ -57,7 +57,8 @@ public class ReversalDispatcher {
         this.maxAttempts = maxAttempts;
     }
 
-    @Scheduled(every = "${points.refunds.dispatch-every:2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${points.refunds.dispatch-every:2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> dispatchDue() {
         return refunds.due(pool, BATCH)
                 .chain(due -> Multi.createFrom().iterable(due).onItem().transformToUniAndConcatenate(this::dispatch)

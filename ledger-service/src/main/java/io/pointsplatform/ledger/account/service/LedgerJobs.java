@@ -35,7 +35,8 @@ public class LedgerJobs {
     }
 
     @Scheduled(every = "${points.jobs.every:5s}", delayed = "${points.jobs.delay:5s}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> run() {
         return expireLots().chain(this::releaseExpiredHolds).replaceWithVoid()
                 .onFailure().invoke(e -> Log.warnf(e, "Ledger jobs failed; the next run retries"))

@@ -91,7 +91,8 @@ public class EmailSender {
     }
 
     @Scheduled(every = "${points.notices.email.every}", delayed = "1s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> sendDue() {
         // A full batch means more may be due: claim again, up to MAX_BATCHES_A_RUN batches, so a backlog
         // drains at the SMTP server's pace rather than one batch a tick. concatenate(true) claims the

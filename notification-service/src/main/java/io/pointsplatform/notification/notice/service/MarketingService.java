@@ -42,7 +42,8 @@ public class MarketingService {
      * Idempotency-Keys of this endpoint past their retention (service-kit's IdempotencyKeys wants a
      * job per service): an admin sends a few campaigns a day, so one batch an hour keeps up.
      */
-    @Scheduled(every = "${points.idempotency.purge-every:1h}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${points.idempotency.purge-every:1h}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> purgeIdempotencyKeys() {
         return keys.purgeExpired(10_000).replaceWithVoid();
     }

@@ -126,7 +126,8 @@ public class ReminderJob {
     }
 
     @Scheduled(every = "${points.reminders.every:60s}", delayed = "10s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> run() {
         return remind().replaceWithVoid()
                 .onFailure().invoke(e -> Log.warnf(e, "Expiry reminders failed; the next run retries"))

@@ -86,7 +86,7 @@ public class WebhookDispatcher {
     }
 
     /** The tick: deliveries that came due by time (a retry's wait over, a lease ended) are taken here. */
-    @Scheduled(every = "${points.webhooks.dispatch-every}")
+    @Scheduled(every = "${points.webhooks.dispatch-every}", skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void tick() {
         wake();
     }

@@ -41,7 +41,8 @@ public class RecoveryJob {
     }
 
     @Scheduled(every = "${points.redemption.recovery-every:5s}", delayed = "${points.redemption.recovery-every:5s}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> run() {
         return recover()
                 .chain(() -> payments.resumeRefunds(settings.recoveryStaleAfter(), settings.recoveryBatch()))
