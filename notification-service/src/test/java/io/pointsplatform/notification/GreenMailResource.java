@@ -28,7 +28,7 @@ public class GreenMailResource implements QuarkusTestResourceLifecycleManager {
         up();
         return Map.of("quarkus.mailer.host", "127.0.0.1",
                 "quarkus.mailer.port", Integer.toString(port),
-                "points.notices.email.every", "200ms",
+                "points.notices.email.every", "1s",
                 "points.notices.email.backoff", "200ms",
                 "points.notices.email.max-backoff", "1s",
                 "points.notices.email.max-attempts", "3");

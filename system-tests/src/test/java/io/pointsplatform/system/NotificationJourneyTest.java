@@ -70,10 +70,10 @@ class NotificationJourneyTest {
         overrides.put("notification-service/points.reminders.ahead", "PT6S");
         overrides.put("notification-service/quarkus.mailer.host", "127.0.0.1");
         overrides.put("notification-service/quarkus.mailer.port", String.valueOf(smtp.getSmtp().getPort()));
-        overrides.put("notification-service/points.notices.email.every", "500ms");
+        overrides.put("notification-service/points.notices.email.every", "1s");
         overrides.put("notification-service/points.webhooks.retry-first", "200ms");
         overrides.put("notification-service/points.webhooks.retry-max", "2s");
-        overrides.put("notification-service/points.webhooks.dispatch-every", "200ms");
+        overrides.put("notification-service/points.webhooks.dispatch-every", "1s");
         overrides.put("notification-service/points.stream.heartbeat", "1s");
         platform = Platform.start(overrides, "earning-service", "ledger-service", "notification-service");
     }
