@@ -91,13 +91,13 @@ jar="$POINTS_ROOT/bench/target/bench-0.1.0-SNAPSHOT.jar"
 if [ ! -f "$jar" ] || [ -n "$(find "$POINTS_ROOT/bench/src" -newer "$jar" -print -quit)" ]; then
   (cd "$POINTS_ROOT" && ./mvnw -B -q package -DskipTests -pl bench -am)
 fi
-# CPU per operation of each process (the services still running, Kafka, PostgreSQL, the load
-# generator) over each measured window, printed as a table after each section's results.
+# CPU per operation of each process (the services still running, Kafka, the analysts' live replay
+# and dashboard, GreenMail, PostgreSQL, the load generator) over each measured window, printed as a table after each section's results.
 # (again after a scenario restarts a service: its new process is watched, not the old one's pid)
 watch_running() {
   watch=""
   local svc pid
-  for svc in "${POINTS_SERVICES[@]}" kafka; do
+  for svc in "${POINTS_SERVICES[@]}" kafka analytics-replay analytics-dashboard greenmail; do
     if pid="$(points_running_pid "$svc")"; then watch="$watch${watch:+,}${svc%-service}=$pid"; fi
   done
 }
