@@ -2,6 +2,7 @@ package io.pointsplatform.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pointsplatform.events.Topics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -144,6 +145,10 @@ public final class Bench {
             Instant now = Instant.now();
             for (int i = 0; i < members; i++) {
                 memberIds[i] = "bench-" + runId + "-m" + i;
+                // Enrolled first, as every member with points is: notification-service then knows it has
+                // no address, and skips its e-mails at once instead of looking for it again and again
+                // (work that went on during the next scenario's measured window).
+                log.send(Topics.MEMBERS, LedgerLog.enrolled(memberIds[i], "zh-CN", now));
                 log.send(LedgerLog.earned(memberIds[i], "bench-" + runId + "-lot" + i, perMember, now));
             }
             log.flush();

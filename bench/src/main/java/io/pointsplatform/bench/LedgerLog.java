@@ -6,6 +6,7 @@ import io.pointsplatform.events.Allocator;
 import io.pointsplatform.events.BreakdownLine;
 import io.pointsplatform.events.CloudEvent;
 import io.pointsplatform.events.EventCodec;
+import io.pointsplatform.events.MemberEnrolled;
 import io.pointsplatform.events.Origin;
 import io.pointsplatform.events.OriginKind;
 import io.pointsplatform.events.PointsEarned;
@@ -64,6 +65,12 @@ final class LedgerLog implements AutoCloseable {
         return CloudEvent.of("points.earned:" + lotId, "/earning-service", memberId, now,
                 new PointsEarned(memberId, lotId, points, new Origin(OriginKind.ORDER, lotId),
                         List.of(new BreakdownLine("base", points)), now.minusSeconds(60), now.plus(365, ChronoUnit.DAYS)));
+    }
+
+    /** An enrolment as earning-service writes it on {@code members}: no e-mail address, no name. */
+    static CloudEvent enrolled(String memberId, String locale, Instant now) {
+        return CloudEvent.of("member.enrolled:" + memberId, "/earning-service", memberId, now,
+                new MemberEnrolled(memberId, null, null, null, locale, null));
     }
 
     void send(CloudEvent event) {

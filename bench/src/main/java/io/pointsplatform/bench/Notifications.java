@@ -19,8 +19,6 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
-import io.pointsplatform.events.CloudEvent;
-import io.pointsplatform.events.MemberEnrolled;
 import io.pointsplatform.events.Topics;
 
 /**
@@ -62,8 +60,7 @@ final class Notifications {
             Instant now = Instant.now();
             for (int i = 0; i < members; i++) {
                 String memberId = run + "-m" + i;
-                log.send(Topics.MEMBERS, CloudEvent.of("member.enrolled:" + memberId, "/earning-service", memberId, now,
-                        new MemberEnrolled(memberId, null, null, null, i % 2 == 0 ? "zh-CN" : "en", null)));
+                log.send(Topics.MEMBERS, LedgerLog.enrolled(memberId, i % 2 == 0 ? "zh-CN" : "en", now));
             }
             log.flush();
         }
