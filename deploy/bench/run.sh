@@ -92,7 +92,8 @@ if [ ! -f "$jar" ] || [ -n "$(find "$POINTS_ROOT/bench/src" -newer "$jar" -print
   (cd "$POINTS_ROOT" && ./mvnw -B -q package -DskipTests -pl bench -am)
 fi
 # CPU per operation of each process (the services still running, Kafka, the analysts' live replay
-# and dashboard, GreenMail, PostgreSQL, the load generator) over each measured window, printed as a table after each section's results.
+# and dashboard, GreenMail, PostgreSQL, the load generator) over each measured window, printed as a
+# table after each section's results.
 # (again after a scenario restarts a service: its new process is watched, not the old one's pid)
 watch_running() {
   watch=""
