@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -120,6 +121,32 @@ final class Cpu {
     private static long ticksOf(String stat) {
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
         return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    }
+
+    /**
+     * Waits until the machine has been quiet ({@code /proc/stat}: busy below {@code busyBelow}, a
+     * fraction, over each half second for {@code stable}), at most {@code atMost}; returns how long it
+     * waited. What a scenario's set-up sent (enrolments, credits) is then taken in by every consumer
+     * (the member views, notification-service, the live replay) before the clock starts, instead of
+     * competing with the measured requests inside their window.
+     */
+    static Duration awaitQuiet(double busyBelow, Duration stable, Duration atMost) throws InterruptedException {
+        long start = System.nanoTime();
+        long quietSince = start;
+        Sample last = new Cpu(null).sample();
+        while (System.nanoTime() - start < atMost.toNanos()) {
+            Thread.sleep(500);
+            Sample now = new Cpu(null).sample();
+            long total = now.machineTotal() - last.machineTotal();
+            double busy = total == 0 ? 0 : (double) (now.machineBusy() - last.machineBusy()) / total;
+            last = now;
+            if (busy >= busyBelow) {
+                quietSince = System.nanoTime();
+            } else if (System.nanoTime() - quietSince >= stable.toNanos()) {
+                break;
+            }
+        }
+        return Duration.ofNanos(System.nanoTime() - start);
     }
 
     private static String read(Path path) {
