@@ -62,6 +62,12 @@ final class Cpu {
         }
         ticks.put(POSTGRES, postgres);
         ticks.put(LOAD, processTicks(Path.of("/proc", Long.toString(self), "stat")));
+        long[] machine = machineTicks();
+        return new Sample(ticks, databases, machine[0], machine[1]);
+    }
+
+    /** The machine's busy and total CPU ticks since boot ({@code /proc/stat}'s first line; idle and iowait are not busy). */
+    private static long[] machineTicks() {
         long busy = 0;
         long total = 0;
         String machine = read(Path.of("/proc/stat"));
@@ -75,7 +81,7 @@ final class Cpu {
                 }
             }
         }
-        return new Sample(ticks, databases, busy, total);
+        return new long[] {busy, total};
     }
 
     /** A backend's title is "postgres: 15/main: user database host(port) state"; the rest are "other". */
@@ -133,12 +139,12 @@ final class Cpu {
     static Duration awaitQuiet(double busyBelow, Duration stable, Duration atMost) throws InterruptedException {
         long start = System.nanoTime();
         long quietSince = start;
-        Sample last = new Cpu(null).sample();
+        long[] last = machineTicks();
         while (System.nanoTime() - start < atMost.toNanos()) {
             Thread.sleep(500);
-            Sample now = new Cpu(null).sample();
-            long total = now.machineTotal() - last.machineTotal();
-            double busy = total == 0 ? 0 : (double) (now.machineBusy() - last.machineBusy()) / total;
+            long[] now = machineTicks();
+            long total = now[1] - last[1];
+            double busy = total == 0 ? 0 : (double) (now[0] - last[0]) / total;
             last = now;
             if (busy >= busyBelow) {
                 quietSince = System.nanoTime();
