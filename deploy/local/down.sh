@@ -14,7 +14,8 @@
 #                    databases would make verify report every old account); the JWT keys and
 #                    Kafka's jars stay, and up.sh makes empty databases again
 #
-# Env: POINTS_STOP_TIMEOUT (30 seconds per service), KAFKA_STOP_TIMEOUT (60), POINTS_RUN_DIR.
+# Env: POINTS_STOP_TIMEOUT (30 seconds per service), POINTS_AOT_STOP_TIMEOUT (300, instead when a
+# service writes its AOT cache as it stops: see up.sh), KAFKA_STOP_TIMEOUT (60), POINTS_RUN_DIR.
 set -euo pipefail
 POINTS_SCRIPT=down.sh
 # shellcheck source=lib.sh
@@ -61,6 +62,7 @@ stop_all() {
     if [ "$SECONDS" -ge "$deadline" ]; then
       for name in "${left[@]}"; do
         echo "$name did not stop within ${timeout}s: SIGKILL (pid ${pids[$name]})"
+        KILLED+=("$name")
         kill -KILL -- "${groups[$name]:-${pids[$name]}}" 2>/dev/null || true
       done
       sleep 0.5
@@ -71,10 +73,40 @@ stop_all() {
   for name in "$@"; do rm -f "$POINTS_RUN/pids/$name.pid"; done
 }
 
+# A service that ran without an AOT cache for its jar writes one as it stops (up.sh, aot_options):
+# its JVM then assembles the cache in a child JVM before it exits, about 20 s for one service and
+# a minute or two for five at once on two cores, so the services get longer to stop. A cache is
+# kept (its stamp names the jar) only when its service stopped on its own; one SIGKILLed may be
+# partial, and is deleted (the JVM would refuse it, and the next run trains again).
+AOT_DIR="$POINTS_RUN/aot"
+AOT_TIMEOUT="${POINTS_AOT_STOP_TIMEOUT:-300}"
+apps_timeout="$SERVICE_TIMEOUT"
+if compgen -G "$AOT_DIR/*.training" >/dev/null; then
+  echo "writing the services' AOT caches as they stop (once after a build; POINTS_SERVICE_AOT=off for none)"
+  [ "$AOT_TIMEOUT" -le "$apps_timeout" ] || apps_timeout="$AOT_TIMEOUT"
+fi
+
+keep_trained_caches() {
+  local marker svc
+  for marker in "$AOT_DIR"/*.training; do
+    [ -e "$marker" ] || continue
+    svc="$(basename "$marker" .training)"
+    if points_running_pid "$svc" >/dev/null; then continue; fi
+    rm -f "$AOT_DIR/$svc.aot.config"   # the JVM's own temporary file, left if it was stopped mid-way
+    if [[ " ${KILLED[*]} " == *" $svc "* ]] || [ ! -s "$AOT_DIR/$svc.aot" ]; then
+      rm -f "$AOT_DIR/$svc.aot" "$marker"
+    else
+      mv "$marker" "$AOT_DIR/$svc.aot.stamp"
+    fi
+  done
+}
+
 STOPPED=0
+KILLED=()
 if [ -d "$POINTS_RUN/pids" ]; then
   stop_all "$SERVICE_TIMEOUT" "$POINTS_REPLAY"
-  stop_all "$SERVICE_TIMEOUT" "${POINTS_APPS[@]}"
+  stop_all "$apps_timeout" "${POINTS_APPS[@]}"
+  keep_trained_caches
   stop_all "$SERVICE_TIMEOUT" greenmail
   stop_all "$KAFKA_TIMEOUT" kafka
   # Anything else someone left there (an older layout, a renamed service): ours only.

@@ -24,6 +24,8 @@
 # (points-platform), KAFKA_HEAP (768m),
 # POINTS_SERVICE_HEAP (384m), POINTS_LEDGER_HEAP (2g), POINTS_SERVICE_GC (-XX:+UseParallelGC: the five
 # services' garbage collector), POINTS_SERVICE_JAVA_OPTS (more JVM options for them),
+# POINTS_SERVICE_AOT (auto: each service's JVM AOT cache under <run dir>/aot, trained by the first run
+# of a new jar and written when it stops; off: none),
 # POINTS_DASHBOARD_HEAP (256m), POINTS_DASHBOARD_PORT
 # (8086), POINTS_DASHBOARD_TOKEN_TTL (28800, seconds the printed analyst's token lasts), POINTS_ANALYTICS_DB
 # (analytics), POINTS_LIVE_REPLAY (on; off: no live replay, e.g. while measuring something else),
@@ -66,6 +68,7 @@ phase() { printf '==> %s\n' "$*"; }
 
 # shellcheck source=jdk.sh
 . "$POINTS_LOCAL/jdk.sh"
+JAVA_MAJOR="$(_points_java_major "$JAVA_HOME")"
 mkdir -p "$POINTS_RUN/logs" "$POINTS_RUN/pids"
 
 # --- build ------------------------------------------------------------------------------------
@@ -208,6 +211,27 @@ points_ensure_webhook_key
 
 # --- services ---------------------------------------------------------------------------------
 
+# The JVM's AOT cache (JDK 25: JEP 483, 514, 515) for a service, as one java option (none when off):
+# the classes it loaded and linked and the methods' profiles from an earlier run of the same jar, so
+# that it starts in less than half the time (docs/benchmarks.md, 2026-12-05 midday). A run without a
+# cache for the jar trains one: -XX:AOTCacheOutput, written when the service stops (down.sh waits
+# for it); the stamp beside it names the jar it was made from (its mtime), so a rebuilt jar trains
+# anew. The services are packaged as aot-jar (application.properties), whose classes the JVM can
+# cache. POINTS_SERVICE_AOT=off: neither.
+aot_options() {
+  local svc="$1" jar="$2" dir="$POINTS_RUN/aot" stamp
+  if [ "${POINTS_SERVICE_AOT:-auto}" = off ] || [ "$JAVA_MAJOR" -lt 25 ]; then return 0; fi
+  mkdir -p "$dir"
+  stamp="$(stat -c %Y "$jar")"
+  if [ -s "$dir/$svc.aot" ] && [ "$(cat "$dir/$svc.aot.stamp" 2>/dev/null)" = "$stamp" ]; then
+    echo "-XX:AOTCache=$dir/$svc.aot"
+  else
+    rm -f "$dir/$svc.aot" "$dir/$svc.aot.stamp"
+    echo "$stamp" >"$dir/$svc.training"
+    echo "-XX:AOTCacheOutput=$dir/$svc.aot"
+  fi
+}
+
 start_service() {
   local svc="$1" port="${POINTS_PORT[$1]}" jar pid log
   jar="$(jar_of "$svc")"
@@ -221,6 +245,9 @@ start_service() {
   fi
   phase "starting $svc on port $port"
   : >"$log"
+  local aot=""
+  # Decided here, not in the subshell below: its pid is the service's from the start.
+  [ "$svc" = "$POINTS_DASHBOARD" ] || aot="$(aot_options "$svc" "$jar")"
   (
     cd "$POINTS_RUN"
     export QUARKUS_HTTP_PORT="$port"
@@ -272,7 +299,7 @@ start_service() {
     # that start-up makes no full collections for it. POINTS_SERVICE_JAVA_OPTS comes last.
     # shellcheck disable=SC2086 # several options in one variable, split on purpose
     exec nohup java "${min_heap[@]}" "-Xmx$heap" ${POINTS_SERVICE_GC:--XX:+UseParallelGC} -XX:MetaspaceSize=160m \
-      ${POINTS_SERVICE_JAVA_OPTS:-} -jar "$jar"
+      ${aot:+"$aot"} ${POINTS_SERVICE_JAVA_OPTS:-} -jar "$jar"
   ) >>"$log" 2>&1 </dev/null &
   points_write_pid "$svc" "$!" "$jar"
 }
