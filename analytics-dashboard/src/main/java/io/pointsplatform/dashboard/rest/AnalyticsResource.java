@@ -2,7 +2,6 @@ package io.pointsplatform.dashboard.rest;
 
 import io.pointsplatform.dashboard.service.AnalyticsService;
 import io.pointsplatform.kit.problem.ApiException;
-import io.pointsplatform.kit.problem.Problem;
 import io.pointsplatform.kit.security.Roles;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
@@ -57,10 +56,8 @@ public class AnalyticsResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = AnalyticsService.Summary.class)))
     @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: from or to not a date (yyyy-MM-dd) or out of "
-            + "range, to before from, more than 3661 days, or expiringDays outside 1..366",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "503", description = NOT_READY,
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + "range, to before from, more than 3661 days, or expiringDays outside 1..366")
+    @APIResponse(responseCode = "503", description = NOT_READY)
     public Uni<AnalyticsService.Summary> summary(@Parameter(description = FROM, schema = @Schema(type = SchemaType.STRING, format = "date"))
                                                  @QueryParam("from") String from,
                                                  @Parameter(description = TO, schema = @Schema(type = SchemaType.STRING, format = "date"))
@@ -82,10 +79,8 @@ public class AnalyticsResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(type = SchemaType.ARRAY, implementation = AnalyticsService.Day.class)))
     @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: from or to not a date (yyyy-MM-dd) or out of "
-            + "range, to before from, or more than 3661 days",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "503", description = NOT_READY,
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + "range, to before from, or more than 3661 days")
+    @APIResponse(responseCode = "503", description = NOT_READY)
     public Uni<List<AnalyticsService.Day>> daily(@Parameter(description = FROM, schema = @Schema(type = SchemaType.STRING, format = "date"))
                                                  @QueryParam("from") String from,
                                                  @Parameter(description = TO, schema = @Schema(type = SchemaType.STRING, format = "date"))
@@ -102,10 +97,8 @@ public class AnalyticsResource {
     @APIResponse(responseCode = "200", description = "At most limit rewards, most redeemed first",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(type = SchemaType.ARRAY, implementation = AnalyticsService.TopReward.class)))
-    @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: limit not a whole number within 1..50",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "503", description = NOT_READY,
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: limit not a whole number within 1..50")
+    @APIResponse(responseCode = "503", description = NOT_READY)
     public Uni<List<AnalyticsService.TopReward>> topRewards(@Parameter(description = "How many rewards, 1..50")
                                                             @QueryParam("limit") @DefaultValue("10") @Min(1) @Max(50)
                                                             int limit) {
@@ -120,10 +113,8 @@ public class AnalyticsResource {
     @APIResponse(responseCode = "200", description = "The window and its points",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = AnalyticsService.Expiring.class)))
-    @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: days not a whole number within 1..366",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "503", description = NOT_READY,
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: days not a whole number within 1..366")
+    @APIResponse(responseCode = "503", description = NOT_READY)
     public Uni<AnalyticsService.Expiring> expiring(@Parameter(description = "The window, in days from now, 1..366")
                                                    @QueryParam("days") @DefaultValue("30") @Min(1) @Max(366) int days) {
         return analytics.expiring(days);
@@ -137,8 +128,7 @@ public class AnalyticsResource {
     @APIResponse(responseCode = "200", description = "The tiers, lowest first",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(type = SchemaType.ARRAY, implementation = AnalyticsService.Tier.class)))
-    @APIResponse(responseCode = "503", description = NOT_READY,
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "503", description = NOT_READY)
     public Uni<List<AnalyticsService.Tier>> tiers() {
         return analytics.tiers();
     }

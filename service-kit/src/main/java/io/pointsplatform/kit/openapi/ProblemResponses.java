@@ -1,19 +1,23 @@
 package io.pointsplatform.kit.openapi;
 
+import io.pointsplatform.kit.problem.Problem;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.OASFactory;
 import org.eclipse.microprofile.openapi.OASFilter;
 import org.eclipse.microprofile.openapi.models.OpenAPI;
 import org.eclipse.microprofile.openapi.models.Operation;
 import org.eclipse.microprofile.openapi.models.PathItem;
+import org.eclipse.microprofile.openapi.models.media.Content;
 import org.eclipse.microprofile.openapi.models.media.Schema;
 import org.eclipse.microprofile.openapi.models.responses.APIResponse;
 import org.eclipse.microprofile.openapi.models.responses.APIResponses;
 
 /**
- * What every {@code /api} operation can answer whatever it does: 401 without a valid token and 403
- * for a role it does not admit, both problem+json. Added here once rather than on each method; the
- * {@code Problem} schema is defined here too when no annotation has brought it in.
+ * What every {@code /api} operation's errors look like, written here once rather than on each
+ * method: 401 without a valid token and 403 for a role it does not admit; and every error status a
+ * method's {@code @APIResponse} names without a body (its description lists the codes) answers
+ * problem+json with the {@code Problem} schema, which is defined here too when no annotation has
+ * brought it in.
  */
 public class ProblemResponses implements OASFilter {
 
@@ -43,29 +47,48 @@ public class ProblemResponses implements OASFilter {
                     operation.setResponses(responses);
                 }
                 // Quarkus adds a bare "401 Not Authorized" / "403 Not Allowed" (no content) for
-                // secured methods before this filter runs: those are replaced by the problem form.
-                if (!hasContent(responses, "401")) {
+                // secured methods before this filter runs: those are replaced by the problem form. A
+                // method's own 403 (naming NOT_OWN_ACCOUNT and the like) keeps its description.
+                if (isQuarkusDefault(responses.getAPIResponse("401"), "Not Authorized")) {
                     responses.addAPIResponse("401", problem("No valid bearer token: missing, expired, signed by "
                             + "another key, or for another issuer or audience (code UNAUTHENTICATED)"));
                 }
-                if (!hasContent(responses, "403")) {
+                if (isQuarkusDefault(responses.getAPIResponse("403"), "Not Allowed")) {
                     responses.addAPIResponse("403", problem("The token's role may not call this operation "
                             + "(code FORBIDDEN)"));
+                }
+                for (Map.Entry<String, APIResponse> response : responses.getAPIResponses().entrySet()) {
+                    if (isError(response.getKey()) && !hasContent(response.getValue())) {
+                        response.getValue().setContent(problemContent());
+                    }
                 }
             }
         }
     }
 
-    private static boolean hasContent(APIResponses responses, String status) {
-        APIResponse response = responses.getAPIResponse(status);
-        return response != null && response.getContent() != null
+    /** Absent, or as Quarkus adds it for a secured method: no content, its stock description. */
+    private static boolean isQuarkusDefault(APIResponse response, String stockDescription) {
+        return response == null || (!hasContent(response) && (response.getDescription() == null
+                || stockDescription.equals(response.getDescription())));
+    }
+
+    private static boolean hasContent(APIResponse response) {
+        return response.getContent() != null
                 && response.getContent().getMediaTypes() != null && !response.getContent().getMediaTypes().isEmpty();
     }
 
+    /** A 4xx or 5xx status (not "default", not a 2xx or 3xx). */
+    private static boolean isError(String status) {
+        return status.length() == 3 && (status.charAt(0) == '4' || status.charAt(0) == '5');
+    }
+
     private static APIResponse problem(String description) {
-        return OASFactory.createAPIResponse().description(description)
-                .content(OASFactory.createContent().addMediaType("application/problem+json",
-                        OASFactory.createMediaType().schema(OASFactory.createSchema().ref(PROBLEM_REF))));
+        return OASFactory.createAPIResponse().description(description).content(problemContent());
+    }
+
+    private static Content problemContent() {
+        return OASFactory.createContent().addMediaType(Problem.MEDIA_TYPE,
+                OASFactory.createMediaType().schema(OASFactory.createSchema().ref(PROBLEM_REF)));
     }
 
     private static Schema problemSchema() {

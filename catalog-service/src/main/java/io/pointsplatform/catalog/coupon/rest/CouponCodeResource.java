@@ -4,7 +4,6 @@ import io.pointsplatform.catalog.coupon.service.CouponImport;
 import io.pointsplatform.kit.Identifiers;
 import io.pointsplatform.kit.idempotency.IdempotencyKeys;
 import io.pointsplatform.kit.problem.ApiException;
-import io.pointsplatform.kit.problem.Problem;
 import io.pointsplatform.kit.security.Roles;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
@@ -56,21 +55,15 @@ public class CouponCodeResource {
     @RequestBody(content = @Content(mediaType = TEXT_CSV, schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING)))
     @APIResponse(responseCode = "200", description = "Imported",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CouponImport.Imported.class)))
-    @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: rewardId is not an id, or a bad Idempotency-Key",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "NOT_FOUND: no reward has this id",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: rewardId is not an id, or a bad Idempotency-Key")
+    @APIResponse(responseCode = "404", description = "NOT_FOUND: no reward has this id")
     @APIResponse(responseCode = "409", description = "NOT_A_COUPON: the reward is of another kind; REWARD_RETIRED: "
             + "it is retired; IMPORT_CONFLICT: another import added one of the codes at the same moment; "
-            + "IDEMPOTENCY_KEY_REUSED: the key was used for another file",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "413", description = "PAYLOAD_TOO_LARGE: the body is over 1 MiB",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "415", description = "UNSUPPORTED_MEDIA_TYPE: the body is not text/csv",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + "IDEMPOTENCY_KEY_REUSED: the key was used for another file")
+    @APIResponse(responseCode = "413", description = "PAYLOAD_TOO_LARGE: the body is over 1 MiB")
+    @APIResponse(responseCode = "415", description = "UNSUPPORTED_MEDIA_TYPE: the body is not text/csv")
     @APIResponse(responseCode = "422", description = "COUPON_CODES_REFUSED: errors names each line at fault (a duplicate "
-            + "in the file, a code imported before, an empty line or one that is not a code, a body not UTF-8)",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + "in the file, a code imported before, an empty line or one that is not a code, a body not UTF-8)")
     public Uni<RestResponse<CouponImport.Imported>> importCodes(
             @Parameter(description = "The COUPON reward's id") @PathParam("rewardId")
             @Pattern(regexp = Identifiers.ID_PATTERN, message = "must be 1-64 letters, digits or ._:-") String rewardId,

@@ -58,18 +58,13 @@ public class ReservationResource {
     @APIResponse(responseCode = "200", description = "This reservation was made before: it is answered as it now is",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ReservationView.class)))
     @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: the body or rewardId is not valid, quantity is "
-            + "not 1 for a LOTTERY, or a seed was given by another role than admin",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "NOT_FOUND: no reward has this id",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + "not 1 for a LOTTERY, or a seed was given by another role than admin")
+    @APIResponse(responseCode = "404", description = "NOT_FOUND: no reward has this id")
     @APIResponse(responseCode = "409", description = "OUT_OF_STOCK: fewer units left than asked; LIMIT_REACHED: the "
             + "member's limit in its period is used (RESERVED and CONFIRMED count); RESERVATION_CONFLICT: the id "
-            + "names a reservation with another body",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "413", description = "PAYLOAD_TOO_LARGE: the body is over 64 KiB",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "415", description = "UNSUPPORTED_MEDIA_TYPE: the body is not application/json",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + "names a reservation with another body")
+    @APIResponse(responseCode = "413", description = "PAYLOAD_TOO_LARGE: the body is over 64 KiB")
+    @APIResponse(responseCode = "415", description = "UNSUPPORTED_MEDIA_TYPE: the body is not application/json")
     @APIResponse(responseCode = "422", description = "NOT_ELIGIBLE: reasons lists every one of TIER_TOO_LOW, "
             + "NOT_STARTED, ENDED, RETIRED that applies",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = NotEligibleMapper.NotEligibleProblem.class)))
@@ -91,13 +86,10 @@ public class ReservationResource {
                     + "total. Idempotent: a confirmed reservation answers as it is.")
     @APIResponse(responseCode = "200", description = "CONFIRMED",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ReservationView.class)))
-    @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: rewardId or reservationId is not an id",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "NOT_FOUND: no reservation has this id for this reward",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: rewardId or reservationId is not an id")
+    @APIResponse(responseCode = "404", description = "NOT_FOUND: no reservation has this id for this reward")
     @APIResponse(responseCode = "409", description = "RESERVATION_EXPIRED, RESERVATION_RELEASED or "
-            + "RESERVATION_RETURNED: the stock is no longer held for it",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + "RESERVATION_RETURNED: the stock is no longer held for it")
     public Uni<ReservationView> confirm(
             @Parameter(description = "The reward's id") @PathParam("rewardId") @Pattern(regexp = Identifiers.ID_PATTERN, message = ID) String rewardId,
             @Parameter(description = "The reservation's id") @PathParam("reservationId") @Pattern(regexp = Identifiers.ID_PATTERN, message = ID) String reservationId) {
@@ -112,12 +104,9 @@ public class ReservationResource {
                     + "or expired reservation answers as it is.")
     @APIResponse(responseCode = "200", description = "RELEASED (or EXPIRED, if the job came first)",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ReservationView.class)))
-    @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: rewardId or reservationId is not an id",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "NOT_FOUND: no reservation has this id for this reward",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "RESERVATION_CONFIRMED: it was confirmed; return it instead",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: rewardId or reservationId is not an id")
+    @APIResponse(responseCode = "404", description = "NOT_FOUND: no reservation has this id for this reward")
+    @APIResponse(responseCode = "409", description = "RESERVATION_CONFIRMED: it was confirmed; return it instead")
     public Uni<ReservationView> release(
             @Parameter(description = "The reward's id") @PathParam("rewardId") @Pattern(regexp = Identifiers.ID_PATTERN, message = ID) String rewardId,
             @Parameter(description = "The reservation's id") @PathParam("reservationId") @Pattern(regexp = Identifiers.ID_PATTERN, message = ID) String reservationId) {
@@ -133,12 +122,9 @@ public class ReservationResource {
                     + "stays). Idempotent.")
     @APIResponse(responseCode = "200", description = "RETURNED",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ReservationView.class)))
-    @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: rewardId or reservationId is not an id",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "NOT_FOUND: no reservation has this id for this reward",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "RESERVATION_NOT_CONFIRMED: it is RESERVED, RELEASED or EXPIRED",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: rewardId or reservationId is not an id")
+    @APIResponse(responseCode = "404", description = "NOT_FOUND: no reservation has this id for this reward")
+    @APIResponse(responseCode = "409", description = "RESERVATION_NOT_CONFIRMED: it is RESERVED, RELEASED or EXPIRED")
     public Uni<ReservationView> giveBack(
             @Parameter(description = "The reward's id") @PathParam("rewardId") @Pattern(regexp = Identifiers.ID_PATTERN, message = ID) String rewardId,
             @Parameter(description = "The reservation's id") @PathParam("reservationId") @Pattern(regexp = Identifiers.ID_PATTERN, message = ID) String reservationId) {
@@ -151,10 +137,8 @@ public class ReservationResource {
     @Operation(operationId = "getReservation", summary = "Get a reservation")
     @APIResponse(responseCode = "200", description = "The reservation",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ReservationView.class)))
-    @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: rewardId or reservationId is not an id",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "NOT_FOUND: no reservation has this id for this reward",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: rewardId or reservationId is not an id")
+    @APIResponse(responseCode = "404", description = "NOT_FOUND: no reservation has this id for this reward")
     public Uni<ReservationView> get(
             @Parameter(description = "The reward's id") @PathParam("rewardId") @Pattern(regexp = Identifiers.ID_PATTERN, message = ID) String rewardId,
             @Parameter(description = "The reservation's id") @PathParam("reservationId") @Pattern(regexp = Identifiers.ID_PATTERN, message = ID) String reservationId) {
@@ -169,10 +153,8 @@ public class ReservationResource {
                     + "the recorded outcome, and the draw run again from them, with whether the two match.")
     @APIResponse(responseCode = "200", description = "The draw",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DrawAudit.class)))
-    @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: rewardId or reservationId is not an id",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "NOT_FOUND: no lottery reservation has this id for this reward",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: rewardId or reservationId is not an id")
+    @APIResponse(responseCode = "404", description = "NOT_FOUND: no lottery reservation has this id for this reward")
     public Uni<DrawAudit> draw(
             @Parameter(description = "The reward's id") @PathParam("rewardId") @Pattern(regexp = Identifiers.ID_PATTERN, message = ID) String rewardId,
             @Parameter(description = "The reservation's id") @PathParam("reservationId") @Pattern(regexp = Identifiers.ID_PATTERN, message = ID) String reservationId) {

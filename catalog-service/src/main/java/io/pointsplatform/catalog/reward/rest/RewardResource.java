@@ -5,7 +5,6 @@ import io.pointsplatform.catalog.reward.service.RewardView;
 import io.pointsplatform.kit.Identifiers;
 import io.pointsplatform.kit.idempotency.IdempotencyKeys;
 import io.pointsplatform.kit.problem.ApiException;
-import io.pointsplatform.kit.problem.Problem;
 import io.pointsplatform.kit.security.Caller;
 import io.pointsplatform.kit.security.Roles;
 import io.smallrye.mutiny.Uni;
@@ -67,15 +66,11 @@ public class RewardResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RewardView.class)))
     @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: the body is not JSON, not a reward, or a "
             + "field is missing, of the wrong type, out of range, unknown, or not for this kind (errors names each "
-            + "field); or a bad Idempotency-Key",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + "field); or a bad Idempotency-Key")
     @APIResponse(responseCode = "409", description = "REWARD_CONFLICT: a reward with this id exists with other content; "
-            + "IDEMPOTENCY_KEY_REUSED: the key was used for another body",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "413", description = "PAYLOAD_TOO_LARGE: the body is over 64 KiB",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "415", description = "UNSUPPORTED_MEDIA_TYPE: the body is not application/json",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + "IDEMPOTENCY_KEY_REUSED: the key was used for another body")
+    @APIResponse(responseCode = "413", description = "PAYLOAD_TOO_LARGE: the body is over 64 KiB")
+    @APIResponse(responseCode = "415", description = "UNSUPPORTED_MEDIA_TYPE: the body is not application/json")
     public Uni<RestResponse<RewardView>> create(@Valid @NotNull RewardRequest request,
                                                 @Parameter(description = "Makes a retry safe: the same key and body"
                                                         + " answer the first response again")
@@ -101,16 +96,11 @@ public class RewardResource {
     @APIResponse(responseCode = "200", description = "The reward as it now is",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RewardView.class)))
     @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: as for create, or rewardId in the body is not "
-            + "the path's, or the kind differs from the reward's",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "NOT_FOUND: no reward has this id",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "REWARD_RETIRED: a retired reward cannot change",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "413", description = "PAYLOAD_TOO_LARGE: the body is over 64 KiB",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "415", description = "UNSUPPORTED_MEDIA_TYPE: the body is not application/json",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + "the path's, or the kind differs from the reward's")
+    @APIResponse(responseCode = "404", description = "NOT_FOUND: no reward has this id")
+    @APIResponse(responseCode = "409", description = "REWARD_RETIRED: a retired reward cannot change")
+    @APIResponse(responseCode = "413", description = "PAYLOAD_TOO_LARGE: the body is over 64 KiB")
+    @APIResponse(responseCode = "415", description = "UNSUPPORTED_MEDIA_TYPE: the body is not application/json")
     public Uni<RewardView> change(
             @Parameter(description = "The reward's id") @PathParam("rewardId")
             @Pattern(regexp = Identifiers.ID_PATTERN) String rewardId,
@@ -129,10 +119,8 @@ public class RewardResource {
                     + "release and return. Publishes reward.retired. Idempotent: a retired reward answers as it is.")
     @APIResponse(responseCode = "200", description = "The reward, RETIRED",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RewardView.class)))
-    @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: rewardId is not an id",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "NOT_FOUND: no reward has this id",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: rewardId is not an id")
+    @APIResponse(responseCode = "404", description = "NOT_FOUND: no reward has this id")
     public Uni<RewardView> retire(
             @Parameter(description = "The reward's id") @PathParam("rewardId")
             @Pattern(regexp = Identifiers.ID_PATTERN) String rewardId) {
@@ -148,13 +136,10 @@ public class RewardResource {
     @APIResponse(responseCode = "200", description = "The reward",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RewardView.class)))
     @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: rewardId or memberId is not an id "
-            + "(1-64 letters, digits or ._:-)",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + "(1-64 letters, digits or ._:-)")
     @APIResponse(responseCode = "403", description = "FORBIDDEN: the token's role may not call this; NOT_OWN_ACCOUNT: "
-            + "a member's token names another member in memberId",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "NOT_FOUND: no reward has this id",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + "a member's token names another member in memberId")
+    @APIResponse(responseCode = "404", description = "NOT_FOUND: no reward has this id")
     public Uni<RewardView> get(
             @Parameter(description = "The reward's id") @PathParam("rewardId")
             @Pattern(regexp = Identifiers.ID_PATTERN) String rewardId,
@@ -176,11 +161,9 @@ public class RewardResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(type = SchemaType.ARRAY, implementation = RewardView.class)))
     @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: memberId or after is not an id, or limit "
-            + "is not a whole number from 1 to 200",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + "is not a whole number from 1 to 200")
     @APIResponse(responseCode = "403", description = "FORBIDDEN: the token's role may not call this; NOT_OWN_ACCOUNT: "
-            + "a member's token names another member in memberId",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + "a member's token names another member in memberId")
     public Uni<List<RewardView>> list(
             @Parameter(description = "A member: each reward then carries that member's eligibility (a member's token: its own id only)")
             @QueryParam("memberId") @Pattern(regexp = Identifiers.ID_PATTERN) String memberId,

@@ -4,7 +4,6 @@ import io.pointsplatform.earning.activity.service.ActivityCredit;
 import io.pointsplatform.earning.activity.service.ActivityService;
 import io.pointsplatform.earning.api.BodyResponses;
 import io.pointsplatform.kit.idempotency.IdempotencyKeys;
-import io.pointsplatform.kit.problem.Problem;
 import io.pointsplatform.kit.security.Roles;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
@@ -51,17 +50,12 @@ public class ActivityResource {
                     schema = @Schema(implementation = ActivityCredit.class)))
     @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: the body is not valid (JSON, types, unknown"
             + " properties, constraints), a day in the future or more than 30 days back, occurredAt later than now"
-            + " plus 60 s of clock skew, a kind this programme does not reward, or a bad Idempotency-Key",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "IDEMPOTENCY_KEY_REUSED: the key was used for another body",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + " plus 60 s of clock skew, a kind this programme does not reward, or a bad Idempotency-Key")
+    @APIResponse(responseCode = "409", description = "IDEMPOTENCY_KEY_REUSED: the key was used for another body")
     @APIResponse(responseCode = "422", description = "UNKNOWN_MEMBER: the member was never enrolled; NOT_ELIGIBLE: a"
-            + " birthday on a day that is not the member's birthday",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "413", description = BodyResponses.TOO_LARGE,
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "415", description = BodyResponses.NOT_JSON,
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + " birthday on a day that is not the member's birthday")
+    @APIResponse(responseCode = "413", description = BodyResponses.TOO_LARGE)
+    @APIResponse(responseCode = "415", description = BodyResponses.NOT_JSON)
     public Uni<RestResponse<ActivityCredit>> record(@Valid @NotNull ActivityRequest request,
                                                     @Parameter(description = "Makes a retry safe: the same key and"
                                                             + " body answer the first response again")

@@ -7,7 +7,6 @@ import io.pointsplatform.earning.rule.service.RuleAdmin.Change;
 import io.pointsplatform.earning.rule.service.RuleAdmin.Mode;
 import io.pointsplatform.kit.Identifiers;
 import io.pointsplatform.kit.idempotency.IdempotencyKeys;
-import io.pointsplatform.kit.problem.Problem;
 import io.pointsplatform.kit.security.Roles;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
@@ -63,10 +62,8 @@ public class CampaignResource {
     @RolesAllowed({Roles.ADMIN, Roles.ANALYST, Roles.SERVICE})
     @Operation(operationId = "getCampaign", summary = "One campaign, with what its budget has spent")
     @APIResponse(responseCode = "200", description = "The campaign")
-    @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: a bad campaignId in the path",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "NOT_FOUND: no such campaign",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: a bad campaignId in the path")
+    @APIResponse(responseCode = "404", description = "NOT_FOUND: no such campaign")
     public Uni<Campaign> get(@RestPath @Pattern(regexp = Identifiers.ID_PATTERN, message = ID_MESSAGE)
                              String campaignId) {
         return admin.campaign(campaignId);
@@ -80,15 +77,11 @@ public class CampaignResource {
     @APIResponse(responseCode = "201", description = "Created: the campaign as saved and the new rule-set version",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "ChangeCampaign")))
     @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: the body is not valid (JSON, types, unknown"
-            + " properties, multiplier, window, budget), or a bad Idempotency-Key; every field at fault is listed",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + " properties, multiplier, window, budget), or a bad Idempotency-Key; every field at fault is listed")
     @APIResponse(responseCode = "409", description = "CAMPAIGN_EXISTS: a campaign has that id;"
-            + " IDEMPOTENCY_KEY_REUSED: the key was used for another body",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "413", description = BodyResponses.TOO_LARGE,
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "415", description = BodyResponses.NOT_JSON,
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + " IDEMPOTENCY_KEY_REUSED: the key was used for another body")
+    @APIResponse(responseCode = "413", description = BodyResponses.TOO_LARGE)
+    @APIResponse(responseCode = "415", description = BodyResponses.NOT_JSON)
     public Uni<RestResponse<Change<Campaign>>> create(@Valid @NotNull CampaignRequest request,
                                                       @Parameter(description = "Makes a retry safe: the same key"
                                                               + " and body answer the first response again")
@@ -107,14 +100,10 @@ public class CampaignResource {
                     + " cannot go below it; the rule-set version is bumped.")
     @APIResponse(responseCode = "200", description = "The campaign as saved and the new rule-set version")
     @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: the body is not valid, a budget below spent,"
-            + " or a bad campaignId in the path; every field at fault is listed",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "NOT_FOUND: no such campaign",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "413", description = BodyResponses.TOO_LARGE,
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "415", description = BodyResponses.NOT_JSON,
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + " or a bad campaignId in the path; every field at fault is listed")
+    @APIResponse(responseCode = "404", description = "NOT_FOUND: no such campaign")
+    @APIResponse(responseCode = "413", description = BodyResponses.TOO_LARGE)
+    @APIResponse(responseCode = "415", description = BodyResponses.NOT_JSON)
     public Uni<Change<Campaign>> change(@RestPath @Pattern(regexp = Identifiers.ID_PATTERN, message = ID_MESSAGE)
                                         String campaignId,
                                         @Valid @NotNull CampaignRequest request) {
@@ -128,10 +117,8 @@ public class CampaignResource {
             description = "The campaign stops firing and stays listed with what it spent; the rule-set version is"
                     + " bumped.")
     @APIResponse(responseCode = "200", description = "The campaign, inactive, and the new rule-set version")
-    @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: a bad campaignId in the path",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "NOT_FOUND: no such campaign",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: a bad campaignId in the path")
+    @APIResponse(responseCode = "404", description = "NOT_FOUND: no such campaign")
     public Uni<Change<Campaign>> deactivate(@RestPath @Pattern(regexp = Identifiers.ID_PATTERN, message = ID_MESSAGE)
                                             String campaignId) {
         return admin.deactivateCampaign(campaignId);

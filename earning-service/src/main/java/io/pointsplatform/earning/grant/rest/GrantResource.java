@@ -5,7 +5,6 @@ import io.pointsplatform.earning.grant.service.Grant;
 import io.pointsplatform.earning.grant.service.GrantService;
 import io.pointsplatform.kit.Identifiers;
 import io.pointsplatform.kit.idempotency.IdempotencyKeys;
-import io.pointsplatform.kit.problem.Problem;
 import io.pointsplatform.kit.security.Caller;
 import io.pointsplatform.kit.security.Roles;
 import io.smallrye.mutiny.Uni;
@@ -57,21 +56,15 @@ public class GrantResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Grant.class)))
     @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: the body is not valid (JSON, types, unknown"
             + " properties such as requestedBy, constraints), a member named twice, a bad campaignId in the path, or"
-            + " a bad Idempotency-Key",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "NOT_FOUND: no such campaign",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + " a bad Idempotency-Key")
+    @APIResponse(responseCode = "404", description = "NOT_FOUND: no such campaign")
     @APIResponse(responseCode = "409", description = "GRANT_CONFLICT: the grantId was made with other content;"
             + " CAMPAIGN_INACTIVE: the campaign is deactivated; BUDGET_EXHAUSTED: the budget left cannot cover it;"
-            + " IDEMPOTENCY_KEY_REUSED: the key was used for another body",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + " IDEMPOTENCY_KEY_REUSED: the key was used for another body")
     @APIResponse(responseCode = "422", description = "UNKNOWN_MEMBERS: members that were never enrolled (up to 20"
-            + " named)",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "413", description = BodyResponses.TOO_LARGE,
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "415", description = BodyResponses.NOT_JSON,
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + " named)")
+    @APIResponse(responseCode = "413", description = BodyResponses.TOO_LARGE)
+    @APIResponse(responseCode = "415", description = BodyResponses.NOT_JSON)
     public Uni<RestResponse<String>> grant(@RestPath @Pattern(regexp = Identifiers.ID_PATTERN,
                                                    message = "must be 1-64 letters, digits or ._:-") String campaignId,
                                            @Valid @NotNull GrantRequest request,

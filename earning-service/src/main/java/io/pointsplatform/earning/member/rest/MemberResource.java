@@ -7,7 +7,6 @@ import io.pointsplatform.kit.Identifiers;
 import io.pointsplatform.kit.problem.ApiException;
 import io.pointsplatform.kit.idempotency.IdempotencyKeys;
 import io.pointsplatform.kit.security.Caller;
-import io.pointsplatform.kit.problem.Problem;
 import io.pointsplatform.kit.security.Roles;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
@@ -57,17 +56,12 @@ public class MemberResource {
     @APIResponse(responseCode = "200", description = "The same enrolment again: the first answer, nothing credited",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Enrolment.class)))
     @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: the body is not valid (JSON, types, unknown"
-            + " properties, constraints), a member referring itself, or a bad Idempotency-Key",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + " properties, constraints), a member referring itself, or a bad Idempotency-Key")
     @APIResponse(responseCode = "409", description = "MEMBER_CONFLICT: the id is enrolled with other details;"
-            + " IDEMPOTENCY_KEY_REUSED: the key was used for another body",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "422", description = "UNKNOWN_REFERRER: referredBy was never enrolled",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "413", description = BodyResponses.TOO_LARGE,
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "415", description = BodyResponses.NOT_JSON,
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + " IDEMPOTENCY_KEY_REUSED: the key was used for another body")
+    @APIResponse(responseCode = "422", description = "UNKNOWN_REFERRER: referredBy was never enrolled")
+    @APIResponse(responseCode = "413", description = BodyResponses.TOO_LARGE)
+    @APIResponse(responseCode = "415", description = BodyResponses.NOT_JSON)
     public Uni<RestResponse<Enrolment>> enrol(@Valid @NotNull EnrolmentRequest request,
                                               @Parameter(description = "Makes a retry safe: the same key and body"
                                                       + " answer the first response again")
@@ -90,17 +84,12 @@ public class MemberResource {
                     schema = @Schema(implementation = MemberService.MemberContactDetails.class)))
     @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: memberId is not an id, or the body is not "
             + "valid (JSON, types, unknown properties, a locale other than zh-CN or en, not an e-mail address, "
-            + "neither locale nor email given)",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + "neither locale nor email given)")
     @APIResponse(responseCode = "403", description = "FORBIDDEN: the token's role may not call this; NOT_OWN_ACCOUNT: "
-            + "a member's token for another member",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "NOT_FOUND: no member of that id was enrolled",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "413", description = BodyResponses.TOO_LARGE,
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "415", description = BodyResponses.NOT_JSON,
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + "a member's token for another member")
+    @APIResponse(responseCode = "404", description = "NOT_FOUND: no member of that id was enrolled")
+    @APIResponse(responseCode = "413", description = BodyResponses.TOO_LARGE)
+    @APIResponse(responseCode = "415", description = BodyResponses.NOT_JSON)
     public Uni<MemberService.MemberContactDetails> changeContact(
             @Parameter(description = "The member (a member's token: its own id only)")
             @PathParam("memberId") @Pattern(regexp = Identifiers.ID_PATTERN) String memberId,

@@ -4,7 +4,6 @@ import io.pointsplatform.earning.api.BodyResponses;
 import io.pointsplatform.earning.order.service.Earning;
 import io.pointsplatform.earning.order.service.EarningService;
 import io.pointsplatform.kit.idempotency.IdempotencyKeys;
-import io.pointsplatform.kit.problem.Problem;
 import io.pointsplatform.kit.security.Roles;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
@@ -50,21 +49,15 @@ public class EarningResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Earning.class)))
     @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: the body is not valid (JSON, types, unknown"
             + " properties, constraints, lines adding up to more than 100 000 000 yuan), purchasedAt later than now"
-            + " plus 60 s of clock skew, or a bad Idempotency-Key",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + " plus 60 s of clock skew, or a bad Idempotency-Key")
     @APIResponse(responseCode = "409", description = "ORDER_CONFLICT: the orderId was recorded with other content;"
-            + " IDEMPOTENCY_KEY_REUSED: the key was used for another body",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + " IDEMPOTENCY_KEY_REUSED: the key was used for another body")
     @APIResponse(responseCode = "422", description = "UNKNOWN_MEMBER: the member was never enrolled"
-            + " (points.earning.unknown-member=reject, the default)",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + " (points.earning.unknown-member=reject, the default)")
     @APIResponse(responseCode = "503", description = "BUSY: more orders are waiting to be recorded than"
-            + " points.earning.max-queued; nothing was recorded, send it again",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "413", description = BodyResponses.TOO_LARGE,
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "415", description = BodyResponses.NOT_JSON,
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + " points.earning.max-queued; nothing was recorded, send it again")
+    @APIResponse(responseCode = "413", description = BodyResponses.TOO_LARGE)
+    @APIResponse(responseCode = "415", description = BodyResponses.NOT_JSON)
     public Uni<RestResponse<String>> earn(@Valid @NotNull OrderRequest order,
                                           @Parameter(description = "Makes a retry safe: the same key and body"
                                                   + " answer the first response again")
@@ -85,15 +78,11 @@ public class EarningResource {
                     + " that would not fire, and why.")
     @APIResponse(responseCode = "200", description = "The calculation",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Earning.class)))
-    @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: as for recording the order",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: as for recording the order")
     @APIResponse(responseCode = "422", description = "UNKNOWN_MEMBER: the member was never enrolled"
-            + " (points.earning.unknown-member=reject, the default)",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "413", description = BodyResponses.TOO_LARGE,
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "415", description = BodyResponses.NOT_JSON,
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + " (points.earning.unknown-member=reject, the default)")
+    @APIResponse(responseCode = "413", description = BodyResponses.TOO_LARGE)
+    @APIResponse(responseCode = "415", description = BodyResponses.NOT_JSON)
     public Uni<Earning> preview(@Valid @NotNull OrderRequest order) {
         return earnings.preview(order.requireWithinLimits());
     }

@@ -5,7 +5,6 @@ import io.pointsplatform.earning.refund.service.Refund;
 import io.pointsplatform.earning.refund.service.RefundService;
 import io.pointsplatform.kit.Identifiers;
 import io.pointsplatform.kit.idempotency.IdempotencyKeys;
-import io.pointsplatform.kit.problem.Problem;
 import io.pointsplatform.kit.security.Roles;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
@@ -57,21 +56,15 @@ public class RefundResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Refund.class)))
     @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: the body is not valid (JSON, types, unknown"
             + " properties, constraints, both or neither of lines and amount), a bad orderId in the path, or a bad"
-            + " Idempotency-Key",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "NOT_FOUND: the order has no earning",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + " Idempotency-Key")
+    @APIResponse(responseCode = "404", description = "NOT_FOUND: the order has no earning")
     @APIResponse(responseCode = "409", description = "REFUND_CONFLICT: the refundId was recorded with other content;"
-            + " IDEMPOTENCY_KEY_REUSED: the key was used for another body",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + " IDEMPOTENCY_KEY_REUSED: the key was used for another body")
     @APIResponse(responseCode = "422", description = "REFUND_EXCEEDS_ORDER: more than is left of the order's eligible"
             + " amount; REFUND_EXCEEDS_LINE: more of a SKU than is left of the order's lines with it; UNKNOWN_SKU: a"
-            + " SKU the order does not have. Nothing is recorded.",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "413", description = BodyResponses.TOO_LARGE,
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "415", description = BodyResponses.NOT_JSON,
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + " SKU the order does not have. Nothing is recorded.")
+    @APIResponse(responseCode = "413", description = BodyResponses.TOO_LARGE)
+    @APIResponse(responseCode = "415", description = BodyResponses.NOT_JSON)
     public Uni<RestResponse<Refund>> refund(@RestPath @Pattern(regexp = Identifiers.ID_PATTERN, message = ID_MESSAGE)
                                             String orderId,
                                             @Valid @NotNull RefundRequest request,
@@ -93,10 +86,8 @@ public class RefundResource {
             description = "Reads the refund and what the ledger answered, without trying its reversal again.")
     @APIResponse(responseCode = "200", description = "The refund",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Refund.class)))
-    @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: a bad orderId or refundId in the path",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "NOT_FOUND: no such refund of that order",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: a bad orderId or refundId in the path")
+    @APIResponse(responseCode = "404", description = "NOT_FOUND: no such refund of that order")
     public Uni<Refund> get(@RestPath @Pattern(regexp = Identifiers.ID_PATTERN, message = ID_MESSAGE) String orderId,
                            @RestPath @Pattern(regexp = Identifiers.ID_PATTERN, message = ID_MESSAGE) String refundId) {
         return refunds.get(orderId, refundId);

@@ -7,7 +7,6 @@ import io.pointsplatform.earning.rule.service.RuleAdmin.Change;
 import io.pointsplatform.earning.rule.service.RuleAdmin.Mode;
 import io.pointsplatform.kit.Identifiers;
 import io.pointsplatform.kit.idempotency.IdempotencyKeys;
-import io.pointsplatform.kit.problem.Problem;
 import io.pointsplatform.kit.security.Roles;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
@@ -63,10 +62,8 @@ public class RuleResource {
     @RolesAllowed({Roles.ADMIN, Roles.ANALYST, Roles.SERVICE})
     @Operation(operationId = "getRule", summary = "One earning rule")
     @APIResponse(responseCode = "200", description = "The rule")
-    @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: a bad ruleId in the path",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "NOT_FOUND: no such rule",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: a bad ruleId in the path")
+    @APIResponse(responseCode = "404", description = "NOT_FOUND: no such rule")
     public Uni<Rule> get(@RestPath @Pattern(regexp = Identifiers.ID_PATTERN, message = ID_MESSAGE) String ruleId) {
         return admin.rule(ruleId);
     }
@@ -78,15 +75,11 @@ public class RuleResource {
     @APIResponse(responseCode = "201", description = "Created: the rule as saved and the new rule-set version",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "ChangeRule")))
     @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: the body is not valid (JSON, types, unknown"
-            + " properties, the fields its kind needs), or a bad Idempotency-Key; every field at fault is listed",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + " properties, the fields its kind needs), or a bad Idempotency-Key; every field at fault is listed")
     @APIResponse(responseCode = "409", description = "RULE_EXISTS: a rule has that id;"
-            + " IDEMPOTENCY_KEY_REUSED: the key was used for another body",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "413", description = BodyResponses.TOO_LARGE,
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "415", description = BodyResponses.NOT_JSON,
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + " IDEMPOTENCY_KEY_REUSED: the key was used for another body")
+    @APIResponse(responseCode = "413", description = BodyResponses.TOO_LARGE)
+    @APIResponse(responseCode = "415", description = BodyResponses.NOT_JSON)
     public Uni<RestResponse<Change<Rule>>> create(@Valid @NotNull RuleRequest request,
                                                   @Parameter(description = "Makes a retry safe: the same key and"
                                                           + " body answer the first response again")
@@ -103,14 +96,10 @@ public class RuleResource {
             description = "The whole rule is replaced (the path's id counts); the rule-set version is bumped.")
     @APIResponse(responseCode = "200", description = "The rule as saved and the new rule-set version")
     @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: the body is not valid, or a bad ruleId in"
-            + " the path; every field at fault is listed",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "NOT_FOUND: no such rule",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "413", description = BodyResponses.TOO_LARGE,
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "415", description = BodyResponses.NOT_JSON,
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + " the path; every field at fault is listed")
+    @APIResponse(responseCode = "404", description = "NOT_FOUND: no such rule")
+    @APIResponse(responseCode = "413", description = BodyResponses.TOO_LARGE)
+    @APIResponse(responseCode = "415", description = BodyResponses.NOT_JSON)
     public Uni<Change<Rule>> change(@RestPath @Pattern(regexp = Identifiers.ID_PATTERN, message = ID_MESSAGE)
                                     String ruleId,
                                     @Valid @NotNull RuleRequest request) {
@@ -125,10 +114,8 @@ public class RuleResource {
             description = "The rule stops firing and stays listed, so earnings recorded with it can still be"
                     + " explained; the rule-set version is bumped.")
     @APIResponse(responseCode = "200", description = "The rule, inactive, and the new rule-set version")
-    @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: a bad ruleId in the path",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "NOT_FOUND: no such rule",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: a bad ruleId in the path")
+    @APIResponse(responseCode = "404", description = "NOT_FOUND: no such rule")
     public Uni<Change<Rule>> deactivate(@RestPath @Pattern(regexp = Identifiers.ID_PATTERN, message = ID_MESSAGE)
                                         String ruleId) {
         return admin.deactivateRule(ruleId);

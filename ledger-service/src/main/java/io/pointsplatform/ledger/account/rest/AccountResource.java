@@ -2,7 +2,6 @@ package io.pointsplatform.ledger.account.rest;
 
 import io.pointsplatform.kit.Identifiers;
 import io.pointsplatform.kit.problem.ApiException;
-import io.pointsplatform.kit.problem.Problem;
 import io.pointsplatform.kit.security.Caller;
 import io.pointsplatform.kit.security.Roles;
 import io.pointsplatform.ledger.account.repository.AccountStore;
@@ -60,12 +59,9 @@ public class AccountResource {
     @Operation(operationId = "getAccount", summary = "A member's balances, tier and the points expiring next")
     @APIResponse(responseCode = "200", description = "The account now",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AccountView.class)))
-    @APIResponse(responseCode = "400", description = ApiDocs.BAD_ID, content = @Content(mediaType = Problem.MEDIA_TYPE,
-            schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "403", description = ApiDocs.NOT_OWN_ACCOUNT, content = @Content(
-            mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = ApiDocs.NO_ACCOUNT, content = @Content(
-            mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = ApiDocs.BAD_ID)
+    @APIResponse(responseCode = "403", description = ApiDocs.NOT_OWN_ACCOUNT)
+    @APIResponse(responseCode = "404", description = ApiDocs.NO_ACCOUNT)
     public Uni<AccountView> get(@PathParam("memberId") @Pattern(regexp = Identifiers.ID_PATTERN) String memberId) {
         caller.requireAccess(memberId);
         return store.read(pool, memberId).map(found -> found
@@ -79,10 +75,8 @@ public class AccountResource {
     @Operation(operationId = "listEntries", summary = "A member's history: every event applied to the account, newest first")
     @APIResponse(responseCode = "200", description = "One page; nextCursor is null on the last",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = EntriesPage.class)))
-    @APIResponse(responseCode = "400", description = ApiDocs.BAD_QUERY, content = @Content(
-            mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "403", description = ApiDocs.NOT_OWN_ACCOUNT, content = @Content(
-            mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = ApiDocs.BAD_QUERY)
+    @APIResponse(responseCode = "403", description = ApiDocs.NOT_OWN_ACCOUNT)
     public Uni<EntriesPage> entries(@PathParam("memberId") @Pattern(regexp = Identifiers.ID_PATTERN) String memberId,
                                     @Parameter(description = "nextCursor of the previous page; absent for the first")
                                     @QueryParam("cursor") @Pattern(regexp = "[0-9]{1,19}", message = "must be a cursor from a previous page") String cursor,

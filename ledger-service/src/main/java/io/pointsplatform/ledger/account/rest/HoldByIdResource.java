@@ -4,7 +4,6 @@ import io.pointsplatform.events.Allocation;
 import io.pointsplatform.events.PointsReturned;
 import io.pointsplatform.kit.Identifiers;
 import io.pointsplatform.kit.problem.ApiException;
-import io.pointsplatform.kit.problem.Problem;
 import io.pointsplatform.kit.security.Caller;
 import io.pointsplatform.kit.security.Roles;
 import io.pointsplatform.ledger.account.repository.HoldOwners;
@@ -65,16 +64,11 @@ public class HoldByIdResource {
     @APIResponse(responseCode = "200", description = "Captured before: the first answer",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = HoldResource.HoldView.class)))
-    @APIResponse(responseCode = "400", description = ApiDocs.BAD_ID, content = @Content(mediaType = Problem.MEDIA_TYPE,
-            schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "403", description = ApiDocs.NOT_OWN_ACCOUNT, content = @Content(
-            mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "NOT_FOUND: no member made a hold with this id",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = ApiDocs.NOT_OPEN + " " + ApiDocs.HOLD_AMBIGUOUS,
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "503", description = ApiDocs.BUSY, content = @Content(mediaType = Problem.MEDIA_TYPE,
-            schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = ApiDocs.BAD_ID)
+    @APIResponse(responseCode = "403", description = ApiDocs.NOT_OWN_ACCOUNT)
+    @APIResponse(responseCode = "404", description = "NOT_FOUND: no member made a hold with this id")
+    @APIResponse(responseCode = "409", description = ApiDocs.NOT_OPEN + " " + ApiDocs.HOLD_AMBIGUOUS)
+    @APIResponse(responseCode = "503", description = ApiDocs.BUSY)
     public Uni<Response> capture(@PathParam("holdId") @Pattern(regexp = Identifiers.ID_PATTERN) String holdId) {
         return owner(holdId).chain(memberId -> HoldResource.capture(book, memberId, holdId));
     }
@@ -89,16 +83,11 @@ public class HoldByIdResource {
     @APIResponse(responseCode = "200", description = "Released before: the first answer",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = HoldResource.HoldView.class)))
-    @APIResponse(responseCode = "400", description = ApiDocs.BAD_ID, content = @Content(mediaType = Problem.MEDIA_TYPE,
-            schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "403", description = ApiDocs.NOT_OWN_ACCOUNT, content = @Content(
-            mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "NOT_FOUND: no member made a hold with this id",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = ApiDocs.NOT_OPEN + " " + ApiDocs.HOLD_AMBIGUOUS,
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "503", description = ApiDocs.BUSY, content = @Content(mediaType = Problem.MEDIA_TYPE,
-            schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = ApiDocs.BAD_ID)
+    @APIResponse(responseCode = "403", description = ApiDocs.NOT_OWN_ACCOUNT)
+    @APIResponse(responseCode = "404", description = "NOT_FOUND: no member made a hold with this id")
+    @APIResponse(responseCode = "409", description = ApiDocs.NOT_OPEN + " " + ApiDocs.HOLD_AMBIGUOUS)
+    @APIResponse(responseCode = "503", description = ApiDocs.BUSY)
     public Uni<Response> release(@PathParam("holdId") @Pattern(regexp = Identifiers.ID_PATTERN) String holdId) {
         return owner(holdId).chain(memberId -> HoldResource.release(book, memberId, holdId));
     }
@@ -121,18 +110,12 @@ public class HoldByIdResource {
                     + " has expired meanwhile takes its points back too, and the expiry job expires them again.")
     @APIResponse(responseCode = "200", description = "Given back now, or before under this returnId: the first answer",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ReturnView.class)))
-    @APIResponse(responseCode = "400", description = ApiDocs.BAD_BODY, content = @Content(mediaType = Problem.MEDIA_TYPE,
-            schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "NOT_FOUND: no member made a hold with this id",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = ApiDocs.RETURN_REFUSED,
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "413", description = ApiDocs.TOO_LARGE, content = @Content(mediaType = Problem.MEDIA_TYPE,
-            schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "415", description = ApiDocs.NOT_JSON, content = @Content(mediaType = Problem.MEDIA_TYPE,
-            schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "503", description = ApiDocs.BUSY, content = @Content(mediaType = Problem.MEDIA_TYPE,
-            schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = ApiDocs.BAD_BODY)
+    @APIResponse(responseCode = "404", description = "NOT_FOUND: no member made a hold with this id")
+    @APIResponse(responseCode = "409", description = ApiDocs.RETURN_REFUSED)
+    @APIResponse(responseCode = "413", description = ApiDocs.TOO_LARGE)
+    @APIResponse(responseCode = "415", description = ApiDocs.NOT_JSON)
+    @APIResponse(responseCode = "503", description = ApiDocs.BUSY)
     public Uni<ReturnView> giveBack(@PathParam("holdId") @Pattern(regexp = Identifiers.ID_PATTERN) String holdId,
                                     @Valid @NotNull ReturnRequest request) {
         return owner(holdId).chain(memberId -> book.giveBack(memberId, holdId, request.returnId(), request.points(),

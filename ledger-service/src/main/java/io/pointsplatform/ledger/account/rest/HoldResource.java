@@ -8,7 +8,6 @@ import io.pointsplatform.events.PointsSpent;
 import io.pointsplatform.events.ReleaseReason;
 import io.pointsplatform.kit.Identifiers;
 import io.pointsplatform.kit.problem.ApiException;
-import io.pointsplatform.kit.problem.Problem;
 import io.pointsplatform.kit.security.Caller;
 import io.pointsplatform.kit.security.Roles;
 import io.pointsplatform.ledger.account.service.LedgerBook;
@@ -80,21 +79,14 @@ public class HoldResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = HoldView.class)))
     @APIResponse(responseCode = "200", description = "The same hold again: the first answer",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = HoldView.class)))
-    @APIResponse(responseCode = "400", description = ApiDocs.BAD_BODY, content = @Content(mediaType = Problem.MEDIA_TYPE,
-            schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "403", description = ApiDocs.NOT_OWN_ACCOUNT, content = @Content(mediaType = Problem.MEDIA_TYPE,
-            schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = ApiDocs.NO_ACCOUNT, content = @Content(mediaType = Problem.MEDIA_TYPE,
-            schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = ApiDocs.BAD_BODY)
+    @APIResponse(responseCode = "403", description = ApiDocs.NOT_OWN_ACCOUNT)
+    @APIResponse(responseCode = "404", description = ApiDocs.NO_ACCOUNT)
     @APIResponse(responseCode = "409", description = "INSUFFICIENT_POINTS: the account has fewer points available;"
-            + " HOLD_CONFLICT: the hold id was used before with other content",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "413", description = ApiDocs.TOO_LARGE, content = @Content(mediaType = Problem.MEDIA_TYPE,
-            schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "415", description = ApiDocs.NOT_JSON, content = @Content(mediaType = Problem.MEDIA_TYPE,
-            schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "503", description = ApiDocs.BUSY, content = @Content(mediaType = Problem.MEDIA_TYPE,
-            schema = @Schema(implementation = Problem.class)))
+            + " HOLD_CONFLICT: the hold id was used before with other content")
+    @APIResponse(responseCode = "413", description = ApiDocs.TOO_LARGE)
+    @APIResponse(responseCode = "415", description = ApiDocs.NOT_JSON)
+    @APIResponse(responseCode = "503", description = ApiDocs.BUSY)
     public Uni<Response> hold(@PathParam("memberId") @Pattern(regexp = Identifiers.ID_PATTERN) String memberId,
                               @Parameter(description = "The hold's id when the body has none (1-64 letters, digits"
                                       + " or ._:-); both given must be equal")
@@ -114,16 +106,11 @@ public class HoldResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = HoldView.class)))
     @APIResponse(responseCode = "200", description = "Captured before: the first answer",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = HoldView.class)))
-    @APIResponse(responseCode = "400", description = ApiDocs.BAD_ID, content = @Content(mediaType = Problem.MEDIA_TYPE,
-            schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "403", description = ApiDocs.NOT_OWN_ACCOUNT, content = @Content(mediaType = Problem.MEDIA_TYPE,
-            schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = ApiDocs.NO_ACCOUNT, content = @Content(mediaType = Problem.MEDIA_TYPE,
-            schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = ApiDocs.NOT_OPEN, content = @Content(mediaType = Problem.MEDIA_TYPE,
-            schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "503", description = ApiDocs.BUSY, content = @Content(mediaType = Problem.MEDIA_TYPE,
-            schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = ApiDocs.BAD_ID)
+    @APIResponse(responseCode = "403", description = ApiDocs.NOT_OWN_ACCOUNT)
+    @APIResponse(responseCode = "404", description = ApiDocs.NO_ACCOUNT)
+    @APIResponse(responseCode = "409", description = ApiDocs.NOT_OPEN)
+    @APIResponse(responseCode = "503", description = ApiDocs.BUSY)
     public Uni<Response> capture(@PathParam("memberId") @Pattern(regexp = Identifiers.ID_PATTERN) String memberId,
                                  @PathParam("holdId") @Pattern(regexp = Identifiers.ID_PATTERN) String holdId) {
         caller.requireAccess(memberId);
@@ -138,16 +125,11 @@ public class HoldResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = HoldView.class)))
     @APIResponse(responseCode = "200", description = "Released before: the first answer",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = HoldView.class)))
-    @APIResponse(responseCode = "400", description = ApiDocs.BAD_ID, content = @Content(mediaType = Problem.MEDIA_TYPE,
-            schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "403", description = ApiDocs.NOT_OWN_ACCOUNT, content = @Content(mediaType = Problem.MEDIA_TYPE,
-            schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = ApiDocs.NO_ACCOUNT, content = @Content(mediaType = Problem.MEDIA_TYPE,
-            schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = ApiDocs.NOT_OPEN, content = @Content(mediaType = Problem.MEDIA_TYPE,
-            schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "503", description = ApiDocs.BUSY, content = @Content(mediaType = Problem.MEDIA_TYPE,
-            schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = ApiDocs.BAD_ID)
+    @APIResponse(responseCode = "403", description = ApiDocs.NOT_OWN_ACCOUNT)
+    @APIResponse(responseCode = "404", description = ApiDocs.NO_ACCOUNT)
+    @APIResponse(responseCode = "409", description = ApiDocs.NOT_OPEN)
+    @APIResponse(responseCode = "503", description = ApiDocs.BUSY)
     public Uni<Response> release(@PathParam("memberId") @Pattern(regexp = Identifiers.ID_PATTERN) String memberId,
                                  @PathParam("holdId") @Pattern(regexp = Identifiers.ID_PATTERN) String holdId) {
         caller.requireAccess(memberId);

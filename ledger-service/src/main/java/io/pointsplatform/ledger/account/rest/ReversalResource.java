@@ -3,7 +3,6 @@ package io.pointsplatform.ledger.account.rest;
 import io.pointsplatform.events.Allocation;
 import io.pointsplatform.events.PointsReversed;
 import io.pointsplatform.kit.Identifiers;
-import io.pointsplatform.kit.problem.Problem;
 import io.pointsplatform.kit.security.Roles;
 import io.pointsplatform.ledger.account.service.LedgerBook;
 import io.pointsplatform.ledger.rest.ApiDocs;
@@ -54,20 +53,14 @@ public class ReversalResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ReversalView.class)))
     @APIResponse(responseCode = "200", description = "The same refund again: the first decision",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ReversalView.class)))
-    @APIResponse(responseCode = "400", description = ApiDocs.BAD_BODY, content = @Content(mediaType = Problem.MEDIA_TYPE,
-            schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = ApiDocs.BAD_BODY)
     @APIResponse(responseCode = "404", description = ApiDocs.NO_ACCOUNT + "; or NOT_FOUND for a lotId the ledger has not"
-            + " applied yet (the order's credit is still on its way): try again", content = @Content(
-            mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + " applied yet (the order's credit is still on its way): try again")
     @APIResponse(responseCode = "409", description = "REVERSAL_CONFLICT: the refundId was reversed before with another"
-            + " orderId or points", content = @Content(mediaType = Problem.MEDIA_TYPE,
-            schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "413", description = ApiDocs.TOO_LARGE, content = @Content(
-            mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "415", description = ApiDocs.NOT_JSON, content = @Content(
-            mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "503", description = ApiDocs.BUSY, content = @Content(mediaType = Problem.MEDIA_TYPE,
-            schema = @Schema(implementation = Problem.class)))
+            + " orderId or points")
+    @APIResponse(responseCode = "413", description = ApiDocs.TOO_LARGE)
+    @APIResponse(responseCode = "415", description = ApiDocs.NOT_JSON)
+    @APIResponse(responseCode = "503", description = ApiDocs.BUSY)
     public Uni<Response> reverse(@PathParam("memberId") @Pattern(regexp = Identifiers.ID_PATTERN) String memberId,
                                  @Valid @NotNull ReversalRequest request) {
         return book.reverse(memberId, request.refundId(), request.orderId(), request.lotId(), request.points())

@@ -1,7 +1,6 @@
 package io.pointsplatform.ledger.adjustment.rest;
 
 import io.pointsplatform.kit.Identifiers;
-import io.pointsplatform.kit.problem.Problem;
 import io.pointsplatform.kit.security.Caller;
 import io.pointsplatform.kit.security.Roles;
 import io.pointsplatform.ledger.adjustment.service.Adjustments;
@@ -58,15 +57,11 @@ public class AdjustmentResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Adjustment.class)))
     @APIResponse(responseCode = "200", description = "The same request again: the adjustment as it is",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Adjustment.class)))
-    @APIResponse(responseCode = "400", description = ApiDocs.BAD_BODY + " points must not be 0.",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = ApiDocs.BAD_BODY + " points must not be 0.")
     @APIResponse(responseCode = "409", description = "ADJUSTMENT_CONFLICT: the adjustmentId was requested before with"
-            + " other content or by another admin", content = @Content(mediaType = Problem.MEDIA_TYPE,
-            schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "413", description = ApiDocs.TOO_LARGE, content = @Content(
-            mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "415", description = ApiDocs.NOT_JSON, content = @Content(
-            mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + " other content or by another admin")
+    @APIResponse(responseCode = "413", description = ApiDocs.TOO_LARGE)
+    @APIResponse(responseCode = "415", description = ApiDocs.NOT_JSON)
     public Uni<Response> request(@Valid @NotNull AdjustmentRequest request) {
         return adjustments.request(request.adjustmentId(), request.memberId(), request.points(), request.reason(),
                 caller.subject()).map(AdjustmentResource::respond);
@@ -78,10 +73,8 @@ public class AdjustmentResource {
     @Operation(operationId = "getAdjustment", summary = "An adjustment: the request and its decision")
     @APIResponse(responseCode = "200", description = "The adjustment",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Adjustment.class)))
-    @APIResponse(responseCode = "400", description = ApiDocs.BAD_ID, content = @Content(mediaType = Problem.MEDIA_TYPE,
-            schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "NOT_FOUND: no such adjustment", content = @Content(
-            mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = ApiDocs.BAD_ID)
+    @APIResponse(responseCode = "404", description = "NOT_FOUND: no such adjustment")
     public Uni<Adjustment> get(@PathParam("adjustmentId") @Pattern(regexp = Identifiers.ID_PATTERN) String adjustmentId) {
         return adjustments.get(adjustmentId);
     }
@@ -94,19 +87,14 @@ public class AdjustmentResource {
     @RequestBody(description = "{} or {\"note\": …}; the decider is the token's subject")
     @APIResponse(responseCode = "200", description = "APPROVED (also for a repeat by the same admin)",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Adjustment.class)))
-    @APIResponse(responseCode = "400", description = ApiDocs.BAD_BODY, content = @Content(
-            mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = ApiDocs.BAD_BODY)
     @APIResponse(responseCode = "404", description = "NOT_FOUND: no such adjustment, or (a debit) no account for its"
-            + " member", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "403", description = SELF, content = @Content(mediaType = Problem.MEDIA_TYPE,
-            schema = @Schema(implementation = Problem.class)))
+            + " member")
+    @APIResponse(responseCode = "403", description = SELF)
     @APIResponse(responseCode = "409", description = DECIDED + " INSUFFICIENT_POINTS: a debit the account cannot"
-            + " cover (it stays PENDING).", content = @Content(mediaType = Problem.MEDIA_TYPE,
-            schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "413", description = ApiDocs.TOO_LARGE, content = @Content(
-            mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "415", description = ApiDocs.NOT_JSON, content = @Content(
-            mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + " cover (it stays PENDING).")
+    @APIResponse(responseCode = "413", description = ApiDocs.TOO_LARGE)
+    @APIResponse(responseCode = "415", description = ApiDocs.NOT_JSON)
     public Uni<Adjustment> approve(@PathParam("adjustmentId") @Pattern(regexp = Identifiers.ID_PATTERN) String adjustmentId,
                                    @Valid AdjustmentDecision decision) {
         return adjustments.approve(adjustmentId, caller.subject(), note(decision)).map(Outcome::adjustment);
@@ -119,18 +107,12 @@ public class AdjustmentResource {
     @RequestBody(description = "{} or {\"note\": …}; the decider is the token's subject")
     @APIResponse(responseCode = "200", description = "REJECTED (also for a repeat by the same admin)",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Adjustment.class)))
-    @APIResponse(responseCode = "400", description = ApiDocs.BAD_BODY, content = @Content(
-            mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "NOT_FOUND: no such adjustment", content = @Content(
-            mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "403", description = SELF, content = @Content(mediaType = Problem.MEDIA_TYPE,
-            schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = DECIDED, content = @Content(mediaType = Problem.MEDIA_TYPE,
-            schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "413", description = ApiDocs.TOO_LARGE, content = @Content(
-            mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "415", description = ApiDocs.NOT_JSON, content = @Content(
-            mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = ApiDocs.BAD_BODY)
+    @APIResponse(responseCode = "404", description = "NOT_FOUND: no such adjustment")
+    @APIResponse(responseCode = "403", description = SELF)
+    @APIResponse(responseCode = "409", description = DECIDED)
+    @APIResponse(responseCode = "413", description = ApiDocs.TOO_LARGE)
+    @APIResponse(responseCode = "415", description = ApiDocs.NOT_JSON)
     public Uni<Adjustment> reject(@PathParam("adjustmentId") @Pattern(regexp = Identifiers.ID_PATTERN) String adjustmentId,
                                   @Valid AdjustmentDecision decision) {
         return adjustments.reject(adjustmentId, caller.subject(), note(decision)).map(Outcome::adjustment);

@@ -1,6 +1,5 @@
 package io.pointsplatform.ledger.admin.rest;
 
-import io.pointsplatform.kit.problem.Problem;
 import io.pointsplatform.kit.security.Roles;
 import io.pointsplatform.ledger.account.replay.LedgerAudit;
 import io.pointsplatform.ledger.account.replay.LedgerRebuild;
@@ -43,11 +42,9 @@ public class AdminResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = LedgerRebuild.Report.class)))
     @APIResponse(responseCode = "409", description = "REBUILD_RUNNING: a rebuild is running already. LOG_INCOMPLETE:"
-            + " points.ledger holds fewer distinct ledger events than the ledger's history (nothing changed).",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + " points.ledger holds fewer distinct ledger events than the ledger's history (nothing changed).")
     @APIResponse(responseCode = "503", description = "LEDGER_BEHIND: the live consumer did not reach the end of the"
-            + " replay within 60 s (nothing changed; try again).",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + " replay within 60 s (nothing changed; try again).")
     public Uni<LedgerRebuild.Report> rebuild() {
         return rebuild.rebuild();
     }

@@ -1,7 +1,6 @@
 package io.pointsplatform.notification.email.rest;
 
 import io.pointsplatform.kit.Identifiers;
-import io.pointsplatform.kit.problem.Problem;
 import io.pointsplatform.kit.security.Roles;
 import io.pointsplatform.notification.email.repository.DeliveryRepository;
 import io.smallrye.mutiny.Uni;
@@ -45,8 +44,7 @@ public class DeliveryResource {
     @APIResponse(responseCode = "200", description = "Deliveries",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Page.class)))
     @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: status is not PENDING, SENT, FAILED or "
-            + "SKIPPED, memberId is not an id, or limit is not a whole number from 1 to 100",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + "SKIPPED, memberId is not an id, or limit is not a whole number from 1 to 100")
     public Uni<Page> list(
             @Parameter(description = "Only deliveries in this state")
             @QueryParam("status") @Pattern(regexp = "PENDING|SENT|FAILED|SKIPPED",

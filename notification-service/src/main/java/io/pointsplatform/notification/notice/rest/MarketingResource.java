@@ -2,7 +2,6 @@ package io.pointsplatform.notification.notice.rest;
 
 import io.pointsplatform.kit.idempotency.IdempotencyKeys;
 import io.pointsplatform.kit.problem.ApiException;
-import io.pointsplatform.kit.problem.Problem;
 import io.pointsplatform.kit.security.Roles;
 import io.pointsplatform.notification.notice.service.MarketingService;
 import io.smallrye.mutiny.Uni;
@@ -49,14 +48,10 @@ public class MarketingResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = MarketingService.Sent.class)))
     @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: the body is not valid (JSON, types, unknown "
-            + "properties, constraints), neither or both of memberIds and all = true, or a bad Idempotency-Key",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "IDEMPOTENCY_KEY_REUSED: the key was used for another body",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "413", description = "PAYLOAD_TOO_LARGE: the body is larger than the service takes",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "415", description = "UNSUPPORTED_MEDIA_TYPE: the body is not application/json",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + "properties, constraints), neither or both of memberIds and all = true, or a bad Idempotency-Key")
+    @APIResponse(responseCode = "409", description = "IDEMPOTENCY_KEY_REUSED: the key was used for another body")
+    @APIResponse(responseCode = "413", description = "PAYLOAD_TOO_LARGE: the body is larger than the service takes")
+    @APIResponse(responseCode = "415", description = "UNSUPPORTED_MEDIA_TYPE: the body is not application/json")
     public Uni<RestResponse<MarketingService.Sent>> send(@Valid @NotNull MarketingRequest request,
                                                          @Parameter(description = "Makes a retry safe: the same key and "
                                                                  + "body answer the first response again")

@@ -1,7 +1,6 @@
 package io.pointsplatform.notification.notice.rest;
 
 import io.pointsplatform.kit.Identifiers;
-import io.pointsplatform.kit.problem.Problem;
 import io.pointsplatform.kit.security.Caller;
 import io.pointsplatform.kit.security.Roles;
 import io.pointsplatform.notification.notice.service.NotificationService;
@@ -50,11 +49,9 @@ public class NotificationResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = NotificationService.Page.class)))
     @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: memberId is not an id (1-64 letters, "
-            + "digits or ._:-), cursor is not one this service gave out, or limit is not a whole number from 1 to 100",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + "digits or ._:-), cursor is not one this service gave out, or limit is not a whole number from 1 to 100")
     @APIResponse(responseCode = "403", description = "FORBIDDEN: the token's role may not call this; NOT_OWN_ACCOUNT: "
-            + "a member's token for another member",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + "a member's token for another member")
     public Uni<NotificationService.Page> list(
             @Parameter(description = "The member (a member's token: its own id only)")
             @PathParam("memberId") @Pattern(regexp = Identifiers.ID_PATTERN) String memberId,
@@ -74,13 +71,10 @@ public class NotificationResource {
             description = "Sets readAt (once: a second call keeps the first time). No body.")
     @APIResponse(responseCode = "204", description = "Marked read")
     @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: memberId is not an id, or notificationId is "
-            + "not 1-256 printable ASCII characters",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + "not 1-256 printable ASCII characters")
     @APIResponse(responseCode = "403", description = "FORBIDDEN: the token's role may not call this; NOT_OWN_ACCOUNT: "
-            + "a member's token for another member",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "NOT_FOUND: the member has no notification of that id",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + "a member's token for another member")
+    @APIResponse(responseCode = "404", description = "NOT_FOUND: the member has no notification of that id")
     public Uni<RestResponse<Void>> markRead(
             @Parameter(description = "The member (a member's token: its own id only)")
             @PathParam("memberId") @Pattern(regexp = Identifiers.ID_PATTERN) String memberId,
@@ -99,11 +93,9 @@ public class NotificationResource {
     @APIResponse(responseCode = "200", description = "How many were marked",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = NotificationService.ReadAll.class)))
-    @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: memberId is not an id",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: memberId is not an id")
     @APIResponse(responseCode = "403", description = "FORBIDDEN: the token's role may not call this; NOT_OWN_ACCOUNT: "
-            + "a member's token for another member",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + "a member's token for another member")
     public Uni<NotificationService.ReadAll> markAllRead(
             @Parameter(description = "The member (a member's token: its own id only)")
             @PathParam("memberId") @Pattern(regexp = Identifiers.ID_PATTERN) String memberId) {
@@ -118,11 +110,9 @@ public class NotificationResource {
     @APIResponse(responseCode = "200", description = "The unread count",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = NotificationService.Unread.class)))
-    @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: memberId is not an id",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: memberId is not an id")
     @APIResponse(responseCode = "403", description = "FORBIDDEN: the token's role may not call this; NOT_OWN_ACCOUNT: "
-            + "a member's token for another member",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + "a member's token for another member")
     public Uni<NotificationService.Unread> unread(
             @Parameter(description = "The member (a member's token: its own id only)")
             @PathParam("memberId") @Pattern(regexp = Identifiers.ID_PATTERN) String memberId) {

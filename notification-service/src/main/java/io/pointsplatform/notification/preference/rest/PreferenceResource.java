@@ -1,7 +1,6 @@
 package io.pointsplatform.notification.preference.rest;
 
 import io.pointsplatform.kit.Identifiers;
-import io.pointsplatform.kit.problem.Problem;
 import io.pointsplatform.kit.security.Caller;
 import io.pointsplatform.kit.security.Roles;
 import io.pointsplatform.notification.preference.Preferences;
@@ -63,11 +62,9 @@ public class PreferenceResource {
     @Operation(operationId = "getNotificationPreferences", summary = "A member's notification preferences")
     @APIResponse(responseCode = "200", description = "The member's opt-outs (none: everything on)",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Body.class)))
-    @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: memberId is not an id",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: memberId is not an id")
     @APIResponse(responseCode = "403", description = "FORBIDDEN: the token's role may not call this; NOT_OWN_ACCOUNT: "
-            + "a member's token for another member",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + "a member's token for another member")
     public Uni<Body> get(@Parameter(description = "The member (a member's token: its own id only)")
                          @PathParam("memberId") @Pattern(regexp = Identifiers.ID_PATTERN) String memberId) {
         caller.requireAccess(memberId);
@@ -83,18 +80,13 @@ public class PreferenceResource {
     @APIResponse(responseCode = "200", description = "The member's opt-outs as stored",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Body.class)))
     @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: memberId is not an id, or the body is not "
-            + "valid (JSON, types, unknown properties, an unknown channel or kind, more than 42 opt-outs)",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + "valid (JSON, types, unknown properties, an unknown channel or kind, more than 42 opt-outs)")
     @APIResponse(responseCode = "403", description = "FORBIDDEN: the token's role may not call this; NOT_OWN_ACCOUNT: "
-            + "a member's token for another member",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "413", description = "PAYLOAD_TOO_LARGE: the body is larger than the service takes",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "415", description = "UNSUPPORTED_MEDIA_TYPE: the body is not application/json",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + "a member's token for another member")
+    @APIResponse(responseCode = "413", description = "PAYLOAD_TOO_LARGE: the body is larger than the service takes")
+    @APIResponse(responseCode = "415", description = "UNSUPPORTED_MEDIA_TYPE: the body is not application/json")
     @APIResponse(responseCode = "422", description = "EXPIRY_NOTICES_REQUIRED: an expiry kind would be off on every "
-            + "channel",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + "channel")
     public Uni<Body> put(@Parameter(description = "The member (a member's token: its own id only)")
                          @PathParam("memberId") @Pattern(regexp = Identifiers.ID_PATTERN) String memberId,
                          @Valid @NotNull Body body) {

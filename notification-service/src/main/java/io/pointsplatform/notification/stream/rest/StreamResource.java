@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pointsplatform.kit.Identifiers;
 import io.pointsplatform.kit.problem.ApiException;
-import io.pointsplatform.kit.problem.Problem;
 import io.pointsplatform.kit.security.Caller;
 import io.pointsplatform.kit.security.Roles;
 import io.pointsplatform.notification.stream.repository.NoticeFeed;
@@ -55,13 +54,10 @@ public class StreamResource {
             content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS,
                     schema = @Schema(implementation = StreamedNotice.class)))
     @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: memberId is not an id (1-64 letters, digits"
-            + " or ._:-), or Last-Event-ID is not a whole number from 0",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + " or ._:-), or Last-Event-ID is not a whole number from 0")
     @APIResponse(responseCode = "403", description = "FORBIDDEN: the token's role may not call this; NOT_OWN_ACCOUNT: "
-            + "a member's token for another member",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "429", description = "TOO_MANY_STREAMS: the member has 3 streams open already",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + "a member's token for another member")
+    @APIResponse(responseCode = "429", description = "TOO_MANY_STREAMS: the member has 3 streams open already")
     public Multi<OutboundSseEvent> stream(
             @Parameter(description = "The member (a member's token: its own id only)")
             @PathParam("memberId") @Pattern(regexp = Identifiers.ID_PATTERN) String memberId,

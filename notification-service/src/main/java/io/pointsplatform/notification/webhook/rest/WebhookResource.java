@@ -2,7 +2,6 @@ package io.pointsplatform.notification.webhook.rest;
 
 import io.pointsplatform.kit.Identifiers;
 import io.pointsplatform.kit.idempotency.IdempotencyKeys;
-import io.pointsplatform.kit.problem.Problem;
 import io.pointsplatform.kit.security.Roles;
 import io.pointsplatform.notification.webhook.service.WebhookService;
 import io.smallrye.mutiny.Uni;
@@ -76,17 +75,12 @@ public class WebhookResource {
                     schema = @Schema(implementation = WebhookService.Created.class)))
     @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: the body is not valid (JSON, types, unknown"
             + " properties), url is not an absolute http(s) URL without user info, an event type is unknown, the"
-            + " secret is not whsec_ + base64 of 24-64 bytes, or a bad Idempotency-Key",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "IDEMPOTENCY_KEY_REUSED: the key was used for another registration",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "413", description = "PAYLOAD_TOO_LARGE: the body is over 64 KiB",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "415", description = "UNSUPPORTED_MEDIA_TYPE: the body is not application/json",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + " secret is not whsec_ + base64 of 24-64 bytes, or a bad Idempotency-Key")
+    @APIResponse(responseCode = "409", description = "IDEMPOTENCY_KEY_REUSED: the key was used for another registration")
+    @APIResponse(responseCode = "413", description = "PAYLOAD_TOO_LARGE: the body is over 64 KiB")
+    @APIResponse(responseCode = "415", description = "UNSUPPORTED_MEDIA_TYPE: the body is not application/json")
     @APIResponse(responseCode = "422", description = "URL_NOT_ALLOWED: the host does not resolve or resolves to a"
-            + " loopback, private, link-local or metadata address",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + " loopback, private, link-local or metadata address")
     public Uni<RestResponse<WebhookService.Created>> register(
             @Valid @NotNull RegistrationRequest request,
             @Parameter(description = "Makes a retry safe: the same key and body answer the first response again")
@@ -108,8 +102,7 @@ public class WebhookResource {
     @APIResponse(responseCode = "200", description = "A page of endpoints",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = WebhookService.Page.class)))
-    @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: after is not an id or limit is not 1-100",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: after is not an id or limit is not 1-100")
     public Uni<WebhookService.Page> list(
             @Parameter(description = "nextAfter of the previous page") @QueryParam("after")
             @Pattern(regexp = Identifiers.ID_PATTERN) String after,
@@ -125,10 +118,8 @@ public class WebhookResource {
     @APIResponse(responseCode = "200", description = "The endpoint",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = WebhookService.View.class)))
-    @APIResponse(responseCode = "400", description = BAD_ID,
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = NOT_FOUND,
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = BAD_ID)
+    @APIResponse(responseCode = "404", description = NOT_FOUND)
     public Uni<WebhookService.View> get(@Parameter(description = ID) @PathParam("webhookId")
                                         @Pattern(regexp = Identifiers.ID_PATTERN) String webhookId) {
         return webhooks.get(webhookId);
@@ -140,10 +131,8 @@ public class WebhookResource {
     @Operation(operationId = "deleteWebhook", summary = "Delete a webhook endpoint and its deliveries (pending ones"
             + " are not sent)")
     @APIResponse(responseCode = "204", description = "Deleted")
-    @APIResponse(responseCode = "400", description = BAD_ID,
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = NOT_FOUND,
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = BAD_ID)
+    @APIResponse(responseCode = "404", description = NOT_FOUND)
     public Uni<Void> delete(@Parameter(description = ID) @PathParam("webhookId")
                             @Pattern(regexp = Identifiers.ID_PATTERN) String webhookId) {
         return webhooks.delete(webhookId);
@@ -160,14 +149,10 @@ public class WebhookResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = WebhookService.Rotated.class)))
     @APIResponse(responseCode = "400", description = BAD_ID + "; the body is not valid or the secret is not whsec_ +"
-            + " base64 of 24-64 bytes",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = NOT_FOUND,
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "413", description = "PAYLOAD_TOO_LARGE: the body is over 64 KiB",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "415", description = "UNSUPPORTED_MEDIA_TYPE: a body that is not application/json",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + " base64 of 24-64 bytes")
+    @APIResponse(responseCode = "404", description = NOT_FOUND)
+    @APIResponse(responseCode = "413", description = "PAYLOAD_TOO_LARGE: the body is over 64 KiB")
+    @APIResponse(responseCode = "415", description = "UNSUPPORTED_MEDIA_TYPE: a body that is not application/json")
     public Uni<WebhookService.Rotated> rotate(@Parameter(description = ID) @PathParam("webhookId")
                                               @Pattern(regexp = Identifiers.ID_PATTERN) String webhookId,
                                               @Valid RotationRequest request) {
@@ -182,10 +167,8 @@ public class WebhookResource {
     @APIResponse(responseCode = "200", description = "A page of dead deliveries",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = WebhookService.DeliveryPage.class)))
-    @APIResponse(responseCode = "400", description = BAD_ID + "; after is not a delivery id or limit is not 1-100",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = NOT_FOUND,
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = BAD_ID + "; after is not a delivery id or limit is not 1-100")
+    @APIResponse(responseCode = "404", description = NOT_FOUND)
     public Uni<WebhookService.DeliveryPage> deadLetters(
             @Parameter(description = ID) @PathParam("webhookId") @Pattern(regexp = Identifiers.ID_PATTERN) String webhookId,
             @Parameter(description = "nextAfter of the previous page") @QueryParam("after") @Min(0) Long after,
@@ -202,12 +185,9 @@ public class WebhookResource {
     @APIResponse(responseCode = "202", description = "Queued again",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = WebhookService.DeliveryView.class)))
-    @APIResponse(responseCode = "400", description = BAD_ID + "; deliveryId is not a whole number",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "NOT_FOUND: no such endpoint or no such delivery of it",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "DELIVERY_NOT_DEAD: the delivery is pending or delivered",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = BAD_ID + "; deliveryId is not a whole number")
+    @APIResponse(responseCode = "404", description = "NOT_FOUND: no such endpoint or no such delivery of it")
+    @APIResponse(responseCode = "409", description = "DELIVERY_NOT_DEAD: the delivery is pending or delivered")
     public Uni<RestResponse<WebhookService.DeliveryView>> resend(
             @Parameter(description = ID) @PathParam("webhookId") @Pattern(regexp = Identifiers.ID_PATTERN) String webhookId,
             @Parameter(description = "The dead delivery's deliveryId") @PathParam("deliveryId") @Min(1) long deliveryId) {

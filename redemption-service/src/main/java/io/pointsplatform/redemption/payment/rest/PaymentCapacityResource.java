@@ -1,7 +1,6 @@
 package io.pointsplatform.redemption.payment.rest;
 
 import io.pointsplatform.kit.Identifiers;
-import io.pointsplatform.kit.problem.Problem;
 import io.pointsplatform.kit.security.Caller;
 import io.pointsplatform.kit.security.Roles;
 import io.pointsplatform.redemption.payment.service.PaymentCapacity;
@@ -47,11 +46,9 @@ public class PaymentCapacityResource {
     @APIResponse(responseCode = "200", description = "The member's paying power in points and in money",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = PaymentCapacity.class)))
-    @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: memberId is not an id (1-64 letters, digits or ._:-), or orderAmount is not an amount",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: memberId is not an id (1-64 letters, digits or ._:-), or orderAmount is not an amount")
     @APIResponse(responseCode = "403", description = "FORBIDDEN: the token's role may not call this; NOT_OWN_ACCOUNT: "
-            + "a member's token for another member",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + "a member's token for another member")
     public Uni<PaymentCapacity> get(
             @Parameter(description = "The member (a member's token: its own id only)")
             @PathParam("memberId") @Pattern(regexp = Identifiers.ID_PATTERN) String memberId,

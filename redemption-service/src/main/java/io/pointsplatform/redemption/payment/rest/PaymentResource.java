@@ -1,7 +1,6 @@
 package io.pointsplatform.redemption.payment.rest;
 
 import io.pointsplatform.kit.idempotency.IdempotencyKeys;
-import io.pointsplatform.kit.problem.Problem;
 import io.pointsplatform.kit.security.Caller;
 import io.pointsplatform.kit.security.Roles;
 import io.pointsplatform.redemption.limit.MemberRateLimits;
@@ -65,22 +64,15 @@ public class PaymentResource {
     @APIResponse(responseCode = "200", description = "The same payment again, as it stands",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PaymentView.class)))
     @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: the body is not valid (a fraction of a point, a"
-            + " fraction of a fen, another currency)",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + " fraction of a fen, another currency)")
     @APIResponse(responseCode = "409", description = "INSUFFICIENT_POINTS: the member has fewer points available;"
-            + " PAYMENT_CONFLICT: the paymentId was used with other content; IDEMPOTENCY_KEY_REUSED",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "413", description = "PAYLOAD_TOO_LARGE: the body is over 64 KiB",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "415", description = "UNSUPPORTED_MEDIA_TYPE: the body is not JSON",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "422", description = "POINTS_CAP_EXCEEDED: more points than the cap allows for this order",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + " PAYMENT_CONFLICT: the paymentId was used with other content; IDEMPOTENCY_KEY_REUSED")
+    @APIResponse(responseCode = "413", description = "PAYLOAD_TOO_LARGE: the body is over 64 KiB")
+    @APIResponse(responseCode = "415", description = "UNSUPPORTED_MEDIA_TYPE: the body is not JSON")
+    @APIResponse(responseCode = "422", description = "POINTS_CAP_EXCEEDED: more points than the cap allows for this order")
     @APIResponse(responseCode = "429", description = "RATE_LIMITED: too many payments for this member; Retry-After says when",
-            headers = @Header(name = "Retry-After", description = "seconds", schema = @Schema(type = SchemaType.INTEGER)),
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "503", description = "LEDGER_UNAVAILABLE: the ledger did not answer; send the same again",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            headers = @Header(name = "Retry-After", description = "seconds", schema = @Schema(type = SchemaType.INTEGER)))
+    @APIResponse(responseCode = "503", description = "LEDGER_UNAVAILABLE: the ledger did not answer; send the same again")
     public Uni<RestResponse<PaymentView>> create(
             @Parameter(description = "Makes the call idempotent when the body has no paymentId")
             @RestHeader(IdempotencyKeys.HEADER) String idempotencyKey,
@@ -103,12 +95,9 @@ public class PaymentResource {
             description = "A hold that lapsed shows EXPIRED. A member reads its own payments only.")
     @APIResponse(responseCode = "200", description = "The payment",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PaymentView.class)))
-    @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: paymentId is not an id",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "403", description = "NOT_OWN_ACCOUNT: another member's payment",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "NOT_FOUND: no such payment",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: paymentId is not an id")
+    @APIResponse(responseCode = "403", description = "NOT_OWN_ACCOUNT: another member's payment")
+    @APIResponse(responseCode = "404", description = "NOT_FOUND: no such payment")
     public Uni<PaymentView> get(@PathParam("paymentId") @Pattern(regexp = ID, message = ID_MESSAGE) String paymentId) {
         return payments.find(paymentId).invoke(p -> caller.requireAccess(p.memberId())).chain(this::view);
     }
@@ -120,15 +109,11 @@ public class PaymentResource {
             description = "Idempotent: a captured payment answers the same.")
     @APIResponse(responseCode = "200", description = "CAPTURED",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PaymentView.class)))
-    @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: paymentId is not an id",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "NOT_FOUND: no such payment",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: paymentId is not an id")
+    @APIResponse(responseCode = "404", description = "NOT_FOUND: no such payment")
     @APIResponse(responseCode = "409", description = "PAYMENT_EXPIRED: the hold lapsed; PAYMENT_CANCELLED; PAYMENT_PENDING:"
-            + " the hold was never confirmed (send the POST again)",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "503", description = "LEDGER_UNAVAILABLE: the ledger did not answer; send the same again",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + " the hold was never confirmed (send the POST again)")
+    @APIResponse(responseCode = "503", description = "LEDGER_UNAVAILABLE: the ledger did not answer; send the same again")
     public Uni<PaymentView> capture(@PathParam("paymentId") @Pattern(regexp = ID, message = ID_MESSAGE) String paymentId) {
         return payments.find(paymentId).chain(payments::capture).chain(this::view);
     }
@@ -140,14 +125,10 @@ public class PaymentResource {
             description = "Idempotent; an expired payment stays EXPIRED (its points went back already).")
     @APIResponse(responseCode = "200", description = "CANCELLED (or EXPIRED)",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PaymentView.class)))
-    @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: paymentId is not an id",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "NOT_FOUND: no such payment",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "PAYMENT_CAPTURED: the order was paid; refund it instead",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "503", description = "LEDGER_UNAVAILABLE: the ledger did not answer; send the same again",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: paymentId is not an id")
+    @APIResponse(responseCode = "404", description = "NOT_FOUND: no such payment")
+    @APIResponse(responseCode = "409", description = "PAYMENT_CAPTURED: the order was paid; refund it instead")
+    @APIResponse(responseCode = "503", description = "LEDGER_UNAVAILABLE: the ledger did not answer; send the same again")
     public Uni<PaymentView> cancel(@PathParam("paymentId") @Pattern(regexp = ID, message = ID_MESSAGE) String paymentId) {
         return payments.find(paymentId).chain(payments::cancel).chain(this::view);
     }
@@ -163,17 +144,12 @@ public class PaymentResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PaymentView.class)))
     @APIResponse(responseCode = "200", description = "The same refund again",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PaymentView.class)))
-    @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: paymentId or the body is not valid",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "NOT_FOUND: no such payment",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: paymentId or the body is not valid")
+    @APIResponse(responseCode = "404", description = "NOT_FOUND: no such payment")
     @APIResponse(responseCode = "409", description = "PAYMENT_NOT_CAPTURED: nothing was paid; REFUND_EXCEEDS_ORDER:"
-            + " refunds beyond the order's amount; REFUND_CONFLICT: the refundId was used with another amount",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "415", description = "UNSUPPORTED_MEDIA_TYPE: the body is not JSON",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "503", description = "LEDGER_UNAVAILABLE: the ledger did not answer; send the same again",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + " refunds beyond the order's amount; REFUND_CONFLICT: the refundId was used with another amount")
+    @APIResponse(responseCode = "415", description = "UNSUPPORTED_MEDIA_TYPE: the body is not JSON")
+    @APIResponse(responseCode = "503", description = "LEDGER_UNAVAILABLE: the ledger did not answer; send the same again")
     public Uni<RestResponse<PaymentView>> refund(
             @PathParam("paymentId") @Pattern(regexp = ID, message = ID_MESSAGE) String paymentId,
             @Valid @NotNull RefundRequest request) {

@@ -2,7 +2,6 @@ package io.pointsplatform.redemption.redemption.rest;
 
 import io.pointsplatform.kit.Identifiers;
 import io.pointsplatform.kit.idempotency.IdempotencyKeys;
-import io.pointsplatform.kit.problem.Problem;
 import io.pointsplatform.kit.security.Caller;
 import io.pointsplatform.kit.security.Roles;
 import io.pointsplatform.redemption.limit.MemberRateLimits;
@@ -74,19 +73,13 @@ public class RedemptionResource {
     @APIResponse(responseCode = "202", description = "Not settled yet: PENDING; poll Location",
             headers = @Header(name = "Location", description = "GET this for the outcome", schema = @Schema(type = SchemaType.STRING)),
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RedemptionView.class)))
-    @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: the body is not valid",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "403", description = "NOT_OWN_ACCOUNT: a member's token for another member",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "IDEMPOTENCY_KEY_REUSED: the key was used for another request",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "413", description = "PAYLOAD_TOO_LARGE: the body is over 64 KiB",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "415", description = "UNSUPPORTED_MEDIA_TYPE: the body is not JSON",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: the body is not valid")
+    @APIResponse(responseCode = "403", description = "NOT_OWN_ACCOUNT: a member's token for another member")
+    @APIResponse(responseCode = "409", description = "IDEMPOTENCY_KEY_REUSED: the key was used for another request")
+    @APIResponse(responseCode = "413", description = "PAYLOAD_TOO_LARGE: the body is over 64 KiB")
+    @APIResponse(responseCode = "415", description = "UNSUPPORTED_MEDIA_TYPE: the body is not JSON")
     @APIResponse(responseCode = "429", description = "RATE_LIMITED: too many redemptions by this member; Retry-After says when",
-            headers = @Header(name = "Retry-After", description = "seconds", schema = @Schema(type = SchemaType.INTEGER)),
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            headers = @Header(name = "Retry-After", description = "seconds", schema = @Schema(type = SchemaType.INTEGER)))
     public Uni<RestResponse<RedemptionView>> create(
             @Parameter(description = "Makes the call idempotent: a repeat with the same body answers the first response")
             @RestHeader(IdempotencyKeys.HEADER) String idempotencyKey,
@@ -106,12 +99,9 @@ public class RedemptionResource {
             description = "A member reads its own redemptions only.")
     @APIResponse(responseCode = "200", description = "The redemption",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RedemptionView.class)))
-    @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: redemptionId is not an id",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "403", description = "NOT_OWN_ACCOUNT: another member's redemption",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "NOT_FOUND: no such redemption",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: redemptionId is not an id")
+    @APIResponse(responseCode = "403", description = "NOT_OWN_ACCOUNT: another member's redemption")
+    @APIResponse(responseCode = "404", description = "NOT_FOUND: no such redemption")
     public Uni<RedemptionView> get(@PathParam("redemptionId") @Pattern(regexp = Identifiers.ID_PATTERN,
             message = ID_MESSAGE) String redemptionId) {
         return redemptions.find(redemptionId).map(r -> {
@@ -127,10 +117,8 @@ public class RedemptionResource {
             description = "Cursor paging: nextCursor of a page gives the next; null on the last.")
     @APIResponse(responseCode = "200", description = "A page of redemptions",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RedemptionPage.class)))
-    @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: memberId, cursor or limit is not valid",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "403", description = "NOT_OWN_ACCOUNT: a member's token for another member",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: memberId, cursor or limit is not valid")
+    @APIResponse(responseCode = "403", description = "NOT_OWN_ACCOUNT: a member's token for another member")
     public Uni<RedemptionPage> list(
             @PathParam("memberId") @Pattern(regexp = Identifiers.ID_PATTERN, message = ID_MESSAGE) String memberId,
             @Parameter(description = "nextCursor of the previous page; absent for the first")
@@ -161,15 +149,11 @@ public class RedemptionResource {
     @APIResponse(responseCode = "202", description = "CANCELLING: finished later; poll Location",
             headers = @Header(name = "Location", description = "GET this for the outcome", schema = @Schema(type = SchemaType.STRING)),
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RedemptionView.class)))
-    @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: redemptionId is not an id",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "403", description = "NOT_OWN_ACCOUNT: another member's redemption",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "NOT_FOUND: no such redemption",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: redemptionId is not an id")
+    @APIResponse(responseCode = "403", description = "NOT_OWN_ACCOUNT: another member's redemption")
+    @APIResponse(responseCode = "404", description = "NOT_FOUND: no such redemption")
     @APIResponse(responseCode = "409", description = "NOT_CANCELLABLE: not completed, or a kind never cancelled;"
-            + " VOUCHER_USED: its voucher was used; CANCEL_WINDOW_PASSED: too late",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + " VOUCHER_USED: its voucher was used; CANCEL_WINDOW_PASSED: too late")
     public Uni<RestResponse<RedemptionView>> cancel(@PathParam("redemptionId") @Pattern(
             regexp = Identifiers.ID_PATTERN, message = ID_MESSAGE) String redemptionId, @Context UriInfo uri) {
         return redemptions.find(redemptionId)

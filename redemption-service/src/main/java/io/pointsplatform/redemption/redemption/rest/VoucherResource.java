@@ -1,7 +1,6 @@
 package io.pointsplatform.redemption.redemption.rest;
 
 import io.pointsplatform.kit.Identifiers;
-import io.pointsplatform.kit.problem.Problem;
 import io.pointsplatform.kit.security.Roles;
 import io.pointsplatform.redemption.redemption.service.RedemptionService;
 import io.smallrye.mutiny.Uni;
@@ -41,15 +40,11 @@ public class VoucherResource {
                     + " then cannot be cancelled.")
     @APIResponse(responseCode = "200", description = "Used for this order: the redemption",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RedemptionView.class)))
-    @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: the code or the body is not valid",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "NOT_FOUND: no such voucher",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: the code or the body is not valid")
+    @APIResponse(responseCode = "404", description = "NOT_FOUND: no such voucher")
     @APIResponse(responseCode = "409", description = "VOUCHER_USED: used for another order;"
-            + " VOUCHER_CANCELLED: its redemption was cancelled",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "415", description = "UNSUPPORTED_MEDIA_TYPE: the body is not JSON",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+            + " VOUCHER_CANCELLED: its redemption was cancelled")
+    @APIResponse(responseCode = "415", description = "UNSUPPORTED_MEDIA_TYPE: the body is not JSON")
     public Uni<RedemptionView> use(@PathParam("voucherCode") @Pattern(regexp = Identifiers.ID_PATTERN,
                                            message = "must be 1-64 letters, digits or ._:-") String voucherCode,
                                    @Valid @NotNull VoucherUseRequest request) {
