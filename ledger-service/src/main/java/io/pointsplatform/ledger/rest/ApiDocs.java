@@ -43,9 +43,6 @@ public final class ApiDocs {
             + " spent nothing; RETURN_EXCEEDS_SPENT: more points than the capture spent less what was given back"
             + " already (or nothing is left); RETURN_CONFLICT: the returnId was used before for another hold, other"
             + " points or another reference; " + HOLD_AMBIGUOUS;
-    public static final String TOO_LARGE = "PAYLOAD_TOO_LARGE: the body is larger than the service accepts"
-            + " (quarkus.http.limits.max-body-size, 64 KB).";
-    public static final String NOT_JSON = "UNSUPPORTED_MEDIA_TYPE: the body is not sent as application/json.";
     public static final String BUSY = "BUSY: more decisions are waiting to be written than the ledger queues"
             + " (points.ledger.max-queued); nothing was decided, the same request may be sent again.";
 

@@ -2,6 +2,8 @@ package io.pointsplatform.kit.openapi;
 
 import io.pointsplatform.kit.problem.Problem;
 import java.util.Map;
+import java.util.Set;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.openapi.OASFactory;
 import org.eclipse.microprofile.openapi.OASFilter;
 import org.eclipse.microprofile.openapi.models.OpenAPI;
@@ -9,20 +11,22 @@ import org.eclipse.microprofile.openapi.models.Operation;
 import org.eclipse.microprofile.openapi.models.PathItem;
 import org.eclipse.microprofile.openapi.models.media.Content;
 import org.eclipse.microprofile.openapi.models.media.Schema;
+import org.eclipse.microprofile.openapi.models.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.models.responses.APIResponse;
 import org.eclipse.microprofile.openapi.models.responses.APIResponses;
 
 /**
  * What every {@code /api} operation's errors look like, written here once rather than on each
- * method: 401 without a valid token and 403 for a role it does not admit; and every error status a
- * method's {@code @APIResponse} names without a body (its description lists the codes) answers
- * problem+json with the {@code Problem} schema, which is defined here too when no annotation has
- * brought it in.
+ * method: 401 without a valid token and 403 for a role it does not admit; 413 and 415 for an
+ * operation that reads a body; and every error status a method's {@code @APIResponse} names without
+ * a body (its description lists the codes) answers problem+json with the {@code Problem} schema,
+ * which is defined here too when no annotation has brought it in.
  */
 public class ProblemResponses implements OASFilter {
 
     static final String PROBLEM = "Problem";
     static final String PROBLEM_REF = "#/components/schemas/" + PROBLEM;
+    private static final String BODY_LIMIT = "quarkus.http.limits.max-body-size";
 
     @Override
     public void filterOpenAPI(OpenAPI openAPI) {
@@ -57,12 +61,35 @@ public class ProblemResponses implements OASFilter {
                     responses.addAPIResponse("403", problem("The token's role may not call this operation "
                             + "(code FORBIDDEN)"));
                 }
+                if (operation.getRequestBody() != null) {
+                    bodyRefusals(responses, operation.getRequestBody());
+                }
                 for (Map.Entry<String, APIResponse> response : responses.getAPIResponses().entrySet()) {
                     if (isError(response.getKey()) && !hasContent(response.getValue())) {
                         response.getValue().setContent(problemContent());
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * What an operation that reads a body answers before it runs (service-kit's BodyLimit and
+     * ProblemMappers): 413 past the service's {@code quarkus.http.limits.max-body-size}, 415 for a
+     * body of another media type than it reads. An operation's own description of either is kept.
+     */
+    private static void bodyRefusals(APIResponses responses, RequestBody body) {
+        if (responses.getAPIResponse("413") == null) {
+            String limit = ConfigProvider.getConfig().getOptionalValue(BODY_LIMIT, String.class)
+                    .map(size -> " (" + BODY_LIMIT + ", " + size + ")").orElse("");
+            responses.addAPIResponse("413", problem("PAYLOAD_TOO_LARGE: the body is larger than this service accepts"
+                    + limit + "; nothing of it is read"));
+        }
+        if (responses.getAPIResponse("415") == null) {
+            Set<String> types = body.getContent() == null || body.getContent().getMediaTypes() == null ? Set.of()
+                    : body.getContent().getMediaTypes().keySet();
+            responses.addAPIResponse("415", problem("UNSUPPORTED_MEDIA_TYPE: the body is not "
+                    + (types.isEmpty() ? "of the media type this operation reads" : String.join(" or ", types))));
         }
     }
 

@@ -66,6 +66,32 @@ class ProblemResponsesTest {
         assertThat(untouched.getAPIResponse("401")).isNull();
     }
 
+    @Test
+    void anOperationThatReadsABodyAnswers413And415AsProblemsUnlessItSaysItsOwn() {
+        Operation csv = operation(OASFactory.createAPIResponses()
+                .addAPIResponse("201", OASFactory.createAPIResponse().description("ok").content(json())))
+                .requestBody(OASFactory.createRequestBody().content(OASFactory.createContent()
+                        .addMediaType("text/csv", OASFactory.createMediaType())));
+        APIResponses answers = operationOf(filtered("/api/v1/codes", csv), "/api/v1/codes").getResponses();
+        assertThat(answers.getAPIResponse("413").getDescription()).startsWith("PAYLOAD_TOO_LARGE");
+        assertThat(answers.getAPIResponse("415").getDescription()).isEqualTo("UNSUPPORTED_MEDIA_TYPE: the body is not text/csv");
+        assertThat(problemRef(answers.getAPIResponse("413"))).isEqualTo(ProblemResponses.PROBLEM_REF);
+        assertThat(problemRef(answers.getAPIResponse("415"))).isEqualTo(ProblemResponses.PROBLEM_REF);
+
+        Operation own = operation(OASFactory.createAPIResponses()
+                .addAPIResponse("413", OASFactory.createAPIResponse().description("PAYLOAD_TOO_LARGE: over 1 MiB")))
+                .requestBody(OASFactory.createRequestBody().content(json()));
+        APIResponses kept = operationOf(filtered("/api/v1/own", own), "/api/v1/own").getResponses();
+        assertThat(kept.getAPIResponse("413").getDescription()).isEqualTo("PAYLOAD_TOO_LARGE: over 1 MiB");
+        assertThat(kept.getAPIResponse("415").getDescription()).endsWith("application/json");
+
+        Operation read = operation(OASFactory.createAPIResponses()
+                .addAPIResponse("200", OASFactory.createAPIResponse().description("ok").content(json())));
+        APIResponses none = operationOf(filtered("/api/v1/read", read), "/api/v1/read").getResponses();
+        assertThat(none.getAPIResponse("413")).isNull();
+        assertThat(none.getAPIResponse("415")).isNull();
+    }
+
     private static OpenAPI filtered(String path, Operation operation) {
         OpenAPI document = OASFactory.createOpenAPI().paths(OASFactory.createPaths()
                 .addPathItem(path, OASFactory.createPathItem().GET(operation)));

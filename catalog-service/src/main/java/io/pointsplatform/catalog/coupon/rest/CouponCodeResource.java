@@ -60,8 +60,6 @@ public class CouponCodeResource {
     @APIResponse(responseCode = "409", description = "NOT_A_COUPON: the reward is of another kind; REWARD_RETIRED: "
             + "it is retired; IMPORT_CONFLICT: another import added one of the codes at the same moment; "
             + "IDEMPOTENCY_KEY_REUSED: the key was used for another file")
-    @APIResponse(responseCode = "413", description = "PAYLOAD_TOO_LARGE: the body is over 1 MiB")
-    @APIResponse(responseCode = "415", description = "UNSUPPORTED_MEDIA_TYPE: the body is not text/csv")
     @APIResponse(responseCode = "422", description = "COUPON_CODES_REFUSED: errors names each line at fault (a duplicate "
             + "in the file, a code imported before, an empty line or one that is not a code, a body not UTF-8)")
     public Uni<RestResponse<CouponImport.Imported>> importCodes(

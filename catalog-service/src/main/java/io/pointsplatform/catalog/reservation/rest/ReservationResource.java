@@ -63,8 +63,6 @@ public class ReservationResource {
     @APIResponse(responseCode = "409", description = "OUT_OF_STOCK: fewer units left than asked; LIMIT_REACHED: the "
             + "member's limit in its period is used (RESERVED and CONFIRMED count); RESERVATION_CONFLICT: the id "
             + "names a reservation with another body")
-    @APIResponse(responseCode = "413", description = "PAYLOAD_TOO_LARGE: the body is over 64 KiB")
-    @APIResponse(responseCode = "415", description = "UNSUPPORTED_MEDIA_TYPE: the body is not application/json")
     @APIResponse(responseCode = "422", description = "NOT_ELIGIBLE: reasons lists every one of TIER_TOO_LOW, "
             + "NOT_STARTED, ENDED, RETIRED that applies",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = NotEligibleMapper.NotEligibleProblem.class)))

@@ -69,8 +69,6 @@ public class RewardResource {
             + "field); or a bad Idempotency-Key")
     @APIResponse(responseCode = "409", description = "REWARD_CONFLICT: a reward with this id exists with other content; "
             + "IDEMPOTENCY_KEY_REUSED: the key was used for another body")
-    @APIResponse(responseCode = "413", description = "PAYLOAD_TOO_LARGE: the body is over 64 KiB")
-    @APIResponse(responseCode = "415", description = "UNSUPPORTED_MEDIA_TYPE: the body is not application/json")
     public Uni<RestResponse<RewardView>> create(@Valid @NotNull RewardRequest request,
                                                 @Parameter(description = "Makes a retry safe: the same key and body"
                                                         + " answer the first response again")
@@ -99,8 +97,6 @@ public class RewardResource {
             + "the path's, or the kind differs from the reward's")
     @APIResponse(responseCode = "404", description = "NOT_FOUND: no reward has this id")
     @APIResponse(responseCode = "409", description = "REWARD_RETIRED: a retired reward cannot change")
-    @APIResponse(responseCode = "413", description = "PAYLOAD_TOO_LARGE: the body is over 64 KiB")
-    @APIResponse(responseCode = "415", description = "UNSUPPORTED_MEDIA_TYPE: the body is not application/json")
     public Uni<RewardView> change(
             @Parameter(description = "The reward's id") @PathParam("rewardId")
             @Pattern(regexp = Identifiers.ID_PATTERN) String rewardId,

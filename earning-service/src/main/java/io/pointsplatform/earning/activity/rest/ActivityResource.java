@@ -2,7 +2,6 @@ package io.pointsplatform.earning.activity.rest;
 
 import io.pointsplatform.earning.activity.service.ActivityCredit;
 import io.pointsplatform.earning.activity.service.ActivityService;
-import io.pointsplatform.earning.api.BodyResponses;
 import io.pointsplatform.kit.idempotency.IdempotencyKeys;
 import io.pointsplatform.kit.security.Roles;
 import io.smallrye.mutiny.Uni;
@@ -54,8 +53,6 @@ public class ActivityResource {
     @APIResponse(responseCode = "409", description = "IDEMPOTENCY_KEY_REUSED: the key was used for another body")
     @APIResponse(responseCode = "422", description = "UNKNOWN_MEMBER: the member was never enrolled; NOT_ELIGIBLE: a"
             + " birthday on a day that is not the member's birthday")
-    @APIResponse(responseCode = "413", description = BodyResponses.TOO_LARGE)
-    @APIResponse(responseCode = "415", description = BodyResponses.NOT_JSON)
     public Uni<RestResponse<ActivityCredit>> record(@Valid @NotNull ActivityRequest request,
                                                     @Parameter(description = "Makes a retry safe: the same key and"
                                                             + " body answer the first response again")

@@ -1,6 +1,5 @@
 package io.pointsplatform.earning.campaign.rest;
 
-import io.pointsplatform.earning.api.BodyResponses;
 import io.pointsplatform.earning.campaign.service.Campaign;
 import io.pointsplatform.earning.rule.service.RuleAdmin;
 import io.pointsplatform.earning.rule.service.RuleAdmin.Change;
@@ -80,8 +79,6 @@ public class CampaignResource {
             + " properties, multiplier, window, budget), or a bad Idempotency-Key; every field at fault is listed")
     @APIResponse(responseCode = "409", description = "CAMPAIGN_EXISTS: a campaign has that id;"
             + " IDEMPOTENCY_KEY_REUSED: the key was used for another body")
-    @APIResponse(responseCode = "413", description = BodyResponses.TOO_LARGE)
-    @APIResponse(responseCode = "415", description = BodyResponses.NOT_JSON)
     public Uni<RestResponse<Change<Campaign>>> create(@Valid @NotNull CampaignRequest request,
                                                       @Parameter(description = "Makes a retry safe: the same key"
                                                               + " and body answer the first response again")
@@ -102,8 +99,6 @@ public class CampaignResource {
     @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: the body is not valid, a budget below spent,"
             + " or a bad campaignId in the path; every field at fault is listed")
     @APIResponse(responseCode = "404", description = "NOT_FOUND: no such campaign")
-    @APIResponse(responseCode = "413", description = BodyResponses.TOO_LARGE)
-    @APIResponse(responseCode = "415", description = BodyResponses.NOT_JSON)
     public Uni<Change<Campaign>> change(@RestPath @Pattern(regexp = Identifiers.ID_PATTERN, message = ID_MESSAGE)
                                         String campaignId,
                                         @Valid @NotNull CampaignRequest request) {

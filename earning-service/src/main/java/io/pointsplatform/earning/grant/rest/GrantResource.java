@@ -1,6 +1,5 @@
 package io.pointsplatform.earning.grant.rest;
 
-import io.pointsplatform.earning.api.BodyResponses;
 import io.pointsplatform.earning.grant.service.Grant;
 import io.pointsplatform.earning.grant.service.GrantService;
 import io.pointsplatform.kit.Identifiers;
@@ -63,8 +62,6 @@ public class GrantResource {
             + " IDEMPOTENCY_KEY_REUSED: the key was used for another body")
     @APIResponse(responseCode = "422", description = "UNKNOWN_MEMBERS: members that were never enrolled (up to 20"
             + " named)")
-    @APIResponse(responseCode = "413", description = BodyResponses.TOO_LARGE)
-    @APIResponse(responseCode = "415", description = BodyResponses.NOT_JSON)
     public Uni<RestResponse<String>> grant(@RestPath @Pattern(regexp = Identifiers.ID_PATTERN,
                                                    message = "must be 1-64 letters, digits or ._:-") String campaignId,
                                            @Valid @NotNull GrantRequest request,

@@ -1,6 +1,5 @@
 package io.pointsplatform.earning.member.rest;
 
-import io.pointsplatform.earning.api.BodyResponses;
 import io.pointsplatform.earning.member.service.Enrolment;
 import io.pointsplatform.earning.member.service.MemberService;
 import io.pointsplatform.kit.Identifiers;
@@ -60,8 +59,6 @@ public class MemberResource {
     @APIResponse(responseCode = "409", description = "MEMBER_CONFLICT: the id is enrolled with other details;"
             + " IDEMPOTENCY_KEY_REUSED: the key was used for another body")
     @APIResponse(responseCode = "422", description = "UNKNOWN_REFERRER: referredBy was never enrolled")
-    @APIResponse(responseCode = "413", description = BodyResponses.TOO_LARGE)
-    @APIResponse(responseCode = "415", description = BodyResponses.NOT_JSON)
     public Uni<RestResponse<Enrolment>> enrol(@Valid @NotNull EnrolmentRequest request,
                                               @Parameter(description = "Makes a retry safe: the same key and body"
                                                       + " answer the first response again")
@@ -88,8 +85,6 @@ public class MemberResource {
     @APIResponse(responseCode = "403", description = "FORBIDDEN: the token's role may not call this; NOT_OWN_ACCOUNT: "
             + "a member's token for another member")
     @APIResponse(responseCode = "404", description = "NOT_FOUND: no member of that id was enrolled")
-    @APIResponse(responseCode = "413", description = BodyResponses.TOO_LARGE)
-    @APIResponse(responseCode = "415", description = BodyResponses.NOT_JSON)
     public Uni<MemberService.MemberContactDetails> changeContact(
             @Parameter(description = "The member (a member's token: its own id only)")
             @PathParam("memberId") @Pattern(regexp = Identifiers.ID_PATTERN) String memberId,

@@ -1,6 +1,5 @@
 package io.pointsplatform.earning.order.rest;
 
-import io.pointsplatform.earning.api.BodyResponses;
 import io.pointsplatform.earning.order.service.Earning;
 import io.pointsplatform.earning.order.service.EarningService;
 import io.pointsplatform.kit.idempotency.IdempotencyKeys;
@@ -56,8 +55,6 @@ public class EarningResource {
             + " (points.earning.unknown-member=reject, the default)")
     @APIResponse(responseCode = "503", description = "BUSY: more orders are waiting to be recorded than"
             + " points.earning.max-queued; nothing was recorded, send it again")
-    @APIResponse(responseCode = "413", description = BodyResponses.TOO_LARGE)
-    @APIResponse(responseCode = "415", description = BodyResponses.NOT_JSON)
     public Uni<RestResponse<String>> earn(@Valid @NotNull OrderRequest order,
                                           @Parameter(description = "Makes a retry safe: the same key and body"
                                                   + " answer the first response again")
@@ -81,8 +78,6 @@ public class EarningResource {
     @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: as for recording the order")
     @APIResponse(responseCode = "422", description = "UNKNOWN_MEMBER: the member was never enrolled"
             + " (points.earning.unknown-member=reject, the default)")
-    @APIResponse(responseCode = "413", description = BodyResponses.TOO_LARGE)
-    @APIResponse(responseCode = "415", description = BodyResponses.NOT_JSON)
     public Uni<Earning> preview(@Valid @NotNull OrderRequest order) {
         return earnings.preview(order.requireWithinLimits());
     }

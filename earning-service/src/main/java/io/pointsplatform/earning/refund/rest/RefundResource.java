@@ -1,6 +1,5 @@
 package io.pointsplatform.earning.refund.rest;
 
-import io.pointsplatform.earning.api.BodyResponses;
 import io.pointsplatform.earning.refund.service.Refund;
 import io.pointsplatform.earning.refund.service.RefundService;
 import io.pointsplatform.kit.Identifiers;
@@ -63,8 +62,6 @@ public class RefundResource {
     @APIResponse(responseCode = "422", description = "REFUND_EXCEEDS_ORDER: more than is left of the order's eligible"
             + " amount; REFUND_EXCEEDS_LINE: more of a SKU than is left of the order's lines with it; UNKNOWN_SKU: a"
             + " SKU the order does not have. Nothing is recorded.")
-    @APIResponse(responseCode = "413", description = BodyResponses.TOO_LARGE)
-    @APIResponse(responseCode = "415", description = BodyResponses.NOT_JSON)
     public Uni<RestResponse<Refund>> refund(@RestPath @Pattern(regexp = Identifiers.ID_PATTERN, message = ID_MESSAGE)
                                             String orderId,
                                             @Valid @NotNull RefundRequest request,

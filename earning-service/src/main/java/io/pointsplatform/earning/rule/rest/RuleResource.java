@@ -1,6 +1,5 @@
 package io.pointsplatform.earning.rule.rest;
 
-import io.pointsplatform.earning.api.BodyResponses;
 import io.pointsplatform.earning.rule.service.Rule;
 import io.pointsplatform.earning.rule.service.RuleAdmin;
 import io.pointsplatform.earning.rule.service.RuleAdmin.Change;
@@ -78,8 +77,6 @@ public class RuleResource {
             + " properties, the fields its kind needs), or a bad Idempotency-Key; every field at fault is listed")
     @APIResponse(responseCode = "409", description = "RULE_EXISTS: a rule has that id;"
             + " IDEMPOTENCY_KEY_REUSED: the key was used for another body")
-    @APIResponse(responseCode = "413", description = BodyResponses.TOO_LARGE)
-    @APIResponse(responseCode = "415", description = BodyResponses.NOT_JSON)
     public Uni<RestResponse<Change<Rule>>> create(@Valid @NotNull RuleRequest request,
                                                   @Parameter(description = "Makes a retry safe: the same key and"
                                                           + " body answer the first response again")
@@ -98,8 +95,6 @@ public class RuleResource {
     @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: the body is not valid, or a bad ruleId in"
             + " the path; every field at fault is listed")
     @APIResponse(responseCode = "404", description = "NOT_FOUND: no such rule")
-    @APIResponse(responseCode = "413", description = BodyResponses.TOO_LARGE)
-    @APIResponse(responseCode = "415", description = BodyResponses.NOT_JSON)
     public Uni<Change<Rule>> change(@RestPath @Pattern(regexp = Identifiers.ID_PATTERN, message = ID_MESSAGE)
                                     String ruleId,
                                     @Valid @NotNull RuleRequest request) {

@@ -113,8 +113,6 @@ public class HoldByIdResource {
     @APIResponse(responseCode = "400", description = ApiDocs.BAD_BODY)
     @APIResponse(responseCode = "404", description = "NOT_FOUND: no member made a hold with this id")
     @APIResponse(responseCode = "409", description = ApiDocs.RETURN_REFUSED)
-    @APIResponse(responseCode = "413", description = ApiDocs.TOO_LARGE)
-    @APIResponse(responseCode = "415", description = ApiDocs.NOT_JSON)
     @APIResponse(responseCode = "503", description = ApiDocs.BUSY)
     public Uni<ReturnView> giveBack(@PathParam("holdId") @Pattern(regexp = Identifiers.ID_PATTERN) String holdId,
                                     @Valid @NotNull ReturnRequest request) {

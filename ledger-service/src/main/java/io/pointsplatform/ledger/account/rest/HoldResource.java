@@ -84,8 +84,6 @@ public class HoldResource {
     @APIResponse(responseCode = "404", description = ApiDocs.NO_ACCOUNT)
     @APIResponse(responseCode = "409", description = "INSUFFICIENT_POINTS: the account has fewer points available;"
             + " HOLD_CONFLICT: the hold id was used before with other content")
-    @APIResponse(responseCode = "413", description = ApiDocs.TOO_LARGE)
-    @APIResponse(responseCode = "415", description = ApiDocs.NOT_JSON)
     @APIResponse(responseCode = "503", description = ApiDocs.BUSY)
     public Uni<Response> hold(@PathParam("memberId") @Pattern(regexp = Identifiers.ID_PATTERN) String memberId,
                               @Parameter(description = "The hold's id when the body has none (1-64 letters, digits"

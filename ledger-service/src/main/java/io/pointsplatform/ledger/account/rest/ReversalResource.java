@@ -58,8 +58,6 @@ public class ReversalResource {
             + " applied yet (the order's credit is still on its way): try again")
     @APIResponse(responseCode = "409", description = "REVERSAL_CONFLICT: the refundId was reversed before with another"
             + " orderId or points")
-    @APIResponse(responseCode = "413", description = ApiDocs.TOO_LARGE)
-    @APIResponse(responseCode = "415", description = ApiDocs.NOT_JSON)
     @APIResponse(responseCode = "503", description = ApiDocs.BUSY)
     public Uni<Response> reverse(@PathParam("memberId") @Pattern(regexp = Identifiers.ID_PATTERN) String memberId,
                                  @Valid @NotNull ReversalRequest request) {

@@ -60,8 +60,6 @@ public class AdjustmentResource {
     @APIResponse(responseCode = "400", description = ApiDocs.BAD_BODY + " points must not be 0.")
     @APIResponse(responseCode = "409", description = "ADJUSTMENT_CONFLICT: the adjustmentId was requested before with"
             + " other content or by another admin")
-    @APIResponse(responseCode = "413", description = ApiDocs.TOO_LARGE)
-    @APIResponse(responseCode = "415", description = ApiDocs.NOT_JSON)
     public Uni<Response> request(@Valid @NotNull AdjustmentRequest request) {
         return adjustments.request(request.adjustmentId(), request.memberId(), request.points(), request.reason(),
                 caller.subject()).map(AdjustmentResource::respond);
@@ -93,8 +91,6 @@ public class AdjustmentResource {
     @APIResponse(responseCode = "403", description = SELF)
     @APIResponse(responseCode = "409", description = DECIDED + " INSUFFICIENT_POINTS: a debit the account cannot"
             + " cover (it stays PENDING).")
-    @APIResponse(responseCode = "413", description = ApiDocs.TOO_LARGE)
-    @APIResponse(responseCode = "415", description = ApiDocs.NOT_JSON)
     public Uni<Adjustment> approve(@PathParam("adjustmentId") @Pattern(regexp = Identifiers.ID_PATTERN) String adjustmentId,
                                    @Valid AdjustmentDecision decision) {
         return adjustments.approve(adjustmentId, caller.subject(), note(decision)).map(Outcome::adjustment);
@@ -111,8 +107,6 @@ public class AdjustmentResource {
     @APIResponse(responseCode = "404", description = "NOT_FOUND: no such adjustment")
     @APIResponse(responseCode = "403", description = SELF)
     @APIResponse(responseCode = "409", description = DECIDED)
-    @APIResponse(responseCode = "413", description = ApiDocs.TOO_LARGE)
-    @APIResponse(responseCode = "415", description = ApiDocs.NOT_JSON)
     public Uni<Adjustment> reject(@PathParam("adjustmentId") @Pattern(regexp = Identifiers.ID_PATTERN) String adjustmentId,
                                   @Valid AdjustmentDecision decision) {
         return adjustments.reject(adjustmentId, caller.subject(), note(decision)).map(Outcome::adjustment);

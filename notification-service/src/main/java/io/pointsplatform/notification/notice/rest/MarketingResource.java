@@ -50,8 +50,6 @@ public class MarketingResource {
     @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: the body is not valid (JSON, types, unknown "
             + "properties, constraints), neither or both of memberIds and all = true, or a bad Idempotency-Key")
     @APIResponse(responseCode = "409", description = "IDEMPOTENCY_KEY_REUSED: the key was used for another body")
-    @APIResponse(responseCode = "413", description = "PAYLOAD_TOO_LARGE: the body is larger than the service takes")
-    @APIResponse(responseCode = "415", description = "UNSUPPORTED_MEDIA_TYPE: the body is not application/json")
     public Uni<RestResponse<MarketingService.Sent>> send(@Valid @NotNull MarketingRequest request,
                                                          @Parameter(description = "Makes a retry safe: the same key and "
                                                                  + "body answer the first response again")

@@ -83,8 +83,6 @@ public class PreferenceResource {
             + "valid (JSON, types, unknown properties, an unknown channel or kind, more than 42 opt-outs)")
     @APIResponse(responseCode = "403", description = "FORBIDDEN: the token's role may not call this; NOT_OWN_ACCOUNT: "
             + "a member's token for another member")
-    @APIResponse(responseCode = "413", description = "PAYLOAD_TOO_LARGE: the body is larger than the service takes")
-    @APIResponse(responseCode = "415", description = "UNSUPPORTED_MEDIA_TYPE: the body is not application/json")
     @APIResponse(responseCode = "422", description = "EXPIRY_NOTICES_REQUIRED: an expiry kind would be off on every "
             + "channel")
     public Uni<Body> put(@Parameter(description = "The member (a member's token: its own id only)")

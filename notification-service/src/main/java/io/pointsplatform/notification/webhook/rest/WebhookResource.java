@@ -77,8 +77,6 @@ public class WebhookResource {
             + " properties), url is not an absolute http(s) URL without user info, an event type is unknown, the"
             + " secret is not whsec_ + base64 of 24-64 bytes, or a bad Idempotency-Key")
     @APIResponse(responseCode = "409", description = "IDEMPOTENCY_KEY_REUSED: the key was used for another registration")
-    @APIResponse(responseCode = "413", description = "PAYLOAD_TOO_LARGE: the body is over 64 KiB")
-    @APIResponse(responseCode = "415", description = "UNSUPPORTED_MEDIA_TYPE: the body is not application/json")
     @APIResponse(responseCode = "422", description = "URL_NOT_ALLOWED: the host does not resolve or resolves to a"
             + " loopback, private, link-local or metadata address")
     public Uni<RestResponse<WebhookService.Created>> register(
@@ -151,8 +149,6 @@ public class WebhookResource {
     @APIResponse(responseCode = "400", description = BAD_ID + "; the body is not valid or the secret is not whsec_ +"
             + " base64 of 24-64 bytes")
     @APIResponse(responseCode = "404", description = NOT_FOUND)
-    @APIResponse(responseCode = "413", description = "PAYLOAD_TOO_LARGE: the body is over 64 KiB")
-    @APIResponse(responseCode = "415", description = "UNSUPPORTED_MEDIA_TYPE: a body that is not application/json")
     public Uni<WebhookService.Rotated> rotate(@Parameter(description = ID) @PathParam("webhookId")
                                               @Pattern(regexp = Identifiers.ID_PATTERN) String webhookId,
                                               @Valid RotationRequest request) {

@@ -67,8 +67,6 @@ public class PaymentResource {
             + " fraction of a fen, another currency)")
     @APIResponse(responseCode = "409", description = "INSUFFICIENT_POINTS: the member has fewer points available;"
             + " PAYMENT_CONFLICT: the paymentId was used with other content; IDEMPOTENCY_KEY_REUSED")
-    @APIResponse(responseCode = "413", description = "PAYLOAD_TOO_LARGE: the body is over 64 KiB")
-    @APIResponse(responseCode = "415", description = "UNSUPPORTED_MEDIA_TYPE: the body is not JSON")
     @APIResponse(responseCode = "422", description = "POINTS_CAP_EXCEEDED: more points than the cap allows for this order")
     @APIResponse(responseCode = "429", description = "RATE_LIMITED: too many payments for this member; Retry-After says when",
             headers = @Header(name = "Retry-After", description = "seconds", schema = @Schema(type = SchemaType.INTEGER)))
@@ -148,7 +146,6 @@ public class PaymentResource {
     @APIResponse(responseCode = "404", description = "NOT_FOUND: no such payment")
     @APIResponse(responseCode = "409", description = "PAYMENT_NOT_CAPTURED: nothing was paid; REFUND_EXCEEDS_ORDER:"
             + " refunds beyond the order's amount; REFUND_CONFLICT: the refundId was used with another amount")
-    @APIResponse(responseCode = "415", description = "UNSUPPORTED_MEDIA_TYPE: the body is not JSON")
     @APIResponse(responseCode = "503", description = "LEDGER_UNAVAILABLE: the ledger did not answer; send the same again")
     public Uni<RestResponse<PaymentView>> refund(
             @PathParam("paymentId") @Pattern(regexp = ID, message = ID_MESSAGE) String paymentId,

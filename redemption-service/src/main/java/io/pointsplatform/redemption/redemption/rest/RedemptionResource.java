@@ -76,8 +76,6 @@ public class RedemptionResource {
     @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: the body is not valid")
     @APIResponse(responseCode = "403", description = "NOT_OWN_ACCOUNT: a member's token for another member")
     @APIResponse(responseCode = "409", description = "IDEMPOTENCY_KEY_REUSED: the key was used for another request")
-    @APIResponse(responseCode = "413", description = "PAYLOAD_TOO_LARGE: the body is over 64 KiB")
-    @APIResponse(responseCode = "415", description = "UNSUPPORTED_MEDIA_TYPE: the body is not JSON")
     @APIResponse(responseCode = "429", description = "RATE_LIMITED: too many redemptions by this member; Retry-After says when",
             headers = @Header(name = "Retry-After", description = "seconds", schema = @Schema(type = SchemaType.INTEGER)))
     public Uni<RestResponse<RedemptionView>> create(

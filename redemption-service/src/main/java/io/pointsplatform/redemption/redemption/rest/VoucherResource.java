@@ -44,7 +44,6 @@ public class VoucherResource {
     @APIResponse(responseCode = "404", description = "NOT_FOUND: no such voucher")
     @APIResponse(responseCode = "409", description = "VOUCHER_USED: used for another order;"
             + " VOUCHER_CANCELLED: its redemption was cancelled")
-    @APIResponse(responseCode = "415", description = "UNSUPPORTED_MEDIA_TYPE: the body is not JSON")
     public Uni<RedemptionView> use(@PathParam("voucherCode") @Pattern(regexp = Identifiers.ID_PATTERN,
                                            message = "must be 1-64 letters, digits or ._:-") String voucherCode,
                                    @Valid @NotNull VoucherUseRequest request) {
