@@ -60,6 +60,10 @@ class BadInputTest {
                 .json("a JSON array where a reward is expected", "POST", REWARDS, "[" + reward(2) + "]", 400, V, null)
                 .json("a JSON string where a reward is expected", "POST", REWARDS, "\"a reward\"", 400, V, null)
                 .json("JSON null", "POST", REWARDS, "null", 400, V, null)
+                .json("rewardId given twice", "POST", REWARDS, "{\"rewardId\":\"" + run + "0\","
+                        + reward(4).toString().substring(1), 400, V, "rewardId")
+                .json("a pointsCost of 1 001 digits", "POST", REWARDS, reward(5).set("pointsCost", "9".repeat(1001))
+                        .toString(), 400, V, null)
                 .json("an empty body", "POST", REWARDS, "", 400, V, null)
                 .raw("text/plain", "POST", REWARDS, "text/plain", utf8(reward(3)), 415, "UNSUPPORTED_MEDIA_TYPE", null)
                 .raw("XML", "POST", REWARDS, "application/xml", utf8("<reward/>"), 415, "UNSUPPORTED_MEDIA_TYPE", null)

@@ -82,6 +82,8 @@ class BadInputTest {
                 .call("preferences: a memberId with a space", "GET", list("m%20x").replace("notifications",
                         "notification-preferences"), 400, V, "memberId")
                 .json("preferences: no optOuts", "PUT", PREFERENCES, "{}", 400, V, "optOuts")
+                .json("preferences: optOuts given twice", "PUT", PREFERENCES, "{\"optOuts\":[],\"optOuts\":[]}", 400, V,
+                        "optOuts")
                 .json("preferences: an unknown channel", "PUT", PREFERENCES,
                         "{\"optOuts\":[{\"channel\":\"sms\",\"kind\":\"*\"}]}", 400, V, "optOuts[0].channel")
                 .json("preferences: an unknown kind", "PUT", PREFERENCES,

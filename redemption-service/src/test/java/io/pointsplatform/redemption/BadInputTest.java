@@ -48,6 +48,10 @@ class BadInputTest {
                 .json("no rewardId", "POST", R, "{\"memberId\":\"m-1\"}", 400, V, "rewardId")
                 .json("no memberId", "POST", R, "{\"rewardId\":\"rw-1\"}", 400, V, "memberId")
                 .json("a memberId with a space", "POST", R, "{\"memberId\":\"m 1\",\"rewardId\":\"rw-1\"}", 400, V, "memberId")
+                .json("memberId given twice", "POST", R, "{\"memberId\":\"m-2\",\"memberId\":\"m-1\",\"rewardId\":\"rw-1\"}",
+                        400, V, "memberId")
+                .json("a quantity of 1 001 digits", "POST", R, "{\"memberId\":\"m-1\",\"rewardId\":\"rw-1\",\"quantity\":"
+                        + "9".repeat(1001) + "}", 400, V, null)
                 .json("a rewardId of 65 characters", "POST", R, "{\"memberId\":\"m-1\",\"rewardId\":\"" + "r".repeat(65) + "\"}",
                         400, V, "rewardId")
                 .json("quantity 0", "POST", R, redemption(",\"quantity\":0"), 400, V, "quantity")

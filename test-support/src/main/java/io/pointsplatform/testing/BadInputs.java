@@ -27,10 +27,17 @@ import java.util.regex.Pattern;
  */
 public final class BadInputs {
 
-    /** What a body must never show a client. */
-    private static final Pattern LEAK = Pattern.compile(
-            "Exception|\\bat [a-z]+\\.|\\b(java|javax|jakarta|io|org|com|sun)\\.[a-z]+\\.|\\$[A-Z]|\\.java:\\d"
-                    + "|SQL|\\b(select|insert|update|delete)\\b .*\\b(from|into|set)\\b|postgres|Caused by",
+    /**
+     * What a body must never show a client: a stack frame, a Java or library class or method (Jackson
+     * quotes them in backticks), SQL. One pattern for every service's bad-input table.
+     */
+    public static final Pattern LEAK = Pattern.compile(
+            "exception|caused by|\\tat |\\bat [a-z]+\\.[a-z]|\\$[A-Z]|\\.java:\\d|`"
+                    + "|\\b(java|javax|jakarta|sun|io\\.pointsplatform|io\\.quarkus|io\\.vertx|io\\.smallrye|io\\.netty"
+                    + "|org\\.[a-z]+|com\\.[a-z]+)\\.[a-z]"
+                    + "|(?-i:\\b[A-Z][A-Za-z]+\\.[a-z]\\w*\\()"
+                    + "|\\bselect\\b.*\\bfrom\\b|\\binsert into\\b|\\bupdate\\b.*\\bset\\b|\\bdelete from\\b"
+                    + "|\\bwhere [a-z_]+ =|sqlstate|postgres|\\bSQL\\b",
             Pattern.CASE_INSENSITIVE);
 
     /** One bad request: METHOD PATH with BODY (bytes as sent, or null) of CONTENT_TYPE, and its answer. */

@@ -14,6 +14,7 @@ import io.pointsplatform.earning.refund.FakeLedger;
 import io.pointsplatform.events.Topics;
 import io.pointsplatform.kit.idempotency.IdempotencyKeys;
 import io.pointsplatform.kit.outbox.OutboxRelay;
+import io.pointsplatform.testing.BadInputs;
 import io.pointsplatform.testing.PlatformTestResource;
 import io.pointsplatform.testing.TopicReader;
 import io.quarkus.test.common.ResourceArg;
@@ -39,7 +40,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 
@@ -59,12 +59,6 @@ class BadInputTest {
 
     /** More than quarkus.http.limits.max-body-size (1M). */
     private static final int OVER_THE_LIMIT_BYTES = 1024 * 1024 + 1024;
-
-    /** What an answer must never show: a stack frame, a Java or library class, SQL. */
-    private static final Pattern LEAK = Pattern.compile("(?i)exception|\\bjava\\.|jakarta\\.|io\\.pointsplatform"
-            + "|io\\.vertx|io\\.quarkus|io\\.smallrye|com\\.fasterxml|org\\.(jboss|hibernate|postgresql|eclipse)"
-            + "|\\bat [a-z]+\\.[a-z]|sqlstate|\\bselect\\b|\\binsert into\\b|\\bupdate [a-z_]+ set\\b|\\bwhere [a-z_]+ ="
-            + "|\\bpgexception");
 
     /** Tables whose rows only requests change (the others: the relay, the ledger's consumer, the reversal dispatcher). */
     private static final Set<String> COUNTED_ONLY = Set.of("outbox", "refund", "processed_event", "member_tier");
@@ -187,6 +181,15 @@ class BadInputTest {
                     null));
             table.add(bad(e, "an unknown property", bytes(e.valid().copy().put("nope", 1).encode()), 400,
                     "VALIDATION_FAILED", "nope"));
+            // Parsers disagree on which of two values counts: neither is taken.
+            table.add(bad(e, e.textField() + " given twice",
+                    bytes("{\"" + e.textField() + "\":\"other\"," + e.valid().encode().substring(1)), 400,
+                    "VALIDATION_FAILED", e.textField()));
+            JsonObject withoutTyped = e.valid().copy();
+            withoutTyped.remove(e.typedField());
+            table.add(bad(e, "a number of 1 001 digits", bytes("{\"" + e.typedField() + "\":" + "9".repeat(1001)
+                    + (withoutTyped.isEmpty() ? "}" : "," + withoutTyped.encode().substring(1))), 400,
+                    "VALIDATION_FAILED", null));
             String typedField = e.typedField().equals("lines") ? "lines[0].quantity" : e.typedField();
             table.add(bad(e, "a wrong JSON type for " + e.typedField(),
                     bytes(e.valid().copy().put(e.typedField(), e.wrongValue()).encode()), 400, "VALIDATION_FAILED",
@@ -254,6 +257,10 @@ class BadInputTest {
             table.add(bad(e, "a price of three decimals", json(e.valid().copy().put("lines", new JsonArray().add(
                     new JsonObject().put("sku", "a").put("quantity", 1).put("unitPrice", "1.005")))), 400,
                     "VALIDATION_FAILED", "lines[0].unitPrice"));
+            // Past the parser's limit on a number's length: its message names a Java method, which must not show.
+            table.add(bad(e, "a price of 2 001 digits", bytes(e.valid().copy().put("lines", new JsonArray().add(
+                    new JsonObject().put("sku", "a").put("quantity", 1).put("unitPrice", 0))).encode()
+                    .replace("\"unitPrice\":0", "\"unitPrice\":1" + "0".repeat(2000))), 400, "VALIDATION_FAILED", null));
             table.add(bad(e, "USD", json(e.valid().copy().put("currency", "USD")), 400, "VALIDATION_FAILED",
                     "currency"));
         }
@@ -390,8 +397,8 @@ class BadInputTest {
                 || problem.getJsonArray("errors").stream().noneMatch(error -> error instanceof JsonObject o
                 && bad.field().equals(o.getString("field"))))) {
             fail.accept("expected field " + bad.field() + " in errors");
-        } else if (LEAK.matcher(body).find()) {
-            fail.accept("the answer shows code behind it (" + LEAK.matcher(body).results().findFirst()
+        } else if (BadInputs.LEAK.matcher(body).find()) {
+            fail.accept("the answer shows code behind it (" + BadInputs.LEAK.matcher(body).results().findFirst()
                     .map(m -> m.group()).orElse("") + ")");
         }
     }

@@ -27,7 +27,8 @@ import java.time.OffsetDateTime;
  * Every service reads JSON strictly: a value of the wrong JSON type is refused, never converted.
  * Jackson's defaults would hold {@code 1} point for {@code "points": 1.5}, count a line of
  * {@code "quantity": 1.7} once, read {@code "2"} as a number, {@code true} as the text "true", an
- * enum's position as the enum, and drop a misspelt property ({@code "ttlSecond"}) without a word.
+ * enum's position as the enum, drop a misspelt property ({@code "ttlSecond"}) without a word, and
+ * take the last of two values given for one property.
  * Each of those is now a 400 that names the field (see {@code ProblemMappers}).
  *
  * <p>Dates and times must lie within the years 0001 to 9999 ({@link BoundedTime}). Text must be
@@ -50,6 +51,9 @@ public class StrictJson implements ObjectMapperCustomizer {
 
     /** Makes {@code mapper} strict, as {@link #customize} does; returns it. */
     public static ObjectMapper configure(ObjectMapper mapper) {
+        // Two values for one key: parsers disagree on which counts (Jackson takes the last, others the
+        // first), so a body could mean one thing here and another to whatever reads it next.
+        mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         mapper.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
                 .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);

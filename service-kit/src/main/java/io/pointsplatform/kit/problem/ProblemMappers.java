@@ -1,7 +1,9 @@
 package io.pointsplatform.kit.problem;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
@@ -192,6 +194,9 @@ public class ProblemMappers {
         if (e instanceof StrictJson.Refused) {
             return e.getOriginalMessage();
         }
+        if (e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Duplicate field")) {
+            return "is given more than once in its object";
+        }
         if (!(e instanceof MismatchedInputException m)) {
             return withoutJavaNames(e.getOriginalMessage());
         }
@@ -220,7 +225,9 @@ public class ProblemMappers {
         if (message == null) {
             return "malformed JSON";
         }
-        return message.replaceAll("`[A-Za-z_$][\\w$]*(\\.[\\w$]+)+`", "a value")
+        // The parser's limits name the setting behind them: "(1000, from `StreamReadConstraints.getMax…()`)".
+        return message.replaceAll(", from `[^`]*`", "")
+                .replaceAll("`[A-Za-z_$][\\w$]*(\\.[\\w$]+)+`", "a value")
                 .replaceAll("\\(token `?JsonToken\\.[A-Z_]+`?\\)", "")
                 .replaceAll("[a-z][\\w]*(\\.[a-z][\\w]*)+\\.[A-Z][\\w$]*", "a value");
     }
@@ -267,7 +274,33 @@ public class ProblemMappers {
                 return "";
             }
         }
+        if (e instanceof JsonParseException parse && parse.getProcessor() instanceof JsonParser parser) {
+            return pathOf(parser.getParsingContext());
+        }
         return "";
+    }
+
+    /**
+     * Where a parser stood, as the client names it ({@code lines[0].unitPrice}): a property given
+     * twice, a number past the parser's limits.
+     */
+    private static String pathOf(JsonStreamContext context) {
+        java.util.ArrayDeque<String> parts = new java.util.ArrayDeque<>();
+        for (JsonStreamContext at = context; at != null && !at.inRoot(); at = at.getParent()) {
+            if (at.inArray()) {
+                parts.addFirst("[" + Math.max(at.getCurrentIndex(), 0) + "]");
+            } else if (at.getCurrentName() != null) {
+                parts.addFirst(at.getCurrentName());
+            }
+        }
+        StringBuilder path = new StringBuilder();
+        for (String part : parts) {
+            if (!path.isEmpty() && !part.startsWith("[")) {
+                path.append('.');
+            }
+            path.append(part);
+        }
+        return path.toString();
     }
 
     private static String pathOf(JsonMappingException e) {
