@@ -48,6 +48,7 @@ class BadInputTest {
                 .call("expiringDays 367", "GET", A + "/summary?expiringDays=367", 400, V, "expiringDays")
                 .call("expiringDays a word", "GET", A + "/summary?expiringDays=month", 400, V, "expiringDays")
                 .call("limit 0", "GET", A + "/rewards/top?limit=0", 400, V, "limit")
+                .call("limit given twice", "GET", A + "/rewards/top?limit=5&limit=6", 400, V, "limit")
                 .call("limit 51", "GET", A + "/rewards/top?limit=51", 400, V, "limit")
                 .call("limit -1", "GET", A + "/rewards/top?limit=-1", 400, V, "limit")
                 .call("limit 1.5", "GET", A + "/rewards/top?limit=1.5", 400, V, "limit")

@@ -135,6 +135,7 @@ class BadInputTest {
                 .call("a bad memberId on the list", "GET", REWARDS + "?memberId=m%20x", 400, V, "memberId")
                 .call("a bad after", "GET", REWARDS + "?after=" + tooLong, 400, V, "after")
                 .call("?limit=abc", "GET", REWARDS + "?limit=abc", 400, V, "limit")
+                .call("limit given twice", "GET", REWARDS + "?limit=1&limit=2", 400, V, "limit")
                 .call("?limit=0", "GET", REWARDS + "?limit=0", 400, V, "limit")
                 .call("?limit=-1", "GET", REWARDS + "?limit=-1", 400, V, "limit")
                 .call("?limit=201", "GET", REWARDS + "?limit=201", 400, V, "limit")

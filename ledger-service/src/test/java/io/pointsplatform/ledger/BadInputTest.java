@@ -284,6 +284,8 @@ class BadInputTest {
                 "VALIDATION_FAILED", "memberId"));
         String entries = "/api/v1/accounts/" + member + "/entries";
         rows.add(none("?limit=abc", "GET", entries + "?limit=abc", service, 400, "VALIDATION_FAILED", "limit"));
+        rows.add(none("limit given twice", "GET", entries + "?limit=1&limit=2", service, 400, "VALIDATION_FAILED",
+                "limit"));
         rows.add(none("?limit=1.5", "GET", entries + "?limit=1.5", service, 400, "VALIDATION_FAILED", "limit"));
         rows.add(none("?limit=0", "GET", entries + "?limit=0", service, 400, "VALIDATION_FAILED", "limit"));
         rows.add(none("?limit=-1", "GET", entries + "?limit=-1", service, 400, "VALIDATION_FAILED", "limit"));

@@ -58,6 +58,7 @@ class BadInputTest {
                 .call("a cursor naming an id holding U+0000", "GET",
                         LIST + "?cursor=" + cursor("2026-01-01T00:00:00Z|n\u0000x"), 400, V, "cursor")
                 .call("?limit=abc", "GET", LIST + "?limit=abc", 400, V, "limit")
+                .call("limit given twice", "GET", LIST + "?limit=1&limit=2", 400, V, "limit")
                 .call("?limit=0", "GET", LIST + "?limit=0", 400, V, "limit")
                 .call("?limit=-1", "GET", LIST + "?limit=-1", 400, V, "limit")
                 .call("?limit=101", "GET", LIST + "?limit=101", 400, V, "limit")

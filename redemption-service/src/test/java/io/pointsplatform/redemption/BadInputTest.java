@@ -64,6 +64,8 @@ class BadInputTest {
                 .call("cancel: a redemptionId with a percent sign", "POST", R + "/rd%25x/cancel", 400, V, "redemptionId")
                 .call("a list's memberId with a space", "GET", "/api/v1/members/m%201/redemptions", 400, V, "memberId")
                 .call("a list's limit 0", "GET", "/api/v1/members/m-1/redemptions?limit=0", 400, V, "limit")
+                .call("a list's cursor given twice", "GET", "/api/v1/members/m-1/redemptions?cursor=a&cursor=b", 400, V,
+                        "cursor")
                 .call("a list's limit 201", "GET", "/api/v1/members/m-1/redemptions?limit=201", 400, V, "limit")
                 .call("a list's cursor not a cursor", "GET", "/api/v1/members/m-1/redemptions?cursor=abc", 400, V, "cursor")
                 .call("DELETE on a redemption", "DELETE", R + "/rd-1", 405, "METHOD_NOT_ALLOWED", null);
