@@ -34,6 +34,24 @@ class AnalyticsResourceTest {
                 .then().statusCode(200).contentType("application/json").extract().jsonPath();
     }
 
+    /** An answer is kept nowhere; the page and its script are asked for again, not kept for a day. */
+    @Test
+    void answersAreNotStoredAndThePageIsRevalidated() {
+        new AnalyticsData(database).week();
+        var answer = given().auth().oauth2(Tokens.analyst()).get("/api/v1/analytics/summary").then().statusCode(200)
+                .extract();
+        assertThat(answer.header("Cache-Control")).isEqualTo("no-store");
+        assertThat(answer.header("X-Content-Type-Options")).isEqualTo("nosniff");
+        for (String file : List.of("/", "/dashboard.js", "/dashboard.css")) {
+            var page = given().get(file).then().statusCode(200).extract();
+            assertThat(page.header("Cache-Control")).as(file).contains("max-age=0").doesNotContain("no-store");
+            assertThat(page.header("X-Content-Type-Options")).as(file).isEqualTo("nosniff");
+            String lastModified = page.header("Last-Modified");
+            assertThat(lastModified).as(file).isNotBlank();
+            given().header("If-Modified-Since", lastModified).get(file).then().statusCode(304);
+        }
+    }
+
     @Test
     void theSummaryAddsUpTheWholeLog() {
         AnalyticsData data = new AnalyticsData(database).week();
