@@ -27,6 +27,7 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -275,17 +276,17 @@ public class ProblemMappers {
             }
         }
         if (e instanceof JsonParseException parse && parse.getProcessor() instanceof JsonParser parser) {
-            return pathOf(parser.getParsingContext());
+            return pathAt(parser.getParsingContext());
         }
         return "";
     }
 
     /**
-     * Where a parser stood, as the client names it ({@code lines[0].unitPrice}): a property given
-     * twice, a number past the parser's limits.
+     * Where the parser stood when it gave up, as the client names it ({@code lines[0].sku}): a
+     * property given twice, a byte that is not UTF-8, JSON that breaks off.
      */
-    private static String pathOf(JsonStreamContext context) {
-        java.util.ArrayDeque<String> parts = new java.util.ArrayDeque<>();
+    private static String pathAt(JsonStreamContext context) {
+        ArrayDeque<String> parts = new ArrayDeque<>();
         for (JsonStreamContext at = context; at != null && !at.inRoot(); at = at.getParent()) {
             if (at.inArray()) {
                 parts.addFirst("[" + Math.max(at.getCurrentIndex(), 0) + "]");
