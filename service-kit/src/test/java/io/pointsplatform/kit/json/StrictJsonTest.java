@@ -3,6 +3,7 @@ package io.pointsplatform.kit.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
@@ -52,10 +53,20 @@ class StrictJsonTest {
                 new String[] {"kind", "\"\""}, new String[] {"kind", "\"HAT\""}, new String[] {"at", "\"\""},
                 new String[] {"amount", "true"});
         for (String[] c : cases) {
-            String body = "{\"count\":1,\"" + c[0] + "\":" + c[1] + "}";
+            String body = c[0].equals("count") ? "{\"count\":" + c[1] + "}" : "{\"count\":1,\"" + c[0] + "\":" + c[1] + "}";
             assertThatThrownBy(() -> mapper.readValue(body, Request.class)).as(body)
                     .isInstanceOf(MismatchedInputException.class)
                     .satisfies(e -> assertThat(path((MismatchedInputException) e)).startsWith(c[0]));
+        }
+    }
+
+    /** Parsers disagree on which of two values for one property counts: neither is taken. */
+    @Test
+    void aPropertyGivenTwiceIsRefused() {
+        for (String body : List.of("{\"count\":1,\"count\":2}", "{\"text\":\"a\",\"points\":1,\"text\":\"a\"}",
+                "{\"count\":1,\"tags\":[\"x\"],\"tags\":[\"y\"]}")) {
+            assertThatThrownBy(() -> mapper.readValue(body, Request.class)).as(body)
+                    .isInstanceOf(JsonParseException.class).hasMessageContaining("Duplicate field");
         }
     }
 
