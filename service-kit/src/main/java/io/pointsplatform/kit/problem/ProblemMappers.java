@@ -1,10 +1,8 @@
 package io.pointsplatform.kit.problem;
 
-import com.fasterxml.jackson.core.JsonParseException;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonStreamContext;
-import com.fasterxml.jackson.core.exc.InputCoercionException;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
@@ -263,28 +261,15 @@ public class ProblemMappers {
     }
 
     /**
-     * The property a parser stood at when it failed, e.g. a number too large for its type
-     * (InputCoercionException carries no path, but its parser knows the name).
+     * Where the parser stood when it failed and nothing had mapped a path yet: a number too large
+     * for its type, a property given twice, a byte that is not UTF-8, JSON that breaks off.
      */
     private static String currentField(JsonProcessingException e) {
-        if (e instanceof InputCoercionException coercion && coercion.getProcessor() instanceof JsonParser parser) {
-            try {
-                String name = parser.currentName();
-                return name == null ? "" : name;
-            } catch (java.io.IOException | RuntimeException ignored) {
-                return "";
-            }
-        }
-        if (e instanceof JsonParseException parse && parse.getProcessor() instanceof JsonParser parser) {
-            return pathAt(parser.getParsingContext());
-        }
-        return "";
+        return e instanceof StreamReadException read && read.getProcessor() != null
+                ? pathAt(read.getProcessor().getParsingContext()) : "";
     }
 
-    /**
-     * Where the parser stood when it gave up, as the client names it ({@code lines[0].sku}): a
-     * property given twice, a byte that is not UTF-8, JSON that breaks off.
-     */
+    /** A parser's position as the client names it ({@code lines[0].sku}), as {@link #pathOf} writes a mapper's. */
     private static String pathAt(JsonStreamContext context) {
         ArrayDeque<String> parts = new ArrayDeque<>();
         for (JsonStreamContext at = context; at != null && !at.inRoot(); at = at.getParent()) {
@@ -294,14 +279,7 @@ public class ProblemMappers {
                 parts.addFirst(at.getCurrentName());
             }
         }
-        StringBuilder path = new StringBuilder();
-        for (String part : parts) {
-            if (!path.isEmpty() && !part.startsWith("[")) {
-                path.append('.');
-            }
-            path.append(part);
-        }
-        return path.toString();
+        return String.join(".", parts).replace(".[", "[");
     }
 
     private static String pathOf(JsonMappingException e) {
