@@ -4,13 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +16,6 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -40,52 +35,29 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The local broker's authentication and ACLs as deploy/local/up.sh sets them up: this runs the same
- * script up.sh runs, deploy/local/kafka-up.sh (broker config, SCRAM credentials, the ACLs of
- * deploy/local/kafka/contract.conf), in a run directory of its own under target/ and on free ports,
- * and then writes to {@code points.ledger} as clients with and without the right credentials.
+ * The local broker's authentication and ACLs as deploy/local/up.sh sets them up (a {@link
+ * LocalBroker}: the same script, deploy/local/kafka-up.sh, on ports of its own), written to as
+ * clients with and without the right credentials.
  */
 class KafkaAccessTest {
 
     private static final String LEDGER = "points.ledger";
-    private static final Duration SCRIPT_TIMEOUT = Duration.ofMinutes(4);
     private static final String SCRAM = "org.apache.kafka.common.security.scram.ScramLoginModule";
     private static final String PLAIN = "org.apache.kafka.common.security.plain.PlainLoginModule";
     private static final List<String> SERVICES =
             List.of("earning-service", "ledger-service", "catalog-service", "redemption-service", "notification-service");
 
-    private static Path root;
-    private static Path run;
-    private static Map<String, String> environment;
-    private static String bootstrap;
+    private static LocalBroker broker;
 
     @BeforeAll
     static void startTheBroker() throws Exception {
-        root = Path.of(System.getProperty("points.root", "..")).toAbsolutePath().normalize();
-        run = Path.of("target", "kafka-access").toAbsolutePath();
-        int port = freePort();
-        int controllerPort = freePort();
-        bootstrap = "localhost:" + port;
-        environment = Map.of(
-                "POINTS_RUN_DIR", run.toString(),
-                "POINTS_KAFKA_PORT", String.valueOf(port),
-                "POINTS_KAFKA_CONTROLLER_PORT", String.valueOf(controllerPort),
-                "KAFKA_HEAP", "384m");
-        // A fresh broker every run (a broker an earlier, killed run left behind is stopped by its
-        // pid file); Kafka's jars (kafka-libs/) are kept, fetched by the script once.
-        if (Files.isDirectory(run.resolve("pids"))) {
-            script("deploy/local/down.sh");
-        }
-        for (String stale : List.of("kafka-data", "kafka", "logs", "pids")) {
-            deleteTree(run.resolve(stale));
-        }
-        script("deploy/local/kafka-up.sh");
+        broker = LocalBroker.start("kafka-access");
     }
 
     @AfterAll
     static void stopTheBroker() throws Exception {
-        if (environment != null) {
-            script("deploy/local/down.sh");
+        if (broker != null) {
+            broker.close();
         }
     }
 
@@ -161,7 +133,7 @@ class KafkaAccessTest {
         Map<String, Set<String>> reads = new HashMap<>();
         Map<String, Set<String>> groups = new HashMap<>();
         Map<String, Set<String>> writes = new HashMap<>();
-        for (String line : Files.readAllLines(root.resolve("deploy/local/kafka/contract.conf"))) {
+        for (String line : Files.readAllLines(broker.root().resolve("deploy/local/kafka/contract.conf"))) {
             String[] words = line.strip().split("\\s+");
             if (words.length < 3 || words[0].startsWith("#") || words[0].equals("topic")) {
                 continue;
@@ -176,7 +148,7 @@ class KafkaAccessTest {
         }
         for (String service : SERVICES) {
             Properties config = new Properties();
-            try (InputStream in = Files.newInputStream(root.resolve(service).resolve("src/main/resources/application.properties"))) {
+            try (InputStream in = Files.newInputStream(broker.root().resolve(service).resolve("src/main/resources/application.properties"))) {
                 config.load(in);
             }
             Set<String> read = reads.getOrDefault(service, Set.of());
@@ -199,19 +171,11 @@ class KafkaAccessTest {
 
     /** The client properties kafka-up.sh wrote for that principal. */
     private static Properties principal(String name) throws IOException {
-        Properties properties = new Properties();
-        try (InputStream in = Files.newInputStream(run.resolve("kafka").resolve(name + ".properties"))) {
-            properties.load(in);
-        }
-        assertThat(properties.getProperty("bootstrap.servers")).isEqualTo(bootstrap);
-        return properties;
+        return broker.client(name);
     }
 
     private static String password(String principal) throws IOException {
-        try (Stream<String> lines = Files.lines(run.resolve("kafka/passwords"))) {
-            return lines.map(line -> line.split(" ")).filter(words -> words[0].equals(principal))
-                    .map(words -> words[1]).findFirst().orElseThrow();
-        }
+        return broker.password(principal);
     }
 
     private static Properties login(String mechanism, String module, String user, String password) {
@@ -225,7 +189,7 @@ class KafkaAccessTest {
     /** No credentials: the broker's address alone. */
     private static Properties connection() {
         Properties properties = new Properties();
-        properties.put("bootstrap.servers", bootstrap);
+        properties.put("bootstrap.servers", broker.bootstrap());
         return properties;
     }
 
@@ -301,42 +265,6 @@ class KafkaAccessTest {
             return null;
         } catch (org.apache.kafka.common.KafkaException e) {
             return e;
-        }
-    }
-
-    // --- the scripts ----------------------------------------------------------------------------
-
-    /** Runs a deploy/local script with this test's run directory and ports; fails with its output. */
-    private static void script(String path) throws IOException, InterruptedException {
-        Files.createDirectories(run);
-        Path log = run.resolve(Path.of(path).getFileName() + ".out");
-        ProcessBuilder builder = new ProcessBuilder("bash", root.resolve(path).toString())
-                .directory(root.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().putAll(environment);
-        Process process = builder.start();
-        if (!process.waitFor(SCRIPT_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError(path + " did not finish within " + SCRIPT_TIMEOUT + ":\n" + Files.readString(log));
-        }
-        assertThat(process.exitValue()).as(path + " exit code; its output:\n" + Files.readString(log, StandardCharsets.UTF_8))
-                .isZero();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
         }
     }
 }

@@ -29,9 +29,17 @@ final class Platform implements AutoCloseable {
 
     /** The same, with {@code overrides} as "service-name/property" → value, e.g. to hold a relay back. */
     static Platform start(Map<String, String> overrides, String... names) throws IOException, InterruptedException {
+        return start(null, overrides, names);
+    }
+
+    /**
+     * The same on {@code broker} (the local stack's broker, SASL and ACLs on: each service logs in
+     * as itself) instead of the shared in-JVM one; null for the shared one.
+     */
+    static Platform start(LocalBroker broker, Map<String, String> overrides, String... names) throws IOException, InterruptedException {
         Platform platform = new Platform();
         try {
-            platform.launch(overrides, names);
+            platform.launch(broker, overrides, names);
             return platform;
         } catch (IOException | InterruptedException | RuntimeException e) {
             platform.close();
@@ -39,10 +47,10 @@ final class Platform implements AutoCloseable {
         }
     }
 
-    private void launch(Map<String, String> overrides, String... names) throws IOException, InterruptedException {
+    private void launch(LocalBroker broker, Map<String, String> overrides, String... names) throws IOException, InterruptedException {
         Path root = Path.of(System.getProperty("points.root", "..")).toAbsolutePath().normalize();
         Path logs = Path.of(System.getProperty("points.logs", "target/service-logs"));
-        String bootstrap = PlatformTestResource.kafkaBootstrapServers();
+        String bootstrap = broker == null ? PlatformTestResource.kafkaBootstrapServers() : broker.bootstrap();
         for (String name : names) {
             services.put(name, new ServiceProcess(name, freePort(), logs.resolve(name + "-" + System.nanoTime() + ".log")));
         }
@@ -68,6 +76,9 @@ final class Platform implements AutoCloseable {
             Map<String, String> config = new HashMap<>(common);
             config.put("%prod.quarkus.datasource.reactive.url", LocalPostgres.reactiveUrl(database));
             config.put("%prod.quarkus.datasource.jdbc.url", LocalPostgres.jdbcUrl(database));
+            if (broker != null) {
+                config.putAll(broker.serviceConfig(service.name));
+            }
             overrides.forEach((key, value) -> {
                 if (key.startsWith(service.name + "/")) {
                     config.put(key.substring(service.name.length() + 1), value);

@@ -20,9 +20,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -70,6 +72,7 @@ public class OutboxRelay {
 
     private KafkaProducer<String, byte[]> producer;
     private ScheduledExecutorService worker;
+    private ExecutorService sender;
 
     public OutboxRelay(Pool pool, MeterRegistry registry, KafkaConnection kafka,
                        @ConfigProperty(name = "points.outbox.enabled", defaultValue = "true") boolean enabled,
@@ -103,18 +106,29 @@ public class OutboxRelay {
             return;
         }
         producer = new KafkaProducer<>(producerConfig(), new StringSerializer(), new ByteArraySerializer());
-        // A thread of its own: the producer may block (metadata, flush), which the event loop must never do.
-        worker = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "outbox-relay");
+        // Threads of their own. The drains wait for their rounds on one. The producer's sends go
+        // out on the other, because send() may block (up to max.block.ms while the broker is away
+        // and the topic's partitions are not known yet). The rows arrive on the event loop, which
+        // must never block: it serves the service's requests.
+        worker = Executors.newSingleThreadScheduledExecutor(daemon("outbox-relay"));
+        sender = Executors.newSingleThreadExecutor(daemon("outbox-relay-send"));
+        worker.scheduleWithFixedDelay(this::drainAll, pollIntervalMs, pollIntervalMs, TimeUnit.MILLISECONDS);
+    }
+
+    private static ThreadFactory daemon(String name) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, name);
             thread.setDaemon(true);
             return thread;
-        });
-        worker.scheduleWithFixedDelay(this::drainAll, pollIntervalMs, pollIntervalMs, TimeUnit.MILLISECONDS);
+        };
     }
 
     void stop(@Observes ShutdownEvent event) {
         if (worker != null) {
             worker.shutdownNow();
+        }
+        if (sender != null) {
+            sender.shutdownNow();
         }
         if (producer != null) {
             producer.close(Duration.ofSeconds(5));
@@ -204,22 +218,28 @@ public class OutboxRelay {
         if (rows.size() == 0) {
             return Uni.createFrom().item(0);
         }
-        List<Uni<Void>> acks = new ArrayList<>(rows.size());
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>(rows.size());
         List<Long> ids = new ArrayList<>(rows.size());
         for (Row row : rows) {
             ids.add(row.getLong("id"));
-            acks.add(send(row.getString("topic"), row.getString("message_key"), row.getString("payload")));
+            records.add(record(row.getString("topic"), row.getString("message_key"), row.getString("payload")));
         }
-        return Uni.join().all(acks).andFailFast()
+        // Sent from the sender thread, in id order (one thread keeps the order per partition).
+        return Uni.createFrom().item(records).emitOn(sender)
+                .chain(batch -> Uni.join().all(batch.stream().map(this::send).toList()).andFailFast())
                 .chain(() -> connection.preparedQuery(DELETE_BATCH).execute(Tuple.of(ids.toArray(Long[]::new))))
                 .invoke(() -> published.increment(ids.size()))
                 .replaceWith(ids.size());
     }
 
-    private Uni<Void> send(String topic, String key, String payload) {
+    private static ProducerRecord<String, byte[]> record(String topic, String key, String payload) {
         ProducerRecord<String, byte[]> record =
                 new ProducerRecord<>(topic, key, payload.getBytes(StandardCharsets.UTF_8));
         record.headers().add("content-type", CONTENT_TYPE);
+        return record;
+    }
+
+    private Uni<Void> send(ProducerRecord<String, byte[]> record) {
         return Uni.createFrom().emitter(emitter -> producer.send(record, (metadata, error) -> {
             if (error != null) {
                 emitter.fail(error);
