@@ -9,6 +9,7 @@ import org.eclipse.microprofile.openapi.OASFilter;
 import org.eclipse.microprofile.openapi.models.OpenAPI;
 import org.eclipse.microprofile.openapi.models.Operation;
 import org.eclipse.microprofile.openapi.models.PathItem;
+import org.eclipse.microprofile.openapi.models.headers.Header;
 import org.eclipse.microprofile.openapi.models.media.Content;
 import org.eclipse.microprofile.openapi.models.media.Schema;
 import org.eclipse.microprofile.openapi.models.parameters.RequestBody;
@@ -18,7 +19,8 @@ import org.eclipse.microprofile.openapi.models.responses.APIResponses;
 /**
  * What every {@code /api} operation's errors look like, written here once rather than on each
  * method: 401 without a valid token and 403 for a role it does not admit; 413 and 415 for an
- * operation that reads a body; and every error status a method's {@code @APIResponse} names without
+ * operation that reads a body; 503 UNAVAILABLE with Retry-After for every operation (what it needs
+ * cannot be reached just now, ProblemMappers); and every error status a method's {@code @APIResponse} names without
  * a body (its description lists the codes) answers problem+json with the {@code Problem} schema,
  * which is defined here too when no annotation has brought it in.
  */
@@ -27,6 +29,9 @@ public class ProblemResponses implements OASFilter {
     static final String PROBLEM = "Problem";
     static final String PROBLEM_REF = "#/components/schemas/" + PROBLEM;
     private static final String BODY_LIMIT = "quarkus.http.limits.max-body-size";
+    static final String UNAVAILABLE = "UNAVAILABLE: something this request needs (the service's database or "
+            + "another service) cannot be reached just now, so it may not have been applied; repeat it after "
+            + "Retry-After (a repeat with the same id or Idempotency-Key is applied once)";
 
     @Override
     public void filterOpenAPI(OpenAPI openAPI) {
@@ -64,6 +69,7 @@ public class ProblemResponses implements OASFilter {
                 if (operation.getRequestBody() != null) {
                     bodyRefusals(responses, operation.getRequestBody());
                 }
+                unavailable(responses);
                 for (Map.Entry<String, APIResponse> response : responses.getAPIResponses().entrySet()) {
                     if (isError(response.getKey()) && !hasContent(response.getValue())) {
                         response.getValue().setContent(problemContent());
@@ -91,6 +97,26 @@ public class ProblemResponses implements OASFilter {
             responses.addAPIResponse("415", problem("UNSUPPORTED_MEDIA_TYPE: the body is not "
                     + (types.isEmpty() ? "of the media type this operation reads" : String.join(" or ", types))));
         }
+    }
+
+    /** 503 UNAVAILABLE on every operation; an operation's own 503 (BUSY and the like) gets it added to its description. */
+    private static void unavailable(APIResponses responses) {
+        APIResponse own = responses.getAPIResponse("503");
+        if (own == null) {
+            responses.addAPIResponse("503", problem(UNAVAILABLE).addHeader("Retry-After", retryAfter()));
+            return;
+        }
+        if (own.getDescription() == null || !own.getDescription().contains("UNAVAILABLE")) {
+            own.setDescription(own.getDescription() == null ? UNAVAILABLE : own.getDescription() + "; or " + UNAVAILABLE);
+        }
+        if (own.getHeaders() == null || !own.getHeaders().containsKey("Retry-After")) {
+            own.addHeader("Retry-After", retryAfter());
+        }
+    }
+
+    private static Header retryAfter() {
+        return OASFactory.createHeader().description("Seconds to wait before repeating the request")
+                .schema(OASFactory.createSchema().addType(Schema.SchemaType.INTEGER));
     }
 
     /** Absent, or as Quarkus adds it for a secured method: no content, its stock description. */

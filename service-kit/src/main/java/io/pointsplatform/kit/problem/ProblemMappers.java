@@ -12,6 +12,8 @@ import io.quarkus.logging.Log;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
+import io.vertx.sqlclient.ClosedConnectionException;
+import io.vertx.sqlclient.DatabaseException;
 import jakarta.validation.ElementKind;
 import jakarta.validation.Path;
 import jakarta.validation.ConstraintViolation;
@@ -22,6 +24,8 @@ import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.core.Response;
 import java.math.BigDecimal;
+import java.net.ConnectException;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -44,6 +48,12 @@ public class ProblemMappers {
             400, "BAD_REQUEST", 401, "UNAUTHORIZED", 403, "FORBIDDEN", 404, "NOT_FOUND",
             405, "METHOD_NOT_ALLOWED", 406, "NOT_ACCEPTABLE", 409, "CONFLICT",
             413, "PAYLOAD_TOO_LARGE", 415, "UNSUPPORTED_MEDIA_TYPE", 503, "UNAVAILABLE");
+
+    /** How long a client waits before repeating a request refused with 503 UNAVAILABLE, in seconds. */
+    static final String RETRY_AFTER_SECONDS = "1";
+    static final String UNAVAILABLE_DETAIL = "Something this request needs (the service's database or another "
+            + "service) cannot be reached just now, so it may not have been applied. Repeat it after Retry-After: "
+            + "a repeat with the same id or Idempotency-Key is applied once";
 
     /** Quarkus's own sentences name Java annotations ("@Consumes"); a client gets the rule instead. */
     private static final Map<Integer, String> DETAILS_BY_STATUS = Map.of(
@@ -118,10 +128,35 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response unexpected(Exception e) {
+        Throwable outage = unreachable(e);
+        if (outage != null) {
+            Log.warnf("Answered 503 UNAVAILABLE: %s", outage);
+            return Response.status(503).type(Problem.MEDIA_TYPE).header("Retry-After", RETRY_AFTER_SECONDS)
+                    .entity(Problem.of(503, "UNAVAILABLE", "Service unavailable", UNAVAILABLE_DETAIL)).build();
+        }
         String errorId = UUID.randomUUID().toString();
         Log.errorf(e, "Unexpected error %s", errorId);
         return respond(Problem.of(500, "INTERNAL_ERROR", "Internal error",
                 "Something went wrong on our side; quote error id " + errorId));
+    }
+
+    /**
+     * What says that something the request needs cannot be reached just now, rather than that the
+     * service is wrong: a connection refused (PostgreSQL restarting, a service down), one closed
+     * under the request, or PostgreSQL's refusal to take a connection (SQLSTATE class 08; 57P01–03,
+     * shutting down or starting; 53300, too many connections). Null for anything else, searched
+     * through the causes.
+     */
+    static Throwable unreachable(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String state = t instanceof DatabaseException db ? db.getSqlState()
+                    : t instanceof SQLException sql ? sql.getSQLState() : null;
+            if (t instanceof ConnectException || t instanceof ClosedConnectionException
+                    || (state != null && (state.startsWith("08") || state.startsWith("57P") || state.equals("53300")))) {
+                return t;
+            }
+        }
+        return null;
     }
 
     /** The parameter whose value failed conversion, named where it can be found among the query's. */

@@ -67,6 +67,23 @@ class ProblemResponsesTest {
     }
 
     @Test
+    void everyOperationAnswers503UnavailableWithRetryAfterAndAnOwn503GetsItAdded() {
+        APIResponses plain = operationOf(filtered("/api/v1/d", operation(OASFactory.createAPIResponses()
+                .addAPIResponse("200", OASFactory.createAPIResponse().description("ok").content(json())))), "/api/v1/d")
+                .getResponses();
+        assertThat(plain.getAPIResponse("503").getDescription()).isEqualTo(ProblemResponses.UNAVAILABLE);
+        assertThat(plain.getAPIResponse("503").getHeaders()).containsKey("Retry-After");
+        assertThat(problemRef(plain.getAPIResponse("503"))).isEqualTo(ProblemResponses.PROBLEM_REF);
+
+        APIResponses busy = operationOf(filtered("/api/v1/e", operation(OASFactory.createAPIResponses()
+                .addAPIResponse("503", OASFactory.createAPIResponse().description("BUSY: too many waiting")))), "/api/v1/e")
+                .getResponses();
+        assertThat(busy.getAPIResponse("503").getDescription())
+                .isEqualTo("BUSY: too many waiting; or " + ProblemResponses.UNAVAILABLE);
+        assertThat(busy.getAPIResponse("503").getHeaders()).containsKey("Retry-After");
+    }
+
+    @Test
     void anOperationThatReadsABodyAnswers413And415AsProblemsUnlessItSaysItsOwn() {
         Operation csv = operation(OASFactory.createAPIResponses()
                 .addAPIResponse("201", OASFactory.createAPIResponse().description("ok").content(json())))
