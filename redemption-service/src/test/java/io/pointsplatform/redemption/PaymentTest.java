@@ -2,6 +2,7 @@ package io.pointsplatform.redemption;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 
@@ -16,8 +17,14 @@ import io.restassured.response.ValidatableResponse;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
@@ -35,8 +42,12 @@ class PaymentTest {
     }
 
     private static ValidatableResponse pay(String paymentId, String memberId, String orderAmount, Object points) {
+        return payFor(paymentId, "o-" + paymentId, memberId, orderAmount, points);
+    }
+
+    private static ValidatableResponse payFor(String paymentId, String orderId, String memberId, String orderAmount, Object points) {
         return given().auth().oauth2(Tokens.checkout()).contentType(ContentType.JSON)
-                .body("{\"paymentId\":\"" + paymentId + "\",\"orderId\":\"o-" + paymentId + "\",\"memberId\":\"" + memberId
+                .body("{\"paymentId\":\"" + paymentId + "\",\"orderId\":\"" + orderId + "\",\"memberId\":\"" + memberId
                         + "\",\"orderAmount\":" + orderAmount + ",\"currency\":\"CNY\",\"points\":" + points + "}")
                 .post("/api/v1/payments").then();
     }
@@ -119,6 +130,49 @@ class PaymentTest {
         given().auth().oauth2(Tokens.checkout()).contentType(ContentType.JSON)
                 .body(Map.of("orderId", "o-x", "memberId", member, "orderAmount", 10, "currency", "USD", "points", 1))
                 .post("/api/v1/payments").then().statusCode(400).body("code", equalTo("VALIDATION_FAILED"));
+    }
+
+    @Test
+    void theCapIsTheOrdersOverAllItsPaymentsEvenSentAtOnce() throws Exception {
+        String member = id("m-pay-split");
+        FakeServices.balance(member, 10_000);
+        String order = id("o-split");
+        // 30 yuan at 50 %: 1 500 points at most over all the order's payments, not each.
+        String first = id("pay");
+        payFor(first, order, member, "30.00", 1_000).statusCode(201);
+        payFor(id("pay"), order, member, "30.00", 600).statusCode(422).body("code", equalTo("POINTS_CAP_EXCEEDED"))
+                .body("detail", containsString("hold 1000 already"));
+        payFor(id("pay"), order, member, "30.00", 500).statusCode(201);
+        // One order, one member and one amount: a payment naming other terms is refused.
+        payFor(id("pay"), order, id("m-pay-other"), "30.00", 1).statusCode(409).body("code", equalTo("ORDER_CONFLICT"));
+        payFor(id("pay"), order, member, "300.00", 1).statusCode(409).body("code", equalTo("ORDER_CONFLICT"));
+        assertThat(FakeServices.available(member)).isEqualTo(8_500);
+        // A cancelled payment no longer counts against the cap.
+        post("/api/v1/payments/" + first + "/cancel", null).statusCode(200).body("status", equalTo("CANCELLED"));
+        payFor(id("pay"), order, member, "30.00", 1_000).statusCode(201);
+        assertThat(FakeServices.available(member)).isEqualTo(8_500);
+
+        // Five payments of 400 points for one 30-yuan order at once (the tests' rate limit lets a member
+        // make five a minute): three fit under 1 500, never four.
+        String rusher = id("m-pay-rush");
+        FakeServices.balance(rusher, 10_000);
+        String rush = id("o-rush");
+        ExecutorService threads = Executors.newFixedThreadPool(5);
+        try {
+            List<Future<Integer>> answers = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                answers.add(threads.submit(() -> payFor(id("pay"), rush, rusher, "30.00", 400).extract().statusCode()));
+            }
+            List<Integer> codes = new ArrayList<>();
+            for (Future<Integer> answer : answers) {
+                codes.add(answer.get(60, TimeUnit.SECONDS));
+            }
+            assertThat(codes).containsOnly(201, 422);
+            assertThat(codes.stream().filter(code -> code == 201).count()).isEqualTo(3);
+        } finally {
+            threads.shutdownNow();
+        }
+        assertThat(FakeServices.available(rusher)).isEqualTo(10_000 - 1_200);
     }
 
     @Test

@@ -30,14 +30,58 @@ public class PaymentRepository {
         this.pool = pool;
     }
 
-    /** Records a new payment PENDING; false when the id exists (a repeat, or a conflict the caller checks). */
-    public Uni<Boolean> insert(Payment p) {
-        return pool.preparedQuery("insert into payment (payment_id, order_id, member_id, order_amount, currency, points,"
-                        + " amount, status, request_hash, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7,"
-                        + " 'PENDING', $8, $9, $9) on conflict (payment_id) do nothing")
-                .execute(Tuple.from(new Object[] {p.paymentId(), p.orderId(), p.memberId(), p.orderAmount(),
-                        p.currency(), p.points(), p.amount(), p.requestHash(), utc(p.createdAt())}))
-                .map(rows -> rows.rowCount() == 1);
+    /** What {@link #admit} did with a new payment. */
+    public enum Admission {
+        /** Recorded PENDING. */
+        RECORDED,
+        /** Its id exists: a repeat, or a conflict the caller checks by the request's hash. */
+        KNOWN,
+        /** With the order's other live payments its points would pass the cap. */
+        OVER_CAP,
+        /** The order's live payments name another member, order amount or currency. */
+        OTHER_TERMS
+    }
+
+    /**
+     * Records a new payment PENDING, unless the order's live payments (PENDING, HELD, CAPTURED) name
+     * other terms or, with its points, would pass {@code cap}: the cap is the order's, not each
+     * payment's. Payments of one order take a transaction lock on the order id first, so two sent at
+     * once cannot both fit under the cap.
+     */
+    public Uni<Admission> admit(Payment p, long cap) {
+        return pool.withTransaction(c -> c.preparedQuery("select pg_advisory_xact_lock(hashtextextended($1, 20))")
+                .execute(Tuple.of("payment-order:" + p.orderId()))
+                .chain(() -> c.preparedQuery("select payment_id, member_id, order_amount, currency, points from payment"
+                        + " where order_id = $1 and status in ('PENDING', 'HELD', 'CAPTURED')").execute(Tuple.of(p.orderId())))
+                .chain(live -> {
+                    long taken = 0;
+                    for (Row row : live) {
+                        if (row.getString("payment_id").equals(p.paymentId())) {
+                            return Uni.createFrom().item(Admission.KNOWN);
+                        }
+                        if (!row.getString("member_id").equals(p.memberId()) || !row.getString("currency").equals(p.currency())
+                                || row.getBigDecimal("order_amount").compareTo(p.orderAmount()) != 0) {
+                            return Uni.createFrom().item(Admission.OTHER_TERMS);
+                        }
+                        taken += row.getLong("points");
+                    }
+                    if (taken + p.points() > cap) {
+                        return Uni.createFrom().item(Admission.OVER_CAP);
+                    }
+                    return c.preparedQuery("insert into payment (payment_id, order_id, member_id, order_amount, currency,"
+                                    + " points, amount, status, request_hash, created_at, updated_at) values ($1, $2, $3, $4,"
+                                    + " $5, $6, $7, 'PENDING', $8, $9, $9) on conflict (payment_id) do nothing")
+                            .execute(Tuple.from(new Object[] {p.paymentId(), p.orderId(), p.memberId(), p.orderAmount(),
+                                    p.currency(), p.points(), p.amount(), p.requestHash(), utc(p.createdAt())}))
+                            .map(rows -> rows.rowCount() == 1 ? Admission.RECORDED : Admission.KNOWN);
+                }));
+    }
+
+    /** The points the order's live payments (PENDING, HELD, CAPTURED) hold or took, for a refusal's words. */
+    public Uni<Long> pointsTaken(String orderId) {
+        return pool.preparedQuery("select coalesce(sum(points), 0) from payment where order_id = $1"
+                        + " and status in ('PENDING', 'HELD', 'CAPTURED')")
+                .execute(Tuple.of(orderId)).map(rows -> rows.iterator().next().getLong(0));
     }
 
     public Uni<Payment> find(String paymentId) {

@@ -57,7 +57,7 @@ public class PaymentResource {
     @RolesAllowed(Roles.CHECKOUT)
     @Operation(operationId = "createPayment", summary = "Hold points to pay part of an order",
             description = "100 points = 1 yuan (points.payment.points-per-yuan); at most points.payment.cap-percent"
-                    + " (50 %) of the order, whole points only. The points are held at the ledger until capture,"
+                    + " (50 %) of the order over all its payments, whole points only. The points are held at the ledger until capture,"
                     + " cancel or the hold's TTL (then EXPIRED). Idempotent by paymentId (or the Idempotency-Key).")
     @APIResponse(responseCode = "201", description = "HELD",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PaymentView.class)))
@@ -66,8 +66,10 @@ public class PaymentResource {
     @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: the body is not valid (a fraction of a point, a"
             + " fraction of a fen, another currency)")
     @APIResponse(responseCode = "409", description = "INSUFFICIENT_POINTS: the member has fewer points available;"
-            + " PAYMENT_CONFLICT: the paymentId was used with other content; IDEMPOTENCY_KEY_REUSED")
-    @APIResponse(responseCode = "422", description = "POINTS_CAP_EXCEEDED: more points than the cap allows for this order")
+            + " PAYMENT_CONFLICT: the paymentId was used with other content; ORDER_CONFLICT: the order's other payments"
+            + " name another member, order amount or currency; IDEMPOTENCY_KEY_REUSED")
+    @APIResponse(responseCode = "422", description = "POINTS_CAP_EXCEEDED: with the order's other live payments, more points"
+            + " than the cap allows for this order")
     @APIResponse(responseCode = "429", description = "RATE_LIMITED: too many payments for this member; Retry-After says when",
             headers = @Header(name = "Retry-After", description = "seconds", schema = @Schema(type = SchemaType.INTEGER)))
     @APIResponse(responseCode = "503", description = "LEDGER_UNAVAILABLE: the ledger did not answer; send the same again")
