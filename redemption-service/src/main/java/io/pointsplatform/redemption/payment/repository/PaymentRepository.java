@@ -30,8 +30,12 @@ public class PaymentRepository {
         this.pool = pool;
     }
 
+    /** What {@link #admit} did with a new payment, and the points the order's other live payments hold. */
+    public record Admission(Outcome outcome, long pointsTaken) {
+    }
+
     /** What {@link #admit} did with a new payment. */
-    public enum Admission {
+    public enum Outcome {
         /** Recorded PENDING. */
         RECORDED,
         /** Its id exists: a repeat, or a conflict the caller checks by the request's hash. */
@@ -57,31 +61,25 @@ public class PaymentRepository {
                     long taken = 0;
                     for (Row row : live) {
                         if (row.getString("payment_id").equals(p.paymentId())) {
-                            return Uni.createFrom().item(Admission.KNOWN);
+                            return Uni.createFrom().item(new Admission(Outcome.KNOWN, 0));
                         }
                         if (!row.getString("member_id").equals(p.memberId()) || !row.getString("currency").equals(p.currency())
                                 || row.getBigDecimal("order_amount").compareTo(p.orderAmount()) != 0) {
-                            return Uni.createFrom().item(Admission.OTHER_TERMS);
+                            return Uni.createFrom().item(new Admission(Outcome.OTHER_TERMS, 0));
                         }
                         taken += row.getLong("points");
                     }
-                    if (taken + p.points() > cap) {
-                        return Uni.createFrom().item(Admission.OVER_CAP);
+                    long pointsTaken = taken;
+                    if (pointsTaken + p.points() > cap) {
+                        return Uni.createFrom().item(new Admission(Outcome.OVER_CAP, pointsTaken));
                     }
                     return c.preparedQuery("insert into payment (payment_id, order_id, member_id, order_amount, currency,"
                                     + " points, amount, status, request_hash, created_at, updated_at) values ($1, $2, $3, $4,"
                                     + " $5, $6, $7, 'PENDING', $8, $9, $9) on conflict (payment_id) do nothing")
                             .execute(Tuple.from(new Object[] {p.paymentId(), p.orderId(), p.memberId(), p.orderAmount(),
                                     p.currency(), p.points(), p.amount(), p.requestHash(), utc(p.createdAt())}))
-                            .map(rows -> rows.rowCount() == 1 ? Admission.RECORDED : Admission.KNOWN);
+                            .map(rows -> new Admission(rows.rowCount() == 1 ? Outcome.RECORDED : Outcome.KNOWN, pointsTaken));
                 }));
-    }
-
-    /** The points the order's live payments (PENDING, HELD, CAPTURED) hold or took, for a refusal's words. */
-    public Uni<Long> pointsTaken(String orderId) {
-        return pool.preparedQuery("select coalesce(sum(points), 0) from payment where order_id = $1"
-                        + " and status in ('PENDING', 'HELD', 'CAPTURED')")
-                .execute(Tuple.of(orderId)).map(rows -> rows.iterator().next().getLong(0));
     }
 
     public Uni<Payment> find(String paymentId) {

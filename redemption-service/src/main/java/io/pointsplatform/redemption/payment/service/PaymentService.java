@@ -94,12 +94,11 @@ public class PaymentService {
         Payment fresh = new Payment(order.paymentId(), order.orderId(), order.memberId(), order.orderAmount(),
                 order.currency(), order.points(), PointsValue.yuanFor(order.points(), pointsPerYuan), Payment.PENDING,
                 null, BigDecimal.ZERO, 0, hash, now, now);
-        return repository.admit(fresh, cap).chain(admission -> switch (admission) {
-            case OVER_CAP -> repository.pointsTaken(order.orderId()).<Payment>map(taken -> {
-                throw new ApiException(422, "POINTS_CAP_EXCEEDED", "Too many points for this order", "Points may pay at"
-                        + " most " + capPercent + " % of an order, over all its payments: at most " + cap + " points for "
-                        + order.orderAmount() + " " + currency + ", and its other payments hold " + taken + " already");
-            });
+        return repository.admit(fresh, cap).chain(admission -> switch (admission.outcome()) {
+            case OVER_CAP -> Uni.createFrom().<Payment>failure(new ApiException(422, "POINTS_CAP_EXCEEDED",
+                    "Too many points for this order", "Points may pay at most " + capPercent + " % of an order, over all"
+                    + " its payments: at most " + cap + " points for " + order.orderAmount() + " " + currency
+                    + ", and its other payments hold " + admission.pointsTaken() + " already"));
             case OTHER_TERMS -> Uni.createFrom().<Payment>failure(ApiException.conflict("ORDER_CONFLICT", "Order '"
                     + order.orderId() + "' has payments for another member, order amount or currency"));
             case RECORDED, KNOWN -> repository.find(order.paymentId());
