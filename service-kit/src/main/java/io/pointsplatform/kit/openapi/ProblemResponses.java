@@ -1,6 +1,7 @@
 package io.pointsplatform.kit.openapi;
 
 import io.pointsplatform.kit.problem.Problem;
+import io.pointsplatform.kit.problem.ProblemMappers;
 import java.util.Map;
 import java.util.Set;
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -29,9 +30,7 @@ public class ProblemResponses implements OASFilter {
     static final String PROBLEM = "Problem";
     static final String PROBLEM_REF = "#/components/schemas/" + PROBLEM;
     private static final String BODY_LIMIT = "quarkus.http.limits.max-body-size";
-    static final String UNAVAILABLE = "UNAVAILABLE: something this request needs (the service's database or "
-            + "another service) cannot be reached just now, so it may not have been applied; repeat it after "
-            + "Retry-After (a repeat with the same id or Idempotency-Key is applied once)";
+    static final String UNAVAILABLE = "UNAVAILABLE: " + ProblemMappers.UNAVAILABLE_DETAIL;
 
     @Override
     public void filterOpenAPI(OpenAPI openAPI) {
@@ -115,7 +114,8 @@ public class ProblemResponses implements OASFilter {
     }
 
     private static Header retryAfter() {
-        return OASFactory.createHeader().description("Seconds to wait before repeating the request")
+        return OASFactory.createHeader().description("Seconds to wait before repeating the request ("
+                        + ProblemMappers.RETRY_AFTER_SECONDS + ")")
                 .schema(OASFactory.createSchema().addType(Schema.SchemaType.INTEGER));
     }
 

@@ -50,8 +50,9 @@ public class ProblemMappers {
             413, "PAYLOAD_TOO_LARGE", 415, "UNSUPPORTED_MEDIA_TYPE", 503, "UNAVAILABLE");
 
     /** How long a client waits before repeating a request refused with 503 UNAVAILABLE, in seconds. */
-    static final String RETRY_AFTER_SECONDS = "1";
-    static final String UNAVAILABLE_DETAIL = "Something this request needs (the service's database or another "
+    public static final String RETRY_AFTER_SECONDS = "1";
+    /** The detail of a 503 UNAVAILABLE, and the OpenAPI description of it (ProblemResponses). */
+    public static final String UNAVAILABLE_DETAIL = "Something this request needs (the service's database or another "
             + "service) cannot be reached just now, so it may not have been applied. Repeat it after Retry-After: "
             + "a repeat with the same id or Idempotency-Key is applied once";
 
