@@ -24,7 +24,7 @@ import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.core.Response;
 import java.math.BigDecimal;
-import java.net.ConnectException;
+import java.net.SocketException;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -143,8 +143,8 @@ public class ProblemMappers {
 
     /**
      * What says that something the request needs cannot be reached just now, rather than that the
-     * service is wrong: a connection refused (PostgreSQL restarting, a service down), one closed
-     * under the request, or PostgreSQL's refusal to take a connection (SQLSTATE class 08; 57P01–03,
+     * service is wrong: a connection refused (PostgreSQL restarting, a service down), reset or
+     * closed under the request (SocketException, ClosedConnectionException), or PostgreSQL's refusal to take a connection (SQLSTATE class 08; 57P01–03,
      * shutting down or starting; 53300, too many connections). Null for anything else, searched
      * through the causes.
      */
@@ -152,7 +152,7 @@ public class ProblemMappers {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             String state = t instanceof DatabaseException db ? db.getSqlState()
                     : t instanceof SQLException sql ? sql.getSQLState() : null;
-            if (t instanceof ConnectException || t instanceof ClosedConnectionException
+            if (t instanceof SocketException || t instanceof ClosedConnectionException
                     || (state != null && (state.startsWith("08") || state.startsWith("57P") || state.equals("53300")))) {
                 return t;
             }

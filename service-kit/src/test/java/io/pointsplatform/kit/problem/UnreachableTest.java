@@ -6,6 +6,7 @@ import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 import jakarta.ws.rs.core.Response;
 import java.net.ConnectException;
+import java.net.SocketException;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
 
@@ -22,6 +23,7 @@ class UnreachableTest {
                 new PgException("too many connections for database \"earning\"", "FATAL", "53300", null),
                 new PgException("terminating connection due to administrator command", "FATAL", "57P01", null),
                 new CompletionException(new ConnectException("Connection refused: /127.0.0.1:5432")),
+                new SocketException("Connection reset"),
                 new IllegalStateException("saga step", ClosedConnectionException.INSTANCE)}) {
             Response answer = mappers.unexpected(outage);
             assertThat(answer.getStatus()).as(outage.toString()).isEqualTo(503);
