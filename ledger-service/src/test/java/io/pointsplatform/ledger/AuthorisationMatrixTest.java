@@ -134,4 +134,46 @@ class AuthorisationMatrixTest {
         asService().get("/api/v1/accounts/{m}", theirs).then().body("available", equalTo(43)).body("reserved", equalTo(7))
                 .body("spent", equalTo(0));
     }
+
+    /**
+     * A hold a service made for a payment or a redemption (an id with ':') is the service's: its
+     * member may neither release it (the points a checkout was told were held would be free to
+     * spend elsewhere before the order is paid) nor capture it, nor place one under such an id,
+     * by either path; the service still does all three.
+     */
+    @Test
+    void aServicesHoldIsNotTheMembersToCaptureOrRelease() {
+        String member = HoldTest.credited(100);
+        String payment = "payment:" + UUID.randomUUID().toString().substring(0, 8);
+        String redemption = "redemption:" + UUID.randomUUID().toString().substring(0, 8);
+        for (String holdId : new String[] {payment, redemption}) {
+            asService().contentType(ContentType.JSON).body(Map.of("holdId", holdId, "points", 30))
+                    .post("/api/v1/accounts/{m}/holds", member).then().statusCode(201);
+        }
+        String account = "/api/v1/accounts/{m}/holds/{h}/";
+        for (String action : new String[] {"release", "capture"}) {
+            asMember(member).post("/api/v1/holds/{h}/" + action, payment).then().statusCode(403)
+                    .contentType("application/problem+json").body("code", equalTo("SERVICE_HOLD"));
+            asMember(member).post(account + action, member, redemption).then().statusCode(403)
+                    .contentType("application/problem+json").body("code", equalTo("SERVICE_HOLD"));
+        }
+        asMember(member).contentType(ContentType.JSON).body(Map.of("holdId", "payment:mine", "points", 1))
+                .post("/api/v1/accounts/{m}/holds", member).then().statusCode(403).body("code", equalTo("SERVICE_HOLD"));
+        asMember(member).contentType(ContentType.JSON).header("Idempotency-Key", "redemption:mine")
+                .body(Map.of("points", 1)).post("/api/v1/accounts/{m}/holds", member).then().statusCode(403)
+                .body("code", equalTo("SERVICE_HOLD"));
+        // Nothing moved: both holds still open, no new one.
+        asService().get("/api/v1/accounts/{m}", member).then().body("reserved", equalTo(60)).body("spent", equalTo(0))
+                .body("available", equalTo(40));
+
+        // The service that made them captures one and releases the other; the member's own holds stay its own.
+        asService().post("/api/v1/holds/{h}/capture", payment).then().statusCode(201).body("status", equalTo("CAPTURED"));
+        asService().post("/api/v1/holds/{h}/release", redemption).then().statusCode(201)
+                .body("status", equalTo("RELEASED_CANCELLED"));
+        asMember(member).contentType(ContentType.JSON).body(Map.of("holdId", "mine-1", "points", 5))
+                .post("/api/v1/accounts/{m}/holds", member).then().statusCode(201);
+        asMember(member).post("/api/v1/holds/{h}/release", "mine-1").then().statusCode(201);
+        asService().get("/api/v1/accounts/{m}", member).then().body("reserved", equalTo(0)).body("spent", equalTo(30))
+                .body("available", equalTo(70));
+    }
 }

@@ -34,6 +34,8 @@ public final class ApiDocs {
             + " number from 1 to 200, or `cursor` is not one a previous page gave (`errors` names the parameter).";
     public static final String NOT_OWN_ACCOUNT = "NOT_OWN_ACCOUNT: a member's token names another member's account;"
             + " FORBIDDEN: the token's role may not call this operation.";
+    public static final String SERVICE_HOLD = "SERVICE_HOLD: a hold id with ':' is a service's (payment:<id>,"
+            + " redemption:<id>): only a service token places, captures or releases it.";
     public static final String NO_ACCOUNT = "NOT_FOUND: the ledger has no account for this member.";
     public static final String NOT_OPEN = "HOLD_NOT_OPEN: the member never made this hold, or it was captured,"
             + " released or expired otherwise.";

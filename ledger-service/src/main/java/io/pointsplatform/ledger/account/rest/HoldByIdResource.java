@@ -65,11 +65,12 @@ public class HoldByIdResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = HoldResource.HoldView.class)))
     @APIResponse(responseCode = "400", description = ApiDocs.BAD_ID)
-    @APIResponse(responseCode = "403", description = ApiDocs.NOT_OWN_ACCOUNT)
+    @APIResponse(responseCode = "403", description = ApiDocs.NOT_OWN_ACCOUNT + " " + ApiDocs.SERVICE_HOLD)
     @APIResponse(responseCode = "404", description = "NOT_FOUND: no member made a hold with this id")
     @APIResponse(responseCode = "409", description = ApiDocs.NOT_OPEN + " " + ApiDocs.HOLD_AMBIGUOUS)
     @APIResponse(responseCode = "503", description = ApiDocs.BUSY)
     public Uni<Response> capture(@PathParam("holdId") @Pattern(regexp = Identifiers.ID_PATTERN) String holdId) {
+        ServiceHolds.requireMayTouch(caller, holdId);
         return owner(holdId).chain(memberId -> HoldResource.capture(book, memberId, holdId));
     }
 
@@ -84,11 +85,12 @@ public class HoldByIdResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = HoldResource.HoldView.class)))
     @APIResponse(responseCode = "400", description = ApiDocs.BAD_ID)
-    @APIResponse(responseCode = "403", description = ApiDocs.NOT_OWN_ACCOUNT)
+    @APIResponse(responseCode = "403", description = ApiDocs.NOT_OWN_ACCOUNT + " " + ApiDocs.SERVICE_HOLD)
     @APIResponse(responseCode = "404", description = "NOT_FOUND: no member made a hold with this id")
     @APIResponse(responseCode = "409", description = ApiDocs.NOT_OPEN + " " + ApiDocs.HOLD_AMBIGUOUS)
     @APIResponse(responseCode = "503", description = ApiDocs.BUSY)
     public Uni<Response> release(@PathParam("holdId") @Pattern(regexp = Identifiers.ID_PATTERN) String holdId) {
+        ServiceHolds.requireMayTouch(caller, holdId);
         return owner(holdId).chain(memberId -> HoldResource.release(book, memberId, holdId));
     }
 

@@ -80,7 +80,7 @@ public class HoldResource {
     @APIResponse(responseCode = "200", description = "The same hold again: the first answer",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = HoldView.class)))
     @APIResponse(responseCode = "400", description = ApiDocs.BAD_BODY)
-    @APIResponse(responseCode = "403", description = ApiDocs.NOT_OWN_ACCOUNT)
+    @APIResponse(responseCode = "403", description = ApiDocs.NOT_OWN_ACCOUNT + " " + ApiDocs.SERVICE_HOLD)
     @APIResponse(responseCode = "404", description = ApiDocs.NO_ACCOUNT)
     @APIResponse(responseCode = "409", description = "INSUFFICIENT_POINTS: the account has fewer points available;"
             + " HOLD_CONFLICT: the hold id was used before with other content")
@@ -91,8 +91,9 @@ public class HoldResource {
                               @HeaderParam("Idempotency-Key") String idempotencyKey,
                               @Valid @NotNull HoldRequest request) {
         caller.requireAccess(memberId);
-        return book.hold(memberId, holdId(request, idempotencyKey), request.points(), request.ttlOrDefault(),
-                        request.reference())
+        String holdId = holdId(request, idempotencyKey);
+        ServiceHolds.requireMayTouch(caller, holdId);
+        return book.hold(memberId, holdId, request.points(), request.ttlOrDefault(), request.reference())
                 .map(decision -> respond(decision, reserved(decision)));
     }
 
@@ -105,13 +106,14 @@ public class HoldResource {
     @APIResponse(responseCode = "200", description = "Captured before: the first answer",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = HoldView.class)))
     @APIResponse(responseCode = "400", description = ApiDocs.BAD_ID)
-    @APIResponse(responseCode = "403", description = ApiDocs.NOT_OWN_ACCOUNT)
+    @APIResponse(responseCode = "403", description = ApiDocs.NOT_OWN_ACCOUNT + " " + ApiDocs.SERVICE_HOLD)
     @APIResponse(responseCode = "404", description = ApiDocs.NO_ACCOUNT)
     @APIResponse(responseCode = "409", description = ApiDocs.NOT_OPEN)
     @APIResponse(responseCode = "503", description = ApiDocs.BUSY)
     public Uni<Response> capture(@PathParam("memberId") @Pattern(regexp = Identifiers.ID_PATTERN) String memberId,
                                  @PathParam("holdId") @Pattern(regexp = Identifiers.ID_PATTERN) String holdId) {
         caller.requireAccess(memberId);
+        ServiceHolds.requireMayTouch(caller, holdId);
         return capture(book, memberId, holdId);
     }
 
@@ -124,13 +126,14 @@ public class HoldResource {
     @APIResponse(responseCode = "200", description = "Released before: the first answer",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = HoldView.class)))
     @APIResponse(responseCode = "400", description = ApiDocs.BAD_ID)
-    @APIResponse(responseCode = "403", description = ApiDocs.NOT_OWN_ACCOUNT)
+    @APIResponse(responseCode = "403", description = ApiDocs.NOT_OWN_ACCOUNT + " " + ApiDocs.SERVICE_HOLD)
     @APIResponse(responseCode = "404", description = ApiDocs.NO_ACCOUNT)
     @APIResponse(responseCode = "409", description = ApiDocs.NOT_OPEN)
     @APIResponse(responseCode = "503", description = ApiDocs.BUSY)
     public Uni<Response> release(@PathParam("memberId") @Pattern(regexp = Identifiers.ID_PATTERN) String memberId,
                                  @PathParam("holdId") @Pattern(regexp = Identifiers.ID_PATTERN) String holdId) {
         caller.requireAccess(memberId);
+        ServiceHolds.requireMayTouch(caller, holdId);
         return release(book, memberId, holdId);
     }
 
