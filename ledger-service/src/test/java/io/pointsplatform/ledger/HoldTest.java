@@ -177,6 +177,35 @@ class HoldTest {
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).max().orElse(0);
     }
 
+    /**
+     * A member's token places at most points.rate-limit.permits holds (10) a minute for its member;
+     * the next is 429 RATE_LIMITED with Retry-After and holds nothing. A service's calls for the same
+     * member are not limited (redemption-service limits redemptions and payments itself).
+     */
+    @Test
+    void aMembersTokenPlacesAtMostTenHoldsAMinute() {
+        String memberId = credited(100);
+        for (int i = 0; i < 10; i++) {
+            asMember(memberId).contentType(ContentType.JSON).body(Map.of("holdId", "r-" + i, "points", 1))
+                    .post("/api/v1/accounts/{m}/holds", memberId).then().statusCode(201);
+        }
+        asMember(memberId).contentType(ContentType.JSON).body(Map.of("holdId", "r-10", "points", 1))
+                .post("/api/v1/accounts/{m}/holds", memberId).then().statusCode(429)
+                .contentType("application/problem+json").body("code", equalTo("RATE_LIMITED"))
+                .header("Retry-After", org.hamcrest.Matchers.matchesPattern("[1-9][0-9]*"));
+        asService().post("/api/v1/holds/{h}/capture", "r-10").then().statusCode(404).body("code", equalTo("NOT_FOUND"));
+        asService().get("/api/v1/accounts/{m}", memberId).then().body("reserved", equalTo(10))
+                .body("available", equalTo(90));
+        for (int i = 0; i < 12; i++) {
+            asService().contentType(ContentType.JSON).body(Map.of("holdId", "s-" + i, "points", 1))
+                    .post("/api/v1/accounts/{m}/holds", memberId).then().statusCode(201);
+        }
+        asService().get("/api/v1/accounts/{m}", memberId).then().body("reserved", equalTo(22));
+        // Capturing and releasing its own holds is not limited: each hold is closed at most once.
+        asMember(memberId).post("/api/v1/holds/{h}/release", "r-0").then().statusCode(201);
+        asMember(memberId).post("/api/v1/holds/{h}/capture", "r-1").then().statusCode(201);
+    }
+
     @Test
     void aHoldIsCapturedOrReleasedOnceAndRepeatsAnswerTheFirstResult() {
         // The member itself, in the app, as a redemption on its behalf would (asService) alike.

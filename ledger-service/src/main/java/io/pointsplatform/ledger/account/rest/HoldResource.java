@@ -8,6 +8,7 @@ import io.pointsplatform.events.PointsSpent;
 import io.pointsplatform.events.ReleaseReason;
 import io.pointsplatform.kit.Identifiers;
 import io.pointsplatform.kit.problem.ApiException;
+import io.pointsplatform.kit.limit.MemberRateLimits;
 import io.pointsplatform.kit.security.Caller;
 import io.pointsplatform.kit.security.Roles;
 import io.pointsplatform.ledger.account.service.LedgerBook;
@@ -30,6 +31,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
@@ -63,10 +66,12 @@ public class HoldResource {
 
     private final LedgerBook book;
     private final Caller caller;
+    private final MemberRateLimits limits;
 
-    public HoldResource(LedgerBook book, Caller caller) {
+    public HoldResource(LedgerBook book, Caller caller, MemberRateLimits limits) {
         this.book = book;
         this.caller = caller;
+        this.limits = limits;
     }
 
     @POST
@@ -84,6 +89,10 @@ public class HoldResource {
     @APIResponse(responseCode = "404", description = ApiDocs.NO_ACCOUNT)
     @APIResponse(responseCode = "409", description = "INSUFFICIENT_POINTS: the account has fewer points available;"
             + " HOLD_CONFLICT: the hold id was used before with other content")
+    @APIResponse(responseCode = "429", description = "RATE_LIMITED: too many holds placed with this member's token"
+            + " (points.rate-limit.permits a points.rate-limit.period, 10 a minute; a service's calls are not"
+            + " limited); Retry-After says when",
+            headers = @Header(name = "Retry-After", description = "seconds", schema = @Schema(type = SchemaType.INTEGER)))
     @APIResponse(responseCode = "503", description = ApiDocs.BUSY)
     public Uni<Response> hold(@PathParam("memberId") @Pattern(regexp = Identifiers.ID_PATTERN) String memberId,
                               @Parameter(description = "The hold's id when the body has none (1-64 letters, digits"
@@ -93,6 +102,9 @@ public class HoldResource {
         caller.requireAccess(memberId);
         String holdId = holdId(request, idempotencyKey);
         ServiceHolds.requireMayTouch(caller, holdId);
+        if (!caller.hasRole(Roles.SERVICE)) {
+            limits.acquire("holds", memberId);
+        }
         return book.hold(memberId, holdId, request.points(), request.ttlOrDefault(), request.reference())
                 .map(decision -> respond(decision, reserved(decision)));
     }

@@ -3,7 +3,7 @@ package io.pointsplatform.redemption.payment.rest;
 import io.pointsplatform.kit.idempotency.IdempotencyKeys;
 import io.pointsplatform.kit.security.Caller;
 import io.pointsplatform.kit.security.Roles;
-import io.pointsplatform.redemption.limit.MemberRateLimits;
+import io.pointsplatform.kit.limit.MemberRateLimits;
 import io.pointsplatform.redemption.payment.service.Payment;
 import io.pointsplatform.redemption.payment.service.PaymentService;
 import io.smallrye.mutiny.Uni;

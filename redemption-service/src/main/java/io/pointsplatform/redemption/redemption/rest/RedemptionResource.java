@@ -4,7 +4,7 @@ import io.pointsplatform.kit.Identifiers;
 import io.pointsplatform.kit.idempotency.IdempotencyKeys;
 import io.pointsplatform.kit.security.Caller;
 import io.pointsplatform.kit.security.Roles;
-import io.pointsplatform.redemption.limit.MemberRateLimits;
+import io.pointsplatform.kit.limit.MemberRateLimits;
 import io.pointsplatform.redemption.redemption.service.Redemption;
 import io.pointsplatform.redemption.redemption.service.RedemptionService;
 import io.smallrye.mutiny.Uni;

@@ -1,4 +1,4 @@
-package io.pointsplatform.redemption.limit;
+package io.pointsplatform.kit.limit;
 
 import io.pointsplatform.kit.problem.Problem;
 import jakarta.ws.rs.core.Response;

@@ -1,4 +1,4 @@
-package io.pointsplatform.redemption.limit;
+package io.pointsplatform.kit.limit;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -11,11 +11,13 @@ import java.time.Duration;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * A per-member rate limit on creating redemptions and payments (issue #20, abuse): at most
- * {@code points.rate-limit.permits} a {@code points.rate-limit.period} per member and action, a
- * resilience4j limiter per (action, member) kept in a bounded Caffeine cache. Per instance: N
- * instances admit up to N times the limit in all (the catalog's per-member limits and the ledger's
- * balance stay the real bounds; this one stops a runaway client early).
+ * A per-member rate limit on what a member's token may create (issue #20, abuse): redemptions and
+ * payments at redemption-service, holds at the ledger. At most {@code points.rate-limit.permits} a
+ * {@code points.rate-limit.period} per member and action, a resilience4j limiter per (action,
+ * member) kept in a bounded Caffeine cache. Per instance: N instances admit up to N times the limit
+ * in all (the catalog's per-member limits and the ledger's balance stay the real bounds; this one
+ * stops a runaway client early). Answered {@code 429 RATE_LIMITED} with {@code Retry-After}
+ * ({@link RateLimitedMapper}).
  */
 @ApplicationScoped
 public class MemberRateLimits {
