@@ -267,8 +267,13 @@ start_service() {
     KAFKA_SASL_JAAS_CONFIG="$(points_kafka_jaas_config "$svc")" || points_die "no Kafka password for $svc in $POINTS_KAFKA_PASSWORDS"
     export KAFKA_SASL_JAAS_CONFIG
     # Bearer tokens: verified with the local public key (an identity provider's JWKS URL in a real
-    # deployment, set above); services that call another sign their own short-lived service tokens.
-    export POINTS_JWT_PRIVATE_KEY_LOCATION="file:$POINTS_JWT_PRIVATE_KEY_FILE"
+    # deployment, set above). Only the services that call another (earning → ledger; redemption →
+    # ledger and catalog) get the private key, to sign their own short-lived service tokens: it signs
+    # every token of the local stack, so a service that calls no other is not given it.
+    case "$svc" in
+      earning-service|redemption-service) export POINTS_JWT_PRIVATE_KEY_LOCATION="file:$POINTS_JWT_PRIVATE_KEY_FILE" ;;
+      *) unset POINTS_JWT_PRIVATE_KEY_LOCATION ;;
+    esac
     if [ "$svc" = notification-service ]; then
       # Seals webhook secrets at rest; receivers on this machine (127.0.0.1) are allowed locally only.
       POINTS_WEBHOOKS_SECRET_KEY="$(cat "$POINTS_WEBHOOKS_SECRET_KEY_FILE")"
