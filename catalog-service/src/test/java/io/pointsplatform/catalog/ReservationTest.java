@@ -374,4 +374,43 @@ class ReservationTest {
         given().auth().oauth2(Tokens.admin()).queryParam("memberId", id("m-nobody")).get("/api/v1/rewards/" + limited)
                 .then().body("eligibility.reasons", equalTo(List.of("INSUFFICIENT_POINTS")));
     }
+
+    /**
+     * An admin's change of a reward (PUT) while its stock is being taken: every take counts and the
+     * versions stay apart. A COUPON's stock is its codes left; until 2026-12-05 a change read the
+     * reward without a lock and wrote back the stock it had read, so a code taken meanwhile came back
+     * as stock with no code behind it (the next reservation then failed with a 500), and the change and
+     * the take wrote one version twice (stock.changed and reward.upserted under one version).
+     */
+    @Test
+    void aRewardChangedWhileItsStockIsTakenKeepsEveryTakeAndItsVersionsApart() throws Exception {
+        String rewardId = id("r-race");
+        asAdmin().body(body(rewardId, "COUPON", null)).post("/api/v1/rewards").then().statusCode(201);
+        StringBuilder csv = new StringBuilder("code\n");
+        for (int i = 0; i < 40; i++) {
+            csv.append(rewardId).append("-c").append(i).append('\n');
+        }
+        given().auth().oauth2(Tokens.admin()).contentType("text/csv").body(csv.toString())
+                .post("/api/v1/rewards/" + rewardId + "/coupon-codes").then().statusCode(200).body("stock", equalTo(40));
+
+        List<Response> answers = atOnce(48, n -> n % 2 == 0
+                ? reserve(rewardId, rewardId + "-res-" + n, "m-race-" + n, 1)
+                : asAdmin().body(body(rewardId, "COUPON", null).replace("\"A coupon\"", "\"A coupon, take " + n + "\""))
+                        .put("/api/v1/rewards/" + rewardId));
+        for (int n = 0; n < answers.size(); n++) {
+            assertThat(answers.get(n).statusCode()).as("answer %d: %s", n, answers.get(n).asString())
+                    .isEqualTo(n % 2 == 0 ? 201 : 200);
+        }
+        // 24 codes taken, 16 left, and the stock says so; the next reservations take exactly those.
+        assertThat(stock(rewardId)).isEqualTo(16);
+        List<Response> more = atOnce(20, n -> reserve(rewardId, rewardId + "-more-" + n, "m-more-" + n, 1));
+        assertThat(more).extracting(Response::statusCode).containsOnly(201, 409);
+        assertThat(more).filteredOn(r -> r.statusCode() == 201).hasSize(16);
+        assertThat(stock(rewardId)).isZero();
+
+        // Every event the reward published names a version of its own (per type).
+        List<CloudEvent> published = TopicReader.awaitKey(Topics.CATALOG_REWARDS, rewardId, 1 + 2 + 24 * 2 + 24 + 16 * 2)
+                .stream().map(r -> codec.read(r.value())).toList();
+        assertThat(published).extracting(CloudEvent::id).doesNotHaveDuplicates();
+    }
 }

@@ -34,7 +34,21 @@ public class RewardRepository {
     }
 
     public Uni<Reward> find(SqlClient c, String rewardId) {
-        return c.preparedQuery("select " + COLUMNS + " from reward where reward_id = $1").execute(Tuple.of(rewardId))
+        return find(c, rewardId, "");
+    }
+
+    /**
+     * The reward, its row locked until the transaction ends: what a change of the definition reads,
+     * so that a take or a give-back of its stock waits for the change rather than being written over
+     * by the stock (and version) the change read.
+     */
+    public Uni<Reward> lock(SqlClient c, String rewardId) {
+        return find(c, rewardId, " for update");
+    }
+
+    private Uni<Reward> find(SqlClient c, String rewardId, String lock) {
+        return c.preparedQuery("select " + COLUMNS + " from reward where reward_id = $1" + lock)
+                .execute(Tuple.of(rewardId))
                 .chain(rows -> rows.size() == 0 ? Uni.createFrom().nullItem()
                         : withPrizes(c, List.of(rows.iterator().next())).map(list -> list.get(0)));
     }

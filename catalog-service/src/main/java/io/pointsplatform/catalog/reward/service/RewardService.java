@@ -99,7 +99,7 @@ public class RewardService {
      */
     public Uni<RewardView> change(String rewardId, RewardSpec spec) {
         Instant now = now();
-        return pool.withTransaction(c -> rewards.find(c, rewardId).chain(existing -> {
+        return pool.withTransaction(c -> rewards.lock(c, rewardId).chain(existing -> {
             if (existing == null) {
                 throw ApiException.notFound("Reward", rewardId);
             }
@@ -123,7 +123,7 @@ public class RewardService {
     /** Retires a reward (idempotent): it can no longer be reserved; open reservations still settle. */
     public Uni<RewardView> retire(String rewardId) {
         Instant now = now();
-        return pool.withTransaction(c -> rewards.find(c, rewardId).chain(existing -> {
+        return pool.withTransaction(c -> rewards.lock(c, rewardId).chain(existing -> {
             if (existing == null) {
                 throw ApiException.notFound("Reward", rewardId);
             }
