@@ -413,4 +413,30 @@ class ReservationTest {
                 .stream().map(r -> codec.read(r.value())).toList();
         assertThat(published).extracting(CloudEvent::id).doesNotHaveDuplicates();
     }
+
+    /**
+     * Twelve creates of one reward id at once: one 201, and each other is the same definition again
+     * (200) or another one (409), never a 500. Until 2026-12-05 the creates that lost the race met
+     * the primary key and were answered 500.
+     */
+    @Test
+    void concurrentCreatesOfOneRewardAreAnsweredOnceCreatedAndNeverA500() throws Exception {
+        String rewardId = id("r-twice");
+        List<Response> answers = atOnce(12, n -> asAdmin()
+                .body(body(rewardId, "GIFT", null).replace("\"A gift\"", "\"A gift " + (n % 3) + "\""))
+                .post("/api/v1/rewards"));
+        assertThat(answers).extracting(Response::statusCode).containsOnly(201, 200, 409);
+        List<Response> created = answers.stream().filter(r -> r.statusCode() == 201).toList();
+        assertThat(created).hasSize(1);
+        String name = created.get(0).jsonPath().getString("name");
+        for (Response answer : answers) {
+            assertThat(answer.statusCode()).as(answer.asString())
+                    .isEqualTo(answer.jsonPath().getString("name") == null ? 409
+                            : answer == created.get(0) ? 201 : 200);
+        }
+        assertThat(answers).filteredOn(r -> r.statusCode() == 200)
+                .allSatisfy(r -> assertThat(r.jsonPath().getString("name")).isEqualTo(name));
+        assertThat(answers).filteredOn(r -> r.statusCode() == 409)
+                .allSatisfy(r -> assertThat(r.jsonPath().getString("code")).isEqualTo("REWARD_CONFLICT"));
+    }
 }

@@ -123,6 +123,44 @@ class RulesAndCampaignsTest {
         asAdmin().get("/api/v1/campaigns/" + campaignId).then().body("spent", equalTo(1000));
     }
 
+    /**
+     * Twenty creates of one campaign id at once, each with its own name: one is created (201), the
+     * others are told it exists (409), and the campaign is the one that was created. Until
+     * 2026-12-05 each found no campaign and upserted it, so several were answered 201 and the last
+     * writer's name stood.
+     */
+    @Test
+    void concurrentCreatesOfOneCampaignCreateItOnce() throws Exception {
+        String sku = id("sku");
+        String campaignId = id("c");
+        ExecutorService pool = Executors.newFixedThreadPool(20);
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(20);
+        List<Callable<ValidatableResponse>> calls = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            Map<String, Object> body = campaign(campaignId, sku, "2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z", null);
+            body.put("name", "take " + i);
+            calls.add(() -> {
+                start.countDown();
+                start.await();
+                return post("/api/v1/campaigns", body);
+            });
+        }
+        List<ValidatableResponse> answers = new ArrayList<>();
+        try {
+            for (Future<ValidatableResponse> future : pool.invokeAll(calls)) {
+                answers.add(future.get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        List<ValidatableResponse> created = answers.stream()
+                .filter(a -> a.extract().statusCode() == 201).toList();
+        assertThat(created).hasSize(1);
+        assertThat(answers).extracting(a -> a.extract().statusCode()).containsOnly(201, 409);
+        String name = created.get(0).extract().path("value.name");
+        asAdmin().get("/api/v1/campaigns/" + campaignId).then().statusCode(200).body("name", equalTo(name));
+    }
+
     @Test
     void theFirstPurchaseBonusIsOncePerMember() {
         String ruleId = id("first");

@@ -6,13 +6,13 @@ import io.pointsplatform.catalog.reward.model.RewardStatus;
 import io.pointsplatform.catalog.reward.repository.RewardRepository;
 import io.pointsplatform.catalog.reward.service.CatalogEvents;
 import io.pointsplatform.events.Topics;
+import io.pointsplatform.kit.db.UniqueViolation;
 import io.pointsplatform.kit.outbox.Outbox;
 import io.pointsplatform.kit.problem.ApiException;
 import io.pointsplatform.kit.problem.Problem;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Instant;
@@ -91,6 +91,6 @@ public class CouponImport {
     }
 
     private static boolean concurrentDuplicate(Throwable failure) {
-        return failure instanceof PgException pg && "23505".equals(pg.getSqlState());
+        return UniqueViolation.of(failure);
     }
 }

@@ -19,6 +19,7 @@ import io.pointsplatform.catalog.reward.service.Eligibility;
 import io.pointsplatform.catalog.reward.service.RewardService;
 import io.pointsplatform.events.Tier;
 import io.pointsplatform.events.Topics;
+import io.pointsplatform.kit.db.UniqueViolation;
 import io.pointsplatform.kit.outbox.Outbox;
 import io.pointsplatform.kit.problem.ApiException;
 import io.pointsplatform.kit.view.MemberPointsProjector;
@@ -26,7 +27,6 @@ import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
-import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -46,7 +46,6 @@ import java.util.Objects;
 @ApplicationScoped
 public class ReservationService {
 
-    private static final String UNIQUE_VIOLATION = "23505";
     private static final TypeReference<List<LotteryDraw.Line>> TABLE = new TypeReference<>() { };
 
     private final Pool pool;
@@ -434,8 +433,7 @@ public class ReservationService {
     }
 
     private static boolean duplicateId(Throwable failure) {
-        return failure instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState())
-                && pg.getConstraint() != null && pg.getConstraint().startsWith("reservation_pkey");
+        return UniqueViolation.of(failure, "reservation_pkey");
     }
 
     private String write(List<LotteryDraw.Line> table) {

@@ -11,6 +11,7 @@ import io.pointsplatform.catalog.reward.repository.RewardRepository;
 import io.pointsplatform.events.Account;
 import io.pointsplatform.events.PointsValue;
 import io.pointsplatform.events.Topics;
+import io.pointsplatform.kit.db.UniqueViolation;
 import io.pointsplatform.kit.outbox.Outbox;
 import io.pointsplatform.kit.problem.ApiException;
 import io.pointsplatform.kit.view.MemberPointsProjector;
@@ -78,11 +79,18 @@ public class RewardService {
     public Uni<RewardView> create(RewardSpec spec) {
         Instant now = now();
         Reward wanted = definition(spec, null, now);
-        return pool.withTransaction(c -> rewards.find(c, spec.rewardId()).chain(existing -> {
+        // Two creates of one id at once both find no reward; the one whose insert loses runs again and
+        // finds the winner's: the same definition (200) or a conflict (409), not a 500.
+        return create(wanted, now).onFailure(failure -> UniqueViolation.of(failure, "reward_pkey"))
+                .recoverWithUni(() -> create(wanted, now));
+    }
+
+    private Uni<RewardView> create(Reward wanted, Instant now) {
+        return pool.withTransaction(c -> rewards.find(c, wanted.rewardId()).chain(existing -> {
             if (existing != null) {
                 if (!existing.sameDefinition(wanted)) {
                     throw ApiException.conflict("REWARD_CONFLICT",
-                            "reward '" + spec.rewardId() + "' already exists with other content; change it with PUT");
+                            "reward '" + wanted.rewardId() + "' already exists with other content; change it with PUT");
                 }
                 return view(c, existing, false);
             }

@@ -67,7 +67,19 @@ public class RuleRepository {
     }
 
     public Uni<Campaign> campaign(SqlClient client, String campaignId) {
-        return client.preparedQuery("select " + CAMPAIGN_COLUMNS + " from campaign where campaign_id = $1")
+        return campaign(client, campaignId, "");
+    }
+
+    /**
+     * The campaign, its row locked until the transaction ends (as orders lock it to spend its
+     * budget): a change then checks its budget against what it has spent by now, not before.
+     */
+    public Uni<Campaign> lockCampaign(SqlConnection connection, String campaignId) {
+        return campaign(connection, campaignId, " for update");
+    }
+
+    private Uni<Campaign> campaign(SqlClient client, String campaignId, String lock) {
+        return client.preparedQuery("select " + CAMPAIGN_COLUMNS + " from campaign where campaign_id = $1" + lock)
                 .execute(Tuple.of(campaignId))
                 .map(rows -> rows.size() == 0 ? null : campaign(rows.iterator().next()));
     }

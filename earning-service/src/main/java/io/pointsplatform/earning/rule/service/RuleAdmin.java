@@ -44,7 +44,7 @@ public class RuleAdmin {
     }
 
     public Uni<Change<Campaign>> save(Campaign campaign, Mode mode) {
-        return change("Campaign", campaign.campaignId(), mode, c -> repository.campaign(c, campaign.campaignId()),
+        return change("Campaign", campaign.campaignId(), mode, c -> repository.lockCampaign(c, campaign.campaignId()),
                 (c, existing) -> {
                     if (mode == Mode.DEACTIVATE) {
                         return repository.deactivateCampaign(c, campaign.campaignId()).replaceWithVoid();
@@ -69,7 +69,10 @@ public class RuleAdmin {
 
     private <T> Uni<Change<T>> change(String what, String id, Mode mode, Function<SqlConnection, Uni<T>> find,
                                       BiFunction<SqlConnection, T, Uni<Void>> write) {
-        return pool.withTransaction(c -> find.apply(c).chain(existing -> {
+        // The rule set's version is bumped first: its row lock makes changes to rules and campaigns
+        // one at a time, so two creates of one id cannot both find none (the second is 409), and what
+        // a change checks against (a campaign's spent, read under its own lock) is what it writes over.
+        return pool.withTransaction(c -> repository.bump(c).chain(version -> find.apply(c).chain(existing -> {
                     if (mode == Mode.CREATE && existing != null) {
                         throw ApiException.conflict(what.toUpperCase() + "_EXISTS", what + " '" + id
                                 + "' exists already; change it with PUT");
@@ -78,8 +81,7 @@ public class RuleAdmin {
                         throw ApiException.notFound(what, id);
                     }
                     return write.apply(c, existing);
-                }).chain(() -> repository.bump(c))
-                .chain(version -> find.apply(c).map(saved -> new Change<>(saved, version))))
+                }).chain(() -> find.apply(c).map(saved -> new Change<>(saved, version)))))
                 .call(book::reload)
                 .invoke(change -> Log.infof("%s %s: %s, rule set version %d", what, id, mode, change.ruleSetVersion()));
     }
