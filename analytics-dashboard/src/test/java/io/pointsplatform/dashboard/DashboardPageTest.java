@@ -233,6 +233,35 @@ class DashboardPageTest {
 
     // --- helpers ----------------------------------------------------------------------------------
 
+    /**
+     * The page holds an analyst's token: it is served with a content security policy that the
+     * browser enforces (an inline script added to it does not run) and that still lets the page
+     * draw its charts, and with headers that keep it out of other sites' frames. Swagger UI, whose
+     * page runs an inline script, is left out.
+     */
+    @Test
+    void thePageIsServedWithAPolicyThatKeepsItsTokenToItself() {
+        for (String path : new String[] {"/", "/dashboard.js", "/api/v1/analytics/summary"}) {
+            io.restassured.response.Response answer = io.restassured.RestAssured.given()
+                    .auth().oauth2(Tokens.analyst()).get(path);
+            assertThat(answer.header("Content-Security-Policy")).as(path)
+                    .contains("script-src 'self'", "frame-ancestors 'none'", "default-src 'none'")
+                    .doesNotContain("'unsafe-eval'").doesNotContainPattern("script-src[^;]*unsafe-inline");
+            assertThat(answer.header("X-Frame-Options")).as(path).isEqualTo("DENY");
+            assertThat(answer.header("X-Content-Type-Options")).as(path).isEqualTo("nosniff");
+            assertThat(answer.header("Referrer-Policy")).as(path).isEqualTo("no-referrer");
+        }
+        assertThat(io.restassured.RestAssured.get("/q/swagger-ui/").header("Content-Security-Policy")).isNull();
+
+        new AnalyticsData(database).week();
+        open(Tokens.analyst());
+        assertThat(chartData("daily", 0)).isNotEmpty();
+        assertThat(browser.findElements(By.cssSelector("#chart-daily canvas"))).isNotEmpty();
+        Object ran = js("window.__inline = 'no'; const s = document.createElement('script');"
+                + " s.textContent = 'window.__inline = \"yes\"'; document.head.appendChild(s); return window.__inline;");
+        assertThat(ran).isEqualTo("no");
+    }
+
     /** Opens the page with TOKEN in the fragment and waits for its first numbers. */
     private void open(String token) {
         browser.get(page + "#token=" + token);
