@@ -189,6 +189,45 @@ class WebhookTest {
         }
     }
 
+    /**
+     * Two rotations at once are one after the other: each secret they answer still signs afterwards
+     * (the later one as the current secret, the earlier beside it). Until 2026-12-05 each read the
+     * secret before both and kept that one as the previous secret, so one caller was handed a
+     * secret that never signed anything.
+     */
+    @Test
+    void twoRotationsAtOnceBothAnswerASecretThatSigns() throws Exception {
+        try (WebhookReceiver receiver = new WebhookReceiver()) {
+            String id = register(receiver.url(), "points.earned").path("webhookId");
+            java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(2);
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+            List<java.util.concurrent.Future<String>> rotated = new ArrayList<>();
+            try {
+                for (int i = 0; i < 2; i++) {
+                    rotated.add(pool.submit(() -> {
+                        start.countDown();
+                        start.await();
+                        return given().auth().oauth2(Tokens.admin()).contentType("application/json").body("{}")
+                                .post("/api/v1/webhooks/{id}/rotate-secret", id).then().statusCode(200)
+                                .extract().<String>path("secret");
+                    }));
+                }
+                CloudEvent earned = TestEvents.earned("m-wh-rot2-" + UUID.randomUUID(), 4);
+                List<String> secrets = List.of(rotated.get(0).get(), rotated.get(1).get());
+                TestEvents.publish(Topics.POINTS_LEDGER, earned);
+                await().atMost(WAIT).until(() -> !receiver.received().isEmpty());
+                WebhookReceiver.Request request = receiver.received().get(0);
+                assertThat(request.header("webhook-signature").split(" ")).hasSize(2);
+                for (String secret : secrets) {
+                    verify(secret, request);
+                }
+            } finally {
+                pool.shutdownNow();
+                delete(id);
+            }
+        }
+    }
+
     @Test
     void anIdempotencyKeyAnswersTheSameEndpointAndSecretAndRefusesAnotherRequest() {
         String key = "wh-" + UUID.randomUUID();

@@ -76,12 +76,16 @@ public class WebhookEndpointRepository {
                 .map(rows -> rows.rowCount() == 1);
     }
 
-    /** The new secret signs from now on, the current one beside it until previousValidUntil; null when no such endpoint. */
-    public Uni<Endpoint> rotate(String id, byte[] newSealed, byte[] currentSealed, Instant previousValidUntil) {
-        return pool.preparedQuery("update webhook_endpoint set secret_sealed = $2, previous_sealed = $3,"
-                        + " previous_valid_until = $4, rotated_at = now() where endpoint_id = $1 returning " + COLUMNS)
+    /**
+     * The new secret signs from now on, the one it replaces beside it until previousValidUntil; null
+     * when no such endpoint. One statement, the secret replaced read by it under the row's lock: two
+     * rotations at once are one after the other (the second keeps the first's secret as the previous
+     * one), never two that both keep the secret before them and lose the other's.
+     */
+    public Uni<Endpoint> rotate(String id, byte[] newSealed, Instant previousValidUntil) {
+        return pool.preparedQuery("update webhook_endpoint set previous_sealed = secret_sealed, secret_sealed = $2,"
+                        + " previous_valid_until = $3, rotated_at = now() where endpoint_id = $1 returning " + COLUMNS)
                 .execute(Tuple.of(id, io.vertx.core.buffer.Buffer.buffer(newSealed),
-                        io.vertx.core.buffer.Buffer.buffer(currentSealed),
                         OffsetDateTime.ofInstant(previousValidUntil, ZoneOffset.UTC)))
                 .map(WebhookEndpointRepository::first);
     }

@@ -189,10 +189,7 @@ public class WebhookService {
     public Uni<Rotated> rotate(String id, String requestedSecret) {
         String secret = requestedSecret == null ? newSecret() : checkSecret(requestedSecret);
         Instant until = Instant.now().plus(overlap);
-        return endpoints.byId(id).chain(e -> {
-            found(e, id);
-            return endpoints.rotate(id, box.seal(id, secret), e.secretSealed(), until);
-        }).map(e -> {
+        return endpoints.rotate(id, box.seal(id, secret), until).map(e -> {
             found(e, id);
             Log.infof("Webhook endpoint %s: secret rotated, the old one signs too until %s", id, until);
             return new Rotated(id, secret, until);
