@@ -439,4 +439,37 @@ class ReservationTest {
         assertThat(answers).filteredOn(r -> r.statusCode() == 409)
                 .allSatisfy(r -> assertThat(r.jsonPath().getString("code")).isEqualTo("REWARD_CONFLICT"));
     }
+
+    /**
+     * An admin who read a reward (version 2) fixes its name while a reservation takes a unit: sent
+     * with If-Match, the change is refused (412 VERSION_MISMATCH) instead of setting the stock back
+     * to what was read, and nothing changes; read again, the change goes through. Without If-Match it
+     * is made as before; a malformed If-Match is 400, * matches any version.
+     */
+    @Test
+    void aChangeSentWithTheVersionItReadIsRefusedOnceTheStockMoved() {
+        String rewardId = id("r-ifmatch");
+        asAdmin().body(body(rewardId, "GIFT", null)).post("/api/v1/rewards").then().statusCode(201)
+                .body("version", equalTo(1));
+        long read = given().auth().oauth2(Tokens.admin()).get("/api/v1/rewards/" + rewardId).then().statusCode(200)
+                .extract().jsonPath().getLong("version");
+        reserve(rewardId, rewardId + "-a", "m-ifmatch", 1).then().statusCode(201);
+        String renamed = body(rewardId, "GIFT", null).replace("\"A gift\"", "\"A gift, renamed\"");
+
+        asAdmin().header("If-Match", "\"" + read + "\"").body(renamed).put("/api/v1/rewards/" + rewardId).then()
+                .statusCode(412).contentType("application/problem+json").body("code", equalTo("VERSION_MISMATCH"));
+        asAdmin().header("If-Match", "\"" + read + "\"").post("/api/v1/rewards/" + rewardId + "/retire").then()
+                .statusCode(412).body("code", equalTo("VERSION_MISMATCH"));
+        given().auth().oauth2(Tokens.admin()).get("/api/v1/rewards/" + rewardId).then()
+                .body("name", equalTo("A gift")).body("stock", equalTo(9)).body("status", equalTo("ACTIVE"))
+                .body("version", equalTo((int) read + 1));
+
+        asAdmin().header("If-Match", "\"" + (read + 1) + "\"").body(renamed.replace("\"stock\":10", "\"stock\":9"))
+                .put("/api/v1/rewards/" + rewardId).then().statusCode(200)
+                .body("name", equalTo("A gift, renamed")).body("stock", equalTo(9)).body("version", equalTo((int) read + 2));
+        asAdmin().header("If-Match", "seven").body(renamed).put("/api/v1/rewards/" + rewardId).then().statusCode(400)
+                .body("code", equalTo("VALIDATION_FAILED")).body("errors[0].field", equalTo("If-Match"));
+        asAdmin().header("If-Match", "*").post("/api/v1/rewards/" + rewardId + "/retire").then().statusCode(200)
+                .body("status", equalTo("RETIRED"));
+    }
 }

@@ -97,14 +97,40 @@ public class RewardResource {
             + "the path's, or the kind differs from the reward's")
     @APIResponse(responseCode = "404", description = "NOT_FOUND: no reward has this id")
     @APIResponse(responseCode = "409", description = "REWARD_RETIRED: a retired reward cannot change")
+    @APIResponse(responseCode = "412", description = VERSION_MISMATCH)
     public Uni<RewardView> change(
             @Parameter(description = "The reward's id") @PathParam("rewardId")
             @Pattern(regexp = Identifiers.ID_PATTERN) String rewardId,
+            @Parameter(description = IF_MATCH) @RestHeader("If-Match") String ifMatch,
             @Valid @NotNull RewardRequest request) {
         if (request.rewardId() != null && !request.rewardId().equals(rewardId)) {
             throw ApiException.validation("rewardId", "must be the path's reward id, or left out");
         }
-        return rewards.change(rewardId, request.toSpec(rewardId));
+        return rewards.change(rewardId, request.toSpec(rewardId), version(ifMatch));
+    }
+
+    static final String IF_MATCH = "The reward's version as read (its \"version\", e.g. \"7\" with the quotes,"
+            + " or * for any): the change is refused with 412 if the reward moved since. Without it the change is"
+            + " made whatever moved since, stock included";
+    static final String VERSION_MISMATCH = "VERSION_MISMATCH: If-Match names another version than the reward's"
+            + " (a change, or a reservation that took or gave back stock, moved it since it was read); nothing changed";
+
+    /** If-Match as a version: {@code "7"} (or {@code 7}, {@code W/"7"}); null for none or {@code *}. */
+    static Long version(String ifMatch) {
+        if (ifMatch == null || ifMatch.isBlank() || ifMatch.strip().equals("*")) {
+            return null;
+        }
+        String tag = ifMatch.strip();
+        if (tag.startsWith("W/")) {
+            tag = tag.substring(2);
+        }
+        if (tag.length() >= 2 && tag.startsWith("\"") && tag.endsWith("\"")) {
+            tag = tag.substring(1, tag.length() - 1);
+        }
+        if (!tag.matches("[0-9]{1,18}")) {
+            throw ApiException.validation("If-Match", "must be the reward's version in quotes (\"7\"), or *");
+        }
+        return Long.parseLong(tag);
     }
 
     @POST
@@ -117,10 +143,12 @@ public class RewardResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RewardView.class)))
     @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: rewardId is not an id")
     @APIResponse(responseCode = "404", description = "NOT_FOUND: no reward has this id")
+    @APIResponse(responseCode = "412", description = VERSION_MISMATCH)
     public Uni<RewardView> retire(
             @Parameter(description = "The reward's id") @PathParam("rewardId")
-            @Pattern(regexp = Identifiers.ID_PATTERN) String rewardId) {
-        return rewards.retire(rewardId);
+            @Pattern(regexp = Identifiers.ID_PATTERN) String rewardId,
+            @Parameter(description = IF_MATCH) @RestHeader("If-Match") String ifMatch) {
+        return rewards.retire(rewardId, version(ifMatch));
     }
 
     @GET

@@ -105,12 +105,13 @@ public class RewardService {
      * Changes a reward's definition as a whole; its kind cannot change, a retired one cannot change.
      * The same definition again changes nothing and publishes nothing.
      */
-    public Uni<RewardView> change(String rewardId, RewardSpec spec) {
+    public Uni<RewardView> change(String rewardId, RewardSpec spec, Long ifVersion) {
         Instant now = now();
         return pool.withTransaction(c -> rewards.lock(c, rewardId).chain(existing -> {
             if (existing == null) {
                 throw ApiException.notFound("Reward", rewardId);
             }
+            requireVersion(existing, ifVersion);
             if (existing.kind() != spec.kind()) {
                 throw ApiException.validation("kind", "cannot change: the reward is a " + existing.kind());
             }
@@ -129,12 +130,13 @@ public class RewardService {
     }
 
     /** Retires a reward (idempotent): it can no longer be reserved; open reservations still settle. */
-    public Uni<RewardView> retire(String rewardId) {
+    public Uni<RewardView> retire(String rewardId, Long ifVersion) {
         Instant now = now();
         return pool.withTransaction(c -> rewards.lock(c, rewardId).chain(existing -> {
             if (existing == null) {
                 throw ApiException.notFound("Reward", rewardId);
             }
+            requireVersion(existing, ifVersion);
             if (existing.status() == RewardStatus.RETIRED) {
                 return view(c, existing, false);
             }
@@ -147,6 +149,20 @@ public class RewardService {
                     .invoke(() -> Log.infof("Reward %s retired", rewardId))
                     .chain(() -> view(c, retired, false));
         }));
+    }
+
+    /**
+     * A change sent with the version it was read at ({@code If-Match}) is refused when the reward has
+     * moved since (another change, or its stock taken or given back): {@code 412 VERSION_MISMATCH}.
+     * Read under the change's row lock, so nothing moves it between this check and the write.
+     */
+    private static void requireVersion(Reward existing, Long ifVersion) {
+        if (ifVersion != null && existing.version() != ifVersion) {
+            throw new ApiException(412, "VERSION_MISMATCH", "The reward changed since it was read",
+                    "Reward '" + existing.rewardId() + "' is at version " + existing.version() + ", not " + ifVersion
+                            + " (a change or its stock moved since it was read); read it again and send the change"
+                            + " with If-Match: \"" + existing.version() + "\"");
+        }
     }
 
     /** One reward; a HIDDEN one is not found unless {@code seesHidden}. With a member, its eligibility. */

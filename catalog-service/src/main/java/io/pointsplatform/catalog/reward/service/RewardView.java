@@ -21,7 +21,11 @@ public record RewardView(String rewardId, String name, String kind, long pointsC
                          @Schema(nullable = true, description = "Units left to reserve; null: unlimited") Long stock,
                          PerMemberLimit perMemberLimit, String minTier, Instant validFrom, Instant validUntil,
                          String visibility, String status, BigDecimal voucherValue, List<Prize> prizes, String cause,
-                         Donation donation, Eligibility eligibility, @JsonIgnore boolean created) {
+                         Donation donation, Eligibility eligibility,
+                         @Schema(description = "Moves at every change of the reward, its stock's included: send it as"
+                                 + " If-Match (\"7\") with a PUT or a retire to refuse a change to a reward that"
+                                 + " moved since it was read (412 VERSION_MISMATCH)") long version,
+                         @JsonIgnore boolean created) {
 
     /** The running total given to a DONATION's cause (confirmed donations, less returned ones). */
     public record Donation(String cause, long totalPoints) {
@@ -32,6 +36,6 @@ public record RewardView(String rewardId, String name, String kind, long pointsC
                 r.minTier(), r.validFrom(), r.validUntil(), r.visibility().name(), r.status().name(), r.voucherValue(),
                 r.prizes().isEmpty() ? null : r.prizes(), r.cause(),
                 r.cause() == null ? null : new Donation(r.cause(), donated == null ? 0 : donated),
-                eligibility, created);
+                eligibility, r.version(), created);
     }
 }
