@@ -9,11 +9,11 @@ public sealed interface RedemptionEvent extends EventData
      * say they are for ({@code redemption:<redemptionId>}): a reader of {@code points.ledger} tells
      * a redemption's spend from a payment's by it (docs/contract-extensions.md).
      */
-    String HOLD_PREFIX = "redemption:";
+    String HOLD_PREFIX = ServiceHoldIds.REDEMPTION_PREFIX;
 
     /** The hold id and reference of the redemption {@code redemptionId}'s points at the ledger. */
     static String holdReference(String redemptionId) {
-        return HOLD_PREFIX + redemptionId;
+        return ServiceHoldIds.redemption(redemptionId);
     }
 
     /** Whether a ledger event's {@code reference} names a redemption's hold (false for null). */

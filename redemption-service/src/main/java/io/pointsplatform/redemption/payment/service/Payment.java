@@ -1,5 +1,6 @@
 package io.pointsplatform.redemption.payment.service;
 
+import io.pointsplatform.events.ServiceHoldIds;
 import java.math.BigDecimal;
 import java.time.Instant;
 
@@ -18,11 +19,11 @@ public record Payment(String paymentId, String orderId, String memberId, BigDeci
     public static final String EXPIRED = "EXPIRED";
 
     public String holdId() {
-        return "payment:" + paymentId;
+        return ServiceHoldIds.payment(paymentId);
     }
 
     public String reference() {
-        return "payment:" + paymentId;
+        return ServiceHoldIds.payment(paymentId);
     }
 
     /** A hold nobody captured or cancelled lapses at the ledger: then the payment is EXPIRED. */

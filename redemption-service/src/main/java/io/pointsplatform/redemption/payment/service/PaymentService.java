@@ -2,6 +2,7 @@ package io.pointsplatform.redemption.payment.service;
 
 import io.pointsplatform.kit.remote.RemoteProblem;
 import io.pointsplatform.events.PointsValue;
+import io.pointsplatform.events.ServiceHoldIds;
 import io.pointsplatform.kit.problem.ApiException;
 import io.pointsplatform.kit.security.ServiceTokens;
 import io.pointsplatform.redemption.DerivedIds;
@@ -223,9 +224,9 @@ public class PaymentService {
 
     /** The refund's points back at the ledger (idempotent by its derived return id), then DONE. */
     private Uni<Void> giveBack(PaymentRefund refund) {
-        String holdId = "payment:" + refund.paymentId();
+        String holdId = ServiceHoldIds.payment(refund.paymentId());
         return ledger.giveBack(tokens.authorization(), holdId, new LedgerClient.ReturnRequest(refund.returnId(),
-                        refund.points(), "payment:" + refund.paymentId() + ":refund:" + refund.refundId()))
+                        refund.points(), holdId + ":refund:" + refund.refundId()))
                 .chain(() -> repository.refundDone(refund.paymentId(), refund.refundId()));
     }
 
