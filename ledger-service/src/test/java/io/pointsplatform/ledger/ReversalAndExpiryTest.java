@@ -147,7 +147,7 @@ class ReversalAndExpiryTest {
         assertThat(jobs.releaseExpiredHolds().await().atMost(Duration.ofSeconds(30))).isGreaterThanOrEqualTo(1);
         asService().get("/api/v1/accounts/{m}", memberId).then().body("available", equalTo(60)).body("reserved", equalTo(0));
         asService().post("/api/v1/accounts/{m}/holds/h-ttl/capture", memberId).then().statusCode(409)
-                .body("code", equalTo("HOLD_NOT_OPEN"));
+                .body("code", equalTo("HOLD_NOT_OPEN")).body("state", equalTo("EXPIRED"));
         asService().get("/api/v1/accounts/{m}/entries", memberId).then()
                 .body("items[0].type", equalTo("points.released")).body("items[0].reference", equalTo("EXPIRED"));
     }

@@ -392,7 +392,9 @@ public class FakeServices implements QuarkusTestResourceLifecycleManager {
                 } else if ("CAPTURED".equals(hold.status)) {
                     json(request, 200, view(hold));
                 } else {
-                    problem(request, 409, "HOLD_NOT_OPEN", "hold " + holdId + " is " + hold.status);
+                    // As the ledger: the state says how the hold closed (RELEASED or EXPIRED here).
+                    problem(request, 409, "HOLD_NOT_OPEN", "hold " + holdId + " is " + hold.status,
+                            "RELEASED_EXPIRED".equals(hold.status) ? "EXPIRED" : "RELEASED");
                 }
             }
             case "release" -> {
@@ -403,7 +405,7 @@ public class FakeServices implements QuarkusTestResourceLifecycleManager {
                 } else if (hold.status.startsWith("RELEASED")) {
                     json(request, 200, view(hold));
                 } else {
-                    problem(request, 409, "HOLD_NOT_OPEN", "hold " + holdId + " is " + hold.status);
+                    problem(request, 409, "HOLD_NOT_OPEN", "hold " + holdId + " is " + hold.status, "CAPTURED");
                 }
             }
             default -> {
@@ -459,9 +461,17 @@ public class FakeServices implements QuarkusTestResourceLifecycleManager {
     }
 
     private static void problem(HttpServerRequest request, int status, String code, String detail) {
+        problem(request, status, code, detail, null);
+    }
+
+    private static void problem(HttpServerRequest request, int status, String code, String detail, String state) {
+        JsonObject problem = new JsonObject().put("type", "urn:points:problem:" + code.toLowerCase()).put("status", status)
+                .put("code", code).put("detail", detail);
+        if (state != null) {
+            problem.put("state", state);
+        }
         request.response().setStatusCode(status).putHeader("content-type", "application/problem+json")
-                .end(new JsonObject().put("type", "urn:points:problem:" + code.toLowerCase()).put("status", status)
-                        .put("code", code).put("detail", detail).encode());
+                .end(problem.encode());
     }
 
     @Override

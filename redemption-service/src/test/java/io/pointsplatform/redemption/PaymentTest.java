@@ -196,6 +196,23 @@ class PaymentTest {
         given().auth().oauth2(Tokens.admin()).get("/api/v1/payments/{id}", pastItsTtl).then().statusCode(200)
                 .body("status", equalTo("EXPIRED"));
         post("/api/v1/payments/" + pastItsTtl + "/cancel", null).statusCode(200).body("status", equalTo("EXPIRED"));
+        // Settled with the ledger, not only here: the hold it still had open is released, the points back at once.
+        assertThat(FakeServices.hold("payment:" + pastItsTtl).status).isEqualTo("RELEASED_CANCELLED");
+        assertThat(FakeServices.available(member)).isEqualTo(1_000);
+
+        // A capture the ledger made whose answer was lost (a crash before it was recorded here): past
+        // the TTL the payment is what the ledger says, CAPTURED, not EXPIRED with the points spent.
+        String capturedUnheard = id("pay");
+        pay(capturedUnheard, member, "10.00", 500).statusCode(201);
+        FakeServices.hold("payment:" + capturedUnheard).status = "CAPTURED";
+        try (Connection c = DriverManager.getConnection(jdbcUrl, LocalPostgres.USER, LocalPostgres.PASSWORD)) {
+            c.createStatement().execute("update payment set hold_expires_at = now() - interval '1 second'"
+                    + " where payment_id = '" + capturedUnheard + "'");
+        }
+        given().auth().oauth2(Tokens.checkout()).get("/api/v1/payments/{id}", capturedUnheard).then().statusCode(200)
+                .body("status", equalTo("CAPTURED"));
+        post("/api/v1/payments/" + capturedUnheard + "/cancel", null).statusCode(409)
+                .body("code", equalTo("PAYMENT_CAPTURED"));
     }
 
     @Test

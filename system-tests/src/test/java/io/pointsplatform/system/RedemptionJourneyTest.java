@@ -160,4 +160,60 @@ class RedemptionJourneyTest {
                 .baseUri(platform.url("ledger-service")).get("/api/v1/accounts/{m}", memberId).then()
                 .body("available", equalTo(100 - spent)).body("spent", equalTo(spent)).body("reserved", equalTo(0)));
     }
+
+    /**
+     * Points as payment, the checkout sending the order's capture and its cancel at once (two tills,
+     * a retry crossing a cancel): the ledger takes one of them, and the payment says what it took.
+     * Before, a capture the ledger made was recorded CANCELLED when the cancel's refused release was
+     * read as "nothing held": the member had paid for a cancelled order.
+     */
+    @Test
+    void aCaptureAndACancelSentAtOnceLeaveThePaymentAsTheLedgerDecided() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String memberId = shop.enrol("pay-race-" + run, 1).get(0);
+        String redemption = platform.url("redemption-service");
+        int payments = 10;
+        Map<String, List<String>> answers = new ConcurrentHashMap<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(16)) {
+            List<Future<?>> calls = new ArrayList<>();
+            for (int i = 0; i < payments; i++) {
+                String paymentId = "pay-" + run + "-" + i;
+                given().auth().oauth2(Tokens.checkout()).baseUri(redemption).contentType(ContentType.JSON)
+                        .body(Map.of("paymentId", paymentId, "orderId", "o-" + paymentId, "memberId", memberId,
+                                "orderAmount", "100.00", "points", 10))
+                        .post("/api/v1/payments").then().statusCode(201).body("status", equalTo("HELD"));
+                for (String action : List.of("capture", "cancel", "capture", "cancel")) {
+                    calls.add(pool.submit(() -> {
+                        Response answer = given().auth().oauth2(Tokens.checkout()).baseUri(redemption)
+                                .post("/api/v1/payments/{id}/{action}", paymentId, action);
+                        String seen = action + " " + answer.statusCode() + " "
+                                + (answer.statusCode() == 200 ? answer.path("status") : answer.path("code"));
+                        answers.computeIfAbsent(paymentId, p -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                                .add(seen);
+                        return null;
+                    }));
+                }
+            }
+            for (Future<?> call : calls) {
+                call.get();
+            }
+        }
+        int captured = 0;
+        for (int i = 0; i < payments; i++) {
+            String paymentId = "pay-" + run + "-" + i;
+            String status = given().auth().oauth2(Tokens.checkout()).baseUri(redemption)
+                    .get("/api/v1/payments/{id}", paymentId).then().statusCode(200).extract().path("status");
+            List<String> expected = "CAPTURED".equals(status)
+                    ? List.of("capture 200 CAPTURED", "cancel 409 PAYMENT_CAPTURED")
+                    : List.of("capture 409 PAYMENT_CANCELLED", "cancel 200 CANCELLED");
+            assertThat(status).isIn("CAPTURED", "CANCELLED");
+            assertThat(answers.get(paymentId)).as("payment %s is %s", paymentId, status).hasSize(4)
+                    .allMatch(expected::contains);
+            captured += "CAPTURED".equals(status) ? 1 : 0;
+        }
+        int spent = 10 * captured;
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().auth().oauth2(Tokens.analyst())
+                .baseUri(platform.url("ledger-service")).get("/api/v1/accounts/{m}", memberId).then()
+                .body("spent", equalTo(spent)).body("available", equalTo(100 - spent)).body("reserved", equalTo(0)));
+    }
 }

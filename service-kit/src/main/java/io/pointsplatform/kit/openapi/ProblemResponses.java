@@ -160,6 +160,9 @@ public class ProblemResponses implements OASFilter {
                 .addProperty("code", OASFactory.createSchema().addType(Schema.SchemaType.STRING)
                         .description("A machine code to switch on, e.g. VALIDATION_FAILED, NOT_FOUND, UNAUTHENTICATED"))
                 .addProperty("errors", OASFactory.createSchema().addType(Schema.SchemaType.ARRAY).items(fieldError))
+                .addProperty("state", OASFactory.createSchema().addType(Schema.SchemaType.STRING)
+                        .description("On a conflict that depends on it, the state the request found the thing in,"
+                                + " e.g. a hold's CAPTURED, RELEASED or EXPIRED for HOLD_NOT_OPEN"))
                 .required(java.util.List.of("type", "title", "status", "code"));
     }
 }

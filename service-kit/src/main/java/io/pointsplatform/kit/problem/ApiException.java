@@ -12,17 +12,29 @@ public class ApiException extends RuntimeException {
     private final String code;
     private final String title;
     private final List<Problem.FieldError> errors;
+    private final String state;
 
     public ApiException(int status, String code, String title, String detail) {
         this(status, code, title, detail, List.of());
     }
 
     public ApiException(int status, String code, String title, String detail, List<Problem.FieldError> errors) {
+        this(status, code, title, detail, errors, null);
+    }
+
+    private ApiException(int status, String code, String title, String detail, List<Problem.FieldError> errors,
+                         String state) {
         super(detail, null, false, false);
         this.status = status;
         this.code = code;
         this.title = title;
         this.errors = List.copyOf(errors);
+        this.state = state;
+    }
+
+    /** The same refusal, telling the state the request found the thing in (the problem's {@code state}). */
+    public ApiException withState(String found) {
+        return new ApiException(status, code, title, getMessage(), errors, found);
     }
 
     public static ApiException notFound(String what, String id) {
@@ -43,7 +55,7 @@ public class ApiException extends RuntimeException {
     }
 
     public Problem toProblem() {
-        return new Problem(Problem.typeUri(code), title, status, getMessage(), code, errors);
+        return new Problem(Problem.typeUri(code), title, status, getMessage(), code, errors, state);
     }
 
     public int status() {
@@ -52,5 +64,9 @@ public class ApiException extends RuntimeException {
 
     public String code() {
         return code;
+    }
+
+    public String state() {
+        return state;
     }
 }

@@ -17,12 +17,19 @@ public class RemoteProblem extends RuntimeException {
     private final int status;
     private final String code;
     private final String detail;
+    private final String state;
 
     public RemoteProblem(int status, String code, String detail) {
-        super(status + (code == null ? "" : " " + code) + (detail == null ? "" : ": " + detail), null, false, false);
+        this(status, code, detail, null);
+    }
+
+    public RemoteProblem(int status, String code, String detail, String state) {
+        super(status + (code == null ? "" : " " + code) + (state == null ? "" : " (" + state + ")")
+                + (detail == null ? "" : ": " + detail), null, false, false);
         this.status = status;
         this.code = code;
         this.detail = detail;
+        this.state = state;
     }
 
     /** Reads the problem document of an error response, whatever its shape (details cut to 500 characters). */
@@ -30,11 +37,13 @@ public class RemoteProblem extends RuntimeException {
         String body = response.hasEntity() ? response.readEntity(String.class) : null;
         String code = null;
         String detail = null;
+        String state = null;
         if (body != null && !body.isBlank()) {
             try {
                 JsonObject problem = new JsonObject(body);
                 code = problem.getValue("code") instanceof String c ? c : null;
                 detail = problem.getValue("detail") instanceof String d ? d : null;
+                state = problem.getValue("state") instanceof String s ? s : null;
             } catch (DecodeException | ClassCastException notAProblem) {
                 detail = body;
             }
@@ -42,7 +51,7 @@ public class RemoteProblem extends RuntimeException {
         if (detail != null && detail.length() > MAX_DETAIL_CHARS) {
             detail = detail.substring(0, MAX_DETAIL_CHARS);
         }
-        return new RemoteProblem(response.getStatus(), code, detail);
+        return new RemoteProblem(response.getStatus(), code, detail, state);
     }
 
     /** A definite answer: the other side decided (4xx other than 401/403/408/429, which a retry may change). */
@@ -60,6 +69,16 @@ public class RemoteProblem extends RuntimeException {
 
     public String detail() {
         return detail;
+    }
+
+    /** The problem's {@code state}: what the other side found the thing in, on a conflict that depends on it. */
+    public String state() {
+        return state;
+    }
+
+    /** The state of a refusal's problem, else null. */
+    public static String stateOf(Throwable failure) {
+        return failure instanceof RemoteProblem problem ? problem.state() : null;
     }
 
     /** Whether a failure of a call is a refusal by the other side (else: unreachable or broken, ask again). */

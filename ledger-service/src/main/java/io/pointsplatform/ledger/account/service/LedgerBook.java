@@ -334,7 +334,8 @@ public class LedgerBook {
         return decision(memberId, holdId, (decide, account) -> {
             List<Allocation> held = account.holds().get(holdId);
             if (held == null) {
-                return repeated(decide, eventId, holdId, account, "captured", PointsSpent.class);
+                return repeated(decide, eventId, holdId, account, "captured", PointsSpent.class,
+                        "points.released:" + memberId + ":" + holdId);
             }
             return decide.closeHold(store, memberId, holdId).map(reference -> {
                 PointsSpent data = new PointsSpent(memberId, holdId, Allocation.total(held), held, reference.orElse(null));
@@ -349,7 +350,8 @@ public class LedgerBook {
         return decision(memberId, holdId, (decide, account) -> {
             List<Allocation> held = account.holds().get(holdId);
             if (held == null) {
-                return repeated(decide, eventId, holdId, account, "released", PointsReleased.class);
+                return repeated(decide, eventId, holdId, account, "released", PointsReleased.class,
+                        "points.spent:" + memberId + ":" + holdId);
             }
             PointsReleased data = new PointsReleased(memberId, holdId, Allocation.total(held), held, reason);
             return decide.closeHold(store, memberId, holdId)
@@ -357,16 +359,30 @@ public class LedgerBook {
         });
     }
 
-    /** A hold that is not open: the answer to a repeat of what closed it, or 409 HOLD_NOT_OPEN. */
+    /**
+     * A hold that is not open: the answer to a repeat of what closed it, or 409 HOLD_NOT_OPEN with
+     * the problem's {@code state} saying how it closed ({@code otherwise}, the id of the other way to
+     * close it): CAPTURED, RELEASED or EXPIRED; none for a hold the ledger does not know. A caller
+     * whose release raced a capture learns the points were spent, and one whose capture raced a
+     * release that they were not.
+     */
     private <T extends PointsEvent> Uni<Decision<T>> repeated(DecisionBatches.Decide decide, String eventId,
-            String holdId, Account account, String verb, Class<T> type) {
-        return decide.decided(store, eventId).map(previous -> {
-            if (previous.isEmpty()) {
-                throw new ApiException(409, "HOLD_NOT_OPEN", "Hold not open", "Hold " + holdId + " of member "
-                        + account.memberId() + " is not open, so it cannot be " + verb
-                        + " (unknown, or already captured, released or expired)");
+            String holdId, Account account, String verb, Class<T> type, String otherwise) {
+        return decide.decided(store, eventId).chain(previous -> {
+            if (previous.isPresent()) {
+                return Uni.createFrom().item(new Decision<>(previous.get(), type.cast(previous.get().data()), false));
             }
-            return new Decision<>(previous.get(), type.cast(previous.get().data()), false);
+            return decide.decided(store, otherwise).map(closed -> {
+                String state = closed.map(event -> switch (event.data()) {
+                    case PointsSpent spent -> "CAPTURED";
+                    case PointsReleased released -> released.reason() == ReleaseReason.EXPIRED ? "EXPIRED" : "RELEASED";
+                    default -> null;
+                }).orElse(null);
+                throw new ApiException(409, "HOLD_NOT_OPEN", "Hold not open", "Hold " + holdId + " of member "
+                        + account.memberId() + (state == null ? " is not open (unknown, or closed before)"
+                        : " was " + state.toLowerCase(java.util.Locale.ROOT) + " before") + ", so it cannot be " + verb)
+                        .withState(state);
+            });
         });
     }
 

@@ -27,6 +27,11 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 @ApplicationScoped
 public class PaymentService {
 
+    /** The ledger's states of a hold that is not open (its HOLD_NOT_OPEN problem's {@code state}). */
+    private static final String CAPTURED = "CAPTURED";
+    private static final String RELEASED = "RELEASED";
+    private static final String EXPIRED = "EXPIRED";
+
     private final PaymentRepository repository;
     private final LedgerClient ledger;
     private final ServiceTokens tokens;
@@ -123,7 +128,7 @@ public class PaymentService {
                     if (failure == null) {
                         return repository.move(p.paymentId(), List.of(Payment.PENDING), Payment.HELD, hold.expiresAt(),
                                 clock.instant()).chain(moved -> moved != null ? Uni.createFrom().item(moved)
-                                : repository.find(p.paymentId()));
+                                : repository.find(p.paymentId()).call(this::releaseIfCancelled));
                     }
                     if (RemoteProblem.isRefusal(failure)) {
                         ApiException refused = ((RemoteProblem) failure).status() == 404
@@ -149,49 +154,87 @@ public class PaymentService {
         return repository.refunds(paymentId);
     }
 
-    /** A payment whose hold lapsed is recorded EXPIRED when it is read. */
+    /**
+     * A cancel that came while this payment's hold was being placed found nothing to release: the
+     * hold placed since is released now (else its TTL would, keeping the points from the member until then).
+     */
+    private Uni<Void> releaseIfCancelled(Payment found) {
+        if (found == null || !Payment.CANCELLED.equals(found.status())) {
+            return Uni.createFrom().voidItem();
+        }
+        return ledger.release(tokens.authorization(), found.memberId(), found.holdId()).replaceWithVoid()
+                .onFailure().recoverWithUni(failure -> Uni.createFrom().voidItem());
+    }
+
+    /**
+     * A payment whose hold lapsed is settled when it is read: the ledger is asked to release the hold
+     * (a repeat if it expired there already), and its answer decides. Released or expired: EXPIRED;
+     * captured (a capture whose answer was lost before it was recorded here): CAPTURED. Without an
+     * answer it is shown as it stands.
+     */
     private Uni<Payment> settled(Payment p) {
         if (!p.lapsed(clock.instant(), holdTtlSeconds)) {
             return Uni.createFrom().item(p);
         }
-        return repository.move(p.paymentId(), List.of(Payment.PENDING, Payment.HELD), Payment.EXPIRED, null,
-                clock.instant()).chain(moved -> moved != null ? Uni.createFrom().item(moved)
-                : repository.find(p.paymentId()));
+        return ledger.release(tokens.authorization(), p.memberId(), p.holdId())
+                .onItemOrFailure().transformToUni((released, failure) -> {
+                    if (failure == null || RemoteProblem.isRefusal(failure)) {
+                        return settle(p, CAPTURED.equals(RemoteProblem.stateOf(failure)) ? Payment.CAPTURED
+                                : Payment.EXPIRED);
+                    }
+                    return Uni.createFrom().item(p);
+                });
     }
 
-    /** The order was paid: the held points are taken. Repeating answers the same. */
+    /**
+     * The order was paid: the held points are taken. Repeating answers the same. The ledger's answer
+     * decides: a capture refused because a cancel released the hold first leaves the payment
+     * CANCELLED (409 PAYMENT_CANCELLED), because it lapsed EXPIRED (409 PAYMENT_EXPIRED).
+     */
     public Uni<Payment> capture(Payment p) {
         return switch (p.status()) {
             case Payment.CAPTURED -> Uni.createFrom().item(p);
             case Payment.HELD -> ledger.capture(tokens.authorization(), p.memberId(), p.holdId())
                     .onItemOrFailure().transformToUni((captured, failure) -> {
                         if (failure == null) {
-                            return moved(p, List.of(Payment.HELD), Payment.CAPTURED);
+                            return settle(p, Payment.CAPTURED);
                         }
                         if (RemoteProblem.isRefusal(failure)) {
-                            return moved(p, List.of(Payment.HELD), Payment.EXPIRED).chain(expired -> Uni.createFrom().failure(expired(p)));
+                            return settle(p, RELEASED.equals(RemoteProblem.stateOf(failure)) ? Payment.CANCELLED
+                                    : Payment.EXPIRED);
                         }
-                        return Uni.createFrom().failure(unavailable(failure));
-                    });
-            case Payment.EXPIRED -> throw expired(p);
-            default -> throw ApiException.conflict("PAYMENT_" + p.status(), "Payment '" + p.paymentId() + "' is "
-                    + p.status());
+                        return Uni.createFrom().<Payment>failure(unavailable(failure));
+                    }).map(PaymentService::requireCaptured);
+            default -> Uni.createFrom().item(requireCaptured(p));
         };
     }
 
-    /** The order was cancelled before payment: the held points go back. An expired payment stays EXPIRED. */
+    /**
+     * The order was cancelled before payment: the held points go back. An expired payment stays
+     * EXPIRED. The ledger's answer decides: a release refused because a capture took the hold first
+     * leaves the payment CAPTURED (409 PAYMENT_CAPTURED: refund it instead).
+     */
     public Uni<Payment> cancel(Payment p) {
         return switch (p.status()) {
             case Payment.CANCELLED, Payment.EXPIRED -> Uni.createFrom().item(p);
-            case Payment.CAPTURED -> throw ApiException.conflict("PAYMENT_CAPTURED", "Payment '" + p.paymentId()
-                    + "' was captured: refund it instead");
+            case Payment.CAPTURED -> throw captured(p);
             default -> ledger.release(tokens.authorization(), p.memberId(), p.holdId())
                     .onItemOrFailure().transformToUni((released, failure) -> {
-                        if (failure == null || RemoteProblem.isRefusal(failure)) {
-                            // A refusal: the hold lapsed already (or, PENDING, was never made): nothing is held.
-                            return moved(p, List.of(Payment.PENDING, Payment.HELD), Payment.CANCELLED);
+                        if (failure == null) {
+                            return settle(p, Payment.CANCELLED);
                         }
-                        return Uni.createFrom().failure(unavailable(failure));
+                        if (RemoteProblem.isRefusal(failure)) {
+                            // Captured first; else nothing is held: it lapsed, or (PENDING) was never made.
+                            String state = RemoteProblem.stateOf(failure);
+                            return settle(p, CAPTURED.equals(state) ? Payment.CAPTURED
+                                    : EXPIRED.equals(state) ? Payment.EXPIRED : Payment.CANCELLED);
+                        }
+                        return Uni.createFrom().<Payment>failure(unavailable(failure));
+                    }).map(settled -> {
+                        if (Payment.CAPTURED.equals(settled.status())) {
+                            throw captured(settled);
+                        }
+                        return settled;
                     });
         };
     }
@@ -243,9 +286,28 @@ public class PaymentService {
                         .map(done -> done.stream().mapToInt(Integer::intValue).sum()));
     }
 
-    private Uni<Payment> moved(Payment p, List<String> from, String to) {
-        return repository.move(p.paymentId(), from, to, null, clock.instant())
+    /**
+     * Records what the ledger decided for a payment not yet settled (PENDING or HELD); the payment
+     * as it then stands: as recorded, or as another call (which heard the same decision) recorded it.
+     */
+    private Uni<Payment> settle(Payment p, String to) {
+        return repository.move(p.paymentId(), List.of(Payment.PENDING, Payment.HELD), to, null, clock.instant())
                 .chain(moved -> moved != null ? Uni.createFrom().item(moved) : repository.find(p.paymentId()));
+    }
+
+    /** A captured payment as it is; any other: why it cannot be (409 PAYMENT_EXPIRED, PAYMENT_<status>). */
+    private static Payment requireCaptured(Payment p) {
+        return switch (p.status()) {
+            case Payment.CAPTURED -> p;
+            case Payment.EXPIRED -> throw expired(p);
+            default -> throw ApiException.conflict("PAYMENT_" + p.status(), "Payment '" + p.paymentId() + "' is "
+                    + p.status());
+        };
+    }
+
+    private static ApiException captured(Payment p) {
+        return ApiException.conflict("PAYMENT_CAPTURED", "Payment '" + p.paymentId() + "' was captured: refund it"
+                + " instead");
     }
 
     /** The ledger's refusal as this service's problem (its status and code), else LEDGER_UNAVAILABLE. */
