@@ -36,6 +36,28 @@ class ReceiverAddressesTest {
         assertThat(local.refusal(URI.create("http://[fd00:ec2::254]/"))).contains("metadata");
     }
 
+    /**
+     * An IPv6 address that reaches an IPv4 one through a transition mechanism is judged by the IPv4
+     * address: before, each of these was an outside receiver, and NAT64's reaches the metadata
+     * service wherever a NAT64 gateway (or DNS64) is in use.
+     */
+    @Test
+    void anIpv4AddressEmbeddedInAnIpv6OneIsJudgedAsItself() {
+        for (String host : new String[] {"[64:ff9b::a9fe:a9fe]", "[64:ff9b::169.254.169.254]", "[64:ff9b:1::a9fe:a9fe]",
+                "[::a9fe:a9fe]", "[2002:a9fe:a9fe::1]", "[2001:0:4136:e378:8000:63bf:5601:5601]"}) {
+            assertThat(local.refusal(URI.create("http://" + host + "/"))).as(host).contains("metadata");
+            assertThat(production.refusal(URI.create("http://" + host + "/"))).as(host).contains("metadata");
+        }
+        for (String host : new String[] {"[64:ff9b::7f00:1]", "[64:ff9b::a00:1]", "[2002:c0a8:101::1]", "[::a00:1]"}) {
+            assertThat(production.refusal(URI.create("https://" + host + "/hook"))).as(host).isNotNull();
+            assertThat(local.refusal(URI.create("https://" + host + "/hook"))).as(host).isNull();
+        }
+        // An outside IPv4 address behind NAT64 or 6to4 is an outside receiver.
+        for (String host : new String[] {"[64:ff9b::808:808]", "[2002:808:808::1]"}) {
+            assertThat(production.refusal(URI.create("https://" + host + "/hook"))).as(host).isNull();
+        }
+    }
+
     @Test
     void anUnresolvableHostIsRefused() {
         assertThat(production.refusal(URI.create("https://no-such-host.invalid/hook"))).contains("does not resolve");

@@ -1,5 +1,6 @@
 package io.pointsplatform.notification.webhook.service;
 
+import com.google.common.net.InetAddresses;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -47,6 +48,15 @@ public class ReceiverAddresses {
     }
 
     static String refusal(InetAddress address, boolean allowPrivate) {
+        Inet4Address embedded = embeddedIpv4(address);
+        if (embedded != null) {
+            // The IPv4 address a transition mechanism (NAT64, 6to4, Teredo, IPv4-compatible) reaches
+            // through this one: 64:ff9b::a9fe:a9fe is 169.254.169.254 wherever a NAT64 gateway is.
+            String why = refusal(embedded, allowPrivate);
+            if (why != null) {
+                return why + " (" + embedded.getHostAddress() + ", embedded in " + address.getHostAddress() + ")";
+            }
+        }
         if (METADATA.contains(address.getHostAddress())) {
             return "a cloud metadata address";
         }
@@ -73,5 +83,43 @@ public class ReceiverAddresses {
             return "a private (carrier-grade NAT or this-network) address";
         }
         return null;
+    }
+
+    /**
+     * NAT64's well-known prefixes: RFC 6052's 64:ff9b::/96, and RFC 8215's 64:ff9b:1::/48 read as a
+     * /96 (an operator's shorter prefix there splits the IPv4 address, and is not recognised).
+     */
+    private static final byte[] NAT64 = {0x00, 0x64, (byte) 0xff, (byte) 0x9b};
+
+    /**
+     * The IPv4 address an IPv6 address embeds, else null: IPv4-compatible, 6to4 and Teredo (Guava's
+     * {@link InetAddresses#getEmbeddedIPv4ClientAddress}), and NAT64's well-known prefixes, whose last
+     * 32 bits are the IPv4 address (Guava does not know NAT64). IPv4-mapped addresses
+     * (::ffff:a.b.c.d) Java reads as IPv4 already.
+     */
+    static Inet4Address embeddedIpv4(InetAddress address) {
+        if (!(address instanceof Inet6Address v6)) {
+            return null;
+        }
+        if (InetAddresses.hasEmbeddedIPv4ClientAddress(v6)) {
+            return InetAddresses.getEmbeddedIPv4ClientAddress(v6);
+        }
+        byte[] b = v6.getAddress();
+        boolean wellKnown = java.util.Arrays.equals(b, 0, 4, NAT64, 0, 4)
+                && (isZero(b, 4, 12) || (b[4] == 0 && b[5] == 1));
+        if (!wellKnown) {
+            return null;
+        }
+        return (Inet4Address) InetAddresses.fromInteger(((b[12] & 0xff) << 24) | ((b[13] & 0xff) << 16)
+                | ((b[14] & 0xff) << 8) | (b[15] & 0xff));
+    }
+
+    private static boolean isZero(byte[] bytes, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (bytes[i] != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 }
