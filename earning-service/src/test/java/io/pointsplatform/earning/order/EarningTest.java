@@ -189,10 +189,15 @@ class EarningTest {
                 .body("errors[0].message", equalTo("is not a property of this request"));
         // A year Java reads but PostgreSQL cannot store (a preview of it once overflowed: a 500).
         Map<String, Object> farFuture = orderWithLine(orderId, "quantity", 1);
+        // The field is named as CONTRACT.md names it, purchasedAt, whichever of its two names was sent.
         farFuture.put("paidAt", "+999999999-12-31T23:59:59Z");
-        earn(farFuture).statusCode(400).body("errors[0].field", equalTo("paidAt"))
+        earn(farFuture).statusCode(400).body("errors[0].field", equalTo("purchasedAt"))
                 .body("errors[0].message", equalTo("must be within the years 0001 to 9999"));
-        preview(farFuture).statusCode(400).body("errors[0].field", equalTo("paidAt"));
+        preview(farFuture).statusCode(400).body("errors[0].field", equalTo("purchasedAt"));
+        Map<String, Object> notATime = orderWithLine(orderId, "quantity", 1);
+        notATime.remove("paidAt");
+        notATime.put("purchasedAt", "yesterday");
+        earn(notATime).statusCode(400).body("errors[0].field", equalTo("purchasedAt"));
         // None of them was recorded: the order id is still free for the order written properly.
         earn(orderWithLine(orderId, "quantity", 2)).statusCode(201).body("points", equalTo(20));
     }

@@ -19,15 +19,17 @@ import java.time.Instant;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
-/** {@code POST /api/v1/earnings}: a paid order from checkout. {@code purchasedAt} is read as {@code paidAt}. */
+/**
+ * {@code POST /api/v1/earnings}: a paid order from checkout. {@code purchasedAt} (CONTRACT.md's
+ * name, the one errors name) is also read as {@code paidAt}.
+ */
 public record OrderRequest(
         @NotNull @Pattern(regexp = Identifiers.ID_PATTERN, message = "must be 1-64 letters, digits or ._:-") String orderId,
         @NotNull @Pattern(regexp = Identifiers.ID_PATTERN, message = "must be 1-64 letters, digits or ._:-") String memberId,
         @Pattern(regexp = Identifiers.ID_PATTERN, message = "must be 1-64 letters, digits or ._:-") String shopId,
-        @NotNull @JsonAlias("purchasedAt")
-        @Schema(description = "When the order was paid, at most now plus 60 s of clock skew; also read as"
-                + " purchasedAt (CONTRACT.md's name)")
-        Instant paidAt,
+        @NotNull @JsonAlias("paidAt")
+        @Schema(description = "When the order was paid, at most now plus 60 s of clock skew; also read as paidAt")
+        Instant purchasedAt,
         @Pattern(regexp = "CNY", message = "must be CNY") String currency,
         @NotEmpty @Size(max = 500) List<@Valid @NotNull Line> lines) {
 

@@ -23,7 +23,7 @@ import java.util.function.Predicate;
  * Applies a rule set to an order, in the fixed order of docs/earning.md: base, category multipliers,
  * campaigns, threshold bonuses, member day, first purchase, tier multiplier. Every multiplier
  * applies to the base points of the lines it covers, so no rule's result depends on another's.
- * Deterministic: the time is the order's {@code paidAt}, the state is passed in.
+ * Deterministic: the time is the order's {@code purchasedAt}, the state is passed in.
  */
 public final class EarningRules {
 
@@ -92,7 +92,7 @@ public final class EarningRules {
             }
         }
 
-        int day = order.paidAt().atZone(zone).getDayOfMonth();
+        int day = order.purchasedAt().atZone(zone).getDayOfMonth();
         for (Rule rule : rules.active(RuleKind.MEMBER_DAY)) {
             if (day != rule.dayOfMonth()) {
                 skipped.add(new Skipped(rule.ruleId(), "paid on day " + day + ", member day is day " + rule.dayOfMonth()));
@@ -135,7 +135,7 @@ public final class EarningRules {
     }
 
     private static String campaignRefusal(Campaign campaign, OrderRequest order, Context context) {
-        if (!campaign.covers(order.paidAt())) {
+        if (!campaign.covers(order.purchasedAt())) {
             return "paid outside its window [" + campaign.startsAt() + ", " + campaign.endsAt() + ")";
         }
         if (campaign.minTier() != null && !context.tier().atLeast(campaign.minTier())) {

@@ -50,7 +50,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class EarningService {
 
     static final String SOURCE = "/earning-service";
-    /** CONTRACT.md's name of the order's time ({@code paidAt} is read too). */
+    /** CONTRACT.md's name of the order's time, the one errors name ({@code paidAt} is read too). */
     private static final String PURCHASED_AT = "purchasedAt";
 
     /** The answer to an order: the stored JSON body, and whether this call recorded it. */
@@ -109,7 +109,7 @@ public class EarningService {
      * Refused as recording would refuse it: a purchase dated in the future, a member never enrolled.
      */
     public Uni<Earning> preview(OrderRequest order) {
-        policy.requireNotInFuture(order.paidAt(), PURCHASED_AT);
+        policy.requireNotInFuture(order.purchasedAt(), PURCHASED_AT);
         return book.current().chain(ruleSet -> earnings.lookup(pool, order.orderId(), order.memberId())
                 .invoke(lookup -> {
                     if (!lookup.enrolled() && !policy.acceptsUnknownMembers()) {
@@ -130,7 +130,7 @@ public class EarningService {
      * also says whether each member was enrolled, so refusing an unknown member costs no round trip.
      */
     public Uni<Recorded> record(OrderRequest order) {
-        policy.requireNotInFuture(order.paidAt(), PURCHASED_AT);
+        policy.requireNotInFuture(order.purchasedAt(), PURCHASED_AT);
         return batches.submit(order).invoke(recorded -> {
             if (recorded.created()) {
                 relay.wake();
@@ -395,8 +395,8 @@ public class EarningService {
     private Earning earning(OrderRequest order, Calculation calculation, Tier tier, long version,
                             List<Calculation.Skipped> skipped) {
         return new Earning(lotId(order.orderId()), order.orderId(), order.memberId(), calculation.points(),
-                calculation.eligibleYuan(), calculation.breakdown(), policy.availableAt(order.paidAt()),
-                policy.expiresAt(order.paidAt(), tier), version, skipped);
+                calculation.eligibleYuan(), calculation.breakdown(), policy.availableAt(order.purchasedAt()),
+                policy.expiresAt(order.purchasedAt(), tier), version, skipped);
     }
 
     private String write(Object value) {

@@ -16,7 +16,7 @@ public final class OrderContent {
         StringBuilder text = new StringBuilder()
                 .append(order.memberId()).append('\u0001')
                 .append(order.shopId()).append('\u0001')
-                .append(order.paidAt()).append('\u0001')
+                .append(order.purchasedAt()).append('\u0001')
                 .append(order.currency() == null ? "CNY" : order.currency());
         for (OrderRequest.Line line : order.lines()) {
             text.append('\u0002').append(line.sku()).append('\u0001').append(line.category()).append('\u0001')
