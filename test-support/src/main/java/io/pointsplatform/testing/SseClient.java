@@ -55,6 +55,11 @@ public final class SseClient implements AutoCloseable {
         return response.statusCode();
     }
 
+    /** A header of the answer, "" when it has none. */
+    public String header(String name) {
+        return response.headers().firstValue(name).orElse("");
+    }
+
     public String contentType() {
         return response.headers().firstValue("content-type").orElse("");
     }

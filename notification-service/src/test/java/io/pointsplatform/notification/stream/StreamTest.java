@@ -100,6 +100,48 @@ class StreamTest {
         }
     }
 
+    /**
+     * Every open stream holds a connection and reads the database now and then, so an instance
+     * serves at most points.stream.max-open (20 in the tests) however many members connect; the
+     * next is told to come back later, and a closed one frees its place.
+     */
+    @Test
+    void anInstanceServesAtMostItsMostStreamsAndTellsTheNextWhenToComeBack() throws Exception {
+        String run = "m-stream-full-" + UUID.randomUUID().toString().substring(0, 8);
+        List<SseClient> open = new ArrayList<>();
+        try {
+            // Other tests' streams may still be closing: fill whatever places are free, one member each.
+            int i = 0;
+            while (true) {
+                SseClient stream = new SseClient(url(run + "-" + i), Tokens.admin(), null);
+                if (stream.status() != 200) {
+                    assertThat(stream.status()).isEqualTo(503);
+                    assertThat(stream.contentType()).startsWith("application/problem+json");
+                    assertThat(stream.problem()).contains("\"code\":\"STREAMS_FULL\"");
+                    assertThat(stream.header("Retry-After")).isEqualTo("30");
+                    stream.close();
+                    break;
+                }
+                open.add(stream);
+                i++;
+                assertThat(i).as("streams admitted").isLessThanOrEqualTo(20);
+            }
+            assertThat(open).isNotEmpty();
+            String metrics = io.restassured.RestAssured.given().get("/q/metrics").asString();
+            assertThat(metrics).containsPattern("notification_streams_open(\\{[^}]*\\})? 20\\.0");
+            open.remove(0).close();
+            await().atMost(WAIT).until(() -> {
+                try (SseClient again = new SseClient(url(run + "-again"), Tokens.admin(), null)) {
+                    return again.status() == 200;
+                }
+            });
+        } finally {
+            for (SseClient stream : open) {
+                stream.close();
+            }
+        }
+    }
+
     @Test
     void aMemberHasAtMostThreeStreamsOpen() throws Exception {
         String memberId = "m-stream-limit-" + UUID.randomUUID();

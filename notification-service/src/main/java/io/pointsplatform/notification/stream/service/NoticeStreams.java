@@ -4,6 +4,8 @@ import io.pointsplatform.kit.problem.ApiException;
 import io.pointsplatform.notification.notice.service.NoticeStored;
 import io.pointsplatform.notification.notice.service.NoticesStored;
 import io.pointsplatform.notification.stream.repository.NoticeFeed;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.subscription.MultiEmitter;
@@ -14,6 +16,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -37,6 +40,9 @@ public class NoticeStreams {
     private final NoticeFeed feed;
     private final Vertx vertx;
     private final int maxPerMember;
+    private final int maxOpen;
+    /** Open streams of this instance, every member's. */
+    private final AtomicInteger total = new AtomicInteger();
     private final Duration heartbeat;
     private final Duration lookEvery;
     private final Map<String, Set<Stream>> open = new ConcurrentHashMap<>();
@@ -45,20 +51,46 @@ public class NoticeStreams {
 
     public NoticeStreams(NoticeFeed feed, Vertx vertx,
                          @ConfigProperty(name = "points.stream.max-per-member") int maxPerMember,
+                         @ConfigProperty(name = "points.stream.max-open") int maxOpen,
                          @ConfigProperty(name = "points.stream.heartbeat") Duration heartbeat,
-                         @ConfigProperty(name = "points.stream.look-every") Duration lookEvery) {
+                         @ConfigProperty(name = "points.stream.look-every") Duration lookEvery,
+                         MeterRegistry metrics) {
         this.feed = feed;
         this.vertx = vertx;
         this.maxPerMember = maxPerMember;
+        this.maxOpen = maxOpen;
+        if (maxOpen < 1) {
+            throw new IllegalArgumentException("points.stream.max-open must be at least 1, was " + maxOpen);
+        }
+        // notification_streams_open on /q/metrics: how near the instance is to points.stream.max-open.
+        Gauge.builder("notification.streams.open", total,
+                AtomicInteger::get).description("Open live streams of this instance")
+                .register(metrics);
         this.heartbeat = heartbeat;
         this.lookEvery = lookEvery;
     }
 
     /**
      * The member's notices stored after {@code lastEventId} (null: from now), then live, with
-     * heartbeats; 429 TOO_MANY_STREAMS when the member has its most streams open already.
+     * heartbeats; 429 TOO_MANY_STREAMS when the member has its most streams open already, 503
+     * STREAMS_FULL when this instance has {@code points.stream.max-open} open (each one holds a
+     * connection and looks for notices every {@code look-every}, so their number is what bounds the
+     * instance's work and its database reads, whatever the number of members who connect).
      */
     public Multi<Item> open(String memberId, Long lastEventId) {
+        if (total.incrementAndGet() > maxOpen) {
+            total.decrementAndGet();
+            throw new StreamsFull(maxOpen);
+        }
+        try {
+            return admitted(memberId, lastEventId);
+        } catch (RuntimeException refused) {
+            total.decrementAndGet();
+            throw refused;
+        }
+    }
+
+    private Multi<Item> admitted(String memberId, Long lastEventId) {
         boolean[] admitted = {false};
         counts.compute(memberId, (m, count) -> {
             int now = count == null ? 0 : count;
@@ -96,6 +128,7 @@ public class NoticeStreams {
                     return streams.isEmpty() ? null : streams;
                 });
                 counts.computeIfPresent(memberId, (m, count) -> count <= 1 ? null : count - 1);
+                total.decrementAndGet();
                 Log.debugf("Stream of %s closed", memberId);
             });
             if (lastEventId != null) {
@@ -104,6 +137,18 @@ public class NoticeStreams {
                 feed.latest(memberId).subscribe().with(stream::start, emitter::fail);
             }
         });
+    }
+
+    /** 503 STREAMS_FULL with Retry-After: the instance serves its most streams; another instance, or later, may not. */
+    public static final class StreamsFull extends ApiException {
+
+        /** Seconds a client waits before it tries again (EventSource's own retry is about 3 s). */
+        public static final int RETRY_AFTER_SECONDS = 30;
+
+        StreamsFull(int maxOpen) {
+            super(503, "STREAMS_FULL", "Too many streams open", "This instance serves its most streams ("
+                    + maxOpen + ") already; try again in " + RETRY_AFTER_SECONDS + " s");
+        }
     }
 
     void onNoticesStored(@ObservesAsync NoticesStored stored) {
