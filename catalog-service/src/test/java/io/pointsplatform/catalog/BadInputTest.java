@@ -172,6 +172,16 @@ class BadInputTest {
                 .raw("PUT as text/plain", "PUT", REWARDS + "/" + run + "70", "text/plain", utf8(reward(70)), 415, "UNSUPPORTED_MEDIA_TYPE", null)
                 .call("retire a reward that does not exist", "POST", REWARDS + "/" + run + "none/retire", 404, "NOT_FOUND", null)
                 .call("retire with a bad path id", "POST", REWARDS + "/r%20bad/retire", 400, V, "rewardId")
+                // Conditional changes (If-Match: "<version>") and idempotent creates: malformed headers.
+                .json("PUT with If-Match not a version", "PUT", REWARDS + "/" + run + "71",
+                        reward(71).without("rewardId").toString(), 400, V, "If-Match").header("If-Match", "\"seven\"")
+                .json("PUT with If-Match beyond a long", "PUT", REWARDS + "/" + run + "72",
+                        reward(72).without("rewardId").toString(), 400, V, "If-Match")
+                        .header("If-Match", "\"99999999999999999999\"")
+                .call("retire with If-Match naming two versions", "POST", REWARDS + "/" + run + "73/retire", 400, V,
+                        "If-Match").header("If-Match", "\"7\", \"8\"")
+                .json("a create with an Idempotency-Key of 256 characters", "POST", REWARDS, reward(74).toString(), 400, V,
+                        "Idempotency-Key").header("Idempotency-Key", "k".repeat(256))
                 // Coupon codes.
                 .raw("codes for a reward that does not exist", "POST", REWARDS + "/" + run + "none/coupon-codes", "text/csv",
                         utf8("code\nA1\n"), 404, "NOT_FOUND", null)

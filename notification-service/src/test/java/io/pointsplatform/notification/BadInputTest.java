@@ -71,6 +71,10 @@ class BadInputTest {
                         400, V, "memberId")
                 .json("POST on the stream", "POST", "/api/v1/members/" + MEMBER + "/stream", "{}", 405,
                         "METHOD_NOT_ALLOWED", null)
+                .call("a stream's Last-Event-ID not a number", "GET", "/api/v1/members/" + MEMBER + "/stream", 400, V,
+                        "Last-Event-ID").header("Last-Event-ID", "abc")
+                .call("a stream's Last-Event-ID below 0", "GET", "/api/v1/members/" + MEMBER + "/stream", 400, V,
+                        "Last-Event-ID").header("Last-Event-ID", "-1")
                 // notices (#21): read, read-all, unread count, marketing, deliveries, preferences
                 .call("read: a memberId with a space", "POST", list("m%20x") + "/n-1/read", 400, V, "memberId")
                 .call("read: a notification id holding U+0000", "POST", LIST + "/n%00x/read", 400, V, "notificationId")

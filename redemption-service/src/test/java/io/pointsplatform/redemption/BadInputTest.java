@@ -46,6 +46,10 @@ class BadInputTest {
     private static BadInputs redemptions(String token) {
         return new BadInputs(token)
                 .json("no rewardId", "POST", R, "{\"memberId\":\"m-1\"}", 400, V, "rewardId")
+                .json("an Idempotency-Key of 256 characters", "POST", R, redemption(""), 400, V, "Idempotency-Key")
+                        .header("Idempotency-Key", "k".repeat(256))
+                .json("an Idempotency-Key with a space", "POST", R, redemption(""), 400, V, "Idempotency-Key")
+                        .header("Idempotency-Key", "k 1")
                 .json("no memberId", "POST", R, "{\"rewardId\":\"rw-1\"}", 400, V, "memberId")
                 .json("a memberId with a space", "POST", R, "{\"memberId\":\"m 1\",\"rewardId\":\"rw-1\"}", 400, V, "memberId")
                 .json("memberId given twice", "POST", R, "{\"memberId\":\"m-2\",\"memberId\":\"m-1\",\"rewardId\":\"rw-1\"}",
@@ -85,6 +89,8 @@ class BadInputTest {
                 .json("an orderAmount of 0", "POST", P,
                         "{\"orderId\":\"o-1\",\"memberId\":\"m-1\",\"orderAmount\":0,\"points\":1}", 400, V, "orderAmount")
                 .json("a currency in lower case", "POST", P, payment(",\"currency\":\"cny\""), 400, V, "currency")
+                .json("a payment's Idempotency-Key of 256 characters", "POST", P, payment(""), 400, V, "Idempotency-Key")
+                        .header("Idempotency-Key", "k".repeat(256))
                 .json("a paymentId of 49 characters", "POST", P, payment(",\"paymentId\":\"" + "p".repeat(49) + "\""),
                         400, V, "paymentId")
                 .json("a memberId with a slash", "POST", P,

@@ -42,7 +42,7 @@ public final class BadInputs {
 
     /** One bad request: METHOD PATH with BODY (bytes as sent, or null) of CONTENT_TYPE, and its answer. */
     public record Row(String what, String method, String path, String contentType, byte[] body,
-               int status, String code, String field) {
+               int status, String code, String field, Map<String, String> headers) {
 
         @Override
         public String toString() {
@@ -65,7 +65,17 @@ public final class BadInputs {
     /** Exactly these bytes, with this content type (null: no Content-Type header). */
     public BadInputs raw(String what, String method, String path, String contentType, byte[] body,
                   int status, String code, String field) {
-        rows.add(new Row(what, method, path, contentType, body, status, code, field));
+        rows.add(new Row(what, method, path, contentType, body, status, code, field, Map.of()));
+        return this;
+    }
+
+    /** Sends the row added last with this header too (If-Match, Idempotency-Key, …). */
+    public BadInputs header(String name, String value) {
+        Row last = rows.remove(rows.size() - 1);
+        Map<String, String> headers = new java.util.LinkedHashMap<>(last.headers());
+        headers.put(name, value);
+        rows.add(new Row(last.what(), last.method(), last.path(), last.contentType(), last.body(), last.status(),
+                last.code(), last.field(), Map.copyOf(headers)));
         return this;
     }
 
@@ -125,6 +135,9 @@ public final class BadInputs {
         }
         if (row.body() != null) {
             request = request.body(row.body());
+        }
+        if (!row.headers().isEmpty()) {
+            request = request.headers(row.headers());
         }
         return request.request(row.method(), row.path()).andReturn();
     }
