@@ -215,6 +215,32 @@ class PaymentTest {
                 .body("code", equalTo("PAYMENT_CAPTURED"));
     }
 
+    /**
+     * A payment whose hold lapsed and that nobody read since still said HELD, and so counted against
+     * its order's cap: the order could not be paid with points again until someone read it.
+     */
+    @Test
+    void aLapsedPaymentNobodyReadNoLongerCountsAgainstItsOrdersCap() throws SQLException {
+        String member = id("m-pay-lapsed-cap");
+        FakeServices.balance(member, 10_000);
+        String order = id("o-lapsed-cap");
+        String first = id("pay");
+        // 20 yuan at 50 %: 1 000 points at most over the order's live payments.
+        payFor(first, order, member, "20.00", 1_000).statusCode(201);
+        FakeServices.expire("payment:" + first);
+        try (Connection c = DriverManager.getConnection(jdbcUrl, LocalPostgres.USER, LocalPostgres.PASSWORD)) {
+            c.createStatement().execute("update payment set hold_expires_at = now() - interval '1 second'"
+                    + " where payment_id = '" + first + "'");
+        }
+        String second = id("pay");
+        payFor(second, order, member, "20.00", 1_000).statusCode(201).body("status", equalTo("HELD"));
+        given().auth().oauth2(Tokens.checkout()).get("/api/v1/payments/{id}", first).then().statusCode(200)
+                .body("status", equalTo("EXPIRED"));
+        assertThat(FakeServices.available(member)).isEqualTo(9_000);
+        // The live one still counts.
+        payFor(id("pay"), order, member, "20.00", 1).statusCode(422).body("code", equalTo("POINTS_CAP_EXCEEDED"));
+    }
+
     @Test
     void theLedgerDownIs503AndTheSameRequestLaterHolds() {
         String member = id("m-pay-down");

@@ -82,6 +82,24 @@ public class PaymentRepository {
                 }));
     }
 
+    /**
+     * The order's payments still recorded PENDING or HELD whose hold has lapsed by {@code now} (HELD
+     * past {@code hold_expires_at}; PENDING older than the hold's TTL): nobody read them since, so
+     * they still count against the order's cap until they are settled.
+     */
+    public Uni<List<Payment>> lapsedOf(String orderId, Instant now, long holdTtlSeconds) {
+        return pool.preparedQuery("select " + COLUMNS + " from payment where order_id = $1 and ((status = 'HELD'"
+                        + " and hold_expires_at <= $2) or (status = 'PENDING' and created_at <= $3))")
+                .execute(Tuple.of(orderId, utc(now), utc(now.minusSeconds(holdTtlSeconds))))
+                .map(rows -> {
+                    List<Payment> lapsed = new ArrayList<>();
+                    for (Row row : rows) {
+                        lapsed.add(payment(row));
+                    }
+                    return lapsed;
+                });
+    }
+
     public Uni<Payment> find(String paymentId) {
         return pool.preparedQuery("select " + COLUMNS + " from payment where payment_id = $1")
                 .execute(Tuple.of(paymentId)).map(PaymentRepository::first);
@@ -168,10 +186,10 @@ public class PaymentRepository {
     }
 
     private static Payment first(RowSet<Row> rows) {
-        if (rows.size() == 0) {
-            return null;
-        }
-        Row row = rows.iterator().next();
+        return rows.size() == 0 ? null : payment(rows.iterator().next());
+    }
+
+    private static Payment payment(Row row) {
         return new Payment(row.getString("payment_id"), row.getString("order_id"), row.getString("member_id"),
                 row.getBigDecimal("order_amount"), row.getString("currency"), row.getLong("points"),
                 row.getBigDecimal("amount"), row.getString("status"), instant(row, "hold_expires_at"),

@@ -8,6 +8,7 @@ import io.pointsplatform.kit.security.ServiceTokens;
 import io.pointsplatform.redemption.DerivedIds;
 import io.pointsplatform.redemption.payment.repository.PaymentRepository;
 import io.pointsplatform.redemption.remote.LedgerClient;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigDecimal;
@@ -100,7 +101,12 @@ public class PaymentService {
         Payment fresh = new Payment(order.paymentId(), order.orderId(), order.memberId(), order.orderAmount(),
                 order.currency(), order.points(), PointsValue.yuanFor(order.points(), pointsPerYuan), Payment.PENDING,
                 null, BigDecimal.ZERO, 0, hash, now, now);
-        return repository.admit(fresh, cap).chain(admission -> switch (admission.outcome()) {
+        // Lapsed payments of the order nobody read since are settled first (with the ledger), so a hold
+        // that went back no longer counts against the cap.
+        return repository.lapsedOf(order.orderId(), now, holdTtlSeconds)
+                .chain(lapsed -> Multi.createFrom().iterable(lapsed).onItem().transformToUniAndConcatenate(this::settled)
+                        .collect().asList())
+                .chain(() -> repository.admit(fresh, cap)).chain(admission -> switch (admission.outcome()) {
             case OVER_CAP -> Uni.createFrom().<Payment>failure(new ApiException(422, "POINTS_CAP_EXCEEDED",
                     "Too many points for this order", "Points may pay at most " + capPercent + " % of an order, over all"
                     + " its payments: at most " + cap + " points for " + order.orderAmount() + " " + currency
@@ -279,7 +285,7 @@ public class PaymentService {
      */
     public Uni<Integer> resumeRefunds(java.time.Duration staleAfter, int limit) {
         return repository.pendingRefunds(clock.instant().minus(staleAfter), limit)
-                .chain(pending -> io.smallrye.mutiny.Multi.createFrom().iterable(pending)
+                .chain(pending -> Multi.createFrom().iterable(pending)
                         .onItem().transformToUniAndConcatenate(refund -> giveBack(refund).replaceWith(1)
                                 .onFailure().recoverWithItem(0))
                         .collect().asList()
