@@ -60,6 +60,14 @@ class PaymentTest {
         return request.post(path).then();
     }
 
+    /** The payment's hold is past its expiry, as far as this service knows (what the ledger did is the ledger's). */
+    private void lapse(String paymentId) throws SQLException {
+        try (Connection c = DriverManager.getConnection(jdbcUrl, LocalPostgres.USER, LocalPostgres.PASSWORD)) {
+            c.createStatement().execute("update payment set hold_expires_at = now() - interval '1 second'"
+                    + " where payment_id = '" + paymentId + "'");
+        }
+    }
+
     @Test
     void heldThenCapturedThenRefundedInProportion() {
         String member = id("m-pay");
@@ -189,10 +197,7 @@ class PaymentTest {
 
         String pastItsTtl = id("pay");
         pay(pastItsTtl, member, "10.00", 500).statusCode(201);
-        try (Connection c = DriverManager.getConnection(jdbcUrl, LocalPostgres.USER, LocalPostgres.PASSWORD)) {
-            c.createStatement().execute("update payment set hold_expires_at = now() - interval '1 second'"
-                    + " where payment_id = '" + pastItsTtl + "'");
-        }
+        lapse(pastItsTtl);
         given().auth().oauth2(Tokens.admin()).get("/api/v1/payments/{id}", pastItsTtl).then().statusCode(200)
                 .body("status", equalTo("EXPIRED"));
         post("/api/v1/payments/" + pastItsTtl + "/cancel", null).statusCode(200).body("status", equalTo("EXPIRED"));
@@ -205,10 +210,7 @@ class PaymentTest {
         String capturedUnheard = id("pay");
         pay(capturedUnheard, member, "10.00", 500).statusCode(201);
         FakeServices.hold("payment:" + capturedUnheard).status = "CAPTURED";
-        try (Connection c = DriverManager.getConnection(jdbcUrl, LocalPostgres.USER, LocalPostgres.PASSWORD)) {
-            c.createStatement().execute("update payment set hold_expires_at = now() - interval '1 second'"
-                    + " where payment_id = '" + capturedUnheard + "'");
-        }
+        lapse(capturedUnheard);
         given().auth().oauth2(Tokens.checkout()).get("/api/v1/payments/{id}", capturedUnheard).then().statusCode(200)
                 .body("status", equalTo("CAPTURED"));
         post("/api/v1/payments/" + capturedUnheard + "/cancel", null).statusCode(409)
@@ -228,10 +230,7 @@ class PaymentTest {
         // 20 yuan at 50 %: 1 000 points at most over the order's live payments.
         payFor(first, order, member, "20.00", 1_000).statusCode(201);
         FakeServices.expire("payment:" + first);
-        try (Connection c = DriverManager.getConnection(jdbcUrl, LocalPostgres.USER, LocalPostgres.PASSWORD)) {
-            c.createStatement().execute("update payment set hold_expires_at = now() - interval '1 second'"
-                    + " where payment_id = '" + first + "'");
-        }
+        lapse(first);
         String second = id("pay");
         payFor(second, order, member, "20.00", 1_000).statusCode(201).body("status", equalTo("HELD"));
         given().auth().oauth2(Tokens.checkout()).get("/api/v1/payments/{id}", first).then().statusCode(200)
