@@ -247,7 +247,8 @@ class PaymentTest {
         FakeServices.balance(member, 100);
         FakeServices.ledgerDown = true;
         try {
-            pay(payment, member, "10.00", 100).statusCode(503).body("code", equalTo("LEDGER_UNAVAILABLE"));
+            pay(payment, member, "10.00", 100).statusCode(503).body("code", equalTo("LEDGER_UNAVAILABLE"))
+                    .header("Retry-After", "1");
         } finally {
             FakeServices.ledgerDown = false;
         }

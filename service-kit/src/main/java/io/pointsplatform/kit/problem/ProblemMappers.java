@@ -63,9 +63,16 @@ public class ProblemMappers {
             406, "This endpoint answers application/json (or application/problem+json); set Accept accordingly",
             415, "This endpoint takes a JSON body: send Content-Type: application/json");
 
+    /**
+     * A service's own refusal. A 503 (BUSY, LEDGER_UNAVAILABLE, …: nothing was done, the same request
+     * may be sent again) says when with Retry-After, as the 503s of this class do, so that a client's
+     * retry policy need not guess.
+     */
     @ServerExceptionMapper
     public Response api(ApiException e) {
-        return respond(e.toProblem());
+        Response response = respond(e.toProblem());
+        return e.status() == 503 ? Response.fromResponse(response).header("Retry-After", RETRY_AFTER_SECONDS).build()
+                : response;
     }
 
     /** No token, or one that fails verification (signature, issuer, audience, expiry). */
