@@ -279,6 +279,8 @@ start_service() {
       POINTS_WEBHOOKS_SECRET_KEY="$(cat "$POINTS_WEBHOOKS_SECRET_KEY_FILE")"
       export POINTS_WEBHOOKS_SECRET_KEY
       export POINTS_WEBHOOKS_ALLOW_PRIVATE_NETWORKS=true
+      # Its public address, for the one-click unsubscribe links of marketing e-mails.
+      export POINTS_PUBLIC_URL="http://localhost:${POINTS_PORT[notification-service]}"
     fi
     # notification-service mails through the local GreenMail.
     export POINTS_SMTP_HOST=127.0.0.1

@@ -61,7 +61,18 @@ class AuthorisationMatrixTest {
                 .memberCall("GET", "/api/v1/members/" + MEMBER + "/notification-preferences", null,
                         roles("member", "admin"), MEMBER)
                 .memberCall("PUT", "/api/v1/members/" + MEMBER + "/notification-preferences",
-                        "{\"optOuts\":[{\"channel\":\"email\",\"kind\":\"marketing\"}]}", roles("member", "admin"), MEMBER);
+                        "{\"optOuts\":[{\"channel\":\"email\",\"kind\":\"marketing\"}]}", roles("member", "admin"), MEMBER)
+                // A marketing e-mail's one-click unsubscribe: no token, its signature names the member.
+                .open("POST", unsubscribeLink(MEMBER), null);
+    }
+
+    /** The path and query of the member's unsubscribe link, as its marketing e-mails carry it. */
+    private static String unsubscribeLink(String memberId) {
+        String base = "http://matrix.test";
+        String key = org.eclipse.microprofile.config.ConfigProvider.getConfig().getValue("points.webhooks.secret-key",
+                String.class);
+        return new io.pointsplatform.notification.preference.UnsubscribeLinks(key, java.util.Optional.of(base))
+                .link(memberId, "marketing").orElseThrow().substring(base.length());
     }
 
     private static final String STREAMING = "m-matrix-stream";

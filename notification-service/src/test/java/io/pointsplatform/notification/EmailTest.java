@@ -37,8 +37,8 @@ class EmailTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
 
-    /** A received message as a reader sees it: subject, text part, HTML part. */
-    record Received(String subject, String text, String html) {
+    /** A received message as a reader sees it: subject, text part, HTML part, and its unsubscribe headers. */
+    record Received(String subject, String text, String html, String listUnsubscribe, String listUnsubscribePost) {
     }
 
     @Test
@@ -132,6 +132,63 @@ class EmailTest {
                 .containsExactlyInAnyOrder("Welcome to the rewards programme", "Points spent", "Points returned");
     }
 
+    /**
+     * A marketing e-mail carries a one-click unsubscribe link (RFC 8058) that the mail client POSTs
+     * without a token; it takes the member off marketing e-mails and no one else. Account notices
+     * carry none.
+     */
+    @Test
+    void aMarketingEmailsOneClickUnsubscribeTakesTheMemberOffMarketingEmails() {
+        String memberId = enrol("en", "Lin Tao");
+        String other = enrol("en", "Wu Fang");
+        Received welcome = awaitMails(memberId, 1).get(0);
+        assertThat(welcome.listUnsubscribe()).as("an account notice has no unsubscribe link").isNull();
+        marketing(memberId);
+        Received offer = awaitMails(memberId, 2).get(1);
+        assertThat(offer.listUnsubscribePost()).isEqualTo("List-Unsubscribe=One-Click");
+        assertThat(offer.listUnsubscribe()).startsWith("<http://notification.test/api/v1/unsubscribe?member=" + memberId
+                + "&list=marketing&sig=").endsWith(">");
+        String link = offer.listUnsubscribe().substring("<http://notification.test".length(),
+                offer.listUnsubscribe().length() - 1);
+
+        // The link made for this member does not take another one off, nor does a forged one.
+        given().contentType(ContentType.URLENC).body("List-Unsubscribe=One-Click")
+                .post(link.replace("member=" + memberId, "member=" + other)).then().statusCode(403)
+                .contentType("application/problem+json").body("code", equalTo("UNSUBSCRIBE_LINK_INVALID"));
+        given().contentType(ContentType.URLENC).body("List-Unsubscribe=One-Click")
+                .post(link.replaceFirst("sig=.", "sig=" + (link.contains("sig=A") ? "B" : "A"))).then().statusCode(403);
+        given().contentType(ContentType.URLENC).body("List-Unsubscribe=One-Click")
+                .post(link.replace("list=marketing", "list=points.earned")).then().statusCode(400)
+                .body("errors[0].field", equalTo("list"));
+        given().auth().oauth2(Tokens.member(other)).get("/api/v1/members/" + other + "/notification-preferences").then()
+                .body("optOuts", hasSize(0));
+
+        // As a mail client sends it (no token; form or multipart body), and again: the same answer.
+        for (int i = 0; i < 2; i++) {
+            given().contentType(ContentType.URLENC).body("List-Unsubscribe=One-Click").post(link).then().statusCode(200)
+                    .body("memberId", equalTo(memberId)).body("list", equalTo("marketing"))
+                    .body("channel", equalTo("email"));
+        }
+        given().multiPart("List-Unsubscribe", "One-Click").post(link).then().statusCode(200);
+        given().auth().oauth2(Tokens.member(memberId)).get("/api/v1/members/" + memberId + "/notification-preferences")
+                .then().body("optOuts.channel", equalTo(List.of("email"))).body("optOuts.kind", equalTo(List.of("marketing")));
+
+        // The next campaign reaches the member in the app, not by e-mail; the other member by both.
+        marketing(memberId, other);
+        awaitMails(other, 2);
+        await().atMost(WAIT).untilAsserted(() -> given().auth().oauth2(Tokens.admin()).queryParam("memberId", memberId)
+                .queryParam("status", "SKIPPED").get("/api/v1/admin/notification-deliveries").then()
+                .body("items.kind", equalTo(List.of("marketing"))).body("items.reason", equalTo(List.of("opted out"))));
+        assertThat(mails(memberId)).hasSize(2);
+    }
+
+    private static void marketing(String... memberIds) {
+        given().auth().oauth2(Tokens.admin()).contentType(ContentType.JSON)
+                .body("{\"campaignId\":\"c-" + UUID.randomUUID() + "\",\"title\":\"Double points\",\"body\":\"This weekend\","
+                        + "\"memberIds\":[\"" + String.join("\",\"", memberIds) + "\"]}")
+                .post("/api/v1/notifications/marketing").then().statusCode(201);
+    }
+
     @Test
     void withTheSmtpServerDownAnEmailIsTriedAgainAndThenFailedWithTheReason() {
         GreenMailResource.down();
@@ -193,7 +250,8 @@ class EmailTest {
                             html = parts.get(i);
                         }
                     }
-                    received.add(new Received(message.getSubject(), text, html));
+                    received.add(new Received(message.getSubject(), text, html,
+                            message.getHeader("List-Unsubscribe", ","), message.getHeader("List-Unsubscribe-Post", ",")));
                 }
             }
         } catch (Exception e) {

@@ -28,7 +28,7 @@ public final class AuthMatrix {
      * and the member whose account it reaches (null where none: then a member token, if admitted,
      * is sent with the subject "m-matrix").
      */
-    public record Call(String method, String path, String body, Set<String> roles, String ownerMemberId) {
+    public record Call(String method, String path, String body, Set<String> roles, String ownerMemberId, boolean open) {
 
         public Call {
             roles = Set.copyOf(roles);
@@ -43,13 +43,22 @@ public final class AuthMatrix {
     private final List<Call> calls = new ArrayList<>();
 
     public AuthMatrix call(String method, String path, String body, Set<String> roles) {
-        calls.add(new Call(method, path, body, roles, null));
+        calls.add(new Call(method, path, body, roles, null, false));
+        return this;
+    }
+
+    /**
+     * An endpoint that needs no token (its own proof travels in the request, as an unsubscribe link's
+     * signature): every caller, with any token or none, is let through to it.
+     */
+    public AuthMatrix open(String method, String path, String body) {
+        calls.add(new Call(method, path, body, Set.copyOf(ROLES), null, true));
         return this;
     }
 
     /** An endpoint on MEMBER's account: a member's token reaches it only when its sub is MEMBER. */
     public AuthMatrix memberCall(String method, String path, String body, Set<String> roles, String member) {
-        calls.add(new Call(method, path, body, roles, member));
+        calls.add(new Call(method, path, body, roles, member, false));
         return this;
     }
 
@@ -61,6 +70,10 @@ public final class AuthMatrix {
     public void check() {
         List<String> wrong = new ArrayList<>();
         for (Call call : calls) {
+            if (call.open()) {
+                checkOpen(call, wrong);
+                continue;
+            }
             String someRole = call.roles().isEmpty() ? "admin" : call.roles().iterator().next();
             String subject = "member".equals(someRole) ? owner(call) : someRole + "-matrix";
             expectUnauthenticated(call, null, "no token", wrong);
@@ -94,6 +107,23 @@ public final class AuthMatrix {
             throw new AssertionError(wrong.size() + " cells of the authorisation matrix are wrong:\n  "
                     + String.join("\n  ", wrong));
         }
+    }
+
+    private static void checkOpen(Call call, List<String> wrong) {
+        Map<String, String> tokens = new java.util.LinkedHashMap<>();
+        tokens.put("no token", null);
+        tokens.put("an expired token", Tokens.expired("member", "m-matrix"));
+        tokens.put("a token signed by another key", Tokens.otherKey("member", "m-matrix"));
+        tokens.put("a junk token", "not.a.jwt");
+        for (String role : ROLES) {
+            tokens.put("a " + role + " token", "member".equals(role) ? Tokens.member("m-matrix") : Tokens.of(role, role + "-matrix"));
+        }
+        tokens.forEach((what, token) -> {
+            int status = send(call, token).statusCode();
+            if (status == 401 || status == 403 || status >= 500) {
+                wrong.add(call + " (open) with " + what + ": expected to be let through, got " + status);
+            }
+        });
     }
 
     /** The roles of a row, for readable tables: {@code roles("admin", "analyst")}. */

@@ -41,6 +41,11 @@ public class Preferences {
         return preferences.optOuts(memberId);
     }
 
+    /** The member leaves a list's e-mails (a one-click unsubscribe link): e-mail opted out for its kind. */
+    public Uni<Void> unsubscribe(String memberId, String list) {
+        return preferences.add(memberId, new OptOut(EMAIL, list));
+    }
+
     /** Replaces the member's opt-outs; {@code 422 EXPIRY_NOTICES_REQUIRED} if an expiry kind would be off everywhere. */
     public Uni<List<OptOut>> replace(String memberId, List<OptOut> optOuts) {
         List<OptOut> distinct = List.copyOf(new LinkedHashSet<>(optOuts));

@@ -57,7 +57,10 @@ public class ProblemResponses implements OASFilter {
                 // Quarkus adds a bare "401 Not Authorized" / "403 Not Allowed" (no content) for
                 // secured methods before this filter runs: those are replaced by the problem form. A
                 // method's own 403 (naming NOT_OWN_ACCOUNT and the like) keeps its description.
-                if (isQuarkusDefault(responses.getAPIResponse("401"), "Not Authorized")) {
+                if (operation.getSecurity() != null && operation.getSecurity().isEmpty()) {
+                    // An open operation (security: [], e.g. a signed unsubscribe link) takes no token to refuse.
+                    responses.removeAPIResponse("401");
+                } else if (isQuarkusDefault(responses.getAPIResponse("401"), "Not Authorized")) {
                     responses.addAPIResponse("401", problem("No valid bearer token: missing, expired, signed by "
                             + "another key, or for another issuer or audience (code UNAUTHENTICATED)"));
                 }

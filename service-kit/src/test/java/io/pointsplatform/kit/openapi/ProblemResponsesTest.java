@@ -51,6 +51,15 @@ class ProblemResponsesTest {
     }
 
     @Test
+    void anOpenOperationHasNo401() {
+        Operation open = operation(OASFactory.createAPIResponses()
+                .addAPIResponse("401", OASFactory.createAPIResponse().description("Not Authorized")));
+        open.setSecurity(new java.util.ArrayList<>());
+        APIResponses responses = operationOf(filtered("/api/v1/open", open), "/api/v1/open").getResponses();
+        assertThat(responses.getAPIResponses()).doesNotContainKey("401");
+    }
+
+    @Test
     void anErrorWithItsOwnBodyAndOperationsOutsideTheApiAreLeftAlone() {
         Content own = OASFactory.createContent().addMediaType(PROBLEM,
                 OASFactory.createMediaType().schema(OASFactory.createSchema().ref("#/components/schemas/Special")));

@@ -2,6 +2,7 @@ package io.pointsplatform.notification.email.service;
 
 import io.pointsplatform.kit.retry.Backoff;
 import io.pointsplatform.notification.email.repository.DeliveryRepository;
+import io.pointsplatform.notification.preference.UnsubscribeLinks;
 import io.pointsplatform.notification.email.repository.DeliveryRepository.Due;
 import io.pointsplatform.notification.email.repository.DeliveryRepository.Outcome;
 import io.pointsplatform.notification.template.NoticeTemplates;
@@ -60,6 +61,7 @@ public class EmailSender {
     private final DeliveryRepository deliveries;
     private final NoticeTemplates templates;
     private final ReactiveMailer mailer;
+    private final UnsubscribeLinks unsubscribeLinks;
     private final Clock clock = Clock.systemUTC();
     private final int batch;
     private final int concurrency;
@@ -68,6 +70,7 @@ public class EmailSender {
     private final Backoff backoff;
 
     public EmailSender(DeliveryRepository deliveries, NoticeTemplates templates, ReactiveMailer mailer,
+                       UnsubscribeLinks unsubscribeLinks,
                        @ConfigProperty(name = "points.notices.email.batch") int batch,
                        @ConfigProperty(name = "points.notices.email.concurrency") int concurrency,
                        @ConfigProperty(name = "points.notices.email.lease") Duration lease,
@@ -83,6 +86,7 @@ public class EmailSender {
         this.deliveries = deliveries;
         this.templates = templates;
         this.mailer = mailer;
+        this.unsubscribeLinks = unsubscribeLinks;
         this.batch = batch;
         this.concurrency = concurrency;
         this.lease = lease;
@@ -158,6 +162,12 @@ public class EmailSender {
             return Uni.createFrom().item(Outcome.failed(due.notificationId(), reason(e), due.email()));
         }
         Mail mail = Mail.withText(due.email(), email.subject(), email.text()).setHtml(email.html());
+        if (UnsubscribeLinks.MARKETING.equals(due.kind())) {
+            // One click in the mail client takes the member off marketing e-mails (RFC 8058).
+            unsubscribeLinks.link(due.memberId(), UnsubscribeLinks.MARKETING).ifPresent(link -> mail
+                    .addHeader("List-Unsubscribe", "<" + link + ">")
+                    .addHeader("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"));
+        }
         // A server that never answers must not hold the job (and every delivery behind it): a send not
         // done within SEND_TIMEOUT is a failed attempt, tried again after its backoff.
         return Uni.createFrom().deferred(() -> mailer.send(mail))

@@ -46,6 +46,13 @@ public class PreferenceRepository {
                 .replaceWithVoid());
     }
 
+    /** Adds one opt-out to the member's (already there: nothing changes). */
+    public Uni<Void> add(String memberId, OptOut optOut) {
+        return pool.preparedQuery("insert into notification_preference (member_id, channel, kind) values ($1, $2, $3)"
+                        + " on conflict do nothing")
+                .execute(Tuple.of(memberId, optOut.channel(), optOut.kind())).replaceWithVoid();
+    }
+
     public Uni<Boolean> optedOut(String memberId, String channel, String kind) {
         return pool.preparedQuery("select exists (select 1 from notification_preference where member_id = $1 "
                         + "and channel = $2 and kind in ($3, '*'))")

@@ -29,7 +29,7 @@ public class SecretBox {
         this.key = new SecretKeySpec(decodeKey(key), "AES");
     }
 
-    static byte[] decodeKey(String key) {
+    public static byte[] decodeKey(String key) {
         byte[] bytes;
         try {
             bytes = Base64.getDecoder().decode(key.strip());

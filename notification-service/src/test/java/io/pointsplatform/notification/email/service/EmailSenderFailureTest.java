@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class EmailSenderFailureTest {
 
     private static final Duration BACKOFF = Duration.ofSeconds(10);
-    private final EmailSender sender = new EmailSender(null, null, null, 100, 32, Duration.ofSeconds(60), 5, BACKOFF,
+    private final EmailSender sender = new EmailSender(null, null, null, null, 100, 32, Duration.ofSeconds(60), 5, BACKOFF,
             Duration.ofHours(1));
 
     private static Due due(int attempts) {

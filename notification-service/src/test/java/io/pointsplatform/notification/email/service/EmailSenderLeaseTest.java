@@ -16,7 +16,7 @@ class EmailSenderLeaseTest {
     private static final Duration LEASE = Duration.ofSeconds(60);
 
     private static EmailSender sender(Duration lease) {
-        return new EmailSender(null, null, null, 100, 32, lease, 5, Duration.ofSeconds(10), Duration.ofHours(1));
+        return new EmailSender(null, null, null, null, 100, 32, lease, 5, Duration.ofSeconds(10), Duration.ofHours(1));
     }
 
     @Test
