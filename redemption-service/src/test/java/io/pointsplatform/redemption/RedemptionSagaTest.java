@@ -304,6 +304,32 @@ class RedemptionSagaTest {
         assertThat(FakeServices.available(member)).isEqualTo(90);
     }
 
+    /**
+     * A lottery is drawn when its stock is reserved, before the points are held. Until they are
+     * taken the draw is not shown: a member who saw a losing draw on a PENDING redemption could spend
+     * the points elsewhere first, so that only winning draws were paid for.
+     */
+    @Test
+    void aDrawIsNotShownBeforeItsPointsAreTaken() {
+        String member = id("m-draw-hidden");
+        String lottery = id("rw-draw-hidden");
+        FakeServices.reward(lottery, "LOTTERY", 100, null).prizeId = "p-1";
+        FakeServices.balance(member, 1_000);
+        FakeServices.ledgerDown = true;
+        String redemptionId;
+        try {
+            redemptionId = redeem(member, lottery, 1, null).statusCode(202).body("status", equalTo("PENDING"))
+                    .body("$", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasKey("lottery")))
+                    .extract().path("redemptionId");
+            read(member, redemptionId).statusCode(200).body("status", equalTo("PENDING"))
+                    .body("$", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasKey("lottery")));
+        } finally {
+            FakeServices.ledgerDown = false;
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> read(member, redemptionId).statusCode(200)
+                .body("status", equalTo("COMPLETED")).body("lottery.prizeId", equalTo("p-1")));
+    }
+
     @Test
     void aRepeatedKeyAnswersTheFirstResponseAndRedeemsOnce() {
         String member = id("m-repeat");

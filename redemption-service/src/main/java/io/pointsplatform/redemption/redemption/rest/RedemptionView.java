@@ -21,7 +21,9 @@ public record RedemptionView(
         @Schema(description = "Points given back by a cancel (CANCELLED); 0 otherwise") long pointsReturned,
         @Schema(nullable = true, description = "VOUCHER: the code a shop accepts once") String voucherCode,
         @Schema(nullable = true, description = "COUPON: the imported code taken for it") String couponCode,
-        @Schema(nullable = true, implementation = Object.class, description = "LOTTERY: {seed, prizeId, prizeName}; prizeId null for a losing draw")
+        @Schema(nullable = true, implementation = Object.class, description = "LOTTERY: {seed, prizeId, prizeName}; prizeId"
+                + " null for a losing draw. Shown once the points are taken (COMPLETED, and after a cancel): a draw"
+                + " seen while PENDING could be left unpaid by spending the points elsewhere first")
         @JsonRawValue String lottery,
         @Schema(nullable = true, implementation = Object.class, description = "DONATION: {cause, totalPoints}")
         @JsonRawValue String donation,
@@ -39,7 +41,8 @@ public record RedemptionView(
                 Redemption.FAILED.equals(r.status()) || Redemption.PENDING.equals(r.status()) ? r.reason() : null,
                 r.kind(), completed || Redemption.CANCELLING.equals(r.status()) ? r.points() : 0,
                 Redemption.CANCELLED.equals(r.status()) ? r.points() : 0,
-                r.voucherCode(), r.couponCode(), r.lottery(), r.donation(), r.createdAt(), r.completedAt(),
+                r.voucherCode(), r.couponCode(), completed || r.cancelledAt() != null || Redemption.CANCELLING.equals(r.status())
+                        ? r.lottery() : null, r.donation(), r.createdAt(), r.completedAt(),
                 completed && r.voucherUsedAt() == null ? cancellableUntil : null, r.cancelledAt(), r.voucherUsedAt(),
                 r.voucherOrderId());
     }
