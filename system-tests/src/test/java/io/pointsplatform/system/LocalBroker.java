@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,12 +34,12 @@ final class LocalBroker implements AutoCloseable {
     private LocalBroker(String name) throws IOException {
         root = Path.of(System.getProperty("points.root", "..")).toAbsolutePath().normalize();
         run = Path.of("target", name).toAbsolutePath();
-        int port = freePort();
+        int port = Platform.freePort();
         bootstrap = "localhost:" + port;
         environment = Map.of(
                 "POINTS_RUN_DIR", run.toString(),
                 "POINTS_KAFKA_PORT", String.valueOf(port),
-                "POINTS_KAFKA_CONTROLLER_PORT", String.valueOf(freePort()),
+                "POINTS_KAFKA_CONTROLLER_PORT", String.valueOf(Platform.freePort()),
                 "KAFKA_HEAP", "384m");
     }
 
@@ -133,13 +132,6 @@ final class LocalBroker implements AutoCloseable {
         }
         assertThat(process.exitValue()).as(path + " exit code; its output:\n" + Files.readString(log, StandardCharsets.UTF_8))
                 .isZero();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        }
     }
 
     private static void deleteTree(Path dir) throws IOException {

@@ -22,7 +22,6 @@ import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -56,7 +55,7 @@ class NotificationJourneyTest {
 
     @BeforeAll
     static void start() throws Exception {
-        smtp = new GreenMail(new ServerSetup(freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        smtp = new GreenMail(new ServerSetup(Platform.freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         smtp.start();
         Map<String, String> overrides = new HashMap<>();
         overrides.put("earning-service/points.expiry-months", "1");
@@ -316,12 +315,6 @@ class NotificationJourneyTest {
             return JSON.readTree(json).path(name).asText();
         } catch (IOException e) {
             throw new IllegalStateException(json, e);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }

@@ -107,10 +107,23 @@ final class Platform implements AutoCloseable {
         return service.replace("-service", "");
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
+    /** Every port handed out in this JVM: the kernel may offer a port it just gave again, once it is closed. */
+    private static final java.util.Set<Integer> HANDED_OUT = new java.util.HashSet<>();
+
+    /**
+     * A port free now and not handed out before in this run. The services bind theirs some 20 s
+     * later, so two of one platform given the same port (it happened: earning's health check was
+     * answered by its sibling on that port, and the test's first call got that sibling's 404) would
+     * have one fail to start while the other answers for both.
+     */
+    static synchronized int freePort() throws IOException {
+        while (true) {
+            try (ServerSocket socket = new ServerSocket(0)) {
+                socket.setReuseAddress(true);
+                if (HANDED_OUT.add(socket.getLocalPort())) {
+                    return socket.getLocalPort();
+                }
+            }
         }
     }
 
