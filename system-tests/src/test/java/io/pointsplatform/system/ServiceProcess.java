@@ -27,6 +27,8 @@ final class ServiceProcess implements AutoCloseable {
     final int port;
     final Path log;
     private Process process;
+    /** Where this start's output begins in the log (a restart appends to it). */
+    private long logStart;
     private Path root;
     private Map<String, String> config = Map.of();
 
@@ -56,11 +58,16 @@ final class ServiceProcess implements AutoCloseable {
         command.add("-jar");
         command.add(jar.toString());
         Files.createDirectories(log.getParent());
+        logStart = Files.exists(log) ? Files.size(log) : 0;
         process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     }
 
-    /** Waits until {@code /q/health/ready} answers 200 (database and Kafka reachable). */
+    /**
+     * Waits until {@code /q/health/ready} answers 200 (database and Kafka reachable) and this
+     * process has said it listens on its port: a 200 from another process that holds the port must
+     * not pass for this one's.
+     */
     void awaitReady() throws InterruptedException {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         HttpRequest ready = HttpRequest.newBuilder(URI.create(url() + "/q/health/ready"))
@@ -70,7 +77,7 @@ final class ServiceProcess implements AutoCloseable {
                 throw new IllegalStateException(name + " exited with " + process.exitValue() + "; see " + log);
             }
             try {
-                if (HTTP.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                if (HTTP.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200 && listening()) {
                     return;
                 }
             } catch (IOException notYet) {
@@ -79,6 +86,14 @@ final class ServiceProcess implements AutoCloseable {
             Thread.sleep(250);
         }
         throw new IllegalStateException(name + " not ready after " + READY_TIMEOUT + "; see " + log);
+    }
+
+    /** Whether this start's output has Quarkus' "Listening on: http://0.0.0.0:<port>". */
+    private boolean listening() throws IOException {
+        byte[] all = Files.readAllBytes(log);
+        String output = new String(all, (int) Math.min(logStart, all.length), all.length - (int) Math.min(logStart, all.length),
+                java.nio.charset.StandardCharsets.UTF_8);
+        return output.contains("Listening on: http://0.0.0.0:" + port);
     }
 
     /** Kills the process at once, as a crash would: no shutdown hooks, nothing flushed. */
