@@ -17,7 +17,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * member) kept in a bounded Caffeine cache. Per instance: N instances admit up to N times the limit
  * in all (the catalog's per-member limits and the ledger's balance stay the real bounds; this one
  * stops a runaway client early). Answered {@code 429 RATE_LIMITED} with {@code Retry-After}
- * ({@link RateLimitedMapper}).
+ * (ProblemMappers, from the refusal's {@code retryAfterSeconds}).
  */
 @ApplicationScoped
 public class MemberRateLimits {
@@ -53,16 +53,9 @@ public class MemberRateLimits {
     /** 429 with the seconds to wait, for the Retry-After header. */
     public static final class RateLimited extends ApiException {
 
-        private final long retryAfterSeconds;
-
         RateLimited(String action, long retryAfterSeconds) {
             super(429, "RATE_LIMITED", "Too many requests", "Too many " + action + " for this member; try again in "
-                    + retryAfterSeconds + " s");
-            this.retryAfterSeconds = retryAfterSeconds;
-        }
-
-        public long retryAfterSeconds() {
-            return retryAfterSeconds;
+                    + retryAfterSeconds + " s", retryAfterSeconds);
         }
     }
 }

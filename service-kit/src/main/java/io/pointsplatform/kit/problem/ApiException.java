@@ -13,28 +13,45 @@ public class ApiException extends RuntimeException {
     private final String title;
     private final List<Problem.FieldError> errors;
     private final String state;
+    private final Long retryAfterSeconds;
 
     public ApiException(int status, String code, String title, String detail) {
         this(status, code, title, detail, List.of());
     }
 
     public ApiException(int status, String code, String title, String detail, List<Problem.FieldError> errors) {
-        this(status, code, title, detail, errors, null);
+        this(status, code, title, detail, errors, null, null);
+    }
+
+    /** A refusal to try again after {@code retryAfterSeconds} (the answer's {@code Retry-After}). */
+    protected ApiException(int status, String code, String title, String detail, long retryAfterSeconds) {
+        this(status, code, title, detail, List.of(), null, retryAfterSeconds);
     }
 
     private ApiException(int status, String code, String title, String detail, List<Problem.FieldError> errors,
-                         String state) {
+                         String state, Long retryAfterSeconds) {
         super(detail, null, false, false);
         this.status = status;
         this.code = code;
         this.title = title;
         this.errors = List.copyOf(errors);
         this.state = state;
+        this.retryAfterSeconds = retryAfterSeconds;
     }
 
     /** The same refusal, telling the state the request found the thing in (the problem's {@code state}). */
     public ApiException withState(String found) {
-        return new ApiException(status, code, title, getMessage(), errors, found);
+        return new ApiException(status, code, title, getMessage(), errors, found, retryAfterSeconds);
+    }
+
+    /** The same refusal, to be tried again after {@code seconds} (the answer's {@code Retry-After}). */
+    public ApiException withRetryAfter(long seconds) {
+        return new ApiException(status, code, title, getMessage(), errors, state, seconds);
+    }
+
+    /** When to try again, in seconds, if the refusal says; null otherwise. */
+    public Long retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 
     public static ApiException notFound(String what, String id) {

@@ -64,15 +64,17 @@ public class ProblemMappers {
             415, "This endpoint takes a JSON body: send Content-Type: application/json");
 
     /**
-     * A service's own refusal. A 503 (BUSY, LEDGER_UNAVAILABLE, …: nothing was done, the same request
-     * may be sent again) says when with Retry-After, as the 503s of this class do, so that a client's
-     * retry policy need not guess.
+     * A service's own refusal, with {@code Retry-After} when it says when to try again (429
+     * RATE_LIMITED, 503 STREAMS_FULL). Any other 503 (BUSY, LEDGER_UNAVAILABLE, …: nothing was done,
+     * the same request may be sent again) says {@value #RETRY_AFTER_SECONDS}, as the 503s of this
+     * class do, so that a client's retry policy need not guess.
      */
     @ServerExceptionMapper
     public Response api(ApiException e) {
         Response response = respond(e.toProblem());
-        return e.status() == 503 ? Response.fromResponse(response).header("Retry-After", RETRY_AFTER_SECONDS).build()
-                : response;
+        String retryAfter = e.retryAfterSeconds() != null ? Long.toString(e.retryAfterSeconds())
+                : e.status() == 503 ? RETRY_AFTER_SECONDS : null;
+        return retryAfter == null ? response : Response.fromResponse(response).header("Retry-After", retryAfter).build();
     }
 
     /** No token, or one that fails verification (signature, issuer, audience, expiry). */

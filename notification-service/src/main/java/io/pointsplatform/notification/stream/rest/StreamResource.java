@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pointsplatform.kit.Identifiers;
 import io.pointsplatform.kit.problem.ApiException;
-import io.pointsplatform.kit.problem.Problem;
 import io.pointsplatform.kit.security.Caller;
 import io.pointsplatform.kit.security.Roles;
 import io.pointsplatform.notification.stream.repository.NoticeFeed;
@@ -18,7 +17,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -28,7 +26,6 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestHeader;
-import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 @Path("/api/v1/members/{memberId}/stream")
 @Tag(name = "Notifications", description = "What members have been told")
@@ -106,12 +103,5 @@ public class StreamResource {
             // answered below
         }
         throw ApiException.validation(LAST_EVENT_ID, "must be the id of an event of this stream (a whole number from 0)");
-    }
-
-    /** 503 STREAMS_FULL as problem+json with Retry-After. */
-    @ServerExceptionMapper
-    public Response streamsFull(NoticeStreams.StreamsFull e) {
-        return Response.status(503).type(Problem.MEDIA_TYPE).entity(e.toProblem())
-                .header("Retry-After", Integer.toString(NoticeStreams.StreamsFull.RETRY_AFTER_SECONDS)).build();
     }
 }

@@ -30,6 +30,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class NoticeStreams {
 
+    /** STREAMS_FULL's Retry-After: an app tries again then (EventSource's own retry is about 3 s). */
+    static final int STREAMS_FULL_RETRY_SECONDS = 30;
+
     /** Notices read per query; a stream that got a full page reads again at once. */
     static final int PAGE = 100;
 
@@ -80,7 +83,9 @@ public class NoticeStreams {
     public Multi<Item> open(String memberId, Long lastEventId) {
         if (total.incrementAndGet() > maxOpen) {
             total.decrementAndGet();
-            throw new StreamsFull(maxOpen);
+            throw new ApiException(503, "STREAMS_FULL", "Too many streams open", "This instance serves its most"
+                    + " streams (" + maxOpen + ") already; try again in " + STREAMS_FULL_RETRY_SECONDS + " s")
+                    .withRetryAfter(STREAMS_FULL_RETRY_SECONDS);
         }
         try {
             return admitted(memberId, lastEventId);
@@ -137,18 +142,6 @@ public class NoticeStreams {
                 feed.latest(memberId).subscribe().with(stream::start, emitter::fail);
             }
         });
-    }
-
-    /** 503 STREAMS_FULL with Retry-After: the instance serves its most streams; another instance, or later, may not. */
-    public static final class StreamsFull extends ApiException {
-
-        /** Seconds a client waits before it tries again (EventSource's own retry is about 3 s). */
-        public static final int RETRY_AFTER_SECONDS = 30;
-
-        StreamsFull(int maxOpen) {
-            super(503, "STREAMS_FULL", "Too many streams open", "This instance serves its most streams ("
-                    + maxOpen + ") already; try again in " + RETRY_AFTER_SECONDS + " s");
-        }
     }
 
     void onNoticesStored(@ObservesAsync NoticesStored stored) {
