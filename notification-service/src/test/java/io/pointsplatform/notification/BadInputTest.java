@@ -71,6 +71,15 @@ class BadInputTest {
                         400, V, "memberId")
                 .json("POST on the stream", "POST", "/api/v1/members/" + MEMBER + "/stream", "{}", 405,
                         "METHOD_NOT_ALLOWED", null)
+                // The one-click unsubscribe link (no token needed; one is sent here and ignored).
+                .call("unsubscribe: a list other than marketing", "POST", "/api/v1/unsubscribe?member=" + MEMBER
+                        + "&list=points.earned&sig=" + "A".repeat(43), 400, V, "list")
+                .call("unsubscribe: no signature", "POST", "/api/v1/unsubscribe?member=" + MEMBER + "&list=marketing",
+                        400, V, "sig")
+                .call("unsubscribe: a signature of the wrong shape", "POST", "/api/v1/unsubscribe?member=" + MEMBER
+                        + "&list=marketing&sig=abc", 400, V, "sig")
+                .call("unsubscribe: a member with a space", "POST", "/api/v1/unsubscribe?member=m%20x&list=marketing&sig="
+                        + "A".repeat(43), 400, V, "member")
                 .call("a stream's Last-Event-ID not a number", "GET", "/api/v1/members/" + MEMBER + "/stream", 400, V,
                         "Last-Event-ID").header("Last-Event-ID", "abc")
                 .call("a stream's Last-Event-ID below 0", "GET", "/api/v1/members/" + MEMBER + "/stream", 400, V,
