@@ -1,5 +1,6 @@
 package io.pointsplatform.ledger.account.service;
 
+import io.pointsplatform.events.ClosedHoldStates;
 import io.pointsplatform.events.Account;
 import io.pointsplatform.events.Allocation;
 import io.pointsplatform.events.AllocationPlan;
@@ -373,11 +374,7 @@ public class LedgerBook {
                 return Uni.createFrom().item(new Decision<>(previous.get(), type.cast(previous.get().data()), false));
             }
             return decide.decided(store, otherwise).map(closed -> {
-                String state = closed.map(event -> switch (event.data()) {
-                    case PointsSpent spent -> "CAPTURED";
-                    case PointsReleased released -> released.reason() == ReleaseReason.EXPIRED ? "EXPIRED" : "RELEASED";
-                    default -> null;
-                }).orElse(null);
+                String state = closed.map(event -> ClosedHoldStates.of(event.data())).orElse(null);
                 throw new ApiException(409, "HOLD_NOT_OPEN", "Hold not open", "Hold " + holdId + " of member "
                         + account.memberId() + (state == null ? " is not open (unknown, or closed before)"
                         : " was " + state.toLowerCase(java.util.Locale.ROOT) + " before") + ", so it cannot be " + verb)

@@ -1,5 +1,6 @@
 package io.pointsplatform.redemption.payment.service;
 
+import io.pointsplatform.events.ClosedHoldStates;
 import io.pointsplatform.kit.remote.RemoteProblem;
 import io.pointsplatform.events.PointsValue;
 import io.pointsplatform.events.ServiceHoldIds;
@@ -27,11 +28,6 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
  */
 @ApplicationScoped
 public class PaymentService {
-
-    /** The ledger's states of a hold that is not open (its HOLD_NOT_OPEN problem's {@code state}). */
-    private static final String CAPTURED = "CAPTURED";
-    private static final String RELEASED = "RELEASED";
-    private static final String EXPIRED = "EXPIRED";
 
     private final PaymentRepository repository;
     private final LedgerClient ledger;
@@ -185,7 +181,7 @@ public class PaymentService {
         return ledger.release(tokens.authorization(), p.memberId(), p.holdId())
                 .onItemOrFailure().transformToUni((released, failure) -> {
                     if (failure == null || RemoteProblem.isRefusal(failure)) {
-                        return settle(p, CAPTURED.equals(RemoteProblem.stateOf(failure)) ? Payment.CAPTURED
+                        return settle(p, ClosedHoldStates.CAPTURED.equals(RemoteProblem.stateOf(failure)) ? Payment.CAPTURED
                                 : Payment.EXPIRED);
                     }
                     return Uni.createFrom().item(p);
@@ -206,7 +202,7 @@ public class PaymentService {
                             return settle(p, Payment.CAPTURED);
                         }
                         if (RemoteProblem.isRefusal(failure)) {
-                            return settle(p, RELEASED.equals(RemoteProblem.stateOf(failure)) ? Payment.CANCELLED
+                            return settle(p, ClosedHoldStates.RELEASED.equals(RemoteProblem.stateOf(failure)) ? Payment.CANCELLED
                                     : Payment.EXPIRED);
                         }
                         return Uni.createFrom().<Payment>failure(unavailable(failure));
@@ -232,8 +228,8 @@ public class PaymentService {
                         if (RemoteProblem.isRefusal(failure)) {
                             // Captured first; else nothing is held: it lapsed, or (PENDING) was never made.
                             String state = RemoteProblem.stateOf(failure);
-                            return settle(p, CAPTURED.equals(state) ? Payment.CAPTURED
-                                    : EXPIRED.equals(state) ? Payment.EXPIRED : Payment.CANCELLED);
+                            return settle(p, ClosedHoldStates.CAPTURED.equals(state) ? Payment.CAPTURED
+                                    : ClosedHoldStates.EXPIRED.equals(state) ? Payment.EXPIRED : Payment.CANCELLED);
                         }
                         return Uni.createFrom().<Payment>failure(unavailable(failure));
                     }).map(settled -> {
