@@ -7,7 +7,9 @@
 #             raw PostgreSQL (pgbench: simple updates over many rows, and updates of one hot row),
 #             this client's HTTP ceiling (GET /q/health/live)
 #   holds     hold+capture pairs per second at ledger-service: one hot member, then 10 000 members
-#   earnings  earnings per second and latency percentiles through earning-service's HTTP API
+#   earnings  earnings per second through earning-service's HTTP API, closed loop (the most it serves at
+#             BENCH_CONCURRENCY), then open loop at BENCH_EARNING_RATE (5000)/s over BENCH_EARNING_CONNECTIONS
+#             (128) connections, latency from each order's intended send time (the p99 target's reading)
 #   rebuild   1 000 000 events written to points.ledger and read back raw, then the ledger's rebuild
 #   redemptions  POST /api/v1/redemptions open-loop at BENCH_RATE (500)/s over 10 000 members and 50
 #             rewards, latency from each request's intended send time
@@ -52,6 +54,8 @@ PG=(-h "${POINTS_DB_HOST:-127.0.0.1}" -p "${POINTS_DB_PORT:-5432}" -U "${POINTS_
 what=("$@")
 [ "${#what[@]}" -gt 0 ] || what=(baseline holds earnings rebuild)
 RATE="${BENCH_RATE:-500}"
+EARNING_RATE="${BENCH_EARNING_RATE:-5000}"
+EARNING_CONNECTIONS="${BENCH_EARNING_CONNECTIONS:-128}"
 wants() { local w; for w in "${what[@]}"; do [ "$w" = "$1" ] && return 0; done; return 1; }
 # The replay needs no service: alone, it starts (and times) without them.
 only_replay=false
@@ -219,6 +223,8 @@ if wants earnings; then
   out "| scenario | earnings/s | p50 ms | p90 ms | p99 ms | p99.9 ms | errors |"
   out "|---|---:|---:|---:|---:|---:|---:|"
   out "$(bench earnings --earning "http://localhost:${POINTS_PORT[earning-service]}" --members 1000)"
+  out "$(bench earnings --earning "http://localhost:${POINTS_PORT[earning-service]}" --members 1000 \
+    --rate "$EARNING_RATE" --connections "$EARNING_CONNECTIONS")"
   out ""
   cpu_table
 fi

@@ -24,7 +24,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * <pre>
  *   http-baseline --url U                 GET U in a loop: this client's HTTP ceiling on this machine
  *   holds --ledger U --kafka B --members N  hold 1 point, then capture it; N=1 is one hot member
- *   earnings --earning U --members N       POST /api/v1/earnings, each a new order
+ *   earnings --earning U --members N [--rate PER_SECOND --connections C (128)]
+ *                                         POST /api/v1/earnings, each a new order: closed loop, or
+ *                                         open loop at a fixed rate over C connections
  *   ledger-log --kafka B --events N --members M   write a history to points.ledger, read it back
  *   fold --events N --members M           decode and fold that history in process: a rebuild's ceiling
  *   notices-enrol --kafka B --members M --db JDBC      M members enrolled, known to notification; prints their id prefix
@@ -193,14 +195,30 @@ public final class Bench {
             memberIds[i] = "bench-" + runId + "-m" + i;
             Http.post(earning + "/api/v1/members", "{\"memberId\":\"" + memberIds[i] + "\"}", checkoutToken);
         }
-        print(Load.run("earning per order, " + members + " members", concurrency, warmUp, seconds, cpu(options), n -> {
+        Load.Operation order = n -> {
             String memberId = memberIds[ThreadLocalRandom.current().nextInt(members)];
             String body = "{\"orderId\":\"o-" + runId + "-" + n + "\",\"memberId\":\"" + memberId + "\","
-                    + "\"paidAt\":\"" + Instant.now() + "\",\"currency\":\"CNY\",\"lines\":["
+                    + "\"purchasedAt\":\"" + Instant.now() + "\",\"currency\":\"CNY\",\"lines\":["
                     + "{\"sku\":\"sku-1\",\"category\":\"grocery\",\"quantity\":2,\"unitPrice\":\"39.90\",\"promotional\":false},"
                     + "{\"sku\":\"sku-2\",\"category\":\"drinks\",\"quantity\":1,\"unitPrice\":\"25.50\",\"promotional\":false}]}";
             return Http.post(earning + "/api/v1/earnings", body, checkoutToken).status() == 201;
-        }), options);
+        };
+        String scenario = "earning per order, " + members + " members";
+        // --rate: open loop at that arrival rate, each latency from its order's intended send time
+        // (the p99 target's reading); without it, closed loop: the most the stack serves.
+        double rate = Double.parseDouble(options.getOrDefault("rate", "0"));
+        int connections = Integer.parseInt(options.getOrDefault("connections", "128"));
+        if (rate > 0) {
+            // What the scenario before left behind (the consumers of points.ledger catching up on a
+            // closed-loop run's credits) is taken in before the clock starts, as for the redemptions.
+            Duration waited = Cpu.awaitQuiet(0.30, Duration.ofSeconds(3), Duration.ofMinutes(3));
+            System.err.printf(Locale.ROOT, "waited %.1f s for the stack to settle%n", waited.toMillis() / 1e3);
+        }
+        print(rate > 0
+                ? OpenLoad.run(String.format(Locale.ROOT, "%s, open loop at %,.0f/s, %d connections", scenario, rate,
+                        connections), rate, connections, warmUp, seconds, cpu(options), order)
+                : Load.run(scenario + ", closed loop, concurrency " + concurrency, concurrency, warmUp, seconds,
+                        cpu(options), order), options);
         return "bench-" + runId + "-m";
     }
 

@@ -14,7 +14,11 @@ import org.HdrHistogram.Recorder;
  * time, so a stall shows as the latency of every operation due during it (no coordinated
  * omission). A dispatcher hands each due operation to a pool of {@code workers} virtual threads
  * (each with its own keep-alive connection); when all are busy the operation waits in a queue and
- * that wait is part of its latency. A warm-up (not recorded) comes first.
+ * that wait is part of its latency. A warm-up (not recorded) comes first. Every operation due in
+ * the window is waited for, so a system that cannot keep up shows in the latencies, and the
+ * scenario's name says how long after the window the last one was answered (when over a second).
+ * The rate (and the CPU an operation) counts the answers given within the window, whenever they
+ * were due: a system that cannot keep up answers fewer than it is sent.
  */
 final class OpenLoad {
 
@@ -32,8 +36,9 @@ final class OpenLoad {
             throw new IllegalArgumentException("rate must be > 0 and workers within 1..8192");
         }
         Recorder recorder = new Recorder(3);
-        AtomicLong operations = new AtomicLong();
         AtomicLong errors = new AtomicLong();
+        AtomicLong lastAnswer = new AtomicLong(Long.MIN_VALUE);
+        AtomicLong answeredInWindow = new AtomicLong();
         LinkedBlockingQueue<Due> queue = new LinkedBlockingQueue<>();
         long start = System.nanoTime();
         long recordFrom = start + warmUp.toNanos();
@@ -50,9 +55,12 @@ final class OpenLoad {
                             ok = false;
                         }
                         long after = System.nanoTime();
+                        if (ok && after >= recordFrom && after < end) {
+                            answeredInWindow.incrementAndGet();
+                        }
                         if (due.intendedNanos() >= recordFrom) {
+                            lastAnswer.accumulateAndGet(after, Math::max);
                             if (ok) {
-                                operations.incrementAndGet();
                                 recorder.recordValue(Math.max(1, (after - due.intendedNanos()) / 1000));
                             } else {
                                 errors.incrementAndGet();
@@ -87,7 +95,10 @@ final class OpenLoad {
         for (Thread thread : pool) {
             thread.join();
         }
-        return new Load.Result(scenario, operations.get(), errors.get(), duration.toNanos() / 1e9,
+        double lateSeconds = (lastAnswer.get() - end) / 1e9;
+        String named = lateSeconds > 1 ? String.format(java.util.Locale.ROOT,
+                "%s; the last answered %.1f s after the window", scenario, lateSeconds) : scenario;
+        return new Load.Result(named, answeredInWindow.get(), errors.get(), duration.toNanos() / 1e9,
                 recorder.getIntervalHistogram(), cpuBefore == null ? cpu.sample() : cpuBefore, cpuAfter);
     }
 }
