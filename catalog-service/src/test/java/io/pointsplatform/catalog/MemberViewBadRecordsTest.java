@@ -34,4 +34,10 @@ class MemberViewBadRecordsTest {
         MemberViewBadRecords.assertAStrayCreditLeftOutAndItsCopyAppliedOnce("catalog-service",
                 m -> projector.find(m).await().atMost(Duration.ofSeconds(10)));
     }
+
+    @Test
+    void aRecordTooLargeToSetAsideWholeIsSetAsideCutAndTheNextCreditIsApplied() throws Exception {
+        MemberViewBadRecords.assertAHugeRecordSetAsideCutAndTheNextCreditApplied("catalog-service",
+                m -> projector.find(m).await().atMost(Duration.ofSeconds(10)));
+    }
 }

@@ -176,6 +176,22 @@ class ExpiryReminderTest {
                 .satisfies(letter -> assertThat(header(letter, "dead-letter-reason")).contains("missing field 'type'"));
     }
 
+    @Test
+    void aRecordOnNotificationsTooLargeToSetAsideWholeIsSetAsideCutAndTheNextReminderRecorded() {
+        String memberId = "m-" + UUID.randomUUID();
+        Instant at = Instant.parse("2027-02-01T00:00:00Z");
+        int partition = TestEvents.partitionOf(memberId);
+        long offset = TestEvents.publishHuge(Topics.NOTIFICATIONS, partition, memberId);
+        remind(memberId, "P7D", LEAD, at, "lot-1");
+
+        awaitReminders(memberId, 1);
+        TopicReader.assertSetAsideCut(Topics.dlq(Topics.NOTIFICATIONS, "ledger-service"), Topics.NOTIFICATIONS,
+                partition, offset, memberId);
+        // Read in a later poll than the huge one's: the consumer still runs.
+        remind(memberId, "P7D", LEAD, at.plusSeconds(60), "lot-2");
+        awaitReminders(memberId, 2);
+    }
+
     private void awaitReminders(String memberId, int count) {
         await().atMost(WAIT).untilAsserted(() -> assertThat(pool.withConnection(c -> reminders.reminders(c, memberId))
                 .await().atMost(WAIT)).hasSize(count));

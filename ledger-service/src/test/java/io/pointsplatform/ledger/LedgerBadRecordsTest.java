@@ -66,4 +66,17 @@ class LedgerBadRecordsTest {
         assertThat(LogRecordsSupport.account(store, pool, memberId).lots()).hasSize(1);
         assertThat(TopicReader.all(DLQ, r -> write(good).equals(r.value()))).isEmpty();
     }
+
+    @Test
+    void aRecordTooLargeToSetAsideWholeIsSetAsideCutAndTheNextRecordIsApplied() {
+        String memberId = TestEvents.memberOnPartition("huge-", 3);
+        long offset = TestEvents.publishHuge(Topics.POINTS_LEDGER, 3, memberId);
+        TestEvents.publish(Topics.POINTS_LEDGER, TestEvents.earned(memberId, 17));
+
+        LogRecordsSupport.awaitEarned(store, pool, memberId, 17);
+        TopicReader.assertSetAsideCut(DLQ, Topics.POINTS_LEDGER, 3, offset, memberId);
+        // Read in a later poll than the huge one's: the consumer still runs.
+        TestEvents.publish(Topics.POINTS_LEDGER, TestEvents.earned(memberId, 5));
+        LogRecordsSupport.awaitEarned(store, pool, memberId, 22);
+    }
 }

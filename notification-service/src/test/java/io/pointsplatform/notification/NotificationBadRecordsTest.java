@@ -83,6 +83,31 @@ class NotificationBadRecordsTest {
     }
 
     @Test
+    void aRecordTooLargeToSetAsideWholeIsSetAsideCutOnEachTopicAndTheNextIsNotified() throws Exception {
+        String memberId = TestEvents.memberOnPartition("note-huge-", 1);
+        CloudEvent enrolled = CloudEvent.of("member.enrolled:" + memberId, "/earning-service", Instant.now(),
+                new MemberEnrolled(memberId, "Li Lei", null, null));
+        CloudEvent credit = TestEvents.earned(memberId, 42);
+        CloudEvent completed = CloudEvent.of("redemption.completed:r-huge:" + memberId, "/redemption-service",
+                memberId, Instant.now(), new RedemptionCompleted("r-huge", memberId, "tea", 100, null));
+        Map<String, Long> offsets = new java.util.LinkedHashMap<>();
+        for (String topic : List.of(Topics.MEMBERS, Topics.POINTS_LEDGER, Topics.REDEMPTIONS)) {
+            offsets.put(topic, TestEvents.publishHuge(topic, 1, memberId));
+        }
+        TestEvents.publish(Topics.MEMBERS, enrolled);
+        TestEvents.publish(Topics.POINTS_LEDGER, credit);
+        TestEvents.publish(Topics.REDEMPTIONS, completed);
+
+        awaitNotifications(memberId, 3);
+        assertThat(notificationIds(memberId)).containsExactlyInAnyOrder(enrolled.id(), credit.id(), completed.id());
+        offsets.forEach((topic, offset) -> TopicReader.assertSetAsideCut(Topics.dlq(topic, "notification-service"),
+                topic, 1, offset, memberId));
+        // Read in a later poll than the huge ones': the consumer still runs.
+        TestEvents.publish(Topics.POINTS_LEDGER, TestEvents.earned(memberId, 5));
+        awaitNotifications(memberId, 4);
+    }
+
+    @Test
     void aMemberRecordWithABadLocaleOrAddressIsDeadLettered() throws Exception {
         String memberId = TestEvents.memberOnPartition("note-bad-", 3);
         String enrolled = CODEC.write(CloudEvent.of("member.enrolled:" + memberId, "/earning-service", memberId,

@@ -35,4 +35,10 @@ class MemberViewBadRecordsTest {
         MemberViewBadRecords.assertAStrayCreditLeftOutAndItsCopyAppliedOnce("redemption-service",
                 m -> projector.find(m).await().atMost(Duration.ofSeconds(10)));
     }
+
+    @Test
+    void aRecordTooLargeToSetAsideWholeIsSetAsideCutAndTheNextCreditIsApplied() throws Exception {
+        MemberViewBadRecords.assertAHugeRecordSetAsideCutAndTheNextCreditApplied("redemption-service",
+                m -> projector.find(m).await().atMost(Duration.ofSeconds(10)));
+    }
 }

@@ -63,6 +63,25 @@ public final class MemberViewBadRecords {
     }
 
     /**
+     * A record too large to be set aside whole ({@link TestEvents#publishHuge}: past the producer's
+     * request limit) is set aside cut to fit, and the credits sent after it, in its poll and in a later
+     * one, are applied: the view goes on.
+     */
+    public static void assertAHugeRecordSetAsideCutAndTheNextCreditApplied(String service,
+                                                                           Function<String, Optional<Account>> view)
+            throws InterruptedException {
+        String memberId = TestEvents.memberOnPartition("view-huge-", 3);
+        long offset = TestEvents.publishHuge(Topics.POINTS_LEDGER, 3, memberId);
+        TestEvents.publish(Topics.POINTS_LEDGER, TestEvents.earned(memberId, 17));
+        awaitAvailable(service, view, memberId, 17);
+        TopicReader.assertSetAsideCut(Topics.dlq(Topics.POINTS_LEDGER, service), Topics.POINTS_LEDGER, 3, offset,
+                memberId);
+        // Read in a later poll than the huge one's: the consumer still runs.
+        TestEvents.publish(Topics.POINTS_LEDGER, TestEvents.earned(memberId, 5));
+        awaitAvailable(service, view, memberId, 22);
+    }
+
+    /**
      * A credit off its member's partition is left out (neither applied nor dead-lettered); the
      * ledger's copy on the member's partition, delivered twice, is applied once.
      */

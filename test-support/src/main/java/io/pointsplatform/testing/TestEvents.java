@@ -77,6 +77,24 @@ public final class TestEvents {
         return BuiltInPartitioner.partitionForKey(memberId.getBytes(StandardCharsets.UTF_8), PlatformTestResource.PARTITIONS);
     }
 
+    /** How long {@link #publishHuge}'s value is: three times a producer's default request limit (1 MiB). */
+    public static final int HUGE_BYTES = 3_000_000;
+
+    /**
+     * A record too large to be set aside whole: {@value #HUGE_BYTES} bytes of value, past a producer's
+     * default request limit, which a client that raises its own limit gets past the broker by
+     * compressing it (the broker limits the compressed batch). Not a CloudEvent. Sent to
+     * {@code partition} keyed {@code key}; answers its offset.
+     */
+    public static long publishHuge(String topic, int partition, String key) {
+        String value = "{\"specversion\":\"1.0\",\"padding\":\"" + "a".repeat(HUGE_BYTES) + "\"}";
+        return PlatformTestResource.kafka().produceStrings()
+                .withProp("max.request.size", Integer.toString(4 * HUGE_BYTES))
+                .withProp("compression.type", "lz4")
+                .fromRecords(record(topic, partition, key, value))
+                .awaitCompletion().getLastRecord().offset();
+    }
+
     /** Any text as a record value, e.g. to show what a consumer does with something unreadable. */
     public static void publishRaw(String topic, String key, String value) {
         PlatformTestResource.kafka().produceStrings()

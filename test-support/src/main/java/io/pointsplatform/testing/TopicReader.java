@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.junit.jupiter.api.Assertions;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -125,6 +126,27 @@ public final class TopicReader {
             throw new AssertionError("dead letter " + record + " has no " + name + " header");
         }
         return new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Waits for the dead letter of the record {@link TestEvents#publishHuge} sent to {@code topic}-
+     * {@code partition}@{@code offset} keyed {@code key}, on {@code deadLetterTopic}, and asserts it
+     * was set aside cut to fit (its value's beginning, with the length it had) under the same key.
+     */
+    public static void assertSetAsideCut(String deadLetterTopic, String topic, int partition, long offset,
+                                         String key) {
+        ConsumerRecord<String, String> letter = await(deadLetterTopic,
+                r -> r.headers().lastHeader("dead-letter-offset") != null
+                        && topic.equals(header(r, "dead-letter-topic"))
+                        && Integer.toString(partition).equals(header(r, "dead-letter-partition"))
+                        && Long.toString(offset).equals(header(r, "dead-letter-offset")),
+                1, Duration.ofSeconds(60)).get(0);
+        Assertions.assertEquals(key, letter.key());
+        Assertions.assertTrue(letter.value().startsWith("{\"specversion\":\"1.0\",\"padding\":\"aaaa"),
+                () -> "the letter's value begins " + letter.value().substring(0, Math.min(80, letter.value().length())));
+        Assertions.assertTrue(letter.value().length() < TestEvents.HUGE_BYTES / 2, "the letter's value cut");
+        Assertions.assertTrue(Long.parseLong(header(letter, "dead-letter-value-truncated-from-bytes"))
+                > TestEvents.HUGE_BYTES, "the letter says how long the value was");
     }
 
     /** The records of one key (a member id), in order, once {@code count} of them are there. */

@@ -68,6 +68,19 @@ class TierConsumerBadRecordsTest {
     }
 
     @Test
+    void aRecordTooLargeToSetAsideWholeIsSetAsideCutAndTheNextTierChangeIsApplied() {
+        String memberId = TestEvents.memberOnPartition("tier-huge-", 4);
+        long offset = TestEvents.publishHuge(Topics.POINTS_LEDGER, 4, memberId);
+        TestEvents.publish(Topics.POINTS_LEDGER, tierChanged(memberId, "MEMBER", "SILVER", "after-huge"));
+
+        await().atMost(WAIT).untilAsserted(() -> assertThat(tier(memberId)).isEqualTo("SILVER"));
+        TopicReader.assertSetAsideCut(DLQ, Topics.POINTS_LEDGER, 4, offset, memberId);
+        // Read in a later poll than the huge one's: the consumer still runs.
+        TestEvents.publish(Topics.POINTS_LEDGER, tierChanged(memberId, "SILVER", "GOLD", "later"));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(tier(memberId)).isEqualTo("GOLD"));
+    }
+
+    @Test
     void aTierChangeOffItsMembersPartitionIsLeftOut() throws Exception {
         String memberId = TestEvents.memberOnPartition("tier-stray-", 0);
         PlatformTestResource.kafka().produceStrings().fromRecords(

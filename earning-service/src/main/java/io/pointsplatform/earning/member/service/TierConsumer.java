@@ -6,13 +6,22 @@ import io.pointsplatform.events.EventCodec;
 import io.pointsplatform.events.EventFormatException;
 import io.pointsplatform.events.Tier;
 import io.pointsplatform.events.TierChanged;
+import io.pointsplatform.kit.inbox.Batches;
+import io.pointsplatform.kit.inbox.DeadLetter;
 import io.pointsplatform.kit.inbox.LogRecords;
 import io.pointsplatform.kit.inbox.MemberPartitions;
 import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.Record;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.eclipse.microprofile.reactive.messaging.Acknowledgment;
+import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
@@ -21,37 +30,46 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
  * order (one partition), so the last one applied is the current tier; applying one again changes
  * nothing.
  *
- * <p>Every record is read (a plain one in a microsecond or two), so that one this service cannot read
- * (not JSON, not a CloudEvent, of an unknown type or one that does not belong on the topic, failing its
- * JSON Schema, or naming a tier there is none of) fails, and the channel's dead-letter strategy sets
- * it aside to {@code points.ledger.dlq.earning-service} with the reason; the next record is read as
- * ever. Other events are skipped once read. A record on another partition than its member's is left
- * out, as the ledger leaves it out (docs/contract-extensions.md, "The log").
+ * <p>A polled batch at a time ({@link Batches}): every record is read (a plain one in a microsecond or
+ * two), so that one this service cannot read (not JSON, not a CloudEvent, of an unknown type or one
+ * that does not belong on the topic, failing its JSON Schema, or naming a tier there is none of) is set
+ * aside to {@code points.ledger.dlq.earning-service} (channel {@value #DEAD_LETTERS}) with the reason,
+ * cut to fit if it is too large to set aside whole ({@link DeadLetter}), and the next record is read
+ * as ever. Other events are skipped once read. The batch's tier changes are saved in one
+ * transaction; the database away is waited out, never a reason to set a record aside. A record on
+ * another partition than its member's is left out, as the ledger leaves it out
+ * (docs/contract-extensions.md, "The log").
  */
 @ApplicationScoped
 public class TierConsumer {
 
     static final String CHANNEL = "points-ledger";
+    static final String DEAD_LETTERS = "points-ledger-dlq";
+    private static final int MAX_PER_TRANSACTION = 500;
 
     private final EventCodec codec;
     private final Pool pool;
     private final EarningRepository earnings;
     private final MemberPartitions partitions;
+    private final MutinyEmitter<Record<String, String>> deadLetters;
 
-    public TierConsumer(EventCodec codec, Pool pool, EarningRepository earnings, MemberPartitions partitions) {
+    public TierConsumer(EventCodec codec, Pool pool, EarningRepository earnings, MemberPartitions partitions,
+                        @Channel(DEAD_LETTERS) MutinyEmitter<Record<String, String>> deadLetters) {
         this.codec = codec;
         this.pool = pool;
         this.earnings = earnings;
         this.partitions = partitions;
+        this.deadLetters = deadLetters;
     }
 
     @Incoming(CHANNEL)
-    public Uni<Void> consume(ConsumerRecord<String, String> record) {
-        return partitions.count(CHANNEL, record.topic(), record.partition())
-                .map(count -> tierChange(record, count))
-                .chain(changed -> changed == null ? Uni.createFrom().voidItem() : apply(changed))
-                .onFailure().invoke(e -> Log.warnf("Record %s-%d@%d refused, to the dead-letter topic: %s",
-                        record.topic(), record.partition(), record.offset(), e.toString()));
+    @Acknowledgment(Acknowledgment.Strategy.POST_PROCESSING)
+    public Uni<Void> consume(ConsumerRecords<String, String> records) {
+        return partitions.count(CHANNEL, records)
+                .chain(count -> Batches.consumeRecords(records, record -> tierChange(record, count),
+                        MAX_PER_TRANSACTION, this::apply))
+                .call(letters -> DeadLetter.sendAll(deadLetters, letters))
+                .replaceWithVoid();
     }
 
     /** The tier change this record is, or null when it is another event or on another partition than its member's. */
@@ -79,9 +97,14 @@ public class TierConsumer {
         }
     }
 
-    private Uni<Void> apply(TierChanged changed) {
-        Tier tier = Tier.valueOf(changed.to());
-        Log.debugf("Member %s is now %s", changed.memberId(), tier);
-        return pool.withTransaction(c -> earnings.saveTier(c, changed.memberId(), tier));
+    /** The batch's tier changes in one transaction, in the log's order (the last one of a member wins). */
+    private Uni<List<Batches.Refusal>> apply(List<TierChanged> changes) {
+        return pool.withTransaction(c -> Multi.createFrom().iterable(changes)
+                        .onItem().transformToUniAndConcatenate(changed -> {
+                            Log.debugf("Member %s is now %s", changed.memberId(), changed.to());
+                            return earnings.saveTier(c, changed.memberId(), Tier.valueOf(changed.to()));
+                        })
+                        .collect().last())
+                .replaceWith(List.of());
     }
 }
