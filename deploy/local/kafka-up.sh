@@ -179,6 +179,9 @@ default.replication.factor=1
 # them) get the usual partition count.
 auto.create.topics.enable=true
 num.partitions=$PARTITIONS
+# A record batch as stored (compressed) may take up to 16 MiB, the outbox relays' request limit:
+# a hold over tens of thousands of lots is an event of megabytes (docs/contract-extensions.md).
+message.max.bytes=16777216
 # Small local machine: fewer threads, no wait before the first rebalance.
 num.network.threads=2
 num.io.threads=4

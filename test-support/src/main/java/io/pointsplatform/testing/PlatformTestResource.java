@@ -75,6 +75,8 @@ public class PlatformTestResource implements QuarkusTestResourceLifecycleManager
                     .withAdditionalProperties(p -> {
                         p.put("num.partitions", Integer.toString(PARTITIONS));
                         p.put("auto.create.topics.enable", "true");
+                        // As deploy/local/kafka-up.sh: batches up to the outbox relays' 16 MiB.
+                        p.put("message.max.bytes", Integer.toString(16 * 1024 * 1024));
                         p.put("offsets.topic.num.partitions", "6");
                         p.put("group.initial.rebalance.delay.ms", "0");
                     })
