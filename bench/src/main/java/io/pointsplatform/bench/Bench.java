@@ -113,9 +113,8 @@ public final class Bench {
         Redemptions redemptions = new Redemptions(options, token("admin"), token("checkout"), token("service"));
         redemptions.enrolMembers(Integer.parseInt(options.getOrDefault("members", "10000")));
         // The enrolments' events (a member and a sign-up credit each) are taken in by every consumer
-        // of the log before the clock starts: machine below 30 % busy for 3 s (the idle stack: 5-15 %).
-        Duration waited = Cpu.awaitQuiet(0.30, Duration.ofSeconds(3), Duration.ofMinutes(3));
-        System.err.printf(Locale.ROOT, "waited %.1f s after the enrolments for the stack to settle%n", waited.toMillis() / 1e3);
+        // of the log before the clock starts.
+        Cpu.awaitSettled("the enrolments");
         return redemptions;
     }
 
@@ -211,8 +210,7 @@ public final class Bench {
         if (rate > 0) {
             // What the scenario before left behind (the consumers of points.ledger catching up on a
             // closed-loop run's credits) is taken in before the clock starts, as for the redemptions.
-            Duration waited = Cpu.awaitQuiet(0.30, Duration.ofSeconds(3), Duration.ofMinutes(3));
-            System.err.printf(Locale.ROOT, "waited %.1f s for the stack to settle%n", waited.toMillis() / 1e3);
+            Cpu.awaitSettled("the enrolments and the scenario before");
         }
         print(rate > 0
                 ? OpenLoad.run(String.format(Locale.ROOT, "%s, open loop at %,.0f/s, %d connections", scenario, rate,

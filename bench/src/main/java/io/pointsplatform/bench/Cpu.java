@@ -155,6 +155,16 @@ final class Cpu {
         return Duration.ofNanos(System.nanoTime() - start);
     }
 
+    /**
+     * The stack settled before a scenario's clock starts: the machine under 30 % busy for 3 s (the
+     * idle stack: 5-15 %), waiting at most 3 minutes; says on stderr how long it waited, {@code after} what.
+     */
+    static void awaitSettled(String after) throws InterruptedException {
+        Duration waited = awaitQuiet(0.30, Duration.ofSeconds(3), Duration.ofMinutes(3));
+        System.err.printf(java.util.Locale.ROOT, "waited %.1f s after %s for the stack to settle%n",
+                waited.toMillis() / 1e3, after);
+    }
+
     private static String read(Path path) {
         try {
             return Files.readString(path);

@@ -3,6 +3,7 @@ package io.pointsplatform.bench;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -96,7 +97,7 @@ final class OpenLoad {
             thread.join();
         }
         double lateSeconds = (lastAnswer.get() - end) / 1e9;
-        String named = lateSeconds > 1 ? String.format(java.util.Locale.ROOT,
+        String named = lateSeconds > 1 ? String.format(Locale.ROOT,
                 "%s; the last answered %.1f s after the window", scenario, lateSeconds) : scenario;
         return new Load.Result(named, answeredInWindow.get(), errors.get(), duration.toNanos() / 1e9,
                 recorder.getIntervalHistogram(), cpuBefore == null ? cpu.sample() : cpuBefore, cpuAfter);
