@@ -29,7 +29,7 @@ public final class Allocator {
         }
         usable.sort(Lot.SPENDING_ORDER);
         List<Allocation> allocations = new ArrayList<>();
-        long left = takeInOrder(usable, points, null, allocations);
+        long left = takeInOrder(usable, points, null, allocations, Integer.MAX_VALUE);
         return new AllocationPlan(allocations, left);
     }
 
@@ -39,7 +39,17 @@ public final class Allocator {
      * is still missing was already spent and becomes debt.
      */
     public static ReversalPlan forReversal(Account account, String orderLotId, long points, Instant now) {
+        return forReversal(account, orderLotId, points, now, LotLimits.PER_EVENT);
+    }
+
+    /**
+     * {@link #forReversal(Account, String, long, Instant)} taking from at most {@code maxLots} lots:
+     * a refund cannot be refused, so what more lots would have given is owed as debt too, as what
+     * was already spent is (paid from the next credits), and the reversal stays one event.
+     */
+    public static ReversalPlan forReversal(Account account, String orderLotId, long points, Instant now, int maxLots) {
         Checks.positive("reversal", "points", points);
+        Checks.positive("reversal", "maxLots", maxLots);
         Checks.present("reversal", "now", now);
         List<Allocation> allocations = new ArrayList<>();
         long left = points;
@@ -56,7 +66,7 @@ public final class Allocator {
                     usable.add(lot);
                 }
             }
-            left = takeInOrder(usable, left, own == null ? null : own.lotId(), allocations);
+            left = takeInOrder(usable, left, own == null ? null : own.lotId(), allocations, maxLots);
         }
         return new ReversalPlan(allocations, points - left, left);
     }
@@ -128,11 +138,15 @@ public final class Allocator {
         return new AllocationPlan(allocations, left);
     }
 
-    /** Lots must already be in spending order; returns what is still missing. */
-    private static long takeInOrder(List<Lot> ordered, long points, String skipLotId, List<Allocation> into) {
+    /**
+     * Lots must already be in spending order; stops when {@code into} holds {@code maxLots}
+     * allocations; returns what is still missing.
+     */
+    private static long takeInOrder(List<Lot> ordered, long points, String skipLotId, List<Allocation> into,
+            int maxLots) {
         long left = points;
         for (Lot lot : ordered) {
-            if (left == 0) {
+            if (left == 0 || into.size() >= maxLots) {
                 break;
             }
             if (lot.lotId().equals(skipLotId)) {

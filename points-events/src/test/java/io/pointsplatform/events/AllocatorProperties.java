@@ -15,6 +15,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.LongRange;
 
 class AllocatorProperties {
@@ -94,12 +95,7 @@ class AllocatorProperties {
     @Property(tries = 500)
     void reversalsTakeWhatTheyCanAndOweTheRest(@ForAll("lots") List<Lot> lots,
             @ForAll @LongRange(min = 1, max = 3000) long points, @ForAll @LongRange(min = 0, max = 20) long pick) {
-        Account account = new Account("m-1");
-        for (Lot lot : lots) {
-            Instant availableAt = lot.availableAt() == null ? lot.expiresAt().minusSeconds(3600 * 100) : lot.availableAt();
-            account.apply(new PointsEarned("m-1", lot.lotId(), lot.points(), new Origin(OriginKind.ORDER, null), null,
-                    availableAt, lot.expiresAt()));
-        }
+        Account account = credited(lots);
         String orderLot = lots.isEmpty() ? "lot-none" : lots.get((int) (pick % lots.size())).lotId();
         ReversalPlan plan = Allocator.forReversal(account, orderLot, points, NOW);
 
@@ -115,6 +111,39 @@ class AllocatorProperties {
         // The plan is one the fold accepts.
         account.apply(new PointsReversed("m-1", "o-1", "rf-1", plan.taken(), plan.allocations(), plan.debt()));
         assertThat(account.debt()).isEqualTo(plan.debt());
+    }
+
+    @Property(tries = 500)
+    void aReversalOverMoreLotsThanOneEventNamesTakesTheFirstAndOwesTheRest(@ForAll("lots") List<Lot> lots,
+            @ForAll @LongRange(min = 1, max = 3000) long points, @ForAll @IntRange(min = 1, max = 4) int maxLots) {
+        Account account = credited(lots);
+        String orderLot = lots.isEmpty() ? "lot-none" : lots.get(0).lotId();
+        ReversalPlan capped = Allocator.forReversal(account, orderLot, points, NOW, maxLots);
+        ReversalPlan whole = Allocator.forReversal(account, orderLot, points, NOW);
+
+        assertThat(capped.allocations()).hasSizeLessThanOrEqualTo(maxLots);
+        assertThat(capped.taken() + capped.debt()).isEqualTo(points);
+        // The same lots in the same order as without the cap, as far as the cap goes.
+        assertThat(whole.allocations()).startsWith(capped.allocations().toArray(Allocation[]::new));
+        if (whole.allocations().size() <= maxLots) {
+            assertThat(capped).isEqualTo(whole);
+        } else {
+            assertThat(capped.allocations()).hasSize(maxLots);
+            assertThat(capped.debt()).isGreaterThan(whole.debt());
+        }
+        account.apply(new PointsReversed("m-1", "o-1", "rf-1", capped.taken(), capped.allocations(), capped.debt()));
+        assertThat(account.debt()).isEqualTo(capped.debt());
+    }
+
+    /** An account credited with {@code lots} (one available from 100 hours before it expires when it says no date). */
+    private static Account credited(List<Lot> lots) {
+        Account account = new Account("m-1");
+        for (Lot lot : lots) {
+            Instant availableAt = lot.availableAt() == null ? lot.expiresAt().minusSeconds(3600 * 100) : lot.availableAt();
+            account.apply(new PointsEarned("m-1", lot.lotId(), lot.points(), new Origin(OriginKind.ORDER, null), null,
+                    availableAt, lot.expiresAt()));
+        }
+        return account;
     }
 
     @Property(tries = 500)

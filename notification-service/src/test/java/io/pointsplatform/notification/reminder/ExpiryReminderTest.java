@@ -7,6 +7,7 @@ import io.pointsplatform.events.BreakdownLine;
 import io.pointsplatform.events.CloudEvent;
 import io.pointsplatform.events.EventCodec;
 import io.pointsplatform.events.ExpiryReminded;
+import io.pointsplatform.events.LotLimits;
 import io.pointsplatform.events.Origin;
 import io.pointsplatform.events.OriginKind;
 import io.pointsplatform.events.PointsEarned;
@@ -157,6 +158,36 @@ class ExpiryReminderTest {
         List<ExpiryReminded> sent = reminders(memberId, 2);
         assertThat(sent).extracting(ExpiryReminded::window).containsExactly("P30D", "P7D");
         assertThat(sent.get(1).remindedAt()).isEqualTo(t.plus(Duration.ofDays(13)).minus(Duration.ofHours(6)));
+    }
+
+    @Test
+    void aReminderOverMoreLotsThanOneEventNamesIsPublishedInPartsWithOneNotice() {
+        String memberId = "m-remind-many-" + UUID.randomUUID();
+        Instant t = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        Instant expires = t.plus(Duration.ofDays(20));
+        int lots = LotLimits.PER_EVENT + 3;
+        pool.preparedQuery("""
+                        insert into member_lot (member_id, lot_id, points, remaining, available_at, expires_at, origin)
+                        select $1::text, 'lot-' || n, 2, 2, null, $2::text, 'ORDER' from generate_series(1, $3) n""")
+                .execute(Tuple.of(memberId, expires.toString(), lots)).await().atMost(WAIT);
+        try {
+            assertThat(remind(t)).isEqualTo(2);
+            List<ExpiryReminded> sent = reminders(memberId, 2);
+            assertThat(sent).allSatisfy(r -> assertThat(r.window()).isEqualTo("P30D"));
+            assertThat(sent).extracting(r -> r.lots().size()).containsExactly(LotLimits.PER_EVENT, 3);
+            assertThat(sent.stream().flatMap(r -> r.lots().stream()).map(RemindedLot::lotId).distinct().count())
+                    .isEqualTo(lots);
+            List<String> ids = TopicReader.all(Topics.NOTIFICATIONS, r -> memberId.equals(r.key())).stream()
+                    .map(r -> CODEC.read(r.value()).id()).toList();
+            assertThat(ids.get(1)).isEqualTo(ids.get(0) + "#2");
+            // One notice for the date, of every point of every part.
+            assertThat(notices(memberId)).hasSize(1).allSatisfy(n -> assertThat(n).contains(String.format("您有 %,d 积分", 2 * lots)));
+            assertThat(remind(t.plus(Duration.ofDays(1)))).isZero();
+        } finally {
+            // The other tests remind at dates of their own: these lots are not theirs to count.
+            pool.preparedQuery("delete from member_lot where member_id = $1").execute(Tuple.of(memberId))
+                    .await().atMost(WAIT);
+        }
     }
 
     @Test

@@ -88,7 +88,8 @@ public class HoldResource {
     @APIResponse(responseCode = "403", description = ApiDocs.NOT_OWN_ACCOUNT + " " + ApiDocs.SERVICE_HOLD)
     @APIResponse(responseCode = "404", description = ApiDocs.NO_ACCOUNT)
     @APIResponse(responseCode = "409", description = "INSUFFICIENT_POINTS: the account has fewer points available;"
-            + " HOLD_CONFLICT: the hold id was used before with other content")
+            + " TOO_MANY_LOTS: the points are there but in more lots than one debit takes (10 000; the detail says"
+            + " how many points fit); HOLD_CONFLICT: the hold id was used before with other content")
     @APIResponse(responseCode = "429", description = "RATE_LIMITED: too many holds placed with this member's token"
             + " (points.rate-limit.permits a points.rate-limit.period, 10 a minute; a service's calls are not"
             + " limited); Retry-After says when",

@@ -9,6 +9,7 @@ import io.pointsplatform.events.CloudEvent;
 import io.pointsplatform.events.ExpiryDeferred;
 import io.pointsplatform.events.ExpiryRule;
 import io.pointsplatform.events.Lot;
+import io.pointsplatform.events.LotLimits;
 import io.pointsplatform.events.InvariantViolation;
 import io.pointsplatform.events.PointsAdjusted;
 import io.pointsplatform.events.PointsEarned;
@@ -312,6 +313,14 @@ public class LedgerBook {
                             + " has " + account.balance(now).available() + " points available, " + points + " asked");
                 });
             }
+            if (!LotLimits.fits(plan.allocations())) {
+                return decide.decided(store, eventId).map(previous -> {
+                    if (previous.isPresent()) {
+                        throw new AlreadyDecided();
+                    }
+                    throw tooManyLots(memberId, "A hold", points, plan);
+                });
+            }
             PointsReserved data = new PointsReserved(memberId, holdId, points, plan.allocations(),
                     now.plusSeconds(ttlSeconds), reference);
             // Written with the batch: history and outbox, the open hold; the batch saves the account.
@@ -522,6 +531,9 @@ public class LedgerBook {
                             + " has " + account.balance(now).available() + " points available; the adjustment takes "
                             + -points);
                 }
+                if (!LotLimits.fits(plan.allocations())) {
+                    throw tooManyLots(memberId, "The adjustment", -points, plan);
+                }
                 data = new PointsAdjusted(memberId, adjustmentId, points, null, null, plan.allocations(), reason,
                         requestedBy, approvedBy);
             }
@@ -554,11 +566,10 @@ public class LedgerBook {
                 // Saving (by the batch) moves next_expiry_at on, so the job stops finding this account.
                 return Uni.createFrom().item(Optional.<PointsExpired>empty());
             }
+            String expiredId = "points.expired:" + memberId + ":" + now.toEpochMilli();
             if (!requireReminder) {
-                List<Allocation> all = Allocator.forExpiry(account, now);
-                PointsExpired data = new PointsExpired(memberId, Allocation.total(all), all);
-                record(decide.writes(), account, "points.expired:" + memberId + ":" + now.toEpochMilli(), now, data);
-                return Uni.createFrom().item(Optional.of(data));
+                return Uni.createFrom().item(Optional.of(
+                        expireOnTime(decide.writes(), account, expiredId, now, Allocator.forExpiry(account, now))));
             }
             SqlConnection c = decide.connection();
             return reminders.remindedAt(c, memberId, lastReminderLead.toSeconds())
@@ -584,20 +595,44 @@ public class LedgerBook {
                                 onTime.add(all);
                             }
                         }
-                        PointsExpired first = null;
-                        if (!onTime.isEmpty()) {
-                            first = new PointsExpired(memberId, Allocation.total(onTime), onTime);
-                            record(decide.writes(), account, "points.expired:" + memberId + ":" + now.toEpochMilli(), now,
-                                    first);
-                        }
+                        PointsExpired first = onTime.isEmpty() ? null
+                                : expireOnTime(decide.writes(), account, expiredId, now, onTime);
                         for (PointsExpired expiry : late) {
-                            record(decide.writes(), account, "points.expired:" + memberId + ":" + now.toEpochMilli() + ":"
-                                    + expiry.allocations().getFirst().lotId(), now, expiry);
+                            record(decide.writes(), account, expiredId + ":" + expiry.allocations().getFirst().lotId(),
+                                    now, expiry);
                             first = first == null ? expiry : first;
                         }
                         return deferrals.replaceWith(Optional.ofNullable(first));
                     }));
         });
+    }
+
+    /**
+     * {@code 409 TOO_MANY_LOTS}: a debit that would name more lots than one event may
+     * ({@link LotLimits}); the detail says how many points a debit can take within the limit now.
+     */
+    private static ApiException tooManyLots(String memberId, String what, long points, AllocationPlan plan) {
+        return new ApiException(409, "TOO_MANY_LOTS", "Too many lots for one debit", what + " of " + points
+                + " points would take " + plan.allocations().size() + " lots of member " + memberId + "; one debit takes at most "
+                + LotLimits.PER_EVENT + " lots, which hold " + LotLimits.pointsThatFit(plan.allocations())
+                + " points now: debit at most that many at a time");
+    }
+
+    /**
+     * Expires {@code due} on time: one {@code points.expired} under {@code eventId}, or, over more
+     * lots than one event names ({@link LotLimits}), one a part ({@code eventId}, then
+     * {@code eventId#2}, ...), all in the same decision. Answers the first.
+     */
+    private static PointsExpired expireOnTime(DecisionWrites writes, Account account, String eventId, Instant now,
+            List<Allocation> due) {
+        List<List<Allocation>> parts = LotLimits.parts(due);
+        PointsExpired first = null;
+        for (int i = 0; i < parts.size(); i++) {
+            PointsExpired part = new PointsExpired(account.memberId(), Allocation.total(parts.get(i)), parts.get(i));
+            record(writes, account, LotLimits.partId(eventId, i), now, part);
+            first = first == null ? part : first;
+        }
+        return first;
     }
 
     // ---- the shared steps ------------------------------------------------------------------

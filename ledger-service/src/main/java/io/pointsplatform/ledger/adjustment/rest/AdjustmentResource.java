@@ -90,7 +90,8 @@ public class AdjustmentResource {
             + " member")
     @APIResponse(responseCode = "403", description = SELF)
     @APIResponse(responseCode = "409", description = DECIDED + " INSUFFICIENT_POINTS: a debit the account cannot"
-            + " cover (it stays PENDING).")
+            + " cover; TOO_MANY_LOTS: a debit over more lots than one debit takes (10 000); either way it stays"
+            + " PENDING.")
     public Uni<Adjustment> approve(@PathParam("adjustmentId") @Pattern(regexp = Identifiers.ID_PATTERN) String adjustmentId,
                                    @Valid AdjustmentDecision decision) {
         return adjustments.approve(adjustmentId, caller.subject(), note(decision)).map(Outcome::adjustment);

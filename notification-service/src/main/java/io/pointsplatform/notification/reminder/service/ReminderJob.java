@@ -2,6 +2,7 @@ package io.pointsplatform.notification.reminder.service;
 
 import io.pointsplatform.events.CloudEvent;
 import io.pointsplatform.events.ExpiryReminded;
+import io.pointsplatform.events.LotLimits;
 import io.pointsplatform.events.RemindedLot;
 import io.pointsplatform.events.Topics;
 import io.pointsplatform.kit.outbox.Outbox;
@@ -195,15 +196,22 @@ public class ReminderJob {
                         covered = covered.chain(() -> repository.record(c, memberId, ids, wider.lead().toSeconds(),
                                 wider.label(), eventId, now).replaceWithVoid());
                     }
-                    ExpiryReminded data = new ExpiryReminded(memberId, window.label(), window.lead().toSeconds(), now,
-                            reminded.stream().map(l -> new RemindedLot(l.lotId(), l.remaining(), l.expiresAt())).toList());
-                    CloudEvent event = CloudEvent.of(eventId, SOURCE, memberId, now, data);
+                    // Over more lots than one event names, one expiry.reminded a part (LotLimits); one
+                    // notice per date all the same, under the first part's id.
+                    List<List<DueLot>> parts = LotLimits.parts(reminded);
+                    List<CloudEvent> events = new ArrayList<>(parts.size());
+                    for (int i = 0; i < parts.size(); i++) {
+                        ExpiryReminded data = new ExpiryReminded(memberId, window.label(), window.lead().toSeconds(),
+                                now, parts.get(i).stream()
+                                        .map(l -> new RemindedLot(l.lotId(), l.remaining(), l.expiresAt())).toList());
+                        events.add(CloudEvent.of(LotLimits.partId(eventId, i), SOURCE, memberId, now, data));
+                    }
                     return covered
-                            .chain(() -> notices.storeIn(c, drafts(event, reminded)).invoke(announced::addAll))
-                            .chain(() -> outbox.enqueue(c, Topics.NOTIFICATIONS, event))
+                            .chain(() -> notices.storeIn(c, drafts(events.getFirst(), reminded)).invoke(announced::addAll))
+                            .chain(() -> outbox.enqueueBatch(c, Topics.NOTIFICATIONS, events))
                             .invoke(() -> Log.debugf("Reminded %s of %d lots (%s)", memberId, reminded.size(),
                                     window.label()))
-                            .replaceWith(1);
+                            .replaceWith(events.size());
                 });
     }
 

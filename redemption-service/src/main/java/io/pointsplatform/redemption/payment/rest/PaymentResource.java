@@ -66,7 +66,7 @@ public class PaymentResource {
     @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: the body is not valid (a fraction of a point, a"
             + " fraction of a fen, another currency)")
     @APIResponse(responseCode = "409", description = "INSUFFICIENT_POINTS: the member has fewer points available;"
-            + " PAYMENT_CONFLICT: the paymentId was used with other content; ORDER_CONFLICT: the order's other payments"
+            + " TOO_MANY_LOTS: the ledger's refusal of a hold over more lots than one debit takes; PAYMENT_CONFLICT: the paymentId was used with other content; ORDER_CONFLICT: the order's other payments"
             + " name another member, order amount or currency; IDEMPOTENCY_KEY_REUSED")
     @APIResponse(responseCode = "422", description = "POINTS_CAP_EXCEEDED: with the order's other live payments, more points"
             + " than the cap allows for this order")
