@@ -200,7 +200,8 @@ class NotificationJourneyTest {
         notification.close();
         try {
             enrol(Map.of("memberId", late));
-            Instant due = Instant.now().plusSeconds(3);
+            // Ten seconds ahead: an order whose points would already have expired is refused (ORDER_TOO_OLD).
+            Instant due = Instant.now().plusSeconds(10);
             latePoints = order(late, "o-" + late, expiringAt(due), "60.00");
             await().atMost(WAIT).until(() -> Instant.now().isAfter(due.plus(LEAD)));   // well past its date
             given().auth().oauth2(Tokens.analyst()).baseUri(platform.url("ledger-service")).get("/api/v1/accounts/{m}", late)

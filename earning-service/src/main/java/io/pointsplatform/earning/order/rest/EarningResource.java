@@ -52,7 +52,8 @@ public class EarningResource {
     @APIResponse(responseCode = "409", description = "ORDER_CONFLICT: the orderId was recorded with other content;"
             + " IDEMPOTENCY_KEY_REUSED: the key was used for another body")
     @APIResponse(responseCode = "422", description = "UNKNOWN_MEMBER: the member was never enrolled"
-            + " (points.earning.unknown-member=reject, the default)")
+            + " (points.earning.unknown-member=reject, the default); ORDER_TOO_OLD: bought so long ago that its"
+            + " points would expire before they came (purchasedAt plus the member's tier's expiry months is past)")
     @APIResponse(responseCode = "503", description = "BUSY: more orders are waiting to be recorded than"
             + " points.earning.max-queued; nothing was recorded, send it again")
     public Uni<RestResponse<String>> earn(@Valid @NotNull OrderRequest order,
@@ -77,7 +78,8 @@ public class EarningResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Earning.class)))
     @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: as for recording the order")
     @APIResponse(responseCode = "422", description = "UNKNOWN_MEMBER: the member was never enrolled"
-            + " (points.earning.unknown-member=reject, the default)")
+            + " (points.earning.unknown-member=reject, the default); ORDER_TOO_OLD: bought so long ago that its"
+            + " points would expire before they came (purchasedAt plus the member's tier's expiry months is past)")
     public Uni<Earning> preview(@Valid @NotNull OrderRequest order) {
         return earnings.preview(order.requireWithinLimits());
     }

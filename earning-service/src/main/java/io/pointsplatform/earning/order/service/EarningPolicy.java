@@ -88,6 +88,23 @@ public class EarningPolicy {
         return acceptUnknownMembers;
     }
 
+    /**
+     * The refusal of an order bought so long ago that its points would expire before they came
+     * ({@code 422 ORDER_TOO_OLD}), or null. Credited, such points would not be spendable, yet the
+     * ledger would keep them a week past a reminder ("nothing expires without a reminder"), so a
+     * purchase years old would buy a week of points.
+     */
+    public ApiException tooOld(Instant purchasedAt, Tier tier) {
+        Instant expires = expiresAt(purchasedAt, tier);
+        Instant now = clock.instant();
+        if (expires.isAfter(now)) {
+            return null;
+        }
+        return new ApiException(422, "ORDER_TOO_OLD", "Order too old", "An order bought at " + purchasedAt
+                + " earns points that expire " + expiryMonths.get(tier) + " months later (tier " + tier + "), at "
+                + expires + ", before now (" + now + "): it earns nothing");
+    }
+
     /** The refusal of an order or activity for a member who was never enrolled. */
     public static ApiException unknownMember(String memberId) {
         return new ApiException(422, "UNKNOWN_MEMBER", "Unknown member", "member '" + memberId

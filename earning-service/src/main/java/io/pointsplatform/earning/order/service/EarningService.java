@@ -112,8 +112,9 @@ public class EarningService {
         policy.requireNotInFuture(order.purchasedAt(), PURCHASED_AT);
         return book.current().chain(ruleSet -> earnings.lookup(pool, order.orderId(), order.memberId())
                 .invoke(lookup -> {
-                    if (!lookup.enrolled() && !policy.acceptsUnknownMembers()) {
-                        throw EarningPolicy.unknownMember(order.memberId());
+                    ApiException refused = refusal(order, lookup);
+                    if (refused != null) {
+                        throw refused;
                     }
                 })
                 .chain(lookup -> ruleRepository.spentByCampaign(pool).map(spent -> {
@@ -147,8 +148,9 @@ public class EarningService {
                             if (lookup.contentHash() != null) {
                                 return Uni.createFrom().item(repeat(order, hash, lookup));
                             }
-                            if (refusesMember(lookup)) {
-                                throw EarningPolicy.unknownMember(order.memberId());
+                            ApiException refused = refusal(order, lookup);
+                            if (refused != null) {
+                                throw refused;
                             }
                             return decide(c, order, hash, ruleSet, lookup);
                         })))
@@ -200,7 +202,7 @@ public class EarningService {
                 .chain(lookups -> {
                     // The orders to decide: the first of each order id that was not recorded before.
                     Map<String, Integer> firstOf = new HashMap<>();
-                    Set<Integer> unknownMembers = new HashSet<>();
+                    Map<Integer, ApiException> refusals = new HashMap<>();
                     List<Integer> fresh = new ArrayList<>();
                     Map<String, String> firstPurchaseCandidates = new TreeMap<>();
                     Set<String> buyers = new HashSet<>();
@@ -212,9 +214,10 @@ public class EarningService {
                         if (lookup.contentHash() != null || firstOf.containsKey(order.orderId())) {
                             continue;
                         }
-                        if (refusesMember(lookup)) {
+                        ApiException refused = refusal(order, lookup);
+                        if (refused != null) {
                             // Refused alone, as if it came on its own; repeats above are answered as before.
-                            unknownMembers.add(i);
+                            refusals.put(i, refused);
                             continue;
                         }
                         firstOf.put(order.orderId(), i);
@@ -230,14 +233,14 @@ public class EarningService {
                         calculation.budgetClaims().forEach(claim -> budgeted.add(claim.campaignId()));
                     }
                     if (fresh.isEmpty()) {
-                        return Uni.createFrom().item(answers(orders, hashes, lookups, firstOf, unknownMembers,
+                        return Uni.createFrom().item(answers(orders, hashes, lookups, firstOf, refusals,
                                 Map.of()));
                     }
                     return ruleRepository.lockBudgets(c, budgeted)
                             .chain(() -> earnings.claimFirstPurchases(c, firstPurchaseCandidates))
                             .chain(won -> decideFresh(c, orders, hashes, lookups, fresh, wanted, won,
                                     firstPurchaseCandidates, ruleSet))
-                            .map(decided -> answers(orders, hashes, lookups, firstOf, unknownMembers, decided));
+                            .map(decided -> answers(orders, hashes, lookups, firstOf, refusals, decided));
                 });
     }
 
@@ -300,13 +303,13 @@ public class EarningService {
     }
 
     private static List<Outcome<Recorded>> answers(List<OrderRequest> orders, List<String> hashes, List<Lookup> lookups,
-            Map<String, Integer> firstOf, Set<Integer> unknownMembers, Map<Integer, String> decided) {
+            Map<String, Integer> firstOf, Map<Integer, ApiException> refusals, Map<Integer, String> decided) {
         List<Outcome<Recorded>> outcomes = new ArrayList<>(orders.size());
         for (int i = 0; i < orders.size(); i++) {
             OrderRequest order = orders.get(i);
             try {
-                if (unknownMembers.contains(i)) {
-                    outcomes.add(Outcome.failed(EarningPolicy.unknownMember(order.memberId())));
+                if (refusals.containsKey(i)) {
+                    outcomes.add(Outcome.failed(refusals.get(i)));
                 } else if (decided.containsKey(i)) {
                     outcomes.add(Outcome.of(new Recorded(decided.get(i), true)));
                 } else if (lookups.get(i).contentHash() != null) {
@@ -324,9 +327,16 @@ public class EarningService {
         return outcomes;
     }
 
-    /** An order not recorded before, for a member who was never enrolled, when the programme refuses those. */
-    private boolean refusesMember(Lookup lookup) {
-        return !lookup.enrolled() && !policy.acceptsUnknownMembers();
+    /**
+     * Why an order not recorded before earns nothing, or null: a member who was never enrolled, when
+     * the programme refuses those ({@code 422 UNKNOWN_MEMBER}); a purchase so old that its points
+     * would have expired before they came ({@code 422 ORDER_TOO_OLD}).
+     */
+    private ApiException refusal(OrderRequest order, Lookup lookup) {
+        if (!lookup.enrolled() && !policy.acceptsUnknownMembers()) {
+            return EarningPolicy.unknownMember(order.memberId());
+        }
+        return policy.tooOld(order.purchasedAt(), lookup.tier());
     }
 
     private Uni<Recorded> decide(SqlConnection c, OrderRequest order, String hash, RuleSet ruleSet, Lookup lookup) {
