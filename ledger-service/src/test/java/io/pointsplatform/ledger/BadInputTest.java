@@ -264,7 +264,7 @@ class BadInputTest {
         rows.add(json("points negative", "POST", reversals, service,
                 "{\"refundId\":\"r\",\"orderId\":\"o\",\"points\":-1}", 400, "VALIDATION_FAILED", "points"));
         rows.add(json("points huge", "POST", reversals, service,
-                "{\"refundId\":\"r\",\"orderId\":\"o\",\"points\":1000000001}", 400, "VALIDATION_FAILED", "points"));
+                "{\"refundId\":\"r\",\"orderId\":\"o\",\"points\":1000000000000001}", 400, "VALIDATION_FAILED", "points"));
         rows.add(json("points a string", "POST", reversals, service,
                 "{\"refundId\":\"r\",\"orderId\":\"o\",\"points\":\"5\"}", 400, "VALIDATION_FAILED", "points"));
         rows.add(json("refundId a number", "POST", reversals, service, "{\"refundId\":5,\"orderId\":\"o\",\"points\":1}",

@@ -13,6 +13,7 @@ import io.pointsplatform.events.CloudEvent;
 import io.pointsplatform.events.Origin;
 import io.pointsplatform.events.OriginKind;
 import io.pointsplatform.events.PointsEarned;
+import io.pointsplatform.events.PointsValue;
 import io.pointsplatform.events.Topics;
 import io.pointsplatform.ledger.account.service.LedgerJobs;
 import io.pointsplatform.testing.PlatformTestResource;
@@ -85,6 +86,31 @@ class ReversalAndExpiryTest {
         assertThat(TopicReader.await(Topics.POINTS_LEDGER,
                 r -> r.key().equals(memberId) && r.value().contains("\"debtSettled\":"), 3, Duration.ofSeconds(30)))
                 .hasSize(3);
+    }
+
+    @Test
+    void aRefundTakesBackAllOfAnOrderThatEarnedMoreThanOneSpendMoves() {
+        String memberId = "m-" + UUID.randomUUID();
+        // 10^8 yuan at a multiplier of 100: ten billion points, ten times what one hold may take.
+        long earned = 10_000_000_200L;
+        credit(memberId, "order-big", earned, Instant.now().plus(Duration.ofDays(300)));
+        // (With the ledger's own tier bonus, which comes with it: more than the order's points.)
+        await().atMost(Duration.ofSeconds(30)).until(() -> asService().get("/api/v1/accounts/{m}", memberId)
+                .then().extract().statusCode() == 200 && asService().get("/api/v1/accounts/{m}", memberId).then()
+                .extract().jsonPath().getLong("available") >= earned);
+        long bonus = asService().get("/api/v1/accounts/{m}", memberId).then().extract().jsonPath().getLong("available")
+                - earned;
+        asService().contentType(ContentType.JSON).body(Map.of("refundId", "r-big", "orderId", "big", "lotId", "order-big",
+                        "points", earned))
+                .post("/api/v1/accounts/{m}/reversals", memberId).then().statusCode(201)
+                .body("taken", equalTo(earned)).body("debt", equalTo(0));
+        asService().get("/api/v1/accounts/{m}", memberId).then().body("available", equalTo((int) bonus))
+                .body("reversed", equalTo(earned));
+        // Past what any refund may take back (10^15): refused with the field, nothing taken.
+        asService().contentType(ContentType.JSON).body(Map.of("refundId", "r-huge", "orderId", "big", "lotId", "order-big",
+                        "points", PointsValue.MAX_REVERSAL + 1))
+                .post("/api/v1/accounts/{m}/reversals", memberId).then().statusCode(400)
+                .body("code", equalTo("VALIDATION_FAILED")).body("errors[0].field", equalTo("points"));
     }
 
     @Test

@@ -12,6 +12,18 @@ import java.math.RoundingMode;
 public final class PointsValue {
 
     public static final int DEFAULT_POINTS_PER_YUAN = 100;
+    /**
+     * The most points one spend moves at the ledger: a hold (a redemption's, a payment's), a return,
+     * an adjustment. A member may hold more; one spend takes at most this many.
+     */
+    public static final long MAX_SPEND = 1_000_000_000L;
+    /**
+     * The most points one refund's reversal takes back: far more than {@link #MAX_SPEND}, since one
+     * order may earn more than that (10^8 yuan at a multiplier of 100 earns 10^10), and a refund must
+     * be able to take back all an order earned. 10^15 is under 2^53, so every JSON client reads it
+     * exactly.
+     */
+    public static final long MAX_REVERSAL = 1_000_000_000_000_000L;
     private static final int FEN = 2;
 
     private PointsValue() {

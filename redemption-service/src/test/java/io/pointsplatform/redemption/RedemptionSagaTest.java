@@ -3,6 +3,7 @@ package io.pointsplatform.redemption;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.notNullValue;
@@ -145,6 +146,24 @@ class RedemptionSagaTest {
 
         TopicReader.await(Topics.REDEMPTIONS, r -> r.value().contains(poor) && r.value().contains("redemption.failed")
                 && r.value().contains("INSUFFICIENT_POINTS"), 1, Duration.ofSeconds(30));
+    }
+
+    @Test
+    void aRedemptionCostingMoreThanOneSpendMovesFailsWithItsOwnCodeAndHoldsNothing() {
+        String member = id("m-rich");
+        FakeServices.balance(member, 3_000_000_000L);
+        String dear = id("rw-dearest");
+        FakeServices.reward(dear, "GIFT", 100_000_000, 50);
+        // 20 at 10^8 points: 2 * 10^9, more than one hold at the ledger takes (PointsValue.MAX_SPEND).
+        String over = redeem(member, dear, 20, null).statusCode(201).body("status", equalTo("FAILED"))
+                .body("code", equalTo("POINTS_OVER_LIMIT")).body("reason", containsString("2000000000"))
+                .body("pointsSpent", equalTo(0)).extract().path("redemptionId");
+        assertThat(FakeServices.reservation(over).status).as("the reservation is released").isEqualTo("RELEASED");
+        assertThat(FakeServices.stock(dear)).isEqualTo(50);
+        assertThat(FakeServices.HOLDS).doesNotContainKey("redemption:" + over);
+        // Ten of them cost exactly as much as one spend may move: taken.
+        redeem(member, dear, 10, null).statusCode(201).body("status", equalTo("COMPLETED"));
+        assertThat(FakeServices.available(member)).isEqualTo(2_000_000_000L);
     }
 
     @Test

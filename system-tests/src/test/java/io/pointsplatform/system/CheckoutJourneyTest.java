@@ -111,4 +111,44 @@ class CheckoutJourneyTest {
                 .get("/api/v1/accounts/{m}", memberId).then().body("available", equalTo(140)));
         given().auth().oauth2(Tokens.admin()).baseUri(ledger).get("/api/v1/admin/verify").then().statusCode(200).body("mismatches", hasSize(0));
     }
+
+    @Test
+    void aRefundOfAnOrderThatEarnedTenBillionPointsTakesThemAllBack() {
+        String memberId = "m-" + UUID.randomUUID();
+        String earning = platform.url("earning-service");
+        String ledger = platform.url("ledger-service");
+        String category = "bulk-" + UUID.randomUUID().toString().substring(0, 8);
+        given().auth().oauth2(Tokens.admin()).baseUri(earning).contentType(ContentType.JSON).body(Map.of("ruleId",
+                        "x100-" + category, "kind", "CATEGORY_MULTIPLIER", "category", category, "multiplier", 100))
+                .post("/api/v1/rules").then().statusCode(201);
+        given().auth().oauth2(Tokens.checkout()).baseUri(earning).contentType(ContentType.JSON).body(Map.of("memberId", memberId))
+                .post("/api/v1/members").then().statusCode(201);
+        String orderId = "o-" + memberId;
+        // The largest order (10^8 yuan) at a multiplier of 100: 10^8 base + 99 * 10^8 + 200 for the threshold,
+        // ten times what one hold may take at the ledger. Until 2026-12-06 its refund was refused there
+        // (the reversal's points were capped like a hold's) and the member kept every point.
+        long earned = given().auth().oauth2(Tokens.checkout()).baseUri(earning).contentType(ContentType.JSON)
+                .body(Map.of("orderId", orderId, "memberId", memberId, "paidAt", Instant.now().toString(),
+                        "currency", "CNY", "lines", List.of(Map.of("sku", "pallet", "category", category, "quantity", 1,
+                                "unitPrice", "100000000.00"))))
+                .post("/api/v1/earnings").then().statusCode(201).extract().<Number>path("points").longValue();
+        assertThat(earned).isGreaterThanOrEqualTo(10_000_000_200L);
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().auth().oauth2(Tokens.analyst()).baseUri(ledger)
+                .get("/api/v1/accounts/{m}", memberId).then().statusCode(200).body("pending", equalTo(earned)));
+
+        given().auth().oauth2(Tokens.checkout()).baseUri(earning).contentType(ContentType.JSON)
+                .body(Map.of("refundId", "r-all", "amount", "100000000.00"))
+                .post("/api/v1/earnings/{o}/refunds", orderId).then().statusCode(201);
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().auth().oauth2(Tokens.checkout()).baseUri(earning)
+                .get("/api/v1/earnings/{o}/refunds/r-all", orderId).then().statusCode(200)
+                .body("status", equalTo("CONFIRMED")));
+        long refunded = given().auth().oauth2(Tokens.checkout()).baseUri(earning)
+                .get("/api/v1/earnings/{o}/refunds/r-all", orderId).then().extract().<Number>path("taken").longValue();
+        assertThat(refunded).isGreaterThanOrEqualTo(10_000_000_200L);
+        io.restassured.path.json.JsonPath account = given().auth().oauth2(Tokens.analyst()).baseUri(ledger)
+                .get("/api/v1/accounts/{m}", memberId).then().statusCode(200).extract().jsonPath();
+        assertThat(account.getLong("reversed")).isEqualTo(refunded);
+        assertThat(account.getLong("pending")).isEqualTo(earned - refunded);
+        assertThat(account.getLong("debt")).isZero();
+    }
 }

@@ -1,5 +1,6 @@
 package io.pointsplatform.ledger.account.rest;
 
+import io.pointsplatform.events.PointsValue;
 import io.pointsplatform.kit.Identifiers;
 import io.pointsplatform.kit.validation.Texts;
 import jakarta.validation.constraints.Max;
@@ -17,7 +18,7 @@ import jakarta.validation.constraints.Size;
  */
 public record HoldRequest(
         @Pattern(regexp = Identifiers.ID_PATTERN, message = "must be 1-64 letters, digits or ._:-") String holdId,
-        @NotNull @Min(1) @Max(1_000_000_000L) Long points,
+        @NotNull @Min(1) @Max(PointsValue.MAX_SPEND) Long points,
         @Min(1) @Max(86_400) Long ttlSeconds,
         @Pattern(regexp = Texts.NOT_BLANK, message = Texts.NOT_BLANK_MESSAGE) @Size(max = 200) String reference) {
 

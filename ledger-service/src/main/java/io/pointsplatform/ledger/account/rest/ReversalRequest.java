@@ -1,5 +1,6 @@
 package io.pointsplatform.ledger.account.rest;
 
+import io.pointsplatform.events.PointsValue;
 import io.pointsplatform.kit.Identifiers;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -14,5 +15,5 @@ public record ReversalRequest(
         @NotNull @Pattern(regexp = Identifiers.ID_PATTERN, message = "must be 1-64 letters, digits or ._:-") String refundId,
         @NotNull @Pattern(regexp = Identifiers.ID_PATTERN, message = "must be 1-64 letters, digits or ._:-") String orderId,
         @Pattern(regexp = Identifiers.LOT_ID_PATTERN, message = "must be 1-160 letters, digits or ._:/-") String lotId,
-        @NotNull @Min(1) @Max(1_000_000_000L) Long points) {
+        @NotNull @Min(1) @Max(PointsValue.MAX_REVERSAL) Long points) {
 }

@@ -1,5 +1,6 @@
 package io.pointsplatform.ledger.adjustment.rest;
 
+import io.pointsplatform.events.PointsValue;
 import io.pointsplatform.kit.Identifiers;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -18,6 +19,6 @@ public record AdjustmentRequest(
         @NotNull @Pattern(regexp = Identifiers.ID_PATTERN, message = "must be 1-64 letters, digits or ._:-") String adjustmentId,
         @NotNull @Pattern(regexp = Identifiers.ID_PATTERN, message = "must be 1-64 letters, digits or ._:-") String memberId,
         @Schema(description = "signed: a credit (> 0) or a debit (< 0), never 0")
-        @NotNull @Min(-1_000_000_000L) @Max(1_000_000_000L) Long points,
+        @NotNull @Min(-PointsValue.MAX_SPEND) @Max(PointsValue.MAX_SPEND) Long points,
         @NotBlank @Size(max = 500) String reason) {
 }

@@ -1,5 +1,6 @@
 package io.pointsplatform.redemption.payment.rest;
 
+import io.pointsplatform.events.PointsValue;
 import io.pointsplatform.kit.Identifiers;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Digits;
@@ -21,5 +22,5 @@ public record PaymentRequest(
         @NotNull @DecimalMin(value = "0.01", message = "must be at least 0.01")
         @Digits(integer = 12, fraction = 2, message = "must have at most 12 digits and 2 decimals") BigDecimal orderAmount,
         @Pattern(regexp = "[A-Z]{3}", message = "must be a currency code such as CNY") String currency,
-        @NotNull @Min(1) @Max(1_000_000_000L) Long points) {
+        @NotNull @Min(1) @Max(PointsValue.MAX_SPEND) Long points) {
 }

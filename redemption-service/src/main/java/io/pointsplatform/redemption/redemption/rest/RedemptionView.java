@@ -12,7 +12,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 public record RedemptionView(
         String redemptionId, String memberId, String rewardId, int quantity,
         @Schema(enumeration = {"PENDING", "COMPLETED", "FAILED", "CANCELLING", "CANCELLED"}) String status,
-        @Schema(nullable = true, description = "FAILED: why (OUT_OF_STOCK, INSUFFICIENT_POINTS, TOO_MANY_LOTS, LIMIT_REACHED,"
+        @Schema(nullable = true, description = "FAILED: why (OUT_OF_STOCK, INSUFFICIENT_POINTS, TOO_MANY_LOTS, POINTS_OVER_LIMIT, LIMIT_REACHED,"
                 + " NOT_ELIGIBLE, NOT_FOUND, CATALOG_UNAVAILABLE, LEDGER_UNAVAILABLE, HOLD_EXPIRED, RESERVATION_EXPIRED…)")
         String code,
         @Schema(nullable = true, description = "A sentence for people, with the code") String reason,

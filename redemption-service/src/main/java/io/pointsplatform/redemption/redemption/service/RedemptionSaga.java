@@ -1,5 +1,6 @@
 package io.pointsplatform.redemption.redemption.service;
 
+import io.pointsplatform.events.PointsValue;
 import io.pointsplatform.kit.remote.RemoteProblem;
 import io.pointsplatform.kit.retry.Backoff;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -258,6 +259,13 @@ public class RedemptionSaga {
         if (reservation.pointsCost() <= 0) {
             return compensate(r, RedemptionStep.RELEASE_RESERVATION, "NOT_ELIGIBLE",
                     "catalog priced the reservation at " + reservation.pointsCost() + " points");
+        }
+        if (reservation.pointsCost() > PointsValue.MAX_SPEND) {
+            // The ledger holds at most that many at once: asked for more, it would refuse the request
+            // itself (400), which told the member of a field of a call it never made.
+            return compensate(r, RedemptionStep.RELEASE_RESERVATION, "POINTS_OVER_LIMIT", "the redemption costs "
+                    + reservation.pointsCost() + " points; one redemption spends at most " + PointsValue.MAX_SPEND
+                    + ": redeem fewer at a time");
         }
         return move(r, c -> c.step(RedemptionStep.RESERVED)
                 .priced(reservation.kind(), reservation.pointsCost(), write(reservation.lottery())), null);
