@@ -8,7 +8,6 @@ import static org.hamcrest.Matchers.equalTo;
 import io.pointsplatform.testing.Tokens;
 import io.restassured.http.ContentType;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -115,7 +114,7 @@ class BrokerCrashTest {
     private static int order(String memberId, String name) {
         int points = given().auth().oauth2(Tokens.checkout()).baseUri(earning()).contentType(ContentType.JSON)
                 .body(Map.of("orderId", "o-" + memberId + "-" + name, "memberId", memberId,
-                        "paidAt", Instant.now().toString(), "currency", "CNY",
+                        "paidAt", Platform.paidAtNotOnAMemberDay().toString(), "currency", "CNY",
                         "lines", List.of(Map.of("sku", "tea", "quantity", 1, "unitPrice", "12.00"))))
                 .post("/api/v1/earnings").then().statusCode(201).extract().path("points");
         assertThat(points).isEqualTo(12);

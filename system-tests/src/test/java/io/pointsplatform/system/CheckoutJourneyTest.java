@@ -9,7 +9,6 @@ import static org.hamcrest.Matchers.hasSize;
 import io.pointsplatform.testing.Tokens;
 import io.restassured.http.ContentType;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -46,7 +45,7 @@ class CheckoutJourneyTest {
         given().auth().oauth2(Tokens.checkout()).baseUri(earning).contentType(ContentType.JSON).body(Map.of("memberId", memberId))
                 .post("/api/v1/members").then().statusCode(201);
         Map<String, Object> order = Map.of("orderId", "o-" + memberId, "memberId", memberId,
-                "paidAt", Instant.now().toString(), "currency", "CNY",
+                "paidAt", Platform.paidAtNotOnAMemberDay().toString(), "currency", "CNY",
                 "lines", List.of(Map.of("sku", "rice-5kg", "category", "grocery", "quantity", 2, "unitPrice", "39.90",
                                 "promotional", false),
                         Map.of("sku", "tea", "category", "drinks", "quantity", 1, "unitPrice", "25.50",
@@ -83,7 +82,7 @@ class CheckoutJourneyTest {
         String orderId = "o-" + memberId;
         // 150 yuan: 150 base + 200 for the 100-yuan threshold.
         given().auth().oauth2(Tokens.checkout()).baseUri(earning).contentType(ContentType.JSON).body(Map.of("orderId", orderId, "memberId", memberId,
-                        "paidAt", Instant.now().toString(), "currency", "CNY",
+                        "paidAt", Platform.paidAtNotOnAMemberDay().toString(), "currency", "CNY",
                         "lines", List.of(Map.of("sku", "kettle", "quantity", 1, "unitPrice", "150.00"))))
                 .post("/api/v1/earnings").then().statusCode(201).body("points", equalTo(350));
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().auth().oauth2(Tokens.analyst()).baseUri(ledger)
@@ -128,7 +127,7 @@ class CheckoutJourneyTest {
         // ten times what one hold may take at the ledger. Until 2026-12-06 its refund was refused there
         // (the reversal's points were capped like a hold's) and the member kept every point.
         long earned = given().auth().oauth2(Tokens.checkout()).baseUri(earning).contentType(ContentType.JSON)
-                .body(Map.of("orderId", orderId, "memberId", memberId, "paidAt", Instant.now().toString(),
+                .body(Map.of("orderId", orderId, "memberId", memberId, "paidAt", Platform.paidAtNotOnAMemberDay().toString(),
                         "currency", "CNY", "lines", List.of(Map.of("sku", "pallet", "category", category, "quantity", 1,
                                 "unitPrice", "100000000.00"))))
                 .post("/api/v1/earnings").then().statusCode(201).extract().<Number>path("points").longValue();

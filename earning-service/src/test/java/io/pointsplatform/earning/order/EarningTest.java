@@ -8,7 +8,6 @@ import static io.pointsplatform.earning.Orders.member;
 import static io.pointsplatform.earning.Orders.order;
 import static io.pointsplatform.earning.Orders.preview;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -271,34 +270,6 @@ class EarningTest {
         // Nothing recorded: the order id is still free.
         ahead.put("paidAt", MID_MONTH);
         earn(ahead).statusCode(201);
-    }
-
-    @Test
-    void aPurchaseWhosePointsWouldHaveExpiredIsRefusedAndAnOrderRecordedYoungIsStillAnsweredWhenOld() {
-        String memberId = member();
-        // A new member's points expire 12 months after the purchase (points.expiry-months).
-        Map<String, Object> lapsed = order(id("o"), memberId, monthsAgo(12, Duration.ofMinutes(-1)),
-                List.of(line("10.00")));
-        earn(lapsed).statusCode(422).contentType("application/problem+json").body("code", equalTo("ORDER_TOO_OLD"))
-                .body("detail", containsString("12 months"));
-        preview(lapsed).statusCode(422).body("code", equalTo("ORDER_TOO_OLD"));
-        // Nothing recorded: the same order id, bought a month ago, earns.
-        lapsed.put("paidAt", monthsAgo(1, Duration.ZERO));
-        earn(lapsed).statusCode(201);
-
-        // Bought so that its points expire in a few seconds: taken, and a repeat after they expired
-        // is answered with the first answer, not refused.
-        String buyAt = monthsAgo(12, Duration.ofSeconds(8));
-        Map<String, Object> young = order(id("o"), memberId, buyAt, List.of(line("20.00")));
-        String first = earn(young).statusCode(201).extract().asString();
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> earn(order(id("o"), memberId, buyAt,
-                List.of(line("20.00")))).statusCode(422).body("code", equalTo("ORDER_TOO_OLD")));
-        assertThat(earn(young).statusCode(200).extract().asString()).isEqualTo(first);
-    }
-
-    /** {@code months} calendar months (UTC) before now, plus {@code later}. */
-    private static String monthsAgo(int months, Duration later) {
-        return Instant.now().plus(later).atOffset(java.time.ZoneOffset.UTC).minusMonths(months).toInstant().toString();
     }
 
     /** An order of one 10-yuan line, that line's {@code field} set to {@code value}. */
