@@ -44,6 +44,7 @@ import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -303,22 +304,14 @@ public class LedgerBook {
                 return Uni.createFrom().failure(new AlreadyDecided());
             }
             AllocationPlan plan = Allocator.forDebit(account.lots(), points, now);
-            if (!plan.covered()) {
+            ApiException refused = debitRefusal(account, "A hold", points, plan, now);
+            if (refused != null) {
                 // Unless this repeats a hold made before, when the points were there.
                 return decide.decided(store, eventId).map(previous -> {
                     if (previous.isPresent()) {
                         throw new AlreadyDecided();
                     }
-                    throw new ApiException(409, "INSUFFICIENT_POINTS", "Not enough points", "Member " + memberId
-                            + " has " + account.balance(now).available() + " points available, " + points + " asked");
-                });
-            }
-            if (!LotLimits.fits(plan.allocations())) {
-                return decide.decided(store, eventId).map(previous -> {
-                    if (previous.isPresent()) {
-                        throw new AlreadyDecided();
-                    }
-                    throw tooManyLots(memberId, "A hold", points, plan);
+                    throw refused;
                 });
             }
             PointsReserved data = new PointsReserved(memberId, holdId, points, plan.allocations(),
@@ -526,13 +519,9 @@ public class LedgerBook {
                         null, reason, requestedBy, approvedBy);
             } else {
                 AllocationPlan plan = Allocator.forDebit(account.lots(), -points, now);
-                if (!plan.covered()) {
-                    throw new ApiException(409, "INSUFFICIENT_POINTS", "Not enough points", "Member " + memberId
-                            + " has " + account.balance(now).available() + " points available; the adjustment takes "
-                            + -points);
-                }
-                if (!LotLimits.fits(plan.allocations())) {
-                    throw tooManyLots(memberId, "The adjustment", -points, plan);
+                ApiException refused = debitRefusal(account, "The adjustment", -points, plan, now);
+                if (refused != null) {
+                    throw refused;
                 }
                 data = new PointsAdjusted(memberId, adjustmentId, points, null, null, plan.allocations(), reason,
                         requestedBy, approvedBy);
@@ -608,14 +597,25 @@ public class LedgerBook {
     }
 
     /**
-     * {@code 409 TOO_MANY_LOTS}: a debit that would name more lots than one event may
-     * ({@link LotLimits}); the detail says how many points a debit can take within the limit now.
+     * Why a debit ({@code what}: a hold, an adjustment) of {@code plan} is refused, or null:
+     * {@code 409 INSUFFICIENT_POINTS} when the points are not there; {@code 409 TOO_MANY_LOTS} when
+     * they are, but in more lots than one event names ({@link LotLimits}), the detail saying how many
+     * points a debit can take within the limit now.
      */
-    private static ApiException tooManyLots(String memberId, String what, long points, AllocationPlan plan) {
-        return new ApiException(409, "TOO_MANY_LOTS", "Too many lots for one debit", what + " of " + points
-                + " points would take " + plan.allocations().size() + " lots of member " + memberId + "; one debit takes at most "
-                + LotLimits.PER_EVENT + " lots, which hold " + LotLimits.pointsThatFit(plan.allocations())
-                + " points now: debit at most that many at a time");
+    private static ApiException debitRefusal(Account account, String what, long points, AllocationPlan plan,
+            Instant now) {
+        if (!plan.covered()) {
+            return new ApiException(409, "INSUFFICIENT_POINTS", "Not enough points", "Member " + account.memberId()
+                    + " has " + account.balance(now).available() + " points available; " + what.toLowerCase(Locale.ROOT)
+                    + " takes " + points);
+        }
+        if (!LotLimits.fits(plan.allocations())) {
+            return new ApiException(409, "TOO_MANY_LOTS", "Too many lots for one debit", what + " of " + points
+                    + " points would take " + plan.allocations().size() + " lots of member " + account.memberId()
+                    + "; one debit takes at most " + LotLimits.PER_EVENT + " lots, which hold "
+                    + LotLimits.pointsThatFit(plan.allocations()) + " points now: debit at most that many at a time");
+        }
+        return null;
     }
 
     /**
