@@ -6,6 +6,7 @@ import static io.pointsplatform.catalog.CatalogueTest.id;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.notNullValue;
@@ -176,6 +177,9 @@ class ReservationTest {
         // Two units at once pass the limit too; another member has a limit of its own.
         reserve(rewardId, id("res"), member, 2).then().statusCode(409).body("code", equalTo("LIMIT_REACHED"));
         reserve(rewardId, id("res"), id("m-other"), 3).then().statusCode(201);
+        // More at once than the limit allows is refused whole, and says so.
+        reserve(rewardId, id("res"), id("m-greedy"), 4).then().statusCode(409).body("code", equalTo("LIMIT_REACHED"))
+                .body("detail", containsString("may not take 4 more")).body("detail", containsString("the limit is 3 a DAY"));
 
         String first = reserved.get(0).jsonPath().getString("reservationId");
         act(rewardId, first, "release").then().statusCode(200).body("status", equalTo("RELEASED"));

@@ -203,9 +203,10 @@ public class ReservationService {
     }
 
     private static ApiException limitReached(Reward reward, ReservationOrder order) {
-        return ApiException.conflict("LIMIT_REACHED", "member '" + order.memberId() + "' has reached the "
-                + reward.perMemberLimit().count() + " a " + reward.perMemberLimit().period()
-                + " limit of reward '" + reward.rewardId() + "'");
+        // Says what was asked: a quantity above the limit is refused before any is taken.
+        return ApiException.conflict("LIMIT_REACHED", "member '" + order.memberId() + "' may not take "
+                + order.quantity() + " more of reward '" + reward.rewardId() + "': the limit is "
+                + reward.perMemberLimit().count() + " a " + reward.perMemberLimit().period());
     }
 
     private static ApiException outOfStock(Reward reward, ReservationOrder order) {
