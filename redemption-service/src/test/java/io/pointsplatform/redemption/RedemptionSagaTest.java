@@ -439,6 +439,10 @@ class RedemptionSagaTest {
                 .post("/api/v1/vouchers/{code}/use", code).then().statusCode(200).body("voucherOrderId", equalTo("o-1"));
         given().auth().oauth2(Tokens.checkout()).contentType(ContentType.JSON).body(Map.of("orderId", "o-1"))
                 .post("/api/v1/vouchers/{code}/use", code).then().statusCode(200);
+        // As a cashier types it: lower case, without the dashes; the same voucher, the same order.
+        given().auth().oauth2(Tokens.checkout()).contentType(ContentType.JSON).body(Map.of("orderId", "o-1"))
+                .post("/api/v1/vouchers/{code}/use", code.replace("-", "").toLowerCase(java.util.Locale.ROOT))
+                .then().statusCode(200).body("redemptionId", equalTo(usedId)).body("voucherCode", equalTo(code));
         given().auth().oauth2(Tokens.checkout()).contentType(ContentType.JSON).body(Map.of("orderId", "o-2"))
                 .post("/api/v1/vouchers/{code}/use", code).then().statusCode(409).body("code", equalTo("VOUCHER_USED"));
         given().auth().oauth2(Tokens.checkout()).contentType(ContentType.JSON).body(Map.of("orderId", "o-2"))

@@ -114,14 +114,15 @@ public class RedemptionService {
     }
 
     /** A shop accepts a voucher for an order: once. The same order again answers the same. */
-    public Uni<Redemption> useVoucher(String voucherCode, String orderId) {
+    public Uni<Redemption> useVoucher(String typed, String orderId) {
+        String voucherCode = VoucherCodes.canonical(typed);
         return repository.useVoucher(voucherCode, orderId, clock.instant()).chain(used -> {
             if (used != null) {
                 return Uni.createFrom().item(used);
             }
             return repository.findByVoucher(voucherCode).map(r -> {
                 if (r == null) {
-                    throw ApiException.notFound("Voucher", voucherCode);
+                    throw ApiException.notFound("Voucher", typed);
                 }
                 if (r.voucherUsedAt() != null) {
                     if (orderId.equals(r.voucherOrderId())) {

@@ -2,6 +2,7 @@ package io.pointsplatform.redemption.redemption.service;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import java.security.SecureRandom;
+import java.util.Locale;
 
 /**
  * Voucher codes: 20 characters from a 31-letter alphabet without the look-alikes 0/O, 1/I/L
@@ -17,12 +18,33 @@ public class VoucherCodes {
     private final SecureRandom random = new SecureRandom();
 
     public String next() {
-        StringBuilder code = new StringBuilder(LENGTH + LENGTH / 4);
+        StringBuilder plain = new StringBuilder(LENGTH);
         for (int i = 0; i < LENGTH; i++) {
+            plain.append(ALPHABET.charAt(random.nextInt(ALPHABET.length())));
+        }
+        return grouped(plain);
+    }
+
+    /**
+     * A code as a cashier may type it (lower case, without the dashes) in the form it was issued:
+     * upper case, in groups of four. Anything that is not 20 letters of the alphabet is returned as
+     * typed, upper-cased, and matches no voucher.
+     */
+    public static String canonical(String typed) {
+        String plain = typed.replace("-", "").toUpperCase(Locale.ROOT);
+        if (plain.length() != LENGTH || !plain.chars().allMatch(ch -> ALPHABET.indexOf(ch) >= 0)) {
+            return typed.toUpperCase(Locale.ROOT);
+        }
+        return grouped(plain);
+    }
+
+    private static String grouped(CharSequence plain) {
+        StringBuilder code = new StringBuilder(LENGTH + LENGTH / 4);
+        for (int i = 0; i < plain.length(); i++) {
             if (i > 0 && i % 4 == 0) {
                 code.append('-');
             }
-            code.append(ALPHABET.charAt(random.nextInt(ALPHABET.length())));
+            code.append(plain.charAt(i));
         }
         return code.toString();
     }
