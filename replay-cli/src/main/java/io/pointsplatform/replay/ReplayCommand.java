@@ -215,6 +215,11 @@ public final class ReplayCommand implements Callable<Integer> {
                 }
             }
         }
+        if (members != null && (members.isEmpty() || members.stream().anyMatch(String::isBlank))) {
+            // An empty name would filter every event out and end "done" with nothing written.
+            throw new ParameterException(spec.commandLine(), "--members takes member ids, comma-separated (was '"
+                    + String.join(",", members) + "')");
+        }
         Start start;
         try {
             start = Start.parse(from, zone);

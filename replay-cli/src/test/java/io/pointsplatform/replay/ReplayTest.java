@@ -265,6 +265,8 @@ class ReplayTest {
         assertThat(replay("--types", "points.gifted")).isEqualTo(2);
         assertThat(replay("--from", "saved", "--format", "jsonl")).isEqualTo(2);
         assertThat(replay("--from", "last tuesday")).isEqualTo(2);
+        assertThat(replay("--members", "")).isEqualTo(2);
+        assertThat(replay("--members", "m-1,,m-2")).isEqualTo(2);
     }
 
     @Test
