@@ -127,4 +127,28 @@ class AdjustmentTest {
                 .get(0).value();
         assertThat(event).contains("\"requestedBy\":\"alice\"").contains("\"approvedBy\":\"bob\"");
     }
+
+    @Test
+    void theIdempotencyKeyStandsForTheAdjustmentIdAndIsNeverIgnored() {
+        String memberId = HoldTest.credited(10);
+        String key = "adj-key-" + UUID.randomUUID();
+        Map<String, Object> request = Map.of("memberId", memberId, "points", 7, "reason", "goodwill");
+        asAdmin("alice").header("Idempotency-Key", key).contentType(ContentType.JSON).body(request)
+                .post("/api/v1/adjustments").then().statusCode(201).body("adjustmentId", equalTo(key));
+        asAdmin("alice").header("Idempotency-Key", key).contentType(ContentType.JSON).body(request)
+                .post("/api/v1/adjustments").then().statusCode(200).body("adjustmentId", equalTo(key));
+        // The same key with another body is a conflict (CONTRACT.md), not a second adjustment.
+        asAdmin("alice").header("Idempotency-Key", key).contentType(ContentType.JSON)
+                .body(Map.of("memberId", memberId, "points", 8, "reason", "goodwill"))
+                .post("/api/v1/adjustments").then().statusCode(409).body("code", equalTo("ADJUSTMENT_CONFLICT"));
+        // A body's adjustmentId that differs from the key is refused, not one of them silently dropped.
+        asAdmin("alice").header("Idempotency-Key", key).contentType(ContentType.JSON)
+                .body(Map.of("adjustmentId", "adj-" + UUID.randomUUID(), "memberId", memberId, "points", 7, "reason", "goodwill"))
+                .post("/api/v1/adjustments").then().statusCode(400).body("errors[0].field", equalTo("adjustmentId"));
+        // Neither the id nor the key: nothing to be idempotent by.
+        asAdmin("alice").contentType(ContentType.JSON).body(request).post("/api/v1/adjustments").then().statusCode(400)
+                .body("code", equalTo("VALIDATION_FAILED")).body("errors[0].field", equalTo("adjustmentId"));
+        asAnalyst().get("/api/v1/adjustments/{id}", key).then().statusCode(200).body("points", equalTo(7))
+                .body("status", equalTo("PENDING"));
+    }
 }

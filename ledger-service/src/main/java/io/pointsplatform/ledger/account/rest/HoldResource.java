@@ -7,12 +7,12 @@ import io.pointsplatform.events.PointsReserved;
 import io.pointsplatform.events.PointsSpent;
 import io.pointsplatform.events.ReleaseReason;
 import io.pointsplatform.kit.Identifiers;
-import io.pointsplatform.kit.problem.ApiException;
 import io.pointsplatform.kit.limit.MemberRateLimits;
 import io.pointsplatform.kit.security.Caller;
 import io.pointsplatform.kit.security.Roles;
 import io.pointsplatform.ledger.account.service.LedgerBook;
 import io.pointsplatform.ledger.rest.ApiDocs;
+import io.pointsplatform.ledger.rest.RequestIds;
 import io.pointsplatform.ledger.account.service.LedgerBook.Decision;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
@@ -170,16 +170,8 @@ public class HoldResource {
 
     /** The body's holdId, else the Idempotency-Key, else a new id; the two must agree when both are given. */
     static String holdId(HoldRequest request, String idempotencyKey) {
-        if (idempotencyKey != null && !idempotencyKey.matches(Identifiers.ID_PATTERN)) {
-            throw ApiException.validation("Idempotency-Key", "must be 1-64 letters, digits or ._:-");
-        }
-        if (request.holdId() != null && idempotencyKey != null && !request.holdId().equals(idempotencyKey)) {
-            throw ApiException.validation("holdId", "differs from the Idempotency-Key header; give one, or both alike");
-        }
-        if (request.holdId() != null) {
-            return request.holdId();
-        }
-        return idempotencyKey != null ? idempotencyKey : "h-" + UUID.randomUUID();
+        String given = RequestIds.fromBodyOrKey("holdId", request.holdId(), idempotencyKey);
+        return given != null ? given : "h-" + UUID.randomUUID();
     }
 
     private static HoldView reserved(Decision<PointsReserved> decision) {

@@ -1,12 +1,14 @@
 package io.pointsplatform.ledger.adjustment.rest;
 
 import io.pointsplatform.kit.Identifiers;
+import io.pointsplatform.kit.problem.ApiException;
 import io.pointsplatform.kit.security.Caller;
 import io.pointsplatform.kit.security.Roles;
 import io.pointsplatform.ledger.adjustment.service.Adjustments;
 import io.pointsplatform.ledger.adjustment.service.Adjustments.Adjustment;
 import io.pointsplatform.ledger.adjustment.service.Adjustments.Outcome;
 import io.pointsplatform.ledger.rest.ApiDocs;
+import io.pointsplatform.ledger.rest.RequestIds;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
@@ -14,6 +16,7 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -23,6 +26,7 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -57,11 +61,19 @@ public class AdjustmentResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Adjustment.class)))
     @APIResponse(responseCode = "200", description = "The same request again: the adjustment as it is",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Adjustment.class)))
-    @APIResponse(responseCode = "400", description = ApiDocs.BAD_BODY + " points must not be 0.")
+    @APIResponse(responseCode = "400", description = ApiDocs.BAD_BODY + " points must not be 0; adjustmentId absent"
+            + " without an Idempotency-Key, or differing from it.")
     @APIResponse(responseCode = "409", description = "ADJUSTMENT_CONFLICT: the adjustmentId was requested before with"
             + " other content or by another admin")
-    public Uni<Response> request(@Valid @NotNull AdjustmentRequest request) {
-        return adjustments.request(request.adjustmentId(), request.memberId(), request.points(), request.reason(),
+    public Uni<Response> request(@Parameter(description = "The adjustment's id when the body has none (1-64 letters,"
+                                         + " digits or ._:-); both given must be equal")
+                                 @HeaderParam("Idempotency-Key") String idempotencyKey,
+                                 @Valid @NotNull AdjustmentRequest request) {
+        String adjustmentId = RequestIds.fromBodyOrKey("adjustmentId", request.adjustmentId(), idempotencyKey);
+        if (adjustmentId == null) {
+            throw ApiException.validation("adjustmentId", "must not be null (or send an Idempotency-Key header)");
+        }
+        return adjustments.request(adjustmentId, request.memberId(), request.points(), request.reason(),
                 caller.subject()).map(AdjustmentResource::respond);
     }
 
