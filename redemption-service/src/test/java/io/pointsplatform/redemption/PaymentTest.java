@@ -96,6 +96,14 @@ class PaymentTest {
                 .body("refundedPoints", equalTo(999));
         post("/api/v1/payments/" + payment + "/refunds", Map.of("refundId", "r-1", "amount", "10.00")).statusCode(409)
                 .body("code", equalTo("REFUND_CONFLICT"));
+        // An Idempotency-Key is honoured as on every POST: the same key with another refund is refused, not run.
+        given().auth().oauth2(Tokens.checkout()).header("Idempotency-Key", "k-" + payment).contentType(ContentType.JSON)
+                .body(Map.of("refundId", "r-1", "amount", "33.33")).post("/api/v1/payments/" + payment + "/refunds")
+                .then().statusCode(200).body("refundedPoints", equalTo(999));
+        given().auth().oauth2(Tokens.checkout()).header("Idempotency-Key", "k-" + payment).contentType(ContentType.JSON)
+                .body(Map.of("refundId", "r-9", "amount", "1.00")).post("/api/v1/payments/" + payment + "/refunds")
+                .then().statusCode(409).body("code", equalTo("IDEMPOTENCY_KEY_REUSED"));
+        assertThat(FakeServices.available(member)).isEqualTo(7_999);
         post("/api/v1/payments/" + payment + "/refunds", Map.of("refundId", "r-2", "amount", "66.67")).statusCode(201)
                 .body("refundedPoints", equalTo(3_000)).body("refundedAmount", equalTo(100.0f));
         assertThat(FakeServices.available(member)).as("every point back once the whole order is refunded").isEqualTo(10_000);

@@ -147,15 +147,19 @@ public class PaymentResource {
     @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: paymentId or the body is not valid")
     @APIResponse(responseCode = "404", description = "NOT_FOUND: no such payment")
     @APIResponse(responseCode = "409", description = "PAYMENT_NOT_CAPTURED: nothing was paid; REFUND_EXCEEDS_ORDER:"
-            + " refunds beyond the order's amount; REFUND_CONFLICT: the refundId was used with another amount")
+            + " refunds beyond the order's amount; REFUND_CONFLICT: the refundId was used with another amount;"
+            + " IDEMPOTENCY_KEY_REUSED")
     @APIResponse(responseCode = "503", description = "LEDGER_UNAVAILABLE: the ledger did not answer; send the same again")
     public Uni<RestResponse<PaymentView>> refund(
             @PathParam("paymentId") @Pattern(regexp = ID, message = ID_MESSAGE) String paymentId,
-            @Valid @NotNull RefundRequest request) {
-        return payments.find(paymentId)
+            @Parameter(description = "A repeat with the same key answers the first answer; the key with another"
+                    + " body is IDEMPOTENCY_KEY_REUSED")
+            @RestHeader(IdempotencyKeys.HEADER) String idempotencyKey,
+            @Valid @NotNull RefundRequest request, @Context UriInfo uri) {
+        return keys.once(idempotencyKey, uri, request, () -> payments.find(paymentId)
                 .chain(p -> payments.refund(p, request.refundId(), request.amount()))
                 .chain(outcome -> view(outcome.payment()).map(view -> outcome.created()
-                        ? RestResponse.status(RestResponse.Status.CREATED, view) : RestResponse.ok(view)));
+                        ? RestResponse.status(RestResponse.Status.CREATED, view) : RestResponse.ok(view))));
     }
 
     private Uni<PaymentView> view(Payment p) {
