@@ -9,11 +9,13 @@ import static io.pointsplatform.earning.Orders.line;
 import static io.pointsplatform.earning.Orders.member;
 import static io.pointsplatform.earning.Orders.order;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 
 import io.pointsplatform.earning.refund.FakeLedger;
 import io.pointsplatform.kit.idempotency.IdempotencyKeys;
+import io.pointsplatform.kit.problem.ApiException;
 import io.pointsplatform.testing.PlatformTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
@@ -22,6 +24,7 @@ import io.restassured.http.ContentType;
 import io.restassured.response.ExtractableResponse;
 import io.restassured.response.Response;
 import io.restassured.response.ValidatableResponse;
+import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
@@ -31,10 +34,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.jboss.resteasy.reactive.RestResponse;
 import org.junit.jupiter.api.Test;
 
 /** CONTRACT.md's Idempotency-Key on earning's creating POSTs, through HTTP and PostgreSQL. */
@@ -163,6 +168,40 @@ class IdempotencyTest {
         } finally {
             threads.shutdownNow();
         }
+    }
+
+    @Test
+    void twoDifferentRequestsRacingOnOneKeyAreEachAnsweredWhatWasDone() throws Exception {
+        String key = UUID.randomUUID().toString();
+        String scope = "POST /api/v1/race/" + key;
+        CompletableFuture<Void> started = new CompletableFuture<>();
+        CompletableFuture<Void> gate = new CompletableFuture<>();
+        // The first request finds the key free and runs, slowly...
+        CompletableFuture<RestResponse<String>> slow = keys.<String>once(key, scope, Map.of("n", 1), () -> {
+            started.complete(null);
+            return Uni.createFrom().completionStage(gate)
+                    .replaceWith(RestResponse.status(RestResponse.Status.CREATED, "{\"made\":1}"));
+        }).subscribeAsCompletionStage();
+        started.get(10, TimeUnit.SECONDS);
+        // ...while another request with the same key and another body runs and stores its answer first.
+        RestResponse<String> fast = keys.<String>once(key, scope, Map.of("n", 2),
+                () -> Uni.createFrom().item(RestResponse.status(RestResponse.Status.CREATED, "{\"made\":2}")))
+                .await().atMost(Duration.ofSeconds(10));
+        assertThat(fast.getStatus()).isEqualTo(201);
+        gate.complete(null);
+
+        // The slow one was carried out: its client is told so, not a 409 that says nothing was done.
+        RestResponse<String> slowAnswer = slow.get(10, TimeUnit.SECONDS);
+        assertThat(slowAnswer.getStatus()).isEqualTo(201);
+        assertThat(slowAnswer.getEntity()).isEqualTo("{\"made\":1}");
+        // The key is the stored request's: a repeat of the other is refused before anything runs.
+        boolean[] ran = {false};
+        assertThatThrownBy(() -> keys.<String>once(key, scope, Map.of("n", 1), () -> {
+            ran[0] = true;
+            return Uni.createFrom().item(RestResponse.ok("{}"));
+        }).await().atMost(Duration.ofSeconds(10))).isInstanceOf(ApiException.class)
+                .hasMessageContaining("was used for another request");
+        assertThat(ran[0]).isFalse();
     }
 
     @Test

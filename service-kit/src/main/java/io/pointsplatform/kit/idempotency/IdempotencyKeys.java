@@ -33,7 +33,9 @@ import org.jboss.resteasy.reactive.RestResponse;
  * every operation that uses this is idempotent by the ids in its body: two concurrent first uses of
  * a key with the same request both run it, one creates and the other is a repeat of it, the first
  * to store its response wins and the other answers the stored one, so both clients get the same
- * answer and nothing is done twice. A refusal (4xx) or a failure (5xx) changed nothing and is not
+ * answer and nothing is done twice. Two concurrent first uses with different requests (a client's
+ * mistake) both run, each by its own ids, and each is answered what it did: a {@code 409} is only
+ * ever the answer of a request that was not run. A refusal (4xx) or a failure (5xx) changed nothing and is not
  * stored: the same key may be tried again, and then answers what the operation answers then.
  *
  * <p>The responses are stored through {@link StatementBatches}: those of requests answered at the same
@@ -76,13 +78,18 @@ public class IdempotencyKeys {
      */
     public <T> Uni<RestResponse<T>> once(String key, UriInfo uri, Object request,
                                          Supplier<Uni<RestResponse<T>>> operation) {
+        return once(key, "POST " + uri.getPath(), request, operation);
+    }
+
+    /** As {@link #once(String, UriInfo, Object, Supplier)}, keys kept per {@code scope} (method and path). */
+    public <T> Uni<RestResponse<T>> once(String key, String scope, Object request,
+                                         Supplier<Uni<RestResponse<T>>> operation) {
         if (key == null) {
             return operation.get();
         }
         if (!KEY.matcher(key).matches()) {
             throw ApiException.validation(HEADER, "must be 1-" + MAX_KEY_CHARS + " visible ASCII characters");
         }
-        String scope = "POST " + uri.getPath();
         String requestHash = hash(request);
         return find(scope, key).chain(stored -> stored != null
                 ? Uni.createFrom().item(replay(stored, key, requestHash))
@@ -129,7 +136,18 @@ public class IdempotencyKeys {
                 .chain(rows -> rows.rowCount() == 1 ? Uni.createFrom().item(response)
                         : find(scope, key).map(first -> {
                             Log.debugf("Idempotency key %s of %s was stored by a concurrent request", key, scope);
-                            return first == null ? response : replay(first, key, requestHash);
+                            if (first == null) {
+                                return response;
+                            }
+                            if (!first.requestHash().equals(requestHash)) {
+                                // Another request with this key, run at the same moment, stored first; this one
+                                // ran too (each is idempotent by its own ids), so its answer is what it did, not
+                                // a 409 that would say nothing was done. A later repeat of it gets the 409.
+                                Log.warnf("Idempotency key %s of %s was used by two different requests at once;"
+                                        + " both were carried out", key, scope);
+                                return response;
+                            }
+                            return replay(first, key, requestHash);
                         }));
     }
 
