@@ -63,7 +63,9 @@ class AuthorisationMatrixTest {
                 .memberCall("PUT", "/api/v1/members/" + MEMBER + "/notification-preferences",
                         "{\"optOuts\":[{\"channel\":\"email\",\"kind\":\"marketing\"}]}", roles("member", "admin"), MEMBER)
                 // A marketing e-mail's one-click unsubscribe: no token, its signature names the member.
-                .open("POST", unsubscribeLink(MEMBER), null);
+                .open("POST", unsubscribeLink(MEMBER), null)
+                // The same link opened in a browser: a page to confirm it.
+                .open("GET", unsubscribeLink(MEMBER), null);
     }
 
     /** The path and query of the member's unsubscribe link, as its marketing e-mails carry it. */

@@ -3,8 +3,10 @@ package io.pointsplatform.notification;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.startsWith;
 
 import io.pointsplatform.events.CloudEvent;
 import io.pointsplatform.events.MemberEnrolled;
@@ -27,6 +29,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** Notices e-mailed over real SMTP (GreenMail in the test), read back, and the delivery states an admin sees. */
@@ -162,6 +166,22 @@ class EmailTest {
                 .body("errors[0].field", equalTo("list"));
         given().auth().oauth2(Tokens.member(other)).get("/api/v1/members/" + other + "/notification-preferences").then()
                 .body("optOuts", hasSize(0));
+
+        // A mail client without one-click opens the link in a browser: a page that changes nothing (link
+        // scanners fetch it too), whose button POSTs the same link; a forged link gets no page.
+        String browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+        String page = given().accept(browser).get(link).then().statusCode(200).contentType(startsWith("text/html"))
+                .header("Content-Security-Policy", containsString("frame-ancestors 'none'"))
+                .header("Cache-Control", "no-store").extract().asString();
+        Matcher form = Pattern.compile("<form method=\"post\" action=\"([^\"]+)\">").matcher(page);
+        assertThat(form.find()).as(page).isTrue();
+        assertThat("/api/v1/" + form.group(1).replace("&amp;", "&")).isEqualTo(link);
+        given().accept(browser).get(link.replace("member=" + memberId, "member=" + other)).then().statusCode(403)
+                .body("code", equalTo("UNSUBSCRIBE_LINK_INVALID"));
+        given().auth().oauth2(Tokens.member(memberId)).get("/api/v1/members/" + memberId + "/notification-preferences")
+                .then().body("optOuts", hasSize(0));
+        given().accept(browser).contentType(ContentType.URLENC).formParam("List-Unsubscribe", "One-Click").post(link)
+                .then().statusCode(200).contentType(startsWith("text/html")).body(containsString("Unsubscribed"));
 
         // As a mail client sends it (no token; form or multipart body), and again: the same answer.
         for (int i = 0; i < 2; i++) {
