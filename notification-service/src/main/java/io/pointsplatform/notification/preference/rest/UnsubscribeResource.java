@@ -4,6 +4,9 @@ import io.pointsplatform.kit.Identifiers;
 import io.pointsplatform.kit.problem.ApiException;
 import io.pointsplatform.notification.preference.Preferences;
 import io.pointsplatform.notification.preference.UnsubscribeLinks;
+import io.quarkus.qute.Location;
+import io.quarkus.qute.Template;
+import io.quarkus.qute.TemplateInstance;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.PermitAll;
 import jakarta.validation.Valid;
@@ -49,10 +52,17 @@ public class UnsubscribeResource {
 
     private final Preferences preferences;
     private final UnsubscribeLinks links;
+    /** templates/unsubscribe/: Chinese and English, no script, no style. */
+    private final Template confirm;
+    private final Template done;
 
-    public UnsubscribeResource(Preferences preferences, UnsubscribeLinks links) {
+    public UnsubscribeResource(Preferences preferences, UnsubscribeLinks links,
+                               @Location("unsubscribe/confirm") Template confirm,
+                               @Location("unsubscribe/done") Template done) {
         this.preferences = preferences;
         this.links = links;
+        this.confirm = confirm;
+        this.done = done;
     }
 
     /** The link's query: which member, which list, and the signature that says the link is this service's. */
@@ -96,8 +106,8 @@ public class UnsubscribeResource {
     @Produces({MediaType.APPLICATION_JSON, MediaType.TEXT_HTML})
     public Uni<Response> unsubscribe(@BeanParam @Valid Link link, @Context HttpHeaders headers) {
         requireSigned(link);
-        return preferences.unsubscribe(link.member, link.list).map(done -> wantsPage(headers)
-                ? page(UnsubscribePages.done())
+        return preferences.unsubscribe(link.member, link.list).map(unsubscribed -> wantsPage(headers)
+                ? page(done.instance())
                 : Response.ok(new Unsubscribed(link.member, link.list, Preferences.EMAIL), MediaType.APPLICATION_JSON_TYPE)
                         .build());
     }
@@ -115,7 +125,8 @@ public class UnsubscribeResource {
     @APIResponse(responseCode = "403", description = FORGED_LINK)
     public Response confirmationPage(@BeanParam @Valid Link link) {
         requireSigned(link);
-        return page(UnsubscribePages.confirm(link.member, link.list, link.sig));
+        return page(confirm.data("action",
+                "unsubscribe?member=" + link.member + "&list=" + link.list + "&sig=" + link.sig));
     }
 
     private void requireSigned(Link link) {
@@ -132,12 +143,12 @@ public class UnsubscribeResource {
                 && "html".equals(acceptable.get(0).getSubtype());
     }
 
-    /** No script, no frames, not cached, the signed URL not passed on as a referrer. */
-    private static Response page(String html) {
-        return Response.ok(html, MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"))
+    /** No script, no frames, the signed URL not passed on as a referrer. */
+    private static Response page(TemplateInstance page) {
+        // Cache-Control: no-store is on every answer already (quarkus.http.header, service-kit).
+        return Response.ok(page.render(), MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"))
                 .header("Content-Security-Policy", "default-src 'none'; form-action 'self'; frame-ancestors 'none'")
                 .header("X-Frame-Options", "DENY")
-                .header("Cache-Control", "no-store")
                 .header("Referrer-Policy", "no-referrer")
                 .build();
     }
