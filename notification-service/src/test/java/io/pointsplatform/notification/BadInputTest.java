@@ -80,6 +80,13 @@ class BadInputTest {
                         + "&list=marketing&sig=abc", 400, V, "sig")
                 .call("unsubscribe: a member with a space", "POST", "/api/v1/unsubscribe?member=m%20x&list=marketing&sig="
                         + "A".repeat(43), 400, V, "member")
+                // The same link opened in a browser (GET): the page is refused the same way.
+                .call("unsubscribe page: a list other than marketing", "GET", "/api/v1/unsubscribe?member=" + MEMBER
+                        + "&list=points.earned&sig=" + "A".repeat(43), 400, V, "list")
+                .call("unsubscribe page: no signature", "GET", "/api/v1/unsubscribe?member=" + MEMBER + "&list=marketing",
+                        400, V, "sig")
+                .call("unsubscribe page: a member with a space", "GET", "/api/v1/unsubscribe?member=m%20x&list=marketing"
+                        + "&sig=" + "A".repeat(43), 400, V, "member")
                 .call("a stream's Last-Event-ID not a number", "GET", "/api/v1/members/" + MEMBER + "/stream", 400, V,
                         "Last-Event-ID").header("Last-Event-ID", "abc")
                 .call("a stream's Last-Event-ID below 0", "GET", "/api/v1/members/" + MEMBER + "/stream", 400, V,
