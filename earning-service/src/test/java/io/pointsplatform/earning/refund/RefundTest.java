@@ -8,6 +8,7 @@ import static io.pointsplatform.earning.Orders.line;
 import static io.pointsplatform.earning.Orders.member;
 import static io.pointsplatform.earning.Orders.order;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.not;
@@ -62,7 +63,14 @@ class RefundTest {
         assertThat(refund(orderId, Map.of("refundId", refundId, "amount", "60.0")).statusCode(200).extract().asString())
                 .isEqualTo(first);
         refund(orderId, Map.of("refundId", refundId, "amount", "61.00")).statusCode(409)
-                .body("code", equalTo("REFUND_CONFLICT"));
+                .body("code", equalTo("REFUND_CONFLICT")).body("detail", containsString("with other content"));
+        // A refund id is unique across orders: another order's refund under it is refused, and says why.
+        String otherOrder = id("o");
+        earn(order(otherOrder, memberId, MID_MONTH, List.of(line("150.00")))).statusCode(201);
+        refund(otherOrder, Map.of("refundId", refundId, "amount", "60.00")).statusCode(409)
+                .body("code", equalTo("REFUND_CONFLICT"))
+                .body("detail", containsString("for another order: refund ids are unique across all orders"))
+                .body("detail", not(containsString(orderId)));
 
         // The rest of the order: its 90 points; then nothing is left, and more is refused, not cut to 0.
         refund(orderId, Map.of("refundId", id("r"), "amount", "90.00")).statusCode(201).body("points", equalTo(90));

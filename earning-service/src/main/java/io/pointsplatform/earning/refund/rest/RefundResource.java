@@ -57,7 +57,8 @@ public class RefundResource {
             + " properties, constraints, both or neither of lines and amount), a bad orderId in the path, or a bad"
             + " Idempotency-Key")
     @APIResponse(responseCode = "404", description = "NOT_FOUND: the order has no earning")
-    @APIResponse(responseCode = "409", description = "REFUND_CONFLICT: the refundId was recorded with other content;"
+    @APIResponse(responseCode = "409", description = "REFUND_CONFLICT: the refundId was recorded with other content, or"
+            + " for another order (refund ids are unique across all orders);"
             + " IDEMPOTENCY_KEY_REUSED: the key was used for another body")
     @APIResponse(responseCode = "422", description = "REFUND_EXCEEDS_ORDER: more than is left of the order's eligible"
             + " amount; REFUND_EXCEEDS_LINE: more of a SKU than is left of the order's lines with it; UNKNOWN_SKU: a"

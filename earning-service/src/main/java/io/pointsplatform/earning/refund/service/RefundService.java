@@ -60,6 +60,12 @@ public class RefundService {
                     }
                     return refunds.find(c, request.refundId()).chain(existing -> {
                         if (existing != null) {
+                            if (!existing.refund().orderId().equals(orderId)) {
+                                // Not which order: any checkout may refund any order, but need not learn them.
+                                throw ApiException.conflict("REFUND_CONFLICT", "refund '" + request.refundId()
+                                        + "' was already recorded for another order: refund ids are unique across"
+                                        + " all orders (as the ledger's reversals are, which it names)");
+                            }
                             if (!existing.contentHash().equals(hash)) {
                                 throw ApiException.conflict("REFUND_CONFLICT", "refund '" + request.refundId()
                                         + "' was already recorded with other content");
