@@ -17,7 +17,8 @@
 # Builds first (./mvnw -B -q package -DskipTests for the services and what they need) when a
 # service's target/quarkus-app/quarkus-run.jar is missing or older than its sources. Running it
 # again is harmless: what runs already (a pid file naming a live process of ours) is left alone,
-# a stale pid file is cleaned. Stop everything with deploy/local/down.sh.
+# with a warning when its jar was rebuilt after it started (it runs the older build), and a stale
+# pid file is cleaned. Stop everything with deploy/local/down.sh.
 #
 # Env: POINTS_PARTITIONS (6), POINTS_DB_HOST (127.0.0.1), POINTS_DB_PORT (5432), POINTS_DB_USER
 # (points), POINTS_DB_PASSWORD (points), POINTS_JWT_ISSUER (points-local), POINTS_JWT_AUDIENCE
@@ -238,6 +239,13 @@ start_service() {
   log="$POINTS_RUN/logs/$svc.log"
   if pid="$(points_running_pid "$svc")"; then
     phase "$svc runs already (pid $pid, port $port)"
+    # Left alone, so a build made since it started (by this run or by hand) is not what it runs: say so.
+    local started
+    started=$(( $(date +%s) - $(ps -o etimes= -p "$pid" 2>/dev/null || echo 0) ))
+    if [ -f "$jar" ] && [ "$(stat -c %Y "$jar")" -gt "$started" ]; then
+      echo "    it runs an older build: its jar was rebuilt after it started. To run the new one:" \
+           "deploy/local/down.sh && deploy/local/up.sh" >&2
+    fi
     return 0
   fi
   if points_port_open "$port"; then
