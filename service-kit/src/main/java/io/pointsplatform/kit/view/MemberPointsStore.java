@@ -13,6 +13,7 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,9 +64,16 @@ final class MemberPointsStore {
     private static final String UPDATE_LOTS = "update member_lot l set remaining = u.remaining, expires_at = u.expires_at"
             + " from unnest($1::text[], $2::text[], $3::bigint[], $4::text[]) as u(member_id, lot_id, remaining, expires_at)"
             + " where l.member_id = u.member_id and l.lot_id = u.lot_id";
-    /** A hold is stored as its allocations' lot ids and points, in their order. */
-    private static final String UPSERT_HOLD = "insert into member_hold (member_id, hold_id, lot_ids, points)"
-            + " values ($1, $2, $3, $4) on conflict (member_id, hold_id)"
+    /**
+     * A hold is stored as its allocations' lot ids and points, in their order. The batch's holds come
+     * as one row an allocation (a hold without one as a row with a null lot), gathered back per hold:
+     * one statement a batch, not one a hold.
+     */
+    private static final String UPSERT_HOLDS = "insert into member_hold (member_id, hold_id, lot_ids, points)"
+            + " select m, h, coalesce(array_agg(l order by o) filter (where l is not null), '{}'),"
+            + " coalesce(array_agg(p order by o) filter (where l is not null), '{}')"
+            + " from unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::int[]) as u(m, h, l, p, o)"
+            + " group by m, h on conflict (member_id, hold_id)"
             + " do update set lot_ids = excluded.lot_ids, points = excluded.points";
     private static final String DELETE_HOLDS = "delete from member_hold where (member_id, hold_id) in"
             + " (select * from unnest($1::text[], $2::text[]))";
@@ -182,11 +190,24 @@ final class MemberPointsStore {
         if (holds.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        List<Tuple> rows = new ArrayList<>(holds.size());
-        holds.forEach((key, allocations) -> rows.add(Tuple.of(key.memberId(), key.id(),
-                allocations.stream().map(Allocation::lotId).toArray(String[]::new),
-                allocations.stream().map(Allocation::points).toArray(Long[]::new))));
-        return connection.preparedQuery(UPSERT_HOLD).executeBatch(rows).replaceWithVoid();
+        List<String> members = new ArrayList<>();
+        List<String> holdIds = new ArrayList<>();
+        List<String> lotIds = new ArrayList<>();
+        List<Long> points = new ArrayList<>();
+        List<Integer> order = new ArrayList<>();
+        holds.forEach((key, allocations) -> {
+            int i = 0;
+            for (Allocation allocation : allocations.isEmpty() ? Collections.<Allocation>singletonList(null) : allocations) {
+                members.add(key.memberId());
+                holdIds.add(key.id());
+                lotIds.add(allocation == null ? null : allocation.lotId());
+                points.add(allocation == null ? null : allocation.points());
+                order.add(i++);
+            }
+        });
+        return execute(connection, UPSERT_HOLDS, Tuple.of(members.toArray(String[]::new),
+                holdIds.toArray(String[]::new), lotIds.toArray(String[]::new), points.toArray(Long[]::new),
+                order.toArray(Integer[]::new)));
     }
 
     static Uni<Void> deleteHolds(SqlConnection connection, List<Key> keys) {
