@@ -88,6 +88,49 @@ class ReversalAndExpiryTest {
                 .hasSize(3);
     }
 
+    /**
+     * A refund that finds its order's points held (a redemption or a payment in progress) cannot
+     * take them, so it records debt. If the hold is then released, or its capture given back, those
+     * very points come back: they pay the debt first, at once, by a settlement the ledger writes.
+     * Before, they came back whole and spendable while the debt waited for a credit that might
+     * never come: earn, hold everything, refund the order, cancel the hold, spend the points.
+     */
+    @Test
+    void pointsThatComeBackFromAHoldPayTheDebtARefundLeftWhileTheyWereHeld() {
+        String memberId = withTwoLots("signup-x", 100, 300, "order-o1", 350, 300);
+        hold(memberId, "h-all", 450);
+        asService().contentType(ContentType.JSON)
+                .body(Map.of("refundId", "r-held", "orderId", "o1", "lotId", "order-o1", "points", 350))
+                .post("/api/v1/accounts/{m}/reversals", memberId).then().statusCode(201)
+                .body("taken", equalTo(0)).body("debt", equalTo(350));
+
+        asService().post("/api/v1/accounts/{m}/holds/h-all/release", memberId).then().statusCode(201);
+        asService().get("/api/v1/accounts/{m}", memberId).then()
+                .body("available", equalTo(100)).body("debt", equalTo(0)).body("reversed", equalTo(350))
+                .body("reserved", equalTo(0));
+        String settlement = TopicReader.await(Topics.POINTS_LEDGER, r -> r.key().equals(memberId)
+                && r.value().contains("settle-release:h-all"), 1, Duration.ofSeconds(30)).getFirst().value();
+        assertThat(settlement).contains("\"debtSettled\":350").contains("\"lotId\":\"order-o1\"");
+
+        // The same with a capture given back (a cancelled redemption): the return pays what is owed.
+        credit(memberId, "order-o2", 160, Instant.now().plus(Duration.ofDays(300)));
+        awaitAccount(memberId, "available", 260);
+        String spentHold = captured(memberId, 260, "redemption:rd-1");
+        asService().contentType(ContentType.JSON)
+                .body(Map.of("refundId", "r-spent", "orderId", "o2", "lotId", "order-o2", "points", 160))
+                .post("/api/v1/accounts/{m}/reversals", memberId).then().statusCode(201)
+                .body("taken", equalTo(0)).body("debt", equalTo(160));
+        asService().contentType(ContentType.JSON).body(Map.of("returnId", "rt-1", "points", 70))
+                .post("/api/v1/holds/{h}/return", spentHold).then().statusCode(200).body("points", equalTo(70));
+        asService().get("/api/v1/accounts/{m}", memberId).then()
+                .body("available", equalTo(0)).body("debt", equalTo(90)).body("spent", equalTo(190))
+                .body("reversed", equalTo(420));
+
+        // Live and replay agree, settlements included.
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() ->
+                asAnalyst().get("/api/v1/admin/verify").then().statusCode(200).body("mismatchCount", equalTo(0)));
+    }
+
     @Test
     void aRefundTakesBackAllOfAnOrderThatEarnedMoreThanOneSpendMoves() {
         String memberId = "m-" + UUID.randomUUID();

@@ -150,6 +150,7 @@ class AccountProperties {
                     if (holdId != null) {
                         List<Allocation> held = account.holds().get(holdId);
                         emit(new PointsReleased(MEMBER, holdId, sum(held), held, r.reason()));
+                        settleFrom(held);
                     }
                 }
                 case Spend s -> {
@@ -169,6 +170,7 @@ class AccountProperties {
                             assertThat(plan.covered()).as("covered exactly when within what is left").isEqualTo(points <= left);
                             if (plan.covered()) {
                                 emit(new PointsReturned(MEMBER, holdId, "rt-" + n, points, plan.allocations(), null));
+                                settleFrom(plan.allocations());
                                 List<Allocation> all = new ArrayList<>(before);
                                 all.addAll(plan.allocations());
                                 returned.put(holdId, all);
@@ -229,6 +231,28 @@ class AccountProperties {
         private String pickHold(int pick) {
             List<String> open = account.holds().keySet().stream().sorted().toList();
             return open.isEmpty() ? null : open.get(pick % open.size());
+        }
+
+        /** As the ledger does: points given back pay open debt first, never more than came back or is owed. */
+        private void settleFrom(List<Allocation> givenBack) {
+            if (account.debt() == 0) {
+                return;
+            }
+            long debtBefore = account.debt();
+            java.util.Map<String, Long> remainingBefore = new java.util.HashMap<>();
+            account.lots().forEach(lot -> remainingBefore.put(lot.lotId(), lot.remaining()));
+            AllocationPlan plan = Allocator.forDebtSettlement(account, givenBack, now);
+            assertThat(plan.taken() + plan.shortfall()).isEqualTo(debtBefore);
+            for (Allocation taken : plan.allocations()) {
+                long back = givenBack.stream().filter(a -> a.lotId().equals(taken.lotId())).mapToLong(Allocation::points).sum();
+                assertThat(taken.points()).as("no more than came back to " + taken.lotId()).isLessThanOrEqualTo(back)
+                        .isLessThanOrEqualTo(remainingBefore.get(taken.lotId()));
+                assertThat(account.lot(taken.lotId()).isExpired(now)).as("not from an expired lot").isFalse();
+            }
+            if (!plan.allocations().isEmpty()) {
+                emit(new PointsReversed(MEMBER, null, null, plan.taken(), plan.allocations(), 0, plan.taken()));
+                assertThat(account.debt()).isEqualTo(plan.shortfall());
+            }
         }
 
         private void emit(PointsEvent event) {

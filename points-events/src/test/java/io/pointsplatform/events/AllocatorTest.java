@@ -96,6 +96,33 @@ class AllocatorTest {
     }
 
     @Test
+    void debtIsSettledFromPointsGivenBackToLotsAsFarAsTheyCameBackButNotFromExpiredLots() {
+        earn("lot-order", 350, T0, YEAR);
+        earn("lot-old", 40, T0, MONTH);
+        earn("lot-other", 100, T0, YEAR);
+        List<Allocation> held = List.of(new Allocation("lot-old", 40), new Allocation("lot-order", 350));
+        account.apply(new PointsReserved("m-1", "h-1", 390, held, T0.plus(Duration.ofHours(1)), null));
+        account.apply(new PointsReversed("m-1", "o-1", "rf-1", 100, List.of(new Allocation("lot-other", 100)), 250));
+        account.apply(new PointsReleased("m-1", "h-1", 390, held, ReleaseReason.CANCELLED));
+
+        // Only what came back, lot by lot in the order given, never more than the debt.
+        AllocationPlan plan = Allocator.forDebtSettlement(account, held, T0);
+        assertThat(plan.allocations()).containsExactly(new Allocation("lot-old", 40), new Allocation("lot-order", 210));
+        assertThat(plan.covered()).isTrue();
+        // Past lot-old's expiry its points are the expiry's: the debt waits for others.
+        AllocationPlan later = Allocator.forDebtSettlement(account, held, MONTH);
+        assertThat(later.allocations()).containsExactly(new Allocation("lot-order", 250));
+        // More came back than the lot holds now (it was spent meanwhile): only what it holds.
+        account.apply(new PointsSpent("m-1", null, 300, List.of(new Allocation("lot-order", 300)), null));
+        AllocationPlan spentMeanwhile = Allocator.forDebtSettlement(account, held, T0);
+        assertThat(spentMeanwhile.allocations()).containsExactly(new Allocation("lot-old", 40), new Allocation("lot-order", 50));
+        assertThat(spentMeanwhile.shortfall()).isEqualTo(160);
+        assertThat(Allocator.forDebtSettlement(account, List.of(), T0)).isEqualTo(new AllocationPlan(List.of(), 250));
+        assertThatThrownBy(() -> Allocator.forDebtSettlement(account, List.of(new Allocation("lot-9", 1)), T0))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void expiryTakesWholeLotsPastTheirExpiresAt() {
         earn("lot-b", 10, T0, MONTH);
         earn("lot-a", 20, T0, MONTH);

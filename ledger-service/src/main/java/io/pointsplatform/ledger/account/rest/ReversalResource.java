@@ -35,7 +35,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = ApiDocs.REVERSALS, description = ApiDocs.REVERSALS_ABOUT)
 public class ReversalResource {
 
-    @Schema(name = "Reversal", description = "points asked back = taken (from lots) + debt (settled from later credits)")
+    @Schema(name = "Reversal", description = "points asked back = taken (from lots) + debt (settled from later"
+            + " credits, and from held points as they come back)")
     public record ReversalView(String refundId, String orderId, long points, long taken, long debt,
                                List<Allocation> allocations) {
     }

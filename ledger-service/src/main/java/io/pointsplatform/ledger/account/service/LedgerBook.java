@@ -254,16 +254,38 @@ public class LedgerBook {
     }
 
     private void settleDebt(DecisionWrites writes, Account account, PointsEvent credit, Instant now) {
-        if (!(credit instanceof PointsEarned earned) || account.debt() == 0) {
-            return;
+        if (credit instanceof PointsEarned earned) {
+            settleDebtFromLot(writes, account, earned.lotId(), now);
         }
-        AllocationPlan plan = Allocator.forDebtSettlement(account, earned.lotId());
+    }
+
+    /** Open debt paid from a new lot (a credit's), written as the settlement it is. */
+    private static void settleDebtFromLot(DecisionWrites writes, Account account, String lotId, Instant now) {
+        if (account.debt() > 0) {
+            recordSettlement(writes, account, Allocator.forDebtSettlement(account, lotId), "settle:" + lotId, now);
+        }
+    }
+
+    /**
+     * Open debt paid from points just given back to lots (a released hold, a return), the moment
+     * they are back: debt is what a refund could not take because the points were spent or held,
+     * and held points that come back are the ones it could not take.
+     */
+    private static void settleDebtFromGivenBack(DecisionWrites writes, Account account, List<Allocation> givenBack,
+            String what, Instant now) {
+        if (account.debt() > 0) {
+            recordSettlement(writes, account, Allocator.forDebtSettlement(account, givenBack, now), what, now);
+        }
+    }
+
+    private static void recordSettlement(DecisionWrites writes, Account account, AllocationPlan plan, String what,
+            Instant now) {
         if (plan.allocations().isEmpty()) {
             return;
         }
         long taken = plan.taken();
         PointsReversed settlement = new PointsReversed(account.memberId(), null, null, taken, plan.allocations(), 0, taken);
-        record(writes, account, "points.reversed:" + account.memberId() + ":settle:" + earned.lotId(), now, settlement);
+        record(writes, account, "points.reversed:" + account.memberId() + ":" + what, now, settlement);
     }
 
     /**
@@ -291,6 +313,7 @@ public class LedgerBook {
                 new Origin(OriginKind.TIER_BONUS, to.name()), List.of(new BreakdownLine("tier-upgrade", tiers.upgradeBonus())),
                 now, now.atZone(ZoneOffset.UTC).plusMonths(tiers.bonusLifetimeMonths()).toInstant());
         record(writes, account, "points.earned:" + bonusLot, now, bonus);
+        settleDebtFromLot(writes, account, bonusLot, now);
     }
 
     // ---- holds -----------------------------------------------------------------------------
@@ -357,8 +380,11 @@ public class LedgerBook {
                         "points.spent:" + memberId + ":" + holdId);
             }
             PointsReleased data = new PointsReleased(memberId, holdId, Allocation.total(held), held, reason);
-            return decide.closeHold(store, memberId, holdId)
-                    .map(closed -> new Decision<>(record(decide.writes(), account, eventId, now, data), data, true));
+            return decide.closeHold(store, memberId, holdId).map(closed -> {
+                CloudEvent event = record(decide.writes(), account, eventId, now, data);
+                settleDebtFromGivenBack(decide.writes(), account, held, "settle-release:" + holdId, now);
+                return new Decision<>(event, data, true);
+            });
         });
     }
 
@@ -422,7 +448,9 @@ public class LedgerBook {
                 AllocationPlan plan = Allocator.forReturn(account, spent.allocations(), before, asked);
                 PointsReturned data = new PointsReturned(memberId, holdId, returnId, asked, plan.allocations(),
                         reference != null ? reference : spent.reference());
-                return new Decision<>(record(decide.writes(), account, eventId, now, data), data, true);
+                CloudEvent event = record(decide.writes(), account, eventId, now, data);
+                settleDebtFromGivenBack(decide.writes(), account, plan.allocations(), "settle-return:" + returnId, now);
+                return new Decision<>(event, data, true);
             });
         }));
     }
@@ -528,6 +556,9 @@ public class LedgerBook {
             }
             DecisionWrites writes = new DecisionWrites();
             record(writes, account, "points.adjusted:" + adjustmentId, now, data);
+            if (points > 0) {
+                settleDebtFromLot(writes, account, data.lotId(), now);
+            }
             return writes.flushAndSave(connection, store, List.of(account), now).replaceWith(data);
         });
     }
