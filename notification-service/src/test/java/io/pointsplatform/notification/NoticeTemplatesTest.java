@@ -91,6 +91,29 @@ class NoticeTemplatesTest {
     }
 
     @Test
+    void aReversalSaysWhatIsOwedAndASettlementIsToldAsSuch() {
+        Map<String, Object> owed = sample();
+        owed.put("owed", 80L);
+        assertThat(templates.inApp("points.reversed", "en", owed).body()).isEqualTo("Order order-77 was refunded: 1,234"
+                + " points taken back; 80 of them were already spent or in use, and are owed until points come back to you"
+                + " or you earn more.");
+        assertThat(templates.inApp("points.reversed", "en", sample()).body())
+                .isEqualTo("Order order-77 was refunded: 1,234 points taken back.");
+        assertThat(templates.inApp("points.reversed", "zh-CN", owed).body()).contains("其中 80 积分已使用或占用");
+        Map<String, Object> settlement = sample();
+        settlement.remove("orderId");
+        settlement.put("settlement", true);
+        NoticeTemplates.InApp settled = templates.inApp("points.reversed", "en", settlement);
+        assertThat(settled.title()).isEqualTo("Owed points settled");
+        assertThat(settled.body()).isEqualTo("1,234 points owed from an earlier refund were taken from points you got"
+                + " back or earned.");
+        assertThat(templates.inApp("points.reversed", "zh-CN", settlement).title()).isEqualTo("欠扣积分已结清");
+        NoticeTemplates.Email email = templates.email("points.reversed", "zh-CN", settlement);
+        assertThat(email.subject()).isEqualTo("【积分】欠扣积分已结清");
+        assertThat(email.html()).contains("此前退款欠扣的 1,234 积分");
+    }
+
+    @Test
     void theHtmlEscapesWhatAnAdminOrAnEventWroteAndTheTextDoesNot() {
         NoticeTemplates.Email email = templates.email("marketing", "en", sample());
         assertThat(email.html()).contains("Spring &lt;sale&gt;").contains("Double points &amp; more");

@@ -40,8 +40,7 @@ final class Messages {
             case PointsReturned e -> RedemptionEvent.isRedemptionReference(e.reference()) ? null
                     : draft(event, e.memberId(), "points", e.points());
             case PointsExpired e -> draft(event, e.memberId(), "points", e.points());
-            case PointsReversed e -> e.points() + e.debt() == 0 ? null
-                    : draft(event, e.memberId(), "points", e.points() + e.debt(), "orderId", e.orderId());
+            case PointsReversed e -> reversal(event, e);
             case PointsAdjusted e -> draft(event, e.memberId(), "points", Math.abs(e.points()), "credit", e.points() > 0,
                     "reason", e.reason());
             case TierChanged e -> draft(event, e.memberId(), "from", e.from(), "to", e.to());
@@ -53,6 +52,25 @@ final class Messages {
                     "rewardId", e.rewardId(), "points", e.points());
             default -> null;
         });
+    }
+
+    /**
+     * A refund's reversal names all it takes back, what it could take now and what stays owed
+     * ({@code owed}, only when some does); a later settlement of that debt is told as such
+     * ({@code settlement}), not as a second "taken back" of points the member already heard about.
+     */
+    private static NoticeDraft reversal(CloudEvent event, PointsReversed e) {
+        if (e.debtSettled() > 0) {
+            return draft(event, e.memberId(), "points", e.debtSettled(), "settlement", true);
+        }
+        if (e.points() + e.debt() == 0) {
+            return null;
+        }
+        NoticeDraft draft = draft(event, e.memberId(), "points", e.points() + e.debt(), "orderId", e.orderId());
+        if (e.debt() > 0) {
+            draft.params().put("owed", e.debt());
+        }
+        return draft;
     }
 
     /** {@code namesAndValues}: name, value, name, value, …; a value may be null (the template asks {#if}). */
