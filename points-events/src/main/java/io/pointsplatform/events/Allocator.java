@@ -35,8 +35,11 @@ public final class Allocator {
 
     /**
      * Takes a refund's points back: first from the order's own lot (still pending counts, expired
-     * does not), since those are the points the refund undoes; then from other available lots; what
-     * is still missing was already spent and becomes debt.
+     * does not), since those are the points the refund undoes; then from other available lots; then
+     * from other lots still pending (each in spending order); what is still missing was already spent
+     * or is held, and becomes debt. Pending lots are taken before anything is owed because nothing
+     * settles debt when a lot becomes available (no event marks it): left alone, a pending lot became
+     * spendable while its member still owed (until 2026-12-06).
      */
     public static ReversalPlan forReversal(Account account, String orderLotId, long points, Instant now) {
         return forReversal(account, orderLotId, points, now, LotLimits.PER_EVENT);
@@ -61,11 +64,16 @@ public final class Allocator {
         }
         if (left > 0) {
             List<Lot> usable = new ArrayList<>();
+            List<Lot> pending = new ArrayList<>();
             for (Lot lot : account.lots()) {
                 if (lot.isAvailable(now)) {
                     usable.add(lot);
+                } else if (lot.isPending(now)) {
+                    pending.add(lot);
                 }
             }
+            pending.sort(Lot.SPENDING_ORDER);
+            usable.addAll(pending);
             left = takeInOrder(usable, left, own == null ? null : own.lotId(), allocations, maxLots);
         }
         return new ReversalPlan(allocations, points - left, left);

@@ -101,7 +101,8 @@ class AllocatorProperties {
 
         Lot own = account.lot(orderLot);
         long ownTakeable = own != null && !own.isExpired(NOW) ? own.remaining() : 0;
-        long othersAvailable = account.lots().stream().filter(l -> l.isAvailable(NOW) && !l.lotId().equals(orderLot))
+        long othersAvailable = account.lots().stream()
+                .filter(l -> (l.isAvailable(NOW) || l.isPending(NOW)) && !l.lotId().equals(orderLot))
                 .mapToLong(Lot::remaining).sum();
         assertThat(plan.taken() + plan.debt()).isEqualTo(points);
         assertThat(plan.debt()).isEqualTo(Math.max(0, points - ownTakeable - othersAvailable));

@@ -57,10 +57,25 @@ class AllocatorTest {
     }
 
     @Test
+    void reversalsTakeOtherPendingLotsAfterAvailableOnesBeforeOwingAnything() {
+        earn("lot-order", 50, T0, YEAR);
+        account.apply(new PointsSpent("m-1", null, 45, List.of(new Allocation("lot-order", 45)), null));
+        earn("lot-pending-late", 100, MONTH, YEAR.plus(Duration.ofDays(1)));
+        earn("lot-pending", 20, MONTH, YEAR);
+        earn("lot-free", 10, T0, YEAR);
+        ReversalPlan plan = Allocator.forReversal(account, "lot-order", 50, T0);
+        assertThat(plan.allocations()).containsExactly(new Allocation("lot-order", 5), new Allocation("lot-free", 10),
+                new Allocation("lot-pending", 20), new Allocation("lot-pending-late", 15));
+        assertThat(plan.debt()).isZero();
+        // Only what no lot holds, available or pending, is owed.
+        assertThat(Allocator.forReversal(account, "lot-order", 200, T0).debt()).isEqualTo(200 - 5 - 10 - 20 - 100);
+    }
+
+    @Test
     void reversalsRecordWhatIsGoneAsDebt() {
         earn("lot-order", 50, T0, YEAR);
         account.apply(new PointsSpent("m-1", null, 45, List.of(new Allocation("lot-order", 45)), null));
-        earn("lot-pending", 100, MONTH, YEAR);
+        earn("lot-expired", 100, T0.minus(Duration.ofDays(400)), T0);
         ReversalPlan plan = Allocator.forReversal(account, "lot-order", 50, T0);
         assertThat(plan.allocations()).containsExactly(new Allocation("lot-order", 5));
         assertThat(plan.taken()).isEqualTo(5);
