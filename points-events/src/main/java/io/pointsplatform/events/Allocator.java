@@ -95,49 +95,45 @@ public final class Allocator {
 
     /**
      * Pays existing debt from points just given back to lots ({@code givenBack}: a released hold's
-     * or a return's allocations, already folded into {@code account}): from each lot named, in the
-     * order named, as much as came back to it and it still holds, until the debt is paid. A lot
-     * expired at {@code now} is skipped (its points are the expiry's, not the member's to pay with).
+     * or a return's allocations, already folded into {@code account}): from each lot named, in
+     * {@link Lot#SPENDING_ORDER} (the soonest to expire first, so the points left to the member are
+     * the longest-lived), as much as came back to it and it still holds, until the debt is paid. A
+     * lot expired at {@code now} is skipped (its points are the expiry's, not the member's to pay with).
      * The shortfall is the debt still open. Without this, a member whose refund found its order's
      * points held (so recorded debt) got them back whole when the hold was released, free to spend.
      */
     public static AllocationPlan forDebtSettlement(Account account, List<Allocation> givenBack, Instant now) {
         Checks.present("debt settlement", "now", now);
         long left = account.debt();
-        Map<String, Long> taken = new HashMap<>();
-        List<Allocation> allocations = new ArrayList<>();
-        for (Allocation back : givenBack) {
-            if (left == 0) {
-                break;
-            }
-            Lot lot = account.lot(back.lotId());
+        Map<String, Long> back = new HashMap<>();
+        List<Lot> lots = new ArrayList<>();
+        for (Allocation allocation : givenBack) {
+            Lot lot = account.lot(allocation.lotId());
             if (lot == null) {
                 throw new IllegalArgumentException("debt settlement: account " + account.memberId() + " has no lot "
-                        + back.lotId());
+                        + allocation.lotId());
+            }
+            if (!back.containsKey(lot.lotId())) {
+                lots.add(lot);
+            }
+            back.merge(lot.lotId(), allocation.points(), Long::sum);
+        }
+        lots.sort(Lot.SPENDING_ORDER);
+        List<Allocation> allocations = new ArrayList<>();
+        for (Lot lot : lots) {
+            if (left == 0) {
+                break;
             }
             if (lot.isExpired(now)) {
                 continue;
             }
-            long already = taken.getOrDefault(lot.lotId(), 0L);
-            long take = Math.min(left, Math.min(back.points(), lot.remaining() - already));
+            long take = Math.min(left, Math.min(back.get(lot.lotId()), lot.remaining()));
             if (take > 0) {
-                taken.merge(lot.lotId(), take, Long::sum);
                 allocations.add(new Allocation(lot.lotId(), take));
                 left -= take;
             }
         }
-        return new AllocationPlan(merged(allocations), left);
-    }
-
-    /** One allocation a lot, in the order each lot first appears. */
-    private static List<Allocation> merged(List<Allocation> allocations) {
-        Map<String, Long> byLot = new java.util.LinkedHashMap<>();
-        for (Allocation allocation : allocations) {
-            byLot.merge(allocation.lotId(), allocation.points(), Long::sum);
-        }
-        List<Allocation> merged = new ArrayList<>(byLot.size());
-        byLot.forEach((lotId, points) -> merged.add(new Allocation(lotId, points)));
-        return merged;
+        return new AllocationPlan(allocations, left);
     }
 
     /** Everything left in lots whose expiresAt has passed, oldest first. */

@@ -120,10 +120,11 @@ class AllocatorTest {
         account.apply(new PointsReversed("m-1", "o-1", "rf-1", 100, List.of(new Allocation("lot-other", 100)), 250));
         account.apply(new PointsReleased("m-1", "h-1", 390, held, ReleaseReason.CANCELLED));
 
-        // Only what came back, lot by lot in the order given, never more than the debt.
+        // Only what came back, the soonest-expiring lot first whatever the order given, never more than the debt.
         AllocationPlan plan = Allocator.forDebtSettlement(account, held, T0);
         assertThat(plan.allocations()).containsExactly(new Allocation("lot-old", 40), new Allocation("lot-order", 210));
         assertThat(plan.covered()).isTrue();
+        assertThat(Allocator.forDebtSettlement(account, List.of(held.get(1), held.get(0)), T0)).isEqualTo(plan);
         // Past lot-old's expiry its points are the expiry's: the debt waits for others.
         AllocationPlan later = Allocator.forDebtSettlement(account, held, MONTH);
         assertThat(later.allocations()).containsExactly(new Allocation("lot-order", 250));
