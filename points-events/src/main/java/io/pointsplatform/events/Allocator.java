@@ -80,17 +80,18 @@ public final class Allocator {
     }
 
     /**
-     * Pays existing debt from a newly credited lot, as much as it holds. Not covered when the lot is
-     * smaller than the debt: the rest waits for the next credit.
+     * Pays existing debt from a newly credited lot, as much as it holds: the same settlement as for
+     * points given back ({@link #forDebtSettlement(Account, List, Instant)}), the lot's whole
+     * remaining being what came in. Not covered when the lot is smaller than the debt: the rest
+     * waits for the next credit.
      */
-    public static AllocationPlan forDebtSettlement(Account account, String newLotId) {
+    public static AllocationPlan forDebtSettlement(Account account, String newLotId, Instant now) {
         Lot lot = account.lot(newLotId);
         if (lot == null) {
             throw new IllegalArgumentException("debt settlement: account " + account.memberId() + " has no lot " + newLotId);
         }
-        long take = Math.min(account.debt(), lot.remaining());
-        List<Allocation> allocations = take == 0 ? List.of() : List.of(new Allocation(newLotId, take));
-        return new AllocationPlan(allocations, account.debt() - take);
+        return forDebtSettlement(account,
+                lot.remaining() == 0 ? List.of() : List.of(new Allocation(newLotId, lot.remaining())), now);
     }
 
     /**

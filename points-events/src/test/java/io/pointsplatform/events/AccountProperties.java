@@ -210,8 +210,11 @@ class AccountProperties {
                 case SettleDebt s -> {
                     List<Lot> lots = account.lots();
                     if (account.debt() > 0 && !lots.isEmpty()) {
-                        AllocationPlan plan = Allocator.forDebtSettlement(account, lots.get(s.pick() % lots.size()).lotId());
-                        emit(new PointsReversed(MEMBER, null, null, plan.taken(), plan.allocations(), 0, plan.taken()));
+                        AllocationPlan plan = Allocator.forDebtSettlement(account, lots.get(s.pick() % lots.size()).lotId(), now);
+                        // Nothing from a lot past its expiry.
+                        if (!plan.allocations().isEmpty()) {
+                            emit(new PointsReversed(MEMBER, null, null, plan.taken(), plan.allocations(), 0, plan.taken()));
+                        }
                     }
                 }
                 case AdjustIn a -> emit(new PointsAdjusted(MEMBER, "adj-" + n, a.points(), "lot-adj-" + n,

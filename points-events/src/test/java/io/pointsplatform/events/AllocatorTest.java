@@ -96,18 +96,18 @@ class AllocatorTest {
         account.apply(new PointsSpent("m-1", null, 50, List.of(new Allocation("lot-1", 50)), null));
         account.apply(new PointsReversed("m-1", "o-1", "rf-1", 0, List.of(), 50));
         earn("lot-2", 30, T0, YEAR);
-        AllocationPlan partly = Allocator.forDebtSettlement(account, "lot-2");
+        AllocationPlan partly = Allocator.forDebtSettlement(account, "lot-2", T0);
         assertThat(partly.allocations()).containsExactly(new Allocation("lot-2", 30));
         assertThat(partly.shortfall()).isEqualTo(20);
         account.apply(new PointsReversed("m-1", null, null, 30, partly.allocations(), 0, 30));
         earn("lot-3", 100, T0, YEAR);
-        AllocationPlan fully = Allocator.forDebtSettlement(account, "lot-3");
+        AllocationPlan fully = Allocator.forDebtSettlement(account, "lot-3", T0);
         assertThat(fully.allocations()).containsExactly(new Allocation("lot-3", 20));
         assertThat(fully.covered()).isTrue();
         account.apply(new PointsReversed("m-1", null, null, 20, fully.allocations(), 0, 20));
         assertThat(account.debt()).isZero();
-        assertThat(Allocator.forDebtSettlement(account, "lot-3")).isEqualTo(new AllocationPlan(List.of(), 0));
-        assertThatThrownBy(() -> Allocator.forDebtSettlement(account, "lot-9")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(Allocator.forDebtSettlement(account, "lot-3", T0)).isEqualTo(new AllocationPlan(List.of(), 0));
+        assertThatThrownBy(() -> Allocator.forDebtSettlement(account, "lot-9", T0)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -262,7 +262,7 @@ public class LedgerBook {
     /** Open debt paid from a new lot (a credit's), written as the settlement it is. */
     private static void settleDebtFromLot(DecisionWrites writes, Account account, String lotId, Instant now) {
         if (account.debt() > 0) {
-            recordSettlement(writes, account, Allocator.forDebtSettlement(account, lotId), "settle:" + lotId, now);
+            recordSettlement(writes, account, Allocator.forDebtSettlement(account, lotId, now), "settle:" + lotId, now);
         }
     }
 

@@ -66,11 +66,9 @@ final class Messages {
         if (e.points() + e.debt() == 0) {
             return null;
         }
-        NoticeDraft draft = draft(event, e.memberId(), "points", e.points() + e.debt(), "orderId", e.orderId());
-        if (e.debt() > 0) {
-            draft.params().put("owed", e.debt());
-        }
-        return draft;
+        long points = e.points() + e.debt();
+        return e.debt() > 0 ? draft(event, e.memberId(), "points", points, "orderId", e.orderId(), "owed", e.debt())
+                : draft(event, e.memberId(), "points", points, "orderId", e.orderId());
     }
 
     /** {@code namesAndValues}: name, value, name, value, …; a value may be null (the template asks {#if}). */
