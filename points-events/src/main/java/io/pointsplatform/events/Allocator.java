@@ -81,17 +81,17 @@ public final class Allocator {
 
     /**
      * Pays existing debt from a newly credited lot, as much as it holds: the same settlement as for
-     * points given back ({@link #forDebtSettlement(Account, List, Instant)}), the lot's whole
+     * points given back ({@link #forDebtSettlement(Account, List)}), the lot's whole
      * remaining being what came in. Not covered when the lot is smaller than the debt: the rest
      * waits for the next credit.
      */
-    public static AllocationPlan forDebtSettlement(Account account, String newLotId, Instant now) {
+    public static AllocationPlan forDebtSettlement(Account account, String newLotId) {
         Lot lot = account.lot(newLotId);
         if (lot == null) {
             throw new IllegalArgumentException("debt settlement: account " + account.memberId() + " has no lot " + newLotId);
         }
         return forDebtSettlement(account,
-                lot.remaining() == 0 ? List.of() : List.of(new Allocation(newLotId, lot.remaining())), now);
+                lot.remaining() == 0 ? List.of() : List.of(new Allocation(newLotId, lot.remaining())));
     }
 
     /**
@@ -99,12 +99,12 @@ public final class Allocator {
      * or a return's allocations, already folded into {@code account}): from each lot named, in
      * {@link Lot#SPENDING_ORDER} (the soonest to expire first, so the points left to the member are
      * the longest-lived), as much as came back to it and it still holds, until the debt is paid. A
-     * lot expired at {@code now} is skipped (its points are the expiry's, not the member's to pay with).
+     * lot past its expiresAt pays too: the ledger defers the expiry of a lot whose reminder was not
+     * sent, so such points may yet be spendable, and leaving them would let a member spend while owing.
      * The shortfall is the debt still open. Without this, a member whose refund found its order's
      * points held (so recorded debt) got them back whole when the hold was released, free to spend.
      */
-    public static AllocationPlan forDebtSettlement(Account account, List<Allocation> givenBack, Instant now) {
-        Checks.present("debt settlement", "now", now);
+    public static AllocationPlan forDebtSettlement(Account account, List<Allocation> givenBack) {
         long left = account.debt();
         Map<String, Long> back = new HashMap<>();
         List<Lot> lots = new ArrayList<>();
@@ -124,9 +124,6 @@ public final class Allocator {
         for (Lot lot : lots) {
             if (left == 0) {
                 break;
-            }
-            if (lot.isExpired(now)) {
-                continue;
             }
             long take = Math.min(left, Math.min(back.get(lot.lotId()), lot.remaining()));
             if (take > 0) {

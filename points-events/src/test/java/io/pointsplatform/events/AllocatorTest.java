@@ -96,22 +96,22 @@ class AllocatorTest {
         account.apply(new PointsSpent("m-1", null, 50, List.of(new Allocation("lot-1", 50)), null));
         account.apply(new PointsReversed("m-1", "o-1", "rf-1", 0, List.of(), 50));
         earn("lot-2", 30, T0, YEAR);
-        AllocationPlan partly = Allocator.forDebtSettlement(account, "lot-2", T0);
+        AllocationPlan partly = Allocator.forDebtSettlement(account, "lot-2");
         assertThat(partly.allocations()).containsExactly(new Allocation("lot-2", 30));
         assertThat(partly.shortfall()).isEqualTo(20);
         account.apply(new PointsReversed("m-1", null, null, 30, partly.allocations(), 0, 30));
         earn("lot-3", 100, T0, YEAR);
-        AllocationPlan fully = Allocator.forDebtSettlement(account, "lot-3", T0);
+        AllocationPlan fully = Allocator.forDebtSettlement(account, "lot-3");
         assertThat(fully.allocations()).containsExactly(new Allocation("lot-3", 20));
         assertThat(fully.covered()).isTrue();
         account.apply(new PointsReversed("m-1", null, null, 20, fully.allocations(), 0, 20));
         assertThat(account.debt()).isZero();
-        assertThat(Allocator.forDebtSettlement(account, "lot-3", T0)).isEqualTo(new AllocationPlan(List.of(), 0));
-        assertThatThrownBy(() -> Allocator.forDebtSettlement(account, "lot-9", T0)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(Allocator.forDebtSettlement(account, "lot-3")).isEqualTo(new AllocationPlan(List.of(), 0));
+        assertThatThrownBy(() -> Allocator.forDebtSettlement(account, "lot-9")).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
-    void debtIsSettledFromPointsGivenBackToLotsAsFarAsTheyCameBackButNotFromExpiredLots() {
+    void debtIsSettledFromPointsGivenBackToLotsAsFarAsTheyCameBack() {
         earn("lot-order", 350, T0, YEAR);
         earn("lot-old", 40, T0, MONTH);
         earn("lot-other", 100, T0, YEAR);
@@ -121,20 +121,17 @@ class AllocatorTest {
         account.apply(new PointsReleased("m-1", "h-1", 390, held, ReleaseReason.CANCELLED));
 
         // Only what came back, the soonest-expiring lot first whatever the order given, never more than the debt.
-        AllocationPlan plan = Allocator.forDebtSettlement(account, held, T0);
+        AllocationPlan plan = Allocator.forDebtSettlement(account, held);
         assertThat(plan.allocations()).containsExactly(new Allocation("lot-old", 40), new Allocation("lot-order", 210));
         assertThat(plan.covered()).isTrue();
-        assertThat(Allocator.forDebtSettlement(account, List.of(held.get(1), held.get(0)), T0)).isEqualTo(plan);
-        // Past lot-old's expiry its points are the expiry's: the debt waits for others.
-        AllocationPlan later = Allocator.forDebtSettlement(account, held, MONTH);
-        assertThat(later.allocations()).containsExactly(new Allocation("lot-order", 250));
+        assertThat(Allocator.forDebtSettlement(account, List.of(held.get(1), held.get(0)))).isEqualTo(plan);
         // More came back than the lot holds now (it was spent meanwhile): only what it holds.
         account.apply(new PointsSpent("m-1", null, 300, List.of(new Allocation("lot-order", 300)), null));
-        AllocationPlan spentMeanwhile = Allocator.forDebtSettlement(account, held, T0);
+        AllocationPlan spentMeanwhile = Allocator.forDebtSettlement(account, held);
         assertThat(spentMeanwhile.allocations()).containsExactly(new Allocation("lot-old", 40), new Allocation("lot-order", 50));
         assertThat(spentMeanwhile.shortfall()).isEqualTo(160);
-        assertThat(Allocator.forDebtSettlement(account, List.of(), T0)).isEqualTo(new AllocationPlan(List.of(), 250));
-        assertThatThrownBy(() -> Allocator.forDebtSettlement(account, List.of(new Allocation("lot-9", 1)), T0))
+        assertThat(Allocator.forDebtSettlement(account, List.of())).isEqualTo(new AllocationPlan(List.of(), 250));
+        assertThatThrownBy(() -> Allocator.forDebtSettlement(account, List.of(new Allocation("lot-9", 1))))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 

@@ -262,7 +262,7 @@ public class LedgerBook {
     /** Open debt paid from a new lot (a credit's), written as the settlement it is. */
     private static void settleDebtFromLot(DecisionWrites writes, Account account, String lotId, Instant now) {
         if (account.debt() > 0) {
-            recordSettlement(writes, account, Allocator.forDebtSettlement(account, lotId, now), "settle:" + lotId, now);
+            recordSettlement(writes, account, Allocator.forDebtSettlement(account, lotId), "settle:" + lotId, now);
         }
     }
 
@@ -274,7 +274,7 @@ public class LedgerBook {
     private static void settleDebtFromGivenBack(DecisionWrites writes, Account account, List<Allocation> givenBack,
             String what, Instant now) {
         if (account.debt() > 0) {
-            recordSettlement(writes, account, Allocator.forDebtSettlement(account, givenBack, now), what, now);
+            recordSettlement(writes, account, Allocator.forDebtSettlement(account, givenBack), what, now);
         }
     }
 
