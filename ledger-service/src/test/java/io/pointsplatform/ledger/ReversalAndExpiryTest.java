@@ -131,6 +131,49 @@ class ReversalAndExpiryTest {
                 asAnalyst().get("/api/v1/admin/verify").then().statusCode(200).body("mismatchCount", equalTo(0)));
     }
 
+    /**
+     * A refund of an order whose points expired does not take them a second time from the member's
+     * other points: the member lost them once already. Only what the member spent of the order is
+     * taken back. Before (until 2026-12-07), the refund took all of it again from other lots.
+     */
+    @Test
+    void aRefundOfAnOrderWhosePointsExpiredTakesBackOnlyWhatWasSpentOfThem() {
+        String memberId = withTwoLots("order-o5", 350, 1, "lot-year", 400, 365);
+        // 100 spent, from the soonest-expiring lot: the order's.
+        captured(memberId, 100, "redemption:rd-e");
+        TestClock.advance(Duration.ofDays(3));
+        assertThat(jobs.expireLots().await().atMost(Duration.ofSeconds(30))).isGreaterThanOrEqualTo(1);
+        asService().get("/api/v1/accounts/{m}", memberId).then()
+                .body("available", equalTo(400)).body("expired", equalTo(250));
+
+        // 200 refunded: all of it had expired, nothing is taken or owed.
+        Map<String, Object> first = Map.of("refundId", "r-e1", "orderId", "o5", "lotId", "order-o5", "points", 200);
+        asService().contentType(ContentType.JSON).body(first).post("/api/v1/accounts/{m}/reversals", memberId)
+                .then().statusCode(201).body("points", equalTo(200)).body("taken", equalTo(0))
+                .body("debt", equalTo(0)).body("alreadyExpired", equalTo(200)).body("allocations.size()", equalTo(0));
+        asService().contentType(ContentType.JSON).body(first).post("/api/v1/accounts/{m}/reversals", memberId)
+                .then().statusCode(200).body("alreadyExpired", equalTo(200));
+        // The other 150: 50 more had expired; the 100 spent come from the member's other points.
+        Map<String, Object> second = Map.of("refundId", "r-e2", "orderId", "o5", "lotId", "order-o5", "points", 150);
+        asService().contentType(ContentType.JSON).body(second).post("/api/v1/accounts/{m}/reversals", memberId)
+                .then().statusCode(201).body("points", equalTo(150)).body("taken", equalTo(100))
+                .body("debt", equalTo(0)).body("alreadyExpired", equalTo(50))
+                .body("allocations.lotId", equalTo(List.of("lot-year")));
+        asService().contentType(ContentType.JSON).body(Map.of("refundId", "r-e2", "orderId", "o5", "lotId", "order-o5",
+                        "points", 100))
+                .post("/api/v1/accounts/{m}/reversals", memberId).then().statusCode(409)
+                .body("code", equalTo("REVERSAL_CONFLICT")).body("detail", containsString("150"));
+        // Of the order's 350 the member lost 250 to expiry and 100 to the refunds: nothing twice.
+        asService().get("/api/v1/accounts/{m}", memberId).then()
+                .body("available", equalTo(300)).body("expired", equalTo(250)).body("reversed", equalTo(100))
+                .body("debt", equalTo(0));
+        assertThat(TopicReader.await(Topics.POINTS_LEDGER, r -> r.key().equals(memberId)
+                && r.value().contains("\"points.reversed\""), 2, Duration.ofSeconds(30)).getFirst().value())
+                .contains("\"alreadyExpired\":200").contains("\"refundId\":\"r-e1\"");
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() ->
+                asAnalyst().get("/api/v1/admin/verify").then().statusCode(200).body("mismatchCount", equalTo(0)));
+    }
+
     @Test
     void aRefundTakesBackAllOfAnOrderThatEarnedMoreThanOneSpendMoves() {
         String memberId = "m-" + UUID.randomUUID();

@@ -100,6 +100,11 @@ class NoticeTemplatesTest {
         assertThat(templates.inApp("points.reversed", "en", sample()).body())
                 .isEqualTo("Order order-77 was refunded: 1,234 points taken back.");
         assertThat(templates.inApp("points.reversed", "zh-CN", owed).body()).contains("其中 80 积分已使用或占用");
+        Map<String, Object> expired = sample();
+        expired.put("alreadyExpired", 250L);
+        assertThat(templates.inApp("points.reversed", "en", expired).body()).isEqualTo("Order order-77 was refunded:"
+                + " 1,234 points taken back. 250 more points of the order had already expired and were not taken again.");
+        assertThat(templates.email("points.reversed", "zh-CN", expired).html()).contains("该订单另有 250 积分此前已过期");
         Map<String, Object> settlement = sample();
         settlement.remove("orderId");
         settlement.put("settlement", true);

@@ -34,34 +34,42 @@ public final class Allocator {
     }
 
     /**
-     * Takes a refund's points back: first from the order's own lot (still pending counts, expired
-     * does not), since those are the points the refund undoes; then from other available lots; then
-     * from other lots still pending (each in spending order); what is still missing was already spent
-     * or is held, and becomes debt. Pending lots are taken before anything is owed because nothing
-     * settles debt when a lot becomes available (no event marks it): left alone, a pending lot became
-     * spendable while its member still owed (until 2026-12-06).
+     * Takes a refund's points back: first from the order's own lot (still pending counts, and so does
+     * a lot past its expiresAt that the expiry job has not emptied yet), since those are the points
+     * the refund undoes; then what had already expired from that lot ({@code lapsed}, see
+     * {@link #lapsedFromLot}) is not taken a second time: the member lost those points once already;
+     * then from other available lots; then from other lots still pending (each in spending order);
+     * what is still missing was already spent or is held, and becomes debt. Pending lots are taken
+     * before anything is owed because nothing settles debt when a lot becomes available (no event
+     * marks it): left alone, a pending lot became spendable while its member still owed (until
+     * 2026-12-06). Until 2026-12-07 a refund of an order whose points had expired took them again
+     * from the member's other lots.
      */
-    public static ReversalPlan forReversal(Account account, String orderLotId, long points, Instant now) {
-        return forReversal(account, orderLotId, points, now, LotLimits.PER_EVENT);
+    public static ReversalPlan forReversal(Account account, String orderLotId, long points, long lapsed, Instant now) {
+        return forReversal(account, orderLotId, points, lapsed, now, LotLimits.PER_EVENT);
     }
 
     /**
-     * {@link #forReversal(Account, String, long, Instant)} taking from at most {@code maxLots} lots:
-     * a refund cannot be refused, so what more lots would have given is owed as debt too, as what
-     * was already spent is (paid from the next credits), and the reversal stays one event.
+     * {@link #forReversal(Account, String, long, long, Instant)} taking from at most {@code maxLots}
+     * lots: a refund cannot be refused, so what more lots would have given is owed as debt too, as
+     * what was already spent is (paid from the next credits), and the reversal stays one event.
      */
-    public static ReversalPlan forReversal(Account account, String orderLotId, long points, Instant now, int maxLots) {
+    public static ReversalPlan forReversal(Account account, String orderLotId, long points, long lapsed, Instant now,
+            int maxLots) {
         Checks.positive("reversal", "points", points);
+        Checks.nonNegative("reversal", "lapsed", lapsed);
         Checks.positive("reversal", "maxLots", maxLots);
         Checks.present("reversal", "now", now);
         List<Allocation> allocations = new ArrayList<>();
         long left = points;
         Lot own = orderLotId == null ? null : account.lot(orderLotId);
-        if (own != null && own.remaining() > 0 && !own.isExpired(now)) {
+        if (own != null && own.remaining() > 0) {
             long take = Math.min(left, own.remaining());
             allocations.add(new Allocation(own.lotId(), take));
             left -= take;
         }
+        long alreadyExpired = own == null ? 0 : Math.min(left, lapsed);
+        left -= alreadyExpired;
         if (left > 0) {
             List<Lot> usable = new ArrayList<>();
             List<Lot> pending = new ArrayList<>();
@@ -76,7 +84,31 @@ public final class Allocator {
             usable.addAll(pending);
             left = takeInOrder(usable, left, own == null ? null : own.lotId(), allocations, maxLots);
         }
-        return new ReversalPlan(allocations, points - left, left);
+        return new ReversalPlan(allocations, points - alreadyExpired - left, left, alreadyExpired);
+    }
+
+    /**
+     * The points of an order's lot that expired and no reversal of the order has counted yet as
+     * already expired: what {@link #forReversal} must not take again. {@code history} is the
+     * member's events in any order (only the {@code points.expired} naming the lot and the refund
+     * reversals of {@code orderId} count). A lot can expire more than once (points a cancelled
+     * redemption gave back to it after its expiry expire again), never more than it was credited.
+     */
+    public static long lapsedFromLot(String lotId, String orderId, Iterable<? extends PointsEvent> history) {
+        long expired = 0;
+        long counted = 0;
+        for (PointsEvent event : history) {
+            if (event instanceof PointsExpired e) {
+                for (Allocation allocation : e.allocations()) {
+                    if (allocation.lotId().equals(lotId)) {
+                        expired += allocation.points();
+                    }
+                }
+            } else if (event instanceof PointsReversed r && r.debtSettled() == 0 && r.orderId().equals(orderId)) {
+                counted += r.alreadyExpired();
+            }
+        }
+        return Math.max(0, expired - counted);
     }
 
     /**

@@ -36,8 +36,8 @@ import java.util.Set;
  * fields first and consumers catch up later. Apart from those, a document the JSON Schemas
  * ({@code schemas/}) refuse is refused (a value of another JSON type, a null, a date or time that is
  * not RFC 3339, another {@code datacontenttype}): {@code SchemaAgreementTest} and the oracle
- * properties hold the two together. An absent {@code debtSettled} in {@code points.reversed}
- * means 0. Everything wrong surfaces as one {@link EventFormatException} whose message names the
+ * properties hold the two together. An absent {@code debtSettled} or {@code alreadyExpired} in
+ * {@code points.reversed} means 0. Everything wrong surfaces as one {@link EventFormatException} whose message names the
  * field, which a consumer sends to its dead-letter topic.
  *
  * <p>A document in the plain form this codec writes is read straight from its bytes by
@@ -59,7 +59,7 @@ public final class EventCodec {
 
     /** Fields added after version 1 of a type, and the value an older document means by leaving them out. */
     private static final Map<Class<?>, Map<String, Long>> NUMBER_DEFAULTS =
-            Map.of(PointsReversed.class, Map.of("debtSettled", 0L));
+            Map.of(PointsReversed.class, Map.of("debtSettled", 0L, "alreadyExpired", 0L));
 
     /**
      * The data's reader per type. Its primitive fields must be there (or have a default above): a

@@ -6,17 +6,20 @@ import java.util.List;
  * Points taken back, in one of two shapes.
  * <ul>
  * <li>A refund's reversal ({@code debtSettled == 0}): {@code points} are taken from lots now (the
- * allocations); {@code debt} is the part that was already spent and is recorded as owed. Either may
- * be zero, not both.</li>
+ * allocations); {@code debt} is the part that was already spent and is recorded as owed;
+ * {@code alreadyExpired} (our extension, 0 when absent) is the part that had already expired from
+ * the order's lot, so is not taken a second time. The refund asked for the three together; not all
+ * may be zero.</li>
  * <li>A debt settlement ({@code debtSettled > 0}, our extension to the contract): existing debt paid
  * off from a later lot, so {@code points == debtSettled}, the allocations name that lot and
- * {@code debt == 0}. orderId and refundId are optional here, since debt may come from several
- * refunds.</li>
+ * {@code debt == 0} and {@code alreadyExpired == 0}. orderId and refundId are optional here, since
+ * debt may come from several refunds.</li>
  * </ul>
  * The fold never settles debt on its own: only these events move it, which keeps replay exact.
+ * {@code alreadyExpired} moves nothing in the fold: it records why the refund took less.
  */
 public record PointsReversed(String memberId, String orderId, String refundId, long points,
-        List<Allocation> allocations, long debt, long debtSettled) implements PointsEvent {
+        List<Allocation> allocations, long debt, long debtSettled, long alreadyExpired) implements PointsEvent {
 
     public static final String TYPE = "points.reversed";
 
@@ -25,20 +28,22 @@ public record PointsReversed(String memberId, String orderId, String refundId, l
         Checks.nonNegative(TYPE, "points", points);
         Checks.nonNegative(TYPE, "debt", debt);
         Checks.nonNegative(TYPE, "debtSettled", debtSettled);
+        Checks.nonNegative(TYPE, "alreadyExpired", alreadyExpired);
         allocations = Checks.allocations(TYPE, allocations, points);
         if (debtSettled == 0) {
             Checks.text(TYPE, "orderId", orderId);
             Checks.text(TYPE, "refundId", refundId);
-            if (points == 0 && debt == 0) {
-                throw new IllegalArgumentException(TYPE + ": points and debt are both 0; nothing is reversed");
+            if (points == 0 && debt == 0 && alreadyExpired == 0) {
+                throw new IllegalArgumentException(TYPE + ": points, debt and alreadyExpired are all 0; nothing is"
+                        + " reversed");
             }
         } else {
             Checks.optionalText(TYPE, "orderId", orderId);
             Checks.optionalText(TYPE, "refundId", refundId);
-            if (points != debtSettled || debt != 0) {
+            if (points != debtSettled || debt != 0 || alreadyExpired != 0) {
                 throw new IllegalArgumentException(TYPE + ": a debt settlement takes exactly debtSettled ("
                         + debtSettled + ") from lots and records no new debt (points " + points + ", debt "
-                        + debt + ")");
+                        + debt + ", alreadyExpired " + alreadyExpired + ")");
             }
         }
     }
@@ -46,7 +51,18 @@ public record PointsReversed(String memberId, String orderId, String refundId, l
     /** A refund's reversal, the common case. */
     public PointsReversed(String memberId, String orderId, String refundId, long points, List<Allocation> allocations,
             long debt) {
-        this(memberId, orderId, refundId, points, allocations, debt, 0);
+        this(memberId, orderId, refundId, points, allocations, debt, 0, 0);
+    }
+
+    /** A refund's reversal (debtSettled 0) or a debt settlement, with nothing already expired. */
+    public PointsReversed(String memberId, String orderId, String refundId, long points, List<Allocation> allocations,
+            long debt, long debtSettled) {
+        this(memberId, orderId, refundId, points, allocations, debt, debtSettled, 0);
+    }
+
+    /** What the refund asked back: taken, owed and already expired together (0 for a settlement). */
+    public long asked() {
+        return debtSettled > 0 ? 0 : points + debt + alreadyExpired;
     }
 
     @Override

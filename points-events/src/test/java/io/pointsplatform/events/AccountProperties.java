@@ -200,10 +200,19 @@ class AccountProperties {
                     if (!earnedLots.isEmpty()) {
                         String orderLot = earnedLots.get(r.pick() % earnedLots.size());
                         long debtBefore = account.debt();
-                        ReversalPlan plan = Allocator.forReversal(account, orderLot, r.points(), now);
-                        assertThat(plan.taken() + plan.debt()).isEqualTo(r.points());
-                        emit(new PointsReversed(MEMBER, "o-" + orderLot, "rf-" + n, plan.taken(), plan.allocations(),
-                                plan.debt()));
+                        String orderId = "o-" + orderLot;
+                        long lapsed = Allocator.lapsedFromLot(orderLot, orderId, events);
+                        ReversalPlan plan = Allocator.forReversal(account, orderLot, r.points(), lapsed, now);
+                        assertThat(plan.taken() + plan.debt() + plan.alreadyExpired()).isEqualTo(r.points());
+                        assertThat(plan.alreadyExpired()).as("never more than expired and not counted before")
+                                .isLessThanOrEqualTo(lapsed);
+                        if (!plan.allocations().isEmpty() && !plan.allocations().get(0).lotId().equals(orderLot)) {
+                            // Taken from other lots only when the order's lot and its expired points are used up.
+                            assertThat(account.lot(orderLot).remaining()).isZero();
+                            assertThat(plan.alreadyExpired()).isEqualTo(lapsed);
+                        }
+                        emit(new PointsReversed(MEMBER, orderId, "rf-" + n, plan.taken(), plan.allocations(),
+                                plan.debt(), 0, plan.alreadyExpired()));
                         assertThat(account.debt()).as("what cannot be taken back is owed").isEqualTo(debtBefore + plan.debt());
                     }
                 }
@@ -328,6 +337,9 @@ class AccountProperties {
                 .anyMatch(e -> e instanceof PointsReversed r && r.debtSettled() > 0));
         Statistics.label("debt").coverage(c -> c.check("owed").percentage(p -> p > 15));
         Statistics.label("debt settled").coverage(c -> c.check(true).percentage(p -> p > 15));
+        Statistics.label("refund of expired points").collect(finished.events.stream()
+                .anyMatch(e -> e instanceof PointsReversed r && r.alreadyExpired() > 0));
+        Statistics.label("refund of expired points").coverage(c -> c.check(true).percentage(p -> p > 5));
         Statistics.label(PointsExpired.TYPE).coverage(c -> c.check(true).percentage(p -> p > 15));
         Statistics.label(PointsReleased.TYPE).coverage(c -> c.check(true).percentage(p -> p > 15));
         Statistics.label(PointsReturned.TYPE).coverage(c -> c.check(true).percentage(p -> p > 15));

@@ -94,23 +94,28 @@ class AllocatorProperties {
 
     @Property(tries = 500)
     void reversalsTakeWhatTheyCanAndOweTheRest(@ForAll("lots") List<Lot> lots,
-            @ForAll @LongRange(min = 1, max = 3000) long points, @ForAll @LongRange(min = 0, max = 20) long pick) {
+            @ForAll @LongRange(min = 1, max = 3000) long points, @ForAll @LongRange(min = 0, max = 20) long pick,
+            @ForAll @LongRange(min = 0, max = 500) long lapsed) {
         Account account = credited(lots);
-        String orderLot = lots.isEmpty() ? "lot-none" : lots.get((int) (pick % lots.size())).lotId();
-        ReversalPlan plan = Allocator.forReversal(account, orderLot, points, NOW);
+        String orderLot = lots.isEmpty() || pick == 20 ? "lot-none" : lots.get((int) (pick % lots.size())).lotId();
+        ReversalPlan plan = Allocator.forReversal(account, orderLot, points, lapsed, NOW);
 
         Lot own = account.lot(orderLot);
-        long ownTakeable = own != null && !own.isExpired(NOW) ? own.remaining() : 0;
+        // The order's own points first, expired or not; then what expired of them is not taken again.
+        long ownTaken = own == null ? 0 : Math.min(points, own.remaining());
+        long forgiven = own == null ? 0 : Math.min(points - ownTaken, lapsed);
         long othersAvailable = account.lots().stream()
                 .filter(l -> (l.isAvailable(NOW) || l.isPending(NOW)) && !l.lotId().equals(orderLot))
                 .mapToLong(Lot::remaining).sum();
-        assertThat(plan.taken() + plan.debt()).isEqualTo(points);
-        assertThat(plan.debt()).isEqualTo(Math.max(0, points - ownTakeable - othersAvailable));
-        if (ownTakeable > 0) {
-            assertThat(plan.allocations().get(0)).isEqualTo(new Allocation(orderLot, Math.min(points, ownTakeable)));
+        assertThat(plan.taken() + plan.debt() + plan.alreadyExpired()).isEqualTo(points);
+        assertThat(plan.alreadyExpired()).isEqualTo(forgiven);
+        assertThat(plan.debt()).isEqualTo(Math.max(0, points - ownTaken - forgiven - othersAvailable));
+        if (ownTaken > 0) {
+            assertThat(plan.allocations().get(0)).isEqualTo(new Allocation(orderLot, ownTaken));
         }
         // The plan is one the fold accepts.
-        account.apply(new PointsReversed("m-1", "o-1", "rf-1", plan.taken(), plan.allocations(), plan.debt()));
+        account.apply(new PointsReversed("m-1", "o-1", "rf-1", plan.taken(), plan.allocations(), plan.debt(), 0,
+                plan.alreadyExpired()));
         assertThat(account.debt()).isEqualTo(plan.debt());
     }
 
@@ -119,8 +124,8 @@ class AllocatorProperties {
             @ForAll @LongRange(min = 1, max = 3000) long points, @ForAll @IntRange(min = 1, max = 4) int maxLots) {
         Account account = credited(lots);
         String orderLot = lots.isEmpty() ? "lot-none" : lots.get(0).lotId();
-        ReversalPlan capped = Allocator.forReversal(account, orderLot, points, NOW, maxLots);
-        ReversalPlan whole = Allocator.forReversal(account, orderLot, points, NOW);
+        ReversalPlan capped = Allocator.forReversal(account, orderLot, points, 0, NOW, maxLots);
+        ReversalPlan whole = Allocator.forReversal(account, orderLot, points, 0, NOW);
 
         assertThat(capped.allocations()).hasSizeLessThanOrEqualTo(maxLots);
         assertThat(capped.taken() + capped.debt()).isEqualTo(points);

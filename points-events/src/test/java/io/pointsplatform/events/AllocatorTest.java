@@ -50,7 +50,7 @@ class AllocatorTest {
     void reversalsTakeTheOrdersOwnLotFirstEvenWhilePending() {
         earn("lot-old", 100, T0, MONTH);
         earn("lot-order", 50, MONTH, YEAR);
-        ReversalPlan plan = Allocator.forReversal(account, "lot-order", 80, T0);
+        ReversalPlan plan = Allocator.forReversal(account, "lot-order", 80, 0, T0);
         assertThat(plan.allocations()).containsExactly(new Allocation("lot-order", 50), new Allocation("lot-old", 30));
         assertThat(plan.taken()).isEqualTo(80);
         assertThat(plan.debt()).isZero();
@@ -63,12 +63,12 @@ class AllocatorTest {
         earn("lot-pending-late", 100, MONTH, YEAR.plus(Duration.ofDays(1)));
         earn("lot-pending", 20, MONTH, YEAR);
         earn("lot-free", 10, T0, YEAR);
-        ReversalPlan plan = Allocator.forReversal(account, "lot-order", 50, T0);
+        ReversalPlan plan = Allocator.forReversal(account, "lot-order", 50, 0, T0);
         assertThat(plan.allocations()).containsExactly(new Allocation("lot-order", 5), new Allocation("lot-free", 10),
                 new Allocation("lot-pending", 20), new Allocation("lot-pending-late", 15));
         assertThat(plan.debt()).isZero();
         // Only what no lot holds, available or pending, is owed.
-        assertThat(Allocator.forReversal(account, "lot-order", 200, T0).debt()).isEqualTo(200 - 5 - 10 - 20 - 100);
+        assertThat(Allocator.forReversal(account, "lot-order", 200, 0, T0).debt()).isEqualTo(200 - 5 - 10 - 20 - 100);
     }
 
     @Test
@@ -76,18 +76,54 @@ class AllocatorTest {
         earn("lot-order", 50, T0, YEAR);
         account.apply(new PointsSpent("m-1", null, 45, List.of(new Allocation("lot-order", 45)), null));
         earn("lot-expired", 100, T0.minus(Duration.ofDays(400)), T0);
-        ReversalPlan plan = Allocator.forReversal(account, "lot-order", 50, T0);
+        ReversalPlan plan = Allocator.forReversal(account, "lot-order", 50, 0, T0);
         assertThat(plan.allocations()).containsExactly(new Allocation("lot-order", 5));
         assertThat(plan.taken()).isEqualTo(5);
         assertThat(plan.debt()).isEqualTo(45);
 
-        ReversalPlan expiredOrder = Allocator.forReversal(account, "lot-order", 50, YEAR);
-        assertThat(expiredOrder.allocations()).isEmpty();
-        assertThat(expiredOrder.debt()).isEqualTo(50);
+        // Past its expiresAt but not emptied by the expiry job yet: still the order's points, taken first.
+        ReversalPlan expiredOrder = Allocator.forReversal(account, "lot-order", 50, 0, YEAR);
+        assertThat(expiredOrder.allocations()).containsExactly(new Allocation("lot-order", 5));
+        assertThat(expiredOrder.debt()).isEqualTo(45);
 
-        ReversalPlan unknownOrder = Allocator.forReversal(account, "lot-gone", 10, T0);
+        ReversalPlan unknownOrder = Allocator.forReversal(account, "lot-gone", 10, 0, T0);
         assertThat(unknownOrder.allocations()).containsExactly(new Allocation("lot-order", 5));
         assertThat(unknownOrder.debt()).isEqualTo(5);
+    }
+
+    @Test
+    void aRefundDoesNotTakeAgainWhatExpiredOfItsOrder() {
+        // 350 earned by the order: 100 spent, 250 expired; another order's 400 available.
+        earn("lot-order", 350, T0, MONTH);
+        earn("lot-other", 400, T0, YEAR);
+        account.apply(new PointsSpent("m-1", null, 100, List.of(new Allocation("lot-order", 100)), null));
+        List<PointsEvent> history = new java.util.ArrayList<>();
+        PointsExpired expiry = new PointsExpired("m-1", 250, List.of(new Allocation("lot-order", 250)));
+        account.apply(expiry);
+        history.add(expiry);
+        history.add(new PointsExpired("m-1", 5, List.of(new Allocation("lot-else", 5))));
+        assertThat(Allocator.lapsedFromLot("lot-order", "o-1", history)).isEqualTo(250);
+
+        // A first refund of 200: all of it had expired, nothing is taken.
+        ReversalPlan first = Allocator.forReversal(account, "lot-order", 200,
+                Allocator.lapsedFromLot("lot-order", "o-1", history), MONTH);
+        assertThat(first).isEqualTo(new ReversalPlan(List.of(), 0, 0, 200));
+        PointsReversed firstReversal = new PointsReversed("m-1", "o-1", "rf-1", 0, List.of(), 0, 0, 200);
+        account.apply(firstReversal);
+        history.add(firstReversal);
+        // Another order's reversal counts nothing against this one.
+        history.add(new PointsReversed("m-1", "o-2", "rf-9", 0, List.of(), 0, 0, 40));
+        assertThat(Allocator.lapsedFromLot("lot-order", "o-1", history)).isEqualTo(50);
+
+        // The rest, 150: 50 more had expired; the 100 the member spent come from its other points.
+        ReversalPlan second = Allocator.forReversal(account, "lot-order", 150,
+                Allocator.lapsedFromLot("lot-order", "o-1", history), MONTH);
+        assertThat(second).isEqualTo(new ReversalPlan(List.of(new Allocation("lot-other", 100)), 100, 0, 50));
+        account.apply(new PointsReversed("m-1", "o-1", "rf-2", 100, second.allocations(), 0, 0, 50));
+        // Of the order's 350 the member lost 250 to expiry and 100 to the refunds, nothing twice.
+        assertThat(account.reversed()).isEqualTo(100);
+        assertThat(account.expired()).isEqualTo(250);
+        assertThat(account.lot("lot-other").remaining()).isEqualTo(300);
     }
 
     @Test

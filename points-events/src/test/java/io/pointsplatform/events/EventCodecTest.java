@@ -78,10 +78,15 @@ class EventCodecTest {
     }
 
     @Test
-    void readsAnAbsentDebtSettledAsZero() throws Exception {
+    void readsAnAbsentDebtSettledOrAlreadyExpiredAsZero() throws Exception {
         ObjectNode json = tree(new PointsReversed("m-1", "o-1", "rf-1", 40, List.of(new Allocation("lot-1", 40)), 10));
         ((ObjectNode) json.get("data")).remove("debtSettled");
-        assertThat(((PointsReversed) codec.read(json.toString()).data()).debtSettled()).isZero();
+        ((ObjectNode) json.get("data")).remove("alreadyExpired");
+        PointsReversed read = (PointsReversed) codec.read(json.toString()).data();
+        assertThat(read.debtSettled()).isZero();
+        assertThat(read.alreadyExpired()).isZero();
+        PointsReversed expired = new PointsReversed("m-1", "o-1", "rf-1", 0, List.of(), 0, 0, 350);
+        assertThat(codec.read(codec.write(Samples.envelope(expired))).data()).isEqualTo(expired);
     }
 
     @Test
@@ -203,9 +208,11 @@ class EventCodecTest {
     void thePlainReaderGivesAnAbsentDebtSettledItsMeaning() throws Exception {
         ObjectNode json = tree(new PointsReversed("m-1", "o-1", "rf-1", 40, List.of(new Allocation("lot-1", 40)), 10));
         ((ObjectNode) json.get("data")).remove("debtSettled");
+        ((ObjectNode) json.get("data")).remove("alreadyExpired");
         CloudEvent plain = CanonicalReader.read(json.toString().getBytes(StandardCharsets.UTF_8));
         assertThat(plain).isNotNull();
         assertThat(((PointsReversed) plain.data()).debtSettled()).isZero();
+        assertThat(((PointsReversed) plain.data()).alreadyExpired()).isZero();
     }
 
     @Test

@@ -74,6 +74,11 @@ class EventRecordsTest {
         refused(() -> new PointsReversed("m-1", "o-1", null, 10, TEN, 0), "refundId must not be blank");
         refused(() -> new PointsReversed("m-1", null, null, 10, TEN, 5, 10), "a debt settlement");
         refused(() -> new PointsReversed("m-1", null, null, 10, TEN, 0, 4), "a debt settlement");
+        refused(() -> new PointsReversed("m-1", null, null, 10, TEN, 0, 10, 5), "a debt settlement");
+        refused(() -> new PointsReversed("m-1", "o-1", "rf-1", 10, TEN, 0, 0, -1), "alreadyExpired must be >= 0");
+        refused(() -> new PointsReversed("m-1", "o-1", "rf-1", 0, List.of(), 0, 0, 0), "nothing is reversed");
+        // All of a refund's points had expired: nothing taken or owed, the reversal still says so.
+        assertThat(new PointsReversed("m-1", "o-1", "rf-1", 0, List.of(), 0, 0, 350).asked()).isEqualTo(350);
         refused(() -> new PointsReversed("m-1", "o-1", "rf-1", 0, TEN, 5), "allocations sum to 10 but points is 0");
         assertThat(new PointsReversed("m-1", "o-1", "rf-1", 0, List.of(), 5).debtSettled()).isZero();
         assertThat(new PointsReversed("m-1", null, null, 10, TEN, 0, 10).debtSettled()).isEqualTo(10);

@@ -65,7 +65,9 @@ final class Samples {
                 new ExpiryDeferred("m-1", "lot-1", year, year.plus(5, ChronoUnit.DAYS), year.minus(2, ChronoUnit.DAYS)),
                 new ExpiryDeferred("m-1", "lot-2", year, year.plus(7, ChronoUnit.DAYS), null),
                 new ExpiryReminded("m-1", "P7D", 7 * 86_400, T0, List.of(new RemindedLot("lot-1", 70, year),
-                        new RemindedLot("lot-2", 20, year))));
+                        new RemindedLot("lot-2", 20, year))),
+                // Last, so that the indexes tests use above stay: a refund of points that had all expired.
+                new PointsReversed("m-1", "o-4", "rf-4", 0, List.of(), 0, 0, 350));
     }
 
     static CloudEvent envelope(EventData data) {
@@ -138,10 +140,12 @@ final class Samples {
                 .as((m, lot, scheduled, by, reminded) -> new ExpiryDeferred(m, lot, scheduled, scheduled.plusSeconds(by),
                         reminded));
         Arbitrary<EventData> refund = Combinators.combine(member, ids(), ids(),
-                        allocations().injectNull(0.2), Arbitraries.longs().between(0, 5_000))
-                .as((m, order, refund1, a, debt) -> a == null
-                        ? new PointsReversed(m, order, refund1, 0, List.of(), debt + 1)
-                        : new PointsReversed(m, order, refund1, sum(a), a, debt));
+                        allocations().injectNull(0.2), Arbitraries.longs().between(0, 5_000),
+                        Arbitraries.longs().between(0, 500).injectNull(0.5))
+                .as((m, order, refund1, a, debt, gone) -> a == null
+                        ? new PointsReversed(m, order, refund1, 0, List.of(), gone == null ? debt + 1 : debt, 0,
+                                gone == null ? 0 : gone + 1)
+                        : new PointsReversed(m, order, refund1, sum(a), a, debt, 0, gone == null ? 0 : gone));
         Arbitrary<EventData> settlement = Combinators.combine(member, ids().injectNull(0.5), ids(), points())
                 .as((m, ref, lot, p) -> new PointsReversed(m, ref, null, p, List.of(new Allocation(lot, p)), 0, p));
         Arbitrary<EventData> adjustIn = Combinators.combine(member, ids(), points(), ids(), instants(), text(), ids(), ids())

@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A small HTTP server standing in for ledger-service's reversal endpoint, so earning's tests see
- * exactly what earning sends. It takes back everything asked, can fail the next requests with 503,
+ * exactly what earning sends. It takes back everything asked (less what a test says had already
+ * expired, {@link #ALREADY_EXPIRED}), can fail the next requests with 503,
  * and answers the statuses it is told to for a refund id: some times first ({@link #answer}), or
  * every time ({@link #ALWAYS}), with a problem document like the ledger's (503 with plain text, as
  * a proxy would). Like the ledger, it admits only a valid bearer token with the role
@@ -36,6 +37,8 @@ public class FakeLedger implements QuarkusTestResourceLifecycleManager {
     public static final Queue<Received> RECEIVED = new ConcurrentLinkedQueue<>();
     public static final AtomicInteger FAIL_NEXT = new AtomicInteger();
     public static final Map<String, Integer> ALWAYS = new ConcurrentHashMap<>();
+    /** Points of a refund id's reversal answered as already expired from the order's lot (the rest taken). */
+    public static final Map<String, Long> ALREADY_EXPIRED = new ConcurrentHashMap<>();
     /** Requests refused for their token, with why. */
     public static final Queue<String> UNAUTHENTICATED = new ConcurrentLinkedQueue<>();
     private static final Map<String, Queue<Integer>> NEXT = new ConcurrentHashMap<>();
@@ -92,11 +95,16 @@ public class FakeLedger implements QuarkusTestResourceLifecycleManager {
                 return;
             }
             long points = body.getLong("points");
+            long expired = Math.min(points, ALREADY_EXPIRED.getOrDefault(refundId, 0L));
+            long taken = points - expired;
+            JsonArray allocations = new JsonArray();
+            if (taken > 0) {
+                allocations.add(new JsonObject().put("lotId", body.getString("lotId")).put("points", taken));
+            }
             request.response().setStatusCode(201).putHeader("content-type", "application/json")
-                    .end(new JsonObject().put("refundId", body.getString("refundId"))
-                            .put("orderId", body.getString("orderId")).put("points", points).put("taken", points)
-                            .put("debt", 0).put("allocations", new JsonArray().add(new JsonObject()
-                                    .put("lotId", body.getString("lotId")).put("points", points))).encode());
+                    .end(new JsonObject().put("refundId", refundId)
+                            .put("orderId", body.getString("orderId")).put("points", points).put("taken", taken)
+                            .put("debt", 0).put("alreadyExpired", expired).put("allocations", allocations).encode());
         }));
         try {
             server = server.listen(0).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

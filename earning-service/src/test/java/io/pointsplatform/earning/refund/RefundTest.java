@@ -77,6 +77,22 @@ class RefundTest {
         exceedsTheOrder(refund(orderId, Map.of("refundId", id("r"), "amount", "10.00")), "amount");
     }
 
+    /** The ledger does not take again what had expired of the order's points; the refund says how much. */
+    @Test
+    void aRefundSaysHowMuchOfItHadAlreadyExpired() {
+        String orderId = id("o");
+        String memberId = member();
+        earn(order(orderId, memberId, MID_MONTH, List.of(line("150.00")))).statusCode(201).body("points", equalTo(350));
+        String refundId = id("r");
+        FakeLedger.ALREADY_EXPIRED.put(refundId, 250L);
+        String answer = refund(orderId, Map.of("refundId", refundId, "amount", "150.00")).statusCode(201)
+                .body("points", equalTo(350)).body("status", equalTo("CONFIRMED")).body("taken", equalTo(100))
+                .body("debt", equalTo(0)).body("alreadyExpired", equalTo(250)).extract().asString();
+        read(orderId, refundId).statusCode(200).body("alreadyExpired", equalTo(250)).body("taken", equalTo(100));
+        assertThat(refund(orderId, Map.of("refundId", refundId, "amount", "150.00")).statusCode(200).extract().asString())
+                .isEqualTo(answer);
+    }
+
     @Test
     void linesArePricedAsOrderedPromotionalOnesAtZeroAndEachIsRefundedAtMostAsOftenAsBought() {
         String orderId = id("o");

@@ -27,7 +27,7 @@ public class RefundRepository {
     }
 
     private static final String COLUMNS = "refund_id, order_id, member_id, amount_yuan, points, status, taken, debt,"
-            + " failure_status, failure_code, failure_detail";
+            + " already_expired, failure_status, failure_code, failure_detail";
 
     /**
      * Locks the order's earning against concurrent refunds, then reads what was refunded of it. The
@@ -105,10 +105,10 @@ public class RefundRepository {
                 });
     }
 
-    public Uni<Void> confirm(SqlClient client, String refundId, long taken, long debt) {
-        return client.preparedQuery("update refund set status = 'CONFIRMED', taken = $2, debt = $3, last_error = null"
-                        + " where refund_id = $1 and status = 'PENDING'")
-                .execute(Tuple.of(refundId, taken, debt)).replaceWithVoid();
+    public Uni<Void> confirm(SqlClient client, String refundId, long taken, long debt, long alreadyExpired) {
+        return client.preparedQuery("update refund set status = 'CONFIRMED', taken = $2, debt = $3,"
+                        + " already_expired = $4, last_error = null where refund_id = $1 and status = 'PENDING'")
+                .execute(Tuple.of(refundId, taken, debt, alreadyExpired)).replaceWithVoid();
     }
 
     /** The ledger will never take this reversal: what it answered is kept as the refund's failure. */
@@ -154,6 +154,6 @@ public class RefundRepository {
                 : new Refund.Failure(row.getInteger("failure_status"), failureCode, row.getString("failure_detail"));
         return new Refund(row.getString("refund_id"), row.getString("order_id"), row.getString("member_id"),
                 row.getBigDecimal("amount_yuan"), row.getLong("points"), row.getString("status"), row.getLong("taken"),
-                row.getLong("debt"), failure, created);
+                row.getLong("debt"), row.getLong("already_expired"), failure, created);
     }
 }

@@ -38,7 +38,7 @@ public interface LedgerClient {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record ReversalResult(String refundId, String orderId, long points, long taken, long debt,
+    record ReversalResult(String refundId, String orderId, long points, long taken, long debt, long alreadyExpired,
                           List<Allocation> allocations) {
     }
 

@@ -6,14 +6,15 @@ import java.math.BigDecimal;
 
 /**
  * A refund of an order and the points it takes back. {@code status}: PENDING until the ledger has
- * confirmed the reversal (CONFIRMED, with what it {@code taken} and the {@code debt} it left);
+ * confirmed the reversal (CONFIRMED, with what it {@code taken}, the {@code debt} it left, and
+ * what it did not take since it had already expired from the order's points, {@code alreadyExpired});
  * REFUSED when the ledger answered that it never will (409, 400 or 422; its answer is the
  * {@code failure}); FAILED when earning gave up after {@code points.refunds.max-attempts}
  * attempts ({@code failure} says why; a repeat of the refund reopens it).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Refund(String refundId, String orderId, String memberId, BigDecimal amount, long points, String status,
-                     Long taken, Long debt, Failure failure, @JsonIgnore boolean created) {
+                     Long taken, Long debt, Long alreadyExpired, Failure failure, @JsonIgnore boolean created) {
 
     public static final String PENDING = "PENDING";
     public static final String CONFIRMED = "CONFIRMED";
@@ -26,10 +27,11 @@ public record Refund(String refundId, String orderId, String memberId, BigDecima
     }
 
     public Refund created(boolean isNew) {
-        return new Refund(refundId, orderId, memberId, amount, points, status, taken, debt, failure, isNew);
+        return new Refund(refundId, orderId, memberId, amount, points, status, taken, debt, alreadyExpired, failure,
+                isNew);
     }
 
     public Refund reopened() {
-        return new Refund(refundId, orderId, memberId, amount, points, PENDING, null, null, null, created);
+        return new Refund(refundId, orderId, memberId, amount, points, PENDING, null, null, null, null, created);
     }
 }

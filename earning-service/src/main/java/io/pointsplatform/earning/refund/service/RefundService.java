@@ -136,7 +136,7 @@ public class RefundService {
         }
         points = Math.min(points, order.points() - order.takenPoints());
         return new Refund(request.refundId(), orderId, order.memberId(), now, Math.max(points, 0),
-                points > 0 ? Refund.PENDING : Refund.CONFIRMED, null, null, null, true);
+                points > 0 ? Refund.PENDING : Refund.CONFIRMED, null, null, null, null, true);
     }
 
     /** What a refund by lines takes back of each order line (by index), and the eligible amount that comes to. */

@@ -73,7 +73,8 @@ public class ReversalDispatcher {
         // earning-service's own service token, made again before it runs out (ServiceTokens).
         return Uni.createFrom().item(tokens::authorization)
                 .chain(authorization -> ledger.reverse(authorization, refund.memberId(), request))
-                .chain(result -> refunds.confirm(pool, refund.refundId(), result.taken(), result.debt()))
+                .chain(result -> refunds.confirm(pool, refund.refundId(), result.taken(), result.debt(),
+                        result.alreadyExpired()))
                 .onFailure().recoverWithUni(error -> failed(refund, error))
                 .onFailure().invoke(e -> Log.warnf(e, "Could not record the outcome of refund %s", refund.refundId()))
                 .onFailure().recoverWithNull().replaceWithVoid();

@@ -5,8 +5,10 @@ import io.pointsplatform.events.AccountSnapshots;
 import io.pointsplatform.events.CloudEvent;
 import io.pointsplatform.events.EventCodec;
 import io.pointsplatform.events.PointsEvent;
+import io.pointsplatform.events.PointsExpired;
 import io.pointsplatform.events.PointsReserved;
 import io.pointsplatform.events.PointsReturned;
+import io.pointsplatform.events.PointsReversed;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Row;
@@ -400,6 +402,18 @@ public class AccountStore {
                     List<CloudEvent> returns = new ArrayList<>();
                     rows.forEach(row -> returns.add(codec.read(row.getString("event"))));
                     return returns;
+                });
+    }
+
+    /** A member's expiries and reversals recorded so far, oldest first: what a refund's reversal reads. */
+    public Uni<List<CloudEvent>> expiriesAndReversalsOf(SqlConnection connection, String memberId) {
+        return connection.preparedQuery("select event from entry where member_id = $1 and type = any($2)"
+                        + " order by seq")
+                .execute(Tuple.of(memberId, new String[] {PointsExpired.TYPE, PointsReversed.TYPE}))
+                .map(rows -> {
+                    List<CloudEvent> events = new ArrayList<>();
+                    rows.forEach(row -> events.add(codec.read(row.getString("event"))));
+                    return events;
                 });
     }
 

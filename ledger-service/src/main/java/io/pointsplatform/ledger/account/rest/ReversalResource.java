@@ -26,7 +26,8 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
- * A refund's points taken back: the order's own lot first, then other lots, the rest as debt.
+ * A refund's points taken back: the order's own lot first, then (not taking again what of it
+ * expired) other lots, the rest as debt.
  * Only earning-service asks for this (with its {@code service} token), when checkout refunds an order.
  */
 @Path("/api/v1/accounts/{memberId}/reversals")
@@ -36,9 +37,10 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class ReversalResource {
 
     @Schema(name = "Reversal", description = "points asked back = taken (from lots) + debt (settled from later"
-            + " credits, and from held points as they come back)")
+            + " credits, and from held points as they come back) + alreadyExpired (what had already expired from the"
+            + " order's lot: not taken a second time)")
     public record ReversalView(String refundId, String orderId, long points, long taken, long debt,
-                               List<Allocation> allocations) {
+                               long alreadyExpired, List<Allocation> allocations) {
     }
 
     private final LedgerBook book;
@@ -66,7 +68,7 @@ public class ReversalResource {
                 .map(decision -> {
                     PointsReversed reversed = decision.data();
                     return HoldResource.respond(decision, new ReversalView(reversed.refundId(), reversed.orderId(),
-                            reversed.points() + reversed.debt(), reversed.points(), reversed.debt(),
+                            reversed.asked(), reversed.points(), reversed.debt(), reversed.alreadyExpired(),
                             reversed.allocations()));
                 });
     }

@@ -491,9 +491,9 @@ public class LedgerBook {
         Instant now = clock.instant();
         String eventId = "points.reversed:" + memberId + ":" + refundId;
         return once(memberId, eventId, PointsReversed.class, first -> {
-            if (!first.orderId().equals(orderId) || first.points() + first.debt() != points) {
+            if (!first.orderId().equals(orderId) || first.asked() != points) {
                 throw ApiException.conflict("REVERSAL_CONFLICT", "Refund " + refundId + " reversed "
-                        + (first.points() + first.debt()) + " points of order " + first.orderId() + " before");
+                        + first.asked() + " points of order " + first.orderId() + " before");
             }
         }, (decide, account) -> {
             if (lotId != null && account.lot(lotId) == null) {
@@ -503,10 +503,38 @@ public class LedgerBook {
                 throw new ApiException(404, "NOT_FOUND", "Not found", "Lot " + lotId + " of member " + memberId
                         + " is not in the ledger yet: its order's credit has not been applied; try again later");
             }
-            ReversalPlan plan = Allocator.forReversal(account, lotId, points, now);
-            PointsReversed data = new PointsReversed(memberId, orderId, refundId, plan.taken(), plan.allocations(),
-                    plan.debt(), 0);
-            return Uni.createFrom().item(new Decision<>(record(decide.writes(), account, eventId, now, data), data, true));
+            return lapsed(decide, account, lotId, orderId, points).map(lapsed -> {
+                ReversalPlan plan = Allocator.forReversal(account, lotId, points, lapsed, now);
+                PointsReversed data = new PointsReversed(memberId, orderId, refundId, plan.taken(), plan.allocations(),
+                        plan.debt(), 0, plan.alreadyExpired());
+                return new Decision<>(record(decide.writes(), account, eventId, now, data), data, true);
+            });
+        });
+    }
+
+    /**
+     * What expired of the order's lot that no reversal of the order counted yet
+     * ({@link Allocator#lapsedFromLot}), from the member's expiries and reversals recorded so far and
+     * those decided earlier in this batch. Read only when the lot holds less than the refund asks:
+     * otherwise the refund takes it all from the lot and nothing is forgiven.
+     */
+    private Uni<Long> lapsed(DecisionBatches.Decide decide, Account account, String lotId, String orderId,
+            long points) {
+        Lot own = lotId == null ? null : account.lot(lotId);
+        if (own == null || own.remaining() >= points) {
+            return Uni.createFrom().item(0L);
+        }
+        return store.expiriesAndReversalsOf(decide.connection(), account.memberId()).map(recorded -> {
+            List<PointsEvent> history = new java.util.ArrayList<>();
+            for (CloudEvent event : recorded) {
+                history.add((PointsEvent) event.data());
+            }
+            for (CloudEvent event : decide.writes().pending()) {
+                if (event.data() instanceof PointsEvent data && data.memberId().equals(account.memberId())) {
+                    history.add(data);
+                }
+            }
+            return Allocator.lapsedFromLot(lotId, orderId, history);
         });
     }
 

@@ -13,7 +13,9 @@ import io.pointsplatform.events.RedemptionCompleted;
 import io.pointsplatform.events.RedemptionEvent;
 import io.pointsplatform.events.RedemptionFailed;
 import io.pointsplatform.events.TierChanged;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -56,7 +58,9 @@ final class Messages {
 
     /**
      * A refund's reversal names all it takes back, what it could take now and what stays owed
-     * ({@code owed}, only when some does); a later settlement of that debt is told as such
+     * ({@code owed}, only when some does), and what of the order's points had already expired, so
+     * was not taken again ({@code alreadyExpired}, only when some had; a refund of nothing but
+     * expired points takes nothing and is not told); a later settlement of that debt is told as such
      * ({@code settlement}), not as a second "taken back" of points the member already heard about.
      */
     private static NoticeDraft reversal(CloudEvent event, PointsReversed e) {
@@ -66,9 +70,14 @@ final class Messages {
         if (e.points() + e.debt() == 0) {
             return null;
         }
-        long points = e.points() + e.debt();
-        return e.debt() > 0 ? draft(event, e.memberId(), "points", points, "orderId", e.orderId(), "owed", e.debt())
-                : draft(event, e.memberId(), "points", points, "orderId", e.orderId());
+        List<Object> params = new ArrayList<>(List.of("points", e.points() + e.debt(), "orderId", e.orderId()));
+        if (e.debt() > 0) {
+            params.addAll(List.of("owed", e.debt()));
+        }
+        if (e.alreadyExpired() > 0) {
+            params.addAll(List.of("alreadyExpired", e.alreadyExpired()));
+        }
+        return draft(event, e.memberId(), params.toArray());
     }
 
     /** {@code namesAndValues}: name, value, name, value, …; a value may be null (the template asks {#if}). */

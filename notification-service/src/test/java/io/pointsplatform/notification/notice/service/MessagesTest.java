@@ -31,6 +31,17 @@ class MessagesTest {
     }
 
     @Test
+    void aReversalSaysWhatOfTheOrderHadExpiredAndIsSilentWhenItTakesNothing() {
+        PointsReversed partly = new PointsReversed("m-1", "o-3", "rf-3", 100, List.of(new Allocation("lot-x", 100)), 0, 0,
+                250);
+        assertThat(paramsOf(partly, "points.reversed:m-1:rf-3"))
+                .containsExactlyInAnyOrderEntriesOf(Map.of("points", 100L, "orderId", "o-3", "alreadyExpired", 250L));
+        // All of it had expired: nothing taken, nothing owed, nothing to tell.
+        PointsReversed nothing = new PointsReversed("m-1", "o-4", "rf-4", 0, List.of(), 0, 0, 350);
+        assertThat(paramsOf(nothing, "points.reversed:m-1:rf-4")).isNull();
+    }
+
+    @Test
     void aSettlementOfDebtIsToldAsSuchNotAsASecondTakingBack() {
         PointsReversed settlement = new PointsReversed("m-1", null, null, 80, List.of(new Allocation("order-o-9", 80)), 0, 80);
         assertThat(paramsOf(settlement, "points.reversed:m-1:settle-release:h-1"))
