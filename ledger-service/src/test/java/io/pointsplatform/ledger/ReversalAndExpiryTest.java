@@ -134,7 +134,7 @@ class ReversalAndExpiryTest {
     /**
      * A refund of an order whose points expired does not take them a second time from the member's
      * other points: the member lost them once already. Only what the member spent of the order is
-     * taken back. Before (until 2026-12-07), the refund took all of it again from other lots.
+     * taken back. Before (until 2026-12-06), the refund took all of it again from other lots.
      */
     @Test
     void aRefundOfAnOrderWhosePointsExpiredTakesBackOnlyWhatWasSpentOfThem() {

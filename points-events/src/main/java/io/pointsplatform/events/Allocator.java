@@ -42,7 +42,7 @@ public final class Allocator {
      * what is still missing was already spent or is held, and becomes debt. Pending lots are taken
      * before anything is owed because nothing settles debt when a lot becomes available (no event
      * marks it): left alone, a pending lot became spendable while its member still owed (until
-     * 2026-12-06). Until 2026-12-07 a refund of an order whose points had expired took them again
+     * 2026-12-06). Until 2026-12-06 a refund of an order whose points had expired took them again
      * from the member's other lots.
      */
     public static ReversalPlan forReversal(Account account, String orderLotId, long points, long lapsed, Instant now) {
