@@ -174,6 +174,36 @@ class ReversalAndExpiryTest {
                 asAnalyst().get("/api/v1/admin/verify").then().statusCode(200).body("mismatchCount", equalTo(0)));
     }
 
+    /**
+     * A lot past its expiresAt that the expiry job has not emptied yet still pays a refund before
+     * anything is owed: the ledger defers the expiry of a lot whose reminder was not sent, which
+     * would have made those points spendable while the member owed (until 2026-12-06).
+     */
+    @Test
+    void aRefundTakesALotPastItsExpiryNotYetEmptiedBeforeOwing() {
+        String memberId = "m-" + UUID.randomUUID();
+        credit(memberId, "order-o7", 100, Instant.now().plus(Duration.ofDays(300)));
+        awaitAccount(memberId, "available", 100);
+        captured(memberId, 100, "redemption:rd-7");
+        credit(memberId, "lot-day", 30, Instant.now().plus(Duration.ofDays(1)));
+        awaitAccount(memberId, "available", 30);
+        TestClock.advance(Duration.ofDays(2));
+        asService().get("/api/v1/accounts/{m}", memberId).then().body("available", equalTo(0)).body("expired", equalTo(0));
+
+        asService().contentType(ContentType.JSON)
+                .body(Map.of("refundId", "r-o7", "orderId", "o7", "lotId", "order-o7", "points", 100))
+                .post("/api/v1/accounts/{m}/reversals", memberId).then().statusCode(201)
+                .body("taken", equalTo(30)).body("debt", equalTo(70)).body("alreadyExpired", equalTo(0))
+                .body("allocations.lotId", equalTo(List.of("lot-day")));
+        // Nothing is left for the expiry job; the debt waits for the next points.
+        jobs.expireLots().await().atMost(Duration.ofSeconds(30));
+        asService().get("/api/v1/accounts/{m}", memberId).then()
+                .body("available", equalTo(0)).body("expired", equalTo(0)).body("debt", equalTo(70))
+                .body("reversed", equalTo(30));
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() ->
+                asAnalyst().get("/api/v1/admin/verify").then().statusCode(200).body("mismatchCount", equalTo(0)));
+    }
+
     @Test
     void aRefundTakesBackAllOfAnOrderThatEarnedMoreThanOneSpendMoves() {
         String memberId = "m-" + UUID.randomUUID();

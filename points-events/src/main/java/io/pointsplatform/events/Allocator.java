@@ -38,12 +38,14 @@ public final class Allocator {
      * a lot past its expiresAt that the expiry job has not emptied yet), since those are the points
      * the refund undoes; then what had already expired from that lot ({@code lapsed}, see
      * {@link #lapsedFromLot}) is not taken a second time: the member lost those points once already;
-     * then from other available lots; then from other lots still pending (each in spending order);
-     * what is still missing was already spent or is held, and becomes debt. Pending lots are taken
-     * before anything is owed because nothing settles debt when a lot becomes available (no event
-     * marks it): left alone, a pending lot became spendable while its member still owed (until
-     * 2026-12-06). Until 2026-12-06 a refund of an order whose points had expired took them again
-     * from the member's other lots.
+     * then from other lots with points left, in spending order: available ones and ones past their
+     * expiresAt that no {@code points.expired} emptied yet (the soonest to expire, so first), then
+     * ones still pending; what is still missing was already spent or is held, and becomes debt. So
+     * debt is owed only while no lot holds a point (the account property checks it): nothing
+     * settles debt when a pending lot becomes available, or when the ledger defers the expiry of a
+     * lot whose reminder was not sent (until 2026-12-06 either lot became spendable while its member
+     * still owed). Until 2026-12-06 too, a refund of an order whose points had expired took them
+     * again from the member's other lots.
      */
     public static ReversalPlan forReversal(Account account, String orderLotId, long points, long lapsed, Instant now) {
         return forReversal(account, orderLotId, points, lapsed, now, LotLimits.PER_EVENT);
@@ -71,16 +73,12 @@ public final class Allocator {
         long alreadyExpired = own == null ? 0 : Math.min(left, lapsed);
         left -= alreadyExpired;
         if (left > 0) {
+            // account.lots(): the lots with points left, in spending order.
             List<Lot> usable = new ArrayList<>();
             List<Lot> pending = new ArrayList<>();
             for (Lot lot : account.lots()) {
-                if (lot.isAvailable(now)) {
-                    usable.add(lot);
-                } else if (lot.isPending(now)) {
-                    pending.add(lot);
-                }
+                (lot.isPending(now) ? pending : usable).add(lot);
             }
-            pending.sort(Lot.SPENDING_ORDER);
             usable.addAll(pending);
             left = takeInOrder(usable, left, own == null ? null : own.lotId(), allocations, maxLots);
         }

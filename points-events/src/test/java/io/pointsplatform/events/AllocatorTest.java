@@ -72,23 +72,29 @@ class AllocatorTest {
     }
 
     @Test
-    void reversalsRecordWhatIsGoneAsDebt() {
+    void reversalsOweOnlyWhatNoLotHolds() {
         earn("lot-order", 50, T0, YEAR);
         account.apply(new PointsSpent("m-1", null, 45, List.of(new Allocation("lot-order", 45)), null));
+        // Past its expiresAt, not yet emptied by the expiry job (which may yet defer it): taken too.
         earn("lot-expired", 100, T0.minus(Duration.ofDays(400)), T0);
         ReversalPlan plan = Allocator.forReversal(account, "lot-order", 50, 0, T0);
-        assertThat(plan.allocations()).containsExactly(new Allocation("lot-order", 5));
-        assertThat(plan.taken()).isEqualTo(5);
-        assertThat(plan.debt()).isEqualTo(45);
+        assertThat(plan.allocations()).containsExactly(new Allocation("lot-order", 5), new Allocation("lot-expired", 45));
+        assertThat(plan.taken()).isEqualTo(50);
+        assertThat(plan.debt()).isZero();
+        // What no lot holds was spent: owed.
+        ReversalPlan more = Allocator.forReversal(account, "lot-order", 200, 0, T0);
+        assertThat(more.taken()).isEqualTo(105);
+        assertThat(more.debt()).isEqualTo(95);
 
-        // Past its expiresAt but not emptied by the expiry job yet: still the order's points, taken first.
+        // The order's own lot past its expiresAt but not emptied yet: still the order's points, taken first.
         ReversalPlan expiredOrder = Allocator.forReversal(account, "lot-order", 50, 0, YEAR);
-        assertThat(expiredOrder.allocations()).containsExactly(new Allocation("lot-order", 5));
-        assertThat(expiredOrder.debt()).isEqualTo(45);
+        assertThat(expiredOrder.allocations()).containsExactly(new Allocation("lot-order", 5),
+                new Allocation("lot-expired", 45));
 
+        // An order the account never credited: the other lots in spending order.
         ReversalPlan unknownOrder = Allocator.forReversal(account, "lot-gone", 10, 0, T0);
-        assertThat(unknownOrder.allocations()).containsExactly(new Allocation("lot-order", 5));
-        assertThat(unknownOrder.debt()).isEqualTo(5);
+        assertThat(unknownOrder.allocations()).containsExactly(new Allocation("lot-expired", 10));
+        assertThat(unknownOrder.debt()).isZero();
     }
 
     @Test

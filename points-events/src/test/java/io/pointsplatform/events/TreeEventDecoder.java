@@ -22,7 +22,7 @@ final class TreeEventDecoder {
 
     private static final ObjectMapper MAPPER = EventCodec.mapper();
     private static final Map<Class<?>, Map<String, Long>> NUMBER_DEFAULTS =
-            Map.of(PointsReversed.class, Map.of("debtSettled", 0L));
+            Map.of(PointsReversed.class, Map.of("debtSettled", 0L, "alreadyExpired", 0L));
 
     CloudEvent read(String json) {
         if (json == null) {
