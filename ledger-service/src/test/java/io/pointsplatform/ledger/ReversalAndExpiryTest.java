@@ -75,6 +75,9 @@ class ReversalAndExpiryTest {
                 .then().statusCode(409).body("code", equalTo("REVERSAL_CONFLICT"));
         asService().get("/api/v1/accounts/{m}", memberId).then()
                 .body("available", equalTo(0)).body("debt", equalTo(80)).body("reversed", equalTo(20));
+        asService().get("/api/v1/accounts/{m}/entries", memberId).then()
+                .body("items[0].type", equalTo("points.reversed")).body("items[0].points", equalTo(20))
+                .body("items[0].debt", equalTo(80)).body("items[0].reference", equalTo("o1/r-1"));
 
         // The next credits pay the debt first, by debits the ledger writes like any other.
         credit(memberId, "order-o2", 50, now.plus(Duration.ofDays(300)));
@@ -167,6 +170,14 @@ class ReversalAndExpiryTest {
         asService().get("/api/v1/accounts/{m}", memberId).then()
                 .body("available", equalTo(300)).body("expired", equalTo(250)).body("reversed", equalTo(100))
                 .body("debt", equalTo(0));
+        // The member's history says so of each refund; other entries carry neither figure.
+        asService().get("/api/v1/accounts/{m}/entries", memberId).then().statusCode(200)
+                .body("items[0].type", equalTo("points.reversed")).body("items[0].points", equalTo(100))
+                .body("items[0].debt", equalTo(0)).body("items[0].alreadyExpired", equalTo(50))
+                .body("items[1].type", equalTo("points.reversed")).body("items[1].points", equalTo(0))
+                .body("items[1].alreadyExpired", equalTo(200))
+                .body("items[2].type", equalTo("points.expired")).body("items[2].alreadyExpired", equalTo(null))
+                .body("items[2].debt", equalTo(null));
         assertThat(TopicReader.await(Topics.POINTS_LEDGER, r -> r.key().equals(memberId)
                 && r.value().contains("\"points.reversed\""), 2, Duration.ofSeconds(30)).getFirst().value())
                 .contains("\"alreadyExpired\":200").contains("\"refundId\":\"r-e1\"");

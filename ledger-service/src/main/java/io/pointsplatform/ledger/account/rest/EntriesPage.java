@@ -22,15 +22,29 @@ public record EntriesPage(List<EntryView> items,
                           @Schema(nullable = true, description = "cursor= for the next page; null on the last")
                           String nextCursor) {
 
-    /** One applied event: its type, magnitude, the lots it touched, its reference and time. */
+    /**
+     * One applied event: its type, magnitude, the lots it touched, its reference and time; for a
+     * refund's reversal also what it left owed and what of the order had already expired (its
+     * {@code points} are only what it took from lots now).
+     */
     public record EntryView(String eventId, String type, long points, List<Allocation> lots,
-                            @Schema(nullable = true) String reference, Instant occurredAt) {
+                            @Schema(nullable = true) String reference, Instant occurredAt,
+                            @Schema(nullable = true, description = "points.reversed only: points the refund left owed")
+                            Long debt,
+                            @Schema(nullable = true, description = "points.reversed only: points of the refunded order"
+                                    + " that had already expired, so were not taken again")
+                            Long alreadyExpired) {
     }
 
     static EntriesPage of(List<AccountStore.Entry> entries, int limit) {
         List<EntryView> items = entries.stream()
-                .map(e -> new EntryView(e.event().id(), e.type(), e.points(), lotsOf((PointsEvent) e.event().data()),
-                        e.reference(), e.event().time()))
+                .map(e -> {
+                    PointsEvent data = (PointsEvent) e.event().data();
+                    PointsReversed reversal = data instanceof PointsReversed r && r.debtSettled() == 0 ? r : null;
+                    return new EntryView(e.event().id(), e.type(), e.points(), lotsOf(data), e.reference(),
+                            e.event().time(), reversal == null ? null : reversal.debt(),
+                            reversal == null ? null : reversal.alreadyExpired());
+                })
                 .toList();
         String next = entries.size() == limit ? Long.toString(entries.get(entries.size() - 1).seq()) : null;
         return new EntriesPage(items, next);
