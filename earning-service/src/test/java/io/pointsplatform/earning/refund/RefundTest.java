@@ -43,9 +43,8 @@ class RefundTest {
 
     @Test
     void aPartRefundBelowTheThresholdTakesBackItsShareAndTheThresholdBonus() {
-        String orderId = id("o");
         String memberId = member();
-        earn(order(orderId, memberId, MID_MONTH, List.of(line("150.00")))).statusCode(201).body("points", equalTo(350));
+        String orderId = earned350(memberId);
 
         String refundId = id("r");
         String first = refund(orderId, Map.of("refundId", refundId, "amount", "60.00")).statusCode(201)
@@ -80,9 +79,7 @@ class RefundTest {
     /** The ledger does not take again what had expired of the order's points; the refund says how much. */
     @Test
     void aRefundSaysHowMuchOfItHadAlreadyExpired() {
-        String orderId = id("o");
-        String memberId = member();
-        earn(order(orderId, memberId, MID_MONTH, List.of(line("150.00")))).statusCode(201).body("points", equalTo(350));
+        String orderId = earned350(member());
         String refundId = id("r");
         FakeLedger.ALREADY_EXPIRED.put(refundId, 250L);
         String answer = refund(orderId, Map.of("refundId", refundId, "amount", "150.00")).statusCode(201)
@@ -354,6 +351,13 @@ class RefundTest {
 
     private static long sentCount(String refundId) {
         return FakeLedger.RECEIVED.stream().filter(r -> refundId.equals(r.body().getString("refundId"))).count();
+    }
+
+    /** A new order of the member, 150 yuan: 350 points (150 base, 200 for the 100-yuan threshold). */
+    private static String earned350(String memberId) {
+        String orderId = id("o");
+        earn(order(orderId, memberId, MID_MONTH, List.of(line("150.00")))).statusCode(201).body("points", equalTo(350));
+        return orderId;
     }
 
     private static ValidatableResponse read(String orderId, String refundId) {

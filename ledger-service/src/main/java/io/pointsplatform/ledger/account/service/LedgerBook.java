@@ -469,19 +469,28 @@ public class LedgerBook {
 
     /** The allocations of the hold's returns so far: recorded before, and decided earlier in this batch. */
     private Uni<List<Allocation>> returnsOf(DecisionBatches.Decide decide, String memberId, String holdId) {
-        return store.returnsOf(decide.connection(), memberId, holdId).map(recorded -> {
-            List<Allocation> allocations = new java.util.ArrayList<>();
-            for (CloudEvent event : recorded) {
-                allocations.addAll(((PointsReturned) event.data()).allocations());
+        return store.returnsOf(decide.connection(), memberId, holdId)
+                .map(recorded -> withPending(decide, recorded, event -> event instanceof PointsReturned returned
+                        && returned.memberId().equals(memberId) && returned.holdId().equals(holdId)))
+                .map(returns -> returns.stream().flatMap(r -> ((PointsReturned) r).allocations().stream()).toList());
+    }
+
+    /**
+     * Events a store query found, oldest first, and after them those decided earlier in this batch
+     * (not written yet) that {@code sameQuery} would have found.
+     */
+    private static List<PointsEvent> withPending(DecisionBatches.Decide decide, List<CloudEvent> recorded,
+            java.util.function.Predicate<PointsEvent> sameQuery) {
+        List<PointsEvent> events = new java.util.ArrayList<>(recorded.size());
+        for (CloudEvent event : recorded) {
+            events.add((PointsEvent) event.data());
+        }
+        for (CloudEvent event : decide.writes().pending()) {
+            if (event.data() instanceof PointsEvent data && sameQuery.test(data)) {
+                events.add(data);
             }
-            for (CloudEvent event : decide.writes().pending()) {
-                if (event.data() instanceof PointsReturned returned && returned.memberId().equals(memberId)
-                        && returned.holdId().equals(holdId)) {
-                    allocations.addAll(returned.allocations());
-                }
-            }
-            return allocations;
-        });
+        }
+        return events;
     }
 
     // ---- reversals -------------------------------------------------------------------------
@@ -524,18 +533,10 @@ public class LedgerBook {
         if (own == null || own.remaining() >= points) {
             return Uni.createFrom().item(0L);
         }
-        return store.expiriesAndReversalsOf(decide.connection(), account.memberId()).map(recorded -> {
-            List<PointsEvent> history = new java.util.ArrayList<>();
-            for (CloudEvent event : recorded) {
-                history.add((PointsEvent) event.data());
-            }
-            for (CloudEvent event : decide.writes().pending()) {
-                if (event.data() instanceof PointsEvent data && data.memberId().equals(account.memberId())) {
-                    history.add(data);
-                }
-            }
-            return Allocator.lapsedFromLot(lotId, orderId, history);
-        });
+        return store.expiriesAndReversalsOf(decide.connection(), account.memberId())
+                .map(recorded -> Allocator.lapsedFromLot(lotId, orderId, withPending(decide, recorded,
+                        event -> event.memberId().equals(account.memberId())
+                                && (event instanceof PointsExpired || event instanceof PointsReversed))));
     }
 
     /**
