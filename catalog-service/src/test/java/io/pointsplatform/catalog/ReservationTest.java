@@ -331,6 +331,50 @@ class ReservationTest {
         reserve(rewardId, id("res"), "m-l", 2).then().statusCode(400).body("errors.field", hasItem("quantity"));
     }
 
+    /**
+     * A reward unlimited when reserved and limited since: its reservations give nothing back, as they
+     * took nothing. Until 2026-12-06 a release, an expiry or a return added its units to whatever the
+     * stock then was, so reservations made while a reward was unlimited, given back after an admin
+     * set a stock of 2, made units from nothing (and a flash sale could sell them). A lottery's prize
+     * the same way.
+     */
+    @Test
+    void reservationsMadeWhileARewardWasUnlimitedGiveNothingBackOnceItIsLimited() {
+        String rewardId = id("r-unlimited");
+        asAdmin().body(body(rewardId, "GIFT", null).replace(",\"stock\":10", "")).post("/api/v1/rewards").then()
+                .statusCode(201).body("stock", nullValue());
+        for (String r : List.of("a", "b", "c")) {
+            reserve(rewardId, rewardId + "-" + r, "m-unl-" + r, 2).then().statusCode(201);
+        }
+        asAdmin().body(body(rewardId, "GIFT", null).replace("\"stock\":10", "\"stock\":2"))
+                .put("/api/v1/rewards/" + rewardId).then().statusCode(200).body("stock", equalTo(2));
+        act(rewardId, rewardId + "-a", "release").then().statusCode(200).body("status", equalTo("RELEASED"));
+        act(rewardId, rewardId + "-b", "confirm").then().statusCode(200);
+        act(rewardId, rewardId + "-b", "return").then().statusCode(200).body("status", equalTo("RETURNED"));
+        assertThat(stock(rewardId)).isEqualTo(2);
+        // One reserved now takes a unit, and gives it back.
+        reserve(rewardId, rewardId + "-d", "m-unl-d", 1).then().statusCode(201);
+        assertThat(stock(rewardId)).isEqualTo(1);
+        act(rewardId, rewardId + "-d", "release").then().statusCode(200);
+        act(rewardId, rewardId + "-c", "release").then().statusCode(200);
+        assertThat(stock(rewardId)).isEqualTo(2);
+
+        String lottery = id("r-unl-lottery");
+        String unlimitedMug = "{\"rewardId\":\"" + lottery + "\",\"name\":\"Draw\",\"kind\":\"LOTTERY\","
+                + "\"pointsCost\":50,\"prizes\":[{\"prizeId\":\"mug\",\"name\":\"Mug\",\"odds\":1}]}";
+        asAdmin().body(unlimitedMug).post("/api/v1/rewards").then().statusCode(201);
+        reserve(lottery, lottery + "-won", "m-unl-l", 1).then().statusCode(201).body("lottery.prizeId", equalTo("mug"));
+        asAdmin().body(unlimitedMug.replace("\"odds\":1}", "\"odds\":1,\"stock\":1}"))
+                .put("/api/v1/rewards/" + lottery).then().statusCode(200).body("prizes[0].stock", equalTo(1));
+        act(lottery, lottery + "-won", "release").then().statusCode(200);
+        given().auth().oauth2(Tokens.admin()).get("/api/v1/rewards/" + lottery).then().body("prizes[0].stock", equalTo(1));
+        // Drawn now, it takes the prize's one unit, and gives it back.
+        reserve(lottery, lottery + "-again", "m-unl-l", 1).then().statusCode(201).body("lottery.prizeId", equalTo("mug"));
+        given().auth().oauth2(Tokens.admin()).get("/api/v1/rewards/" + lottery).then().body("prizes[0].stock", equalTo(0));
+        act(lottery, lottery + "-again", "release").then().statusCode(200);
+        given().auth().oauth2(Tokens.admin()).get("/api/v1/rewards/" + lottery).then().body("prizes[0].stock", equalTo(1));
+    }
+
     @Test
     void aDonationAddsToItsCausesTotalAtConfirmAndAReturnTakesItOff() {
         String rewardId = id("r-donate");

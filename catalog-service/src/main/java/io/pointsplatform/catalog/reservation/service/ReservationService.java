@@ -146,7 +146,7 @@ public class ReservationService {
             }
             if (reward.stock() == null && reward.perMemberLimit() == null && reward.kind() != RewardKind.COUPON
                     && reward.kind() != RewardKind.LOTTERY) {
-                Reservation reservation = reservation(order, reward, null, now);
+                Reservation reservation = reservation(order, reward, null, false, now);
                 return reservations.insertAlone(reservation).chain(() -> view(reservation).map(v -> created(v)));
             }
             return pool.withTransaction(c -> reserve(c, order, reward, now));
@@ -171,7 +171,8 @@ public class ReservationService {
             if (level == null) {
                 throw outOfStock(reward, order);
             }
-            Reservation base = reservation(order, reward, periodKey, now);
+            // Null stock: the reward was unlimited under the lock (or its row left alone), so nothing was taken.
+            Reservation base = reservation(order, reward, periodKey, level.stock() != null, now);
             return kindAtReserve(c, reward, order, base).chain(reservation -> reservations.insert(c, reservation)
                     .chain(() -> stockEvent(c, reward, level, reservation.prizeId() != null, now))
                     .invoke(() -> Log.debugf("Reservation %s of %s for %s: %s", reservation.reservationId(),
@@ -180,11 +181,12 @@ public class ReservationService {
         });
     }
 
-    private static Reservation reservation(ReservationOrder order, Reward reward, String periodKey, Instant now) {
+    private static Reservation reservation(ReservationOrder order, Reward reward, String periodKey, boolean stockTaken,
+                                           Instant now) {
         return new Reservation(order.reservationId(), reward.rewardId(), order.memberId(), order.quantity(),
                 order.ttlSeconds(), reward.kind(), Math.multiplyExact(reward.pointsCost(), (long) order.quantity()),
                 ReservationStatus.RESERVED, now.plusSeconds(order.ttlSeconds()), periodKey, null, null, null, null,
-                null, reward.cause(), now, now);
+                null, reward.cause(), stockTaken, false, now, now);
     }
 
     /** Out of stock as read: LIMIT_REACHED first when the member's limit refuses too (the documented order). */
@@ -222,7 +224,7 @@ public class ReservationService {
                     // The reward's stock counts the available codes, and it was just taken: there must be one.
                     throw new IllegalStateException("reward " + reward.rewardId() + " had stock but no coupon code");
                 }
-                return with(base, null, null, null, null, code);
+                return with(base, null, null, null, null, code, false);
             });
         }
         if (reward.kind() != RewardKind.LOTTERY) {
@@ -233,16 +235,14 @@ public class ReservationService {
             List<LotteryDraw.Line> table = prizes.stream().map(p -> new LotteryDraw.Line(p.prizeId(), p.name(),
                     p.oddsPpm(), p.stock() == null || p.stock() > 0)).toList();
             LotteryDraw.Outcome outcome = LotteryDraw.draw(seed, table);
-            Reservation drawn = with(base, seed, outcome.prize() == null ? null : outcome.prize().prizeId(),
-                    outcome.prize() == null ? null : outcome.prize().name(), write(table), null);
             if (outcome.prize() == null) {
-                return Uni.createFrom().item(drawn);
+                return Uni.createFrom().item(with(base, seed, null, null, write(table), null, false));
             }
-            return rewards.takePrize(c, reward.rewardId(), outcome.prize().prizeId()).map(taken -> {
-                if (!taken) {
+            return rewards.takePrize(c, reward.rewardId(), outcome.prize().prizeId()).map(limited -> {
+                if (limited == null) {
                     throw new IllegalStateException("prize " + outcome.prize().prizeId() + " was in stock under lock");
                 }
-                return drawn;
+                return with(base, seed, outcome.prize().prizeId(), outcome.prize().name(), write(table), null, limited);
             });
         });
     }
@@ -349,19 +349,25 @@ public class ReservationService {
         });
     }
 
-    /** Stock, a prize, a coupon code and the member's limit back, as {@code next} says; a donation off its total. */
+    /**
+     * Stock, a prize, a coupon code and the member's limit back, as {@code next} says; a donation off
+     * its total. Only what the reservation took comes back: no unit of a reward (or a prize) that
+     * was unlimited when it was reserved, however its stock was set since.
+     */
     private Uni<Reservation> giveBack(SqlConnection c, Reservation r, ReservationStatus next, Instant now) {
         Reservation after = r.withStatus(next, now);
         boolean returned = next == ReservationStatus.RETURNED;
         Uni<Void> limit = r.periodKey() == null ? Uni.createFrom().voidItem()
                 : limits.giveBack(c, r.memberId(), r.rewardId(), r.periodKey(), r.quantity());
         // A returned coupon's code is void: it is not stock any more.
-        boolean stockBack = !(returned && r.kind() == RewardKind.COUPON);
+        int units = r.stockTaken() && !(returned && r.kind() == RewardKind.COUPON) ? r.quantity() : 0;
+        boolean prizeBack = r.prizeId() != null && r.prizeTaken();
         return limit
-                .chain(() -> stockBack ? rewards.giveBack(c, r.rewardId(), r.quantity(), now) : Uni.createFrom().nullItem())
+                .chain(() -> units > 0 || prizeBack ? rewards.giveBack(c, r.rewardId(), units, now)
+                        : Uni.createFrom().<StockLevel>nullItem())
                 .chain(level -> {
                     Uni<Void> part = Uni.createFrom().voidItem();
-                    if (r.prizeId() != null) {
+                    if (prizeBack) {
                         part = rewards.giveBackPrize(c, r.rewardId(), r.prizeId());
                     }
                     if (r.couponCode() != null) {
@@ -373,7 +379,7 @@ public class ReservationService {
                     return part.chain(() -> reservations.updateStatus(c, after))
                             .chain(() -> level == null ? Uni.createFrom().voidItem()
                                     : rewards.find(c, r.rewardId()).chain(reward -> stockEvent(c, reward, level,
-                                            r.prizeId() != null, now)));
+                                            prizeBack, now)));
                 })
                 .invoke(() -> Log.debugf("Reservation %s %s", r.reservationId(), next))
                 .replaceWith(after);
@@ -418,10 +424,10 @@ public class ReservationService {
     }
 
     private static Reservation with(Reservation r, String seed, String prizeId, String prizeName, String table,
-                                    String couponCode) {
+                                    String couponCode, boolean prizeTaken) {
         return new Reservation(r.reservationId(), r.rewardId(), r.memberId(), r.quantity(), r.ttlSeconds(), r.kind(),
                 r.pointsCost(), r.status(), r.expiresAt(), r.periodKey(), seed, prizeId, prizeName, table, couponCode,
-                r.cause(), r.createdAt(), r.updatedAt());
+                r.cause(), r.stockTaken(), prizeTaken, r.createdAt(), r.updatedAt());
     }
 
     private static ApiException refused(String code, Reservation r, String why) {

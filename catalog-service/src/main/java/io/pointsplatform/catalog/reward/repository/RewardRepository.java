@@ -98,7 +98,7 @@ public class RewardRepository {
                 .execute(Tuple.of(rewardId, quantity, time(now))).map(RewardRepository::level);
     }
 
-    /** Gives {@code quantity} units back (unlimited stays null). */
+    /** Gives {@code quantity} units back (unlimited stays null; 0 only moves the version, for a prize given back). */
     public Uni<StockLevel> giveBack(SqlClient c, String rewardId, int quantity, Instant now) {
         return c.preparedQuery("update reward set stock = stock + $2, version = version + 1, updated_at = $3"
                         + " where reward_id = $1 returning stock, version")
@@ -116,11 +116,15 @@ public class RewardRepository {
                 });
     }
 
-    /** Takes one of a prize, never below zero: false when none is left (or the prize is gone). */
+    /**
+     * Takes one of a prize, never below zero: null when none is left (or the prize is gone); else
+     * whether a unit of a limited stock was taken (false: the prize is unlimited, nothing to give back).
+     */
     public Uni<Boolean> takePrize(SqlClient c, String rewardId, String prizeId) {
         return c.preparedQuery("update reward_prize set stock = stock - 1 where reward_id = $1 and prize_id = $2"
-                        + " and (stock is null or stock >= 1)")
-                .execute(Tuple.of(rewardId, prizeId)).map(rows -> rows.rowCount() == 1);
+                        + " and (stock is null or stock >= 1) returning stock")
+                .execute(Tuple.of(rewardId, prizeId))
+                .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getInteger("stock") != null);
     }
 
     /** Gives one of a prize back, if the prize is still in the table. */
