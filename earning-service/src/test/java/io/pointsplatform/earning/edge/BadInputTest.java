@@ -308,6 +308,11 @@ class BadInputTest {
                 json(rule(id("rule")).put("kind", "NOPE")), Map.of(), 400, "VALIDATION_FAILED", "kind"));
         table.add(new Bad("a multiplier of 1", "POST", "/api/v1/rules", "admin", "application/json",
                 json(rule(id("rule")).put("multiplier", "1")), Map.of(), 400, "VALIDATION_FAILED", "multiplier"));
+        // Beyond the column (numeric(14, 2)): a 500 from the database until 2026-12-06.
+        table.add(new Bad("a threshold of a trillion yuan", "POST", "/api/v1/rules", "admin", "application/json",
+                json(new JsonObject().put("ruleId", id("rule")).put("kind", "THRESHOLD_BONUS")
+                        .put("thresholdYuan", "1000000000000").put("points", 10)), Map.of(), 400, "VALIDATION_FAILED",
+                "thresholdYuan"));
         table.add(new Bad("an existing id", "POST", "/api/v1/rules", "admin", "application/json", json(rule(ruleId)),
                 Map.of(), 409, "RULE_EXISTS", null));
         table.add(new Bad("an empty window", "POST", "/api/v1/campaigns", "admin", "application/json",

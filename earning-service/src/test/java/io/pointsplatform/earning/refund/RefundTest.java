@@ -205,6 +205,37 @@ class RefundTest {
         }
     }
 
+    /**
+     * One refund id sent for two orders at the same moment: one is recorded, the other is answered
+     * 409 REFUND_CONFLICT, never a 500. Until 2026-12-06 each passed the check under its own order's
+     * lock, and the later insert met the first's primary key: a 500. Several rounds, since the two
+     * must meet between the check and the insert.
+     */
+    @Test
+    void oneRefundIdForTwoOrdersAtOnceIsRecordedOnceAndTheOtherIsAConflict() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 8; round++) {
+                String refundId = id("r");
+                List<Future<String>> answers = new ArrayList<>();
+                for (String orderId : List.of(earned350(member()), earned350(member()))) {
+                    Map<String, Object> body = Map.of("refundId", refundId, "amount", "10.00");
+                    answers.add(pool.submit(() -> {
+                        var answer = refund(orderId, body).extract();
+                        return answer.statusCode() + " " + (answer.statusCode() == 201 ? "" : answer.path("code"));
+                    }));
+                }
+                List<String> seen = new ArrayList<>();
+                for (Future<String> answer : answers) {
+                    seen.add(answer.get(60, TimeUnit.SECONDS));
+                }
+                assertThat(seen).as("round %d", round).containsExactlyInAnyOrder("201 ", "409 REFUND_CONFLICT");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     void aReversalTheLedgerCannotTakeYetStaysPendingAndIsRetried() {
         String orderId = id("o");

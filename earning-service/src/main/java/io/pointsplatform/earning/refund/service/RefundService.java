@@ -10,6 +10,7 @@ import io.pointsplatform.earning.refund.repository.RefundRepository;
 import io.pointsplatform.earning.refund.repository.RefundRepository.RefundableOrder;
 import io.pointsplatform.earning.refund.rest.RefundRequest;
 import io.pointsplatform.events.EarningMath;
+import io.pointsplatform.kit.db.UniqueViolation;
 import io.pointsplatform.kit.problem.ApiException;
 import io.pointsplatform.kit.problem.Problem;
 import io.smallrye.mutiny.Uni;
@@ -78,6 +79,9 @@ public class RefundService {
                         return recordNew(c, orderId, request, order, hash);
                     });
                 }))
+                // One refund id sent for two orders at once: each passed the check under its own order's
+                // lock, and the later insert met the first's row. Tried again, it finds that refund (409).
+                .onFailure(failure -> UniqueViolation.of(failure, "refund_pkey")).retry().atMost(1)
                 .call(refund -> Refund.PENDING.equals(refund.status()) ? dispatcher.dispatch(refund)
                         : Uni.createFrom().voidItem())
                 .chain(refund -> refunds.find(pool, refund.refundId())

@@ -5,6 +5,7 @@ import io.pointsplatform.earning.rule.service.RuleKind;
 import io.pointsplatform.earning.rule.service.Validation;
 import io.pointsplatform.events.Tier;
 import io.pointsplatform.kit.Identifiers;
+import jakarta.validation.constraints.Digits;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
@@ -17,7 +18,7 @@ public record RuleRequest(
         @Size(min = 1, max = 64) String category,
         Tier tier,
         BigDecimal multiplier,
-        BigDecimal thresholdYuan,
+        @Digits(integer = 12, fraction = 2) BigDecimal thresholdYuan,
         Long points,
         Integer dayOfMonth,
         Boolean active) {
