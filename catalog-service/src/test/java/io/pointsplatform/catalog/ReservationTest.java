@@ -375,6 +375,27 @@ class ReservationTest {
         given().auth().oauth2(Tokens.admin()).get("/api/v1/rewards/" + lottery).then().body("prizes[0].stock", equalTo(1));
     }
 
+    /**
+     * A VOUCHER's value is fixed when it is reserved, as its points are: an admin who changes the
+     * reward's voucherValue afterwards changes what later redemptions get, not what this one paid for.
+     * Until 2026-12-06 no one kept it, and a shop read the reward's value of the day it was used.
+     */
+    @Test
+    void aVouchersValueIsFixedWhenReservedAsItsPointsAre() {
+        String rewardId = id("r-voucher-value");
+        asAdmin().body(body(rewardId, "VOUCHER", null)).post("/api/v1/rewards").then().statusCode(201)
+                .body("pointsCost", equalTo(550));
+        String reservationId = rewardId + "-a";
+        reserve(rewardId, reservationId, "m-voucher", 2).then().statusCode(201).body("voucherValue", equalTo(11.0f))
+                .body("pointsCost", equalTo(1100));
+        asAdmin().body(body(rewardId, "VOUCHER", null).replace("5.5", "50")).put("/api/v1/rewards/" + rewardId).then()
+                .statusCode(200).body("pointsCost", equalTo(5000));
+        act(rewardId, reservationId, "confirm").then().statusCode(200).body("voucherValue", equalTo(11.0f))
+                .body("pointsCost", equalTo(1100));
+        assertThat(reserve(rewardId, rewardId + "-b", "m-voucher", 1).then().statusCode(201)
+                .body("pointsCost", equalTo(5000)).extract().jsonPath().getDouble("voucherValue")).isEqualTo(50.0);
+    }
+
     @Test
     void aDonationAddsToItsCausesTotalAtConfirmAndAReturnTakesItOff() {
         String rewardId = id("r-donate");

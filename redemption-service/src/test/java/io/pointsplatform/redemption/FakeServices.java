@@ -339,6 +339,10 @@ public class FakeServices implements QuarkusTestResourceLifecycleManager {
                 .put("memberId", r.memberId).put("quantity", r.quantity).put("kind", reward.kind)
                 .put("pointsCost", reward.pointsCost * r.quantity).put("status", r.status)
                 .put("expiresAt", Instant.now().plusSeconds(900).toString());
+        if ("VOUCHER".equals(reward.kind)) {
+            // As catalog prices it by default: 100 points a yuan.
+            view.put("voucherValue", java.math.BigDecimal.valueOf(reward.pointsCost * r.quantity, 2));
+        }
         if ("LOTTERY".equals(reward.kind)) {
             view.put("lottery", new JsonObject().put("seed", "9f86d081884c7d65").put("prizeId", reward.prizeId)
                     .put("prizeName", reward.prizeId == null ? null : "Prize " + reward.prizeId));

@@ -103,6 +103,8 @@ class RedemptionSagaTest {
 
         String first = redeem(member, voucher, 1, null).statusCode(201).body("status", equalTo("COMPLETED"))
                 .body("voucherCode", matchesPattern("[2-9A-HJKMNP-Z]{4}(-[2-9A-HJKMNP-Z]{4}){4}"))
+                // What catalog priced it at, kept with the redemption.
+                .body("voucherValue", equalTo(5.0f))
                 .extract().path("voucherCode");
         String second = redeem(member, voucher, 1, null).statusCode(201).extract().path("voucherCode");
         assertThat(second).isNotEqualTo(first);
@@ -250,6 +252,36 @@ class RedemptionSagaTest {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 read(member, redemptionId).statusCode(200).body("status", equalTo("COMPLETED")));
         assertThat(FakeServices.available(member)).isEqualTo(60);
+    }
+
+    /**
+     * A refusal's reason outlives a wait: a saga refused its hold (INSUFFICIENT_POINTS) whose release
+     * at catalog gets no answer shows why it waits while PENDING, and the ledger's reason once FAILED.
+     * Until 2026-12-06 the wait wrote over the reason, and the FAILED redemption (and its
+     * redemption.failed) said "CATALOG_UNAVAILABLE: answered 503" beside code INSUFFICIENT_POINTS.
+     */
+    @Test
+    void aRefusalsReasonIsKeptThroughAWaitForTheOtherSide() throws SQLException {
+        String member = id("m-reason");
+        String reward = id("rw-reason");
+        FakeServices.reward(reward, "GIFT", 40, 2);
+        String redemptionId = "rd-reason-" + UUID.randomUUID().toString().substring(0, 8);
+        FakeServices.reservationOf(redemptionId, reward, member, 1);
+        FakeServices.catalogDown = true;
+        try {
+            sql("insert into redemption (redemption_id, member_id, reward_id, quantity, status, step, kind, points,"
+                    + " code, reason, created_at, updated_at, next_attempt_at) values ('" + redemptionId + "', '" + member
+                    + "', '" + reward + "', 1, 'PENDING', 'RELEASE_RESERVATION', 'GIFT', 40, 'INSUFFICIENT_POINTS',"
+                    + " 'member has 10 points available, 40 asked', now(), now(), now())");
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> read(member, redemptionId).statusCode(200)
+                    .body("status", equalTo("PENDING")).body("reason", equalTo("CATALOG_UNAVAILABLE: answered 503")));
+        } finally {
+            FakeServices.catalogDown = false;
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> read(member, redemptionId).statusCode(200)
+                .body("status", equalTo("FAILED")).body("code", equalTo("INSUFFICIENT_POINTS"))
+                .body("reason", equalTo("member has 10 points available, 40 asked")));
+        assertThat(FakeServices.reservation(redemptionId).status).isEqualTo("RELEASED");
     }
 
     @Test

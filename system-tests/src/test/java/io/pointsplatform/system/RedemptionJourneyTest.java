@@ -110,7 +110,15 @@ class RedemptionJourneyTest {
 
         Response giftDone = shop.completed(memberId, gift);
         assertThat(giftDone.<Integer>path("pointsSpent")).isEqualTo(10);
-        assertThat(shop.completed(memberId, voucher).<String>path("voucherCode")).isNotBlank();
+        Response voucherDone = shop.completed(memberId, voucher);
+        assertThat(voucherDone.<String>path("voucherCode")).isNotBlank();
+        // Its value raised after the redemption: the voucher a shop accepts is still worth what was paid for.
+        given().auth().oauth2(Tokens.admin()).baseUri(catalog).contentType("application/json")
+                .body(Map.of("rewardId", voucher, "name", "5元券", "kind", "VOUCHER", "voucherValue", "0.50", "stock", 5))
+                .put("/api/v1/rewards/{id}", voucher).then().statusCode(200).body("pointsCost", equalTo(50));
+        given().auth().oauth2(Tokens.checkout()).baseUri(platform.url("redemption-service")).contentType("application/json")
+                .body(Map.of("orderId", "o-" + run)).post("/api/v1/vouchers/{code}/use", voucherDone.<String>path("voucherCode"))
+                .then().statusCode(200).body("voucherValue", equalTo(0.1f)).body("pointsSpent", equalTo(10));
         assertThat(shop.completed(memberId, coupon).<String>path("couponCode")).startsWith("CAFE-" + run);
         assertThat(shop.completed(memberId, lottery).<Object>path("lottery.seed")).isNotNull();
         assertThat(shop.completed(memberId, donation).<String>path("donation.cause")).isEqualTo("希望小学");

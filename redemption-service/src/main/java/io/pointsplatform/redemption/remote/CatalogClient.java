@@ -14,6 +14,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Map;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
@@ -41,7 +42,7 @@ public interface CatalogClient {
     @JsonIgnoreProperties(ignoreUnknown = true)
     record Reservation(String reservationId, String rewardId, String memberId, int quantity, String kind,
                        long pointsCost, String status, Instant expiresAt, Lottery lottery, String couponCode,
-                       Map<String, Object> donation) {
+                       Map<String, Object> donation, BigDecimal voucherValue) {
     }
 
     @POST

@@ -22,10 +22,10 @@ public class ReservationRepository {
 
     private static final String COLUMNS = "reservation_id, reward_id, member_id, quantity, ttl_seconds, kind, points_cost,"
             + " status, expires_at, period_key, seed, prize_id, prize_name, prize_table, coupon_code, cause,"
-            + " stock_taken, prize_taken, created_at, updated_at";
+            + " voucher_value, stock_taken, prize_taken, created_at, updated_at";
 
     private static final String INSERT = "insert into reservation (" + COLUMNS + ") values ($1, $2, $3, $4, $5, $6,"
-            + " $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)";
+            + " $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)";
 
     /** Reservations made or confirmed by one statement of their own: many share a commit (StatementBatches). */
     private final StatementBatches writes;
@@ -60,7 +60,7 @@ public class ReservationRepository {
     private static Tuple values(Reservation r) {
         return Tuple.from(new Object[] {r.reservationId(), r.rewardId(), r.memberId(), r.quantity(), r.ttlSeconds(),
                 r.kind().name(), r.pointsCost(), r.status().name(), time(r.expiresAt()), r.periodKey(), r.seed(),
-                r.prizeId(), r.prizeName(), r.prizeTable(), r.couponCode(), r.cause(), r.stockTaken(), r.prizeTaken(),
+                r.prizeId(), r.prizeName(), r.prizeTable(), r.couponCode(), r.cause(), r.voucherValue(), r.stockTaken(), r.prizeTaken(),
                 time(r.createdAt()),
                 time(r.updatedAt())});
     }
@@ -101,7 +101,8 @@ public class ReservationRepository {
                 row.getLong("points_cost"), ReservationStatus.valueOf(row.getString("status")),
                 instant(row, "expires_at"), row.getString("period_key"), row.getString("seed"),
                 row.getString("prize_id"), row.getString("prize_name"), row.getString("prize_table"),
-                row.getString("coupon_code"), row.getString("cause"), row.getBoolean("stock_taken"),
+                row.getString("coupon_code"), row.getString("cause"), row.getBigDecimal("voucher_value"),
+                row.getBoolean("stock_taken"),
                 row.getBoolean("prize_taken"), instant(row, "created_at"),
                 instant(row, "updated_at"));
     }

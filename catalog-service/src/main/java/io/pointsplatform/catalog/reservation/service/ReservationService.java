@@ -186,7 +186,13 @@ public class ReservationService {
         return new Reservation(order.reservationId(), reward.rewardId(), order.memberId(), order.quantity(),
                 order.ttlSeconds(), reward.kind(), Math.multiplyExact(reward.pointsCost(), (long) order.quantity()),
                 ReservationStatus.RESERVED, now.plusSeconds(order.ttlSeconds()), periodKey, null, null, null, null,
-                null, reward.cause(), stockTaken, false, now, now);
+                null, reward.cause(), voucherValue(reward, order.quantity()), stockTaken, false, now, now);
+    }
+
+    /** A VOUCHER's value for the quantity, fixed at reservation as its points are. */
+    private static BigDecimal voucherValue(Reward reward, int quantity) {
+        return reward.kind() != RewardKind.VOUCHER || reward.voucherValue() == null ? null
+                : reward.voucherValue().multiply(BigDecimal.valueOf(quantity));
     }
 
     /** Out of stock as read: LIMIT_REACHED first when the member's limit refuses too (the documented order). */
@@ -420,14 +426,15 @@ public class ReservationService {
 
     private static ReservationView created(ReservationView v) {
         return new ReservationView(v.reservationId(), v.rewardId(), v.memberId(), v.quantity(), v.kind(),
-                v.pointsCost(), v.status(), v.expiresAt(), v.lottery(), v.couponCode(), v.donation(), true);
+                v.pointsCost(), v.status(), v.expiresAt(), v.lottery(), v.couponCode(), v.donation(), v.voucherValue(),
+                true);
     }
 
     private static Reservation with(Reservation r, String seed, String prizeId, String prizeName, String table,
                                     String couponCode, boolean prizeTaken) {
         return new Reservation(r.reservationId(), r.rewardId(), r.memberId(), r.quantity(), r.ttlSeconds(), r.kind(),
                 r.pointsCost(), r.status(), r.expiresAt(), r.periodKey(), seed, prizeId, prizeName, table, couponCode,
-                r.cause(), r.stockTaken(), prizeTaken, r.createdAt(), r.updatedAt());
+                r.cause(), r.voucherValue(), r.stockTaken(), prizeTaken, r.createdAt(), r.updatedAt());
     }
 
     private static ApiException refused(String code, Reservation r, String why) {

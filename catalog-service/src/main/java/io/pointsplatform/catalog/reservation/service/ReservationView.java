@@ -5,19 +5,23 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.pointsplatform.catalog.reservation.model.Reservation;
 import io.pointsplatform.catalog.reservation.model.ReservationStatus;
 import io.pointsplatform.catalog.reward.model.RewardKind;
+import java.math.BigDecimal;
 import java.time.Instant;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * A reservation as callers see it: {@code pointsCost} is the total (unit × quantity). A lottery's
  * draw is in {@code lottery} from the start; a COUPON's code only once confirmed; a DONATION's
- * cause and its running total once confirmed.
+ * cause and its running total once confirmed; a VOUCHER's value (yuan) as priced at reservation.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ReservationView(String reservationId, String rewardId, String memberId, int quantity, String kind,
                               long pointsCost, String status, Instant expiresAt, Lottery lottery,
                               @Schema(description = "COUPON: the code, once CONFIRMED (VOID once RETURNED)") String couponCode,
-                              Donation donation, @JsonIgnore boolean created) {
+                              Donation donation,
+                              @Schema(description = "VOUCHER: its value in yuan (quantity × the reward's voucherValue),"
+                                      + " fixed when reserved, as its points are") BigDecimal voucherValue,
+                              @JsonIgnore boolean created) {
 
     /** The draw: the recorded seed and the prize won, prizeId null for no prize. */
     public record Lottery(String seed, @JsonInclude(JsonInclude.Include.ALWAYS) String prizeId,
@@ -34,6 +38,6 @@ public record ReservationView(String reservationId, String rewardId, String memb
                 r.kind() == RewardKind.LOTTERY ? new Lottery(r.seed(), r.prizeId(), r.prizeName()) : null,
                 confirmedOnce ? r.couponCode() : null,
                 confirmedOnce && r.cause() != null ? new Donation(r.cause(), causeTotal == null ? 0 : causeTotal) : null,
-                created);
+                r.voucherValue(), created);
     }
 }

@@ -3,6 +3,7 @@ package io.pointsplatform.redemption.redemption.rest;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonRawValue;
 import io.pointsplatform.redemption.redemption.service.Redemption;
+import java.math.BigDecimal;
 import java.time.Instant;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
@@ -20,6 +21,8 @@ public record RedemptionView(
         @Schema(description = "Points taken for it (COMPLETED); 0 otherwise") long pointsSpent,
         @Schema(description = "Points given back by a cancel (CANCELLED); 0 otherwise") long pointsReturned,
         @Schema(nullable = true, description = "VOUCHER: the code a shop accepts once") String voucherCode,
+        @Schema(nullable = true, description = "VOUCHER: what it is worth in yuan (quantity × the reward's voucherValue),"
+                + " fixed when the redemption was priced, whatever the reward's value is set to later") BigDecimal voucherValue,
         @Schema(nullable = true, description = "COUPON: the imported code taken for it") String couponCode,
         @Schema(nullable = true, implementation = Object.class, description = "LOTTERY: {seed, prizeId, prizeName}; prizeId"
                 + " null for a losing draw. Shown once the points are taken (COMPLETED, and after a cancel): a draw"
@@ -38,10 +41,11 @@ public record RedemptionView(
         boolean completed = Redemption.COMPLETED.equals(r.status());
         return new RedemptionView(r.redemptionId(), r.memberId(), r.rewardId(), r.quantity(), r.status(),
                 Redemption.FAILED.equals(r.status()) ? r.code() : null,
-                Redemption.FAILED.equals(r.status()) || Redemption.PENDING.equals(r.status()) ? r.reason() : null,
+                Redemption.FAILED.equals(r.status()) ? r.reason()
+                        : Redemption.PENDING.equals(r.status()) ? (r.waiting() != null ? r.waiting() : r.reason()) : null,
                 r.kind(), completed || Redemption.CANCELLING.equals(r.status()) ? r.points() : 0,
                 Redemption.CANCELLED.equals(r.status()) ? r.points() : 0,
-                r.voucherCode(), r.couponCode(), completed || r.cancelledAt() != null || Redemption.CANCELLING.equals(r.status())
+                r.voucherCode(), "VOUCHER".equals(r.kind()) ? r.voucherValue() : null, r.couponCode(), completed || r.cancelledAt() != null || Redemption.CANCELLING.equals(r.status())
                         ? r.lottery() : null, r.donation(), r.createdAt(), r.completedAt(),
                 completed && r.voucherUsedAt() == null ? cancellableUntil : null, r.cancelledAt(), r.voucherUsedAt(),
                 r.voucherOrderId());

@@ -1,18 +1,20 @@
 package io.pointsplatform.redemption.redemption.service;
 
 import io.pointsplatform.events.RedemptionEvent;
+import java.math.BigDecimal;
 import java.time.Instant;
 
 /**
  * One redemption as recorded: where its saga stands ({@link #step}) and what came of it. The
  * reservation id at catalog and the hold id at the ledger are derived from the id, so every
- * call of the saga can be repeated.
+ * call of the saga can be repeated. {@code voucherValue}: a VOUCHER's value in yuan as catalog priced
+ * it; {@code waiting}: why the saga waits for a side that did not answer (null once it moves).
  */
 public record Redemption(long seq, String redemptionId, String memberId, String rewardId, int quantity,
                          String status, RedemptionStep step, String kind, long points, String code, String reason,
                          String voucherCode, String couponCode, String lottery, String donation, int attempts,
                          Instant createdAt, Instant updatedAt, Instant completedAt, Instant cancelledAt,
-                         Instant voucherUsedAt, String voucherOrderId) {
+                         Instant voucherUsedAt, String voucherOrderId, BigDecimal voucherValue, String waiting) {
 
     public static final String PENDING = "PENDING";
     public static final String COMPLETED = "COMPLETED";

@@ -268,7 +268,8 @@ public class RedemptionSaga {
                     + ": redeem fewer at a time");
         }
         return move(r, c -> c.step(RedemptionStep.RESERVED)
-                .priced(reservation.kind(), reservation.pointsCost(), write(reservation.lottery())), null);
+                .priced(reservation.kind(), reservation.pointsCost(), write(reservation.lottery()),
+                        reservation.voucherValue()), null);
     }
 
     private Uni<Outcome> complete(Redemption r, Reservation confirmed, int collisions) {
