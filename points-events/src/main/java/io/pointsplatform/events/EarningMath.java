@@ -1,7 +1,11 @@
 package io.pointsplatform.events;
 
 import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.math.MathContext;
 import java.math.RoundingMode;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -100,6 +104,104 @@ public final class EarningMath {
     private static long remaining(long points, BigDecimal eligibleYuan, BigDecimal refundedYuan) {
         BigDecimal left = eligibleYuan.subtract(refundedYuan);
         return BigDecimal.valueOf(points).multiply(left).divide(eligibleYuan, 0, RoundingMode.DOWN).longValueExact();
+    }
+
+    /**
+     * A part of an earning's proportional points and the lines whose spend earned it: the base and a
+     * tier multiplier's extra cover every line, a category multiplier's or a campaign's extra the lines
+     * it names. {@code lines} are indexes into the order's lines.
+     */
+    public record Share(long points, List<Integer> lines) {
+        public Share {
+            if (points < 0) {
+                throw new IllegalArgumentException("points must not be negative, was " + points);
+            }
+            lines = List.copyOf(lines);
+        }
+    }
+
+    private static final MathContext EXACT_ENOUGH = new MathContext(40, RoundingMode.DOWN);
+
+    /**
+     * Each line's whole points of the shares, so that a refund of a line takes back what that line
+     * earned: every share is split over the lines it covers in proportion to their eligible amounts
+     * ({@code amounts}, 0 for a promotional line), and the exact parts are rounded so that they add up
+     * to the shares' total: each line its floor, then one point more to the lines with the largest
+     * fractions (the earlier line first among equals). A line of no eligible amount gets 0. A share
+     * of points over lines of no eligible amount is refused (nothing earned it).
+     */
+    public static long[] linePoints(List<BigDecimal> amounts, List<Share> shares) {
+        int n = amounts.size();
+        BigDecimal[] exact = new BigDecimal[n];
+        Arrays.fill(exact, BigDecimal.ZERO);
+        long total = 0;
+        for (Share share : shares) {
+            if (share.points() == 0) {
+                continue;
+            }
+            BigDecimal covered = BigDecimal.ZERO;
+            for (int line : share.lines()) {
+                requireNonNegative("amount", amounts.get(line));
+                covered = covered.add(amounts.get(line));
+            }
+            if (covered.signum() == 0) {
+                throw new IllegalArgumentException(share.points() + " points over lines of no eligible amount");
+            }
+            total = Math.addExact(total, share.points());
+            BigDecimal points = BigDecimal.valueOf(share.points());
+            for (int line : share.lines()) {
+                exact[line] = exact[line].add(points.multiply(amounts.get(line)).divide(covered, EXACT_ENOUGH));
+            }
+        }
+        long[] whole = new long[n];
+        long given = 0;
+        for (int i = 0; i < n; i++) {
+            whole[i] = exact[i].setScale(0, RoundingMode.DOWN).longValueExact();
+            given += whole[i];
+        }
+        List<Integer> byFraction = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            if (exact[i].signum() > 0) {
+                byFraction.add(i);
+            }
+        }
+        byFraction.sort((x, y) -> {
+            int larger = fraction(exact[y], whole[y]).compareTo(fraction(exact[x], whole[x]));
+            return larger != 0 ? larger : Integer.compare(x, y);
+        });
+        // The exact parts add up to the total (up to the division's last digit), so fewer points are
+        // left than lines with a fraction; the guard keeps the sum exact whatever the digits.
+        for (int k = 0; given < total; k = (k + 1) % byFraction.size()) {
+            whole[byFraction.get(k)]++;
+            given++;
+        }
+        return whole;
+    }
+
+    /**
+     * What a refund of {@code quantityNow} units of a line takes back of the {@code linePoints} it
+     * earned over its {@code quantity} units, after {@code quantityBefore} were refunded: cumulatively,
+     * floor(linePoints × units left / quantity) remain, and this refund takes the difference from
+     * what remained before it, so that refunds of a line in parts never take back more than it
+     * earned, and the last unit takes the rest.
+     */
+    public static long lineTakeBack(long linePoints, long quantity, long quantityBefore, long quantityNow) {
+        if (linePoints < 0 || quantity <= 0 || quantityBefore < 0 || quantityNow < 0
+                || quantityBefore + quantityNow > quantity) {
+            throw new IllegalArgumentException("a line of " + quantity + " units earning " + linePoints
+                    + " points cannot have " + quantityBefore + " and then " + quantityNow + " refunded");
+        }
+        return remainingOfLine(linePoints, quantity, quantityBefore)
+                - remainingOfLine(linePoints, quantity, quantityBefore + quantityNow);
+    }
+
+    private static BigDecimal fraction(BigDecimal exact, long whole) {
+        return exact.subtract(BigDecimal.valueOf(whole));
+    }
+
+    private static long remainingOfLine(long linePoints, long quantity, long refunded) {
+        return BigInteger.valueOf(linePoints).multiply(BigInteger.valueOf(quantity - refunded))
+                .divide(BigInteger.valueOf(quantity)).longValueExact();
     }
 
     /** Money as given by a client: non-negative, at most two decimals (fen). */

@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pointsplatform.events.EarningMath.SpendLine;
 import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -99,6 +103,92 @@ class EarningMathProperties {
         // Refunding what is left takes back everything.
         taken += EarningMath.proportionalTakeBack(points, eligible, refunded, eligible);
         assertThat(taken).isEqualTo(points);
+    }
+
+    /**
+     * Each line's points add up to the shares' total exactly; a line of no eligible amount gets none;
+     * and each line is within a point of its exact share (every share split by the amounts it covers).
+     */
+    @Property
+    void linePointsAddUpToTheSharesAndFollowEachLinesSpend(
+            @ForAll @Size(min = 1, max = 12) List<@LongRange(max = 10_000_000) Long> fens,
+            @ForAll @Size(max = 5) List<@LongRange(max = 10_000_000) Long> sharePoints,
+            @ForAll Random random) {
+        List<BigDecimal> amounts = fens.stream().map(f -> BigDecimal.valueOf(f, 2)).toList();
+        List<Integer> paid = new ArrayList<>();
+        for (int i = 0; i < amounts.size(); i++) {
+            if (amounts.get(i).signum() > 0) {
+                paid.add(i);
+            }
+        }
+        List<EarningMath.Share> shares = new ArrayList<>();
+        for (long points : sharePoints) {
+            // Each share covers some lines, at least one with an amount (else nothing earned it).
+            List<Integer> covered = new ArrayList<>();
+            for (int i = 0; i < amounts.size(); i++) {
+                if (random.nextBoolean()) {
+                    covered.add(i);
+                }
+            }
+            if (!paid.isEmpty() && covered.stream().noneMatch(paid::contains)) {
+                covered.add(paid.get(random.nextInt(paid.size())));
+            }
+            shares.add(new EarningMath.Share(paid.isEmpty() ? 0 : points, covered));
+        }
+        long[] lines = EarningMath.linePoints(amounts, shares);
+        long total = shares.stream().mapToLong(EarningMath.Share::points).sum();
+        assertThat(Arrays.stream(lines).sum()).isEqualTo(total);
+        for (int i = 0; i < lines.length; i++) {
+            BigDecimal exact = BigDecimal.ZERO;
+            for (EarningMath.Share share : shares) {
+                if (share.lines().contains(i) && share.points() > 0) {
+                    BigDecimal covered = share.lines().stream().map(amounts::get).reduce(BigDecimal.ZERO, BigDecimal::add);
+                    exact = exact.add(BigDecimal.valueOf(share.points()).multiply(amounts.get(i))
+                            .divide(covered, 20, java.math.RoundingMode.HALF_EVEN));
+                }
+            }
+            assertThat(lines[i]).isNotNegative();
+            if (amounts.get(i).signum() == 0) {
+                assertThat(lines[i]).isZero();
+            }
+            assertThat(BigDecimal.valueOf(lines[i]).subtract(exact).abs()).isLessThan(BigDecimal.ONE);
+        }
+    }
+
+    /** A line refunded in parts never gives back more than it earned, and all of it once every unit is back. */
+    @Property
+    void aLineRefundedInPartsTakesBackExactlyWhatItEarned(@ForAll @LongRange(max = 1_000_000_000L) long points,
+                                                         @ForAll @LongRange(min = 1, max = 100_000) long quantity,
+                                                         @ForAll Random random) {
+        long refunded = 0;
+        long taken = 0;
+        while (refunded < quantity) {
+            long now = 1 + (long) random.nextInt((int) Math.min(quantity - refunded, 1_000));
+            long take = EarningMath.lineTakeBack(points, quantity, refunded, now);
+            assertThat(take).isNotNegative();
+            taken += take;
+            refunded += now;
+            // What the line keeps is at least its share of the units left, rounded down.
+            assertThat(points - taken).isGreaterThanOrEqualTo(
+                    BigInteger.valueOf(points).multiply(BigInteger.valueOf(quantity - refunded))
+                            .divide(BigInteger.valueOf(quantity)).longValueExact());
+        }
+        assertThat(taken).isEqualTo(points);
+        assertThatThrownBy(() -> EarningMath.lineTakeBack(points, quantity, quantity, 1))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Example
+    void aLineWithAMultiplierCarriesItsExtra() {
+        // A TV of 100 yuan with a x5 category rule beside bread of 100 yuan: base 200 over both, 400 extra on the TV.
+        long[] lines = EarningMath.linePoints(List.of(new BigDecimal("100.00"), new BigDecimal("100.00")),
+                List.of(new EarningMath.Share(200, List.of(0, 1)), new EarningMath.Share(400, List.of(0))));
+        assertThat(lines).containsExactly(500, 100);
+        // Three equal lines share 10 points: 4, 3, 3 (the earlier line first among equal fractions).
+        assertThat(EarningMath.linePoints(List.of(BigDecimal.ONE, BigDecimal.ONE, BigDecimal.ONE),
+                List.of(new EarningMath.Share(10, List.of(0, 1, 2))))).containsExactly(4, 3, 3);
+        assertThatThrownBy(() -> EarningMath.linePoints(List.of(BigDecimal.ZERO),
+                List.of(new EarningMath.Share(5, List.of(0))))).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Example

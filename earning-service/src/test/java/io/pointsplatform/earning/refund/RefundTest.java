@@ -1,5 +1,6 @@
 package io.pointsplatform.earning.refund;
 
+import static io.pointsplatform.earning.Callers.asAdmin;
 import static io.pointsplatform.earning.Callers.asCheckout;
 import static io.pointsplatform.earning.Orders.MID_MONTH;
 import static io.pointsplatform.earning.Orders.earn;
@@ -140,6 +141,43 @@ class RefundTest {
                 .statusCode(201).body("status", equalTo("REFUSED"));
         refundLines(orderId, "a", 1)
                 .statusCode(201).body("status", equalTo("CONFIRMED")).body("points", equalTo(40));
+    }
+
+    /**
+     * A refund by lines takes back what those lines earned, a category multiplier's extra with the
+     * line it was for. A 60-yuan TV under a x5 rule and 30 yuan of bread earn 330 (base 90, 240 extra
+     * on the TV): the TV returned takes back its 300 and the bread keeps its 30; the bread returned
+     * alone takes back 30. Until 2026-12-06 a refund by lines took back in proportion to its amount,
+     * so returning the TV took 220 and the member kept 80 of its extra on 30 yuan of bread.
+     */
+    @Test
+    void aRefundByLinesTakesBackWhatThoseLinesEarnedTheirCategorysExtraIncluded() {
+        String category = id("tv");
+        String ruleId = id("tv-x5");
+        asAdmin().contentType(ContentType.JSON).body(Map.of("ruleId", ruleId, "kind", "CATEGORY_MULTIPLIER",
+                "category", category, "multiplier", "5")).post("/api/v1/rules").then().statusCode(201);
+        try {
+            List<Map<String, Object>> lines = List.of(line("tv", category, 1, "60.00", false),
+                    line("bread", "grocery", 2, "15.00", false));
+            String tvBack = id("o");
+            earn(order(tvBack, member(), MID_MONTH, lines)).statusCode(201).body("points", equalTo(330));
+            refund(tvBack, Map.of("refundId", id("r"), "lines", List.of(Map.of("sku", "tv", "quantity", 1))))
+                    .statusCode(201).body("points", equalTo(300));
+            // The bread, one loaf at a time: 15 each, the last one whatever is left.
+            refund(tvBack, Map.of("refundId", id("r"), "lines", List.of(Map.of("sku", "bread", "quantity", 1))))
+                    .statusCode(201).body("points", equalTo(15));
+            refund(tvBack, Map.of("refundId", id("r"), "lines", List.of(Map.of("sku", "bread", "quantity", 1))))
+                    .statusCode(201).body("points", equalTo(15));
+
+            String breadBack = id("o");
+            earn(order(breadBack, member(), MID_MONTH, lines)).statusCode(201).body("points", equalTo(330));
+            refund(breadBack, Map.of("refundId", id("r"), "lines", List.of(Map.of("sku", "bread", "quantity", 2))))
+                    .statusCode(201).body("points", equalTo(30));
+            // Then the rest by amount: nothing of the order is left, so every point left goes.
+            refund(breadBack, Map.of("refundId", id("r"), "amount", "60.00")).statusCode(201).body("points", equalTo(300));
+        } finally {
+            asAdmin().delete("/api/v1/rules/" + ruleId).then().statusCode(200);
+        }
     }
 
     @Test

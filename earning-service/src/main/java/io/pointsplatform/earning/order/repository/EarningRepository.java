@@ -30,7 +30,7 @@ public class EarningRepository {
     /** An earning as stored. */
     public record StoredEarning(String orderId, String memberId, String contentHash, long points,
                                 BigDecimal eligibleYuan, long proportionalPoints, String response, String linesJson,
-                                String bonusesJson) {
+                                String bonusesJson, String linePointsJson) {
     }
 
     private static final String LOOKUP = """
@@ -43,8 +43,8 @@ public class EarningRepository {
 
     private static final String INSERT = """
             insert into earning (order_id, member_id, content_hash, points, eligible_yuan, proportional,
-                                 rule_set_version, response, lines, bonuses)
-            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) on conflict (order_id) do nothing""";
+                                 rule_set_version, response, lines, bonuses, line_points)
+            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) on conflict (order_id) do nothing""";
 
     /** An earning to record with the credit it sends (null when it earned nothing). */
     public record NewEarning(StoredEarning earning, CloudEvent credit) {
@@ -76,9 +76,9 @@ public class EarningRepository {
     private static final String INSERT_ALL = """
             with e as (
                 insert into earning (order_id, member_id, content_hash, points, eligible_yuan, proportional,
-                                     rule_set_version, response, lines, bonuses)
+                                     rule_set_version, response, lines, bonuses, line_points)
                 select * from unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[]::numeric[], $6::bigint[],
-                                     $7::bigint[], $8::text[], $9::text[], $10::text[])
+                                     $7::bigint[], $8::text[], $9::text[], $10::text[], $16::text[])
                 order by 1
                 on conflict (order_id) do nothing
                 returning order_id),
@@ -135,6 +135,7 @@ public class EarningRepository {
         String[] responses = new String[n];
         String[] lines = new String[n];
         String[] bonuses = new String[n];
+        String[] linePoints = new String[n];
         List<String> creditOrders = new ArrayList<>();
         List<String> keys = new ArrayList<>();
         List<String> eventIds = new ArrayList<>();
@@ -151,6 +152,7 @@ public class EarningRepository {
             responses[i] = earning.response();
             lines[i] = earning.linesJson();
             bonuses[i] = earning.bonusesJson();
+            linePoints[i] = earning.linePointsJson();
             CloudEvent credit = earnings.get(i).credit();
             if (credit != null) {
                 creditOrders.add(earning.orderId());
@@ -162,7 +164,8 @@ public class EarningRepository {
         return connection.preparedQuery(INSERT_ALL)
                 .execute(Tuple.from(new Object[] {orderIds, memberIds, hashes, points, eligible, proportional, versions,
                         responses, lines, bonuses, topic, creditOrders.toArray(String[]::new),
-                        keys.toArray(String[]::new), eventIds.toArray(String[]::new), payloads.toArray(String[]::new)}))
+                        keys.toArray(String[]::new), eventIds.toArray(String[]::new), payloads.toArray(String[]::new),
+                        linePoints}))
                 .map(rows -> {
                     Set<String> recorded = new HashSet<>();
                     rows.forEach(row -> recorded.add(row.getString(0)));
@@ -193,7 +196,7 @@ public class EarningRepository {
         return connection.preparedQuery(INSERT)
                 .execute(Tuple.from(new Object[] {earning.orderId(), earning.memberId(), earning.contentHash(),
                         earning.points(), earning.eligibleYuan(), earning.proportionalPoints(), ruleSetVersion,
-                        earning.response(), earning.linesJson(), earning.bonusesJson()}))
+                        earning.response(), earning.linesJson(), earning.bonusesJson(), earning.linePointsJson()}))
                 .map(rows -> rows.rowCount() == 1);
     }
 

@@ -12,7 +12,7 @@ import java.util.List;
  */
 public record Calculation(BigDecimal eligibleYuan, long points, long proportionalPoints, List<BreakdownLine> breakdown,
                           List<Skipped> skipped, List<BudgetClaim> budgetClaims, boolean firstPurchase,
-                          List<FixedBonus> fixedBonuses) {
+                          List<FixedBonus> fixedBonuses, List<Long> linePoints) {
 
     /** A rule that did not fire, and why. */
     public record Skipped(String rule, String reason) {

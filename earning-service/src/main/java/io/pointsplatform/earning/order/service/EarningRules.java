@@ -14,6 +14,7 @@ import io.pointsplatform.events.Tier;
 import java.math.BigDecimal;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -49,6 +50,10 @@ public final class EarningRules {
         List<FixedBonus> fixed = new ArrayList<>();
         long proportional = base;
         add(breakdown, "base", base);
+        // The proportional points and the lines whose spend earned each part, for refunds by lines.
+        List<Integer> every = lines(order, line -> true);
+        List<EarningMath.Share> shares = new ArrayList<>();
+        shares.add(new EarningMath.Share(base, every));
 
         for (Rule rule : rules.active(RuleKind.CATEGORY_MULTIPLIER)) {
             long extra = EarningMath.extraFor(
@@ -57,6 +62,7 @@ public final class EarningRules {
             if (extra > 0) {
                 add(breakdown, rule.ruleId(), extra);
                 proportional += extra;
+                shares.add(new EarningMath.Share(extra, lines(order, l -> rule.category().equals(l.category()))));
             } else {
                 skipped.add(new Skipped(rule.ruleId(), "no eligible spend in category " + rule.category()));
             }
@@ -77,6 +83,7 @@ public final class EarningRules {
             }
             add(breakdown, name, extra);
             proportional += extra;
+            shares.add(new EarningMath.Share(extra, lines(order, l -> covers(campaign, l))));
             if (campaign.budget() != null) {
                 claims.add(new BudgetClaim(campaign.campaignId(), extra));
             }
@@ -126,12 +133,16 @@ public final class EarningRules {
             if (extra > 0) {
                 add(breakdown, rule.ruleId(), extra);
                 proportional += extra;
+                shares.add(new EarningMath.Share(extra, every));
             }
         }
 
         long points = breakdown.stream().mapToLong(BreakdownLine::points).sum();
+        List<BigDecimal> amounts = order.lines().stream()
+                .map(l -> l.promotional() ? BigDecimal.ZERO : l.spend().amountYuan()).toList();
+        List<Long> linePoints = Arrays.stream(EarningMath.linePoints(amounts, shares)).boxed().toList();
         return new Calculation(eligible, points, proportional, List.copyOf(breakdown), List.copyOf(skipped),
-                List.copyOf(claims), firstPurchase, List.copyOf(fixed));
+                List.copyOf(claims), firstPurchase, List.copyOf(fixed), linePoints);
     }
 
     private static String campaignRefusal(Campaign campaign, OrderRequest order, Context context) {
@@ -159,6 +170,17 @@ public final class EarningRules {
     private static boolean covers(Campaign campaign, OrderRequest.Line line) {
         return (campaign.category() == null || campaign.category().equals(line.category()))
                 && (campaign.sku() == null || campaign.sku().equals(line.sku()));
+    }
+
+    /** The indexes of the order's lines a rule covers. */
+    private static List<Integer> lines(OrderRequest order, Predicate<OrderRequest.Line> covered) {
+        List<Integer> indexes = new ArrayList<>();
+        for (int i = 0; i < order.lines().size(); i++) {
+            if (covered.test(order.lines().get(i))) {
+                indexes.add(i);
+            }
+        }
+        return indexes;
     }
 
     private static BigDecimal eligible(OrderRequest order, Predicate<OrderRequest.Line> covered) {

@@ -275,7 +275,8 @@ public class EarningService {
                 bodies.put(i, body);
                 rows.add(new EarningRepository.NewEarning(new StoredEarning(order.orderId(), order.memberId(),
                         hashes.get(i), calculation.points(), calculation.eligibleYuan(),
-                        calculation.proportionalPoints(), body, write(order.lines()), write(calculation.fixedBonuses())),
+                        calculation.proportionalPoints(), body, write(order.lines()), write(calculation.fixedBonuses()),
+                        write(calculation.linePoints())),
                         creditOf(order, earning)));
             }
             return earnings.insertAll(c, rows, ruleSet.version(), Topics.POINTS_LEDGER, codec).map(recorded -> {
@@ -366,7 +367,7 @@ public class EarningService {
                     String body = write(earning);
                     StoredEarning stored = new StoredEarning(order.orderId(), order.memberId(), hash,
                             calculation.points(), calculation.eligibleYuan(), calculation.proportionalPoints(), body,
-                            write(order.lines()), write(calculation.fixedBonuses()));
+                            write(order.lines()), write(calculation.fixedBonuses()), write(calculation.linePoints()));
                     return earnings.insert(c, stored, ruleSet.version()).chain(inserted -> {
                         if (!inserted) {
                             throw new DuplicateOrder();

@@ -19,7 +19,8 @@ public class RefundRepository {
 
     /** An order as a refund sees it, locked against concurrent refunds, with what was refunded before. */
     public record RefundableOrder(String memberId, long points, BigDecimal eligibleYuan, long proportionalPoints,
-                                  String linesJson, String bonusesJson, BigDecimal refundedYuan, long takenPoints) {
+                                  String linesJson, String bonusesJson, BigDecimal refundedYuan, long takenPoints,
+                                  String linePointsJson) {
     }
 
     /** A refund as stored, with the hash of the request that made it. */
@@ -35,8 +36,8 @@ public class RefundRepository {
      * statement would read the snapshot taken before it waited, without the refund it waited for.
      */
     public Uni<RefundableOrder> lockOrder(SqlConnection connection, String orderId) {
-        return connection.preparedQuery("select member_id, points, eligible_yuan, proportional, lines, bonuses"
-                        + " from earning where order_id = $1 for update")
+        return connection.preparedQuery("select member_id, points, eligible_yuan, proportional, lines, bonuses,"
+                        + " line_points from earning where order_id = $1 for update")
                 .execute(Tuple.of(orderId)).chain(rows -> {
                     if (rows.size() == 0) {
                         return Uni.createFrom().nullItem();
@@ -50,7 +51,7 @@ public class RefundRepository {
                                 return new RefundableOrder(r.getString("member_id"), r.getLong("points"),
                                         r.getBigDecimal("eligible_yuan"), r.getLong("proportional"),
                                         r.getString("lines"), r.getString("bonuses"), sum.getBigDecimal("refunded"),
-                                        sum.getLong("taken"));
+                                        sum.getLong("taken"), r.getString("line_points"));
                             });
                 });
     }

@@ -36,6 +36,7 @@ import java.util.TreeMap;
 public class RefundService {
 
     private static final TypeReference<List<OrderRequest.Line>> LINES = new TypeReference<>() { };
+    private static final TypeReference<List<Long>> LINE_POINTS = new TypeReference<>() { };
     private static final TypeReference<List<FixedBonus>> BONUSES = new TypeReference<>() { };
 
     private final Pool pool;
@@ -102,21 +103,47 @@ public class RefundService {
     private Uni<Refund> recordNew(SqlConnection c, String orderId, RefundRequest request, RefundableOrder order,
                                   String hash) {
         if (request.amount() != null) {
-            Refund refund = decide(orderId, request, order, request.amount(), "amount");
+            Refund refund = decide(orderId, request, order, request.amount(), "amount", null);
             return refunds.insert(c, refund, hash).replaceWith(refund);
         }
         return refunds.refundedQuantities(c, orderId).chain(before -> {
-            LineRefund lines = lines(orderId, request.lines(), read(order.linesJson(), LINES), before);
-            Refund refund = decide(orderId, request, order, lines.amount(), "lines");
+            List<OrderRequest.Line> ordered = read(order.linesJson(), LINES);
+            LineRefund lines = lines(orderId, request.lines(), ordered, before);
+            Refund refund = decide(orderId, request, order, lines.amount(), "lines",
+                    linesTakeBack(order, ordered, before, lines.quantities()));
             return refunds.insert(c, refund, hash)
                     .chain(() -> refunds.insertLines(c, refund.refundId(), lines.quantities()))
                     .replaceWith(refund);
         });
     }
 
-    /** {@code requested}: the eligible amount the request refunds, the amount given or the lines priced as ordered. */
+    /**
+     * What a refund by lines takes back of the proportional points: what the lines it returns earned
+     * (each line's share, recorded at the order: a category's or a campaign's extra stays with the
+     * lines it was for), cumulatively per line. Null for an order recorded before lines had shares:
+     * proportional to the amount then, as before.
+     */
+    private Long linesTakeBack(RefundableOrder order, List<OrderRequest.Line> ordered, Map<Integer, Long> before,
+                               Map<Integer, Long> now) {
+        if (order.linePointsJson() == null) {
+            return null;
+        }
+        List<Long> shares = read(order.linePointsJson(), LINE_POINTS);
+        long points = 0;
+        for (Map.Entry<Integer, Long> line : now.entrySet()) {
+            int index = line.getKey();
+            points += EarningMath.lineTakeBack(shares.get(index), ordered.get(index).quantity(),
+                    before.getOrDefault(index, 0L), line.getValue());
+        }
+        return points;
+    }
+
+    /**
+     * {@code requested}: the eligible amount the request refunds, the amount given or the lines priced
+     * as ordered; {@code byLines}: the proportional points its lines earned (null: in proportion to the amount).
+     */
     private Refund decide(String orderId, RefundRequest request, RefundableOrder order, BigDecimal requested,
-                          String field) {
+                          String field, Long byLines) {
         BigDecimal eligible = order.eligibleYuan();
         BigDecimal before = eligible.subtract(order.refundedYuan()).max(BigDecimal.ZERO);
         if (requested.compareTo(before) > 0) {
@@ -129,7 +156,8 @@ public class RefundService {
         }
         BigDecimal now = requested;
         BigDecimal after = before.subtract(now);
-        long points = EarningMath.proportionalTakeBack(order.proportionalPoints(), eligible, order.refundedYuan(), now);
+        long points = byLines != null ? byLines
+                : EarningMath.proportionalTakeBack(order.proportionalPoints(), eligible, order.refundedYuan(), now);
         for (FixedBonus bonus : read(order.bonusesJson(), BONUSES)) {
             boolean lost = bonus.thresholdYuan() != null
                     ? before.compareTo(bonus.thresholdYuan()) >= 0 && after.compareTo(bonus.thresholdYuan()) < 0
@@ -137,6 +165,10 @@ public class RefundService {
             if (lost) {
                 points += bonus.points();
             }
+        }
+        if (after.signum() == 0) {
+            // Nothing of the order left: whatever refunds by amount and by lines took before, the rest goes.
+            points = order.points() - order.takenPoints();
         }
         points = Math.min(points, order.points() - order.takenPoints());
         return new Refund(request.refundId(), orderId, order.memberId(), now, Math.max(points, 0),
