@@ -187,6 +187,50 @@ class ReservationTest {
         reserve(rewardId, id("res"), member, 1).then().statusCode(409).body("code", equalTo("LIMIT_REACHED"));
     }
 
+    /**
+     * A limit set on a reward already reserved, or given another period, counts what members hold
+     * already: each reservation in the period it was made in. Until 2026-12-06 counting started
+     * afresh, so "1 a LIFETIME" set on a reward a member had redeemed twice let them redeem once more,
+     * and a DAY limit made a LIFETIME one forgot today's units. Only the count changing keeps the counts.
+     */
+    @Test
+    void aLimitSetOrChangedLaterCountsWhatMembersAlreadyHold() {
+        String rewardId = id("r-later-limit");
+        String member = id("m-later");
+        String gift = body(rewardId, "GIFT", null);
+        asAdmin().body(gift).post("/api/v1/rewards").then().statusCode(201);
+        reserve(rewardId, rewardId + "-a", member, 1).then().statusCode(201);
+        reserve(rewardId, rewardId + "-b", member, 1).then().statusCode(201);
+        act(rewardId, rewardId + "-b", "confirm").then().statusCode(200);
+        reserve(rewardId, rewardId + "-c", member, 1).then().statusCode(201);
+        act(rewardId, rewardId + "-c", "release").then().statusCode(200);
+
+        // Two held (one reserved, one confirmed; the released one does not count): a limit of 2 is reached.
+        asAdmin().body(body(rewardId, "GIFT", "\"perMemberLimit\":{\"count\":2,\"period\":\"DAY\"}"))
+                .put("/api/v1/rewards/" + rewardId).then().statusCode(200);
+        reserve(rewardId, id("res"), member, 1).then().statusCode(409).body("code", equalTo("LIMIT_REACHED"));
+        reserve(rewardId, id("res"), id("m-new"), 2).then().statusCode(201);
+        given().auth().oauth2(Tokens.admin()).queryParam("memberId", member).get("/api/v1/rewards/" + rewardId)
+                .then().body("eligibility.reasons", hasItem("LIMIT_REACHED"));
+        // Another period, then only another count: still counted.
+        asAdmin().body(body(rewardId, "GIFT", "\"perMemberLimit\":{\"count\":2,\"period\":\"LIFETIME\"}"))
+                .put("/api/v1/rewards/" + rewardId).then().statusCode(200);
+        reserve(rewardId, id("res"), member, 1).then().statusCode(409).body("code", equalTo("LIMIT_REACHED"));
+        asAdmin().body(body(rewardId, "GIFT", "\"perMemberLimit\":{\"count\":3,\"period\":\"LIFETIME\"}"))
+                .put("/api/v1/rewards/" + rewardId).then().statusCode(200);
+        reserve(rewardId, rewardId + "-d", member, 1).then().statusCode(201);
+        reserve(rewardId, id("res"), member, 1).then().statusCode(409).body("code", equalTo("LIMIT_REACHED"));
+        // A release gives its unit back under the new period's count.
+        act(rewardId, rewardId + "-a", "release").then().statusCode(200);
+        reserve(rewardId, id("res"), member, 1).then().statusCode(201);
+        // The limit taken off, and set again: counted again.
+        asAdmin().body(gift).put("/api/v1/rewards/" + rewardId).then().statusCode(200);
+        reserve(rewardId, rewardId + "-e", member, 1).then().statusCode(201);
+        asAdmin().body(body(rewardId, "GIFT", "\"perMemberLimit\":{\"count\":4,\"period\":\"MONTH\"}"))
+                .put("/api/v1/rewards/" + rewardId).then().statusCode(200);
+        reserve(rewardId, id("res"), member, 1).then().statusCode(409).body("code", equalTo("LIMIT_REACHED"));
+    }
+
     @Test
     void repeatsAreIdempotentAndEachStepRefusesWhatDoesNotFollow() {
         String rewardId = id("r-idem");

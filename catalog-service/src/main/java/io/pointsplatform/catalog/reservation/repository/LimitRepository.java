@@ -4,6 +4,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +32,32 @@ public class LimitRepository {
         return c.preparedQuery("update member_limit set used = greatest(used - $4, 0)"
                         + " where member_id = $1 and reward_id = $2 and period_key = $3")
                 .execute(Tuple.of(memberId, rewardId, periodKey, quantity)).replaceWithVoid();
+    }
+
+    /** Forgets every member's count of a reward (before they are counted again under another period). */
+    public Uni<Void> forget(SqlClient c, String rewardId) {
+        return c.preparedQuery("delete from member_limit where reward_id = $1").execute(Tuple.of(rewardId))
+                .replaceWithVoid();
+    }
+
+    /** Records counts of a reward: {@code used} by (member id, period key), after {@link #forget}. */
+    public Uni<Void> count(SqlClient c, String rewardId, Map<List<String>, Integer> used) {
+        if (used.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<String> members = new ArrayList<>();
+        List<String> keys = new ArrayList<>();
+        List<Integer> counts = new ArrayList<>();
+        used.forEach((memberAndKey, count) -> {
+            members.add(memberAndKey.get(0));
+            keys.add(memberAndKey.get(1));
+            counts.add(count);
+        });
+        return c.preparedQuery("insert into member_limit (member_id, reward_id, period_key, used)"
+                        + " select m, $2, k, u from unnest($1::text[], $3::text[], $4::int[]) as c(m, k, u)")
+                .execute(Tuple.of(members.toArray(String[]::new), rewardId, keys.toArray(String[]::new),
+                        counts.toArray(Integer[]::new)))
+                .replaceWithVoid();
     }
 
     /** The member's count per reward and period key, for the rewards named. */

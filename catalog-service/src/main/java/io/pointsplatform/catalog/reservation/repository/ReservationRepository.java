@@ -95,6 +95,33 @@ public class ReservationRepository {
                 });
     }
 
+    /** A reservation that counts against its member's limit (RESERVED or CONFIRMED). */
+    public record Held(String reservationId, String memberId, int quantity, Instant createdAt) {
+    }
+
+    /** The reward's reservations that count against limits, locked (in id order) until the transaction ends. */
+    public Uni<List<Held>> lockHeld(SqlClient c, String rewardId) {
+        return c.preparedQuery("select reservation_id, member_id, quantity, created_at from reservation"
+                        + " where reward_id = $1 and status in ('RESERVED', 'CONFIRMED') order by reservation_id for update")
+                .execute(Tuple.of(rewardId)).map(rows -> {
+                    List<Held> held = new ArrayList<>();
+                    rows.forEach(row -> held.add(new Held(row.getString("reservation_id"), row.getString("member_id"),
+                            row.getInteger("quantity"), instant(row, "created_at"))));
+                    return held;
+                });
+    }
+
+    /** Sets each reservation's limit period key (null: its reward has no limit now). */
+    public Uni<Void> rekey(SqlClient c, List<String> reservationIds, List<String> periodKeys) {
+        if (reservationIds.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return c.preparedQuery("update reservation set period_key = k.period_key from unnest($1::text[], $2::text[])"
+                        + " as k(reservation_id, period_key) where reservation.reservation_id = k.reservation_id")
+                .execute(Tuple.of(reservationIds.toArray(String[]::new), periodKeys.toArray(String[]::new)))
+                .replaceWithVoid();
+    }
+
     private static Reservation reservation(Row row) {
         return new Reservation(row.getString("reservation_id"), row.getString("reward_id"), row.getString("member_id"),
                 row.getInteger("quantity"), row.getInteger("ttl_seconds"), RewardKind.valueOf(row.getString("kind")),

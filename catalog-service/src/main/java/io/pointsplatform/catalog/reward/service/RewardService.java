@@ -2,6 +2,9 @@ package io.pointsplatform.catalog.reward.service;
 
 import io.pointsplatform.catalog.reservation.repository.DonationRepository;
 import io.pointsplatform.catalog.reservation.repository.LimitRepository;
+import io.pointsplatform.catalog.reservation.repository.ReservationRepository;
+import io.pointsplatform.catalog.reward.model.LimitPeriod;
+import io.pointsplatform.catalog.reward.model.PerMemberLimit;
 import io.pointsplatform.catalog.reward.model.Prize;
 import io.pointsplatform.catalog.reward.model.Reward;
 import io.pointsplatform.catalog.reward.model.RewardKind;
@@ -19,13 +22,16 @@ import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -44,6 +50,7 @@ public class RewardService {
     private final Pool pool;
     private final RewardRepository rewards;
     private final LimitRepository limits;
+    private final ReservationRepository reservations;
     private final DonationRepository donations;
     private final Outbox outbox;
     private final MemberPointsProjector members;
@@ -51,7 +58,8 @@ public class RewardService {
     private final int pointsPerYuan;
     private final ZoneId zone;
 
-    public RewardService(Pool pool, RewardRepository rewards, LimitRepository limits, DonationRepository donations,
+    public RewardService(Pool pool, RewardRepository rewards, LimitRepository limits, ReservationRepository reservations,
+                         DonationRepository donations,
                          Outbox outbox, MemberPointsProjector members, Clock clock,
                          @ConfigProperty(name = "catalog.voucher.points-per-yuan",
                                  defaultValue = "" + PointsValue.DEFAULT_POINTS_PER_YUAN) int pointsPerYuan,
@@ -62,6 +70,7 @@ public class RewardService {
         this.pool = pool;
         this.rewards = rewards;
         this.limits = limits;
+        this.reservations = reservations;
         this.donations = donations;
         this.outbox = outbox;
         this.members = members;
@@ -107,7 +116,8 @@ public class RewardService {
      */
     public Uni<RewardView> change(String rewardId, RewardSpec spec, Long ifVersion) {
         Instant now = now();
-        return pool.withTransaction(c -> rewards.lock(c, rewardId).chain(existing -> {
+        return pool.withTransaction(c -> recountOnNewPeriod(c, rewardId, spec.perMemberLimit())
+                .chain(() -> rewards.lock(c, rewardId)).chain(existing -> {
             if (existing == null) {
                 throw ApiException.notFound("Reward", rewardId);
             }
@@ -127,6 +137,41 @@ public class RewardService {
                     .invoke(() -> Log.infof("Reward %s changed (version %d)", rewardId, wanted.version()))
                     .chain(() -> view(c, wanted, false));
         }));
+    }
+
+    /**
+     * A change that gives the reward a limit of another period, or a limit where it had none, counts
+     * every member's reservations that count (RESERVED, CONFIRMED) again under it: each in the period
+     * it was made in, so "1 a LIFETIME" set on a reward already redeemed holds for those who redeemed
+     * it. Only the count changing keeps the counts as they are. In the order every transaction takes
+     * them (the reservations, the counts, then the reward's row: ReservationService), so it never waits
+     * in a circle with a release or a reservation. Rolled back with the change if that is refused.
+     */
+    private Uni<Void> recountOnNewPeriod(SqlConnection c, String rewardId, PerMemberLimit wanted) {
+        return rewards.find(c, rewardId).chain(current -> {
+            LimitPeriod before = current == null || current.perMemberLimit() == null ? null
+                    : current.perMemberLimit().period();
+            LimitPeriod after = wanted == null ? null : wanted.period();
+            if (current == null || before == after) {
+                return Uni.createFrom().voidItem();
+            }
+            return reservations.lockHeld(c, rewardId).chain(held -> limits.forget(c, rewardId).chain(() -> {
+                List<String> ids = new ArrayList<>();
+                List<String> keys = new ArrayList<>();
+                Map<List<String>, Integer> used = new LinkedHashMap<>();
+                for (ReservationRepository.Held h : held) {
+                    String key = after == null ? null : after.key(h.createdAt(), zone);
+                    ids.add(h.reservationId());
+                    keys.add(key);
+                    if (key != null) {
+                        used.merge(List.of(h.memberId(), key), h.quantity(), Integer::sum);
+                    }
+                }
+                Log.infof("Reward %s: its limit's period changes from %s to %s; %d reservations counted again",
+                        rewardId, before, after, held.size());
+                return reservations.rekey(c, ids, keys).chain(() -> limits.count(c, rewardId, used));
+            }));
+        });
     }
 
     /** Retires a reward (idempotent): it can no longer be reserved; open reservations still settle. */
