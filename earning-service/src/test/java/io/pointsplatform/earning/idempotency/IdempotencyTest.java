@@ -10,6 +10,7 @@ import static io.pointsplatform.earning.Orders.member;
 import static io.pointsplatform.earning.Orders.order;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 
@@ -17,6 +18,7 @@ import io.pointsplatform.earning.refund.FakeLedger;
 import io.pointsplatform.kit.idempotency.IdempotencyKeys;
 import io.pointsplatform.kit.problem.ApiException;
 import io.pointsplatform.testing.PlatformTestResource;
+import io.pointsplatform.testing.Tokens;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -124,6 +126,25 @@ class IdempotencyTest {
         post(key, "/api/v1/earnings", more).statusCode(409).body("code", equalTo("IDEMPOTENCY_KEY_REUSED"));
     }
 
+    /**
+     * A key is the caller's own: another shop (or member) using the same key is not refused nor
+     * answered the first caller's response; its request runs as its own. Until 2026-12-06 keys were
+     * per path only, so a member could meet another member's key as a 409 and learn it was used.
+     */
+    @Test
+    void aKeyIsTheCallersOwn() {
+        String key = UUID.randomUUID().toString();
+        String first = id("m");
+        post(key, "/api/v1/members", Map.of("memberId", first)).statusCode(201);
+        String second = id("m");
+        given().auth().oauth2(Tokens.of("checkout", "another-shop")).contentType(ContentType.JSON)
+                .header(IdempotencyKeys.HEADER, key).body(Map.of("memberId", second)).post("/api/v1/members").then()
+                .statusCode(201).header(IdempotencyKeys.REPLAYED_HEADER, nullValue()).body("memberId", equalTo(second));
+        // Each caller's repeat is answered its own first response.
+        post(key, "/api/v1/members", Map.of("memberId", first)).statusCode(201)
+                .header(IdempotencyKeys.REPLAYED_HEADER, "true").body("memberId", equalTo(first));
+    }
+
     @Test
     void keysArePerPathAndARefusalIsNotKept() {
         String key = UUID.randomUUID().toString();
@@ -209,7 +230,7 @@ class IdempotencyTest {
         String key = UUID.randomUUID().toString();
         String stale = "{\"memberId\":\"someone-else\"}";
         pool.preparedQuery("insert into idempotency_key (scope, key, request_hash, status, response_body, content_type,"
-                        + " created_at) values ('POST /api/v1/members', $1, 'other', 201, $2, 'application/json',"
+                        + " created_at) values ('POST /api/v1/members by checkout-test', $1, 'other', 201, $2, 'application/json',"
                         + " now() - interval '25 hours')")
                 .execute(Tuple.of(key, stale)).await().atMost(Duration.ofSeconds(10));
         // Past the retention (24 h), the key is free again; the expired row is replaced.
@@ -220,7 +241,7 @@ class IdempotencyTest {
 
         String old = UUID.randomUUID().toString();
         pool.preparedQuery("insert into idempotency_key (scope, key, request_hash, status, response_body, content_type,"
-                        + " created_at) values ('POST /api/v1/members', $1, 'h', 201, '{}', 'application/json',"
+                        + " created_at) values ('POST /api/v1/members by checkout-test', $1, 'h', 201, '{}', 'application/json',"
                         + " now() - interval '25 hours')")
                 .execute(Tuple.of(old)).await().atMost(Duration.ofSeconds(10));
         assertThat(keys.purgeExpired(1000).await().atMost(Duration.ofSeconds(10))).isGreaterThanOrEqualTo(1);

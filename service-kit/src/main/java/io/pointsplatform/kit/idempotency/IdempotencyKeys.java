@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pointsplatform.kit.batch.StatementBatches;
 import io.pointsplatform.kit.problem.ApiException;
+import io.pointsplatform.kit.security.Caller;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -26,8 +27,9 @@ import org.jboss.resteasy.reactive.RestResponse;
  * CONTRACT.md's {@code Idempotency-Key} for POSTs that create something: the first successful
  * (2xx) response to a key is stored with a hash of the request, and a repeat of the key with the
  * same request answers it again (status and body, byte for byte); with another request, {@code 409
- * IDEMPOTENCY_KEY_REUSED}. Keys are per scope (method and path) and kept for
- * {@code points.idempotency.retention} (24 h).
+ * IDEMPOTENCY_KEY_REUSED}. Keys are per scope (method and path) and caller (the token's subject), and
+ * kept for {@code points.idempotency.retention} (24 h): one member's key is never another's, so a
+ * member neither meets another's key as a 409 nor learns from one that it was used.
  *
  * <p>The response is stored after the operation, not reserved before it. That is enough because
  * every operation that uses this is idempotent by the ids in its body: two concurrent first uses of
@@ -59,8 +61,9 @@ public class IdempotencyKeys {
     private final StatementBatches writes;
     private final ObjectMapper json;
     private final Duration retention;
+    private final Caller caller;
 
-    public IdempotencyKeys(Pool pool, ObjectMapper json,
+    public IdempotencyKeys(Pool pool, ObjectMapper json, Caller caller,
                            @ConfigProperty(name = "points.idempotency.retention", defaultValue = "24h")
                            Duration retention) {
         if (retention.isNegative() || retention.isZero()) {
@@ -70,15 +73,16 @@ public class IdempotencyKeys {
         this.writes = new StatementBatches(pool);
         this.json = json;
         this.retention = retention;
+        this.caller = caller;
     }
 
     /**
-     * Runs {@code operation} for a POST to {@code uri} with this body, once per key: without a key
-     * (null), it just runs it.
+     * Runs {@code operation} for the caller's POST to {@code uri} with this body, once per key:
+     * without a key (null), it just runs it.
      */
     public <T> Uni<RestResponse<T>> once(String key, UriInfo uri, Object request,
                                          Supplier<Uni<RestResponse<T>>> operation) {
-        return once(key, "POST " + uri.getPath(), request, operation);
+        return once(key, key == null ? null : "POST " + uri.getPath() + " by " + caller.subject(), request, operation);
     }
 
     /** As {@link #once(String, UriInfo, Object, Supplier)}, keys kept per {@code scope} (method and path). */
