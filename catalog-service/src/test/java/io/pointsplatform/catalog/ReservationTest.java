@@ -231,6 +231,28 @@ class ReservationTest {
         reserve(rewardId, id("res"), member, 1).then().statusCode(409).body("code", equalTo("LIMIT_REACHED"));
     }
 
+    /**
+     * A create sent again is the same reward after its stock moved or it was retired: 200 with the
+     * reward as it is now. Until 2026-12-06 the repeat was compared with the stock and status of
+     * now and answered 409 REWARD_CONFLICT, and a script that then PUT the same definition reset
+     * the stock. Before anything moved, another stock is still a conflict; another name always is.
+     */
+    @Test
+    void aCreateSentAgainAfterItsStockMovedIsTheSameReward() {
+        String rewardId = id("r-again");
+        String gift = body(rewardId, "GIFT", null);
+        asAdmin().body(gift).post("/api/v1/rewards").then().statusCode(201);
+        asAdmin().body(gift.replace("\"stock\":10", "\"stock\":11")).post("/api/v1/rewards").then().statusCode(409)
+                .body("code", equalTo("REWARD_CONFLICT"));
+        reserve(rewardId, rewardId + "-a", "m-again", 1).then().statusCode(201);
+        asAdmin().body(gift).post("/api/v1/rewards").then().statusCode(200).body("stock", equalTo(9));
+        asAdmin().body(gift.replace("\"A gift\"", "\"Another gift\"")).post("/api/v1/rewards").then().statusCode(409)
+                .body("code", equalTo("REWARD_CONFLICT"));
+        asAdmin().post("/api/v1/rewards/" + rewardId + "/retire").then().statusCode(200);
+        asAdmin().body(gift).post("/api/v1/rewards").then().statusCode(200).body("status", equalTo("RETIRED"))
+                .body("stock", equalTo(9));
+    }
+
     @Test
     void repeatsAreIdempotentAndEachStepRefusesWhatDoesNotFollow() {
         String rewardId = id("r-idem");

@@ -97,7 +97,7 @@ public class RewardService {
     private Uni<RewardView> create(Reward wanted, Instant now) {
         return pool.withTransaction(c -> rewards.find(c, wanted.rewardId()).chain(existing -> {
             if (existing != null) {
-                if (!existing.sameDefinition(wanted)) {
+                if (!existing.sameCreation(wanted)) {
                     throw ApiException.conflict("REWARD_CONFLICT",
                             "reward '" + wanted.rewardId() + "' already exists with other content; change it with PUT");
                 }
