@@ -21,10 +21,17 @@ public class CouponRepository {
                 });
     }
 
-    public Uni<Void> insert(SqlClient c, String rewardId, List<String> codes) {
-        List<Tuple> rows = codes.stream().map(code -> Tuple.of(code, rewardId)).toList();
-        return c.preparedQuery("insert into coupon_code (code, reward_id) values ($1, $2)").executeBatch(rows)
-                .replaceWithVoid();
+    /** Adds codes to a reward, each marked with the import that added it ({@code importHash}). */
+    public Uni<Void> insert(SqlClient c, String rewardId, List<String> codes, String importHash) {
+        List<Tuple> rows = codes.stream().map(code -> Tuple.of(code, rewardId, importHash)).toList();
+        return c.preparedQuery("insert into coupon_code (code, reward_id, import_hash) values ($1, $2, $3)")
+                .executeBatch(rows).replaceWithVoid();
+    }
+
+    /** How many codes of the reward the import with that hash added. */
+    public Uni<Long> importedBy(SqlClient c, String rewardId, String importHash) {
+        return c.preparedQuery("select count(*) as n from coupon_code where reward_id = $1 and import_hash = $2")
+                .execute(Tuple.of(rewardId, importHash)).map(rows -> rows.iterator().next().getLong("n"));
     }
 
     /**

@@ -14,10 +14,14 @@ import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -64,14 +68,22 @@ public class CouponImport {
             if (!parsed.faults().isEmpty()) {
                 throw refused(parsed.faults());
             }
+            String importHash = importHash(rewardId, parsed.codes());
             return coupons.existing(c, parsed.codes()).chain(taken -> {
-                if (!taken.isEmpty()) {
-                    throw refused(taken.stream().map(code -> new Problem.FieldError("line " + parsed.lineOf().get(code),
-                                    "the code was imported before"))
-                            .sorted(Comparator.comparingInt(e -> Integer.parseInt(e.field().substring(5))))
-                            .toList());
+                if (taken.size() == parsed.codes().size()) {
+                    // Every code there already: this very file imported before (a retry) is answered as it was.
+                    return coupons.importedBy(c, rewardId, importHash).map(n -> {
+                        if (n != parsed.codes().size()) {
+                            throw refusedAsImported(parsed, taken);
+                        }
+                        Log.infof("Coupon codes for %s: the same file again, answered as its import", rewardId);
+                        return new Imported(rewardId, parsed.codes().size(), reward.stock());
+                    });
                 }
-                return coupons.insert(c, rewardId, parsed.codes())
+                if (!taken.isEmpty()) {
+                    throw refusedAsImported(parsed, taken);
+                }
+                return coupons.insert(c, rewardId, parsed.codes(), importHash)
                         .chain(() -> rewards.giveBack(c, rewardId, parsed.codes().size(), now))
                         .call(level -> outbox.enqueue(c, Topics.CATALOG_REWARDS,
                                         CatalogEvents.stockChanged(rewardId, level.stock(), null, level.version(), now))
@@ -83,6 +95,28 @@ public class CouponImport {
         })).onFailure(CouponImport::concurrentDuplicate).transform(e -> new ApiException(409, "IMPORT_CONFLICT",
                 "Imported concurrently", "another import added one of these codes at the same time; try again"))
                 .invoke(done -> Log.infof("Imported %d coupon codes for %s", done.imported(), rewardId));
+    }
+
+    private static ApiException refusedAsImported(CouponCsv.Parsed parsed, List<String> taken) {
+        return refused(taken.stream().map(code -> new Problem.FieldError("line " + parsed.lineOf().get(code),
+                        "the code was imported before"))
+                .sorted(Comparator.comparingInt(e -> Integer.parseInt(e.field().substring(5))))
+                .toList());
+    }
+
+    /** The import a file makes: the reward and its codes in order. */
+    private static String importHash(String rewardId, List<String> codes) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            digest.update(rewardId.getBytes(StandardCharsets.UTF_8));
+            for (String code : codes) {
+                digest.update((byte) '\n');
+                digest.update(code.getBytes(StandardCharsets.UTF_8));
+            }
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing", e);
+        }
     }
 
     private static ApiException refused(List<Problem.FieldError> faults) {
