@@ -246,6 +246,11 @@ class PaymentTest {
         assertThat(FakeServices.available(member)).isEqualTo(9_000);
         // The live one still counts.
         payFor(id("pay"), order, member, "20.00", 1).statusCode(422).body("code", equalTo("POINTS_CAP_EXCEEDED"));
+        // The expired one sent again is a repeat, answered as it stands, not a new payment over the cap
+        // (until 2026-12-06: 422 POINTS_CAP_EXCEEDED); its id with other content is a conflict.
+        payFor(first, order, member, "20.00", 1_000).statusCode(200).body("status", equalTo("EXPIRED"));
+        payFor(first, id("o-other"), member, "20.00", 1_000).statusCode(409).body("code", equalTo("PAYMENT_CONFLICT"));
+        assertThat(FakeServices.available(member)).isEqualTo(9_000);
     }
 
     @Test

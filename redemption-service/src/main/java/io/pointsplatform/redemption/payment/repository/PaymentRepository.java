@@ -55,8 +55,11 @@ public class PaymentRepository {
     public Uni<Admission> admit(Payment p, long cap) {
         return pool.withTransaction(c -> c.preparedQuery("select pg_advisory_xact_lock(hashtextextended($1, 20))")
                 .execute(Tuple.of("payment-order:" + p.orderId()))
+                // The payment's own id in any state (a repeat of a closed payment is a repeat, not a new
+                // payment judged against the cap: until 2026-12-06 it could be refused POINTS_CAP_EXCEEDED).
                 .chain(() -> c.preparedQuery("select payment_id, member_id, order_amount, currency, points from payment"
-                        + " where order_id = $1 and status in ('PENDING', 'HELD', 'CAPTURED')").execute(Tuple.of(p.orderId())))
+                        + " where (order_id = $1 and status in ('PENDING', 'HELD', 'CAPTURED')) or payment_id = $2"
+                        + " order by payment_id = $2 desc").execute(Tuple.of(p.orderId(), p.paymentId())))
                 .chain(live -> {
                     long taken = 0;
                     for (Row row : live) {

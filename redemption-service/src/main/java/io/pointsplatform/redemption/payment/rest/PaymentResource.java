@@ -67,7 +67,8 @@ public class PaymentResource {
             + " fraction of a fen, another currency)")
     @APIResponse(responseCode = "409", description = "INSUFFICIENT_POINTS: the member has fewer points available;"
             + " TOO_MANY_LOTS: the ledger's refusal of a hold over more lots than one debit takes; PAYMENT_CONFLICT: the paymentId was used with other content; ORDER_CONFLICT: the order's other payments"
-            + " name another member, order amount or currency; IDEMPOTENCY_KEY_REUSED")
+            + " name another member, order amount or currency; PAYMENT_REFUSED: the ledger refused the payment while this"
+            + " request of it waited (send it again); IDEMPOTENCY_KEY_REUSED")
     @APIResponse(responseCode = "422", description = "POINTS_CAP_EXCEEDED: with the order's other live payments, more points"
             + " than the cap allows for this order")
     @APIResponse(responseCode = "429", description = "RATE_LIMITED: too many payments for this member; Retry-After says when",

@@ -111,6 +111,9 @@ public class PaymentService {
                     + order.orderId() + "' has payments for another member, order amount or currency"));
             case RECORDED, KNOWN -> repository.find(order.paymentId());
         }).chain(found -> {
+            if (found == null) {
+                throw refusedMeanwhile(order.paymentId());
+            }
             if (!found.requestHash().equals(hash)) {
                 throw ApiException.conflict("PAYMENT_CONFLICT", "Payment '" + order.paymentId()
                         + "' was made before with other content");
@@ -130,7 +133,9 @@ public class PaymentService {
                     if (failure == null) {
                         return repository.move(p.paymentId(), List.of(Payment.PENDING), Payment.HELD, hold.expiresAt(),
                                 clock.instant()).chain(moved -> moved != null ? Uni.createFrom().item(moved)
-                                : repository.find(p.paymentId()).call(this::releaseIfCancelled));
+                                : repository.find(p.paymentId()).call(found -> found != null ? releaseIfCancelled(found)
+                                        // Refused and forgotten by a request of the same payment meanwhile: nothing to hold for.
+                                        : release(p).chain(() -> Uni.createFrom().failure(refusedMeanwhile(p.paymentId())))));
                     }
                     if (RemoteProblem.isRefusal(failure)) {
                         ApiException refused = ((RemoteProblem) failure).status() == 404
@@ -164,8 +169,22 @@ public class PaymentService {
         if (found == null || !Payment.CANCELLED.equals(found.status())) {
             return Uni.createFrom().voidItem();
         }
-        return ledger.release(tokens.authorization(), found.memberId(), found.holdId()).replaceWithVoid()
+        return release(found);
+    }
+
+    /** Releases the payment's hold as well as possible (its TTL releases it otherwise). */
+    private Uni<Void> release(Payment p) {
+        return ledger.release(tokens.authorization(), p.memberId(), p.holdId()).replaceWithVoid()
                 .onFailure().recoverWithUni(failure -> Uni.createFrom().voidItem());
+    }
+
+    /**
+     * The payment was refused by the ledger while this request of it waited, and forgotten (a
+     * refused payment leaves no row): until 2026-12-06 this request then failed with a 500.
+     */
+    private static ApiException refusedMeanwhile(String paymentId) {
+        return ApiException.conflict("PAYMENT_REFUSED", "Payment '" + paymentId + "' was refused by the ledger while"
+                + " this request waited (another request of it was answered why); send it again");
     }
 
     /**
@@ -294,7 +313,14 @@ public class PaymentService {
      */
     private Uni<Payment> settle(Payment p, String to) {
         return repository.move(p.paymentId(), List.of(Payment.PENDING, Payment.HELD), to, null, clock.instant())
-                .chain(moved -> moved != null ? Uni.createFrom().item(moved) : repository.find(p.paymentId()));
+                .chain(moved -> moved != null ? Uni.createFrom().item(moved) : repository.find(p.paymentId()))
+                .map(now -> {
+                    if (now == null) {
+                        // A PENDING payment the ledger refused meanwhile: it is forgotten, nothing is held.
+                        throw ApiException.notFound("Payment", p.paymentId());
+                    }
+                    return now;
+                });
     }
 
     /** A captured payment as it is; any other: why it cannot be (409 PAYMENT_EXPIRED, PAYMENT_<status>). */
