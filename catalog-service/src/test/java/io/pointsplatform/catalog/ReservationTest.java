@@ -251,6 +251,12 @@ class ReservationTest {
         asAdmin().post("/api/v1/rewards/" + rewardId + "/retire").then().statusCode(200);
         asAdmin().body(gift).post("/api/v1/rewards").then().statusCode(200).body("status", equalTo("RETIRED"))
                 .body("stock", equalTo(9));
+        // Its open reservation still settles; the reward's last record stays reward.retired.
+        act(rewardId, rewardId + "-a", "release").then().statusCode(200);
+        List<CloudEvent> published = TopicReader.awaitKey(Topics.CATALOG_REWARDS, rewardId, 6).stream()
+                .map(r -> codec.read(r.value())).toList();
+        assertThat(published).extracting(CloudEvent::type).containsExactly("reward.upserted", "stock.changed",
+                "reward.upserted", "reward.retired", "stock.changed", "reward.retired");
     }
 
     @Test

@@ -12,6 +12,7 @@ import io.pointsplatform.catalog.reservation.repository.ReservationRepository;
 import io.pointsplatform.catalog.reward.model.Prize;
 import io.pointsplatform.catalog.reward.model.Reward;
 import io.pointsplatform.catalog.reward.model.RewardKind;
+import io.pointsplatform.catalog.reward.model.RewardStatus;
 import io.pointsplatform.catalog.reward.repository.RewardRepository;
 import io.pointsplatform.catalog.reward.repository.RewardRepository.StockLevel;
 import io.pointsplatform.catalog.reward.service.CatalogEvents;
@@ -403,9 +404,11 @@ public class ReservationService {
         Uni<List<Prize>> prizes = lottery ? rewards.lockPrizes(c, reward.rewardId()) : Uni.createFrom().nullItem();
         return prizes.chain(levels -> outbox.enqueue(c, Topics.CATALOG_REWARDS,
                         CatalogEvents.stockChanged(reward.rewardId(), level.stock(), levels, level.version(), now)))
-                // Read again: the reward given may be from before this change of stock.
+                // Read again: the reward given may be from before this change of stock. A retired reward's
+                // stock still moves as its open reservations settle: its last record stays reward.retired.
                 .chain(() -> rewards.find(c, reward.rewardId()))
-                .chain(changed -> outbox.enqueue(c, Topics.CATALOG_REWARDS, CatalogEvents.upserted(changed, now)));
+                .chain(changed -> outbox.enqueue(c, Topics.CATALOG_REWARDS, changed.status() == RewardStatus.RETIRED
+                        ? CatalogEvents.retired(changed, now) : CatalogEvents.upserted(changed, now)));
     }
 
     private Uni<Reservation> locked(SqlConnection c, String rewardId, String reservationId) {
