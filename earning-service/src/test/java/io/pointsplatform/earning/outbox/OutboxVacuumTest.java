@@ -14,7 +14,10 @@ import io.pointsplatform.testing.TopicReader;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.pointsplatform.events.EventCodec;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Transaction;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,6 +35,8 @@ import org.junit.jupiter.api.Test;
 class OutboxVacuumTest {
 
     private static final int EVENTS = 350;
+
+    private final EventCodec codec = new EventCodec();
 
     @Inject
     Pool pool;
@@ -65,6 +70,38 @@ class OutboxVacuumTest {
             assertThat(metric()).isGreaterThan(metricBefore);
             assertThat(vacuums()).isGreaterThan(vacuumsBefore);
         });
+    }
+
+    /**
+     * One relay of a database sends at a time: while another instance's relay holds the lock (here
+     * a connection standing in for it), this one sends nothing; once it lets go, every row leaves, in
+     * order. Until 2026-12-06 two instances' relays shared the outbox with SKIP LOCKED alone, and one
+     * could send a member's later event while the other still sent an earlier one.
+     */
+    @Test
+    void whileAnotherInstancesRelaySendsThisOneWaitsItsTurn() throws Exception {
+        String member = "relay-lock-" + UUID.randomUUID().toString().substring(0, 8);
+        List<CloudEvent> events = new ArrayList<>();
+        for (int i = 1; i <= 20; i++) {
+            events.add(TestEvents.earned(member, i));
+        }
+        SqlConnection other = pool.getConnection().await().indefinitely();
+        try {
+            Transaction held = other.begin().await().indefinitely();
+            other.query("select pg_advisory_xact_lock(hashtextextended('" + OutboxRelay.RELAY_LOCK + "', 0))").execute()
+                    .await().indefinitely();
+            pool.withTransaction(c -> outbox.enqueueBatch(c, Topics.POINTS_LEDGER, events)).await().indefinitely();
+            relay.wake();
+            Thread.sleep(1_500);
+            assertThat(TopicReader.all(Topics.POINTS_LEDGER, r -> member.equals(r.key()))).isEmpty();
+            held.commit().await().indefinitely();
+        } finally {
+            other.close().await().indefinitely();
+        }
+        relay.drained(Duration.ofSeconds(30)).await().indefinitely();
+        List<String> sent = TopicReader.awaitKey(Topics.POINTS_LEDGER, member, 20).stream()
+                .map(r -> codec.read(r.value()).id()).toList();
+        assertThat(sent).containsExactlyElementsOf(events.stream().map(CloudEvent::id).toList());
     }
 
     /** Vacuums of the outbox that were not autovacuum's, as PostgreSQL counts them. */

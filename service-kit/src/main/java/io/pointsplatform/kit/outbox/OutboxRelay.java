@@ -38,10 +38,13 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * Publishes the outbox to Kafka, oldest first, and deletes what the broker acknowledged.
  *
  * <p>At least once: a crash after the send and before the delete publishes the batch again, and
- * consumers drop the repeat by event id. Rows are taken with {@code FOR UPDATE SKIP LOCKED}, so
- * several instances share the table without sending the same row at the same time. Per-member order
- * holds because rows go to the producer in id order and the idempotent producer never reorders a
- * partition.
+ * consumers drop the repeat by event id. One relay of a service's database sends at a time: each
+ * round first takes a transaction-level advisory lock ({@link #RELAY_LOCK}), and an instance that
+ * does not get it skips the round. So a member's events leave in id order even with several
+ * instances: rows go to one producer in id order and the idempotent producer never reorders a
+ * partition. (Until 2026-12-06 instances shared the table with {@code SKIP LOCKED} alone, and an
+ * instance could send a member's later event, say a capture, while another still sent its hold:
+ * the replay then met the capture first and refused it.)
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -49,6 +52,10 @@ public class OutboxRelay {
     private static final String SELECT_BATCH =
             "select id, topic, message_key, payload from outbox order by id limit $1 for update skip locked";
     private static final String DELETE_BATCH = "delete from outbox where id = any($1)";
+    /** The advisory lock's name: one relay of a database sends at a time. */
+    public static final String RELAY_LOCK = "points.outbox.relay";
+    private static final String TAKE_RELAY_LOCK = "select pg_try_advisory_xact_lock(hashtextextended('" + RELAY_LOCK
+            + "', 0)) as mine";
     /** Skips the table while another instance vacuums it, rather than wait for it. */
     private static final String VACUUM = "vacuum (skip_locked) outbox";
     private static final byte[] CONTENT_TYPE =
@@ -211,9 +218,12 @@ public class OutboxRelay {
      * those rows again, which at-least-once delivery allows (consumers drop repeats by event id).
      */
     public Uni<Integer> drainOnce() {
-        return pool.withTransaction(connection -> connection.query("set local synchronous_commit = off").execute()
-                .chain(() -> connection.preparedQuery(SELECT_BATCH).execute(Tuple.of(batchSize)))
-                .chain(rows -> publishAndDelete(connection, rows)));
+        return pool.withTransaction(connection -> connection.query(TAKE_RELAY_LOCK).execute()
+                .chain(lock -> !lock.iterator().next().getBoolean("mine") ? Uni.createFrom().item(0)
+                        // Another instance's relay is sending: it takes these rows, in order.
+                        : connection.query("set local synchronous_commit = off").execute()
+                                .chain(() -> connection.preparedQuery(SELECT_BATCH).execute(Tuple.of(batchSize)))
+                                .chain(rows -> publishAndDelete(connection, rows))));
     }
 
     private Uni<Integer> publishAndDelete(SqlConnection connection, RowSet<Row> rows) {
