@@ -23,6 +23,22 @@ public record PointsReversed(String memberId, String orderId, String refundId, l
 
     public static final String TYPE = "points.reversed";
 
+    /**
+     * How the ledger's own settlements of debt name themselves in their event id, in place of a
+     * refund's id ({@code points.reversed:<member>:settle:<lotId>}, {@code …settle-release:<holdId>},
+     * {@code …settle-return:<returnId>}). A refund's id must not begin so: the two would share one
+     * event id, and the later decision would meet the earlier as "already decided".
+     */
+    public static final String SETTLE_CREDIT = "settle:";
+    public static final String SETTLE_RELEASE = "settle-release:";
+    public static final String SETTLE_RETURN = "settle-return:";
+
+    /** Whether a refund's id would take the name of a settlement ({@link #SETTLE_CREDIT} and the others). */
+    public static boolean isSettlementName(String refundId) {
+        return refundId.startsWith(SETTLE_CREDIT) || refundId.startsWith(SETTLE_RELEASE)
+                || refundId.startsWith(SETTLE_RETURN);
+    }
+
     public PointsReversed {
         Checks.text(TYPE, "memberId", memberId);
         Checks.nonNegative(TYPE, "points", points);

@@ -440,6 +440,12 @@ class RefundTest {
         earn(order(orderId, member(), MID_MONTH, List.of(line("40.00")))).statusCode(201);
         refund(orderId, Map.of("refundId", id("r"))).statusCode(400).body("code", equalTo("VALIDATION_FAILED"));
         refund(orderId, Map.of("refundId", id("r"), "amount", "0.001")).statusCode(400);
+        // The ledger's settlements of debt are named so in the same place as a refund's id.
+        for (String taken : List.of("settle:lot-1", "settle-release:h-1", "settle-return:x")) {
+            refund(orderId, Map.of("refundId", taken, "amount", "1.00")).statusCode(400)
+                    .body("errors[0].field", equalTo("refundId"));
+        }
+        refund(orderId, Map.of("refundId", "settlement-" + id("r"), "amount", "1.00")).statusCode(201);
     }
 
     private static JsonObject sentFor(String refundId) {

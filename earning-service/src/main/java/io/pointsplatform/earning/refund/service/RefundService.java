@@ -10,6 +10,7 @@ import io.pointsplatform.earning.refund.repository.RefundRepository;
 import io.pointsplatform.earning.refund.repository.RefundRepository.RefundableOrder;
 import io.pointsplatform.earning.refund.rest.RefundRequest;
 import io.pointsplatform.events.EarningMath;
+import io.pointsplatform.events.PointsReversed;
 import io.pointsplatform.kit.db.UniqueViolation;
 import io.pointsplatform.kit.problem.ApiException;
 import io.pointsplatform.kit.problem.Problem;
@@ -54,6 +55,11 @@ public class RefundService {
     public Uni<Refund> refund(String orderId, RefundRequest request) {
         if ((request.lines() == null) == (request.amount() == null)) {
             throw ApiException.validation("amount", "give either lines or amount, not both or neither");
+        }
+        if (PointsReversed.isSettlementName(request.refundId())) {
+            // The ledger names its settlements of debt so, in the same place as a refund's id.
+            throw ApiException.validation("refundId", "must not begin with " + PointsReversed.SETTLE_CREDIT + ", "
+                    + PointsReversed.SETTLE_RELEASE + " or " + PointsReversed.SETTLE_RETURN);
         }
         String hash = hash(orderId, request);
         return pool.withTransaction(c -> refunds.lockOrder(c, orderId).chain(order -> {

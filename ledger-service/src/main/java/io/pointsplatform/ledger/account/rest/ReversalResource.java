@@ -2,6 +2,7 @@ package io.pointsplatform.ledger.account.rest;
 
 import io.pointsplatform.events.Allocation;
 import io.pointsplatform.events.PointsReversed;
+import io.pointsplatform.kit.problem.ApiException;
 import io.pointsplatform.kit.Identifiers;
 import io.pointsplatform.kit.security.Roles;
 import io.pointsplatform.ledger.account.service.LedgerBook;
@@ -64,6 +65,11 @@ public class ReversalResource {
     @APIResponse(responseCode = "503", description = ApiDocs.BUSY)
     public Uni<Response> reverse(@PathParam("memberId") @Pattern(regexp = Identifiers.ID_PATTERN) String memberId,
                                  @Valid @NotNull ReversalRequest request) {
+        if (PointsReversed.isSettlementName(request.refundId())) {
+            throw ApiException.validation("refundId", "must not begin with " + PointsReversed.SETTLE_CREDIT + ", "
+                    + PointsReversed.SETTLE_RELEASE + " or " + PointsReversed.SETTLE_RETURN + " (the ledger's own"
+                    + " settlements of debt are named so)");
+        }
         return book.reverse(memberId, request.refundId(), request.orderId(), request.lotId(), request.points())
                 .map(decision -> {
                     PointsReversed reversed = decision.data();

@@ -262,7 +262,7 @@ public class LedgerBook {
     /** Open debt paid from a new lot (a credit's), written as the settlement it is. */
     private static void settleDebtFromLot(DecisionWrites writes, Account account, String lotId, Instant now) {
         if (account.debt() > 0) {
-            recordSettlement(writes, account, Allocator.forDebtSettlement(account, lotId), "settle:" + lotId, now);
+            recordSettlement(writes, account, Allocator.forDebtSettlement(account, lotId), PointsReversed.SETTLE_CREDIT + lotId, now);
         }
     }
 
@@ -382,7 +382,7 @@ public class LedgerBook {
             PointsReleased data = new PointsReleased(memberId, holdId, Allocation.total(held), held, reason);
             return decide.closeHold(store, memberId, holdId).map(closed -> {
                 CloudEvent event = record(decide.writes(), account, eventId, now, data);
-                settleDebtFromGivenBack(decide.writes(), account, held, "settle-release:" + holdId, now);
+                settleDebtFromGivenBack(decide.writes(), account, held, PointsReversed.SETTLE_RELEASE + holdId, now);
                 return new Decision<>(event, data, true);
             });
         });
@@ -449,7 +449,7 @@ public class LedgerBook {
                 PointsReturned data = new PointsReturned(memberId, holdId, returnId, asked, plan.allocations(),
                         reference != null ? reference : spent.reference());
                 CloudEvent event = record(decide.writes(), account, eventId, now, data);
-                settleDebtFromGivenBack(decide.writes(), account, plan.allocations(), "settle-return:" + returnId, now);
+                settleDebtFromGivenBack(decide.writes(), account, plan.allocations(), PointsReversed.SETTLE_RETURN + returnId, now);
                 return new Decision<>(event, data, true);
             });
         }));
@@ -500,7 +500,8 @@ public class LedgerBook {
         Instant now = clock.instant();
         String eventId = "points.reversed:" + memberId + ":" + refundId;
         return once(memberId, eventId, PointsReversed.class, first -> {
-            if (!first.orderId().equals(orderId) || first.asked() != points) {
+            // A settlement's id (orderId null) is refused at the edge; never a NullPointerException here.
+            if (!orderId.equals(first.orderId()) || first.asked() != points) {
                 throw ApiException.conflict("REVERSAL_CONFLICT", "Refund " + refundId + " reversed "
                         + first.asked() + " points of order " + first.orderId() + " before");
             }
