@@ -9,6 +9,7 @@ import io.pointsplatform.kit.security.ServiceTokens;
 import io.pointsplatform.redemption.DerivedIds;
 import io.pointsplatform.redemption.payment.repository.PaymentRepository;
 import io.pointsplatform.redemption.remote.LedgerClient;
+import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,6 +18,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
@@ -296,13 +298,23 @@ public class PaymentService {
 
     /**
      * Gives back the points of refunds recorded while the ledger did not answer and not asked for
-     * again since (the recovery job): up to {@code limit}, older than {@code staleAfter}. The number done.
+     * again since (the recovery job): up to {@code limit}, older than {@code staleAfter}. The number
+     * done. A run stops at the first refund the ledger does not answer (the rest would wait as
+     * long), and the next run tries again.
      */
     public Uni<Integer> resumeRefunds(java.time.Duration staleAfter, int limit) {
+        AtomicBoolean silent = new AtomicBoolean();
         return repository.pendingRefunds(clock.instant().minus(staleAfter), limit)
                 .chain(pending -> Multi.createFrom().iterable(pending)
-                        .onItem().transformToUniAndConcatenate(refund -> giveBack(refund).replaceWith(1)
-                                .onFailure().recoverWithItem(0))
+                        .onItem().transformToUniAndConcatenate(refund -> silent.get() ? Uni.createFrom().item(0)
+                                : giveBack(refund).replaceWith(1).onFailure().recoverWithItem(failure -> {
+                                    if (!RemoteProblem.isRefusal(failure)) {
+                                        silent.set(true);
+                                    }
+                                    Log.warnf("Payment refund %s of %s not given back yet: %s", refund.refundId(),
+                                            refund.paymentId(), failure.getMessage());
+                                    return 0;
+                                }))
                         .collect().asList()
                         .map(done -> done.stream().mapToInt(Integer::intValue).sum()));
     }
