@@ -22,6 +22,9 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,6 +39,9 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @WithTestResource(value = PlatformTestResource.class, initArgs = @ResourceArg(name = "service", value = "earning"))
 class RulesAndCampaignsTest {
+
+    @Inject
+    Pool pool;
 
     @Test
     void aCategoryMultiplierIsVersionedChangedAndDeactivated() {
@@ -168,6 +174,29 @@ class RulesAndCampaignsTest {
         try {
             String member = member();
             earn(order(id("o"), member, MID_MONTH, List.of(line("10.00")))).statusCode(201).body("points", equalTo(98));
+            earn(order(id("o"), member, MID_MONTH, List.of(line("10.00")))).statusCode(201).body("points", equalTo(10));
+        } finally {
+            asAdmin().delete("/api/v1/rules/" + ruleId).then().statusCode(200);
+        }
+    }
+
+    /**
+     * A member's first order takes the first purchase even when it earns no bonus (nothing eligible):
+     * it is recorded as the member's first, so an order of the member in a concurrent batch is not
+     * taken for the first too. Until 2026-12-06 only an order that earned the bonus claimed it, and
+     * a second order racing a 0-point first order in another batch got the bonus as well.
+     */
+    @Test
+    void aFirstOrderThatEarnsNothingStillTakesTheFirstPurchase() {
+        String ruleId = id("first");
+        post("/api/v1/rules", Map.of("ruleId", ruleId, "kind", "FIRST_PURCHASE", "points", 88)).statusCode(201);
+        try {
+            String member = member();
+            String first = id("o");
+            earn(order(first, member, MID_MONTH, List.of(line("0.50")))).statusCode(201).body("points", equalTo(0));
+            assertThat(pool.preparedQuery("select order_id from first_purchase where member_id = $1")
+                    .execute(Tuple.of(member)).await().indefinitely().iterator().next().getString("order_id"))
+                    .isEqualTo(first);
             earn(order(id("o"), member, MID_MONTH, List.of(line("10.00")))).statusCode(201).body("points", equalTo(10));
         } finally {
             asAdmin().delete("/api/v1/rules/" + ruleId).then().statusCode(200);

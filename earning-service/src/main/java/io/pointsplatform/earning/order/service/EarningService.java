@@ -227,7 +227,10 @@ public class EarningService {
                         Calculation calculation = rules.apply(order, ruleSet,
                                 new EarningRules.Context(lookup.tier(), firstInBatch, null, Set.of()));
                         wanted.put(i, calculation);
-                        if (calculation.firstPurchase()) {
+                        if (firstInBatch) {
+                            // Claimed by the member's first order even when it earns no bonus (nothing
+                            // eligible, no rule): a concurrent batch's order of the member is then not
+                            // taken for the first, as it would not be one after the other.
                             firstPurchaseCandidates.put(order.memberId(), order.orderId());
                         }
                         calculation.budgetClaims().forEach(claim -> budgeted.add(claim.campaignId()));
@@ -257,7 +260,7 @@ public class EarningService {
                         && order.orderId().equals(candidates.get(order.memberId()));
                 return takeBudgets(c, wanted.get(i)).map(exhausted -> {
                     Calculation want = wanted.get(i);
-                    decided.put(i, exhausted.isEmpty() && firstPurchase == want.firstPurchase() ? want
+                    decided.put(i, exhausted.isEmpty() && (firstPurchase || !want.firstPurchase()) ? want
                             : rules.apply(order, ruleSet, new EarningRules.Context(lookups.get(i).tier(), firstPurchase,
                                     null, exhausted)));
                     return null;
@@ -354,13 +357,14 @@ public class EarningService {
             })).replaceWithVoid();
         }
         return claims
-                .chain(() -> wanted.firstPurchase()
+                // Claimed by the member's first order even without a bonus (as in a batch).
+                .chain(() -> !lookup.purchasedBefore()
                         ? earnings.claimFirstPurchase(c, order.memberId(), order.orderId())
                         : Uni.createFrom().item(false))
                 .chain(firstPurchase -> {
                     // Multipliers apply to base points only, so dropping a refused campaign or a first
                     // purchase another order claimed changes nothing else.
-                    Calculation calculation = exhausted.isEmpty() && firstPurchase == wanted.firstPurchase() ? wanted
+                    Calculation calculation = exhausted.isEmpty() && (firstPurchase || !wanted.firstPurchase()) ? wanted
                             : rules.apply(order, ruleSet, new EarningRules.Context(lookup.tier(), firstPurchase,
                                     null, exhausted));
                     Earning earning = earning(order, calculation, lookup.tier(), ruleSet.version(), null);
