@@ -33,6 +33,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /** Rules and campaigns through the admin API, and what they do to orders. Each test uses its own category or SKU. */
@@ -169,12 +170,18 @@ class RulesAndCampaignsTest {
 
     @Test
     void theFirstPurchaseBonusIsOncePerMember() {
+        withAFirstPurchaseBonusOf88(member -> {
+            earn(order(id("o"), member, MID_MONTH, List.of(line("10.00")))).statusCode(201).body("points", equalTo(98));
+            earn(order(id("o"), member, MID_MONTH, List.of(line("10.00")))).statusCode(201).body("points", equalTo(10));
+        });
+    }
+
+    /** Runs {@code check} for a new member while a FIRST_PURCHASE rule of 88 points is active. */
+    private static void withAFirstPurchaseBonusOf88(Consumer<String> check) {
         String ruleId = id("first");
         post("/api/v1/rules", Map.of("ruleId", ruleId, "kind", "FIRST_PURCHASE", "points", 88)).statusCode(201);
         try {
-            String member = member();
-            earn(order(id("o"), member, MID_MONTH, List.of(line("10.00")))).statusCode(201).body("points", equalTo(98));
-            earn(order(id("o"), member, MID_MONTH, List.of(line("10.00")))).statusCode(201).body("points", equalTo(10));
+            check.accept(member());
         } finally {
             asAdmin().delete("/api/v1/rules/" + ruleId).then().statusCode(200);
         }
@@ -188,19 +195,14 @@ class RulesAndCampaignsTest {
      */
     @Test
     void aFirstOrderThatEarnsNothingStillTakesTheFirstPurchase() {
-        String ruleId = id("first");
-        post("/api/v1/rules", Map.of("ruleId", ruleId, "kind", "FIRST_PURCHASE", "points", 88)).statusCode(201);
-        try {
-            String member = member();
+        withAFirstPurchaseBonusOf88(member -> {
             String first = id("o");
             earn(order(first, member, MID_MONTH, List.of(line("0.50")))).statusCode(201).body("points", equalTo(0));
             assertThat(pool.preparedQuery("select order_id from first_purchase where member_id = $1")
                     .execute(Tuple.of(member)).await().indefinitely().iterator().next().getString("order_id"))
                     .isEqualTo(first);
             earn(order(id("o"), member, MID_MONTH, List.of(line("10.00")))).statusCode(201).body("points", equalTo(10));
-        } finally {
-            asAdmin().delete("/api/v1/rules/" + ruleId).then().statusCode(200);
-        }
+        });
     }
 
     /**
