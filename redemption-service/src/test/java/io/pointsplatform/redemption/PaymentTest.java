@@ -206,6 +206,11 @@ class PaymentTest {
         String pastItsTtl = id("pay");
         pay(pastItsTtl, member, "10.00", 500).statusCode(201);
         lapse(pastItsTtl);
+        // Another member's token is refused before anything is settled with the ledger (until
+        // 2026-12-06 the read settled the payment first, then answered 403).
+        given().auth().oauth2(Tokens.member(id("m-other"))).get("/api/v1/payments/{id}", pastItsTtl).then()
+                .statusCode(403).body("code", equalTo("NOT_OWN_ACCOUNT"));
+        assertThat(FakeServices.hold("payment:" + pastItsTtl).status).isEqualTo("OPEN");
         given().auth().oauth2(Tokens.admin()).get("/api/v1/payments/{id}", pastItsTtl).then().statusCode(200)
                 .body("status", equalTo("EXPIRED"));
         post("/api/v1/payments/" + pastItsTtl + "/cancel", null).statusCode(200).body("status", equalTo("EXPIRED"));

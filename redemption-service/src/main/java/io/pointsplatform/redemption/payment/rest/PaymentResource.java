@@ -100,7 +100,8 @@ public class PaymentResource {
     @APIResponse(responseCode = "403", description = "NOT_OWN_ACCOUNT: another member's payment")
     @APIResponse(responseCode = "404", description = "NOT_FOUND: no such payment")
     public Uni<PaymentView> get(@PathParam("paymentId") @Pattern(regexp = ID, message = ID_MESSAGE) String paymentId) {
-        return payments.find(paymentId).invoke(p -> caller.requireAccess(p.memberId())).chain(this::view);
+        // Checked before the payment is settled with the ledger: another member's token moves nothing.
+        return payments.find(paymentId, p -> caller.requireAccess(p.memberId())).chain(this::view);
     }
 
     @POST

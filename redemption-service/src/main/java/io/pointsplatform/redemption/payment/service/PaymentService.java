@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
@@ -151,10 +152,19 @@ public class PaymentService {
     }
 
     public Uni<Payment> find(String paymentId) {
+        return find(paymentId, p -> { });
+    }
+
+    /**
+     * The payment, settled with the ledger when its hold lapsed; {@code admit} checks the caller
+     * first (it throws to refuse), so that a caller who may not read the payment moves nothing.
+     */
+    public Uni<Payment> find(String paymentId, Consumer<Payment> admit) {
         return repository.find(paymentId).chain(p -> {
             if (p == null) {
                 throw ApiException.notFound("Payment", paymentId);
             }
+            admit.accept(p);
             return settled(p);
         });
     }
