@@ -197,6 +197,39 @@ class ReversalAndExpiryTest {
      * anything is owed: the ledger defers the expiry of a lot whose reminder was not sent, which
      * would have made those points spendable while the member owed (until 2026-12-06).
      */
+    /**
+     * Qualifying points are net of refunds: an order that lifted its member to SILVER, refunded,
+     * leaves them MEMBER again, and the upgrade bonus it brought is taken back (debt for what was
+     * spent of it); a bonus taken back is not given again. Until 2026-12-06 the member kept SILVER
+     * and the 1 000 points: earn 2 000, spend 1 500, refund the order, keep the spending.
+     */
+    @Test
+    void aRefundThatLowersTheTierTakesItsUpgradeBonusBack() {
+        String memberId = "m-" + UUID.randomUUID();
+        credit(memberId, "order-big", 2_000, Instant.now().plus(Duration.ofDays(300)));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> asService().get("/api/v1/accounts/{m}", memberId)
+                .then().body("tier", equalTo("SILVER")).body("available", equalTo(3_000)));
+        captured(memberId, 1_500, "redemption:rd-gift");
+
+        asService().contentType(ContentType.JSON).body(Map.of("refundId", "r-big", "orderId", "big", "lotId",
+                        "order-big", "points", 2_000)).post("/api/v1/accounts/{m}/reversals", memberId)
+                .then().statusCode(201).body("taken", equalTo(1_500)).body("debt", equalTo(500));
+        // The bonus's 1 000 were taken by the refund (other lots after the order's own): all owed now.
+        asService().get("/api/v1/accounts/{m}", memberId).then().body("tier", equalTo("MEMBER"))
+                .body("available", equalTo(0)).body("debt", equalTo(1_500));
+        asService().get("/api/v1/accounts/{m}/entries", memberId).then()
+                .body("items[0].type", equalTo("points.reversed")).body("items[0].reference", equalTo("big/tier-bonus:SILVER"))
+                .body("items[0].debt", equalTo(1_000)).body("items[1].type", equalTo("tier.changed"));
+
+        // 2 000 earned less 2 000 refunded: a credit of 500 qualifies 500, no upgrade, no bonus again.
+        credit(memberId, "order-small", 500, Instant.now().plus(Duration.ofDays(300)));
+        awaitAccount(memberId, "debt", 1_000);
+        asService().get("/api/v1/accounts/{m}", memberId).then().body("tier", equalTo("MEMBER"))
+                .body("available", equalTo(0));
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() ->
+                asAnalyst().get("/api/v1/admin/verify").then().statusCode(200).body("mismatchCount", equalTo(0)));
+    }
+
     @Test
     void aRefundTakesALotPastItsExpiryNotYetEmptiedBeforeOwing() {
         String memberId = "m-" + UUID.randomUUID();
@@ -238,8 +271,9 @@ class ReversalAndExpiryTest {
                         "points", earned))
                 .post("/api/v1/accounts/{m}/reversals", memberId).then().statusCode(201)
                 .body("taken", equalTo(earned)).body("debt", equalTo(0));
-        asService().get("/api/v1/accounts/{m}", memberId).then().body("available", equalTo((int) bonus))
-                .body("reversed", equalTo(earned));
+        // The order lifted the member to PLATINUM; refunded, the tier falls back and its bonus goes with it.
+        asService().get("/api/v1/accounts/{m}", memberId).then().body("available", equalTo(0))
+                .body("reversed", equalTo(earned + bonus)).body("tier", equalTo("MEMBER"));
         // Past what any refund may take back (10^15): refused with the field, nothing taken.
         asService().contentType(ContentType.JSON).body(Map.of("refundId", "r-huge", "orderId", "big", "lotId", "order-big",
                         "points", PointsValue.MAX_REVERSAL + 1))

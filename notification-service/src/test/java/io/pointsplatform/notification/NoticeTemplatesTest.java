@@ -105,6 +105,11 @@ class NoticeTemplatesTest {
         assertThat(templates.inApp("points.reversed", "en", expired).body()).isEqualTo("Order order-77 was refunded:"
                 + " 1,234 points taken back. 250 more points of the order had already expired and were not taken again.");
         assertThat(templates.email("points.reversed", "zh-CN", expired).html()).contains("该订单另有 250 积分此前已过期");
+        Map<String, Object> bonus = sample();
+        bonus.put("tierBonus", "SILVER");
+        assertThat(templates.inApp("points.reversed", "en", bonus).body()).isEqualTo("The SILVER upgrade bonus that order"
+                + " order-77 brought was taken back with its refund: 1,234 points.");
+        assertThat(templates.email("points.reversed", "zh-CN", bonus).html()).contains("SILVER 升级奖励随之扣回 1,234 积分");
         Map<String, Object> settlement = sample();
         settlement.remove("orderId");
         settlement.put("settlement", true);

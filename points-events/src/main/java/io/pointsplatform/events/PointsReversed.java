@@ -32,11 +32,16 @@ public record PointsReversed(String memberId, String orderId, String refundId, l
     public static final String SETTLE_CREDIT = "settle:";
     public static final String SETTLE_RELEASE = "settle-release:";
     public static final String SETTLE_RETURN = "settle-return:";
+    /**
+     * How the ledger names its take-back of a tier's upgrade bonus when a refund lowers the tier
+     * below it, in place of a refund's id ({@code points.reversed:<member>:tier-bonus:<TIER>}).
+     */
+    public static final String TIER_BONUS_BACK = "tier-bonus:";
 
-    /** Whether a refund's id would take the name of a settlement ({@link #SETTLE_CREDIT} and the others). */
+    /** Whether a refund's id would take the name of one of the ledger's own reversals ({@link #SETTLE_CREDIT} and the others). */
     public static boolean isSettlementName(String refundId) {
         return refundId.startsWith(SETTLE_CREDIT) || refundId.startsWith(SETTLE_RELEASE)
-                || refundId.startsWith(SETTLE_RETURN);
+                || refundId.startsWith(SETTLE_RETURN) || refundId.startsWith(TIER_BONUS_BACK);
     }
 
     public PointsReversed {

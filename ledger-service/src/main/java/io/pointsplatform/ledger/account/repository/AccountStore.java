@@ -231,10 +231,11 @@ public class AccountStore {
     }
 
     /**
-     * Points credited by points.earned since {@code since}, tier bonuses left out (what tiers are
-     * measured by), of several members in one query; members without any are left out. Whole months
-     * after the one {@code since} falls in come from {@code qualifying_month}; that month from the
-     * entries at or after {@code since} (V7).
+     * Points credited by points.earned since {@code since}, tier bonuses left out, net of what
+     * refunds took back of orders (what tiers are measured by), of several members in one query;
+     * members without any are left out. Whole months after the one {@code since} falls in come from
+     * {@code qualifying_month}; that month from the entries at or after {@code since} (V7); refunds
+     * from {@code qualifying_refund}, by the month they were made in (V12).
      */
     public Uni<Map<String, Long>> qualifyingPointsOf(SqlConnection connection, Collection<String> memberIds,
             Instant since) {
@@ -247,6 +248,9 @@ public class AccountStore {
                         + " union all"
                         + " select member_id, points from entry where member_id = any($1) and type = 'points.earned'"
                         + " and occurred_at >= $2 and occurred_at < $4 and reference not like 'TIER_BONUS:%'"
+                        // Net of refunds (V12): those of every month of the window, the month it starts in whole.
+                        + " union all"
+                        + " select member_id, -points from qualifying_refund where member_id = any($1) and month >= $3"
                         + ") q group by member_id")
                 .execute(Tuple.of(memberIds.toArray(String[]::new), utc(since), month,
                         utc(month.plusMonths(1).atStartOfDay(ZoneOffset.UTC).toInstant())))

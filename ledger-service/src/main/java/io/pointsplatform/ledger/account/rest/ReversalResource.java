@@ -67,8 +67,9 @@ public class ReversalResource {
                                  @Valid @NotNull ReversalRequest request) {
         if (PointsReversed.isSettlementName(request.refundId())) {
             throw ApiException.validation("refundId", "must not begin with " + PointsReversed.SETTLE_CREDIT + ", "
-                    + PointsReversed.SETTLE_RELEASE + " or " + PointsReversed.SETTLE_RETURN + " (the ledger's own"
-                    + " settlements of debt are named so)");
+                    + PointsReversed.SETTLE_RELEASE + ", " + PointsReversed.SETTLE_RETURN + " or "
+                    + PointsReversed.TIER_BONUS_BACK + " (the ledger's own reversals"
+                    + " are named so)");
         }
         return book.reverse(memberId, request.refundId(), request.orderId(), request.lotId(), request.points())
                 .map(decision -> {

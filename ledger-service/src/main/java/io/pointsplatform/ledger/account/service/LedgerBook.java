@@ -513,12 +513,73 @@ public class LedgerBook {
                 throw new ApiException(404, "NOT_FOUND", "Not found", "Lot " + lotId + " of member " + memberId
                         + " is not in the ledger yet: its order's credit has not been applied; try again later");
             }
-            return lapsed(decide, account, lotId, orderId, points).map(lapsed -> {
+            return lapsed(decide, account, lotId, orderId, points).chain(lapsed -> {
                 ReversalPlan plan = Allocator.forReversal(account, lotId, points, lapsed, now);
                 PointsReversed data = new PointsReversed(memberId, orderId, refundId, plan.taken(), plan.allocations(),
                         plan.debt(), 0, plan.alreadyExpired());
-                return new Decision<>(record(decide.writes(), account, eventId, now, data), data, true);
+                Decision<PointsReversed> decision = new Decision<>(record(decide.writes(), account, eventId, now, data),
+                        data, true);
+                return reviewTierAfterRefund(decide, account, data, eventId, now).replaceWith(decision);
             });
+        });
+    }
+
+    /**
+     * After a refund: qualifying points are net of refunds (V12), so the refund may leave the member
+     * below its tier. Then the ledger writes {@code tier.changed} down, and takes back the upgrade
+     * bonus of each tier the member falls from ({@code points.reversed:<member>:tier-bonus:<TIER>},
+     * once per tier and member, as the bonus was given): from the bonus lot first, then from other
+     * lots, and what was spent of it as debt, as a refund takes. A bonus taken back is not given
+     * again. Read only for a member above MEMBER.
+     */
+    private Uni<Void> reviewTierAfterRefund(DecisionBatches.Decide decide, Account account, PointsReversed refund,
+            String refundEventId, Instant now) {
+        Tier from = Tier.valueOf(account.tier());
+        if (from == Tier.MEMBER || refund.asked() == 0) {
+            return Uni.createFrom().voidItem();
+        }
+        String memberId = account.memberId();
+        return store.qualifyingPointsOf(decide.connection(), List.of(memberId), qualifyingSince(now)).chain(sums -> {
+            long qualifying = sums.getOrDefault(memberId, 0L);
+            // This batch's refunds of the member (this one included) are not in the entries yet.
+            for (PointsEvent pending : withPending(decide, List.of(), event -> event instanceof PointsReversed r
+                    && r.memberId().equals(memberId) && r.debtSettled() == 0
+                    && !r.refundId().startsWith(PointsReversed.TIER_BONUS_BACK))) {
+                qualifying -= ((PointsReversed) pending).asked();
+            }
+            Tier to = tiers.thresholds().tierFor(Math.max(qualifying, 0));
+            if (to.atLeast(from)) {
+                return Uni.createFrom().voidItem();
+            }
+            record(decide.writes(), account, "tier.changed:" + memberId + ":" + refundEventId, now,
+                    new TierChanged(memberId, from.name(), to.name(), Math.max(qualifying, 0)));
+            Uni<Void> takeBacks = Uni.createFrom().voidItem();
+            for (Tier lost : Tier.values()) {
+                // Each tier above the new one, up to the one it had.
+                if (lost.compareTo(to) > 0 && lost.compareTo(from) <= 0) {
+                    takeBacks = takeBacks.chain(() -> takeBackBonus(decide, account, refund, lost, now));
+                }
+            }
+            return takeBacks;
+        });
+    }
+
+    private Uni<Void> takeBackBonus(DecisionBatches.Decide decide, Account account, PointsReversed refund, Tier lost,
+            Instant now) {
+        String memberId = account.memberId();
+        Lot bonus = account.lot("tier-bonus-" + memberId + "-" + lost.name());
+        String refundId = PointsReversed.TIER_BONUS_BACK + lost.name();
+        String eventId = "points.reversed:" + memberId + ":" + refundId;
+        if (bonus == null) {
+            return Uni.createFrom().voidItem();
+        }
+        return decide.decided(store, eventId).map(before -> {
+            if (before.isEmpty()) {
+                ReversalPlan plan = Allocator.forReversal(account, bonus.lotId(), bonus.points(), 0, now);
+                record(decide.writes(), account, eventId, now, new PointsReversed(memberId, refund.orderId(), refundId,
+                        plan.taken(), plan.allocations(), plan.debt(), 0, plan.alreadyExpired()));
+            }
+            return null;
         });
     }
 

@@ -71,6 +71,10 @@ final class Messages {
             return null;
         }
         List<Object> params = new ArrayList<>(List.of("points", e.points() + e.debt(), "orderId", e.orderId()));
+        if (e.refundId().startsWith(PointsReversed.TIER_BONUS_BACK)) {
+            // The ledger took back the upgrade bonus of a tier the order's refund lowered.
+            params.addAll(List.of("tierBonus", e.refundId().substring(PointsReversed.TIER_BONUS_BACK.length())));
+        }
         if (e.debt() > 0) {
             params.addAll(List.of("owed", e.debt()));
         }

@@ -42,6 +42,13 @@ class MessagesTest {
     }
 
     @Test
+    void aTierBonusTakenBackAfterARefundSaysWhichTiersBonus() {
+        PointsReversed bonus = new PointsReversed("m-1", "o-5", "tier-bonus:SILVER", 0, List.of(), 1_000, 0, 0);
+        assertThat(paramsOf(bonus, "points.reversed:m-1:tier-bonus:SILVER")).containsExactlyInAnyOrderEntriesOf(
+                Map.of("points", 1_000L, "orderId", "o-5", "owed", 1_000L, "tierBonus", "SILVER"));
+    }
+
+    @Test
     void aSettlementOfDebtIsToldAsSuchNotAsASecondTakingBack() {
         PointsReversed settlement = new PointsReversed("m-1", null, null, 80, List.of(new Allocation("order-o-9", 80)), 0, 80);
         assertThat(paramsOf(settlement, "points.reversed:m-1:settle-release:h-1"))
