@@ -146,7 +146,12 @@ class CheckoutJourneyTest {
         assertThat(refunded).isGreaterThanOrEqualTo(10_000_000_200L);
         io.restassured.path.json.JsonPath account = given().auth().oauth2(Tokens.analyst()).baseUri(ledger)
                 .get("/api/v1/accounts/{m}", memberId).then().statusCode(200).extract().jsonPath();
-        assertThat(account.getLong("reversed")).isEqualTo(refunded);
+        // The order had lifted the member to PLATINUM; refunded, the tier falls back and the upgrade bonus
+        // (1 000, not spent) is taken back with it (since 2026-12-06).
+        assertThat(account.getLong("reversed")).isEqualTo(refunded + 1_000);
+        assertThat(account.getString("tier")).isEqualTo("MEMBER");
+        // The sign-up's 100 stay: the bonus was taken from its own lot.
+        assertThat(account.getLong("available")).isEqualTo(100);
         assertThat(account.getLong("pending")).isEqualTo(earned - refunded);
         assertThat(account.getLong("debt")).isZero();
     }
