@@ -38,6 +38,10 @@ public record PointsReversed(String memberId, String orderId, String refundId, l
      */
     public static final String TIER_BONUS_BACK = "tier-bonus:";
 
+    /** Why a refund's id that {@link #isSettlementName} is refused, for the caller (400, field refundId). */
+    public static final String OWN_NAMES_REFUSAL = "must not begin with " + SETTLE_CREDIT + ", " + SETTLE_RELEASE
+            + ", " + SETTLE_RETURN + " or " + TIER_BONUS_BACK + " (the ledger's own reversals are named so)";
+
     /** Whether a refund's id would take the name of one of the ledger's own reversals ({@link #SETTLE_CREDIT} and the others). */
     public static boolean isSettlementName(String refundId) {
         return refundId.startsWith(SETTLE_CREDIT) || refundId.startsWith(SETTLE_RELEASE)

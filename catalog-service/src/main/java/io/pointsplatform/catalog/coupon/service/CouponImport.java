@@ -6,6 +6,7 @@ import io.pointsplatform.catalog.reward.model.RewardStatus;
 import io.pointsplatform.catalog.reward.repository.RewardRepository;
 import io.pointsplatform.catalog.reward.service.CatalogEvents;
 import io.pointsplatform.events.Topics;
+import io.pointsplatform.kit.Fingerprints;
 import io.pointsplatform.kit.db.UniqueViolation;
 import io.pointsplatform.kit.outbox.Outbox;
 import io.pointsplatform.kit.problem.ApiException;
@@ -14,14 +15,10 @@ import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -106,17 +103,7 @@ public class CouponImport {
 
     /** The import a file makes: the reward and its codes in order. */
     private static String importHash(String rewardId, List<String> codes) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            digest.update(rewardId.getBytes(StandardCharsets.UTF_8));
-            for (String code : codes) {
-                digest.update((byte) '\n');
-                digest.update(code.getBytes(StandardCharsets.UTF_8));
-            }
-            return HexFormat.of().formatHex(digest.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing", e);
-        }
+        return Fingerprints.sha256(rewardId + "\n" + String.join("\n", codes));
     }
 
     private static ApiException refused(List<Problem.FieldError> faults) {

@@ -1,10 +1,7 @@
 package io.pointsplatform.earning.order.service;
 
 import io.pointsplatform.earning.order.rest.OrderRequest;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import io.pointsplatform.kit.Fingerprints;
 
 /** A fingerprint of what an order says, so a repeat can be told from a different order with the same id. */
 public final class OrderContent {
@@ -29,11 +26,6 @@ public final class OrderContent {
 
     /** The hex SHA-256 of a text: a fingerprint of a request's content. */
     public static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Fingerprints.sha256(text);
     }
 }

@@ -58,9 +58,7 @@ public class RefundService {
         }
         if (PointsReversed.isSettlementName(request.refundId())) {
             // The ledger names its settlements of debt so, in the same place as a refund's id.
-            throw ApiException.validation("refundId", "must not begin with " + PointsReversed.SETTLE_CREDIT + ", "
-                    + PointsReversed.SETTLE_RELEASE + ", " + PointsReversed.SETTLE_RETURN + " or "
-                    + PointsReversed.TIER_BONUS_BACK);
+            throw ApiException.validation("refundId", PointsReversed.OWN_NAMES_REFUSAL);
         }
         String hash = hash(orderId, request);
         return pool.withTransaction(c -> refunds.lockOrder(c, orderId).chain(order -> {

@@ -66,10 +66,7 @@ public class ReversalResource {
     public Uni<Response> reverse(@PathParam("memberId") @Pattern(regexp = Identifiers.ID_PATTERN) String memberId,
                                  @Valid @NotNull ReversalRequest request) {
         if (PointsReversed.isSettlementName(request.refundId())) {
-            throw ApiException.validation("refundId", "must not begin with " + PointsReversed.SETTLE_CREDIT + ", "
-                    + PointsReversed.SETTLE_RELEASE + ", " + PointsReversed.SETTLE_RETURN + " or "
-                    + PointsReversed.TIER_BONUS_BACK + " (the ledger's own reversals"
-                    + " are named so)");
+            throw ApiException.validation("refundId", PointsReversed.OWN_NAMES_REFUSAL);
         }
         return book.reverse(memberId, request.refundId(), request.orderId(), request.lotId(), request.points())
                 .map(decision -> {
