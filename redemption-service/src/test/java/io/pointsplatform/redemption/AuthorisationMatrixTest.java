@@ -33,6 +33,7 @@ class AuthorisationMatrixTest {
         return new AuthMatrix()
                 .memberCall("GET", "/api/v1/members/" + MEMBER + "/payment-capacity", null,
                         roles("member", "checkout", "admin", "analyst", "service"), MEMBER)
+                .memberCall("POST", "/api/v1/members/" + MEMBER + "/payment-codes", null, roles("member"), MEMBER)
                 .memberCall("POST", "/api/v1/redemptions", "{\"memberId\":\"" + MEMBER + "\",\"rewardId\":\"" + REWARD + "\"}",
                         roles("member"), MEMBER)
                 .memberCall("GET", redemption, null, roles("member", "admin", "analyst", "service"), MEMBER)
@@ -56,9 +57,13 @@ class AuthorisationMatrixTest {
         redemptionId = given().auth().oauth2(io.pointsplatform.testing.Tokens.member(MEMBER)).contentType("application/json")
                 .body("{\"memberId\":\"" + MEMBER + "\",\"rewardId\":\"" + REWARD + "\"}").post("/api/v1/redemptions")
                 .then().statusCode(201).extract().path("redemptionId");
-        given().auth().oauth2(io.pointsplatform.testing.Tokens.checkout()).contentType("application/json")
+        String code = given().auth().oauth2(io.pointsplatform.testing.Tokens.member(MEMBER))
+                .post("/api/v1/members/{m}/payment-codes", MEMBER).then().statusCode(201).extract().path("code");
+        // Made by the matrix's checkout token (subject checkout-matrix): a payment is settled by the shop that made it.
+        given().auth().oauth2(io.pointsplatform.testing.Tokens.of("checkout", "checkout-matrix")).contentType("application/json")
                 .body("{\"paymentId\":\"" + PAYMENT + "\",\"orderId\":\"o-matrix\",\"memberId\":\"" + MEMBER
-                        + "\",\"orderAmount\":10,\"points\":100}").post("/api/v1/payments").then().statusCode(201);
+                        + "\",\"orderAmount\":10,\"points\":100,\"paymentCode\":\"" + code + "\"}")
+                .post("/api/v1/payments").then().statusCode(201);
         matrix().check();
     }
 

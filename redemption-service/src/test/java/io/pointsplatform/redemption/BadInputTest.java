@@ -46,6 +46,9 @@ class BadInputTest {
     private static BadInputs redemptions(String token) {
         return new BadInputs(token)
                 .json("no rewardId", "POST", R, "{\"memberId\":\"m-1\"}", 400, V, "rewardId")
+                .call("a payment code's memberId with a space", "POST", "/api/v1/members/m%201/payment-codes", 400, V,
+                        "memberId")
+                .call("GET on the payment codes", "GET", "/api/v1/members/m-1/payment-codes", 405, "METHOD_NOT_ALLOWED", null)
                 .json("an Idempotency-Key of 256 characters", "POST", R, redemption(""), 400, V, "Idempotency-Key")
                         .header("Idempotency-Key", "k".repeat(256))
                 .json("an Idempotency-Key with a space", "POST", R, redemption(""), 400, V, "Idempotency-Key")
@@ -93,6 +96,11 @@ class BadInputTest {
                         .header("Idempotency-Key", "k".repeat(256))
                 .json("a paymentId of 49 characters", "POST", P, payment(",\"paymentId\":\"" + "p".repeat(49) + "\""),
                         400, V, "paymentId")
+                .json("no paymentCode (the member's consent)", "POST", P, payment(""), 400, V, "paymentCode")
+                .json("a paymentCode of 17 digits", "POST", P, payment(",\"paymentCode\":\"" + "1".repeat(17) + "\""),
+                        400, V, "paymentCode")
+                .json("a paymentCode with a letter", "POST", P, payment(",\"paymentCode\":\"" + "1".repeat(17) + "a\""),
+                        400, V, "paymentCode")
                 .json("a memberId with a slash", "POST", P,
                         "{\"orderId\":\"o-1\",\"memberId\":\"m/1\",\"orderAmount\":100,\"points\":10}", 400, V, "memberId")
                 .call("a paymentId with a space", "GET", P + "/p%201", 400, V, "paymentId")

@@ -45,11 +45,24 @@ class PaymentTest {
         return payFor(paymentId, "o-" + paymentId, memberId, orderAmount, points);
     }
 
+    /** A payment with a fresh payment code of the member's, by the tests' checkout. */
     private static ValidatableResponse payFor(String paymentId, String orderId, String memberId, String orderAmount, Object points) {
-        return given().auth().oauth2(Tokens.checkout()).contentType(ContentType.JSON)
+        return payWith(Tokens.checkout(), code(memberId), paymentId, orderId, memberId, orderAmount, points);
+    }
+
+    private static ValidatableResponse payWith(String checkout, String code, String paymentId, String orderId, String memberId,
+                                               String orderAmount, Object points) {
+        return given().auth().oauth2(checkout).contentType(ContentType.JSON)
                 .body("{\"paymentId\":\"" + paymentId + "\",\"orderId\":\"" + orderId + "\",\"memberId\":\"" + memberId
-                        + "\",\"orderAmount\":" + orderAmount + ",\"currency\":\"CNY\",\"points\":" + points + "}")
+                        + "\",\"orderAmount\":" + orderAmount + ",\"currency\":\"CNY\",\"points\":" + points
+                        + (code == null ? "" : ",\"paymentCode\":\"" + code + "\"") + "}")
                 .post("/api/v1/payments").then();
+    }
+
+    /** A new payment code of the member's, asked with its own token as its app asks. */
+    private static String code(String memberId) {
+        return given().auth().oauth2(Tokens.member(memberId)).post("/api/v1/members/{m}/payment-codes", memberId).then()
+                .statusCode(201).body("memberId", equalTo(memberId)).extract().path("code");
     }
 
     private static ValidatableResponse post(String path, Object body) {
@@ -302,7 +315,8 @@ class PaymentTest {
         String member = id("m-pay-key");
         FakeServices.balance(member, 1_000);
         String key = UUID.randomUUID().toString();
-        Map<String, Object> body = Map.of("orderId", "o-key", "memberId", member, "orderAmount", "10.00", "points", 10);
+        Map<String, Object> body = Map.of("orderId", "o-key", "memberId", member, "orderAmount", "10.00", "points", 10,
+                "paymentCode", code(member));
         String first = given().auth().oauth2(Tokens.checkout()).contentType(ContentType.JSON).header("Idempotency-Key", key)
                 .body(body).post("/api/v1/payments").then().statusCode(201).extract().path("paymentId");
         given().auth().oauth2(Tokens.checkout()).contentType(ContentType.JSON).header("Idempotency-Key", key)
@@ -311,8 +325,93 @@ class PaymentTest {
         for (int i = 0; i < 4; i++) {
             pay(id("pay"), member, "10.00", 1).statusCode(201);
         }
-        String retryAfter = pay(id("pay"), member, "10.00", 1).statusCode(429).body("code", equalTo("RATE_LIMITED"))
+        // The limit is counted before the payment's code is looked at (a sixth code would be refused too).
+        String retryAfter = payWith(Tokens.checkout(), null, id("pay"), "o-late", member, "10.00", 1).statusCode(429)
+                .body("code", equalTo("RATE_LIMITED"))
                 .extract().header("Retry-After");
         assertThat(Long.parseLong(retryAfter)).isBetween(1L, 60L);
+    }
+
+    @Test
+    void aPaymentNeedsTheMembersOwnUnusedUnexpiredCode() throws SQLException {
+        // Three members, as the tests' rate limit lets a member make five payments a minute.
+        String refusedMember = id("m-pay-nocode");
+        String member = id("m-pay-code");
+        String late = id("m-pay-late");
+        String other = id("m-pay-code-other");
+        for (String m : List.of(refusedMember, member, late, other)) {
+            FakeServices.balance(m, 1_000);
+        }
+        payWith(Tokens.checkout(), null, id("pay"), id("o"), refusedMember, "10.00", 100).statusCode(400)
+                .body("code", equalTo("VALIDATION_FAILED")).body("errors[0].field", equalTo("paymentCode"));
+        payWith(Tokens.checkout(), code(other), id("pay"), id("o"), refusedMember, "10.00", 100).statusCode(422)
+                .body("code", equalTo("PAYMENT_CODE_INVALID"));
+        payWith(Tokens.checkout(), "123456789012345678", id("pay"), id("o"), refusedMember, "10.00", 100).statusCode(422)
+                .body("code", equalTo("PAYMENT_CODE_INVALID"));
+        payWith(Tokens.checkout(), "12345", id("pay"), id("o"), refusedMember, "10.00", 100).statusCode(400)
+                .body("errors[0].field", equalTo("paymentCode"));
+        assertThat(FakeServices.available(refusedMember)).as("nothing held without the member's code").isEqualTo(1_000);
+        assertThat(FakeServices.available(other)).isEqualTo(1_000);
+
+        String code = code(member);
+        assertThat(code).matches("[0-9]{18}");
+        String paid = id("pay");
+        String order = id("o");
+        payWith(Tokens.checkout(), code, paid, order, member, "10.00", 100).statusCode(201).body("status", equalTo("HELD"))
+                .body("shopId", equalTo("checkout-test"));
+        // A repeat of the payment is answered as it stands; the code pays no other payment.
+        payWith(Tokens.checkout(), code, paid, order, member, "10.00", 100).statusCode(200);
+        payWith(Tokens.checkout(), code, id("pay"), id("o"), member, "10.00", 100).statusCode(422)
+                .body("code", equalTo("PAYMENT_CODE_USED"));
+        assertThat(FakeServices.available(member)).isEqualTo(900);
+        // A payment the ledger refused gives its code back.
+        String refused = code(member);
+        payWith(Tokens.checkout(), refused, id("pay"), id("o"), member, "100.00", 2_000).statusCode(409)
+                .body("code", equalTo("INSUFFICIENT_POINTS"));
+        payWith(Tokens.checkout(), refused, id("pay"), id("o"), member, "10.00", 200).statusCode(201);
+        assertThat(FakeServices.available(member)).isEqualTo(700);
+
+        String lapsed = code(late);
+        try (Connection c = DriverManager.getConnection(jdbcUrl, LocalPostgres.USER, LocalPostgres.PASSWORD)) {
+            var kept = c.createStatement().executeQuery("select count(*) filter (where code_hash in ('" + code + "', '"
+                    + lapsed + "')), count(*) filter (where member_id = '" + member + "' and payment_id is not null"
+                    + " and expires_at - created_at = interval '120 seconds') from payment_code");
+            kept.next();
+            assertThat(kept.getInt(1)).as("no code kept as it was shown").isZero();
+            assertThat(kept.getInt(2)).as("the member's two codes, each used, each for 120 s").isEqualTo(2);
+            c.createStatement().execute("update payment_code set expires_at = now() - interval '1 second'"
+                    + " where member_id = '" + late + "'");
+        }
+        payWith(Tokens.checkout(), lapsed, id("pay"), id("o"), late, "10.00", 100).statusCode(422)
+                .body("code", equalTo("PAYMENT_CODE_EXPIRED"));
+        assertThat(FakeServices.available(late)).isEqualTo(1_000);
+    }
+
+    @Test
+    void aPaymentBelongsToTheShopThatMadeIt() {
+        String member = id("m-pay-shop");
+        FakeServices.balance(member, 1_000);
+        String payment = id("pay");
+        String otherShop = Tokens.of("checkout", "checkout-other-shop");
+        pay(payment, member, "20.00", 500).statusCode(201);
+        for (String action : List.of("capture", "cancel")) {
+            given().auth().oauth2(otherShop).post("/api/v1/payments/{id}/" + action, payment).then().statusCode(403)
+                    .body("code", equalTo("NOT_OWN_PAYMENT"));
+        }
+        given().auth().oauth2(otherShop).get("/api/v1/payments/{id}", payment).then().statusCode(403)
+                .body("code", equalTo("NOT_OWN_PAYMENT"));
+        assertThat(FakeServices.hold("payment:" + payment).status).as("another shop moved nothing").isEqualTo("OPEN");
+        // Its id and its order are the shop's: another shop's payment under either is refused.
+        payWith(otherShop, code(member), payment, "o-" + payment, member, "20.00", 500).statusCode(409)
+                .body("code", equalTo("PAYMENT_CONFLICT"));
+        payWith(otherShop, code(member), id("pay"), "o-" + payment, member, "20.00", 100).statusCode(409)
+                .body("code", equalTo("ORDER_CONFLICT"));
+        post("/api/v1/payments/" + payment + "/capture", null).statusCode(200).body("status", equalTo("CAPTURED"));
+        given().auth().oauth2(otherShop).contentType(ContentType.JSON).body(Map.of("refundId", "r-1", "amount", "20.00"))
+                .post("/api/v1/payments/{id}/refunds", payment).then().statusCode(403).body("code", equalTo("NOT_OWN_PAYMENT"));
+        assertThat(FakeServices.available(member)).isEqualTo(500);
+        given().auth().oauth2(Tokens.admin()).get("/api/v1/payments/{id}", payment).then().statusCode(200)
+                .body("shopId", equalTo("checkout-test")).body("refunds", hasSize(0));
+        given().auth().oauth2(Tokens.member(member)).get("/api/v1/payments/{id}", payment).then().statusCode(200);
     }
 }

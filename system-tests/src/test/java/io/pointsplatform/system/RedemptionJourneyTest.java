@@ -186,9 +186,12 @@ class RedemptionJourneyTest {
             List<Future<?>> calls = new ArrayList<>();
             for (int i = 0; i < payments; i++) {
                 String paymentId = "pay-" + run + "-" + i;
+                // The member's consent: a one-time code its app shows at the till.
+                String code = given().auth().oauth2(Tokens.member(memberId)).baseUri(redemption)
+                        .post("/api/v1/members/{m}/payment-codes", memberId).then().statusCode(201).extract().path("code");
                 given().auth().oauth2(Tokens.checkout()).baseUri(redemption).contentType(ContentType.JSON)
                         .body(Map.of("paymentId", paymentId, "orderId", "o-" + paymentId, "memberId", memberId,
-                                "orderAmount", "100.00", "points", 10))
+                                "orderAmount", "100.00", "points", 10, "paymentCode", code))
                         .post("/api/v1/payments").then().statusCode(201).body("status", equalTo("HELD"));
                 for (String action : List.of("capture", "cancel", "capture", "cancel")) {
                     calls.add(pool.submit(() -> {

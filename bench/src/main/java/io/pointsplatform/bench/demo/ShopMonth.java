@@ -325,8 +325,13 @@ final class ShopMonth {
         progress.start("points at checkout", plan.payments().size());
         each(pool, plan.payments(), payment -> {
             String paymentId = run + "-" + payment.key();
+            // The member consents at the till: its app shows a one-time payment code, which the checkout sends.
+            String member = memberId(payment.member());
+            String code = call("payment code " + payment.key(), () -> Http.post(at.redemption() + "/api/v1/members/" + member
+                    + "/payment-codes", null, memberToken(payment.member())), Set.of()).body().path("code").asText();
             ObjectNode body = object().put("paymentId", paymentId).put("orderId", paymentId + "-order")
-                    .put("memberId", memberId(payment.member())).put("orderAmount", payment.orderAmount()).put("points", payment.points());
+                    .put("memberId", member).put("orderAmount", payment.orderAmount()).put("points", payment.points())
+                    .put("paymentCode", code);
             Answer held = call("payment " + payment.key(), () -> Http.post(at.redemption() + "/api/v1/payments", body.toString(), checkout),
                     Set.of("INSUFFICIENT_POINTS"));
             if (held.refused()) {

@@ -7,6 +7,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigDecimal;
@@ -17,12 +18,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
-/** Every statement on {@code payment} and {@code payment_refund}. */
+/** Every statement on {@code payment}, {@code payment_refund} and {@code payment_code}. */
 @ApplicationScoped
 public class PaymentRepository {
 
     private static final String COLUMNS = "payment_id, order_id, member_id, order_amount, currency, points, amount,"
-            + " status, hold_expires_at, refunded_amount, refunded_points, request_hash, created_at, updated_at";
+            + " status, hold_expires_at, refunded_amount, refunded_points, request_hash, created_at, updated_at, shop_id";
 
     private final Pool pool;
 
@@ -30,8 +31,25 @@ public class PaymentRepository {
         this.pool = pool;
     }
 
-    /** What {@link #admit} did with a new payment, and the points the order's other live payments hold. */
-    public record Admission(Outcome outcome, long pointsTaken) {
+    /**
+     * What {@link #admit} did with a new payment, the points the order's other live payments hold,
+     * and, when the member's payment code was refused, why.
+     */
+    public record Admission(Outcome outcome, long pointsTaken, CodeRefusal codeRefusal) {
+
+        Admission(Outcome outcome, long pointsTaken) {
+            this(outcome, pointsTaken, null);
+        }
+    }
+
+    /** Why a member's payment code did not admit a payment. */
+    public enum CodeRefusal {
+        /** No such code, or another member's. */
+        UNKNOWN,
+        /** Past its expiry. */
+        EXPIRED,
+        /** Used by another payment. */
+        USED
     }
 
     /** What {@link #admit} did with a new payment. */
@@ -42,22 +60,26 @@ public class PaymentRepository {
         KNOWN,
         /** With the order's other live payments its points would pass the cap. */
         OVER_CAP,
-        /** The order's live payments name another member, order amount or currency. */
-        OTHER_TERMS
+        /** The order's live payments name another member, order amount, currency or shop. */
+        OTHER_TERMS,
+        /** The member's payment code does not admit it ({@link Admission#codeRefusal} says why). */
+        CODE_REFUSED
     }
 
     /**
      * Records a new payment PENDING, unless the order's live payments (PENDING, HELD, CAPTURED) name
      * other terms or, with its points, would pass {@code cap}: the cap is the order's, not each
      * payment's. Payments of one order take a transaction lock on the order id first, so two sent at
-     * once cannot both fit under the cap.
+     * once cannot both fit under the cap. {@code codeHash} (null: none was sent) is the member's
+     * payment code: it must be the payment's member's, unexpired at {@code p.createdAt()} and unused,
+     * and it is used by this payment in the same transaction.
      */
-    public Uni<Admission> admit(Payment p, long cap) {
+    public Uni<Admission> admit(Payment p, long cap, String codeHash) {
         return pool.withTransaction(c -> c.preparedQuery("select pg_advisory_xact_lock(hashtextextended($1, 20))")
                 .execute(Tuple.of("payment-order:" + p.orderId()))
                 // The payment's own id in any state (a repeat of a closed payment is a repeat, not a new
                 // payment judged against the cap: until 2026-12-06 it could be refused POINTS_CAP_EXCEEDED).
-                .chain(() -> c.preparedQuery("select payment_id, member_id, order_amount, currency, points from payment"
+                .chain(() -> c.preparedQuery("select payment_id, member_id, order_amount, currency, points, shop_id from payment"
                         + " where (order_id = $1 and status in ('PENDING', 'HELD', 'CAPTURED')) or payment_id = $2"
                         + " order by payment_id = $2 desc").execute(Tuple.of(p.orderId(), p.paymentId())))
                 .chain(live -> {
@@ -66,8 +88,10 @@ public class PaymentRepository {
                         if (row.getString("payment_id").equals(p.paymentId())) {
                             return Uni.createFrom().item(new Admission(Outcome.KNOWN, 0));
                         }
+                        String shop = row.getString("shop_id");
                         if (!row.getString("member_id").equals(p.memberId()) || !row.getString("currency").equals(p.currency())
-                                || row.getBigDecimal("order_amount").compareTo(p.orderAmount()) != 0) {
+                                || row.getBigDecimal("order_amount").compareTo(p.orderAmount()) != 0
+                                || (shop != null && !shop.equals(p.shopId()))) {
                             return Uni.createFrom().item(new Admission(Outcome.OTHER_TERMS, 0));
                         }
                         taken += row.getLong("points");
@@ -76,13 +100,61 @@ public class PaymentRepository {
                     if (pointsTaken + p.points() > cap) {
                         return Uni.createFrom().item(new Admission(Outcome.OVER_CAP, pointsTaken));
                     }
-                    return c.preparedQuery("insert into payment (payment_id, order_id, member_id, order_amount, currency,"
-                                    + " points, amount, status, request_hash, created_at, updated_at) values ($1, $2, $3, $4,"
-                                    + " $5, $6, $7, 'PENDING', $8, $9, $9) on conflict (payment_id) do nothing")
+                    return useCode(c, p, codeHash).chain(refusal -> refusal != null
+                            ? Uni.createFrom().item(new Admission(Outcome.CODE_REFUSED, pointsTaken, refusal))
+                            : c.preparedQuery("insert into payment (payment_id, order_id, member_id, order_amount, currency,"
+                                    + " points, amount, status, request_hash, created_at, updated_at, shop_id) values ($1, $2,"
+                                    + " $3, $4, $5, $6, $7, 'PENDING', $8, $9, $9, $10) on conflict (payment_id) do nothing")
                             .execute(Tuple.from(new Object[] {p.paymentId(), p.orderId(), p.memberId(), p.orderAmount(),
-                                    p.currency(), p.points(), p.amount(), p.requestHash(), utc(p.createdAt())}))
-                            .map(rows -> new Admission(rows.rowCount() == 1 ? Outcome.RECORDED : Outcome.KNOWN, pointsTaken));
+                                    p.currency(), p.points(), p.amount(), p.requestHash(), utc(p.createdAt()), p.shopId()}))
+                            .chain(rows -> rows.rowCount() == 1 || codeHash == null
+                                    ? Uni.createFrom().item(rows.rowCount() == 1 ? Outcome.RECORDED : Outcome.KNOWN)
+                                    // Its id was taken meanwhile on another order: the code stays unused.
+                                    : c.preparedQuery("update payment_code set payment_id = null, used_at = null"
+                                            + " where code_hash = $1").execute(Tuple.of(codeHash)).replaceWith(Outcome.KNOWN))
+                            .map(outcome -> new Admission(outcome, pointsTaken)));
                 }));
+    }
+
+    /**
+     * Uses the member's payment code for {@code p} (nothing when {@code codeHash} is null): null when
+     * it was used, else why not. The payment's insert follows in the same transaction, so a refusal of
+     * the payment after this (none today) would roll the use back with it.
+     */
+    private static Uni<CodeRefusal> useCode(SqlConnection c, Payment p, String codeHash) {
+        if (codeHash == null) {
+            return Uni.createFrom().nullItem();
+        }
+        return c.preparedQuery("update payment_code set payment_id = $2, used_at = $4 where code_hash = $1"
+                        + " and member_id = $3 and expires_at > $4 and payment_id is null")
+                .execute(Tuple.of(codeHash, p.paymentId(), p.memberId(), utc(p.createdAt())))
+                .chain(used -> used.rowCount() == 1 ? Uni.createFrom().<CodeRefusal>nullItem()
+                        : c.preparedQuery("select member_id, expires_at, payment_id from payment_code where code_hash = $1")
+                        .execute(Tuple.of(codeHash)).map(rows -> {
+                            if (rows.size() == 0) {
+                                return CodeRefusal.UNKNOWN;
+                            }
+                            Row code = rows.iterator().next();
+                            if (!code.getString("member_id").equals(p.memberId())) {
+                                return CodeRefusal.UNKNOWN;
+                            }
+                            return code.getString("payment_id") != null ? CodeRefusal.USED : CodeRefusal.EXPIRED;
+                        }));
+    }
+
+    /** Records a member's new payment code (by its hash); false when the hash exists already (make another). */
+    public Uni<Boolean> recordCode(String codeHash, String memberId, Instant createdAt, Instant expiresAt) {
+        return pool.preparedQuery("insert into payment_code (code_hash, member_id, created_at, expires_at)"
+                        + " values ($1, $2, $3, $4) on conflict (code_hash) do nothing")
+                .execute(Tuple.of(codeHash, memberId, utc(createdAt), utc(expiresAt)))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
+    /** Deletes payment codes that lapsed before {@code before}, used or not: up to {@code limit}; the number. */
+    public Uni<Integer> forgetCodes(Instant before, int limit) {
+        return pool.preparedQuery("delete from payment_code where code_hash in (select code_hash from payment_code"
+                        + " where expires_at < $1 limit $2)")
+                .execute(Tuple.of(utc(before), limit)).map(RowSet::rowCount);
     }
 
     /**
@@ -116,9 +188,14 @@ public class PaymentRepository {
                 .map(PaymentRepository::first);
     }
 
-    /** A refused hold changed nothing: the PENDING payment is forgotten, so the same id may be tried again. */
+    /**
+     * A refused hold changed nothing: the PENDING payment is forgotten, so the same id may be tried
+     * again, and the member's payment code it used is free again (for it or another payment).
+     */
     public Uni<Void> forget(String paymentId) {
-        return pool.preparedQuery("delete from payment where payment_id = $1 and status = 'PENDING'")
+        return pool.preparedQuery("with forgotten as (delete from payment where payment_id = $1 and status = 'PENDING'"
+                        + " returning payment_id) update payment_code set payment_id = null, used_at = null"
+                        + " where payment_id in (select payment_id from forgotten)")
                 .execute(Tuple.of(paymentId)).replaceWithVoid();
     }
 
@@ -197,7 +274,7 @@ public class PaymentRepository {
                 row.getBigDecimal("order_amount"), row.getString("currency"), row.getLong("points"),
                 row.getBigDecimal("amount"), row.getString("status"), instant(row, "hold_expires_at"),
                 row.getBigDecimal("refunded_amount"), row.getLong("refunded_points"), row.getString("request_hash"),
-                instant(row, "created_at"), instant(row, "updated_at"));
+                instant(row, "created_at"), instant(row, "updated_at"), row.getString("shop_id"));
     }
 
     private static PaymentRefund refund(Row row) {

@@ -14,7 +14,10 @@ public record PaymentView(String paymentId, String orderId, String memberId, Big
                           @Schema(description = "What the points pay, in yuan (points / points-per-yuan)") BigDecimal amount,
                           @Schema(enumeration = {"PENDING", "HELD", "CAPTURED", "CANCELLED", "EXPIRED"}) String status,
                           @Schema(nullable = true, description = "When the hold lapses unless captured") Instant holdExpiresAt,
-                          BigDecimal refundedAmount, long refundedPoints, List<Refund> refunds, Instant createdAt) {
+                          BigDecimal refundedAmount, long refundedPoints, List<Refund> refunds, Instant createdAt,
+                          @Schema(nullable = true, description = "The checkout (its token's subject) that made the payment;"
+                                  + " only it settles the payment. Null for payments made before shops were recorded")
+                          String shopId) {
 
     /** One refund: its share of the points, DONE once the ledger gave them back. */
     public record Refund(String refundId, BigDecimal amount, long points,
@@ -25,6 +28,6 @@ public record PaymentView(String paymentId, String orderId, String memberId, Big
         return new PaymentView(p.paymentId(), p.orderId(), p.memberId(), p.orderAmount(), p.currency(), p.points(),
                 p.amount(), p.status(), p.holdExpiresAt(), p.refundedAmount(), p.refundedPoints(),
                 refunds.stream().map(r -> new Refund(r.refundId(), r.amount(), r.points(), r.status(), r.createdAt()))
-                        .toList(), p.createdAt());
+                        .toList(), p.createdAt(), p.shopId());
     }
 }

@@ -6,11 +6,12 @@ import java.time.Instant;
 
 /**
  * Points used as payment for an order: a hold at the ledger ({@link #holdId}), captured when the
- * order is paid, released when it is cancelled, given back in part by refunds.
+ * order is paid, released when it is cancelled, given back in part by refunds. {@code shopId} is the
+ * subject of the checkout token that made it (null for payments made before 2026-12-06).
  */
 public record Payment(String paymentId, String orderId, String memberId, BigDecimal orderAmount, String currency,
                       long points, BigDecimal amount, String status, Instant holdExpiresAt, BigDecimal refundedAmount,
-                      long refundedPoints, String requestHash, Instant createdAt, Instant updatedAt) {
+                      long refundedPoints, String requestHash, Instant createdAt, Instant updatedAt, String shopId) {
 
     public static final String PENDING = "PENDING";
     public static final String HELD = "HELD";
@@ -24,6 +25,11 @@ public record Payment(String paymentId, String orderId, String memberId, BigDeci
 
     public String reference() {
         return ServiceHoldIds.payment(paymentId);
+    }
+
+    /** Whether checkout {@code shop} made this payment (any shop for one made before shops were recorded). */
+    public boolean madeBy(String shop) {
+        return shopId == null || shopId.equals(shop);
     }
 
     /** A hold nobody captured or cancelled lapses at the ledger: then the payment is EXPIRED. */

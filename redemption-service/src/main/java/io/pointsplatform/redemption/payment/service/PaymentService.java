@@ -40,12 +40,14 @@ public class PaymentService {
     private final int capPercent;
     private final long holdTtlSeconds;
     private final String currency;
+    private final boolean memberCodeRequired;
 
     public PaymentService(PaymentRepository repository, @RestClient LedgerClient ledger, ServiceTokens tokens,
                           Clock clock, @ConfigProperty(name = "points.payment.points-per-yuan") int pointsPerYuan,
                           @ConfigProperty(name = "points.payment.cap-percent") int capPercent,
                           @ConfigProperty(name = "points.payment.hold-ttl-seconds") long holdTtlSeconds,
-                          @ConfigProperty(name = "points.currency") String currency) {
+                          @ConfigProperty(name = "points.currency") String currency,
+                          @ConfigProperty(name = "points.payment.member-code-required") boolean memberCodeRequired) {
         if (capPercent < 0 || capPercent > 100) {
             throw new IllegalArgumentException("points.payment.cap-percent must be 0..100, was " + capPercent);
         }
@@ -60,11 +62,20 @@ public class PaymentService {
         this.capPercent = capPercent;
         this.holdTtlSeconds = holdTtlSeconds;
         this.currency = currency;
+        this.memberCodeRequired = memberCodeRequired;
     }
 
-    /** What a new payment asks for; {@code currency} null: the platform's ({@code points.currency}). */
+    /**
+     * What a new payment asks for; {@code currency} null: the platform's ({@code points.currency});
+     * {@code shopId} the checkout token's subject; {@code paymentCode} the member's one-time code
+     * (PaymentCodes), null when none was sent.
+     */
     public record Order(String paymentId, String orderId, String memberId, BigDecimal orderAmount, String currency,
-                        long points) {
+                        long points, String shopId, String paymentCode) {
+
+        Order withCurrency(String currency) {
+            return new Order(paymentId, orderId, memberId, orderAmount, currency, points, shopId, paymentCode);
+        }
     }
 
     /** A payment and whether this call made it (201) or found it (200). */
@@ -82,8 +93,11 @@ public class PaymentService {
 
     public Uni<Outcome> pay(Order order) {
         if (order.currency() == null) {
-            return pay(new Order(order.paymentId(), order.orderId(), order.memberId(), order.orderAmount(), currency,
-                    order.points()));
+            return pay(order.withCurrency(currency));
+        }
+        if (memberCodeRequired && order.paymentCode() == null) {
+            throw ApiException.validation("paymentCode", "is required: the one-time payment code the member's app shows"
+                    + " (POST /api/v1/members/{memberId}/payment-codes)");
         }
         if (!currency.equals(order.currency())) {
             throw ApiException.validation("currency", "must be " + currency);
@@ -99,25 +113,28 @@ public class PaymentService {
                 order.orderAmount().stripTrailingZeros().toPlainString(), order.currency(), Long.toString(order.points()));
         Payment fresh = new Payment(order.paymentId(), order.orderId(), order.memberId(), order.orderAmount(),
                 order.currency(), order.points(), PointsValue.yuanFor(order.points(), pointsPerYuan), Payment.PENDING,
-                null, BigDecimal.ZERO, 0, hash, now, now);
+                null, BigDecimal.ZERO, 0, hash, now, now, order.shopId());
+        String codeHash = order.paymentCode() == null ? null : PaymentCodes.hash(order.paymentCode());
         // Lapsed payments of the order nobody read since are settled first (with the ledger), so a hold
         // that went back no longer counts against the cap.
         return repository.lapsedOf(order.orderId(), now, holdTtlSeconds)
                 .chain(lapsed -> Multi.createFrom().iterable(lapsed).onItem().transformToUniAndConcatenate(this::settled)
                         .collect().asList())
-                .chain(() -> repository.admit(fresh, cap)).chain(admission -> switch (admission.outcome()) {
+                .chain(() -> repository.admit(fresh, cap, codeHash)).chain(admission -> switch (admission.outcome()) {
             case OVER_CAP -> Uni.createFrom().<Payment>failure(new ApiException(422, "POINTS_CAP_EXCEEDED",
                     "Too many points for this order", "Points may pay at most " + capPercent + " % of an order, over all"
                     + " its payments: at most " + cap + " points for " + order.orderAmount() + " " + currency
                     + ", and its other payments hold " + admission.pointsTaken() + " already"));
             case OTHER_TERMS -> Uni.createFrom().<Payment>failure(ApiException.conflict("ORDER_CONFLICT", "Order '"
-                    + order.orderId() + "' has payments for another member, order amount or currency"));
+                    + order.orderId() + "' has payments for another member, order amount or currency, or of another shop"));
+            case CODE_REFUSED -> Uni.createFrom().<Payment>failure(PaymentCodes.refused(admission.codeRefusal(),
+                    order.memberId()));
             case RECORDED, KNOWN -> repository.find(order.paymentId());
         }).chain(found -> {
             if (found == null) {
                 throw refusedMeanwhile(order.paymentId());
             }
-            if (!found.requestHash().equals(hash)) {
+            if (!found.requestHash().equals(hash) || !found.madeBy(order.shopId())) {
                 throw ApiException.conflict("PAYMENT_CONFLICT", "Payment '" + order.paymentId()
                         + "' was made before with other content");
             }

@@ -1,6 +1,7 @@
 package io.pointsplatform.redemption.redemption.service;
 
 import io.pointsplatform.kit.idempotency.IdempotencyKeys;
+import io.pointsplatform.redemption.payment.service.PaymentCodes;
 import io.pointsplatform.redemption.payment.service.PaymentService;
 import io.pointsplatform.redemption.redemption.repository.RedemptionRepository;
 import io.quarkus.logging.Log;
@@ -16,7 +17,7 @@ import java.time.Duration;
  * answer): each run claims those untouched for {@code points.redemption.recovery-stale-after}
  * and due for another try, and drives each once more (its calls are idempotent by derived ids).
  * A job of its own gives back the points of payment refunds the ledger did not answer and purges
- * expired Idempotency-Keys, so that a ledger that does not answer those never holds up the sagas
+ * expired Idempotency-Keys and lapsed payment codes, so that a ledger that does not answer those never holds up the sagas
  * (until 2026-12-06 one run did both, one after the other, and a hundred refunds waiting 3 s each on
  * a silent ledger kept every saga, catalog's compensations included, waiting for minutes).
  */
@@ -30,15 +31,17 @@ public class RecoveryJob {
     private final SagaSettings settings;
     private final IdempotencyKeys keys;
     private final PaymentService payments;
+    private final PaymentCodes codes;
     private final Clock clock;
 
     public RecoveryJob(RedemptionRepository repository, RedemptionSaga saga, SagaSettings settings,
-                       IdempotencyKeys keys, PaymentService payments, Clock clock) {
+                       IdempotencyKeys keys, PaymentService payments, PaymentCodes codes, Clock clock) {
         this.repository = repository;
         this.saga = saga;
         this.settings = settings;
         this.keys = keys;
         this.payments = payments;
+        this.codes = codes;
         this.clock = clock;
     }
 
@@ -56,7 +59,7 @@ public class RecoveryJob {
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> refundsAndKeys() {
         return payments.resumeRefunds(settings.recoveryStaleAfter(), settings.recoveryBatch())
-                .chain(() -> keys.purgeExpired(10_000)).replaceWithVoid()
+                .chain(() -> keys.purgeExpired(10_000)).chain(() -> codes.forgetLapsed(10_000)).replaceWithVoid()
                 .onFailure().invoke(failure -> Log.warnf(failure, "Refund recovery failed; the next run tries again"))
                 .onFailure().recoverWithNull().replaceWithVoid();
     }
