@@ -9,6 +9,7 @@ import io.pointsplatform.testing.PlatformTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -65,6 +66,22 @@ class AuthorisationMatrixTest {
                         + "\",\"orderAmount\":10,\"points\":100,\"paymentCode\":\"" + code + "\"}")
                 .post("/api/v1/payments").then().statusCode(201);
         matrix().check();
+    }
+
+    /**
+     * A token with the member role and a staff role (an identity provider's groups) is a member for
+     * ownership: until 2026-12-06 it passed as a member and skipped the check as the staff role.
+     */
+    @Test
+    void aMembersTokenWithAnotherRoleStillReachesOnlyItsOwnAccount() {
+        String both = io.pointsplatform.testing.Tokens.withRoles(MEMBER + "-other", "member", "analyst");
+        for (String path : List.of("/api/v1/members/" + MEMBER + "/payment-capacity", "/api/v1/members/" + MEMBER + "/redemptions")) {
+            given().auth().oauth2(both).get(path).then().statusCode(403).body("code", org.hamcrest.Matchers.equalTo("NOT_OWN_ACCOUNT"));
+        }
+        given().auth().oauth2(io.pointsplatform.testing.Tokens.withRoles(MEMBER, "member", "analyst"))
+                .get("/api/v1/members/" + MEMBER + "/payment-capacity").then().statusCode(200);
+        given().auth().oauth2(io.pointsplatform.testing.Tokens.analyst())
+                .get("/api/v1/members/" + MEMBER + "/payment-capacity").then().statusCode(200);
     }
 
     @Test

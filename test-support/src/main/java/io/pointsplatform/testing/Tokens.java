@@ -67,6 +67,11 @@ public final class Tokens {
         return sign(claims(role, subject, Instant.now().plusSeconds(3600)), keys());
     }
 
+    /** A valid token with several roles (an identity provider's groups), an hour long. */
+    public static String withRoles(String subject, String... roles) {
+        return sign(claims(roles[0], subject, Instant.now().plusSeconds(3600)).groups(Set.of(roles)), keys());
+    }
+
     /** Expired two minutes ago: beyond the 60 s clock skew. */
     public static String expired(String role, String subject) {
         return sign(claims(role, subject, Instant.now().minusSeconds(120)).issuedAt(Instant.now().minusSeconds(3600)), keys());

@@ -7,8 +7,12 @@ import java.util.Set;
 
 /**
  * Who is calling, from the verified token: its subject and roles. The ownership rule lives here
- * once: a caller whose only role is {@code member} reaches only the account whose id is its
- * {@code sub}; every other role an endpoint admits ({@code @RolesAllowed}) reaches any account.
+ * once: a caller with the {@code member} role reaches only the account whose id is its {@code sub},
+ * whatever other roles its token has; a token without it, admitted by the endpoint's
+ * {@code @RolesAllowed}, reaches any account. Until 2026-12-06 a token with {@code member} and
+ * another role (an identity provider's groups [member, analyst]) passed an endpoint as a member and
+ * then skipped the ownership check as the other role, reaching any member's preferences or stream,
+ * which neither role allows alone.
  */
 @RequestScoped
 public class Caller {
@@ -47,11 +51,19 @@ public class Caller {
         if (identity.isAnonymous()) {
             subject();
         }
+        if (identity.hasRole(Roles.MEMBER)) {
+            requireOwn(memberId);
+            return;
+        }
         for (String role : STAFF_OR_SYSTEM) {
             if (identity.hasRole(role)) {
                 return;
             }
         }
+        requireOwn(memberId);
+    }
+
+    private void requireOwn(String memberId) {
         if (!subject().equals(memberId)) {
             throw new ApiException(403, "NOT_OWN_ACCOUNT", "Not your account",
                     "A member's token reaches only its own account");
