@@ -12,6 +12,8 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 
+import io.pointsplatform.catalog.reward.model.LimitPeriod;
+import io.pointsplatform.catalog.reward.service.RewardService;
 import io.pointsplatform.events.CloudEvent;
 import io.pointsplatform.events.EventCodec;
 import io.pointsplatform.events.RewardUpserted;
@@ -27,15 +29,27 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Transaction;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 
@@ -44,7 +58,15 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(value = PlatformTestResource.class, initArgs = @ResourceArg(name = "service", value = "catalog"))
 class ReservationTest {
 
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
     private final EventCodec codec = new EventCodec();
+
+    @Inject
+    Pool pool;
+
+    @Inject
+    RewardService catalogue;
 
     private static RequestSpecification asService() {
         return given().auth().oauth2(Tokens.service()).contentType(ContentType.JSON);
@@ -612,5 +634,278 @@ class ReservationTest {
                 .body("code", equalTo("VALIDATION_FAILED")).body("errors[0].field", equalTo("If-Match"));
         asAdmin().header("If-Match", "*").post("/api/v1/rewards/" + rewardId + "/retire").then().statusCode(200)
                 .body("status", equalTo("RETIRED"));
+    }
+
+    // Races with a retire and with a change of the limit (docs/contract-extensions.md, catalog, "How it
+    // holds under concurrency"). The tests that hold a reservation up do it with a row another
+    // transaction is inserting: the reservation waits on it at a known statement, whatever the timing.
+
+    private static final String LIFETIME_LIMIT = "\"perMemberLimit\":{\"count\":5,\"period\":\"LIFETIME\"}";
+
+    private long reservationsOf(String rewardId) {
+        return pool.preparedQuery("select count(*) from reservation where reward_id = $1").execute(Tuple.of(rewardId))
+                .map(rows -> rows.iterator().next().getLong(0)).await().atMost(WAIT);
+    }
+
+    /** Whether a statement of this service's database beginning with {@code start} waits on a lock now. */
+    private boolean waitingOnALock(String start) {
+        return pool.preparedQuery("select count(*) from pg_stat_activity where datname = current_database()"
+                        + " and wait_event_type = 'Lock' and query like $1")
+                .execute(Tuple.of(start + "%")).map(rows -> rows.iterator().next().getLong(0) > 0).await().atMost(WAIT);
+    }
+
+    /** Until the call is answered, or waits on a lock in a statement beginning with {@code start}. */
+    private void awaitAnsweredOrWaiting(Future<?> call, String start) {
+        await().atMost(WAIT).until(() -> call.isDone() || waitingOnALock(start));
+    }
+
+    /**
+     * Every reservation of the reward that counts (RESERVED, CONFIRMED) is counted under {@code period}
+     * (null: the reward has no limit), in the period it was made in, and the members' counts are
+     * exactly those reservations.
+     */
+    private void assertCountedUnder(String rewardId, LimitPeriod period) {
+        List<Row> held = new ArrayList<>();
+        pool.preparedQuery("select reservation_id, member_id, period_key, quantity, created_at from reservation"
+                        + " where reward_id = $1 and status in ('RESERVED', 'CONFIRMED')")
+                .execute(Tuple.of(rewardId)).await().atMost(WAIT).forEach(held::add);
+        Map<List<String>, Integer> expected = new HashMap<>();
+        for (Row row : held) {
+            String key = period == null ? null
+                    : period.key(row.getOffsetDateTime("created_at").toInstant(), catalogue.zone());
+            assertThat(row.getString("period_key")).as("period of %s", row.getString("reservation_id")).isEqualTo(key);
+            if (key != null) {
+                expected.merge(List.of(row.getString("member_id"), key), row.getInteger("quantity"), Integer::sum);
+            }
+        }
+        Map<List<String>, Integer> counted = new HashMap<>();
+        pool.preparedQuery("select member_id, period_key, used from member_limit where reward_id = $1 and used > 0")
+                .execute(Tuple.of(rewardId)).await().atMost(WAIT)
+                .forEach(row -> counted.put(List.of(row.getString("member_id"), row.getString("period_key")),
+                        row.getInteger("used")));
+        assertThat(counted).as("members' counts of %s", rewardId).isEqualTo(expected);
+    }
+
+    /**
+     * A reservation that read its reward ACTIVE and is held up before it takes the reward's row (on
+     * its member's count, which another transaction is inserting) while the reward is retired: once
+     * the retire has been answered, the reservation is refused RETIRED and takes nothing, whichever
+     * way it takes the row. Until 2026-12-06 a reward of unlimited stock took it after the retire,
+     * and one of limited stock refused it OUT_OF_STOCK.
+     */
+    @Test
+    void aReservationHeldUpWhileItsRewardIsRetiredIsRefusedRetired() throws Exception {
+        for (String stock : List.of("\"stock\":100", "\"stock\":null")) {
+            String rewardId = id("r-retired-meanwhile");
+            String member = id("m-held-up");
+            asAdmin().body(body(rewardId, "GIFT", LIFETIME_LIMIT).replace("\"stock\":10", stock))
+                    .post("/api/v1/rewards").then().statusCode(201);
+            ExecutorService threads = Executors.newSingleThreadExecutor();
+            SqlConnection other = pool.getConnection().await().atMost(WAIT);
+            try {
+                Transaction holding = other.begin().await().atMost(WAIT);
+                other.preparedQuery("insert into member_limit (member_id, reward_id, period_key, used)"
+                        + " values ($1, $2, 'LIFETIME', 0)").execute(Tuple.of(member, rewardId)).await().atMost(WAIT);
+                Future<Response> reservation = threads.submit(() -> reserve(rewardId, id("res"), member, 1));
+                awaitAnsweredOrWaiting(reservation, "insert into member_limit");
+
+                asAdmin().post("/api/v1/rewards/" + rewardId + "/retire").then().statusCode(200);
+                holding.rollback().await().atMost(WAIT);
+
+                reservation.get(WAIT.toSeconds(), TimeUnit.SECONDS).then().statusCode(422)
+                        .body("code", equalTo("NOT_ELIGIBLE")).body("reasons", equalTo(List.of("RETIRED")));
+            } finally {
+                other.close().await().atMost(WAIT);
+                threads.shutdownNow();
+            }
+            assertThat(reservationsOf(rewardId)).as(stock).isZero();
+            given().auth().oauth2(Tokens.admin()).get("/api/v1/rewards/" + rewardId).then()
+                    .body("stock", equalTo(stock.endsWith("null") ? null : 100));
+        }
+    }
+
+    /**
+     * A reservation held up at its insert (its id is being inserted by another transaction) after
+     * it took the reward's row, while the reward is retired: the retire waits for it, so the
+     * reservation is made and then the reward retired; were the retire answered first, the
+     * reservation would have to be refused. Until 2026-12-06 a reward of unlimited stock did not lock
+     * its row for a reservation: the retire was answered at once and the reservation made after it.
+     */
+    @Test
+    void aRetireWaitsForAReservationThatHasTakenTheRewardsRow() throws Exception {
+        String elsewhere = id("r-elsewhere");
+        asAdmin().body(body(elsewhere, "GIFT", null)).post("/api/v1/rewards").then().statusCode(201);
+        // One statement (unlimited, no limit); a transaction that takes no stock; the conditional stock update.
+        for (String extra : List.of("\"stock\":null", "\"stock\":null," + LIFETIME_LIMIT, "\"stock\":100")) {
+            String rewardId = id("r-retire-waits");
+            String reservationId = id("res");
+            asAdmin().body(body(rewardId, "GIFT", null).replace("\"stock\":10", extra)).post("/api/v1/rewards")
+                    .then().statusCode(201);
+            ExecutorService threads = Executors.newFixedThreadPool(2);
+            SqlConnection other = pool.getConnection().await().atMost(WAIT);
+            try {
+                Transaction holding = other.begin().await().atMost(WAIT);
+                other.preparedQuery("insert into reservation (reservation_id, reward_id, member_id, quantity, ttl_seconds,"
+                        + " kind, points_cost, status, expires_at, created_at, updated_at) values ($1, $2, 'm-other', 1,"
+                        + " 900, 'GIFT', 800, 'RESERVED', now() + interval '900 seconds', now(), now())")
+                        .execute(Tuple.of(reservationId, elsewhere)).await().atMost(WAIT);
+                Future<Response> reservation = threads.submit(() -> reserve(rewardId, reservationId, "m-waits", 1));
+                awaitAnsweredOrWaiting(reservation, "insert into reservation");
+                Future<Response> retire = threads.submit(() -> asAdmin().post("/api/v1/rewards/" + rewardId + "/retire"));
+                awaitAnsweredOrWaiting(retire, "select reward_id");
+                boolean retiredFirst = retire.isDone();
+                long madeAtRetire = retiredFirst ? reservationsOf(rewardId) : -1;
+                holding.rollback().await().atMost(WAIT);
+
+                Response made = reservation.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+                assertThat(retire.get(WAIT.toSeconds(), TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+                if (retiredFirst) {
+                    assertThat(madeAtRetire).isZero();
+                    assertThat(made.statusCode()).as(extra + ": answered after the retire: " + made.asString())
+                            .isEqualTo(422);
+                    assertThat(reservationsOf(rewardId)).isZero();
+                } else {
+                    assertThat(made.statusCode()).as(extra + ": " + made.asString()).isEqualTo(201);
+                    assertThat(reservationsOf(rewardId)).isOne();
+                }
+            } finally {
+                other.close().await().atMost(WAIT);
+                threads.shutdownNow();
+            }
+        }
+    }
+
+    /**
+     * Reservations sent with a retire at once: each is made before the retire (counted when the
+     * retire is answered) or refused RETIRED, and the stock taken is the reservations made.
+     */
+    @Test
+    void reservationsSentWithARetireAtOnceAreMadeBeforeItOrRefusedRetired() throws Exception {
+        for (String extra : List.of("\"stock\":null", "\"stock\":null," + LIFETIME_LIMIT, "\"stock\":1000")) {
+            String rewardId = id("r-retire-race");
+            asAdmin().body(body(rewardId, "GIFT", null).replace("\"stock\":10", extra)).post("/api/v1/rewards")
+                    .then().statusCode(201);
+            int retireAt = 12;
+            AtomicLong madeAtRetire = new AtomicLong(-1);
+            List<Response> answers = atOnce(24, n -> {
+                if (n != retireAt) {
+                    return reserve(rewardId, rewardId + "-" + n, "m-race-" + n, 1);
+                }
+                Response retired = asAdmin().post("/api/v1/rewards/" + rewardId + "/retire");
+                madeAtRetire.set(reservationsOf(rewardId));
+                return retired;
+            });
+
+            assertThat(answers.get(retireAt).statusCode()).isEqualTo(200);
+            List<Response> reservations = new ArrayList<>(answers);
+            reservations.remove(retireAt);
+            assertThat(reservations).allSatisfy(a -> {
+                assertThat(a.statusCode()).as(extra + ": " + a.asString()).isIn(201, 422);
+                if (a.statusCode() == 422) {
+                    assertThat(a.jsonPath().getList("reasons")).isEqualTo(List.of("RETIRED"));
+                }
+            });
+            long made = reservations.stream().filter(a -> a.statusCode() == 201).count();
+            assertThat(reservationsOf(rewardId)).as(extra).isEqualTo(made).isEqualTo(madeAtRetire.get());
+            if (extra.endsWith("1000")) {
+                assertThat(stock(rewardId)).isEqualTo(1000 - made);
+            }
+        }
+    }
+
+    /**
+     * A reservation between its read of the reward and its count (held up on its member's count,
+     * which another transaction is inserting) while an admin gives the reward's limit another
+     * period: the change waits for it and counts it again under the new period. Until 2026-12-06 the
+     * change was made at once, and the reservation then counted under the old period.
+     */
+    @Test
+    void aLimitChangedWhileAReservationIsMadeCountsItUnderTheNewPeriod() throws Exception {
+        for (String stock : List.of("\"stock\":100", "\"stock\":null")) {
+            String rewardId = id("r-period-meanwhile");
+            String member = id("m-period");
+            asAdmin().body(body(rewardId, "GIFT", LIFETIME_LIMIT).replace("\"stock\":10", stock))
+                    .post("/api/v1/rewards").then().statusCode(201);
+            reserve(rewardId, id("res"), member, 1).then().statusCode(201);
+            ExecutorService threads = Executors.newFixedThreadPool(2);
+            SqlConnection other = pool.getConnection().await().atMost(WAIT);
+            try {
+                Transaction holding = other.begin().await().atMost(WAIT);
+                other.preparedQuery("insert into member_limit (member_id, reward_id, period_key, used)"
+                                + " values ($1, $2, 'LIFETIME', 0)")
+                        .execute(Tuple.of(member + "-2", rewardId)).await().atMost(WAIT);
+                Future<Response> reservation = threads.submit(() -> reserve(rewardId, id("res"), member + "-2", 1));
+                awaitAnsweredOrWaiting(reservation, "insert into member_limit");
+                Future<Response> change = threads.submit(() -> asAdmin()
+                        .body(body(rewardId, "GIFT", LIFETIME_LIMIT.replace("LIFETIME", "DAY")).replace("\"stock\":10", stock))
+                        .put("/api/v1/rewards/" + rewardId));
+                awaitAnsweredOrWaiting(change, "select pg_advisory_xact_lock");
+                holding.rollback().await().atMost(WAIT);
+
+                assertThat(reservation.get(WAIT.toSeconds(), TimeUnit.SECONDS).statusCode()).isEqualTo(201);
+                assertThat(change.get(WAIT.toSeconds(), TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+            } finally {
+                other.close().await().atMost(WAIT);
+                threads.shutdownNow();
+            }
+            assertCountedUnder(rewardId, LimitPeriod.DAY);
+        }
+    }
+
+    /**
+     * Reservations made all along while an admin sets, changes and takes off a reward's limit: every
+     * one counts under the limit as it was when it was made, and the counts are those reservations.
+     */
+    @Test
+    void reservationsMadeWhileTheLimitChangesCountUnderTheLimitOfTheirTime() throws Exception {
+        List<String> rewards = List.of(id("r-periods-open"), id("r-periods-stock"));
+        List<String> stocks = List.of("\"stock\":null", "\"stock\":100000");
+        for (int r = 0; r < 2; r++) {
+            asAdmin().body(body(rewards.get(r), "GIFT", null).replace("\"stock\":10", stocks.get(r)))
+                    .post("/api/v1/rewards").then().statusCode(201);
+        }
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger made = new AtomicInteger();
+        List<Response> refused = new CopyOnWriteArrayList<>();
+        int threads = 6;
+        ExecutorService reservers = Executors.newFixedThreadPool(threads);
+        List<Future<?>> done = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int thread = t;
+            done.add(reservers.submit(() -> {
+                for (int n = 0; !stop.get() && n < 2_000; n++) {
+                    Response answer = reserve(rewards.get(n % 2), id("res"), "m-periods-" + thread + "-" + n % 3, 1);
+                    if (answer.statusCode() == 201) {
+                        made.incrementAndGet();
+                    } else {
+                        refused.add(answer);
+                    }
+                }
+            }));
+        }
+        List<String> periods = new ArrayList<>(List.of("LIFETIME", "DAY", "", "YEAR", "WEEK", "MONTH"));
+        try {
+            for (String period : periods) {
+                int before = made.get();
+                await().atMost(WAIT).until(() -> made.get() >= before + 4);
+                String limit = period.isEmpty() ? null : "\"perMemberLimit\":{\"count\":1000,\"period\":\"" + period + "\"}";
+                for (int r = 0; r < 2; r++) {
+                    asAdmin().body(body(rewards.get(r), "GIFT", limit).replace("\"stock\":10", stocks.get(r)))
+                            .put("/api/v1/rewards/" + rewards.get(r)).then().statusCode(200);
+                }
+            }
+            int before = made.get();
+            await().atMost(WAIT).until(() -> made.get() >= before + 4);
+        } finally {
+            stop.set(true);
+            for (Future<?> thread : done) {
+                thread.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            }
+            reservers.shutdownNow();
+        }
+        assertThat(refused).extracting(Response::asString).isEmpty();
+        for (String rewardId : rewards) {
+            assertCountedUnder(rewardId, LimitPeriod.MONTH);
+        }
     }
 }

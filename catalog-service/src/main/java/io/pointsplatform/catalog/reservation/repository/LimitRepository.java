@@ -1,5 +1,6 @@
 package io.pointsplatform.catalog.reservation.repository;
 
+import io.pointsplatform.catalog.reward.repository.RewardRepository;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -17,12 +18,16 @@ import java.util.Map;
 @ApplicationScoped
 public class LimitRepository {
 
-    /** Counts {@code quantity} more units unless that would pass {@code limit}: false then. */
+    /**
+     * Counts {@code quantity} more units unless that would pass {@code limit}: false then. Behind the
+     * reward's gate (RewardRepository#sharedGate), the reservation's first lock.
+     */
     public Uni<Boolean> take(SqlClient c, String memberId, String rewardId, String periodKey, int quantity, int limit) {
         if (quantity > limit) {
             return Uni.createFrom().item(false);
         }
-        return c.preparedQuery("insert into member_limit (member_id, reward_id, period_key, used) values ($1, $2, $3, $4)"
+        return c.preparedQuery("insert into member_limit (member_id, reward_id, period_key, used) select $1, $2, $3, $4"
+                        + " from " + RewardRepository.sharedGate(2)
                         + " on conflict (member_id, reward_id, period_key) do update set used = member_limit.used + $4"
                         + " where member_limit.used + $4 <= $5")
                 .execute(Tuple.of(memberId, rewardId, periodKey, quantity, limit)).map(rows -> rows.rowCount() == 1);

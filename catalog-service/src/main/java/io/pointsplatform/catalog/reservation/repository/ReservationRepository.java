@@ -2,7 +2,9 @@ package io.pointsplatform.catalog.reservation.repository;
 
 import io.pointsplatform.catalog.reservation.model.Reservation;
 import io.pointsplatform.catalog.reservation.model.ReservationStatus;
+import io.pointsplatform.catalog.reward.model.Reward;
 import io.pointsplatform.catalog.reward.model.RewardKind;
+import io.pointsplatform.catalog.reward.repository.RewardRepository;
 import io.pointsplatform.kit.batch.StatementBatches;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -26,6 +28,17 @@ public class ReservationRepository {
 
     private static final String INSERT = "insert into reservation (" + COLUMNS + ") values ($1, $2, $3, $4, $5, $6,"
             + " $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)";
+
+    /**
+     * The insert of a reservation that takes no stock (the reward unlimited), made only while the
+     * reward is ACTIVE, unlimited and with the limit it was read with: behind the reward's gate and
+     * under a share lock on its row (which the foreign key takes anyway, in its weaker form), so a
+     * retire or a change committed meanwhile is seen, and one waits for the other.
+     */
+    private static final String INSERT_WHILE_OPEN = "insert into reservation (" + COLUMNS + ") select $1, $2, $3, $4,"
+            + " $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21 from reward, "
+            + RewardRepository.sharedGate(2) + " where reward.reward_id = $2 and reward.stock is null and "
+            + RewardRepository.activeWithLimit("reward", 22, 23) + " for share of reward";
 
     /** Reservations made or confirmed by one statement of their own: many share a commit (StatementBatches). */
     private final StatementBatches writes;
@@ -52,9 +65,19 @@ public class ReservationRepository {
         return c.preparedQuery(INSERT).execute(values(r)).replaceWithVoid();
     }
 
-    /** {@link #insert} when it is the reservation's only write: in the next batch of such statements. */
-    public Uni<Void> insertAlone(Reservation r) {
-        return writes.execute(INSERT, values(r), r.reservationId()).replaceWithVoid();
+    /**
+     * Inserts a reservation of an unlimited reward {@code asRead}, unless it is not ACTIVE, unlimited
+     * and with that limit any more (false then, nothing inserted). Fails as {@link #insert} when the id exists.
+     */
+    public Uni<Boolean> insertWhileOpen(SqlClient c, Reservation r, Reward asRead) {
+        return c.preparedQuery(INSERT_WHILE_OPEN).execute(RewardRepository.withLimit(values(r), asRead))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
+    /** {@link #insertWhileOpen} when it is the reservation's only write: in the next batch of such statements. */
+    public Uni<Boolean> insertAloneWhileOpen(Reservation r, Reward asRead) {
+        return writes.execute(INSERT_WHILE_OPEN, RewardRepository.withLimit(values(r), asRead), r.reservationId())
+                .map(rows -> rows.rowCount() == 1);
     }
 
     private static Tuple values(Reservation r) {

@@ -27,6 +27,7 @@ import io.pointsplatform.kit.view.MemberPointsProjector;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigDecimal;
@@ -41,13 +42,30 @@ import java.util.Objects;
  * Stock reservations: reserve (with a TTL), confirm, release, return, each one transaction. Stock,
  * a prize's stock and a member's limit are taken by conditional updates, never below zero or past
  * the limit, so that they hold under any concurrency; every change of stock is a stock.changed in
- * the same transaction. Locks are taken in one order everywhere (a member's limit row, the reward,
- * its prizes, a coupon code), so two transactions never wait on each other in a circle.
+ * the same transaction. Locks are taken in one order everywhere (the reward's gate, a reservation's
+ * row, a member's limit row, the reward, its prizes, a coupon code), so two transactions never wait on
+ * each other in a circle.
+ *
+ * <p>A reservation decides from a read of the reward made without a lock, and checks what it read
+ * where it takes the reward's row (the conditional stock update, or the insert of a reservation that
+ * takes no stock, both under the row's lock): still ACTIVE, with the same per-member limit. So a
+ * retire or a change of the limit answered before the reservation takes the row is seen by it: a
+ * retired reward refuses it ({@code RETIRED}), a changed one has it read again and made as it now is.
+ * A change takes the reward's gate alone, which every reservation holds shared from its first
+ * statement to its commit (RewardRepository#sharedGate): the counts a change makes again under a new
+ * period see every reservation made before it, and none is made against the old limit after it.
  */
 @ApplicationScoped
 public class ReservationService {
 
     private static final TypeReference<List<LotteryDraw.Line>> TABLE = new TypeReference<>() { };
+
+    /**
+     * Reads of the reward a reservation may make: each one after the first follows a change of its
+     * limit or stock committed between the read and the take, so more than a few means an admin
+     * changing it over and over.
+     */
+    private static final int MAX_READS = 5;
 
     private final Pool pool;
     private final ReservationRepository reservations;
@@ -90,9 +108,7 @@ public class ReservationService {
      * conflicts, or when its attempt is refused, and answered as it was made.
      */
     public Uni<ReservationView> reserve(ReservationOrder order) {
-        Instant now = now();
-        return rewards.find(pool, order.rewardId())
-                .chain(reward -> reserve(order, reward, now))
+        return attempt(order, 1)
                 .onFailure(failure -> duplicateId(failure) || refusal(failure))
                 .recoverWithUni(failure -> existing(order).map(found -> {
                     if (found != null) {
@@ -103,6 +119,24 @@ public class ReservationService {
                     }
                     throw (RuntimeException) failure;
                 }));
+    }
+
+    /** One attempt from a read of the reward; again from a new read when the reward changed before the take. */
+    private Uni<ReservationView> attempt(ReservationOrder order, int read) {
+        Instant now = now();
+        return rewards.find(pool, order.rewardId())
+                .chain(reward -> reserve(order, reward, now))
+                .onFailure(ChangedSinceRead.class).recoverWithUni(changed -> {
+                    if (read >= MAX_READS) {
+                        return Uni.createFrom().failure(new ApiException(503, "BUSY", "Busy", "Reward '"
+                                + order.rewardId() + "' changed " + read + " times while reservation '"
+                                + order.reservationId() + "' was made; nothing was reserved, send it again")
+                                .withRetryAfter(1));
+                    }
+                    Log.debugf("Reservation %s: reward %s changed since it was read, read again",
+                            order.reservationId(), order.rewardId());
+                    return attempt(order, read + 1);
+                });
     }
 
     /** The member's tier from catalog's view of the log, asked only when the reward has a minimum tier. */
@@ -138,8 +172,7 @@ public class ReservationService {
         return tier(reward, order.memberId()).chain(tier -> {
             List<String> refusals = Eligibility.refusals(reward, tier, now);
             if (!refusals.isEmpty()) {
-                throw new NotEligible("member '" + order.memberId() + "' may not reserve reward '" + reward.rewardId()
-                        + "' now: " + String.join(", ", refusals), refusals);
+                throw notEligible(order, reward, refusals);
             }
             if (reward.stock() != null && reward.stock() < order.quantity()) {
                 // As the read saw it (a unit given back after it is found by the next attempt).
@@ -148,13 +181,16 @@ public class ReservationService {
             if (reward.stock() == null && reward.perMemberLimit() == null && reward.kind() != RewardKind.COUPON
                     && reward.kind() != RewardKind.LOTTERY) {
                 Reservation reservation = reservation(order, reward, null, false, now);
-                return reservations.insertAlone(reservation).chain(() -> view(reservation).map(v -> created(v)));
+                return reservations.insertAloneWhileOpen(reservation, reward).chain(made -> made
+                        ? view(reservation).map(v -> created(v))
+                        : refusedUnderLock(pool, order, reward, tier, now));
             }
-            return pool.withTransaction(c -> reserve(c, order, reward, now));
+            return pool.withTransaction(c -> reserve(c, order, reward, tier, now));
         });
     }
 
-    private Uni<ReservationView> reserve(SqlConnection c, ReservationOrder order, Reward reward, Instant now) {
+    private Uni<ReservationView> reserve(SqlConnection c, ReservationOrder order, Reward reward, Tier tier,
+                                         Instant now) {
         String periodKey = reward.perMemberLimit() == null ? null
                 : reward.perMemberLimit().period().key(now, catalogue.zone());
         Uni<Boolean> withinLimit = periodKey == null ? Uni.createFrom().item(true)
@@ -164,22 +200,78 @@ public class ReservationService {
             if (!within) {
                 throw limitReached(reward, order);
             }
-            // Unlimited and no prizes: nothing to take, and the reward's row is left alone (not a hot row).
-            return reward.stock() == null && reward.kind() != RewardKind.LOTTERY
+            // Unlimited and no prizes: nothing to take, and the reward's row is only share-locked by the insert.
+            return !takesRow(reward)
                     ? Uni.createFrom().item(new StockLevel(null, reward.version()))
-                    : rewards.take(c, reward.rewardId(), order.quantity(), now);
+                    : rewards.take(c, reward, order.quantity(), now);
         }).chain(level -> {
             if (level == null) {
-                throw outOfStock(reward, order);
+                return refusedUnderLock(c, order, reward, tier, now);
             }
             // Null stock: the reward was unlimited under the lock (or its row left alone), so nothing was taken.
             Reservation base = reservation(order, reward, periodKey, level.stock() != null, now);
-            return kindAtReserve(c, reward, order, base).chain(reservation -> reservations.insert(c, reservation)
+            return kindAtReserve(c, reward, order, base).chain(reservation -> insert(c, order, reservation, reward, tier)
                     .chain(() -> stockEvent(c, reward, level, reservation.prizeId() != null, now))
                     .invoke(() -> Log.debugf("Reservation %s of %s for %s: %s", reservation.reservationId(),
                             reservation.rewardId(), reservation.memberId(), reservation.prizeId()))
                     .chain(() -> view(reservation).map(v -> created(v))));
         });
+    }
+
+    /**
+     * The reservation's row: after a take, which locked the reward's row and checked it, as it is;
+     * else (the reward unlimited, its row not taken) only while the reward is still as read, checked
+     * under a share lock on its row.
+     */
+    private Uni<Void> insert(SqlConnection c, ReservationOrder order, Reservation reservation, Reward reward,
+                             Tier tier) {
+        if (takesRow(reward)) {
+            return reservations.insert(c, reservation);
+        }
+        return reservations.insertWhileOpen(c, reservation, reward).chain(made -> made ? Uni.createFrom().voidItem()
+                : refusedUnderLock(c, order, reward, tier, reservation.createdAt()));
+    }
+
+    /** Whether a reservation of the reward takes its row with the conditional stock update: stock or prizes to take. */
+    private static boolean takesRow(Reward reward) {
+        return reward.stock() != null || reward.kind() == RewardKind.LOTTERY;
+    }
+
+    /**
+     * Why the reward's row refused what its read allowed, read again now that the statement that took
+     * (or share-locked) the row has waited for whatever held it: no longer eligible (retired, another
+     * window; {@code 422 NOT_ELIGIBLE}), changed in what the reservation was made from (its limit,
+     * unlimited stock or minimum tier: {@link ChangedSinceRead}, the reservation is tried again from a
+     * new read), or else out of stock. Always a failure.
+     */
+    private <T> Uni<T> refusedUnderLock(SqlClient c, ReservationOrder order, Reward read, Tier tier, Instant now) {
+        return rewards.find(c, read.rewardId()).map(current -> {
+            // The tier was asked for the minimum tier read (none: not asked at all).
+            if (current == null || !Objects.equals(current.minTier(), read.minTier())) {
+                throw new ChangedSinceRead();
+            }
+            List<String> refusals = Eligibility.refusals(current, tier, now);
+            if (!refusals.isEmpty()) {
+                throw notEligible(order, current, refusals);
+            }
+            if (!Objects.equals(current.perMemberLimit(), read.perMemberLimit())
+                    || (current.stock() == null) != (read.stock() == null)) {
+                throw new ChangedSinceRead();
+            }
+            throw outOfStock(read, order);
+        });
+    }
+
+    /** The reward changed between the read a reservation was decided from and the take: read it again. */
+    private static final class ChangedSinceRead extends RuntimeException {
+        ChangedSinceRead() {
+            super("the reward changed since it was read", null, false, false);
+        }
+    }
+
+    private static NotEligible notEligible(ReservationOrder order, Reward reward, List<String> refusals) {
+        return new NotEligible("member '" + order.memberId() + "' may not reserve reward '" + reward.rewardId()
+                + "' now: " + String.join(", ", refusals), refusals);
     }
 
     private static Reservation reservation(ReservationOrder order, Reward reward, String periodKey, boolean stockTaken,

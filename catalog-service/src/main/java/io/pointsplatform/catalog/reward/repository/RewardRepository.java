@@ -29,8 +29,52 @@ public class RewardRepository {
     private static final String COLUMNS = "reward_id, name, kind, points_cost, stock, limit_count, limit_period, min_tier,"
             + " valid_from, valid_until, visibility, status, voucher_value, cause, version, created_at, updated_at";
 
+    /**
+     * The class of every reward's gate, a transaction-level advisory lock keyed (class, hashtext(reward
+     * id)): the two-int form, so it never meets a lock taken by one bigint (the outbox relay's).
+     */
+    private static final int GATE = 20;
+
     /** A reward's stock levels after a change, and the version that change made. */
     public record StockLevel(Long stock, long version) {
+    }
+
+    /**
+     * The reward's gate taken shared, as a FROM item of a reservation's statement whose parameter
+     * {@code $rewardIdParameter} is the reward id: the first lock of every reservation, before the
+     * member's limit row and the reward's row. A change takes the gate alone ({@link #closeGate}) before
+     * it counts the reservations held, so no reservation is half made (its limit counted under the
+     * period it read, not yet inserted) while the counts are made again. The lock is the transaction's:
+     * taken again by a later statement of the same reservation, it is already held.
+     */
+    public static String sharedGate(int rewardIdParameter) {
+        return "(select pg_advisory_xact_lock_shared(" + GATE + ", hashtext($" + rewardIdParameter + "))) as gate";
+    }
+
+    /**
+     * The condition that the reward (as {@code table}) is still ACTIVE with the per-member limit a
+     * reservation read ({@code $countParameter} the count, null for none; {@code $periodParameter}
+     * its period): checked under the reward row's lock, so a retire or a change of the limit committed
+     * meanwhile is seen (PostgreSQL checks a row updated while it waited again, as it is now).
+     */
+    public static String activeWithLimit(String table, int countParameter, int periodParameter) {
+        return table + ".status = 'ACTIVE' and " + table + ".limit_count is not distinct from $" + countParameter
+                + " and (" + table + ".limit_count is null or " + table + ".limit_period = $" + periodParameter + ")";
+    }
+
+    /** The count and period of {@code r}'s limit, as {@link #activeWithLimit} compares them. */
+    public static Tuple withLimit(Tuple values, Reward r) {
+        return values.addValue(r.perMemberLimit() == null ? null : r.perMemberLimit().count())
+                .addValue(r.perMemberLimit() == null ? null : r.perMemberLimit().period().name());
+    }
+
+    /**
+     * Takes the reward's gate alone until the transaction ends: waits for every reservation of it in
+     * progress to end, and keeps new ones waiting (they read the change once it is committed).
+     */
+    public Uni<Void> closeGate(SqlClient c, String rewardId) {
+        return c.preparedQuery("select pg_advisory_xact_lock(" + GATE + ", hashtext($1))").execute(Tuple.of(rewardId))
+                .replaceWithVoid();
     }
 
     public Uni<Reward> find(SqlClient c, String rewardId) {
@@ -88,14 +132,16 @@ public class RewardRepository {
     }
 
     /**
-     * Takes {@code quantity} units of an ACTIVE reward's stock, never below zero; null when there
-     * are not enough left (or it is not ACTIVE). Unlimited stock stays null.
+     * Takes {@code quantity} units of the reward's stock, never below zero, behind its gate; null
+     * when there are not enough left, or when it is no longer ACTIVE with the limit it was read with
+     * ({@link #activeWithLimit}). Unlimited stock stays null.
      */
-    public Uni<StockLevel> take(SqlClient c, String rewardId, int quantity, Instant now) {
-        return c.preparedQuery("update reward set stock = stock - $2, version = version + 1, updated_at = $3"
-                        + " where reward_id = $1 and status = 'ACTIVE' and (stock is null or stock >= $2)"
-                        + " returning stock, version")
-                .execute(Tuple.of(rewardId, quantity, time(now))).map(RewardRepository::level);
+    public Uni<StockLevel> take(SqlClient c, Reward asRead, int quantity, Instant now) {
+        return c.preparedQuery("update reward set stock = stock - $2, version = version + 1, updated_at = $3 from "
+                        + sharedGate(1) + " where reward_id = $1 and (stock is null or stock >= $2) and "
+                        + activeWithLimit("reward", 4, 5) + " returning stock, version")
+                .execute(withLimit(Tuple.of(asRead.rewardId(), quantity, time(now)), asRead))
+                .map(RewardRepository::level);
     }
 
     /** Gives {@code quantity} units back (unlimited stays null; 0 only moves the version, for a prize given back). */

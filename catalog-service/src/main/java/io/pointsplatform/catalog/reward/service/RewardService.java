@@ -113,10 +113,16 @@ public class RewardService {
     /**
      * Changes a reward's definition as a whole; its kind cannot change, a retired one cannot change.
      * The same definition again changes nothing and publishes nothing.
+     *
+     * <p>First of all its locks, the change takes the reward's gate alone (RewardRepository#closeGate):
+     * the reservations of the reward in progress end first, and those that come meanwhile wait, then
+     * see the change where they take the reward's row (ReservationService), so none is made from the
+     * definition as it was once the change is made, and the counts made again below see every one.
      */
     public Uni<RewardView> change(String rewardId, RewardSpec spec, Long ifVersion) {
         Instant now = now();
-        return pool.withTransaction(c -> recountOnNewPeriod(c, rewardId, spec.perMemberLimit())
+        return pool.withTransaction(c -> rewards.closeGate(c, rewardId)
+                .chain(() -> recountOnNewPeriod(c, rewardId, spec.perMemberLimit()))
                 .chain(() -> rewards.lock(c, rewardId)).chain(existing -> {
             if (existing == null) {
                 throw ApiException.notFound("Reward", rewardId);
@@ -144,8 +150,10 @@ public class RewardService {
      * every member's reservations that count (RESERVED, CONFIRMED) again under it: each in the period
      * it was made in, so "1 a LIFETIME" set on a reward already redeemed holds for those who redeemed
      * it. Only the count changing keeps the counts as they are. In the order every transaction takes
-     * them (the reservations, the counts, then the reward's row: ReservationService), so it never waits
-     * in a circle with a release or a reservation. Rolled back with the change if that is refused.
+     * them (the reward's gate, taken by the change before this; the reservations, the counts, then the
+     * reward's row: ReservationService), so it never waits in a circle with a release or a reservation.
+     * Behind the gate no reservation is in progress, its limit counted but its row not yet inserted, so
+     * the reservations read here are all there are. Rolled back with the change if that is refused.
      */
     private Uni<Void> recountOnNewPeriod(SqlConnection c, String rewardId, PerMemberLimit wanted) {
         return rewards.find(c, rewardId).chain(current -> {
