@@ -19,6 +19,11 @@ final class Batch {
     long records;
     long filtered;
     long empty;
+    /** Records of points.ledger off their member's partition, left out as the ledger leaves them out: credits, and the rest. */
+    long misplacedCredits;
+    long misplacedOthers;
+    /** Events left out because an event of the same id was written before (file outputs). */
+    long duplicates;
     /** Rows the output added for its events (PostgreSQL: fewer when some were there already); -1 when it does not say. */
     long inserted = -1;
     /** What the sink made of it ahead of writing it, on the reader's thread ({@link Sink#prepare}). */

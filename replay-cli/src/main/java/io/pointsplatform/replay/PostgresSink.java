@@ -209,6 +209,11 @@ final class PostgresSink implements Sink {
     }
 
     @Override
+    public boolean keepsEventsOnce() {
+        return true;
+    }
+
+    @Override
     public Map<TopicPartition, Long> savedOffsets(String consumer) throws SQLException {
         Map<TopicPartition, Long> saved = new HashMap<>();
         try (PreparedStatement statement = connection.prepareStatement(

@@ -1,10 +1,14 @@
 package io.pointsplatform.replay;
 
+import io.pointsplatform.events.EventIdSet;
 import io.pointsplatform.events.CloudEvent;
 import io.pointsplatform.events.EventCodec;
 import io.pointsplatform.events.EventTypes;
+import io.pointsplatform.events.PointsEarned;
+import io.pointsplatform.events.PointsEvent;
 import io.pointsplatform.events.TierChanged;
 import io.pointsplatform.events.Topics;
+import io.pointsplatform.kit.inbox.MemberPartitions;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -39,6 +43,15 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * ({@code follow}). Three threads, so that the two cores overlap the work: this one polls Kafka, a
  * reader reads and filters the events into batches, a writer writes each batch to the {@link Sink}
  * (at most two batches wait for it).
+ *
+ * <p>What the ledger never applies is left out of every output, by the ledger's own rules
+ * (docs/contract-extensions.md, "The log"), and counted in the summary: a record of
+ * {@code points.ledger} on another partition than its member's ({@link MemberPartitions}, murmur2 of
+ * the member id: a credit found so is forwarded by the ledger to its member's partition under the same
+ * event id, and that copy is the one written; any other event found so the ledger dead-letters and
+ * never applies), and an event whose id was written before (a producer's retry, a forwarded credit
+ * read twice): PostgreSQL keeps each id once by its key, a file by the ids this replay has written
+ * ({@link EventIdSet}, exact, about 100 bytes an event).
  */
 final class Replay {
 
@@ -50,6 +63,10 @@ final class Replay {
     private static final Set<String> CONTRACT_TOPICS = Set.of(Topics.POINTS_LEDGER, Topics.MEMBERS,
             Topics.CATALOG_REWARDS, Topics.REDEMPTIONS, Topics.NOTIFICATIONS);
     private static final Object END = new Object();
+    /** The ids of a file replay's events are remembered in a set sized up front for at most this many (it grows beyond). */
+    private static final long PRESIZED_IDS = 1 << 22;
+    /** Credits found off their member's partition that a file replay looks for the copy of at its end. */
+    private static final int MAX_CREDITS_LOOKED_FOR = 100_000;
 
     private final Options options;
     private final Properties kafka;
@@ -61,6 +78,12 @@ final class Replay {
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private volatile boolean stopping;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
+    /** The partitions of points.ledger (0 when it is not replayed): a member's is murmur2 of its id modulo these. */
+    private int ledgerPartitions;
+    /** The ids of the events written, for an output that does not keep each event once itself; else null. Reader's thread only. */
+    private EventIdSet writtenIds;
+    /** Ids of credits found off their member's partition (as the options select them), whose copy a file replay looks for at its end. */
+    private final List<String> creditsOffTheirPartition = new ArrayList<>();
 
     Replay(Options options, Properties kafka, Sink sink) {
         this.options = options;
@@ -119,18 +142,27 @@ final class Replay {
             seek(kafkaConsumer, partitions);
             Map<TopicPartition, Long> endAtStart = kafkaConsumer.endOffsets(partitions);
             Map<TopicPartition, Long> stopAt = new HashMap<>();
+            long toRead = 0;
             for (TopicPartition partition : partitions) {
                 long position = kafkaConsumer.position(partition);
                 written.put(partition, position);
                 ends.put(partition, endAtStart.get(partition));
+                toRead += Math.max(0, endAtStart.get(partition) - position);
                 if (!options.follow()) {
                     stopAt.put(partition, endAtStart.get(partition));
                 }
+            }
+            if (!sink.keepsEventsOnce()) {
+                writtenIds = new EventIdSet(Math.min(toRead, PRESIZED_IDS));
             }
             Map<String, String> tiers = new HashMap<>(sink.knownTiers());
             summary.startNanos = System.nanoTime();
             try (AutoCloseable shown = progress.apply(this)) {
                 pipeline(kafkaConsumer, partitions, stopAt, tiers);
+            }
+            if (writtenIds != null && !stopping && !options.follow()) {
+                summary.creditsWithoutCopy = creditsOffTheirPartition.stream().filter(id -> !writtenIds.contains(id))
+                        .count();
             }
             summary.endNanos = System.nanoTime();
         } catch (WakeupException stopped) {
@@ -158,6 +190,9 @@ final class Replay {
             }
             for (PartitionInfo info : infos) {
                 partitions.add(new TopicPartition(topic, info.partition()));
+            }
+            if (topic.equals(Topics.POINTS_LEDGER)) {
+                ledgerPartitions = infos.size();
             }
         }
         return partitions;
@@ -280,19 +315,21 @@ final class Replay {
                 }
                 @SuppressWarnings("unchecked")
                 ConsumerRecords<byte[], byte[]> records = (ConsumerRecords<byte[], byte[]>) next;
-                for (ConsumerRecord<byte[], byte[]> record : records) {
-                    if (stopping) {
-                        break;
-                    }
-                    TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+                // Partition by partition, as the records iterate: one TopicPartition a partition, not a record.
+                for (TopicPartition partition : records.partitions()) {
                     Long last = stopAt.get(partition);
-                    if (last != null && record.offset() >= last) {
-                        continue;
-                    }
-                    add(batch, record, partition, tiers);
-                    if (batch.records >= options.batchRecords()) {
-                        submit(writer, waiting, batch);
-                        batch = new Batch();
+                    for (ConsumerRecord<byte[], byte[]> record : records.records(partition)) {
+                        if (stopping) {
+                            break;
+                        }
+                        if (last != null && record.offset() >= last) {
+                            continue;
+                        }
+                        add(batch, record, partition, tiers);
+                        if (batch.records >= options.batchRecords()) {
+                            submit(writer, waiting, batch);
+                            batch = new Batch();
+                        }
                     }
                 }
             }
@@ -330,6 +367,22 @@ final class Replay {
                     "event " + event.id() + " (" + type + ") does not belong on " + record.topic()));
             return;
         }
+        if (ledgerPartitions > 0 && event.data() instanceof PointsEvent points
+                && record.topic().equals(Topics.POINTS_LEDGER)
+                && MemberPartitions.misplaced(record, points.memberId(), ledgerPartitions)) {
+            // Off its member's partition: never applied there by the ledger (a credit's forwarded copy is).
+            if (points instanceof PointsEarned) {
+                batch.misplacedCredits++;
+                if (writtenIds != null && creditsOffTheirPartition.size() < MAX_CREDITS_LOOKED_FOR
+                        && (options.types() == null || options.types().contains(type))
+                        && (options.members() == null || options.members().contains(points.memberId()))) {
+                    creditsOffTheirPartition.add(event.id());
+                }
+            } else {
+                batch.misplacedOthers++;
+            }
+            return;
+        }
         if (event.data() instanceof TierChanged changed) {
             tiers.put(changed.memberId(), changed.to());
         }
@@ -338,6 +391,9 @@ final class Replay {
             return;
         }
         if (options.members() == null && !sink.writesColumns()) {
+            if (writtenBefore(batch, event.id())) {
+                return;
+            }
             batch.events.add(new ReplayEvent(record.topic(), record.partition(), record.offset(), value, event.id(),
                     type, event.time(), null, null, null));
             return;
@@ -348,9 +404,24 @@ final class Replay {
             batch.filtered++;
             return;
         }
+        if (writtenBefore(batch, event.id())) {
+            return;
+        }
         String tier = memberId == null ? null : tiers.getOrDefault(memberId, "MEMBER");
         batch.events.add(new ReplayEvent(record.topic(), record.partition(), record.offset(), value, event.id(), type,
                 event.time(), columns, tier, LocalDate.ofInstant(event.time(), options.zone())));
+    }
+
+    /**
+     * Whether an event of this id was written before by a replay into an output that does not keep
+     * each event once itself (a file): then it is counted and left out, else its id is remembered.
+     */
+    private boolean writtenBefore(Batch batch, String id) {
+        if (writtenIds == null || writtenIds.add(id)) {
+            return false;
+        }
+        batch.duplicates++;
+        return true;
     }
 
     private void submit(ExecutorService writer, Semaphore waiting, Batch batch) throws InterruptedException {

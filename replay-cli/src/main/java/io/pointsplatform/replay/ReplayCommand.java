@@ -31,6 +31,9 @@ import picocli.CommandLine.Spec;
                     + "schema in PostgreSQL. Reads by manual assignment: no consumer group, nothing committed to Kafka.",
             "Records it cannot read (not JSON, not a CloudEvent, an unknown type, failing the type's schema, on the "
                     + "wrong topic) are counted, reported at the end (and kept in analytics.unreadable), never fatal.",
+            "What the ledger never applies is left out of every format and counted at the end: a points.ledger record "
+                    + "on another partition than its member's (a credit is written from its copy the ledger forwarded "
+                    + "to the member's partition, any other event not at all), and an event id written before.",
             ""},
         footer = {"", "Examples:",
             "  replay.sh --format jsonl --output ledger.jsonl",

@@ -11,6 +11,14 @@ interface Sink extends AutoCloseable {
         return true;
     }
 
+    /**
+     * Whether it keeps each event once by its id itself (PostgreSQL: the key of analytics.events, over
+     * every run); else the replay leaves out an event whose id it has written already.
+     */
+    default boolean keepsEventsOnce() {
+        return false;
+    }
+
     /** Does what can be done ahead of writing the batch, on the reader's thread while the previous batch is written. */
     default void prepare(Batch batch) {
     }

@@ -6,6 +6,7 @@ import io.pointsplatform.events.Account;
 import io.pointsplatform.events.CloudEvent;
 import io.pointsplatform.events.EventCodec;
 import io.pointsplatform.events.Lot;
+import io.pointsplatform.kit.inbox.MemberPartitions;
 import io.pointsplatform.testing.BadRecords;
 import io.pointsplatform.testing.LocalPostgres;
 import io.pointsplatform.testing.PlatformTestResource;
@@ -60,7 +61,7 @@ class ReplayTest {
     @BeforeAll
     static void publish() throws Exception {
         bootstrap = PlatformTestResource.kafkaBootstrapServers();
-        workload = new Workload("w" + UUID.randomUUID().toString().substring(0, 8), 12);
+        workload = new Workload("w" + UUID.randomUUID().toString().substring(0, 8), 12, PlatformTestResource.PARTITIONS);
         String badMember = workload.memberIds().get(0);
         BadRecords.forPointsLedger(badMember).keySet().forEach(value -> bad.put(value, "points.ledger"));
         BadRecords.forMembers(badMember).keySet().forEach(value -> bad.put(value, "members"));
@@ -86,6 +87,11 @@ class ReplayTest {
                     }
                 }
                 if (phase == 1) {
+                    assertThat(producer.partitionsFor("points.ledger")).hasSize(PlatformTestResource.PARTITIONS);
+                    for (Workload.Extra extra : workload.extras) {
+                        sent.add(producer.send(new ProducerRecord<>(extra.topic(), extra.partition(), timestamp,
+                                extra.key(), workload.json(extra.event()))));
+                    }
                     for (Map.Entry<String, String> record : bad.entrySet()) {
                         sent.add(producer.send(new ProducerRecord<>(record.getValue(), null, timestamp, badMember,
                                 record.getKey())));
@@ -163,9 +169,9 @@ class ReplayTest {
             }
             assertThat(tiers).isEqualTo(workload.accounts.values().stream()
                     .collect(Collectors.toMap(Account::memberId, Account::tier)));
-            // A member's events before its tier change count for MEMBER, after it for SILVER.
+            // A member's events before its tier change count for MEMBER, after it for SILVER (and the forwarded credit).
             assertThat(one(c, "select count(*) from analytics.events where type = 'points.earned' and tier = 'SILVER'"))
-                    .isEqualTo(2L * workload.accounts.size());
+                    .isEqualTo(2L * workload.accounts.size() + 1);
             int n = workload.accounts.size();
             assertThat(row(c, "select requested, completed, failed, cancelled, points_spent from"
                     + " analytics.reward_popularity where reward_id = '" + workload.run + "-r1'"))
@@ -205,8 +211,9 @@ class ReplayTest {
         Map<String, List<List<Object>>> once = dump(db);
         assertThat(replay("--format", "postgres", "--output", LocalPostgres.jdbcUrl(db), "--batch", "7")).isZero();
         assertThat(dump(db)).isEqualTo(once);
+        // The event published twice is handed to the database twice, and kept once.
         assertThat(lastErr).contains(String.format("%,d events written (0 new, the rest there already)",
-                workload.events.size()));
+                workload.events.size() + 1)).contains(String.format("duplicates skipped: %,d", workload.events.size() + 1));
         // A second replay of a range (from the second phase) changes nothing either.
         assertThat(replay("--format", "postgres", "--output", LocalPostgres.jdbcUrl(db), "--from",
                 workload.phase2.toString())).isZero();
@@ -243,6 +250,66 @@ class ReplayTest {
             assertThat(line).endsWith("}\"").contains(",\"{\"\"memberId\"\":");
         }
         assertThat(outstanding).isEqualTo(workload.outstanding());
+    }
+
+    /**
+     * A credit found off its member's partition and forwarded by the ledger (scenario A), a debit off
+     * its member's partition that the ledger never applies (B), an event published twice, and a credit
+     * off its member's partition never forwarded: each output holds each event once, the copy of the
+     * credit on the member's partition, neither the debit nor the stray credit; the summary counts what
+     * was left out (and, for a file, the credit without a copy). Every other test's figures hold with
+     * them in the log too.
+     */
+    @Test
+    void misplacedAndRepeatedEventsAreLeftOutOfEveryOutput(@TempDir Path dir) throws Exception {
+        String credit = workload.forwardedCredit.id();
+        String debit = workload.misplacedDebit.id();
+        String repeated = workload.repeated.id();
+        int creditHome = MemberPartitions.of(workload.forwardedCredit.subject(), PlatformTestResource.PARTITIONS);
+        String stray = workload.strayCredit.id();
+        String skipped = "misplaced skipped: 3, duplicates skipped: 1";
+        String why = "left out as the ledger leaves them out: 2 credits";
+
+        Path jsonl = dir.resolve("all.jsonl");
+        assertThat(replay("--format", "jsonl", "--output", jsonl.toString())).isZero();
+        List<String> ids = Files.readAllLines(jsonl).stream().map(line -> CODEC.read(line).id()).toList();
+        assertThat(ids).hasSize(workload.events.size()).doesNotHaveDuplicates().doesNotContain(debit, stray);
+        assertThat(ids.stream().filter(id -> id.equals(credit) || id.equals(repeated))).hasSize(2);
+        assertThat(lastErr).contains(skipped).contains(why).contains("1 other events")
+                .contains("1 of those credits have no copy on their member's partition");
+
+        Path csv = dir.resolve("ledger.csv");
+        assertThat(replay("--topics", "points.ledger", "--format", "csv", "--output", csv.toString())).isZero();
+        List<String[]> rows = Files.readAllLines(csv, StandardCharsets.UTF_8).stream().skip(1)
+                .map(line -> line.split(",", 5)).toList();
+        assertThat(rows).extracting(row -> row[0]).doesNotHaveDuplicates().doesNotContain(debit, stray)
+                .contains(credit, repeated);
+        assertThat(rows).filteredOn(row -> row[0].equals(credit)).singleElement()
+                .satisfies(row -> assertThat(row[2]).isEqualTo(Integer.toString(creditHome)));
+        assertThat(lastErr).contains(skipped).contains(why);
+        // A filter on types leaves the debit out as misplaced before it is filtered (the ledger never applied it).
+        assertThat(replay("--topics", "points.ledger", "--types", "points.spent", "--output", dir.resolve("spent.jsonl")
+                .toString())).isZero();
+        assertThat(Files.readAllLines(dir.resolve("spent.jsonl")).stream().map(line -> CODEC.read(line).id()))
+                .doesNotHaveDuplicates().doesNotContain(debit).contains(repeated);
+        assertThat(lastErr).contains(skipped).doesNotContain("have no copy");
+
+        String db = database();
+        assertThat(replay("--format", "postgres", "--output", LocalPostgres.jdbcUrl(db))).isZero();
+        assertThat(lastErr).contains(skipped).contains(why);
+        try (Connection c = connect(db)) {
+            assertThat(one(c, "select count(*) from analytics.events where event_id in ('" + debit + "', '" + stray + "')"))
+                    .isZero();
+            assertThat(row(c, "select count(*), min(kafka_partition) from analytics.events where event_id = '" + credit
+                    + "'")).containsExactly(1L, (long) creditHome);
+            assertThat(one(c, "select count(*) from analytics.events where event_id = '" + repeated + "'")).isEqualTo(1);
+            String debited = workload.misplacedDebit.subject();
+            assertThat(one(c, "select sum(points) filter (where type = 'points.spent') - sum(points) filter (where type"
+                    + " = 'points.returned') from analytics.events where member_id = '" + debited + "'"))
+                    .isEqualTo(workload.accounts.get(debited).spent());
+            assertThat(one(c, "select sum(events) from analytics.daily_points")).isEqualTo(workload.events.size());
+            assertThat(one(c, "select sum(outstanding_delta) from analytics.daily_points")).isEqualTo(workload.outstanding());
+        }
     }
 
     @Test

@@ -27,6 +27,7 @@ import io.pointsplatform.events.ReleaseReason;
 import io.pointsplatform.events.RewardRetired;
 import io.pointsplatform.events.RewardUpserted;
 import io.pointsplatform.events.TierChanged;
+import io.pointsplatform.kit.inbox.MemberPartitions;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -40,10 +41,19 @@ import java.util.Map;
  * adjustments both ways, a tier change, a deferred expiry), enrolments, rewards and redemptions. Each
  * member's points events are folded by {@link Account} as they are made, so the expected figures are
  * the fold's own. Two phases, the second appended a day later (the records' timestamps say so).
+ *
+ * <p>Besides its events, records the ledger never applies as such ({@link #extras}), which every output
+ * must leave out: a credit found off its member's partition that the ledger forwarded (its copy, under
+ * the same id, is among the events, on the member's partition), a debit off its member's partition
+ * (which the ledger dead-letters), and an event published twice (a producer's retry).
  */
 final class Workload {
 
     record Published(String topic, String key, CloudEvent event, int phase) {
+    }
+
+    /** A record published besides the events, in the first phase: on {@code partition} when not null, else by its key. */
+    record Extra(String topic, String key, CloudEvent event, Integer partition) {
     }
 
     /** A name with what JSON escapes (a quote, a backslash, a tab) and what COPY and CSV escape. */
@@ -52,13 +62,25 @@ final class Workload {
     final String run;
     final List<Published> events = new ArrayList<>();
     final Map<String, Account> accounts = new LinkedHashMap<>();
+    final List<Extra> extras = new ArrayList<>();
+    /** The credit forwarded by the ledger (among the events, and once more, off its member's partition, among the extras). */
+    CloudEvent forwardedCredit;
+    /** The debit off its member's partition, only among the extras. */
+    CloudEvent misplacedDebit;
+    /** A credit off its member's partition with no copy on it (a log from before the rule), only among the extras. */
+    CloudEvent strayCredit;
+    /** The event published twice (among the events, and again among the extras). */
+    CloudEvent repeated;
+    private final int partitions;
     final Instant phase1;
     final Instant phase2;
     private final EventCodec codec = new EventCodec();
     private int sequence;
 
-    Workload(String run, int members) {
+    /** {@code partitions}: of points.ledger, where a member's partition is murmur2 of its id modulo these. */
+    Workload(String run, int members, int partitions) {
         this.run = run;
+        this.partitions = partitions;
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         phase1 = now.minus(2, ChronoUnit.DAYS);
         phase2 = now.minus(1, ChronoUnit.DAYS);
@@ -66,6 +88,7 @@ final class Workload {
         for (int i = 0; i < members; i++) {
             member(run + "-m" + i, i);
         }
+        misplacedAndRepeated(run + "-m5", run + "-m6", run + "-m7", run + "-m8");
         for (int i = 0; i < members; i++) {
             later(run + "-m" + i);
         }
@@ -122,6 +145,35 @@ final class Workload {
         publish("redemptions", m, new RedemptionFailed(r + "2", m, run + "-r1", "OUT_OF_STOCK", "no stock"), 1);
     }
 
+    /**
+     * Scenario A: a credit of {@code credited} first found off its member's partition, which the ledger
+     * forwarded (the copy on the member's partition, same id, is an event). Scenario B: a debit of
+     * {@code debited} off its member's partition, which the ledger never applies. And an event of
+     * {@code repeatedBy} published twice on its member's partition. And a credit of {@code stray} off its
+     * member's partition and never forwarded (left out by this tool all the same, and reported).
+     */
+    private void misplacedAndRepeated(String credited, String debited, String repeatedBy, String stray) {
+        PointsEarned credit = new PointsEarned(credited, credited + "-forwarded", 70,
+                new Origin(OriginKind.ORDER, credited + "-order-f"), List.of(new BreakdownLine("base", 70)), phase1,
+                phase1.plus(365, ChronoUnit.DAYS));
+        forwardedCredit = points(credit);
+        extras.add(new Extra("points.ledger", credited, forwardedCredit, elsewhere(credited)));
+        misplacedDebit = event(new PointsSpent(debited, null, 25, List.of(new Allocation(debited + "-lot1", 25)),
+                "not the ledger's"), phase1);
+        extras.add(new Extra("points.ledger", debited, misplacedDebit, elsewhere(debited)));
+        repeated = points(new PointsSpent(repeatedBy, null, 15, List.of(new Allocation(repeatedBy + "-lot1", 15)),
+                "retried"));
+        extras.add(new Extra("points.ledger", repeatedBy, repeated, null));
+        strayCredit = event(new PointsEarned(stray, stray + "-stray", 40, new Origin(OriginKind.ORDER, stray + "-order-s"),
+                List.of(), phase1, phase1.plus(365, ChronoUnit.DAYS)), phase1);
+        extras.add(new Extra("points.ledger", stray, strayCredit, elsewhere(stray)));
+    }
+
+    /** A partition of points.ledger that is not the member's. */
+    private int elsewhere(String memberId) {
+        return (MemberPartitions.of(memberId, partitions) + 1) % partitions;
+    }
+
     /** The second phase, a day later. */
     private void later(String m) {
         String lot4 = m + "-lot4";
@@ -135,19 +187,24 @@ final class Workload {
 
     private int phase = 1;
 
-    private void points(PointsEvent data) {
+    private CloudEvent points(PointsEvent data) {
         accounts.get(data.memberId()).apply(data);
-        publish("points.ledger", data.memberId(), data, phase);
+        return publish("points.ledger", data.memberId(), data, phase);
     }
 
     private void catalog(EventData data) {
         publish("catalog.rewards", data.key(), data, 1);
     }
 
-    private void publish(String topic, String key, EventData data, int phase) {
-        Instant time = (phase == 1 ? phase1 : phase2).plusMillis(sequence);
-        CloudEvent event = CloudEvent.of(data.type() + ":" + run + ":" + sequence++, "/test", time, data);
+    private CloudEvent publish(String topic, String key, EventData data, int phase) {
+        CloudEvent event = event(data, phase == 1 ? phase1 : phase2);
         events.add(new Published(topic, key, event, phase));
+        return event;
+    }
+
+    private CloudEvent event(EventData data, Instant phaseStart) {
+        Instant time = phaseStart.plusMillis(sequence);
+        return CloudEvent.of(data.type() + ":" + run + ":" + sequence++, "/test", time, data);
     }
 
     long outstanding() {

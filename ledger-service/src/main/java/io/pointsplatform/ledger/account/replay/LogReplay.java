@@ -1,5 +1,6 @@
 package io.pointsplatform.ledger.account.replay;
 
+import io.pointsplatform.events.EventIdSet;
 import io.pointsplatform.events.Account;
 import io.pointsplatform.events.CloudEvent;
 import io.pointsplatform.events.EventCodec;

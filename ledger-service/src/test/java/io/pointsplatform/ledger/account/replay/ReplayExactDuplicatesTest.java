@@ -1,5 +1,6 @@
 package io.pointsplatform.ledger.account.replay;
 
+import io.pointsplatform.events.EventIdSet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pointsplatform.events.Account;

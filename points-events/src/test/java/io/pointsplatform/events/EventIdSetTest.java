@@ -1,4 +1,4 @@
-package io.pointsplatform.ledger.account.replay;
+package io.pointsplatform.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

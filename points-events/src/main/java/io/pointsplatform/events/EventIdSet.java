@@ -1,4 +1,4 @@
-package io.pointsplatform.ledger.account.replay;
+package io.pointsplatform.events;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -17,9 +17,10 @@ import java.util.function.ToLongFunction;
  * the id's too. Hashes alone (as this set once kept) would take two ids with the same 64-bit hash for
  * one and drop a real event: over six partitions of a billion events, a chance of about 1 in 200.
  *
- * <p>Not thread-safe: one partition is folded by one thread.
+ * <p>Not thread-safe: one partition is folded by one thread. The ledger's {@code rebuild} and
+ * {@code verify} count an event once by it, and replay-cli writes an event once by it.
  */
-final class EventIdSet {
+public final class EventIdSet {
 
     /** The text of ids is kept in arrays of this many bytes (one of its own for a longer id). */
     private static final int CHUNK_BYTES = 1 << 20;
@@ -39,17 +40,17 @@ final class EventIdSet {
     private long pendingHash;
     private int pendingSlot;
 
-    EventIdSet() {
+    public EventIdSet() {
         this(0);
     }
 
     /** A set sized for {@code expected} ids up front, so a replay does not copy it as it grows. */
-    EventIdSet(long expected) {
+    public EventIdSet(long expected) {
         this(expected, EventIdSet::fnv1a);
     }
 
     /** With another hash: tests make ids collide. */
-    EventIdSet(long expected, ToLongFunction<String> hash) {
+    public EventIdSet(long expected, ToLongFunction<String> hash) {
         this.hash = hash;
         int capacity = MIN_CAPACITY;
         while (capacity < MAX_PRESIZED && capacity < expected * 2) {
@@ -58,7 +59,7 @@ final class EventIdSet {
         table = new long[capacity * 2];
     }
 
-    int size() {
+    public int size() {
         return size;
     }
 
@@ -66,7 +67,7 @@ final class EventIdSet {
      * Whether {@code id} is here. A replay asks this, folds the event, and then adds it: the slot found
      * free here is where {@link #add} puts it, without looking again.
      */
-    boolean contains(String id) {
+    public boolean contains(String id) {
         if (size * 4 >= table.length) {
             grow();
         }
@@ -83,7 +84,7 @@ final class EventIdSet {
     }
 
     /** Adds {@code id}; false when it was there already. */
-    boolean add(String id) {
+    public boolean add(String id) {
         if (pendingId == id) {
             pendingId = null;
             put(pendingSlot, pendingHash, id);
@@ -220,7 +221,7 @@ final class EventIdSet {
     }
 
     /** A 64-bit FNV-1a hash of an event id's characters. */
-    static long fnv1a(String id) {
+    public static long fnv1a(String id) {
         long h = 0xcbf29ce484222325L;
         for (int i = 0; i < id.length(); i++) {
             h ^= id.charAt(i);
