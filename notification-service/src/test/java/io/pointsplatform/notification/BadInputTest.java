@@ -121,6 +121,10 @@ class BadInputTest {
         return new BadInputs(Tokens.admin())
                 .json("marketing: no campaignId", "POST", MARKETING, "{\"title\":\"t\",\"body\":\"b\",\"all\":true}",
                         400, V, "campaignId")
+                // ':' ends the campaign id in the notice id marketing:<campaignId>:<memberId> (no two pairs share one)
+                .json("marketing: a campaignId with ':'", "POST", MARKETING,
+                        "{\"campaignId\":\"spring:2027\",\"title\":\"t\",\"body\":\"b\",\"memberIds\":[\"m-1\"]}",
+                        400, V, "campaignId")
                 .json("marketing: a blank title", "POST", MARKETING,
                         "{\"campaignId\":\"c\",\"title\":\" \",\"body\":\"b\",\"all\":true}", 400, V, "title")
                 .json("marketing: a body of 4001 characters", "POST", MARKETING,

@@ -155,6 +155,27 @@ class NoticesTest {
         awaitNotices(known, 2);
     }
 
+    /**
+     * The notice id marketing:<campaignId>:<memberId> is one pair's only: a campaign id holds no ':'
+     * (refused, 400), so campaign "a:b" to member "c" and campaign "a" to member "b:c" can no longer
+     * share an id (until 2026-12-06 the second was taken for a repeat of the first and never sent).
+     */
+    @Test
+    void aCampaignIdWithAColonIsRefusedSoNoTwoCampaignsAndMembersShareANoticeId() {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String member = "b:" + run;
+        given().auth().oauth2(Tokens.admin()).contentType(ContentType.JSON)
+                .body("{\"campaignId\":\"a:b\",\"title\":\"t\",\"body\":\"b\",\"memberIds\":[\"" + run + "\"]}")
+                .post("/api/v1/notifications/marketing").then().statusCode(400)
+                .body("code", equalTo("VALIDATION_FAILED")).body("errors[0].field", equalTo("campaignId"));
+        given().auth().oauth2(Tokens.admin()).contentType(ContentType.JSON)
+                .body("{\"campaignId\":\"a-" + run + "\",\"title\":\"t\",\"body\":\"b\",\"memberIds\":[\"" + member + "\"]}")
+                .post("/api/v1/notifications/marketing").then().statusCode(201).body("notified", equalTo(1));
+        given().auth().oauth2(Tokens.member(member)).get("/api/v1/members/{id}/notifications", member).then()
+                .body("items", hasSize(1))
+                .body("items[0].notificationId", equalTo("marketing:a-" + run + ":" + member));
+    }
+
     @Test
     void eachNewNoticeIsAnnouncedOnceAfterCommitInStoredOrderAndARepeatIsNot() {
         String memberId = newMember();

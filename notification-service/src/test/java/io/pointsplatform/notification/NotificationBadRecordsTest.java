@@ -1,6 +1,7 @@
 package io.pointsplatform.notification;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 
 import io.pointsplatform.events.Allocation;
@@ -8,13 +9,16 @@ import io.pointsplatform.events.CloudEvent;
 import io.pointsplatform.events.EventCodec;
 import io.pointsplatform.events.MemberEnrolled;
 import io.pointsplatform.events.PointsExpired;
+import io.pointsplatform.events.PointsSpent;
 import io.pointsplatform.events.RedemptionCompleted;
 import io.pointsplatform.events.Topics;
 import io.pointsplatform.testing.BadRecords;
 import io.pointsplatform.testing.LocalPostgres;
 import io.pointsplatform.testing.PlatformTestResource;
 import io.pointsplatform.testing.TestEvents;
+import io.pointsplatform.testing.Tokens;
 import io.pointsplatform.testing.TopicReader;
+import io.pointsplatform.testing.WebhookReceiver;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -119,30 +123,69 @@ class NotificationBadRecordsTest {
         awaitNotifications(memberId, 1);
     }
 
+    /**
+     * The one consumer keeps the member view first; what its fold refuses (events the ledger refused
+     * too: an expiry or a spend of a lot the member never had) is set aside once and makes no notice
+     * and no webhook delivery. Until 2026-12-06 the notices and webhooks took the whole batch beside
+     * the view, so the member was told "you spent N" of a spend that never happened.
+     */
     @Test
-    void theOneConsumerKeepsTheMemberViewAndDeadLettersWhatItsFoldRefusesOnce() throws Exception {
-        String memberId = TestEvents.memberOnPartition("note-view-", 0);
-        CloudEvent credit = TestEvents.earned(memberId, 40);
-        String lotId = ((io.pointsplatform.events.PointsEarned) credit.data()).lotId();
-        CloudEvent strayExpiry = CloudEvent.of("points.expired:lot-nowhere:" + memberId, "/ledger-service", memberId,
-                Instant.now(), new PointsExpired(memberId, 5,
-                        List.of(new Allocation("lot-nowhere-" + memberId, 5)), null, null));
-        CloudEvent expiry = CloudEvent.of("points.expired:" + lotId, "/ledger-service", memberId, Instant.now(),
-                new PointsExpired(memberId, 15, List.of(new Allocation(lotId, 15)), null, null));
-        TestEvents.publish(Topics.POINTS_LEDGER, credit);
-        TestEvents.publish(Topics.POINTS_LEDGER, strayExpiry);
-        TestEvents.publish(Topics.POINTS_LEDGER, expiry);
+    void theOneConsumerKeepsTheMemberViewAndWhatItsFoldRefusesIsDeadLetteredOnceNeitherNoticedNorDelivered()
+            throws Exception {
+        try (WebhookReceiver receiver = new WebhookReceiver()) {
+            String webhookId = given().auth().oauth2(Tokens.admin()).contentType("application/json")
+                    .body(Map.of("url", receiver.url(), "eventTypes", List.of("points.earned", "points.expired", "points.spent")))
+                    .post("/api/v1/webhooks").then().statusCode(201).extract().path("webhookId");
+            String memberId = TestEvents.memberOnPartition("note-view-", 0);
+            CloudEvent credit = TestEvents.earned(memberId, 40);
+            String lotId = ((io.pointsplatform.events.PointsEarned) credit.data()).lotId();
+            CloudEvent strayExpiry = CloudEvent.of("points.expired:lot-nowhere:" + memberId, "/ledger-service", memberId,
+                    Instant.now(), new PointsExpired(memberId, 5,
+                            List.of(new Allocation("lot-nowhere-" + memberId, 5)), null, null));
+            CloudEvent straySpend = CloudEvent.of("points.spent:lot-nowhere:" + memberId, "/ledger-service", memberId,
+                    Instant.now(), new PointsSpent(memberId, null, 7,
+                            List.of(new Allocation("lot-nowhere-" + memberId, 7)), "checkout"));
+            CloudEvent expiry = CloudEvent.of("points.expired:" + lotId, "/ledger-service", memberId, Instant.now(),
+                    new PointsExpired(memberId, 15, List.of(new Allocation(lotId, 15)), null, null));
+            TestEvents.publish(Topics.POINTS_LEDGER, credit);
+            TestEvents.publish(Topics.POINTS_LEDGER, strayExpiry);
+            TestEvents.publish(Topics.POINTS_LEDGER, straySpend);
+            TestEvents.publish(Topics.POINTS_LEDGER, expiry);
 
-        // The same consumer that notifies keeps the member view: the lot, less the expiry it could fold.
-        await().atMost(WAIT).untilAsserted(() -> assertThat(remaining(memberId, lotId)).isEqualTo(25L));
-        // The expiry of a lot the member never had: set aside once, with the fold's reason; still notified.
-        String dlq = Topics.dlq(Topics.POINTS_LEDGER, "notification-service");
-        String stray = CODEC.write(strayExpiry);
-        List<ConsumerRecord<String, String>> dead = TopicReader.await(dlq, r -> stray.equals(r.value()), 1, WAIT);
-        assertThat(header(dead.getFirst(), "dead-letter-reason")).contains("unknown lot lot-nowhere-" + memberId);
-        awaitNotifications(memberId, 3);
-        assertThat(TopicReader.deadLetters(dlq, r -> stray.equals(r.value()))).hasSize(1);
-        assertThat(TopicReader.all(dlq, r -> r.value().contains(lotId))).isEmpty();
+            // The same consumer that notifies keeps the member view: the lot, less the expiry it could fold.
+            await().atMost(WAIT).untilAsserted(() -> assertThat(remaining(memberId, lotId)).isEqualTo(25L));
+            // What the fold refused: set aside once, with the fold's reason.
+            String dlq = Topics.dlq(Topics.POINTS_LEDGER, "notification-service");
+            Map<String, String> strays = Map.of(CODEC.write(strayExpiry), strayExpiry.id(),
+                    CODEC.write(straySpend), straySpend.id());
+            List<ConsumerRecord<String, String>> dead = TopicReader.await(dlq, r -> strays.containsKey(r.value()), 2, WAIT);
+            for (ConsumerRecord<String, String> letter : dead) {
+                assertThat(header(letter, "dead-letter-reason")).contains("lot-nowhere-" + memberId);
+            }
+            // Neither noticed nor delivered; the events around them are (the later expiry on the same
+            // partition shows the strays were read before it).
+            awaitNotifications(memberId, 2);
+            assertThat(notificationIds(memberId)).containsExactlyInAnyOrder(credit.id(), expiry.id());
+            await().atMost(WAIT).until(() -> receiver.received().size() >= 2);
+            assertThat(receiver.received()).extracting(r -> r.header("webhook-id"))
+                    .containsExactly(credit.id(), expiry.id());
+            assertThat(deliveries(webhookId)).isEqualTo(2);
+            assertThat(TopicReader.deadLetters(dlq, r -> strays.containsKey(r.value()))).hasSize(2);
+            assertThat(TopicReader.all(dlq, r -> r.value().contains(lotId))).isEmpty();
+            given().auth().oauth2(Tokens.admin()).delete("/api/v1/webhooks/{id}", webhookId).then().statusCode(204);
+        }
+    }
+
+    private long deliveries(String webhookId) throws Exception {
+        try (Connection c = DriverManager.getConnection(LocalPostgres.jdbcUrl(database), LocalPostgres.USER,
+                LocalPostgres.PASSWORD); var s = c.prepareStatement(
+                "select count(*) from webhook_delivery where endpoint_id = ?")) {
+            s.setString(1, webhookId);
+            try (var rows = s.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        }
     }
 
     /** The member view's remaining points of one lot (null before the view has it). */

@@ -101,6 +101,45 @@ class StreamTest {
     }
 
     /**
+     * A member who opted out of a kind on the stream channel is not streamed notices of it (the
+     * in-app list still holds them), live or resumed. Until 2026-12-06 the opt-out was stored but the
+     * stream sent every notice.
+     */
+    @Test
+    void theStreamLeavesOutTheKindsTheMemberOptedOutOfThere() throws Exception {
+        String memberId = "m-stream-opt-" + UUID.randomUUID();
+        io.restassured.RestAssured.given().auth().oauth2(Tokens.member(memberId)).contentType("application/json")
+                .body("{\"optOuts\":[{\"channel\":\"stream\",\"kind\":\"points.earned\"},"
+                        + "{\"channel\":\"email\",\"kind\":\"points.adjusted\"}]}")
+                .put("/api/v1/members/{m}/notification-preferences", memberId).then().statusCode(200);
+        CloudEvent earned = TestEvents.earned(memberId, 3);
+        String lotId = "lot-adj-" + UUID.randomUUID();
+        CloudEvent adjusted = CloudEvent.of("points.adjusted:" + lotId, "/ledger-service", memberId, Instant.now(),
+                new io.pointsplatform.events.PointsAdjusted(memberId, lotId, 4, lotId,
+                        Instant.now().plus(Duration.ofDays(365)), null, "goodwill", "admin-a", "admin-b"));
+        try (SseClient live = new SseClient(url(memberId), Tokens.member(memberId), null)) {
+            assertThat(live.status()).isEqualTo(200);
+            await().atMost(WAIT).until(() -> !live.comments().isEmpty());
+            TestEvents.publish(Topics.POINTS_LEDGER, earned);
+            TestEvents.publish(Topics.POINTS_LEDGER, adjusted);
+            // Both are stored (the in-app list holds every notice) ...
+            await().atMost(WAIT).until(() -> io.restassured.RestAssured.given().auth().oauth2(Tokens.member(memberId))
+                    .get("/api/v1/members/{m}/notifications", memberId).then().extract()
+                    .<List<String>>path("items.notificationId").size() == 2);
+            // ... and only the one not opted out of is streamed, live and from the start.
+            await().atMost(WAIT).until(() -> live.events().size() >= 1);
+            int comments = live.comments().size();
+            await().atMost(WAIT).until(() -> live.comments().size() >= comments + 2);
+            assertThat(dataIds(live)).containsExactly(adjusted.id());
+        }
+        try (SseClient resumed = new SseClient(url(memberId), Tokens.member(memberId), "0")) {
+            await().atMost(WAIT).until(() -> resumed.events().size() >= 1);
+            await().atMost(WAIT).until(() -> resumed.comments().size() >= 2);
+            assertThat(dataIds(resumed)).containsExactly(adjusted.id());
+        }
+    }
+
+    /**
      * Every open stream holds a connection and reads the database now and then, so an instance
      * serves at most points.stream.max-open (20 in the tests) however many members connect; the
      * next is told to come back later, and a closed one frees its place.

@@ -54,6 +54,9 @@ class WebhookTest {
     @ConfigProperty(name = "points.webhooks.max-in-flight-per-endpoint")
     int maxInFlight;
 
+    @ConfigProperty(name = "points.webhooks.request-timeout")
+    Duration requestTimeout;
+
     /** Registers an endpoint for these types; the created answer. */
     static Response register(String url, String... types) {
         return given().auth().oauth2(Tokens.admin()).contentType("application/json")
@@ -165,6 +168,171 @@ class WebhookTest {
         }
     }
 
+    /**
+     * A receiver that answers 200 with a huge Content-Length and then sends nothing: the request's
+     * own timeout stops at the headers, so until 2026-12-06 such an attempt never ended (no outcome,
+     * the delivery leased again and again, the endpoint's places used up). Now the whole exchange has
+     * one deadline: the attempt fails within about request-timeout, the connection is dropped, the
+     * delivery is tried again later, and another endpoint's deliveries go on meanwhile.
+     */
+    @Test
+    void aReceiverThatSendsHeadersThenStallsFailsTheAttemptWithinTheTimeout() throws Exception {
+        try (StallingReceiver stalling = new StallingReceiver(); WebhookReceiver healthy = new WebhookReceiver()) {
+            String stallingId = register(stalling.url(), "points.earned").path("webhookId");
+            String healthyId = register(healthy.url(), "points.earned").path("webhookId");
+            try {
+                CloudEvent earned = TestEvents.earned("m-wh-stall-" + UUID.randomUUID(), 7);
+                TestEvents.publish(Topics.POINTS_LEDGER, earned);
+
+                await().atMost(WAIT).until(() -> count("select count(*) from webhook_delivery where endpoint_id = ?"
+                        + " and attempts > 0 and last_status is null and status = 'PENDING'"
+                        + " and last_error like 'no complete answer within%'", stallingId) == 1);
+                await().atMost(WAIT).until(() -> !stalling.dropped().isEmpty());
+                Duration held = stalling.dropped().get(0);
+                assertThat(held).isLessThan(requestTimeout.plusSeconds(3)).isGreaterThan(requestTimeout.minusMillis(500));
+                // Tried again after its wait, as any failure.
+                await().atMost(WAIT).until(() -> stalling.accepted() >= 2);
+
+                await().atMost(WAIT).until(() -> healthy.received().size() >= 1);
+                CloudEvent later = TestEvents.earned("m-wh-stall-" + UUID.randomUUID(), 8);
+                TestEvents.publish(Topics.POINTS_LEDGER, later);
+                await().atMost(WAIT).until(() -> healthy.received().stream()
+                        .anyMatch(r -> later.id().equals(r.header("webhook-id"))));
+            } finally {
+                delete(stallingId);
+                delete(healthyId);
+            }
+        }
+    }
+
+    /**
+     * Answers every request with 200 and {@code Content-Length: 1000000000}, then sends nothing;
+     * notes how long each connection was held before the client dropped it.
+     */
+    static final class StallingReceiver implements AutoCloseable {
+        private final java.net.ServerSocket server = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        private final java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newCachedThreadPool();
+        private final java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
+        private final List<Duration> dropped = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        StallingReceiver() throws java.io.IOException {
+            pool.submit(() -> {
+                while (!server.isClosed()) {
+                    try {
+                        java.net.Socket socket = server.accept();
+                        accepted.incrementAndGet();
+                        pool.submit(() -> stall(socket));
+                    } catch (java.io.IOException closed) {
+                        return;
+                    }
+                }
+            });
+        }
+
+        private void stall(java.net.Socket socket) {
+            Instant answered = null;
+            try (socket) {
+                var in = socket.getInputStream();
+                // The request's headers and body.
+                StringBuilder head = new StringBuilder();
+                while (!head.toString().endsWith("\r\n\r\n")) {
+                    int b = in.read();
+                    if (b < 0) {
+                        return;
+                    }
+                    head.append((char) b);
+                }
+                java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)content-length:\\s*(\\d+)")
+                        .matcher(head);
+                in.readNBytes(length.find() ? Integer.parseInt(length.group(1)) : 0);
+                socket.getOutputStream().write(("HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\n"
+                        + "content-length: 1000000000\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().flush();
+                answered = Instant.now();
+                // Nothing more: wait for the client to drop the connection.
+                while (in.read() >= 0) {
+                    // ignore
+                }
+            } catch (java.io.IOException reset) {
+                // dropped by the client as well
+            }
+            if (answered != null && !server.isClosed()) {
+                dropped.add(Duration.between(answered, Instant.now()));
+            }
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + server.getLocalPort() + "/hook";
+        }
+
+        int accepted() {
+            return accepted.get();
+        }
+
+        List<Duration> dropped() {
+            return dropped;
+        }
+
+        @Override
+        public void close() throws java.io.IOException {
+            server.close();
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * A member's opt-outs on the webhook channel: events of the kinds opted out of (or of every kind,
+     * *) are not delivered for that member; events of types that are no notice kind (a hold) are no
+     * kind a preference names and are delivered still; other members' events are delivered. Until
+     * 2026-12-06 webhook opt-outs were stored but never applied.
+     */
+    @Test
+    void aMembersWebhookOptOutsKeepItsEventsOfThoseKindsFromEndpoints() throws Exception {
+        try (WebhookReceiver receiver = new WebhookReceiver()) {
+            String id = register(receiver.url(), "points.earned", "points.adjusted", "points.reserved").path("webhookId");
+            try {
+                String some = "m-wh-opt-some-" + UUID.randomUUID();
+                String every = "m-wh-opt-every-" + UUID.randomUUID();
+                String none = "m-wh-opt-none-" + UUID.randomUUID();
+                optOut(some, "{\"channel\":\"webhook\",\"kind\":\"points.earned\"}");
+                optOut(every, "{\"channel\":\"webhook\",\"kind\":\"*\"}");
+                CloudEvent someEarned = TestEvents.earned(some, 1);
+                String lotId = "lot-adj-" + UUID.randomUUID();
+                CloudEvent someAdjusted = CloudEvent.of("points.adjusted:" + lotId, "/ledger-service", some, Instant.now(),
+                        new io.pointsplatform.events.PointsAdjusted(some, lotId, 4, lotId,
+                                Instant.now().plus(Duration.ofDays(365)), null, "goodwill", "admin-a", "admin-b"));
+                CloudEvent everyEarned = TestEvents.earned(every, 5);
+                String everyLot = ((io.pointsplatform.events.PointsEarned) everyEarned.data()).lotId();
+                CloudEvent everyHold = CloudEvent.of("points.reserved:h-" + UUID.randomUUID(), "/ledger-service", every,
+                        Instant.now(), new io.pointsplatform.events.PointsReserved(every, "h-" + UUID.randomUUID(), 2,
+                                List.of(new io.pointsplatform.events.Allocation(everyLot, 2)),
+                                Instant.now().plusSeconds(600), null));
+                CloudEvent noneEarned = TestEvents.earned(none, 6);
+                for (CloudEvent e : List.of(someEarned, someAdjusted, everyEarned, everyHold, noneEarned)) {
+                    TestEvents.publish(Topics.POINTS_LEDGER, e);
+                }
+                await().atMost(WAIT).until(() -> receiver.received().size() >= 3);
+                // Every event was read (the in-app notices of the opted-out member's are there) ...
+                await().atMost(WAIT).until(() -> given().auth().oauth2(Tokens.member(every))
+                        .get("/api/v1/members/{m}/notifications", every).then().extract()
+                        .<List<String>>path("items.notificationId").size() == 1);
+                await().pollDelay(Duration.ofSeconds(1)).atMost(WAIT).until(() -> true);
+                // ... and only these were delivered, or ever enqueued.
+                assertThat(receiver.received()).extracting(r -> r.header("webhook-id"))
+                        .containsExactlyInAnyOrder(someAdjusted.id(), everyHold.id(), noneEarned.id());
+                assertThat(count("select count(*) from webhook_delivery where endpoint_id = ?", id)).isEqualTo(3);
+            } finally {
+                delete(id);
+            }
+        }
+    }
+
+    private static void optOut(String memberId, String... optOuts) {
+        given().auth().oauth2(Tokens.member(memberId)).contentType("application/json")
+                .body("{\"optOuts\":[" + String.join(",", optOuts) + "]}")
+                .put("/api/v1/members/{m}/notification-preferences", memberId).then().statusCode(200);
+    }
+
     @Test
     void duringARotationsOverlapBothSecretsVerify() throws Exception {
         try (WebhookReceiver receiver = new WebhookReceiver()) {
@@ -243,6 +411,53 @@ class WebhookTest {
                 .body(Map.of("url", "http://127.0.0.1:9/second", "eventTypes", List.of("points.expired")))
                 .post("/api/v1/webhooks").then().statusCode(409).body("code", equalTo("IDEMPOTENCY_KEY_REUSED"));
         delete(first.path("webhookId"));
+    }
+
+    /**
+     * An Idempotency-Key is the caller's own (as service-kit's IdempotencyKeys since 453f5ff): another
+     * admin's same key registers an endpoint of its own and learns nothing of the first. And a
+     * repeat answers the secret only while it has never been rotated: until 2026-12-06 a repeat after
+     * a rotate-secret answered the current secret to whoever repeated the key.
+     */
+    @Test
+    void anIdempotencyKeyIsTheCallersAndARepeatAfterARotationAnswersNoSecret() {
+        String key = "wh-scoped-" + UUID.randomUUID();
+        Map<String, Object> body = Map.of("url", "http://127.0.0.1:9/scoped", "eventTypes", List.of("points.expired"));
+        String alice = Tokens.admin("admin-alice-" + UUID.randomUUID());
+        String bob = Tokens.admin("admin-bob-" + UUID.randomUUID());
+        Response first = given().auth().oauth2(alice).contentType("application/json").header("Idempotency-Key", key)
+                .body(body).post("/api/v1/webhooks").then().statusCode(201).extract().response();
+        String id = first.path("webhookId");
+        Response others = given().auth().oauth2(bob).contentType("application/json").header("Idempotency-Key", key)
+                .body(body).post("/api/v1/webhooks").then().statusCode(201)
+                .header("Idempotent-Replayed", org.hamcrest.Matchers.nullValue())
+                .body("webhookId", org.hamcrest.Matchers.not(equalTo(id)))
+                .body("secret", org.hamcrest.Matchers.not(equalTo(first.path("secret")))).extract().response();
+        // Another body under the same key is no 409 for another caller either.
+        String othersSecond = given().auth().oauth2(bob).contentType("application/json")
+                .header("Idempotency-Key", key + "-2")
+                .body(Map.of("url", "http://127.0.0.1:9/other", "eventTypes", List.of("points.expired")))
+                .post("/api/v1/webhooks").then().statusCode(201).extract().path("webhookId");
+        String ownSecond = given().auth().oauth2(alice).contentType("application/json").header("Idempotency-Key", key + "-2")
+                .body(body).post("/api/v1/webhooks").then().statusCode(201)
+                .body("webhookId", org.hamcrest.Matchers.not(equalTo(othersSecond))).extract().path("webhookId");
+
+        // Not rotated yet: the repeat answers the secret again.
+        given().auth().oauth2(alice).contentType("application/json").header("Idempotency-Key", key)
+                .body(body).post("/api/v1/webhooks").then().statusCode(201).header("Idempotent-Replayed", "true")
+                .body("webhookId", equalTo(id)).body("secret", equalTo(first.path("secret")));
+        String rotated = given().auth().oauth2(Tokens.admin()).contentType("application/json").body("{}")
+                .post("/api/v1/webhooks/{id}/rotate-secret", id).then().statusCode(200).extract().path("secret");
+        String repeat = given().auth().oauth2(alice).contentType("application/json").header("Idempotency-Key", key)
+                .body(body).post("/api/v1/webhooks").then().statusCode(201).header("Idempotent-Replayed", "true")
+                .body("webhookId", equalTo(id)).body("url", equalTo("http://127.0.0.1:9/scoped"))
+                .body("secret", org.hamcrest.Matchers.nullValue()).extract().asString();
+        assertThat(repeat).doesNotContain(rotated.substring(6)).doesNotContain(((String) first.path("secret")).substring(6));
+
+        delete(id);
+        delete(ownSecond);
+        delete(others.path("webhookId"));
+        delete(othersSecond);
     }
 
     @Test

@@ -16,7 +16,9 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.Record;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Acknowledgment;
@@ -27,13 +29,14 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
  * notification-service's one reader of each topic it consumes ({@code members}, {@code points.ledger}
  * and {@code redemptions}, consumer group {@code notification-service}), a polled batch at a time
  * (the channels in batch mode). Each record is read once, and its batch goes to everything the
- * service keeps from the log, side by side:
+ * service keeps from the log:
  * <ul>
- * <li>the notices ({@link NotificationService#onEvents}, one statement per batch);</li>
- * <li>the webhook deliveries ({@link WebhookEvents}, for events whose type an endpoint asked for,
- * holds and redemption steps too);</li>
- * <li>on {@code points.ledger}, the member view the expiry reminders read (service-kit
- * {@link MemberPointsProjector}).</li>
+ * <li>on {@code points.ledger}, first the member view the expiry reminders read (service-kit
+ * {@link MemberPointsProjector});</li>
+ * <li>then, side by side and only with the events the view did not refuse, the notices
+ * ({@link NotificationService#onEvents}, one statement per batch) and the webhook deliveries
+ * ({@link WebhookEvents}, for events whose type an endpoint asked for, holds and redemption steps
+ * too).</li>
  * </ul>
  * Each of them keeps an event once however often it comes (by notice id, by endpoint and event, by
  * the view's processed marks), so a batch retried after a crash or an outage changes nothing twice.
@@ -115,32 +118,50 @@ public class EventConsumer {
     }
 
     /**
-     * Keeps one batch in the notices, the webhook deliveries and (if {@code intoView}) the member
-     * view, each in a transaction of its own, at the same time; completes with what the view's fold
-     * refused (the notices and webhooks refuse nothing). Called again with the same batch after a
-     * failure, each keeps only what it does not have yet.
+     * Keeps one batch: first (if {@code intoView}) in the member view, then what the view's fold did
+     * not refuse in the notices and the webhook deliveries, those two at the same time, each in a
+     * transaction of its own; completes with what the fold refused (those records are dead-lettered;
+     * the notices and webhooks refuse nothing). An event the view refuses (the ledger refused it too:
+     * e.g. a spend from a lot the member does not have) tells the member nothing and goes to no
+     * endpoint. Until 2026-12-06 the three ran side by side on the whole batch, so such an event was
+     * noticed ("you spent N") and delivered, then dead-lettered. Called again with the same batch
+     * after a failure, each keeps only what it does not have yet (the view answers an event it
+     * applied before as a repeat, not refused, so its notice and deliveries are still made).
      */
     private Uni<List<Batches.Refusal>> keep(List<Read> batch, boolean intoView) {
         List<CloudEvent> events = new ArrayList<>(batch.size());
-        List<WebhookDeliveryRepository.Event> hooks = new ArrayList<>(batch.size());
         for (Read read : batch) {
-            CloudEvent event = read.event();
-            events.add(event);
-            if (event.subject() != null) {
-                hooks.add(new WebhookDeliveryRepository.Event(event.id(), event.subject(), event.type(), read.value()));
-            }
+            events.add(read.event());
         }
         Uni<List<Batches.Refusal>> folded = intoView
                 ? view.apply(events).map(MemberPointsProjector.Outcome::refused)
                 : Uni.createFrom().item(List.of());
-        return Uni.combine().all().unis(folded, notifications.onEvents(events), webhooks.enqueue(hooks))
-                .collectFailures()
-                .with((refused, noticed, enqueued) -> refused)
-                .onFailure(CompositeException.class).transform(EventConsumer::blamed);
+        return folded.chain(refused -> {
+            Set<Integer> refusedAt = new HashSet<>();
+            refused.forEach(r -> refusedAt.add(r.position()));
+            List<CloudEvent> accepted = new ArrayList<>(batch.size());
+            List<WebhookDeliveryRepository.Event> hooks = new ArrayList<>(batch.size());
+            for (int position = 0; position < batch.size(); position++) {
+                if (refusedAt.contains(position)) {
+                    continue;
+                }
+                Read read = batch.get(position);
+                CloudEvent event = read.event();
+                accepted.add(event);
+                if (event.subject() != null) {
+                    hooks.add(new WebhookDeliveryRepository.Event(event.id(), event.subject(), event.type(),
+                            read.value()));
+                }
+            }
+            return Uni.combine().all().unis(notifications.onEvents(accepted), webhooks.enqueue(hooks))
+                    .collectFailures()
+                    .with((noticed, enqueued) -> refused)
+                    .onFailure(CompositeException.class).transform(EventConsumer::blamed);
+        });
     }
 
     /**
-     * Of the failures of the three (each waited for, so that no transaction is still running when the
+     * Of the failures of the two (each waited for, so that no transaction is still running when the
      * batch is tried again), the one that says what to do: one the data is to blame for if any (the
      * batch is then tried a record at a time), else the first.
      */

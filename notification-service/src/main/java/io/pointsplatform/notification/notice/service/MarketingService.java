@@ -2,6 +2,7 @@ package io.pointsplatform.notification.notice.service;
 
 import io.pointsplatform.notification.notice.repository.MemberContactRepository;
 import io.pointsplatform.kit.idempotency.IdempotencyKeys;
+import io.pointsplatform.kit.problem.ApiException;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -18,10 +19,20 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 /**
  * A marketing message as a notice of kind {@code marketing} to a list of members or to every member
  * known from the members topic. The notice id is {@code marketing:<campaignId>:<memberId>}, so
- * sending a campaign again reaches only the members it has not reached.
+ * sending a campaign again reaches only the members it has not reached (notice ids are stored once).
+ * A campaign id has no {@code ':'} ({@link #CAMPAIGN_ID_PATTERN}), so the first {@code ':'} after
+ * {@code marketing:} ends it and no two (campaign, member) pairs share an id. Until 2026-12-06 it
+ * could hold one: campaign {@code a:b} to member {@code c} and campaign {@code a} to member
+ * {@code b:c} were one notice id, so the second never reached its member. Another encoding would
+ * have changed the ids of notices already stored, and a campaign sent again would have reached its
+ * members twice; so such campaign ids are refused instead (400).
  */
 @ApplicationScoped
 public class MarketingService {
+
+    /** A campaign id: as {@code Identifiers.ID_PATTERN} without {@code ':'}. */
+    public static final String CAMPAIGN_ID_PATTERN = "[A-Za-z0-9._-]{1,64}";
+    public static final String CAMPAIGN_ID_MESSAGE = "must be 1-64 letters, digits or ._- (no ':')";
 
     private final NotificationService notices;
     private final MemberContactRepository contacts;
@@ -59,6 +70,9 @@ public class MarketingService {
     }
 
     public Uni<Sent> send(Campaign campaign) {
+        if (campaign.campaignId() == null || !campaign.campaignId().matches(CAMPAIGN_ID_PATTERN)) {
+            throw ApiException.validation("campaignId", CAMPAIGN_ID_MESSAGE);
+        }
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         if (campaign.memberIds() != null) {
             List<String> members = List.copyOf(new LinkedHashSet<>(campaign.memberIds()));

@@ -1,5 +1,6 @@
 package io.pointsplatform.notification.webhook.repository;
 
+import io.pointsplatform.notification.template.NoticeTemplates;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -56,7 +57,11 @@ public class WebhookDeliveryRepository {
     /**
      * The endpoints that want one of the types are read with a key-share lock: one being deleted is
      * waited for and then skipped, instead of the insert failing its foreign key (which would set a
-     * good record of the log aside).
+     * good record of the log aside). An event of a notice kind ({@code NoticeTemplates.KINDS}, $6) is
+     * not enqueued when its member opted out of that kind (or of every kind, {@code *}) on the
+     * {@code webhook} channel; event types that are no notice kind (holds, redemption steps, member
+     * updates) are no kind a preference names, so they are always enqueued. Until 2026-12-06 webhook
+     * opt-outs were stored but never applied.
      */
     private static final String ENQUEUE = """
             with e as (select endpoint_id, event_types from webhook_endpoint where event_types && $3::text[] for key share)
@@ -64,6 +69,9 @@ public class WebhookDeliveryRepository {
             select e.endpoint_id, x.event_id, x.member_id, x.event_type, x.body, now() + make_interval(secs => $5)
             from unnest($1::text[], $2::text[], $3::text[], $4::text[]) with ordinality as x(event_id, member_id, event_type, body, n)
             join e on x.event_type = any(e.event_types)
+            where not (x.event_type = any($6::text[]) and exists (
+                select 1 from notification_preference p
+                where p.member_id = x.member_id and p.channel = 'webhook' and p.kind in (x.event_type, '*')))
             order by e.endpoint_id, x.member_id, x.n
             on conflict (endpoint_id, event_id) do nothing""";
 
@@ -167,7 +175,7 @@ public class WebhookDeliveryRepository {
                         events.stream().map(Event::memberId).toArray(String[]::new),
                         events.stream().map(Event::type).toArray(String[]::new),
                         events.stream().map(Event::body).toArray(String[]::new),
-                        retryWindow.toMillis() / 1000.0))
+                        retryWindow.toMillis() / 1000.0, NoticeTemplates.KINDS.toArray(String[]::new)))
                 .map(SqlResult::rowCount);
     }
 

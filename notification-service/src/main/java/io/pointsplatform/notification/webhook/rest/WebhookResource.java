@@ -2,6 +2,7 @@ package io.pointsplatform.notification.webhook.rest;
 
 import io.pointsplatform.kit.Identifiers;
 import io.pointsplatform.kit.idempotency.IdempotencyKeys;
+import io.pointsplatform.kit.security.Caller;
 import io.pointsplatform.kit.security.Roles;
 import io.pointsplatform.notification.webhook.service.WebhookService;
 import io.smallrye.mutiny.Uni;
@@ -43,9 +44,11 @@ public class WebhookResource {
     private static final String NOT_FOUND = "NOT_FOUND: no such endpoint";
 
     private final WebhookService webhooks;
+    private final Caller caller;
 
-    public WebhookResource(WebhookService webhooks) {
+    public WebhookResource(WebhookService webhooks, Caller caller) {
         this.webhooks = webhooks;
+        this.caller = caller;
     }
 
     @Schema(name = "WebhookRegistration", description = "A receiver to register")
@@ -68,8 +71,9 @@ public class WebhookResource {
     @RolesAllowed(Roles.ADMIN)
     @Operation(operationId = "registerWebhook", summary = "Register a webhook endpoint",
             description = "Checks that the URL's host resolves to outside addresses only, stores the endpoint with its"
-                    + " secret encrypted and answers the secret this once. With an Idempotency-Key a repeat of the same"
-                    + " request answers the same endpoint and secret again.")
+                    + " secret encrypted and answers the secret this once. With an Idempotency-Key (kept per caller) a"
+                    + " repeat of the same request answers the same endpoint again, with its secret only while the"
+                    + " secret has never been rotated (after a rotation, secret null).")
     @APIResponse(responseCode = "201", description = "Registered; the secret is shown only here",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = WebhookService.Created.class)))
@@ -84,7 +88,7 @@ public class WebhookResource {
             @Parameter(description = "Makes a retry safe: the same key and body answer the first response again")
             @RestHeader(IdempotencyKeys.HEADER) String idempotencyKey) {
         return webhooks.register(new WebhookService.Registration(request.url(), request.eventTypes(), request.secret()),
-                idempotencyKey).map(registered -> {
+                idempotencyKey, idempotencyKey == null ? null : caller.subject()).map(registered -> {
                     var answer = RestResponse.ResponseBuilder.create(RestResponse.Status.CREATED, registered.endpoint())
                             .location(URI.create("/api/v1/webhooks/" + registered.endpoint().webhookId()));
                     if (registered.replayed()) {

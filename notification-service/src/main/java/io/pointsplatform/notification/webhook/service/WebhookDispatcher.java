@@ -15,6 +15,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,9 +23,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -34,7 +41,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * now, up to the endpoint's free places of {@code points.webhooks.max-in-flight-per-endpoint}, leasing
  * them in the same statement (so a crash or another instance does not send them twice at once), and
  * sends them without waiting for the answers. A slow or dead receiver thus holds at most its own
- * places, each for at most the connect and request timeouts, and never delays another endpoint.
+ * places, each for at most {@code request-timeout} (one deadline on the whole exchange, body
+ * included, of which at most {@link #MAX_BODY_BYTES} are read), and never delays another endpoint.
  * An outcome not recorded (the database failed, the process stopped) leaves its delivery leased: it
  * is sent again when the lease ends (receivers drop repeats by {@code webhook-id}).
  *
@@ -48,6 +56,8 @@ public class WebhookDispatcher {
 
     static final String USER_AGENT = "points-platform-webhooks/1";
     private static final int MAX_ERROR_CHARS = 500;
+    /** The most of a receiver's answer body read; the rest is dropped with the connection. */
+    static final long MAX_BODY_BYTES = 16 * 1024;
 
     private final WebhookDeliveryRepository deliveries;
     private final SecretBox box;
@@ -158,14 +168,91 @@ public class WebhookDispatcher {
                     if (refusal != null) {
                         return CompletableFuture.<Answer>completedFuture(new Answer(null, "refused: " + refusal));
                     }
-                    return http.sendAsync(request(d, URI.create(d.url())), HttpResponse.BodyHandlers.discarding())
-                            .thenApply(response -> new Answer(response.statusCode(), null));
+                    return exchange(d);
                 })
                 .exceptionally(failure -> new Answer(null, describe(failure)))
                 .thenAccept(answer -> {
                     endedAttempts.add(new Ended(d.endpointId(), outcome(d, answer)));
                     wake();
                 });
+    }
+
+    /**
+     * The exchange under one deadline, {@code request-timeout} from the start to the end of the body:
+     * the request's own timeout stops at the response headers, and a receiver that sends them and
+     * then stalls (or trickles a huge body) would hold the attempt, and the endpoint's place, for
+     * ever. Only the status counts: at most {@link #MAX_BODY_BYTES} of the body are read, then the
+     * body is dropped. On the deadline the exchange is cancelled (the connection dropped) and the
+     * attempt fails as any other does (tried again after a wait, DEAD at the window's end).
+     */
+    private CompletableFuture<Answer> exchange(Due d) {
+        CappedBody body = new CappedBody();
+        CompletableFuture<HttpResponse<Void>> sent = http.sendAsync(request(d, URI.create(d.url())), info -> body);
+        return sent.thenApply(response -> new Answer(response.statusCode(), null))
+                .orTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((answer, failure) -> {
+                    if (failure != null) {
+                        body.cancel();
+                        sent.cancel(true);
+                    }
+                })
+                .exceptionally(failure -> new Answer(null, unwrap(failure) instanceof TimeoutException
+                        ? "no complete answer within " + requestTimeout : describe(failure)));
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    }
+
+    /** Reads at most {@link #MAX_BODY_BYTES} of a body and drops it; cancelling drops the connection. */
+    static final class CappedBody implements HttpResponse.BodySubscriber<Void> {
+        private final CompletableFuture<Void> done = new CompletableFuture<>();
+        private final AtomicReference<Flow.Subscription> subscription = new AtomicReference<>();
+        private volatile boolean cancelled;
+        private long read;
+
+        @Override
+        public CompletionStage<Void> getBody() {
+            return done;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+            if (!subscription.compareAndSet(null, s) || cancelled) {
+                s.cancel();
+                return;
+            }
+            s.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> items) {
+            for (ByteBuffer item : items) {
+                read += item.remaining();
+            }
+            if (read > MAX_BODY_BYTES) {
+                cancel();   // enough: the status is all that counts
+            }
+        }
+
+        @Override
+        public void onError(Throwable failure) {
+            done.completeExceptionally(failure);
+        }
+
+        @Override
+        public void onComplete() {
+            done.complete(null);
+        }
+
+        void cancel() {
+            cancelled = true;
+            Flow.Subscription s = subscription.get();
+            if (s != null) {
+                s.cancel();
+            }
+            done.complete(null);
+        }
     }
 
     private record Answer(Integer status, String error) {

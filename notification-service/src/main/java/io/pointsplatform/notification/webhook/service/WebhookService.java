@@ -64,8 +64,9 @@ public class WebhookService {
 
     @Schema(name = "WebhookEndpointCreated", description = "A registered receiver and its signing secret, shown this once")
     public record Created(String webhookId, String url, List<String> eventTypes, Instant createdAt,
-                          @Schema(description = "whsec_ + base64 of the HMAC key; keep it, it is not shown again")
-                          String secret) {
+                          @Schema(description = "whsec_ + base64 of the HMAC key; keep it, it is not shown again."
+                                  + " A repeat (same Idempotency-Key) answers it again only while the endpoint's secret"
+                                  + " has never been rotated; after a rotation null") String secret) {
     }
 
     public record Registered(Created endpoint, boolean replayed) {
@@ -127,10 +128,15 @@ public class WebhookService {
     }
 
     /**
-     * Registers an endpoint, once per Idempotency-Key: a repeat with the same request answers the same
-     * endpoint and secret (replayed), with another request 409 IDEMPOTENCY_KEY_REUSED.
+     * Registers an endpoint, once per Idempotency-Key and caller (the token's subject, as service-kit's
+     * {@code IdempotencyKeys}: one caller's key is never another's): a repeat with the same request
+     * answers the same endpoint (replayed), and its secret only while that has never been rotated;
+     * after a rotation the repeat answers the endpoint with {@code secret} null (a secret is shown
+     * once, and the one made at registration no longer signs alone). With another request 409
+     * IDEMPOTENCY_KEY_REUSED. Until 2026-12-06 a repeat answered the current secret, a rotated one
+     * too, to anyone who repeated the key.
      */
-    public Uni<Registered> register(Registration request, String idempotencyKey) {
+    public Uni<Registered> register(Registration request, String idempotencyKey, String caller) {
         URI url = checkUrl(request.url());
         List<String> types = checkTypes(request.eventTypes());
         String secret = request.secret() == null ? newSecret() : checkSecret(request.secret());
@@ -140,8 +146,8 @@ public class WebhookService {
         String hash = idempotencyKey == null ? null : hash(url.toString(), types, request.secret());
         String id = "wh_" + UUID.randomUUID().toString().replace("-", "");
         return allowed(url).chain(() -> {
-            Endpoint row = new Endpoint(id, url.toString(), types, box.seal(id, secret), null, null, idempotencyKey,
-                    hash, null, null);
+            Endpoint row = new Endpoint(id, url.toString(), types, box.seal(id, secret), null, null,
+                    creationKey(idempotencyKey, caller), hash, null, null);
             return endpoints.insertOnce(row);
         }).map(stored -> {
             boolean replayed = !stored.endpointId().equals(id);
@@ -153,9 +159,20 @@ public class WebhookService {
             Log.infof("Webhook endpoint %s registered for host %s (%s)%s", stored.endpointId(),
                     URI.create(stored.url()).getHost(),
                     String.join(",", stored.eventTypes()), replayed ? ", a repeat" : "");
+            String shown = !replayed || stored.rotatedAt() == null ? box.open(stored.endpointId(), stored.secretSealed())
+                    : null;
             return new Registered(new Created(stored.endpointId(), stored.url(), stored.eventTypes(),
-                    stored.createdAt(), box.open(stored.endpointId(), stored.secretSealed())), replayed);
+                    stored.createdAt(), shown), replayed);
         });
+    }
+
+    /**
+     * The stored creation key: the Idempotency-Key, then the caller's subject. A key has no space
+     * (visible ASCII), so the first space ends it and no two (key, caller) pairs meet; keys stored
+     * before this scoping (no space) meet none of them.
+     */
+    static String creationKey(String idempotencyKey, String caller) {
+        return idempotencyKey == null ? null : idempotencyKey + " by " + caller;
     }
 
     public Uni<Page> list(String after, int limit) {
