@@ -346,6 +346,136 @@ class ReversalAndExpiryTest {
                 .body("items[0].type", equalTo("points.released")).body("items[0].reference", equalTo("EXPIRED"));
     }
 
+    /**
+     * A capture that comes at or after its hold's TTL is refused as it is once the job has released
+     * the hold (409 HOLD_NOT_OPEN, state EXPIRED), and releases it in the same decision as the job
+     * would: the points are back at once, the log says released (EXPIRED), and a replay agrees. Before
+     * (until 2026-12-06), such a capture took the points until the job's next run. A release past
+     * the TTL answers as after the job: the expiry's release, 200 RELEASED_EXPIRED.
+     */
+    @Test
+    void aCaptureAfterTheHoldsTtlIsRefusedAndReleasesItBeforeTheJobRuns() {
+        String memberId = "m-" + UUID.randomUUID();
+        credit(memberId, "lot-t", 100, Instant.now().plus(Duration.ofDays(100)));
+        awaitAccount(memberId, "available", 100);
+        String early = "h-" + UUID.randomUUID();
+        String lapsed = "h-" + UUID.randomUUID();
+        String lapsedById = "h-" + UUID.randomUUID();
+        String cancelled = "h-" + UUID.randomUUID();
+        String lasting = "h-" + UUID.randomUUID();
+        holdWithTtl(memberId, early, 10, 60);
+        asService().post("/api/v1/accounts/{m}/holds/{h}/capture", memberId, early).then().statusCode(201);
+        holdWithTtl(memberId, lapsed, 45, 60);
+        holdWithTtl(memberId, lapsedById, 30, 60);
+        holdWithTtl(memberId, cancelled, 5, 60);
+        holdWithTtl(memberId, lasting, 10, 3_600);
+        asService().get("/api/v1/accounts/{m}", memberId).then().body("available", equalTo(0))
+                .body("reserved", equalTo(90));
+
+        // Past the TTL of all but one, and the job (off in tests) has not run.
+        TestClock.advance(Duration.ofMinutes(2));
+        asService().post("/api/v1/accounts/{m}/holds/{h}/capture", memberId, lapsed).then().statusCode(409)
+                .contentType("application/problem+json")
+                .body("code", equalTo("HOLD_NOT_OPEN")).body("state", equalTo("EXPIRED"));
+        asService().get("/api/v1/accounts/{m}", memberId).then()
+                .body("available", equalTo(45)).body("reserved", equalTo(45)).body("spent", equalTo(10));
+        asService().post("/api/v1/holds/{h}/capture", lapsedById).then().statusCode(409)
+                .body("code", equalTo("HOLD_NOT_OPEN")).body("state", equalTo("EXPIRED"));
+        asService().get("/api/v1/accounts/{m}", memberId).then()
+                .body("available", equalTo(75)).body("reserved", equalTo(15)).body("spent", equalTo(10));
+        // Again: the same answer, nothing moves.
+        asService().post("/api/v1/accounts/{m}/holds/{h}/capture", memberId, lapsed).then().statusCode(409)
+                .body("code", equalTo("HOLD_NOT_OPEN")).body("state", equalTo("EXPIRED"));
+        asService().post("/api/v1/holds/{h}/capture", lapsedById).then().statusCode(409)
+                .body("code", equalTo("HOLD_NOT_OPEN")).body("state", equalTo("EXPIRED"));
+        // A release past the TTL: the expiry's release, as a release after the job is answered.
+        String released = asService().post("/api/v1/accounts/{m}/holds/{h}/release", memberId, cancelled).then()
+                .statusCode(200).body("status", equalTo("RELEASED_EXPIRED")).body("points", equalTo(5))
+                .body("eventId", equalTo("points.released:" + memberId + ":" + cancelled)).extract().asString();
+        assertThat(asService().post("/api/v1/holds/{h}/release", cancelled).then().statusCode(200).extract().asString())
+                .isEqualTo(released);
+        // A hold within its TTL captures as before.
+        asService().post("/api/v1/accounts/{m}/holds/{h}/capture", memberId, lasting).then().statusCode(201)
+                .body("status", equalTo("CAPTURED"));
+        asService().get("/api/v1/accounts/{m}", memberId).then()
+                .body("available", equalTo(80)).body("reserved", equalTo(0)).body("spent", equalTo(20));
+
+        // The job finds nothing left of these holds.
+        jobs.releaseExpiredHolds().await().atMost(Duration.ofSeconds(30));
+        asService().get("/api/v1/accounts/{m}", memberId).then()
+                .body("available", equalTo(80)).body("reserved", equalTo(0)).body("spent", equalTo(20));
+        List<String> releases = TopicReader.await(Topics.POINTS_LEDGER, r -> r.key().equals(memberId)
+                && r.value().contains("\"points.released\""), 3, Duration.ofSeconds(30)).stream()
+                .map(r -> r.value()).toList();
+        assertThat(releases).hasSize(3).allMatch(r -> r.contains("\"reason\":\"EXPIRED\""));
+        assertThat(releases).anyMatch(r -> r.contains(lapsed)).anyMatch(r -> r.contains(lapsedById))
+                .anyMatch(r -> r.contains(cancelled));
+        List<String> spends = TopicReader.await(Topics.POINTS_LEDGER, r -> r.key().equals(memberId)
+                && r.value().contains("\"points.spent\""), 2, Duration.ofSeconds(30)).stream()
+                .map(r -> r.value()).toList();
+        assertThat(spends).hasSize(2).noneMatch(r -> r.contains(lapsed) || r.contains(lapsedById));
+        asService().get("/api/v1/accounts/{m}/entries", memberId).then()
+                .body("items.findAll { it.type == 'points.released' }.reference",
+                        equalTo(List.of("EXPIRED", "EXPIRED", "EXPIRED")));
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() ->
+                asAnalyst().get("/api/v1/admin/verify").then().statusCode(200).body("mismatchCount", equalTo(0)));
+    }
+
+    /**
+     * Captures decided together in one batch: each lapsed one is refused and releases its hold, the
+     * others capture, and the batch is not made again (a lapsed capture's release is written with
+     * it, not undone by its refusal).
+     */
+    @Test
+    void lapsedCapturesDecidedTogetherAreEachRefusedAndReleasedInTheirBatch() throws Exception {
+        List<String> members = new java.util.ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            String memberId = "m-" + UUID.randomUUID();
+            credit(memberId, "lot-b", 50, Instant.now().plus(Duration.ofDays(100)));
+            members.add(memberId);
+        }
+        for (String memberId : members) {
+            awaitAccount(memberId, "available", 50);
+            holdWithTtl(memberId, "h-short", 40, 60);
+            holdWithTtl(memberId, "h-long", 10, 3_600);
+        }
+        TestClock.advance(Duration.ofMinutes(2));
+        double retriedBefore = HoldTest.metric("points_ledger_decision_batch_retried_total");
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(24);
+        List<java.util.concurrent.Future<String>> answers = new java.util.ArrayList<>();
+        for (String memberId : members) {
+            for (String holdId : List.of("h-short", "h-long")) {
+                answers.add(pool.submit(() -> {
+                    var answer = asService().post("/api/v1/accounts/{m}/holds/{h}/capture", memberId, holdId).then()
+                            .extract();
+                    return holdId + " " + answer.statusCode() + " " + answer.path("state");
+                }));
+            }
+        }
+        List<String> statuses = new java.util.ArrayList<>();
+        for (java.util.concurrent.Future<String> answer : answers) {
+            statuses.add(answer.get());
+        }
+        pool.shutdown();
+        assertThat(statuses).filteredOn(s -> s.startsWith("h-short")).hasSize(12)
+                .allMatch(s -> s.equals("h-short 409 EXPIRED"));
+        assertThat(statuses).filteredOn(s -> s.startsWith("h-long")).hasSize(12)
+                .allMatch(s -> s.equals("h-long 201 null"));
+        for (String memberId : members) {
+            asService().get("/api/v1/accounts/{m}", memberId).then().statusCode(200)
+                    .body("available", equalTo(40)).body("reserved", equalTo(0)).body("spent", equalTo(10));
+        }
+        assertThat(HoldTest.metric("points_ledger_decision_batch_retried_total")).isEqualTo(retriedBefore);
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() ->
+                asAnalyst().get("/api/v1/admin/verify").then().statusCode(200).body("mismatchCount", equalTo(0)));
+    }
+
+    private static void holdWithTtl(String memberId, String holdId, long points, long ttlSeconds) {
+        asService().contentType(ContentType.JSON)
+                .body(Map.of("holdId", holdId, "points", points, "ttlSeconds", ttlSeconds))
+                .post("/api/v1/accounts/{m}/holds", memberId).then().statusCode(201);
+    }
+
     @Test
     void aCapturedHoldGivesBackToItsLotsLatestExpiringFirstOncePerReturnId() {
         String memberId = withTwoLots("lot-soon", 40, 30, "lot-late", 100, 300);
@@ -427,10 +557,11 @@ class ReversalAndExpiryTest {
         String spentAll = captured(memberId, 80, "redemption:rd-x");
         String partly = captured(memberId, 40, "payment:p-x");
         String stillOpen = "h-" + UUID.randomUUID();
-        hold(memberId, stillOpen, 5);
 
         // Three days later lot-day has expired; its 30 points come back to it all the same.
         TestClock.advance(Duration.ofDays(3));
+        // Held now, so that its TTL (900 s) has not passed when it is captured after the rebuild.
+        hold(memberId, stillOpen, 5);
         giveBack(spentAll, Map.of("returnId", "rt-all")).statusCode(200).body("points", equalTo(80))
                 .body("allocations.lotId", equalTo(List.of("lot-year", "lot-day")))
                 .body("allocations.points", equalTo(List.of(50, 30)));

@@ -48,6 +48,32 @@ class TierTest {
                 .then().body("tier", equalTo("GOLD")).body("available", equalTo(12_000)));
     }
 
+    /**
+     * An order whose points are pending (a return window) lifts the tier at once, but its bonus is
+     * pending as long as the order's points: until 2026-12-06 the bonus was spendable at once, so a
+     * member could spend it and return the order (leaving debt).
+     */
+    @Test
+    void theBonusOfAnUpgradeByPendingPointsIsPendingAsLong() {
+        String memberId = "m-" + UUID.randomUUID();
+        java.time.Instant now = java.time.Instant.now();
+        java.time.Instant availableAt = now.plus(Duration.ofDays(7));
+        String lotId = "lot-" + UUID.randomUUID();
+        TestEvents.publish(Topics.POINTS_LEDGER, io.pointsplatform.events.CloudEvent.of("points.earned:" + lotId,
+                "/earning-service", memberId, now, new io.pointsplatform.events.PointsEarned(memberId, lotId, 2_000,
+                        new io.pointsplatform.events.Origin(io.pointsplatform.events.OriginKind.ORDER, "order-" + lotId),
+                        List.of(new io.pointsplatform.events.BreakdownLine("base", 2_000)), availableAt,
+                        now.plus(Duration.ofDays(365)))));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> asAnalyst().get("/api/v1/accounts/{m}", memberId)
+                .then().body("tier", equalTo("SILVER")).body("available", equalTo(0)).body("pending", equalTo(3_000)));
+        String bonus = TopicReader.await(Topics.POINTS_LEDGER, r -> r.key().equals(memberId)
+                && r.value().contains("\"TIER_BONUS\""), 1, Duration.ofSeconds(30)).get(0).value();
+        java.util.regex.Matcher at = java.util.regex.Pattern.compile("\"availableAt\":\"([^\"]+)\"").matcher(bonus);
+        assertThat(at.find()).as("the bonus's availableAt in %s", bonus).isTrue();
+        assertThat(Duration.between(availableAt, java.time.Instant.parse(at.group(1))).abs())
+                .as("the bonus is available when the order's points are").isLessThan(Duration.ofMillis(1));
+    }
+
     @Test
     void creditsFoldedInOneBatchChangeTheTierAtTheSameCreditsAsOneByOne() {
         String memberId = "m-" + java.util.UUID.randomUUID();

@@ -39,7 +39,8 @@ public final class ApiDocs {
     public static final String NO_ACCOUNT = "NOT_FOUND: the ledger has no account for this member.";
     public static final String NOT_OPEN = "HOLD_NOT_OPEN: the member never made this hold, or it was captured,"
             + " released or expired otherwise; the problem's state says which (CAPTURED, RELEASED or EXPIRED; none"
-            + " for a hold the ledger does not know).";
+            + " for a hold the ledger does not know). A capture at or after the hold's holdExpiresAt releases it as"
+            + " the ledger's job would (points.released, reason EXPIRED) and is answered EXPIRED.";
     public static final String HOLD_AMBIGUOUS = "HOLD_AMBIGUOUS: more than one member used this hold id (a"
             + " member's token means its own); use /api/v1/accounts/{memberId}/holds/{holdId}/… then.";
     public static final String RETURN_REFUSED = "HOLD_NOT_CAPTURED: the hold is open, released or expired, so it"

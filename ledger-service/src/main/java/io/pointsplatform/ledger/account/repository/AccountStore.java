@@ -458,19 +458,35 @@ public class AccountStore {
     }
 
     /**
-     * Closes open holds ({memberId, holdId} pairs), one statement; returns the holds that were
-     * open, keyed by {@link #holdKey}, with the reference each was made with (which may be null).
+     * An open hold as its closing found it: the reference it was made with (may be null) and when
+     * its TTL ends.
      */
-    public Uni<Map<String, String>> closeHolds(SqlConnection connection, List<String[]> holds) {
+    public record ClosedHold(String reference, Instant expiresAt) {
+
+        /**
+         * Whether the hold had lapsed at {@code now}: at or after its expiry, as {@link #expiredHolds}
+         * finds it for the job that releases it.
+         */
+        public boolean lapsedAt(Instant now) {
+            return expiresAt != null && !now.isBefore(expiresAt);
+        }
+    }
+
+    /**
+     * Closes open holds ({memberId, holdId} pairs), one statement; returns the holds that were
+     * open, keyed by {@link #holdKey}, each with its reference and expiry.
+     */
+    public Uni<Map<String, ClosedHold>> closeHolds(SqlConnection connection, List<String[]> holds) {
         String[] members = holds.stream().map(h -> h[0]).toArray(String[]::new);
         String[] ids = holds.stream().map(h -> h[1]).toArray(String[]::new);
         return connection.preparedQuery("delete from hold h using unnest($1::text[], $2::text[]) as x(m, i)"
-                        + " where h.member_id = x.m and h.hold_id = x.i returning h.member_id, h.hold_id, h.reference")
+                        + " where h.member_id = x.m and h.hold_id = x.i"
+                        + " returning h.member_id, h.hold_id, h.reference, h.expires_at")
                 .execute(Tuple.of(members, ids))
                 .map(rows -> {
-                    Map<String, String> closed = new HashMap<>();
+                    Map<String, ClosedHold> closed = new HashMap<>();
                     rows.forEach(row -> closed.put(holdKey(row.getString("member_id"), row.getString("hold_id")),
-                            row.getString("reference")));
+                            new ClosedHold(row.getString("reference"), row.getOffsetDateTime("expires_at").toInstant())));
                     return closed;
                 });
     }
@@ -480,8 +496,8 @@ public class AccountStore {
         return memberId + '\u0000' + holdId;
     }
 
-    /** Closes an open hold; returns the reference it was made with. */
-    public Uni<Optional<String>> closeHold(SqlConnection connection, String memberId, String holdId) {
+    /** Closes an open hold; returns its reference and expiry, empty when it was not open. */
+    public Uni<Optional<ClosedHold>> closeHold(SqlConnection connection, String memberId, String holdId) {
         return closeHolds(connection, List.<String[]>of(new String[] {memberId, holdId}))
                 .map(closed -> Optional.ofNullable(closed.get(holdKey(memberId, holdId))));
     }

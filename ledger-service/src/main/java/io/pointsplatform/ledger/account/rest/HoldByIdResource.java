@@ -81,7 +81,8 @@ public class HoldByIdResource {
     @APIResponse(responseCode = "201", description = "Released now (status RELEASED_CANCELLED)",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = HoldResource.HoldView.class)))
-    @APIResponse(responseCode = "200", description = "Released before: the first answer",
+    @APIResponse(responseCode = "200", description = "Released before: the first answer; or reached at or"
+            + " after its holdExpiresAt: released then as the ledger's job releases it (status RELEASED_EXPIRED)",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = HoldResource.HoldView.class)))
     @APIResponse(responseCode = "400", description = ApiDocs.BAD_ID)

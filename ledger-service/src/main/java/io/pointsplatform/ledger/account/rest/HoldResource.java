@@ -136,7 +136,8 @@ public class HoldResource {
     @Operation(operationId = "releaseMemberHold", summary = "Release a hold of a member's account: its points are available again")
     @APIResponse(responseCode = "201", description = "Released now (status RELEASED_CANCELLED)",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = HoldView.class)))
-    @APIResponse(responseCode = "200", description = "Released before: the first answer",
+    @APIResponse(responseCode = "200", description = "Released before: the first answer; or reached at or"
+            + " after its holdExpiresAt: released then as the ledger's job releases it (status RELEASED_EXPIRED)",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = HoldView.class)))
     @APIResponse(responseCode = "400", description = ApiDocs.BAD_ID)
     @APIResponse(responseCode = "403", description = ApiDocs.NOT_OWN_ACCOUNT + " " + ApiDocs.SERVICE_HOLD)

@@ -51,7 +51,11 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class DecisionBatches {
 
-    /** A decision on the locked account. It writes through {@code decide}; it must not save the account. */
+    /**
+     * A decision on the locked account. It writes through {@code decide}; it must not save the account.
+     * A refusal that must still write something (a capture that finds its hold lapsed releases it)
+     * completes with an item that says so, and is raised only once the batch has committed.
+     */
     @FunctionalInterface
     public interface Step<R> {
         Uni<R> on(Decide decide, Account account);
@@ -68,9 +72,9 @@ public class DecisionBatches {
     public static final class Decide {
         private final SqlConnection connection;
         private final DecisionWrites writes;
-        private final Map<String, String> closed;
+        private final Map<String, AccountStore.ClosedHold> closed;
 
-        Decide(SqlConnection connection, DecisionWrites writes, Map<String, String> closed) {
+        Decide(SqlConnection connection, DecisionWrites writes, Map<String, AccountStore.ClosedHold> closed) {
             this.connection = connection;
             this.writes = writes;
             this.closed = closed;
@@ -85,11 +89,12 @@ public class DecisionBatches {
         }
 
         /**
-         * Closes an open hold; returns the reference it was made with. Within a batch the holds named
-         * by captures and releases were closed in one statement before any decision was made.
+         * Closes an open hold; returns the reference it was made with and its expiry. Within a batch
+         * the holds named by captures and releases were closed in one statement before any decision
+         * was made.
          */
-        public Uni<Optional<String>> closeHold(AccountStore store, String memberId, String holdId) {
-            Optional<String> opened = writes.cancelOpen(memberId, holdId);
+        public Uni<Optional<AccountStore.ClosedHold>> closeHold(AccountStore store, String memberId, String holdId) {
+            Optional<AccountStore.ClosedHold> opened = writes.cancelOpen(memberId, holdId);
             if (opened != null) {
                 return Uni.createFrom().item(opened);
             }
@@ -175,7 +180,7 @@ public class DecisionBatches {
             }
         }
         return pool.withTransaction(c -> store.lockAll(c, members).chain(accounts -> {
-            Uni<Map<String, String>> closed = mode != Mode.FAST || closing.isEmpty()
+            Uni<Map<String, AccountStore.ClosedHold>> closed = mode != Mode.FAST || closing.isEmpty()
                     ? Uni.createFrom().nullItem() : store.closeHolds(c, closing);
             return closed.chain(closedHolds -> {
                 DecisionWrites writes = new DecisionWrites();

@@ -63,14 +63,14 @@ public final class DecisionWrites {
         changes++;
     }
 
-    /** A hold opened in these writes, now closed before it was written: its reference; null when there is none. */
-    Optional<String> cancelOpen(String memberId, String holdId) {
+    /** A hold opened in these writes, now closed before it was written: its reference and expiry; null when there is none. */
+    Optional<AccountStore.ClosedHold> cancelOpen(String memberId, String holdId) {
         Opened hold = opened.remove(AccountStore.holdKey(memberId, holdId));
         if (hold == null) {
             return null;
         }
         changes++;
-        return Optional.ofNullable(hold.reference());
+        return Optional.of(new AccountStore.ClosedHold(hold.reference(), hold.expiresAt()));
     }
 
     /**

@@ -66,6 +66,10 @@ public class LedgerBook {
 
     /** What a decision answers: its event, and whether this call made it (false: a repeat). */
     public record Decision<T extends PointsEvent>(CloudEvent event, T data, boolean created) {
+
+        Decision<T> withCreated(boolean made) {
+            return new Decision<>(event, data, made);
+        }
     }
 
     private final Pool pool;
@@ -291,7 +295,8 @@ public class LedgerBook {
     /**
      * After a credit: the tier that the points earned in the qualifying window reach. On a change
      * the ledger writes {@code tier.changed}, and on an upgrade the upgrade bonus as a credit (once
-     * per tier and member, lot {@code tier-bonus-<memberId>-<TIER>}). Bonuses do not qualify.
+     * per tier and member, lot {@code tier-bonus-<memberId>-<TIER>}), available when the credit that
+     * lifted the tier is (pending as long as its points). Bonuses do not qualify.
      */
     private void reviewTier(DecisionWrites writes, Account account, CloudEvent credit, Instant now, long qualifying) {
         if (!qualifies((PointsEvent) credit.data())) {
@@ -309,9 +314,13 @@ public class LedgerBook {
         if (!to.atLeast(from) || tiers.upgradeBonus() == 0 || account.lot(bonusLot) != null) {
             return;
         }
+        // Available when the points that lifted the tier are: an order's pending points (a return window)
+        // keep its bonus pending as long (until 2026-12-06 the bonus was spendable at once).
+        Instant availableAt = credit.data() instanceof PointsEarned earned && earned.availableAt().isAfter(now)
+                ? earned.availableAt() : now;
         PointsEarned bonus = new PointsEarned(memberId, bonusLot, tiers.upgradeBonus(),
                 new Origin(OriginKind.TIER_BONUS, to.name()), List.of(new BreakdownLine("tier-upgrade", tiers.upgradeBonus())),
-                now, now.atZone(ZoneOffset.UTC).plusMonths(tiers.bonusLifetimeMonths()).toInstant());
+                availableAt, availableAt.atZone(ZoneOffset.UTC).plusMonths(tiers.bonusLifetimeMonths()).toInstant());
         record(writes, account, "points.earned:" + bonusLot, now, bonus);
         settleDebtFromLot(writes, account, bonusLot, now);
     }
@@ -354,6 +363,13 @@ public class LedgerBook {
                 }));
     }
 
+    /**
+     * A capture: the hold's points are spent. A hold that has lapsed (the capture comes at or after
+     * its {@code holdExpiresAt}) is not captured but released in the same decision, as the ledger's
+     * job releases it ({@link #releaseLapsed}), and the capture is refused as one that comes after
+     * that release: 409 HOLD_NOT_OPEN, state EXPIRED. So whether the job ran first does not change
+     * the answer, and the hold's points are back at once.
+     */
     public Uni<Decision<PointsSpent>> capture(String memberId, String holdId) {
         Instant now = clock.instant();
         String eventId = "points.spent:" + memberId + ":" + holdId;
@@ -361,31 +377,86 @@ public class LedgerBook {
             List<Allocation> held = account.holds().get(holdId);
             if (held == null) {
                 return repeated(decide, eventId, holdId, account, "captured", PointsSpent.class,
-                        "points.released:" + memberId + ":" + holdId);
+                        "points.released:" + memberId + ":" + holdId).map(Capture::made);
             }
-            return decide.closeHold(store, memberId, holdId).map(reference -> {
-                PointsSpent data = new PointsSpent(memberId, holdId, Allocation.total(held), held, reference.orElse(null));
-                return new Decision<>(record(decide.writes(), account, eventId, now, data), data, true);
+            return decide.closeHold(store, memberId, holdId).map(closed -> {
+                if (closed.isPresent() && closed.get().lapsedAt(now)) {
+                    releaseLapsed(decide.writes(), account, holdId, held, now);
+                    // Raised once the release is committed: it is written whatever the capture is told.
+                    return Capture.refused(notOpen(account, holdId, ClosedHoldStates.EXPIRED, "captured"));
+                }
+                PointsSpent data = new PointsSpent(memberId, holdId, Allocation.total(held), held,
+                        closed.map(AccountStore.ClosedHold::reference).orElse(null));
+                return Capture.made(new Decision<>(record(decide.writes(), account, eventId, now, data), data, true));
             });
-        });
+        }).map(Capture::answer);
     }
 
+    /** What a capture's step decided: the capture, or a refusal to raise after its batch committed. */
+    private record Capture(Decision<PointsSpent> decision, ApiException refusal) {
+
+        static Capture made(Decision<PointsSpent> decision) {
+            return new Capture(decision, null);
+        }
+
+        static Capture refused(ApiException refusal) {
+            return new Capture(null, refusal);
+        }
+
+        Decision<PointsSpent> answer() {
+            if (refusal != null) {
+                throw refusal;
+            }
+            return decision;
+        }
+    }
+
+    /**
+     * A release: the hold's points are available again. A hold that has lapsed is released as the
+     * ledger's job releases it (reason EXPIRED, {@link #releaseLapsed}), whatever {@code reason} the
+     * caller gave, and the answer is the one a release gets after the job ran: that release, as a
+     * repeat ({@code created} false).
+     */
     public Uni<Decision<PointsReleased>> release(String memberId, String holdId, ReleaseReason reason) {
         Instant now = clock.instant();
-        String eventId = "points.released:" + memberId + ":" + holdId;
+        String eventId = releasedId(memberId, holdId);
         return decision(memberId, holdId, (decide, account) -> {
             List<Allocation> held = account.holds().get(holdId);
             if (held == null) {
                 return repeated(decide, eventId, holdId, account, "released", PointsReleased.class,
                         "points.spent:" + memberId + ":" + holdId);
             }
-            PointsReleased data = new PointsReleased(memberId, holdId, Allocation.total(held), held, reason);
             return decide.closeHold(store, memberId, holdId).map(closed -> {
-                CloudEvent event = record(decide.writes(), account, eventId, now, data);
-                settleDebtFromGivenBack(decide.writes(), account, held, PointsReversed.SETTLE_RELEASE + holdId, now);
-                return new Decision<>(event, data, true);
+                if (reason != ReleaseReason.EXPIRED && closed.isPresent() && closed.get().lapsedAt(now)) {
+                    return releaseLapsed(decide.writes(), account, holdId, held, now).withCreated(false);
+                }
+                return giveBackHeld(decide.writes(), account, new PointsReleased(memberId, holdId,
+                        Allocation.total(held), held, reason), now);
             });
         });
+    }
+
+    /**
+     * Releases a hold closed at or after its expiry exactly as the ledger's job does
+     * ({@link LedgerJobs#releaseExpiredHolds}, a release with reason EXPIRED): the same event under
+     * the same id, and the same settlement of debt from the points it gives back.
+     */
+    private static Decision<PointsReleased> releaseLapsed(DecisionWrites writes, Account account, String holdId,
+            List<Allocation> held, Instant now) {
+        return giveBackHeld(writes, account, new PointsReleased(account.memberId(), holdId, Allocation.total(held),
+                held, ReleaseReason.EXPIRED), now);
+    }
+
+    /** Records a closed hold's release, then pays open debt from the points it gives back. */
+    private static Decision<PointsReleased> giveBackHeld(DecisionWrites writes, Account account, PointsReleased data,
+            Instant now) {
+        CloudEvent event = record(writes, account, releasedId(data.memberId(), data.holdId()), now, data);
+        settleDebtFromGivenBack(writes, account, data.allocations(), PointsReversed.SETTLE_RELEASE + data.holdId(), now);
+        return new Decision<>(event, data, true);
+    }
+
+    private static String releasedId(String memberId, String holdId) {
+        return "points.released:" + memberId + ":" + holdId;
     }
 
     /**
@@ -402,13 +473,18 @@ public class LedgerBook {
                 return Uni.createFrom().item(new Decision<>(previous.get(), type.cast(previous.get().data()), false));
             }
             return decide.decided(store, otherwise).map(closed -> {
-                String state = closed.map(event -> ClosedHoldStates.of(event.data())).orElse(null);
-                throw new ApiException(409, "HOLD_NOT_OPEN", "Hold not open", "Hold " + holdId + " of member "
-                        + account.memberId() + (state == null ? " is not open (unknown, or closed before)"
-                        : " was " + state.toLowerCase(java.util.Locale.ROOT) + " before") + ", so it cannot be " + verb)
-                        .withState(state);
+                throw notOpen(account, holdId, closed.map(event -> ClosedHoldStates.of(event.data())).orElse(null),
+                        verb);
             });
         });
+    }
+
+    /** 409 HOLD_NOT_OPEN, its {@code state} saying how the hold closed (null: unknown, or closed before). */
+    private static ApiException notOpen(Account account, String holdId, String state, String verb) {
+        return new ApiException(409, "HOLD_NOT_OPEN", "Hold not open", "Hold " + holdId + " of member "
+                + account.memberId() + (state == null ? " is not open (unknown, or closed before)"
+                : " was " + state.toLowerCase(java.util.Locale.ROOT) + " before") + ", so it cannot be " + verb)
+                .withState(state);
     }
 
     // ---- returns of captured holds -----------------------------------------------------------
