@@ -22,6 +22,7 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -458,6 +459,24 @@ class WebhookTest {
         delete(ownSecond);
         delete(others.path("webhookId"));
         delete(othersSecond);
+    }
+
+    /** A receiver's path or query may hold its own token: an analyst sees the scheme and host only. */
+    @Test
+    void anAnalystSeesAReceiversHostButNotItsPathOrQuery() {
+        try (WebhookReceiver receiver = new WebhookReceiver()) {
+            String url = receiver.url() + "?token=receiver-secret-123";
+            String id = register(url, "points.earned").path("webhookId");
+            given().auth().oauth2(Tokens.admin()).get("/api/v1/webhooks/{id}", id).then().statusCode(200)
+                    .body("url", equalTo(url));
+            String seen = given().auth().oauth2(Tokens.analyst()).get("/api/v1/webhooks/{id}", id).then().statusCode(200)
+                    .extract().path("url");
+            assertThat(seen).isEqualTo(URI.create(url).getScheme() + "://" + URI.create(url).getRawAuthority() + "/…");
+            String page = given().auth().oauth2(Tokens.analyst()).queryParam("limit", 100).get("/api/v1/webhooks").then()
+                    .statusCode(200).extract().asString();
+            assertThat(page).doesNotContain("receiver-secret-123");
+            delete(id);
+        }
     }
 
     @Test

@@ -100,7 +100,9 @@ public class WebhookResource {
 
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.ANALYST})
-    @Operation(operationId = "listWebhooks", summary = "Registered webhook endpoints, in id order (no secrets)")
+    @Operation(operationId = "listWebhooks", summary = "Registered webhook endpoints, in id order (no secrets)",
+            description = "An analyst sees each url's scheme and host only (its path and query as /…: they may hold a"
+                    + " receiver's token).")
     @APIResponse(responseCode = "200", description = "A page of endpoints",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = WebhookService.Page.class)))
@@ -110,13 +112,14 @@ public class WebhookResource {
             @Pattern(regexp = Identifiers.ID_PATTERN) String after,
             @Parameter(description = "Endpoints per page, 1 to 100") @QueryParam("limit") @DefaultValue("20")
             @Min(1) @Max(WebhookService.MAX_PAGE) int limit) {
-        return webhooks.list(after, limit);
+        return webhooks.list(after, limit).map(page -> caller.hasRole(Roles.ADMIN) ? page : page.withoutPaths());
     }
 
     @GET
     @Path("/{webhookId}")
     @RolesAllowed({Roles.ADMIN, Roles.ANALYST})
-    @Operation(operationId = "getWebhook", summary = "One webhook endpoint (no secret)")
+    @Operation(operationId = "getWebhook", summary = "One webhook endpoint (no secret)",
+            description = "An analyst sees the url's scheme and host only (its path and query as /…).")
     @APIResponse(responseCode = "200", description = "The endpoint",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = WebhookService.View.class)))
@@ -124,7 +127,7 @@ public class WebhookResource {
     @APIResponse(responseCode = "404", description = NOT_FOUND)
     public Uni<WebhookService.View> get(@Parameter(description = ID) @PathParam("webhookId")
                                         @Pattern(regexp = Identifiers.ID_PATTERN) String webhookId) {
-        return webhooks.get(webhookId);
+        return webhooks.get(webhookId).map(view -> caller.hasRole(Roles.ADMIN) ? view : view.withoutPath());
     }
 
     @DELETE

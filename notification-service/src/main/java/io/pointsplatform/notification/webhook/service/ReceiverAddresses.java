@@ -7,7 +7,9 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.util.Set;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -20,11 +22,23 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class ReceiverAddresses {
 
-    /** AWS/GCP/Azure/OpenStack (169.254.169.254), AWS IPv6 (fd00:ec2::254), ECS tasks, Alibaba Cloud. */
-    private static final Set<String> METADATA = Set.of("169.254.169.254", "fd00:ec2:0:0:0:0:0:254", "169.254.170.2",
-            "100.100.100.200");
+    /**
+     * AWS/GCP/Azure/OpenStack (169.254.169.254), AWS IPv6 (fd00:ec2::254), ECS tasks, Alibaba Cloud:
+     * compared by their bytes, so that no spelling of them (an IPv6 zone id such as
+     * {@code [fd00:ec2::254%1]}, which the text compared until 2026-12-06 missed) gets past.
+     */
+    private static final List<byte[]> METADATA = Stream.of("169.254.169.254", "fd00:ec2::254", "169.254.170.2",
+            "100.100.100.200").map(ReceiverAddresses::literal).toList();
 
     private final boolean allowPrivate;
+
+    private static byte[] literal(String address) {
+        try {
+            return InetAddress.getByName(address).getAddress();   // a literal: no DNS
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(address, e);
+        }
+    }
 
     public ReceiverAddresses(@ConfigProperty(name = "points.webhooks.allow-private-networks") boolean allowPrivate) {
         this.allowPrivate = allowPrivate;
@@ -57,7 +71,8 @@ public class ReceiverAddresses {
                 return why + " (" + embedded.getHostAddress() + ", embedded in " + address.getHostAddress() + ")";
             }
         }
-        if (METADATA.contains(address.getHostAddress())) {
+        byte[] bytes = address.getAddress();
+        if (METADATA.stream().anyMatch(metadata -> Arrays.equals(metadata, bytes))) {
             return "a cloud metadata address";
         }
         if (allowPrivate) {

@@ -60,6 +60,18 @@ public class WebhookService {
                     ? e.previousValidUntil() : null;
             return new View(e.endpointId(), e.url(), e.eventTypes(), e.createdAt(), e.rotatedAt(), until);
         }
+
+        /**
+         * As an analyst sees it: the URL's scheme and host (and port) only, its path and query shown as
+         * {@code /…}, since a receiver's path or query may hold a token of its own (as the log shows it).
+         */
+        public View withoutPath() {
+            URI parsed = URI.create(url);
+            boolean more = (parsed.getRawPath() != null && !parsed.getRawPath().isEmpty() && !"/".equals(parsed.getRawPath()))
+                    || parsed.getRawQuery() != null;
+            return new View(webhookId, parsed.getScheme() + "://" + parsed.getRawAuthority() + (more ? "/…" : "/"),
+                    eventTypes, createdAt, rotatedAt, previousSecretValidUntil);
+        }
     }
 
     @Schema(name = "WebhookEndpointCreated", description = "A registered receiver and its signing secret, shown this once")
@@ -80,6 +92,11 @@ public class WebhookService {
 
     @Schema(name = "WebhookEndpointPage", description = "Registered receivers, in id order")
     public record Page(List<View> items, @Schema(description = "Pass as after for the next page; null on the last") String nextAfter) {
+
+        /** The page as an analyst sees it (View#withoutPath). */
+        public Page withoutPaths() {
+            return new Page(items.stream().map(View::withoutPath).toList(), nextAfter);
+        }
     }
 
     @Schema(name = "WebhookDelivery", description = "One event's delivery to one endpoint")
