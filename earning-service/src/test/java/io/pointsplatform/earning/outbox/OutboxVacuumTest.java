@@ -104,6 +104,53 @@ class OutboxVacuumTest {
         assertThat(sent).containsExactlyElementsOf(events.stream().map(CloudEvent::id).toList());
     }
 
+    /**
+     * A row that can never be sent (larger than the relay hands to the producer, as a topic's
+     * max.message.bytes or a denied ACL would make it) holds back its own key only: the other
+     * members' events leave, and its member's later events wait behind it, in order, until it is
+     * dealt with. Until 2026-12-06 one such row rolled every batch back, so the service's events all
+     * stopped and the batch's other rows were sent again every round.
+     */
+    @Test
+    void aRowThatCannotBeSentHoldsBackItsOwnKeyOnly() {
+        String run = "stuck-" + UUID.randomUUID().toString().substring(0, 8);
+        String stuck = run + "-member";
+        Long huge = pool.preparedQuery("insert into outbox (topic, message_key, event_id, payload) values ($1, $2, $3,"
+                        + " repeat('x', 17 * 1024 * 1024)) returning id")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(Topics.POINTS_LEDGER, stuck, "huge-" + run))
+                .map(rows -> rows.iterator().next().getLong("id")).await().indefinitely();
+        try {
+            CloudEvent behind = TestEvents.earned(stuck, 7);
+            List<CloudEvent> others = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                others.add(TestEvents.earned(run + "-other-" + i, 1));
+            }
+            pool.withTransaction(c -> outbox.enqueueBatch(c, Topics.POINTS_LEDGER, List.of(behind))
+                    .chain(() -> outbox.enqueueBatch(c, Topics.POINTS_LEDGER, others))).await().indefinitely();
+            relay.wake();
+            assertThat(TopicReader.await(Topics.POINTS_LEDGER, r -> r.key() != null && r.key().startsWith(run + "-other-"),
+                    others.size(), Duration.ofSeconds(30))).hasSize(others.size());
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(rowsOf(run))
+                    .as("the unsendable row and its key's later one stay, the others left").isEqualTo(2));
+            assertThat(TopicReader.all(Topics.POINTS_LEDGER, r -> stuck.equals(r.key()))).isEmpty();
+
+            // Dealt with (here: removed), its member's later event follows.
+            pool.preparedQuery("delete from outbox where id = $1").execute(io.vertx.mutiny.sqlclient.Tuple.of(huge))
+                    .await().indefinitely();
+            relay.drained(Duration.ofSeconds(30)).await().indefinitely();
+            assertThat(TopicReader.awaitKey(Topics.POINTS_LEDGER, stuck, 1).get(0).value()).contains(behind.id());
+        } finally {
+            pool.preparedQuery("delete from outbox where id = $1").execute(io.vertx.mutiny.sqlclient.Tuple.of(huge))
+                    .await().indefinitely();
+        }
+    }
+
+    private long rowsOf(String run) {
+        return pool.preparedQuery("select count(*) from outbox where message_key like $1").execute(
+                io.vertx.mutiny.sqlclient.Tuple.of(run + "-%")).map(rows -> rows.iterator().next().getLong(0))
+                .await().indefinitely();
+    }
+
     /** Vacuums of the outbox that were not autovacuum's, as PostgreSQL counts them. */
     private long vacuums() {
         return pool.query("select vacuum_count from pg_stat_user_tables where relname = 'outbox'").execute()

@@ -18,7 +18,10 @@ import jakarta.enterprise.event.Observes;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -62,6 +65,15 @@ public class OutboxRelay {
             (CloudEvent.CONTENT_TYPE + "; charset=UTF-8").getBytes(StandardCharsets.UTF_8);
 
     private static final Duration ROUND_TIMEOUT = Duration.ofMinutes(3);
+    private static final Duration WARN_EVERY = Duration.ofMinutes(1);
+    /** The outcome of a record not handed to the producer, behind an earlier one of its key it refused. */
+    private static final Throwable HELD_BACK = new IllegalStateException("held back behind an earlier event of its key"
+            + " that was not sent") {
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this;
+        }
+    };
     /** The largest event (before compression) the relay hands to the producer: 16 MiB. */
     static final int MAX_REQUEST_BYTES = 16 * 1024 * 1024;
 
@@ -74,6 +86,9 @@ public class OutboxRelay {
     private final long vacuumEvery;
     private final Counter published;
     private final Counter failures;
+    /** The row the last warning of events left unsent named, and when (sender thread only). */
+    private volatile long lastWarnedRow = -1;
+    private volatile long lastWarnedAt;
     private final Counter vacuums;
     private final AtomicBoolean wakeRequested = new AtomicBoolean();
     private final AtomicBoolean vacuuming = new AtomicBoolean();
@@ -238,10 +253,78 @@ public class OutboxRelay {
         }
         // Sent from the sender thread, in id order (one thread keeps the order per partition).
         return Uni.createFrom().item(records).emitOn(sender)
-                .chain(batch -> Uni.join().all(batch.stream().map(this::send).toList()).andFailFast())
-                .chain(() -> connection.preparedQuery(DELETE_BATCH).execute(Tuple.of(ids.toArray(Long[]::new))))
-                .invoke(() -> published.increment(ids.size()))
-                .replaceWith(ids.size());
+                .map(this::sendInOrder)
+                .chain(sends -> Uni.createFrom().completionStage(
+                        CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).thenApply(done -> sends)))
+                .chain(sends -> {
+                    List<Throwable> outcomes = sends.stream().map(CompletableFuture::join).toList();
+                    List<Long> sent = sentIds(records, ids, outcomes);
+                    return connection.preparedQuery(DELETE_BATCH).execute(Tuple.of(sent.toArray(Long[]::new)))
+                            .invoke(() -> published.increment(sent.size()))
+                            .replaceWith(sent.size());
+                });
+    }
+
+    /**
+     * Hands the records to the producer in order; each future completes with the send's failure, or
+     * null once sent. A record the producer refuses at once (larger than it may send) holds back the
+     * later records of its key in the batch, which are not handed over at all (they complete with
+     * {@link #HELD_BACK}), so that its member's later events do not overtake it.
+     */
+    private List<CompletableFuture<Throwable>> sendInOrder(List<ProducerRecord<String, byte[]>> records) {
+        List<CompletableFuture<Throwable>> sends = new ArrayList<>(records.size());
+        Set<String> refused = new HashSet<>();
+        for (ProducerRecord<String, byte[]> record : records) {
+            String key = record.topic() + "\n" + record.key();
+            CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+            if (refused.contains(key)) {
+                outcome.complete(HELD_BACK);
+            } else {
+                producer.send(record, (metadata, error) -> outcome.complete(error));
+                if (outcome.isDone() && outcome.join() != null) {
+                    refused.add(key);
+                }
+            }
+            sends.add(outcome);
+        }
+        return sends;
+    }
+
+    /**
+     * The rows to delete after a batch's sends: every row sent, except those of a key (topic and
+     * message key) after one of its rows that failed, so that a member's events are sent again in
+     * order after the one that failed (a consumer drops the repeats by event id). A row that can
+     * never be sent (larger than the topic admits, a topic the service may not write) so holds back
+     * its own key only: until 2026-12-06 any failure rolled the whole batch back, so one such row
+     * stopped the service's every event and sent the other 499 again each round.
+     */
+    private List<Long> sentIds(List<ProducerRecord<String, byte[]>> records, List<Long> ids, List<Throwable> outcomes) {
+        List<Long> sent = new ArrayList<>(ids.size());
+        Set<String> heldBack = new HashSet<>();
+        int first = -1;
+        for (int i = 0; i < records.size(); i++) {
+            String key = records.get(i).topic() + "\n" + records.get(i).key();
+            if (outcomes.get(i) != null) {
+                first = first < 0 ? i : first;
+                heldBack.add(key);
+            } else if (!heldBack.contains(key)) {
+                sent.add(ids.get(i));
+            }
+        }
+        if (first >= 0) {
+            failures.increment();
+            // Once a minute for the same row, not every round (a row that can never leave is retried every round).
+            long now = System.nanoTime();
+            if (ids.get(first) == lastWarnedRow && now - lastWarnedAt < WARN_EVERY.toNanos()) {
+                return sent;
+            }
+            lastWarnedRow = ids.get(first);
+            lastWarnedAt = now;
+            Log.warnf(outcomes.get(first), "Outbox relay: %d of %d events stay (the first not sent: row %d, topic %s, key %s);"
+                    + " it and the later events of its key are sent again, in order", ids.size() - sent.size(),
+                    ids.size(), ids.get(first), records.get(first).topic(), records.get(first).key());
+        }
+        return sent;
     }
 
     private static ProducerRecord<String, byte[]> record(String topic, String key, String payload) {
@@ -249,16 +332,6 @@ public class OutboxRelay {
                 new ProducerRecord<>(topic, key, payload.getBytes(StandardCharsets.UTF_8));
         record.headers().add("content-type", CONTENT_TYPE);
         return record;
-    }
-
-    private Uni<Void> send(ProducerRecord<String, byte[]> record) {
-        return Uni.createFrom().emitter(emitter -> producer.send(record, (metadata, error) -> {
-            if (error != null) {
-                emitter.fail(error);
-            } else {
-                emitter.complete(null);
-            }
-        }));
     }
 
     private Properties producerConfig() {
