@@ -314,16 +314,23 @@ class RedemptionSagaTest {
 
         FakeServices.catalogDown = true;
         String later;
+        String key = id("k-outage");
         try {
-            later = redeem(member, reward, 1, null).statusCode(202).body("status", equalTo("PENDING"))
+            later = redeem(member, reward, 1, key).statusCode(202).body("status", equalTo("PENDING"))
                     .body("reason", equalTo("CATALOG_UNAVAILABLE: answered 503"))
                     .header("Location", matchesPattern(".*/api/v1/redemptions/rd-[0-9a-f]{32}"))
                     .extract().path("redemptionId");
+            // A repeat of a 202 is not answered from the key's store: it still has its Location.
+            redeem(member, reward, 1, key).statusCode(202).body("redemptionId", equalTo(later))
+                    .header("Location", matchesPattern(".*/api/v1/redemptions/" + later));
         } finally {
             FakeServices.catalogDown = false;
         }
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 read(member, later).statusCode(200).body("status", equalTo("COMPLETED")));
+        // Once settled, a repeat of the key answers how it stands, not the first 202.
+        redeem(member, reward, 1, key).statusCode(201).body("redemptionId", equalTo(later))
+                .body("status", equalTo("COMPLETED"));
 
         FakeServices.catalogDown = true;
         try {

@@ -120,9 +120,12 @@ public class IdempotencyKeys {
     /**
      * Stores a successful response under the key, unless another request stored one first: then
      * that one is the answer (or 409 if it was for another request). An expired row is replaced.
+     * A {@code 202} is not stored: it says "not settled yet, poll Location", and a repeat should learn
+     * how it stands now, as running the operation again tells (it is idempotent by ids derived from
+     * the key); until 2026-12-06 the repeat got the first 202 for a day, without its Location.
      */
     private <T> Uni<RestResponse<T>> remember(String scope, String key, String requestHash, RestResponse<T> response) {
-        if (response.getStatus() < 200 || response.getStatus() >= 300) {
+        if (response.getStatus() < 200 || response.getStatus() >= 300 || response.getStatus() == 202) {
             return Uni.createFrom().item(response);
         }
         String body = write(response.getEntity());

@@ -85,7 +85,7 @@ public class PaymentResource {
         return keys.once(idempotencyKey, uri, request, () -> {
             limits.acquire("payments", request.memberId());
             PaymentService.Order order = new PaymentService.Order(
-                    PaymentService.paymentId(request.paymentId(), request.memberId(), idempotencyKey), request.orderId(),
+                    PaymentService.paymentId(request.paymentId(), caller.subject(), request.memberId(), idempotencyKey), request.orderId(),
                     request.memberId(), request.orderAmount(), request.currency(),
                     request.points(), caller.subject(), request.paymentCode());
             return payments.pay(order).chain(outcome -> view(outcome.payment()).map(view -> outcome.created()

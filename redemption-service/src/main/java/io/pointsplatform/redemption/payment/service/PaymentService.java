@@ -82,13 +82,16 @@ public class PaymentService {
     public record Outcome(Payment payment, boolean created) {
     }
 
-    /** The payment's id: the body's, else derived from the Idempotency-Key, else a new one. */
-    public static String paymentId(String given, String memberId, String idempotencyKey) {
+    /**
+     * The payment's id: the body's, else derived from the shop's Idempotency-Key (keys are the caller's:
+     * two shops sending one key for one member make two payments), else a new one.
+     */
+    public static String paymentId(String given, String shopId, String memberId, String idempotencyKey) {
         if (given != null) {
             return given;
         }
         return idempotencyKey == null ? "pay-" + UUID.randomUUID().toString().replace("-", "")
-                : DerivedIds.of("pay-", 32, memberId, idempotencyKey);
+                : DerivedIds.of("pay-", 32, shopId, memberId, idempotencyKey);
     }
 
     public Uni<Outcome> pay(Order order) {
