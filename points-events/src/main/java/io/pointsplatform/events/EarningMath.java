@@ -16,8 +16,6 @@ import java.util.List;
  */
 public final class EarningMath {
 
-    private static final int FEN = 2;
-
     private EarningMath() {
     }
 
@@ -186,8 +184,10 @@ public final class EarningMath {
      * earned, and the last unit takes the rest.
      */
     public static long lineTakeBack(long linePoints, long quantity, long quantityBefore, long quantityNow) {
-        if (linePoints < 0 || quantity <= 0 || quantityBefore < 0 || quantityNow < 0
-                || quantityBefore + quantityNow > quantity) {
+        // quantityNow > quantity - quantityBefore, not the sum: a sum near Long.MAX_VALUE wraps (until
+        // 2026-12-06 lineTakeBack(1, 5, 3, Long.MAX_VALUE) took back 1.8e18 points of a line that earned 1).
+        if (linePoints < 0 || quantity <= 0 || quantityBefore < 0 || quantityNow < 0 || quantityBefore > quantity
+                || quantityNow > quantity - quantityBefore) {
             throw new IllegalArgumentException("a line of " + quantity + " units earning " + linePoints
                     + " points cannot have " + quantityBefore + " and then " + quantityNow + " refunded");
         }
@@ -204,9 +204,9 @@ public final class EarningMath {
                 .divide(BigInteger.valueOf(quantity)).longValueExact();
     }
 
-    /** Money as given by a client: non-negative, at most two decimals (fen). */
+    /** Money as given by a client: non-negative, at most two decimals (fen), under 10^18 yuan (PointsValue.isYuan). */
     public static boolean isAmount(BigDecimal yuan) {
-        return yuan != null && yuan.signum() >= 0 && yuan.stripTrailingZeros().scale() <= FEN;
+        return PointsValue.isYuan(yuan);
     }
 
     private static void requireNonNegative(String name, BigDecimal value) {

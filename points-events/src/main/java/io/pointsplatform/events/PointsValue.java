@@ -25,6 +25,8 @@ public final class PointsValue {
      */
     public static final long MAX_REVERSAL = 1_000_000_000_000_000L;
     private static final int FEN = 2;
+    /** Digits before the point an amount may have: under 10^18 yuan. */
+    private static final int MAX_YUAN_DIGITS = 18;
 
     private PointsValue() {
     }
@@ -38,12 +40,23 @@ public final class PointsValue {
         return BigDecimal.valueOf(points).divide(BigDecimal.valueOf(pointsPerYuan), FEN, RoundingMode.DOWN);
     }
 
+    /**
+     * Money as the platform takes it: not negative, at most two decimals (fen), under 10^18 yuan. The
+     * bound keeps a caller that skipped its own checks from asking for arithmetic on a number such as
+     * 1E+999999999, whose setScale(0) builds a billion digits (until 2026-12-06 it was accepted here).
+     */
+    public static boolean isYuan(BigDecimal yuan) {
+        if (yuan == null || yuan.signum() < 0) {
+            return false;
+        }
+        BigDecimal stripped = yuan.stripTrailingZeros();
+        return stripped.scale() <= FEN && stripped.precision() - stripped.scale() <= MAX_YUAN_DIGITS;
+    }
+
     /** The points needed to pay {@code yuan}, rounded up to a whole point. */
     public static long pointsFor(BigDecimal yuan, int pointsPerYuan) {
         requireRate(pointsPerYuan);
-        if (yuan.signum() < 0 || yuan.stripTrailingZeros().scale() > FEN) {
-            throw new IllegalArgumentException("amount must be a non-negative number of yuan with at most two decimals, was " + yuan);
-        }
+        requireAmount(yuan);
         return yuan.multiply(BigDecimal.valueOf(pointsPerYuan)).setScale(0, RoundingMode.UP).longValueExact();
     }
 
@@ -96,8 +109,10 @@ public final class PointsValue {
     }
 
     private static void requireAmount(BigDecimal yuan) {
-        if (yuan.signum() < 0 || yuan.stripTrailingZeros().scale() > FEN) {
-            throw new IllegalArgumentException("amount must be a non-negative number of yuan with at most two decimals, was " + yuan);
+        if (!isYuan(yuan)) {
+            throw new IllegalArgumentException("amount must be a non-negative number of yuan with at most two decimals"
+                    + " and 18 digits before them, was " + (yuan == null ? null : yuan.toString().length() > 40
+                    ? yuan.toString().substring(0, 40) + "…" : yuan));
         }
     }
 

@@ -7,9 +7,24 @@ public record TierChanged(String memberId, String from, String to, long qualifyi
 
     public TierChanged {
         Checks.text(TYPE, "memberId", memberId);
-        Checks.text(TYPE, "from", from);
-        Checks.text(TYPE, "to", to);
+        tier("from", from);
+        tier("to", to);
         Checks.nonNegative(TYPE, "qualifyingPoints", qualifyingPoints);
+    }
+
+    /**
+     * A tier's name as {@link Tier} names them (the names are the contract): until 2026-12-06 any text
+     * was taken, and a {@code "gold"} made every later eligibility of the member a 500 in catalog.
+     */
+    private static void tier(String field, String name) {
+        Checks.text(TYPE, field, name);
+        for (Tier tier : Tier.values()) {
+            if (tier.name().equals(name)) {
+                return;
+            }
+        }
+        throw new IllegalArgumentException(TYPE + ": " + field + " must be a tier (MEMBER, SILVER, GOLD, PLATINUM), was "
+                + (name.length() > 40 ? name.substring(0, 40) + "…" : name));
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.pointsplatform.events;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
 
 /**
  * Reads the timestamps events carry. Every event has several ({@code time}, {@code availableAt},
@@ -16,10 +17,26 @@ public final class Timestamps {
     private Timestamps() {
     }
 
-    /** As {@link Instant#parse}: the same instant for every text it accepts, the same exception otherwise. */
+    /** 0000-01-01T00:00:00Z and 9999-12-31T23:59:59.999999999Z: RFC 3339's four-digit years. */
+    private static final Instant FIRST = Instant.parse("0000-01-01T00:00:00Z");
+    private static final Instant LAST = Instant.parse("9999-12-31T23:59:59.999999999Z");
+
+    /**
+     * As {@link Instant#parse}: the same instant for every text it accepts whose year has four digits
+     * (RFC 3339's, as the events' schemas say), the same exception otherwise. Until 2026-12-06 a year
+     * such as {@code +1000000000} was taken here though the schemas refuse it, and a consumer keeping
+     * it in {@code timestamptz} could not store it.
+     */
     public static Instant parse(CharSequence text) {
         Instant fast = parseCanonical(text);
-        return fast != null ? fast : Instant.parse(text);
+        if (fast != null) {
+            return fast;
+        }
+        Instant parsed = Instant.parse(text);
+        if (parsed.isBefore(FIRST) || parsed.isAfter(LAST)) {
+            throw new DateTimeParseException("Text '" + text + "' is outside the years 0000 to 9999", text, 0);
+        }
+        return parsed;
     }
 
     /** The instant of a canonical UTC text, or null when the text is not in that exact form. */

@@ -101,6 +101,8 @@ class EventRecordsTest {
     @Test
     void otherEventsCheckTheirFields() {
         refused(() -> new TierChanged("m-1", "MEMBER", "", 1), "to must not be blank");
+        refused(() -> new TierChanged("m-1", "MEMBER", "gold", 1), "to must be a tier");
+        refused(() -> new TierChanged("m-1", "BRONZE", "GOLD", 1), "from must be a tier");
         refused(() -> new TierChanged("m-1", "MEMBER", "GOLD", -1), "qualifyingPoints must be >= 0");
         refused(() -> new MemberEnrolled("m-1", null, null, "m-1"), "cannot refer itself");
         refused(() -> new MemberUpdated(" ", "x", LocalDate.of(2000, 1, 1)), "memberId");

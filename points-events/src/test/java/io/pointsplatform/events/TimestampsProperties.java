@@ -46,6 +46,14 @@ class TimestampsProperties {
         assertThat(Timestamps.parse(text)).isEqualTo(expected);
     }
 
+    /** Years of more than four digits are refused, as the schemas' date-time refuses them. */
+    @Example
+    void yearsBeyondFourDigitsAreRefused() {
+        assertThatThrownBy(() -> Timestamps.parse("+1000000000-01-01T00:00:00Z")).isInstanceOf(DateTimeParseException.class);
+        assertThatThrownBy(() -> Timestamps.parse("+10000-01-01T00:00:00Z")).isInstanceOf(DateTimeParseException.class);
+        assertThat(Timestamps.parse("9999-12-31T23:59:59+00:00")).isEqualTo(Instant.parse("9999-12-31T23:59:59Z"));
+    }
+
     @Example
     void leavesOtherFormsToInstantParse() {
         assertThat(Timestamps.parseCanonical("2026-11-23T12:00:00+08:00")).isNull();

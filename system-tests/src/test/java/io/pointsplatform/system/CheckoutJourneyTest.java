@@ -132,8 +132,11 @@ class CheckoutJourneyTest {
                                 "unitPrice", "100000000.00"))))
                 .post("/api/v1/earnings").then().statusCode(201).extract().<Number>path("points").longValue();
         assertThat(earned).isGreaterThanOrEqualTo(10_000_000_200L);
+        // The order lifts the member to PLATINUM; its 1 000-point bonus is pending as long as the order's
+        // points are (since 2026-12-06; before, it was spendable at once).
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().auth().oauth2(Tokens.analyst()).baseUri(ledger)
-                .get("/api/v1/accounts/{m}", memberId).then().statusCode(200).body("pending", equalTo(earned)));
+                .get("/api/v1/accounts/{m}", memberId).then().statusCode(200).body("pending", equalTo(earned + 1_000))
+                .body("tier", equalTo("PLATINUM")).body("available", equalTo(100)));
 
         given().auth().oauth2(Tokens.checkout()).baseUri(earning).contentType(ContentType.JSON)
                 .body(Map.of("refundId", "r-all", "amount", "100000000.00"))

@@ -14,8 +14,10 @@ import java.util.concurrent.ThreadLocalRandom;
 public record Backoff(Duration first, Duration max) {
 
     public Backoff {
-        if (first == null || max == null || first.isNegative() || first.isZero() || max.compareTo(first) < 0) {
-            throw new IllegalArgumentException("backoff: first must be positive and max at least first, were "
+        // At least a millisecond: the waits are whole milliseconds, and a first of less was 0 ms, so
+        // every wait was none (until 2026-12-06).
+        if (first == null || max == null || first.toMillis() < 1 || max.compareTo(first) < 0) {
+            throw new IllegalArgumentException("backoff: first must be at least 1 ms and max at least first, were "
                     + first + " and " + max);
         }
     }

@@ -305,7 +305,7 @@ public class RedemptionSaga {
             return fail(r, code, detail(failure)).call(outcome -> bestEffortRelease(r));
         }
         Duration max = settings.maxBackoff();
-        Duration backoff = !max.isPositive() ? Duration.ZERO
+        Duration backoff = max.toMillis() < 1 ? Duration.ZERO
                 : new Backoff(KEPT_RETRY_FIRST.compareTo(max) < 0 ? KEPT_RETRY_FIRST : max, max).next(r.attempts() + 1);
         Log.infof("Redemption %s at %s: no answer (%s), again in %s", r.redemptionId(), r.step(), failure, backoff);
         return repository.retryLater(r.redemptionId(), r.step(), code + ": " + detail(failure), backoff, now)
