@@ -48,7 +48,9 @@ class TierConsumerBadRecordsTest {
     void eachKindOfBadRecordIsDeadLetteredWithItsReasonAndTheNextTierChangeIsApplied() throws Exception {
         String memberId = TestEvents.memberOnPartition("tier-bad-", 5);
         Map<String, String> bad = BadRecords.forPointsLedger(memberId);
-        bad.put(CODEC.write(tierChanged(memberId, "MEMBER", "GOLDEN", "unknown")), "no tier is called 'GOLDEN'");
+        // Not a tier: the record refuses to be built with it, so it is written as text (as another producer might).
+        bad.put(CODEC.write(tierChanged(memberId, "MEMBER", "GOLD", "unknown")).replace("\"to\":\"GOLD\"",
+                "\"to\":\"GOLDEN\""), "GOLDEN");
         List<ProducerRecord<String, String>> records = new ArrayList<>();
         bad.keySet().forEach(value -> records.add(TestEvents.record(Topics.POINTS_LEDGER, 5, memberId, value)));
         records.add(TestEvents.record(Topics.POINTS_LEDGER, 5, memberId,
