@@ -204,11 +204,6 @@ public final class EarningMath {
                 .divide(BigInteger.valueOf(quantity)).longValueExact();
     }
 
-    /** Money as given by a client: non-negative, at most two decimals (fen), under 10^18 yuan (PointsValue.isYuan). */
-    public static boolean isAmount(BigDecimal yuan) {
-        return PointsValue.isYuan(yuan);
-    }
-
     private static void requireNonNegative(String name, BigDecimal value) {
         Checks.present("earning", name, value);
         if (value.signum() < 0) {

@@ -200,7 +200,7 @@ class EarningMathProperties {
                 new BigDecimal("60.00"))).isEqualTo(60);
         assertThatThrownBy(() -> EarningMath.extraFor(10, new BigDecimal("0.5")))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThat(EarningMath.isAmount(new BigDecimal("1.005"))).isFalse();
+        assertThat(PointsValue.isYuan(new BigDecimal("1.005"))).isFalse();
     }
 
     /** Inputs at the edges of a long and of BigDecimal are refused, never wrapped or expanded. */
@@ -212,10 +212,9 @@ class EarningMathProperties {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThat(EarningMath.lineTakeBack(10, Long.MAX_VALUE, 0, Long.MAX_VALUE)).isEqualTo(10);
         assertThat(EarningMath.lineTakeBack(10, Long.MAX_VALUE, 1, Long.MAX_VALUE - 1)).isEqualTo(9);
-        assertThat(EarningMath.isAmount(new BigDecimal("1E+999999999"))).isFalse();
-        assertThat(EarningMath.isAmount(new BigDecimal("999999999999999999.99"))).isTrue();
-        assertThat(EarningMath.isAmount(new BigDecimal("1000000000000000000"))).isFalse();
         assertThat(PointsValue.isYuan(new BigDecimal("1E+999999999"))).isFalse();
+        assertThat(PointsValue.isYuan(new BigDecimal("999999999999999999.99"))).isTrue();
+        assertThat(PointsValue.isYuan(new BigDecimal("1000000000000000000"))).isFalse();
         assertThatThrownBy(() -> PointsValue.pointsFor(new BigDecimal("1E+999999999"), 100))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> PointsValue.maxPointsForOrder(new BigDecimal("1E+999999999"), 50, 100))
