@@ -7,6 +7,7 @@ import io.pointsplatform.events.CloudEvent;
 import io.pointsplatform.events.InvariantViolation;
 import io.pointsplatform.events.Lot;
 import io.pointsplatform.events.PointsEvent;
+import io.pointsplatform.events.PointsReturned;
 import io.pointsplatform.kit.inbox.Batches.Refusal;
 import io.pointsplatform.kit.inbox.ProcessedEvents;
 import io.pointsplatform.kit.view.MemberPointsStore.Key;
@@ -35,7 +36,8 @@ import java.util.TreeSet;
  *
  * <p>In that transaction: every event id is marked processed (one statement, which tells the new
  * ones from the repeats); the touched members' figures are locked (one statement, in member order)
- * and the lots and holds the new events name are read; the events are folded in record order with
+ * and the lots and holds the new events name are read (with, for a {@code points.returned}, the open
+ * holds on the lots it names, which the whole account consults); the events are folded in record order with
  * the shared {@link Account#apply}, on {@link Account#restorePart parts} of the accounts; and what
  * changed is written: figures, new lots, lots whose remaining moved, holds opened and closed. The
  * marks and the rows commit together, so an event is applied exactly once however often Kafka
@@ -106,7 +108,8 @@ public class MemberPointsProjector {
         }
         return MemberPointsStore.lockFigures(connection, List.copyOf(names.members))
                 .chain(figures -> MemberPointsStore.lots(connection, List.copyOf(names.lots))
-                        .chain(lots -> MemberPointsStore.holds(connection, List.copyOf(names.holds))
+                        .chain(lots -> MemberPointsStore.holds(connection, List.copyOf(names.holds),
+                                List.copyOf(names.returnedLots))
                                 .chain(holds -> {
                                     Fold fold = new Fold(figures, lots, holds);
                                     for (int position = 0; position < events.size(); position++) {
@@ -137,16 +140,27 @@ public class MemberPointsProjector {
                 + " is not a points event");
     }
 
-    /** The members, lots and holds some events name: the rows a batch reads, and those it may change. */
+    /**
+     * The members, lots and holds some events name: the rows a batch reads, and those it may change.
+     * Besides, the lots that a {@code points.returned} gives points back to ({@link #returnedLots}):
+     * the whole account refuses a return to a lot that would leave no room for the open holds taking
+     * from it ({@code returns … and N held}), so the open holds on those lots, whichever hold they
+     * are, are read too ({@link MemberPointsStore#holds}), as {@link Account#restorePart} asks. They
+     * are only read: no event of the batch that does not name them changes them.
+     */
     private static final class Names {
         final Set<String> members = new TreeSet<>();
         final Set<Key> lots = new LinkedHashSet<>();
         final Set<Key> holds = new LinkedHashSet<>();
+        final Set<Key> returnedLots = new LinkedHashSet<>();
 
         void add(PointsEvent event) {
             members.add(event.memberId());
             for (String lotId : Account.lotsNamedBy(event)) {
                 lots.add(new Key(event.memberId(), lotId));
+                if (event instanceof PointsReturned) {
+                    returnedLots.add(new Key(event.memberId(), lotId));
+                }
             }
             String holdId = Account.holdNamedBy(event);
             if (holdId != null) {

@@ -44,8 +44,17 @@ final class MemberPointsStore {
     private static final String LOTS = "select " + LOT + " from member_lot where (member_id, lot_id) in"
             + " (select * from unnest($1::text[], $2::text[]))";
     private static final String LIVE_LOTS = "select " + LOT + " from member_lot where member_id = $1 and remaining > 0";
+    /**
+     * The holds named by their keys ($1, $2), and the open holds that take from the lots named by
+     * theirs ($3, $4: the lots a points.returned gives back to), found by the primary key's member_id
+     * among that member's few open holds. A hold found both ways comes twice, as the same row
+     * ("union all": no sort of the rows, the map they are read into keeps one).
+     */
     private static final String HOLDS = "select member_id, hold_id, lot_ids, points from member_hold"
-            + " where (member_id, hold_id) in (select * from unnest($1::text[], $2::text[]))";
+            + " where (member_id, hold_id) in (select * from unnest($1::text[], $2::text[]))"
+            + " union all select h.member_id, h.hold_id, h.lot_ids, h.points from member_hold h"
+            + " join unnest($3::text[], $4::text[]) as r(member_id, lot_id)"
+            + " on h.member_id = r.member_id and r.lot_id = any(h.lot_ids)";
     private static final String MEMBER_HOLDS = "select member_id, hold_id, lot_ids, points from member_hold"
             + " where member_id = $1";
     private static final String ARRAYS = "unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[],"
@@ -106,12 +115,19 @@ final class MemberPointsStore {
         });
     }
 
-    /** The open holds among these keys, by key. */
-    static Uni<Map<Key, List<Allocation>>> holds(SqlConnection connection, List<Key> keys) {
-        if (keys.isEmpty()) {
+    /**
+     * The open holds among these keys, and the open holds that take from any of these lots
+     * ({@code lotKeys}: member and lot id), by key, in one statement.
+     */
+    static Uni<Map<Key, List<Allocation>>> holds(SqlConnection connection, List<Key> keys, List<Key> lotKeys) {
+        if (keys.isEmpty() && lotKeys.isEmpty()) {
             return Uni.createFrom().item(Map.of());
         }
-        return connection.preparedQuery(HOLDS).execute(keyArrays(keys)).map(rows -> {
+        Tuple arguments = Tuple.of(keys.stream().map(Key::memberId).toArray(String[]::new),
+                keys.stream().map(Key::id).toArray(String[]::new),
+                lotKeys.stream().map(Key::memberId).toArray(String[]::new),
+                lotKeys.stream().map(Key::id).toArray(String[]::new));
+        return connection.preparedQuery(HOLDS).execute(arguments).map(rows -> {
             Map<Key, List<Allocation>> holds = new HashMap<>(rows.size() * 2);
             for (Row row : rows) {
                 holds.put(new Key(row.getString("member_id"), row.getString("hold_id")), allocations(row));
