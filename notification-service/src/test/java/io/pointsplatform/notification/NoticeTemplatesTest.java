@@ -82,6 +82,15 @@ class NoticeTemplatesTest {
                 .isEqualTo("You earned 1,234 points, valid until 3 Dec 2026.");
         assertThat(templates.inApp("points.expiring", "en", sample()).body())
                 .isEqualTo("1,234 of your points expire on 3 Dec 2026; use them before then.");
+        // Points held by a redemption or payment in progress are in the number, and said so.
+        Map<String, Object> held = sample();
+        held.put("held", 500L);
+        assertThat(templates.inApp("points.expiring", "en", held).body()).isEqualTo("1,234 of your points expire on"
+                + " 3 Dec 2026; use them before then. 500 of them are held for a redemption or payment in progress:"
+                + " used if it completes, they expire too if it is cancelled or fails.");
+        NoticeTemplates.Email heldEmail = templates.email("points.expiring", "zh-CN", held);
+        assertThat(heldEmail.html()).contains("其中 500 积分正被进行中的兑换或支付占用");
+        assertThat(heldEmail.text()).contains(templates.inApp("points.expiring", "zh-CN", held).body());
         assertThat(templates.email("points.earned", "zh-CN", sample()).subject()).isEqualTo("【积分】积分到账");
         assertThat(templates.inApp("tier.changed", "zh-CN", sample()).body()).isEqualTo("您的会员等级已变更为金卡会员。");
         assertThat(templates.inApp("redemption.failed", "en", sample()).body()).contains("out of stock");

@@ -3,6 +3,9 @@ package io.pointsplatform.notification.reminder;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.pointsplatform.events.Account;
+import io.pointsplatform.events.Allocation;
+import io.pointsplatform.events.Allocator;
 import io.pointsplatform.events.BreakdownLine;
 import io.pointsplatform.events.CloudEvent;
 import io.pointsplatform.events.EventCodec;
@@ -11,6 +14,10 @@ import io.pointsplatform.events.LotLimits;
 import io.pointsplatform.events.Origin;
 import io.pointsplatform.events.OriginKind;
 import io.pointsplatform.events.PointsEarned;
+import io.pointsplatform.events.PointsExpired;
+import io.pointsplatform.events.PointsReleased;
+import io.pointsplatform.events.PointsReserved;
+import io.pointsplatform.events.ReleaseReason;
 import io.pointsplatform.events.RemindedLot;
 import io.pointsplatform.events.Topics;
 import io.pointsplatform.kit.outbox.Outbox;
@@ -143,6 +150,90 @@ class ExpiryReminderTest {
         assertThat(notices(memberId)).hasSize(1);
     }
 
+    /**
+     * A reminder counts every point of a lot that the ledger will expire unless it is used: its
+     * points left and the points open holds take from it. The ledger's {@code points.expired} at the
+     * date takes only the points left (Allocator.forExpiry); a hold released after the date gives its
+     * points back to the lot and the ledger's next run expires them too, without another reminder (the
+     * lot's was in time). Folded here with the shared Account as the ledger folds it: the reminder's
+     * number is what expires in all. Until 2026-12-07 it counted the points left only (70, with lot b,
+     * all held, not reminded at all).
+     */
+    @Test
+    void aReminderCountsHeldPointsSinceTheLedgerExpiresThemWhenTheHoldIsReleased() {
+        String memberId = "m-remind-held-" + UUID.randomUUID();
+        Instant t = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        Instant expires = t.plus(Duration.ofDays(20));
+        Account ledger = new Account(memberId);
+        ledger.apply(credit(memberId, "lot-a", 100, expires));
+        ledger.apply(credit(memberId, "lot-b", 40, expires));
+        // A redemption holds 30 of lot a, a payment the whole of lot b.
+        ledger.apply(hold(memberId, "h-a", new Allocation("lot-a", 30)));
+        ledger.apply(hold(memberId, "h-b", new Allocation("lot-b", 40)));
+        awaitHolds(memberId, 2);
+
+        remind(t);                                                 // thirty days ahead
+        List<ExpiryReminded> sent = reminders(memberId, 1);
+        assertThat(sent.get(0).lots()).containsExactlyInAnyOrder(new RemindedLot("lot-a", 100, expires),
+                new RemindedLot("lot-b", 40, expires));
+        String date = expires.atZone(ZONE).toLocalDate().format(java.time.format.DateTimeFormatter.ofPattern("y年M月d日"));
+        assertThat(notices(memberId)).containsExactly("points.expiring 积分即将过期 您有 140 积分将于 " + date
+                + " 过期，请在此之前使用。其中 70 积分正被进行中的兑换或支付占用：完成即为已使用，若取消或失败则一并过期。");
+
+        // The hold of lot a is cancelled before the seven-day reminder: those points are left again.
+        ledger.apply(release(memberId, "h-a", new Allocation("lot-a", 30)));
+        awaitHolds(memberId, 1);
+        remind(t.plus(Duration.ofDays(13)));                       // seven days ahead
+        sent = reminders(memberId, 2);
+        assertThat(sent.get(1).window()).isEqualTo("P7D");
+        assertThat(sent.get(1).lots()).containsExactlyInAnyOrder(new RemindedLot("lot-a", 100, expires),
+                new RemindedLot("lot-b", 40, expires));
+        assertThat(notices(memberId)).contains("points.expiring 积分即将过期 您有 140 积分将于 " + date
+                + " 过期，请在此之前使用。其中 40 积分正被进行中的兑换或支付占用：完成即为已使用，若取消或失败则一并过期。");
+
+        // What the ledger then expires: at the date the points left (100 of lot a), and when the
+        // payment holding lot b is cancelled after the date, its 40 at the next run: 140, as told.
+        long expired = expire(ledger, expires);
+        assertThat(expired).isEqualTo(100);
+        ledger.apply(new PointsReleased(memberId, "h-b", 40, List.of(new Allocation("lot-b", 40)), ReleaseReason.CANCELLED));
+        expired += expire(ledger, expires.plus(Duration.ofMinutes(1)));
+        assertThat(expired).isEqualTo(ledger.expired()).isEqualTo(sent.get(1).lots().stream().mapToLong(RemindedLot::points).sum());
+        remind(t.plus(Duration.ofDays(14)));
+        assertThat(reminders(memberId, 2)).hasSize(2);
+    }
+
+    /** The ledger's expiry on time at {@code now}: what {@code points.expired} takes (Allocator.forExpiry). */
+    private static long expire(Account ledger, Instant now) {
+        List<Allocation> due = Allocator.forExpiry(ledger, now);
+        if (due.isEmpty()) {
+            return 0;
+        }
+        PointsExpired expired = new PointsExpired(ledger.memberId(), Allocation.total(due), due);
+        ledger.apply(expired);
+        return expired.points();
+    }
+
+    private static PointsReserved hold(String memberId, String holdId, Allocation allocation) {
+        PointsReserved hold = new PointsReserved(memberId, holdId, allocation.points(), List.of(allocation),
+                Instant.now().plus(Duration.ofMinutes(15)), "test");
+        TestEvents.publish(Topics.POINTS_LEDGER, CloudEvent.of("points.reserved:" + memberId + ":" + holdId,
+                "/ledger-service", memberId, Instant.now(), hold));
+        return hold;
+    }
+
+    private static PointsReleased release(String memberId, String holdId, Allocation allocation) {
+        PointsReleased release = new PointsReleased(memberId, holdId, allocation.points(), List.of(allocation),
+                ReleaseReason.CANCELLED);
+        TestEvents.publish(Topics.POINTS_LEDGER, CloudEvent.of("points.released:" + memberId + ":" + holdId,
+                "/ledger-service", memberId, Instant.now(), release));
+        return release;
+    }
+
+    private void awaitHolds(String memberId, int count) {
+        await().atMost(WAIT).untilAsserted(() -> assertThat(projector.find(memberId).await().atMost(WAIT))
+                .hasValueSatisfying(account -> assertThat(account.holds()).hasSize(count)));
+    }
+
     @Test
     void aJobSetToRemindAheadRemindsThatMuchBeforeTheWindowOpens() {
         String memberId = "m-remind-ahead-" + UUID.randomUUID();
@@ -273,11 +364,12 @@ class ExpiryReminderTest {
                 .hasValueSatisfying(account -> assertThat(account.lots()).hasSize(count)));
     }
 
-    private static void credit(String memberId, String lotId, long points, Instant expiresAt) {
+    private static PointsEarned credit(String memberId, String lotId, long points, Instant expiresAt) {
         Instant now = Instant.now();
+        PointsEarned earned = new PointsEarned(memberId, lotId, points, new Origin(OriginKind.ORDER, lotId),
+                List.of(new BreakdownLine("base", points)), now.minusSeconds(5), expiresAt);
         TestEvents.publish(Topics.POINTS_LEDGER, CloudEvent.of("points.earned:" + memberId + ":" + lotId,
-                "/earning-service", memberId, now, new PointsEarned(memberId, lotId, points,
-                        new Origin(OriginKind.ORDER, lotId), List.of(new BreakdownLine("base", points)),
-                        now.minusSeconds(5), expiresAt)));
+                "/earning-service", memberId, now, earned));
+        return earned;
     }
 }

@@ -21,37 +21,70 @@ import java.util.Set;
 @ApplicationScoped
 public class ReminderRepository {
 
-    /** A lot with points left, as the member view has it. */
-    public record DueLot(String memberId, String lotId, long remaining, Instant expiresAt) {
+    /**
+     * A lot due a reminder, as the member view has it: its points left ({@code remaining}) and the
+     * points open holds take from it ({@code held}, {@code member_hold}).
+     */
+    public record DueLot(String memberId, String lotId, long remaining, long held, Instant expiresAt) {
+
+        /**
+         * What the reminder tells of this lot: every point of it the ledger will expire unless the
+         * member uses it. The ledger's {@code points.expired} at the lot's date takes {@code remaining}
+         * only; held points stay with their hold: a capture spends them, a release (cancelled, failed,
+         * or the hold's TTL) gives them back to the lot, which past its date the ledger expires on its
+         * next run, without another reminder (the lot's was in time). Counting only
+         * {@code remaining} (as until 2026-12-07) told a member fewer points than then expired.
+         */
+        public long points() {
+            return remaining + held;
+        }
     }
 
     /**
-     * Lots with points left expiring by $1 without a reminder of lead $2: every such lot of the
-     * members of the first $3 of them in expiry order, by member. The first read follows the expiry
-     * instant's index (V33) in its order, so it reads the lots due within the window and stops at
-     * the limit, whatever the planner knows; the second reads each of those members' lots by key (lateral), so a
-     * member's due lots come in one batch (one reminder), not split across batches.
+     * Lots with points left or held expiring by $1 without a reminder of lead $2: every such lot of
+     * the members of the first $3 of them in expiry order, by member, with the points open holds take
+     * from it ({@code held}). The first read follows the expiry instant's index (V33) in its order, so
+     * it reads the lots with points left due within the window and stops at the limit, whatever the
+     * planner knows; beside it, the lots whose points are all held are found from the open holds
+     * (few: they last minutes) by key. The second reads each of those members' lots by key (lateral),
+     * so a member's due lots come in one batch (one reminder), not split across batches.
      */
     public static final String DUE = """
             with first as (
-                select distinct l.member_id
-                from (select l.member_id from member_lot l
-                      where lot_instant(l.expires_at) <= $1 and l.remaining > 0
-                        and not exists (select 1 from expiry_reminder r
-                                        where r.member_id = l.member_id and r.lot_id = l.lot_id and r.lead_seconds = $2)
-                      order by lot_instant(l.expires_at) limit $3) l)
-            select l.member_id, l.lot_id, l.remaining, l.expires_at
+                select distinct d.member_id
+                from ((select l.member_id, lot_instant(l.expires_at) as due_at from member_lot l
+                       where lot_instant(l.expires_at) <= $1 and l.remaining > 0
+                         and not exists (select 1 from expiry_reminder r
+                                         where r.member_id = l.member_id and r.lot_id = l.lot_id and r.lead_seconds = $2)
+                       order by lot_instant(l.expires_at) limit $3)
+                      union all
+                      (select l.member_id, lot_instant(l.expires_at) as due_at
+                       from member_hold h cross join lateral (
+                           select l.member_id, l.expires_at from member_lot l
+                           where l.member_id = h.member_id and l.lot_id = any(h.lot_ids) and l.remaining = 0
+                             and lot_instant(l.expires_at) <= $1
+                             and not exists (select 1 from expiry_reminder r
+                                             where r.member_id = l.member_id and r.lot_id = l.lot_id
+                                               and r.lead_seconds = $2)) l
+                       order by 2 limit $3)
+                      order by due_at limit $3) d)
+            select l.member_id, l.lot_id, l.remaining, l.expires_at,
+                   coalesce((select sum(u.points) from member_hold h
+                                 cross join lateral unnest(h.lot_ids, h.points) as u(lot_id, points)
+                             where h.member_id = l.member_id and u.lot_id = l.lot_id), 0)::bigint as held
             from first f cross join lateral (
                 select l.member_id, l.lot_id, l.remaining, l.expires_at from member_lot l
-                where l.member_id = f.member_id and lot_instant(l.expires_at) <= $1 and l.remaining > 0
+                where l.member_id = f.member_id and lot_instant(l.expires_at) <= $1
+                  and (l.remaining > 0 or exists (select 1 from member_hold h
+                                                  where h.member_id = l.member_id and l.lot_id = any(h.lot_ids)))
                   and not exists (select 1 from expiry_reminder r
                                   where r.member_id = l.member_id and r.lot_id = l.lot_id and r.lead_seconds = $2)) l
             order by l.member_id, l.lot_id""";
 
     /**
-     * Lots with points left that expire at or before {@code horizon} and have no reminder of the
-     * window {@code leadSeconds} yet, by member: those of the members of the first {@code limit} to
-     * expire (so at least {@code limit} lots while that many are due). Read by the expiry instant's
+     * Lots with points left or held that expire at or before {@code horizon} and have no reminder of
+     * the window {@code leadSeconds} yet, by member: those of the members of the first {@code limit}
+     * to expire (so at least {@code limit} lots while that many are due). Read by the expiry instant's
      * index (V33): a run reads the lots that expire within the window, not every lot.
      */
     public Uni<List<DueLot>> due(SqlConnection connection, Instant horizon, long leadSeconds, int limit) {
@@ -61,7 +94,7 @@ public class ReminderRepository {
                     List<DueLot> due = new ArrayList<>(rows.size());
                     for (Row row : rows) {
                         due.add(new DueLot(row.getString("member_id"), row.getString("lot_id"), row.getLong("remaining"),
-                                Instant.parse(row.getString("expires_at"))));
+                                row.getLong("held"), Instant.parse(row.getString("expires_at"))));
                     }
                     return due;
                 });

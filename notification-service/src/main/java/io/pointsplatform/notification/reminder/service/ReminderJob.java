@@ -36,13 +36,24 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * Reminds members of points about to expire (docs/contract-extensions.md, "Expiry reminders"). For
  * each window (points.reminders.windows, P30D and P7D), shortest first: every lot of the member view
- * with points left whose expiresAt is at most the window's lead away (or already passed: the ledger
- * waits for the reminder) and that has no reminder of that window yet is reminded, once per lot and
+ * with points left or held whose expiresAt is at most the window's lead away (or already passed: the
+ * ledger waits for the reminder) and that has no reminder of that window yet is reminded, once per lot and
  * window (the key of {@code expiry_reminder}, kept across runs and restarts). One transaction per
  * batch records the reminders, stores one {@code points.expiring} notice per member and expiry date (from the templates, e-mailed) ("N
  * points expire on DATE") and puts one {@code expiry.reminded} per member and window in the outbox
  * for the {@code notifications} topic, which the ledger reads. A lot reminded in a shorter window is
  * recorded for the longer ones too, so that a member is not told twice at once.
+ *
+ * <p>What a reminder counts of a lot ({@link DueLot#points()}): its points left <em>and</em> the points
+ * open holds take from it, i.e. every point of it that the ledger will expire unless the member uses
+ * it. The ledger's {@code points.expired} at the date takes only the points left; held points stay with
+ * their hold, and are spent if it is captured, or given back to the lot if it is released (cancelled,
+ * failed, or at its TTL) and then expired by the ledger's next run, without another reminder since the
+ * lot's was in time. So the notice says "N points expire on DATE" with N = left + held, and when some
+ * are held, how many ({@code held}: used if the redemption or payment holding them completes, expired
+ * if it is cancelled or fails); each lot of {@code expiry.reminded} carries the same N. A lot whose
+ * points are all held is reminded too. Until 2026-12-07 a reminder counted the points left only, so a
+ * hold released after it made more points expire than it said.
  */
 @ApplicationScoped
 public class ReminderJob {
@@ -203,7 +214,7 @@ public class ReminderJob {
                     for (int i = 0; i < parts.size(); i++) {
                         ExpiryReminded data = new ExpiryReminded(memberId, window.label(), window.lead().toSeconds(),
                                 now, parts.get(i).stream()
-                                        .map(l -> new RemindedLot(l.lotId(), l.remaining(), l.expiresAt())).toList());
+                                        .map(l -> new RemindedLot(l.lotId(), l.points(), l.expiresAt())).toList());
                         events.add(CloudEvent.of(LotLimits.partId(eventId, i), SOURCE, memberId, now, data));
                     }
                     return covered
@@ -218,20 +229,27 @@ public class ReminderJob {
     /**
      * One {@code points.expiring} notice per expiry date ("N points expire on DATE"), written from the
      * templates in the member's locale and e-mailed as every notice is; {@code expiresAt} is the
-     * earliest instant of that date's lots.
+     * earliest instant of that date's lots. N is what of those lots expires unless used, held points
+     * included ({@link DueLot#points()}); {@code held}, only when some are, says how many of N open
+     * holds take.
      */
     private List<NoticeDraft> drafts(CloudEvent event, List<DueLot> lots) {
         Map<LocalDate, Long> points = new TreeMap<>();
+        Map<LocalDate, Long> held = new TreeMap<>();
         Map<LocalDate, Instant> earliest = new TreeMap<>();
         for (DueLot lot : lots) {
             LocalDate date = LocalDate.ofInstant(lot.expiresAt(), zone);
-            points.merge(date, lot.remaining(), Long::sum);
+            points.merge(date, lot.points(), Long::sum);
+            held.merge(date, lot.held(), Long::sum);
             earliest.merge(date, lot.expiresAt(), (a, b) -> a.isBefore(b) ? a : b);
         }
         List<NoticeDraft> drafts = new ArrayList<>(points.size());
         points.forEach((date, sum) -> {
             Map<String, Object> params = new LinkedHashMap<>();
             params.put("points", sum);
+            if (held.get(date) > 0) {
+                params.put("held", held.get(date));
+            }
             params.put("expiresAt", earliest.get(date).toString());
             drafts.add(new NoticeDraft(event.id() + ":" + date, event.subject(), KIND, event.time(), params));
         });
