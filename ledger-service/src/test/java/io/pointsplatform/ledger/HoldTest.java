@@ -206,6 +206,51 @@ class HoldTest {
         asMember(memberId).post("/api/v1/holds/{h}/capture", "r-1").then().statusCode(201);
     }
 
+    /**
+     * A repeat of a hold id is the first hold only when it asks the same: another ttlSeconds is a
+     * conflict like other points (until 2026-12-07 it answered 200 with the first hold, whose expiry
+     * the caller did not ask for). A repeat without ttlSeconds asks the default (900), and matches a
+     * first hold that got it, with or without saying so; the services' repeats send their TTL again.
+     */
+    @Test
+    void aRepeatedHoldWithAnotherTtlIsAConflict() {
+        String memberId = credited(100);
+        asService().contentType(ContentType.JSON)
+                .body(Map.of("holdId", "redemption:rd-ttl", "points", 10, "reference", "redemption:rd-ttl",
+                        "ttlSeconds", 600))
+                .post("/api/v1/accounts/{m}/holds", memberId).then().statusCode(201);
+        asService().contentType(ContentType.JSON)
+                .body(Map.of("holdId", "redemption:rd-ttl", "points", 10, "reference", "redemption:rd-ttl",
+                        "ttlSeconds", 600))
+                .post("/api/v1/accounts/{m}/holds", memberId).then().statusCode(200).body("points", equalTo(10));
+        asService().contentType(ContentType.JSON)
+                .body(Map.of("holdId", "redemption:rd-ttl", "points", 10, "reference", "redemption:rd-ttl",
+                        "ttlSeconds", 60))
+                .post("/api/v1/accounts/{m}/holds", memberId).then().statusCode(409)
+                .contentType("application/problem+json").body("code", equalTo("HOLD_CONFLICT"));
+        // Without ttlSeconds: the default, 900, which is not the first's 600.
+        asService().contentType(ContentType.JSON)
+                .body(Map.of("holdId", "redemption:rd-ttl", "points", 10, "reference", "redemption:rd-ttl"))
+                .post("/api/v1/accounts/{m}/holds", memberId).then().statusCode(409)
+                .body("code", equalTo("HOLD_CONFLICT"));
+
+        // A first hold with the default: a repeat without ttlSeconds, or with 900, is the same hold.
+        asMember(memberId).contentType(ContentType.JSON).body(Map.of("holdId", "h-default", "points", 5))
+                .post("/api/v1/accounts/{m}/holds", memberId).then().statusCode(201);
+        asMember(memberId).contentType(ContentType.JSON).body(Map.of("holdId", "h-default", "points", 5))
+                .post("/api/v1/accounts/{m}/holds", memberId).then().statusCode(200);
+        asMember(memberId).contentType(ContentType.JSON)
+                .body(Map.of("holdId", "h-default", "points", 5, "ttlSeconds", 900))
+                .post("/api/v1/accounts/{m}/holds", memberId).then().statusCode(200);
+        asMember(memberId).contentType(ContentType.JSON)
+                .body(Map.of("holdId", "h-default", "points", 5, "ttlSeconds", 901))
+                .post("/api/v1/accounts/{m}/holds", memberId).then().statusCode(409)
+                .body("code", equalTo("HOLD_CONFLICT"));
+        // Nothing more was held by the repeats.
+        asService().get("/api/v1/accounts/{m}", memberId).then().body("reserved", equalTo(15))
+                .body("available", equalTo(85));
+    }
+
     @Test
     void aHoldIsCapturedOrReleasedOnceAndRepeatsAnswerTheFirstResult() {
         // The member itself, in the app, as a redemption on its behalf would (asService) alike.

@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pointsplatform.testing.LocalPostgres;
 import io.pointsplatform.testing.ScratchDatabase;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.Statement;
-import java.time.OffsetDateTime;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -25,9 +23,6 @@ class QualifyingMonthMigrationTest {
 
     private static final String KEPT = "select member_id || ' ' || month, points from qualifying_month where points <> 0";
 
-    private static final String INSERT = "insert into entry (member_id, event_id, type, points, reference, event, occurred_at)"
-            + " select * from unnest(?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[], ?::text[], ?::timestamptz[])"
-            + " on conflict (event_id) do nothing";
 
     @RegisterExtension
     final ScratchDatabase database = new ScratchDatabase("ledger_migration");
@@ -39,7 +34,7 @@ class QualifyingMonthMigrationTest {
                     "V5__text_documents.sql", "V6__qualifying_index.sql");
             // Before V7: credits either side of a UTC month's end (in Shanghai both are 1 March),
             // a tier bonus, a spend and an adjustment, which do not qualify.
-            insert(c, new Object[][] {
+            EntryRows.insert(c, new Object[][] {
                     {"m-1", "e-1", "points.earned", 100, "ORDER:o-1", "2026-02-28T15:59:59.999999Z"},
                     {"m-1", "e-2", "points.earned", 40, "ORDER:o-2", "2026-02-28T16:00:00Z"},
                     {"m-1", "e-3", "points.earned", 7, "ORDER:o-3", "2026-03-31T23:59:59.999999Z"},
@@ -52,7 +47,7 @@ class QualifyingMonthMigrationTest {
                     "m-2 2026-04-01", 5L));
 
             // Several rows in one statement, one of them a repeat (not inserted, not counted).
-            insert(c, new Object[][] {
+            EntryRows.insert(c, new Object[][] {
                     {"m-1", "e-8", "points.earned", 3, "ORDER:o-8", "2026-03-15T00:00:00Z"},
                     {"m-3", "e-9", "points.earned", 9, "ORDER:o-9", "2026-05-01T00:00:00Z"},
                     {"m-3", "e-10", "points.earned", 1000, "TIER_BONUS:GOLD", "2026-05-01T00:00:00Z"},
@@ -62,28 +57,6 @@ class QualifyingMonthMigrationTest {
             }
             assertThat(LocalPostgres.longsByKey(c, KEPT)).isEqualTo(LocalPostgres.longsByKey(c, FROM_ENTRIES))
                     .isEqualTo(Map.of("m-1 2026-02-01", 100L, "m-1 2026-03-01", 10L, "m-3 2026-05-01", 9L));
-        }
-    }
-
-    private static void insert(Connection c, Object[][] rows) throws Exception {
-        int n = rows.length;
-        Object[][] columns = new Object[7][n];
-        for (int i = 0; i < n; i++) {
-            Object[] row = rows[i];
-            columns[0][i] = row[0];
-            columns[1][i] = row[1];
-            columns[2][i] = row[2];
-            columns[3][i] = ((Integer) row[3]).longValue();
-            columns[4][i] = row[4];
-            columns[5][i] = "{}";
-            columns[6][i] = OffsetDateTime.parse((String) row[5]);
-        }
-        String[] types = {"text", "text", "text", "bigint", "text", "text", "timestamptz"};
-        try (PreparedStatement insert = c.prepareStatement(INSERT)) {
-            for (int k = 0; k < 7; k++) {
-                insert.setArray(k + 1, c.createArrayOf(types[k], columns[k]));
-            }
-            insert.executeUpdate();
         }
     }
 }

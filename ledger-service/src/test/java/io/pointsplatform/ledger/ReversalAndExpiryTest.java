@@ -230,6 +230,88 @@ class ReversalAndExpiryTest {
                 asAnalyst().get("/api/v1/admin/verify").then().statusCode(200).body("mismatchCount", equalTo(0)));
     }
 
+    /**
+     * A refund takes its qualifying points off the order's credit: the refund of an order earned
+     * before the tier window lowers nothing now (until 2026-12-07 it counted by the month of the
+     * refund, so it took the tier and its bonus back from a member whose qualifying points of the
+     * window were all still there). A rebuild keeps the same tier and the same qualifying points.
+     */
+    @Test
+    void aRefundOfAnOrderCreditedBeforeTheWindowLowersNoQualifyingPoints() {
+        String memberId = "m-" + UUID.randomUUID();
+        Instant now = Instant.now();
+        creditOrder(memberId, "old", 1_500, now.atZone(java.time.ZoneOffset.UTC).minusMonths(13).toInstant());
+        awaitAccount(memberId, "available", 1_500);
+        creditOrder(memberId, "new", 2_000, now);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> asService().get("/api/v1/accounts/{m}", memberId)
+                .then().body("tier", equalTo("SILVER")).body("available", equalTo(4_500)));
+
+        asService().contentType(ContentType.JSON).body(Map.of("refundId", "r-old", "orderId", "old", "lotId",
+                        "order-old", "points", 1_500)).post("/api/v1/accounts/{m}/reversals", memberId)
+                .then().statusCode(201).body("taken", equalTo(1_500)).body("debt", equalTo(0));
+        // 2 000 of the window still qualify: SILVER, and its bonus, stay.
+        asService().get("/api/v1/accounts/{m}", memberId).then().body("tier", equalTo("SILVER"))
+                .body("available", equalTo(3_000)).body("debt", equalTo(0));
+        asService().get("/api/v1/accounts/{m}/entries", memberId).then()
+                .body("items[0].type", equalTo("points.reversed")).body("items[0].reference", equalTo("old/r-old"));
+
+        // A credit reviews the tier from the sums: 2 001, still SILVER (no tier.changed).
+        creditOrder(memberId, "tiny", 1, Instant.now());
+        awaitAccount(memberId, "available", 3_001);
+        asService().get("/api/v1/accounts/{m}", memberId).then().body("tier", equalTo("SILVER"));
+        assertThat(TopicReader.await(Topics.POINTS_LEDGER, r -> r.key().equals(memberId)
+                && r.value().contains("\"tier.changed\""), 1, Duration.ofSeconds(30))).hasSize(1);
+
+        rebuildAndVerify();
+        asService().get("/api/v1/accounts/{m}", memberId).then().body("tier", equalTo("SILVER"))
+                .body("available", equalTo(3_001));
+    }
+
+    /**
+     * A refund made months after its order counts against the order's credit, so once that credit
+     * has left the window the refund no longer lowers the total either (until 2026-12-07 it lowered
+     * the month it was made in, and kept a member below a threshold its window's credits reached).
+     */
+    @Test
+    void aRefundInALaterMonthTakesItsPointsOffTheOrdersMonth() {
+        String memberId = "m-" + UUID.randomUUID();
+        Instant now = Instant.now();
+        creditOrder(memberId, "a", 2_000, now.atZone(java.time.ZoneOffset.UTC).minusMonths(11).toInstant());
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> asService().get("/api/v1/accounts/{m}", memberId)
+                .then().body("tier", equalTo("SILVER")).body("available", equalTo(3_000)));
+        asService().contentType(ContentType.JSON).body(Map.of("refundId", "r-a", "orderId", "a", "lotId",
+                        "order-a", "points", 2_000)).post("/api/v1/accounts/{m}/reversals", memberId)
+                .then().statusCode(201).body("taken", equalTo(2_000));
+        // Within the window the refund cancels its order: MEMBER, the bonus taken back.
+        asService().get("/api/v1/accounts/{m}", memberId).then().body("tier", equalTo("MEMBER"))
+                .body("available", equalTo(0));
+
+        // Two months on, the order's credit has left the window, and its refund with it.
+        TestClock.advance(Duration.ofDays(62));
+        creditOrder(memberId, "b", 2_000, now);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> asService().get("/api/v1/accounts/{m}", memberId)
+                .then().body("available", equalTo(2_000)).body("tier", equalTo("SILVER")));
+
+        rebuildAndVerify();
+        asService().get("/api/v1/accounts/{m}", memberId).then().body("tier", equalTo("SILVER"))
+                .body("available", equalTo(2_000));
+    }
+
+    /** An order's credit as earning-service writes it: lot order-&lt;orderId&gt;, origin the order, at {@code at}. */
+    private static void creditOrder(String memberId, String orderId, long points, Instant at) {
+        String lotId = "order-" + orderId;
+        TestEvents.publish(Topics.POINTS_LEDGER, CloudEvent.of("points.earned:" + memberId + ":" + lotId,
+                "/earning-service", memberId, at, new PointsEarned(memberId, lotId, points,
+                        new Origin(OriginKind.ORDER, orderId), List.of(new BreakdownLine("base", points)),
+                        at.minusSeconds(5), Instant.now().plus(Duration.ofDays(300)))));
+    }
+
+    private static void rebuildAndVerify() {
+        asAdmin().post("/api/v1/admin/rebuild").then().statusCode(200);
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() ->
+                asAnalyst().get("/api/v1/admin/verify").then().statusCode(200).body("mismatchCount", equalTo(0)));
+    }
+
     @Test
     void aRefundTakesALotPastItsExpiryNotYetEmptiedBeforeOwing() {
         String memberId = "m-" + UUID.randomUUID();

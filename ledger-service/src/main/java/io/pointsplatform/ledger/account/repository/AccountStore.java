@@ -235,7 +235,9 @@ public class AccountStore {
      * refunds took back of orders (what tiers are measured by), of several members in one query;
      * members without any are left out. Whole months after the one {@code since} falls in come from
      * {@code qualifying_month}; that month from the entries at or after {@code since} (V7); refunds
-     * from {@code qualifying_refund}, by the month they were made in (V12).
+     * from {@code qualifying_refund}, those whose order was credited at or after {@code since}, as
+     * the credits themselves are counted (V13; a refund of an order credited before the window
+     * lowers nothing now, whenever it was made).
      */
     public Uni<Map<String, Long>> qualifyingPointsOf(SqlConnection connection, Collection<String> memberIds,
             Instant since) {
@@ -248,9 +250,10 @@ public class AccountStore {
                         + " union all"
                         + " select member_id, points from entry where member_id = any($1) and type = 'points.earned'"
                         + " and occurred_at >= $2 and occurred_at < $4 and reference not like 'TIER_BONUS:%'"
-                        // Net of refunds (V12): those of every month of the window, the month it starts in whole.
+                        // Net of refunds (V13): those of the credits the window counts, by the credit's time.
                         + " union all"
-                        + " select member_id, -points from qualifying_refund where member_id = any($1) and month >= $3"
+                        + " select member_id, -points from qualifying_refund where member_id = any($1)"
+                        + " and credited_at >= $2"
                         + ") q group by member_id")
                 .execute(Tuple.of(memberIds.toArray(String[]::new), utc(since), month,
                         utc(month.plusMonths(1).atStartOfDay(ZoneOffset.UTC).toInstant())))
@@ -406,6 +409,30 @@ public class AccountStore {
                     List<CloudEvent> returns = new ArrayList<>();
                     rows.forEach(row -> returns.add(codec.read(row.getString("event"))));
                     return returns;
+                });
+    }
+
+    /**
+     * When the member's credit of each order was recorded (its {@code points.earned}, origin that
+     * order; {@code order_credited_at}, V13, which also files each refund's row in
+     * {@code qualifying_refund}); orders without one are left out.
+     */
+    public Uni<Map<String, Instant>> orderCreditedAt(SqlConnection connection, String memberId,
+            Collection<String> orderIds) {
+        if (orderIds.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        return connection.preparedQuery("select o, order_credited_at($1, o) as at from unnest($2::text[]) as o")
+                .execute(Tuple.of(memberId, orderIds.toArray(String[]::new)))
+                .map(rows -> {
+                    Map<String, Instant> at = new HashMap<>();
+                    for (Row row : rows) {
+                        OffsetDateTime time = row.getOffsetDateTime("at");
+                        if (time != null) {
+                            at.put(row.getString("o"), time.toInstant());
+                        }
+                    }
+                    return at;
                 });
     }
 

@@ -12,7 +12,9 @@ import jakarta.validation.constraints.Size;
 /**
  * {@code POST /api/v1/accounts/{memberId}/holds}. {@code holdId} (or else the
  * {@code Idempotency-Key} header) makes the call idempotent: the same hold again answers with the
- * first result. Without either the ledger names the hold, and a repeat makes a second hold.
+ * first result; a repeat asking other points, another reference or another {@code ttlSeconds} (an
+ * absent one is the default, compared as such) is {@code 409 HOLD_CONFLICT}. Without either the
+ * ledger names the hold, and a repeat makes a second hold.
  * {@code ttlSeconds} defaults to 900 and is at most a day: a hold nobody captures or releases is
  * released by the ledger then.
  */

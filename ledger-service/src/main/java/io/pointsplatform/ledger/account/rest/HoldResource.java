@@ -89,7 +89,7 @@ public class HoldResource {
     @APIResponse(responseCode = "404", description = ApiDocs.NO_ACCOUNT)
     @APIResponse(responseCode = "409", description = "INSUFFICIENT_POINTS: the account has fewer points available;"
             + " TOO_MANY_LOTS: the points are there but in more lots than one debit takes (10 000; the detail says"
-            + " how many points fit); HOLD_CONFLICT: the hold id was used before with other content")
+            + " how many points fit); HOLD_CONFLICT: the hold id was used before with other content (points, reference or ttlSeconds)")
     @APIResponse(responseCode = "429", description = "RATE_LIMITED: too many holds placed with this member's token"
             + " (points.rate-limit.permits a points.rate-limit.period, 10 a minute; a service's calls are not"
             + " limited); Retry-After says when",

@@ -355,12 +355,24 @@ public class LedgerBook {
         }).onFailure(AlreadyDecided.class).recoverWithUni(() -> pool.withConnection(c -> store.findEvent(c, eventId))
                 .map(previous -> {
                     PointsReserved first = (PointsReserved) previous.orElseThrow().data();
-                    if (first.points() != points || !Objects.equals(first.reference(), reference)) {
+                    long firstTtl = ttlOf(previous.get(), first);
+                    if (first.points() != points || !Objects.equals(first.reference(), reference)
+                            || firstTtl != ttlSeconds) {
                         throw ApiException.conflict("HOLD_CONFLICT", "Hold " + holdId + " was made before for "
-                                + first.points() + " points with reference " + first.reference());
+                                + first.points() + " points with reference " + first.reference() + " and ttlSeconds "
+                                + firstTtl);
                     }
                     return new Decision<>(previous.get(), first, false);
                 }));
+    }
+
+    /**
+     * The ttlSeconds a hold was made with: its {@code holdExpiresAt} less the time of its decision
+     * ({@link #hold} sets it {@code now + ttlSeconds}), to the nearest second, so that a repeat asking
+     * another TTL (or none, the default, when the first asked another) is a conflict, not the first hold.
+     */
+    static long ttlOf(CloudEvent reserved, PointsReserved data) {
+        return (Duration.between(reserved.time(), data.holdExpiresAt()).toMillis() + 500) / 1000;
     }
 
     /**
@@ -601,8 +613,9 @@ public class LedgerBook {
     }
 
     /**
-     * After a refund: qualifying points are net of refunds (V12), so the refund may leave the member
-     * below its tier. Then the ledger writes {@code tier.changed} down, and takes back the upgrade
+     * After a refund: qualifying points are net of refunds (V12), each taken off the order's credit
+     * (V13: only a refund of an order credited within the window lowers them), so the refund may
+     * leave the member below its tier. Then the ledger writes {@code tier.changed} down, and takes back the upgrade
      * bonus of each tier the member falls from ({@code points.reversed:<member>:tier-bonus:<TIER>},
      * once per tier and member, as the bonus was given): from the bonus lot first, then from other
      * lots, and what was spent of it as debt, as a refund takes. A bonus taken back is not given
@@ -615,14 +628,29 @@ public class LedgerBook {
             return Uni.createFrom().voidItem();
         }
         String memberId = account.memberId();
-        return store.qualifyingPointsOf(decide.connection(), List.of(memberId), qualifyingSince(now)).chain(sums -> {
-            long qualifying = sums.getOrDefault(memberId, 0L);
-            // This batch's refunds of the member (this one included) are not in the entries yet.
-            for (PointsEvent pending : withPending(decide, List.of(), event -> event instanceof PointsReversed r
-                    && r.memberId().equals(memberId) && r.debtSettled() == 0
-                    && !r.refundId().startsWith(PointsReversed.TIER_BONUS_BACK))) {
-                qualifying -= ((PointsReversed) pending).asked();
-            }
+        Instant since = qualifyingSince(now);
+        // This batch's refunds of the member (this one included) are not in the entries yet.
+        List<CloudEvent> pendingRefunds = decide.writes().pending().stream()
+                .filter(event -> event.data() instanceof PointsReversed r && r.memberId().equals(memberId)
+                        && r.debtSettled() == 0 && !r.refundId().startsWith(PointsReversed.TIER_BONUS_BACK))
+                .toList();
+        Set<String> orders = new TreeSet<>();
+        pendingRefunds.forEach(event -> orders.add(((PointsReversed) event.data()).orderId()));
+        SqlConnection c = decide.connection();
+        return store.qualifyingPointsOf(c, List.of(memberId), since)
+                .chain(sums -> store.orderCreditedAt(c, memberId, orders).map(creditedAt -> {
+                    long net = sums.getOrDefault(memberId, 0L);
+                    for (CloudEvent pending : pendingRefunds) {
+                        PointsReversed r = (PointsReversed) pending.data();
+                        // Off the order's credit, as qualifying_refund files it (V13): an order credited
+                        // before the window counts no more, so its refund lowers nothing now.
+                        if (!creditedAt.getOrDefault(r.orderId(), pending.time()).isBefore(since)) {
+                            net -= r.asked();
+                        }
+                    }
+                    return net;
+                }))
+                .chain(qualifying -> {
             Tier to = tiers.thresholds().tierFor(Math.max(qualifying, 0));
             if (to.atLeast(from)) {
                 return Uni.createFrom().voidItem();
