@@ -83,6 +83,8 @@ public class FakeServices implements QuarkusTestResourceLifecycleManager {
     public static final Map<String, Reward> REWARDS = new HashMap<>();
     public static final Map<String, Reservation> RESERVATIONS = new HashMap<>();
     public static final Map<String, Long> BALANCES = new HashMap<>();
+    /** Calls to reserve a reward, by reward id: what redemption-service asked of catalog. */
+    public static final Map<String, Integer> RESERVE_CALLS = new java.util.concurrent.ConcurrentHashMap<>();
     public static final Map<String, Hold> HOLDS = new HashMap<>();
     /** Members whose holds lapse just before their capture (the ledger answers 409 HOLD_NOT_OPEN). */
     public static final java.util.Set<String> HOLDS_LAPSE = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -109,6 +111,10 @@ public class FakeServices implements QuarkusTestResourceLifecycleManager {
 
     public static synchronized long available(String memberId) {
         return BALANCES.getOrDefault(memberId, 0L);
+    }
+
+    public static synchronized void restock(String rewardId, int stock) {
+        REWARDS.get(rewardId).stock = stock;
     }
 
     public static synchronized Integer stock(String rewardId) {
@@ -223,6 +229,7 @@ public class FakeServices implements QuarkusTestResourceLifecycleManager {
     }
 
     private static void reserve(HttpServerRequest request, String rewardId, JsonObject body) {
+        RESERVE_CALLS.merge(rewardId, 1, Integer::sum);
         Reward reward = REWARDS.get(rewardId);
         String id = body.getString("reservationId");
         String memberId = body.getString("memberId");

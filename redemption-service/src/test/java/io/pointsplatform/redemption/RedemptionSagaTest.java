@@ -150,6 +150,51 @@ class RedemptionSagaTest {
                 && r.value().contains("INSUFFICIENT_POINTS"), 1, Duration.ofSeconds(30));
     }
 
+    /**
+     * A flash sale's late attempts: catalog's OUT_OF_STOCK answers new redemptions of the reward,
+     * of at least the quantity refused, for points.redemption.sold-out-memory (2 s in tests) without
+     * another call; a smaller quantity asks, and a reservation made forgets the refusal at once.
+     */
+    @Test
+    void anOutOfStockAnswerRefusesTheNextRedemptionsOfTheRewardWithoutAskingCatalogForAMoment() {
+        String reward = id("rw-sold-out");
+        FakeServices.reward(reward, "GIFT", 10, 1);
+        String first = id("m-late-1");
+        String second = id("m-late-2");
+        String third = id("m-late-3");
+        for (String member : List.of(first, second, third)) {
+            FakeServices.balance(member, 1_000);
+        }
+
+        redeem(first, reward, 2, null).statusCode(201).body("status", equalTo("FAILED")).body("code", equalTo("OUT_OF_STOCK"));
+        assertThat(FakeServices.RESERVE_CALLS.get(reward)).isEqualTo(1);
+        String refusedHere = redeem(second, reward, 3, null).statusCode(201).body("status", equalTo("FAILED"))
+                .body("code", equalTo("OUT_OF_STOCK")).body("reason", containsString("fewer than 3"))
+                .extract().path("redemptionId");
+        assertThat(FakeServices.RESERVE_CALLS.get(reward)).as("refused without a call").isEqualTo(1);
+        TopicReader.await(Topics.REDEMPTIONS, r -> r.value().contains(refusedHere) && r.value().contains("redemption.failed")
+                && r.value().contains("OUT_OF_STOCK"), 1, Duration.ofSeconds(30));
+
+        // Fewer than the least refused: catalog is asked, reserves, and the refusal is forgotten.
+        redeem(third, reward, 1, null).statusCode(201).body("status", equalTo("COMPLETED"));
+        assertThat(FakeServices.RESERVE_CALLS.get(reward)).isEqualTo(2);
+        FakeServices.restock(reward, 2);
+        redeem(first, reward, 2, null).statusCode(201).body("status", equalTo("COMPLETED"));
+        assertThat(FakeServices.RESERVE_CALLS.get(reward)).isEqualTo(3);
+
+        // Refused again, stock added: within the memory still refused; after it, found.
+        redeem(second, reward, 1, null).statusCode(201).body("code", equalTo("OUT_OF_STOCK"));
+        FakeServices.restock(reward, 1);
+        redeem(second, reward, 1, null).statusCode(201).body("code", equalTo("OUT_OF_STOCK"));
+        assertThat(FakeServices.RESERVE_CALLS.get(reward)).isEqualTo(4);
+        String fourth = id("m-late-4");
+        FakeServices.balance(fourth, 1_000);
+        await().atMost(Duration.ofSeconds(4)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
+                redeem(fourth, reward, 1, null).statusCode(201).body("status", equalTo("COMPLETED")));
+        assertThat(FakeServices.stock(reward)).isZero();
+        assertThat(FakeServices.available(fourth)).isEqualTo(990);
+    }
+
     @Test
     void aRedemptionCostingMoreThanOneSpendMovesFailsWithItsOwnCodeAndHoldsNothing() {
         String member = id("m-rich");

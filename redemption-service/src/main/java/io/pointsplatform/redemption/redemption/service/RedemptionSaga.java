@@ -51,6 +51,7 @@ public class RedemptionSaga {
     private final LedgerClient ledger;
     private final ServiceTokens tokens;
     private final VoucherCodes voucherCodes;
+    private final SoldOut soldOut;
     private final SagaSettings settings;
     private final ObjectMapper json;
     private final Clock clock;
@@ -58,12 +59,13 @@ public class RedemptionSaga {
 
     public RedemptionSaga(RedemptionRepository repository, @RestClient CatalogClient catalog,
                           @RestClient LedgerClient ledger, ServiceTokens tokens, VoucherCodes voucherCodes,
-                          SagaSettings settings, ObjectMapper json, Clock clock, MeterRegistry metrics) {
+                          SoldOut soldOut, SagaSettings settings, ObjectMapper json, Clock clock, MeterRegistry metrics) {
         this.repository = repository;
         this.catalog = catalog;
         this.ledger = ledger;
         this.tokens = tokens;
         this.voucherCodes = voucherCodes;
+        this.soldOut = soldOut;
         this.settings = settings;
         this.json = json;
         this.clock = clock;
@@ -76,12 +78,29 @@ public class RedemptionSaga {
      * for the recovery job. The redemption as it then stands.
      */
     public Uni<Redemption> drive(Redemption redemption, Instant retryUntil) {
-        return drive(redemption, retryUntil, FIRST_RETRY);
+        return drive(redemption, retryUntil, FIRST_RETRY, false);
+    }
+
+    /**
+     * {@link #drive(Redemption, Instant)} for a redemption just recorded, whose reservation was never
+     * asked for: it may be refused from {@link SoldOut} without a call to catalog.
+     */
+    public Uni<Redemption> driveNew(Redemption redemption, Instant retryUntil) {
+        return drive(redemption, retryUntil, FIRST_RETRY, true);
     }
 
     private Uni<Redemption> drive(Redemption r, Instant retryUntil, Duration pause) {
+        return drive(r, retryUntil, pause, false);
+    }
+
+    private Uni<Redemption> drive(Redemption r, Instant retryUntil, Duration pause, boolean neverAsked) {
         if (r.settled() || r.step() == RedemptionStep.DONE || settings.haltAt().filter(r.step()::equals).isPresent()) {
             return Uni.createFrom().item(r);
+        }
+        if (neverAsked && r.step() == RedemptionStep.REQUESTED && soldOut.refuses(r.rewardId(), r.quantity())) {
+            return fail(r, "OUT_OF_STOCK", "reward '" + r.rewardId() + "' has fewer than " + r.quantity()
+                    + " left").chain(outcome -> outcome.moved() != null ? Uni.createFrom().item(outcome.moved())
+                    : repository.find(r.redemptionId()).chain(now -> drive(now, retryUntil, FIRST_RETRY)));
         }
         return step(r).chain(outcome -> {
             if (outcome.moved() != null) {
@@ -117,10 +136,15 @@ public class RedemptionSaga {
                             r.reservationId(), r.memberId(), r.quantity(), settings.reservationTtlSeconds()))
                     .onItemOrFailure().transformToUni((reservation, failure) -> {
                         if (failure == null) {
+                            soldOut.forget(r.rewardId());
                             return reserved(r, reservation);
                         }
                         if (RemoteProblem.isRefusal(failure)) {
-                            return fail(r, RemoteProblem.codeOf(failure, "NOT_ELIGIBLE"), detail(failure));
+                            String code = RemoteProblem.codeOf(failure, "NOT_ELIGIBLE");
+                            if ("OUT_OF_STOCK".equals(code)) {
+                                soldOut.remember(r.rewardId(), r.quantity());
+                            }
+                            return fail(r, code, detail(failure));
                         }
                         return unanswered(r, failure, "CATALOG_UNAVAILABLE", true);
                     });

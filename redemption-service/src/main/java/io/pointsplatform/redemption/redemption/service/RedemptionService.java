@@ -42,15 +42,15 @@ public class RedemptionService {
         Instant now = clock.instant();
         return repository.insert(redemptionId, memberId, rewardId, quantity, now,
                         new RedemptionRequested(redemptionId, memberId, rewardId, quantity, 0))
-                .chain(inserted -> inserted != null ? Uni.createFrom().item(inserted) : repository.find(redemptionId))
-                .invoke(found -> {
-                    if (!found.memberId().equals(memberId) || !found.rewardId().equals(rewardId)
-                            || found.quantity() != quantity) {
-                        throw ApiException.conflict("IDEMPOTENCY_KEY_REUSED", "Idempotency-Key '" + idempotencyKey
-                                + "' was used for another request to this resource");
-                    }
-                })
-                .chain(this::settleWithin);
+                .chain(inserted -> inserted != null ? settleWithin(inserted, true) : repository.find(redemptionId)
+                        .invoke(found -> {
+                            if (!found.memberId().equals(memberId) || !found.rewardId().equals(rewardId)
+                                    || found.quantity() != quantity) {
+                                throw ApiException.conflict("IDEMPOTENCY_KEY_REUSED", "Idempotency-Key '"
+                                        + idempotencyKey + "' was used for another request to this resource");
+                            }
+                        })
+                        .chain(found -> settleWithin(found, false)));
     }
 
     public Uni<Redemption> find(String redemptionId) {
@@ -83,11 +83,11 @@ public class RedemptionService {
         return repository.startCancel(found.redemptionId(), cancellable, now.minus(settings.cancelWindow()), now)
                 .chain(started -> {
                     if (started != null) {
-                        return settleWithin(started);
+                        return settleWithin(started, false);
                     }
                     return repository.find(found.redemptionId()).chain(r -> {
                         if (Redemption.CANCELLING.equals(r.status())) {
-                            return settleWithin(r);
+                            return settleWithin(r, false);
                         }
                         if (Redemption.CANCELLED.equals(r.status())) {
                             return Uni.createFrom().item(r);
@@ -137,13 +137,15 @@ public class RedemptionService {
 
     /**
      * Drives the saga while the caller waits; the drive goes on after the wait (its result is the
-     * database's, the recovery job finishes what it leaves).
+     * database's, the recovery job finishes what it leaves). {@code fresh}: just recorded by this
+     * request, so no reservation was ever asked for it.
      */
-    private Uni<Redemption> settleWithin(Redemption r) {
+    private Uni<Redemption> settleWithin(Redemption r, boolean fresh) {
         if (r.settled()) {
             return Uni.createFrom().item(r);
         }
-        Uni<Redemption> running = saga.drive(r, clock.instant().plus(settings.waitFor())).memoize().indefinitely();
+        Instant until = clock.instant().plus(settings.waitFor());
+        Uni<Redemption> running = (fresh ? saga.driveNew(r, until) : saga.drive(r, until)).memoize().indefinitely();
         running.subscribe().with(done -> { }, failure -> Log.warnf(failure, "Redemption %s: the saga stopped",
                 r.redemptionId()));
         return running.ifNoItem().after(settings.waitFor()).recoverWithUni(() -> repository.find(r.redemptionId()))

@@ -29,6 +29,13 @@ public interface SagaSettings {
     @WithDefault("60s")
     Duration unavailableDeadline();
 
+    /**
+     * How long catalog's OUT_OF_STOCK for a reward answers new redemptions of it without another
+     * call ({@link SoldOut}); 0 asks catalog every time.
+     */
+    @WithDefault("100ms")
+    Duration soldOutMemory();
+
     /** Longest wait between two tries of an unanswered call. */
     @WithDefault("30s")
     Duration maxBackoff();
