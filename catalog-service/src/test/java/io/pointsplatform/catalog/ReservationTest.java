@@ -145,6 +145,44 @@ class ReservationTest {
                 last -> assertThat(last.stock()).isZero());
     }
 
+    /**
+     * A reservation of limited stock is one statement that writes the reward's events from the
+     * reward as read, with only its id's version and stock from the row (ReservationRepository
+     * INSERT_TAKING): a change of the definition committed between the read and the take (here a
+     * rename, held in a transaction while the reservation waits on the row) makes the statement take
+     * nothing, and the reservation is made again from a new read, so its reward.upserted names the
+     * reward as it now is, never as it was.
+     */
+    @Test
+    void aReservationWaitingWhileItsRewardIsRenamedPublishesTheRewardAsItNowIs() throws Exception {
+        String rewardId = id("r-renamed-meanwhile");
+        asAdmin().body(body(rewardId, "GIFT", null)).post("/api/v1/rewards").then().statusCode(201);
+        ExecutorService threads = Executors.newSingleThreadExecutor();
+        SqlConnection other = pool.getConnection().await().atMost(WAIT);
+        try {
+            Transaction holding = other.begin().await().atMost(WAIT);
+            other.preparedQuery("update reward set name = 'Renamed', version = version + 1 where reward_id = $1")
+                    .execute(Tuple.of(rewardId)).await().atMost(WAIT);
+            Future<Response> reservation = threads.submit(() -> reserve(rewardId, id("res"), id("m-renamed"), 1));
+            awaitAnsweredOrWaiting(reservation, "with taken as");
+            holding.commit().await().atMost(WAIT);
+            reservation.get(WAIT.toSeconds(), TimeUnit.SECONDS).then().statusCode(201).body("status", equalTo("RESERVED"));
+        } finally {
+            other.close().await().atMost(WAIT);
+            threads.shutdownNow();
+        }
+        assertThat(stock(rewardId)).isEqualTo(9);
+        List<CloudEvent> published = TopicReader.awaitKey(Topics.CATALOG_REWARDS, rewardId, 3).stream()
+                .map(r -> codec.read(r.value())).toList();
+        assertThat(published.get(1).id()).isEqualTo("stock.changed:" + rewardId + ":3");
+        assertThat(published.get(1).data()).isInstanceOfSatisfying(StockChanged.class, s -> assertThat(s.stock()).isEqualTo(9L));
+        assertThat(published.get(2).id()).isEqualTo("reward.upserted:" + rewardId + ":3");
+        assertThat(published.get(2).data()).isInstanceOfSatisfying(RewardUpserted.class, r -> {
+            assertThat(r.name()).isEqualTo("Renamed");
+            assertThat(r.stock()).isEqualTo(9L);
+        });
+    }
+
     @Test
     void oneReservationIdSentManyTimesAtOnceReservesOnceAndEveryoneGetsTheSameReservation() throws Exception {
         String rewardId = id("r-same-id");
@@ -750,7 +788,8 @@ class ReservationTest {
                         + " 900, 'GIFT', 800, 'RESERVED', now() + interval '900 seconds', now(), now())")
                         .execute(Tuple.of(reservationId, elsewhere)).await().atMost(WAIT);
                 Future<Response> reservation = threads.submit(() -> reserve(rewardId, reservationId, "m-waits", 1));
-                awaitAnsweredOrWaiting(reservation, "insert into reservation");
+                // Limited stock without a limit: one statement, which took the row and waits at its insert.
+                awaitAnsweredOrWaiting(reservation, extra.equals("\"stock\":100") ? "with taken as" : "insert into reservation");
                 Future<Response> retire = threads.submit(() -> asAdmin().post("/api/v1/rewards/" + rewardId + "/retire"));
                 awaitAnsweredOrWaiting(retire, "select reward_id");
                 boolean retiredFirst = retire.isDone();

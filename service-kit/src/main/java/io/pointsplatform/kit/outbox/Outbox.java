@@ -56,6 +56,14 @@ public class Outbox {
     public record OutgoingEvent(String topic, CloudEvent event) {
     }
 
+    /**
+     * The event as the outbox stores it (its payload): for a statement that writes its outbox row
+     * itself, from this payload and values only the statement knows (a level after a change).
+     */
+    public String payload(CloudEvent event) {
+        return codec.write(event);
+    }
+
     /** Enqueues on a reactive SQL connection that is inside a transaction the caller owns. */
     public Uni<Void> enqueue(SqlConnection connection, String topic, CloudEvent event) {
         return connection.preparedQuery(INSERT)

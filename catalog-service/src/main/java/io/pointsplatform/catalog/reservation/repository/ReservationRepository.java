@@ -40,6 +40,30 @@ public class ReservationRepository {
             + RewardRepository.sharedGate(2) + " where reward.reward_id = $2 and reward.stock is null and "
             + RewardRepository.activeWithLimit("reward", 22, 23) + " for share of reward";
 
+    /**
+     * A reservation of limited stock with nothing else to take (no member's limit, not a COUPON or a
+     * LOTTERY) as one statement: behind the reward's gate, the stock taken by the conditional update
+     * while the reward is ACTIVE, with the limit and the definition it was read with
+     * (RewardRepository#activeWithLimit, #definedAsRead); the reservation inserted; and the reward's
+     * two events queued, stock.changed then reward.upserted, each from a payload written from the read
+     * ($37..$40: the id up to its version, the payload) with the id and {@code data.stock} set from the
+     * row as the update left it. Nothing is written when the update takes nothing. In the next batch
+     * of StatementBatches, so that the reservations of a flash sale share the reward's row lock and one
+     * commit, instead of queueing on the row one transaction (and several round trips) at a time.
+     */
+    private static final String INSERT_TAKING = "with taken as (update reward set stock = stock - $2,"
+            + " version = version + 1, updated_at = $3 from " + RewardRepository.sharedGate(1)
+            + " where reward.reward_id = $1 and reward.stock >= $2 and " + RewardRepository.activeWithLimit("reward", 4, 5)
+            + " and " + RewardRepository.definedAsRead("reward", 6) + " returning reward.stock, reward.version),"
+            + " made as (insert into reservation (" + COLUMNS + ") select $15, $16, $17, $18, $19, $20, $21, $22, $23,"
+            + " $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35 from taken),"
+            + " queued as (insert into outbox (topic, message_key, event_id, payload)"
+            + " select $36::text, $1::text, e.prefix || taken.version, jsonb_set(jsonb_set(e.payload::jsonb, '{id}',"
+            + " to_jsonb(e.prefix || taken.version)), '{data,stock}', to_jsonb(taken.stock))::text"
+            + " from taken, (values (1, $37::text, $38::text), (2, $39::text, $40::text)) as e(n, prefix, payload)"
+            + " order by e.n)"
+            + " select stock, version from taken";
+
     /** Reservations made or confirmed by one statement of their own: many share a commit (StatementBatches). */
     private final StatementBatches writes;
 
@@ -80,12 +104,39 @@ public class ReservationRepository {
                 .map(rows -> rows.rowCount() == 1);
     }
 
+    /** One event of {@link #insertTaking}: its id up to the version, and its payload as written from the read. */
+    public record Templated(String idBeforeVersion, String payload) {
+    }
+
+    /**
+     * Takes the reservation's units of {@code asRead}'s stock and inserts it, with the reward's
+     * events, in one statement (INSERT_TAKING); false when the reward's row refused (not enough
+     * left, or no longer as read), nothing written then.
+     */
+    public Uni<Boolean> insertTaking(Reservation r, Reward asRead, String topic, Templated stockChanged,
+                                     Templated upserted) {
+        Tuple values = RewardRepository.asDefined(RewardRepository.withLimit(
+                Tuple.of(asRead.rewardId(), r.quantity(), time(r.createdAt())), asRead), asRead);
+        for (Object value : valueArray(r)) {
+            values.addValue(value);
+        }
+        values.addString(topic).addString(stockChanged.idBeforeVersion()).addString(stockChanged.payload())
+                .addString(upserted.idBeforeVersion()).addString(upserted.payload());
+        // Keyed by the reward first: two batches in flight take the rewards' rows in one order.
+        return writes.execute(INSERT_TAKING, values, asRead.rewardId() + " " + r.reservationId())
+                .map(rows -> rows.size() == 1);
+    }
+
     private static Tuple values(Reservation r) {
-        return Tuple.from(new Object[] {r.reservationId(), r.rewardId(), r.memberId(), r.quantity(), r.ttlSeconds(),
+        return Tuple.from(valueArray(r));
+    }
+
+    private static Object[] valueArray(Reservation r) {
+        return new Object[] {r.reservationId(), r.rewardId(), r.memberId(), r.quantity(), r.ttlSeconds(),
                 r.kind().name(), r.pointsCost(), r.status().name(), time(r.expiresAt()), r.periodKey(), r.seed(),
                 r.prizeId(), r.prizeName(), r.prizeTable(), r.couponCode(), r.cause(), r.voucherValue(), r.stockTaken(), r.prizeTaken(),
                 time(r.createdAt()),
-                time(r.updatedAt())});
+                time(r.updatedAt())};
     }
 
     /**

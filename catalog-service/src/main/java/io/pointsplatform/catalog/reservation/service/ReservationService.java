@@ -18,6 +18,9 @@ import io.pointsplatform.catalog.reward.repository.RewardRepository.StockLevel;
 import io.pointsplatform.catalog.reward.service.CatalogEvents;
 import io.pointsplatform.catalog.reward.service.Eligibility;
 import io.pointsplatform.catalog.reward.service.RewardService;
+import io.pointsplatform.events.CloudEvent;
+import io.pointsplatform.events.RewardUpserted;
+import io.pointsplatform.events.StockChanged;
 import io.pointsplatform.events.Tier;
 import io.pointsplatform.events.Topics;
 import io.pointsplatform.kit.db.UniqueViolation;
@@ -185,8 +188,25 @@ public class ReservationService {
                         ? view(reservation).map(v -> created(v))
                         : refusedUnderLock(pool, order, reward, tier, now));
             }
+            if (reward.stock() != null && reward.perMemberLimit() == null && reward.kind() != RewardKind.COUPON
+                    && reward.kind() != RewardKind.LOTTERY) {
+                Reservation reservation = reservation(order, reward, null, true, now);
+                return reservations.insertTaking(reservation, reward, Topics.CATALOG_REWARDS,
+                                templated(CatalogEvents.stockChanged(reward.rewardId(), 0L, null, 0, now), reward, StockChanged.TYPE),
+                                templated(CatalogEvents.upserted(reward, now), reward, RewardUpserted.TYPE))
+                        .chain(made -> made ? view(reservation).map(v -> created(v))
+                                : refusedUnderLock(pool, order, reward, tier, now));
+            }
             return pool.withTransaction(c -> reserve(c, order, reward, tier, now));
         });
+    }
+
+    /**
+     * An event of the reward written from its read, for a statement that sets its id's version and
+     * its {@code data.stock} from the row it changed (ReservationRepository#insertTaking).
+     */
+    private ReservationRepository.Templated templated(CloudEvent event, Reward reward, String type) {
+        return new ReservationRepository.Templated(type + ":" + reward.rewardId() + ":", outbox.payload(event));
     }
 
     private Uni<ReservationView> reserve(SqlConnection c, ReservationOrder order, Reward reward, Tier tier,
@@ -246,8 +266,10 @@ public class ReservationService {
      */
     private <T> Uni<T> refusedUnderLock(SqlClient c, ReservationOrder order, Reward read, Tier tier, Instant now) {
         return rewards.find(c, read.rewardId()).map(current -> {
-            // The tier was asked for the minimum tier read (none: not asked at all).
-            if (current == null || !Objects.equals(current.minTier(), read.minTier())) {
+            // The tier was asked for the minimum tier read (none: not asked at all). A reservation made
+            // in one statement refuses any other change of the definition too (RewardRepository#definedAsRead).
+            if (current == null || !Objects.equals(current.minTier(), read.minTier())
+                    || !RewardRepository.sameDefinition(current, read)) {
                 throw new ChangedSinceRead();
             }
             List<String> refusals = Eligibility.refusals(current, tier, now);

@@ -62,6 +62,39 @@ public class RewardRepository {
                 + " and (" + table + ".limit_count is null or " + table + ".limit_period = $" + periodParameter + ")";
     }
 
+    /**
+     * The condition that the reward ({@code table}) still has the definition a reservation read, but
+     * for its stock, status and limit ({@link #activeWithLimit} checks those): the nine parameters
+     * from {@code $first} are {@link #asDefined}'s. What a statement that writes the reward's events
+     * from the read (and only its stock from the row) checks under the row's lock.
+     */
+    public static String definedAsRead(String table, int first) {
+        return "(" + table + ".name, " + table + ".kind, " + table + ".points_cost, " + table + ".min_tier, " + table
+                + ".valid_from, " + table + ".valid_until, " + table + ".visibility, " + table + ".voucher_value, "
+                + table + ".cause) is not distinct from ($" + first + "::text, $" + (first + 1) + "::text, $"
+                + (first + 2) + "::bigint, $" + (first + 3) + "::text, $" + (first + 4) + "::timestamptz, $"
+                + (first + 5) + "::timestamptz, $" + (first + 6) + "::text, $" + (first + 7) + "::numeric, $"
+                + (first + 8) + "::text)";
+    }
+
+    /** {@code values} followed by {@code r}'s definition as {@link #definedAsRead} compares it. */
+    public static Tuple asDefined(Tuple values, Reward r) {
+        return values.addString(r.name()).addString(r.kind().name()).addLong(r.pointsCost()).addString(r.minTier())
+                .addValue(time(r.validFrom())).addValue(time(r.validUntil())).addString(r.visibility().name())
+                .addValue(r.voucherValue()).addString(r.cause());
+    }
+
+    /** Whether two reads of a reward have the definition {@link #definedAsRead} compares. */
+    public static boolean sameDefinition(Reward a, Reward b) {
+        return java.util.Objects.equals(a.name(), b.name()) && a.kind() == b.kind() && a.pointsCost() == b.pointsCost()
+                && java.util.Objects.equals(a.minTier(), b.minTier())
+                && java.util.Objects.equals(a.validFrom(), b.validFrom())
+                && java.util.Objects.equals(a.validUntil(), b.validUntil()) && a.visibility() == b.visibility()
+                && (a.voucherValue() == null ? b.voucherValue() == null
+                        : b.voucherValue() != null && a.voucherValue().compareTo(b.voucherValue()) == 0)
+                && java.util.Objects.equals(a.cause(), b.cause());
+    }
+
     /** The count and period of {@code r}'s limit, as {@link #activeWithLimit} compares them. */
     public static Tuple withLimit(Tuple values, Reward r) {
         return values.addValue(r.perMemberLimit() == null ? null : r.perMemberLimit().count())
