@@ -71,8 +71,11 @@ class HoldTest {
         assertThat(refused).isEqualTo(163);
         // A refusal changes nothing, so it is answered inside its batch without making it again.
         assertThat(metric("points_ledger_decision_batch_retried_total")).isEqualTo(retriedBefore);
+        // The one lot's 370 points are all held: its expiry date still shows, with none left.
         asService().get("/api/v1/accounts/{m}", memberId).then().statusCode(200)
-                .body("available", equalTo(0)).body("reserved", equalTo(370)).body("debt", equalTo(0));
+                .body("available", equalTo(0)).body("reserved", equalTo(370)).body("debt", equalTo(0))
+                .body("expiring.size()", equalTo(1)).body("expiring[0].points", equalTo(0))
+                .body("expiring[0].held", equalTo(370));
         // The 37 holds reach the log, and coming back from it they change nothing.
         assertThat(TopicReader.await(Topics.POINTS_LEDGER,
                 r -> r.key().equals(memberId) && r.value().contains("\"points.reserved\""), 37,

@@ -554,21 +554,39 @@ public final class Account {
     /**
      * Points that will expire, by the date (in {@code zone}) of their lot's expiresAt: the soonest
      * {@code maxDates} dates. Pending lots are included, since their points expire all the same.
+     * Each date gives the points left in its lots and, apart, the points open holds took from them:
+     * those are spent if their hold is captured, and expire with their lot if it is released (the
+     * expiry reminder counts both the same way). A date whose lots are wholly held is listed too.
      */
-    public SortedMap<LocalDate, Long> expiringByDate(Instant now, ZoneId zone, int maxDates) {
+    public SortedMap<LocalDate, Expiring> expiringByDate(Instant now, ZoneId zone, int maxDates) {
         if (maxDates <= 0) {
             throw new IllegalArgumentException("maxDates must be > 0 (was " + maxDates + ")");
         }
-        TreeMap<LocalDate, Long> byDate = new TreeMap<>();
+        Map<String, Long> heldByLot = new HashMap<>();
+        for (List<Allocation> allocations : holds.values()) {
+            for (Allocation allocation : allocations) {
+                heldByLot.merge(allocation.lotId(), allocation.points(), Long::sum);
+            }
+        }
+        TreeMap<LocalDate, Expiring> byDate = new TreeMap<>();
         for (LotState lot : lots.values()) {
-            if (lot.remaining > 0 && now.isBefore(lot.expiresAt)) {
-                byDate.merge(LocalDate.ofInstant(lot.expiresAt, zone), lot.remaining, Long::sum);
+            long held = heldByLot.getOrDefault(lot.lotId, 0L);
+            if ((lot.remaining > 0 || held > 0) && now.isBefore(lot.expiresAt)) {
+                byDate.merge(LocalDate.ofInstant(lot.expiresAt, zone), new Expiring(lot.remaining, held), Expiring::plus);
             }
         }
         while (byDate.size() > maxDates) {
             byDate.pollLastEntry();
         }
         return Collections.unmodifiableSortedMap(byDate);
+    }
+
+    /** Points of one expiry date: {@code left} in its lots, {@code held} by open holds from them. */
+    public record Expiring(long left, long held) {
+
+        Expiring plus(Expiring other) {
+            return new Expiring(Math.addExact(left, other.left), Math.addExact(held, other.held));
+        }
     }
 
     /** The account's figures, without its lots and holds. */

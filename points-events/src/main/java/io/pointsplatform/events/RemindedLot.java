@@ -2,7 +2,7 @@ package io.pointsplatform.events;
 
 import java.time.Instant;
 
-/** One lot an expiry reminder told of: its points left then, and when it was to expire. */
+/** One lot an expiry reminder told of: its points then (left and held by open holds), and when it was to expire. */
 public record RemindedLot(String lotId, long points, Instant expiresAt) {
 
     public RemindedLot {

@@ -173,14 +173,37 @@ class AccountTest {
         account.apply(earned("lot-5", 10, T0, Instant.parse("2026-12-01T00:00:00Z")));
         account.apply(new PointsExpired("m-1", 10, from("lot-5", 10)));
         assertThat(account.expiringByDate(T0, shanghai, 2)).containsExactly(
-                Map.entry(LocalDate.of(2027, 1, 1), 100L), Map.entry(LocalDate.of(2027, 1, 2), 50L));
+                Map.entry(LocalDate.of(2027, 1, 1), left(100)), Map.entry(LocalDate.of(2027, 1, 2), left(50)));
         assertThat(account.expiringByDate(T0, ZoneId.of("UTC"), 10)).containsExactly(
-                Map.entry(LocalDate.of(2027, 1, 1), 150L), Map.entry(LocalDate.of(2027, 1, 2), 30L),
-                Map.entry(LocalDate.of(2027, 3, 1), 20L));
+                Map.entry(LocalDate.of(2027, 1, 1), left(150)), Map.entry(LocalDate.of(2027, 1, 2), left(30)),
+                Map.entry(LocalDate.of(2027, 3, 1), left(20)));
         assertThat(account.expiringByDate(Instant.parse("2027-01-01T16:00:00Z"), shanghai, 10)).containsExactly(
-                Map.entry(LocalDate.of(2027, 1, 2), 50L), Map.entry(LocalDate.of(2027, 1, 3), 30L),
-                Map.entry(LocalDate.of(2027, 3, 1), 20L));
+                Map.entry(LocalDate.of(2027, 1, 2), left(50)), Map.entry(LocalDate.of(2027, 1, 3), left(30)),
+                Map.entry(LocalDate.of(2027, 3, 1), left(20)));
         assertThatThrownBy(() -> account.expiringByDate(T0, shanghai, 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static Account.Expiring left(long points) {
+        return new Account.Expiring(points, 0);
+    }
+
+    @Test
+    void expiringByDateCountsHeldPointsApartAndListsAWhollyHeldDate() {
+        ZoneId utc = ZoneId.of("UTC");
+        account.apply(earned("lot-1", 100, T0, Instant.parse("2027-01-01T00:00:00Z")));
+        account.apply(earned("lot-2", 40, T0, Instant.parse("2027-02-01T00:00:00Z")));
+        account.apply(earned("lot-3", 10, T0, Instant.parse("2027-02-01T12:00:00Z")));
+        account.apply(new PointsReserved("m-1", "h-1", 130, from("lot-1", 100, "lot-2", 30), T0.plusSeconds(900), null));
+        account.apply(new PointsReserved("m-1", "h-2", 5, from("lot-3", 5), T0.plusSeconds(900), null));
+        assertThat(account.expiringByDate(T0, utc, 10)).containsExactly(
+                Map.entry(LocalDate.of(2027, 1, 1), new Account.Expiring(0, 100)),
+                Map.entry(LocalDate.of(2027, 2, 1), new Account.Expiring(15, 35)));
+        // Released, the points are left again; captured, they are gone from both.
+        account.apply(new PointsReleased("m-1", "h-1", 130, from("lot-1", 100, "lot-2", 30), ReleaseReason.CANCELLED));
+        account.apply(new PointsSpent("m-1", "h-2", 5, from("lot-3", 5), null));
+        assertThat(account.expiringByDate(T0, utc, 10)).containsExactly(
+                Map.entry(LocalDate.of(2027, 1, 1), left(100)),
+                Map.entry(LocalDate.of(2027, 2, 1), left(45)));
     }
 
     // ---- every way an event can be refused ----

@@ -651,21 +651,21 @@ public class LedgerBook {
                     return net;
                 }))
                 .chain(qualifying -> {
-            Tier to = tiers.thresholds().tierFor(Math.max(qualifying, 0));
-            if (to.atLeast(from)) {
-                return Uni.createFrom().voidItem();
-            }
-            record(decide.writes(), account, "tier.changed:" + memberId + ":" + refundEventId, now,
-                    new TierChanged(memberId, from.name(), to.name(), Math.max(qualifying, 0)));
-            Uni<Void> takeBacks = Uni.createFrom().voidItem();
-            for (Tier lost : Tier.values()) {
-                // Each tier above the new one, up to the one it had.
-                if (lost.compareTo(to) > 0 && lost.compareTo(from) <= 0) {
-                    takeBacks = takeBacks.chain(() -> takeBackBonus(decide, account, refund, lost, now));
-                }
-            }
-            return takeBacks;
-        });
+                    Tier to = tiers.thresholds().tierFor(Math.max(qualifying, 0));
+                    if (to.atLeast(from)) {
+                        return Uni.createFrom().voidItem();
+                    }
+                    record(decide.writes(), account, "tier.changed:" + memberId + ":" + refundEventId, now,
+                            new TierChanged(memberId, from.name(), to.name(), Math.max(qualifying, 0)));
+                    Uni<Void> takeBacks = Uni.createFrom().voidItem();
+                    for (Tier lost : Tier.values()) {
+                        // Each tier above the new one, up to the one it had.
+                        if (lost.compareTo(to) > 0 && lost.compareTo(from) <= 0) {
+                            takeBacks = takeBacks.chain(() -> takeBackBonus(decide, account, refund, lost, now));
+                        }
+                    }
+                    return takeBacks;
+                });
     }
 
     private Uni<Void> takeBackBonus(DecisionBatches.Decide decide, Account account, PointsReversed refund, Tier lost,
