@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import net.jqwik.api.Arbitraries;
@@ -332,6 +335,36 @@ class AccountProperties {
         run(history, r -> assertThat(r.events.stream().mapToLong(Liability::change).sum())
                 .isEqualTo(r.account.lifetimeEarned() + r.account.adjustedIn() - r.account.spent()
                         - r.account.expired() - r.account.reversed() - r.account.adjustedOut()));
+    }
+
+    /**
+     * The expiring dates count every point of a lot not yet past its date exactly once: left in the
+     * lot, or held from it by an open hold; a date is listed only when it has some.
+     */
+    @Property(tries = 400)
+    void expiringDatesCountEveryPointLeftOrHeldOnce(@ForAll("histories") List<Command> history) {
+        run(history, r -> {
+            Map<String, Instant> expiresAt = new HashMap<>();
+            long left = 0;
+            for (Lot lot : r.account.snapshot().lots()) {
+                expiresAt.put(lot.lotId(), lot.expiresAt());
+                if (r.now.isBefore(lot.expiresAt())) {
+                    left += lot.remaining();
+                }
+            }
+            long held = 0;
+            for (List<Allocation> allocations : r.account.holds().values()) {
+                for (Allocation allocation : allocations) {
+                    if (r.now.isBefore(expiresAt.get(allocation.lotId()))) {
+                        held += allocation.points();
+                    }
+                }
+            }
+            var byDate = r.account.expiringByDate(r.now, ZoneOffset.UTC, Integer.MAX_VALUE);
+            assertThat(byDate.values().stream().mapToLong(Account.Expiring::left).sum()).isEqualTo(left);
+            assertThat(byDate.values().stream().mapToLong(Account.Expiring::held).sum()).isEqualTo(held);
+            assertThat(byDate.values()).allSatisfy(date -> assertThat(date.left() + date.held()).isPositive());
+        });
     }
 
     @Property(tries = 400)
