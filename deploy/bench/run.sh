@@ -257,6 +257,7 @@ if wants flash-sale; then
   # three sales after up.sh left 9 885, 6 473 and 3 698 attempts late, the next four none. So on a fresh
   # service (less than BENCH_FLASH_FRESH, 900 s) BENCH_FLASH_WARMUPS (3) sales of the same size run
   # first, unrecorded but said in the row; BENCH_FLASH_WARMUPS=0 measures the cold stack.
+  flash_sale=(flash-sale "${services_urls[@]}" --members 10000 --attempts 10000 --stock 1000 --rate 2000 --settle-seconds 10)
   flash_pid="$(points_running_pid redemption-service || true)"
   flash_warmups=0
   if [ -n "$flash_pid" ] && [ "$(ps -o etimes= -p "$flash_pid" | tr -d ' ')" -lt "${BENCH_FLASH_FRESH:-900}" ]; then
@@ -264,11 +265,10 @@ if wants flash-sale; then
   fi
   for i in $(seq 1 "$flash_warmups"); do
     points_log "redemption-service started less than ${BENCH_FLASH_FRESH:-900} s ago: unrecorded flash sale $i of $flash_warmups first"
-    bench flash-sale "${services_urls[@]}" --members 10000 --attempts 10000 --stock 1000 --rate 2000 --settle-seconds 10 \
-      >>"$results_dir/bench.log" || true
+    bench "${flash_sale[@]}" >>"$results_dir/bench.log" || true
     : >"$cpu_rows"
   done
-  row="$(bench flash-sale "${services_urls[@]}" --members 10000 --attempts 10000 --stock 1000 --rate 2000 --settle-seconds 10)"
+  row="$(bench "${flash_sale[@]}")"
   [ "$flash_warmups" -eq 0 ] || row="${row/ one reward,/ after $flash_warmups unrecorded sales (a fresh service), one reward,}"
   out "$row"
   out ""
