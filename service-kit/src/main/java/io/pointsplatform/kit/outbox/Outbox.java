@@ -85,6 +85,27 @@ public class Outbox {
                 + "::text, $" + (parameters + 4) + "::text from changed) select * from changed";
     }
 
+    /**
+     * {@link #withEvent} with {@code events} events for each row the change returns, queued in the
+     * order their values follow the change's (one {@link #eventValues} each, in that order): the
+     * relay publishes them in that order.
+     */
+    public static String withEvents(String change, int parameters, int events) {
+        if (events == 1) {
+            return withEvent(change, parameters);
+        }
+        StringBuilder rows = new StringBuilder();
+        for (int e = 0; e < events; e++) {
+            int first = parameters + 4 * e;
+            rows.append(e == 0 ? "" : ", ").append("(").append(e).append(", $").append(first + 1).append("::text, $")
+                    .append(first + 2).append("::text, $").append(first + 3).append("::text, $").append(first + 4)
+                    .append("::text)");
+        }
+        return "with changed as (" + change + "), queued as (insert into outbox (topic, message_key, event_id, payload)"
+                + " select e.topic, e.message_key, e.event_id, e.payload from changed, (values " + rows
+                + ") as e(n, topic, message_key, event_id, payload) order by e.n) select * from changed";
+    }
+
     /** {@code values} of a {@link #withEvent} statement's change, followed by the event's. */
     public Tuple eventValues(Tuple values, String topic, CloudEvent event) {
         return values.addString(topic).addString(event.subject()).addString(event.id()).addString(codec.write(event));

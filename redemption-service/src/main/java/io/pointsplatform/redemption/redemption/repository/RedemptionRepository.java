@@ -55,6 +55,16 @@ public class RedemptionRepository {
             values ($1, $2, $3, $4, 'PENDING', 'REQUESTED', $5, $5, $5)
             on conflict (redemption_id) do nothing""" + " returning " + COLUMNS, 5);
 
+    /**
+     * A new redemption refused at once (FAILED, the saga DONE), with its {@code redemption.requested}
+     * and {@code redemption.failed} in that order; a repeated id inserts nothing and answers no row.
+     */
+    private static final String INSERT_REFUSED_WITH_EVENTS = Outbox.withEvents("""
+            insert into redemption (redemption_id, member_id, reward_id, quantity, status, step, code, reason,
+                created_at, updated_at, next_attempt_at)
+            values ($1, $2, $3, $4, 'FAILED', 'DONE', $6, $7, $5, $5, $5)
+            on conflict (redemption_id) do nothing""" + " returning " + COLUMNS, 7, 2);
+
     private final Pool pool;
     private final Outbox outbox;
     /** The saga's own writes (a new redemption, its steps): many sagas share a commit (StatementBatches). */
@@ -75,6 +85,19 @@ public class RedemptionRepository {
         return writes.execute(INSERT_WITH_EVENT,
                         event(Tuple.of(redemptionId, memberId, rewardId, quantity, utc(now)), requested, now), redemptionId)
                 .map(RedemptionRepository::first);
+    }
+
+    /**
+     * Records a new redemption already refused with {@code code}: one statement where recording it
+     * PENDING and then failing it takes two (a flash sale's late attempts, {@code SoldOut}). The row
+     * as recorded, or null when the id exists already (a repeat: read it with {@link #find}).
+     */
+    public Uni<Redemption> insertRefused(String redemptionId, String memberId, String rewardId, int quantity,
+                                         String code, String reason, Instant now, RedemptionEvent requested,
+                                         RedemptionEvent failed) {
+        Tuple change = Tuple.from(new Object[] {redemptionId, memberId, rewardId, quantity, utc(now), code, reason});
+        Tuple values = event(event(change, requested, now), failed, now);
+        return writes.execute(INSERT_REFUSED_WITH_EVENTS, values, redemptionId).map(RedemptionRepository::first);
     }
 
     public Uni<Redemption> find(String redemptionId) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pointsplatform.events.RedemptionCancelled;
 import io.pointsplatform.events.RedemptionCompleted;
 import io.pointsplatform.events.RedemptionFailed;
+import io.pointsplatform.events.RedemptionRequested;
 import io.pointsplatform.kit.security.ServiceTokens;
 import io.pointsplatform.redemption.redemption.repository.RedemptionRepository;
 import io.pointsplatform.redemption.redemption.repository.RedemptionRepository.Change;
@@ -78,29 +79,30 @@ public class RedemptionSaga {
      * for the recovery job. The redemption as it then stands.
      */
     public Uni<Redemption> drive(Redemption redemption, Instant retryUntil) {
-        return drive(redemption, retryUntil, FIRST_RETRY, false);
+        return drive(redemption, retryUntil, FIRST_RETRY);
     }
 
     /**
-     * {@link #drive(Redemption, Instant)} for a redemption just recorded, whose reservation was never
-     * asked for: it may be refused from {@link SoldOut} without a call to catalog.
+     * Records a new redemption, its {@code redemption.requested} with it: PENDING at its first step
+     * for {@link #drive}, or at once FAILED {@code OUT_OF_STOCK} (with its {@code redemption.failed})
+     * when catalog refused the reward for this quantity or less a moment ago ({@link SoldOut}): one
+     * statement and no call to catalog for a flash sale's late attempts. The row as recorded, or
+     * null when the id was recorded before (a repeat).
      */
-    public Uni<Redemption> driveNew(Redemption redemption, Instant retryUntil) {
-        return drive(redemption, retryUntil, FIRST_RETRY, true);
+    public Uni<Redemption> record(String redemptionId, String memberId, String rewardId, int quantity, Instant now) {
+        RedemptionRequested requested = new RedemptionRequested(redemptionId, memberId, rewardId, quantity, 0);
+        if (!soldOut.refuses(rewardId, quantity)) {
+            return repository.insert(redemptionId, memberId, rewardId, quantity, now, requested);
+        }
+        String reason = "reward '" + rewardId + "' has fewer than " + quantity + " left";
+        return repository.insertRefused(redemptionId, memberId, rewardId, quantity, "OUT_OF_STOCK", reason, now,
+                        requested, new RedemptionFailed(redemptionId, memberId, rewardId, "OUT_OF_STOCK", reason))
+                .invoke(this::countSettled);
     }
 
     private Uni<Redemption> drive(Redemption r, Instant retryUntil, Duration pause) {
-        return drive(r, retryUntil, pause, false);
-    }
-
-    private Uni<Redemption> drive(Redemption r, Instant retryUntil, Duration pause, boolean neverAsked) {
         if (r.settled() || r.step() == RedemptionStep.DONE || settings.haltAt().filter(r.step()::equals).isPresent()) {
             return Uni.createFrom().item(r);
-        }
-        if (neverAsked && r.step() == RedemptionStep.REQUESTED && soldOut.refuses(r.rewardId(), r.quantity())) {
-            return fail(r, "OUT_OF_STOCK", "reward '" + r.rewardId() + "' has fewer than " + r.quantity()
-                    + " left").chain(outcome -> outcome.moved() != null ? Uni.createFrom().item(outcome.moved())
-                    : repository.find(r.redemptionId()).chain(now -> drive(now, retryUntil, FIRST_RETRY)));
         }
         return step(r).chain(outcome -> {
             if (outcome.moved() != null) {
@@ -349,16 +351,17 @@ public class RedemptionSaga {
     private Uni<Outcome> move(Redemption r, Function<Change, Change> change,
                               io.pointsplatform.events.RedemptionEvent event) {
         return repository.advance(r, r.step(), change.apply(Change.of(r)), event, clock.instant())
-                .invoke(moved -> {
-                    if (moved != null && moved.settled()) {
-                        // redemptions_settled_total{status, code}: outcomes at a glance (/q/metrics).
-                        metrics.counter("redemptions.settled", "status", moved.status(),
-                                "code", moved.code() == null || Redemption.COMPLETED.equals(moved.status())
-                                        || Redemption.CANCELLED.equals(moved.status()) ? "none" : moved.code())
-                                .increment();
-                    }
-                })
+                .invoke(this::countSettled)
                 .map(Outcome::of);
+    }
+
+    /** redemptions_settled_total{status, code}: outcomes at a glance (/q/metrics). */
+    private void countSettled(Redemption r) {
+        if (r != null && r.settled()) {
+            metrics.counter("redemptions.settled", "status", r.status(), "code", r.code() == null
+                    || Redemption.COMPLETED.equals(r.status()) || Redemption.CANCELLED.equals(r.status())
+                    ? "none" : r.code()).increment();
+        }
     }
 
     /**

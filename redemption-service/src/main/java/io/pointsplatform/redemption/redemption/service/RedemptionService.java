@@ -1,6 +1,5 @@
 package io.pointsplatform.redemption.redemption.service;
 
-import io.pointsplatform.events.RedemptionRequested;
 import io.pointsplatform.kit.problem.ApiException;
 import io.pointsplatform.redemption.DerivedIds;
 import io.pointsplatform.redemption.redemption.repository.RedemptionRepository;
@@ -31,8 +30,9 @@ public class RedemptionService {
     }
 
     /**
-     * Records the redemption PENDING (with {@code redemption.requested}) and runs its saga for at
-     * most {@code points.redemption.wait}; the redemption as it then stands. With an
+     * Records the redemption PENDING (with {@code redemption.requested}; or refused at once, {@link
+     * RedemptionSaga#record}) and runs its saga for at most {@code points.redemption.wait}; the
+     * redemption as it then stands. With an
      * Idempotency-Key the id is derived from the member and the key, so two concurrent first
      * uses of one key start one saga, not two.
      */
@@ -40,9 +40,8 @@ public class RedemptionService {
         String redemptionId = idempotencyKey == null ? "rd-" + UUID.randomUUID().toString().replace("-", "")
                 : DerivedIds.of("rd-", 32, memberId, idempotencyKey);
         Instant now = clock.instant();
-        return repository.insert(redemptionId, memberId, rewardId, quantity, now,
-                        new RedemptionRequested(redemptionId, memberId, rewardId, quantity, 0))
-                .chain(inserted -> inserted != null ? settleWithin(inserted, true) : repository.find(redemptionId)
+        return saga.record(redemptionId, memberId, rewardId, quantity, now)
+                .chain(inserted -> inserted != null ? settleWithin(inserted) : repository.find(redemptionId)
                         .invoke(found -> {
                             if (!found.memberId().equals(memberId) || !found.rewardId().equals(rewardId)
                                     || found.quantity() != quantity) {
@@ -50,7 +49,7 @@ public class RedemptionService {
                                         + idempotencyKey + "' was used for another request to this resource");
                             }
                         })
-                        .chain(found -> settleWithin(found, false)));
+                        .chain(found -> settleWithin(found)));
     }
 
     public Uni<Redemption> find(String redemptionId) {
@@ -83,11 +82,11 @@ public class RedemptionService {
         return repository.startCancel(found.redemptionId(), cancellable, now.minus(settings.cancelWindow()), now)
                 .chain(started -> {
                     if (started != null) {
-                        return settleWithin(started, false);
+                        return settleWithin(started);
                     }
                     return repository.find(found.redemptionId()).chain(r -> {
                         if (Redemption.CANCELLING.equals(r.status())) {
-                            return settleWithin(r, false);
+                            return settleWithin(r);
                         }
                         if (Redemption.CANCELLED.equals(r.status())) {
                             return Uni.createFrom().item(r);
@@ -137,15 +136,14 @@ public class RedemptionService {
 
     /**
      * Drives the saga while the caller waits; the drive goes on after the wait (its result is the
-     * database's, the recovery job finishes what it leaves). {@code fresh}: just recorded by this
-     * request, so no reservation was ever asked for it.
+     * database's, the recovery job finishes what it leaves).
      */
-    private Uni<Redemption> settleWithin(Redemption r, boolean fresh) {
+    private Uni<Redemption> settleWithin(Redemption r) {
         if (r.settled()) {
             return Uni.createFrom().item(r);
         }
         Instant until = clock.instant().plus(settings.waitFor());
-        Uni<Redemption> running = (fresh ? saga.driveNew(r, until) : saga.drive(r, until)).memoize().indefinitely();
+        Uni<Redemption> running = saga.drive(r, until).memoize().indefinitely();
         running.subscribe().with(done -> { }, failure -> Log.warnf(failure, "Redemption %s: the saga stopped",
                 r.redemptionId()));
         return running.ifNoItem().after(settings.waitFor()).recoverWithUni(() -> repository.find(r.redemptionId()))
