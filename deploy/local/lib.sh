@@ -68,9 +68,16 @@ points_running_pid() {
 }
 
 points_write_pid() {
-  local name="$1" pid="$2" marker="$3"
+  local name="$1" pid="$2" marker="$3" waited=0
   mkdir -p "$POINTS_RUN/pids"
   printf '%s\n%s\n' "$pid" "$marker" >"$POINTS_RUN/pids/$name.pid"
+  # pid is a subshell that execs the process: until the exec its command line is this script's, and
+  # points_running_pid would take it for another process and drop the pid file (on a busy machine a
+  # start-up check came first and reported a broker that was starting as stopped). Wait for the exec.
+  while [ "$waited" -lt 100 ] && kill -0 "$pid" 2>/dev/null && ! points_pid_is_ours "$pid" "$marker"; do
+    sleep 0.1
+    waited=$((waited + 1))
+  done
 }
 
 # Whether something accepts TCP connections on 127.0.0.1:port.
