@@ -99,6 +99,52 @@ class NoticeTemplatesTest {
         assertThat(templates.inApp("points.spent", "en-GB", sample()).title()).isEqualTo("Points spent");
     }
 
+    /** A redemption's notice names the reward as reserved and what the member got of each kind. */
+    @Test
+    void aRedemptionIsToldByTheRewardsNameWithWhatTheMemberGot() {
+        Map<String, Object> coupon = redemption("咖啡券", "COUPON");
+        coupon.put("couponCode", "CAFE-0001");
+        assertThat(templates.inApp("redemption.completed", "zh-CN", coupon).body())
+                .isEqualTo("您已使用 1,234 积分兑换「咖啡券」，券码：CAFE-0001。");
+        assertThat(templates.inApp("redemption.completed", "en", coupon).body())
+                .isEqualTo("You redeemed 咖啡券 for 1,234 points; coupon code: CAFE-0001.");
+        Map<String, Object> won = redemption("Lucky draw", "LOTTERY");
+        won.put("prizeName", "Headphones");
+        assertThat(templates.inApp("redemption.completed", "en", won).body())
+                .isEqualTo("You redeemed Lucky draw for 1,234 points; you won: Headphones.");
+        Map<String, Object> lost = redemption("幸运抽奖", "LOTTERY");
+        assertThat(templates.inApp("redemption.completed", "zh-CN", lost).body())
+                .isEqualTo("您已使用 1,234 积分兑换「幸运抽奖」，本次未中奖。");
+        assertThat(templates.email("redemption.completed", "en", redemption("Lucky draw", "LOTTERY")).text())
+                .contains("You redeemed Lucky draw for 1,234 points; no prize this time.");
+        Map<String, Object> donation = redemption("希望小学", "DONATION");
+        donation.put("cause", "希望小学图书角");
+        assertThat(templates.inApp("redemption.completed", "zh-CN", donation).body())
+                .isEqualTo("您已使用 1,234 积分兑换「希望小学」，已捐给：希望小学图书角。");
+        Map<String, Object> gift = redemption("马克杯 <L>", "GIFT");
+        assertThat(templates.email("redemption.completed", "zh-CN", gift).html()).contains("「马克杯 &lt;L&gt;」");
+        assertThat(templates.inApp("redemption.cancelled", "zh-CN", gift).body())
+                .isEqualTo("兑换「马克杯 <L>」已取消，1,234 积分已退还。");
+        assertThat(templates.inApp("redemption.failed", "en", gift).body())
+                .startsWith("Your redemption of 马克杯 <L> did not go through (out of stock)");
+        // Catalog refused at once, so no name: the reward's id.
+        Map<String, Object> unnamed = redemption(null, null);
+        assertThat(templates.inApp("redemption.failed", "zh-CN", unnamed).body()).startsWith("兑换「reward-tea」未成功");
+    }
+
+    /** The values a redemption's notice has since its events name the reward and the outcome (none for other kinds). */
+    private static Map<String, Object> redemption(String rewardName, String kind) {
+        Map<String, Object> values = sample();
+        values.remove("voucherCode");
+        values.put("voucherCode", null);
+        values.put("rewardName", rewardName);
+        values.put("kind", kind);
+        values.put("couponCode", null);
+        values.put("prizeName", null);
+        values.put("cause", null);
+        return values;
+    }
+
     @Test
     void aReversalSaysWhatIsOwedAndASettlementIsToldAsSuch() {
         Map<String, Object> owed = sample();

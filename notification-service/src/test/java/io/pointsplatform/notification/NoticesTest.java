@@ -53,18 +53,33 @@ class NoticesTest {
         TestEvents.publish(Topics.REDEMPTIONS, CloudEvent.of("redemption.requested:r-1:" + memberId, "/redemption-service",
                 memberId, Instant.now().minusSeconds(4), new RedemptionRequested("r-1", memberId, "tea", 1, 500)));
         TestEvents.publish(Topics.REDEMPTIONS, CloudEvent.of("redemption.completed:r-1:" + memberId, "/redemption-service",
-                memberId, Instant.now().minusSeconds(3), new RedemptionCompleted("r-1", memberId, "tea", 1500, "V-9")));
+                memberId, Instant.now().minusSeconds(3), new RedemptionCompleted("r-1", memberId, "tea", 1500, "V-9",
+                        "龙井茶券", "VOUCHER", null, null, null)));
         TestEvents.publish(Topics.REDEMPTIONS, CloudEvent.of("redemption.failed:r-2:" + memberId, "/redemption-service",
                 memberId, Instant.now().minusSeconds(2),
-                new RedemptionFailed("r-2", memberId, "cake", "INSUFFICIENT_POINTS", "not enough")));
+                new RedemptionFailed("r-2", memberId, "cake", "INSUFFICIENT_POINTS", "not enough", "蛋糕")));
         TestEvents.publish(Topics.REDEMPTIONS, CloudEvent.of("redemption.cancelled:r-1:" + memberId, "/redemption-service",
-                memberId, Instant.now().minusSeconds(1), new RedemptionCancelled("r-1", memberId, "tea", 1500)));
+                memberId, Instant.now().minusSeconds(1), new RedemptionCancelled("r-1", memberId, "tea", 1500, "龙井茶券")));
         awaitNotices(memberId, 3);
         given().auth().oauth2(Tokens.member(memberId)).get("/api/v1/members/{id}/notifications", memberId).then()
                 .body("items.kind", equalTo(List.of("redemption.cancelled", "redemption.failed", "redemption.completed")))
-                .body("items[0].body", equalTo("兑换 tea 已取消，1,500 积分已退还。"))
-                .body("items[1].body", equalTo("兑换 cake 未成功：积分不足，未扣积分。"))
-                .body("items[2].body", equalTo("您已使用 1,500 积分兑换 tea，券码：V-9。"));
+                .body("items[0].body", equalTo("兑换「龙井茶券」已取消，1,500 积分已退还。"))
+                .body("items[1].body", equalTo("兑换「蛋糕」未成功：积分不足，未扣积分。"))
+                .body("items[2].body", equalTo("您已使用 1,500 积分兑换「龙井茶券」，券码：V-9。"));
+    }
+
+    /** Events written before they named the reward and what came of it: told by the reward's id. */
+    @Test
+    void redemptionEventsOfTheFirstVersionAreToldByTheRewardsId() {
+        String memberId = newMember();
+        TestEvents.publish(Topics.REDEMPTIONS, CloudEvent.of("redemption.completed:r-1:" + memberId, "/redemption-service",
+                memberId, Instant.now().minusSeconds(2), new RedemptionCompleted("r-1", memberId, "tea", 1500, null)));
+        TestEvents.publish(Topics.REDEMPTIONS, CloudEvent.of("redemption.cancelled:r-1:" + memberId, "/redemption-service",
+                memberId, Instant.now().minusSeconds(1), new RedemptionCancelled("r-1", memberId, "tea", 1500)));
+        awaitNotices(memberId, 2);
+        given().auth().oauth2(Tokens.member(memberId)).get("/api/v1/members/{id}/notifications", memberId).then()
+                .body("items[0].body", equalTo("兑换「tea」已取消，1,500 积分已退还。"))
+                .body("items[1].body", equalTo("您已使用 1,500 积分兑换「tea」。"));
     }
 
     @Test

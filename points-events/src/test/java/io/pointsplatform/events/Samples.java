@@ -59,8 +59,13 @@ final class Samples {
                 new RedemptionRequested("rd-4", "m-1", "rw-1", 2, 0),
                 new RedemptionCompleted("rd-1", "m-1", "rw-1", 1000, "V-ABC-123"),
                 new RedemptionCompleted("rd-3", "m-1", "rw-2", 500, null),
+                new RedemptionCompleted("rd-5", "m-1", "rw-3", 300, null, "Lucky draw", "LOTTERY", null, "Mug", null),
+                new RedemptionCompleted("rd-6", "m-1", "rw-5", 200, null, "咖啡券", "COUPON", "CAFE-0001", null, null),
+                new RedemptionCompleted("rd-7", "m-1", "rw-4", 100, null, "Trees", "DONATION", null, null, "Plant trees"),
                 new RedemptionFailed("rd-2", "m-1", "rw-1", "OUT_OF_STOCK", "no stock left"),
+                new RedemptionFailed("rd-8", "m-1", "rw-1", "INSUFFICIENT_POINTS", null, "Tea"),
                 new RedemptionCancelled("rd-1", "m-1", "rw-1", 1000),
+                new RedemptionCancelled("rd-5", "m-1", "rw-3", 300, "Lucky draw"),
                 new PointsExpired("m-1", 70, List.of(new Allocation("lot-1", 70)), year, year.minus(2, ChronoUnit.DAYS)),
                 new ExpiryDeferred("m-1", "lot-1", year, year.plus(5, ChronoUnit.DAYS), year.minus(2, ChronoUnit.DAYS)),
                 new ExpiryDeferred("m-1", "lot-2", year, year.plus(7, ChronoUnit.DAYS), null),
@@ -211,12 +216,17 @@ final class Samples {
     static Arbitrary<EventData> redemptionEvents() {
         Arbitrary<EventData> requested = Combinators.combine(ids(), ids(), ids(), Arbitraries.integers().between(1, 99),
                 points()).as(RedemptionRequested::new);
-        Arbitrary<EventData> completed = Combinators.combine(ids(), ids(), ids(), points(), ids().injectNull(0.3))
-                .as(RedemptionCompleted::new);
+        Arbitrary<String> names = text().injectNull(0.3);
+        Arbitrary<EventData> completed = Combinators.combine(ids(), ids(), ids(), points(), ids().injectNull(0.3),
+                        names, Arbitraries.of("GIFT", "VOUCHER", "COUPON", "LOTTERY", "DONATION").injectNull(0.3),
+                        Combinators.combine(ids().injectNull(0.5), names, names).as(java.util.Arrays::asList))
+                .as((id, member, reward, points, voucher, name, kind, more) -> new RedemptionCompleted(id, member,
+                        reward, points, voucher, name, kind, more.get(0), more.get(1), more.get(2)));
         Arbitrary<EventData> failed = Combinators.combine(ids(), ids(), ids(),
-                        Arbitraries.of("OUT_OF_STOCK", "INSUFFICIENT_POINTS", "NOT_ELIGIBLE"), text().injectNull(0.3))
+                        Arbitraries.of("OUT_OF_STOCK", "INSUFFICIENT_POINTS", "NOT_ELIGIBLE"), text().injectNull(0.3), names)
                 .as(RedemptionFailed::new);
-        Arbitrary<EventData> cancelled = Combinators.combine(ids(), ids(), ids(), Arbitraries.longs().between(0, 100_000))
+        Arbitrary<EventData> cancelled = Combinators.combine(ids(), ids(), ids(), Arbitraries.longs().between(0, 100_000),
+                        names)
                 .as(RedemptionCancelled::new);
         return Arbitraries.oneOf(requested, completed, failed, cancelled);
     }

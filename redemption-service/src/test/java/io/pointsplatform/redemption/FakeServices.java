@@ -343,7 +343,7 @@ public class FakeServices implements QuarkusTestResourceLifecycleManager {
     private static JsonObject view(Reservation r) {
         Reward reward = REWARDS.get(r.rewardId);
         JsonObject view = new JsonObject().put("reservationId", r.reservationId).put("rewardId", r.rewardId)
-                .put("memberId", r.memberId).put("quantity", r.quantity).put("kind", reward.kind)
+                .put("rewardName", "奖品 " + r.rewardId).put("memberId", r.memberId).put("quantity", r.quantity).put("kind", reward.kind)
                 .put("pointsCost", reward.pointsCost * r.quantity).put("status", r.status)
                 .put("expiresAt", Instant.now().plusSeconds(900).toString());
         if ("VOUCHER".equals(reward.kind)) {

@@ -83,7 +83,8 @@ class RedemptionSagaTest {
         var events = TopicReader.await(Topics.REDEMPTIONS, r -> r.value().contains(redemptionId), 2, Duration.ofSeconds(30));
         assertThat(events).allSatisfy(e -> assertThat(e.key()).isEqualTo(member));
         assertThat(events.get(0).value()).contains("\"type\":\"redemption.requested\"");
-        assertThat(events.get(1).value()).contains("\"type\":\"redemption.completed\"").contains("\"points\":600");
+        assertThat(events.get(1).value()).contains("\"type\":\"redemption.completed\"").contains("\"points\":600")
+                .contains("\"rewardName\":\"奖品 " + reward + "\"").contains("\"kind\":\"GIFT\"");
         assertThat(FakeServices.UNAUTHENTICATED).isEmpty();
         given().get("/q/metrics").then().statusCode(200)
                 .body(org.hamcrest.Matchers.containsString("redemptions_settled_total{code=\"none\",status=\"COMPLETED\"}"));
@@ -109,12 +110,30 @@ class RedemptionSagaTest {
                 .extract().path("voucherCode");
         String second = redeem(member, voucher, 1, null).statusCode(201).extract().path("voucherCode");
         assertThat(second).isNotEqualTo(first);
-        redeem(member, coupon, 1, null).statusCode(201).body("status", equalTo("COMPLETED"))
-                .body("couponCode", equalTo("SHOP-COUPON-1"));
+        String couponId = redeem(member, coupon, 1, null).statusCode(201).body("status", equalTo("COMPLETED"))
+                .body("couponCode", equalTo("SHOP-COUPON-1")).body("rewardName", equalTo("奖品 " + coupon))
+                .extract().path("redemptionId");
         redeem(member, lottery, 1, null).statusCode(201).body("status", equalTo("COMPLETED"))
                 .body("lottery.seed", equalTo("9f86d081884c7d65")).body("lottery.prizeId", nullValue()).body("pointsSpent", equalTo(100));
-        redeem(member, donation, 1, null).statusCode(201).body("status", equalTo("COMPLETED"))
-                .body("donation.cause", equalTo("trees")).body("donation.totalPoints", equalTo(50));
+        // Another member (the rate limit allows a member five redemptions in a row here) draws a prize.
+        String winner = id("m-winner");
+        FakeServices.balance(winner, 100);
+        FakeServices.reward(lottery, "LOTTERY", 100, null).prizeId = "p-1";
+        String won = redeem(winner, lottery, 1, null).statusCode(201).body("lottery.prizeName", equalTo("Prize p-1"))
+                .extract().path("redemptionId");
+        String donated = redeem(member, donation, 1, null).statusCode(201).body("status", equalTo("COMPLETED"))
+                .body("donation.cause", equalTo("trees")).body("donation.totalPoints", equalTo(50))
+                .extract().path("redemptionId");
+        // What the member got is in its completion, for its notices.
+        assertThat(TopicReader.await(Topics.REDEMPTIONS, r -> r.value().contains(couponId)
+                && r.value().contains("redemption.completed"), 1, Duration.ofSeconds(30)).get(0).value())
+                .contains("\"kind\":\"COUPON\"").contains("\"couponCode\":\"SHOP-COUPON-1\"");
+        assertThat(TopicReader.await(Topics.REDEMPTIONS, r -> r.value().contains(won)
+                && r.value().contains("redemption.completed"), 1, Duration.ofSeconds(30)).get(0).value())
+                .contains("\"kind\":\"LOTTERY\"").contains("\"prizeName\":\"Prize p-1\"");
+        assertThat(TopicReader.await(Topics.REDEMPTIONS, r -> r.value().contains(donated)
+                && r.value().contains("redemption.completed"), 1, Duration.ofSeconds(30)).get(0).value())
+                .contains("\"cause\":\"trees\"");
         assertThat(FakeServices.available(member)).isEqualTo(10_000 - 500 - 500 - 200 - 100 - 50);
     }
 

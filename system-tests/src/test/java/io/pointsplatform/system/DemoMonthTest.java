@@ -71,6 +71,7 @@ class DemoMonthTest {
             for (Map<String, Object> item : redemptions.<Map<String, Object>>getList("items")) {
                 if ("COMPLETED".equals(item.get("status"))) {
                     redeemed.add(Kind.valueOf((String) item.get("kind")));
+                    assertThat(item.get("rewardName")).as("the name of reward %s", item.get("rewardId")).isNotNull();
                 }
             }
             expired += given().auth().oauth2(Tokens.analyst()).get(platform.url("ledger-service") + "/api/v1/accounts/" + memberId)

@@ -110,6 +110,8 @@ class RedemptionJourneyTest {
 
         Response giftDone = shop.completed(memberId, gift);
         assertThat(giftDone.<Integer>path("pointsSpent")).isEqualTo(10);
+        // The name catalog reserved it under, kept with the redemption for the member's list and notices.
+        assertThat(giftDone.<String>path("rewardName")).isEqualTo("保温杯");
         Response voucherDone = shop.completed(memberId, voucher);
         assertThat(voucherDone.<String>path("voucherCode")).isNotBlank();
         // Its value raised after the redemption: the voucher a shop accepts is still worth what was paid for.
@@ -119,8 +121,12 @@ class RedemptionJourneyTest {
         given().auth().oauth2(Tokens.checkout()).baseUri(platform.url("redemption-service")).contentType("application/json")
                 .body(Map.of("orderId", "o-" + run)).post("/api/v1/vouchers/{code}/use", voucherDone.<String>path("voucherCode"))
                 .then().statusCode(200).body("voucherValue", equalTo(0.1f)).body("pointsSpent", equalTo(10));
-        assertThat(shop.completed(memberId, coupon).<String>path("couponCode")).startsWith("CAFE-" + run);
-        assertThat(shop.completed(memberId, lottery).<Object>path("lottery.seed")).isNotNull();
+        Response couponDone = shop.completed(memberId, coupon);
+        assertThat(couponDone.<String>path("couponCode")).startsWith("CAFE-" + run);
+        assertThat(couponDone.<String>path("rewardName")).isEqualTo("咖啡券");
+        Response drawn = shop.completed(memberId, lottery);
+        assertThat(drawn.<Object>path("lottery.seed")).isNotNull();
+        assertThat(drawn.<String>path("rewardName")).isEqualTo("幸运抽奖");
         assertThat(shop.completed(memberId, donation).<String>path("donation.cause")).isEqualTo("希望小学");
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().auth().oauth2(Tokens.analyst())

@@ -40,7 +40,7 @@ public interface CatalogClient {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record Reservation(String reservationId, String rewardId, String memberId, int quantity, String kind,
+    record Reservation(String reservationId, String rewardId, String rewardName, String memberId, int quantity, String kind,
                        long pointsCost, String status, Instant expiresAt, Lottery lottery, String couponCode,
                        Map<String, Object> donation, BigDecimal voucherValue) {
     }

@@ -24,10 +24,10 @@ public class ReservationRepository {
 
     private static final String COLUMNS = "reservation_id, reward_id, member_id, quantity, ttl_seconds, kind, points_cost,"
             + " status, expires_at, period_key, seed, prize_id, prize_name, prize_table, coupon_code, cause,"
-            + " voucher_value, stock_taken, prize_taken, created_at, updated_at";
+            + " voucher_value, stock_taken, prize_taken, created_at, updated_at, reward_name";
 
     private static final String INSERT = "insert into reservation (" + COLUMNS + ") values ($1, $2, $3, $4, $5, $6,"
-            + " $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)";
+            + " $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)";
 
     /**
      * The insert of a reservation that takes no stock (the reward unlimited), made only while the
@@ -36,9 +36,9 @@ public class ReservationRepository {
      * retire or a change committed meanwhile is seen, and one waits for the other.
      */
     private static final String INSERT_WHILE_OPEN = "insert into reservation (" + COLUMNS + ") select $1, $2, $3, $4,"
-            + " $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21 from reward, "
+            + " $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22 from reward, "
             + RewardRepository.sharedGate(2) + " where reward.reward_id = $2 and reward.stock is null and "
-            + RewardRepository.activeWithLimit("reward", 22, 23) + " for share of reward";
+            + RewardRepository.activeWithLimit("reward", 23, 24) + " for share of reward";
 
     /**
      * A reservation of limited stock with nothing else to take (no member's limit, not a COUPON or a
@@ -46,7 +46,7 @@ public class ReservationRepository {
      * while the reward is ACTIVE, with the limit and the definition it was read with
      * (RewardRepository#activeWithLimit, #definedAsRead); the reservation inserted; and the reward's
      * two events queued, stock.changed then reward.upserted, each from a payload written from the read
-     * ($37..$40: the id up to its version, the payload) with the id and {@code data.stock} set from the
+     * ($38..$41: the id up to its version, the payload) with the id and {@code data.stock} set from the
      * row as the update left it. Nothing is written when the update takes nothing. In the next batch
      * of StatementBatches, so that the reservations of a flash sale share the reward's row lock and one
      * commit, instead of queueing on the row one transaction (and several round trips) at a time.
@@ -56,11 +56,11 @@ public class ReservationRepository {
             + " where reward.reward_id = $1 and reward.stock >= $2 and " + RewardRepository.activeWithLimit("reward", 4, 5)
             + " and " + RewardRepository.definedAsRead("reward", 6) + " returning reward.stock, reward.version),"
             + " made as (insert into reservation (" + COLUMNS + ") select $15, $16, $17, $18, $19, $20, $21, $22, $23,"
-            + " $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35 from taken),"
+            + " $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36 from taken),"
             + " queued as (insert into outbox (topic, message_key, event_id, payload)"
-            + " select $36::text, $1::text, e.prefix || taken.version, jsonb_set(jsonb_set(e.payload::jsonb, '{id}',"
+            + " select $37::text, $1::text, e.prefix || taken.version, jsonb_set(jsonb_set(e.payload::jsonb, '{id}',"
             + " to_jsonb(e.prefix || taken.version)), '{data,stock}', to_jsonb(taken.stock))::text"
-            + " from taken, (values (1, $37::text, $38::text), (2, $39::text, $40::text)) as e(n, prefix, payload)"
+            + " from taken, (values (1, $38::text, $39::text), (2, $40::text, $41::text)) as e(n, prefix, payload)"
             + " order by e.n)"
             + " select stock, version from taken";
 
@@ -136,7 +136,7 @@ public class ReservationRepository {
                 r.kind().name(), r.pointsCost(), r.status().name(), time(r.expiresAt()), r.periodKey(), r.seed(),
                 r.prizeId(), r.prizeName(), r.prizeTable(), r.couponCode(), r.cause(), r.voucherValue(), r.stockTaken(), r.prizeTaken(),
                 time(r.createdAt()),
-                time(r.updatedAt())};
+                time(r.updatedAt()), r.rewardName()};
     }
 
     /**
@@ -205,7 +205,7 @@ public class ReservationRepository {
                 row.getString("coupon_code"), row.getString("cause"), row.getBigDecimal("voucher_value"),
                 row.getBoolean("stock_taken"),
                 row.getBoolean("prize_taken"), instant(row, "created_at"),
-                instant(row, "updated_at"));
+                instant(row, "updated_at"), row.getString("reward_name"));
     }
 
     private static OffsetDateTime time(Instant instant) {

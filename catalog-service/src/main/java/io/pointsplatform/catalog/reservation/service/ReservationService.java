@@ -301,7 +301,7 @@ public class ReservationService {
         return new Reservation(order.reservationId(), reward.rewardId(), order.memberId(), order.quantity(),
                 order.ttlSeconds(), reward.kind(), Math.multiplyExact(reward.pointsCost(), (long) order.quantity()),
                 ReservationStatus.RESERVED, now.plusSeconds(order.ttlSeconds()), periodKey, null, null, null, null,
-                null, reward.cause(), voucherValue(reward, order.quantity()), stockTaken, false, now, now);
+                null, reward.cause(), voucherValue(reward, order.quantity()), stockTaken, false, now, now, reward.name());
     }
 
     /** A VOUCHER's value for the quantity, fixed at reservation as its points are. */
@@ -542,7 +542,7 @@ public class ReservationService {
     }
 
     private static ReservationView created(ReservationView v) {
-        return new ReservationView(v.reservationId(), v.rewardId(), v.memberId(), v.quantity(), v.kind(),
+        return new ReservationView(v.reservationId(), v.rewardId(), v.rewardName(), v.memberId(), v.quantity(), v.kind(),
                 v.pointsCost(), v.status(), v.expiresAt(), v.lottery(), v.couponCode(), v.donation(), v.voucherValue(),
                 true);
     }
@@ -551,7 +551,7 @@ public class ReservationService {
                                     String couponCode, boolean prizeTaken) {
         return new Reservation(r.reservationId(), r.rewardId(), r.memberId(), r.quantity(), r.ttlSeconds(), r.kind(),
                 r.pointsCost(), r.status(), r.expiresAt(), r.periodKey(), seed, prizeId, prizeName, table, couponCode,
-                r.cause(), r.voucherValue(), r.stockTaken(), prizeTaken, r.createdAt(), r.updatedAt());
+                r.cause(), r.voucherValue(), r.stockTaken(), prizeTaken, r.createdAt(), r.updatedAt(), r.rewardName());
     }
 
     private static ApiException refused(String code, Reservation r, String why) {

@@ -12,10 +12,14 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 /**
  * A reservation as callers see it: {@code pointsCost} is the total (unit × quantity). A lottery's
  * draw is in {@code lottery} from the start; a COUPON's code only once confirmed; a DONATION's
- * cause and its running total once confirmed; a VOUCHER's value (yuan) as priced at reservation.
+ * cause and its running total once confirmed; a VOUCHER's value (yuan) as priced at reservation;
+ * the reward's name as it was then, for the receipts and notices of whoever reserved it.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ReservationView(String reservationId, String rewardId, String memberId, int quantity, String kind,
+public record ReservationView(String reservationId, String rewardId,
+                              @Schema(description = "The reward's name as it was when reserved (absent for"
+                                      + " reservations made before it was kept)") String rewardName,
+                              String memberId, int quantity, String kind,
                               long pointsCost, String status, Instant expiresAt, Lottery lottery,
                               @Schema(description = "COUPON: the code, once CONFIRMED (VOID once RETURNED)") String couponCode,
                               Donation donation,
@@ -33,7 +37,7 @@ public record ReservationView(String reservationId, String rewardId, String memb
 
     static ReservationView of(Reservation r, Long causeTotal, boolean created) {
         boolean confirmedOnce = r.status() == ReservationStatus.CONFIRMED || r.status() == ReservationStatus.RETURNED;
-        return new ReservationView(r.reservationId(), r.rewardId(), r.memberId(), r.quantity(), r.kind().name(),
+        return new ReservationView(r.reservationId(), r.rewardId(), r.rewardName(), r.memberId(), r.quantity(), r.kind().name(),
                 r.pointsCost(), r.status().name(), r.expiresAt(),
                 r.kind() == RewardKind.LOTTERY ? new Lottery(r.seed(), r.prizeId(), r.prizeName()) : null,
                 confirmedOnce ? r.couponCode() : null,

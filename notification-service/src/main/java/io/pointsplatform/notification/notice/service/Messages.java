@@ -26,7 +26,10 @@ import java.util.Optional;
  * the completion or the failure instead; a reversal that took nothing is not news either. Points a
  * redemption spends or gives back (the ledger's events with a {@code redemption:…} reference) are
  * told once, by the redemption's own completion, failure or cancellation, which name the points;
- * a payment's are told by the ledger's events, as it has no such event of its own.
+ * a payment's are told by the ledger's events, as it has no such event of its own. A redemption's
+ * notice names the reward as it was called when reserved and what the member got (a coupon's code,
+ * a draw's prize or that it won nothing, a donation's cause); events from before those were written
+ * name the reward by its id, and the templates ask for the rest with {@code ??}.
  */
 final class Messages {
 
@@ -47,11 +50,13 @@ final class Messages {
                     "reason", e.reason());
             case TierChanged e -> draft(event, e.memberId(), "from", e.from(), "to", e.to());
             case RedemptionCompleted e -> draft(event, e.memberId(), "redemptionId", e.redemptionId(),
-                    "rewardId", e.rewardId(), "points", e.points(), "voucherCode", e.voucherCode());
+                    "rewardId", e.rewardId(), "rewardName", e.rewardName(), "points", e.points(),
+                    "voucherCode", e.voucherCode(), "kind", e.kind(), "couponCode", e.couponCode(),
+                    "prizeName", e.prizeName(), "cause", e.cause());
             case RedemptionFailed e -> draft(event, e.memberId(), "redemptionId", e.redemptionId(),
-                    "rewardId", e.rewardId(), "code", e.code());
+                    "rewardId", e.rewardId(), "rewardName", e.rewardName(), "code", e.code());
             case RedemptionCancelled e -> draft(event, e.memberId(), "redemptionId", e.redemptionId(),
-                    "rewardId", e.rewardId(), "points", e.points());
+                    "rewardId", e.rewardId(), "rewardName", e.rewardName(), "points", e.points());
             default -> null;
         });
     }

@@ -33,7 +33,7 @@ public class RedemptionRepository {
     private static final String SOURCE = "/redemption-service";
     private static final String COLUMNS = "seq, redemption_id, member_id, reward_id, quantity, status, step, kind,"
             + " points, code, reason, voucher_code, coupon_code, lottery, donation, attempts, created_at, updated_at,"
-            + " completed_at, cancelled_at, voucher_used_at, voucher_order_id, voucher_value, waiting";
+            + " completed_at, cancelled_at, voucher_used_at, voucher_order_id, voucher_value, waiting, reward_name";
 
     /**
      * A step recorded: the retry's backoff (if any) is over, so the saga is due again from now on. An
@@ -42,11 +42,12 @@ public class RedemptionRepository {
      */
     private static final String ADVANCE = "update redemption set step = $3, status = $4, kind = $5,"
             + " points = $6, code = $7, reason = $8, voucher_code = $9, coupon_code = $10, lottery = $11,"
-            + " donation = $12, completed_at = $13, cancelled_at = $14, voucher_value = $16, attempts = 0, waiting = null,"
+            + " donation = $12, completed_at = $13, cancelled_at = $14, voucher_value = $16, reward_name = $17, attempts = 0,"
+            + " waiting = null,"
             + " next_attempt_at = least(next_attempt_at, $15), updated_at = $15"
             + " where redemption_id = $1 and step = $2 returning " + COLUMNS;
 
-    private static final String ADVANCE_WITH_EVENT = Outbox.withEvent(ADVANCE, 16);
+    private static final String ADVANCE_WITH_EVENT = Outbox.withEvent(ADVANCE, 17);
 
     /** A new redemption PENDING, and its event when it is new (a repeated id inserts nothing and answers no row). */
     private static final String INSERT_WITH_EVENT = Outbox.withEvent("""
@@ -127,7 +128,7 @@ public class RedemptionRepository {
         Tuple values = Tuple.from(new Object[] {from.redemptionId(), expected.name(), change.step().name(),
                 change.status(), change.kind(), change.points(), change.code(), change.reason(),
                 change.voucherCode(), change.couponCode(), change.lottery(), change.donation(),
-                utc(change.completedAt()), utc(change.cancelledAt()), utc(now), change.voucherValue()});
+                utc(change.completedAt()), utc(change.cancelledAt()), utc(now), change.voucherValue(), change.rewardName()});
         // One statement either way, atomic on its own, written with other sagas' in one commit.
         return (event == null ? writes.execute(ADVANCE, values, from.redemptionId())
                 : writes.execute(ADVANCE_WITH_EVENT, event(values, event, now), from.redemptionId()))
@@ -137,41 +138,42 @@ public class RedemptionRepository {
     /** What a step records: the row's fields after it (unchanged ones copied from the row). */
     public record Change(RedemptionStep step, String status, String kind, long points, String code, String reason,
                          String voucherCode, String couponCode, String lottery, String donation, Instant completedAt,
-                         Instant cancelledAt, BigDecimal voucherValue) {
+                         Instant cancelledAt, BigDecimal voucherValue, String rewardName) {
 
         public static Change of(Redemption r) {
             return new Change(r.step(), r.status(), r.kind(), r.points(), r.code(), r.reason(), r.voucherCode(),
-                    r.couponCode(), r.lottery(), r.donation(), r.completedAt(), r.cancelledAt(), r.voucherValue());
+                    r.couponCode(), r.lottery(), r.donation(), r.completedAt(), r.cancelledAt(), r.voucherValue(),
+                    r.rewardName());
         }
 
         public Change step(RedemptionStep next) {
             return new Change(next, status, kind, points, code, reason, voucherCode, couponCode, lottery, donation,
-                    completedAt, cancelledAt, voucherValue);
+                    completedAt, cancelledAt, voucherValue, rewardName);
         }
 
         public Change status(String next) {
             return new Change(step, next, kind, points, code, reason, voucherCode, couponCode, lottery, donation,
-                    completedAt, cancelledAt, voucherValue);
+                    completedAt, cancelledAt, voucherValue, rewardName);
         }
 
         public Change failure(String failureCode, String failureReason) {
             return new Change(step, status, kind, points, failureCode, failureReason, voucherCode, couponCode, lottery,
-                    donation, completedAt, cancelledAt, voucherValue);
+                    donation, completedAt, cancelledAt, voucherValue, rewardName);
         }
 
-        public Change priced(String rewardKind, long pointsCost, String lotteryJson, BigDecimal value) {
+        public Change priced(String rewardKind, long pointsCost, String lotteryJson, BigDecimal value, String name) {
             return new Change(step, status, rewardKind, pointsCost, code, reason, voucherCode, couponCode, lotteryJson,
-                    donation, completedAt, cancelledAt, value);
+                    donation, completedAt, cancelledAt, value, name);
         }
 
         public Change completed(String voucher, String coupon, String donationJson, Instant at) {
             return new Change(step, status, kind, points, code, reason, voucher, coupon, lottery, donationJson, at,
-                    cancelledAt, voucherValue);
+                    cancelledAt, voucherValue, rewardName);
         }
 
         public Change cancelled(Instant at) {
             return new Change(step, status, kind, points, code, reason, voucherCode, couponCode, lottery, donation,
-                    completedAt, at, voucherValue);
+                    completedAt, at, voucherValue, rewardName);
         }
     }
 
@@ -243,7 +245,8 @@ public class RedemptionRepository {
                 row.getString("coupon_code"), row.getString("lottery"), row.getString("donation"),
                 row.getInteger("attempts"), instant(row, "created_at"), instant(row, "updated_at"),
                 instant(row, "completed_at"), instant(row, "cancelled_at"), instant(row, "voucher_used_at"),
-                row.getString("voucher_order_id"), row.getBigDecimal("voucher_value"), row.getString("waiting"));
+                row.getString("voucher_order_id"), row.getBigDecimal("voucher_value"), row.getString("waiting"),
+                row.getString("reward_name"));
     }
 
     private static Instant instant(Row row, String column) {

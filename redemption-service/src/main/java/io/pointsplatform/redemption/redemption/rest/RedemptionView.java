@@ -11,7 +11,11 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @Schema(name = "Redemption", description = "A redemption and what came of it")
 public record RedemptionView(
-        String redemptionId, String memberId, String rewardId, int quantity,
+        String redemptionId, String memberId, String rewardId,
+        @Schema(nullable = true, description = "The reward's name when catalog reserved it, as the member's receipt"
+                + " shows it whatever the reward is renamed to later; absent when catalog refused at once")
+        String rewardName,
+        int quantity,
         @Schema(enumeration = {"PENDING", "COMPLETED", "FAILED", "CANCELLING", "CANCELLED"}) String status,
         @Schema(nullable = true, description = "FAILED: why (OUT_OF_STOCK, INSUFFICIENT_POINTS, TOO_MANY_LOTS, POINTS_OVER_LIMIT, LIMIT_REACHED,"
                 + " NOT_ELIGIBLE, NOT_FOUND, CATALOG_UNAVAILABLE, LEDGER_UNAVAILABLE, HOLD_EXPIRED, RESERVATION_EXPIRED…)")
@@ -39,7 +43,7 @@ public record RedemptionView(
 
     static RedemptionView of(Redemption r, Instant cancellableUntil) {
         boolean completed = Redemption.COMPLETED.equals(r.status());
-        return new RedemptionView(r.redemptionId(), r.memberId(), r.rewardId(), r.quantity(), r.status(),
+        return new RedemptionView(r.redemptionId(), r.memberId(), r.rewardId(), r.rewardName(), r.quantity(), r.status(),
                 Redemption.FAILED.equals(r.status()) ? r.code() : null,
                 Redemption.FAILED.equals(r.status()) ? r.reason()
                         : Redemption.PENDING.equals(r.status()) ? (r.waiting() != null ? r.waiting() : r.reason()) : null,

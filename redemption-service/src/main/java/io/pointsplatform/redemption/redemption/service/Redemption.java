@@ -8,13 +8,16 @@ import java.time.Instant;
  * One redemption as recorded: where its saga stands ({@link #step}) and what came of it. The
  * reservation id at catalog and the hold id at the ledger are derived from the id, so every
  * call of the saga can be repeated. {@code voucherValue}: a VOUCHER's value in yuan as catalog priced
- * it; {@code waiting}: why the saga waits for a side that did not answer (null once it moves).
+ * it; {@code waiting}: why the saga waits for a side that did not answer (null once it moves);
+ * {@code rewardName}: the reward's name as catalog reserved it (null before that, and for
+ * redemptions from before it was kept).
  */
 public record Redemption(long seq, String redemptionId, String memberId, String rewardId, int quantity,
                          String status, RedemptionStep step, String kind, long points, String code, String reason,
                          String voucherCode, String couponCode, String lottery, String donation, int attempts,
                          Instant createdAt, Instant updatedAt, Instant completedAt, Instant cancelledAt,
-                         Instant voucherUsedAt, String voucherOrderId, BigDecimal voucherValue, String waiting) {
+                         Instant voucherUsedAt, String voucherOrderId, BigDecimal voucherValue, String waiting,
+                         String rewardName) {
 
     public static final String PENDING = "PENDING";
     public static final String COMPLETED = "COMPLETED";

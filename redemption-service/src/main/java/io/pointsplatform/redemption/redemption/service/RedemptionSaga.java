@@ -201,7 +201,8 @@ public class RedemptionSaga {
                             }
                             return move(r, c -> c.step(RedemptionStep.DONE).status(Redemption.CANCELLED)
                                             .cancelled(clock.instant()),
-                                    new RedemptionCancelled(r.redemptionId(), r.memberId(), r.rewardId(), r.points()));
+                                    new RedemptionCancelled(r.redemptionId(), r.memberId(), r.rewardId(), r.points(),
+                                            r.rewardName()));
                         }
                         return unanswered(r, failure, "LEDGER_UNAVAILABLE", false);
                     });
@@ -270,7 +271,8 @@ public class RedemptionSaga {
                             failure.getMessage());
                 }
                 return move(r, c -> c.step(RedemptionStep.DONE).status(Redemption.FAILED),
-                        new RedemptionFailed(r.redemptionId(), r.memberId(), r.rewardId(), r.code(), r.reason()));
+                        new RedemptionFailed(r.redemptionId(), r.memberId(), r.rewardId(), r.code(), r.reason(),
+                                r.rewardName()));
             }
             return unanswered(r, failure, "CATALOG_UNAVAILABLE", false);
         });
@@ -295,7 +297,7 @@ public class RedemptionSaga {
         }
         return move(r, c -> c.step(RedemptionStep.RESERVED)
                 .priced(reservation.kind(), reservation.pointsCost(), write(reservation.lottery()),
-                        reservation.voucherValue()), null);
+                        reservation.voucherValue(), reservation.rewardName()), null);
     }
 
     private Uni<Outcome> complete(Redemption r, Reservation confirmed, int collisions) {
@@ -303,7 +305,10 @@ public class RedemptionSaga {
         Instant now = clock.instant();
         return move(r, c -> c.step(RedemptionStep.DONE).status(Redemption.COMPLETED).failure(null, null)
                         .completed(voucher, confirmed.couponCode(), write(confirmed.donation()), now),
-                new RedemptionCompleted(r.redemptionId(), r.memberId(), r.rewardId(), r.points(), voucher))
+                new RedemptionCompleted(r.redemptionId(), r.memberId(), r.rewardId(), r.points(), voucher,
+                        r.rewardName(), r.kind(), confirmed.couponCode(),
+                        confirmed.lottery() == null ? null : confirmed.lottery().prizeName(),
+                        confirmed.donation() == null ? null : text(confirmed.donation().get("cause"))))
                 .onFailure(failure -> voucher != null && collisions < 3 && String.valueOf(failure.getMessage())
                         .contains("redemption_voucher_code"))
                 .recoverWithUni(() -> complete(r, confirmed, collisions + 1));
@@ -311,7 +316,7 @@ public class RedemptionSaga {
 
     private Uni<Outcome> fail(Redemption r, String code, String reason) {
         return move(r, c -> c.step(RedemptionStep.DONE).status(Redemption.FAILED).failure(code, reason),
-                new RedemptionFailed(r.redemptionId(), r.memberId(), r.rewardId(), code, reason));
+                new RedemptionFailed(r.redemptionId(), r.memberId(), r.rewardId(), code, reason, r.rewardName()));
     }
 
     private Uni<Outcome> compensate(Redemption r, RedemptionStep compensation, String code, String reason) {
@@ -376,6 +381,11 @@ public class RedemptionSaga {
             return "answered " + problem.status();
         }
         return "no answer";
+    }
+
+    /** A text value of catalog's answer, or null when it has none (or not as text). */
+    private static String text(Object value) {
+        return value instanceof String text && !text.isBlank() ? text : null;
     }
 
     private String write(Object value) {
