@@ -186,7 +186,9 @@ class RedemptionSagaTest {
             FakeServices.balance(member, 1_000);
         }
 
-        redeem(first, reward, 2, null).statusCode(201).body("status", equalTo("FAILED")).body("code", equalTo("OUT_OF_STOCK"));
+        redeem(first, reward, 2, null).statusCode(201).body("status", equalTo("FAILED")).body("code", equalTo("OUT_OF_STOCK"))
+                // No reservation has named the reward yet: its notice names it by its id.
+                .body("rewardName", nullValue());
         assertThat(FakeServices.RESERVE_CALLS.get(reward)).isEqualTo(1);
         String refusedHere = redeem(second, reward, 3, null).statusCode(201).body("status", equalTo("FAILED"))
                 .body("code", equalTo("OUT_OF_STOCK")).body("reason", containsString("fewer than 3"))
@@ -207,10 +209,16 @@ class RedemptionSagaTest {
         redeem(first, reward, 2, null).statusCode(201).body("status", equalTo("COMPLETED"));
         assertThat(FakeServices.RESERVE_CALLS.get(reward)).isEqualTo(3);
 
-        // Refused again, stock added: within the memory still refused; after it, found.
-        redeem(second, reward, 1, null).statusCode(201).body("code", equalTo("OUT_OF_STOCK"));
+        // Refused again, stock added: within the memory still refused; after it, found. Refused by
+        // catalog or from the memory, each is named as the reservations before named the reward.
+        String refusedThere = redeem(second, reward, 1, null).statusCode(201).body("code", equalTo("OUT_OF_STOCK"))
+                .body("rewardName", equalTo("奖品 " + reward)).extract().path("redemptionId");
         FakeServices.restock(reward, 1);
-        redeem(second, reward, 1, null).statusCode(201).body("code", equalTo("OUT_OF_STOCK"));
+        redeem(second, reward, 1, null).statusCode(201).body("code", equalTo("OUT_OF_STOCK"))
+                .body("rewardName", equalTo("奖品 " + reward));
+        assertThat(TopicReader.await(Topics.REDEMPTIONS, r -> r.value().contains(refusedThere)
+                && r.value().contains("redemption.failed"), 1, Duration.ofSeconds(30)).get(0).value())
+                .contains("\"rewardName\":\"奖品 " + reward + "\"");
         assertThat(FakeServices.RESERVE_CALLS.get(reward)).isEqualTo(4);
         String fourth = id("m-late-4");
         FakeServices.balance(fourth, 1_000);

@@ -62,9 +62,9 @@ public class RedemptionRepository {
      */
     private static final String INSERT_REFUSED_WITH_EVENTS = Outbox.withEvents("""
             insert into redemption (redemption_id, member_id, reward_id, quantity, status, step, code, reason,
-                created_at, updated_at, next_attempt_at)
-            values ($1, $2, $3, $4, 'FAILED', 'DONE', $6, $7, $5, $5, $5)
-            on conflict (redemption_id) do nothing""" + " returning " + COLUMNS, 7, 2);
+                reward_name, created_at, updated_at, next_attempt_at)
+            values ($1, $2, $3, $4, 'FAILED', 'DONE', $6, $7, $8, $5, $5, $5)
+            on conflict (redemption_id) do nothing""" + " returning " + COLUMNS, 8, 2);
 
     private final Pool pool;
     private final Outbox outbox;
@@ -94,9 +94,10 @@ public class RedemptionRepository {
      * as recorded, or null when the id exists already (a repeat: read it with {@link #find}).
      */
     public Uni<Redemption> insertRefused(String redemptionId, String memberId, String rewardId, int quantity,
-                                         String code, String reason, Instant now, RedemptionEvent requested,
-                                         RedemptionEvent failed) {
-        Tuple change = Tuple.from(new Object[] {redemptionId, memberId, rewardId, quantity, utc(now), code, reason});
+                                         String code, String reason, String rewardName, Instant now,
+                                         RedemptionEvent requested, RedemptionEvent failed) {
+        Tuple change = Tuple.from(new Object[] {redemptionId, memberId, rewardId, quantity, utc(now), code, reason,
+                rewardName});
         Tuple values = event(event(change, requested, now), failed, now);
         return writes.execute(INSERT_REFUSED_WITH_EVENTS, values, redemptionId).map(RedemptionRepository::first);
     }
@@ -169,6 +170,11 @@ public class RedemptionRepository {
         public Change completed(String voucher, String coupon, String donationJson, Instant at) {
             return new Change(step, status, kind, points, code, reason, voucher, coupon, lottery, donationJson, at,
                     cancelledAt, voucherValue, rewardName);
+        }
+
+        public Change named(String name) {
+            return new Change(step, status, kind, points, code, reason, voucherCode, couponCode, lottery, donation,
+                    completedAt, cancelledAt, voucherValue, name);
         }
 
         public Change cancelled(Instant at) {

@@ -53,6 +53,7 @@ public class RedemptionSaga {
     private final ServiceTokens tokens;
     private final VoucherCodes voucherCodes;
     private final SoldOut soldOut;
+    private final RewardNames names;
     private final SagaSettings settings;
     private final ObjectMapper json;
     private final Clock clock;
@@ -60,13 +61,15 @@ public class RedemptionSaga {
 
     public RedemptionSaga(RedemptionRepository repository, @RestClient CatalogClient catalog,
                           @RestClient LedgerClient ledger, ServiceTokens tokens, VoucherCodes voucherCodes,
-                          SoldOut soldOut, SagaSettings settings, ObjectMapper json, Clock clock, MeterRegistry metrics) {
+                          SoldOut soldOut, RewardNames names, SagaSettings settings, ObjectMapper json, Clock clock,
+                          MeterRegistry metrics) {
         this.repository = repository;
         this.catalog = catalog;
         this.ledger = ledger;
         this.tokens = tokens;
         this.voucherCodes = voucherCodes;
         this.soldOut = soldOut;
+        this.names = names;
         this.settings = settings;
         this.json = json;
         this.clock = clock;
@@ -95,8 +98,9 @@ public class RedemptionSaga {
             return repository.insert(redemptionId, memberId, rewardId, quantity, now, requested);
         }
         String reason = "reward '" + rewardId + "' has fewer than " + quantity + " left";
-        return repository.insertRefused(redemptionId, memberId, rewardId, quantity, "OUT_OF_STOCK", reason, now,
-                        requested, new RedemptionFailed(redemptionId, memberId, rewardId, "OUT_OF_STOCK", reason))
+        String name = names.of(rewardId);
+        return repository.insertRefused(redemptionId, memberId, rewardId, quantity, "OUT_OF_STOCK", reason, name, now,
+                        requested, new RedemptionFailed(redemptionId, memberId, rewardId, "OUT_OF_STOCK", reason, name))
                 .invoke(this::countSettled);
     }
 
@@ -139,6 +143,7 @@ public class RedemptionSaga {
                     .onItemOrFailure().transformToUni((reservation, failure) -> {
                         if (failure == null) {
                             soldOut.forget(r.rewardId());
+                            names.remember(r.rewardId(), reservation.rewardName());
                             return reserved(r, reservation);
                         }
                         if (RemoteProblem.isRefusal(failure)) {
@@ -314,9 +319,11 @@ public class RedemptionSaga {
                 .recoverWithUni(() -> complete(r, confirmed, collisions + 1));
     }
 
+    /** Failed before or at the reservation: named as its reservation named it, else as one lately did ({@link RewardNames}). */
     private Uni<Outcome> fail(Redemption r, String code, String reason) {
-        return move(r, c -> c.step(RedemptionStep.DONE).status(Redemption.FAILED).failure(code, reason),
-                new RedemptionFailed(r.redemptionId(), r.memberId(), r.rewardId(), code, reason, r.rewardName()));
+        String name = r.rewardName() != null ? r.rewardName() : names.of(r.rewardId());
+        return move(r, c -> c.step(RedemptionStep.DONE).status(Redemption.FAILED).failure(code, reason).named(name),
+                new RedemptionFailed(r.redemptionId(), r.memberId(), r.rewardId(), code, reason, name));
     }
 
     private Uni<Outcome> compensate(Redemption r, RedemptionStep compensation, String code, String reason) {
