@@ -135,7 +135,6 @@ class NoticeTemplatesTest {
     /** The values a redemption's notice has since its events name the reward and the outcome (none for other kinds). */
     private static Map<String, Object> redemption(String rewardName, String kind) {
         Map<String, Object> values = sample();
-        values.remove("voucherCode");
         values.put("voucherCode", null);
         values.put("rewardName", rewardName);
         values.put("kind", kind);

@@ -9,10 +9,11 @@ import java.time.Instant;
  * the limit period it counts in (null without a limit); {@code seed}, {@code prizeId},
  * {@code prizeName} and {@code prizeTable} a lottery's draw; {@code couponCode} the code taken for it;
  * {@code cause} a donation's cause as it was at reservation; {@code voucherValue} a VOUCHER's value
- * in yuan (quantity × the reward's) as it was at reservation; {@code rewardName} the reward's name as it was at reservation
- * (null for reservations from before it was kept); {@code stockTaken} whether it took
- * units of the reward's stock (false when the reward was unlimited then) and {@code prizeTaken}
- * whether it took one of its prize's stock, so that giving it back returns only what it took.
+ * in yuan (quantity × the reward's) as it was at reservation; {@code rewardName} the reward's name
+ * as it was at reservation (null for reservations from before it was kept); {@code stockTaken}
+ * whether it took units of the reward's stock (false when the reward was unlimited then) and
+ * {@code prizeTaken} whether it took one of its prize's stock, so that giving it back returns only
+ * what it took.
  */
 public record Reservation(String reservationId, String rewardId, String memberId, int quantity, int ttlSeconds,
                           RewardKind kind, long pointsCost, ReservationStatus status, Instant expiresAt,
