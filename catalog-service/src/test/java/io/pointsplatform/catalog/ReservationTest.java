@@ -9,6 +9,8 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 
@@ -364,9 +366,13 @@ class ReservationTest {
         Map<String, Object> first = reserve(last, res, "m-last", 1).then().statusCode(201).extract().jsonPath().getMap("");
         assertThat(reserve(last, res, "m-last", 1).then().statusCode(200).extract().jsonPath().<String, Object>getMap(""))
                 .isEqualTo(first);
-        reserve(last, id("res"), "m-last-2", 1).then().statusCode(409).body("code", equalTo("OUT_OF_STOCK"));
+        // A refusal names the reward, so that whoever keeps it (a failed redemption, its notice) can say which.
+        reserve(last, id("res"), "m-last-2", 1).then().statusCode(409).contentType("application/problem+json")
+                .body("code", equalTo("OUT_OF_STOCK")).body("rewardName", equalTo("A gift"))
+                .body("type", equalTo("urn:points:problem:out-of-stock")).body("$", not(hasKey("reasons")));
         // Both refuse a new attempt of the member: the documented order says the limit.
-        reserve(last, id("res"), "m-last", 1).then().statusCode(409).body("code", equalTo("LIMIT_REACHED"));
+        reserve(last, id("res"), "m-last", 1).then().statusCode(409).body("code", equalTo("LIMIT_REACHED"))
+                .body("rewardName", equalTo("A gift"));
         reserve(last, res, "m-other", 1).then().statusCode(409).body("code", equalTo("RESERVATION_CONFLICT"));
         act(last, res, "confirm").then().statusCode(200).body("status", equalTo("CONFIRMED"));
         assertThat(stock(last)).isZero();
@@ -555,7 +561,8 @@ class ReservationTest {
         asAdmin().body(body(gold, "GIFT", "\"validUntil\":\"2020-01-01T00:00:00Z\"").replace("\"stock\":10", "\"stock\":0"))
                 .post("/api/v1/rewards").then().statusCode(201);
         reserve(later, id("res"), member, 1).then().statusCode(422).contentType("application/problem+json")
-                .body("code", equalTo("NOT_ELIGIBLE")).body("reasons", equalTo(List.of("TIER_TOO_LOW", "NOT_STARTED")));
+                .body("code", equalTo("NOT_ELIGIBLE")).body("reasons", equalTo(List.of("TIER_TOO_LOW", "NOT_STARTED")))
+                .body("rewardName", equalTo("A gift"));
         reserve(gold, id("res"), member, 1).then().statusCode(422).body("reasons", equalTo(List.of("ENDED")));
 
         String limited = id("r-lim");

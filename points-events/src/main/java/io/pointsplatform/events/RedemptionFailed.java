@@ -2,9 +2,8 @@ package io.pointsplatform.events;
 
 /**
  * The saga ended without a reward; {@code code} is the problem code (OUT_OF_STOCK, INSUFFICIENT_POINTS, …);
- * {@code rewardName} the reward's name when catalog reserved it; when catalog refused at once, as a
- * recent reservation of the reward named it, if one did (absent otherwise, and in events written
- * before it was added).
+ * {@code rewardName} the reward's name when catalog reserved it, or as catalog's refusal named it
+ * (absent when catalog gave none, and in events written before it was added).
  */
 public record RedemptionFailed(String redemptionId, String memberId, String rewardId, String code, String reason,
         String rewardName) implements RedemptionEvent {

@@ -254,7 +254,8 @@ public class FakeServices implements QuarkusTestResourceLifecycleManager {
         if (!reward.eligible) {
             request.response().setStatusCode(422).putHeader("content-type", "application/problem+json")
                     .end(new JsonObject().put("status", 422).put("code", "NOT_ELIGIBLE").put("detail", "tier too low")
-                            .put("reasons", new io.vertx.core.json.JsonArray().add("TIER_TOO_LOW")).encode());
+                            .put("reasons", new io.vertx.core.json.JsonArray().add("TIER_TOO_LOW"))
+                            .put("rewardName", name(rewardId)).encode());
             return;
         }
         if (reward.perMemberLimit != null) {
@@ -262,16 +263,16 @@ public class FakeServices implements QuarkusTestResourceLifecycleManager {
                             && r.memberId.equals(memberId) && ("RESERVED".equals(r.status) || "CONFIRMED".equals(r.status)))
                     .mapToInt(r -> r.quantity).sum();
             if (taken + quantity > reward.perMemberLimit) {
-                problem(request, 409, "LIMIT_REACHED", "at most " + reward.perMemberLimit + " per member");
+                refused(request, "LIMIT_REACHED", "at most " + reward.perMemberLimit + " per member", rewardId);
                 return;
             }
         }
         if (reward.stock != null && reward.stock < quantity) {
-            problem(request, 409, "OUT_OF_STOCK", "only " + reward.stock + " left");
+            refused(request, "OUT_OF_STOCK", "only " + reward.stock + " left", rewardId);
             return;
         }
         if ("COUPON".equals(reward.kind) && reward.couponCodes.isEmpty()) {
-            problem(request, 409, "OUT_OF_STOCK", "no coupon codes left");
+            refused(request, "OUT_OF_STOCK", "no coupon codes left", rewardId);
             return;
         }
         if (reward.stock != null) {
@@ -343,7 +344,7 @@ public class FakeServices implements QuarkusTestResourceLifecycleManager {
     private static JsonObject view(Reservation r) {
         Reward reward = REWARDS.get(r.rewardId);
         JsonObject view = new JsonObject().put("reservationId", r.reservationId).put("rewardId", r.rewardId)
-                .put("rewardName", "奖品 " + r.rewardId).put("memberId", r.memberId).put("quantity", r.quantity).put("kind", reward.kind)
+                .put("rewardName", name(r.rewardId)).put("memberId", r.memberId).put("quantity", r.quantity).put("kind", reward.kind)
                 .put("pointsCost", reward.pointsCost * r.quantity).put("status", r.status)
                 .put("expiresAt", Instant.now().plusSeconds(900).toString());
         if ("VOUCHER".equals(reward.kind)) {
@@ -473,6 +474,18 @@ public class FakeServices implements QuarkusTestResourceLifecycleManager {
 
     private static void problem(HttpServerRequest request, int status, String code, String detail) {
         problem(request, status, code, detail, null);
+    }
+
+    /** The reward's name, as catalog reads it: its reservations and refusals answer it. */
+    static String name(String rewardId) {
+        return "奖品 " + rewardId;
+    }
+
+    /** A 409 refusal of a reservation, naming the reward as catalog's do. */
+    private static void refused(HttpServerRequest request, String code, String detail, String rewardId) {
+        request.response().setStatusCode(409).putHeader("content-type", "application/problem+json")
+                .end(new JsonObject().put("type", "urn:points:problem:" + code.toLowerCase()).put("status", 409)
+                        .put("code", code).put("detail", detail).put("rewardName", name(rewardId)).encode());
     }
 
     private static void problem(HttpServerRequest request, int status, String code, String detail, String state) {

@@ -158,9 +158,9 @@ class RedemptionSagaTest {
         assertThat(FakeServices.stock(dear)).isEqualTo(4);
         redeem(member, limited, 1, null).statusCode(201).body("status", equalTo("COMPLETED"));
         redeem(member, limited, 1, null).statusCode(201).body("status", equalTo("FAILED"))
-                .body("code", equalTo("LIMIT_REACHED"));
+                .body("code", equalTo("LIMIT_REACHED")).body("rewardName", equalTo(FakeServices.name(limited)));
         redeem(member, gold, 1, null).statusCode(201).body("status", equalTo("FAILED"))
-                .body("code", equalTo("NOT_ELIGIBLE"));
+                .body("code", equalTo("NOT_ELIGIBLE")).body("rewardName", equalTo(FakeServices.name(gold)));
         assertThat(FakeServices.available(member)).isEqualTo(240);
         // A member the ledger has never heard of has no points either.
         redeem(id("m-unknown"), limited, 1, null).statusCode(201).body("status", equalTo("FAILED"))
@@ -186,13 +186,13 @@ class RedemptionSagaTest {
             FakeServices.balance(member, 1_000);
         }
 
+        // Catalog's refusal names the reward, and the refusal remembered names the ones refused from it.
         redeem(first, reward, 2, null).statusCode(201).body("status", equalTo("FAILED")).body("code", equalTo("OUT_OF_STOCK"))
-                // No reservation has named the reward yet: its notice names it by its id.
-                .body("rewardName", nullValue());
+                .body("rewardName", equalTo(FakeServices.name(reward)));
         assertThat(FakeServices.RESERVE_CALLS.get(reward)).isEqualTo(1);
         String refusedHere = redeem(second, reward, 3, null).statusCode(201).body("status", equalTo("FAILED"))
                 .body("code", equalTo("OUT_OF_STOCK")).body("reason", containsString("fewer than 3"))
-                .extract().path("redemptionId");
+                .body("rewardName", equalTo(FakeServices.name(reward))).extract().path("redemptionId");
         assertThat(FakeServices.RESERVE_CALLS.get(reward)).as("refused without a call").isEqualTo(1);
         // Recorded refused in one statement, its two events in order on the member's partition.
         List<ConsumerRecord<String, String>> events = TopicReader.await(Topics.REDEMPTIONS,
@@ -210,15 +210,15 @@ class RedemptionSagaTest {
         assertThat(FakeServices.RESERVE_CALLS.get(reward)).isEqualTo(3);
 
         // Refused again, stock added: within the memory still refused; after it, found. Refused by
-        // catalog or from the memory, each is named as the reservations before named the reward.
+        // catalog or from the memory, each is named.
         String refusedThere = redeem(second, reward, 1, null).statusCode(201).body("code", equalTo("OUT_OF_STOCK"))
-                .body("rewardName", equalTo("奖品 " + reward)).extract().path("redemptionId");
+                .body("rewardName", equalTo(FakeServices.name(reward))).extract().path("redemptionId");
         FakeServices.restock(reward, 1);
         redeem(second, reward, 1, null).statusCode(201).body("code", equalTo("OUT_OF_STOCK"))
-                .body("rewardName", equalTo("奖品 " + reward));
+                .body("rewardName", equalTo(FakeServices.name(reward)));
         assertThat(TopicReader.await(Topics.REDEMPTIONS, r -> r.value().contains(refusedThere)
                 && r.value().contains("redemption.failed"), 1, Duration.ofSeconds(30)).get(0).value())
-                .contains("\"rewardName\":\"奖品 " + reward + "\"");
+                .contains("\"rewardName\":\"" + FakeServices.name(reward) + "\"");
         assertThat(FakeServices.RESERVE_CALLS.get(reward)).isEqualTo(4);
         String fourth = id("m-late-4");
         FakeServices.balance(fourth, 1_000);

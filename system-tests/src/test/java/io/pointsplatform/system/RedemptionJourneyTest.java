@@ -4,6 +4,9 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.hasSize;
 
 import io.pointsplatform.testing.Tokens;
 import io.restassured.http.ContentType;
@@ -80,6 +83,12 @@ class RedemptionJourneyTest {
         assertThat(outcomes.keySet()).containsOnly("COMPLETED", "FAILED");
         given().auth().oauth2(Tokens.admin()).baseUri(platform.url("catalog-service"))
                 .get("/api/v1/rewards/{id}", rewardId).then().statusCode(200).body("stock", equalTo(0));
+        // Refused by catalog or by the sold-out memory, every attempt names the reward as catalog's refusal did.
+        for (String memberId : members.subList(0, 20)) {
+            given().auth().oauth2(Tokens.member(memberId)).baseUri(platform.url("redemption-service"))
+                    .get("/api/v1/members/{m}/redemptions", memberId).then().statusCode(200)
+                    .body("items", hasSize(greaterThan(0))).body("items.rewardName", everyItem(equalTo("限量礼品")));
+        }
         // Every member paid for exactly what it got, and nothing is left held.
         for (String memberId : members) {
             int got = completedBy.getOrDefault(memberId, new AtomicInteger()).get();

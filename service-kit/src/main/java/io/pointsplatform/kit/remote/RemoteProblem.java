@@ -18,18 +18,24 @@ public class RemoteProblem extends RuntimeException {
     private final String code;
     private final String detail;
     private final String state;
+    private final JsonObject document;
 
     public RemoteProblem(int status, String code, String detail) {
         this(status, code, detail, null);
     }
 
     public RemoteProblem(int status, String code, String detail, String state) {
+        this(status, code, detail, state, null);
+    }
+
+    private RemoteProblem(int status, String code, String detail, String state, JsonObject document) {
         super(status + (code == null ? "" : " " + code) + (state == null ? "" : " (" + state + ")")
                 + (detail == null ? "" : ": " + detail), null, false, false);
         this.status = status;
         this.code = code;
         this.detail = detail;
         this.state = state;
+        this.document = document;
     }
 
     /** Reads the problem document of an error response, whatever its shape (details cut to 500 characters). */
@@ -38,9 +44,10 @@ public class RemoteProblem extends RuntimeException {
         String code = null;
         String detail = null;
         String state = null;
+        JsonObject problem = null;
         if (body != null && !body.isBlank()) {
             try {
-                JsonObject problem = new JsonObject(body);
+                problem = new JsonObject(body);
                 code = problem.getValue("code") instanceof String c ? c : null;
                 detail = problem.getValue("detail") instanceof String d ? d : null;
                 state = problem.getValue("state") instanceof String s ? s : null;
@@ -51,7 +58,7 @@ public class RemoteProblem extends RuntimeException {
         if (detail != null && detail.length() > MAX_DETAIL_CHARS) {
             detail = detail.substring(0, MAX_DETAIL_CHARS);
         }
-        return new RemoteProblem(response.getStatus(), code, detail, state);
+        return new RemoteProblem(response.getStatus(), code, detail, state, problem);
     }
 
     /** A definite answer: the other side decided (4xx other than 401/403/408/429, which a retry may change). */
@@ -74,6 +81,20 @@ public class RemoteProblem extends RuntimeException {
     /** The problem's {@code state}: what the other side found the thing in, on a conflict that depends on it. */
     public String state() {
         return state;
+    }
+
+    /**
+     * A text extension member of the problem document (catalog's {@code rewardName}, say), cut to
+     * 500 characters; null when the answer had no such member or no problem document.
+     */
+    public String member(String name) {
+        Object value = document == null ? null : document.getValue(name);
+        return value instanceof String text ? text.substring(0, Math.min(text.length(), MAX_DETAIL_CHARS)) : null;
+    }
+
+    /** A text member of a refusal's problem document ({@link #member}), else null. */
+    public static String memberOf(Throwable failure, String name) {
+        return failure instanceof RemoteProblem problem ? problem.member(name) : null;
     }
 
     /** The state of a refusal's problem, else null. */

@@ -61,11 +61,12 @@ public class ReservationResource {
             + "not 1 for a LOTTERY, or a seed was given by another role than admin")
     @APIResponse(responseCode = "404", description = "NOT_FOUND: no reward has this id")
     @APIResponse(responseCode = "409", description = "OUT_OF_STOCK: fewer units left than asked; LIMIT_REACHED: the "
-            + "member's limit in its period is used (RESERVED and CONFIRMED count); RESERVATION_CONFLICT: the id "
-            + "names a reservation with another body")
+            + "member's limit in its period is used (RESERVED and CONFIRMED count); both name the reward (rewardName). "
+            + "RESERVATION_CONFLICT: the id names a reservation with another body",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = RefusedMapper.RefusalProblem.class)))
     @APIResponse(responseCode = "422", description = "NOT_ELIGIBLE: reasons lists every one of TIER_TOO_LOW, "
-            + "NOT_STARTED, ENDED, RETIRED that applies",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = NotEligibleMapper.NotEligibleProblem.class)))
+            + "NOT_STARTED, ENDED, RETIRED that applies; rewardName names the reward",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = RefusedMapper.RefusalProblem.class)))
     public Uni<RestResponse<ReservationView>> reserve(
             @Parameter(description = "The reward's id") @PathParam("rewardId") @Pattern(regexp = Identifiers.ID_PATTERN, message = ID) String rewardId,
             @Valid @NotNull ReservationRequest request) {

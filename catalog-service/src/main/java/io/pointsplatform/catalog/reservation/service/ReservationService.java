@@ -291,9 +291,9 @@ public class ReservationService {
         }
     }
 
-    private static NotEligible notEligible(ReservationOrder order, Reward reward, List<String> refusals) {
-        return new NotEligible("member '" + order.memberId() + "' may not reserve reward '" + reward.rewardId()
-                + "' now: " + String.join(", ", refusals), refusals);
+    private static Refused notEligible(ReservationOrder order, Reward reward, List<String> refusals) {
+        return Refused.notEligible("member '" + order.memberId() + "' may not reserve reward '" + reward.rewardId()
+                + "' now: " + String.join(", ", refusals), refusals, reward.name());
     }
 
     private static Reservation reservation(ReservationOrder order, Reward reward, String periodKey, boolean stockTaken,
@@ -325,16 +325,16 @@ public class ReservationService {
         });
     }
 
-    private static ApiException limitReached(Reward reward, ReservationOrder order) {
+    private static Refused limitReached(Reward reward, ReservationOrder order) {
         // Says what was asked: a quantity above the limit is refused before any is taken.
-        return ApiException.conflict("LIMIT_REACHED", "member '" + order.memberId() + "' may not take "
+        return Refused.limitReached("member '" + order.memberId() + "' may not take "
                 + order.quantity() + " more of reward '" + reward.rewardId() + "': the limit is "
-                + reward.perMemberLimit().count() + " a " + reward.perMemberLimit().period());
+                + reward.perMemberLimit().count() + " a " + reward.perMemberLimit().period(), reward.name());
     }
 
-    private static ApiException outOfStock(Reward reward, ReservationOrder order) {
-        return ApiException.conflict("OUT_OF_STOCK", "reward '" + reward.rewardId() + "' has fewer than "
-                + order.quantity() + " left");
+    private static Refused outOfStock(Reward reward, ReservationOrder order) {
+        return Refused.outOfStock("reward '" + reward.rewardId() + "' has fewer than "
+                + order.quantity() + " left", reward.name());
     }
 
     /** A COUPON takes a code; a LOTTERY draws (and takes the prize won). */
@@ -560,7 +560,7 @@ public class ReservationService {
 
     /** A refusal of the attempt, which a repeat of a reservation already made is answered instead of. */
     private static boolean refusal(Throwable failure) {
-        return failure instanceof NotEligible || failure instanceof ApiException api && api.status() < 500;
+        return failure instanceof Refused || failure instanceof ApiException api && api.status() < 500;
     }
 
     private static boolean duplicateId(Throwable failure) {

@@ -13,8 +13,8 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 public record RedemptionView(
         String redemptionId, String memberId, String rewardId,
         @Schema(nullable = true, description = "The reward's name when catalog reserved it, as the member's receipt"
-                + " shows it whatever the reward is renamed to later; when catalog refused at once, as a reservation of"
-                + " it named it lately, else absent")
+                + " shows it whatever the reward is renamed to later; when catalog refused at once, as its refusal"
+                + " named it; absent when catalog gave none")
         String rewardName,
         int quantity,
         @Schema(enumeration = {"PENDING", "COMPLETED", "FAILED", "CANCELLING", "CANCELLED"}) String status,

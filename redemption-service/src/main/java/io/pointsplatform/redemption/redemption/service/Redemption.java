@@ -9,9 +9,9 @@ import java.time.Instant;
  * reservation id at catalog and the hold id at the ledger are derived from the id, so every
  * call of the saga can be repeated. {@code voucherValue}: a VOUCHER's value in yuan as catalog priced
  * it; {@code waiting}: why the saga waits for a side that did not answer (null once it moves);
- * {@code rewardName}: the reward's name as catalog reserved it; for one refused before a reservation,
- * as a recent reservation of the reward named it ({@link RewardNames}), else null (and for
- * redemptions from before it was kept).
+ * {@code rewardName}: the reward's name as catalog reserved it, or as catalog's refusal named it; null
+ * when catalog gave none (an unknown reward, catalog unreachable) and for redemptions from before it
+ * was kept.
  */
 public record Redemption(long seq, String redemptionId, String memberId, String rewardId, int quantity,
                          String status, RedemptionStep step, String kind, long points, String code, String reason,

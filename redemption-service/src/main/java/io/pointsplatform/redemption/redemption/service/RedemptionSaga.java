@@ -53,7 +53,6 @@ public class RedemptionSaga {
     private final ServiceTokens tokens;
     private final VoucherCodes voucherCodes;
     private final SoldOut soldOut;
-    private final RewardNames names;
     private final SagaSettings settings;
     private final ObjectMapper json;
     private final Clock clock;
@@ -61,7 +60,7 @@ public class RedemptionSaga {
 
     public RedemptionSaga(RedemptionRepository repository, @RestClient CatalogClient catalog,
                           @RestClient LedgerClient ledger, ServiceTokens tokens, VoucherCodes voucherCodes,
-                          SoldOut soldOut, RewardNames names, SagaSettings settings, ObjectMapper json, Clock clock,
+                          SoldOut soldOut, SagaSettings settings, ObjectMapper json, Clock clock,
                           MeterRegistry metrics) {
         this.repository = repository;
         this.catalog = catalog;
@@ -69,7 +68,6 @@ public class RedemptionSaga {
         this.tokens = tokens;
         this.voucherCodes = voucherCodes;
         this.soldOut = soldOut;
-        this.names = names;
         this.settings = settings;
         this.json = json;
         this.clock = clock;
@@ -94,11 +92,12 @@ public class RedemptionSaga {
      */
     public Uni<Redemption> record(String redemptionId, String memberId, String rewardId, int quantity, Instant now) {
         RedemptionRequested requested = new RedemptionRequested(redemptionId, memberId, rewardId, quantity, 0);
-        if (!soldOut.refuses(rewardId, quantity)) {
+        SoldOut.Refusal refusal = soldOut.refusal(rewardId, quantity);
+        if (refusal == null) {
             return repository.insert(redemptionId, memberId, rewardId, quantity, now, requested);
         }
         String reason = "reward '" + rewardId + "' has fewer than " + quantity + " left";
-        String name = names.of(rewardId);
+        String name = refusal.rewardName();
         return repository.insertRefused(redemptionId, memberId, rewardId, quantity, "OUT_OF_STOCK", reason, name, now,
                         requested, new RedemptionFailed(redemptionId, memberId, rewardId, "OUT_OF_STOCK", reason, name))
                 .invoke(this::countSettled);
@@ -143,15 +142,16 @@ public class RedemptionSaga {
                     .onItemOrFailure().transformToUni((reservation, failure) -> {
                         if (failure == null) {
                             soldOut.forget(r.rewardId());
-                            names.remember(r.rewardId(), reservation.rewardName());
                             return reserved(r, reservation);
                         }
                         if (RemoteProblem.isRefusal(failure)) {
                             String code = RemoteProblem.codeOf(failure, "NOT_ELIGIBLE");
+                            // Catalog's refusals of a reward it has name it (none for an unknown reward).
+                            String name = RemoteProblem.memberOf(failure, "rewardName");
                             if ("OUT_OF_STOCK".equals(code)) {
-                                soldOut.remember(r.rewardId(), r.quantity());
+                                soldOut.remember(r.rewardId(), r.quantity(), name);
                             }
-                            return fail(r, code, detail(failure));
+                            return fail(r, code, detail(failure), name);
                         }
                         return unanswered(r, failure, "CATALOG_UNAVAILABLE", true);
                     });
@@ -287,7 +287,8 @@ public class RedemptionSaga {
         if (reservation.status() != null && !"RESERVED".equals(reservation.status())
                 && !"CONFIRMED".equals(reservation.status())) {
             // A repeat found the reservation no longer held (it lapsed while this saga was away): nothing to spend on.
-            return fail(r, "RESERVATION_EXPIRED", "catalog's reservation is " + reservation.status());
+            return fail(r, "RESERVATION_EXPIRED", "catalog's reservation is " + reservation.status(),
+                    reservation.rewardName());
         }
         if (reservation.pointsCost() <= 0) {
             return compensate(r, RedemptionStep.RELEASE_RESERVATION, "NOT_ELIGIBLE",
@@ -319,9 +320,9 @@ public class RedemptionSaga {
                 .recoverWithUni(() -> complete(r, confirmed, collisions + 1));
     }
 
-    /** Failed before or at the reservation: named as its reservation named it, else as one lately did ({@link RewardNames}). */
-    private Uni<Outcome> fail(Redemption r, String code, String reason) {
-        String name = r.rewardName() != null ? r.rewardName() : names.of(r.rewardId());
+    /** Failed before or at the reservation: named as its reservation named it, else as the refusal did. */
+    private Uni<Outcome> fail(Redemption r, String code, String reason, String refusalsName) {
+        String name = r.rewardName() != null ? r.rewardName() : refusalsName;
         return move(r, c -> c.step(RedemptionStep.DONE).status(Redemption.FAILED).failure(code, reason).named(name),
                 new RedemptionFailed(r.redemptionId(), r.memberId(), r.rewardId(), code, reason, name));
     }
@@ -340,7 +341,7 @@ public class RedemptionSaga {
         if (mayGiveUp && now.isAfter(r.createdAt().plus(settings.unavailableDeadline()))) {
             Log.warnf("Redemption %s: %s for longer than %s, failed", r.redemptionId(), code,
                     settings.unavailableDeadline());
-            return fail(r, code, detail(failure)).call(outcome -> bestEffortRelease(r));
+            return fail(r, code, detail(failure), null).call(outcome -> bestEffortRelease(r));
         }
         Duration max = settings.maxBackoff();
         Duration backoff = max.toMillis() < 1 ? Duration.ZERO

@@ -15,12 +15,18 @@ import java.time.Duration;
  * unit that comes back (a reservation released, stock added by an admin) is found by the attempts
  * after the memory lapses. Only a new redemption's first call is answered from here: a saga driven
  * again (a retry, the recovery job) may have a reservation at catalog already, and always asks.
- * Forgotten at once when catalog reserves the reward again. Per instance, bounded in size.
+ * Forgotten at once when catalog reserves the reward again. Per instance, bounded in size. The
+ * reward's name catalog's refusal gave is kept with it, so that a redemption refused from here is
+ * named as one catalog refused.
  */
 @ApplicationScoped
 public class SoldOut {
 
-    private final Cache<String, Integer> refused;
+    /** The least quantity catalog refused, and the reward's name its refusal gave (null when it gave none). */
+    public record Refusal(int least, String rewardName) {
+    }
+
+    private final Cache<String, Refusal> refused;
 
     public SoldOut(SagaSettings settings) {
         Duration memory = settings.soldOutMemory();
@@ -28,19 +34,20 @@ public class SoldOut {
                 : Caffeine.newBuilder().expireAfterWrite(memory).maximumSize(10_000).build();
     }
 
-    /** Whether catalog refused this reward for this quantity or less within the memory. */
-    public boolean refuses(String rewardId, int quantity) {
+    /** Catalog's refusal of this reward for this quantity or less within the memory, else null. */
+    public Refusal refusal(String rewardId, int quantity) {
         if (refused == null) {
-            return false;
+            return null;
         }
-        Integer least = refused.getIfPresent(rewardId);
-        return least != null && quantity >= least;
+        Refusal refusal = refused.getIfPresent(rewardId);
+        return refusal != null && quantity >= refusal.least() ? refusal : null;
     }
 
-    /** Catalog refused {@code quantity} of the reward: OUT_OF_STOCK. */
-    public void remember(String rewardId, int quantity) {
+    /** Catalog refused {@code quantity} of the reward OUT_OF_STOCK, naming it {@code rewardName} (or not). */
+    public void remember(String rewardId, int quantity, String rewardName) {
         if (refused != null) {
-            refused.asMap().merge(rewardId, quantity, Math::min);
+            refused.asMap().merge(rewardId, new Refusal(quantity, rewardName), (was, now) -> new Refusal(
+                    Math.min(was.least(), now.least()), now.rewardName() != null ? now.rewardName() : was.rewardName()));
         }
     }
 
