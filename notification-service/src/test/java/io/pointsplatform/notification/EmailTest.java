@@ -56,11 +56,12 @@ class EmailTest {
         TestEvents.publish(Topics.POINTS_LEDGER, TestEvents.earned(chinese, 1234));
         Received en = awaitMails(english, 2).get(1);
         assertThat(en.subject()).isEqualTo("Points earned");
-        assertThat(en.text()).startsWith("Dear Han Meimei,").contains("You earned 1,234 points, valid until ");
+        assertThat(en.text()).startsWith("Dear Han Meimei,").contains("You earned 1,234 points on order order-lot-")
+                .contains(", valid until ");
         assertThat(en.html()).contains("<html lang=\"en\"").contains("You earned 1,234 points");
         Received zh = awaitMails(chinese, 2).get(1);
         assertThat(zh.subject()).isEqualTo("【积分】积分到账");
-        assertThat(zh.text()).startsWith("李雷，您好：").contains("您获得了 1,234 积分，有效期至 ").contains("年");
+        assertThat(zh.text()).startsWith("李雷，您好：").contains("获得了 1,234 积分，有效期至 ").contains("年");
         assertThat(zh.html()).contains("<html lang=\"zh-CN\"");
 
         given().auth().oauth2(Tokens.admin()).queryParam("memberId", english)

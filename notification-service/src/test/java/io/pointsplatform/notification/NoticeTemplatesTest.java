@@ -77,9 +77,9 @@ class NoticeTemplatesTest {
     @Test
     void amountsAndDatesAreWrittenAsEachLocaleWritesThem() {
         assertThat(templates.inApp("points.earned", "zh-CN", sample()).body())
-                .isEqualTo("您获得了 1,234 积分，有效期至 2026年12月3日。");
+                .isEqualTo("您在订单 order-77 获得了 1,234 积分，有效期至 2026年12月3日。");
         assertThat(templates.inApp("points.earned", "en", sample()).body())
-                .isEqualTo("You earned 1,234 points, valid until 3 Dec 2026.");
+                .isEqualTo("You earned 1,234 points on order order-77, valid until 3 Dec 2026.");
         assertThat(templates.inApp("points.expiring", "en", sample()).body())
                 .isEqualTo("1,234 of your points expire on 3 Dec 2026; use them before then.");
         // Points held by a redemption or payment in progress are in the number, and said so.
@@ -97,6 +97,32 @@ class NoticeTemplatesTest {
         // An unsupported locale is written in zh-CN; any English one in en.
         assertThat(templates.inApp("points.spent", "fr", sample()).title()).isEqualTo("积分已使用");
         assertThat(templates.inApp("points.spent", "en-GB", sample()).title()).isEqualTo("Points spent");
+    }
+
+    /**
+     * A credit says what earned it and, while its points are pending (an order's returns window),
+     * when they become usable; a notice stored before says only the points and their expiry.
+     */
+    @Test
+    void aCreditSaysWhatEarnedItAndWhenItsPointsBecomeUsable() {
+        Map<String, Object> order = new LinkedHashMap<>(Map.of("points", 120L, "expiresAt", "2027-12-07T04:00:00Z",
+                "origin", "ORDER", "orderId", "o-1001", "availableAt", "2026-12-14T04:00:00Z", "name", "Li Lei"));
+        assertThat(templates.inApp("points.earned", "zh-CN", order).body())
+                .isEqualTo("您在订单 o-1001 获得了 120 积分，将于 2026年12月14日 转为可用，有效期至 2027年12月7日。");
+        assertThat(templates.inApp("points.earned", "en", order).body()).isEqualTo("You earned 120 points on order"
+                + " o-1001; they become usable on 14 Dec 2026 and are valid until 7 Dec 2027.");
+        assertThat(templates.email("points.earned", "en", order).html()).contains("they become usable on 14 Dec 2026");
+        Map<String, Object> birthday = new LinkedHashMap<>(Map.of("points", 88L, "expiresAt", "2027-12-07T04:00:00Z",
+                "origin", "BIRTHDAY", "name", "Li Lei"));
+        assertThat(templates.inApp("points.earned", "zh-CN", birthday).body())
+                .isEqualTo("您获得了 88 积分（生日礼），有效期至 2027年12月7日。");
+        assertThat(templates.email("points.earned", "en", birthday).text())
+                .contains("You earned 88 points (birthday gift), valid until 7 Dec 2027.");
+        Map<String, Object> before = new LinkedHashMap<>(Map.of("points", 120L, "expiresAt", "2027-12-07T04:00:00Z"));
+        assertThat(templates.inApp("points.earned", "zh-CN", before).body())
+                .isEqualTo("您获得了 120 积分，有效期至 2027年12月7日。");
+        assertThat(templates.inApp("points.earned", "en", before).body())
+                .isEqualTo("You earned 120 points, valid until 7 Dec 2027.");
     }
 
     /** A redemption's notice names the reward as reserved and what the member got of each kind. */

@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
 
 import io.pointsplatform.events.CloudEvent;
 import io.pointsplatform.events.MemberEnrolled;
@@ -45,6 +46,30 @@ class NoticesTest {
     private static void awaitNotices(String memberId, int count) {
         await().atMost(WAIT).untilAsserted(() -> given().auth().oauth2(Tokens.member(memberId))
                 .get("/api/v1/members/{id}/notifications", memberId).then().statusCode(200).body("items", hasSize(count)));
+    }
+
+    /**
+     * The enrolment and a member's first credit come on two topics, either read first: a notice
+     * stored before the member was known (so in zh-CN) is written again in the member's language.
+     */
+    @Test
+    void aNoticeStoredBeforeTheEnrolmentWasReadIsWrittenAgainInTheMembersLanguage() {
+        String memberId = newMember();
+        TestEvents.publish(Topics.POINTS_LEDGER, TestEvents.earnedAt(memberId, 100, Instant.now().minusSeconds(5)));
+        awaitNotices(memberId, 1);
+        given().auth().oauth2(Tokens.member(memberId)).get("/api/v1/members/{id}/notifications", memberId).then()
+                .body("items[0].title", equalTo("积分到账"));
+        TestEvents.publish(Topics.MEMBERS, CloudEvent.of("member.enrolled:" + memberId, "/earning-service", memberId,
+                Instant.now().minusSeconds(10), new MemberEnrolled(memberId, "Han Meimei", null, null, "en", null)));
+        await().atMost(WAIT).untilAsserted(() -> given().auth().oauth2(Tokens.member(memberId))
+                .get("/api/v1/members/{id}/notifications", memberId).then().statusCode(200)
+                .body("items.title", equalTo(List.of("Points earned", "Welcome to the rewards programme")))
+                .body("items[0].body", startsWith("You earned 100 points on order ")));
+        // Written once: a later notice is in English from the start, and the first is not written again.
+        TestEvents.publish(Topics.POINTS_LEDGER, TestEvents.earnedAt(memberId, 7, Instant.now()));
+        awaitNotices(memberId, 3);
+        given().auth().oauth2(Tokens.member(memberId)).get("/api/v1/members/{id}/notifications", memberId).then()
+                .body("items[0].body", startsWith("You earned 7 points"));
     }
 
     @Test
@@ -92,7 +117,8 @@ class NoticesTest {
         awaitNotices(memberId, 2);
         given().auth().oauth2(Tokens.member(memberId)).get("/api/v1/members/{id}/notifications", memberId).then()
                 .body("items[0].title", equalTo("Points earned"))
-                .body("items[0].body", org.hamcrest.Matchers.startsWith("You earned 2,345 points, valid until "))
+                .body("items[0].body", org.hamcrest.Matchers.startsWith("You earned 2,345 points on order order-lot-"))
+                .body("items[0].body", org.hamcrest.Matchers.containsString(", valid until "))
                 .body("items[1].body", equalTo("Welcome, Han Meimei!"));
 
         TestEvents.publish(Topics.MEMBERS, CloudEvent.of("member.updated:" + memberId + ":1", "/earning-service",
@@ -205,7 +231,7 @@ class NoticesTest {
         NoticeStored second = heard.stream().filter(n -> n.noticeId().equals(later.id())).findFirst().orElseThrow();
         assertThat(first.kind()).isEqualTo("points.earned");
         assertThat(first.title()).isEqualTo("积分到账");
-        assertThat(first.body()).startsWith("您获得了 40 积分");
+        assertThat(first.body()).startsWith("您在订单 order-lot-").contains("获得了 40 积分");
         assertThat(first.occurredAt()).isEqualTo(earned.time());
         assertThat(second.sequence()).isGreaterThan(first.sequence());
         // Stored when announced: the list already holds it.

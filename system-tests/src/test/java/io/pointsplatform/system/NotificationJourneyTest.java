@@ -3,9 +3,12 @@ package io.pointsplatform.system;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.startsWith;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -94,13 +97,23 @@ class NotificationJourneyTest {
             String memberId = "m-mail-" + UUID.randomUUID();
             String address = memberId + "@example.com";
             enrol(Map.of("memberId", memberId, "name", "Ann Lee", "locale", "en", "email", address));
-            long points = order(memberId, "o-" + UUID.randomUUID(), Instant.now(), "88.00");
+            String orderId = "o-" + UUID.randomUUID();
+            long points = order(memberId, orderId, Instant.now(), "88.00");
 
             await().atMost(WAIT).untilAsserted(() -> assertThat(mailTo(address))
                     .anySatisfy(mail -> assertThat(GreenMailUtil.getBody(mail)).contains("You earned " + points + " points")));
             MimeMessage mail = mailTo(address).stream()
                     .filter(m -> GreenMailUtil.getBody(m).contains("You earned " + points + " points")).findFirst().orElseThrow();
             assertThat(mail.getSubject()).isEqualTo("Points earned");
+            // The notice names the order and, as its points wait out the returns window, when they become
+            // usable; in the member's language, even when the credit was read before the enrolment.
+            await().atMost(WAIT).untilAsserted(() -> given().auth().oauth2(Tokens.member(memberId))
+                    .baseUri(platform.url("notification-service"))
+                    .get("/api/v1/members/{id}/notifications", memberId).then().statusCode(200)
+                    .body("items.body", hasItem(startsWith("You earned " + points + " points on order " + orderId
+                            + "; they become usable on ")))
+                    .body("items.body", hasItem(startsWith("You earned 100 points (sign-up gift)")))
+                    .body("items.body", everyItem(not(containsString("积分")))));
 
             List<ConsumerRecord<String, String>> earned = TopicReader.await(Topics.POINTS_LEDGER,
                     r -> memberId.equals(r.key()) && r.value().contains("\"points.earned\""), 2, WAIT);

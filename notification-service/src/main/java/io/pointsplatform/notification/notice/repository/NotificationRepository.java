@@ -2,6 +2,7 @@ package io.pointsplatform.notification.notice.repository;
 
 import io.quarkus.panache.common.Parameters;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -11,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,12 +22,20 @@ public class NotificationRepository {
 
     /** A repeat (its event delivered again, in this batch or before) changes nothing and is not returned. */
     private static final String INSERT_ONCE = """
-            insert into notification (notification_id, member_id, kind, title, body, occurred_at, locale, params)
-            select i, m, k, t, b, o, l, p::jsonb
+            insert into notification (notification_id, member_id, kind, title, body, occurred_at, locale, params,
+                                      before_contact)
+            select i, m, k, t, b, o, l, p::jsonb, c
               from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[],
-                          $8::text[]) as u(i, m, k, t, b, o, l, p)
+                          $8::text[], $9::boolean[]) as u(i, m, k, t, b, o, l, p, c)
             on conflict (notification_id) do nothing
             returning notification_id, sequence""";
+
+    /** A notice written again in its member's language, now known (null: kept as written): the mark cleared. */
+    private static final String REWRITE = """
+            update notification n set title = coalesce(u.t, n.title), body = coalesce(u.b, n.body),
+                                      locale = coalesce(u.l, n.locale), before_contact = false
+              from unnest($1::text[], $2::text[], $3::text[], $4::text[]) as u(i, t, b, l)
+             where n.notification_id = u.i and n.before_contact""";
 
     private final Pool pool;
 
@@ -33,9 +43,49 @@ public class NotificationRepository {
         this.pool = pool;
     }
 
-    /** A notice as written for its member. */
+    /** A notice as written for its member; {@code beforeContact}: before the member's enrolment was read. */
     public record NewNotice(String notificationId, String memberId, String kind, String title, String body,
-                            Instant occurredAt, String locale, String paramsJson) {
+                            Instant occurredAt, String locale, String paramsJson, boolean beforeContact) {
+    }
+
+    /**
+     * A notice written before its member's enrolment was read: what to write it again from, with the
+     * locale the member now has (null: none given).
+     */
+    public record BeforeContact(String notificationId, String kind, Map<String, Object> params, String locale) {
+    }
+
+    /**
+     * Up to {@code limit} notices written before their member's enrolment was read whose member is
+     * known now, oldest first, locked until the transaction ends (another instance's run skips them).
+     */
+    public Uni<List<BeforeContact>> beforeContact(SqlClient client, int limit) {
+        return client.preparedQuery("""
+                        select n.notification_id, n.kind, n.params::text, c.locale
+                          from notification n join member_contact c on c.member_id = n.member_id
+                         where n.before_contact
+                         order by n.sequence limit $1
+                           for update of n skip locked""")
+                .execute(Tuple.of(limit))
+                .map(rows -> {
+                    List<BeforeContact> found = new ArrayList<>();
+                    for (Row r : rows) {
+                        found.add(new BeforeContact(r.getString(0), r.getString(1),
+                                new JsonObject(r.getString(2)).getMap(), r.getString(3)));
+                    }
+                    return found;
+                });
+    }
+
+    /** Writes these notices again (title, body, locale by notice id) and clears their mark. */
+    public Uni<Void> rewrite(SqlClient client, List<String> ids, List<String> titles, List<String> bodies,
+                             List<String> locales) {
+        if (ids.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return client.preparedQuery(REWRITE).execute(Tuple.of(ids.toArray(String[]::new),
+                titles.toArray(String[]::new), bodies.toArray(String[]::new), locales.toArray(String[]::new)))
+                .replaceWithVoid();
     }
 
     /**
@@ -59,6 +109,7 @@ public class NotificationRepository {
         OffsetDateTime[] times = new OffsetDateTime[size];
         String[] locales = new String[size];
         String[] params = new String[size];
+        Boolean[] beforeContact = new Boolean[size];
         int i = 0;
         for (NewNotice n : byId.values()) {
             ids[i] = n.notificationId();
@@ -69,10 +120,11 @@ public class NotificationRepository {
             times[i] = OffsetDateTime.ofInstant(n.occurredAt(), ZoneOffset.UTC);
             locales[i] = n.locale();
             params[i] = n.paramsJson();
+            beforeContact[i] = n.beforeContact();
             i++;
         }
         return client.preparedQuery(INSERT_ONCE)
-                .execute(Tuple.tuple(List.of(ids, members, kinds, titles, bodies, times, locales, params)))
+                .execute(Tuple.tuple(List.of(ids, members, kinds, titles, bodies, times, locales, params, beforeContact)))
                 .map(rows -> {
                     Map<String, Long> stored = new LinkedHashMap<>();
                     for (Row row : rows) {

@@ -2,6 +2,7 @@ package io.pointsplatform.notification.notice.service;
 
 import io.pointsplatform.events.CloudEvent;
 import io.pointsplatform.events.MemberEnrolled;
+import io.pointsplatform.events.OriginKind;
 import io.pointsplatform.events.PointsAdjusted;
 import io.pointsplatform.events.PointsEarned;
 import io.pointsplatform.events.PointsExpired;
@@ -39,7 +40,7 @@ final class Messages {
     static Optional<NoticeDraft> forEvent(CloudEvent event) {
         return Optional.ofNullable(switch (event.data()) {
             case MemberEnrolled e -> draft(event, e.memberId(), "name", e.name());
-            case PointsEarned e -> draft(event, e.memberId(), "points", e.points(), "expiresAt", e.expiresAt().toString());
+            case PointsEarned e -> earned(event, e);
             case PointsSpent e -> RedemptionEvent.isRedemptionReference(e.reference()) ? null
                     : draft(event, e.memberId(), "points", e.points());
             case PointsReturned e -> RedemptionEvent.isRedemptionReference(e.reference()) ? null
@@ -87,6 +88,20 @@ final class Messages {
             params.addAll(List.of("alreadyExpired", e.alreadyExpired()));
         }
         return draft(event, e.memberId(), params.toArray());
+    }
+
+    /**
+     * A credit says what earned it ({@code origin}: an order by its id as {@code orderId}, else the
+     * kind, a birthday gift say) and, when its points are pending past the event (an order's returns
+     * window), when they become usable ({@code availableAt}): a member told only "you earned 120
+     * points" tries to spend them at once and is refused. Notices from before carry neither, and read
+     * as before.
+     */
+    private static NoticeDraft earned(CloudEvent event, PointsEarned e) {
+        String orderId = e.origin().kind() == OriginKind.ORDER ? e.origin().ref() : null;
+        String availableAt = e.availableAt().isAfter(event.time()) ? e.availableAt().toString() : null;
+        return draft(event, e.memberId(), "points", e.points(), "expiresAt", e.expiresAt().toString(),
+                "origin", e.origin().kind().name(), "orderId", orderId, "availableAt", availableAt);
     }
 
     /** {@code namesAndValues}: name, value, name, value, …; a value may be null (the template asks {#if}). */

@@ -15,6 +15,7 @@ import io.pointsplatform.notification.notice.repository.NotificationRepository.N
 import io.pointsplatform.notification.template.NoticeTemplates;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.logging.Log;
+import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -94,6 +95,61 @@ public class NotificationService {
     }
 
     /**
+     * Writes again, in the language its member now has, up to {@code limit} notices stored before
+     * their member's enrolment was read (in zh-CN, the locale of a member nobody has described);
+     * completes with how many. The enrolment and the member's first events (its signup bonus) come
+     * on two topics, read apart, so either may be read first: without this an English member's first
+     * notices stayed Chinese. Run after both have committed ({@code points.notices.rewrite-every}),
+     * so no order of the two transactions escapes it. Only the stored text changes: a stream that
+     * told the notice already is not told again; its e-mail is written when sent, in the member's
+     * language then, as every e-mail is.
+     */
+    public Uni<Integer> rewriteBeforeContact(int limit) {
+        return pool.withTransaction(client -> notifications.beforeContact(client, limit).chain(found -> {
+            List<String> ids = new ArrayList<>(found.size());
+            List<String> titles = new ArrayList<>(found.size());
+            List<String> bodies = new ArrayList<>(found.size());
+            List<String> locales = new ArrayList<>(found.size());
+            for (NotificationRepository.BeforeContact n : found) {
+                String locale = NoticeTemplates.supported(n.locale());
+                ids.add(n.notificationId());
+                try {
+                    NoticeTemplates.InApp text = templates.inApp(n.kind(), locale, n.params());
+                    titles.add(text.title());
+                    bodies.add(text.body());
+                    locales.add(locale);
+                } catch (RuntimeException e) {
+                    // Not to be written in that language (a template of another build): kept as written, unmarked.
+                    Log.warnf("Notice %s stays as written before its member was known: %s", n.notificationId(),
+                            e.getMessage());
+                    titles.add(null);
+                    bodies.add(null);
+                    locales.add(null);
+                }
+            }
+            return notifications.rewrite(client, ids, titles, bodies, locales).replaceWith(found.size());
+        }));
+    }
+
+    /** The most notices one run writes again in a transaction; a full one is followed by another, up to 20. */
+    static final int REWRITE_BATCH = 500;
+
+    @Scheduled(every = "${points.notices.rewrite-every:1s}", delayed = "1s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+    Uni<Void> rewriteBeforeContactRun() {
+        return rewriteUntilDone(20)
+                .onFailure().invoke(e -> Log.warnf(e, "Writing notices again in their members' language failed;"
+                        + " the next run retries"))
+                .onFailure().recoverWithNull().replaceWithVoid();
+    }
+
+    private Uni<Void> rewriteUntilDone(int batchesLeft) {
+        return rewriteBeforeContact(REWRITE_BATCH).chain(count -> count == REWRITE_BATCH && batchesLeft > 1
+                ? rewriteUntilDone(batchesLeft - 1) : Uni.createFrom().voidItem());
+    }
+
+    /**
      * Stores these drafts in the caller's transaction, as every notice is stored (once by id, in the
      * member's locale, with its e-mail to be tried); answers what to {@link #announce} once the
      * caller has committed. The expiry reminders store theirs so, beside the reminder they record.
@@ -109,7 +165,7 @@ public class NotificationService {
                         String locale = NoticeTemplates.supported(contact == null ? null : contact.locale());
                         NoticeTemplates.InApp text = templates.inApp(d.kind(), locale, d.params());
                         notices.add(new NewNotice(d.noticeId(), d.memberId(), d.kind(), text.title(), text.body(),
-                                d.occurredAt(), locale, new JsonObject(d.params()).encode()));
+                                d.occurredAt(), locale, new JsonObject(d.params()).encode(), contact == null));
                     }
                     return notifications.insertOnce(client, notices)
                             .call(fresh -> emails(client, notices, fresh.keySet(), known))

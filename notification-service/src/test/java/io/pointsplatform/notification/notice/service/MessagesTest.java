@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pointsplatform.events.Allocation;
 import io.pointsplatform.events.CloudEvent;
+import io.pointsplatform.events.Origin;
+import io.pointsplatform.events.OriginKind;
+import io.pointsplatform.events.PointsEarned;
 import io.pointsplatform.events.PointsReversed;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +50,23 @@ class MessagesTest {
         PointsReversed bonus = new PointsReversed("m-1", "o-5", "tier-bonus:SILVER", 0, List.of(), 1_000, 0, 0);
         assertThat(paramsOf(bonus, "points.reversed:m-1:tier-bonus:SILVER")).containsExactlyInAnyOrderEntriesOf(
                 Map.of("points", 1_000L, "orderId", "o-5", "owed", 1_000L, "tierBonus", "SILVER"));
+    }
+
+    @Test
+    void aCreditNamesItsOrderAndWhenItsPointsBecomeUsableWhilePending() {
+        Instant expires = AT.plus(Duration.ofDays(365));
+        PointsEarned order = new PointsEarned("m-1", "order-o-7", 120, new Origin(OriginKind.ORDER, "o-7"), List.of(),
+                AT.plus(Duration.ofDays(7)), expires);
+        assertThat(Messages.forEvent(CloudEvent.of("e-1", "/earning-service", "m-1", AT, order)).orElseThrow().params())
+                .containsExactlyInAnyOrderEntriesOf(Map.of("points", 120L, "expiresAt", expires.toString(),
+                        "origin", "ORDER", "orderId", "o-7", "availableAt", AT.plus(Duration.ofDays(7)).toString()));
+        // Usable at once (a check-in, an order paid long ago): no date to wait for; no order id but an order's.
+        PointsEarned checkin = new PointsEarned("m-1", "checkin-1", 5, new Origin(OriginKind.CHECKIN, "2026-12-06"),
+                List.of(), AT.minusSeconds(3_600), expires);
+        Map<String, Object> params = Messages.forEvent(CloudEvent.of("e-2", "/earning-service", "m-1", AT, checkin))
+                .orElseThrow().params();
+        assertThat(params).containsEntry("origin", "CHECKIN").containsEntry("orderId", null)
+                .containsEntry("availableAt", null);
     }
 
     @Test
