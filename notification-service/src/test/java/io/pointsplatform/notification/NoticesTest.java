@@ -26,6 +26,9 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -38,6 +41,9 @@ import org.junit.jupiter.api.Test;
 class NoticesTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @Inject
+    Pool pool;
 
     private static String newMember() {
         return "m-notice-" + UUID.randomUUID();
@@ -70,6 +76,29 @@ class NoticesTest {
         awaitNotices(memberId, 3);
         given().auth().oauth2(Tokens.member(memberId)).get("/api/v1/members/{id}/notifications", memberId).then()
                 .body("items[0].body", startsWith("You earned 7 points"));
+    }
+
+    /** A notice whose member is still unknown a day after it was stored is left as written, and looked at no more. */
+    @Test
+    void aNoticeWhoseMemberStaysUnknownForADayIsLeftAsWritten() {
+        String memberId = newMember();
+        TestEvents.publish(Topics.POINTS_LEDGER, TestEvents.earnedAt(memberId, 100, Instant.now().minusSeconds(5)));
+        awaitNotices(memberId, 1);
+        assertThat(beforeContact(memberId)).isTrue();
+        pool.preparedQuery("update notification set created_at = now() - interval '25 hours' where member_id = $1")
+                .execute(Tuple.of(memberId)).await().indefinitely();
+        await().atMost(WAIT).until(() -> !beforeContact(memberId));
+        // Enrolled after that: its first notice stays as it was written.
+        TestEvents.publish(Topics.MEMBERS, CloudEvent.of("member.enrolled:" + memberId, "/earning-service", memberId,
+                Instant.now().minusSeconds(10), new MemberEnrolled(memberId, "Han Meimei", null, null, "en", null)));
+        awaitNotices(memberId, 2);
+        given().auth().oauth2(Tokens.member(memberId)).get("/api/v1/members/{id}/notifications", memberId).then()
+                .body("items.title", equalTo(List.of("积分到账", "Welcome to the rewards programme")));
+    }
+
+    private boolean beforeContact(String memberId) {
+        return pool.preparedQuery("select bool_or(before_contact) from notification where member_id = $1")
+                .execute(Tuple.of(memberId)).await().indefinitely().iterator().next().getBoolean(0);
     }
 
     @Test

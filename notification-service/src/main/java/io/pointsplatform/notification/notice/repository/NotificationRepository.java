@@ -77,6 +77,18 @@ public class NotificationRepository {
                 });
     }
 
+    /**
+     * Clears the mark of notices whose member was still unknown {@code after} their storing (a member
+     * never enrolled, which earning refuses by default): they stay as written, and no run looks at
+     * them again. Completes with how many.
+     */
+    public Uni<Integer> giveUpBeforeContact(SqlClient client, java.time.Duration after) {
+        return client.preparedQuery("update notification set before_contact = false"
+                        + " where before_contact and created_at < now() - make_interval(secs => $1)")
+                .execute(Tuple.of((double) after.toSeconds()))
+                .map(SqlResult::rowCount);
+    }
+
     /** Writes these notices again (title, body, locale by notice id) and clears their mark. */
     public Uni<Void> rewrite(SqlClient client, List<String> ids, List<String> titles, List<String> bodies,
                              List<String> locales) {

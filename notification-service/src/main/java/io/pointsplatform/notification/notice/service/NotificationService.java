@@ -105,31 +105,38 @@ public class NotificationService {
      * language then, as every e-mail is.
      */
     public Uni<Integer> rewriteBeforeContact(int limit) {
-        return pool.withTransaction(client -> notifications.beforeContact(client, limit).chain(found -> {
-            List<String> ids = new ArrayList<>(found.size());
-            List<String> titles = new ArrayList<>(found.size());
-            List<String> bodies = new ArrayList<>(found.size());
-            List<String> locales = new ArrayList<>(found.size());
-            for (NotificationRepository.BeforeContact n : found) {
-                String locale = NoticeTemplates.supported(n.locale());
-                ids.add(n.notificationId());
-                try {
-                    NoticeTemplates.InApp text = templates.inApp(n.kind(), locale, n.params());
-                    titles.add(text.title());
-                    bodies.add(text.body());
-                    locales.add(locale);
-                } catch (RuntimeException e) {
-                    // Not to be written in that language (a template of another build): kept as written, unmarked.
-                    Log.warnf("Notice %s stays as written before its member was known: %s", n.notificationId(),
-                            e.getMessage());
-                    titles.add(null);
-                    bodies.add(null);
-                    locales.add(null);
-                }
-            }
-            return notifications.rewrite(client, ids, titles, bodies, locales).replaceWith(found.size());
-        }));
+        return pool.withTransaction(client -> notifications.giveUpBeforeContact(client, UNKNOWN_MEMBER_KEPT)
+                .chain(() -> notifications.beforeContact(client, limit))
+                .chain(found -> rewrite(client, found)));
     }
+
+    private Uni<Integer> rewrite(SqlConnection client, List<NotificationRepository.BeforeContact> found) {
+        List<String> ids = new ArrayList<>(found.size());
+        List<String> titles = new ArrayList<>(found.size());
+        List<String> bodies = new ArrayList<>(found.size());
+        List<String> locales = new ArrayList<>(found.size());
+        for (NotificationRepository.BeforeContact n : found) {
+            String locale = NoticeTemplates.supported(n.locale());
+            ids.add(n.notificationId());
+            try {
+                NoticeTemplates.InApp text = templates.inApp(n.kind(), locale, n.params());
+                titles.add(text.title());
+                bodies.add(text.body());
+                locales.add(locale);
+            } catch (RuntimeException e) {
+                // Not to be written in that language (a template of another build): kept as written, unmarked.
+                Log.warnf("Notice %s stays as written before its member was known: %s", n.notificationId(),
+                        e.getMessage());
+                titles.add(null);
+                bodies.add(null);
+                locales.add(null);
+            }
+        }
+        return notifications.rewrite(client, ids, titles, bodies, locales).replaceWith(found.size());
+    }
+
+    /** How long a notice waits for its member's enrolment to be written again; after it, it stays as written. */
+    static final java.time.Duration UNKNOWN_MEMBER_KEPT = java.time.Duration.ofDays(1);
 
     /** The most notices one run writes again in a transaction; a full one is followed by another, up to 20. */
     static final int REWRITE_BATCH = 500;
