@@ -94,6 +94,14 @@ class NoticeTemplatesTest {
         assertThat(templates.email("points.earned", "zh-CN", sample()).subject()).isEqualTo("【积分】积分到账");
         assertThat(templates.inApp("tier.changed", "zh-CN", sample()).body()).isEqualTo("您的会员等级已变更为金卡会员。");
         assertThat(templates.inApp("redemption.failed", "en", sample()).body()).contains("out of stock");
+        // A payment at checkout and its refund say so.
+        Map<String, Object> payment = sample();
+        payment.put("payment", true);
+        assertThat(templates.inApp("points.spent", "zh-CN", payment).body()).isEqualTo("您在结账时使用了 1,234 积分抵扣订单金额。");
+        assertThat(templates.inApp("points.spent", "en", sample()).body()).isEqualTo("You spent 1,234 points.");
+        assertThat(templates.email("points.returned", "en", payment).text())
+                .contains("Your order was refunded: 1,234 points you paid with are back in your account.");
+        assertThat(templates.inApp("points.returned", "zh-CN", sample()).body()).isEqualTo("您使用的 1,234 积分已退还到账户。");
         // An unsupported locale is written in zh-CN; any English one in en.
         assertThat(templates.inApp("points.spent", "fr", sample()).title()).isEqualTo("积分已使用");
         assertThat(templates.inApp("points.spent", "en-GB", sample()).title()).isEqualTo("Points spent");

@@ -13,6 +13,7 @@ import io.pointsplatform.events.RedemptionCancelled;
 import io.pointsplatform.events.RedemptionCompleted;
 import io.pointsplatform.events.RedemptionEvent;
 import io.pointsplatform.events.RedemptionFailed;
+import io.pointsplatform.events.ServiceHoldIds;
 import io.pointsplatform.events.TierChanged;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,7 +28,8 @@ import java.util.Optional;
  * the completion or the failure instead; a reversal that took nothing is not news either. Points a
  * redemption spends or gives back (the ledger's events with a {@code redemption:…} reference) are
  * told once, by the redemption's own completion, failure or cancellation, which name the points;
- * a payment's are told by the ledger's events, as it has no such event of its own. A redemption's
+ * a payment's are told by the ledger's events, as it has no such event of its own (said to be a
+ * payment at checkout, or its refund, by their {@code payment:…} reference). A redemption's
  * notice names the reward as it was called when reserved and what the member got (a coupon's code,
  * a draw's prize or that it won nothing, a donation's cause); events from before those were written
  * name the reward by its id, and the templates ask for the rest with {@code ??}.
@@ -42,9 +44,9 @@ final class Messages {
             case MemberEnrolled e -> draft(event, e.memberId(), "name", e.name());
             case PointsEarned e -> earned(event, e);
             case PointsSpent e -> RedemptionEvent.isRedemptionReference(e.reference()) ? null
-                    : draft(event, e.memberId(), "points", e.points());
+                    : draft(event, e.memberId(), "points", e.points(), "payment", payment(e.reference()));
             case PointsReturned e -> RedemptionEvent.isRedemptionReference(e.reference()) ? null
-                    : draft(event, e.memberId(), "points", e.points());
+                    : draft(event, e.memberId(), "points", e.points(), "payment", payment(e.reference()));
             case PointsExpired e -> draft(event, e.memberId(), "points", e.points());
             case PointsReversed e -> reversal(event, e);
             case PointsAdjusted e -> draft(event, e.memberId(), "points", Math.abs(e.points()), "credit", e.points() > 0,
@@ -102,6 +104,14 @@ final class Messages {
         String availableAt = e.availableAt().isAfter(event.time()) ? e.availableAt().toString() : null;
         return draft(event, e.memberId(), "points", e.points(), "expiresAt", e.expiresAt().toString(),
                 "origin", e.origin().kind().name(), "orderId", orderId, "availableAt", availableAt);
+    }
+
+    /**
+     * True for the points of a payment at checkout (a {@code payment:…} reference: its capture, or the
+     * return of a refund), so its notice says so; else null (the template's {@code payment??}).
+     */
+    private static Boolean payment(String reference) {
+        return reference != null && reference.startsWith(ServiceHoldIds.PAYMENT_PREFIX) ? Boolean.TRUE : null;
     }
 
     /** {@code namesAndValues}: name, value, name, value, …; a value may be null (the template asks {#if}). */

@@ -7,7 +7,9 @@ import io.pointsplatform.events.CloudEvent;
 import io.pointsplatform.events.Origin;
 import io.pointsplatform.events.OriginKind;
 import io.pointsplatform.events.PointsEarned;
+import io.pointsplatform.events.PointsReturned;
 import io.pointsplatform.events.PointsReversed;
+import io.pointsplatform.events.PointsSpent;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -67,6 +69,24 @@ class MessagesTest {
                 .orElseThrow().params();
         assertThat(params).containsEntry("origin", "CHECKIN").containsEntry("orderId", null)
                 .containsEntry("availableAt", null);
+    }
+
+    @Test
+    void aPaymentsPointsAndItsRefundAreToldAsSuchAndARedemptionsAreNotToldTwice() {
+        List<Allocation> lot = List.of(new Allocation("lot-1", 500));
+        PointsSpent paid = new PointsSpent("m-1", "payment:pay-1", 500, lot, "payment:pay-1");
+        assertThat(Messages.forEvent(CloudEvent.of("s-1", "/ledger-service", "m-1", AT, paid)).orElseThrow().params())
+                .containsEntry("points", 500L).containsEntry("payment", true);
+        PointsReturned refunded = new PointsReturned("m-1", "payment:pay-1", "pr-1", 250, List.of(new Allocation("lot-1", 250)),
+                "payment:pay-1:refund:rf-1");
+        assertThat(Messages.forEvent(CloudEvent.of("r-1", "/ledger-service", "m-1", AT, refunded)).orElseThrow().params())
+                .containsEntry("payment", true);
+        PointsSpent own = new PointsSpent("m-1", "h-1", 40, List.of(new Allocation("lot-1", 40)), null);
+        assertThat(Messages.forEvent(CloudEvent.of("s-2", "/ledger-service", "m-1", AT, own)).orElseThrow().params())
+                .containsEntry("payment", null);
+        PointsSpent redemption = new PointsSpent("m-1", "redemption:r-1", 40, List.of(new Allocation("lot-1", 40)),
+                "redemption:r-1");
+        assertThat(Messages.forEvent(CloudEvent.of("s-3", "/ledger-service", "m-1", AT, redemption))).isEmpty();
     }
 
     @Test
