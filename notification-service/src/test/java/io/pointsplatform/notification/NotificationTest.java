@@ -135,7 +135,8 @@ class NotificationTest {
                         .then().statusCode(200).body("items", hasSize(3))
                         .body("items[0].kind", equalTo("points.returned"))
                         .body("items[0].title", equalTo("积分已退还"))
-                        .body("items[0].body", equalTo("您使用的 25 积分已退还到账户。")));
+                        .body("items[0].body", equalTo("订单已退款，您支付时使用的 25 积分已退还到账户。"))
+                        .body("items[1].body", equalTo("您在结账时使用了 60 积分抵扣订单金额。")));
         assertThat(TopicReader.all(Topics.dlq(Topics.POINTS_LEDGER, "notification-service"),
                 r -> memberId.equals(r.key()))).isEmpty();
     }
