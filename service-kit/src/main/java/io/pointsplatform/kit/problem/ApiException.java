@@ -1,10 +1,15 @@
 package io.pointsplatform.kit.problem;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * A refusal a client can act on: an HTTP status, a machine code to switch on and a sentence a
- * person can read. Thrown by services, turned into problem+json at the edge.
+ * person can read. Thrown by services, turned into problem+json at the edge, with any extension
+ * members it was given ({@link #with}: catalog's {@code reasons} and {@code rewardName}, say).
  */
 public class ApiException extends RuntimeException {
 
@@ -14,22 +19,27 @@ public class ApiException extends RuntimeException {
     private final List<Problem.FieldError> errors;
     private final String state;
     private final Long retryAfterSeconds;
+    private final Map<String, Object> members;
+
+    /** The problem document's own members, which an extension member may not take. */
+    private static final Set<String> STANDARD = Set.of("type", "title", "status", "detail", "instance", "code",
+            "errors", "state");
 
     public ApiException(int status, String code, String title, String detail) {
         this(status, code, title, detail, List.of());
     }
 
     public ApiException(int status, String code, String title, String detail, List<Problem.FieldError> errors) {
-        this(status, code, title, detail, errors, null, null);
+        this(status, code, title, detail, errors, null, null, Map.of());
     }
 
     /** A refusal to try again after {@code retryAfterSeconds} (the answer's {@code Retry-After}). */
     protected ApiException(int status, String code, String title, String detail, long retryAfterSeconds) {
-        this(status, code, title, detail, List.of(), null, retryAfterSeconds);
+        this(status, code, title, detail, List.of(), null, retryAfterSeconds, Map.of());
     }
 
     private ApiException(int status, String code, String title, String detail, List<Problem.FieldError> errors,
-                         String state, Long retryAfterSeconds) {
+                         String state, Long retryAfterSeconds, Map<String, Object> members) {
         super(detail, null, false, false);
         this.status = status;
         this.code = code;
@@ -37,16 +47,39 @@ public class ApiException extends RuntimeException {
         this.errors = List.copyOf(errors);
         this.state = state;
         this.retryAfterSeconds = retryAfterSeconds;
+        this.members = members;
     }
 
     /** The same refusal, telling the state the request found the thing in (the problem's {@code state}). */
     public ApiException withState(String found) {
-        return new ApiException(status, code, title, getMessage(), errors, found, retryAfterSeconds);
+        return new ApiException(status, code, title, getMessage(), errors, found, retryAfterSeconds, members);
     }
 
     /** The same refusal, to be tried again after {@code seconds} (the answer's {@code Retry-After}). */
     public ApiException withRetryAfter(long seconds) {
-        return new ApiException(status, code, title, getMessage(), errors, state, seconds);
+        return new ApiException(status, code, title, getMessage(), errors, state, seconds, members);
+    }
+
+    /**
+     * The same refusal with an extension member of its problem document (RFC 9457, section 3.2),
+     * after the standard ones; a null value adds nothing. A name the document has already is refused.
+     */
+    public ApiException with(String name, Object value) {
+        if (STANDARD.contains(name) || members.containsKey(name)) {
+            throw new IllegalArgumentException("problem member '" + name + "' is taken");
+        }
+        if (value == null) {
+            return this;
+        }
+        Map<String, Object> more = new LinkedHashMap<>(members);
+        more.put(name, value);
+        return new ApiException(status, code, title, getMessage(), errors, state, retryAfterSeconds,
+                Collections.unmodifiableMap(more));
+    }
+
+    /** The extension members, in the order given (empty: none). */
+    public Map<String, Object> members() {
+        return members;
     }
 
     /** When to try again, in seconds, if the refusal says; null otherwise. */

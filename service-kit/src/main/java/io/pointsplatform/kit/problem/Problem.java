@@ -26,7 +26,7 @@ public record Problem(String type, String title, int status, String detail, Stri
         return new Problem(typeUri(code), title, status, detail, code, List.of(), null);
     }
 
-    public static String typeUri(String code) {
+    static String typeUri(String code) {
         return "urn:points:problem:" + code.toLowerCase().replace('_', '-');
     }
 }

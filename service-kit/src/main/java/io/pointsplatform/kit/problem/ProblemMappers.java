@@ -32,6 +32,7 @@ import java.time.OffsetDateTime;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -71,7 +72,7 @@ public class ProblemMappers {
      */
     @ServerExceptionMapper
     public Response api(ApiException e) {
-        Response response = respond(e.toProblem());
+        Response response = e.members().isEmpty() ? respond(e.toProblem()) : respond(e.toProblem(), e.members());
         String retryAfter = e.retryAfterSeconds() != null ? Long.toString(e.retryAfterSeconds())
                 : e.status() == 503 ? RETRY_AFTER_SECONDS : null;
         return retryAfter == null ? response : Response.fromResponse(response).header("Retry-After", retryAfter).build();
@@ -196,6 +197,24 @@ public class ProblemMappers {
 
     private static Response respond(Problem problem) {
         return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem).build();
+    }
+
+    /** The problem's members as the record writes them (none empty), then the extension members. */
+    private static Response respond(Problem problem, Map<String, Object> members) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", problem.type());
+        body.put("title", problem.title());
+        body.put("status", problem.status());
+        body.put("detail", problem.detail());
+        body.put("code", problem.code());
+        if (problem.errors() != null && !problem.errors().isEmpty()) {
+            body.put("errors", problem.errors());
+        }
+        if (problem.state() != null) {
+            body.put("state", problem.state());
+        }
+        body.putAll(members);
+        return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(body).build();
     }
 
     /**

@@ -63,10 +63,10 @@ public class ReservationResource {
     @APIResponse(responseCode = "409", description = "OUT_OF_STOCK: fewer units left than asked; LIMIT_REACHED: the "
             + "member's limit in its period is used (RESERVED and CONFIRMED count); both name the reward (rewardName). "
             + "RESERVATION_CONFLICT: the id names a reservation with another body",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = RefusedMapper.RefusalProblem.class)))
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = ReservationRefused.class)))
     @APIResponse(responseCode = "422", description = "NOT_ELIGIBLE: reasons lists every one of TIER_TOO_LOW, "
             + "NOT_STARTED, ENDED, RETIRED that applies; rewardName names the reward",
-            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = RefusedMapper.RefusalProblem.class)))
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = ReservationRefused.class)))
     public Uni<RestResponse<ReservationView>> reserve(
             @Parameter(description = "The reward's id") @PathParam("rewardId") @Pattern(regexp = Identifiers.ID_PATTERN, message = ID) String rewardId,
             @Valid @NotNull ReservationRequest request) {

@@ -291,9 +291,15 @@ public class ReservationService {
         }
     }
 
-    private static Refused notEligible(ReservationOrder order, Reward reward, List<String> refusals) {
-        return Refused.notEligible("member '" + order.memberId() + "' may not reserve reward '" + reward.rewardId()
-                + "' now: " + String.join(", ", refusals), refusals, reward.name());
+    /**
+     * {@code 422 NOT_ELIGIBLE} with every reason that applies ({@code reasons}: TIER_TOO_LOW,
+     * NOT_STARTED, ENDED, RETIRED). It and the 409s below name the reward as read ({@code rewardName}),
+     * so a caller that keeps the refusal (a FAILED redemption, its member's notice) names it.
+     */
+    private static ApiException notEligible(ReservationOrder order, Reward reward, List<String> refusals) {
+        return new ApiException(422, "NOT_ELIGIBLE", "Not eligible", "member '" + order.memberId()
+                + "' may not reserve reward '" + reward.rewardId() + "' now: " + String.join(", ", refusals))
+                .with("reasons", List.copyOf(refusals)).with("rewardName", reward.name());
     }
 
     private static Reservation reservation(ReservationOrder order, Reward reward, String periodKey, boolean stockTaken,
@@ -325,16 +331,17 @@ public class ReservationService {
         });
     }
 
-    private static Refused limitReached(Reward reward, ReservationOrder order) {
+    private static ApiException limitReached(Reward reward, ReservationOrder order) {
         // Says what was asked: a quantity above the limit is refused before any is taken.
-        return Refused.limitReached("member '" + order.memberId() + "' may not take "
+        return ApiException.conflict("LIMIT_REACHED", "member '" + order.memberId() + "' may not take "
                 + order.quantity() + " more of reward '" + reward.rewardId() + "': the limit is "
-                + reward.perMemberLimit().count() + " a " + reward.perMemberLimit().period(), reward.name());
+                + reward.perMemberLimit().count() + " a " + reward.perMemberLimit().period())
+                .with("rewardName", reward.name());
     }
 
-    private static Refused outOfStock(Reward reward, ReservationOrder order) {
-        return Refused.outOfStock("reward '" + reward.rewardId() + "' has fewer than "
-                + order.quantity() + " left", reward.name());
+    private static ApiException outOfStock(Reward reward, ReservationOrder order) {
+        return ApiException.conflict("OUT_OF_STOCK", "reward '" + reward.rewardId() + "' has fewer than "
+                + order.quantity() + " left").with("rewardName", reward.name());
     }
 
     /** A COUPON takes a code; a LOTTERY draws (and takes the prize won). */
@@ -560,7 +567,7 @@ public class ReservationService {
 
     /** A refusal of the attempt, which a repeat of a reservation already made is answered instead of. */
     private static boolean refusal(Throwable failure) {
-        return failure instanceof Refused || failure instanceof ApiException api && api.status() < 500;
+        return failure instanceof ApiException api && api.status() < 500;
     }
 
     private static boolean duplicateId(Throwable failure) {
