@@ -212,6 +212,7 @@ class BadInputTest {
                 .call("confirm with a bad reservation id", "POST", RESERVE + "/a%20b/confirm", 400, V, "reservationId")
                 .call("release with a bad reservation id", "POST", RESERVE + "/a%20b/release", 400, V, "reservationId")
                 .call("return with a bad reservation id", "POST", RESERVE + "/a%20b/return", 400, V, "reservationId")
+                .call("return with undelivered neither true nor false", "POST", RESERVE + "/" + run + "none/return?undelivered=maybe", 400, V, "undelivered")
                 .call("get with a bad reservation id", "GET", RESERVE + "/" + tooLong, 400, V, "reservationId")
                 .call("a draw with a bad reservation id", "GET", REWARDS + "/" + run + "none/draws/a%20b", 400, V, "reservationId");
     }

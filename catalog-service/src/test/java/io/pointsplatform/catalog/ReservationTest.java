@@ -440,6 +440,34 @@ class ReservationTest {
     }
 
     @Test
+    void aCouponIsReservedOneCodeAtATimeAndACodeNeverDeliveredIsIssuedAgain() {
+        String rewardId = id("r-coupon-once");
+        asAdmin().body(body(rewardId, "COUPON", null)).post("/api/v1/rewards").then().statusCode(201);
+        String code = rewardId + "-A";
+        given().auth().oauth2(Tokens.admin()).contentType("text/csv").body("code\n" + code + "\n" + rewardId + "-B\n")
+                .post("/api/v1/rewards/" + rewardId + "/coupon-codes").then().statusCode(200).body("stock", equalTo(2));
+
+        // Two units would be priced twice for the one code a reservation takes.
+        reserve(rewardId, id("res"), "m-c2", 2).then().statusCode(400).body("code", equalTo("VALIDATION_FAILED"))
+                .body("detail", containsString("quantity"));
+        assertThat(stock(rewardId)).isEqualTo(2);
+
+        // Confirmed, then its redemption failed (the member's hold lapsed): no one saw the code.
+        String first = id("res");
+        reserve(rewardId, first, "m-c2", 1).then().statusCode(201);
+        act(rewardId, first, "confirm").then().statusCode(200).body("couponCode", equalTo(code));
+        act(rewardId, first, "return?undelivered=true").then().statusCode(200).body("status", equalTo("RETURNED"));
+        assertThat(stock(rewardId)).as("the code and its unit back").isEqualTo(2);
+        String again = id("res");
+        reserve(rewardId, again, "m-c3", 1).then().statusCode(201);
+        act(rewardId, again, "confirm").then().statusCode(200).body("couponCode", equalTo(code));
+        // A cancel's return after the member saw it voids it, whatever a repeat says.
+        act(rewardId, again, "return").then().statusCode(200);
+        act(rewardId, again, "return?undelivered=true").then().statusCode(200).body("status", equalTo("RETURNED"));
+        assertThat(stock(rewardId)).isEqualTo(1);
+    }
+
+    @Test
     void aLotteryDrawsFromARecordedSeedThatAnAuditorCanRunAgain() {
         String rewardId = id("r-lottery");
         asAdmin().body("{\"rewardId\":\"" + rewardId + "\",\"name\":\"Draw\",\"kind\":\"LOTTERY\",\"pointsCost\":50,"

@@ -53,6 +53,8 @@ public class FakeServices implements QuarkusTestResourceLifecycleManager {
         public final int quantity;
         public String status = "RESERVED";
         public String couponCode;
+        /** Returned with {@code undelivered=true}: the redemption failed after the confirm. */
+        public boolean returnedUndelivered;
 
         Reservation(String reservationId, String rewardId, String memberId, int quantity) {
             this.reservationId = reservationId;
@@ -247,8 +249,8 @@ public class FakeServices implements QuarkusTestResourceLifecycleManager {
             }
             return;
         }
-        if ("LOTTERY".equals(reward.kind) && quantity != 1) {
-            problem(request, 400, "VALIDATION_FAILED", "quantity must be 1 for a lottery");
+        if (("LOTTERY".equals(reward.kind) || "COUPON".equals(reward.kind)) && quantity != 1) {
+            problem(request, 400, "VALIDATION_FAILED", "quantity must be 1 for a lottery or a coupon");
             return;
         }
         if (!reward.eligible) {
@@ -324,7 +326,11 @@ public class FakeServices implements QuarkusTestResourceLifecycleManager {
                 switch (r.status) {
                     case "CONFIRMED" -> {
                         r.status = "RETURNED";
-                        giveStockBack(reward, r);
+                        r.returnedUndelivered = "true".equals(request.getParam("undelivered"));
+                        if (r.couponCode == null || r.returnedUndelivered) {
+                            // As catalog: a coupon's code seen by its member (a cancel) is void, not stock.
+                            giveStockBack(reward, r);
+                        }
                         json(request, 200, view(r));
                     }
                     case "RETURNED" -> json(request, 200, view(r));
@@ -338,6 +344,9 @@ public class FakeServices implements QuarkusTestResourceLifecycleManager {
     private static void giveStockBack(Reward reward, Reservation r) {
         if (reward.stock != null) {
             reward.stock += r.quantity;
+        }
+        if (r.couponCode != null) {
+            reward.couponCodes.addFirst(r.couponCode);
         }
     }
 

@@ -284,6 +284,51 @@ class RedemptionSagaTest {
     }
 
     @Test
+    void aCouponsCodeNeverSeenComesBackWhenItsRedemptionFailsAfterTheConfirm() {
+        String member = id("m-coupon-lapsed");
+        String reward = id("rw-coupon-lapsed");
+        FakeServices.reward(reward, "COUPON", 100, 1).couponCodes.add("CAFE-LAPSED-1");
+        FakeServices.balance(member, 500);
+        FakeServices.HOLDS_LAPSE.add(member);
+
+        String redemptionId = redeem(member, reward, 1, null).statusCode(201).body("status", equalTo("FAILED"))
+                .body("code", equalTo("HOLD_EXPIRED")).body("couponCode", nullValue())
+                .extract().path("redemptionId");
+        FakeServices.Reservation reservation = FakeServices.reservation(redemptionId);
+        assertThat(reservation.status).isEqualTo("RETURNED");
+        assertThat(reservation.returnedUndelivered).as("returned as never delivered: the code is issued again").isTrue();
+        assertThat(FakeServices.stock(reward)).isEqualTo(1);
+
+        String other = id("m-coupon-next");
+        FakeServices.balance(other, 500);
+        redeem(other, reward, 1, null).statusCode(201).body("status", equalTo("COMPLETED"))
+                .body("couponCode", equalTo("CAFE-LAPSED-1"));
+    }
+
+    @Test
+    void aCouponIsRedeemedOneCodeAtATimeAndNeverCancelled() {
+        String member = id("m-coupons");
+        String reward = id("rw-coupons");
+        FakeServices.Reward coupons = FakeServices.reward(reward, "COUPON", 100, 2);
+        coupons.couponCodes.add("CAFE-1");
+        coupons.couponCodes.add("CAFE-2");
+        FakeServices.balance(member, 1_000);
+
+        // One code a reservation: two at once would be priced twice for one code.
+        redeem(member, reward, 2, null).statusCode(201).body("status", equalTo("FAILED"))
+                .body("code", equalTo("VALIDATION_FAILED")).body("pointsSpent", equalTo(0));
+        assertThat(FakeServices.stock(reward)).isEqualTo(2);
+
+        String redeemed = redeem(member, reward, 1, null).statusCode(201).body("status", equalTo("COMPLETED"))
+                .body("couponCode", equalTo("CAFE-1")).body("cancellableUntil", nullValue())
+                .extract().path("redemptionId");
+        // The member has seen the code, and the merchant it came from cannot take it back.
+        given().auth().oauth2(Tokens.member(member)).post("/api/v1/redemptions/{id}/cancel", redeemed).then()
+                .statusCode(409).body("code", equalTo("NOT_CANCELLABLE"));
+        assertThat(FakeServices.available(member)).isEqualTo(900);
+    }
+
+    @Test
     void theRecoveryJobFinishesASagaLeftAfterTheHold() throws SQLException {
         String member = id("m-crash");
         String reward = id("rw-crash");
@@ -366,9 +411,10 @@ class RedemptionSagaTest {
     void aCancelWhileCatalogIsDownIsFinishedByTheRecoveryJob() {
         String member = id("m-cancel-later");
         String reward = id("rw-cancel-later");
-        FakeServices.reward(reward, "COUPON", 30, 1).couponCodes.add("C-LATER");
+        FakeServices.reward(reward, "GIFT", 30, 1);
         FakeServices.balance(member, 100);
         String redemptionId = redeem(member, reward, 1, null).statusCode(201).extract().path("redemptionId");
+        assertThat(FakeServices.stock(reward)).isZero();
         FakeServices.catalogDown = true;
         try {
             given().auth().oauth2(Tokens.member(member)).post("/api/v1/redemptions/{id}/cancel", redemptionId).then()
@@ -381,6 +427,8 @@ class RedemptionSagaTest {
                 read(member, redemptionId).statusCode(200).body("status", equalTo("CANCELLED")));
         assertThat(FakeServices.available(member)).isEqualTo(100);
         assertThat(FakeServices.reservation(redemptionId).status).isEqualTo("RETURNED");
+        assertThat(FakeServices.reservation(redemptionId).returnedUndelivered).as("a cancel's return").isFalse();
+        assertThat(FakeServices.stock(reward)).isEqualTo(1);
     }
 
     @Test

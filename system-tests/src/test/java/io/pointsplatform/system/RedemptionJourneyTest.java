@@ -133,6 +133,11 @@ class RedemptionJourneyTest {
         Response couponDone = shop.completed(memberId, coupon);
         assertThat(couponDone.<String>path("couponCode")).startsWith("CAFE-" + run);
         assertThat(couponDone.<String>path("rewardName")).isEqualTo("咖啡券");
+        // A coupon's code, once shown, is not cancelled: the cafe it came from cannot take it back.
+        assertThat(couponDone.<Object>path("cancellableUntil")).isNull();
+        given().auth().oauth2(Tokens.member(memberId)).baseUri(platform.url("redemption-service"))
+                .post("/api/v1/redemptions/{id}/cancel", couponDone.<String>path("redemptionId")).then().statusCode(409)
+                .body("code", equalTo("NOT_CANCELLABLE"));
         Response drawn = shop.completed(memberId, lottery);
         assertThat(drawn.<Object>path("lottery.seed")).isNotNull();
         assertThat(drawn.<String>path("rewardName")).isEqualTo("幸运抽奖");

@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.Map;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestQuery;
 
 /**
  * catalog-service's stock reservations, as agreed with catalog (issue #20): every call idempotent
@@ -59,10 +60,15 @@ public interface CatalogClient {
     Uni<Reservation> release(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
                              @RestPath String rewardId, @RestPath String reservationId);
 
+    /**
+     * A confirmed reservation back: {@code undelivered} when the redemption failed after the confirm
+     * (a COUPON's code was never shown, so it is issued again), false after a member's cancel (voided).
+     */
     @POST
     @Path("/{reservationId}/return")
     Uni<Reservation> giveBack(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-                              @RestPath String rewardId, @RestPath String reservationId);
+                              @RestPath String rewardId, @RestPath String reservationId,
+                              @RestQuery boolean undelivered);
 
     @GET
     @Path("/{reservationId}")

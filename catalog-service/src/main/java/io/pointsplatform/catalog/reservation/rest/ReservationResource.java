@@ -14,10 +14,12 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -58,7 +60,7 @@ public class ReservationResource {
     @APIResponse(responseCode = "200", description = "This reservation was made before: it is answered as it now is",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ReservationView.class)))
     @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: the body or rewardId is not valid, quantity is "
-            + "not 1 for a LOTTERY, or a seed was given by another role than admin")
+            + "not 1 for a LOTTERY or a COUPON (one draw, one code a reservation), or a seed was given by another role than admin")
     @APIResponse(responseCode = "404", description = "NOT_FOUND: no reward has this id")
     @APIResponse(responseCode = "409", description = "OUT_OF_STOCK: fewer units left than asked; LIMIT_REACHED: the "
             + "member's limit in its period is used (RESERVED and CONFIRMED count); both name the reward (rewardName). "
@@ -118,16 +120,20 @@ public class ReservationResource {
     @Operation(operationId = "returnReservation", summary = "Return a confirmed reservation",
             description = "After a cancelled redemption: stock, a prize and the member's limit come back, a DONATION "
                     + "is taken off its cause's total; a COUPON's code is voided, never issued again (so its stock "
-                    + "stays). Idempotent.")
+                    + "stays). With undelivered=true (the redemption failed after the confirm, so the member never "
+                    + "saw what it was given) a COUPON's code goes back to be issued again, with its unit of stock. "
+                    + "Idempotent: a returned reservation answers as it is.")
     @APIResponse(responseCode = "200", description = "RETURNED",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ReservationView.class)))
-    @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: rewardId or reservationId is not an id")
+    @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: rewardId or reservationId is not an id, or undelivered is not true or false")
     @APIResponse(responseCode = "404", description = "NOT_FOUND: no reservation has this id for this reward")
     @APIResponse(responseCode = "409", description = "RESERVATION_NOT_CONFIRMED: it is RESERVED, RELEASED or EXPIRED")
     public Uni<ReservationView> giveBack(
             @Parameter(description = "The reward's id") @PathParam("rewardId") @Pattern(regexp = Identifiers.ID_PATTERN, message = ID) String rewardId,
-            @Parameter(description = "The reservation's id") @PathParam("reservationId") @Pattern(regexp = Identifiers.ID_PATTERN, message = ID) String reservationId) {
-        return reservations.giveBackConfirmed(rewardId, reservationId);
+            @Parameter(description = "The reservation's id") @PathParam("reservationId") @Pattern(regexp = Identifiers.ID_PATTERN, message = ID) String reservationId,
+            @Parameter(description = "true when the reward never reached the member (false by default: a cancel)")
+            @QueryParam("undelivered") @DefaultValue("false") @Pattern(regexp = "true|false", message = "must be true or false") String undelivered) {
+        return reservations.giveBackConfirmed(rewardId, reservationId, Boolean.parseBoolean(undelivered));
     }
 
     @GET

@@ -172,6 +172,10 @@ public class ReservationService {
         if (reward.kind() == RewardKind.LOTTERY && order.quantity() != 1) {
             throw ApiException.validation("quantity", "must be 1 for a LOTTERY (one draw a reservation)");
         }
+        if (reward.kind() == RewardKind.COUPON && order.quantity() != 1) {
+            // One code a reservation: N units of stock priced N times for one code would charge for codes never given.
+            throw ApiException.validation("quantity", "must be 1 for a COUPON (one code a reservation)");
+        }
         return tier(reward, order.memberId()).chain(tier -> {
             List<String> refusals = Eligibility.refusals(reward, tier, now);
             if (!refusals.isEmpty()) {
@@ -421,16 +425,19 @@ public class ReservationService {
     }
 
     /**
-     * Gives back a CONFIRMED reservation after a cancelled redemption: stock back (but a COUPON's code
-     * is voided, never issued again, so a COUPON's stock stays), a DONATION taken off its cause's total.
+     * Gives back a CONFIRMED reservation: stock back, a DONATION taken off its cause's total. After a
+     * cancelled redemption a COUPON's code is voided, never issued again (the member has seen it, and
+     * the merchant it came from cannot take it back), so a COUPON's stock stays; when the reward never
+     * reached the member ({@code undelivered}: its redemption failed after the confirm, and the code
+     * was never shown) the code goes back to be issued again, with its unit of stock.
      */
-    public Uni<ReservationView> giveBackConfirmed(String rewardId, String reservationId) {
+    public Uni<ReservationView> giveBackConfirmed(String rewardId, String reservationId, boolean undelivered) {
         Instant now = now();
         return pool.withTransaction(c -> locked(c, rewardId, reservationId).chain(r -> switch (r.status()) {
             case RETURNED -> Uni.createFrom().item(r);
             case RESERVED, RELEASED, EXPIRED -> throw refused("RESERVATION_NOT_CONFIRMED", r, "is " + r.status()
                     + ", not CONFIRMED");
-            case CONFIRMED -> giveBack(c, r, ReservationStatus.RETURNED, now);
+            case CONFIRMED -> giveBack(c, r, ReservationStatus.RETURNED, undelivered, now);
         })).chain(this::view);
     }
 
@@ -483,12 +490,18 @@ public class ReservationService {
      * was unlimited when it was reserved, however its stock was set since.
      */
     private Uni<Reservation> giveBack(SqlConnection c, Reservation r, ReservationStatus next, Instant now) {
+        return giveBack(c, r, next, false, now);
+    }
+
+    private Uni<Reservation> giveBack(SqlConnection c, Reservation r, ReservationStatus next, boolean undelivered,
+                                      Instant now) {
         Reservation after = r.withStatus(next, now);
         boolean returned = next == ReservationStatus.RETURNED;
         Uni<Void> limit = r.periodKey() == null ? Uni.createFrom().voidItem()
                 : limits.giveBack(c, r.memberId(), r.rewardId(), r.periodKey(), r.quantity());
-        // A returned coupon's code is void: it is not stock any more.
-        int units = r.stockTaken() && !(returned && r.kind() == RewardKind.COUPON) ? r.quantity() : 0;
+        // A coupon's code returned after the member saw it is void: it is not stock any more.
+        boolean voided = returned && !undelivered && r.kind() == RewardKind.COUPON;
+        int units = r.stockTaken() && !voided ? r.quantity() : 0;
         boolean prizeBack = r.prizeId() != null && r.prizeTaken();
         return limit
                 .chain(() -> units > 0 || prizeBack ? rewards.giveBack(c, r.rewardId(), units, now)
@@ -499,7 +512,7 @@ public class ReservationService {
                         part = rewards.giveBackPrize(c, r.rewardId(), r.prizeId());
                     }
                     if (r.couponCode() != null) {
-                        part = part.chain(() -> coupons.mark(c, r.couponCode(), returned ? "VOID" : "AVAILABLE"));
+                        part = part.chain(() -> coupons.mark(c, r.couponCode(), voided ? "VOID" : "AVAILABLE"));
                     }
                     if (returned && r.kind() == RewardKind.DONATION) {
                         part = part.chain(() -> donations.add(c, r.cause(), -r.pointsCost()).replaceWithVoid());

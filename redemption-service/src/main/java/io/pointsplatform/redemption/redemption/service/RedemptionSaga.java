@@ -184,8 +184,9 @@ public class RedemptionSaga {
                         return unanswered(r, failure, "LEDGER_UNAVAILABLE", false);
                     });
             case RELEASE_RESERVATION -> failedOnceBack(r, catalog.release(auth, r.rewardId(), r.reservationId()));
-            case RETURN_STOCK -> failedOnceBack(r, catalog.giveBack(auth, r.rewardId(), r.reservationId()));
-            case CANCEL_RETURN_STOCK -> catalog.giveBack(auth, r.rewardId(), r.reservationId())
+            // Failed after the confirm: the member never saw what it was given (a coupon's code is issued again).
+            case RETURN_STOCK -> failedOnceBack(r, catalog.giveBack(auth, r.rewardId(), r.reservationId(), true));
+            case CANCEL_RETURN_STOCK -> catalog.giveBack(auth, r.rewardId(), r.reservationId(), false)
                     .onItemOrFailure().transformToUni((returned, failure) -> {
                         if (failure == null || RemoteProblem.isRefusal(failure)) {
                             if (failure != null) {

@@ -54,8 +54,11 @@ public interface SagaSettings {
     @WithDefault("24h")
     Duration cancelWindow();
 
-    /** Kinds that are never cancelled (a lottery draw, a donation given). */
-    @WithDefault("LOTTERY,DONATION")
+    /**
+     * Kinds that are never cancelled: a lottery draw, a donation given, a coupon's code (shown to the
+     * member once issued; the merchant it was imported from cannot take it back).
+     */
+    @WithDefault("LOTTERY,DONATION,COUPON")
     List<String> neverCancellable();
 
     /**
