@@ -92,6 +92,8 @@ public class FakeServices implements QuarkusTestResourceLifecycleManager {
     public static final java.util.Set<String> HOLDS_LAPSE = java.util.concurrent.ConcurrentHashMap.newKeySet();
     public static volatile boolean catalogDown;
     public static volatile boolean ledgerDown;
+    /** Run once, before the down ledger answers a call (what another driver of the saga did meanwhile). */
+    public static volatile Runnable whileLedgerDown;
     /** Requests refused for their token, with why. */
     public static final Queue<String> UNAUTHENTICATED = new ConcurrentLinkedQueue<>();
 
@@ -471,6 +473,11 @@ public class FakeServices implements QuarkusTestResourceLifecycleManager {
     }
 
     private static boolean ledgerUp(HttpServerRequest request) {
+        Runnable meanwhile = whileLedgerDown;
+        if (ledgerDown && meanwhile != null) {
+            whileLedgerDown = null;
+            meanwhile.run();
+        }
         if (ledgerDown) {
             request.response().setStatusCode(503).putHeader("content-type", "text/plain").end("ledger is restarting");
         }

@@ -329,6 +329,44 @@ class RedemptionSagaTest {
     }
 
     @Test
+    void aGiveUpThatLostToAnotherDriverReleasesNothingThatDriverHolds() throws SQLException {
+        String member = id("m-two-drivers");
+        String reward = id("rw-two-drivers");
+        FakeServices.reward(reward, "GIFT", 40, 2);
+        FakeServices.balance(member, 100);
+        String redemptionId = "rd-two-" + UUID.randomUUID().toString().substring(0, 8);
+        // Reserved long ago; this driver's hold gets no answer, and meanwhile another driver (a
+        // client's repeat) placed the hold and moved the saga to HELD.
+        FakeServices.reservationOf(redemptionId, reward, member, 1);
+        FakeServices.ledgerDown = true;
+        FakeServices.whileLedgerDown = () -> {
+            FakeServices.holdOf("redemption:" + redemptionId, member, 40);
+            try {
+                sql("update redemption set step = 'HELD', updated_at = now() where redemption_id = '" + redemptionId + "'");
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        try {
+            sql("insert into redemption (redemption_id, member_id, reward_id, quantity, status, step, kind, points,"
+                    + " created_at, updated_at, next_attempt_at) values ('" + redemptionId + "', '" + member + "', '"
+                    + reward + "', 1, 'PENDING', 'RESERVED', 'GIFT', 40, now() - interval '1 hour',"
+                    + " now() - interval '1 hour', now())");
+            await().atMost(Duration.ofSeconds(30)).until(() -> FakeServices.whileLedgerDown == null);
+            read(member, redemptionId).statusCode(200).body("status", equalTo("PENDING"));
+            // Kept for the other driver (which may have confirmed it already while the ledger is down).
+            assertThat(FakeServices.reservation(redemptionId).status).isIn("RESERVED", "CONFIRMED");
+        } finally {
+            FakeServices.ledgerDown = false;
+            FakeServices.whileLedgerDown = null;
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                read(member, redemptionId).statusCode(200).body("status", equalTo("COMPLETED")));
+        assertThat(FakeServices.available(member)).isEqualTo(60);
+        assertThat(FakeServices.reservation(redemptionId).status).isEqualTo("CONFIRMED");
+    }
+
+    @Test
     void theRecoveryJobFinishesASagaLeftAfterTheHold() throws SQLException {
         String member = id("m-crash");
         String reward = id("rw-crash");

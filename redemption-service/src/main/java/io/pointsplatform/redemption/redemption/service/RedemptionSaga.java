@@ -342,7 +342,10 @@ public class RedemptionSaga {
         if (mayGiveUp && now.isAfter(r.createdAt().plus(settings.unavailableDeadline()))) {
             Log.warnf("Redemption %s: %s for longer than %s, failed", r.redemptionId(), code,
                     settings.unavailableDeadline());
-            return fail(r, code, detail(failure), null).call(outcome -> bestEffortRelease(r));
+            // Only a give-up that moved the saga releases: one that lost to another driver (a client's
+            // repeat, the recovery job) would release what that driver holds and goes on with.
+            return fail(r, code, detail(failure), null).call(outcome -> outcome.lost() ? Uni.createFrom().voidItem()
+                    : bestEffortRelease(r));
         }
         Duration max = settings.maxBackoff();
         Duration backoff = max.toMillis() < 1 ? Duration.ZERO
