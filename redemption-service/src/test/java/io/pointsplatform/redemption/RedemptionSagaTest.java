@@ -348,10 +348,7 @@ class RedemptionSagaTest {
             }
         };
         try {
-            sql("insert into redemption (redemption_id, member_id, reward_id, quantity, status, step, kind, points,"
-                    + " created_at, updated_at, next_attempt_at) values ('" + redemptionId + "', '" + member + "', '"
-                    + reward + "', 1, 'PENDING', 'RESERVED', 'GIFT', 40, now() - interval '1 hour',"
-                    + " now() - interval '1 hour', now())");
+            leftAt(redemptionId, member, reward, "RESERVED", 40, "1 hour");
             await().atMost(Duration.ofSeconds(30)).until(() -> FakeServices.whileLedgerDown == null);
             read(member, redemptionId).statusCode(200).body("status", equalTo("PENDING"));
             // Kept for the other driver (which may have confirmed it already while the ledger is down).
@@ -376,9 +373,7 @@ class RedemptionSagaTest {
         // What a crash between the hold and the capture leaves: stock reserved, points held, step HELD.
         FakeServices.reservationOf(redemptionId, reward, member, 1);
         FakeServices.holdOf("redemption:" + redemptionId, member, 70);
-        sql("insert into redemption (redemption_id, member_id, reward_id, quantity, status, step, kind, points,"
-                + " created_at, updated_at, next_attempt_at) values ('" + redemptionId + "', '" + member + "', '" + reward
-                + "', 1, 'PENDING', 'HELD', 'GIFT', 70, now() - interval '1 minute', now() - interval '1 minute', now())");
+        leftAt(redemptionId, member, reward, "HELD", 70, "1 minute");
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 read(member, redemptionId).statusCode(200).body("status", equalTo("COMPLETED")).body("pointsSpent", equalTo(70)));
@@ -400,10 +395,7 @@ class RedemptionSagaTest {
         FakeServices.hold("redemption:" + redemptionId).status = "CAPTURED";
         FakeServices.catalogDown = true;
         try {
-            sql("insert into redemption (redemption_id, member_id, reward_id, quantity, status, step, kind, points,"
-                    + " created_at, updated_at, next_attempt_at) values ('" + redemptionId + "', '" + member + "', '"
-                    + reward + "', 1, 'PENDING', 'CAPTURED', 'GIFT', 40, now() - interval '1 hour',"
-                    + " now() - interval '1 hour', now())");
+            leftAt(redemptionId, member, reward, "CAPTURED", 40, "1 hour");
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> read(member, redemptionId).statusCode(200)
                     .body("reason", equalTo("CATALOG_UNAVAILABLE: answered 503")));
             read(member, redemptionId).statusCode(200).body("status", equalTo("PENDING"));
@@ -700,6 +692,15 @@ class RedemptionSagaTest {
         String other = id("m-calm");
         FakeServices.balance(other, 10);
         redeem(other, reward, 1, null).statusCode(201);
+    }
+
+    /** A GIFT saga of one unit left PENDING at {@code step} by a crash {@code ago} (an SQL interval), due now. */
+    private void leftAt(String redemptionId, String member, String reward, String step, long points, String ago)
+            throws SQLException {
+        sql("insert into redemption (redemption_id, member_id, reward_id, quantity, status, step, kind, points,"
+                + " created_at, updated_at, next_attempt_at) values ('" + redemptionId + "', '" + member + "', '"
+                + reward + "', 1, 'PENDING', '" + step + "', 'GIFT', " + points + ", now() - interval '" + ago + "',"
+                + " now() - interval '" + ago + "', now())");
     }
 
     private void sql(String statement) throws SQLException {
