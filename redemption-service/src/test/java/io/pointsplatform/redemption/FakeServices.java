@@ -94,6 +94,8 @@ public class FakeServices implements QuarkusTestResourceLifecycleManager {
     public static volatile boolean ledgerDown;
     /** Run once, before the down ledger answers a call (what another driver of the saga did meanwhile). */
     public static volatile Runnable whileLedgerDown;
+    /** Run once, before the ledger places the next new hold (what another request did while it was on its way). */
+    public static volatile Runnable beforeHold;
     /** Requests refused for their token, with why. */
     public static final Queue<String> UNAUTHENTICATED = new ConcurrentLinkedQueue<>();
 
@@ -382,6 +384,11 @@ public class FakeServices implements QuarkusTestResourceLifecycleManager {
         if (existing != null) {
             json(request, 200, view(existing));
             return;
+        }
+        Runnable meanwhile = beforeHold;
+        if (meanwhile != null) {
+            beforeHold = null;
+            meanwhile.run();
         }
         if (!BALANCES.containsKey(memberId)) {
             problem(request, 404, "NOT_FOUND", "the ledger has no account for this member");

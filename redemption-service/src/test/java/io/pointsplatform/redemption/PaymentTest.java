@@ -244,6 +244,32 @@ class PaymentTest {
     }
 
     /**
+     * A hold that reached the ledger after the payment was settled EXPIRED without it (a retried
+     * request's hold on its way at the payment's TTL, a read meanwhile finding no hold): released at
+     * once, not left to keep the member's points until its own TTL.
+     */
+    @Test
+    void aHoldPlacedAfterThePaymentExpiredIsReleased() {
+        String member = id("m-pay-late");
+        FakeServices.balance(member, 1_000);
+        String paymentId = id("pay");
+        FakeServices.beforeHold = () -> {
+            try (Connection c = DriverManager.getConnection(jdbcUrl, LocalPostgres.USER, LocalPostgres.PASSWORD)) {
+                c.createStatement().execute("update payment set status = 'EXPIRED' where payment_id = '" + paymentId + "'");
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        try {
+            pay(paymentId, member, "10.00", 500).body("status", equalTo("EXPIRED"));
+        } finally {
+            FakeServices.beforeHold = null;
+        }
+        assertThat(FakeServices.hold("payment:" + paymentId).status).isEqualTo("RELEASED_CANCELLED");
+        assertThat(FakeServices.available(member)).isEqualTo(1_000);
+    }
+
+    /**
      * A payment whose hold lapsed and that nobody read since still said HELD, and so counted against
      * its order's cap: the order could not be paid with points again until someone read it.
      */

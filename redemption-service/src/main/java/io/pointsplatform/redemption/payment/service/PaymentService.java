@@ -156,7 +156,7 @@ public class PaymentService {
                     if (failure == null) {
                         return repository.move(p.paymentId(), List.of(Payment.PENDING), Payment.HELD, hold.expiresAt(),
                                 clock.instant()).chain(moved -> moved != null ? Uni.createFrom().item(moved)
-                                : repository.find(p.paymentId()).call(found -> found != null ? releaseIfCancelled(found)
+                                : repository.find(p.paymentId()).call(found -> found != null ? releaseIfSettledWithout(found)
                                         // Refused and forgotten by a request of the same payment meanwhile: nothing to hold for.
                                         : release(p).chain(() -> Uni.createFrom().failure(refusedMeanwhile(p.paymentId())))));
                     }
@@ -194,11 +194,12 @@ public class PaymentService {
     }
 
     /**
-     * A cancel that came while this payment's hold was being placed found nothing to release: the
-     * hold placed since is released now (else its TTL would, keeping the points from the member until then).
+     * A cancel that came while this payment's hold was being placed found nothing to release, or a
+     * read past its TTL found no hold and settled it EXPIRED: the hold placed since is released now
+     * (else its TTL would, keeping the points from the member until then).
      */
-    private Uni<Void> releaseIfCancelled(Payment found) {
-        if (found == null || !Payment.CANCELLED.equals(found.status())) {
+    private Uni<Void> releaseIfSettledWithout(Payment found) {
+        if (found == null || !(Payment.CANCELLED.equals(found.status()) || Payment.EXPIRED.equals(found.status()))) {
             return Uni.createFrom().voidItem();
         }
         return release(found);
