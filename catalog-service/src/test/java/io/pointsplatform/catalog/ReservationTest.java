@@ -888,6 +888,46 @@ class ReservationTest {
     }
 
     /**
+     * A reservation that read the reward just before a change of its price was committed (held up on
+     * the reward's gate, which the change holds) is priced as the reward now is, not as it was read:
+     * for an unlimited GIFT (one statement) and a COUPON (a transaction that takes a code). Until
+     * 2026-12-07 only a reservation of limited stock checked that the definition was still as read.
+     */
+    @Test
+    void aReservationReadBeforeAPriceChangeIsPricedAsTheRewardNowIs() throws Exception {
+        for (String kind : List.of("GIFT", "COUPON")) {
+            String rewardId = id("r-price-meanwhile");
+            asAdmin().body(body(rewardId, kind, null).replace("\"stock\":10", "\"stock\":null"))
+                    .post("/api/v1/rewards").then().statusCode(201);
+            if (kind.equals("COUPON")) {
+                given().auth().oauth2(Tokens.admin()).contentType("text/csv").body("code\n" + rewardId + "-A\n")
+                        .post("/api/v1/rewards/" + rewardId + "/coupon-codes").then().statusCode(200);
+            }
+            long cost = kind.equals("COUPON") ? 300 : 800;
+            ExecutorService threads = Executors.newSingleThreadExecutor();
+            SqlConnection other = pool.getConnection().await().atMost(WAIT);
+            try {
+                // What a PUT does: the reward's gate alone, then the new definition, committed later.
+                Transaction changing = other.begin().await().atMost(WAIT);
+                other.preparedQuery("select pg_advisory_xact_lock(20, hashtext($1))").execute(Tuple.of(rewardId))
+                        .await().atMost(WAIT);
+                other.preparedQuery("update reward set points_cost = points_cost * 2 where reward_id = $1")
+                        .execute(Tuple.of(rewardId)).await().atMost(WAIT);
+                Future<Response> reservation = threads.submit(() -> reserve(rewardId, id("res"), "m-price", 1));
+                awaitAnsweredOrWaiting(reservation, kind.equals("COUPON") ? "update reward" : "insert into reservation");
+                changing.commit().await().atMost(WAIT);
+
+                Response made = reservation.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+                assertThat(made.statusCode()).as(kind + ": " + made.asString()).isEqualTo(201);
+                assertThat(made.jsonPath().getLong("pointsCost")).as(kind).isEqualTo(2 * cost);
+            } finally {
+                other.close().await().atMost(WAIT);
+                threads.shutdownNow();
+            }
+        }
+    }
+
+    /**
      * A reservation between its read of the reward and its count (held up on its member's count,
      * which another transaction is inserting) while an admin gives the reward's limit another
      * period: the change waits for it and counts it again under the new period. Until 2026-12-06 the

@@ -38,7 +38,8 @@ public class ReservationRepository {
     private static final String INSERT_WHILE_OPEN = "insert into reservation (" + COLUMNS + ") select $1, $2, $3, $4,"
             + " $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22 from reward, "
             + RewardRepository.sharedGate(2) + " where reward.reward_id = $2 and reward.stock is null and "
-            + RewardRepository.activeWithLimit("reward", 23, 24) + " for share of reward";
+            + RewardRepository.activeWithLimit("reward", 23, 24) + " and " + RewardRepository.pricedAsRead("reward", 25)
+            + " for share of reward";
 
     /**
      * A reservation of limited stock with nothing else to take (no member's limit, not a COUPON or a
@@ -91,16 +92,17 @@ public class ReservationRepository {
 
     /**
      * Inserts a reservation of an unlimited reward {@code asRead}, unless it is not ACTIVE, unlimited
-     * and with that limit any more (false then, nothing inserted). Fails as {@link #insert} when the id exists.
+     * and with that limit and definition any more (false then, nothing inserted: a price or minimum
+     * tier changed since the read is read again). Fails as {@link #insert} when the id exists.
      */
     public Uni<Boolean> insertWhileOpen(SqlClient c, Reservation r, Reward asRead) {
-        return c.preparedQuery(INSERT_WHILE_OPEN).execute(RewardRepository.withLimit(values(r), asRead))
+        return c.preparedQuery(INSERT_WHILE_OPEN).execute(whileOpen(r, asRead))
                 .map(rows -> rows.rowCount() == 1);
     }
 
     /** {@link #insertWhileOpen} when it is the reservation's only write: in the next batch of such statements. */
     public Uni<Boolean> insertAloneWhileOpen(Reservation r, Reward asRead) {
-        return writes.execute(INSERT_WHILE_OPEN, RewardRepository.withLimit(values(r), asRead), r.reservationId())
+        return writes.execute(INSERT_WHILE_OPEN, whileOpen(r, asRead), r.reservationId())
                 .map(rows -> rows.rowCount() == 1);
     }
 
@@ -125,6 +127,11 @@ public class ReservationRepository {
         // Keyed by the reward first: two batches in flight take the rewards' rows in one order.
         return writes.execute(INSERT_TAKING, values, asRead.rewardId() + " " + r.reservationId())
                 .map(rows -> rows.size() == 1);
+    }
+
+    /** INSERT_WHILE_OPEN's parameters: the reservation's, then the reward's limit and terms as read. */
+    private static Tuple whileOpen(Reservation r, Reward asRead) {
+        return RewardRepository.asPriced(RewardRepository.withLimit(values(r), asRead), asRead);
     }
 
     private static Tuple values(Reservation r) {

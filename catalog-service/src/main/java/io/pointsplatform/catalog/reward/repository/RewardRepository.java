@@ -84,6 +84,28 @@ public class RewardRepository {
                 .addValue(r.voucherValue()).addString(r.cause());
     }
 
+    /**
+     * The condition that the reward ({@code table}) is still priced and admitted as a reservation
+     * read it: its kind, points, minimum tier, window, voucher value and cause; not its name or
+     * visibility, which a reservation only records, so that renaming a reward while it sells does not
+     * send its reservations back to read it again. The seven parameters from {@code $first} are
+     * {@link #asPriced}'s. What a reservation that writes no event from its read checks under the lock.
+     */
+    public static String pricedAsRead(String table, int first) {
+        return "(" + table + ".kind, " + table + ".points_cost, " + table + ".min_tier, " + table + ".valid_from, "
+                + table + ".valid_until, " + table + ".voucher_value, " + table + ".cause) is not distinct from ($"
+                + first + "::text, $" + (first + 1) + "::bigint, $" + (first + 2) + "::text, $" + (first + 3)
+                + "::timestamptz, $" + (first + 4) + "::timestamptz, $" + (first + 5) + "::numeric, $" + (first + 6)
+                + "::text)";
+    }
+
+    /** {@code values} followed by {@code r}'s terms as {@link #pricedAsRead} compares them. */
+    public static Tuple asPriced(Tuple values, Reward r) {
+        return values.addString(r.kind().name()).addLong(r.pointsCost()).addString(r.minTier())
+                .addValue(time(r.validFrom())).addValue(time(r.validUntil())).addValue(r.voucherValue())
+                .addString(r.cause());
+    }
+
     /** Whether two reads of a reward have the definition {@link #definedAsRead} compares. */
     public static boolean sameDefinition(Reward a, Reward b) {
         return java.util.Objects.equals(a.name(), b.name()) && a.kind() == b.kind() && a.pointsCost() == b.pointsCost()
@@ -166,14 +188,15 @@ public class RewardRepository {
 
     /**
      * Takes {@code quantity} units of the reward's stock, never below zero, behind its gate; null
-     * when there are not enough left, or when it is no longer ACTIVE with the limit it was read with
-     * ({@link #activeWithLimit}). Unlimited stock stays null.
+     * when there are not enough left, or when it is no longer ACTIVE with the limit and the terms it
+     * was read with ({@link #activeWithLimit}, {@link #pricedAsRead}: a price or minimum tier changed
+     * after the read is not reserved at the old one). Unlimited stock stays null.
      */
     public Uni<StockLevel> take(SqlClient c, Reward asRead, int quantity, Instant now) {
         return c.preparedQuery("update reward set stock = stock - $2, version = version + 1, updated_at = $3 from "
                         + sharedGate(1) + " where reward_id = $1 and (stock is null or stock >= $2) and "
-                        + activeWithLimit("reward", 4, 5) + " returning stock, version")
-                .execute(withLimit(Tuple.of(asRead.rewardId(), quantity, time(now)), asRead))
+                        + activeWithLimit("reward", 4, 5) + " and " + pricedAsRead("reward", 6) + " returning stock, version")
+                .execute(asPriced(withLimit(Tuple.of(asRead.rewardId(), quantity, time(now)), asRead), asRead))
                 .map(RewardRepository::level);
     }
 
