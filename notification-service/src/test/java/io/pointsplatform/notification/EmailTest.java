@@ -230,13 +230,41 @@ class EmailTest {
         }
     }
 
+    /**
+     * An SMTP reply holding U+0000, which PostgreSQL refuses in text (22021). Until 2026-12-07 the
+     * reason was stored as the reply came, so the one statement that stores a batch's outcomes failed:
+     * every delivery of the batch stayed leased, was sent again at the lease's end (the other members'
+     * e-mails twice) and the refused one was never FAILED. Now the reason is stored without it.
+     */
+    @Test
+    void aReplyHoldingNulIsStoredWithoutItAndTheOtherOutcomesOfItsBatchAreStoredOnce() throws Exception {
+        GreenMailResource.down();
+        try (RawSmtpServer smtp = new RawSmtpServer(GreenMailResource.port(), "-nul-", "451 4.2.0 mailbox\0\0 busy")) {
+            String refused = enrol("m-mail-nul-" + UUID.randomUUID(), "en", null);
+            String taken = enrol("m-mail-" + UUID.randomUUID(), "en", null);
+            awaitDelivery(refused, "FAILED");
+            awaitDelivery(taken, "SENT");
+            String reason = given().auth().oauth2(Tokens.admin()).queryParam("memberId", refused)
+                    .get("/api/v1/admin/notification-deliveries").then().extract().path("items[0].reason");
+            assertThat(reason).startsWith("SMTP 451: ").contains("mailbox busy").doesNotContainPattern("\\p{Cntrl}");
+            assertThat(smtp.taken(address(taken))).isEqualTo(1);
+            given().auth().oauth2(Tokens.admin()).queryParam("memberId", taken)
+                    .get("/api/v1/admin/notification-deliveries").then().body("items.attempts", equalTo(List.of(1)));
+        } finally {
+            GreenMailResource.up();
+        }
+    }
+
     private static String address(String memberId) {
         return memberId + "@example.com";
     }
 
     /** Enrols a member with an address (on the members topic, as earning publishes it). */
     private static String enrol(String locale, String name) {
-        String memberId = "m-mail-" + UUID.randomUUID();
+        return enrol("m-mail-" + UUID.randomUUID(), locale, name);
+    }
+
+    private static String enrol(String memberId, String locale, String name) {
         TestEvents.publish(Topics.MEMBERS, CloudEvent.of("member.enrolled:" + memberId, "/earning-service", memberId,
                 Instant.now(), new MemberEnrolled(memberId, name, null, null, locale, address(memberId))));
         return memberId;

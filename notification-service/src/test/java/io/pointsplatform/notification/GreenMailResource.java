@@ -39,6 +39,11 @@ public class GreenMailResource implements QuarkusTestResourceLifecycleManager {
         down();
     }
 
+    /** The port the mailer is pointed at (GreenMail's, when it is up). */
+    static int port() {
+        return port;
+    }
+
     static GreenMail server() {
         return server;
     }

@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.hasSize;
 
 import io.pointsplatform.events.CloudEvent;
 import io.pointsplatform.events.Topics;
+import io.pointsplatform.testing.LocalPostgres;
 import io.pointsplatform.testing.PlatformTestResource;
 import io.pointsplatform.testing.TestEvents;
 import io.pointsplatform.testing.Tokens;
@@ -17,8 +18,12 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 /** With a retry window of two seconds: a delivery no one accepts in it is DEAD, listed, and sent again on request. */
@@ -33,6 +38,9 @@ class WebhookDeadLetterTest {
             return Map.of("points.webhooks.retry-window", "2s");
         }
     }
+
+    @ConfigProperty(name = "points.test.database")
+    String database;
 
     @Test
     void aDeliveryRefusedThroughItsWindowIsDeadThenSentAgainOnRequest() {
@@ -70,6 +78,50 @@ class WebhookDeadLetterTest {
                     .post("/api/v1/webhooks/{id}/dead-letters/{d}/resend", id, 999_999_999L)
                     .then().statusCode(404).body("code", equalTo("NOT_FOUND"));
             WebhookTest.delete(id);
+        }
+    }
+
+    /**
+     * A receiver whose status line holds U+0000: the HTTP client's error quotes the line, and
+     * PostgreSQL refuses U+0000 in text (22021). Until 2026-12-07 that error was stored as it came, so
+     * the one statement that records every ended attempt of a dispatch failed: the delivery stayed
+     * leased for ever and never became DEAD, and the outcomes of other endpoints' attempts in that
+     * statement were lost (sent again at their lease's end). Now the error is stored without it.
+     */
+    @Test
+    void anErrorQuotingAStatusLineWithNulIsStoredWithoutItAndEveryOutcomeIsRecorded() throws Exception {
+        try (RawReceiver nul = new RawReceiver("HTTP/1.1 2\0\0 OK\r\ncontent-length: 0\r\n\r\n");
+             WebhookReceiver healthy = new WebhookReceiver()) {
+            String badId = WebhookTest.register(nul.url(), "points.earned").path("webhookId");
+            String healthyId = WebhookTest.register(healthy.url(), "points.earned").path("webhookId");
+            try {
+                CloudEvent earned = TestEvents.earned("m-wh-nul-" + UUID.randomUUID(), 3);
+                TestEvents.publish(Topics.POINTS_LEDGER, earned);
+
+                await().atMost(WebhookTest.WAIT).untilAsserted(() -> given().auth().oauth2(Tokens.admin())
+                        .get("/api/v1/webhooks/{id}/dead-letters", badId).then().statusCode(200)
+                        .body("items", hasSize(1))
+                        .body("items[0].eventId", equalTo(earned.id()))
+                        .body("items[0].lastStatus", equalTo(null)));
+                String lastError = given().auth().oauth2(Tokens.admin())
+                        .get("/api/v1/webhooks/{id}/dead-letters", badId).then().extract().path("items[0].lastError");
+                assertThat(lastError).contains("HTTP/1.1 2 OK").doesNotContainPattern("\\p{Cntrl}");
+                assertThat(nul.accepted()).as("attempts at the bad receiver").isGreaterThanOrEqualTo(2);
+
+                assertThat(healthy.received()).extracting(r -> r.header("webhook-id")).containsExactly(earned.id());
+                try (Connection c = DriverManager.getConnection(LocalPostgres.jdbcUrl(database), LocalPostgres.USER,
+                        LocalPostgres.PASSWORD);
+                     var s = c.prepareStatement("select status, attempts from webhook_delivery where endpoint_id = ?")) {
+                    s.setString(1, healthyId);
+                    try (var rows = s.executeQuery()) {
+                        assertThat(rows.next()).isTrue();
+                        assertThat(List.of(rows.getString(1), rows.getInt(2))).containsExactly("DELIVERED", 1);
+                    }
+                }
+            } finally {
+                WebhookTest.delete(badId);
+                WebhookTest.delete(healthyId);
+            }
         }
     }
 }

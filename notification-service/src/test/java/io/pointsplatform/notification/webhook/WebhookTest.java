@@ -178,7 +178,7 @@ class WebhookTest {
      */
     @Test
     void aReceiverThatSendsHeadersThenStallsFailsTheAttemptWithinTheTimeout() throws Exception {
-        try (StallingReceiver stalling = new StallingReceiver(); WebhookReceiver healthy = new WebhookReceiver()) {
+        try (RawReceiver stalling = RawReceiver.stalling(); WebhookReceiver healthy = new WebhookReceiver()) {
             String stallingId = register(stalling.url(), "points.earned").path("webhookId");
             String healthyId = register(healthy.url(), "points.earned").path("webhookId");
             try {
@@ -203,81 +203,6 @@ class WebhookTest {
                 delete(stallingId);
                 delete(healthyId);
             }
-        }
-    }
-
-    /**
-     * Answers every request with 200 and {@code Content-Length: 1000000000}, then sends nothing;
-     * notes how long each connection was held before the client dropped it.
-     */
-    static final class StallingReceiver implements AutoCloseable {
-        private final java.net.ServerSocket server = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
-        private final java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newCachedThreadPool();
-        private final java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
-        private final List<Duration> dropped = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-        StallingReceiver() throws java.io.IOException {
-            pool.submit(() -> {
-                while (!server.isClosed()) {
-                    try {
-                        java.net.Socket socket = server.accept();
-                        accepted.incrementAndGet();
-                        pool.submit(() -> stall(socket));
-                    } catch (java.io.IOException closed) {
-                        return;
-                    }
-                }
-            });
-        }
-
-        private void stall(java.net.Socket socket) {
-            Instant answered = null;
-            try (socket) {
-                var in = socket.getInputStream();
-                // The request's headers and body.
-                StringBuilder head = new StringBuilder();
-                while (!head.toString().endsWith("\r\n\r\n")) {
-                    int b = in.read();
-                    if (b < 0) {
-                        return;
-                    }
-                    head.append((char) b);
-                }
-                java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)content-length:\\s*(\\d+)")
-                        .matcher(head);
-                in.readNBytes(length.find() ? Integer.parseInt(length.group(1)) : 0);
-                socket.getOutputStream().write(("HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\n"
-                        + "content-length: 1000000000\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-                socket.getOutputStream().flush();
-                answered = Instant.now();
-                // Nothing more: wait for the client to drop the connection.
-                while (in.read() >= 0) {
-                    // ignore
-                }
-            } catch (java.io.IOException reset) {
-                // dropped by the client as well
-            }
-            if (answered != null && !server.isClosed()) {
-                dropped.add(Duration.between(answered, Instant.now()));
-            }
-        }
-
-        String url() {
-            return "http://127.0.0.1:" + server.getLocalPort() + "/hook";
-        }
-
-        int accepted() {
-            return accepted.get();
-        }
-
-        List<Duration> dropped() {
-            return dropped;
-        }
-
-        @Override
-        public void close() throws java.io.IOException {
-            server.close();
-            pool.shutdownNow();
         }
     }
 

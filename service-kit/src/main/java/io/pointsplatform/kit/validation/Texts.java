@@ -12,4 +12,38 @@ public final class Texts {
 
     private Texts() {
     }
+
+    /**
+     * {@code text} as PostgreSQL can store it and a person can read it, in at most {@code maxChars}
+     * characters (null stays null): a line break becomes a space, U+0000 and every other control
+     * character but tab is dropped, a lone surrogate becomes U+FFFD, and a surrogate pair is never
+     * cut in two. For text stored as something else wrote it (a receiver's status line in an error,
+     * an SMTP server's reply, an unreadable record's own words in its reason): {@code text} cannot
+     * hold U+0000 (SQLSTATE 22021), and one such text fails the whole statement that stores it,
+     * with every other row of that statement.
+     */
+    public static String forStorage(String text, int maxChars) {
+        if (text == null) {
+            return null;
+        }
+        StringBuilder kept = new StringBuilder(Math.min(text.length(), maxChars));
+        for (int i = 0, n = text.length(); i < n && kept.length() < maxChars; i++) {
+            char c = text.charAt(i);
+            if (c == '\n' || c == '\r') {
+                if (!kept.isEmpty() && kept.charAt(kept.length() - 1) != ' ') {
+                    kept.append(' ');
+                }
+            } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(text.charAt(i + 1))) {
+                if (kept.length() + 2 > maxChars) {
+                    break;
+                }
+                kept.append(c).append(text.charAt(++i));
+            } else if (Character.isSurrogate(c)) {
+                kept.append('\uFFFD');
+            } else if (c == '\t' || !Character.isISOControl(c)) {
+                kept.append(c);
+            }
+        }
+        return kept.toString();
+    }
 }

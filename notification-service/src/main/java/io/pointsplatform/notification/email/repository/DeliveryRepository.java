@@ -1,5 +1,6 @@
 package io.pointsplatform.notification.email.repository;
 
+import io.pointsplatform.kit.validation.Texts;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -19,6 +20,9 @@ import java.util.Map;
 /** The state of each notice's delivery per channel (table notice_delivery). */
 @ApplicationScoped
 public class DeliveryRepository {
+
+    /** The most of a delivery's reason kept. */
+    static final int MAX_REASON_CHARS = 1000;
 
     public static final String EMAIL = "email";
 
@@ -77,6 +81,14 @@ public class DeliveryRepository {
      */
     public record Outcome(String notificationId, String status, String reason, String recipient, int attempted,
                           Instant next, boolean released) {
+
+        /**
+         * The reason as stored: its text may be the SMTP server's reply (with U+0000 in it, say), and
+         * one text PostgreSQL refuses would fail the statement that stores the whole batch's outcomes.
+         */
+        public Outcome {
+            reason = Texts.forStorage(reason, MAX_REASON_CHARS);
+        }
 
         public static Outcome sent(String notificationId, String recipient) {
             return new Outcome(notificationId, "SENT", null, recipient, 1, null, false);

@@ -44,7 +44,6 @@ public class EmailSender {
 
     /** At most this many batches one after the other in a run of the job; the next run goes on. */
     static final long MAX_BATCHES_A_RUN = 100;
-    static final int MAX_REASON_CHARS = 1000;
     /** Longer than a healthy SMTP server takes for one mail, shorter than the delivery's lease (60 s). */
     static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
     /** Room left in a lease after a send for its outcome to be stored. */
@@ -226,10 +225,10 @@ public class EmailSender {
                 || cause instanceof java.util.concurrent.ExecutionException) && cause.getCause() != null) {
             cause = cause.getCause();
         }
-        String text = cause instanceof SMTPException smtp
+        // Cut and made storable by Outcome.
+        return cause instanceof SMTPException smtp
                 ? "SMTP " + smtp.getReplyCode() + ": " + smtp.getMessage()     // the message has the server's reply
                 : cause.getClass().getSimpleName() + ": " + cause.getMessage();
-        return text.length() > MAX_REASON_CHARS ? text.substring(0, MAX_REASON_CHARS) : text;
     }
 
     /** A claimed batch: its deliveries, when it was claimed, and the outcomes gathered so far. */

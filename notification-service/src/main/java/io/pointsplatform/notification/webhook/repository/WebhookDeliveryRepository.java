@@ -1,5 +1,6 @@
 package io.pointsplatform.notification.webhook.repository;
 
+import io.pointsplatform.kit.validation.Texts;
 import io.pointsplatform.notification.template.NoticeTemplates;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -23,6 +24,9 @@ public class WebhookDeliveryRepository {
     public record Event(String eventId, String memberId, String type, String body) {
     }
 
+    /** The most of an attempt's error kept. */
+    static final int MAX_ERROR_CHARS = 500;
+
     /** A delivery due now, with what its attempt needs from its endpoint. */
     public record Due(long deliveryId, String endpointId, String eventId, String memberId, String body, int attempts,
                       String url, byte[] secretSealed, byte[] previousSealed, Instant previousValidUntil) {
@@ -33,6 +37,15 @@ public class WebhookDeliveryRepository {
      * receiver answered, {@code error}) and tried again after {@code retryAfter}.
      */
     public record Outcome(long deliveryId, boolean delivered, Integer status, String error, Duration retryAfter) {
+
+        /**
+         * The error as stored: its text is the receiver's or the HTTP client's (a status line with
+         * U+0000 in it, say), and one text PostgreSQL refuses would fail the statement that records
+         * every outcome of a dispatch (then none is recorded, and each is sent again).
+         */
+        public Outcome {
+            error = Texts.forStorage(error, MAX_ERROR_CHARS);
+        }
 
         public static Outcome delivered(long deliveryId, int status) {
             return new Outcome(deliveryId, true, status, null, Duration.ZERO);

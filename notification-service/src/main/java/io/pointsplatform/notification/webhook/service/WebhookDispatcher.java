@@ -55,7 +55,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class WebhookDispatcher {
 
     static final String USER_AGENT = "points-platform-webhooks/1";
-    private static final int MAX_ERROR_CHARS = 500;
     /** The most of a receiver's answer body read; the rest is dropped with the connection. */
     static final long MAX_BODY_BYTES = 16 * 1024;
 
@@ -303,9 +302,9 @@ public class WebhookDispatcher {
         }
     }
 
+    /** The failure in words; cut and made storable by {@link Outcome}. */
     private static String describe(Throwable failure) {
         Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
-        String text = cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
-        return text.length() > MAX_ERROR_CHARS ? text.substring(0, MAX_ERROR_CHARS) : text;
+        return cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
     }
 }
