@@ -127,6 +127,17 @@ class BadInputTest {
                         400, V, "campaignId")
                 .json("marketing: a blank title", "POST", MARKETING,
                         "{\"campaignId\":\"c\",\"title\":\" \",\"body\":\"b\",\"all\":true}", 400, V, "title")
+                // The title is the e-mail's subject: a line break in it would start a header of the sender's choosing.
+                .json("marketing: a title with a line break", "POST", MARKETING,
+                        "{\"campaignId\":\"c\",\"title\":\"Sale\\nX-Injected: 1\",\"body\":\"b\",\"all\":true}", 400, V,
+                        "title")
+                .json("marketing: a title with CR LF", "POST", MARKETING,
+                        "{\"campaignId\":\"c\",\"title\":\"Sale\\r\\nBcc: x@example.com\",\"body\":\"b\",\"memberIds\":[\"m-1\"]}",
+                        400, V, "title")
+                .json("marketing: a title with a control character", "POST", MARKETING,
+                        "{\"campaignId\":\"c\",\"title\":\"Sale\\u0007\",\"body\":\"b\",\"all\":true}", 400, V, "title")
+                .json("marketing: a title with a line separator", "POST", MARKETING,
+                        "{\"campaignId\":\"c\",\"title\":\"Sale\\u2028X: 1\",\"body\":\"b\",\"all\":true}", 400, V, "title")
                 .json("marketing: a body of 4001 characters", "POST", MARKETING,
                         "{\"campaignId\":\"c\",\"title\":\"t\",\"body\":\"" + "b".repeat(4001) + "\",\"all\":true}",
                         400, V, "body")

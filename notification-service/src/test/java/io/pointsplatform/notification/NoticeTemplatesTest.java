@@ -48,6 +48,17 @@ class NoticeTemplatesTest {
         return values;
     }
 
+    /** A marketing title stored before titles were held to one line cannot add a header to the e-mail. */
+    @Test
+    void aSubjectIsOneLineWhateverTheTitleHolds() {
+        Map<String, Object> values = sample();
+        values.put("title", "Sale\r\nX-Injected: 1\u2028Bcc: x@example.com\u0000");
+        for (String locale : NoticeTemplates.LOCALES) {
+            assertThat(templates.email("marketing", locale, values).subject()).as(locale)
+                    .doesNotContainPattern("[\\p{Cc}\\u2028\\u2029]").contains("Sale X-Injected: 1 Bcc: x@example.com");
+        }
+    }
+
     @Test
     void everyKindRendersInBothLocalesOnEveryChannelWithNothingLeftUnresolved() {
         SoftAssertions softly = new SoftAssertions();

@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -27,6 +28,9 @@ public class NoticeTemplates {
             "tier.changed", "redemption.completed", "redemption.failed", "redemption.cancelled", "marketing");
     /** Kinds about points expiring: never switched off on every channel. */
     public static final List<String> EXPIRY_KINDS = List.of("points.expiring", "points.expired");
+
+    /** What would end a mail header early: control characters, line and paragraph separators. */
+    private static final Pattern NOT_ONE_LINE = Pattern.compile("[\\p{Cc}\\u2028\\u2029]+");
 
     private final Engine engine;
     private final ZoneId zone;
@@ -56,7 +60,10 @@ public class NoticeTemplates {
     public Email email(String kind, String locale, Map<String, Object> params) {
         Template text = template(kind, "email", locale, "txt");
         Map<String, Object> values = LocaleFormat.format(params, supported(locale), zone);
-        return new Email(render(text, "subject", values), fill(template(kind, "email", locale, "html").instance(), values),
+        // A subject is one header line: a marketing title stored before titles were held to one line
+        // (2026-12-07) would otherwise add headers of its own (vertx-mail writes the subject as given).
+        String subject = NOT_ONE_LINE.matcher(render(text, "subject", values)).replaceAll(" ").strip();
+        return new Email(subject, fill(template(kind, "email", locale, "html").instance(), values),
                 render(text, "text", values));
     }
 

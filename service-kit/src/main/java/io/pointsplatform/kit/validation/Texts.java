@@ -10,6 +10,15 @@ public final class Texts {
     public static final String NOT_BLANK = "(?s).*\\S.*";
     public static final String NOT_BLANK_MESSAGE = "must not be blank";
 
+    /**
+     * For {@code @Pattern} on text that must stay one line (a title that becomes an e-mail's
+     * subject): no control character (line breaks and tab included) and no Unicode line or paragraph
+     * separator. A header written from it cannot be ended early: vertx-mail writes a subject as given,
+     * so "Sale\nX-Injected: 1" would add a header of the sender's choosing.
+     */
+    public static final String ONE_LINE = "[^\\p{Cc}\\u2028\\u2029]*";
+    public static final String ONE_LINE_MESSAGE = "must be one line, without control characters";
+
     private Texts() {
     }
 

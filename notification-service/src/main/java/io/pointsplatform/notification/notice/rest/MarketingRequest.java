@@ -16,7 +16,10 @@ public record MarketingRequest(
                 + " 1-64 letters, digits or ._- (no ':', which separates it from the member id in the notice id)")
         @NotNull @Pattern(regexp = MarketingService.CAMPAIGN_ID_PATTERN, message = MarketingService.CAMPAIGN_ID_MESSAGE)
         String campaignId,
-        @NotNull @Pattern(regexp = Texts.NOT_BLANK, message = Texts.NOT_BLANK_MESSAGE) @Size(max = 200) String title,
+        @Schema(description = "The e-mail's subject and the in-app title: one line, 1-200 characters, no control"
+                + " characters (a line break would start a header of its own)")
+        @NotNull @Pattern(regexp = Texts.NOT_BLANK, message = Texts.NOT_BLANK_MESSAGE)
+        @Pattern(regexp = Texts.ONE_LINE, message = Texts.ONE_LINE_MESSAGE) @Size(max = 200) String title,
         @NotNull @Pattern(regexp = Texts.NOT_BLANK, message = Texts.NOT_BLANK_MESSAGE) @Size(max = 4000) String body,
         @Schema(description = "1 to 500 members; leave out with all = true")
         @Size(min = 1, max = 500) List<@NotNull @Pattern(regexp = Identifiers.ID_PATTERN,
