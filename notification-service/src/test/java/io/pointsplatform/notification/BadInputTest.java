@@ -176,6 +176,8 @@ class BadInputTest {
                 .json("a url that is not a URL", "POST", WEBHOOKS, hook("\"http://exa mple.com/\"", types, null), 400, V, "url")
                 .json("a relative url", "POST", WEBHOOKS, hook("\"/hooks\"", types, null), 400, V, "url")
                 .json("a url with a password", "POST", WEBHOOKS, hook("\"https://u:p@example.com/\"", types, null), 400, V, "url")
+                .json("a url with port 70000", "POST", WEBHOOKS, hook("\"http://example.com:70000/\"", types, null), 400, V, "url")
+                .json("a url with port 0", "POST", WEBHOOKS, hook("\"https://example.com:0/hooks\"", types, null), 400, V, "url")
                 .json("a url over 2048 characters", "POST", WEBHOOKS,
                         hook("\"https://example.com/" + "a".repeat(2048) + "\"", types, null), 400, V, "url")
                 .json("a url of the metadata service", "POST", WEBHOOKS,

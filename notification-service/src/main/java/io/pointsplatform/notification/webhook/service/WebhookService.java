@@ -297,6 +297,11 @@ public class WebhookService {
         if (url.getHost() == null || url.getHost().isEmpty()) {
             throw ApiException.validation("url", "has no host");
         }
+        // java.net.URI takes any number of digits as a port; the HTTP client refuses every attempt at one
+        // outside 1-65535 (and 0 is no port to send to).
+        if (url.getPort() != -1 && (url.getPort() < 1 || url.getPort() > 65535)) {
+            throw ApiException.validation("url", "has a port outside 1-65535");
+        }
         if (url.getRawUserInfo() != null) {
             throw ApiException.validation("url", "must not hold a user or password (they would be stored in clear)");
         }
