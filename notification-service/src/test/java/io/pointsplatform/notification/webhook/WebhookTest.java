@@ -13,6 +13,7 @@ import io.pointsplatform.events.CloudEvent;
 import io.pointsplatform.events.EventCodec;
 import io.pointsplatform.events.MemberEnrolled;
 import io.pointsplatform.events.Topics;
+import io.pointsplatform.kit.Fingerprints;
 import io.pointsplatform.testing.LocalPostgres;
 import io.pointsplatform.testing.PlatformTestResource;
 import io.pointsplatform.testing.TestEvents;
@@ -115,6 +116,46 @@ class WebhookTest {
                     .doesNotContain(secret.substring(6));
             assertThat(sealedSecrets(id)).doesNotContain(secret.substring(6));
             delete(id);
+        }
+    }
+
+    /**
+     * An event id no header carries as it is (not ASCII, a control character, longer than 255
+     * characters) is sent as {@code evt_} + the hex SHA-256 of the id, signed as sent; the body keeps
+     * the id as written. Until 2026-12-07 the HTTP client refused every attempt for the retry window
+     * (24 h) and the member's later events waited behind it.
+     */
+    @Test
+    void anEventIdNoHeaderCarriesIsSentAsItsDigestSignedAsSent() throws Exception {
+        try (WebhookReceiver receiver = new WebhookReceiver()) {
+            Response created = register(receiver.url(), "points.earned");
+            String id = created.path("webhookId");
+            String secret = created.path("secret");
+            try {
+                String memberId = "m-wh-id-" + UUID.randomUUID();
+                List<CloudEvent> events = new ArrayList<>();
+                for (String eventId : List.of("订单-1-" + UUID.randomUUID(), "evt\u0001-" + UUID.randomUUID(),
+                        "e-" + "x".repeat(300) + UUID.randomUUID())) {
+                    CloudEvent earned = TestEvents.earned(memberId, 1);
+                    events.add(CloudEvent.of(eventId, earned.source(), earned.subject(), earned.time(), earned.data()));
+                }
+                CloudEvent later = TestEvents.earned(memberId, 2);
+                events.add(later);
+                events.forEach(event -> TestEvents.publish(Topics.POINTS_LEDGER, event));
+
+                await().atMost(WAIT).until(() -> receiver.received().size() >= events.size());
+                List<WebhookReceiver.Request> got = receiver.received();
+                assertThat(got).extracting(r -> r.header("webhook-id")).containsExactly(
+                        "evt_" + Fingerprints.sha256(events.get(0).id()), "evt_" + Fingerprints.sha256(events.get(1).id()),
+                        "evt_" + Fingerprints.sha256(events.get(2).id()), later.id());
+                for (int i = 0; i < got.size(); i++) {
+                    assertThat(got.get(i).body()).isEqualTo(CODEC.write(events.get(i)));
+                    verify(secret, got.get(i));
+                }
+                assertThat(receiver.calls()).as("each delivered at its first attempt").isEqualTo(events.size());
+            } finally {
+                delete(id);
+            }
         }
     }
 

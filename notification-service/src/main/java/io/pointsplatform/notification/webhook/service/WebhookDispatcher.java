@@ -2,6 +2,7 @@ package io.pointsplatform.notification.webhook.service;
 
 import com.standardwebhooks.Webhook;
 import com.standardwebhooks.exceptions.WebhookSigningException;
+import io.pointsplatform.kit.Fingerprints;
 import io.pointsplatform.kit.retry.Backoff;
 import io.pointsplatform.notification.webhook.repository.WebhookDeliveryRepository;
 import io.pointsplatform.notification.webhook.repository.WebhookDeliveryRepository.Due;
@@ -55,6 +56,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class WebhookDispatcher {
 
     static final String USER_AGENT = "points-platform-webhooks/1";
+    /** The longest event id sent as the {@code webhook-id} as it is; a longer one is sent as {@link #webhookId}'s digest. */
+    static final int MAX_WEBHOOK_ID_CHARS = 255;
     /** The most of a receiver's answer body read; the rest is dropped with the connection. */
     static final long MAX_BODY_BYTES = 16 * 1024;
 
@@ -278,7 +281,7 @@ public class WebhookDispatcher {
         return HttpRequest.newBuilder(url).timeout(requestTimeout)
                 .header("content-type", "application/cloudevents+json")
                 .header("user-agent", USER_AGENT)
-                .header("webhook-id", d.eventId())
+                .header("webhook-id", webhookId(d.eventId()))
                 .header("webhook-timestamp", Long.toString(timestamp))
                 .header("webhook-signature", signatures(d, timestamp))
                 .POST(HttpRequest.BodyPublishers.ofString(d.body())).build();
@@ -294,9 +297,24 @@ public class WebhookDispatcher {
         return signed;
     }
 
+    /**
+     * The {@code webhook-id} of an event: its id when a header carries it as it is (1 to
+     * {@value #MAX_WEBHOOK_ID_CHARS} visible ASCII characters), else {@code evt_} and the hex SHA-256
+     * of the id in UTF-8. An id not ASCII ({@code 订单-1}) or holding a control character is refused
+     * by the HTTP client, so every attempt failed until the retry window ended, and the member's later
+     * deliveries to the endpoint waited behind it (until 2026-12-07). Derived from the id alone, so
+     * every attempt sends the same one and receivers still drop repeats by it; the id as written stays
+     * in the body.
+     */
+    static String webhookId(String eventId) {
+        boolean asItIs = eventId.length() <= MAX_WEBHOOK_ID_CHARS && !eventId.isEmpty()
+                && eventId.chars().allMatch(c -> c > 0x20 && c < 0x7f);
+        return asItIs ? eventId : "evt_" + Fingerprints.sha256(eventId);
+    }
+
     private static String sign(String secret, Due d, long timestamp) {
         try {
-            return new Webhook(secret).sign(d.eventId(), timestamp, d.body());
+            return new Webhook(secret).sign(webhookId(d.eventId()), timestamp, d.body());
         } catch (WebhookSigningException e) {
             throw new IllegalStateException("Standard Webhooks signing failed", e);
         }
