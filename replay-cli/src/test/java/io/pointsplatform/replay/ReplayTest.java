@@ -6,6 +6,7 @@ import io.pointsplatform.events.Account;
 import io.pointsplatform.events.CloudEvent;
 import io.pointsplatform.events.EventCodec;
 import io.pointsplatform.events.Lot;
+import io.pointsplatform.events.MemberEnrolled;
 import io.pointsplatform.kit.inbox.MemberPartitions;
 import io.pointsplatform.testing.BadRecords;
 import io.pointsplatform.testing.LocalPostgres;
@@ -65,6 +66,7 @@ class ReplayTest {
         String badMember = workload.memberIds().get(0);
         BadRecords.forPointsLedger(badMember).keySet().forEach(value -> bad.put(value, "points.ledger"));
         BadRecords.forMembers(badMember).keySet().forEach(value -> bad.put(value, "members"));
+        bad.putAll(unstorable(badMember));
         // Made before the first record, with their leaders known: a producer's first records on a
         // topic being made by auto-creation can meet a broker not yet leading it.
         for (String topic : TOPICS) {
@@ -103,6 +105,26 @@ class ReplayTest {
                 one.get();
             }
         }
+    }
+
+    /**
+     * Records holding text PostgreSQL cannot store (value → topic): U+0000 in a member's name and in a
+     * credit's id, a lone surrogate in a name (readable events, else), and U+0000 in a type (an unknown
+     * type, whose reason quotes it). Each is unreadable, in every output: until 2026-12-07 the first three
+     * failed the batch's COPY (jsonb 22P05, 22P02; text 22021), the last its row in analytics.unreadable,
+     * and a replay into PostgreSQL stopped at that offset, exit 1, on every run.
+     */
+    static Map<String, String> unstorable(String memberId) {
+        Map<String, String> records = new HashMap<>();
+        String enrolled = CODEC.write(CloudEvent.of("member.enrolled:unstorable-" + memberId, "/earning-service",
+                java.time.Instant.now(), new MemberEnrolled(memberId, "Li Lei", null, null)));
+        records.put(enrolled.replace("\"name\":\"Li Lei\"", "\"name\":\"a\\u0000b\""), "members");
+        records.put(enrolled.replace("\"name\":\"Li Lei\"", "\"name\":\"a\\ud800b\""), "members");
+        records.put(enrolled.replace("\"type\":\"member.enrolled\"", "\"type\":\"x\\u0000\""), "members");
+        CloudEvent earned = TestEvents.earned(memberId, 3);
+        records.put(CODEC.write(CloudEvent.of("points.earned:nul-\u0000-" + UUID.randomUUID(), earned.source(),
+                earned.subject(), earned.time(), earned.data())), "points.ledger");
+        return records;
     }
 
     /**
@@ -184,8 +206,14 @@ class ReplayTest {
                 assertThat(rows.getString(1)).isEqualTo(Workload.REWARD_NAME);
             }
             assertThat(one(c, "select count(*) from analytics.unreadable")).isEqualTo(bad.size());
+            assertThat(one(c, "select count(*) from analytics.unreadable where reason like '%U+0000 in a text,"
+                    + " which PostgreSQL cannot store'")).isEqualTo(2);
+            assertThat(one(c, "select count(*) from analytics.unreadable where reason like '%a lone surrogate (_ud800)"
+                    + " in a text, which PostgreSQL cannot store'")).isEqualTo(1);
+            assertThat(one(c, "select count(*) from analytics.unreadable where reason like '%unknown event type ''x''%'"))
+                    .isEqualTo(1);
         }
-        assertThat(lastErr).contains(String.format("%,d unreadable", bad.size()));
+        assertThat(lastErr).contains(String.format("%,d unreadable", bad.size())).contains("text PostgreSQL cannot store 3");
     }
 
     @Test
@@ -230,7 +258,8 @@ class ReplayTest {
         assertThat(Set.copyOf(lines)).isEqualTo(written);
         assertThat(lastErr).contains(String.format("%,d unreadable", bad.size()))
                 .contains("not JSON").contains("unknown event type").contains("fails its schema")
-                .contains("not a CloudEvent").contains("event on the wrong topic");
+                .contains("not a CloudEvent").contains("event on the wrong topic")
+                .contains("text PostgreSQL cannot store 3");
     }
 
     @Test
