@@ -135,6 +135,12 @@ class AnalyticsResourceTest {
         assertThat(decade).hasSize(3_661).last().extracting(d -> d.get("day")).isEqualTo("2026-11-07");
         assertThat(decade.get(decade.size() - 1)).containsEntry("outstanding", 14_390);
 
+        // One end given, on the data's last or first day: a range of one day up to or from it.
+        assertThat(get("/daily?from=2026-11-07").getList("day")).containsExactly("2026-11-07");
+        assertThat(get("/daily?to=2026-11-01").getList("day")).containsExactly("2026-11-01");
+        JsonPath lastDay = get("/summary?from=2026-11-07");
+        assertThat(List.of(lastDay.getString("from"), lastDay.getString("to"))).containsExactly("2026-11-07", "2026-11-07");
+
         List<Map<String, Object>> range = get("/daily?from=2026-11-06&to=2026-11-09").getList("$");
         assertThat(range).extracting(d -> d.get("day")).containsExactly("2026-11-06", "2026-11-07", "2026-11-08", "2026-11-09");
         assertThat(range).extracting(d -> number(d, "outstanding")).containsExactly(15_290L, 14_390L, 14_390L, 14_390L);
@@ -196,6 +202,8 @@ class AnalyticsResourceTest {
         assertThat(get("/rewards/top").getList("$")).isEmpty();
         assertThat(get("/expiring").getLong("points")).isZero();
         assertThat(get("/tiers").getList("members", Long.class)).containsOnly(0L);
+        // One end alone has no default to be out of order with: no day has events.
+        assertThat(get("/summary?from=2999-01-01").getString("from")).isEqualTo("2999-01-01");
         // A range on an empty stack is still its days, all zero.
         assertThat(get("/daily?from=2026-11-01&to=2026-11-03").getList("issued", Long.class)).containsExactly(0L, 0L, 0L);
     }

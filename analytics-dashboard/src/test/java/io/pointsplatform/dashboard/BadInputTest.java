@@ -39,6 +39,9 @@ class BadInputTest {
                     .call(path + ": from in the year 10000", "GET", path + "?from=%2B10000-01-01", 400, V, "from")
                     .call(path + ": from before 2000", "GET", path + "?from=1999-12-31", 400, V, "from")
                     .call(path + ": to before from", "GET", path + "?from=2026-11-07&to=2026-11-01", 400, V, "to")
+                    // One end given: the other is the first or last day with events (2026-11-01, 2026-11-07).
+                    .call(path + ": from alone after the last day", "GET", path + "?from=2026-11-08", 400, V, "from")
+                    .call(path + ": to alone before the first day", "GET", path + "?to=2026-10-31", 400, V, "to")
                     .call(path + ": more than 3661 days", "GET", path + "?from=2000-01-01&to=2026-01-01", 400, V, "to")
                     .call(path + ": from holding U+0000", "GET", path + "?from=2026-11-0%00", 400, V, "from")
                     .call(path + ": POST", "POST", path, 405, "METHOD_NOT_ALLOWED", null);

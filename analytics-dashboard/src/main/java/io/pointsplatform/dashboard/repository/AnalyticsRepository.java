@@ -52,6 +52,10 @@ public class AnalyticsRepository {
     public record TierRow(String tier, long members) {
     }
 
+    /** The first and last day with events; both null while there is none. */
+    public record DaySpan(LocalDate first, LocalDate last) {
+    }
+
     /** How fresh the data is: the newest event, the replay's last commit, records it could not read. */
     public record Freshness(Instant lastEventAt, Instant replayUpdatedAt, long unreadable) {
     }
@@ -60,6 +64,15 @@ public class AnalyticsRepository {
 
     public AnalyticsRepository(Pool pool) {
         this.pool = pool;
+    }
+
+    /** The first and last day with events: what a range left open at one end runs to. */
+    public Uni<DaySpan> days() {
+        return pool.preparedQuery("select min(day) as first, max(day) as last from analytics.daily_points").execute()
+                .map(rows -> {
+                    Row r = rows.iterator().next();
+                    return new DaySpan(r.getLocalDate("first"), r.getLocalDate("last"));
+                });
     }
 
     public Uni<PointSums> sums(LocalDate from, LocalDate to) {

@@ -56,7 +56,8 @@ public class AnalyticsResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = AnalyticsService.Summary.class)))
     @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: from or to not a date (yyyy-MM-dd) or out of "
-            + "range, to before from, more than 3661 days, or expiringDays outside 1..366")
+            + "range, to before from (from alone: after the last day with events; to alone: before the first), more"
+            + " than 3661 days, or expiringDays outside 1..366")
     @APIResponse(responseCode = "503", description = NOT_READY)
     public Uni<AnalyticsService.Summary> summary(@Parameter(description = FROM, schema = @Schema(type = SchemaType.STRING, format = "date"))
                                                  @QueryParam("from") String from,
@@ -79,7 +80,8 @@ public class AnalyticsResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(type = SchemaType.ARRAY, implementation = AnalyticsService.Day.class)))
     @APIResponse(responseCode = "400", description = "VALIDATION_FAILED: from or to not a date (yyyy-MM-dd) or out of "
-            + "range, to before from, or more than 3661 days")
+            + "range, to before from (from alone: after the last day with events; to alone: before the first), or"
+            + " more than 3661 days")
     @APIResponse(responseCode = "503", description = NOT_READY)
     public Uni<List<AnalyticsService.Day>> daily(@Parameter(description = FROM, schema = @Schema(type = SchemaType.STRING, format = "date"))
                                                  @QueryParam("from") String from,
@@ -141,7 +143,10 @@ public class AnalyticsResource {
     private record Range(LocalDate from, LocalDate to) {
     }
 
-    /** from and to as dates a client may ask for: each optional, in order, at most MAX_DAYS days apart. */
+    /**
+     * from and to as dates a client may ask for: each optional, in order, at most MAX_DAYS days apart.
+     * With one left out, its default (a day with events) is the service's to check against.
+     */
     static Range range(String from, String to) {
         LocalDate first = date("from", from);
         LocalDate last = date("to", to);

@@ -1,6 +1,7 @@
 package io.pointsplatform.dashboard.service;
 
 import io.pointsplatform.events.PointsValue;
+import io.pointsplatform.kit.problem.ApiException;
 import io.pointsplatform.dashboard.repository.AnalyticsRepository;
 import io.pointsplatform.dashboard.repository.AnalyticsRepository.DayRow;
 import io.pointsplatform.dashboard.repository.AnalyticsRepository.TierRow;
@@ -53,6 +54,10 @@ public class AnalyticsService {
     }
 
     public Uni<Summary> summary(LocalDate from, LocalDate to, int expiringDays) {
+        return inOrder(from, to).chain(() -> sums(from, to, expiringDays));
+    }
+
+    private Uni<Summary> sums(LocalDate from, LocalDate to, int expiringDays) {
         Instant now = clock.instant();
         Instant until = now.plus(Duration.ofDays(expiringDays));
         return Uni.combine().all().unis(repository.sums(from, to), repository.expiring(now, until, zone.getId()),
@@ -69,7 +74,31 @@ public class AnalyticsService {
     }
 
     public Uni<List<Day>> daily(LocalDate from, LocalDate to) {
-        return repository.daily(from, to).map(rows -> rows.stream().map(AnalyticsService::day).toList());
+        return inOrder(from, to).chain(() -> repository.daily(from, to))
+                .map(rows -> rows.stream().map(AnalyticsService::day).toList());
+    }
+
+    /**
+     * A range with one end left out, checked against that end's default, the first or last day with
+     * events: {@code from} after the last day, or {@code to} before the first, is refused as the edge
+     * refuses {@code to} before {@code from} (400 VALIDATION_FAILED naming the end given), not
+     * answered as a range the wrong way round (all zeros, no days), as until 2026-12-07. Both ends
+     * given are checked at the edge; with neither, or no events yet, there is nothing to check.
+     */
+    private Uni<Void> inOrder(LocalDate from, LocalDate to) {
+        if ((from == null) == (to == null)) {
+            return Uni.createFrom().voidItem();
+        }
+        return repository.days().invoke(span -> {
+            if (from != null && span.last() != null && from.isAfter(span.last())) {
+                throw ApiException.validation("from", "must not be after the last day with events (" + span.last()
+                        + "), which to is when left out");
+            }
+            if (to != null && span.first() != null && to.isBefore(span.first())) {
+                throw ApiException.validation("to", "must not be before the first day with events (" + span.first()
+                        + "), which from is when left out");
+            }
+        }).replaceWithVoid();
     }
 
     public Uni<List<TopReward>> topRewards(int limit) {
