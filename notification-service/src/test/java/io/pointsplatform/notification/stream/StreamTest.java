@@ -213,6 +213,32 @@ class StreamTest {
         }
     }
 
+    /**
+     * A Last-Event-ID past the member's latest notice (kept by a client from before the database was
+     * restored, say) resumes from the latest: the next notice arrives. Until 2026-12-07 the stream
+     * stayed silent until the sequence passed that id.
+     */
+    @Test
+    void aLastEventIdPastTheMembersLatestNoticeResumesFromItsLatest() throws Exception {
+        String memberId = "m-stream-ahead-" + UUID.randomUUID();
+        CloudEvent before = TestEvents.earned(memberId, 1);
+        TestEvents.publish(Topics.POINTS_LEDGER, before);
+        await().atMost(WAIT).until(() -> {
+            try (SseClient probe = new SseClient(url(memberId), Tokens.admin(), "0")) {
+                await().atMost(WAIT).until(() -> !probe.comments().isEmpty());
+                return !probe.events().isEmpty();
+            }
+        });
+        CloudEvent next = TestEvents.earned(memberId, 2);
+        try (SseClient resumed = new SseClient(url(memberId), Tokens.member(memberId), "999999999999")) {
+            assertThat(resumed.status()).isEqualTo(200);
+            await().atMost(WAIT).until(() -> resumed.comments().size() >= 2);   // open and started
+            TestEvents.publish(Topics.POINTS_LEDGER, next);
+            await().atMost(WAIT).until(() -> !resumed.events().isEmpty());
+            assertThat(dataIds(resumed)).containsExactly(next.id());
+        }
+    }
+
     @Test
     void aBadLastEventIdIsAClientError() throws Exception {
         for (String bad : List.of("abc", "-1", "1.5", "99999999999999999999")) {

@@ -74,7 +74,8 @@ public class NoticeStreams {
     }
 
     /**
-     * The member's notices stored after {@code lastEventId} (null: from now), then live, with
+     * The member's notices stored after {@code lastEventId} (null, or past the member's latest notice:
+     * from now), then live, with
      * heartbeats; 429 TOO_MANY_STREAMS when the member has its most streams open already, 503
      * STREAMS_FULL when this instance has {@code points.stream.max-open} open (each one holds a
      * connection and looks for notices every {@code look-every}, so their number is what bounds the
@@ -136,11 +137,11 @@ public class NoticeStreams {
                 total.decrementAndGet();
                 Log.debugf("Stream of %s closed", memberId);
             });
-            if (lastEventId != null) {
-                stream.start(lastEventId);
-            } else {
-                feed.latest(memberId).subscribe().with(stream::start, emitter::fail);
-            }
+            // A Last-Event-ID past the member's latest notice names nothing it was sent (an id from
+            // before the database was restored, say): resumed from its latest, not left silent until
+            // the sequence passes that id.
+            feed.latest(memberId).subscribe().with(latest -> stream.start(lastEventId == null ? latest
+                    : Math.min(lastEventId, latest)), emitter::fail);
         });
     }
 
