@@ -299,11 +299,53 @@ class ReversalAndExpiryTest {
 
     /** An order's credit as earning-service writes it: lot order-&lt;orderId&gt;, origin the order, at {@code at}. */
     private static void creditOrder(String memberId, String orderId, long points, Instant at) {
+        creditOrder(memberId, orderId, points, at, Instant.now().plus(Duration.ofDays(300)));
+    }
+
+    private static void creditOrder(String memberId, String orderId, long points, Instant at, Instant expiresAt) {
         String lotId = "order-" + orderId;
         TestEvents.publish(Topics.POINTS_LEDGER, CloudEvent.of("points.earned:" + memberId + ":" + lotId,
                 "/earning-service", memberId, at, new PointsEarned(memberId, lotId, points,
                         new Origin(OriginKind.ORDER, orderId), List.of(new BreakdownLine("base", points)),
-                        at.minusSeconds(5), Instant.now().plus(Duration.ofDays(300)))));
+                        at.minusSeconds(5), expiresAt)));
+    }
+
+    /**
+     * A refund that lowers the tier after the tier's upgrade bonus expired takes none of it back
+     * from the member's other points: the member lost those points once already. Until 2026-12-07 the
+     * take-back counted nothing as expired (as a refund of an expired order did before 2026-12-06),
+     * and took the whole bonus again from the member's other lots.
+     */
+    @Test
+    void aTierBonusThatExpiredIsNotTakenBackAgainWhenARefundLowersTheTier() {
+        String memberId = "m-" + UUID.randomUUID();
+        Instant start = Instant.now();
+        Instant farAway = start.plus(Duration.ofDays(1_000));
+        creditOrder(memberId, "first", 2_000, start, farAway);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> asService().get("/api/v1/accounts/{m}", memberId)
+                .then().body("tier", equalTo("SILVER")).body("available", equalTo(3_000)));
+        // Eleven months on, a second order keeps the member SILVER through the next year.
+        TestClock.advance(Duration.ofDays(335));
+        creditOrder(memberId, "second", 2_000, start.plus(Duration.ofDays(335)), farAway);
+        awaitAccount(memberId, "available", 5_000);
+        // A year after it was given, the bonus expires unspent.
+        TestClock.advance(Duration.ofDays(32));
+        jobs.expireLots().await().atMost(Duration.ofSeconds(30));
+        asService().get("/api/v1/accounts/{m}", memberId).then().body("available", equalTo(4_000))
+                .body("expired", equalTo(1_000));
+
+        // The first order has left the window: refunding the second leaves nothing qualifying.
+        TestClock.advance(Duration.ofDays(30));
+        asService().contentType(ContentType.JSON).body(Map.of("refundId", "r-second", "orderId", "second", "lotId",
+                        "order-second", "points", 2_000)).post("/api/v1/accounts/{m}/reversals", memberId)
+                .then().statusCode(201).body("taken", equalTo(2_000)).body("debt", equalTo(0));
+        asService().get("/api/v1/accounts/{m}", memberId).then().body("tier", equalTo("MEMBER"))
+                .body("available", equalTo(2_000)).body("debt", equalTo(0));
+        asService().get("/api/v1/accounts/{m}/entries", memberId).then()
+                .body("items[0].type", equalTo("points.reversed")).body("items[0].reference", equalTo("second/tier-bonus:SILVER"))
+                .body("items[0].points", equalTo(0)).body("items[0].alreadyExpired", equalTo(1_000))
+                .body("items[0].debt", equalTo(0));
+        rebuildAndVerify();
     }
 
     private static void rebuildAndVerify() {

@@ -93,8 +93,22 @@ public final class Allocator {
      * redemption gave back to it after its expiry expire again), never more than it was credited.
      */
     public static long lapsedFromLot(String lotId, String orderId, Iterable<? extends PointsEvent> history) {
-        long expired = 0;
         long counted = 0;
+        for (PointsEvent event : history) {
+            if (event instanceof PointsReversed r && r.debtSettled() == 0 && r.orderId().equals(orderId)) {
+                counted += r.alreadyExpired();
+            }
+        }
+        return Math.max(0, expiredFromLot(lotId, history) - counted);
+    }
+
+    /**
+     * Every point the {@code points.expired} events of {@code history} took from the lot: what a
+     * take-back made once per lot (a tier's upgrade bonus) must not take again, as a refund does not
+     * take again what expired of its order ({@link #lapsedFromLot}).
+     */
+    public static long expiredFromLot(String lotId, Iterable<? extends PointsEvent> history) {
+        long expired = 0;
         for (PointsEvent event : history) {
             if (event instanceof PointsExpired e) {
                 for (Allocation allocation : e.allocations()) {
@@ -102,11 +116,9 @@ public final class Allocator {
                         expired += allocation.points();
                     }
                 }
-            } else if (event instanceof PointsReversed r && r.debtSettled() == 0 && r.orderId().equals(orderId)) {
-                counted += r.alreadyExpired();
             }
         }
-        return Math.max(0, expired - counted);
+        return expired;
     }
 
     /**

@@ -109,6 +109,9 @@ class AllocatorTest {
         history.add(expiry);
         history.add(new PointsExpired("m-1", 5, List.of(new Allocation("lot-else", 5))));
         assertThat(Allocator.lapsedFromLot("lot-order", "o-1", history)).isEqualTo(250);
+        // What expired of a lot whatever reversals counted (a tier bonus is taken back once).
+        assertThat(Allocator.expiredFromLot("lot-order", history)).isEqualTo(250);
+        assertThat(Allocator.expiredFromLot("lot-other", history)).isZero();
 
         // A first refund of 200: all of it had expired, nothing is taken.
         ReversalPlan first = Allocator.forReversal(account, "lot-order", 200,

@@ -677,14 +677,31 @@ public class LedgerBook {
         if (bonus == null) {
             return Uni.createFrom().voidItem();
         }
-        return decide.decided(store, eventId).map(before -> {
-            if (before.isEmpty()) {
-                ReversalPlan plan = Allocator.forReversal(account, bonus.lotId(), bonus.points(), 0, now);
+        return decide.decided(store, eventId).chain(before -> {
+            if (!before.isEmpty()) {
+                return Uni.createFrom().voidItem();
+            }
+            // What of the bonus expired left the member already: taking it again would take it twice.
+            return expiredFrom(decide, account, bonus).invoke(expired -> {
+                ReversalPlan plan = Allocator.forReversal(account, bonus.lotId(), bonus.points(), expired, now);
                 record(decide.writes(), account, eventId, now, new PointsReversed(memberId, refund.orderId(), refundId,
                         plan.taken(), plan.allocations(), plan.debt(), 0, plan.alreadyExpired()));
-            }
-            return null;
+            }).replaceWithVoid();
         });
+    }
+
+    /**
+     * What expired of {@code lot} ({@link Allocator#expiredFromLot}), from the member's expiries
+     * recorded so far and those decided earlier in this batch; read only when the lot holds less
+     * than it was credited.
+     */
+    private Uni<Long> expiredFrom(DecisionBatches.Decide decide, Account account, Lot lot) {
+        if (lot.remaining() >= lot.points()) {
+            return Uni.createFrom().item(0L);
+        }
+        return store.expiriesAndReversalsOf(decide.connection(), account.memberId())
+                .map(recorded -> Allocator.expiredFromLot(lot.lotId(), withPending(decide, recorded,
+                        event -> event.memberId().equals(account.memberId()) && event instanceof PointsExpired)));
     }
 
     /**
