@@ -302,12 +302,52 @@ class ReversalAndExpiryTest {
         creditOrder(memberId, orderId, points, at, Instant.now().plus(Duration.ofDays(300)));
     }
 
+    /** Order "first" of 2 000 points at {@code at} lifts the member to SILVER with its 1 000-point bonus. */
+    private static void silverByAnOrder(String memberId, Instant at, Instant expiresAt) {
+        creditOrder(memberId, "first", 2_000, at, expiresAt);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> asService().get("/api/v1/accounts/{m}", memberId)
+                .then().body("tier", equalTo("SILVER")).body("available", equalTo(3_000)));
+    }
+
     private static void creditOrder(String memberId, String orderId, long points, Instant at, Instant expiresAt) {
         String lotId = "order-" + orderId;
         TestEvents.publish(Topics.POINTS_LEDGER, CloudEvent.of("points.earned:" + memberId + ":" + lotId,
                 "/earning-service", memberId, at, new PointsEarned(memberId, lotId, points,
                         new Origin(OriginKind.ORDER, orderId), List.of(new BreakdownLine("base", points)),
                         at.minusSeconds(5), expiresAt)));
+    }
+
+    /**
+     * A member who fell below a tier after its bonus (the window moved on) and climbed back to it was
+     * given no second bonus, so a refund that undoes the climb takes none back: the bonus belongs to
+     * the first upgrade, which stood. Until 2026-12-07 it was taken back from the member's points.
+     */
+    @Test
+    void aRefundUndoingAnUpgradeThatPaidNoBonusTakesNoneBack() {
+        String memberId = "m-" + UUID.randomUUID();
+        Instant start = Instant.now();
+        Instant farAway = start.plus(Duration.ofDays(1_000));
+        silverByAnOrder(memberId, start, farAway);
+        // Thirteen months on the first order has left the window: the next credit finds MEMBER.
+        TestClock.advance(Duration.ofDays(396));
+        Instant later = start.plus(Duration.ofDays(396));
+        creditOrder(memberId, "small", 1, later, farAway);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> asService().get("/api/v1/accounts/{m}", memberId)
+                .then().body("tier", equalTo("MEMBER")));
+        // Back to SILVER: the bonus was given once, not again.
+        creditOrder(memberId, "again", 2_000, later, farAway);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> asService().get("/api/v1/accounts/{m}", memberId)
+                .then().body("tier", equalTo("SILVER")));
+        int before = asService().get("/api/v1/accounts/{m}", memberId).then().extract().path("available");
+
+        asService().contentType(ContentType.JSON).body(Map.of("refundId", "r-again", "orderId", "again", "lotId",
+                        "order-again", "points", 2_000)).post("/api/v1/accounts/{m}/reversals", memberId)
+                .then().statusCode(201).body("taken", equalTo(2_000)).body("debt", equalTo(0));
+        asService().get("/api/v1/accounts/{m}", memberId).then().body("tier", equalTo("MEMBER"))
+                .body("available", equalTo(before - 2_000)).body("debt", equalTo(0));
+        asService().get("/api/v1/accounts/{m}/entries", memberId).then()
+                .body("items[0].type", equalTo("tier.changed")).body("items[1].reference", equalTo("again/r-again"));
+        rebuildAndVerify();
     }
 
     /**
@@ -321,9 +361,7 @@ class ReversalAndExpiryTest {
         String memberId = "m-" + UUID.randomUUID();
         Instant start = Instant.now();
         Instant farAway = start.plus(Duration.ofDays(1_000));
-        creditOrder(memberId, "first", 2_000, start, farAway);
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> asService().get("/api/v1/accounts/{m}", memberId)
-                .then().body("tier", equalTo("SILVER")).body("available", equalTo(3_000)));
+        silverByAnOrder(memberId, start, farAway);
         // Eleven months on, a second order keeps the member SILVER through the next year.
         TestClock.advance(Duration.ofDays(335));
         creditOrder(memberId, "second", 2_000, start.plus(Duration.ofDays(335)), farAway);

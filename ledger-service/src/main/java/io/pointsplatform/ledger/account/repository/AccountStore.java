@@ -9,6 +9,7 @@ import io.pointsplatform.events.PointsExpired;
 import io.pointsplatform.events.PointsReserved;
 import io.pointsplatform.events.PointsReturned;
 import io.pointsplatform.events.PointsReversed;
+import io.pointsplatform.events.TierChanged;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Row;
@@ -441,6 +442,21 @@ public class AccountStore {
         return connection.preparedQuery("select event from entry where member_id = $1 and type = any($2)"
                         + " order by seq")
                 .execute(Tuple.of(memberId, new String[] {PointsExpired.TYPE, PointsReversed.TYPE}))
+                .map(rows -> {
+                    List<CloudEvent> events = new ArrayList<>();
+                    rows.forEach(row -> events.add(codec.read(row.getString("event"))));
+                    return events;
+                });
+    }
+
+    /**
+     * A member's tier changes recorded so far and the event of id {@code eventId} (a tier's upgrade
+     * bonus), oldest first: whether the member fell below a tier after its bonus was given.
+     */
+    public Uni<List<CloudEvent>> tierChangesAnd(SqlConnection connection, String memberId, String eventId) {
+        return connection.preparedQuery("select event from entry where member_id = $1 and (type = $2 or event_id = $3)"
+                        + " order by seq")
+                .execute(Tuple.of(memberId, TierChanged.TYPE, eventId))
                 .map(rows -> {
                     List<CloudEvent> events = new ArrayList<>();
                     rows.forEach(row -> events.add(codec.read(row.getString("event"))));

@@ -655,13 +655,14 @@ public class LedgerBook {
                     if (to.atLeast(from)) {
                         return Uni.createFrom().voidItem();
                     }
-                    record(decide.writes(), account, "tier.changed:" + memberId + ":" + refundEventId, now,
+                    String changeId = "tier.changed:" + memberId + ":" + refundEventId;
+                    record(decide.writes(), account, changeId, now,
                             new TierChanged(memberId, from.name(), to.name(), Math.max(qualifying, 0)));
                     Uni<Void> takeBacks = Uni.createFrom().voidItem();
                     for (Tier lost : Tier.values()) {
                         // Each tier above the new one, up to the one it had.
                         if (lost.compareTo(to) > 0 && lost.compareTo(from) <= 0) {
-                            takeBacks = takeBacks.chain(() -> takeBackBonus(decide, account, refund, lost, now));
+                            takeBacks = takeBacks.chain(() -> takeBackBonus(decide, account, refund, lost, changeId, now));
                         }
                     }
                     return takeBacks;
@@ -669,7 +670,7 @@ public class LedgerBook {
     }
 
     private Uni<Void> takeBackBonus(DecisionBatches.Decide decide, Account account, PointsReversed refund, Tier lost,
-            Instant now) {
+            String changeId, Instant now) {
         String memberId = account.memberId();
         Lot bonus = account.lot("tier-bonus-" + memberId + "-" + lost.name());
         String refundId = PointsReversed.TIER_BONUS_BACK + lost.name();
@@ -677,8 +678,11 @@ public class LedgerBook {
         if (bonus == null) {
             return Uni.createFrom().voidItem();
         }
-        return decide.decided(store, eventId).chain(before -> {
-            if (!before.isEmpty()) {
+        return decide.decided(store, eventId).chain(before -> !before.isEmpty() ? Uni.createFrom().item(true)
+                : fellBelowSinceItsBonus(decide, memberId, lost, "points.earned:" + bonus.lotId(), changeId)).chain(skip -> {
+            if (skip) {
+                // Taken back before; or the member fell below the tier since its bonus and the upgrade
+                // this refund undoes paid none (the bonus is given once): it kept that bonus.
                 return Uni.createFrom().voidItem();
             }
             // What of the bonus expired left the member already: taking it again would take it twice.
@@ -687,6 +691,32 @@ public class LedgerBook {
                 record(decide.writes(), account, eventId, now, new PointsReversed(memberId, refund.orderId(), refundId,
                         plan.taken(), plan.allocations(), plan.debt(), 0, plan.alreadyExpired()));
             }).replaceWithVoid();
+        });
+    }
+
+    /**
+     * Whether the member fell below {@code tier} after the tier's bonus ({@code bonusEventId}) was
+     * given, by the tier changes recorded so far and those decided earlier in this batch but
+     * {@code changeId} (the fall being decided now).
+     */
+    private Uni<Boolean> fellBelowSinceItsBonus(DecisionBatches.Decide decide, String memberId, Tier tier,
+            String bonusEventId, String changeId) {
+        return store.tierChangesAnd(decide.connection(), memberId, bonusEventId).map(recorded -> {
+            List<CloudEvent> history = new java.util.ArrayList<>(recorded);
+            decide.writes().pending().stream()
+                    .filter(event -> event.id().equals(bonusEventId) || event.data() instanceof TierChanged change
+                            && change.memberId().equals(memberId) && !event.id().equals(changeId))
+                    .forEach(history::add);
+            boolean given = false;
+            for (CloudEvent event : history) {
+                if (event.id().equals(bonusEventId)) {
+                    given = true;
+                } else if (given && event.data() instanceof TierChanged change
+                        && Tier.valueOf(change.to()).compareTo(tier) < 0) {
+                    return true;
+                }
+            }
+            return false;
         });
     }
 
