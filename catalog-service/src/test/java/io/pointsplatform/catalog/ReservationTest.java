@@ -449,7 +449,7 @@ class ReservationTest {
 
         // Two units would be priced twice for the one code a reservation takes.
         reserve(rewardId, id("res"), "m-c2", 2).then().statusCode(400).body("code", equalTo("VALIDATION_FAILED"))
-                .body("detail", containsString("quantity"));
+                .body("detail", containsString("quantity")).body("rewardName", equalTo("A coupon"));
         assertThat(stock(rewardId)).isEqualTo(2);
 
         // Confirmed, then its redemption failed (the member's hold lapsed): no one saw the code.

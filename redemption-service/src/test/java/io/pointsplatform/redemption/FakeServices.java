@@ -254,7 +254,11 @@ public class FakeServices implements QuarkusTestResourceLifecycleManager {
             return;
         }
         if (("LOTTERY".equals(reward.kind) || "COUPON".equals(reward.kind)) && quantity != 1) {
-            problem(request, 400, "VALIDATION_FAILED", "quantity must be 1 for a lottery or a coupon");
+            // As catalog's: the refusal of a reward it has names it.
+            request.response().setStatusCode(400).putHeader("content-type", "application/problem+json")
+                    .end(new JsonObject().put("status", 400).put("code", "VALIDATION_FAILED")
+                            .put("detail", "quantity: must be 1 for a lottery or a coupon")
+                            .put("rewardName", name(rewardId)).encode());
             return;
         }
         if (!reward.eligible) {

@@ -316,7 +316,8 @@ class RedemptionSagaTest {
 
         // One code a reservation: two at once would be priced twice for one code.
         redeem(member, reward, 2, null).statusCode(201).body("status", equalTo("FAILED"))
-                .body("code", equalTo("VALIDATION_FAILED")).body("pointsSpent", equalTo(0));
+                .body("code", equalTo("VALIDATION_FAILED")).body("pointsSpent", equalTo(0))
+                .body("rewardName", equalTo("奖品 " + reward));
         assertThat(FakeServices.stock(reward)).isEqualTo(2);
 
         String redeemed = redeem(member, reward, 1, null).statusCode(201).body("status", equalTo("COMPLETED"))

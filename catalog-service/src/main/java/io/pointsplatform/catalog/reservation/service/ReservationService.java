@@ -170,11 +170,13 @@ public class ReservationService {
             throw ApiException.notFound("Reward", order.rewardId());
         }
         if (reward.kind() == RewardKind.LOTTERY && order.quantity() != 1) {
-            throw ApiException.validation("quantity", "must be 1 for a LOTTERY (one draw a reservation)");
+            throw ApiException.validation("quantity", "must be 1 for a LOTTERY (one draw a reservation)")
+                    .with("rewardName", reward.name());
         }
         if (reward.kind() == RewardKind.COUPON && order.quantity() != 1) {
             // One code a reservation: N units of stock priced N times for one code would charge for codes never given.
-            throw ApiException.validation("quantity", "must be 1 for a COUPON (one code a reservation)");
+            throw ApiException.validation("quantity", "must be 1 for a COUPON (one code a reservation)")
+                    .with("rewardName", reward.name());
         }
         return tier(reward, order.memberId()).chain(tier -> {
             List<String> refusals = Eligibility.refusals(reward, tier, now);
