@@ -69,19 +69,13 @@ public class RewardRepository {
      * from the read (and only its stock from the row) checks under the row's lock.
      */
     public static String definedAsRead(String table, int first) {
-        return "(" + table + ".name, " + table + ".kind, " + table + ".points_cost, " + table + ".min_tier, " + table
-                + ".valid_from, " + table + ".valid_until, " + table + ".visibility, " + table + ".voucher_value, "
-                + table + ".cause) is not distinct from ($" + first + "::text, $" + (first + 1) + "::text, $"
-                + (first + 2) + "::bigint, $" + (first + 3) + "::text, $" + (first + 4) + "::timestamptz, $"
-                + (first + 5) + "::timestamptz, $" + (first + 6) + "::text, $" + (first + 7) + "::numeric, $"
-                + (first + 8) + "::text)";
+        return "(" + table + ".name, " + table + ".visibility) is not distinct from ($" + first + "::text, $"
+                + (first + 1) + "::text) and " + pricedAsRead(table, first + 2);
     }
 
     /** {@code values} followed by {@code r}'s definition as {@link #definedAsRead} compares it. */
     public static Tuple asDefined(Tuple values, Reward r) {
-        return values.addString(r.name()).addString(r.kind().name()).addLong(r.pointsCost()).addString(r.minTier())
-                .addValue(time(r.validFrom())).addValue(time(r.validUntil())).addString(r.visibility().name())
-                .addValue(r.voucherValue()).addString(r.cause());
+        return asPriced(values.addString(r.name()).addString(r.visibility().name()), r);
     }
 
     /**
@@ -89,7 +83,8 @@ public class RewardRepository {
      * read it: its kind, points, minimum tier, window, voucher value and cause; not its name or
      * visibility, which a reservation only records, so that renaming a reward while it sells does not
      * send its reservations back to read it again. The seven parameters from {@code $first} are
-     * {@link #asPriced}'s. What a reservation that writes no event from its read checks under the lock.
+     * {@link #asPriced}'s. What a reservation that writes no event from its read checks under the lock;
+     * {@link #definedAsRead} is this and the rest of the definition.
      */
     public static String pricedAsRead(String table, int first) {
         return "(" + table + ".kind, " + table + ".points_cost, " + table + ".min_tier, " + table + ".valid_from, "
