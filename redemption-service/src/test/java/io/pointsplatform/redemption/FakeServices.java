@@ -55,6 +55,8 @@ public class FakeServices implements QuarkusTestResourceLifecycleManager {
         public String couponCode;
         /** Returned with {@code undelivered=true}: the redemption failed after the confirm. */
         public boolean returnedUndelivered;
+        /** The ttlSeconds it was asked with: a repeat asking another is RESERVATION_CONFLICT, as at catalog. */
+        public long ttlSeconds = SETTINGS_TTL;
 
         Reservation(String reservationId, String rewardId, String memberId, int quantity) {
             this.reservationId = reservationId;
@@ -73,6 +75,8 @@ public class FakeServices implements QuarkusTestResourceLifecycleManager {
         public String status = "OPEN";
         public long returned;
         public final Map<String, Long> returns = new HashMap<>();
+        /** The ttlSeconds it was asked with: a repeat asking another is HOLD_CONFLICT, as at the ledger. */
+        public long ttlSeconds = SETTINGS_TTL;
 
         Hold(String holdId, String memberId, long points, String reference) {
             this.holdId = holdId;
@@ -82,6 +86,8 @@ public class FakeServices implements QuarkusTestResourceLifecycleManager {
         }
     }
 
+    /** points.redemption.reservation-ttl-seconds and hold-ttl-seconds as the tests run. */
+    public static final long SETTINGS_TTL = 900;
     public static final Map<String, Reward> REWARDS = new HashMap<>();
     public static final Map<String, Reservation> RESERVATIONS = new HashMap<>();
     public static final Map<String, Long> BALANCES = new HashMap<>();
@@ -136,18 +142,23 @@ public class FakeServices implements QuarkusTestResourceLifecycleManager {
     }
 
     /** A reservation as catalog would have made it (a saga that crashed after reserving). */
-    public static synchronized void reservationOf(String reservationId, String rewardId, String memberId, int quantity) {
+    public static synchronized Reservation reservationOf(String reservationId, String rewardId, String memberId,
+                                                         int quantity) {
         Reward reward = REWARDS.get(rewardId);
         if (reward.stock != null) {
             reward.stock -= quantity;
         }
-        RESERVATIONS.put(reservationId, new Reservation(reservationId, rewardId, memberId, quantity));
+        Reservation reservation = new Reservation(reservationId, rewardId, memberId, quantity);
+        RESERVATIONS.put(reservationId, reservation);
+        return reservation;
     }
 
     /** A hold as the ledger would have made it (a saga that crashed after holding). */
-    public static synchronized void holdOf(String holdId, String memberId, long points) {
+    public static synchronized Hold holdOf(String holdId, String memberId, long points) {
         BALANCES.merge(memberId, -points, Long::sum);
-        HOLDS.put(holdId, new Hold(holdId, memberId, points, "redemption:" + holdId));
+        Hold hold = new Hold(holdId, memberId, points, "redemption:" + holdId);
+        HOLDS.put(holdId, hold);
+        return hold;
     }
 
     /** The ledger lets a hold lapse (its TTL): points back, status RELEASED_EXPIRED. */
@@ -246,7 +257,8 @@ public class FakeServices implements QuarkusTestResourceLifecycleManager {
         }
         Reservation existing = RESERVATIONS.get(id);
         if (existing != null) {
-            if (!existing.memberId.equals(memberId) || existing.quantity != quantity || !existing.rewardId.equals(rewardId)) {
+            if (!existing.memberId.equals(memberId) || existing.quantity != quantity || !existing.rewardId.equals(rewardId)
+                    || existing.ttlSeconds != body.getLong("ttlSeconds", SETTINGS_TTL)) {
                 problem(request, 409, "RESERVATION_CONFLICT", "another body for " + id);
             } else {
                 json(request, 200, view(existing));
@@ -289,6 +301,7 @@ public class FakeServices implements QuarkusTestResourceLifecycleManager {
             reward.stock -= quantity;
         }
         Reservation reservation = new Reservation(id, rewardId, memberId, quantity);
+        reservation.ttlSeconds = body.getLong("ttlSeconds", SETTINGS_TTL);
         if ("COUPON".equals(reward.kind)) {
             reservation.couponCode = reward.couponCodes.poll();
         }
@@ -386,7 +399,11 @@ public class FakeServices implements QuarkusTestResourceLifecycleManager {
         long points = body.getLong("points");
         Hold existing = HOLDS.get(holdId);
         if (existing != null) {
-            json(request, 200, view(existing));
+            if (existing.points != points || existing.ttlSeconds != body.getLong("ttlSeconds", SETTINGS_TTL)) {
+                problem(request, 409, "HOLD_CONFLICT", "hold " + holdId + " was made before with other content");
+            } else {
+                json(request, 200, view(existing));
+            }
             return;
         }
         Runnable meanwhile = beforeHold;
@@ -405,6 +422,7 @@ public class FakeServices implements QuarkusTestResourceLifecycleManager {
         }
         BALANCES.put(memberId, available - points);
         Hold hold = new Hold(holdId, memberId, points, body.getString("reference"));
+        hold.ttlSeconds = body.getLong("ttlSeconds", SETTINGS_TTL);
         HOLDS.put(holdId, hold);
         json(request, 201, view(hold));
     }

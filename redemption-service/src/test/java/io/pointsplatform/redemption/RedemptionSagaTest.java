@@ -383,6 +383,56 @@ class RedemptionSagaTest {
         assertThat(FakeServices.available(member)).isEqualTo(30);
     }
 
+    /**
+     * A saga is retried with the TTLs it was recorded with, not the settings of the process that
+     * retries it: catalog and the ledger answer a repeated id with another ttlSeconds as a conflict.
+     * Until 2026-12-07 a deploy that changed the hold's TTL turned a saga that crashed after its hold
+     * into FAILED HOLD_CONFLICT (its points held until the old TTL) and one that crashed after its
+     * reservation into FAILED RESERVATION_CONFLICT.
+     */
+    @Test
+    void aSagaLeftByAProcessWithOtherTtlsAsksTheTtlsItWasRecordedWith() throws SQLException {
+        String member = id("m-ttl");
+        String reward = id("rw-ttl");
+        FakeServices.reward(reward, "GIFT", 30, 3);
+        FakeServices.balance(member, 100);
+        // Crashed after the hold (recorded RESERVED), made by a process whose holds lasted 600 s.
+        String afterHold = "rd-ttl-hold-" + UUID.randomUUID().toString().substring(0, 8);
+        FakeServices.reservationOf(afterHold, reward, member, 1).ttlSeconds = 300;
+        FakeServices.holdOf("redemption:" + afterHold, member, 30).ttlSeconds = 600;
+        leftAt(afterHold, member, reward, "RESERVED", 30, "1 minute");
+        // Crashed after the reservation (recorded REQUESTED), made with reservations of 300 s.
+        String afterReservation = "rd-ttl-res-" + UUID.randomUUID().toString().substring(0, 8);
+        FakeServices.reservationOf(afterReservation, reward, member, 1).ttlSeconds = 300;
+        leftAt(afterReservation, member, reward, "REQUESTED", 0, "1 minute");
+        sql("update redemption set reservation_ttl_seconds = 300, hold_ttl_seconds = 600 where redemption_id in ('"
+                + afterHold + "', '" + afterReservation + "')");
+
+        for (String redemptionId : List.of(afterHold, afterReservation)) {
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> read(member, redemptionId).statusCode(200)
+                    .body("status", equalTo("COMPLETED")).body("pointsSpent", equalTo(30)));
+            assertThat(FakeServices.hold("redemption:" + redemptionId).status).isEqualTo("CAPTURED");
+            assertThat(FakeServices.reservation(redemptionId).status).isEqualTo("CONFIRMED");
+        }
+        assertThat(FakeServices.hold("redemption:" + afterReservation).ttlSeconds).isEqualTo(600);
+        assertThat(FakeServices.available(member)).isEqualTo(40);
+    }
+
+    /** A new redemption records the TTLs it asks (the settings of the day), and its calls ask them. */
+    @Test
+    void aNewRedemptionRecordsTheTtlsItAsks() throws SQLException {
+        String member = id("m-ttl-new");
+        String reward = id("rw-ttl-new");
+        FakeServices.reward(reward, "GIFT", 10, 1);
+        FakeServices.balance(member, 10);
+        String redemptionId = redeem(member, reward, 1, null).statusCode(201).body("status", equalTo("COMPLETED"))
+                .extract().path("redemptionId");
+        assertThat(FakeServices.reservation(redemptionId).ttlSeconds).isEqualTo(FakeServices.SETTINGS_TTL);
+        assertThat(FakeServices.hold("redemption:" + redemptionId).ttlSeconds).isEqualTo(FakeServices.SETTINGS_TTL);
+        assertThat(query("select reservation_ttl_seconds || ',' || hold_ttl_seconds from redemption"
+                + " where redemption_id = '" + redemptionId + "'")).isEqualTo("900,900");
+    }
+
     @Test
     void afterTheCaptureASagaNeverGivesUpWithoutAnAnswer() throws SQLException {
         String member = id("m-captured");
@@ -707,6 +757,15 @@ class RedemptionSagaTest {
     private void sql(String statement) throws SQLException {
         try (Connection c = DriverManager.getConnection(jdbcUrl, LocalPostgres.USER, LocalPostgres.PASSWORD)) {
             c.createStatement().execute(statement);
+        }
+    }
+
+    /** The one value a query answers. */
+    private String query(String statement) throws SQLException {
+        try (Connection c = DriverManager.getConnection(jdbcUrl, LocalPostgres.USER, LocalPostgres.PASSWORD);
+             java.sql.ResultSet rows = c.createStatement().executeQuery(statement)) {
+            rows.next();
+            return rows.getString(1);
         }
     }
 }

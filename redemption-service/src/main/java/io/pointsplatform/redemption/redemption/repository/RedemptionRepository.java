@@ -33,7 +33,8 @@ public class RedemptionRepository {
     private static final String SOURCE = "/redemption-service";
     private static final String COLUMNS = "seq, redemption_id, member_id, reward_id, quantity, status, step, kind,"
             + " points, code, reason, voucher_code, coupon_code, lottery, donation, attempts, created_at, updated_at,"
-            + " completed_at, cancelled_at, voucher_used_at, voucher_order_id, voucher_value, waiting, reward_name";
+            + " completed_at, cancelled_at, voucher_used_at, voucher_order_id, voucher_value, waiting, reward_name,"
+            + " reservation_ttl_seconds, hold_ttl_seconds";
 
     /**
      * A step recorded: the retry's backoff (if any) is over, so the saga is due again from now on. An
@@ -52,9 +53,9 @@ public class RedemptionRepository {
     /** A new redemption PENDING, and its event when it is new (a repeated id inserts nothing and answers no row). */
     private static final String INSERT_WITH_EVENT = Outbox.withEvent("""
             insert into redemption (redemption_id, member_id, reward_id, quantity, status, step,
-                created_at, updated_at, next_attempt_at)
-            values ($1, $2, $3, $4, 'PENDING', 'REQUESTED', $5, $5, $5)
-            on conflict (redemption_id) do nothing""" + " returning " + COLUMNS, 5);
+                created_at, updated_at, next_attempt_at, reservation_ttl_seconds, hold_ttl_seconds)
+            values ($1, $2, $3, $4, 'PENDING', 'REQUESTED', $5, $5, $5, $6, $7)
+            on conflict (redemption_id) do nothing""" + " returning " + COLUMNS, 7);
 
     /**
      * A new redemption refused at once (FAILED, the saga DONE), with its {@code redemption.requested}
@@ -78,13 +79,16 @@ public class RedemptionRepository {
     }
 
     /**
-     * Records a new redemption PENDING with its event: the row as recorded, or null when the id
-     * exists already (a repeat: read it with {@link #find}).
+     * Records a new redemption PENDING with its event and the TTLs its saga asks for its reservation
+     * and its hold (every try asks the same): the row as recorded, or null when the id exists
+     * already (a repeat: read it with {@link #find}).
      */
-    public Uni<Redemption> insert(String redemptionId, String memberId, String rewardId, int quantity, Instant now,
+    public Uni<Redemption> insert(String redemptionId, String memberId, String rewardId, int quantity,
+                                  long reservationTtlSeconds, long holdTtlSeconds, Instant now,
                                   RedemptionEvent requested) {
-        return writes.execute(INSERT_WITH_EVENT,
-                        event(Tuple.of(redemptionId, memberId, rewardId, quantity, utc(now)), requested, now), redemptionId)
+        Tuple change = Tuple.from(new Object[] {redemptionId, memberId, rewardId, quantity, utc(now),
+                reservationTtlSeconds, holdTtlSeconds});
+        return writes.execute(INSERT_WITH_EVENT, event(change, requested, now), redemptionId)
                 .map(RedemptionRepository::first);
     }
 
@@ -252,7 +256,7 @@ public class RedemptionRepository {
                 row.getInteger("attempts"), instant(row, "created_at"), instant(row, "updated_at"),
                 instant(row, "completed_at"), instant(row, "cancelled_at"), instant(row, "voucher_used_at"),
                 row.getString("voucher_order_id"), row.getBigDecimal("voucher_value"), row.getString("waiting"),
-                row.getString("reward_name"));
+                row.getString("reward_name"), row.getLong("reservation_ttl_seconds"), row.getLong("hold_ttl_seconds"));
     }
 
     private static Instant instant(Row row, String column) {

@@ -11,14 +11,16 @@ import java.time.Instant;
  * it; {@code waiting}: why the saga waits for a side that did not answer (null once it moves);
  * {@code rewardName}: the reward's name as catalog reserved it, or as catalog's refusal named it; null
  * when catalog gave none (an unknown reward, catalog unreachable) and for redemptions from before it
- * was kept.
+ * was kept. {@code reservationTtlSeconds}, {@code holdTtlSeconds}: what the saga asks of catalog and the
+ * ledger, fixed when it was recorded (a repeated call must ask the same); null for redemptions from
+ * before they were kept.
  */
 public record Redemption(long seq, String redemptionId, String memberId, String rewardId, int quantity,
                          String status, RedemptionStep step, String kind, long points, String code, String reason,
                          String voucherCode, String couponCode, String lottery, String donation, int attempts,
                          Instant createdAt, Instant updatedAt, Instant completedAt, Instant cancelledAt,
                          Instant voucherUsedAt, String voucherOrderId, BigDecimal voucherValue, String waiting,
-                         String rewardName) {
+                         String rewardName, Long reservationTtlSeconds, Long holdTtlSeconds) {
 
     public static final String PENDING = "PENDING";
     public static final String COMPLETED = "COMPLETED";

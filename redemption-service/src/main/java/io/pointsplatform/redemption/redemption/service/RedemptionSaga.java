@@ -94,7 +94,8 @@ public class RedemptionSaga {
         RedemptionRequested requested = new RedemptionRequested(redemptionId, memberId, rewardId, quantity, 0);
         SoldOut.Refusal refusal = soldOut.refusal(rewardId, quantity);
         if (refusal == null) {
-            return repository.insert(redemptionId, memberId, rewardId, quantity, now, requested);
+            return repository.insert(redemptionId, memberId, rewardId, quantity, settings.reservationTtlSeconds(),
+                    settings.holdTtlSeconds(), now, requested);
         }
         String reason = "reward '" + rewardId + "' has fewer than " + quantity + " left";
         String name = refusal.rewardName();
@@ -138,7 +139,8 @@ public class RedemptionSaga {
         String auth = tokens.authorization();
         return switch (r.step()) {
             case REQUESTED -> catalog.reserve(auth, r.rewardId(), new CatalogClient.ReservationRequest(
-                            r.reservationId(), r.memberId(), r.quantity(), settings.reservationTtlSeconds()))
+                            r.reservationId(), r.memberId(), r.quantity(),
+                            recordedOr(r.reservationTtlSeconds(), settings.reservationTtlSeconds())))
                     .onItemOrFailure().transformToUni((reservation, failure) -> {
                         if (failure == null) {
                             soldOut.forget(r.rewardId());
@@ -156,7 +158,7 @@ public class RedemptionSaga {
                         return unanswered(r, failure, "CATALOG_UNAVAILABLE", true);
                     });
             case RESERVED -> ledger.hold(auth, r.memberId(), new LedgerClient.HoldRequest(r.holdId(), r.points(),
-                            r.reference(), settings.holdTtlSeconds()))
+                            r.reference(), recordedOr(r.holdTtlSeconds(), settings.holdTtlSeconds())))
                     .onItemOrFailure().transformToUni((hold, failure) -> {
                         if (failure == null) {
                             return move(r, c -> c.step(RedemptionStep.HELD), null);
@@ -385,6 +387,15 @@ public class RedemptionSaga {
      * What a member may read of a failure: the other side's own sentence for a refusal; for no
      * answer only that (the log has the exception, a client never sees hosts or classes).
      */
+    /**
+     * A TTL as the redemption recorded it when it was made, so that a retry after a deploy that changed
+     * the setting asks what the first call asked (catalog and the ledger answer another ttlSeconds for
+     * the same id as a conflict); the setting for redemptions from before TTLs were recorded.
+     */
+    private static long recordedOr(Long recorded, long setting) {
+        return recorded != null ? recorded : setting;
+    }
+
     private static String detail(Throwable failure) {
         if (failure instanceof RemoteProblem problem && problem.isRefusal()) {
             return problem.detail() != null ? problem.detail() : problem.getMessage();
