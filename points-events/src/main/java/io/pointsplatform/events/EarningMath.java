@@ -195,6 +195,49 @@ public final class EarningMath {
                 - remainingOfLine(linePoints, quantity, quantityBefore + quantityNow);
     }
 
+    /** One order line as refunds see it: its eligible yuan a unit (0 for a promotional line), its units, its points. */
+    public record RefundLine(BigDecimal unitYuan, long quantity, long points) {
+        public RefundLine {
+            requireNonNegative("unitYuan", unitYuan);
+            if (quantity <= 0 || points < 0) {
+                throw new IllegalArgumentException("a line of " + quantity + " units earning " + points + " points");
+            }
+        }
+    }
+
+    /**
+     * The proportional points an order keeps after refunds by lines ({@code refundedUnits}, by line)
+     * and by amount ({@code refundedByAmountYuan}, which no line can be told from): each line keeps
+     * floor(points × units left / quantity) ({@link #lineTakeBack}'s rule), and what the lines keep is
+     * shared down in proportion to the yuan refunded by amount out of the yuan the lines have left:
+     * floor(kept × (lines' yuan left − refunded by amount) / lines' yuan left). By amount alone this is
+     * {@link #proportionalTakeBack}'s remainder, by lines alone the lines' own; mixed, a refund by amount
+     * takes in proportion to what is left (not to the order as it was: after a line of many points a
+     * unit was refunded by lines, the order's average would take too much of the rest, and after a
+     * line of few points too little). Never more than is left, never less under any further refund.
+     */
+    public static long proportionalKept(List<RefundLine> lines, long[] refundedUnits, BigDecimal refundedByAmountYuan) {
+        requireNonNegative("refundedByAmountYuan", refundedByAmountYuan);
+        if (refundedUnits.length != lines.size()) {
+            throw new IllegalArgumentException(refundedUnits.length + " refunded quantities for " + lines.size() + " lines");
+        }
+        BigInteger kept = BigInteger.ZERO;
+        BigDecimal yuanLeft = BigDecimal.ZERO;
+        for (int i = 0; i < lines.size(); i++) {
+            RefundLine line = lines.get(i);
+            if (refundedUnits[i] < 0 || refundedUnits[i] > line.quantity()) {
+                throw new IllegalArgumentException(refundedUnits[i] + " units refunded of a line of " + line.quantity());
+            }
+            kept = kept.add(BigInteger.valueOf(remainingOfLine(line.points(), line.quantity(), refundedUnits[i])));
+            yuanLeft = yuanLeft.add(line.unitYuan().multiply(BigDecimal.valueOf(line.quantity() - refundedUnits[i])));
+        }
+        if (yuanLeft.signum() == 0 || refundedByAmountYuan.compareTo(yuanLeft) >= 0) {
+            return 0;
+        }
+        return new BigDecimal(kept).multiply(yuanLeft.subtract(refundedByAmountYuan))
+                .divide(yuanLeft, 0, RoundingMode.DOWN).longValueExact();
+    }
+
     private static BigDecimal fraction(BigDecimal exact, long whole) {
         return exact.subtract(BigDecimal.valueOf(whole));
     }

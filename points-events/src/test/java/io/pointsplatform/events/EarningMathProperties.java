@@ -178,6 +178,103 @@ class EarningMathProperties {
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
+    /**
+     * Refunds by lines and by amount in any mix: what the order keeps never grows, never passes what
+     * it earned, is 0 once nothing eligible is left; by amount alone it is proportionalTakeBack's
+     * remainder, by lines alone the lines' own.
+     */
+    @Property
+    void mixedRefundsKeepLessEachTimeAndNothingAtTheEnd(
+            @ForAll @Size(min = 1, max = 6) List<@LongRange(max = 100_000) Long> unitFens,
+            @ForAll @Size(min = 1, max = 6) List<@LongRange(min = 1, max = 20) Long> quantities,
+            @ForAll @Size(min = 1, max = 6) List<@LongRange(max = 1_000_000) Long> pointsPerYuanTenths,
+            @ForAll Random random) {
+        List<EarningMath.RefundLine> lines = new ArrayList<>();
+        BigDecimal eligible = BigDecimal.ZERO;
+        long earned = 0;
+        for (int i = 0; i < unitFens.size(); i++) {
+            BigDecimal unit = BigDecimal.valueOf(unitFens.get(i), 2);
+            long quantity = quantities.get(i % quantities.size());
+            BigDecimal amount = unit.multiply(BigDecimal.valueOf(quantity));
+            // Points follow the line's spend at its own rate (a category's multiplier), none without spend.
+            long points = amount.multiply(BigDecimal.valueOf(pointsPerYuanTenths.get(i % pointsPerYuanTenths.size()), 1))
+                    .longValue();
+            lines.add(new EarningMath.RefundLine(unit, quantity, points));
+            eligible = eligible.add(amount);
+            earned += points;
+        }
+        long[] units = new long[lines.size()];
+        BigDecimal byAmount = BigDecimal.ZERO;
+        BigDecimal refunded = BigDecimal.ZERO;
+        long kept = EarningMath.proportionalKept(lines, units, byAmount);
+        assertThat(kept).isEqualTo(eligible.signum() == 0 ? 0 : earned);
+        for (int step = 0; step < 20 && refunded.compareTo(eligible) < 0; step++) {
+            if (random.nextBoolean()) {
+                int line = random.nextInt(lines.size());
+                long left = lines.get(line).quantity() - units[line];
+                if (left == 0) {
+                    continue;
+                }
+                long now = 1 + random.nextInt((int) left);
+                BigDecimal yuan = lines.get(line).unitYuan().multiply(BigDecimal.valueOf(now));
+                if (refunded.add(yuan).compareTo(eligible) > 0) {
+                    continue; // refused: more than is left of the order (REFUND_EXCEEDS_ORDER)
+                }
+                units[line] += now;
+                refunded = refunded.add(yuan);
+            } else {
+                BigDecimal left = eligible.subtract(refunded);
+                BigDecimal now = left.multiply(BigDecimal.valueOf(random.nextInt(101), 2)).setScale(2,
+                        java.math.RoundingMode.DOWN);
+                byAmount = byAmount.add(now);
+                refunded = refunded.add(now);
+            }
+            long after = EarningMath.proportionalKept(lines, units, byAmount);
+            assertThat(after).isNotNegative().isLessThanOrEqualTo(kept);
+            kept = after;
+        }
+        if (refunded.compareTo(eligible) >= 0) {
+            assertThat(kept).isZero();
+        }
+        // By amount alone: proportionalTakeBack's remainder of the order's points.
+        BigDecimal some = eligible.multiply(BigDecimal.valueOf(random.nextInt(101), 2)).setScale(2,
+                java.math.RoundingMode.DOWN);
+        assertThat(EarningMath.proportionalKept(lines, new long[lines.size()], some))
+                .isEqualTo(earned - EarningMath.proportionalTakeBack(earned, eligible, BigDecimal.ZERO, some));
+        // By lines alone: what each line keeps by its own rule.
+        long byLines = 0;
+        for (int i = 0; i < lines.size(); i++) {
+            EarningMath.RefundLine line = lines.get(i);
+            byLines += line.points() - EarningMath.lineTakeBack(line.points(), line.quantity(), 0, units[i]);
+        }
+        if (eligible.subtract(sumOf(lines, units)).signum() > 0) {
+            assertThat(EarningMath.proportionalKept(lines, units, BigDecimal.ZERO)).isEqualTo(byLines);
+        }
+    }
+
+    private static BigDecimal sumOf(List<EarningMath.RefundLine> lines, long[] units) {
+        BigDecimal sum = BigDecimal.ZERO;
+        for (int i = 0; i < lines.size(); i++) {
+            sum = sum.add(lines.get(i).unitYuan().multiply(BigDecimal.valueOf(units[i])));
+        }
+        return sum;
+    }
+
+    @Example
+    void aRefundByAmountAfterOneByLinesTakesInProportionToWhatIsLeft() {
+        // A TV of 60 yuan with a x5 category rule (300 points) beside two loaves of 15 yuan (30 points).
+        List<EarningMath.RefundLine> order = List.of(new EarningMath.RefundLine(new BigDecimal("60.00"), 1, 300),
+                new EarningMath.RefundLine(new BigDecimal("15.00"), 2, 30));
+        // The TV back by lines keeps the bread's 30; one loaf back by amount then takes 15 of them, not 55.
+        assertThat(EarningMath.proportionalKept(order, new long[] {1, 0}, BigDecimal.ZERO)).isEqualTo(30);
+        assertThat(EarningMath.proportionalKept(order, new long[] {1, 0}, new BigDecimal("15.00"))).isEqualTo(15);
+        // The bread back by lines, then half the TV by amount: 150 of the TV's 300 go, not 110.
+        assertThat(EarningMath.proportionalKept(order, new long[] {0, 2}, new BigDecimal("30.00"))).isEqualTo(150);
+        // 10 yuan by amount, then the TV by lines: the 20 yuan left are bread, which keeps 20.
+        assertThat(EarningMath.proportionalKept(order, new long[] {0, 0}, new BigDecimal("10.00"))).isEqualTo(293);
+        assertThat(EarningMath.proportionalKept(order, new long[] {1, 0}, new BigDecimal("10.00"))).isEqualTo(20);
+    }
+
     @Example
     void aLineWithAMultiplierCarriesItsExtra() {
         // A TV of 100 yuan with a x5 category rule beside bread of 100 yuan: base 200 over both, 400 extra on the TV.

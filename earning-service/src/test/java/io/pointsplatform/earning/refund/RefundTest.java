@@ -180,6 +180,46 @@ class RefundTest {
         }
     }
 
+    /**
+     * A refund by amount after one by lines takes in proportion to what is left, not to the order as
+     * it was: until 2026-12-07 it took by the order's first average (330 points over 90 yuan), so a
+     * loaf of 15 yuan took 55 of the bread's 30 after the TV went back, and half the TV took 110 of
+     * its 300 after the bread went back.
+     */
+    @Test
+    void aRefundByAmountAfterOneByLinesTakesInProportionToWhatIsLeft() {
+        String category = id("tv");
+        String ruleId = id("tv-x5");
+        asAdmin().contentType(ContentType.JSON).body(Map.of("ruleId", ruleId, "kind", "CATEGORY_MULTIPLIER",
+                "category", category, "multiplier", "5")).post("/api/v1/rules").then().statusCode(201);
+        try {
+            List<Map<String, Object>> lines = List.of(line("tv", category, 1, "60.00", false),
+                    line("bread", "grocery", 2, "15.00", false));
+            String tvBack = id("o");
+            earn(order(tvBack, member(), MID_MONTH, lines)).statusCode(201).body("points", equalTo(330));
+            refund(tvBack, Map.of("refundId", id("r"), "lines", List.of(Map.of("sku", "tv", "quantity", 1))))
+                    .statusCode(201).body("points", equalTo(300));
+            takesBack(refund(tvBack, Map.of("refundId", id("r"), "amount", "15.00")), 15.0f, 15);
+            takesBack(refund(tvBack, Map.of("refundId", id("r"), "amount", "15.00")), 15.0f, 15);
+
+            String breadBack = id("o");
+            earn(order(breadBack, member(), MID_MONTH, lines)).statusCode(201).body("points", equalTo(330));
+            refund(breadBack, Map.of("refundId", id("r"), "lines", List.of(Map.of("sku", "bread", "quantity", 2))))
+                    .statusCode(201).body("points", equalTo(30));
+            takesBack(refund(breadBack, Map.of("refundId", id("r"), "amount", "30.00")), 30.0f, 150);
+
+            // By amount first, then by lines: the 20 yuan left after the TV are bread, and keep its 20.
+            String amountFirst = id("o");
+            earn(order(amountFirst, member(), MID_MONTH, lines)).statusCode(201).body("points", equalTo(330));
+            takesBack(refund(amountFirst, Map.of("refundId", id("r"), "amount", "10.00")), 10.0f, 37);
+            refund(amountFirst, Map.of("refundId", id("r"), "lines", List.of(Map.of("sku", "tv", "quantity", 1))))
+                    .statusCode(201).body("points", equalTo(273));
+            takesBack(refund(amountFirst, Map.of("refundId", id("r"), "amount", "20.00")), 20.0f, 20);
+        } finally {
+            asAdmin().delete("/api/v1/rules/" + ruleId).then().statusCode(200);
+        }
+    }
+
     @Test
     void refundsByAmountAndByLinesShareTheEligibleAmountButOnlyLinesUseUpLines() {
         String orderId = id("o");

@@ -19,6 +19,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -107,15 +108,16 @@ public class RefundService {
     /** A new refund, under the order's lock: by amount, or by lines bounded by what is left of each. */
     private Uni<Refund> recordNew(SqlConnection c, String orderId, RefundRequest request, RefundableOrder order,
                                   String hash) {
-        if (request.amount() != null) {
-            Refund refund = decide(orderId, request, order, request.amount(), "amount", null);
-            return refunds.insert(c, refund, hash).replaceWith(refund);
-        }
         return refunds.refundedQuantities(c, orderId).chain(before -> {
             List<OrderRequest.Line> ordered = read(order.linesJson(), LINES);
+            if (request.amount() != null) {
+                Refund refund = decide(orderId, request, order, request.amount(), "amount",
+                        proportionalTakeBack(order, ordered, before, Map.of(), request.amount()));
+                return refunds.insert(c, refund, hash).replaceWith(refund);
+            }
             LineRefund lines = lines(orderId, request.lines(), ordered, before);
             Refund refund = decide(orderId, request, order, lines.amount(), "lines",
-                    linesTakeBack(order, ordered, before, lines.quantities()));
+                    proportionalTakeBack(order, ordered, before, lines.quantities(), BigDecimal.ZERO));
             return refunds.insert(c, refund, hash)
                     .chain(() -> refunds.insertLines(c, refund.refundId(), lines.quantities()))
                     .replaceWith(refund);
@@ -123,32 +125,47 @@ public class RefundService {
     }
 
     /**
-     * What a refund by lines takes back of the proportional points: what the lines it returns earned
-     * (each line's share, recorded at the order: a category's or a campaign's extra stays with the
-     * lines it was for), cumulatively per line. Null for an order recorded before lines had shares:
-     * proportional to the amount then, as before.
+     * What a refund takes back of the proportional points: what the order keeps before it less what it
+     * keeps after ({@link EarningMath#proportionalKept}: each line keeps its share, recorded at the
+     * order, of its units not refunded by lines, and that is shared down by the yuan refunded by
+     * amount), so a refund by lines takes what its lines earned (a category's or a campaign's extra
+     * stays with the lines it was for) and a refund by amount takes in proportion to what is left.
+     * Until 2026-12-07 a refund by amount took by the order's average as first recorded, and after a
+     * refund by lines of a line with a multiplier took 55 points of a 15-yuan loaf that earned 15.
+     * Null for an order recorded before lines had shares: in proportion to the amount then, as before.
      */
-    private Long linesTakeBack(RefundableOrder order, List<OrderRequest.Line> ordered, Map<Integer, Long> before,
-                               Map<Integer, Long> now) {
+    private Long proportionalTakeBack(RefundableOrder order, List<OrderRequest.Line> ordered,
+                                      Map<Integer, Long> unitsBefore, Map<Integer, Long> unitsNow,
+                                      BigDecimal byAmountNow) {
         if (order.linePointsJson() == null) {
             return null;
         }
         List<Long> shares = read(order.linePointsJson(), LINE_POINTS);
-        long points = 0;
-        for (Map.Entry<Integer, Long> line : now.entrySet()) {
-            int index = line.getKey();
-            points += EarningMath.lineTakeBack(shares.get(index), ordered.get(index).quantity(),
-                    before.getOrDefault(index, 0L), line.getValue());
+        List<EarningMath.RefundLine> lines = new ArrayList<>(ordered.size());
+        long[] before = new long[ordered.size()];
+        long[] after = new long[ordered.size()];
+        BigDecimal byLinesBefore = BigDecimal.ZERO;
+        for (int i = 0; i < ordered.size(); i++) {
+            OrderRequest.Line line = ordered.get(i);
+            BigDecimal unit = line.promotional() ? BigDecimal.ZERO : line.unitPrice();
+            lines.add(new EarningMath.RefundLine(unit, line.quantity(), shares.get(i)));
+            before[i] = unitsBefore.getOrDefault(i, 0L);
+            after[i] = before[i] + unitsNow.getOrDefault(i, 0L);
+            byLinesBefore = byLinesBefore.add(unit.multiply(BigDecimal.valueOf(before[i])));
         }
-        return points;
+        // What earlier refunds by amount came to: the refunded yuan that no refund by lines accounts for.
+        BigDecimal byAmountBefore = order.refundedYuan().subtract(byLinesBefore).max(BigDecimal.ZERO);
+        return EarningMath.proportionalKept(lines, before, byAmountBefore)
+                - EarningMath.proportionalKept(lines, after, byAmountBefore.add(byAmountNow));
     }
 
     /**
      * {@code requested}: the eligible amount the request refunds, the amount given or the lines priced
-     * as ordered; {@code byLines}: the proportional points its lines earned (null: in proportion to the amount).
+     * as ordered; {@code proportional}: what it takes of the proportional points (null: in proportion to the
+     * amount, for orders recorded before lines had shares).
      */
     private Refund decide(String orderId, RefundRequest request, RefundableOrder order, BigDecimal requested,
-                          String field, Long byLines) {
+                          String field, Long proportional) {
         BigDecimal eligible = order.eligibleYuan();
         BigDecimal before = eligible.subtract(order.refundedYuan()).max(BigDecimal.ZERO);
         if (requested.compareTo(before) > 0) {
@@ -161,7 +178,7 @@ public class RefundService {
         }
         BigDecimal now = requested;
         BigDecimal after = before.subtract(now);
-        long points = byLines != null ? byLines
+        long points = proportional != null ? proportional
                 : EarningMath.proportionalTakeBack(order.proportionalPoints(), eligible, order.refundedYuan(), now);
         for (FixedBonus bonus : read(order.bonusesJson(), BONUSES)) {
             boolean lost = bonus.thresholdYuan() != null
