@@ -134,6 +134,41 @@ class RebuildCatchUpTest {
         asService().get("/api/v1/accounts/{m}", memberId).then().statusCode(200).body("available", equalTo(55));
     }
 
+    /**
+     * A rebuild running on another instance of the ledger (its advisory lock held by another session)
+     * refuses this one with 409 REBUILD_RUNNING, and changes nothing; once it is done, a rebuild runs.
+     * Until 2026-12-07 only a flag in this process's memory guarded it, and a second rebuild sent to
+     * another instance emptied the tables the first was about to swap in.
+     */
+    @Test
+    void aRebuildRunningOnAnotherInstanceRefusesThisOne() throws Exception {
+        String memberId = "catch-" + UUID.randomUUID().toString().substring(0, 8) + "-e";
+        credit(memberId, 20);
+        try (var other = DriverManager.getConnection(LocalPostgres.jdbcUrl(database), LocalPostgres.USER,
+                LocalPostgres.PASSWORD)) {
+            try (var s = other.prepareStatement("select pg_advisory_lock(hashtextextended(?, 0))")) {
+                s.setString(1, LedgerRebuild.REBUILD_LOCK);
+                s.execute();
+            }
+            // A rebuild table the other instance is writing: this one must not touch it.
+            other.createStatement().execute("drop table if exists member_points_rebuild");
+            other.createStatement().execute("create table member_points_rebuild (like member_points including all)");
+            other.createStatement().execute("insert into member_points_rebuild select * from member_points");
+            asAdmin().post("/api/v1/admin/rebuild").then().statusCode(409)
+                    .contentType("application/problem+json").body("code", equalTo("REBUILD_RUNNING"));
+            try (var rows = other.createStatement().executeQuery("select count(*) from member_points_rebuild")) {
+                rows.next();
+                assertThat(rows.getLong(1)).as("the other instance's rebuild table, untouched").isPositive();
+            }
+            asService().get("/api/v1/accounts/{m}", memberId).then().statusCode(200).body("available", equalTo(20));
+            other.createStatement().execute("drop table member_points_rebuild");
+        }
+        // The other session ended, and its lock with it.
+        asAdmin().post("/api/v1/admin/rebuild").then().statusCode(200);
+        asAdmin().post("/api/v1/admin/rebuild").then().statusCode(200);
+        asService().get("/api/v1/accounts/{m}", memberId).then().statusCode(200).body("available", equalTo(20));
+    }
+
     @Test
     void aLogThatLacksPartOfTheHistoryIsNotRebuiltFrom() throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);

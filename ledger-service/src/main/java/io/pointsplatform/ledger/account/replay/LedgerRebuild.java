@@ -96,6 +96,13 @@ public class LedgerRebuild {
         }
     }
 
+    /** The advisory lock's name: one rebuild of a database at a time, whichever instance runs it. */
+    public static final String REBUILD_LOCK = "points.ledger.rebuild";
+    private static final String TAKE_REBUILD_LOCK = "select pg_try_advisory_lock(hashtextextended('" + REBUILD_LOCK
+            + "', 0))";
+    private static final String LEAVE_REBUILD_LOCK = "select pg_advisory_unlock(hashtextextended('" + REBUILD_LOCK
+            + "', 0))";
+
     private final Pool pool;
     private final LogReplay replay;
     private final KafkaConnection kafka;
@@ -120,8 +127,28 @@ public class LedgerRebuild {
 
     public Uni<Report> rebuild() {
         if (!running.compareAndSet(false, true)) {
-            throw ApiException.conflict("REBUILD_RUNNING", "A rebuild is running already; try again when it is done");
+            throw alreadyRunning();
         }
+        // One rebuild of a database at a time across instances too: a second one's prepare would empty
+        // the tables the first is about to swap in (every balance and open hold gone). The lock is the
+        // session's of a connection kept for the rebuild, so a process that dies lets it go.
+        return pool.getConnection().chain(lockHolder -> lockHolder.preparedQuery(TAKE_REBUILD_LOCK).execute()
+                        .chain(taken -> {
+                            if (!taken.iterator().next().getBoolean(0)) {
+                                return Uni.createFrom().<Report>failure(alreadyRunning());
+                            }
+                            return rebuildHoldingTheLock().eventually(() ->
+                                    lockHolder.preparedQuery(LEAVE_REBUILD_LOCK).execute().onFailure().recoverWithNull());
+                        })
+                        .eventually(lockHolder::close))
+                .eventually(() -> running.set(false));
+    }
+
+    private static ApiException alreadyRunning() {
+        return ApiException.conflict("REBUILD_RUNNING", "A rebuild is running already; try again when it is done");
+    }
+
+    private Uni<Report> rebuildHoldingTheLock() {
         long start = System.nanoTime();
         return prepare()
                 .chain(this::replayAndWrite)
@@ -136,8 +163,7 @@ public class LedgerRebuild {
                             Log.infof("Rebuilt %d accounts from %d events in %.2fs (%d events/s)", report.accounts(),
                                     report.eventsReplayed(), total, report.eventsPerSecond());
                             return report;
-                        }))
-                .eventually(() -> running.set(false));
+                        }));
     }
 
     /**
