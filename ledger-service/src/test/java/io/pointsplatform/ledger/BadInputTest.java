@@ -197,6 +197,9 @@ class BadInputTest {
                 "VALIDATION_FAILED", "reference"));
         rows.add(json("reference blank", "POST", holds, service, "{\"points\":1,\"reference\":\" \"}", 400,
                 "VALIDATION_FAILED", "reference"));
+        // Blank as the events count it (String.isBlank): an ideographic space, an em space, U+001C.
+        rows.add(json("reference of Unicode spaces", "POST", holds, service,
+                "{\"points\":1,\"reference\":\"\u3000\u2003\\u001c\"}", 400, "VALIDATION_FAILED", "reference"));
         rows.add(json("reference too long", "POST", holds, service, "{\"points\":1,\"reference\":\"" + "r".repeat(201)
                 + "\"}", 400, "VALIDATION_FAILED", "reference"));
         rows.add(json("reference with U+0000", "POST", holds, service, "{\"points\":1,\"reference\":\"a\\u0000\"}", 400,
@@ -237,6 +240,7 @@ class BadInputTest {
             {"points a fraction", "{\"returnId\":\"r\",\"points\":1.5}", "points"},
             {"points a string", "{\"returnId\":\"r\",\"points\":\"1\"}", "points"},
             {"reference blank", "{\"returnId\":\"r\",\"reference\":\" \"}", "reference"},
+            {"reference of Unicode spaces", "{\"returnId\":\"r\",\"reference\":\"\u3000\"}", "reference"},
             {"reference too long", "{\"returnId\":\"r\",\"reference\":\"" + "r".repeat(201) + "\"}", "reference"},
         };
         for (String[] bad : badReturns) {

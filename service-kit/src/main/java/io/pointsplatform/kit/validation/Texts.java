@@ -5,9 +5,15 @@ public final class Texts {
 
     /**
      * For {@code @Pattern} on optional text: absent, or with something besides white space in it.
-     * Events refuse blank text (a reference of "" says nothing), so the edge refuses it first.
+     * Events refuse blank text (a reference of "" says nothing), so the edge refuses it first. White
+     * space is what {@link String#isBlank()} (the events' check) counts as such, {@link
+     * Character#isWhitespace}: the ideographic space U+3000 and the other Unicode spaces and separators
+     * too, not only {@code \s}'s ASCII ones (until 2026-12-07 a reference of U+3000 passed the edge
+     * and the event refused it: a 500), but not the no-break spaces. Spelt out, not
+     * {@code \P{javaWhitespace}}, so that the OpenAPI document's pattern reads the same in ECMA-262.
      */
-    public static final String NOT_BLANK = "(?s).*\\S.*";
+    public static final String NOT_BLANK = "(?s).*[^\\t\\n\\u000B\\f\\r\\u001C-\\u001F \\u1680\\u2000-\\u2006"
+            + "\\u2008-\\u200A\\u2028\\u2029\\u205F\\u3000].*";
     public static final String NOT_BLANK_MESSAGE = "must not be blank";
 
     /**

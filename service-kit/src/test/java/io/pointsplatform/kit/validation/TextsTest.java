@@ -18,6 +18,21 @@ class TextsTest {
         assertThat(Texts.forStorage(null, 500)).isNull();
     }
 
+    /** NOT_BLANK refuses exactly what String.isBlank (the events' check) calls blank, character by character. */
+    @Test
+    void notBlankAgreesWithIsBlankForEveryCharacter() {
+        java.util.regex.Pattern notBlank = java.util.regex.Pattern.compile(Texts.NOT_BLANK);
+        for (int c = 0; c <= Character.MAX_VALUE; c++) {
+            String one = String.valueOf((char) c);
+            assertThat(notBlank.matcher(one).matches()).as("U+%04X", c).isEqualTo(!one.isBlank());
+            assertThat(notBlank.matcher(" \u3000" + one + "\n").matches()).as("U+%04X among spaces", c)
+                    .isEqualTo(!one.isBlank());
+        }
+        assertThat(notBlank.matcher("\ud83d\ude00").matches()).isTrue();
+        assertThat(notBlank.matcher("").matches()).isFalse();
+        assertThat(notBlank.matcher("\u3000\u2003\u001c").matches()).isFalse();
+    }
+
     @Test
     void aLoneSurrogateIsReplacedAndAPairIsNeverCut() {
         String stored = Texts.forStorage("x\ud800y\udc00", 500);
