@@ -9,6 +9,7 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 
 /** A campaign as an admin sends it: a multiplier in a window [startsAt, endsAt), optional filters and budget. */
 public record CampaignRequest(
@@ -28,8 +29,9 @@ public record CampaignRequest(
                 .multiplier(multiplier, "multiplier")
                 .present(startsAt, "startsAt")
                 .present(endsAt, "endsAt")
-                .require(startsAt == null || endsAt == null || endsAt.isAfter(startsAt), "endsAt",
-                        "must be after startsAt (the window is empty)")
+                .require(startsAt == null || endsAt == null || endsAt.truncatedTo(ChronoUnit.MICROS).isAfter(startsAt.truncatedTo(ChronoUnit.MICROS)),
+                        // As stored: PostgreSQL keeps microseconds, and a window within one is empty there.
+                        "endsAt", "must be after startsAt (the window is empty)")
                 .require(budget == null || budget > 0, "budget", "must be a positive number of points (was " + budget + ")")
                 .orRefuse();
         return new Campaign(id, name, multiplier, startsAt, endsAt, category, sku, minTier, budget, 0,
