@@ -44,6 +44,9 @@ class RulesAndCampaignsTest {
     @Inject
     Pool pool;
 
+    @Inject
+    io.pointsplatform.earning.rule.repository.RuleRepository rules;
+
     @Test
     void aCategoryMultiplierIsVersionedChangedAndDeactivated() {
         String category = id("cat");
@@ -97,6 +100,25 @@ class RulesAndCampaignsTest {
                 .body("points", equalTo(45))
                 .body("skipped.find { it.rule == 'campaign:" + gold.get("campaignId") + "' }.reason",
                         equalTo("member tier MEMBER is below GOLD"));
+    }
+
+    /**
+     * An order decided with rules read before its campaign's budget was taken away still gets the
+     * campaign's extra: its claim meets a campaign with no budget and spends freely. Until 2026-12-07
+     * the claim's {@code spent + points <= null} refused it and the order lost the extra.
+     */
+    @Test
+    void aClaimOnACampaignWhoseBudgetWasTakenAwaySpendsFreely() {
+        String sku = id("sku");
+        String campaignId = id("c");
+        post("/api/v1/campaigns", campaign(campaignId, sku, "2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z", 100L))
+                .statusCode(201);
+        asAdmin().contentType(ContentType.JSON)
+                .body(campaign(campaignId, sku, "2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z", null))
+                .put("/api/v1/campaigns/" + campaignId).then().statusCode(200);
+        // What a batch holding the rules of before the change does: claim the extra.
+        boolean claimed = pool.withTransaction(c -> rules.spend(c, campaignId, 500)).await().indefinitely();
+        assertThat(claimed).isTrue();
     }
 
     @Test
