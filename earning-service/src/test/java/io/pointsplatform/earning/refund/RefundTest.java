@@ -152,13 +152,7 @@ class RefundTest {
      */
     @Test
     void aRefundByLinesTakesBackWhatThoseLinesEarnedTheirCategorysExtraIncluded() {
-        String category = id("tv");
-        String ruleId = id("tv-x5");
-        asAdmin().contentType(ContentType.JSON).body(Map.of("ruleId", ruleId, "kind", "CATEGORY_MULTIPLIER",
-                "category", category, "multiplier", "5")).post("/api/v1/rules").then().statusCode(201);
-        try {
-            List<Map<String, Object>> lines = List.of(line("tv", category, 1, "60.00", false),
-                    line("bread", "grocery", 2, "15.00", false));
+        withTvTimesFive(lines -> {
             String tvBack = id("o");
             earn(order(tvBack, member(), MID_MONTH, lines)).statusCode(201).body("points", equalTo(330));
             refund(tvBack, Map.of("refundId", id("r"), "lines", List.of(Map.of("sku", "tv", "quantity", 1))))
@@ -175,9 +169,7 @@ class RefundTest {
                     .statusCode(201).body("points", equalTo(30));
             // Then the rest by amount: nothing of the order is left, so every point left goes.
             refund(breadBack, Map.of("refundId", id("r"), "amount", "60.00")).statusCode(201).body("points", equalTo(300));
-        } finally {
-            asAdmin().delete("/api/v1/rules/" + ruleId).then().statusCode(200);
-        }
+        });
     }
 
     /**
@@ -188,13 +180,7 @@ class RefundTest {
      */
     @Test
     void aRefundByAmountAfterOneByLinesTakesInProportionToWhatIsLeft() {
-        String category = id("tv");
-        String ruleId = id("tv-x5");
-        asAdmin().contentType(ContentType.JSON).body(Map.of("ruleId", ruleId, "kind", "CATEGORY_MULTIPLIER",
-                "category", category, "multiplier", "5")).post("/api/v1/rules").then().statusCode(201);
-        try {
-            List<Map<String, Object>> lines = List.of(line("tv", category, 1, "60.00", false),
-                    line("bread", "grocery", 2, "15.00", false));
+        withTvTimesFive(lines -> {
             String tvBack = id("o");
             earn(order(tvBack, member(), MID_MONTH, lines)).statusCode(201).body("points", equalTo(330));
             refund(tvBack, Map.of("refundId", id("r"), "lines", List.of(Map.of("sku", "tv", "quantity", 1))))
@@ -215,9 +201,7 @@ class RefundTest {
             refund(amountFirst, Map.of("refundId", id("r"), "lines", List.of(Map.of("sku", "tv", "quantity", 1))))
                     .statusCode(201).body("points", equalTo(273));
             takesBack(refund(amountFirst, Map.of("refundId", id("r"), "amount", "20.00")), 20.0f, 20);
-        } finally {
-            asAdmin().delete("/api/v1/rules/" + ruleId).then().statusCode(200);
-        }
+        });
     }
 
     @Test
@@ -442,6 +426,22 @@ class RefundTest {
             lines.add(Map.of("sku", skusAndQuantities[i], "quantity", skusAndQuantities[i + 1]));
         }
         return refund(orderId, Map.of("refundId", id("r"), "lines", lines));
+    }
+
+    /**
+     * Runs {@code test} with the order lines of a 60-yuan TV under a ×5 category rule (made for it,
+     * removed after) beside two 15-yuan loaves: 330 points, 300 of them the TV's.
+     */
+    private static void withTvTimesFive(java.util.function.Consumer<List<Map<String, Object>>> test) {
+        String category = id("tv");
+        String ruleId = id("tv-x5");
+        asAdmin().contentType(ContentType.JSON).body(Map.of("ruleId", ruleId, "kind", "CATEGORY_MULTIPLIER",
+                "category", category, "multiplier", "5")).post("/api/v1/rules").then().statusCode(201);
+        try {
+            test.accept(List.of(line("tv", category, 1, "60.00", false), line("bread", "grocery", 2, "15.00", false)));
+        } finally {
+            asAdmin().delete("/api/v1/rules/" + ruleId).then().statusCode(200);
+        }
     }
 
     private static void takesBack(ValidatableResponse refund, float amount, int points) {
