@@ -99,7 +99,7 @@ class PaymentTest {
                 .body("code", equalTo("PAYMENT_NOT_CAPTURED"));
         post("/api/v1/payments/" + payment + "/capture", null).statusCode(200).body("status", equalTo("CAPTURED"));
         post("/api/v1/payments/" + payment + "/capture", null).statusCode(200).body("status", equalTo("CAPTURED"));
-        assertThat(FakeServices.hold("payment:" + payment).status).isEqualTo("CAPTURED");
+        assertThat(FakeServices.hold(io.pointsplatform.events.ServiceHoldIds.payment(payment)).status).isEqualTo("CAPTURED");
         post("/api/v1/payments/" + payment + "/cancel", null).statusCode(409).body("code", equalTo("PAYMENT_CAPTURED"));
 
         post("/api/v1/payments/" + payment + "/refunds", Map.of("refundId", "r-1", "amount", "33.33")).statusCode(201)
@@ -313,6 +313,34 @@ class PaymentTest {
         assertThat(FakeServices.available(member)).isZero();
     }
 
+    /**
+     * The same request sent again asks the ledger the hold's TTL the payment was recorded with, not
+     * the setting of the process that answers it now: the ledger answers a repeated hold id with
+     * another ttlSeconds as HOLD_CONFLICT. Until 2026-12-07 a payment left PENDING by a ledger that
+     * did not answer (its hold placed all the same), sent again after a deploy that changed
+     * points.payment.hold-ttl-seconds, was refused 409 HOLD_CONFLICT and forgotten, its points held.
+     */
+    @Test
+    void theSameRequestAfterASettingChangedAsksTheHoldsRecordedTtl() throws SQLException {
+        String member = id("m-pay-ttl");
+        String payment = id("pay");
+        FakeServices.balance(member, 100);
+        FakeServices.ledgerDown = true;
+        try {
+            pay(payment, member, "10.00", 100).statusCode(503).body("code", equalTo("LEDGER_UNAVAILABLE"));
+        } finally {
+            FakeServices.ledgerDown = false;
+        }
+        // What a process running with holds of 600 s left: the payment PENDING, its hold placed unanswered.
+        try (Connection c = DriverManager.getConnection(jdbcUrl, LocalPostgres.USER, LocalPostgres.PASSWORD)) {
+            c.createStatement().execute("update payment set hold_ttl_seconds = 600 where payment_id = '" + payment + "'");
+        }
+        FakeServices.holdOf(io.pointsplatform.events.ServiceHoldIds.payment(payment), member, 100).ttlSeconds = 600;
+        pay(payment, member, "10.00", 100).statusCode(201).body("status", equalTo("HELD"));
+        assertThat(FakeServices.available(member)).isZero();
+        assertThat(FakeServices.hold(io.pointsplatform.events.ServiceHoldIds.payment(payment)).status).isEqualTo("OPEN");
+    }
+
     @Test
     void aRefundTheLedgerDidNotAnswerIsGivenBackByTheRecoveryJob() {
         String member = id("m-pay-refund");
@@ -426,7 +454,7 @@ class PaymentTest {
         }
         given().auth().oauth2(otherShop).get("/api/v1/payments/{id}", payment).then().statusCode(403)
                 .body("code", equalTo("NOT_OWN_PAYMENT"));
-        assertThat(FakeServices.hold("payment:" + payment).status).as("another shop moved nothing").isEqualTo("OPEN");
+        assertThat(FakeServices.hold(io.pointsplatform.events.ServiceHoldIds.payment(payment)).status).as("another shop moved nothing").isEqualTo("OPEN");
         // Its id and its order are the shop's: another shop's payment under either is refused.
         payWith(otherShop, code(member), payment, "o-" + payment, member, "20.00", 500).statusCode(409)
                 .body("code", equalTo("PAYMENT_CONFLICT"));

@@ -23,7 +23,8 @@ import java.util.function.Function;
 public class PaymentRepository {
 
     private static final String COLUMNS = "payment_id, order_id, member_id, order_amount, currency, points, amount,"
-            + " status, hold_expires_at, refunded_amount, refunded_points, request_hash, created_at, updated_at, shop_id";
+            + " status, hold_expires_at, refunded_amount, refunded_points, request_hash, created_at, updated_at, shop_id,"
+            + " hold_ttl_seconds";
 
     private final Pool pool;
 
@@ -103,10 +104,12 @@ public class PaymentRepository {
                     return useCode(c, p, codeHash).chain(refusal -> refusal != null
                             ? Uni.createFrom().item(new Admission(Outcome.CODE_REFUSED, pointsTaken, refusal))
                             : c.preparedQuery("insert into payment (payment_id, order_id, member_id, order_amount, currency,"
-                                    + " points, amount, status, request_hash, created_at, updated_at, shop_id) values ($1, $2,"
-                                    + " $3, $4, $5, $6, $7, 'PENDING', $8, $9, $9, $10) on conflict (payment_id) do nothing")
+                                    + " points, amount, status, request_hash, created_at, updated_at, shop_id, hold_ttl_seconds)"
+                                    + " values ($1, $2, $3, $4, $5, $6, $7, 'PENDING', $8, $9, $9, $10, $11)"
+                                    + " on conflict (payment_id) do nothing")
                             .execute(Tuple.from(new Object[] {p.paymentId(), p.orderId(), p.memberId(), p.orderAmount(),
-                                    p.currency(), p.points(), p.amount(), p.requestHash(), utc(p.createdAt()), p.shopId()}))
+                                    p.currency(), p.points(), p.amount(), p.requestHash(), utc(p.createdAt()), p.shopId(),
+                                    p.holdTtlSeconds()}))
                             .chain(rows -> rows.rowCount() == 1 || codeHash == null
                                     ? Uni.createFrom().item(rows.rowCount() == 1 ? Outcome.RECORDED : Outcome.KNOWN)
                                     // Its id was taken meanwhile on another order: the code stays unused.
@@ -159,13 +162,15 @@ public class PaymentRepository {
 
     /**
      * The order's payments still recorded PENDING or HELD whose hold has lapsed by {@code now} (HELD
-     * past {@code hold_expires_at}; PENDING older than the hold's TTL): nobody read them since, so
-     * they still count against the order's cap until they are settled.
+     * past {@code hold_expires_at}; PENDING older than its hold's TTL, as recorded or else
+     * {@code holdTtlSetting}): nobody read them since, so they still count against the order's cap
+     * until they are settled.
      */
-    public Uni<List<Payment>> lapsedOf(String orderId, Instant now, long holdTtlSeconds) {
+    public Uni<List<Payment>> lapsedOf(String orderId, Instant now, long holdTtlSetting) {
         return pool.preparedQuery("select " + COLUMNS + " from payment where order_id = $1 and ((status = 'HELD'"
-                        + " and hold_expires_at <= $2) or (status = 'PENDING' and created_at <= $3))")
-                .execute(Tuple.of(orderId, utc(now), utc(now.minusSeconds(holdTtlSeconds))))
+                        + " and hold_expires_at <= $2) or (status = 'PENDING'"
+                        + " and created_at + make_interval(secs => coalesce(hold_ttl_seconds, $3)) <= $2))")
+                .execute(Tuple.of(orderId, utc(now), holdTtlSetting))
                 .map(rows -> {
                     List<Payment> lapsed = new ArrayList<>();
                     for (Row row : rows) {
@@ -274,7 +279,8 @@ public class PaymentRepository {
                 row.getBigDecimal("order_amount"), row.getString("currency"), row.getLong("points"),
                 row.getBigDecimal("amount"), row.getString("status"), instant(row, "hold_expires_at"),
                 row.getBigDecimal("refunded_amount"), row.getLong("refunded_points"), row.getString("request_hash"),
-                instant(row, "created_at"), instant(row, "updated_at"), row.getString("shop_id"));
+                instant(row, "created_at"), instant(row, "updated_at"), row.getString("shop_id"),
+                row.getLong("hold_ttl_seconds"));
     }
 
     private static PaymentRefund refund(Row row) {

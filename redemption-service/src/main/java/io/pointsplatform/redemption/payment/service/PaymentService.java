@@ -116,7 +116,7 @@ public class PaymentService {
                 order.orderAmount().stripTrailingZeros().toPlainString(), order.currency(), Long.toString(order.points()));
         Payment fresh = new Payment(order.paymentId(), order.orderId(), order.memberId(), order.orderAmount(),
                 order.currency(), order.points(), PointsValue.yuanFor(order.points(), pointsPerYuan), Payment.PENDING,
-                null, BigDecimal.ZERO, 0, hash, now, now, order.shopId());
+                null, BigDecimal.ZERO, 0, hash, now, now, order.shopId(), holdTtlSeconds);
         String codeHash = order.paymentCode() == null ? null : PaymentCodes.hash(order.paymentCode());
         // Lapsed payments of the order nobody read since are settled first (with the ledger), so a hold
         // that went back no longer counts against the cap.
@@ -151,7 +151,7 @@ public class PaymentService {
 
     private Uni<Payment> hold(Payment p) {
         return ledger.hold(tokens.authorization(), p.memberId(), new LedgerClient.HoldRequest(p.holdId(), p.points(),
-                        p.reference(), holdTtlSeconds))
+                        p.reference(), p.holdTtl(holdTtlSeconds)))
                 .onItemOrFailure().transformToUni((hold, failure) -> {
                     if (failure == null) {
                         return repository.move(p.paymentId(), List.of(Payment.PENDING), Payment.HELD, hold.expiresAt(),
