@@ -56,12 +56,22 @@ class NotificationJourneyTest {
     private static Platform platform;
     private static GreenMail smtp;
 
+    /**
+     * How many months earning keeps points here: 12, so that every expiry time in the next hours has
+     * a purchase time that many months before it; 1 on 29 February, which has none a year before
+     * (and is always reachable from January). With 1 month alone, the 29th to the 31st of some
+     * months had none (a purchase on 30 November expires on 30 December, never on the 31st), and
+     * the orders of this test were refused ORDER_TOO_OLD on those days.
+     */
+    private static final int EXPIRY_MONTHS = reachable(Instant.now().plus(Duration.ofHours(1)), 12)
+            && reachable(Instant.now(), 12) ? 12 : 1;
+
     @BeforeAll
     static void start() throws Exception {
         smtp = new GreenMail(new ServerSetup(Platform.freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         smtp.start();
         Map<String, String> overrides = new HashMap<>();
-        overrides.put("earning-service/points.expiry-months", "1");
+        overrides.put("earning-service/points.expiry-months", String.valueOf(EXPIRY_MONTHS));
         overrides.put("ledger-service/points.jobs.every", "1s");
         overrides.put("ledger-service/points.expiry.last-reminder-lead", "PT15S");
         overrides.put("notification-service/points.reminders.windows", "PT40S,PT15S");
@@ -256,9 +266,16 @@ class NotificationJourneyTest {
         return answer.<Number>path("points").longValue();
     }
 
-    /** The purchase time whose points expire at {@code expiresAt} (earning here keeps points one month). */
+    /** The purchase time whose points expire at {@code expiresAt} (earning here keeps points {@link #EXPIRY_MONTHS}). */
     private static Instant expiringAt(Instant expiresAt) {
-        return expiresAt.atOffset(ZoneOffset.UTC).minusMonths(1).toInstant();
+        assertThat(reachable(expiresAt, EXPIRY_MONTHS)).as("a purchase %d months before %s", EXPIRY_MONTHS, expiresAt)
+                .isTrue();
+        return expiresAt.atOffset(ZoneOffset.UTC).minusMonths(EXPIRY_MONTHS).toInstant();
+    }
+
+    /** Whether some purchase time's points expire exactly at {@code expiresAt} when kept {@code months} (UTC months). */
+    private static boolean reachable(Instant expiresAt, int months) {
+        return expiresAt.atOffset(ZoneOffset.UTC).minusMonths(months).plusMonths(months).toInstant().equals(expiresAt);
     }
 
     private static String register(String url) {

@@ -67,6 +67,11 @@ class LapsedOrdersTest {
         String memberId = member();
         // Bought so that its points expire in a few seconds: taken; then a new order of that date is
         // refused, and a repeat of the first is answered with its first answer.
+        // On 29 February no purchase of a year before expires that day (12 months from 28 February
+        // end on the 28th): nothing to test then.
+        Instant expiresAt = Instant.now().plusSeconds(8);
+        org.junit.jupiter.api.Assumptions.assumeTrue(expiresAt.atOffset(ZoneOffset.UTC).minusMonths(12).plusMonths(12)
+                .toInstant().equals(expiresAt), "no purchase time expires on 29 February");
         String buyAt = monthsAgo(12, Duration.ofSeconds(8));
         Map<String, Object> young = order(id("o"), memberId, buyAt, List.of(line("20.00")));
         String first = earn(young).statusCode(201).extract().asString();
