@@ -44,6 +44,9 @@ class WebhookQueueHeadTest {
     @Inject
     Pool pool;
 
+    @Inject
+    io.pointsplatform.notification.webhook.service.WebhookDeliveryPurge purge;
+
     @Test
     void eachQueuesHeadIsItsSmallestPendingDeliveryAsDeliveriesComeAndGo() throws IOException {
         String endpointId = WebhookTest.register(closedPort(), "points.earned").path("webhookId");
@@ -261,6 +264,32 @@ class WebhookQueueHeadTest {
                 collect(children.getJsonObject(i), path, into);
             }
         }
+    }
+
+    /**
+     * Delivered deliveries are forgotten after the retention (7 days); pending and dead ones stay
+     * whatever their age, and a recent delivered one stays. Until 2026-12-07 the table never shrank.
+     */
+    @Test
+    void deliveredDeliveriesAreForgottenAfterTheRetention() throws IOException {
+        String endpointId = WebhookTest.register(closedPort(), "points.earned").path("webhookId");
+        String member = "m-purge-" + UUID.randomUUID();
+        List<WebhookDeliveryRepository.Event> events = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            events.add(new WebhookDeliveryRepository.Event("e-" + UUID.randomUUID(), member, "points.earned", "{}"));
+        }
+        // Four for this endpoint (others asking for the type get theirs too).
+        assertThat(deliveries.enqueue(events, WINDOW).await().atMost(Duration.ofSeconds(30))).isGreaterThanOrEqualTo(4);
+        List<Long> ids = ids(endpointId, member);
+        sql("update webhook_delivery set status = 'DELIVERED', finished_at = now(),"
+                + " created_at = now() - interval '8 days' where delivery_id = $1", ids.get(0));
+        sql("update webhook_delivery set status = 'DEAD', finished_at = now(),"
+                + " created_at = now() - interval '8 days' where delivery_id = $1", ids.get(1));
+        sql("update webhook_delivery set status = 'DELIVERED', finished_at = now() where delivery_id = $1", ids.get(2));
+        sql("update webhook_delivery set created_at = now() - interval '8 days' where delivery_id = $1", ids.get(3));
+
+        assertThat(purge.purge().await().atMost(Duration.ofSeconds(30))).isGreaterThanOrEqualTo(1);
+        assertThat(ids(endpointId, member)).containsExactly(ids.get(1), ids.get(2), ids.get(3));
     }
 
     private void sql(String statement, long id) {

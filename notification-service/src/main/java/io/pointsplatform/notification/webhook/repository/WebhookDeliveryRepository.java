@@ -227,6 +227,17 @@ public class WebhookDeliveryRepository {
                 .map(SqlResult::rowCount);
     }
 
+    /**
+     * Deletes up to {@code limit} DELIVERED deliveries made before {@code before}, oldest first (by
+     * the primary key: no index of their own); how many. PENDING and DEAD ones stay, whatever their age.
+     */
+    public Uni<Integer> forgetDelivered(Instant before, int limit) {
+        return pool.preparedQuery("delete from webhook_delivery where delivery_id in (select delivery_id"
+                        + " from webhook_delivery where status = 'DELIVERED' and created_at < $1"
+                        + " order by delivery_id limit $2)")
+                .execute(Tuple.of(before.atOffset(java.time.ZoneOffset.UTC), limit)).map(SqlResult::rowCount);
+    }
+
     public Uni<List<Delivery>> dead(String endpointId, long afterId, int limit) {
         return pool.preparedQuery("select * from webhook_delivery where endpoint_id = $1 and status = 'DEAD'"
                         + " and delivery_id > $2 order by delivery_id limit $3")
