@@ -43,7 +43,7 @@ public class DeliveryRepository {
                       c.member_id is not null as contact_known,
                       exists (select 1 from notification_preference p
                                where p.member_id = n.member_id and p.channel = 'email' and p.kind in (n.kind, '*'))
-                        as opted_out""";
+                        as opted_out, n.created_at""";
 
     /**
      * Stores a batch's outcomes at once: per delivery its status, reason, recipient, whether an attempt
@@ -68,10 +68,12 @@ public class DeliveryRepository {
 
     /**
      * A delivery taken to be tried now: its notice and what is known of its member
-     * ({@code contactKnown}: whether the member's enrolment or update has been read at all).
+     * ({@code contactKnown}: whether the member's enrolment or update has been read at all;
+     * {@code noticedAt}: when its notice was stored).
      */
     public record Due(String notificationId, int attempts, String memberId, String kind, Map<String, Object> params,
-                      String locale, String email, String name, boolean contactKnown, boolean optedOut) {
+                      String locale, String email, String name, boolean contactKnown, boolean optedOut,
+                      Instant noticedAt) {
     }
 
     /**
@@ -105,6 +107,11 @@ public class DeliveryRepository {
         /** One more attempt failed; the next is due at {@code next}. */
         public static Outcome retry(String notificationId, String reason, String recipient, Instant next) {
             return new Outcome(notificationId, "PENDING", reason, recipient, 1, next, false);
+        }
+
+        /** Not tried: waiting for something else (the member's enrolment) until {@code next}; no attempt counted. */
+        public static Outcome waiting(String notificationId, String reason, Instant next) {
+            return new Outcome(notificationId, "PENDING", reason, null, 0, next, false);
         }
 
         public static Outcome released(String notificationId) {
@@ -144,7 +151,7 @@ public class DeliveryRepository {
             for (Row r : rows) {
                 due.add(new Due(r.getString(0), r.getInteger(1), r.getString(2), r.getString(3),
                         new JsonObject(r.getString(4)).getMap(), r.getString(5), r.getString(6), r.getString(7),
-                        r.getBoolean(8), r.getBoolean(9)));
+                        r.getBoolean(8), r.getBoolean(9), r.getOffsetDateTime(10).toInstant()));
             }
             return due;
         });

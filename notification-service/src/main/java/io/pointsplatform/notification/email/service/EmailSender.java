@@ -5,6 +5,7 @@ import io.pointsplatform.notification.email.repository.DeliveryRepository;
 import io.pointsplatform.notification.preference.UnsubscribeLinks;
 import io.pointsplatform.notification.email.repository.DeliveryRepository.Due;
 import io.pointsplatform.notification.email.repository.DeliveryRepository.Outcome;
+import io.pointsplatform.notification.notice.service.NotificationService;
 import io.pointsplatform.notification.template.NoticeTemplates;
 import io.quarkus.logging.Log;
 import io.quarkus.mailer.Mail;
@@ -54,8 +55,9 @@ public class EmailSender {
     static final int RECORD_TRIES = 3;
     static final Duration RECORD_BACKOFF = Duration.ofMillis(200);
     /** A member not read yet is looked for again this many times in all, this far apart, before SKIPPED. */
-    static final int UNKNOWN_MEMBER_TRIES = 4;
+    /** The shortest and the longest wait between two looks for a member whose enrolment was not read yet. */
     static final Duration UNKNOWN_MEMBER_WAIT = Duration.ofSeconds(5);
+    static final Duration UNKNOWN_MEMBER_MAX_WAIT = Duration.ofMinutes(10);
 
     private final DeliveryRepository deliveries;
     private final NoticeTemplates templates;
@@ -141,10 +143,17 @@ public class EmailSender {
         }
         if (due.email() == null) {
             // members and points.ledger are read apart: a new member's first credit may be noticed
-            // before its enrolment (and address) is. Wait a little for a member not read yet.
-            if (!due.contactKnown() && due.attempts() + 1 < UNKNOWN_MEMBER_TRIES) {
-                return Uni.createFrom().item(Outcome.retry(due.notificationId(), "the member's enrolment not read yet",
-                        null, now.plus(UNKNOWN_MEMBER_WAIT)));
+            // before its enrolment (and address) is, by seconds or, after a consumer's downtime or a
+            // rebalance, by much more. Wait for a member not read yet as long as its notice's text
+            // does (NotificationService.UNKNOWN_MEMBER_KEPT, a day), looking again after half the
+            // notice's age (5 s to 10 min), and count no attempt: until 2026-12-07 it gave up after
+            // three looks 5 s apart (SKIPPED "no e-mail address" for good), each taking a send attempt.
+            if (!due.contactKnown() && now.isBefore(due.noticedAt().plus(NotificationService.UNKNOWN_MEMBER_KEPT))) {
+                Duration wait = Duration.between(due.noticedAt(), now).dividedBy(2);
+                wait = wait.compareTo(UNKNOWN_MEMBER_WAIT) < 0 ? UNKNOWN_MEMBER_WAIT
+                        : wait.compareTo(UNKNOWN_MEMBER_MAX_WAIT) > 0 ? UNKNOWN_MEMBER_MAX_WAIT : wait;
+                return Uni.createFrom().item(Outcome.waiting(due.notificationId(), "the member's enrolment not read yet",
+                        now.plus(wait)));
             }
             return Uni.createFrom().item(Outcome.skipped(due.notificationId(), DeliveryRepository.NO_ADDRESS));
         }

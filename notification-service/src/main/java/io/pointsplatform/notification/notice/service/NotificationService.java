@@ -136,7 +136,7 @@ public class NotificationService {
     }
 
     /** How long a notice waits for its member's enrolment to be written again; after it, it stays as written. */
-    static final java.time.Duration UNKNOWN_MEMBER_KEPT = java.time.Duration.ofDays(1);
+    public static final java.time.Duration UNKNOWN_MEMBER_KEPT = java.time.Duration.ofDays(1);
 
     /** The most notices one run writes again in a transaction; a full one is followed by another, up to 20. */
     static final int REWRITE_BATCH = 500;

@@ -21,7 +21,7 @@ class EmailSenderFailureTest {
             Duration.ofHours(1));
 
     private static Due due(int attempts) {
-        return new Due("n-1", attempts, "m-1", "points.earned", Map.of(), "en", "m-1@example.com", "Reader", true, false);
+        return new Due("n-1", attempts, "m-1", "points.earned", Map.of(), "en", "m-1@example.com", "Reader", true, false, Instant.now());
     }
 
     @Test

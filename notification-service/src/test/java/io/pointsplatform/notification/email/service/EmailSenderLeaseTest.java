@@ -7,6 +7,7 @@ import io.pointsplatform.notification.email.repository.DeliveryRepository.Due;
 import io.pointsplatform.notification.email.repository.DeliveryRepository.Outcome;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -21,7 +22,7 @@ class EmailSenderLeaseTest {
 
     @Test
     void aDeliveryWhoseLeaseCannotCoverASendAnyMoreIsGivenBackUnsentDueAtOnce() {
-        Due due = new Due("n-1", 2, "m-1", "marketing", Map.of(), "en", "m-1@example.com", "Reader", true, false);
+        Due due = new Due("n-1", 2, "m-1", "marketing", Map.of(), "en", "m-1@example.com", "Reader", true, false, Instant.now());
         Instant claimedAt = Instant.now().minus(LEASE).plus(EmailSender.SEND_TIMEOUT).plusSeconds(1);
         Outcome outcome = sender(LEASE).deliver(due, claimedAt).await().indefinitely();
         assertThat(outcome.released()).isTrue();
@@ -32,9 +33,41 @@ class EmailSenderLeaseTest {
 
     @Test
     void aDeliveryStartedInTimeIsDecidedAsUsual() {
-        Due optedOut = new Due("n-2", 0, "m-2", "marketing", Map.of(), "en", "m-2@example.com", "Reader", true, true);
+        Due optedOut = new Due("n-2", 0, "m-2", "marketing", Map.of(), "en", "m-2@example.com", "Reader", true, true, Instant.now());
         Outcome outcome = sender(LEASE).deliver(optedOut, Instant.now()).await().indefinitely();
         assertThat(outcome).isEqualTo(Outcome.skipped("n-2", "opted out"));
+    }
+
+    /**
+     * A member whose enrolment was not read yet is waited for as long as its notice's text waits (a
+     * day), without taking a send attempt, looking again after half the notice's age (5 s to 10 min);
+     * after that, or for a member read without an address, the e-mail is skipped. Until 2026-12-07 it
+     * was skipped for good after three looks 5 s apart, each counted as an attempt.
+     */
+    @Test
+    void aMemberNotReadYetIsWaitedForADayWithoutTakingAnAttempt() {
+        Instant now = Instant.now();
+        for (Duration age : List.of(Duration.ZERO, Duration.ofMinutes(1), Duration.ofHours(3))) {
+            Due unknown = new Due("n-3", 9, "m-3", "points.earned", Map.of(), null, null, null, false, false,
+                    now.minus(age));
+            Outcome outcome = sender(LEASE).deliver(unknown, Instant.now()).await().indefinitely();
+            assertThat(outcome.status()).as("noticed %s ago", age).isEqualTo("PENDING");
+            assertThat(outcome.attempted()).isZero();
+            assertThat(outcome.released()).isFalse();
+            Duration wait = Duration.between(now, outcome.next());
+            assertThat(wait).isBetween(Duration.ofSeconds(5), Duration.ofMinutes(10).plusSeconds(1));
+            if (age.equals(Duration.ofMinutes(1))) {
+                assertThat(wait).isBetween(Duration.ofSeconds(29), Duration.ofSeconds(32));
+            }
+        }
+        Due aDayOld = new Due("n-4", 0, "m-4", "points.earned", Map.of(), null, null, null, false, false,
+                now.minus(Duration.ofHours(25)));
+        assertThat(sender(LEASE).deliver(aDayOld, Instant.now()).await().indefinitely())
+                .isEqualTo(Outcome.skipped("n-4", "no e-mail address"));
+        Due readWithoutAddress = new Due("n-5", 0, "m-5", "points.earned", Map.of(), "en", null, "Reader", true, false,
+                now);
+        assertThat(sender(LEASE).deliver(readWithoutAddress, Instant.now()).await().indefinitely())
+                .isEqualTo(Outcome.skipped("n-5", "no e-mail address"));
     }
 
     @Test
