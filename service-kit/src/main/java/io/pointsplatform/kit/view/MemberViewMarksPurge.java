@@ -1,5 +1,6 @@
 package io.pointsplatform.kit.view;
 
+import io.pointsplatform.kit.batch.Rounds;
 import io.pointsplatform.kit.inbox.ProcessedEvents;
 import io.quarkus.arc.properties.IfBuildProperty;
 import io.quarkus.logging.Log;
@@ -51,11 +52,6 @@ public class MemberViewMarksPurge {
 
     /** Deletes every mark older than the retention, a round at a time; how many were deleted. */
     public Uni<Long> purge() {
-        return round(0L);
-    }
-
-    private Uni<Long> round(long before) {
-        return marks.forgetOlderThan(pool, retention, ROUND)
-                .chain(deleted -> deleted < ROUND ? Uni.createFrom().item(before + deleted) : round(before + deleted));
+        return Rounds.untilShort(() -> marks.forgetOlderThan(pool, retention, ROUND), ROUND);
     }
 }

@@ -1,5 +1,6 @@
 package io.pointsplatform.notification.webhook.service;
 
+import io.pointsplatform.kit.batch.Rounds;
 import io.pointsplatform.notification.webhook.repository.WebhookDeliveryRepository;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
@@ -51,11 +52,6 @@ public class WebhookDeliveryPurge {
 
     /** Deletes every DELIVERED delivery older than the retention, a round at a time; how many. */
     public Uni<Long> purge() {
-        return round(0L);
-    }
-
-    private Uni<Long> round(long before) {
-        return deliveries.forgetDelivered(clock.instant().minus(retention), ROUND)
-                .chain(deleted -> deleted < ROUND ? Uni.createFrom().item(before + deleted) : round(before + deleted));
+        return Rounds.untilShort(() -> deliveries.forgetDelivered(clock.instant().minus(retention), ROUND), ROUND);
     }
 }
