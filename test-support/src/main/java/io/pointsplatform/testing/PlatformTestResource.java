@@ -1,9 +1,12 @@
 package io.pointsplatform.testing;
 
+import io.pointsplatform.events.Topics;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import io.smallrye.reactive.messaging.kafka.companion.test.EmbeddedKafkaBroker;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -82,9 +85,38 @@ public class PlatformTestResource implements QuarkusTestResourceLifecycleManager
                     })
                     .start();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> broker.close(), "embedded-kafka-stop"));
+            makeTopics(broker.getAdvertisedListeners().replaceAll("[A-Z_]+://", ""));
         }
         // "PLAINTEXT://localhost:port" → "localhost:port", the form every client accepts.
         return broker.getAdvertisedListeners().replaceAll("[A-Z_]+://", "");
+    }
+
+    /**
+     * The contract's topics and the services' dead-letter topics, made at once with their leaders
+     * known, as deploy/local makes them (other topics are still made on first use). A producer whose
+     * first records meet a topic being made by auto-creation can be told NOT_LEADER_OR_FOLLOWER, and
+     * an idempotent one may then be refused OUT_OF_ORDER_SEQUENCE on every retry until its delivery
+     * timeout (2 min): so notification-service's outbox relay stalled on {@code notifications} in a CI
+     * run on 2026-12-07, and three reminder tests waited for it in vain.
+     */
+    private static void makeTopics(String bootstrap) {
+        List<String> topics = new ArrayList<>(List.of(Topics.POINTS_LEDGER, Topics.MEMBERS, Topics.CATALOG_REWARDS,
+                Topics.REDEMPTIONS, Topics.NOTIFICATIONS));
+        for (String service : List.of("catalog-service", "earning-service", "ledger-service", "notification-service",
+                "redemption-service")) {
+            topics.add(Topics.dlq(Topics.POINTS_LEDGER, service));
+        }
+        topics.add(Topics.dlq(Topics.MEMBERS, "notification-service"));
+        topics.add(Topics.dlq(Topics.REDEMPTIONS, "notification-service"));
+        topics.add(Topics.dlq(Topics.NOTIFICATIONS, "ledger-service"));
+        KafkaCompanion admin = new KafkaCompanion(bootstrap);
+        try {
+            for (String topic : topics) {
+                admin.topics().createAndWait(topic, PARTITIONS);
+            }
+        } finally {
+            admin.close();
+        }
     }
 
     /** A client of the shared broker for tests: produce records, consume topics, wait for them. */
