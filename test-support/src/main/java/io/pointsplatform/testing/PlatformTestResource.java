@@ -4,6 +4,12 @@ import io.pointsplatform.events.Topics;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import io.smallrye.reactive.messaging.kafka.companion.test.EmbeddedKafkaBroker;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -109,13 +115,34 @@ public class PlatformTestResource implements QuarkusTestResourceLifecycleManager
         topics.add(Topics.dlq(Topics.MEMBERS, "notification-service"));
         topics.add(Topics.dlq(Topics.REDEMPTIONS, "notification-service"));
         topics.add(Topics.dlq(Topics.NOTIFICATIONS, "ledger-service"));
-        KafkaCompanion admin = new KafkaCompanion(bootstrap);
-        try {
-            for (String topic : topics) {
-                admin.topics().createAndWait(topic, PARTITIONS);
+        // The Admin client itself, not KafkaCompanion's createAndWait: its wait schedules on Mutiny's
+        // executor, which a Quarkus application stopped before this start has shut down.
+        Map<String, Object> config = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (Admin admin = Admin.create(config)) {
+            admin.createTopics(topics.stream().map(t -> new NewTopic(t, PARTITIONS, (short) 1)).toList())
+                    .all().get(60, TimeUnit.SECONDS);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!led(admin, topics)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the test broker's topics have no leaders after 60 s");
+                }
+                Thread.sleep(50);
             }
-        } finally {
-            admin.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("the test broker's topics were not made", e);
+        }
+    }
+
+    /** Whether every partition of the topics has a leader (false while the broker does not know them yet). */
+    private static boolean led(Admin admin, List<String> topics) throws InterruptedException, TimeoutException {
+        try {
+            return admin.describeTopics(topics).allTopicNames().get(60, TimeUnit.SECONDS).values().stream()
+                    .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+        } catch (ExecutionException e) {
+            return false;
         }
     }
 
