@@ -43,6 +43,20 @@ public record Redemption(long seq, String redemptionId, String memberId, String 
         return RedemptionEvent.holdReference(redemptionId);
     }
 
+    /**
+     * The ttlSeconds asked of catalog for the reservation: as recorded when the redemption was made
+     * (a retry after a deploy that changed the setting asks what the first call asked, since catalog
+     * answers another one for the same id as a conflict), or {@code setting} for one from before.
+     */
+    public long reservationTtl(long setting) {
+        return reservationTtlSeconds != null ? reservationTtlSeconds : setting;
+    }
+
+    /** The ttlSeconds asked of the ledger for the hold, as {@link #reservationTtl} (the ledger: HOLD_CONFLICT). */
+    public long holdTtl(long setting) {
+        return holdTtlSeconds != null ? holdTtlSeconds : setting;
+    }
+
     /** Whether the saga has nothing left to do. */
     public boolean settled() {
         return !PENDING.equals(status) && !CANCELLING.equals(status);

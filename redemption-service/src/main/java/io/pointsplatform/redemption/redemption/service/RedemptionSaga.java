@@ -140,7 +140,7 @@ public class RedemptionSaga {
         return switch (r.step()) {
             case REQUESTED -> catalog.reserve(auth, r.rewardId(), new CatalogClient.ReservationRequest(
                             r.reservationId(), r.memberId(), r.quantity(),
-                            recordedOr(r.reservationTtlSeconds(), settings.reservationTtlSeconds())))
+                            r.reservationTtl(settings.reservationTtlSeconds())))
                     .onItemOrFailure().transformToUni((reservation, failure) -> {
                         if (failure == null) {
                             soldOut.forget(r.rewardId());
@@ -158,7 +158,7 @@ public class RedemptionSaga {
                         return unanswered(r, failure, "CATALOG_UNAVAILABLE", true);
                     });
             case RESERVED -> ledger.hold(auth, r.memberId(), new LedgerClient.HoldRequest(r.holdId(), r.points(),
-                            r.reference(), recordedOr(r.holdTtlSeconds(), settings.holdTtlSeconds())))
+                            r.reference(), r.holdTtl(settings.holdTtlSeconds())))
                     .onItemOrFailure().transformToUni((hold, failure) -> {
                         if (failure == null) {
                             return move(r, c -> c.step(RedemptionStep.HELD), null);
@@ -387,15 +387,6 @@ public class RedemptionSaga {
      * What a member may read of a failure: the other side's own sentence for a refusal; for no
      * answer only that (the log has the exception, a client never sees hosts or classes).
      */
-    /**
-     * A TTL as the redemption recorded it when it was made, so that a retry after a deploy that changed
-     * the setting asks what the first call asked (catalog and the ledger answer another ttlSeconds for
-     * the same id as a conflict); the setting for redemptions from before TTLs were recorded.
-     */
-    private static long recordedOr(Long recorded, long setting) {
-        return recorded != null ? recorded : setting;
-    }
-
     private static String detail(Throwable failure) {
         if (failure instanceof RemoteProblem problem && problem.isRefusal()) {
             return problem.detail() != null ? problem.detail() : problem.getMessage();
