@@ -5,8 +5,10 @@ import static io.pointsplatform.ledger.Callers.asAnalyst;
 import static io.pointsplatform.ledger.Callers.asService;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
 
 import io.pointsplatform.events.BreakdownLine;
 import io.pointsplatform.events.CloudEvent;
@@ -139,6 +141,36 @@ class ReversalAndExpiryTest {
         // Live and replay agree, settlements included.
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() ->
                 asAnalyst().get("/api/v1/admin/verify").then().statusCode(200).body("mismatchCount", equalTo(0)));
+    }
+
+    /**
+     * A refund that finds part of its order's points held takes them back all the same: the hold
+     * now holds as many from the other lot the refund took from, so its release gives them back
+     * there, with that lot's later expiry, and the refunded lot stays empty. Until 2026-12-08 the
+     * release gave them to the refunded lot, which expired them with it months early.
+     */
+    @Test
+    void aRefundMovesAHoldOffItsOrdersPointsSoItsReleaseGivesThemBackToTheLotsTaken() {
+        String memberId = withTwoLots("order-o1", 100, 30, "order-o2", 100, 300);
+        hold(memberId, "h-o1", 60);
+        asService().contentType(ContentType.JSON)
+                .body(Map.of("refundId", "r-o1", "orderId", "o1", "lotId", "order-o1", "points", 100))
+                .post("/api/v1/accounts/{m}/reversals", memberId).then().statusCode(201)
+                .body("taken", equalTo(100)).body("debt", equalTo(0))
+                .body("allocations.lotId", contains("order-o1", "order-o2"))
+                .body("allocations.points", contains(40, 60));
+        String reversal = TopicReader.await(Topics.POINTS_LEDGER, r -> r.key().equals(memberId)
+                && r.value().contains("\"refundId\":\"r-o1\""), 1, Duration.ofSeconds(30)).getFirst().value();
+        assertThat(reversal).contains("\"holdsMoved\":[{\"holdId\":\"h-o1\",\"fromLotId\":\"order-o1\","
+                + "\"toLotId\":\"order-o2\",\"points\":60}]");
+
+        asService().post("/api/v1/accounts/{m}/holds/h-o1/release", memberId).then().statusCode(201);
+        asService().get("/api/v1/accounts/{m}", memberId).then()
+                .body("available", equalTo(100)).body("reserved", equalTo(0)).body("reversed", equalTo(100))
+                .body("expiring", hasSize(1)).body("expiring[0].points", equalTo(100));
+        rebuildAndVerify();
+        asService().get("/api/v1/accounts/{m}", memberId).then()
+                .body("available", equalTo(100)).body("expiring", hasSize(1));
     }
 
     /**

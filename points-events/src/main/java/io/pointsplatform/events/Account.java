@@ -100,7 +100,7 @@ public final class Account {
     /**
      * A part of an account, for a store that keeps lots and holds as rows: its figures, and only
      * the lots and open holds that the events to be applied name ({@link #lotsNamedBy},
-     * {@link #holdNamedBy}), whatever their state, and for a {@code points.returned} the open holds
+     * {@link #holdsNamedBy}), whatever their state, and for a {@code points.returned} the open holds
      * that take from the lots it names (a return must leave room in a lot for them; without them
      * the part checks only the lot's credited points). {@link #apply} then does exactly what it does on
      * the whole account, refusals included, since it touches nothing else: a lot or hold left out is
@@ -149,7 +149,7 @@ public final class Account {
 
     /**
      * The lots an event reads or writes: the lot it credits, or the lots its allocations name. With
-     * {@link #holdNamedBy}, all of an account that {@link #apply} touches besides the figures.
+     * {@link #holdsNamedBy}, all of an account that {@link #apply} touches besides the figures.
      */
     public static List<String> lotsNamedBy(PointsEvent event) {
         return switch (event) {
@@ -167,13 +167,15 @@ public final class Account {
         };
     }
 
-    /** The hold an event opens or closes, or null. */
-    public static String holdNamedBy(PointsEvent event) {
+    /** The holds an event opens, closes or moves (a reversal's {@code holdsMoved}), each once. */
+    public static List<String> holdsNamedBy(PointsEvent event) {
         return switch (event) {
-            case PointsReserved e -> e.holdId();
-            case PointsReleased e -> e.holdId();
-            case PointsSpent e -> e.holdId();
-            default -> null;
+            case PointsReserved e -> List.of(e.holdId());
+            case PointsReleased e -> List.of(e.holdId());
+            case PointsSpent e -> e.holdId() == null ? List.of() : List.of(e.holdId());
+            case PointsReversed e when !e.holdsMoved().isEmpty() ->
+                    e.holdsMoved().stream().map(HoldMove::holdId).distinct().toList();
+            default -> List.of();
         };
     }
 
@@ -268,7 +270,9 @@ public final class Account {
                 }
                 long newReversed = add(e, reversed, e.points());
                 long newDebt = add(e, debt - e.debtSettled(), e.debt());
+                Map<String, List<Allocation>> moved = e.holdsMoved().isEmpty() ? Map.of() : moved(e);
                 take(e, e.allocations());
+                holds.putAll(moved);
                 reversed = newReversed;
                 debt = newDebt;
             }
@@ -370,6 +374,48 @@ public final class Account {
                 nextExpiryKnown = false;
             }
         }
+    }
+
+    /**
+     * The holds a reversal's {@code holdsMoved} change, as they will be, each move taking its points
+     * off the hold's allocation from one lot and adding them to its allocation from another (the
+     * record checked that the reversal takes at least as much from that lot); refused, changing
+     * nothing, when a hold is not open or holds less from a lot than is moved from it.
+     */
+    private Map<String, List<Allocation>> moved(PointsReversed e) {
+        Map<String, Map<String, Long>> byHold = new HashMap<>();
+        for (HoldMove move : e.holdsMoved()) {
+            Map<String, Long> lots = byHold.get(move.holdId());
+            if (lots == null) {
+                List<Allocation> held = holds.get(move.holdId());
+                if (held == null) {
+                    throw violation(e, "moves hold " + move.holdId() + " which is not open");
+                }
+                lots = new java.util.LinkedHashMap<>();
+                for (Allocation allocation : held) {
+                    lots.put(allocation.lotId(), allocation.points());
+                }
+                byHold.put(move.holdId(), lots);
+            }
+            long from = lots.getOrDefault(move.fromLotId(), 0L);
+            if (from < move.points()) {
+                throw violation(e, "moves " + move.points() + " of hold " + move.holdId() + " from lot "
+                        + move.fromLotId() + " which it holds " + from + " of");
+            }
+            if (from == move.points()) {
+                lots.remove(move.fromLotId());
+            } else {
+                lots.put(move.fromLotId(), from - move.points());
+            }
+            lots.merge(move.toLotId(), move.points(), Long::sum);
+        }
+        Map<String, List<Allocation>> moved = new HashMap<>();
+        byHold.forEach((holdId, lots) -> {
+            List<Allocation> allocations = new ArrayList<>(lots.size());
+            lots.forEach((lotId, points) -> allocations.add(new Allocation(lotId, points)));
+            moved.put(holdId, List.copyOf(allocations));
+        });
+        return moved;
     }
 
     /** What the open holds take from a lot: room it must keep for their release. */

@@ -45,7 +45,8 @@ public final class Allocator {
      * settles debt when a pending lot becomes available, or when the ledger defers the expiry of a
      * lot whose reminder was not sent (until 2026-12-06 either lot became spendable while its member
      * still owed). Until 2026-12-06 too, a refund of an order whose points had expired took them
-     * again from the member's other lots.
+     * again from the member's other lots. What open holds hold of the order's lot is taken back by
+     * moving them onto the other lots taken from ({@link ReversalPlan#holdsMoved()}).
      */
     public static ReversalPlan forReversal(Account account, String orderLotId, long points, long lapsed, Instant now) {
         return forReversal(account, orderLotId, points, lapsed, now, LotLimits.PER_EVENT);
@@ -82,7 +83,52 @@ public final class Allocator {
             usable.addAll(pending);
             left = takeInOrder(usable, left, own == null ? null : own.lotId(), allocations, maxLots);
         }
-        return new ReversalPlan(allocations, points - alreadyExpired - left, left, alreadyExpired);
+        int others = own != null && own.remaining() > 0 ? 1 : 0;
+        List<HoldMove> moves = own == null ? List.of()
+                : holdsMovedOff(account, own.lotId(), allocations.subList(others, allocations.size()));
+        return new ReversalPlan(allocations, points - alreadyExpired - left, left, alreadyExpired, moves);
+    }
+
+    /**
+     * The order's points that open holds took are the order's too, and the refund takes them back
+     * before anything was spent of them: as much as it took from other lots ({@code others}, in the
+     * order taken), up to what the holds hold from the order's lot, is moved so that those holds
+     * hold it from the other lots instead. The holds in hold id order; the other lots from the last
+     * taken (the latest to expire, or pending) back, so that what a release gives back is what the
+     * member would have kept had the refund found nothing held: the soonest-expiring points pay
+     * for what was spent of the order.
+     */
+    private static List<HoldMove> holdsMovedOff(Account account, String orderLotId, List<Allocation> others) {
+        if (others.isEmpty()) {
+            return List.of();
+        }
+        List<String> holdIds = new ArrayList<>();
+        List<Long> held = new ArrayList<>();
+        for (Map.Entry<String, List<Allocation>> hold : new java.util.TreeMap<>(account.holds()).entrySet()) {
+            for (Allocation allocation : hold.getValue()) {
+                if (allocation.lotId().equals(orderLotId)) {
+                    holdIds.add(hold.getKey());
+                    held.add(allocation.points());
+                }
+            }
+        }
+        List<HoldMove> moves = new ArrayList<>();
+        int hold = 0;
+        long holdLeft = held.isEmpty() ? 0 : held.getFirst();
+        for (int lot = others.size() - 1; lot >= 0 && hold < holdIds.size(); lot--) {
+            Allocation taken = others.get(lot);
+            long lotLeft = taken.points();
+            while (lotLeft > 0 && hold < holdIds.size()) {
+                long move = Math.min(lotLeft, holdLeft);
+                moves.add(new HoldMove(holdIds.get(hold), orderLotId, taken.lotId(), move));
+                lotLeft -= move;
+                holdLeft -= move;
+                if (holdLeft == 0 && ++hold < holdIds.size()) {
+                    holdLeft = held.get(hold);
+                }
+            }
+        }
+        return moves;
     }
 
     /**

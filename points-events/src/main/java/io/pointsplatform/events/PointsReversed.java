@@ -1,6 +1,11 @@
 package io.pointsplatform.events;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Points taken back, in one of two shapes.
@@ -17,9 +22,18 @@ import java.util.List;
  * </ul>
  * The fold never settles debt on its own: only these events move it, which keeps replay exact.
  * {@code alreadyExpired} moves nothing in the fold: it records why the refund took less.
+ *
+ * <p>{@code holdsMoved} (our extension, empty when absent; a refund's reversal only): open holds
+ * that took points from the order's lot now hold as many from lots this reversal takes from (each
+ * {@link HoldMove#toLotId()} is one of the allocations' lots, and the moves into a lot add up to at
+ * most what the reversal takes from it). Those allocations are then what the holds hold instead of
+ * the order's held points, which the refund takes back: the figures move exactly as without the
+ * moves, only the holds name other lots, so a release gives the points back to the lots they came
+ * from, with their expiry dates, not to the refunded order's lot (until 2026-12-08 it did).
  */
 public record PointsReversed(String memberId, String orderId, String refundId, long points,
-        List<Allocation> allocations, long debt, long debtSettled, long alreadyExpired) implements PointsEvent {
+        List<Allocation> allocations, long debt, long debtSettled, long alreadyExpired,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<HoldMove> holdsMoved) implements PointsEvent {
 
     public static final String TYPE = "points.reversed";
 
@@ -55,6 +69,13 @@ public record PointsReversed(String memberId, String orderId, String refundId, l
         Checks.nonNegative(TYPE, "debtSettled", debtSettled);
         Checks.nonNegative(TYPE, "alreadyExpired", alreadyExpired);
         allocations = Checks.allocations(TYPE, allocations, points);
+        holdsMoved = holdsMoved == null ? List.of() : Checks.elements(TYPE, "holdsMoved", holdsMoved);
+        if (!holdsMoved.isEmpty()) {
+            if (debtSettled > 0) {
+                throw new IllegalArgumentException(TYPE + ": a debt settlement moves no hold");
+            }
+            checkMoves(allocations, holdsMoved);
+        }
         if (debtSettled == 0) {
             Checks.text(TYPE, "orderId", orderId);
             Checks.text(TYPE, "refundId", refundId);
@@ -71,6 +92,46 @@ public record PointsReversed(String memberId, String orderId, String refundId, l
                         + debt + ", alreadyExpired " + alreadyExpired + ")");
             }
         }
+    }
+
+    /**
+     * Each move goes into a lot the allocations take from, no more in all than they take from it,
+     * and names its hold and two lots once.
+     */
+    private static void checkMoves(List<Allocation> allocations, List<HoldMove> moves) {
+        Map<String, Long> room = new HashMap<>();
+        for (Allocation allocation : allocations) {
+            room.put(allocation.lotId(), allocation.points());
+        }
+        Set<List<String>> named = new HashSet<>();
+        for (HoldMove move : moves) {
+            Long left = room.get(move.toLotId());
+            if (left == null) {
+                throw new IllegalArgumentException(TYPE + ": holdsMoved move hold " + move.holdId() + " to lot "
+                        + move.toLotId() + ", which the allocations do not take from");
+            }
+            if (move.points() > left) {
+                throw new IllegalArgumentException(TYPE + ": holdsMoved move more into lot " + move.toLotId()
+                        + " than the allocations take from it");
+            }
+            room.put(move.toLotId(), left - move.points());
+            if (!named.add(List.of(move.holdId(), move.fromLotId(), move.toLotId()))) {
+                throw new IllegalArgumentException(TYPE + ": holdsMoved name hold " + move.holdId() + " from lot "
+                        + move.fromLotId() + " to lot " + move.toLotId() + " twice");
+            }
+        }
+    }
+
+    /** A refund's reversal, or a debt settlement, moving no hold. */
+    public PointsReversed(String memberId, String orderId, String refundId, long points, List<Allocation> allocations,
+            long debt, long debtSettled, long alreadyExpired) {
+        this(memberId, orderId, refundId, points, allocations, debt, debtSettled, alreadyExpired, List.of());
+    }
+
+    /** A refund's reversal as the ledger planned it ({@link Allocator#forReversal}). */
+    public static PointsReversed refund(String memberId, String orderId, String refundId, ReversalPlan plan) {
+        return new PointsReversed(memberId, orderId, refundId, plan.taken(), plan.allocations(), plan.debt(), 0,
+                plan.alreadyExpired(), plan.holdsMoved());
     }
 
     /** A refund's reversal, the common case. */

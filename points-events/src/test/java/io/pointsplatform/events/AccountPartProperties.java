@@ -41,9 +41,10 @@ class AccountPartProperties {
             Map<String, List<Allocation>> someHolds = new HashMap<>();
             for (PointsEvent event : batch) {
                 lotIds.addAll(Account.lotsNamedBy(event));
-                String holdId = Account.holdNamedBy(event);
-                if (holdId != null && holds.containsKey(holdId)) {
-                    someHolds.put(holdId, holds.get(holdId));
+                for (String holdId : Account.holdsNamedBy(event)) {
+                    if (holds.containsKey(holdId)) {
+                        someHolds.put(holdId, holds.get(holdId));
+                    }
                 }
                 if (event instanceof PointsReturned returned) {
                     List<String> named = Account.lotsNamedBy(returned);
@@ -68,8 +69,7 @@ class AccountPartProperties {
                         lots.put(lotId, lot);
                     }
                 }
-                String holdId = Account.holdNamedBy(event);
-                if (holdId != null) {
+                for (String holdId : Account.holdsNamedBy(event)) {
                     List<Allocation> open = part.holds().get(holdId);
                     if (open == null) {
                         holds.remove(holdId);

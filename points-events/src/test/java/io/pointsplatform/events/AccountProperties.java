@@ -121,6 +121,7 @@ class AccountProperties {
         final java.util.Map<String, List<Allocation>> returned = new java.util.HashMap<>();
         Instant now = START;
         int sequence;
+        int holdsMoved;
 
         void decide(Command command) {
             String n = String.valueOf(++sequence);
@@ -211,9 +212,21 @@ class AccountProperties {
                             assertThat(account.lot(orderLot).remaining()).isZero();
                             assertThat(plan.alreadyExpired()).isEqualTo(lapsed);
                         }
-                        emit(new PointsReversed(MEMBER, orderId, "rf-" + n, plan.taken(), plan.allocations(),
-                                plan.debt(), 0, plan.alreadyExpired()));
+                        long heldBefore = heldFrom(orderLot);
+                        Map<String, Long> holdsBefore = holdTotals();
+                        long fromOthers = plan.allocations().stream().filter(a -> !a.lotId().equals(orderLot))
+                                .mapToLong(Allocation::points).sum();
+                        emit(PointsReversed.refund(MEMBER, orderId, "rf-" + n, plan));
                         assertThat(account.debt()).as("what cannot be taken back is owed").isEqualTo(debtBefore + plan.debt());
+                        // The order's held points are the order's too: what the refund takes from other
+                        // lots, the holds on the order's lot now hold from those lots instead, as much
+                        // as each held before, so a release gives back to them, not to the refunded lot.
+                        assertThat(heldFrom(orderLot)).as("held from the refunded lot")
+                                .isEqualTo(heldBefore - Math.min(heldBefore, fromOthers));
+                        assertThat(holdTotals()).isEqualTo(holdsBefore);
+                        if (!plan.holdsMoved().isEmpty()) {
+                            holdsMoved++;
+                        }
                     }
                 }
                 case AdjustIn a -> {
@@ -234,6 +247,17 @@ class AccountProperties {
                     }
                 }
             }
+        }
+
+        private long heldFrom(String lotId) {
+            return account.holds().values().stream().flatMap(List::stream).filter(a -> a.lotId().equals(lotId))
+                    .mapToLong(Allocation::points).sum();
+        }
+
+        private Map<String, Long> holdTotals() {
+            Map<String, Long> totals = new HashMap<>();
+            account.holds().forEach((id, allocations) -> totals.put(id, sum(allocations)));
+            return totals;
         }
 
         private String pickHold(int pick) {
@@ -390,6 +414,8 @@ class AccountProperties {
         Statistics.label("refund of expired points").collect(finished.events.stream()
                 .anyMatch(e -> e instanceof PointsReversed r && r.alreadyExpired() > 0));
         Statistics.label("refund of expired points").coverage(c -> c.check(true).percentage(p -> p > 5));
+        Statistics.label("refund moving a hold").collect(finished.holdsMoved > 0);
+        Statistics.label("refund moving a hold").coverage(c -> c.check(true).percentage(p -> p > 1));
         Statistics.label(PointsExpired.TYPE).coverage(c -> c.check(true).percentage(p -> p > 15));
         Statistics.label(PointsReleased.TYPE).coverage(c -> c.check(true).percentage(p -> p > 15));
         Statistics.label(PointsReturned.TYPE).coverage(c -> c.check(true).percentage(p -> p > 15));

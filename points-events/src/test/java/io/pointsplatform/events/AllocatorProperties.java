@@ -114,8 +114,7 @@ class AllocatorProperties {
             assertThat(plan.allocations().get(0)).isEqualTo(new Allocation(orderLot, ownTaken));
         }
         // The plan is one the fold accepts.
-        account.apply(new PointsReversed("m-1", "o-1", "rf-1", plan.taken(), plan.allocations(), plan.debt(), 0,
-                plan.alreadyExpired()));
+        account.apply(PointsReversed.refund("m-1", "o-1", "rf-1", plan));
         assertThat(account.debt()).isEqualTo(plan.debt());
     }
 

@@ -116,7 +116,7 @@ class AllocatorTest {
         // A first refund of 200: all of it had expired, nothing is taken.
         ReversalPlan first = Allocator.forReversal(account, "lot-order", 200,
                 Allocator.lapsedFromLot("lot-order", "o-1", history), MONTH);
-        assertThat(first).isEqualTo(new ReversalPlan(List.of(), 0, 0, 200));
+        assertThat(first).isEqualTo(new ReversalPlan(List.of(), 0, 0, 200, List.of()));
         PointsReversed firstReversal = new PointsReversed("m-1", "o-1", "rf-1", 0, List.of(), 0, 0, 200);
         account.apply(firstReversal);
         history.add(firstReversal);
@@ -127,12 +127,79 @@ class AllocatorTest {
         // The rest, 150: 50 more had expired; the 100 the member spent come from its other points.
         ReversalPlan second = Allocator.forReversal(account, "lot-order", 150,
                 Allocator.lapsedFromLot("lot-order", "o-1", history), MONTH);
-        assertThat(second).isEqualTo(new ReversalPlan(List.of(new Allocation("lot-other", 100)), 100, 0, 50));
+        assertThat(second).isEqualTo(new ReversalPlan(List.of(new Allocation("lot-other", 100)), 100, 0, 50, List.of()));
         account.apply(new PointsReversed("m-1", "o-1", "rf-2", 100, second.allocations(), 0, 0, 50));
         // Of the order's 350 the member lost 250 to expiry and 100 to the refunds, nothing twice.
         assertThat(account.reversed()).isEqualTo(100);
         assertThat(account.expired()).isEqualTo(250);
         assertThat(account.lot("lot-other").remaining()).isEqualTo(300);
+    }
+
+    /**
+     * A refund that finds part of its order's points held: the hold is moved onto the other lots the
+     * refund takes from (the latest-expiring first), so its release gives them back there, not to the
+     * refunded lot. Until 2026-12-08 the release gave them to the refunded lot (its sooner expiry).
+     */
+    @Test
+    void aRefundMovesHoldsOffItsOrdersLotOntoTheLotsItTakesFromInstead() {
+        earn("lot-order", 100, T0, MONTH);
+        earn("lot-soon", 30, T0, MONTH.plus(Duration.ofDays(1)));
+        earn("lot-late", 100, T0, YEAR);
+        hold("h-1", 50, new Allocation("lot-order", 50));
+        hold("h-2", 20, new Allocation("lot-order", 10), new Allocation("lot-soon", 10));
+
+        // 100 back: 40 left in the order's lot, then 60 of other lots: 20 of lot-soon, 40 of lot-late.
+        ReversalPlan plan = Allocator.forReversal(account, "lot-order", 100, 0, T0);
+        assertThat(plan.allocations()).containsExactly(new Allocation("lot-order", 40),
+                new Allocation("lot-soon", 20), new Allocation("lot-late", 40));
+        assertThat(plan.holdsMoved()).containsExactly(new HoldMove("h-1", "lot-order", "lot-late", 40),
+                new HoldMove("h-1", "lot-order", "lot-soon", 10), new HoldMove("h-2", "lot-order", "lot-soon", 10));
+        account.apply(PointsReversed.refund("m-1", "o-1", "rf-1", plan));
+        assertThat(account.holds().get("h-1")).containsExactlyInAnyOrder(new Allocation("lot-late", 40),
+                new Allocation("lot-soon", 10));
+        assertThat(account.holds().get("h-2")).containsExactly(new Allocation("lot-soon", 20));
+        assertThat(account.reserved()).isEqualTo(70);
+        assertThat(account.reversed()).isEqualTo(100);
+
+        // Released, the held points go back to the lots they are now held from: the refunded lot stays empty.
+        for (String holdId : List.of("h-1", "h-2")) {
+            List<Allocation> held = account.holds().get(holdId);
+            account.apply(new PointsReleased("m-1", holdId, Allocation.total(held), held, ReleaseReason.CANCELLED));
+        }
+        // As if the holds had been released before the refund: the refund takes the order's 100 alone.
+        assertThat(account.lot("lot-order").remaining()).isZero();
+        assertThat(account.lot("lot-soon").remaining()).isEqualTo(30);
+        assertThat(account.lot("lot-late").remaining()).isEqualTo(100);
+        assertThat(account.balance(T0).available()).isEqualTo(130);
+    }
+
+    @Test
+    void aMoveOfAHoldNotOpenOrOfMoreThanItHoldsIsRefusedAndChangesNothing() {
+        earn("lot-order", 100, T0, MONTH);
+        earn("lot-late", 100, T0, YEAR);
+        hold("h-1", 100, new Allocation("lot-order", 100));
+        AccountState before = account.snapshot();
+        List<Allocation> taken = List.of(new Allocation("lot-late", 60));
+        assertThatThrownBy(() -> account.apply(new PointsReversed("m-1", "o-1", "rf-1", 60, taken, 0, 0, 0,
+                List.of(new HoldMove("h-9", "lot-order", "lot-late", 60)))))
+                .isInstanceOf(InvariantViolation.class).hasMessageContaining("h-9 which is not open");
+        assertThatThrownBy(() -> account.apply(new PointsReversed("m-1", "o-1", "rf-1", 60, taken, 0, 0, 0,
+                List.of(new HoldMove("h-1", "lot-late", "lot-order", 60)))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("do not take from");
+        assertThatThrownBy(() -> account.apply(new PointsReversed("m-1", "o-1", "rf-1", 60, taken, 0, 0, 0,
+                List.of(new HoldMove("h-1", "lot-elsewhere", "lot-late", 60)))))
+                .isInstanceOf(InvariantViolation.class).hasMessageContaining("which it holds 0 of");
+        assertThatThrownBy(() -> new PointsReversed("m-1", "o-1", "rf-1", 60, taken, 0, 0, 0,
+                List.of(new HoldMove("h-1", "lot-order", "lot-late", 61))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("more into lot lot-late");
+        assertThatThrownBy(() -> new PointsReversed("m-1", null, null, 60, taken, 0, 60, 0,
+                List.of(new HoldMove("h-1", "lot-order", "lot-late", 60))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("settlement moves no hold");
+        assertThat(account.snapshot()).isEqualTo(before);
+    }
+
+    private void hold(String holdId, long points, Allocation... allocations) {
+        account.apply(new PointsReserved("m-1", holdId, points, List.of(allocations), T0.plusSeconds(900), null));
     }
 
     @Test

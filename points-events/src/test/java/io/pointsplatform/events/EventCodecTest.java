@@ -89,6 +89,30 @@ class EventCodecTest {
         assertThat(codec.read(codec.write(Samples.envelope(expired))).data()).isEqualTo(expired);
     }
 
+    /**
+     * A reversal that moves no hold is written as before 2026-12-08, without {@code holdsMoved}, and
+     * an absent one is read as none, by both readers; one that moves holds keeps them.
+     */
+    @Test
+    void holdsMovedAreLeftOutWhenNoneAndReadBackWhenSome() throws Exception {
+        PointsReversed none = new PointsReversed("m-1", "o-1", "rf-1", 40, List.of(new Allocation("lot-1", 40)), 10);
+        String written = codec.write(Samples.envelope(none));
+        assertThat(written).doesNotContain("holdsMoved");
+        assertThat(((PointsReversed) codec.read(written).data()).holdsMoved()).isEmpty();
+        assertThat(((PointsReversed) EventCodec.readGenerally(written).data()).holdsMoved()).isEmpty();
+        PointsReversed moving = new PointsReversed("m-1", "o-1", "rf-1", 40, List.of(new Allocation("lot-1", 40)), 0,
+                0, 0, List.of(new HoldMove("h-1", "lot-9", "lot-1", 40)));
+        String movingText = codec.write(Samples.envelope(moving));
+        assertThat(movingText).contains("\"holdsMoved\":[{\"holdId\":\"h-1\",\"fromLotId\":\"lot-9\","
+                + "\"toLotId\":\"lot-1\",\"points\":40}]");
+        assertThat(codec.read(movingText).data()).isEqualTo(moving);
+        assertThat(EventCodec.readGenerally(movingText).data()).isEqualTo(moving);
+        // A move into a lot the reversal does not take from is refused, as every record invariant is.
+        String astray = movingText.replace("\"toLotId\":\"lot-1\"", "\"toLotId\":\"lot-2\"");
+        assertThatThrownBy(() -> codec.read(astray)).isInstanceOf(EventFormatException.class)
+                .hasMessageContaining("holdsMoved");
+    }
+
     @Test
     void refusesAnUnknownType() throws Exception {
         ObjectNode json = tree(new RewardRetired("rw-1"));

@@ -72,7 +72,11 @@ final class Samples {
                 new ExpiryReminded("m-1", "P7D", 7 * 86_400, T0, List.of(new RemindedLot("lot-1", 70, year),
                         new RemindedLot("lot-2", 20, year))),
                 // Last, so that the indexes tests use above stay: a refund of points that had all expired.
-                new PointsReversed("m-1", "o-4", "rf-4", 0, List.of(), 0, 0, 350));
+                new PointsReversed("m-1", "o-4", "rf-4", 0, List.of(), 0, 0, 350),
+                // A refund that found its order's points held: the holds now hold from the lots it took.
+                new PointsReversed("m-1", "o-5", "rf-5", 60, List.of(new Allocation("lot-1", 20),
+                        new Allocation("lot-2", 40)), 0, 0, 0, List.of(new HoldMove("h-1", "lot-5", "lot-2", 40),
+                        new HoldMove("h-2", "lot-5", "lot-1", 5))));
     }
 
     static CloudEvent envelope(EventData data) {
@@ -146,11 +150,13 @@ final class Samples {
                         reminded));
         Arbitrary<EventData> refund = Combinators.combine(member, ids(), ids(),
                         allocations().injectNull(0.2), Arbitraries.longs().between(0, 5_000),
-                        Arbitraries.longs().between(0, 500).injectNull(0.5))
-                .as((m, order, refund1, a, debt, gone) -> a == null
+                        Arbitraries.longs().between(0, 500).injectNull(0.5), ids().injectNull(0.6))
+                .as((m, order, refund1, a, debt, gone, hold) -> a == null
                         ? new PointsReversed(m, order, refund1, 0, List.of(), gone == null ? debt + 1 : debt, 0,
                                 gone == null ? 0 : gone + 1)
-                        : new PointsReversed(m, order, refund1, sum(a), a, debt, 0, gone == null ? 0 : gone));
+                        : new PointsReversed(m, order, refund1, sum(a), a, debt, 0, gone == null ? 0 : gone,
+                                hold == null ? List.of() : List.of(new HoldMove(hold, "held-" + a.getFirst().lotId(),
+                                        a.getFirst().lotId(), a.getFirst().points()))));
         Arbitrary<EventData> settlement = Combinators.combine(member, ids().injectNull(0.5), ids(), points())
                 .as((m, ref, lot, p) -> new PointsReversed(m, ref, null, p, List.of(new Allocation(lot, p)), 0, p));
         Arbitrary<EventData> adjustIn = Combinators.combine(member, ids(), points(), ids(), instants(), text(), ids(), ids())

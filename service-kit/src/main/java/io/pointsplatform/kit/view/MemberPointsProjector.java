@@ -39,7 +39,8 @@ import java.util.TreeSet;
  * and the lots and holds the new events name are read (with, for a {@code points.returned}, the open
  * holds on the lots it names, which the whole account consults); the events are folded in record order with
  * the shared {@link Account#apply}, on {@link Account#restorePart parts} of the accounts; and what
- * changed is written: figures, new lots, lots whose remaining moved, holds opened and closed. The
+ * changed is written: figures, new lots, lots whose remaining moved, holds opened, moved (a refund's
+ * {@code holdsMoved}) and closed. The
  * marks and the rows commit together, so an event is applied exactly once however often Kafka
  * delivers it.
  *
@@ -162,8 +163,7 @@ public class MemberPointsProjector {
                     returnedLots.add(new Key(event.memberId(), lotId));
                 }
             }
-            String holdId = Account.holdNamedBy(event);
-            if (holdId != null) {
+            for (String holdId : Account.holdsNamedBy(event)) {
                 holds.add(new Key(event.memberId(), holdId));
             }
         }

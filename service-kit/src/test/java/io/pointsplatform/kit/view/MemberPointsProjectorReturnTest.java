@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pointsplatform.events.Account;
 import io.pointsplatform.events.Allocation;
+import io.pointsplatform.events.Allocator;
 import io.pointsplatform.events.CloudEvent;
+import io.pointsplatform.events.HoldMove;
 import io.pointsplatform.events.InvariantViolation;
 import io.pointsplatform.events.Lot;
 import io.pointsplatform.events.Origin;
@@ -14,8 +16,10 @@ import io.pointsplatform.events.PointsEvent;
 import io.pointsplatform.events.PointsReleased;
 import io.pointsplatform.events.PointsReserved;
 import io.pointsplatform.events.PointsReturned;
+import io.pointsplatform.events.PointsReversed;
 import io.pointsplatform.events.PointsSpent;
 import io.pointsplatform.events.ReleaseReason;
+import io.pointsplatform.events.ReversalPlan;
 import io.pointsplatform.events.Timestamps;
 import io.pointsplatform.kit.inbox.Batches.Refusal;
 import io.pointsplatform.kit.inbox.ProcessedEvents;
@@ -157,6 +161,34 @@ class MemberPointsProjectorReturnTest {
     }
 
     /**
+     * A refund that finds its order's points held moves the hold onto the other lots it takes from
+     * (a {@code points.reversed} with {@code holdsMoved}): the view reads that hold though the
+     * reversal names it in no allocation, writes it re-pointed, and its release, in a later batch,
+     * gives the points back to the lot the hold now names, as the whole account does.
+     */
+    @Test
+    void aRefundMovingAHoldRewritesItsRowAsTheWholeAccountMovesIt() {
+        String m = "m-refund-1";
+        Oracle whole = new Oracle();
+        List<CloudEvent> first = whole.events(List.of(earned(m, "lot-a-order", 100), earned(m, "lot-b-other", 100),
+                reserved(m, "h-1", new Allocation("lot-a-order", 60))));
+        ReversalPlan plan = Allocator.forReversal(whole.accounts.get(m), "lot-a-order", 100, 0, NOW);
+        assertThat(plan.holdsMoved()).containsExactly(new HoldMove("h-1", "lot-a-order", "lot-b-other", 60));
+        List<CloudEvent> second = whole.events(List.of(PointsReversed.refund(m, "order-a", "rf-1", plan)));
+        List<Allocation> moved = whole.accounts.get(m).holds().get("h-1");
+        assertThat(moved).containsExactly(new Allocation("lot-b-other", 60));
+        List<CloudEvent> third = whole.events(List.of(new PointsReleased(m, "h-1", 60, moved, ReleaseReason.CANCELLED)));
+
+        assertThat(apply(first).refused()).isEmpty();
+        assertThat(apply(second).refused()).isEmpty();
+        assertThat(view(m).holds()).isEqualTo(Map.of("h-1", moved));
+        assertThat(apply(third).refused()).isEmpty();
+        assertViewIs(whole);
+        assertThat(lotRemaining(m, "lot-a-order")).isZero();
+        assertThat(lotRemaining(m, "lot-b-other")).isEqualTo(100);
+    }
+
+    /**
      * Random histories of a few members (credits, direct spends, holds opened, captured and
      * released, returns of any size, events delivered again), folded by the view in random batches:
      * every event is applied, skipped as a repeat or refused exactly as the whole account, folded
@@ -171,6 +203,8 @@ class MemberPointsProjectorReturnTest {
             Map<Integer, String> expected = whole.expectedRefusals(log);
             assertThat(expected.values()).as("seed %d refuses some returns for their held lots", seed)
                     .anyMatch(reason -> reason.matches(".*points.returned returns .* and [1-9][0-9]* held"));
+            assertThat(log).as("seed %d has refunds that move holds", seed).anyMatch(event ->
+                    event.data() instanceof PointsReversed reversal && !reversal.holdsMoved().isEmpty());
             int applied = 0;
             int repeats = 0;
             for (int from = 0; from < log.size(); ) {
@@ -286,6 +320,12 @@ class MemberPointsProjectorReturnTest {
                     event = random.nextBoolean()
                             ? new PointsReleased(m, holdId, Allocation.total(held), held, ReleaseReason.CANCELLED)
                             : new PointsSpent(m, holdId, Allocation.total(held), held, "redemption-" + holdId);
+                } else if (roll < 80) {
+                    // A refund of one of the member's lots, which may find some of it held.
+                    List<Lot> all = account.snapshot().lots();
+                    Lot order = all.get(random.nextInt(all.size()));
+                    ReversalPlan plan = Allocator.forReversal(account, order.lotId(), 1 + random.nextInt(150), 0, NOW);
+                    event = PointsReversed.refund(m, "order-" + order.lotId(), "refund-" + next, plan);
                 } else {
                     event = giveBack(random, account, m, next);
                 }

@@ -603,8 +603,7 @@ public class LedgerBook {
             }
             return lapsed(decide, account, lotId, orderId, points).chain(lapsed -> {
                 ReversalPlan plan = Allocator.forReversal(account, lotId, points, lapsed, now);
-                PointsReversed data = new PointsReversed(memberId, orderId, refundId, plan.taken(), plan.allocations(),
-                        plan.debt(), 0, plan.alreadyExpired());
+                PointsReversed data = PointsReversed.refund(memberId, orderId, refundId, plan);
                 Decision<PointsReversed> decision = new Decision<>(record(decide.writes(), account, eventId, now, data),
                         data, true);
                 return reviewTierAfterRefund(decide, account, data, eventId, now).replaceWith(decision);
@@ -688,8 +687,8 @@ public class LedgerBook {
             // What of the bonus expired left the member already: taking it again would take it twice.
             return expiredFrom(decide, account, bonus).invoke(expired -> {
                 ReversalPlan plan = Allocator.forReversal(account, bonus.lotId(), bonus.points(), expired, now);
-                record(decide.writes(), account, eventId, now, new PointsReversed(memberId, refund.orderId(), refundId,
-                        plan.taken(), plan.allocations(), plan.debt(), 0, plan.alreadyExpired()));
+                record(decide.writes(), account, eventId, now,
+                        PointsReversed.refund(memberId, refund.orderId(), refundId, plan));
             }).replaceWithVoid();
         });
     }
