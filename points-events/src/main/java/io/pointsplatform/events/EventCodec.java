@@ -96,7 +96,38 @@ public final class EventCodec {
             throw new EventFormatException("no document (null)");
         }
         CloudEvent plain = CanonicalReader.read(json);
-        return plain != null ? plain : read(() -> READING.createParser(json));
+        if (plain != null) {
+            return plain;
+        }
+        int malformed = malformedUtf8(json);
+        if (malformed >= 0) {
+            // JSON text is UTF-8 (RFC 8259). Jackson's parser reads an overlong form (C0 80) as U+0000
+            // and an encoded surrogate as a lone surrogate, which no database stores: a consumer
+            // would accept the record and fail on it for ever.
+            throw new EventFormatException("malformed JSON: not UTF-8 (byte " + malformed + ")");
+        }
+        return read(() -> READING.createParser(json));
+    }
+
+    /**
+     * Where the bytes stop being well-formed UTF-8 (overlong forms, encoded surrogates and values
+     * beyond U+10FFFF included), or -1 when they are. ASCII alone is looked at once, and no further.
+     */
+    static int malformedUtf8(byte[] bytes) {
+        int first = 0;
+        while (first < bytes.length && bytes[first] >= 0) {
+            first++;
+        }
+        if (first == bytes.length) {
+            return -1;
+        }
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes, first, bytes.length - first);
+        java.nio.CharBuffer out = java.nio.CharBuffer.allocate(bytes.length - first);
+        java.nio.charset.CoderResult result = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                .decode(in, out, true);
+        return result.isError() ? in.position() : -1;
     }
 
     /** What the general reader (Jackson's streaming parser) makes of a document: for tests of {@link CanonicalReader}. */

@@ -90,6 +90,31 @@ class EventCodecTest {
     }
 
     /**
+     * Bytes that are not UTF-8 are not JSON: refused whatever Jackson's parser would make of them (it
+     * reads an overlong C0 80 as U+0000 and an encoded surrogate as a lone one, which no database
+     * stores); well-formed non-ASCII text is read as before.
+     */
+    @Test
+    void refusesBytesThatAreNotUtf8() {
+        byte[] good = codec.writeBytes(Samples.envelope(new MemberEnrolled("m-1", "李雷", null, null)));
+        assertThat(((MemberEnrolled) codec.read(good).data()).name()).isEqualTo("李雷");
+        String text = new String(good, StandardCharsets.UTF_8);
+        int name = text.indexOf("李雷");
+        byte[] prefix = text.substring(0, name).getBytes(StandardCharsets.UTF_8);
+        byte[] suffix = text.substring(name + 2).getBytes(StandardCharsets.UTF_8);
+        for (byte[] bad : List.of(new byte[] {(byte) 0xC0, (byte) 0x80}, new byte[] {(byte) 0xE0, (byte) 0x80, (byte) 0x80},
+                new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, new byte[] {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80},
+                new byte[] {(byte) 0xFF}, new byte[] {(byte) 0xE6, (byte) 0x9D})) {
+            byte[] document = new byte[prefix.length + bad.length + suffix.length];
+            System.arraycopy(prefix, 0, document, 0, prefix.length);
+            System.arraycopy(bad, 0, document, prefix.length, bad.length);
+            System.arraycopy(suffix, 0, document, prefix.length + bad.length, suffix.length);
+            assertThatThrownBy(() -> codec.read(document)).as(java.util.HexFormat.of().formatHex(bad))
+                    .isInstanceOf(EventFormatException.class).hasMessageStartingWith("malformed JSON: not UTF-8");
+        }
+    }
+
+    /**
      * A reversal that moves no hold is written as before 2026-12-08, without {@code holdsMoved}, and
      * an absent one is read as none, by both readers; one that moves holds keeps them.
      */
