@@ -363,6 +363,9 @@ final class Replay {
         }
         String type = event.type();
         String unstorable = UnstorableText.find(value);
+        if (unstorable == null) {
+            unstorable = UnstorableText.findTime(event.time(), event.data(), options.zone());
+        }
         if (unstorable != null) {
             // Left out of every output alike, as the live consumers, whose database refuses it, set it aside.
             batch.unreadable.add(new Unreadable(record.topic(), record.partition(), record.offset(),

@@ -177,6 +177,13 @@ public final class ReplayCommand implements Callable<Integer> {
         Replay.Options options = options();
         Properties kafka = kafkaProperties();
         try (Sink sink = sink()) {
+            if (options.start() instanceof Start.At && sink instanceof PostgresSink postgres && !postgres.holdsEvents()) {
+                // A debit finds no row of the lot an earlier credit made, a member keeps the tier of
+                // no tier.changed: the tables would stay wrong when the earlier events came later.
+                throw new ParameterException(spec.commandLine(), "--from " + from + " into an analytics schema"
+                        + " that holds no event yet: its lots, tiers and totals are built from the log's beginning;"
+                        + " replay --from beginning first (a time replays a range again into a filled schema)");
+            }
             Replay replay = new Replay(options, kafka, sink);
             // On SIGTERM or Ctrl-C: stop, and let the batch being written commit (or roll back) and
             // the summary be printed before the JVM exits.
@@ -233,6 +240,14 @@ public final class ReplayCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--from saved: offsets are saved with the rows, by "
                     + "--format postgres only (a file has no place for them)");
         }
+        if (format == Format.postgres && (types != null || members != null)) {
+            throw new ParameterException(spec.commandLine(), "--types and --members write part of the log: the"
+                    + " analytics schema's lots, tiers and totals are built from all of it (use --format jsonl or"
+                    + " csv for a part)");
+        }
+        if (kafkaConfig != null && !Files.isRegularFile(kafkaConfig)) {
+            throw new ParameterException(spec.commandLine(), "--kafka-config: no file " + kafkaConfig);
+        }
         if (format == Format.postgres && !output.startsWith("jdbc:postgresql:")) {
             throw new ParameterException(spec.commandLine(), "--format postgres needs --output jdbc:postgresql://"
                     + "HOST:PORT/DATABASE (was '" + output + "')");
@@ -254,6 +269,8 @@ public final class ReplayCommand implements Callable<Integer> {
     private Properties kafkaProperties() throws IOException {
         Properties properties = new Properties();
         properties.put("bootstrap.servers", "localhost:9092");
+        // A topic named wrongly is refused ("does not exist"), not made by the broker's auto-creation.
+        properties.put("allow.auto.create.topics", "false");
         if (kafkaConfig != null) {
             try (InputStream in = Files.newInputStream(kafkaConfig)) {
                 properties.load(in);

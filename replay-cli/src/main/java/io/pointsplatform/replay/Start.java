@@ -27,6 +27,16 @@ sealed interface Start {
      * or a date (its midnight in {@code zone}).
      */
     static Start parse(String text, ZoneId zone) {
+        Start start = parseText(text, zone);
+        if (start instanceof At at && at.time().toEpochMilli() < 0) {
+            // Kafka's record timestamps count from 1970 and refuse a negative one to look for.
+            throw new IllegalArgumentException("--from: " + text + " is before 1970-01-01T00:00:00Z, where Kafka's"
+                    + " timestamps begin (use beginning)");
+        }
+        return start;
+    }
+
+    private static Start parseText(String text, ZoneId zone) {
         switch (text) {
             case "beginning" -> {
                 return new Beginning();

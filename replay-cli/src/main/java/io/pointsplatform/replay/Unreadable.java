@@ -11,7 +11,7 @@ import io.pointsplatform.kit.validation.Texts;
 record Unreadable(String topic, int partition, long offset, String reason) {
 
     static final int MAX_REASON_CHARS = 1000;
-    /** How a reason ends when the record holds text PostgreSQL cannot store ({@link UnstorableText}). */
+    /** How a reason ends when the record holds a value PostgreSQL cannot store (text or a time, {@link UnstorableText}; or one it refused). */
     static final String UNSTORABLE = ", which PostgreSQL cannot store";
 
     Unreadable {
@@ -21,7 +21,7 @@ record Unreadable(String topic, int partition, long offset, String reason) {
     /** The reason without the part that differs from record to record, for the summary's counts. */
     String kind() {
         if (reason.endsWith(UNSTORABLE)) {
-            return "text PostgreSQL cannot store";
+            return "values PostgreSQL cannot store";
         }
         if (reason.startsWith("malformed JSON")) {
             return "not JSON";

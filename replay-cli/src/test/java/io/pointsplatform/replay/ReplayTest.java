@@ -36,6 +36,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -54,6 +55,8 @@ class ReplayTest {
     private static Workload workload;
     /** Bad records published among the workload's: value → topic. */
     private static final Map<String, String> bad = new HashMap<>();
+    /** Bad records of bytes that are not UTF-8, published on members besides. */
+    private static final List<byte[]> notUtf8 = new ArrayList<>();
     private static String bootstrap;
 
     private final List<String> databases = new ArrayList<>();
@@ -67,6 +70,7 @@ class ReplayTest {
         BadRecords.forPointsLedger(badMember).keySet().forEach(value -> bad.put(value, "points.ledger"));
         BadRecords.forMembers(badMember).keySet().forEach(value -> bad.put(value, "members"));
         bad.putAll(unstorable(badMember));
+        notUtf8.addAll(notUtf8(badMember));
         // Made before the first record, with their leaders known: a producer's first records on a
         // topic being made by auto-creation can meet a broker not yet leading it.
         for (String topic : TOPICS) {
@@ -98,6 +102,12 @@ class ReplayTest {
                         sent.add(producer.send(new ProducerRecord<>(record.getValue(), null, timestamp, badMember,
                                 record.getKey())));
                     }
+                    try (KafkaProducer<String, byte[]> bytes = new KafkaProducer<>(config, new StringSerializer(),
+                            new ByteArraySerializer())) {
+                        for (byte[] record : notUtf8) {
+                            bytes.send(new ProducerRecord<>("members", null, timestamp, badMember, record)).get();
+                        }
+                    }
                 }
                 producer.flush();
             }
@@ -124,7 +134,41 @@ class ReplayTest {
         CloudEvent earned = TestEvents.earned(memberId, 3);
         records.put(CODEC.write(CloudEvent.of("points.earned:nul-\u0000-" + UUID.randomUUID(), earned.source(),
                 earned.subject(), earned.time(), earned.data())), "points.ledger");
+        // Times the codec reads (RFC 3339: years 0000 to 9999) and PostgreSQL cannot store as the
+        // replay writes them: year 0, and a day of year 10000 in Beijing (until 2026-12-08 each made
+        // every run into PostgreSQL stop at its batch).
+        records.put(enrolled.replaceFirst("\"time\":\"[^\"]+\"", "\"time\":\"0000-01-01T00:00:00Z\"")
+                .replace("unstorable-", "year-0-"), "members");
+        records.put(enrolled.replaceFirst("\"time\":\"[^\"]+\"", "\"time\":\"9999-12-31T20:00:00Z\"")
+                .replace("unstorable-", "year-10000-"), "members");
         return records;
+    }
+
+    /**
+     * A member's name in bytes that are not UTF-8 and that Jackson's parser reads all the same: an
+     * overlong U+0000 (C0 80) and an encoded surrogate (ED A0 80). Not JSON (RFC 8259): unreadable,
+     * in every output; until 2026-12-08 the first stopped every run into PostgreSQL at its batch.
+     */
+    static List<byte[]> notUtf8(String memberId) {
+        String enrolled = CODEC.write(CloudEvent.of("member.enrolled:not-utf8-" + memberId, "/earning-service",
+                java.time.Instant.now(), new MemberEnrolled(memberId, "Li Lei", null, null)));
+        List<byte[]> records = new ArrayList<>();
+        for (byte[] bad : List.of(new byte[] {(byte) 0xC0, (byte) 0x80}, new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80})) {
+            String[] around = enrolled.split("Li Lei");
+            byte[] before = around[0].getBytes(StandardCharsets.UTF_8);
+            byte[] after = around[1].getBytes(StandardCharsets.UTF_8);
+            byte[] record = new byte[before.length + bad.length + after.length];
+            System.arraycopy(before, 0, record, 0, before.length);
+            System.arraycopy(bad, 0, record, before.length, bad.length);
+            System.arraycopy(after, 0, record, before.length + bad.length, after.length);
+            records.add(record);
+        }
+        return records;
+    }
+
+    /** Every bad record published: unreadable in every output. */
+    private static int badRecords() {
+        return bad.size() + notUtf8.size();
     }
 
     /**
@@ -205,7 +249,11 @@ class ReplayTest {
                 assertThat(rows.next()).isTrue();
                 assertThat(rows.getString(1)).isEqualTo(Workload.REWARD_NAME);
             }
-            assertThat(one(c, "select count(*) from analytics.unreadable")).isEqualTo(bad.size());
+            assertThat(one(c, "select count(*) from analytics.unreadable")).isEqualTo(badRecords());
+            assertThat(one(c, "select count(*) from analytics.unreadable where reason like '%a time PostgreSQL cannot"
+                    + " store%'")).isEqualTo(2);
+            assertThat(one(c, "select count(*) from analytics.unreadable where reason like 'malformed JSON: not UTF-8%'"))
+                    .isEqualTo(2);
             assertThat(one(c, "select count(*) from analytics.unreadable where reason like '%U+0000 in a text,"
                     + " which PostgreSQL cannot store'")).isEqualTo(2);
             assertThat(one(c, "select count(*) from analytics.unreadable where reason like '%a lone surrogate (_ud800)"
@@ -213,7 +261,7 @@ class ReplayTest {
             assertThat(one(c, "select count(*) from analytics.unreadable where reason like '%unknown event type ''x''%'"))
                     .isEqualTo(1);
         }
-        assertThat(lastErr).contains(String.format("%,d unreadable", bad.size())).contains("text PostgreSQL cannot store 3");
+        assertThat(lastErr).contains(String.format("%,d unreadable", badRecords())).contains("values PostgreSQL cannot store 5");
     }
 
     @Test
@@ -256,10 +304,10 @@ class ReplayTest {
         Set<String> written = Set.copyOf(workload.events.stream().map(p -> workload.json(p.event())).toList());
         assertThat(lines).hasSize(workload.events.size());
         assertThat(Set.copyOf(lines)).isEqualTo(written);
-        assertThat(lastErr).contains(String.format("%,d unreadable", bad.size()))
+        assertThat(lastErr).contains(String.format("%,d unreadable", badRecords()))
                 .contains("not JSON").contains("unknown event type").contains("fails its schema")
                 .contains("not a CloudEvent").contains("event on the wrong topic")
-                .contains("text PostgreSQL cannot store 3");
+                .contains("values PostgreSQL cannot store 5");
     }
 
     @Test
@@ -363,6 +411,66 @@ class ReplayTest {
         assertThat(replay("--from", "last tuesday")).isEqualTo(2);
         assertThat(replay("--members", "")).isEqualTo(2);
         assertThat(replay("--members", "m-1,,m-2")).isEqualTo(2);
+        // Kafka's timestamps start in 1970: a time before is a mistake, not a failure half-way (exit 1).
+        assertThat(replay("--from", "1969-12-31T00:00:00Z")).isEqualTo(2);
+        assertThat(lastErr).contains("before 1970-01-01");
+        assertThat(replay("--kafka-config", "/nonexistent/client.properties")).isEqualTo(2);
+        assertThat(lastErr).contains("--kafka-config: no file");
+        // A part of the log into the analytics schema would leave its lots, tiers and totals wrong.
+        String db = database();
+        assertThat(replay("--format", "postgres", "--output", LocalPostgres.jdbcUrl(db), "--types", "points.earned"))
+                .isEqualTo(2);
+        assertThat(replay("--format", "postgres", "--output", LocalPostgres.jdbcUrl(db), "--members", "m-1"))
+                .isEqualTo(2);
+        assertThat(replay("--format", "postgres", "--output", LocalPostgres.jdbcUrl(db), "--from",
+                workload.phase2.toString())).isEqualTo(2);
+        assertThat(lastErr).contains("holds no event yet");
+    }
+
+    /** A topic named wrongly is refused as such: the broker does not make it (auto-creation is off for the replay). */
+    @Test
+    void aTopicThatDoesNotExistIsRefusedNotMade() throws Exception {
+        String topic = "replay.typo." + workload.run;
+        assertThat(replay("--topics", topic)).isEqualTo(1);
+        assertThat(lastErr).contains("topic " + topic + " does not exist");
+        assertThat(PlatformTestResource.kafka().topics().list()).doesNotContain(topic);
+    }
+
+    /**
+     * An event PostgreSQL refuses for a value the reader does not foresee (here a number no
+     * {@code numeric} holds, in a property the contract does not name, which readers ignore): its
+     * batch is written again event by event, the event is set aside as unreadable with the server's
+     * reason, and the others are written once, their totals counted once. Until 2026-12-08 the batch
+     * failed and the replay stopped there, exit 1, on every run.
+     */
+    @Test
+    void anEventPostgresRefusesIsSetAsideAndTheRestWritten() throws Exception {
+        String topic = "replay.refused." + workload.run;
+        String member = workload.run + "-refused";
+        List<CloudEvent> events = ownTopic(topic, member);
+        for (int i = 0; i < 4; i++) {
+            String json = CODEC.write(events.get(i));
+            TestEvents.publishRaw(topic, member, i == 2 ? json.replace("\"data\":{", "\"data\":{\"extra\":1e999999,") : json);
+        }
+        String db = database();
+        assertThat(replay("--topics", topic, "--format", "postgres", "--output", LocalPostgres.jdbcUrl(db))).isZero();
+        try (Connection c = connect(db)) {
+            assertThat(one(c, "select count(*) from analytics.events where member_id = '" + member + "'")).isEqualTo(3);
+            assertThat(one(c, "select sum(points) from analytics.lots where member_id = '" + member + "'"))
+                    .isEqualTo(10 + 11 + 13);
+            assertThat(one(c, "select sum(events) from analytics.daily_points where type = 'points.earned'")).isEqualTo(3);
+            assertThat(one(c, "select count(*) from analytics.unreadable where kafka_offset = 2 and reason like"
+                    + " '%holds a value PostgreSQL refused%which PostgreSQL cannot store'")).isEqualTo(1);
+            assertThat(one(c, "select sum(next_offset) from analytics.replay_offsets where topic = '" + topic + "'"))
+                    .isEqualTo(4);
+        }
+        assertThat(lastErr).contains(" 3 events written").contains("values PostgreSQL cannot store 1");
+        // Again: nothing changes, and the event is still set aside.
+        assertThat(replay("--topics", topic, "--format", "postgres", "--output", LocalPostgres.jdbcUrl(db))).isZero();
+        try (Connection c = connect(db)) {
+            assertThat(one(c, "select sum(points) from analytics.lots where member_id = '" + member + "'"))
+                    .isEqualTo(10 + 11 + 13);
+        }
     }
 
     @Test
@@ -380,12 +488,8 @@ class ReplayTest {
         // A topic of its own (its records are not the workload's), read as any other; one partition,
         // so that what is there at start comes in one fetch, one batch.
         String topic = "replay.follow." + workload.run;
-        PlatformTestResource.kafka().topics().createAndWait(topic, 1);
         String member = workload.run + "-follower";
-        List<CloudEvent> events = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
-            events.add(TestEvents.earned(member, 10 + i));
-        }
+        List<CloudEvent> events = ownTopic(topic, member);
         for (CloudEvent event : events.subList(0, 3)) {
             TestEvents.publishRaw(topic, member, CODEC.write(event));
         }
@@ -406,6 +510,16 @@ class ReplayTest {
                     .isEqualTo(10 + 11 + 12 + 13);
         }
         assertThat(lastErr).contains("stopped").contains(" 4 events written");
+    }
+
+    /** A topic of one partition made for a test, and four credits of the member (10 to 13 points) to publish there. */
+    private static List<CloudEvent> ownTopic(String topic, String member) throws Exception {
+        PlatformTestResource.kafka().topics().createAndWait(topic, 1);
+        List<CloudEvent> events = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            events.add(TestEvents.earned(member, 10 + i));
+        }
+        return events;
     }
 
     /** Waits (up to a minute) until the follower has written {@code rows} events. */
