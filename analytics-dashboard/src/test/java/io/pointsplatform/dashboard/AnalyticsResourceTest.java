@@ -199,6 +199,9 @@ class AnalyticsResourceTest {
         assertThat(summary.getString("redemptionRate")).isNull();
         assertThat(summary.getString("lastEventAt")).isNull();
         assertThat(get("/daily").getList("$")).isEmpty();
+        // An end alone on an empty stack: nothing either (until 2026-12-08 ?to= gave ten years of zeros).
+        assertThat(get("/daily?to=2026-12-01").getList("$")).isEmpty();
+        assertThat(get("/daily?from=2026-12-01").getList("$")).isEmpty();
         assertThat(get("/rewards/top").getList("$")).isEmpty();
         assertThat(get("/expiring").getLong("points")).isZero();
         assertThat(get("/tiers").getList("members", Long.class)).containsOnly(0L);

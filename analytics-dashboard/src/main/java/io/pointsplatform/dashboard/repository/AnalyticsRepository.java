@@ -98,7 +98,10 @@ public class AnalyticsRepository {
     public Uni<List<DayRow>> daily(LocalDate from, LocalDate to) {
         String sql = "with ends as (select coalesce($1::date, min(day)) as lo, coalesce($2::date, max(day)) as hi"
                 + " from analytics.daily_points),"
-                + " bounds as (select greatest(lo, hi - " + (MAX_DAYS - 1) + ") as lo, hi from ends),"
+                // No day with events and no from: no days (greatest() would ignore the null and give
+                // MAX_DAYS of zeros before to).
+                + " bounds as (select case when lo is null then null else greatest(lo, hi - " + (MAX_DAYS - 1)
+                + ") end as lo, hi from ends),"
                 + " days as (select g::date as day from bounds, generate_series(bounds.lo, bounds.hi, interval '1 day') g),"
                 + " per_day as (select day, " + SUMS + ", sum(outstanding_delta) as delta"
                 + " from analytics.daily_points, bounds where day between bounds.lo and bounds.hi group by day),"
