@@ -354,8 +354,9 @@ wait_for_services() {
 }
 
 # The live replay: the log into the analytics database, from where the last run stopped (its offsets
-# are saved with the rows, under the name "dashboard"), following it until down.sh. Its own process
-# group (setsid), so down.sh stops replay.sh and the JVM it runs together.
+# are saved with the rows, under the name "dashboard"), following it until down.sh, started again
+# after a failure. Its own process group (setsid), so down.sh stops the loop, replay.sh and the JVM
+# it runs together.
 start_replay() {
   local pid log="$POINTS_RUN/logs/$POINTS_REPLAY.log" args
   if [ "${POINTS_LIVE_REPLAY:-on}" = off ]; then
@@ -379,7 +380,17 @@ start_replay() {
   fi
   phase "starting the live replay into $POINTS_ANALYTICS_DB (log $log)"
   : >"$log"
-  (cd "$POINTS_ROOT" && exec setsid nohup "$POINTS_LOCAL/replay.sh" "${args[@]}") >>"$log" 2>&1 </dev/null &
+  # Started again 10 s after a failure (PostgreSQL restarted, the broker away: exit 1), from where it
+  # stopped (--from saved); not after it ends on its own (0) or refuses its options (2). down.sh
+  # stops the loop with the replay (one process group).
+  (cd "$POINTS_ROOT" && exec setsid nohup bash -c '
+      while :; do
+        "$0" "$@" && exit 0
+        status=$?
+        [ "$status" -eq 2 ] && exit 2
+        echo "replay-cli: exited with status $status at $(date -u +%FT%TZ); starting again in 10 s"
+        sleep 10
+      done' "$POINTS_LOCAL/replay.sh" "${args[@]}") >>"$log" 2>&1 </dev/null &
   points_write_pid "$POINTS_REPLAY" "$!" "--name dashboard"
 }
 
