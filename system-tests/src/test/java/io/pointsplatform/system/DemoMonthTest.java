@@ -78,6 +78,9 @@ class DemoMonthTest {
                     .then().statusCode(200).extract().jsonPath().getLong("expired");
         }
         assertThat(redeemed).containsExactlyInAnyOrder(Kind.values());
-        assertThat(expired).as("points expired").isPositive();
+        // On 29 February no purchase of a year before expires today: the demo says so and skips the wait.
+        if (!java.time.MonthDay.now(java.time.ZoneOffset.UTC).equals(java.time.MonthDay.of(2, 29))) {
+            assertThat(expired).as("points expired").isPositive();
+        }
     }
 }

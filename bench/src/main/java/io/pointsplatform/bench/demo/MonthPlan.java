@@ -328,7 +328,21 @@ public record MonthPlan(long seed, int days, List<Shopper> members, List<Order> 
      * (12 calendar months, UTC, as earning-service counts them) before that.
      */
     public static Instant lapsedPurchasedAt(Instant now, java.time.Duration lead, int expiryMonths) {
-        return now.plus(lead).atZone(ZoneOffset.UTC).minusMonths(expiryMonths).toInstant();
+        ZonedDateTime target = now.plus(lead).atZone(ZoneOffset.UTC);
+        ZonedDateTime bought = target.minusMonths(expiryMonths);
+        if (bought.plusMonths(expiryMonths).isBefore(target)) {
+            // No purchase expires on the target's day (29 February a year after a common year, the
+            // 31st a month after a month of 30 days): the first purchase of the next day expires first
+            // after it (a purchase on the day before would expire before now: ORDER_TOO_OLD).
+            return bought.toLocalDate().plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+        }
+        return bought.toInstant();
+    }
+
+    /** Whether some purchase expires exactly at {@code target} ({@code expiryMonths} calendar months, UTC, after it). */
+    public static boolean somePurchaseExpiresAt(Instant target, int expiryMonths) {
+        ZonedDateTime at = target.atZone(ZoneOffset.UTC);
+        return !at.minusMonths(expiryMonths).plusMonths(expiryMonths).isBefore(at);
     }
 
     /**

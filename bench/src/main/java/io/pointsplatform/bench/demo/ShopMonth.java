@@ -77,6 +77,8 @@ final class ShopMonth {
     private final Progress progress;
     private final int workers;
     private final Duration expiryLead;
+    /** When the lapsed orders' points were meant to expire (now and the lead, when they were bought). */
+    private volatile Instant lapsedTarget;
     private final Duration expiryWait;
     private final int expiryMonths;
     private final String checkout;
@@ -226,7 +228,9 @@ final class ShopMonth {
 
     private void lapses(ExecutorService pool) throws Exception {
         progress.start("lapsed members' orders", plan.lapses().size());
-        Instant purchasedAt = MonthPlan.lapsedPurchasedAt(Instant.now(), expiryLead, expiryMonths);
+        Instant now = Instant.now();
+        lapsedTarget = now.plus(expiryLead);
+        Instant purchasedAt = MonthPlan.lapsedPurchasedAt(now, expiryLead, expiryMonths);
         each(pool, plan.lapses(), lapse -> {
             JsonNode answer = call("order " + lapse.key(), () -> Http.post(at.earning() + "/api/v1/earnings",
                     order(run + "-" + lapse.key(), lapse.member(), purchasedAt, lapse.lines()).toString(), checkout), Set.of()).body();
@@ -447,6 +451,12 @@ final class ShopMonth {
     private String expiries() throws InterruptedException {
         progress.start("expiries", lapsedPoints.size());
         Instant latest = lastLapsedExpiry.get();
+        if (latest.isAfter(Instant.now().plus(expiryWait)) && !MonthPlan.somePurchaseExpiresAt(lapsedTarget, expiryMonths)) {
+            // The calendar's doing, not the stack's: nothing bought that many months ago expires today.
+            progress.end("skipped: no purchase " + expiryMonths + " calendar months before " + lapsedTarget
+                    + " expires then; the lapsed orders' points expire at " + latest);
+            return "";
+        }
         if (latest.isAfter(Instant.now().plus(expiryWait))) {
             progress.end("skipped");
             return "the lapsed orders' points expire at " + latest + " (is points.expiry-months " + expiryMonths

@@ -201,6 +201,25 @@ class MonthPlanTest {
 
         assertThat(bought).isEqualTo(Instant.parse("2025-12-03T12:01:15Z"));
         assertThat(bought.atZone(ZoneOffset.UTC).plusMonths(12).toInstant()).isEqualTo(now.plusSeconds(75));
+        assertThat(MonthPlan.somePurchaseExpiresAt(now.plusSeconds(75), 12)).isTrue();
+    }
+
+    /**
+     * On 29 February no purchase of a year before expires (the stack counts 12 calendar months: 28
+     * February 2027 gives 28 February 2028): the lapsed orders are bought at the first moment whose
+     * points expire after now, never before (which earning-service would refuse, ORDER_TOO_OLD).
+     */
+    @Test
+    void onADayNoPurchaseExpiresTheLapsedOrdersExpireFirstAfterIt() {
+        Instant now = Instant.parse("2028-02-29T12:00:00Z");
+        Instant bought = MonthPlan.lapsedPurchasedAt(now, Duration.ofSeconds(75), 12);
+
+        assertThat(bought).isEqualTo(Instant.parse("2027-03-01T00:00:00Z"));
+        assertThat(bought.atZone(ZoneOffset.UTC).plusMonths(12).toInstant()).isAfter(now.plusSeconds(75));
+        assertThat(MonthPlan.somePurchaseExpiresAt(now.plusSeconds(75), 12)).isFalse();
+        // A month of 30 days before the 31st, with one month kept.
+        assertThat(MonthPlan.lapsedPurchasedAt(Instant.parse("2026-12-31T08:00:00Z"), Duration.ofSeconds(75), 1))
+                .isEqualTo(Instant.parse("2026-12-01T00:00:00Z"));
     }
 
     @Test
