@@ -56,7 +56,9 @@ stop_all() {
   while :; do
     left=()
     for name in "${!pids[@]}"; do
-      if kill -0 "${pids[$name]}" 2>/dev/null; then left+=("$name"); fi
+      # A group is waited for whole: the live replay's leader (its restart loop) ends at once on
+      # SIGTERM, its JVM only once the batch being written is committed.
+      if kill -0 -- "${groups[$name]:-${pids[$name]}}" 2>/dev/null; then left+=("$name"); fi
     done
     [ "${#left[@]}" -gt 0 ] || break
     if [ "$SECONDS" -ge "$deadline" ]; then
@@ -120,8 +122,10 @@ fi
 [ "$STOPPED" -gt 0 ] || echo "nothing of the local stack was running"
 
 if [ "$purge" = true ]; then
-  echo "deleting Kafka's data and the logs under $POINTS_RUN"
-  rm -rf "$POINTS_RUN/kafka-data" "$POINTS_RUN/kafka" "$POINTS_RUN/logs"
+  # The databases first, Kafka's data only once they are gone: the log and the databases are one
+  # state, and a purge half done (PostgreSQL not running) must not leave a new log beside old rows.
+  "$POINTS_LOCAL/postgres.sh" >/dev/null || points_die "--purge: PostgreSQL is not running and could not be"\
+" started (deploy/local/postgres.sh); nothing was deleted"
   # "with (force)" ends the sessions still open, but a role that is not a superuser may not end
   # an autovacuum worker, as PostgreSQL runs one after a busy run (a benchmark's): then the
   # database stayed, and the next "fresh" stack found its rows beside an empty Kafka. A plain drop
@@ -139,13 +143,20 @@ if [ "$purge" = true ]; then
     done
     return 1
   }
-  for db in earning ledger catalog redemption notification analytics; do
+  undropped=()
+  for db in earning ledger catalog redemption notification "$POINTS_ANALYTICS_DB"; do
     if drop_database "$db"; then
       echo "dropped database $db"
     else
-      points_err "could not drop database $db (is PostgreSQL running? still in use?)"
+      points_err "could not drop database $db (still in use?)"
+      undropped+=("$db")
     fi
   done
+  if [ "${#undropped[@]}" -gt 0 ]; then
+    points_die "--purge: ${undropped[*]} not dropped, so Kafka's data under $POINTS_RUN is kept; run down.sh --purge again"
+  fi
+  echo "deleting Kafka's data and the logs under $POINTS_RUN"
+  rm -rf "$POINTS_RUN/kafka-data" "$POINTS_RUN/kafka" "$POINTS_RUN/logs"
 fi
 
 if [ "$with_postgres" = true ] && [ -s "$POINTS_RUN/postgres.started" ]; then

@@ -373,13 +373,18 @@ start_replay() {
   fi
   args=(--topics "points.ledger,members,catalog.rewards,redemptions" --from saved --follow --format postgres
     --output "jdbc:postgresql://$POINTS_DB_HOST:$POINTS_DB_PORT/$POINTS_ANALYTICS_DB" --name dashboard)
-  # The broker and database defaults of replay.sh are the local stack's; say others only when they differ.
+  # The broker default of replay.sh is the local stack's; another is said. The database's user and
+  # password go by the environment (POINTS_DB_USER, POINTS_DB_PASSWORD), not on a command line ps shows.
   [ "$KAFKA_PORT" = 9092 ] || args+=(--bootstrap-servers "$BOOTSTRAP")
-  if [ "$POINTS_DB_USER" != points ] || [ "$POINTS_DB_PASSWORD" != points ]; then
-    args+=(--db-user "$POINTS_DB_USER" --db-password "$POINTS_DB_PASSWORD")
+  export POINTS_DB_USER POINTS_DB_PASSWORD
+  : >"$log"
+  # Built now (replay.sh builds its jar when missing or stale), not by the loop below after up.sh
+  # has said the replay runs, and not again every 10 s when the build fails.
+  if ! "$POINTS_LOCAL/replay.sh" --help >/dev/null 2>>"$log"; then
+    phase "the live replay is not started: replay-cli did not build (see $log); the dashboard shows no new events"
+    return 0
   fi
   phase "starting the live replay into $POINTS_ANALYTICS_DB (log $log)"
-  : >"$log"
   # Started again 10 s after a failure (PostgreSQL restarted, the broker away: exit 1), from where it
   # stopped (--from saved); not after it ends on its own (0) or refuses its options (2). down.sh
   # stops the loop with the replay (one process group).
