@@ -52,8 +52,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class OutboxRelay {
 
-    private static final String SELECT_BATCH =
-            "select id, topic, message_key, payload from outbox order by id limit $1 for update skip locked";
+    /** The oldest rows, but those of a key or topic paused after a failure (see {@link Pauses}). */
+    private static final String SELECT_BATCH = "select id, topic, message_key, payload from outbox"
+            + " where topic <> all($2::text[]) and topic || E'\\n' || coalesce(message_key, '') <> all($3::text[])"
+            + " order by id limit $1 for update skip locked";
     private static final String DELETE_BATCH = "delete from outbox where id = any($1)";
     /** The advisory lock's name: one relay of a database sends at a time. */
     public static final String RELAY_LOCK = "points.outbox.relay";
@@ -93,6 +95,8 @@ public class OutboxRelay {
     private final AtomicBoolean wakeRequested = new AtomicBoolean();
     private final AtomicBoolean vacuuming = new AtomicBoolean();
     private long sinceVacuum;
+    /** Keys and topics whose rows wait out a backoff after a failed send (round thread only). */
+    private final Pauses pauses = new Pauses();
 
     private KafkaProducer<String, byte[]> producer;
     private ScheduledExecutorService worker;
@@ -237,7 +241,11 @@ public class OutboxRelay {
                 .chain(lock -> !lock.iterator().next().getBoolean("mine") ? Uni.createFrom().item(0)
                         // Another instance's relay is sending: it takes these rows, in order.
                         : connection.query("set local synchronous_commit = off").execute()
-                                .chain(() -> connection.preparedQuery(SELECT_BATCH).execute(Tuple.of(batchSize)))
+                                .chain(() -> {
+                                    long now = System.nanoTime();
+                                    return connection.preparedQuery(SELECT_BATCH).execute(Tuple.of(batchSize,
+                                            pauses.topics(now), pauses.keys(now)));
+                                })
                                 .chain(rows -> publishAndDelete(connection, rows))));
     }
 
@@ -275,7 +283,7 @@ public class OutboxRelay {
         List<CompletableFuture<Throwable>> sends = new ArrayList<>(records.size());
         Set<String> refused = new HashSet<>();
         for (ProducerRecord<String, byte[]> record : records) {
-            String key = record.topic() + "\n" + record.key();
+            String key = Pauses.key(record.topic(), record.key());
             CompletableFuture<Throwable> outcome = new CompletableFuture<>();
             if (refused.contains(key)) {
                 outcome.complete(HELD_BACK);
@@ -302,19 +310,22 @@ public class OutboxRelay {
         List<Long> sent = new ArrayList<>(ids.size());
         Set<String> heldBack = new HashSet<>();
         int first = -1;
+        long now = System.nanoTime();
         for (int i = 0; i < records.size(); i++) {
-            String key = records.get(i).topic() + "\n" + records.get(i).key();
+            String key = Pauses.key(records.get(i).topic(), records.get(i).key());
             if (outcomes.get(i) != null) {
                 first = first < 0 ? i : first;
-                heldBack.add(key);
+                if (heldBack.add(key) && outcomes.get(i) != HELD_BACK) {
+                    pauses.failed(records.get(i).topic(), key, now);
+                }
             } else if (!heldBack.contains(key)) {
                 sent.add(ids.get(i));
+                pauses.sent(records.get(i).topic(), key);
             }
         }
         if (first >= 0) {
             failures.increment();
             // Once a minute for the same row, not every round (a row that can never leave is retried every round).
-            long now = System.nanoTime();
             if (ids.get(first) == lastWarnedRow && now - lastWarnedAt < WARN_EVERY.toNanos()) {
                 return sent;
             }
