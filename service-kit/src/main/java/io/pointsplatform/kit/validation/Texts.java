@@ -10,19 +10,22 @@ public final class Texts {
      * Character#isWhitespace}: the ideographic space U+3000 and the other Unicode spaces and separators
      * too, not only {@code \s}'s ASCII ones (until 2026-12-07 a reference of U+3000 passed the edge
      * and the event refused it: a 500), but not the no-break spaces. Spelt out, not
-     * {@code \P{javaWhitespace}}, so that the OpenAPI document's pattern reads the same in ECMA-262.
+     * {@code \P{javaWhitespace}}, so that the OpenAPI document's pattern reads the same in ECMA-262
+     * (any character as {@code [\s\S]}: ECMA-262 has no inline {@code (?s)}, which until 2026-12-08
+     * made the documents' pattern one a JavaScript client could not compile).
      */
-    public static final String NOT_BLANK = "(?s).*[^\\t\\n\\u000B\\f\\r\\u001C-\\u001F \\u1680\\u2000-\\u2006"
-            + "\\u2008-\\u200A\\u2028\\u2029\\u205F\\u3000].*";
+    public static final String NOT_BLANK = "[\\s\\S]*[^\\t\\n\\u000B\\f\\r\\u001C-\\u001F \\u1680\\u2000-\\u2006"
+            + "\\u2008-\\u200A\\u2028\\u2029\\u205F\\u3000][\\s\\S]*";
     public static final String NOT_BLANK_MESSAGE = "must not be blank";
 
     /**
      * For {@code @Pattern} on text that must stay one line (a title that becomes an e-mail's
      * subject): no control character (line breaks and tab included) and no Unicode line or paragraph
      * separator. A header written from it cannot be ended early: vertx-mail writes a subject as given,
-     * so "Sale\nX-Injected: 1" would add a header of the sender's choosing.
+     * so "Sale\nX-Injected: 1" would add a header of the sender's choosing. Anchored, since a JSON
+     * Schema's pattern (the OpenAPI document's) is searched for, not matched whole.
      */
-    public static final String ONE_LINE = "[^\\p{Cc}\\u2028\\u2029]*";
+    public static final String ONE_LINE = "^[^\\p{Cc}\\u2028\\u2029]*$";
     public static final String ONE_LINE_MESSAGE = "must be one line, without control characters";
 
     private Texts() {

@@ -33,6 +33,33 @@ class TextsTest {
         assertThat(notBlank.matcher("\u3000\u2003\u001c").matches()).isFalse();
     }
 
+    /**
+     * The patterns as a client reads them from the OpenAPI documents: JSON Schema patterns are
+     * ECMA-262 regular expressions, searched for (not matched whole), compiled here by a real
+     * JavaScript engine (Node, which the build's OpenAPI linter needs too) with the unicode flag, as
+     * ajv does. Until 2026-12-08 NOT_BLANK began with Java's inline (?s), which no JavaScript
+     * engine compiles.
+     */
+    @Test
+    void thePatternsReadTheSameInAJavaScriptClient() throws Exception {
+        String script = """
+                const [notBlank, oneLine] = process.argv.slice(1).map(p => new RegExp(p, 'u'));
+                const out = [notBlank.test('a'), notBlank.test(' \\u3000x\\n'), notBlank.test(' \\u3000\\n'),
+                    notBlank.test(''), oneLine.test('Sale 积分'), oneLine.test('Sale\\nX-Injected: 1'),
+                    oneLine.test('a\\u2028b'), oneLine.test('')];
+                console.log(out.join(','));
+                """;
+        Process node = new ProcessBuilder("node", "-e", script, Texts.NOT_BLANK, Texts.ONE_LINE)
+                .redirectErrorStream(true).start();
+        String said = new String(node.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+        assertThat(node.waitFor()).as(said).isZero();
+        assertThat(said).isEqualTo("true,true,false,false,true,false,false,true");
+        // And Java's Bean Validation (matched whole) says the same.
+        assertThat("Sale 积分".matches(Texts.ONE_LINE)).isTrue();
+        assertThat("Sale\nX-Injected: 1".matches(Texts.ONE_LINE)).isFalse();
+        assertThat("Sale\n".matches(Texts.ONE_LINE)).isFalse();
+    }
+
     @Test
     void aLoneSurrogateIsReplacedAndAPairIsNeverCut() {
         String stored = Texts.forStorage("x\ud800y\udc00", 500);

@@ -7,6 +7,7 @@ import io.pointsplatform.catalog.reward.model.Visibility;
 import io.pointsplatform.catalog.reward.service.RewardSpec;
 import io.pointsplatform.events.Tier;
 import io.pointsplatform.kit.Identifiers;
+import io.pointsplatform.kit.validation.Texts;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
@@ -48,7 +49,7 @@ public record RewardRequest(
         @Schema(description = "LOTTERY only: the prize table, 1 to 50 prizes; the rest of 1 is no prize")
         @Size(max = 50) List<@Valid @NotNull Prize> prizes,
         @Schema(description = "DONATION only: the cause the points go to")
-        @Size(min = 1, max = 200) @Pattern(regexp = "(?s).*\\S.*", message = "must not be blank") String cause) {
+        @Size(min = 1, max = 200) @Pattern(regexp = Texts.NOT_BLANK, message = Texts.NOT_BLANK_MESSAGE) String cause) {
 
     /** The service's input: the service never reads a request type of the edge. */
     public RewardSpec toSpec(String id) {
