@@ -272,7 +272,7 @@ class EmailTest {
         }
     }
 
-    private static String address(String memberId) {
+    static String address(String memberId) {
         return memberId + "@example.com";
     }
 
@@ -281,13 +281,13 @@ class EmailTest {
         return enrol("m-mail-" + UUID.randomUUID(), locale, name);
     }
 
-    private static String enrol(String memberId, String locale, String name) {
+    static String enrol(String memberId, String locale, String name) {
         TestEvents.publish(Topics.MEMBERS, CloudEvent.of("member.enrolled:" + memberId, "/earning-service", memberId,
                 Instant.now(), new MemberEnrolled(memberId, name, null, null, locale, address(memberId))));
         return memberId;
     }
 
-    private static void awaitDelivery(String memberId, String status) {
+    static void awaitDelivery(String memberId, String status) {
         await().atMost(WAIT).untilAsserted(() -> given().auth().oauth2(Tokens.admin()).queryParam("memberId", memberId)
                 .queryParam("status", status).get("/api/v1/admin/notification-deliveries").then().statusCode(200)
                 .body("items", hasSize(1)));

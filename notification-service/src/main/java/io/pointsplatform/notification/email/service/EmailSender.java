@@ -9,7 +9,7 @@ import io.pointsplatform.notification.notice.service.NotificationService;
 import io.pointsplatform.notification.template.NoticeTemplates;
 import io.quarkus.logging.Log;
 import io.quarkus.mailer.Mail;
-import io.quarkus.mailer.reactive.ReactiveMailer;
+import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -27,10 +27,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Sends due e-mail deliveries over SMTP (Quarkus Mailer). Every {@code points.notices.email.every} it
+ * Sends due e-mail deliveries over SMTP ({@link SmtpClient}). Every {@code points.notices.email.every} it
  * drains what is due as one continuous pipeline: it claims a batch (leasing it), and claims the next
  * while the last is being sent, so at most two claimed batches wait for a free slot; {@code concurrency}
- * sends are in flight at any time, over the mailer's pool of kept-alive SMTP connections. The claim
+ * sends are in flight at any time, over the client's pool of kept-alive SMTP connections. A send not done
+ * within {@code send-timeout} is a failed attempt; one that hears nothing for {@code idle-timeout} (less)
+ * loses its connection first, so it cannot go on after the job gave up on it. The claim
  * answers, per delivery, the member's address, locale, name and whether the member opted out of e-mail
  * for the kind, so a send costs no query of its own; a batch's outcomes are stored together, in one
  * statement, when its last delivery is done. Per delivery: no address known → SKIPPED ("no e-mail
@@ -41,16 +43,15 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * {@code max-attempts} tries in all, then FAILED with the last reason. A delivery not started while its lease still covers a whole send is given back, due at once.
  */
 @ApplicationScoped
+@Startup       // made at start (not at the job's first run), so that settings it refuses stop the service there
 public class EmailSender {
 
     /** At most this many batches one after the other in a run of the job; the next run goes on. */
     static final long MAX_BATCHES_A_RUN = 100;
-    /** Longer than a healthy SMTP server takes for one mail, shorter than the delivery's lease (60 s). */
-    static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
     /** Room left in a lease after a send for its outcome to be stored. */
     static final Duration LEASE_MARGIN = Duration.ofSeconds(5);
-    /** A lease leaves at least 10 s after its claim to start a send. */
-    static final Duration MIN_LEASE = SEND_TIMEOUT.plus(LEASE_MARGIN).plusSeconds(10);
+    /** A lease leaves at least this long after its claim to start a send (and covers the send and the margin). */
+    static final Duration LEASE_START = Duration.ofSeconds(10);
     /** A batch's outcomes are stored in this many tries at most, the first retry this far after. */
     static final int RECORD_TRIES = 3;
     static final Duration RECORD_BACKOFF = Duration.ofMillis(200);
@@ -61,36 +62,42 @@ public class EmailSender {
 
     private final DeliveryRepository deliveries;
     private final NoticeTemplates templates;
-    private final ReactiveMailer mailer;
+    private final SmtpClient smtp;
     private final UnsubscribeLinks unsubscribeLinks;
     private final Clock clock = Clock.systemUTC();
     private final int batch;
     private final int concurrency;
     private final Duration lease;
+    /** Longer than a healthy SMTP server takes for one mail, shorter than the delivery's lease. */
+    private final Duration sendTimeout;
     private final int maxAttempts;
     private final Backoff backoff;
 
-    public EmailSender(DeliveryRepository deliveries, NoticeTemplates templates, ReactiveMailer mailer,
+    public EmailSender(DeliveryRepository deliveries, NoticeTemplates templates, SmtpClient smtp,
                        UnsubscribeLinks unsubscribeLinks,
                        @ConfigProperty(name = "points.notices.email.batch") int batch,
                        @ConfigProperty(name = "points.notices.email.concurrency") int concurrency,
                        @ConfigProperty(name = "points.notices.email.lease") Duration lease,
+                       @ConfigProperty(name = "points.notices.email.send-timeout") Duration sendTimeout,
                        @ConfigProperty(name = "points.notices.email.max-attempts") int maxAttempts,
                        @ConfigProperty(name = "points.notices.email.backoff") Duration backoff,
                        @ConfigProperty(name = "points.notices.email.max-backoff") Duration maxBackoff) {
+        Duration minLease = sendTimeout.plus(LEASE_MARGIN).plus(LEASE_START);
         if (batch < 1 || batch > 1000 || concurrency < 1 || concurrency > 1000 || maxAttempts < 1 || maxAttempts > 50
-                || !backoff.isPositive() || maxBackoff.compareTo(backoff) < 0
-                || lease.compareTo(MIN_LEASE) < 0) {
+                || !backoff.isPositive() || maxBackoff.compareTo(backoff) < 0 || !sendTimeout.isPositive()
+                || lease.compareTo(minLease) < 0) {
             throw new IllegalArgumentException("points.notices.email: batch 1-1000, concurrency 1-1000, "
-                    + "max-attempts 1-50, 0 < backoff <= max-backoff, lease >= " + MIN_LEASE.toSeconds() + "s");
+                    + "max-attempts 1-50, 0 < backoff <= max-backoff, send-timeout > 0, lease >= send-timeout + "
+                    + LEASE_MARGIN.plus(LEASE_START).toSeconds() + "s = " + minLease.toSeconds() + "s");
         }
         this.deliveries = deliveries;
         this.templates = templates;
-        this.mailer = mailer;
+        this.smtp = smtp;
         this.unsubscribeLinks = unsubscribeLinks;
         this.batch = batch;
         this.concurrency = concurrency;
         this.lease = lease;
+        this.sendTimeout = sendTimeout;
         this.maxAttempts = maxAttempts;
         this.backoff = new Backoff(backoff, maxBackoff);
     }
@@ -136,7 +143,7 @@ public class EmailSender {
     /** What became of one delivery; never a failure. */
     Uni<Outcome> deliver(Due due, Instant claimedAt) {
         Instant now = clock.instant();
-        if (now.isAfter(claimedAt.plus(lease).minus(SEND_TIMEOUT).minus(LEASE_MARGIN))) {
+        if (now.isAfter(claimedAt.plus(lease).minus(sendTimeout).minus(LEASE_MARGIN))) {
             // Waited too long for a slot (a slow server): a send now could outlast the lease and another
             // claim could send the same e-mail again. Give it back, due at once.
             return Uni.createFrom().item(Outcome.released(due.notificationId()));
@@ -177,10 +184,13 @@ public class EmailSender {
                     .addHeader("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"));
         }
         // A server that never answers must not hold the job (and every delivery behind it): a send not
-        // done within SEND_TIMEOUT is a failed attempt, tried again after its backoff.
-        return Uni.createFrom().deferred(() -> mailer.send(mail))
-                .ifNoItem().after(SEND_TIMEOUT).failWith(() -> new TimeoutException(
-                        "no answer from the SMTP server within " + SEND_TIMEOUT.toSeconds() + " s"))
+        // done within send-timeout is a failed attempt, tried again after its backoff. Leaving the Uni
+        // does not stop the SMTP exchange: the client's idle timeout (shorter) is what closes the
+        // connection of a server that stopped answering, before this gives up (SmtpClient).
+        return Uni.createFrom().deferred(() -> smtp.send(mail))
+                .ifNoItem().after(sendTimeout).failWith(() -> new TimeoutException(
+                        "no answer from the SMTP server within " + (sendTimeout.toMillis() % 1000 == 0
+                                ? sendTimeout.toSeconds() + " s" : sendTimeout.toMillis() + " ms")))
                 .map(sent -> Outcome.sent(due.notificationId(), due.email()))
                 .onFailure().recoverWithItem(e -> failedAttempt(due, e));
     }

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 class EmailSenderFailureTest {
 
     private static final Duration BACKOFF = Duration.ofSeconds(10);
-    private final EmailSender sender = new EmailSender(null, null, null, null, 100, 32, Duration.ofSeconds(60), 5, BACKOFF,
-            Duration.ofHours(1));
+    private final EmailSender sender = new EmailSender(null, null, null, null, 100, 32, Duration.ofSeconds(60),
+            Duration.ofSeconds(30), 5, BACKOFF, Duration.ofHours(1));
 
     private static Due due(int attempts) {
         return new Due("n-1", attempts, "m-1", "points.earned", Map.of(), "en", "m-1@example.com", "Reader", true, false, Instant.now());

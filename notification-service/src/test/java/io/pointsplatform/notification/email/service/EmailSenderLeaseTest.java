@@ -15,15 +15,17 @@ import org.junit.jupiter.api.Test;
 class EmailSenderLeaseTest {
 
     private static final Duration LEASE = Duration.ofSeconds(60);
+    private static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
 
     private static EmailSender sender(Duration lease) {
-        return new EmailSender(null, null, null, null, 100, 32, lease, 5, Duration.ofSeconds(10), Duration.ofHours(1));
+        return new EmailSender(null, null, null, null, 100, 32, lease, SEND_TIMEOUT, 5, Duration.ofSeconds(10),
+                Duration.ofHours(1));
     }
 
     @Test
     void aDeliveryWhoseLeaseCannotCoverASendAnyMoreIsGivenBackUnsentDueAtOnce() {
         Due due = new Due("n-1", 2, "m-1", "marketing", Map.of(), "en", "m-1@example.com", "Reader", true, false, Instant.now());
-        Instant claimedAt = Instant.now().minus(LEASE).plus(EmailSender.SEND_TIMEOUT).plusSeconds(1);
+        Instant claimedAt = Instant.now().minus(LEASE).plus(SEND_TIMEOUT).plusSeconds(1);
         Outcome outcome = sender(LEASE).deliver(due, claimedAt).await().indefinitely();
         assertThat(outcome.released()).isTrue();
         assertThat(outcome.status()).isEqualTo("PENDING");
@@ -72,7 +74,7 @@ class EmailSenderLeaseTest {
 
     @Test
     void aLeaseTooShortToCoverASendIsRefusedAtStartUp() {
-        assertThatThrownBy(() -> sender(EmailSender.SEND_TIMEOUT)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("lease >= 45s");
+        assertThatThrownBy(() -> sender(SEND_TIMEOUT)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("lease >= send-timeout + 15s = 45s");
     }
 }
