@@ -67,6 +67,37 @@ class LedgerBadRecordsTest {
         assertThat(TopicReader.all(DLQ, r -> write(good).equals(r.value()))).isEmpty();
     }
 
+    /**
+     * A record whose bytes are not UTF-8 (here a credit with a byte 0xFF in its lot id) is not JSON:
+     * set aside as such, as a rebuild and verify, which read the log as bytes, refuse it too. Until
+     * 2026-12-08 Kafka's StringDeserializer made U+FFFD of the byte, the ledger applied the credit,
+     * and every later rebuild was refused (LOG_INCOMPLETE: the log held fewer events than the ledger).
+     */
+    @Test
+    void aRecordThatIsNotUtf8IsSetAsideAndTheRebuildAgrees() {
+        String memberId = TestEvents.memberOnPartition("utf8-", 3);
+        String json = write(TestEvents.earned(memberId, 9));
+        int at = json.indexOf("\"lotId\":\"lot-") + "\"lotId\":\"lot-".length();
+        byte[] before = json.substring(0, at).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] after = json.substring(at).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] value = new byte[before.length + 1 + after.length];
+        System.arraycopy(before, 0, value, 0, before.length);
+        value[before.length] = (byte) 0xFF;
+        System.arraycopy(after, 0, value, before.length + 1, after.length);
+        long offset = TestEvents.publishBytes(Topics.POINTS_LEDGER, 3, memberId, value);
+        TestEvents.publish(Topics.POINTS_LEDGER, TestEvents.earned(memberId, 4));
+
+        LogRecordsSupport.awaitEarned(store, pool, memberId, 4);
+        ConsumerRecord<String, String> letter = TopicReader.await(DLQ, r -> memberId.equals(r.key())
+                && String.valueOf(offset).equals(header(r, "dead-letter-offset")), 1, WAIT).getFirst();
+        assertThat(header(letter, "dead-letter-reason")).isEqualTo("malformed JSON: not UTF-8 (byte " + before.length + ")");
+        assertThat(LogRecordsSupport.account(store, pool, memberId).lots()).hasSize(1);
+        Callers.asAdmin().post("/api/v1/admin/rebuild").then().statusCode(200);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(90)).untilAsserted(() ->
+                Callers.asAnalyst().get("/api/v1/admin/verify").then().statusCode(200)
+                        .body("mismatchCount", org.hamcrest.Matchers.equalTo(0)));
+    }
+
     @Test
     void aRecordTooLargeToSetAsideWholeIsSetAsideCutAndTheNextRecordIsApplied() {
         String memberId = TestEvents.memberOnPartition("huge-", 3);

@@ -113,7 +113,7 @@ public final class EventCodec {
      * Where the bytes stop being well-formed UTF-8 (overlong forms, encoded surrogates and values
      * beyond U+10FFFF included), or -1 when they are. ASCII alone is looked at once, and no further.
      */
-    static int malformedUtf8(byte[] bytes) {
+    public static int malformedUtf8(byte[] bytes) {
         int first = 0;
         while (first < bytes.length && bytes[first] >= 0) {
             first++;

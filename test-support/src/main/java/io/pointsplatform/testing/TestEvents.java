@@ -86,6 +86,13 @@ public final class TestEvents {
      * compressing it (the broker limits the compressed batch). Not a CloudEvent. Sent to
      * {@code partition} keyed {@code key}; answers its offset.
      */
+    /** Raw bytes as a record's value (bytes that are not UTF-8, say), on the given partition; its offset. */
+    public static long publishBytes(String topic, int partition, String key, byte[] value) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, partition, key, value);
+        return PlatformTestResource.kafka().produce(String.class, byte[].class).fromRecords(record)
+                .awaitCompletion().getLastRecord().offset();
+    }
+
     public static long publishHuge(String topic, int partition, String key) {
         String value = "{\"specversion\":\"1.0\",\"padding\":\"" + "a".repeat(HUGE_BYTES) + "\"}";
         return PlatformTestResource.kafka().produceStrings()
