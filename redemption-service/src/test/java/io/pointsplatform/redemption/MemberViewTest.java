@@ -222,6 +222,9 @@ class MemberViewTest {
             assertThat(committed).isNotNull();
             assertThat(committed.offset()).isGreaterThan(lastOffset);
         });
+        // And the view saved where it read to, with what it applied: past the batch's last record.
+        assertThat(count("select count(*) from member_view_offset where topic = 'points.ledger' and kafka_partition = 0"
+                + " and next_offset > " + lastOffset + " and cardinality(?::text[]) = 0", Set.of())).isEqualTo(1);
     }
 
     @Test

@@ -91,8 +91,12 @@ public class MemberPointsConsumer {
                 .replaceWithVoid();
     }
 
+    /** An event and where it was read. */
+    private record Read(CloudEvent event, MemberPointsProjector.Position position) {
+    }
+
     /** The record's event, or null for one on another partition than its member's (left out). */
-    private CloudEvent decode(ConsumerRecord<String, String> record, int partitionCount) {
+    private Read decode(ConsumerRecord<String, String> record, int partitionCount) {
         CloudEvent event = LogRecords.read(codec, record);
         if (MemberPartitions.misplaced(record, event.subject(), partitionCount)) {
             Log.debugf("Member view: %s on %s-%d, not its member's partition: left out", event.id(), record.topic(),
@@ -100,11 +104,12 @@ public class MemberPointsConsumer {
             misplaced.increment();
             return null;
         }
-        return event;
+        return new Read(event, new MemberPointsProjector.Position(record.topic(), record.partition(), record.offset()));
     }
 
-    private Uni<List<Batches.Refusal>> apply(List<CloudEvent> events) {
-        return projector.apply(events).map(outcome -> {
+    private Uni<List<Batches.Refusal>> apply(List<Read> reads) {
+        return projector.apply(reads.stream().map(Read::event).toList(),
+                reads.stream().map(Read::position).toList()).map(outcome -> {
             applied.increment(outcome.applied());
             repeats.increment(outcome.repeats());
             return outcome.refused();

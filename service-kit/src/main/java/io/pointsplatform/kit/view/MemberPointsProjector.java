@@ -68,26 +68,97 @@ public class MemberPointsProjector {
     public record Outcome(int applied, int repeats, List<Refusal> refused) {
     }
 
+    /** Where an event was read: its record's topic, partition and offset. */
+    public record Position(String topic, int partition, long offset) {
+    }
+
+    private static final String READ_OFFSETS = "select kafka_partition, next_offset from member_view_offset"
+            + " where topic = $1 and kafka_partition = any($2::int[])";
+    private static final String SAVE_OFFSETS = "insert into member_view_offset as o (topic, kafka_partition, next_offset)"
+            + " select * from unnest($1::text[], $2::int[], $3::bigint[])"
+            + " on conflict (topic, kafka_partition) do update"
+            + " set next_offset = greatest(o.next_offset, excluded.next_offset)";
+
     /**
      * Applies the events, in their order, in one transaction of its own. Every event must carry a
      * {@link PointsEvent}; at most {@link #MAX_BATCH} of them. Fails (and changes nothing) only for
      * something no single event is to blame for, e.g. the database, or a stored row it cannot read.
      */
     public Uni<Outcome> apply(List<CloudEvent> events) {
+        return apply(events, null);
+    }
+
+    /**
+     * As {@link #apply(List)}, for events read from the log at {@code positions} (one each, in the
+     * same order; all of one topic): an event before its partition's offset that the view saved
+     * with an earlier batch ({@code member_view_offset}) is a repeat, whether or not its mark is
+     * still there, and the offsets after this batch's events are saved in its transaction. The
+     * marks are kept a week; the offsets for ever, so a consumer group that starts again at the
+     * log's beginning (Kafka forgets an idle group's offsets after a week) applies nothing twice.
+     */
+    public Uni<Outcome> apply(List<CloudEvent> events, List<Position> positions) {
         if (events.size() > MAX_BATCH) {
             throw new IllegalArgumentException("at most " + MAX_BATCH + " events a batch, got " + events.size());
+        }
+        if (positions != null && positions.size() != events.size()) {
+            throw new IllegalArgumentException(positions.size() + " positions for " + events.size() + " events");
         }
         if (events.isEmpty()) {
             return Uni.createFrom().item(new Outcome(0, 0, List.of()));
         }
-        Set<String> ids = new LinkedHashSet<>();
-        for (CloudEvent event : events) {
-            ids.add(event.id());
+        return pool.withTransaction(connection -> readBefore(connection, positions, events.size())
+                .chain(before -> {
+                    Set<String> ids = new LinkedHashSet<>();
+                    for (int i = 0; i < events.size(); i++) {
+                        if (!before[i]) {
+                            ids.add(events.get(i).id());
+                        }
+                    }
+                    return processed.firstTimes(connection, ids)
+                            .chain(fresh -> fresh.isEmpty()
+                                    ? Uni.createFrom().item(new Outcome(0, events.size(), List.of()))
+                                    : foldAndSave(connection, events, fresh, before));
+                })
+                .call(() -> saveOffsets(connection, positions)));
+    }
+
+    /** For each event, whether it lies before its partition's saved offset (all false without positions). */
+    private static Uni<boolean[]> readBefore(SqlConnection connection, List<Position> positions, int events) {
+        if (positions == null) {
+            return Uni.createFrom().item(new boolean[events]);
         }
-        return pool.withTransaction(connection -> processed.firstTimes(connection, ids)
-                .chain(fresh -> fresh.isEmpty()
-                        ? Uni.createFrom().item(new Outcome(0, events.size(), List.of()))
-                        : foldAndSave(connection, events, fresh)));
+        Set<Integer> partitions = new TreeSet<>();
+        for (Position position : positions) {
+            partitions.add(position.partition());
+        }
+        return connection.preparedQuery(READ_OFFSETS)
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(positions.getFirst().topic(),
+                        partitions.toArray(Integer[]::new)))
+                .map(rows -> {
+                    Map<Integer, Long> next = new HashMap<>();
+                    rows.forEach(row -> next.put(row.getInteger("kafka_partition"), row.getLong("next_offset")));
+                    boolean[] before = new boolean[positions.size()];
+                    for (int i = 0; i < before.length; i++) {
+                        Position position = positions.get(i);
+                        before[i] = position.offset() < next.getOrDefault(position.partition(), 0L);
+                    }
+                    return before;
+                });
+    }
+
+    private static Uni<Void> saveOffsets(SqlConnection connection, List<Position> positions) {
+        if (positions == null) {
+            return Uni.createFrom().voidItem();
+        }
+        Map<Integer, Long> next = new java.util.TreeMap<>();
+        for (Position position : positions) {
+            next.merge(position.partition(), position.offset() + 1, Math::max);
+        }
+        String topic = positions.getFirst().topic();
+        return connection.preparedQuery(SAVE_OFFSETS).execute(io.vertx.mutiny.sqlclient.Tuple.of(
+                        next.keySet().stream().map(p -> topic).toArray(String[]::new),
+                        next.keySet().toArray(Integer[]::new), next.values().toArray(Long[]::new)))
+                .replaceWithVoid();
     }
 
     /**
@@ -100,11 +171,12 @@ public class MemberPointsProjector {
                 : Optional.of(Account.restorePart(member.figures(), member.liveLots(), member.holds())));
     }
 
-    private Uni<Outcome> foldAndSave(SqlConnection connection, List<CloudEvent> events, Set<String> fresh) {
+    private Uni<Outcome> foldAndSave(SqlConnection connection, List<CloudEvent> events, Set<String> fresh,
+            boolean[] before) {
         Names names = new Names();
-        for (CloudEvent event : events) {
-            if (fresh.contains(event.id())) {
-                names.add(points(event));
+        for (int i = 0; i < events.size(); i++) {
+            if (fresh.contains(events.get(i).id()) && !before[i]) {
+                names.add(points(events.get(i)));
             }
         }
         return MemberPointsStore.lockFigures(connection, List.copyOf(names.members))
@@ -114,7 +186,9 @@ public class MemberPointsProjector {
                                 .chain(holds -> {
                                     Fold fold = new Fold(figures, lots, holds);
                                     for (int position = 0; position < events.size(); position++) {
-                                        fold.apply(position, events.get(position), fresh);
+                                        if (!before[position]) {
+                                            fold.apply(position, events.get(position), fresh);
+                                        }
                                     }
                                     return processed.forget(connection, fold.refusedIds(events))
                                             .chain(() -> save(connection, fold))

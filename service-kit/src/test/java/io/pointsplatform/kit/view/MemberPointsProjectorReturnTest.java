@@ -82,7 +82,11 @@ class MemberPointsProjectorReturnTest {
             """
             create table member_hold (
                 member_id text not null, hold_id text not null, lot_ids text[] not null, points bigint[] not null,
-                primary key (member_id, hold_id))""");
+                primary key (member_id, hold_id))""",
+            """
+            create table member_view_offset (
+                topic text not null, kafka_partition int not null, next_offset bigint not null,
+                primary key (topic, kafka_partition))""");
 
     private Vertx vertx;
     private String database;
@@ -186,6 +190,38 @@ class MemberPointsProjectorReturnTest {
         assertViewIs(whole);
         assertThat(lotRemaining(m, "lot-a-order")).isZero();
         assertThat(lotRemaining(m, "lot-b-other")).isEqualTo(100);
+    }
+
+    /**
+     * Events read from the log with their positions: the view saves, per partition, the offset after
+     * them, and events before it are repeats though their marks were forgotten (a week after) and the
+     * consumer group started again at the log's beginning (Kafka forgets an idle group's offsets after
+     * a week). Until 2026-12-08 the debits among them were applied a second time.
+     */
+    @Test
+    void eventsBeforeTheSavedOffsetAreRepeatsThoughTheirMarksAreGone() {
+        String m = "m-offsets-1";
+        List<CloudEvent> first = new Oracle().events(List.of(earned(m, "lot-1", 100),
+                new PointsSpent(m, null, 30, List.of(new Allocation("lot-1", 30)), "order-1")));
+        List<MemberPointsProjector.Position> at = List.of(new MemberPointsProjector.Position("points.ledger", 2, 10),
+                new MemberPointsProjector.Position("points.ledger", 2, 11));
+        assertThat(projector.apply(first, at).await().atMost(WAIT).applied()).isEqualTo(2);
+        // The marks forgotten, the same records read again from the beginning: nothing applied twice.
+        pool.query("delete from processed_event").execute().await().atMost(WAIT);
+        MemberPointsProjector.Outcome again = projector.apply(first, at).await().atMost(WAIT);
+        assertThat(again.applied()).isZero();
+        assertThat(again.repeats()).isEqualTo(2);
+        assertThat(view(m).spent()).isEqualTo(30);
+        assertThat(lotRemaining(m, "lot-1")).isEqualTo(70);
+        // A record after the saved offset is applied; the offset never goes back.
+        List<CloudEvent> later = new Oracle().events(List.of(
+                new PointsSpent(m, null, 5, List.of(new Allocation("lot-1", 5)), "order-2")));
+        assertThat(projector.apply(later, List.of(new MemberPointsProjector.Position("points.ledger", 2, 12)))
+                .await().atMost(WAIT).applied()).isEqualTo(1);
+        assertThat(projector.apply(later.subList(0, 0), List.of()).await().atMost(WAIT).applied()).isZero();
+        assertThat(pool.query("select next_offset from member_view_offset where kafka_partition = 2").execute()
+                .await().atMost(WAIT).iterator().next().getLong(0)).isEqualTo(13);
+        assertThat(lotRemaining(m, "lot-1")).isEqualTo(65);
     }
 
     /**

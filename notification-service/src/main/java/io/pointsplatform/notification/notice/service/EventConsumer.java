@@ -60,7 +60,7 @@ public class EventConsumer {
     private static final int MAX_BATCH = Math.min(NotificationService.MAX_BATCH, MemberPointsProjector.MAX_BATCH);
 
     /** A record as read: its event, and its value byte for byte (a webhook's body). */
-    private record Read(CloudEvent event, String value) {
+    private record Read(CloudEvent event, String value, MemberPointsProjector.Position position) {
     }
 
     private final EventCodec codec;
@@ -130,11 +130,13 @@ public class EventConsumer {
      */
     private Uni<List<Batches.Refusal>> keep(List<Read> batch, boolean intoView) {
         List<CloudEvent> events = new ArrayList<>(batch.size());
+        List<MemberPointsProjector.Position> positions = new ArrayList<>(batch.size());
         for (Read read : batch) {
             events.add(read.event());
+            positions.add(read.position());
         }
         Uni<List<Batches.Refusal>> folded = intoView
-                ? view.apply(events).map(MemberPointsProjector.Outcome::refused)
+                ? view.apply(events, positions).map(MemberPointsProjector.Outcome::refused)
                 : Uni.createFrom().item(List.of());
         return folded.chain(refused -> {
             Set<Integer> refusedAt = new HashSet<>();
@@ -177,6 +179,7 @@ public class EventConsumer {
                     record.partition());
             return null;
         }
-        return new Read(event, record.value());
+        return new Read(event, record.value(),
+                new MemberPointsProjector.Position(record.topic(), record.partition(), record.offset()));
     }
 }
