@@ -14,8 +14,9 @@ import java.util.Map;
  * without this they stayed at the outbox's head, and once a batch's worth of them had gathered,
  * every round read only them and no other event left (until 2026-12-08). A key is tried again after
  * a backoff ({@link #FIRST} doubling to {@link #MAX}) and forgotten once one of its rows is sent. A
- * topic with more than {@link #MAX_KEYS_A_TOPIC} keys paused at once is paused whole (a topic the
- * service may not write fails for every member), so the lists the query binds stay short.
+ * topic with more than {@link #MAX_KEYS_A_TOPIC} keys paused at once is paused whole too (a topic
+ * the service may not write fails for every member), so that it adds no more keys a round for a
+ * while: the lists the query binds stay a few rounds' worth at most.
  * Synchronized: a round's steps run on the relay's thread, the event loop and the producer's.
  */
 final class Pauses {
@@ -68,7 +69,8 @@ final class Pauses {
             }
         }
         if (ofTopic > MAX_KEYS_A_TOPIC) {
-            keys.keySet().removeIf(k -> k.startsWith(prefix));
+            // The keys' own pauses stay: when the topic's ends, its rows that can be sent are read
+            // past them (dropping them read the same failing rows again, round after round).
             topics.put(topic, new Pause(now + FIRST.toNanos(), FIRST.toNanos()));
         }
     }

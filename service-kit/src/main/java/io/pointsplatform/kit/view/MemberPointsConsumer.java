@@ -104,7 +104,8 @@ public class MemberPointsConsumer {
             misplaced.increment();
             return null;
         }
-        return new Read(event, new MemberPointsProjector.Position(record.topic(), record.partition(), record.offset()));
+        return new Read(event, new MemberPointsProjector.Position(record.topic(), record.partition(), record.offset(),
+                record.timestamp()));
     }
 
     private Uni<List<Batches.Refusal>> apply(List<Read> reads) {

@@ -57,19 +57,30 @@ public class MemberPointsProjector {
     private final Pool pool;
     private final ProcessedEvents processed;
     private final Clock clock;
+    /** Records older than this are told repeats by the saved offset: their marks may be gone. */
+    private final java.time.Duration marksKept;
 
-    public MemberPointsProjector(Pool pool, ProcessedEvents processed, Clock clock) {
+    @jakarta.inject.Inject
+    public MemberPointsProjector(Pool pool, ProcessedEvents processed, Clock clock,
+            @org.eclipse.microprofile.config.inject.ConfigProperty(name = "points.member-view.marks-retention",
+                    defaultValue = "P7D") java.time.Duration marksRetention) {
         this.pool = pool;
         this.processed = processed;
         this.clock = clock;
+        // A day's margin below the marks' retention: a record's mark is surely there till then.
+        this.marksKept = marksRetention.minusDays(1).isNegative() ? java.time.Duration.ZERO : marksRetention.minusDays(1);
+    }
+
+    public MemberPointsProjector(Pool pool, ProcessedEvents processed, Clock clock) {
+        this(pool, processed, clock, java.time.Duration.ofDays(7));
     }
 
     /** What a batch did: events applied, repeats skipped, and the events the fold refused. */
     public record Outcome(int applied, int repeats, List<Refusal> refused) {
     }
 
-    /** Where an event was read: its record's topic, partition and offset. */
-    public record Position(String topic, int partition, long offset) {
+    /** Where an event was read: its record's topic, partition and offset, and the record's timestamp (epoch ms). */
+    public record Position(String topic, int partition, long offset, long timestamp) {
     }
 
     private static final String READ_OFFSETS = "select kafka_partition, next_offset from member_view_offset"
@@ -90,11 +101,14 @@ public class MemberPointsProjector {
 
     /**
      * As {@link #apply(List)}, for events read from the log at {@code positions} (one each, in the
-     * same order; all of one topic): an event before its partition's offset that the view saved
-     * with an earlier batch ({@code member_view_offset}) is a repeat, whether or not its mark is
-     * still there, and the offsets after this batch's events are saved in its transaction. The
-     * marks are kept a week; the offsets for ever, so a consumer group that starts again at the
-     * log's beginning (Kafka forgets an idle group's offsets after a week) applies nothing twice.
+     * same order; all of one topic): a record older than the marks' retention (less a day) and
+     * before its partition's offset that the view saved with an earlier batch
+     * ({@code member_view_offset}) is a repeat, its mark being perhaps gone, and the offsets after
+     * this batch's events are saved in its transaction. A younger record is told by its mark, as
+     * before: one the fold refused has its mark forgotten and is refused again when it comes again
+     * (so that it is dead-lettered, and notification notices nothing of it). The marks are kept a
+     * week; the offsets for ever, so a consumer group that starts again at the log's beginning
+     * (Kafka forgets an idle group's offsets after a week) applies nothing twice.
      */
     public Uni<Outcome> apply(List<CloudEvent> events, List<Position> positions) {
         if (events.size() > MAX_BATCH) {
@@ -106,7 +120,8 @@ public class MemberPointsProjector {
         if (events.isEmpty()) {
             return Uni.createFrom().item(new Outcome(0, 0, List.of()));
         }
-        return pool.withTransaction(connection -> readBefore(connection, positions, events.size())
+        long oldest = clock.instant().minus(marksKept).toEpochMilli();
+        return pool.withTransaction(connection -> readBefore(connection, positions, events.size(), oldest)
                 .chain(before -> {
                     Set<String> ids = new LinkedHashSet<>();
                     for (int i = 0; i < events.size(); i++) {
@@ -122,8 +137,9 @@ public class MemberPointsProjector {
                 .call(() -> saveOffsets(connection, positions)));
     }
 
-    /** For each event, whether it lies before its partition's saved offset (all false without positions). */
-    private static Uni<boolean[]> readBefore(SqlConnection connection, List<Position> positions, int events) {
+    /** For each event, whether it is older than the marks and before its partition's saved offset (all false without positions). */
+    private static Uni<boolean[]> readBefore(SqlConnection connection, List<Position> positions, int events,
+            long oldest) {
         if (positions == null) {
             return Uni.createFrom().item(new boolean[events]);
         }
@@ -140,7 +156,8 @@ public class MemberPointsProjector {
                     boolean[] before = new boolean[positions.size()];
                     for (int i = 0; i < before.length; i++) {
                         Position position = positions.get(i);
-                        before[i] = position.offset() < next.getOrDefault(position.partition(), 0L);
+                        before[i] = position.timestamp() < oldest
+                                && position.offset() < next.getOrDefault(position.partition(), 0L);
                     }
                     return before;
                 });

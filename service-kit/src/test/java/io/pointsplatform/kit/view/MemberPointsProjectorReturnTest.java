@@ -201,10 +201,14 @@ class MemberPointsProjectorReturnTest {
     @Test
     void eventsBeforeTheSavedOffsetAreRepeatsThoughTheirMarksAreGone() {
         String m = "m-offsets-1";
-        List<CloudEvent> first = new Oracle().events(List.of(earned(m, "lot-1", 100),
+        Oracle ids = new Oracle();
+        List<CloudEvent> first = ids.events(List.of(earned(m, "lot-1", 100),
                 new PointsSpent(m, null, 30, List.of(new Allocation("lot-1", 30)), "order-1")));
-        List<MemberPointsProjector.Position> at = List.of(new MemberPointsProjector.Position("points.ledger", 2, 10),
-                new MemberPointsProjector.Position("points.ledger", 2, 11));
+        // Records of a month ago (their marks would be gone by now).
+        long monthAgo = NOW.minus(Duration.ofDays(30)).toEpochMilli();
+        List<MemberPointsProjector.Position> at = List.of(
+                new MemberPointsProjector.Position("points.ledger", 2, 10, monthAgo),
+                new MemberPointsProjector.Position("points.ledger", 2, 11, monthAgo));
         assertThat(projector.apply(first, at).await().atMost(WAIT).applied()).isEqualTo(2);
         // The marks forgotten, the same records read again from the beginning: nothing applied twice.
         pool.query("delete from processed_event").execute().await().atMost(WAIT);
@@ -214,13 +218,21 @@ class MemberPointsProjectorReturnTest {
         assertThat(view(m).spent()).isEqualTo(30);
         assertThat(lotRemaining(m, "lot-1")).isEqualTo(70);
         // A record after the saved offset is applied; the offset never goes back.
-        List<CloudEvent> later = new Oracle().events(List.of(
+        List<CloudEvent> later = ids.events(List.of(
                 new PointsSpent(m, null, 5, List.of(new Allocation("lot-1", 5)), "order-2")));
-        assertThat(projector.apply(later, List.of(new MemberPointsProjector.Position("points.ledger", 2, 12)))
+        assertThat(projector.apply(later, List.of(new MemberPointsProjector.Position("points.ledger", 2, 12, monthAgo)))
                 .await().atMost(WAIT).applied()).isEqualTo(1);
+        // A recent record the fold refused is refused again when it comes again, though it lies
+        // before the saved offset: its mark tells, and it must reach the dead-letter topic.
+        List<CloudEvent> refused = ids.events(List.of(
+                new PointsSpent(m, null, 5, List.of(new Allocation("lot-nowhere", 5)), "order-3")));
+        List<MemberPointsProjector.Position> recent = List.of(new MemberPointsProjector.Position("points.ledger", 2, 13,
+                java.time.Instant.now().toEpochMilli()));
+        assertThat(projector.apply(refused, recent).await().atMost(WAIT).refused()).hasSize(1);
+        assertThat(projector.apply(refused, recent).await().atMost(WAIT).refused()).hasSize(1);
         assertThat(projector.apply(later.subList(0, 0), List.of()).await().atMost(WAIT).applied()).isZero();
         assertThat(pool.query("select next_offset from member_view_offset where kafka_partition = 2").execute()
-                .await().atMost(WAIT).iterator().next().getLong(0)).isEqualTo(13);
+                .await().atMost(WAIT).iterator().next().getLong(0)).isEqualTo(14);
         assertThat(lotRemaining(m, "lot-1")).isEqualTo(65);
     }
 

@@ -180,6 +180,7 @@ public class EventConsumer {
             return null;
         }
         return new Read(event, record.value(),
-                new MemberPointsProjector.Position(record.topic(), record.partition(), record.offset()));
+                new MemberPointsProjector.Position(record.topic(), record.partition(), record.offset(),
+                        record.timestamp()));
     }
 }
