@@ -222,6 +222,10 @@ class MemberViewTest {
             assertThat(committed).isNotNull();
             assertThat(committed.offset()).isGreaterThan(lastOffset);
         });
+        // The consumers wait out a database outage longer than SmallRye's default (service-kit's defaults).
+        assertThat(org.eclipse.microprofile.config.ConfigProvider.getConfig().getValue(
+                "mp.messaging.connector.smallrye-kafka.throttled.unprocessed-record-max-age.ms", Long.class))
+                .isEqualTo(900_000L);
         // And the view saved where it read to, with what it applied: past the batch's last record.
         assertThat(count("select count(*) from member_view_offset where topic = 'points.ledger' and kafka_partition = 0"
                 + " and next_offset > " + lastOffset + " and cardinality(?::text[]) = 0", Set.of())).isEqualTo(1);

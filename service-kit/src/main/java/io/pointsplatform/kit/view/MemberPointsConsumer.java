@@ -104,8 +104,7 @@ public class MemberPointsConsumer {
             misplaced.increment();
             return null;
         }
-        return new Read(event, new MemberPointsProjector.Position(record.topic(), record.partition(), record.offset(),
-                record.timestamp()));
+        return new Read(event, MemberPointsProjector.Position.of(record));
     }
 
     private Uni<List<Batches.Refusal>> apply(List<Read> reads) {

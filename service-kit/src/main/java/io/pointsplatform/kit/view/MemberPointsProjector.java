@@ -81,6 +81,11 @@ public class MemberPointsProjector {
 
     /** Where an event was read: its record's topic, partition and offset, and the record's timestamp (epoch ms). */
     public record Position(String topic, int partition, long offset, long timestamp) {
+
+        /** Where {@code record} was read. */
+        public static Position of(org.apache.kafka.clients.consumer.ConsumerRecord<?, ?> record) {
+            return new Position(record.topic(), record.partition(), record.offset(), record.timestamp());
+        }
     }
 
     private static final String READ_OFFSETS = "select kafka_partition, next_offset from member_view_offset"

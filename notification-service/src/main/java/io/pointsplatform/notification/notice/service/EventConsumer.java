@@ -180,7 +180,6 @@ public class EventConsumer {
             return null;
         }
         return new Read(event, record.value(),
-                new MemberPointsProjector.Position(record.topic(), record.partition(), record.offset(),
-                        record.timestamp()));
+                MemberPointsProjector.Position.of(record));
     }
 }
